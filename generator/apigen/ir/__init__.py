@@ -1,0 +1,168 @@
+"""Build the intermediate representation (`Api`) from a loaded OpenAPI 3.x document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .. import naming
+from ..diagnostics import Report
+from . import grouping, layout
+from .nodes import Api, OperationDef, ResourceDef
+from .operations import OperationBuilder, collect, is_list_response
+from .schemas import SchemaConverter
+from .security import build_security
+
+__all__ = ["Api", "build_api"]
+
+
+def build_api(
+    document: Mapping[str, Any],
+    *,
+    package: str,
+    spec_file: str,
+    spec_sha256: str,
+    report: Report,
+    reserved_client: set[str],
+    reserved_resource: set[str],
+) -> Api:
+    info = document.get("info") if isinstance(document.get("info"), Mapping) else {}
+    assert isinstance(info, Mapping)
+    ops = collect(document)
+    list_like = {id(op) for op in ops if is_list_response(document, _node(document, op))}
+    grouping.assign(ops, list_like, reserved_client, reserved_resource)
+
+    schemas = SchemaConverter(document, report, spec_file)
+    component_names = list(((document.get("components") or {}).get("schemas") or {}).keys())
+    schemas.register_components(_component_modules(component_names))
+
+    resources = _resource_tree(ops, schemas)
+    builder = OperationBuilder(document, schemas)
+    schemes, default_security = build_security(document, report, spec_file)
+    known = {s.name for s in schemes}
+    for op in ops:
+        res = _find(resources, op.resource)
+        base = res.class_name.removesuffix("Resource")
+        builder.build(op, [base, op.name], "types." + res.module.removeprefix("resources."))
+        if op.security is not None:
+            op.security = _known_security(op, known, report, spec_file)
+    layout.merge_cycles(schemas.definitions)
+    return Api(
+        package=package,
+        title=str(info.get("title") or package),
+        version=str(info.get("version") or ""),
+        description=str(info.get("description") or "").strip(),
+        spec_file=spec_file,
+        spec_sha256=spec_sha256,
+        base_url=_base_url(document, report, spec_file),
+        definitions=schemas.definitions,
+        operations=ops,
+        resources=resources,
+        security_schemes=schemes,
+        default_security=default_security,
+        components=schemas.components,
+    )
+
+
+def _node(document: Mapping[str, Any], op: OperationDef) -> Mapping[str, Any]:
+    from .schemas import resolve_pointer
+
+    node = resolve_pointer(document, op.pointer)
+    return node if isinstance(node, Mapping) else {}
+
+
+def _component_modules(names: list[str]) -> dict[str, str]:
+    taken: set[str] = set()
+    result: dict[str, str] = {}
+    for name in names:
+        mod = naming.module_name(name)
+        if mod in taken:
+            mod = naming.module_name(naming.spelled(name))
+        while mod in taken:
+            mod += "_schema"
+        taken.add(mod)
+        result[name] = "models." + mod
+    return result
+
+
+def _resource_tree(ops: list[OperationDef], schemas: SchemaConverter) -> dict[str, ResourceDef]:
+    roots: dict[str, ResourceDef] = {}
+    module_names: dict[str, str] = {}
+    for op in ops:
+        level = roots
+        node: ResourceDef | None = None
+        for depth in range(1, len(op.resource) + 1):
+            key = op.resource[depth - 1]
+            if key not in level:
+                path = op.resource[:depth]
+                top = path[0]
+                if top not in module_names:
+                    module_names[top] = "resources." + naming.module_name(top)
+                name = schemas.claim_class_name(list(path), ["Resource"])
+                async_name = "Async" + name
+                if async_name in schemas.class_names:
+                    async_name = "Async" + name + "Resource"
+                schemas.class_names.add(async_name)
+                level[key] = ResourceDef(path, name, async_name, module_names[top])
+            node = level[key]
+            level = node.children
+        assert node is not None
+        node.operations.append(op)
+    return roots
+
+
+def _find(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:
+    level = roots
+    node: ResourceDef | None = None
+    for key in path:
+        node = level[key]
+        level = node.children
+    assert node is not None
+    return node
+
+
+def _known_security(
+    op: OperationDef, known: set[str], report: Report, file: str
+) -> tuple[tuple[str, ...], ...]:
+    assert op.security is not None
+    kept = tuple(alt for alt in op.security if all(n in known for n in alt))
+    if op.security and not kept:
+        report.warn(
+            file,
+            op.pointer + "/security",
+            "no security requirement names a usable scheme",
+            kind="security",
+            action="operation sent without credentials",
+        )
+        return ((),)
+    return kept
+
+
+_VAR = re.compile(r"\{([^{}]+)\}")
+
+
+def _base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
+    servers = document.get("servers") or []
+    server = servers[0] if servers and isinstance(servers[0], Mapping) else {}
+    url = str(server.get("url") or "/")
+    variables = server.get("variables") if isinstance(server.get("variables"), Mapping) else {}
+    assert isinstance(variables, Mapping)
+
+    def substitute(m: re.Match[str]) -> str:
+        var = variables.get(m.group(1))
+        if isinstance(var, Mapping) and "default" in var:
+            return str(var["default"])
+        return m.group(0)
+
+    url = _VAR.sub(substitute, url)
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        report.warn(
+            file,
+            "#/servers/0/url" if servers else "#/servers",
+            f"server URL {url!r} is not absolute",
+            kind="servers",
+            action="default base URL is http://localhost; pass base_url=",
+        )
+        url = "http://localhost" + ("/" + url.lstrip("/") if url.strip("/") else "")
+    return url.rstrip("/")

@@ -1,0 +1,169 @@
+"""Where each operation lives on the client: `client.<resource path>.<method>`.
+
+Three spellings of the same idea, chosen per spec:
+- `tag/verb-noun` operation ids (GitHub's Octokit ids): resource from the prefix, method from the rest;
+- tags: resource from the first tag, method from the operation id;
+- neither (Stripe): resources from the path's literal segments, methods from the HTTP verb
+  (`list`, `create`, `retrieve`, `update`, `delete`) or a trailing action segment (`pay`).
+Collisions fall back to the operation id, which the spec guarantees unique.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .. import naming
+from .nodes import OperationDef
+
+_VERSION = re.compile(r"^(v\d+(\.\d+)*|api|rest)$", re.IGNORECASE)
+_SLASH_ID = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+def _is_param(segment: str) -> bool:
+    return "{" in segment
+
+
+def _segments(path: str) -> list[str]:
+    segs = [s for s in path.split("/") if s]
+    while len(segs) > 1 and _VERSION.match(segs[0]):
+        segs = segs[1:]
+    return segs
+
+
+def assign(
+    ops: list[OperationDef],
+    list_like: set[int],
+    reserved_client: set[str],
+    reserved_resource: set[str],
+) -> None:
+    """Set `resource` and `name` on every operation; `list_like` holds ids of list operations."""
+    slash_style = bool(ops) and sum(
+        1 for op in ops if _SLASH_ID.match(op.operation_id or "")
+    ) >= 0.8 * len(ops)
+    paths = {op.path for op in ops}
+    methods_on_path: dict[str, set[str]] = defaultdict(set)
+    for op in ops:
+        methods_on_path[op.path].add(op.method)
+
+    for op in ops:
+        if slash_style and _SLASH_ID.match(op.operation_id or ""):
+            group, _, rest = op.operation_id.partition("/")
+            op.resource = (naming.snake(group),)
+            op.name = naming.snake(rest)
+        elif op.tags:
+            op.resource = (naming.snake(op.tags[0]),)
+            op.name = (
+                naming.snake(op.operation_id)
+                if op.operation_id
+                else _verb_name(op, methods_on_path, id(op) in list_like)
+            )
+        else:
+            op.resource, op.name = _path_name(op, paths, methods_on_path, id(op) in list_like)
+    _settle(ops, reserved_client, reserved_resource)
+
+
+def _path_name(
+    op: OperationDef,
+    paths: set[str],
+    methods_on_path: dict[str, set[str]],
+    is_list: bool,
+) -> tuple[tuple[str, ...], str]:
+    segs = _segments(op.path)
+    literal = [s for s in segs if not _is_param(s)]
+    if not literal:
+        return ("root",), _verb_name(op, methods_on_path, is_list)
+    last_is_param = _is_param(segs[-1])
+    parent = "/" + "/".join(op.path.strip("/").split("/")[:-1])
+    has_children = any(p != op.path and p.startswith(op.path.rstrip("/") + "/") for p in paths)
+    single = len(methods_on_path[op.path]) == 1
+    is_action = (
+        not last_is_param
+        and len(literal) >= 2
+        and single
+        and not has_children
+        and (parent in paths or _is_param(segs[-2]) if len(segs) >= 2 else False)
+    )
+    if is_action:
+        return tuple(naming.snake(s) for s in literal[:-1]), naming.snake(literal[-1])
+    return tuple(naming.snake(s) for s in literal), _verb_name(op, methods_on_path, is_list)
+
+
+def _verb_name(op: OperationDef, methods_on_path: dict[str, set[str]], is_list: bool) -> str:
+    item = _is_param(_segments(op.path)[-1]) if _segments(op.path) else False
+    both_put_patch = {"put", "patch"} <= methods_on_path[op.path]
+    match op.method:
+        case "get":
+            return "retrieve" if item or not is_list else "list"
+        case "post":
+            return "update" if item else "create"
+        case "put":
+            return "replace" if both_put_patch else "update"
+        case "patch":
+            return "update"
+        case "delete":
+            return "delete"
+        case other:
+            return other
+
+
+def _fallback_name(op: OperationDef) -> str:
+    if op.operation_id:
+        return naming.snake(op.operation_id)
+    return naming.snake(" ".join([op.method, *_segments(op.path)]))
+
+
+def _settle(ops: list[OperationDef], reserved_client: set[str], reserved_resource: set[str]) -> None:
+    """Make every call path unique and clear of reserved attribute names."""
+    # Top-level resource names must not shadow the client's own attributes.
+    for op in ops:
+        if op.resource and op.resource[0] in reserved_client | _KEYWORDS:
+            op.resource = (op.resource[0] + "_api", *op.resource[1:])
+        op.resource = tuple(
+            r + "_api" if i and r in reserved_resource | _KEYWORDS else r
+            for i, r in enumerate(op.resource)
+        )
+        if op.name in reserved_resource | _KEYWORDS:
+            op.name += "_"
+    for _ in range(3):
+        children: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for op in ops:
+            for i in range(1, len(op.resource)):
+                children[op.resource[:i]].add(op.resource[i])
+        seen: dict[tuple[tuple[str, ...], str], list[OperationDef]] = defaultdict(list)
+        for op in ops:
+            seen[(op.resource, op.name)].append(op)
+        changed = False
+        for (resource, name), group in seen.items():
+            clash_child = name in children.get(resource, set())
+            if len(group) > 1 or clash_child:
+                for op in group:
+                    new = _fallback_name(op)
+                    if new in reserved_resource | _KEYWORDS:
+                        new += "_"
+                    if new == op.name or new in children.get(resource, set()):
+                        new = naming.snake(f"{op.method} {op.name}")
+                    if new != op.name:
+                        op.name = new
+                        changed = True
+        if not changed:
+            break
+    # Last resort for identical fallbacks (operation ids missing or repeated): qualify by path.
+    final: dict[tuple[tuple[str, ...], str], list[OperationDef]] = defaultdict(list)
+    for op in ops:
+        final[(op.resource, op.name)].append(op)
+    for group in final.values():
+        if len(group) > 1:
+            for op in group:
+                op.name = naming.snake(" ".join([op.method, *_segments(op.path)]).replace("{", ""))
+
+
+_KEYWORDS = {"import", "class", "def", "from", "global", "return", "pass", "lambda", "in", "is",
+             "not", "and", "or", "if", "else", "elif", "for", "while", "try", "except", "finally",
+             "with", "as", "yield", "del", "raise", "assert", "break", "continue", "async",
+             "await", "nonlocal", "None", "True", "False"}
+
+
+def calls(ops: Iterable[OperationDef]) -> dict[str, OperationDef]:
+    return {".".join([*op.resource, op.name]): op for op in ops}

@@ -1,0 +1,110 @@
+"""Which module each definition lives in.
+
+Every component schema starts in a module of its own so that importing one model imports only
+what it needs (huge specs stay fast to import). Modules that reference each other in a cycle are
+merged (strongly connected components), so the import graph of generated modules is acyclic and
+never needs a late import.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .nodes import Definition, DictOf, ListOf, LiteralOf, ModelDef, Nullable, Prim, Ref, TypeExpr, UnionOf
+
+
+def refs_of(t: TypeExpr) -> Iterator[str]:
+    stack = [t]
+    while stack:
+        node = stack.pop()
+        match node:
+            case Ref(key=key):
+                yield key
+            case ListOf(item=item):
+                stack.append(item)
+            case DictOf(value=value):
+                stack.append(value)
+            case Nullable(inner=inner):
+                stack.append(inner)
+            case UnionOf(items=items):
+                stack.extend(items)
+            case Prim() | LiteralOf():
+                pass
+
+
+def definition_refs(d: Definition) -> Iterator[str]:
+    if isinstance(d, ModelDef):
+        for f in d.fields:
+            yield from refs_of(f.type)
+    else:
+        yield from refs_of(d.target)
+
+
+def merge_cycles(definitions: dict[str, Definition]) -> None:
+    """Rewrite `module` of definitions so that no two modules import each other."""
+    edges: dict[str, set[str]] = defaultdict(set)
+    order: list[str] = []
+    for d in definitions.values():
+        if d.module not in edges:
+            order.append(d.module)
+            edges[d.module] = set()
+        for key in definition_refs(d):
+            target = definitions.get(key)
+            if target is not None and target.module != d.module:
+                edges[d.module].add(target.module)
+    rename: dict[str, str] = {}
+    for component in _strongly_connected(order, edges):
+        if len(component) == 1:
+            continue
+        models_first = sorted(component, key=lambda m: (not m.startswith("models."), order.index(m)))
+        target = models_first[0]
+        for module in component:
+            rename[module] = target
+    for d in definitions.values():
+        d.module = rename.get(d.module, d.module)
+
+
+def _strongly_connected(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative (real specs have reference chains thousands deep)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work: list[tuple[str, list[str]]] = [(root, sorted(edges.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, pending = work[-1]
+            if pending:
+                nxt = pending.pop()
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, sorted(edges.get(nxt, ()))))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                result.append(component)
+    return result

@@ -1,0 +1,369 @@
+"""Operations: parameters, request bodies and responses of every path item."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .. import naming
+from .nodes import (
+    ANY,
+    NONE,
+    BodyDef,
+    DictOf,
+    ListOf,
+    Nullable,
+    OperationDef,
+    ParamDef,
+    Prim,
+    Ref,
+    ResponseDef,
+    ResponseKind,
+    TypeExpr,
+    UnionOf,
+)
+from .schemas import SchemaConverter, escape, resolve_pointer
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_JSON = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.IGNORECASE)
+_BODY_PREFERENCE = (
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "application/octet-stream",
+)
+
+
+def collect(document: Mapping[str, Any]) -> list[OperationDef]:
+    """Every operation in spec order (paths in order, methods in the spec's method order)."""
+    ops: list[OperationDef] = []
+    paths = document.get("paths") or {}
+    for path, item in paths.items():
+        if not isinstance(item, Mapping):
+            continue
+        base = f"#/paths/{escape(str(path))}"
+        if isinstance(item.get("$ref"), str) and item["$ref"].startswith("#"):
+            base = item["$ref"]
+            item = resolve_pointer(document, base)
+            if not isinstance(item, Mapping):
+                continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, Mapping):
+                continue
+            tags = tuple(str(t) for t in op.get("tags") or [] if isinstance(t, str | int))
+            ops.append(
+                OperationDef(
+                    method=method,
+                    path=str(path),
+                    operation_id=str(op.get("operationId") or ""),
+                    pointer=f"{base}/{method}",
+                    summary=str(op.get("summary") or "").strip(),
+                    description=str(op.get("description") or "").strip(),
+                    deprecated=op.get("deprecated") is True,
+                    tags=tags,
+                )
+            )
+    return ops
+
+
+def deref(document: Mapping[str, Any], node: Any, limit: int = 32) -> Any:
+    """Follow `$ref`s of non-schema objects (parameters, bodies, responses)."""
+    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and limit:
+        ref = node["$ref"]
+        if not ref.startswith("#"):
+            return {}
+        node = resolve_pointer(document, ref)
+        limit -= 1
+    return node
+
+
+def is_list_response(document: Mapping[str, Any], op_node: Mapping[str, Any]) -> bool:
+    """Does the success response look like a collection (array, or Stripe's `data` + `has_more`)?"""
+    responses = op_node.get("responses") or {}
+    for status, resp in responses.items():
+        if not str(status).startswith("2"):
+            continue
+        resp = deref(document, resp)
+        content = resp.get("content") if isinstance(resp, Mapping) else None
+        if not isinstance(content, Mapping):
+            continue
+        for media, body in content.items():
+            if not _JSON.match(str(media)) or not isinstance(body, Mapping):
+                continue
+            schema = deref(document, body.get("schema"))
+            if not isinstance(schema, Mapping):
+                continue
+            if schema.get("type") == "array":
+                return True
+            props = schema.get("properties") or {}
+            if isinstance(props, Mapping) and "data" in props and (
+                "has_more" in props or "next_page" in props or "url" in props
+            ):
+                return True
+    return False
+
+
+class OperationBuilder:
+    """Fills parameters, body and responses of operations once their names are known."""
+
+    def __init__(self, document: Mapping[str, Any], schemas: SchemaConverter) -> None:
+        self.document = document
+        self.schemas = schemas
+
+    def op_node(self, op: OperationDef) -> Mapping[str, Any]:
+        node = resolve_pointer(self.document, op.pointer)
+        return node if isinstance(node, Mapping) else {}
+
+    def build(self, op: OperationDef, hint: list[str], module: str) -> None:
+        node = self.op_node(op)
+        path_item = deref(self.document, resolve_pointer(self.document, op.pointer.rsplit("/", 1)[0]))
+        params = self._parameters(op, node, path_item, hint, module)
+        fields, op.body = self._body(op, node, hint, module)
+        op.params = _disambiguate(params, fields)
+        op.params.sort(key=lambda p: not p.required)
+        op.responses = self._responses(op, node, hint, module)
+        op.returns = _returns(op.responses)
+        security = node.get("security")
+        if isinstance(security, list):
+            alternatives = tuple(
+                tuple(sorted(str(k) for k in req)) for req in security if isinstance(req, Mapping)
+            )
+            op.security = alternatives or ((),)  # `security: []` means anonymous access
+
+    def _parameters(
+        self,
+        op: OperationDef,
+        node: Mapping[str, Any],
+        path_item: Any,
+        hint: list[str],
+        module: str,
+    ) -> list[ParamDef]:
+        merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
+        sources = []
+        if isinstance(path_item, Mapping):
+            sources.append((path_item.get("parameters") or [], op.pointer.rsplit("/", 1)[0]))
+        sources.append((node.get("parameters") or [], op.pointer))
+        for plist, base in sources:
+            for i, raw in enumerate(plist):
+                p = deref(self.document, raw)
+                if not isinstance(p, Mapping) or "name" not in p or "in" not in p:
+                    continue
+                merged[(str(p["name"]), str(p["in"]))] = (p, f"{base}/parameters/{i}")
+        result: list[ParamDef] = []
+        for (name, location), (p, ptr) in merged.items():
+            if location not in ("path", "query", "header", "cookie"):
+                continue
+            if location == "header" and name.lower() in ("accept", "content-type", "authorization"):
+                continue  # the client sets these itself
+            schema = p.get("schema")
+            content_type = None
+            if schema is None and isinstance(p.get("content"), Mapping) and p["content"]:
+                content_type, media = next(iter(p["content"].items()))
+                schema = media.get("schema") if isinstance(media, Mapping) else None
+            ptype = self.schemas.convert(
+                schema if schema is not None else {"type": "string"},
+                f"{ptr}/schema",
+                [*hint, name],
+                module,
+            )
+            explode = p.get("explode")
+            result.append(
+                ParamDef(
+                    py_name=naming.param_name(name),
+                    wire_name=name,
+                    location=location,  # type: ignore[arg-type]
+                    type=ptype,
+                    required=p.get("required") is True or location == "path",
+                    doc=str(p.get("description") or "").strip(),
+                    style=str(p["style"]) if isinstance(p.get("style"), str) else None,
+                    explode=explode if isinstance(explode, bool) else None,
+                    allow_reserved=p.get("allowReserved") is True,
+                    deprecated=p.get("deprecated") is True,
+                )
+            )
+            if content_type:
+                op.notes.append(f"parameter {name!r} uses content {content_type}: sent as JSON text")
+        return result
+
+    def _body(
+        self, op: OperationDef, node: Mapping[str, Any], hint: list[str], module: str
+    ) -> tuple[list[ParamDef], BodyDef | None]:
+        raw = node.get("requestBody")
+        if raw is None:
+            return [], None
+        body = deref(self.document, raw)
+        content = body.get("content") if isinstance(body, Mapping) else None
+        if not isinstance(content, Mapping) or not content:
+            return [], None
+        media_type = _pick_media(list(content))
+        media = content[media_type] if isinstance(content[media_type], Mapping) else {}
+        required = body.get("required") is True
+        encoding: dict[str, tuple[str | None, bool | None, str | None]] = {}
+        for prop, enc in (media.get("encoding") or {}).items():
+            if isinstance(enc, Mapping):
+                style = enc.get("style") if isinstance(enc.get("style"), str) else None
+                explode = enc.get("explode") if isinstance(enc.get("explode"), bool) else None
+                ctype = enc.get("contentType") if isinstance(enc.get("contentType"), str) else None
+                encoding[str(prop)] = (style, explode, ctype)
+        bdef = BodyDef(media_type=media_type, required=required, encoding=encoding)
+        ptr = f"{op.pointer}/requestBody/content/{escape(media_type)}/schema"
+        schema = media.get("schema")
+        is_file_media = not (_JSON.match(media_type) or "form" in media_type)
+        if is_file_media and (schema is None or _is_binary(schema)):
+            return [
+                ParamDef("body", "body", "body", Prim("file"), required, "The request body.")
+            ], bdef
+        if schema is None:
+            return [ParamDef("body", "body", "body", ANY, required, "The request body.")], bdef
+        resolved = deref(self.document, schema)
+        merged = (
+            self.schemas.merge_all_of(resolved, ptr) if isinstance(resolved, Mapping) else None
+        )
+        props = merged.get("properties") if merged else None
+        if (
+            isinstance(props, Mapping)
+            and props
+            and not merged.get("oneOf")  # type: ignore[union-attr]
+            and not merged.get("anyOf")  # type: ignore[union-attr]
+        ):
+            req = set(merged.get("required") or [])  # type: ignore[union-attr]
+            fields: list[ParamDef] = []
+            multipart = "multipart" in media_type
+            for wire, prop in props.items():
+                prop_r = deref(self.document, prop)
+                if isinstance(prop_r, Mapping) and prop_r.get("readOnly") is True:
+                    continue
+                pptr = f"{ptr}/properties/{escape(str(wire))}"
+                if multipart and _is_binary(prop_r):
+                    ptype: TypeExpr = Prim("file")
+                elif multipart and isinstance(prop_r, Mapping) and prop_r.get("type") == "array" and _is_binary(prop_r.get("items")):
+                    ptype = ListOf(Prim("file"))
+                else:
+                    ptype = self.schemas.convert(prop, pptr, [*hint, "Params", str(wire)], module)
+                fields.append(
+                    ParamDef(
+                        py_name=naming.param_name(str(wire)),
+                        wire_name=str(wire),
+                        location="field",
+                        type=ptype,
+                        required=str(wire) in req,
+                        doc=_doc(prop_r),
+                        deprecated=isinstance(prop_r, Mapping) and prop_r.get("deprecated") is True,
+                    )
+                )
+            return fields, bdef
+        btype = self.schemas.convert(schema, ptr, [*hint, "Body"], module)
+        return [ParamDef("body", "body", "body", btype, required, _doc(resolved) or "The request body.")], bdef
+
+    def _responses(
+        self, op: OperationDef, node: Mapping[str, Any], hint: list[str], module: str
+    ) -> list[ResponseDef]:
+        result: list[ResponseDef] = []
+        responses = node.get("responses") or {}
+        if not isinstance(responses, Mapping):
+            return result
+        for status, raw in responses.items():
+            status = str(status)
+            resp = deref(self.document, raw)
+            content = resp.get("content") if isinstance(resp, Mapping) else None
+            success = status.startswith("2")
+            if not isinstance(content, Mapping) or not content:
+                result.append(ResponseDef(status, "empty", NONE))
+                continue
+            media_types = list(content)
+            json_media = next((m for m in media_types if _JSON.match(m)), None)
+            kind: ResponseKind
+            if json_media is not None:
+                media = content[json_media] if isinstance(content[json_media], Mapping) else {}
+                schema = media.get("schema")
+                if schema is None:
+                    result.append(ResponseDef(status, "json", ANY))
+                    continue
+                name = ["Response"] if success else ["Response", status if status != "default" else "default"]
+                ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(json_media)}/schema"
+                rtype = self.schemas.convert(schema, ptr, [*hint, *name], module)
+                result.append(ResponseDef(status, "json", rtype))
+                continue
+            kind = "text" if any(_is_text(m) for m in media_types) else "binary"
+            result.append(ResponseDef(status, kind, Prim("str") if kind == "text" else Prim("bytes")))
+        return result
+
+
+def _pick_media(media_types: list[str]) -> str:
+    lowered = {m.lower().split(";")[0].strip(): m for m in media_types}
+    for preferred in _BODY_PREFERENCE:
+        if preferred in lowered:
+            return lowered[preferred]
+    for m in media_types:
+        if _JSON.match(m):
+            return m
+    return media_types[0]
+
+
+def _is_text(media: str) -> bool:
+    m = media.lower()
+    return m.startswith("text/") or "xml" in m or "csv" in m or "yaml" in m or "html" in m
+
+
+def _is_binary(schema: Any) -> bool:
+    return isinstance(schema, Mapping) and schema.get("type") == "string" and schema.get(
+        "format"
+    ) in ("binary", "byte")
+
+
+def _doc(schema: Any) -> str:
+    if isinstance(schema, Mapping):
+        for key in ("description", "title"):
+            v = schema.get(key)
+            if isinstance(v, str) and v.strip():
+                return v.strip()
+    return ""
+
+
+def _disambiguate(params: list[ParamDef], fields: list[ParamDef]) -> list[ParamDef]:
+    """Keyword names unique across locations; later locations take a location qualifier."""
+    taken: set[str] = set()
+    out: list[ParamDef] = []
+    for p in [*params, *fields]:
+        name = p.py_name
+        if name in taken:
+            qualifier = "body" if p.location in ("field", "body") else p.location
+            name = f"{qualifier}_{name}"
+            if name in taken:
+                name = naming.param_name(naming.spelled(p.wire_name)) + f"_{qualifier}"
+            while name in taken:
+                name += "_"
+            p.py_name = name
+        taken.add(name)
+        out.append(p)
+    return out
+
+
+def _returns(responses: list[ResponseDef]) -> TypeExpr:
+    success = [r for r in responses if r.status.startswith("2")]
+    if not success:
+        success = [r for r in responses if r.status == "default"]
+    if not success:
+        return ANY if not responses else NONE
+    members: list[TypeExpr] = []
+    nullable = False
+    for r in success:
+        if r.kind == "empty":
+            nullable = True
+            continue
+        t = r.type
+        if isinstance(t, Nullable):
+            nullable = True
+            t = t.inner
+        if t not in members:
+            members.append(t)
+    if ANY in members:
+        return ANY
+    if not members:
+        return NONE
+    result: TypeExpr = members[0] if len(members) == 1 else UnionOf(tuple(members))
+    return Nullable(result) if nullable else result
+
+

@@ -1,0 +1,549 @@
+"""JSON Schema (OpenAPI 3.0 and 3.1 dialects) to type expressions and model definitions.
+
+One converter per build. Component schemas are registered first so they keep their own names;
+inline object schemas become models named after where they sit (`CustomerAddress`). Deeply
+nested or cyclic input never recurses without bound: `$ref`s become `Ref`s, and inline nesting
+past `MAX_DEPTH` is typed `Any` with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .. import naming
+from ..diagnostics import Report
+from .nodes import (
+    ANY,
+    NONE,
+    AliasDef,
+    Definition,
+    Discriminator,
+    DictOf,
+    FieldDef,
+    ListOf,
+    LiteralOf,
+    ModelDef,
+    Nullable,
+    Prim,
+    Ref,
+    TypeExpr,
+    UnionOf,
+)
+
+MAX_DEPTH = 200
+COMPONENT_PREFIX = "#/components/schemas/"
+
+_FORMATS = {
+    "date-time": Prim("datetime"),
+    "date": Prim("date"),
+    "uuid": Prim("UUID"),
+    "binary": Prim("bytes"),
+}
+_SCALARS = {"integer": Prim("int"), "number": Prim("float"), "boolean": Prim("bool")}
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def resolve_pointer(document: Mapping[str, Any], pointer: str) -> Any:
+    """The node a local `#/...` pointer names (the loader has checked every ref resolves)."""
+    node: Any = document
+    if pointer in ("#", ""):
+        return node
+    for raw in pointer[2:].split("/"):
+        token = unescape(raw)
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node
+
+
+def type_set(schema: Mapping[str, Any]) -> tuple[set[str], bool]:
+    """The schema's declared JSON types and whether null is allowed (3.0 and 3.1 spellings)."""
+    raw = schema.get("type")
+    types: set[str] = set()
+    if isinstance(raw, str):
+        types.add(raw)
+    elif isinstance(raw, list):
+        types.update(t for t in raw if isinstance(t, str))
+    nullable = schema.get("nullable") is True or "null" in types
+    enum = schema.get("enum")
+    if isinstance(enum, list) and None in enum:
+        nullable = True
+    types.discard("null")
+    return types, nullable
+
+
+def is_null_schema(schema: Any) -> bool:
+    if not isinstance(schema, Mapping):
+        return False
+    raw = schema.get("type")
+    return raw == "null" or raw == ["null"] or schema.get("enum") == [None]
+
+
+class SchemaConverter:
+    """Builds type expressions and definitions from the schemas of one document."""
+
+    def __init__(self, document: Mapping[str, Any], report: Report, file: str) -> None:
+        self.document = document
+        self.report = report
+        self.file = file
+        self.definitions: dict[str, Definition] = {}
+        self.components: dict[str, str] = {}
+        self.class_names: set[str] = set()
+        self._building: set[str] = set()
+
+    # --- naming ---------------------------------------------------------------------------
+
+    def claim_class_name(self, parts: Iterable[str], qualifiers: Iterable[str] = ()) -> str:
+        """A package-unique class name; on collision, try meaningful qualifiers in order."""
+        base = naming.class_name(" ".join(parts))
+        for candidate in (base, *(base + naming.pascal(q) for q in qualifiers)):
+            if candidate not in self.class_names:
+                self.class_names.add(candidate)
+                return candidate
+        candidate = base + "Inline"
+        while candidate in self.class_names:
+            candidate += "Alt"
+        self.class_names.add(candidate)
+        return candidate
+
+    def warn(self, pointer: str, message: str, kind: str, action: str) -> None:
+        self.report.warn(self.file, pointer, message, kind=kind, action=action)
+
+    # --- components -----------------------------------------------------------------------
+
+    def register_components(self, module_for: Mapping[str, str]) -> None:
+        """Give every component schema its name first, then convert them all."""
+        schemas = self.document.get("components", {}).get("schemas", {}) or {}
+        if not isinstance(schemas, Mapping):
+            return
+        names: dict[str, str] = {}
+        for name in schemas:
+            cls = naming.class_name(name)
+            if cls in self.class_names:
+                cls = naming.class_name(naming.spelled(name))
+            while cls in self.class_names:
+                cls += "Schema"
+            self.class_names.add(cls)
+            names[name] = cls
+        for name, schema in schemas.items():
+            key = COMPONENT_PREFIX + escape(name)
+            self.components[name] = key
+            self._define(
+                key, names[name], schema, module_for[name], component=name, hint=[names[name]]
+            )
+
+    # --- conversion -----------------------------------------------------------------------
+
+    def convert(
+        self, schema: Any, pointer: str, hint: list[str], module: str, depth: int = 0
+    ) -> TypeExpr:
+        """Type expression for `schema`; inline objects become models named from `hint`."""
+        if depth > MAX_DEPTH:
+            self.warn(pointer, f"schema nested deeper than {MAX_DEPTH} levels", "depth", "typed as Any")
+            return ANY
+        if schema is True or schema == {}:
+            return ANY
+        if schema is False:
+            self.warn(pointer, "schema `false` accepts nothing", "schema", "typed as Any")
+            return ANY
+        if not isinstance(schema, Mapping):
+            self.warn(pointer, "schema is not an object", "schema", "typed as Any")
+            return ANY
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self._ref(ref, module)
+        types, nullable = type_set(schema)
+        result = self._convert_body(schema, types, pointer, hint, module, depth)
+        if nullable and result not in (ANY, NONE) and not isinstance(result, Nullable):
+            return Nullable(result)
+        return result
+
+    def _ref(self, ref: str, module: str) -> TypeExpr:
+        if not ref.startswith("#"):
+            return ANY  # the loader bundles or refuses every external ref
+        if ref in self.definitions or ref.startswith(COMPONENT_PREFIX):
+            return Ref(ref)
+        target = resolve_pointer(self.document, ref)
+        if ref in self._building:
+            return Ref(ref)
+        if isinstance(target, Mapping) and self._needs_definition(target):
+            last = unescape(ref.rsplit("/", 1)[-1])
+            parent = unescape(ref.rsplit("/", 2)[-2]) if ref.count("/") > 1 else ""
+            name = self.claim_class_name([last], [parent, "Schema"])
+            self._define(ref, name, target, module, component=None, hint=[name])
+            return Ref(ref)
+        self._building.add(ref)
+        try:
+            return self.convert(target, ref, [unescape(ref.rsplit("/", 1)[-1])], module)
+        finally:
+            self._building.discard(ref)
+
+    @staticmethod
+    def _needs_definition(schema: Mapping[str, Any]) -> bool:
+        return bool(
+            schema.get("properties")
+            or schema.get("allOf")
+            or schema.get("oneOf")
+            or schema.get("anyOf")
+            or "$ref" in schema
+        )
+
+    def _define(
+        self,
+        key: str,
+        name: str,
+        schema: Any,
+        module: str,
+        *,
+        component: str | None,
+        hint: list[str],
+    ) -> None:
+        """Register a named definition: a model for objects, an alias for everything else."""
+        self._building.add(key)
+        try:
+            doc = _doc(schema)
+            merged = self.merge_all_of(schema, key) if isinstance(schema, Mapping) else None
+            if merged is not None and _is_object(merged):
+                placeholder = ModelDef(key, name, module, [], doc, key, component)
+                self.definitions[key] = placeholder
+                placeholder.fields = self._fields(merged, key, hint, module, 0)
+                return
+            target = self.convert(schema, key, hint, module)
+            if isinstance(target, Ref) and target.key == key:
+                target = ANY
+            self.definitions[key] = AliasDef(key, name, module, target, doc, key, component)
+        finally:
+            self._building.discard(key)
+
+    def _convert_body(
+        self,
+        schema: Mapping[str, Any],
+        types: set[str],
+        pointer: str,
+        hint: list[str],
+        module: str,
+        depth: int,
+    ) -> TypeExpr:
+        if "allOf" in schema:
+            merged = self.merge_all_of(schema, pointer)
+            if merged is not None:
+                one = _single_ref(schema)
+                if one is not None:
+                    return self._ref(one, module)
+                if _is_object(merged):
+                    return self._inline_model(merged, pointer, hint, module, depth)
+                types, _ = type_set(merged)
+                schema = merged
+        for combiner in ("oneOf", "anyOf"):
+            variants = schema.get(combiner)
+            if isinstance(variants, list) and variants and not schema.get("properties"):
+                union = self._union(variants, f"{pointer}/{combiner}", hint, module, depth)
+                return self._discriminate(union, schema.get("discriminator"))
+        if "const" in schema:
+            return self._literal([schema["const"]], pointer, types)
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            return self._literal(enum, pointer, types)
+        if "array" in types or ("items" in schema and not types):
+            items = schema.get("items", True)
+            if isinstance(items, list):  # tuple-style items (3.0 misuse or 3.1 prefixItems)
+                return ListOf(ANY)
+            return ListOf(self.convert(items, f"{pointer}/items", [*hint, "Item"], module, depth + 1))
+        if _is_object(schema) and ("object" in types or not types):
+            return self._object(schema, pointer, hint, module, depth)
+        if len(types) > 1:
+            members = [self._scalar(t, schema) for t in sorted(types)]
+            return _union_of(members)
+        if types:
+            return self._scalar(next(iter(types)), schema)
+        if "additionalProperties" in schema:
+            return self._object(schema, pointer, hint, module, depth)
+        return ANY
+
+    def _scalar(self, kind: str, schema: Mapping[str, Any]) -> TypeExpr:
+        if kind == "string":
+            fmt = schema.get("format")
+            return _FORMATS.get(fmt, Prim("str")) if isinstance(fmt, str) else Prim("str")
+        if kind in _SCALARS:
+            return _SCALARS[kind]
+        if kind == "array":
+            return ListOf(ANY)
+        if kind == "object":
+            return DictOf(ANY)
+        return ANY
+
+    def _object(
+        self, schema: Mapping[str, Any], pointer: str, hint: list[str], module: str, depth: int
+    ) -> TypeExpr:
+        if schema.get("properties"):
+            return self._inline_model(schema, pointer, hint, module, depth)
+        extra = schema.get("additionalProperties", True)
+        if extra is True or extra is False or extra == {}:
+            return DictOf(ANY)
+        value = self.convert(extra, f"{pointer}/additionalProperties", [*hint, "Value"], module, depth + 1)
+        return DictOf(value)
+
+    def _inline_model(
+        self, schema: Mapping[str, Any], pointer: str, hint: list[str], module: str, depth: int
+    ) -> TypeExpr:
+        if pointer in self.definitions:
+            return Ref(pointer)
+        title = schema.get("title")
+        qualifiers = [title] if isinstance(title, str) and title.strip() else []
+        name = self.claim_class_name(hint, [*qualifiers, "Object"])
+        model = ModelDef(pointer, name, module, [], _doc(schema), pointer, None)
+        self.definitions[pointer] = model
+        model.fields = self._fields(schema, pointer, [name], module, depth + 1)
+        return Ref(pointer)
+
+    def _fields(
+        self, schema: Mapping[str, Any], pointer: str, hint: list[str], module: str, depth: int
+    ) -> list[FieldDef]:
+        props = schema.get("properties") or {}
+        if not isinstance(props, Mapping):
+            return []
+        required = set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
+        py_names = naming.unique_names([str(k) for k in props])
+        fields: list[FieldDef] = []
+        for wire, prop in props.items():
+            wire = str(wire)
+            ptr = f"{pointer}/properties/{escape(wire)}"
+            ftype = self.convert(prop, ptr, [*hint, wire], module, depth + 1)
+            prop_map = prop if isinstance(prop, Mapping) else {}
+            default, has_default = self._default(prop_map, ftype, ptr)
+            fields.append(
+                FieldDef(
+                    py_name=py_names[wire],
+                    wire_name=wire,
+                    type=ftype,
+                    required=wire in required,
+                    default=default,
+                    has_default=has_default,
+                    doc=_doc(prop_map),
+                    read_only=prop_map.get("readOnly") is True,
+                    write_only=prop_map.get("writeOnly") is True,
+                    deprecated=prop_map.get("deprecated") is True,
+                )
+            )
+        return fields
+
+    def _default(self, schema: Mapping[str, Any], ftype: TypeExpr, pointer: str) -> tuple[Any, bool]:
+        if "default" not in schema:
+            return None, False
+        value = schema["default"]
+        if value is None:
+            return None, True
+        inner = ftype.inner if isinstance(ftype, Nullable) else ftype
+        ok = (
+            (inner == Prim("str") and isinstance(value, str))
+            or (inner == Prim("int") and isinstance(value, int) and not isinstance(value, bool))
+            or (inner == Prim("float") and isinstance(value, int | float) and not isinstance(value, bool))
+            or (inner == Prim("bool") and isinstance(value, bool))
+            or (isinstance(inner, LiteralOf) and value in inner.values)
+        )
+        if not ok:
+            if not isinstance(value, list | dict):
+                self.warn(
+                    f"{pointer}/default",
+                    f"default {value!r} does not match the schema's type",
+                    "default",
+                    "default ignored",
+                )
+            return None, False
+        return value, True
+
+    def _literal(self, values: list[Any], pointer: str, types: set[str]) -> TypeExpr:
+        kept: list[str | int | bool] = []
+        for v in values:
+            if v is None:
+                continue
+            if isinstance(v, str | bool | int) and v not in kept:
+                kept.append(v)
+        if not kept or len(kept) != len([v for v in values if v is not None]):
+            bases = [self._scalar(t, {}) for t in sorted(types)] or [ANY]
+            return _union_of(bases)
+        base: Prim | None
+        if all(isinstance(v, str) for v in kept):
+            base = Prim("str")
+        elif all(isinstance(v, bool) for v in kept):
+            base = None  # every bool is already listed or the set is closed by nature
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in kept):
+            base = Prim("int")
+        else:
+            base = Prim("Any")
+        return LiteralOf(tuple(kept), base)
+
+    def _union(
+        self, variants: list[Any], pointer: str, hint: list[str], module: str, depth: int
+    ) -> TypeExpr:
+        nullable = any(is_null_schema(v) for v in variants)
+        real = [(i, v) for i, v in enumerate(variants) if not is_null_schema(v)]
+        names = _variant_names([v for _, v in real], self.document)
+        members: list[TypeExpr] = []
+        for (i, v), name in zip(real, names, strict=True):
+            members.append(self.convert(v, f"{pointer}/{i}", [*hint, name], module, depth + 1))
+        result = _union_of(members) if members else ANY
+        return Nullable(result) if nullable and result != ANY else result
+
+    def _discriminate(self, union: TypeExpr, raw: Any) -> TypeExpr:
+        """Attach the spec's discriminator when every member is a model it can name."""
+        inner = union.inner if isinstance(union, Nullable) else union
+        if not isinstance(raw, Mapping) or not isinstance(inner, UnionOf):
+            return union
+        prop = raw.get("propertyName")
+        if not isinstance(prop, str):
+            return union
+        members = [i.key for i in inner.items if isinstance(i, Ref)]
+        if len(members) != len(inner.items):
+            return union
+        mapping: list[tuple[str, str]] = []
+        explicit = raw.get("mapping") if isinstance(raw.get("mapping"), Mapping) else {}
+        assert isinstance(explicit, Mapping)
+        for value, target in explicit.items():
+            key = target if str(target).startswith("#") else COMPONENT_PREFIX + escape(str(target))
+            if key in members:
+                mapping.append((str(value), key))
+        for key in members:  # implicit mapping: the schema's own name
+            if not any(k == key for _, k in mapping) and key.startswith(COMPONENT_PREFIX):
+                mapping.append((unescape(key[len(COMPONENT_PREFIX) :]), key))
+        if {k for _, k in mapping} != set(members):
+            return union
+        tagged = UnionOf(inner.items, Discriminator(prop, tuple(mapping)))
+        return Nullable(tagged) if isinstance(union, Nullable) else tagged
+
+    # --- allOf ----------------------------------------------------------------------------
+
+    def merge_all_of(self, schema: Mapping[str, Any], pointer: str) -> dict[str, Any] | None:
+        """Flatten `allOf` (following refs) into one schema; `None` if it cannot be merged."""
+        if "allOf" not in schema:
+            return dict(schema)
+        merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+        props: dict[str, Any] = dict(merged.get("properties") or {})
+        required: list[str] = list(merged.get("required") or [])
+        stack: list[tuple[Any, int]] = [(s, 0) for s in reversed(schema.get("allOf") or [])]
+        seen: set[str] = set()
+        while stack:
+            part, level = stack.pop()
+            if not isinstance(part, Mapping) or level > MAX_DEPTH:
+                continue
+            ref = part.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                part = resolve_pointer(self.document, ref)
+                if not isinstance(part, Mapping):
+                    continue
+            for key, value in part.items():
+                if key == "allOf":
+                    stack.extend((s, level + 1) for s in reversed(value or []))
+                elif key == "properties" and isinstance(value, Mapping):
+                    for pname, pschema in value.items():
+                        props.setdefault(pname, pschema)
+                elif key == "required" and isinstance(value, list):
+                    required.extend(r for r in value if r not in required)
+                elif key not in merged:
+                    merged[key] = value
+        if props:
+            merged["properties"] = props
+            merged.setdefault("type", "object")
+        if required:
+            merged["required"] = required
+        return merged
+
+
+def _is_object(schema: Mapping[str, Any]) -> bool:
+    types, _ = type_set(schema)
+    return bool(schema.get("properties")) and (not types or "object" in types)
+
+
+def _single_ref(schema: Mapping[str, Any]) -> str | None:
+    """`allOf: [$ref]` with nothing else of substance is just that ref (a common 3.0 idiom)."""
+    parts = schema.get("allOf") or []
+    substantive = set(schema) - {"allOf", "description", "title", "nullable", "readOnly",
+                                 "writeOnly", "deprecated", "example", "default", "xml",
+                                 "externalDocs"}
+    if len(parts) == 1 and isinstance(parts[0], Mapping) and not substantive:
+        ref = parts[0].get("$ref")
+        if isinstance(ref, str) and ref.startswith("#") and len(parts[0]) == 1:
+            return ref
+    return None
+
+
+def _union_of(members: list[TypeExpr]) -> TypeExpr:
+    flat: list[TypeExpr] = []
+    nullable = False
+    for m in members:
+        if isinstance(m, Nullable):
+            nullable = True
+            m = m.inner
+        items = m.items if isinstance(m, UnionOf) else (m,)
+        for item in items:
+            if item == NONE:
+                nullable = True
+            elif item not in flat:
+                flat.append(item)
+    if ANY in flat:
+        return ANY
+    result: TypeExpr = flat[0] if len(flat) == 1 else UnionOf(tuple(flat)) if flat else ANY
+    return Nullable(result) if nullable and result != ANY else result
+
+
+_TITLE_SAFE = re.compile(r"[A-Za-z]")
+
+
+def _variant_names(variants: list[Any], document: Mapping[str, Any]) -> list[str]:
+    """Names for inline union members, from what tells them apart: title, type or a property."""
+    names: list[str] = []
+    for v in variants:
+        name = ""
+        if isinstance(v, Mapping):
+            title = v.get("title")
+            types, _ = type_set(v)
+            if isinstance(title, str) and _TITLE_SAFE.search(title):
+                name = title
+            elif v.get("properties"):
+                others = [
+                    set((o.get("properties") or {}).keys())
+                    for o in variants
+                    if o is not v and isinstance(o, Mapping)
+                ]
+                props = list((v.get("properties") or {}).keys())
+                distinct = [p for p in props if not any(p in o for o in others)]
+                name = f"with {distinct[0]}" if distinct else "object"
+            elif types:
+                name = sorted(types)[0]
+            elif "enum" in v:
+                name = "enum"
+        names.append(name or "variant")
+    seen: dict[str, int] = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    counters: dict[str, int] = {}
+    out: list[str] = []
+    for n in names:
+        if seen[n] > 1:
+            idx = counters.get(n, 0)
+            counters[n] = idx + 1
+            out.append(f"{n} {letters[idx % 26]}")
+        else:
+            out.append(n)
+    return out
+
+
+def _doc(schema: Any) -> str:
+    if not isinstance(schema, Mapping):
+        return ""
+    for key in ("description", "title"):
+        value = schema.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""

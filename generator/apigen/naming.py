@@ -1,0 +1,247 @@
+"""Turning spec text into Python identifiers.
+
+Every name in generated code passes through here, so a spec cannot inject code through a name:
+the output is always `[A-Za-z_][A-Za-z0-9_]*`, never a keyword, never one of the names generated
+code relies on. Collisions are settled with qualifiers that say something, never with counters.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+_SYMBOLS = {
+    "+": "plus",
+    "-": "minus",
+    "*": "star",
+    "@": "at",
+    "$": "dollar",
+    "#": "hash",
+    "%": "percent",
+    "&": "and",
+    "=": "eq",
+    "<": "lt",
+    ">": "gt",
+    "!": "not",
+    "~": "tilde",
+    "^": "caret",
+    "|": "or",
+    "/": "slash",
+    ".": "dot",
+    ":": "colon",
+    "?": "question",
+}
+
+_WORD_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+# Names a generated model field may not take: keywords, the builtins generated annotations use,
+# and everything pydantic's BaseModel defines (`model_config`, `json`, `schema`, `copy`, ...).
+_FIELD_RESERVED: frozenset[str] = frozenset(
+    set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | {"str", "int", "float", "bool", "bytes", "list", "dict"}
+    | {
+        "model_config",
+        "model_fields",
+        "model_computed_fields",
+        "model_extra",
+        "model_fields_set",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "dict",
+        "json",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "construct",
+        "copy",
+        "schema",
+        "schema_json",
+        "validate",
+        "update_forward_refs",
+        "fields",
+        "register",
+    }
+)
+
+# Names a method keyword argument may not take (besides keywords): the method's own plumbing.
+_PARAM_RESERVED: frozenset[str] = frozenset(
+    set(keyword.kwlist) | {"self", "request_options", "cls"}
+)
+
+# Class names that would shadow what generated modules import or define.
+CLASS_RESERVED: frozenset[str] = frozenset(
+    set(keyword.kwlist)
+    | set(dir(builtins))
+    | {
+        "Any",
+        "Literal",
+        "TypeAlias",
+        "Union",
+        "Optional",
+        "Field",
+        "Annotated",
+        "Discriminator",
+        "Tag",
+        "Model",
+        "BaseModel",
+        "NotGiven",
+        "RequestOptions",
+        "TYPE_CHECKING",
+        "Client",
+        "AsyncClient",
+    }
+)
+
+
+def _ascii_words(text: str) -> list[str]:
+    """Split free text into ASCII words, spelling out symbols that carry meaning."""
+    text = unicodedata.normalize("NFKD", text)
+    out: list[str] = []
+    buf: list[str] = []
+    for ch in text:
+        if ch.isascii() and ch.isalnum():
+            buf.append(ch)
+            continue
+        if unicodedata.combining(ch):
+            continue  # accents: "ü" reads as "u"
+        if buf:
+            out.append("".join(buf))
+            buf = []
+        if not ch.isascii() and ch.isalnum():
+            out.append(f"u{ord(ch):04x}")
+    if buf:
+        out.append("".join(buf))
+    words: list[str] = []
+    for chunk in out:
+        words.extend(w for w in _CAMEL.split(chunk) if w)
+    return words
+
+
+def _leading_symbol(text: str) -> str | None:
+    stripped = text.strip()
+    if stripped and stripped[0] in "+-" and len(stripped) > 1 and stripped[1:2].isalnum():
+        return _SYMBOLS[stripped[0]]
+    return None
+
+
+def words(text: str) -> list[str]:
+    """Words of a name, with a meaningful sign kept (`+1` -> plus 1, `-created` -> minus created)."""
+    ws = _ascii_words(text)
+    sign = _leading_symbol(text)
+    if sign is not None:
+        ws.insert(0, sign)
+    if not ws:
+        symbols = [_SYMBOLS[c] for c in text if c in _SYMBOLS]
+        ws = symbols or ["value"]
+    return ws
+
+
+def snake(text: str) -> str:
+    """snake_case identifier (may still be a keyword; callers add their own suffix rules)."""
+    name = "_".join(w.lower() for w in words(text))
+    if name[0].isdigit():
+        name = "n" + name
+    return name
+
+
+def pascal(text: str) -> str:
+    """PascalCase identifier; a leading digit gets a letter prefix."""
+    parts = words(text)
+    name = "".join(w[:1].upper() + w[1:] for w in parts)
+    if name[0].isdigit():
+        name = "N" + name
+    return name
+
+
+def field_name(wire: str) -> str:
+    """Attribute name for a model field (its alias keeps the wire name)."""
+    name = snake(wire).lstrip("_") or "value"
+    if name[0].isdigit():
+        name = "n" + name
+    if name in _FIELD_RESERVED:
+        name += "_"
+    return name
+
+
+def param_name(wire: str) -> str:
+    """Keyword argument name for a method parameter."""
+    name = snake(wire).lstrip("_") or "value"
+    if name[0].isdigit():
+        name = "n" + name
+    if name in _PARAM_RESERVED:
+        name += "_"
+    return name
+
+
+def class_name(text: str, *, reserved: frozenset[str] = CLASS_RESERVED) -> str:
+    """Class name from a schema name or a path of words; shadows nothing generated code uses."""
+    name = pascal(text)
+    if name in reserved:
+        name += "Model"
+    return name
+
+
+def spelled(wire: str) -> str:
+    """A second, more literal spelling of a name, used when two wire names sanitise alike."""
+    out: list[str] = []
+    for ch in wire:
+        if ch.isascii() and ch.isalnum():
+            out.append(ch.lower() if not ch.isupper() else "_" + ch.lower())
+        elif ch in _SYMBOLS:
+            out.append(f"_{_SYMBOLS[ch]}_")
+        elif ch == "_":
+            out.append("_underscore_")
+        else:
+            out.append(f"_u{ord(ch):04x}_")
+    name = re.sub(r"_+", "_", "".join(out)).strip("_") or "value"
+    if name[0].isdigit():
+        name = "n" + name
+    return name
+
+
+def unique_names(wires: list[str]) -> dict[str, str]:
+    """Map each wire name to a distinct field name; exact spellings win, others get `spelled`."""
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    first = {w: field_name(w) for w in wires}
+    # A wire name that already is its Python spelling keeps it; the others yield.
+    order = sorted(wires, key=lambda w: (first[w] != w, wires.index(w)))
+    for wire in order:
+        candidate = first[wire]
+        if candidate in taken:
+            candidate = field_name(spelled(wire))
+        while candidate in taken:
+            candidate += "_alt"
+        taken.add(candidate)
+        result[wire] = candidate
+    return result
+
+
+def module_name(text: str) -> str:
+    """A module file name (snake case, not a keyword, never starting with an underscore)."""
+    name = snake(text).strip("_") or "module"
+    if keyword.iskeyword(name) or name in {"client", "types", "models", "resources"}:
+        name += "_"
+    return name
+
+
+def constant_name(*parts: str) -> str:
+    return "_" + "_".join(snake(p).upper() for p in parts if p)
+
+
+def env_prefix(package: str) -> str:
+    return snake(package).upper()

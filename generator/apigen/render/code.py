@@ -1,0 +1,183 @@
+"""Python source fragments from IR values: type annotations, literals, docstrings, imports.
+
+Everything a spec says reaches generated code through these functions: strings become
+`repr()` literals, free text becomes an escaped docstring, names were sanitised by `naming`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..ir.nodes import (
+    Definition,
+    Discriminator,
+    DictOf,
+    ListOf,
+    LiteralOf,
+    Nullable,
+    Prim,
+    Ref,
+    TypeExpr,
+    UnionOf,
+)
+
+_BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes", "list", "dict"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def literal(value: object) -> str:
+    """A Python literal for a JSON scalar (strings via repr: quotes and escapes are safe)."""
+    if isinstance(value, str):
+        return repr(value.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
+    if value is None or isinstance(value, bool | int):
+        return repr(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return f"float({str(value)!r})"
+        return repr(value)
+    raise TypeError(f"not a JSON scalar: {type(value).__name__}")
+
+
+def docstring(text: str, *, indent: str = "") -> str:
+    """The text as a safe triple-quoted docstring, or '' for no text."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    lines = [line.rstrip() for line in text.strip().split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    if not lines:
+        return ""
+    if lines[-1].endswith('"'):
+        lines[-1] = lines[-1][:-1] + '\\"'
+    if len(lines) == 1:
+        return f'{indent}"""{lines[0]}"""'
+    body = "\n".join((indent + line) if line else "" for line in lines[1:])
+    return f'{indent}"""{lines[0]}\n{body}\n{indent}"""'
+
+
+def comment_text(text: str) -> str:
+    """Text safe for a one-line `#` comment."""
+    return _CONTROL.sub("", text.replace("\r", " ").replace("\n", " "))[:200]
+
+
+@dataclass
+class Imports:
+    """Imports one generated module needs, rendered in a stable, isort-compatible order."""
+
+    typing: set[str] = field(default_factory=set)
+    stdlib: set[str] = field(default_factory=set)  # "import x as _x" lines
+    local: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    third_party: set[str] = field(default_factory=set)
+    runtime: bool = False
+    builtins: bool = False
+
+    def lines(self, package_depth: int, *, extra_third_party: tuple[str, ...] = ()) -> list[str]:
+        std = set(self.stdlib)
+        if self.builtins:
+            std.add("import builtins as _builtins")
+        if self.typing:
+            std.add(f"from typing import {', '.join(sorted(self.typing))}")
+        out = sorted(std, key=_isort_key)
+        third = {*extra_third_party, *self.third_party}
+        if self.runtime:
+            third.add("import apigen_runtime as _rt")
+        block2 = sorted(third, key=_isort_key)
+        local: list[str] = []
+        dots = "." * package_depth
+        for module in sorted(self.local):
+            names = sorted(self.local[module])
+            local.append(f"from {dots}{module} import {', '.join(names)}")
+        blocks = [b for b in (out, block2, local) if b]
+        return ["\n".join(b) for b in blocks]
+
+
+def _isort_key(line: str) -> tuple[bool, str]:
+    """isort's order inside a section: plain imports first, then from-imports, by module."""
+    return line.startswith("from "), line.split()[1]
+
+
+class TypeRenderer:
+    """Renders type expressions for one module, recording the imports they need."""
+
+    def __init__(
+        self,
+        definitions: dict[str, Definition],
+        module: str,
+        imports: Imports,
+        shadowed: frozenset[str] = frozenset(),
+    ) -> None:
+        self.definitions = definitions
+        self.module = module
+        self.imports = imports
+        self.shadowed = shadowed
+
+    def builtin(self, name: str) -> str:
+        if name in self.shadowed:
+            self.imports.builtins = True
+            return f"_builtins.{name}"
+        return name
+
+    def expr(self, t: TypeExpr) -> str:
+        match t:
+            case Prim(name=name):
+                return self._prim(name)
+            case Ref(key=key):
+                d = self.definitions[key]
+                if d.module != self.module:
+                    self.imports.local[d.module].add(d.name)
+                return d.name
+            case ListOf(item=item):
+                return f"{self.builtin('list')}[{self.expr(item)}]"
+            case DictOf(value=value):
+                return f"{self.builtin('dict')}[{self.builtin('str')}, {self.expr(value)}]"
+            case Nullable(inner=inner):
+                return f"{self.expr(inner)} | None"
+            case UnionOf(items=items, discriminator=None):
+                return " | ".join(self.expr(i) for i in items)
+            case UnionOf(items=items, discriminator=disc) if disc is not None:
+                return self._tagged_union(items, disc)
+            case LiteralOf(values=values, open_base=base):
+                self.imports.typing.add("Literal")
+                lit = f"Literal[{', '.join(literal(v) for v in values)}]"
+                return f"{lit} | {self._prim(base.name)}" if base is not None else lit
+        raise AssertionError(t)
+
+    def _tagged_union(self, items: tuple[TypeExpr, ...], disc: Discriminator) -> str:
+        """`Annotated[A | B, Discriminator(...)]`: pydantic picks the member by the property."""
+        self.imports.typing.add("Annotated")
+        self.imports.third_party.add("from pydantic import Discriminator, Tag")
+        self.imports.runtime = True
+        members = " | ".join(
+            f"Annotated[{self.expr(i)}, Tag({literal(self.definitions[i.key].name)})]"
+            for i in items
+            if isinstance(i, Ref)
+        )
+        tags = ", ".join(
+            f"{literal(value)}: {literal(self.definitions[key].name)}" for value, key in disc.mapping
+        )
+        return (
+            f"Annotated[{members}, "
+            f"Discriminator(_rt.discriminator({literal(disc.property)}, {{{tags}}}))]"
+        )
+
+    def _prim(self, name: str) -> str:
+        if name in _BUILTIN_TYPES:
+            return self.builtin(name)
+        if name == "Any":
+            self.imports.typing.add("Any")
+            return "Any"
+        if name == "None":
+            return "None"
+        if name in ("datetime", "date"):
+            self.imports.stdlib.add("import datetime as _dt")
+            return f"_dt.{name}"
+        if name == "UUID":
+            self.imports.stdlib.add("import uuid as _uuid")
+            return "_uuid.UUID"
+        if name == "file":
+            self.imports.runtime = True
+            return "_rt.FileInput"
+        raise AssertionError(name)

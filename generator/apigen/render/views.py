@@ -1,0 +1,286 @@
+"""Views: the plain strings and lists each template lays out, decided here in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..ir.layout import definition_refs
+from ..ir.nodes import (
+    ANY,
+    AliasDef,
+    Api,
+    Definition,
+    ModelDef,
+    Nullable,
+    OperationDef,
+    ParamDef,
+    ResourceDef,
+)
+from .code import Imports, TypeRenderer, docstring, literal
+
+
+@dataclass
+class FieldView:
+    name: str
+    annotation: str
+    default: str | None  # source after "=", None for a required field
+    doc: str
+
+
+@dataclass
+class ClassView:
+    name: str
+    doc: str
+    fields: list[FieldView]
+
+
+@dataclass
+class AliasView:
+    name: str
+    target: str
+    doc: str
+
+
+@dataclass
+class ModelModuleView:
+    imports: list[str]
+    classes: list[ClassView]
+    aliases: list[AliasView]
+
+
+def _depth(module: str) -> int:
+    return module.count(".") + 1
+
+
+def model_module(api: Api, module: str, defs: list[Definition]) -> ModelModuleView:
+    imports = Imports()
+    types = TypeRenderer(api.definitions, module, imports)
+    classes: list[ClassView] = []
+    for d in defs:
+        if isinstance(d, ModelDef):
+            imports.runtime = True
+            classes.append(ClassView(d.name, docstring(d.doc, indent="    "), _fields(d, types)))
+    aliases = [
+        AliasView(d.name, types.expr(d.target), docstring(d.doc))
+        for d in _alias_order([d for d in defs if isinstance(d, AliasDef)])
+    ]
+    if aliases:
+        imports.typing.add("TypeAlias")
+    return ModelModuleView(imports.lines(_depth(module)), classes, aliases)
+
+
+def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
+    views: list[FieldView] = []
+    for f in model.fields:
+        annotation = types.expr(f.type)
+        optional = not f.required
+        if optional and not isinstance(f.type, Nullable) and f.type != ANY:
+            annotation += " | None"
+        default_value = literal(f.default) if f.has_default else ("None" if optional else None)
+        if f.py_name != f.wire_name:
+            types.imports.third_party.add("from pydantic import Field")
+            alias = literal(f.wire_name)
+            parts = [f"default={default_value}"] if default_value is not None else []
+            parts += [f"validation_alias={alias}", f"serialization_alias={alias}"]
+            default = f"Field({', '.join(parts)})"
+        else:
+            default = default_value
+        views.append(FieldView(f.py_name, annotation, default, docstring(f.doc, indent="    ")))
+    return views
+
+
+def _alias_order(aliases: list[AliasDef]) -> list[AliasDef]:
+    """Aliases are evaluated at import: put each after the aliases it names."""
+    by_key = {a.key: a for a in aliases}
+    done: set[str] = set()
+    out: list[AliasDef] = []
+    for a in aliases:
+        stack: list[tuple[AliasDef, bool]] = [(a, False)]
+        visiting: set[str] = set()
+        while stack:
+            node, expanded = stack.pop()
+            if node.key in done:
+                continue
+            if expanded:
+                done.add(node.key)
+                out.append(node)
+                continue
+            if node.key in visiting:
+                continue  # a cycle of aliases: the loader's Any fallback breaks it
+            visiting.add(node.key)
+            stack.append((node, True))
+            for ref in definition_refs(node):
+                if ref in by_key and ref not in done:
+                    stack.append((by_key[ref], False))
+    return out
+
+
+# --- resources ----------------------------------------------------------------------------
+
+
+@dataclass
+class ParamView:
+    signature: str  # "name: Type | NotGiven = NOT_GIVEN"
+    name: str
+    key: str  # the name as a string literal
+
+
+@dataclass
+class MethodView:
+    name: str
+    params: list[ParamView]
+    returns: str
+    doc: str
+    const: str
+    deprecated: bool
+
+
+@dataclass
+class ResourceClassView:
+    name: str
+    async_name: str
+    doc: str
+    children: list[tuple[str, str, str]]  # attribute, sync class, async class
+    methods: list[MethodView]
+
+
+@dataclass
+class OperationConstView:
+    const: str
+    returns: str
+    args: list[str]  # "method=...", "path=...", ...
+
+
+@dataclass
+class ResourceModuleView:
+    imports: list[str]
+    operations: list[OperationConstView]
+    classes: list[ResourceClassView] = field(default_factory=list)
+
+
+def walk(resource: ResourceDef) -> Iterator[ResourceDef]:
+    stack = [resource]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(node.children.values())))
+
+
+def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
+    imports = Imports(runtime=True)
+    module = root.module
+    nodes = list(walk(root))
+    shadowed = frozenset(
+        name
+        for r in nodes
+        for name in [*(op.name for op in r.operations), *r.children]
+    )
+    types = TypeRenderer(api.definitions, module, imports, shadowed)
+    consts: list[OperationConstView] = []
+    classes: list[ResourceClassView] = []
+    uses_not_given = False
+    for r in nodes:
+        methods: list[MethodView] = []
+        for op in r.operations:
+            const = "_" + "_".join([*r.path, op.name]).upper()
+            returns = types.expr(op.returns)
+            consts.append(OperationConstView(const, returns, _op_args(op, types)))
+            params = [_param_view(p, types) for p in op.params]
+            uses_not_given = uses_not_given or any(not p.required for p in op.params)
+            methods.append(
+                MethodView(op.name, params, returns, _method_doc(op), const, op.deprecated)
+            )
+        children = [
+            (attr, c.class_name, c.async_class_name) for attr, c in r.children.items()
+        ]
+        doc = docstring(f"Operations under `{'.'.join(r.path)}`.", indent="    ")
+        classes.append(ResourceClassView(r.class_name, r.async_class_name, doc, children, methods))
+    if any(c.children for c in classes):
+        imports.stdlib.add("from functools import cached_property")
+    rt_names = ["RequestOptions"] + (["NOT_GIVEN", "NotGiven"] if uses_not_given else [])
+    return ResourceModuleView(
+        imports.lines(_depth(module), extra_third_party=(
+            f"from apigen_runtime import {', '.join(sorted(rt_names))}",
+        )),
+        consts,
+        classes,
+    )
+
+
+def _param_view(p: ParamDef, types: TypeRenderer) -> ParamView:
+    annotation = types.expr(p.type)
+    if p.required:
+        return ParamView(f"{p.py_name}: {annotation}", p.py_name, literal(p.py_name))
+    return ParamView(
+        f"{p.py_name}: {annotation} | NotGiven = NOT_GIVEN", p.py_name, literal(p.py_name)
+    )
+
+
+def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
+    args = [
+        f"method={literal(op.method)}",
+        f"path={literal(op.path)}",
+        f"operation_id={literal(op.operation_id or op.name)}",
+    ]
+    params: list[str] = []
+    for p in op.params:
+        extra = ""
+        if p.style is not None:
+            extra += f", style={literal(p.style)}"
+        if p.explode is not None:
+            extra += f", explode={literal(p.explode)}"
+        if p.allow_reserved:
+            extra += ", allow_reserved=True"
+        params.append(
+            f"_rt.Param({literal(p.py_name)}, {literal(p.wire_name)}, {literal(p.location)}{extra})"
+        )
+    args.append(f"params=({', '.join(params)}{',' if len(params) == 1 else ''})")
+    if op.body is not None:
+        body = f"body=_rt.Body({literal(op.body.media_type)}"
+        if op.body.required:
+            body += ", required=True"
+        if op.body.encoding:
+            items = []
+            for name, (style, explode, ctype) in sorted(op.body.encoding.items()):
+                enc_args = []
+                if style is not None:
+                    enc_args.append(f"style={literal(style)}")
+                if explode is not None:
+                    enc_args.append(f"explode={literal(explode)}")
+                if ctype is not None:
+                    enc_args.append(f"content_type={literal(ctype)}")
+                items.append(f"{literal(name)}: _rt.Encoding({', '.join(enc_args)})")
+            body += ", encoding={" + ", ".join(items) + "}"
+        args.append(body + ")")
+    responses = [
+        f"{literal(r.status)}: _rt.Response({types.expr(r.type)}, {literal(r.kind)})"
+        for r in op.responses
+    ]
+    args.append("responses={" + ", ".join(responses) + "}")
+    if op.security is not None:
+        alts = ", ".join(
+            "(" + ", ".join(literal(n) for n in alt) + ("," if len(alt) == 1 else "") + ")"
+            for alt in op.security
+        )
+        args.append(f"security=({alts}{',' if len(op.security) == 1 else ''})")
+    return args
+
+
+def _method_doc(op: OperationDef) -> str:
+    parts = [p for p in (op.summary, op.description) if p]
+    if op.summary and op.description.startswith(op.summary):
+        parts = [op.description]
+    text = "\n\n".join(parts) or f"{op.method.upper()} {op.path}"
+    documented = [p for p in op.params if p.doc]
+    if documented:
+        lines = ["", "", "Args:"]
+        for p in documented:
+            first = p.doc.strip().split("\n")[0]
+            lines.append(f"    {p.py_name}: {first}")
+        text += "\n".join(lines)
+    if op.deprecated:
+        text = "Deprecated.\n\n" + text
+    return docstring(text, indent="        ")
+
+

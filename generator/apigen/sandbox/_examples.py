@@ -1,0 +1,510 @@
+"""Schema -> example value: deterministic, valid data that a typed client can parse.
+
+Spec-provided `const`/`example`/`examples`/`default` win when they are JSON data that fits the
+schema; otherwise a value is synthesized. Optional properties are included (so generated models
+get exercised), but only down to `max_depth`: past it, or when a `$ref` recurs, or when the
+node budget of one value is spent, the generator goes "minimal" (null where allowed, empty
+arrays, required properties only). That bound is what keeps 13 MB cyclic specs fast and free
+of RecursionError. Randomness comes from `random.Random(f"{seed}:{key}")` per value, so the
+result does not depend on the order in which values are requested.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from ._fits import Checker, declared_types
+from ._refs import RefError, Resolver
+from ._scalars import integer, number, string
+from ._schema import MISSING, infer, json_data, merge, minimal
+
+MAX_DEPTH: Final = 8
+NODE_BUDGET: Final = 25_000
+_HARD_DEPTH: Final = 96
+_MAX_CHOICES: Final = 16
+
+Schema = Mapping[str, Any]
+
+#: Keywords that describe rather than constrain; a `oneOf` parent holding only these needs no merge.
+_ANNOTATIONS: Final = frozenset(
+    {
+        "description",
+        "title",
+        "summary",
+        "$comment",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "externalDocs",
+        "xml",
+        "example",
+        "examples",
+        "default",
+        "nullable",
+        "discriminator",
+    }
+)
+_REF_SIBLINGS_IGNORED: Final = frozenset({"$ref", "description", "summary", "title", "$comment"})
+
+
+@dataclass
+class _Ctx:
+    rng: random.Random
+    nodes: int = 0  # schema nodes visited for this value (the budget)
+    active: int = 0  # nested _gen calls in progress (the recursion guard)
+
+
+class ExampleGenerator:
+    """Synthesizes example values for the schemas of one document (see module docstring)."""
+
+    def __init__(
+        self,
+        document: Mapping[str, Any],
+        *,
+        seed: int = 0,
+        resolver: Resolver | None = None,
+        max_depth: int = MAX_DEPTH,
+        budget: int = NODE_BUDGET,
+    ) -> None:
+        self.resolver = resolver or Resolver(document)
+        self.checker = Checker(self.resolver)
+        self._seed = seed
+        self._max_depth = max_depth
+        self._budget = budget
+
+    def generate(self, schema: Any, *, key: str = "") -> Any:
+        """An example for `schema`; `key` (e.g. a JSON pointer) salts the random choices."""
+        ctx = _Ctx(random.Random(f"{self._seed}:{key}"))
+        return self._gen(schema, ctx, 0, (), False, None, 0)
+
+    def random_bytes(self, key: str, size: int = 32) -> bytes:
+        """Deterministic filler for binary bodies."""
+        return random.Random(f"{self._seed}:{key}").randbytes(size)
+
+    def fits(self, value: Any, schema: Any) -> bool:
+        return self.checker.fits(value, schema)
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def _gen(
+        self,
+        node: Any,
+        ctx: _Ctx,
+        depth: int,
+        stack: tuple[str, ...],
+        cut: bool,
+        hint: str | None,
+        variant: int,
+    ) -> Any:
+        ctx.nodes += 1
+        ctx.active += 1
+        try:
+            if ctx.active > _HARD_DEPTH or node is False:  # Python's stack, not the data's depth
+                return None
+            cut = cut or ctx.nodes > self._budget or depth >= self._max_depth
+            return self._node(node, ctx, depth, stack, cut, hint, variant)
+        finally:
+            ctx.active -= 1
+
+    def _node(
+        self,
+        node: Any,
+        ctx: _Ctx,
+        depth: int,
+        stack: tuple[str, ...],
+        cut: bool,
+        hint: str | None,
+        variant: int,
+    ) -> Any:
+        if not isinstance(node, Mapping):
+            return string({}, ctx.rng, hint, variant)
+        schema, ref, stack, repeats = self._enter(node, stack)
+        if repeats > 2:
+            return minimal(schema)
+        cut = cut or repeats > 0
+        if isinstance(schema.get("allOf"), list):
+            schema, stack = self._merge_all_of(schema, stack)
+        literal = self._literal(schema, variant)
+        if literal is not MISSING:
+            return literal
+        if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
+            return self._choice(schema, ctx, depth, stack, cut, hint, variant)
+        types, nullable = declared_types(schema)
+        if cut and nullable:
+            return None
+        kind = (
+            types[0]
+            if types
+            else None
+            if nullable and schema.get("type") is not None
+            else infer(schema)
+        )
+        if kind is None or kind == "null":
+            return None
+        if kind == "object":
+            value = self._object(schema, ctx, depth, stack, cut)
+            disc = schema.get("discriminator")
+            if isinstance(disc, Mapping) and ref is not None:
+                self._discriminate(value, disc, ref, schema)
+            return value
+        if kind == "array":
+            return self._array(schema, ctx, depth, stack, cut, hint)
+        if kind == "integer":
+            return integer(schema, ctx.rng, variant)
+        if kind == "number":
+            return number(schema, ctx.rng, variant)
+        if kind == "boolean":
+            return variant % 2 == 0
+        return string(schema, ctx.rng, hint, variant)
+
+    def _enter(
+        self, node: Schema, stack: tuple[str, ...]
+    ) -> tuple[Schema, str | None, tuple[str, ...], int]:
+        """Follow `$ref`s, pushing them on `stack`; `repeats` counts how often one already was."""
+        ref: str | None = None
+        repeats = 0
+        for _ in range(32):
+            target_ref = node.get("$ref")
+            if not isinstance(target_ref, str):
+                break
+            try:
+                target = self.resolver.lookup(target_ref)
+            except RefError:
+                target = {}
+            repeats = max(repeats, stack.count(target_ref))
+            ref, stack = target_ref, (*stack, target_ref)
+            if not isinstance(target, Mapping):
+                target = {} if target is not False else {"not": {}}
+            siblings = {k: v for k, v in node.items() if k not in _REF_SIBLINGS_IGNORED}
+            if siblings:  # OpenAPI 3.1: `$ref` next to constraints means both apply
+                return {"allOf": [target, siblings]}, ref, stack, repeats
+            node = target
+        return node, ref, stack, repeats
+
+    def _literal(self, schema: Schema, variant: int) -> Any:
+        if "const" in schema:
+            return json_data(schema["const"])
+        if variant == 0:
+            candidates: list[Any] = []
+            if "example" in schema:
+                candidates.append(schema["example"])
+            examples = schema.get("examples")
+            if isinstance(examples, list) and examples:
+                candidates.append(examples[0])
+            if "default" in schema:
+                candidates.append(schema["default"])
+            for candidate in candidates:
+                data = json_data(candidate)
+                if data is not MISSING and self.checker.fits(data, schema):
+                    return data
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            values = [json_data(e) for e in enum if e is not None] or [None]
+            values = [v for v in values if v is not MISSING] or [None]
+            return values[variant % len(values)]
+        return MISSING
+
+    # -- combinators ----------------------------------------------------------------------
+
+    def _merge_all_of(
+        self, schema: Schema, stack: tuple[str, ...]
+    ) -> tuple[Schema, tuple[str, ...]]:
+        members: list[Schema] = []
+        seen: list[str] = []
+        self._flatten(schema, members, stack, seen, 0)
+        return merge(members), (*stack, *seen)
+
+    def _flatten(
+        self, node: Any, out: list[Schema], stack: tuple[str, ...], seen: list[str], depth: int
+    ) -> None:
+        if depth > 16 or not isinstance(node, Mapping):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            if ref in stack or ref in seen:
+                return
+            seen.append(ref)
+            try:
+                target = self.resolver.lookup(ref)
+            except RefError:
+                target = {}
+            siblings = {k: v for k, v in node.items() if k not in _REF_SIBLINGS_IGNORED}
+            self._flatten(siblings, out, stack, seen, depth + 1)
+            self._flatten(target, out, stack, seen, depth + 1)
+            return
+        own = {k: v for k, v in node.items() if k != "allOf"}
+        for key in ("oneOf", "anyOf"):
+            # A polymorphic base listing the very subtype being built must not recurse into it.
+            if isinstance(own.get(key), list) and any(
+                isinstance(o, Mapping) and (o.get("$ref") in stack or o.get("$ref") in seen)
+                for o in own[key]
+            ):
+                del own[key]
+        if own:
+            out.append(own)
+        for member in node.get("allOf") or ():
+            self._flatten(member, out, stack, seen, depth + 1)
+
+    def _choice(
+        self,
+        schema: Schema,
+        ctx: _Ctx,
+        depth: int,
+        stack: tuple[str, ...],
+        cut: bool,
+        hint: str | None,
+        variant: int,
+    ) -> Any:
+        key = "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
+        base = {k: v for k, v in schema.items() if k not in (key, "discriminator")}
+        disc = schema.get("discriminator")
+        options = [o for o in schema[key] if not self._is_null(o)]
+        if not options:
+            return None
+        if cut and (len(options) < len(schema[key]) or declared_types(base)[1]):
+            return None
+        if cut:  # prefer variants that do not recurse
+            options.sort(key=lambda o: self._recurses(o, stack))
+        needs_merge = any(k not in _ANNOTATIONS and not k.startswith("x-") for k in base)
+        first: Any = MISSING
+        first_index = 0
+        for index, option in enumerate(options[:_MAX_CHOICES]):
+            sub = {"allOf": [base, option]} if needs_merge else option
+            value = self._gen(sub, ctx, depth, stack, cut, hint, variant)
+            if value is None:  # null options were dropped above: this one gave up (recursion)
+                continue
+            option_ref = option.get("$ref") if isinstance(option, Mapping) else None
+            if isinstance(disc, Mapping):
+                if not isinstance(value, dict):  # a discriminated value must be an object
+                    first, first_index = (
+                        (value, index) if first is MISSING else (first, first_index)
+                    )
+                    continue
+                if isinstance(option_ref, str):
+                    self._discriminate(value, disc, option_ref, option)
+            if key == "anyOf" or not any(
+                self.checker.fits(value, other) for i, other in enumerate(options) if i != index
+            ):
+                return value
+            if first is MISSING:
+                first, first_index = value, index
+        if first is MISSING:
+            return None
+        if key == "oneOf" and isinstance(first, dict):
+            return self._separate(
+                first, options[first_index], [o for i, o in enumerate(options) if i != first_index]
+            )
+        return first
+
+    def _separate(self, value: dict[str, Any], chosen: Any, others: list[Any]) -> dict[str, Any]:
+        """Make an object that matches several `oneOf` variants match only `chosen`.
+
+        Variants whose required properties are all present lose one that `chosen` does not
+        require; variants that require nothing get a property `chosen` does not declare, with a
+        value of the wrong type for them. Gives up (returns `value` as is) when that fails.
+        """
+        chosen_props, chosen_required, chosen_extra = self._shape(chosen)
+        if chosen_extra not in (None, True):
+            return value
+        result = dict(value)
+        for other in others:
+            if not self.checker.fits(result, other):
+                continue
+            props, required, _ = self._shape(other)
+            removable = [r for r in required if r in result and r not in chosen_required]
+            if removable:
+                del result[removable[0]]
+                continue
+            for name, sub in props.items():
+                if name in chosen_props or name in result:
+                    continue
+                wrong: list[Any] = ["", 0, False, {}, []]
+                junk = next((j for j in wrong if not self.checker.fits(j, sub)), MISSING)
+                if junk is not MISSING:
+                    result[name] = junk
+                    break
+        if self.checker.fits(result, chosen) and not any(
+            self.checker.fits(result, o) for o in others
+        ):
+            return result
+        return value
+
+    def _shape(self, node: Any) -> tuple[Mapping[str, Any], list[str], Any]:
+        """(properties, required, additionalProperties) of a schema, allOf merged."""
+        schema, _, stack, _ = self._enter(node if isinstance(node, Mapping) else {}, ())
+        if isinstance(schema.get("allOf"), list):
+            schema, _ = self._merge_all_of(schema, stack)
+        props = schema.get("properties")
+        required = [r for r in schema.get("required") or () if isinstance(r, str)]
+        return (
+            (props if isinstance(props, Mapping) else {}),
+            required,
+            schema.get("additionalProperties"),
+        )
+
+    def _recurses(self, node: Any, stack: tuple[str, ...]) -> bool:
+        """Whether a variant leads straight back into `stack` (itself, or via a required part)."""
+        if not isinstance(node, Mapping):
+            return False
+        if node.get("$ref") in stack:
+            return True
+        try:
+            schema, _ = self.resolver.resolve(node)
+        except RefError:
+            return False
+        if not isinstance(schema, Mapping):
+            return False
+        parts: list[Any] = list(schema.get("allOf") or ())
+        props = schema.get("properties")
+        for name in schema.get("required") or ():
+            if isinstance(props, Mapping) and isinstance(name, str):
+                parts.append(props.get(name))
+        items = schema.get("items")
+        if isinstance(schema.get("minItems"), int) and schema["minItems"] > 0:
+            parts.append(items)
+        return any(isinstance(p, Mapping) and p.get("$ref") in stack for p in parts)
+
+    def _is_null(self, node: Any) -> bool:
+        try:
+            schema, _ = self.resolver.resolve(node)
+        except RefError:
+            return False
+        if not isinstance(schema, Mapping):
+            return False
+        types, nullable = declared_types(schema)
+        return (
+            (nullable and not types and schema.get("type") is not None)
+            or schema.get("enum") == [None]
+            or ("const" in schema and schema["const"] is None)
+        )
+
+    def _discriminate(self, value: Any, disc: Mapping[str, Any], ref: str, schema: Any) -> None:
+        """Set the discriminator property to the mapping key of the variant that was generated."""
+        prop = disc.get("propertyName")
+        if not isinstance(value, dict) or not isinstance(prop, str):
+            return
+        name = ref.rsplit("/", 1)[-1]
+        mapping = disc.get("mapping")
+        chosen = name
+        if isinstance(mapping, Mapping):
+            chosen = next((k for k, v in mapping.items() if v in (ref, name)), name)
+        if value.get(prop) == chosen:
+            return
+        previous = value.get(prop, MISSING)
+        value[prop] = chosen
+        if not self.checker.fits(value, schema):  # the variant pins the property some other way
+            if previous is MISSING:
+                del value[prop]
+            else:
+                value[prop] = previous
+
+    # -- containers -----------------------------------------------------------------------
+
+    def _object(
+        self, schema: Schema, ctx: _Ctx, depth: int, stack: tuple[str, ...], cut: bool
+    ) -> dict[str, Any]:
+        props = schema.get("properties")
+        props = props if isinstance(props, Mapping) else {}
+        required = [r for r in schema.get("required") or () if isinstance(r, str)]
+        extra = schema.get("additionalProperties")
+        limit = schema.get("maxProperties")
+        limit = limit if isinstance(limit, int) and not isinstance(limit, bool) else None
+        room = None if limit is None else max(limit - len(set(required)), 0)
+        out: dict[str, Any] = {}
+        for name, sub in props.items():
+            if name not in required:
+                if cut or (room is not None and room <= 0) or self._skip_optional(sub, stack):
+                    continue
+                if room is not None:
+                    room -= 1
+            out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
+        for name in required:
+            if name not in out:
+                sub = extra if isinstance(extra, Mapping) else {}
+                out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
+        if extra is False:
+            return out
+        wanted = schema.get("minProperties")
+        wanted = wanted if isinstance(wanted, int) and not isinstance(wanted, bool) else 0
+        if not props and not cut and (extra is True or isinstance(extra, Mapping)):
+            wanted = max(wanted, 1)
+        if limit is not None:
+            wanted = min(wanted, limit)
+        sub = extra if isinstance(extra, Mapping) else {}
+        index = 0
+        while len(out) < wanted:
+            name = "key" if index == 0 else f"key{index}"
+            index += 1
+            if name not in out:
+                out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
+        return out
+
+    def _skip_optional(self, sub: Any, stack: tuple[str, ...]) -> bool:
+        """Optional properties that would recurse, or that a server never sends, are left out."""
+        if not isinstance(sub, Mapping):
+            return False
+        if sub.get("writeOnly") is True:
+            return True
+        refs = [sub.get("$ref")]
+        items = sub.get("items")
+        if isinstance(items, Mapping):
+            refs.append(items.get("$ref"))
+        for key in ("allOf", "anyOf", "oneOf"):
+            for member in sub.get(key) or ():
+                if isinstance(member, Mapping):
+                    refs.append(member.get("$ref"))
+        if any(isinstance(r, str) and r in stack for r in refs):
+            return True
+        if isinstance(sub.get("$ref"), str):
+            try:
+                target, _ = self.resolver.resolve(sub)
+            except RefError:
+                return False
+            return isinstance(target, Mapping) and target.get("writeOnly") is True
+        return False
+
+    def _array(
+        self,
+        schema: Schema,
+        ctx: _Ctx,
+        depth: int,
+        stack: tuple[str, ...],
+        cut: bool,
+        hint: str | None,
+    ) -> list[Any]:
+        prefix = schema.get("prefixItems")
+        items = schema.get("items")
+        if isinstance(items, list):  # draft-4 style tuple
+            prefix, items = items, schema.get("additionalItems", {})
+        prefix = prefix if isinstance(prefix, list) else []
+        low = schema.get("minItems")
+        low = low if isinstance(low, int) and not isinstance(low, bool) else 0
+        count = (
+            low if cut or self._skip_optional({"items": items}, stack) else max(low, 1, len(prefix))
+        )
+        high = schema.get("maxItems")
+        if isinstance(high, int) and not isinstance(high, bool):
+            count = min(count, high)
+        unique = schema.get("uniqueItems") is True
+        out: list[Any] = []
+        for index in range(count):
+            sub = prefix[index] if index < len(prefix) else items
+            if sub is False:
+                break
+            out.append(
+                self._gen(
+                    sub if sub is not None else {},
+                    ctx,
+                    depth + 1,
+                    stack,
+                    cut,
+                    hint,
+                    index if unique else 0,
+                )
+            )
+        return out
+
+    # -- scalars --------------------------------------------------------------------------

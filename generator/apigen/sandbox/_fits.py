@@ -1,0 +1,213 @@
+"""A small, lenient JSON-Schema check used while synthesizing examples.
+
+It decides whether a spec-provided `example`/`default` can be trusted (authors get them wrong)
+and whether a generated `oneOf` value also matches a sibling variant. It only ever says "no"
+when a real validator would too (type, enum, const, required, additionalProperties: false,
+lengths, bounds, pattern); what it does not check it accepts, so it stays cheap and never
+needs third-party validators inside the server.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, TypeGuard
+
+from ._refs import RefError, Resolver
+
+_MAX_DEPTH = 48
+
+
+@lru_cache(maxsize=1024)
+def compile_pattern(pattern: str) -> re.Pattern[str] | None:
+    """`pattern` as a Python regex, or None when Python's dialect cannot read it."""
+    try:
+        return re.compile(pattern)
+    except (re.error, OverflowError):
+        return None
+
+
+def is_type(value: Any, name: str) -> bool:
+    """JSON-Schema type test (bools are not numbers; 1.0 is an integer)."""
+    if name == "null":
+        return value is None
+    if name == "boolean":
+        return isinstance(value, bool)
+    if name == "string":
+        return isinstance(value, str)
+    if name == "array":
+        return isinstance(value, list)
+    if name == "object":
+        return isinstance(value, dict)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if name == "integer":
+        return isinstance(value, int) or (math.isfinite(value) and float(value).is_integer())
+    return name == "number"
+
+
+def declared_types(schema: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """The non-null types `schema` declares, and whether null is allowed (3.0 `nullable` or 3.1)."""
+    raw = schema.get("type")
+    names = (
+        [raw]
+        if isinstance(raw, str)
+        else [t for t in raw if isinstance(t, str)]
+        if isinstance(raw, list)
+        else []
+    )
+    # OpenAPI 3.0 `nullable` means nothing without a `type` beside it (3.0.3 clarification).
+    nullable = (schema.get("nullable") is True and bool(names)) or "null" in names
+    return [t for t in names if t != "null"], nullable
+
+
+class Checker:
+    """Answers "could `value` be valid for `schema`?" conservatively (see module docstring)."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+
+    def fits(self, value: Any, schema: Any, depth: int = 0) -> bool:
+        if depth > _MAX_DEPTH or schema is True:
+            return True
+        if schema is False:
+            return False
+        try:
+            schema, _ = self._resolver.resolve(schema)
+        except RefError:
+            return True
+        if not isinstance(schema, Mapping):
+            return True
+        if "const" in schema and value != schema["const"]:
+            return False
+        enum = schema.get("enum")
+        if (
+            isinstance(enum, list)
+            and value not in enum
+            and not (value is None and schema.get("nullable") is True)
+        ):
+            return False
+        types, nullable = declared_types(schema)
+        if value is None:
+            if schema.get("type") is not None and not nullable:
+                return False
+        elif types and not any(is_type(value, t) for t in types):
+            return False
+        if not self._keywords(value, schema, depth):
+            return False
+        for sub in schema.get("allOf") or ():
+            if not self.fits(value, sub, depth + 1):
+                return False
+        for key in ("anyOf", "oneOf"):
+            options = schema.get(key)
+            if (
+                isinstance(options, list)
+                and options
+                and not any(self.fits(value, o, depth + 1) for o in options)
+            ):
+                return False
+        return True
+
+    def _keywords(self, value: Any, schema: Mapping[str, Any], depth: int) -> bool:
+        if isinstance(value, str):
+            return _string_ok(value, schema)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return _number_ok(value, schema)
+        if isinstance(value, list):
+            return self._array_ok(value, schema, depth)
+        if isinstance(value, dict):
+            return self._object_ok(value, schema, depth)
+        return True
+
+    def _array_ok(self, value: list[Any], schema: Mapping[str, Any], depth: int) -> bool:
+        if len(value) < _int(schema.get("minItems"), 0) or len(value) > _int(
+            schema.get("maxItems"), len(value)
+        ):
+            return False
+        items = schema.get("items")
+        return not isinstance(items, Mapping) or all(self.fits(v, items, depth + 1) for v in value)
+
+    def _object_ok(self, value: dict[str, Any], schema: Mapping[str, Any], depth: int) -> bool:
+        required = schema.get("required")
+        if isinstance(required, list) and any(
+            isinstance(r, str) and r not in value for r in required
+        ):
+            return False
+        props = schema.get("properties")
+        props = props if isinstance(props, Mapping) else {}
+        extra = schema.get("additionalProperties")
+        for key, item in value.items():
+            if key in props:
+                if not self.fits(item, props[key], depth + 1):
+                    return False
+            elif "patternProperties" in schema:
+                continue
+            elif extra is False or (
+                isinstance(extra, Mapping) and not self.fits(item, extra, depth + 1)
+            ):
+                return False
+        return True
+
+
+def _int(raw: Any, fallback: int) -> int:
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) else fallback
+
+
+def _string_ok(value: str, schema: Mapping[str, Any]) -> bool:
+    if len(value) < _int(schema.get("minLength"), 0) or len(value) > _int(
+        schema.get("maxLength"), len(value)
+    ):
+        return False
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and not _format_ok(value, fmt):
+        return False
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str):
+        compiled = compile_pattern(pattern)
+        return compiled is None or compiled.search(value) is not None
+    return True
+
+
+_FORMAT_PATTERNS: dict[str, re.Pattern[str]] = {
+    "date-time": re.compile(
+        r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII
+    ),
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII),
+    "time": re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII),
+    "uuid": re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"),
+    "email": re.compile(r"^[^@\s]+@[^@\s]+$"),
+}
+
+
+def _format_ok(value: str, fmt: str) -> bool:
+    """The formats real validators check by default and spec examples often get wrong."""
+    pattern = _FORMAT_PATTERNS.get(fmt)
+    if pattern is not None:
+        return pattern.match(value) is not None
+    if fmt in ("ipv4", "ipv6"):
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return False
+        return address.version == int(fmt[-1])
+    return True
+
+
+def _number_ok(value: float, schema: Mapping[str, Any]) -> bool:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    ex_low, ex_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if is_num(low) and (value < low or (ex_low is True and value == low)):
+        return False
+    if is_num(high) and (value > high or (ex_high is True and value == high)):
+        return False
+    if is_num(ex_low) and value <= ex_low:
+        return False
+    return not (is_num(ex_high) and value >= ex_high)
+
+
+def is_num(raw: Any) -> TypeGuard[float]:
+    """A JSON number (bools excluded)."""
+    return isinstance(raw, int | float) and not isinstance(raw, bool)

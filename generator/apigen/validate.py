@@ -1,0 +1,461 @@
+"""Validation with openapi-spec-validator, turned into located, classified warnings.
+
+Anything that makes generation impossible (not OpenAPI, unresolvable refs) was already raised by
+`load`; what the validator finds here is reported as warnings saying what apigen does about it.
+Validation runs on `LoadedSpec.original` (the document as written, Swagger 2.0 before the upgrade)
+so pointers and lines match the user's file.
+
+The validator is slow on big specs (~27 s on github.json), so results are cached per (content
+hash, validator version, rules version) and `validate_in_background` runs it in a second process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, cast
+
+import openapi_spec_validator
+from jsonschema_path import SchemaPath
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    ExtraParametersError,
+    ParameterDuplicateError,
+    UnresolvableParameterError,
+)
+from openapi_spec_validator.validation.validators import (
+    OpenAPIV2SpecValidator,
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+    SpecValidator,
+)
+
+from apigen.diagnostics import Diagnostic, Report
+from apigen.load import LoadedSpec, resolve_pointer
+from apigen.locate import join_pointer, split_pointer
+
+__all__ = [
+    "cache_dir",
+    "validate_in_background",
+    "validate_spec",
+    "validation_diagnostics",
+]
+
+RULES_VERSION = 1  # bump when classification changes: old cache entries stop matching
+MAX_PER_KIND = 25
+_MAX_MESSAGE = 240
+_RESOLVED_CACHE = 65_536  # the library's default of 128 thrashes on specs with thousands of refs
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+VALIDATOR_VERSION = (
+    f"openapi-spec-validator {openapi_spec_validator.__version__}; "
+    f"jsonschema {_dist_version('jsonschema')}; rules {RULES_VERSION}"
+)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def validate_spec(spec: LoadedSpec, *, report: Report) -> None:
+    """Validate (or reuse the cached verdict) and add every diagnostic to the report."""
+    for d in validation_diagnostics(spec):
+        report.add(d)
+
+
+def validation_diagnostics(spec: LoadedSpec) -> list[Diagnostic]:
+    """The classified, located diagnostics for a spec; cached on disk."""
+    cached = _read_cache(spec)
+    if cached is not None:
+        return cached
+    diags = _validate(spec)
+    _write_cache(spec, diags)
+    return diags
+
+
+def validate_in_background(spec: LoadedSpec) -> Callable[[], list[Diagnostic]]:
+    """Start validating in a second process; the returned function waits for the diagnostics.
+
+    With the `fork` start method the child shares the already-loaded document (nothing is
+    pickled); elsewhere the spec is pickled once. A cache hit starts no process at all.
+    """
+    cached = _read_cache(spec)
+    if cached is not None:
+        return lambda: cached
+    methods = multiprocessing.get_all_start_methods()
+    ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_worker, args=(spec, sender), name="apigen-validate", daemon=True)
+    process.start()
+    sender.close()
+    result: list[list[Diagnostic]] = []
+
+    def wait() -> list[Diagnostic]:
+        if not result:
+            try:
+                outcome = receiver.recv()
+            except EOFError:
+                outcome = None
+            finally:
+                receiver.close()
+                process.join()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            if outcome is None:
+                outcome = [
+                    Diagnostic(
+                        spec.file,
+                        "#",
+                        f"validator process ended without a result (exit code {process.exitcode})",
+                        "warning",
+                        "validator",
+                        None,
+                        "spec not validated",
+                    )
+                ]
+            result.append(outcome)
+        return result[0]
+
+    return wait
+
+
+def _worker(spec: LoadedSpec, sender: Any) -> None:
+    """Child process body: ship the diagnostics, or the exception, back to the parent."""
+    try:
+        outcome: object = validation_diagnostics(spec)
+    except Exception as exc:  # crossing a process boundary: re-raised in the parent by wait()
+        outcome = exc
+    sender.send(outcome)
+    sender.close()
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("APIGEN_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "apigen"
+
+
+def _cache_file(spec: LoadedSpec) -> Path:
+    key = hashlib.sha256(
+        f"{spec.content_hash}\0{spec.original_version}\0{VALIDATOR_VERSION}".encode()
+    ).hexdigest()
+    return cache_dir() / f"validate-{key[:40]}.json"
+
+
+def _read_cache(spec: LoadedSpec) -> list[Diagnostic] | None:
+    """Cached diagnostics, or None when absent or unreadable (a corrupt entry is recomputed)."""
+    try:
+        raw = json.loads(_cache_file(spec).read_text(encoding="utf-8"))
+        if raw.get("validator") != VALIDATOR_VERSION:
+            return None
+        out = []
+        for item in raw["diagnostics"]:
+            fields = dict(item)
+            fields["file"] = fields["file"] or spec.file  # "" = the root, however it is spelled
+            out.append(Diagnostic(**fields))
+        return out
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _write_cache(spec: LoadedSpec, diags: list[Diagnostic]) -> None:
+    """Write atomically (temp file + rename) so a concurrent reader never sees half a file."""
+    items = []
+    for d in diags:
+        item = asdict(d)
+        if d.file == spec.file:
+            item["file"] = ""
+        items.append(item)
+    payload = json.dumps({"validator": VALIDATOR_VERSION, "diagnostics": items})
+    target = _cache_file(spec)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".validate-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+            os.replace(tmp, target)
+        except OSError:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return  # an unwritable cache only costs time on the next run
+
+
+# --------------------------------------------------------------------------- running the validator
+
+
+class _ListLikeSet(set[Any]):
+    """A set with `list.append`, for the validator's membership registries."""
+
+    def append(self, item: Any) -> None:
+        self.add(item)
+
+
+def _tagged(cls: type[Any], suffix: tuple[str, ...] = ()) -> type[Any]:
+    """A keyword validator that stamps each error with the document path it was found at
+    (the library reports keyword errors relative to the schema or value it checked)."""
+
+    class Tagged(cls):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # The library keeps these registries in lists: quadratic on big specs (github.json).
+            for name in ("visited_schema_ids", "meta_checked_schema_ids", "operation_ids_registry"):
+                if isinstance(getattr(self, name, None), list):
+                    setattr(self, name, _ListLikeSet(getattr(self, name)))
+
+        def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            where = next((a for a in args if isinstance(a, SchemaPath)), None)
+            for err in super().__call__(*args, **kwargs):
+                if where is not None and not hasattr(err, "apigen_parts"):
+                    err.apigen_parts = (*where.parts, *suffix)
+                yield err
+
+    Tagged.__name__ = f"Tagged{cls.__name__}"
+    return Tagged
+
+
+def _located(base: type[SpecValidator]) -> type[SpecValidator]:
+    tagged = {
+        key: _tagged(cls, ("default",) if key == "default" else ())
+        for key, cls in base.keyword_validators.items()
+    }
+    return cast(
+        type[SpecValidator],
+        type(f"Located{base.__name__}", (base,), {"keyword_validators": tagged}),
+    )
+
+
+_VALIDATORS = {
+    "2": _located(OpenAPIV2SpecValidator),
+    "3.0": _located(OpenAPIV30SpecValidator),
+    "3.1": _located(OpenAPIV31SpecValidator),
+}
+
+
+def _iter_errors(validator: SpecValidator) -> Iterator[Any]:
+    """The library's `iter_errors` minus its unbounded lru_cache (which would keep every
+    validated document alive for the life of the process)."""
+    yield from validator.schema_validator.iter_errors(validator.schema)
+    yield from validator.root_validator(validator.schema_path)
+
+
+def _leaves(err: Any) -> list[Any]:
+    """The errors worth showing for one validator error: `oneOf`/`anyOf` failures are replaced
+    by the errors of the alternative that came closest (not the "is a $ref" alternative)."""
+    out: list[Any] = []
+    stack = [err]
+    while stack:
+        e = stack.pop()
+        if e.validator not in ("oneOf", "anyOf") or not e.context:
+            out.append(e)
+            continue
+        branches: dict[Any, list[Any]] = {}
+        for c in e.context:
+            branch = c.relative_schema_path[0] if c.relative_schema_path else 0
+            branches.setdefault(branch, []).append(c)
+        candidates = [
+            b
+            for b in branches.values()
+            if not all(c.validator == "required" and "'$ref'" in c.message for c in b)
+        ]
+        if not candidates:
+            out.append(e)
+            continue
+        best = max(candidates, key=lambda b: (max(len(c.absolute_path) for c in b), -len(b)))
+        stack.extend(reversed(best))
+    return out
+
+
+def _physical(doc: Any, parts: list[Any]) -> list[str]:
+    """Turn a path that went through `$ref`s (how the validator walks) into a pointer to where
+    the node is written."""
+    node: Any = doc
+    out: list[str] = []
+    for part in parts:
+        key = str(part)
+        hops = 0
+        while (
+            isinstance(node, dict)
+            and key not in node
+            and isinstance(node.get("$ref"), str)
+            and hops < 32
+        ):
+            found, canonical = resolve_pointer(doc, node["$ref"])
+            if not found:
+                break
+            out = split_pointer(canonical)
+            node = doc
+            for seg in out:
+                node = node[int(seg)] if isinstance(node, list) else node[seg]
+            hops += 1
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            node = None
+        out.append(key)
+    return out
+
+
+def _unknown_keys(err: Any) -> list[str]:
+    """The keys an `additionalProperties: false` error is about."""
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    known = set(schema.get("properties") or ())
+    patterns = [re.compile(p) for p in schema.get("patternProperties") or ()]
+    instance = err.instance if isinstance(err.instance, dict) else {}
+    return [
+        str(k) for k in instance if k not in known and not any(p.search(str(k)) for p in patterns)
+    ]
+
+
+def _short(err: Any) -> str:
+    """The validator's message with big instance reprs cut down."""
+    message = str(err.message)
+    if err.validator == "additionalProperties":
+        unknown = _unknown_keys(err)
+        if unknown:
+            listed = ", ".join(repr(k) for k in unknown[:5])
+            return f"unknown key{'s' if len(unknown) > 1 else ''} {listed}"
+    text = repr(err.instance)
+    if len(text) > 60 and message.startswith(text):
+        if isinstance(err.instance, dict):
+            keys = ", ".join(repr(k) for k in list(err.instance)[:3])
+            text = "{" + keys + (", ..." if len(err.instance) > 3 else "") + "}"
+        else:
+            text = text[:57] + "..."
+        message = text + message[len(repr(err.instance)) :]
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 3] + "..."
+
+
+_KIND_BY_CLASS: dict[type[Any], tuple[str, str | None]] = {
+    DuplicateOperationIDError: ("duplicate-operation-id", None),
+    ParameterDuplicateError: ("duplicate-parameter", None),
+    UnresolvableParameterError: ("path-parameter", None),
+    ExtraParametersError: ("required-property", None),
+}
+
+
+def _under(segs: list[str], word: str) -> bool:
+    """`word` appears as a keyword (not as a response code or property named so)."""
+    return any(
+        s == word and (i == 0 or segs[i - 1] not in ("responses", "properties"))
+        for i, s in enumerate(segs)
+    )
+
+
+def classify(segs: list[str], err: Any) -> tuple[str, str | None]:
+    """(kind, action) for one validator error at a physical pointer."""
+    for cls, verdict in _KIND_BY_CLASS.items():
+        if isinstance(err, cls):
+            return verdict
+    validator = err.validator
+    message = str(err.message)
+    if _under(segs, "default"):
+        return "default", "default ignored"
+    if _under(segs, "example") or _under(segs, "examples"):
+        return "example", "example ignored"
+    if "is not a 'regex'" in message or (segs and segs[-1] == "pattern"):
+        return "pattern", "pattern left out"
+    if (
+        validator == "type"
+        and err.validator_value == "boolean"
+        and str(err.instance).lower() in ("true", "false")
+    ):
+        return "boolean-string", None
+    if validator == "additionalProperties":
+        return "unknown-key", "key ignored"
+    if validator == "format":
+        return "format", None
+    if validator == "required":
+        return "missing-field", None
+    if "Duplicate tag" in message:
+        return "duplicate-tag", None
+    if validator in ("type", "enum", "pattern", "const", "minItems", "uniqueItems", "minLength"):
+        return "invalid-value", None
+    return "spec", None
+
+
+def _validate(spec: LoadedSpec) -> list[Diagnostic]:
+    doc = spec.original
+    ver = spec.original_version
+    cls = _VALIDATORS["2" if ver.startswith("2") else "3.1" if ver.startswith("3.1") else "3.0"]
+    schema_path = SchemaPath.from_dict(
+        doc, handlers=cls.resolver_handlers, resolved_cache_maxsize=_RESOLVED_CACHE
+    )
+    validator = cls(schema_path)
+    found: list[tuple[list[str], str, str, str | None]] = []
+    depth_error = False
+    try:
+        for err in _iter_errors(validator):
+            for leaf in _leaves(err):
+                parts = [*getattr(err, "apigen_parts", ()), *leaf.absolute_path]
+                segs = _physical(doc, parts)
+                kind, action = classify(segs, leaf)
+                found.append((segs, _short(leaf), kind, action))
+    except RecursionError:
+        depth_error = True  # the validator recurses per nesting level; keep what it found so far
+    return _finish(spec, found, depth_error)
+
+
+def _finish(
+    spec: LoadedSpec, found: list[tuple[list[str], str, str, str | None]], depth_error: bool
+) -> list[Diagnostic]:
+    """Deduplicate (one root cause is often reported many times), cap per kind, locate."""
+    seen: set[tuple[str, str]] = set()
+    per_kind: dict[str, int] = {}
+    diags: list[Diagnostic] = []
+    for segs, message, kind, action in found:
+        pointer = join_pointer(segs)
+        if (pointer, kind) in seen:
+            continue
+        seen.add((pointer, kind))
+        per_kind[kind] = per_kind.get(kind, 0) + 1
+        if per_kind[kind] > MAX_PER_KIND:
+            continue
+        file, line = spec.locate(pointer)
+        diags.append(Diagnostic(file, pointer, message, "warning", kind, line, action))
+    for kind, count in per_kind.items():
+        if count > MAX_PER_KIND:
+            diags.append(
+                Diagnostic(
+                    spec.file,
+                    "#",
+                    f"{count - MAX_PER_KIND} more {kind!r} problems not shown",
+                    "warning",
+                    kind,
+                )
+            )
+    diags.sort(key=lambda d: (d.file != spec.file, d.file, d.line or 0, d.pointer))
+    if depth_error:
+        diags.append(
+            Diagnostic(
+                spec.file,
+                "#",
+                "spec too deeply nested to validate",
+                "warning",
+                "depth",
+                None,
+                "validation stopped early",
+            )
+        )
+    return diags

@@ -1,0 +1,157 @@
+"""The exception hierarchy. Messages name the method and path only, never credentials."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+]
+
+
+class APIError(Exception):
+    """Base class of every error the runtime raises."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class MissingCredentialsError(APIError):
+    """No security alternative of the operation has all its credentials; nothing was sent."""
+
+
+class APIConnectionError(APIError):
+    """The request never got an HTTP response (DNS, refused connection, reset, ...)."""
+
+    def __init__(self, message: str = "Connection error.", *, request: httpx.Request) -> None:
+        super().__init__(message, request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(f"Request timed out: {_describe(request)}", request=request)
+
+
+class APIResponseValidationError(APIError):
+    """A success response could not be read as the declared kind (for example broken JSON)."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object = None) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The server answered with a non-2xx status."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.body = body
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.request_id: str | None = response.headers.get("x-request-id") or response.headers.get(
+            "request-id"
+        )
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429."""
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def connection_error(request: httpx.Request, exc: Exception) -> APIConnectionError:
+    """Wrap a transport failure, keeping it as ``__cause__``."""
+    error: APIConnectionError
+    if isinstance(exc, httpx.TimeoutException):
+        error = APITimeoutError(request)
+    else:
+        error = APIConnectionError(f"Connection error: {_describe(request)}", request=request)
+    error.__cause__ = exc
+    return error
+
+
+def _describe(request: httpx.Request) -> str:
+    # The path only: query strings may carry API keys.
+    return f"{request.method} {request.url.path}"
+
+
+def _server_message(body: object) -> str | None:
+    """Pull a human message out of common error shapes (``message``, ``error.message``, ``detail``)."""
+    data: Any = body.model_dump() if hasattr(body, "model_dump") else body
+    if isinstance(data, dict):
+        inner = data.get("error")
+        for candidate in (data.get("message"), inner, data.get("detail"), data.get("title")):
+            if isinstance(candidate, dict):
+                candidate = candidate.get("message")
+            if isinstance(candidate, str) and candidate:
+                return candidate[:500]
+    return None
+
+
+def make_status_error(response: httpx.Response, body: object) -> APIStatusError:
+    """Build the ``APIStatusError`` subclass that matches ``response.status_code``."""
+    status = response.status_code
+    cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    message = f"{status} {response.reason_phrase} for {_describe(response.request)}".rstrip()
+    detail = _server_message(body)
+    if detail:
+        message = f"{message}: {detail}"
+    return cls(message, response=response, body=body)

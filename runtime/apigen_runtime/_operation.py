@@ -1,0 +1,75 @@
+"""Operation descriptors: the data-only constants that generated code declares per endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import TypeAdapter
+
+__all__ = ["Body", "Encoding", "Operation", "Param", "Response"]
+
+T = TypeVar("T")
+Location = Literal["path", "query", "header", "cookie", "field", "body"]
+Kind = Literal["json", "text", "binary", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One operation argument and where it goes on the wire."""
+
+    py_name: str
+    wire_name: str
+    location: Location
+    style: str | None = field(default=None, kw_only=True)
+    explode: bool | None = field(default=None, kw_only=True)
+    allow_reserved: bool = field(default=False, kw_only=True)
+    content_type: str | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """How one field of a form or multipart body is serialised (OpenAPI ``encoding``)."""
+
+    style: str | None = None
+    explode: bool | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """The request body's media type; field values come from ``field``/``body`` params."""
+
+    media_type: str
+    required: bool = field(default=False, kw_only=True)
+    encoding: Mapping[str, Encoding] | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Response:
+    """A declared response: the Python type to parse into and how to read the payload."""
+
+    type_: Any
+    kind: Kind
+    _adapter: TypeAdapter[Any] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def adapter(self) -> TypeAdapter[Any]:
+        """Build the validator on first use: import time stays cheap for huge APIs."""
+        if self._adapter is None:
+            object.__setattr__(self, "_adapter", TypeAdapter(self.type_))
+        assert self._adapter is not None
+        return self._adapter
+
+
+@dataclass(frozen=True, eq=False)
+class Operation(Generic[T]):
+    """Everything the runtime needs to call one endpoint; ``T`` is the parsed success type."""
+
+    method: str
+    path: str
+    operation_id: str = ""
+    params: tuple[Param, ...] = ()
+    body: Body | None = None
+    responses: Mapping[str, Response] = field(default_factory=dict)
+    security: tuple[tuple[str, ...], ...] | None = None

@@ -1,0 +1,157 @@
+"""OpenAPI parameter serialisation (path, query, header, cookie) and Stripe-style deep objects.
+
+Encoders return ready-to-join, already percent-encoded strings so that delimiters (``,``, ``|``,
+``[]``) stay literal and exact wire output is under our control rather than httpx's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+from pydantic import BaseModel
+
+from ._types import NotGiven
+
+__all__ = ["deep_pairs", "encode_cookie", "encode_header", "encode_path", "encode_query"]
+
+RESERVED = ":/?#[]@!$&'()*+,;="
+_COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
+Quote = Callable[[str], str]
+
+
+def jsonable(value: Any) -> Any:
+    """Reduce models, enums, dates and containers to JSON-shaped data; drop NOT_GIVEN members."""
+    if isinstance(value, BaseModel):
+        # warnings=False: a leniently parsed response model may be sent back as received.
+        return value.model_dump(by_alias=True, exclude_unset=True, mode="json", warnings=False)
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if isinstance(value, dt.date | dt.time):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value if not isinstance(v, NotGiven)]
+    return value
+
+
+def scalar(value: Any) -> str:
+    """A JSON-shaped value as wire text: lowercase booleans, compact JSON for nested data."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def quoter(allow_reserved: bool = False, *, plus: bool = False) -> Quote:
+    safe = RESERVED if allow_reserved else ""
+    if plus:
+        return lambda s: quote_plus(s, safe=safe)
+    return lambda s: quote(s, safe=safe)
+
+
+def _pairs(value: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(str(k), scalar(v)) for k, v in value.items() if v is not None]
+
+
+def _flat(value: dict[str, Any] | list[Any]) -> list[str]:
+    """An object as ``[k1, v1, k2, v2]``, an array as its items (nulls dropped)."""
+    if isinstance(value, dict):
+        return [x for kv in _pairs(value) for x in kv]
+    return [scalar(v) for v in value if v is not None]
+
+
+def encode_path(name: str, value: Any, style: str | None, explode: bool, q: Quote) -> str:
+    """``simple`` (default), ``label`` and ``matrix`` styles."""
+    style = style or "simple"
+    if isinstance(value, dict) and explode:
+        parts = [f"{q(k)}={q(v)}" for k, v in _pairs(value)]
+        if style == "matrix":
+            return "".join(f";{p}" for p in parts)
+        return "." + ".".join(parts) if style == "label" else ",".join(parts)
+    if isinstance(value, list) and explode and style != "simple":
+        parts = [q(v) for v in _flat(value)]
+        return "." + ".".join(parts) if style == "label" else "".join(f";{name}={p}" for p in parts)
+    is_container = isinstance(value, dict | list)
+    joined = ",".join(q(v) for v in _flat(value)) if is_container else q(scalar(value))
+    if style == "label":
+        return "." + joined
+    if style == "matrix":
+        return f";{name}={joined}" if joined else f";{name}"
+    return joined
+
+
+def encode_query(
+    name: str, value: Any, style: str | None, explode: bool | None, q: Quote
+) -> list[str]:
+    """``form`` (default), ``spaceDelimited``, ``pipeDelimited`` and ``deepObject`` styles."""
+    style = style or "form"
+    key = quote(name, safe="[]")
+    if value is None:
+        return []
+    if style == "deepObject":
+        return [f"{k}={q(v)}" for k, v in deep_pairs(key, value)]
+    if not isinstance(value, dict | list):
+        return [f"{key}={q(scalar(value))}"]
+    if explode is not False:
+        if isinstance(value, dict):
+            return [f"{q(k)}={q(v)}" for k, v in _pairs(value)]
+        return [f"{key}={q(v)}" for v in _flat(value)]
+    sep = {"spaceDelimited": "%20", "pipeDelimited": "|"}.get(style, ",")
+    return [f"{key}={sep.join(q(v) for v in _flat(value))}"]
+
+
+def deep_pairs(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
+    """Stripe-style nesting: ``a[b][c]=v``, scalar arrays ``a[]=v``, object arrays ``a[0][k]=v``.
+
+    ``None`` is dropped (a form has no null), an empty string is kept (Stripe's "unset").
+    """
+    if value is None:
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from deep_pairs(f"{prefix}[{quote(str(k), safe='')}]", v)
+    elif isinstance(value, list):
+        nested = any(isinstance(v, dict | list) for v in value)
+        for i, v in enumerate(value):
+            yield from deep_pairs(f"{prefix}[{i}]" if nested else f"{prefix}[]", v)
+    else:
+        yield prefix, scalar(value)
+
+
+def encode_header(value: Any, explode: bool) -> str:
+    """``simple`` style, no percent-encoding: arrays comma-joined."""
+    if isinstance(value, dict) and explode:
+        return ",".join(f"{k}={v}" for k, v in _pairs(value))
+    return ",".join(_flat(value)) if isinstance(value, dict | list) else scalar(value)
+
+
+def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
+    """``form`` style cookie pairs, later joined as ``Cookie: a=1; b=2``."""
+
+    def q(s: str) -> str:
+        return quote(s, safe=_COOKIE_SAFE)
+
+    if not isinstance(value, dict | list):
+        return [f"{name}={q(scalar(value))}"]
+    if explode is not False:
+        if isinstance(value, dict):
+            return [f"{k}={q(v)}" for k, v in _pairs(value)]
+        return [f"{name}={q(v)}" for v in _flat(value)]
+    return [f"{name}={','.join(q(v) for v in _flat(value))}"]

@@ -1,0 +1,131 @@
+"""Turn an ``Operation`` plus argument values into a ``Prepared`` request (pure, no I/O)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ._body import encode_body, is_json
+from ._operation import Operation
+from ._params import encode_cookie, encode_header, encode_path, encode_query, jsonable, quoter
+from ._types import NotGiven, RequestOptions
+
+__all__ = ["Prepared", "prepare"]
+
+BuildRequest = Callable[..., httpx.Request]
+
+
+@dataclass
+class Prepared:
+    """A fully encoded request that auth may still amend; rebuilt into a fresh
+    ``httpx.Request`` for every attempt."""
+
+    method: str
+    url: str
+    query: list[str] = field(default_factory=list)
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    cookies: list[str] = field(default_factory=list)
+    content: bytes | None = None
+
+    def build(self, build_request: BuildRequest, timeout: httpx.Timeout) -> httpx.Request:
+        headers = httpx.Headers(self.headers)
+        if self.cookies:
+            headers["Cookie"] = "; ".join([*headers.get_list("cookie"), *self.cookies])
+        url = f"{self.url}?{'&'.join(self.query)}" if self.query else self.url
+        return build_request(
+            self.method, url, headers=headers, content=self.content, timeout=timeout
+        )
+
+
+def prepare(
+    op: Operation[Any],
+    values: Mapping[str, object],
+    options: RequestOptions,
+    *,
+    base_url: str,
+    headers: Mapping[str, str],
+) -> Prepared:
+    """Encode path, query, header and cookie params and the body; merge ``extra_*`` options."""
+    path = op.path
+    req = Prepared(op.method.upper(), "", headers=httpx.Headers(headers))
+    success = [r.kind for code, r in op.responses.items() if code.startswith("2")]
+    if "json" in success and "accept" not in req.headers:
+        req.headers["Accept"] = "application/json"
+    fields: dict[str, Any] = {}
+    whole: Any = NotGiven()
+    for p in op.params:
+        value = values.get(p.py_name, NotGiven())
+        if p.location == "path" and (value is None or isinstance(value, NotGiven)):
+            raise ValueError(f"path parameter {p.py_name!r} must not be None or omitted")
+        if isinstance(value, NotGiven):
+            continue
+        if p.location == "field":
+            fields[p.wire_name] = value
+            continue
+        if p.location == "body":
+            whole = value
+            continue
+        value = jsonable(value)
+        if p.content_type and is_json(p.content_type):
+            value = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        if value is None:
+            continue  # null has no spelling outside a JSON body
+        if p.location == "path":
+            segment = encode_path(
+                p.wire_name, value, p.style, bool(p.explode), quoter(p.allow_reserved)
+            )
+            path = path.replace(f"{{{p.wire_name}}}", segment)
+        elif p.location == "query":
+            req.query += encode_query(
+                p.wire_name, value, p.style, p.explode, quoter(p.allow_reserved)
+            )
+        elif p.location == "header":
+            req.headers[p.wire_name] = encode_header(value, bool(p.explode))
+        elif p.location == "cookie":
+            req.cookies += encode_cookie(p.wire_name, value, p.explode)
+    req.url = base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    for name, value in jsonable(options.get("extra_query") or {}).items():
+        key = f"{name}="
+        req.query = [s for s in req.query if not s.startswith(key)]
+        req.query += encode_query(name, value, "form", True, quoter())
+
+    _set_body(req, op, fields, whole, options.get("extra_body"))
+    req.headers.update(options.get("extra_headers") or {})
+    if "idempotency_key" in options:
+        req.headers["Idempotency-Key"] = options["idempotency_key"]
+    elif req.method in ("POST", "PATCH") and "idempotency-key" not in req.headers:
+        req.headers["Idempotency-Key"] = str(uuid.uuid4())
+    return req
+
+
+def _set_body(
+    req: Prepared,
+    op: Operation[Any],
+    fields: dict[str, Any],
+    whole: Any,
+    extra: Mapping[str, object] | None,
+) -> None:
+    body = op.body
+    media = body.media_type if body else "application/json"
+    if not isinstance(whole, NotGiven):
+        payload = {**whole, **fields} if fields and isinstance(whole, Mapping) else whole
+    elif fields or extra or (body and body.required and (is_json(media) or "form" in media)):
+        payload = fields  # a required object body is sent even when empty: ``{}``
+    else:
+        return
+    if extra:
+        payload = payload if isinstance(payload, Mapping) else jsonable(payload)
+        if not isinstance(payload, Mapping):
+            raise TypeError("extra_body needs an object request body")
+        payload = {**payload, **extra}
+    content, content_type = encode_body(media, payload, body.encoding if body else None)
+    if content or content_type:
+        req.content = content
+    if content_type:
+        req.headers["Content-Type"] = content_type

@@ -1,0 +1,507 @@
+"""Benchmark apigen against openapi-python-client and datamodel-code-generator.
+
+Why: apigen's pitch includes "fast on big specs and good names"; this script keeps that claim
+honest by running every tool as a subprocess on the same big real-world specs (GitHub, Stripe)
+and reporting wall time, peak memory and a few cheap output-quality counts. On a small noisy
+machine absolute numbers drift run to run, so the table leads with *ratios* (peer / apigen).
+
+Memory is reported two ways, because apigen validates in a forked second process:
+  rss_MB   max RSS of any single process in the tree (`/usr/bin/time -v`, or
+           getrusage(RUSAGE_CHILDREN) from a fresh wrapper process when time is missing);
+  tree_MB  peak of the *summed* PSS of every process in the child's process group, sampled
+           from /proc every 0.1 s (PSS so pages a fork shares are not counted twice).
+
+apigen is run COLD (fresh APIGEN_CACHE_DIR: the openapi-spec-validator pass really runs) and
+WARM (cache shared with the first cold run, so validation is a cache hit).
+
+    .venv/bin/python scripts/bench.py [--specs github,stripe] [--tools apigen,opc,dcg]
+                                      [--repeat N] [--timeout S] [--json OUT]
+
+Every subprocess has a timeout; on expiry its whole process group is killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _bench_peers as peers
+
+REPO = peers.REPO
+TIME_BIN = Path("/usr/bin/time")
+SAMPLE_INTERVAL_S = 0.1
+ALL_TOOLS = ("apigen", "opc", "dcg")
+BASELINE = "apigen-cold"
+CLASS_RE = re.compile(r"^class \w+", re.MULTILINE)
+NUMBERED_RE = re.compile(r"^class \w*\d+\(", re.MULTILINE)
+
+# Used only when /usr/bin/time is missing: a fresh interpreter per run, so RUSAGE_CHILDREN
+# covers exactly one measured command.
+_WRAPPER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as fh:
+    fh.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass
+class Run:
+    """One measured subprocess run."""
+
+    wall_s: float
+    rss_mb: float | None
+    tree_mb: float | None
+    exit_code: int | None  # None: killed at the timeout
+    note: str = ""
+
+
+@dataclass
+class Quality:
+    """Cheap counts over the generated .py files."""
+
+    py_files: int
+    lines: int
+    classes: int
+    numbered: int
+
+
+@dataclass
+class Result:
+    """All runs of one tool on one spec, plus its output counts."""
+
+    spec: str
+    tool: str
+    flags: str
+    runs: list[Run] = field(default_factory=list)
+    quality: Quality | None = None
+
+    def median(self, attr: str) -> float | None:
+        values = [getattr(r, attr) for r in self.runs if getattr(r, attr) is not None]
+        return statistics.median(values) if values else None
+
+    @property
+    def exit_code(self) -> int | None:
+        """The first failing run's code (a flaky crash must not hide behind a median)."""
+        codes = [r.exit_code for r in self.runs]
+        return next((c for c in codes if c != 0), 0)
+
+    @property
+    def status(self) -> str:
+        code = self.exit_code
+        if code is None:
+            return "timeout"
+        return "ok" if code == 0 else f"crashed({code})"
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _pss_kb(pid: str) -> int:
+    """PSS of one process in kB (RSS when smaps_rollup is unreadable); 0 once it is gone."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(path, encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return 0
+
+
+def _group_members(pgid: int, skip: int) -> list[str]:
+    """Pids in process group `pgid` (from /proc/*/stat), except `skip` (the timing wrapper)."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == skip:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()  # state ppid pgrp ...
+        if len(fields) > 2 and fields[2] == str(pgid):
+            members.append(entry)
+    return members
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed PSS of a process group until stopped; keeps the peak (kB)."""
+
+    def __init__(self, pgid: int) -> None:
+        super().__init__(daemon=True)
+        self.pgid = pgid
+        self.peak_kb = 0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            total = sum(_pss_kb(pid) for pid in _group_members(self.pgid, skip=self.pgid))
+            self.peak_kb = max(self.peak_kb, total)
+            self._halt.wait(SAMPLE_INTERVAL_S)
+
+    def stop(self) -> int:
+        self._halt.set()
+        self.join(timeout=5)
+        return self.peak_kb
+
+
+def _wrapped(argv: list[str], rss_file: Path) -> list[str]:
+    if TIME_BIN.exists():
+        return [str(TIME_BIN), "-v", "-o", str(rss_file), *argv]
+    return [sys.executable, "-c", _WRAPPER, str(rss_file), *argv]
+
+
+def _read_rss_mb(rss_file: Path) -> float | None:
+    try:
+        text = rss_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    if TIME_BIN.exists():
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+        return int(found.group(1)) / 1024 if found else None
+    return int(text) / 1024 if text.strip().isdigit() else None
+
+
+def _last_error_line(log: Path) -> str:
+    """The last meaningful line a failing tool printed, to say *why* it failed."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    useful = [ln.strip() for ln in lines if ln.strip() and not ln.startswith(("│", "╰", "╭"))]
+    return useful[-1][:200] if useful else ""
+
+
+def measure(argv: list[str], env: dict[str, str], log: Path, timeout: float) -> Run:
+    """Run argv in its own session; wall time, single-process max RSS and tree peak PSS."""
+    rss_file = log.with_suffix(".rss")
+    full_env = {**os.environ, **env}
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            _wrapped(argv, rss_file),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=full_env,
+            cwd=log.parent,
+            start_new_session=True,
+        )
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        try:
+            code: int | None = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            code = None
+        wall = time.perf_counter() - start
+        peak_kb = sampler.stop()
+    note = "" if code == 0 else _last_error_line(log)
+    if code is None:
+        note = f"killed after {timeout:.0f}s timeout"
+    tree = peak_kb / 1024 if peak_kb else None
+    return Run(round(wall, 3), _mb(_read_rss_mb(rss_file)), _mb(tree), code, note)
+
+
+def _mb(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def count_quality(output: Path) -> Quality | None:
+    """Classes (`^class `) and numbered classes (`^class \\w*\\d+\\(`) in all generated .py."""
+    files = [output] if output.is_file() else sorted(output.rglob("*.py"))
+    if not files:
+        return None
+    lines = classes = numbered = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines += text.count("\n")
+        classes += len(CLASS_RE.findall(text))
+        numbered += len(NUMBERED_RE.findall(text))
+    return Quality(len(files), lines, classes, numbered)
+
+
+# --------------------------------------------------------------------------- tools
+
+
+def apigen_argv() -> tuple[list[str], dict[str, str]]:
+    """The installed console script, else the source tree via `python -m apigen`."""
+    script = Path(sys.executable).with_name("apigen")
+    if script.exists():
+        return [str(script)], {}
+    path = os.pathsep.join(str(REPO / p) for p in ("generator", "runtime"))
+    return [sys.executable, "-m", "apigen"], {"PYTHONPATH": path}
+
+
+def apigen_version(base: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [*base, "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+        check=False,
+    )
+    words = done.stdout.split()  # "apigen, version 0.1.0"
+    return words[-1] if words else f"unknown (exit {done.returncode})"
+
+
+def _fresh(parent: Path, name: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=parent))
+
+
+def bench_apigen(spec: Path, name: str, work: Path, repeat: int, timeout: float) -> list[Result]:
+    """COLD runs each get a fresh cache dir; WARM runs share the first cold run's cache."""
+    base, env = apigen_argv()
+    cold = Result(name, "apigen-cold", "--quiet, fresh APIGEN_CACHE_DIR")
+    warm = Result(name, "apigen-warm", "--quiet, cache primed by cold run 1")
+    caches = [_fresh(work, f"cache-{name}-{i}") for i in range(repeat)]
+    for result, cache_of_run in ((cold, caches), (warm, [caches[0]] * repeat)):
+        for i, cache in enumerate(cache_of_run):
+            run_dir = _fresh(work, f"{result.tool}-{i}")
+            out = run_dir / "x"
+            argv = [*base, "build", str(spec), "-o", str(out), "--quiet"]
+            run_env = {**env, "APIGEN_CACHE_DIR": str(cache)}
+            result.runs.append(measure(argv, run_env, run_dir / "log.txt", timeout))
+            _report_run(result)
+            _finish(result, out, run_dir, last=i == repeat - 1)
+    return [cold, warm]
+
+
+def bench_opc(spec: Path, name: str, work: Path, repeat: int, timeout: float) -> Result:
+    result = Result(name, "opc", "")
+    for i in range(repeat):
+        run_dir = _fresh(work, f"opc-{i}")
+        cmd = peers.opc_command(spec, run_dir)
+        result.flags = cmd.flags_note
+        result.runs.append(measure(cmd.argv, cmd.env, run_dir / "log.txt", timeout))
+        _report_run(result)
+        _finish(result, cmd.output, run_dir, last=i == repeat - 1)
+    return result
+
+
+def bench_dcg(spec: Path, name: str, work: Path, repeat: int, timeout: float) -> Result:
+    """Single output file as documented; falls back to an output dir when dcg demands one."""
+    result = Result(name, "dcg", "")
+    to_dir = False
+    i = 0
+    while i < repeat:
+        run_dir = _fresh(work, f"dcg-{i}")
+        cmd = peers.dcg_command(spec, run_dir, to_dir=to_dir)
+        run = measure(cmd.argv, cmd.env, run_dir / "log.txt", timeout)
+        log_text = (run_dir / "log.txt").read_text(encoding="utf-8", errors="replace")
+        if run.exit_code != 0 and not to_dir and peers.DCG_NEEDS_DIR in log_text:
+            print(f"  dcg: '{peers.DCG_NEEDS_DIR}' -> retrying with an output dir", flush=True)
+            to_dir = True
+            shutil.rmtree(run_dir, ignore_errors=True)
+            continue
+        result.flags = cmd.flags_note
+        result.runs.append(run)
+        _report_run(result)
+        _finish(result, cmd.output, run_dir, last=i == repeat - 1)
+        i += 1
+    return result
+
+
+def _report_run(result: Result) -> None:
+    r = result.runs[-1]
+    rss = f"{r.rss_mb:.0f}" if r.rss_mb is not None else "?"
+    tree = f"{r.tree_mb:.0f}" if r.tree_mb is not None else "?"
+    extra = f"  [{r.note}]" if r.note else ""
+    print(
+        f"  {result.spec:<8} {result.tool:<12} run {len(result.runs)}: {r.wall_s:7.2f}s "
+        f"rss {rss:>5} MB tree {tree:>5} MB exit {r.exit_code}{extra}",
+        flush=True,
+    )
+
+
+def _finish(result: Result, output: Path, run_dir: Path, *, last: bool) -> None:
+    """Count output quality after the last successful run, then free the disk."""
+    if last and result.runs[-1].exit_code == 0 and output.exists():
+        result.quality = count_quality(output)
+    shutil.rmtree(run_dir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def _fmt(value: float | None, spec: str = ".1f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _ratio(peer: float | None, base: float | None) -> str:
+    if peer is None or base is None or base == 0:
+        return "-"
+    return f"{peer / base:.2f}x"
+
+
+def render_table(results: list[Result]) -> str:
+    """Medians, status and ratios vs apigen-cold (time also vs apigen-warm)."""
+    head = (
+        f"{'spec':<8} {'tool':<12} {'runs':>4} {'wall s':>7} {'rss MB':>7} {'tree MB':>8} "
+        f"{'exit':<11} {'t/cold':>7} {'t/warm':>7} {'rss/cold':>8} {'tree/cold':>9}"
+    )
+    return "\n".join([head, "-" * len(head), *(_table_row(r, results) for r in results)])
+
+
+def _table_row(r: Result, results: list[Result]) -> str:
+    cold = _baseline(results, r.spec, BASELINE)
+    warm = _baseline(results, r.spec, "apigen-warm")
+    ok = r.exit_code == 0
+    wall, rss, tree = (r.median(a) if ok else None for a in ("wall_s", "rss_mb", "tree_mb"))
+    ratios = (
+        _ratio(wall, _med(cold, "wall_s")),
+        _ratio(wall, _med(warm, "wall_s")),
+        _ratio(rss, _med(cold, "rss_mb")),
+        _ratio(tree, _med(cold, "tree_mb")),
+    )
+    return (
+        f"{r.spec:<8} {r.tool:<12} {len(r.runs):>4} {_fmt(r.median('wall_s'), '.2f'):>7} "
+        f"{_fmt(r.median('rss_mb'), '.0f'):>7} {_fmt(r.median('tree_mb'), '.0f'):>8} "
+        f"{r.status:<11} {ratios[0]:>7} {ratios[1]:>7} {ratios[2]:>8} {ratios[3]:>9}"
+    )
+
+
+def _med(result: Result | None, attr: str) -> float | None:
+    return result.median(attr) if result else None
+
+
+def render_quality(results: list[Result]) -> str:
+    head = f"{'spec':<8} {'tool':<12} {'.py files':>9} {'lines':>8} {'classes':>8} {'numbered':>9}  flags"
+    rows = [head, "-" * len(head)]
+    for r in results:
+        q = r.quality
+        if r.tool == "apigen-warm":
+            continue  # same output as cold
+        cells = (q.py_files, q.lines, q.classes, q.numbered) if q else ("-",) * 4
+        rows.append(
+            f"{r.spec:<8} {r.tool:<12} {cells[0]:>9} {cells[1]:>8} {cells[2]:>8} {cells[3]:>9}  {r.flags}"
+        )
+    return "\n".join(rows)
+
+
+def render_notes(results: list[Result]) -> str:
+    notes = {f"{r.spec}/{r.tool}: {run.note}" for r in results for run in r.runs if run.note}
+    return "\n".join(sorted(notes))
+
+
+def _baseline(results: Iterable[Result], spec: str, tool: str) -> Result | None:
+    return next(
+        (r for r in results if r.spec == spec and r.tool == tool and r.exit_code == 0), None
+    )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument(
+        "--specs", default="github,stripe", help="names in the shared specs dir, or paths"
+    )
+    p.add_argument("--tools", default=",".join(ALL_TOOLS), help="comma list of apigen,opc,dcg")
+    p.add_argument(
+        "--repeat", type=int, default=None, help="runs per tool (default 3 apigen, 1 peers)"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds per subprocess (default 300)"
+    )
+    p.add_argument("--json", type=Path, default=None, help="write all runs and medians here")
+    args = p.parse_args(argv)
+    args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    unknown = set(args.tools) - set(ALL_TOOLS)
+    if unknown:
+        p.error(f"unknown tool(s): {', '.join(sorted(unknown))}")
+    if args.repeat is not None and args.repeat < 1:
+        p.error("--repeat must be >= 1")
+    return args
+
+
+def resolve_specs(names: str) -> list[tuple[str, Path]]:
+    shared = Path(os.environ.get("APIGEN_SHARED_SPECS") or REPO.parent / "shared" / "specs")
+    out = []
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        path = Path(name) if name.endswith((".json", ".yaml", ".yml")) else shared / f"{name}.json"
+        if not path.is_file():
+            raise SystemExit(f"bench: spec not found: {path} (set APIGEN_SHARED_SPECS)")
+        out.append((path.stem, path.resolve()))
+    return out
+
+
+def machine_info() -> dict[str, str]:
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "rss_source": "/usr/bin/time -v" if TIME_BIN.exists() else "getrusage(RUSAGE_CHILDREN)",
+    }
+
+
+def run_all(args: argparse.Namespace, work: Path) -> list[Result]:
+    results: list[Result] = []
+    apigen_repeat = args.repeat or 3
+    peer_repeat = args.repeat or 1
+    for name, spec in resolve_specs(args.specs):
+        print(f"bench: {name} ({spec.stat().st_size / 1e6:.1f} MB)", flush=True)
+        if "apigen" in args.tools:
+            results += bench_apigen(spec, name, work, apigen_repeat, args.timeout)
+        if "opc" in args.tools:
+            results.append(bench_opc(spec, name, work, peer_repeat, args.timeout))
+        if "dcg" in args.tools:
+            results.append(bench_dcg(spec, name, work, peer_repeat, args.timeout))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    versions = peers.ensure_peers("opc" in args.tools, "dcg" in args.tools)
+    if "apigen" in args.tools:
+        versions["apigen"] = apigen_version(*apigen_argv())
+    info = machine_info()
+    print("bench: " + ", ".join(f"{k} {v}" for k, v in {**versions, **info}.items()), flush=True)
+    work = Path(tempfile.mkdtemp(prefix="apigen-bench-"))
+    try:
+        results = run_all(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("\n" + render_table(results) + "\n\n" + render_quality(results))
+    notes = render_notes(results)
+    if notes:
+        print("\nnotes:\n" + notes)
+    if args.json:
+        rows = [
+            {**asdict(r), "median_wall_s": r.median("wall_s"), "status": r.status} for r in results
+        ]
+        payload = {"machine": info, "versions": versions, "argv": sys.argv, "results": rows}
+        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        print(f"\nbench: wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

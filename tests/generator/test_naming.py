@@ -1,0 +1,57 @@
+"""Identifiers made from hostile or awkward spec text are valid, safe and meaningful."""
+
+from __future__ import annotations
+
+import keyword
+
+import pytest
+
+from apigen import naming
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ("fooBar", "foo_bar"),
+        ("foo-bar", "foo_bar"),
+        ("class", "class_"),
+        ("model_config", "model_config_"),
+        ("json", "json_"),
+        ("schema", "schema_"),
+        ("str", "str_"),
+        ("+1", "plus_1"),
+        ("-1", "minus_1"),
+        ("1st", "n1st"),
+        ("", "value"),
+        ("__proto__", "proto"),
+        ("X-Rate-Limit", "x_rate_limit"),
+        ("ünïcode", "unicode"),
+    ],
+)
+def test_field_names(wire: str, expected: str) -> None:
+    assert naming.field_name(wire) == expected
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['a"; import os; os.system("x")', "{{ 7*7 }}", "\n\nclass X:", "__import__('os')", "日本語", "🙂"],
+)
+def test_hostile_text_becomes_plain_identifiers(hostile: str) -> None:
+    for convert in (naming.field_name, naming.param_name, naming.class_name, naming.module_name):
+        name = convert(hostile)
+        assert name.isidentifier(), (convert.__name__, name)
+        assert name.isascii()
+        assert not keyword.iskeyword(name)
+
+
+def test_colliding_wire_names_get_distinct_meaningful_names() -> None:
+    names = naming.unique_names(["foo_bar", "foo-bar", "fooBar", "+1", "-1"])
+    assert names["foo_bar"] == "foo_bar"
+    assert len(set(names.values())) == 5
+    assert not any(ch.isdigit() for n in ("foo-bar", "fooBar") for ch in names[n])
+    assert names["+1"] == "plus_1" and names["-1"] == "minus_1"
+
+
+def test_class_names_do_not_shadow_generated_imports() -> None:
+    for name in ("Any", "Literal", "Field", "NotGiven", "list", "Client"):
+        assert naming.class_name(name) not in naming.CLASS_RESERVED

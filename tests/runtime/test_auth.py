@@ -1,0 +1,156 @@
+"""Security selection, credential sources and the individual schemes."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import apigen_runtime as rt
+import httpx
+import pytest
+
+from .conftest import Recorder, make_client, op
+
+SCHEMES: dict[str, rt.SecurityScheme] = {
+    "apiKeyHeader": rt.ApiKey("api_key", "X-API-Key", "header"),
+    "apiKeyQuery": rt.ApiKey("api_key", "key", "query"),
+    "apiKeyCookie": rt.ApiKey("api_key", "sid", "cookie"),
+    "basicAuth": rt.HTTPBasic("username", "password"),
+    "bearerAuth": rt.HTTPBearer("bearer_token"),
+}
+
+
+def client(recorder: Recorder, **credentials: str | None) -> rt.SyncAPIClient:
+    return make_client(
+        recorder,
+        env_prefix="PETSTORE",
+        credentials=credentials,
+        security_schemes=SCHEMES,
+        default_security=(("bearerAuth",),),
+    )
+
+
+def test_missing_credentials_raised_before_sending(recorder: Recorder) -> None:
+    operation = op(security=(("basicAuth",), ("bearerAuth",)))
+    with pytest.raises(rt.MissingCredentialsError) as info:
+        client(recorder).request(operation, {})
+    assert recorder.requests == []
+    message = str(info.value)
+    assert "username=" in message and "PETSTORE_USERNAME" in message
+    assert "bearer_token=" in message and "PETSTORE_BEARER_TOKEN" in message
+
+
+def test_default_security_and_env_var(recorder: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(rt.MissingCredentialsError):
+        client(recorder).request(op(), {})
+    monkeypatch.setenv("PETSTORE_BEARER_TOKEN", "from-env")
+    client(recorder).request(op(), {})
+    assert recorder.last.headers["Authorization"] == "Bearer from-env"
+    client(recorder, bearer_token="from-arg").request(op(), {})
+    assert recorder.last.headers["Authorization"] == "Bearer from-arg"
+
+
+def test_first_usable_alternative_wins(recorder: Recorder) -> None:
+    operation = op(security=(("basicAuth",), ("bearerAuth",)))
+    client(recorder, bearer_token="tok").request(operation, {})
+    assert recorder.last.headers["Authorization"] == "Bearer tok"
+    client(recorder, bearer_token="tok", username="u", password="p").request(operation, {})
+    expected = "Basic " + base64.b64encode(b"u:p").decode()
+    assert recorder.last.headers["Authorization"] == expected
+
+
+def test_anonymous_alternative_and_no_security(recorder: Recorder) -> None:
+    client(recorder).request(op(security=(("bearerAuth",), ())), {})
+    assert "Authorization" not in recorder.last.headers
+    client(recorder).request(op(security=()), {})
+    assert "Authorization" not in recorder.last.headers
+
+
+@pytest.mark.parametrize(
+    ("scheme", "check"),
+    [
+        ("apiKeyHeader", lambda r: r.headers["X-API-Key"] == "s3cr3t"),
+        ("apiKeyQuery", lambda r: r.url.query == b"q=1&key=s3cr3t"),
+        ("apiKeyCookie", lambda r: r.headers["Cookie"] == "sid=s3cr3t"),
+    ],
+)
+def test_api_key_locations(recorder: Recorder, scheme: str, check: Any) -> None:
+    operation = op(rt.Param("q", "q", "query"), security=((scheme,),))
+    client(recorder, api_key="s3cr3t").request(operation, {"q": 1})
+    assert check(recorder.last)
+
+
+def test_username_only_basic(recorder: Recorder) -> None:
+    c = make_client(
+        recorder,
+        credentials={"api_key": "sk_test"},
+        security_schemes={"basicAuth": rt.HTTPBasic("api_key")},
+        default_security=(("basicAuth",),),
+    )
+    c.request(op(), {})
+    assert (
+        recorder.last.headers["Authorization"] == "Basic " + base64.b64encode(b"sk_test:").decode()
+    )
+
+
+def test_oauth2_client_credentials_fetches_and_caches(recorder: Recorder) -> None:
+    recorder.queue = [
+        httpx.Response(200, json={"access_token": "tok1", "expires_in": 3600}),
+        httpx.Response(200, json={"ok": 1}),
+        httpx.Response(200, json={"ok": 2}),
+    ]
+    c = make_client(
+        recorder,
+        credentials={"client_id": "cid", "client_secret": "csecret"},
+        security_schemes={
+            "oauth": rt.OAuth2ClientCredentials(
+                "client_id", "client_secret", "/oauth/token", ["read"]
+            )
+        },
+        default_security=(("oauth",),),
+    )
+    assert c.request(op(), {}) == {"ok": 1}
+    assert c.request(op(), {}) == {"ok": 2}
+    token_request, first, second = recorder.requests
+    assert str(token_request.url) == "https://api.test/oauth/token"  # RFC 3986 resolution
+    assert token_request.content == b"grant_type=client_credentials&scope=read"
+    assert token_request.headers["Authorization"].startswith("Basic ")
+    assert first.headers["Authorization"] == second.headers["Authorization"] == "Bearer tok1"
+
+
+def test_oauth2_token_failure_is_a_status_error(recorder: Recorder) -> None:
+    recorder.queue = [httpx.Response(401, json={"error": "invalid_client"})]
+    c = make_client(
+        recorder,
+        credentials={"client_id": "cid", "client_secret": "csecret"},
+        security_schemes={
+            "oauth": rt.OAuth2ClientCredentials("client_id", "client_secret", "https://auth.test/t")
+        },
+        default_security=(("oauth",),),
+    )
+    with pytest.raises(rt.AuthenticationError) as info:
+        c.request(op(), {})
+    assert "csecret" not in str(info.value)
+    assert len(recorder.requests) == 1
+
+
+def test_authorization_code_uses_access_token(recorder: Recorder) -> None:
+    c = make_client(
+        recorder,
+        credentials={"access_token": "at"},
+        security_schemes={
+            "oauth": rt.OAuth2AuthorizationCode(
+                "access_token", authorization_url="https://a/authorize", token_url="https://a/token"
+            )
+        },
+        default_security=(("oauth",),),
+    )
+    c.request(op(), {})
+    assert recorder.last.headers["Authorization"] == "Bearer at"
+
+
+def test_explicit_header_beats_scheme(recorder: Recorder) -> None:
+    client(recorder, bearer_token="tok").request(
+        op(), {}, {"extra_headers": {"Authorization": "Bearer other"}}
+    )
+    assert recorder.last.headers["Authorization"] == "Bearer other"

@@ -1,0 +1,180 @@
+"""Request bodies: JSON null vs omitted, Stripe-style forms, multipart and raw content."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import apigen_runtime as rt
+import pytest
+from apigen_runtime import NOT_GIVEN
+
+from .conftest import Pet, Recorder, make_client, op
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def fields(*names: str) -> tuple[rt.Param, ...]:
+    return tuple(rt.Param(n, n, "field") for n in names)
+
+
+def test_json_fields_null_vs_omitted(recorder: Recorder) -> None:
+    operation = op(*fields("name", "tag", "age"), method="post", body=rt.Body("application/json"))
+    make_client(recorder).request(operation, {"name": "Rex", "tag": None, "age": NOT_GIVEN})
+    assert recorder.last.headers["Content-Type"] == "application/json"
+    assert recorder.last.content == b'{"name":"Rex","tag":null}'
+
+
+def test_json_field_wire_names_and_models(recorder: Recorder) -> None:
+    operation = op(
+        rt.Param("pet_name", "petName", "field"),
+        rt.Param("friend", "friend", "field"),
+        method="put",
+        body=rt.Body("application/vnd.api+json"),
+    )
+    make_client(recorder).request(operation, {"pet_name": "Rex", "friend": Pet(id=1, name="Bo")})
+    assert json.loads(recorder.last.content) == {
+        "petName": "Rex",
+        "friend": {"id": 1, "name": "Bo"},
+    }
+    assert recorder.last.headers["Content-Type"] == "application/vnd.api+json"
+
+
+def test_whole_json_body_and_extra_body(recorder: Recorder) -> None:
+    operation = op(
+        rt.Param("body", "body", "body"), method="post", body=rt.Body("application/json")
+    )
+    options: rt.RequestOptions = {"extra_body": {"beta": True}}
+    make_client(recorder).request(operation, {"body": Pet(id=1, name="Rex")}, options)
+    assert json.loads(recorder.last.content) == {"id": 1, "name": "Rex", "beta": True}
+
+
+def test_required_body_without_values_sends_empty_object(recorder: Recorder) -> None:
+    required = op(*fields("a"), method="post", body=rt.Body("application/json", required=True))
+    optional = op(*fields("a"), method="post", body=rt.Body("application/json"))
+    client = make_client(recorder)
+    client.request(required, {})
+    assert recorder.last.content == b"{}"
+    client.request(optional, {})
+    assert recorder.last.content == b""
+    assert "Content-Type" not in recorder.last.headers
+
+
+def test_stripe_form_encoding(recorder: Recorder) -> None:
+    operation = op(
+        rt.Param("customer", "customer", "path"),
+        *fields("expand", "metadata", "items", "description", "email", "livemode", "name"),
+        method="post",
+        path="/v1/customers/{customer}",
+        body=rt.Body(FORM, encoding={"expand": rt.Encoding(style="deepObject", explode=True)}),
+    )
+    make_client(recorder, base_url="https://api.stripe.test").request(
+        operation,
+        {
+            "customer": "cus_1",
+            "expand": ["a", "b"],
+            "metadata": {"order_id": "6735", "note": "a b&c"},
+            "items": [{"price": "p_1", "quantity": 2}, {"price": "p_2"}],
+            "description": "",  # Stripe: empty string unsets
+            "email": None,  # no spelling in a form: dropped
+            "livemode": False,
+            "name": NOT_GIVEN,
+        },
+    )
+    assert str(recorder.last.url) == "https://api.stripe.test/v1/customers/cus_1"
+    assert recorder.last.headers["Content-Type"] == FORM
+    assert recorder.last.content.decode() == (
+        "expand[]=a&expand[]=b"
+        "&metadata[order_id]=6735&metadata[note]=a+b%26c"
+        "&items[0][price]=p_1&items[0][quantity]=2&items[1][price]=p_2"
+        "&description=&livemode=false"
+    )
+
+
+def test_form_encoding_styles(recorder: Recorder) -> None:
+    operation = op(
+        *fields("ids", "tags", "meta", "deep"),
+        method="post",
+        body=rt.Body(
+            FORM,
+            encoding={
+                "ids": rt.Encoding(style="form", explode=True),
+                "tags": rt.Encoding(style="form", explode=False),
+                "meta": rt.Encoding(content_type="application/json"),
+            },
+        ),
+    )
+    make_client(recorder).request(
+        operation, {"ids": [1, 2], "tags": ["x", "y"], "meta": {"a": 1}, "deep": {"a": [1, 2]}}
+    )
+    assert recorder.last.content.decode() == (
+        "ids=1&ids=2&tags=x,y&meta=%7B%22a%22%3A1%7D&deep[a][]=1&deep[a][]=2"
+    )
+
+
+def test_multipart_with_files_and_fields(recorder: Recorder, tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("from disk")
+    operation = op(
+        *fields("file", "photo", "doc", "raw", "meta", "count", "flag"),
+        method="post",
+        body=rt.Body("multipart/form-data"),
+    )
+    make_client(recorder).request(
+        operation,
+        {
+            "file": ("a.csv", b"x,y\n1,2\n", "text/csv"),
+            "photo": io.BytesIO(b"\x89PNG"),
+            "doc": path,
+            "raw": b"bytes!",
+            "meta": {"k": [1, 2]},
+            "count": 3,
+            "flag": True,
+        },
+    )
+    content_type = recorder.last.headers["Content-Type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    body = recorder.last.content.decode("latin-1")
+    assert 'name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nx,y\n1,2\n' in body
+    assert 'name="photo"; filename="upload"' in body
+    assert 'name="doc"; filename="notes.txt"' in body and "from disk" in body
+    assert 'name="raw"; filename="upload"' in body
+    assert 'name="meta"\r\n\r\n{"k":[1,2]}\r\n' in body
+    assert 'name="count"\r\n\r\n3\r\n' in body
+    assert 'name="flag"\r\n\r\ntrue\r\n' in body
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(b"\x00\x01", b"\x00\x01"), ("text", b"text"), (io.BytesIO(b"stream"), b"stream")],
+)
+def test_raw_bodies(recorder: Recorder, value: Any, expected: bytes) -> None:
+    operation = op(
+        rt.Param("body", "body", "body"), method="put", body=rt.Body("application/octet-stream")
+    )
+    make_client(recorder).request(operation, {"body": value})
+    assert recorder.last.content == expected
+    assert recorder.last.headers["Content-Type"] == "application/octet-stream"
+
+
+def test_extra_headers_and_user_agent(recorder: Recorder) -> None:
+    operation = op(rt.Param("x_trace", "X-Trace", "header"))
+    client = make_client(recorder, default_headers={"X-Default": "d"})
+    client.request(operation, {"x_trace": "t"}, {"extra_headers": {"X-Trace": "override"}})
+    headers = recorder.last.headers
+    assert headers["X-Trace"] == "override"
+    assert headers["X-Default"] == "d"
+    assert headers["User-Agent"] == f"apigen-runtime/{rt.__version__}"
+    assert headers["Accept"] == "application/json"
+
+
+def test_required_raw_body_is_not_invented(recorder: Recorder) -> None:
+    operation = op(
+        rt.Param("body", "body", "body"),
+        method="put",
+        body=rt.Body("application/octet-stream", required=True),
+    )
+    make_client(recorder).request(operation, {})
+    assert recorder.last.content == b""

@@ -1,0 +1,169 @@
+"""Client construction, base URL resolution, lifecycle, async parity and logging hygiene."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import apigen_runtime as rt
+import httpx
+import pytest
+from apigen_runtime import NOT_GIVEN, NotGiven
+
+from .conftest import Pet, Recorder, make_client, op
+
+GET_PET: rt.Operation[Pet] = rt.Operation(
+    method="get",
+    path="/pets/{petId}",
+    operation_id="getPet",
+    params=(rt.Param("pet_id", "petId", "path"),),
+    responses={"200": rt.Response(Pet, "json")},
+)
+
+
+class Pets(rt.SyncResource):
+    def get(self, pet_id: int, *, request_options: rt.RequestOptions | None = None) -> Pet:
+        return self._client.request(GET_PET, {"pet_id": pet_id}, request_options)
+
+
+class AsyncPets(rt.AsyncResource):
+    async def get(self, pet_id: int, *, request_options: rt.RequestOptions | None = None) -> Pet:
+        return await self._client.request(GET_PET, {"pet_id": pet_id}, request_options)
+
+
+class Client(rt.SyncAPIClient):
+    """What the generator emits for a bearer-token API."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        bearer_token: str | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            default_base_url="https://api.example.com/api/v3",
+            env_prefix="PETSTORE",
+            credentials={"bearer_token": bearer_token},
+            security_schemes={"bearerAuth": rt.HTTPBearer("bearer_token")},
+            default_security=(("bearerAuth",), ()),
+            http_client=http_client,
+        )
+        self.pets = Pets(self)
+
+
+def test_not_given_sentinel() -> None:
+    assert not NOT_GIVEN and NotGiven() is NOT_GIVEN and repr(NOT_GIVEN) == "NOT_GIVEN"
+
+
+def test_no_argument_construction_is_cheap() -> None:
+    client = Client()
+    assert client.base_url == "https://api.example.com/api/v3"
+    assert client._http is None  # no pool, no I/O until the first request
+    rt.SyncAPIClient().close()
+
+
+def test_base_url_resolution_and_prefix_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    recorder = Recorder(httpx.Response(200, json={"id": 1, "name": "Rex"}))
+    Client(http_client=httpx.Client(transport=httpx.MockTransport(recorder))).pets.get(1)
+    assert str(recorder.last.url) == "https://api.example.com/api/v3/pets/1"
+    monkeypatch.setenv("PETSTORE_BASE_URL", "https://env.test/base/")
+    assert Client().base_url == "https://env.test/base/"
+    assert Client(base_url="https://arg.test").base_url == "https://arg.test"
+
+
+def test_missing_base_url_is_explained() -> None:
+    with pytest.raises(ValueError, match="base_url"):
+        make_client(Recorder(), base_url=None).request(op(), {})
+
+
+def test_context_managers_close_owned_clients_only() -> None:
+    with Client() as client:
+        pool = client._client()
+    assert pool.is_closed and client._http is None
+    mine = httpx.Client()
+    with Client(http_client=mine):
+        pass
+    assert not mine.is_closed
+    mine.close()
+
+
+async def test_async_client_parity() -> None:
+    recorder = Recorder(httpx.Response(503), httpx.Response(200, json={"id": 1, "name": "Rex"}))
+    sleeps: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async with rt.AsyncAPIClient(
+        base_url="https://api.test",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
+    ) as client:
+        client._sleep = fake_sleep
+        pet = await AsyncPets(client).get(1)
+    assert pet == Pet(id=1, name="Rex")
+    assert len(recorder.requests) == 2 and len(sleeps) == 1
+
+
+async def test_async_missing_credentials_before_send() -> None:
+    recorder = Recorder()
+    client = rt.AsyncAPIClient(
+        base_url="https://api.test",
+        security_schemes={"k": rt.ApiKey("api_key", "X-Key", "header")},
+        default_security=(("k",),),
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
+    )
+    with pytest.raises(rt.MissingCredentialsError, match="api_key="):
+        await client.request(op(), {})
+    assert recorder.requests == []
+    await client.aclose()
+
+
+def test_debug_logs_redact_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    recorder = Recorder(httpx.Response(404, json={}, headers={"x-request-id": "req_9"}))
+    client = make_client(
+        recorder,
+        credentials={"token": "tok-SECRET", "key": "key-SECRET"},
+        security_schemes={
+            "bearer": rt.HTTPBearer("token"),
+            "q": rt.ApiKey("key", "my_key", "query"),
+        },
+        default_security=(("bearer", "q"),),
+    )
+    with (
+        caplog.at_level(logging.DEBUG, logger="apigen_runtime"),
+        pytest.raises(rt.NotFoundError) as info,
+    ):
+        client.request(op(rt.Param("s", "s", "cookie")), {"s": "cookie-SECRET"})
+    assert "SECRET" not in caplog.text and "SECRET" not in str(info.value)
+    assert "GET" in caplog.text and "404" in caplog.text and "req_9" in caplog.text
+    assert "attempt 1" in caplog.text
+    assert recorder.last.headers["Authorization"] == "Bearer tok-SECRET"
+
+
+def test_exported_names_match_contract() -> None:
+    contract: list[Any] = [
+        "NOT_GIVEN", "NotGiven", "RequestOptions", "Model", "Operation", "Param", "Body",
+        "Encoding", "Response", "ApiKey", "HTTPBasic", "HTTPBearer", "OAuth2ClientCredentials",
+        "OAuth2AuthorizationCode", "SecurityScheme", "SyncAPIClient", "AsyncAPIClient",
+        "SyncResource", "AsyncResource", "APIError", "APIConnectionError", "APITimeoutError",
+        "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError",
+        "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError",
+        "InternalServerError", "MissingCredentialsError", "APIResponseValidationError",
+    ]  # fmt: skip
+    assert set(contract) <= set(rt.__all__)
+
+
+def test_model_config() -> None:
+    config = rt.Model.model_config
+    assert config["extra"] == "allow" and config["populate_by_name"] and config["defer_build"]
+    assert config["protected_namespaces"] == () and config["arbitrary_types_allowed"] is False
+    assert str(Pet(id=1, name="a")) == '{"id":1,"name":"a"}'
+
+
+def test_relative_base_url_is_rejected_before_sending() -> None:
+    recorder = Recorder()
+    with pytest.raises(ValueError, match="absolute base URL"):
+        make_client(recorder, base_url="/api/v3").request(op(), {})
+    assert recorder.requests == []

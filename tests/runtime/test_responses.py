@@ -1,0 +1,174 @@
+"""Response parsing (strict, then lenient) and the mapping of statuses to error classes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import apigen_runtime as rt
+import httpx
+import pytest
+from pydantic import Field
+
+from .conftest import Error, Owner, Pet, Recorder, make_client, op
+
+GET_PET: rt.Operation[Pet] = rt.Operation(
+    method="get",
+    path="/pets/{petId}",
+    operation_id="getPet",
+    params=(rt.Param("pet_id", "petId", "path"),),
+    responses={
+        "200": rt.Response(Pet, "json"),
+        "404": rt.Response(Error, "json"),
+        "default": rt.Response(Error, "json"),
+    },
+)
+
+
+def call(response: httpx.Response, operation: rt.Operation[Any] = GET_PET) -> Any:
+    return make_client(Recorder(response), max_retries=0).request(operation, {"pet_id": 1})
+
+
+def test_parses_declared_model() -> None:
+    pet = call(httpx.Response(200, json={"id": 1, "name": "Rex", "extra": "kept"}))
+    assert isinstance(pet, Pet)
+    assert (pet.id, pet.name, pet.model_extra) == (1, "Rex", {"extra": "kept"})
+
+
+def test_adapter_is_built_lazily_and_cached() -> None:
+    response = rt.Response(list[Pet], "json")
+    assert response._adapter is None
+    operation = op(responses={"2XX": response})
+    client = make_client(Recorder(httpx.Response(201, json=[{"id": 1, "name": "a"}])))
+    assert client.request(operation, {})[0].name == "a"
+    adapter = response._adapter
+    assert adapter is not None and response.adapter() is adapter
+
+
+def test_lenient_fallback_keeps_working(caplog: pytest.LogCaptureFixture) -> None:
+    operation: rt.Operation[Owner] = rt.Operation(
+        method="get", path="/owner", responses={"200": rt.Response(Owner, "json")}
+    )
+    body = {"name": 42, "pets": [{"id": "not-a-number", "name": "Rex"}, {"id": 2, "name": "Bo"}]}
+    with caplog.at_level(logging.WARNING, logger="apigen_runtime"):
+        owner = call(httpx.Response(200, json=body), operation)
+    assert isinstance(owner, Owner)
+    assert all(isinstance(p, Pet) for p in owner.pets)
+    assert {**vars(owner), "pets": [vars(p) for p in owner.pets]} == {
+        "name": 42,
+        "pets": [
+            {"id": "not-a-number", "name": "Rex", "tag": None},
+            {"id": 2, "name": "Bo", "tag": None},
+        ],
+    }
+    assert "does not match the spec" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("response", "kind", "expected"),
+    [
+        (httpx.Response(200, text="hello"), "text", "hello"),
+        (httpx.Response(200, content=b"\x00\x01"), "binary", b"\x00\x01"),
+        (httpx.Response(204), "json", None),
+        (httpx.Response(200), "json", None),
+        (httpx.Response(202, json={"a": 1}), "empty", None),
+    ],
+)
+def test_kinds(response: httpx.Response, kind: Any, expected: object) -> None:
+    assert call(response, op(responses={"2XX": rt.Response(Any, kind)})) == expected
+
+
+def test_undeclared_success_is_returned_raw() -> None:
+    assert call(httpx.Response(200, json={"a": 1}), op(responses={})) == {"a": 1}
+
+
+def test_broken_json_raises_validation_error() -> None:
+    with pytest.raises(rt.APIResponseValidationError) as info:
+        call(httpx.Response(200, text="<html>", headers={"content-type": "application/json"}))
+    assert info.value.body == "<html>"
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, rt.BadRequestError),
+        (401, rt.AuthenticationError),
+        (403, rt.PermissionDeniedError),
+        (404, rt.NotFoundError),
+        (409, rt.ConflictError),
+        (418, rt.APIStatusError),
+        (422, rt.UnprocessableEntityError),
+        (429, rt.RateLimitError),
+        (500, rt.InternalServerError),
+        (503, rt.InternalServerError),
+    ],
+)
+def test_status_errors(status: int, cls: type[rt.APIStatusError]) -> None:
+    response = httpx.Response(
+        status, json={"code": status, "message": "nope"}, headers={"x-request-id": "req_1"}
+    )
+    with pytest.raises(cls) as info:
+        call(response)
+    err = info.value
+    assert type(err) is cls
+    assert isinstance(err.body, Error) and err.body.message == "nope"
+    assert (err.status_code, err.request_id, err.response, err.request) == (
+        status,
+        "req_1",
+        response,
+        response.request,
+    )
+    assert str(err).startswith(f"{status} ") and "GET /v1/pets/1" in str(err)
+    assert err.headers["x-request-id"] == "req_1"
+
+
+def test_error_body_raw_json_or_text_when_undeclared_or_mismatched() -> None:
+    with pytest.raises(rt.NotFoundError) as info:
+        call(httpx.Response(404, json={"error": {"message": "No such pet"}}))
+    assert info.value.body == {"error": {"message": "No such pet"}}
+    assert "No such pet" in str(info.value)
+    with pytest.raises(rt.InternalServerError) as info2:
+        call(httpx.Response(500, text="Bad gateway"), op(responses={}))
+    assert info2.value.body == "Bad gateway"
+    assert info2.value.request_id is None
+
+
+def test_status_error_hierarchy() -> None:
+    assert issubclass(rt.APITimeoutError, rt.APIConnectionError)
+    assert issubclass(rt.APIConnectionError, rt.APIError)
+    assert issubclass(rt.RateLimitError, rt.APIStatusError)
+    assert issubclass(rt.MissingCredentialsError, rt.APIError)
+    assert issubclass(rt.APIResponseValidationError, rt.APIError)
+
+
+def test_construct_handles_unions_and_dicts() -> None:
+    from apigen_runtime._models import construct
+
+    assert construct(Pet | None, None) is None
+    value = construct(dict[str, Pet], {"a": {"id": "x", "name": "n"}})
+    assert isinstance(value["a"], Pet) and vars(value["a"])["id"] == "x"
+    assert construct(int | Pet, {"id": 1, "name": "ok"}) == Pet(id=1, name="ok")
+    assert construct(int, "seven") == "seven"
+
+
+class Node(rt.Model):
+    node_name: str = Field(alias="nodeName")
+    children: list[Node] = Field(default_factory=list)
+    owner: NodeOwner | None = None  # a forward reference, resolved lazily
+
+
+class NodeOwner(rt.Model):
+    id: int
+
+
+def test_lenient_fallback_with_aliases_and_forward_refs() -> None:
+    operation: rt.Operation[Node] = rt.Operation(
+        method="get", path="/node", responses={"200": rt.Response(Node, "json")}
+    )
+    body = {"nodeName": 5, "children": [{"nodeName": "b", "owner": {"id": "zz"}}], "x": 1}
+    node = call(httpx.Response(200, json=body), operation)
+    child = node.children[0]
+    assert isinstance(child, Node) and isinstance(child.owner, NodeOwner)
+    assert vars(node)["node_name"] == 5 and node.model_extra == {"x": 1}
+    assert vars(child.owner)["id"] == "zz"
+    assert str(child.owner) == '{"id":"zz"}'

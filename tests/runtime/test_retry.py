@@ -1,0 +1,135 @@
+"""Retries: which failures, how many attempts, Idempotency-Key stability and Retry-After."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from typing import Any
+
+import apigen_runtime as rt
+import httpx
+import pytest
+from apigen_runtime._retry import RetryPolicy
+
+from .conftest import Recorder, op
+
+OK = httpx.Response(200, json={"ok": True})
+
+
+def client(recorder: Recorder, sleeps: list[float], **kwargs: Any) -> rt.SyncAPIClient:
+    c = rt.SyncAPIClient(
+        base_url="https://api.test",
+        http_client=httpx.Client(transport=httpx.MockTransport(recorder)),
+        **kwargs,
+    )
+    c._sleep = sleeps.append
+    return c
+
+
+@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])
+def test_retryable_statuses(status: int) -> None:
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(status), OK)
+    assert client(recorder, sleeps).request(op(), {}) == {"ok": True}
+    assert len(recorder.requests) == 2
+    assert len(sleeps) == 1 and 0 <= sleeps[0] <= 0.5
+
+
+def test_gives_up_after_max_retries_with_backoff_bounds() -> None:
+    sleeps: list[float] = []
+    recorder = Recorder(*[httpx.Response(503)] * 5)
+    with pytest.raises(rt.InternalServerError):
+        client(recorder, sleeps, max_retries=3).request(op(), {})
+    assert len(recorder.requests) == 4
+    assert [s <= cap for s, cap in zip(sleeps, [0.5, 1.0, 2.0], strict=True)] == [True] * 3
+
+
+def test_per_call_max_retries_and_non_retryable() -> None:
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(503))
+    with pytest.raises(rt.InternalServerError):
+        client(recorder, sleeps).request(op(), {}, {"max_retries": 0})
+    assert len(recorder.requests) == 1
+    recorder = Recorder(httpx.Response(400))
+    with pytest.raises(rt.BadRequestError):
+        client(recorder, sleeps).request(op(), {})
+    assert len(recorder.requests) == 1 and sleeps == []
+
+
+def test_post_gets_stable_idempotency_key_across_attempts() -> None:
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(500), httpx.Response(429), OK)
+    c = client(recorder, sleeps)
+    c.request(op(method="post"), {})
+    keys = {r.headers["Idempotency-Key"] for r in recorder.requests}
+    assert len(recorder.requests) == 3 and len(keys) == 1
+    c.request(op(method="post"), {}, {"idempotency_key": "mine"})
+    assert recorder.last.headers["Idempotency-Key"] == "mine"
+    assert recorder.last.headers["Idempotency-Key"] not in keys
+    c.request(op(method="get"), {})
+    assert "Idempotency-Key" not in recorder.last.headers
+
+
+def test_non_idempotent_without_key_is_not_retried() -> None:
+    policy = RetryPolicy()
+    post = httpx.Request("POST", "https://x")
+    assert not policy.should_retry(post, httpx.Response(503))
+    assert not policy.should_retry(post, httpx.ReadTimeout("t"))
+    assert policy.should_retry(post, httpx.ConnectError("refused"))  # never reached the server
+    keyed = httpx.Request("POST", "https://x", headers={"Idempotency-Key": "k"})
+    assert policy.should_retry(keyed, httpx.Response(503))
+    assert policy.should_retry(httpx.Request("DELETE", "https://x"), httpx.ReadError("r"))
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Retry-After": "3"}, 3.0),
+        ({"Retry-After": "1.5"}, 1.5),
+        ({"retry-after-ms": "250"}, 0.25),
+        ({"Retry-After": "3600"}, 60.0),  # capped
+    ],
+)
+def test_retry_after_is_honoured(headers: dict[str, str], expected: float) -> None:
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(429, headers=headers), OK)
+    client(recorder, sleeps).request(op(), {})
+    assert sleeps == [expected]
+
+
+def test_retry_after_http_date() -> None:
+    when = email.utils.formatdate(time.time() + 10, usegmt=True)
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(503, headers={"Retry-After": when}), OK)
+    client(recorder, sleeps).request(op(), {})
+    assert 8 <= sleeps[0] <= 10
+
+
+def test_connection_errors_and_timeouts() -> None:
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.ConnectError("refused"), OK)
+    assert client(recorder, sleeps).request(op(), {}) == {"ok": True}
+    recorder = Recorder(*[httpx.ReadTimeout("slow")] * 3)
+    with pytest.raises(rt.APITimeoutError) as info:
+        client(recorder, sleeps).request(op(), {})
+    assert len(recorder.requests) == 3
+    assert isinstance(info.value.__cause__, httpx.ReadTimeout)
+    recorder = Recorder(httpx.ReadError("reset"))
+    with pytest.raises(rt.APIConnectionError) as info2:
+        client(recorder, sleeps).request(op(), {}, {"max_retries": 0})
+    assert not isinstance(info2.value, rt.APITimeoutError)
+
+
+def test_per_call_timeout_reaches_transport() -> None:
+    sleeps: list[float] = []
+    recorder = Recorder()
+    c = client(recorder, sleeps, timeout=5.0)
+    c.request(op(), {})
+    assert recorder.last.extensions["timeout"]["read"] == 5.0
+    c.request(op(), {}, {"timeout": httpx.Timeout(1.0, connect=2.0)})
+    assert recorder.last.extensions["timeout"] == {
+        "connect": 2.0,
+        "read": 1.0,
+        "write": 1.0,
+        "pool": 1.0,
+    }

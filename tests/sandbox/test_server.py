@@ -1,0 +1,285 @@
+"""The sandbox over real HTTP on 127.0.0.1: routing, responses, overrides and recording."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from apigen.sandbox import Sandbox
+
+MINI: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "mini", "version": "1"},
+    "servers": [{"url": "https://api.example.com/api/v3"}],
+    "paths": {
+        "/pets/{id}": {
+            "get": {
+                "operationId": "getPet",
+                "responses": {
+                    "200": {
+                        "description": "one pet",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+                    },
+                    "404": {
+                        "description": "missing",
+                        "content": {"application/json": {"example": {"message": "not found"}}},
+                    },
+                },
+            },
+            "delete": {"operationId": "deletePet", "responses": {"204": {"description": "gone"}}},
+        },
+        "/pets/mine": {
+            "get": {
+                "operationId": "myPets",
+                "responses": {
+                    "200": {
+                        "description": "mine",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+                                "examples": {"first": {"value": [{"id": 7, "name": "Rex"}]}},
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/files/{name}.{ext}": {
+            "get": {
+                "operationId": "getFile",
+                "responses": {
+                    "200": {
+                        "description": "raw",
+                        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                    }
+                },
+            }
+        },
+        "/health": {
+            "get": {
+                "operationId": "health",
+                "responses": {
+                    "default": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}
+                },
+            }
+        },
+        "/charges": {
+            "post": {
+                "operationId": "createCharge",
+                "requestBody": {
+                    "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}
+                },
+                "responses": {
+                    "201": {
+                        "description": "created",
+                        "headers": {"X-Request-Id": {"schema": {"type": "string", "format": "uuid"}}},
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+                    },
+                    "200": {"description": "also fine", "content": {"application/json": {"schema": {"type": "object"}}}},
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {
+                    "id": {"type": "integer", "format": "int64"},
+                    "name": {"type": "string"},
+                    "tag": {"type": "string", "nullable": True},
+                    "born": {"type": "string", "format": "date-time"},
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.fixture
+def mini() -> Iterator[tuple[Sandbox, httpx.Client]]:
+    with Sandbox(MINI) as sandbox, httpx.Client(base_url=sandbox.url or "") as client:
+        yield sandbox, client
+
+
+def test_start_returns_local_url_with_server_prefix() -> None:
+    sandbox = Sandbox(MINI)
+    try:
+        url = sandbox.start()
+        assert url.startswith("http://127.0.0.1:")
+        assert url.endswith("/api/v3")
+        assert sandbox.url == url
+    finally:
+        sandbox.stop()
+    sandbox.stop()  # idempotent
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "::", "example.com"])
+def test_refuses_non_local_hosts(host: str) -> None:
+    with pytest.raises(ValueError, match=r"127\.0\.0\.1"):
+        Sandbox(MINI).start(host)
+
+
+def test_templated_path_and_synthesized_body(mini: tuple[Sandbox, httpx.Client]) -> None:
+    sandbox, client = mini
+    response = client.get("/pets/42")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    pet = response.json()
+    assert set(pet) == {"id", "name", "tag", "born"}  # optional properties included
+    assert isinstance(pet["id"], int)
+    assert pet["born"] == "2024-01-02T03:04:05Z"
+    assert sandbox.requests[-1].operation_id == "getPet"
+    assert sandbox.requests[-1].path_params == {"id": "42"}
+
+
+def test_literal_segment_beats_template(mini: tuple[Sandbox, httpx.Client]) -> None:
+    sandbox, client = mini
+    response = client.get("/pets/mine")
+    assert response.json() == [{"id": 7, "name": "Rex"}]  # the media type's first example
+    assert sandbox.requests[-1].template == "/pets/mine"
+
+
+def test_several_params_in_one_segment(mini: tuple[Sandbox, httpx.Client]) -> None:
+    sandbox, client = mini
+    response = client.get("/files/report.final.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/octet-stream"
+    assert len(response.content) > 0
+    assert sandbox.requests[-1].path_params == {"name": "report", "ext": "final.pdf"}
+
+
+def test_default_response_and_text_plain(mini: tuple[Sandbox, httpx.Client]) -> None:
+    _, client = mini
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.text == "string"
+
+
+def test_lowest_2xx_wins_and_declared_headers_are_sent(mini: tuple[Sandbox, httpx.Client]) -> None:
+    _, client = mini
+    response = client.post("/charges")
+    assert response.status_code == 200
+    assert response.json() == {}
+
+
+def test_no_content(mini: tuple[Sandbox, httpx.Client]) -> None:
+    _, client = mini
+    response = client.delete("/pets/1")
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_head_falls_back_to_get(mini: tuple[Sandbox, httpx.Client]) -> None:
+    _, client = mini
+    response = client.head("/pets/1")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert int(response.headers["content-length"]) > 0
+
+
+def test_unknown_path_is_404(mini: tuple[Sandbox, httpx.Client]) -> None:
+    sandbox, client = mini
+    response = client.get("/nothing/here")
+    assert response.status_code == 404
+    assert response.json() == {"error": "no such operation"}
+    assert sandbox.requests[-1].template is None
+
+
+def test_wrong_method_is_405(mini: tuple[Sandbox, httpx.Client]) -> None:
+    _, client = mini
+    response = client.put("/pets/1")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "DELETE, GET"
+
+
+def test_path_without_server_prefix_still_routes(mini: tuple[Sandbox, httpx.Client]) -> None:
+    sandbox, client = mini
+    root = (sandbox.url or "").removesuffix("/api/v3")
+    assert client.get(root + "/pets/3").status_code == 200
+
+
+def test_set_response_overrides(mini: tuple[Sandbox, httpx.Client]) -> None:
+    sandbox, client = mini
+    sandbox.set_response("GET", "/pets/{id}", 500, {"error": "boom"}, headers={"Retry-After": "1"})
+    sandbox.set_response("GET", "/pets/2", 404)  # concrete path beats template; body from the spec
+    sandbox.set_response("POST", "/api/v3/charges", 402, b"raw", headers={"Content-Type": "text/plain"})
+    sandbox.set_response("GET", "/not/in/spec", 200, [1, 2])
+
+    failed = client.get("/pets/1")
+    assert (failed.status_code, failed.json(), failed.headers["retry-after"]) == (500, {"error": "boom"}, "1")
+    missing = client.get("/pets/2")
+    assert (missing.status_code, missing.json()) == (404, {"message": "not found"})
+    raw = client.post("/charges")
+    assert (raw.status_code, raw.content, raw.headers["content-type"]) == (402, b"raw", "text/plain")
+    assert client.get("/not/in/spec").json() == [1, 2]
+
+    sandbox.reset()
+    assert sandbox.requests == []
+    assert client.get("/pets/1").status_code == 200
+
+
+def test_records_query_headers_and_form_body(mini: tuple[Sandbox, httpx.Client]) -> None:
+    sandbox, client = mini
+    client.post(
+        "/charges",
+        params=[("expand[]", "customer"), ("expand[]", "invoice"), ("limit", "3")],
+        headers={"Idempotency-Key": "abc"},
+        content=b"amount=100&metadata[order]=7&items[0][price]=p1&items[1][price]=p2&tags[]=a&tags[]=b",
+    )
+    request = sandbox.requests[-1]
+    assert request.method == "POST"
+    assert request.path == "/api/v3/charges"
+    assert request.query_string == "expand%5B%5D=customer&expand%5B%5D=invoice&limit=3"
+    assert request.query == [("expand[]", "customer"), ("expand[]", "invoice"), ("limit", "3")]
+    assert request.headers["idempotency-key"] == "abc"
+    assert request.form() == {
+        "amount": "100",
+        "metadata": {"order": "7"},
+        "items": [{"price": "p1"}, {"price": "p2"}],
+        "tags": ["a", "b"],
+    }
+
+
+def test_records_json_and_chunked_bodies(mini: tuple[Sandbox, httpx.Client]) -> None:
+    sandbox, client = mini
+    client.post("/charges", json={"a": [1, {"b": None}]})
+    assert sandbox.requests[-1].json() == {"a": [1, {"b": None}]}
+    client.post("/charges", content=iter([b"part1-", b"part2"]))  # streamed: chunked encoding
+    assert sandbox.requests[-1].body == b"part1-part2"
+
+
+def test_same_seed_same_bytes_other_seed_other_numbers() -> None:
+    bodies = []
+    for seed in (0, 0, 1):
+        with Sandbox(MINI, seed=seed) as sandbox, httpx.Client(base_url=sandbox.url or "") as client:
+            bodies.append((client.get("/pets/1").content, client.get("/files/a.b").content))
+    assert bodies[0] == bodies[1]
+    assert bodies[0] != bodies[2]
+    assert json.loads(bodies[0][0]).keys() == json.loads(bodies[2][0]).keys()
+
+
+def test_petstore_list_and_get(petstore_doc: dict[str, Any]) -> None:
+    with Sandbox(petstore_doc) as sandbox, httpx.Client(base_url=sandbox.url or "") as client:
+        assert sandbox.url and sandbox.url.endswith("/v2")
+        listed = client.get("/pet/findByStatus", params={"status": "available"})
+        assert listed.status_code == 200
+        pets = listed.json()
+        assert isinstance(pets, list) and pets
+        assert {"name", "photoUrls"} <= pets[0].keys()
+        one = client.get("/pet/5")
+        assert one.status_code == 200
+        assert {"name", "photoUrls"} <= one.json().keys()
+        assert sandbox.requests[-1].operation_id == "getPetById"
+        assert sandbox.requests[0].query == [("status", "available")]
+        inventory = client.get("/store/inventory").json()
+        assert all(isinstance(v, int) for v in inventory.values())
+        xml = client.get("/pet/5", headers={"Accept": "application/xml"})
+        assert xml.headers["content-type"] == "application/xml"
+        assert xml.text.startswith("<?xml")
