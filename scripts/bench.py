@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -50,6 +50,10 @@ ALL_TOOLS = ("apigen", "opc", "dcg")
 BASELINE = "apigen-cold"
 CLASS_RE = re.compile(r"^class \w+", re.MULTILINE)
 NUMBERED_RE = re.compile(r"^class \w*\d+\(", re.MULTILINE)
+# Names ending in an HTTP status (`IssuesCreateResponse503`) are descriptive, not collisions.
+STATUS_NAME_RE = re.compile(r"^class \w*Response[1-5]\d\d\(", re.MULTILINE)
+EXCEPTION_RE = re.compile(r"^[\w.]*(Error|Exception)\b")
+OPC_WARNING = "WARNING parsing"
 
 # Used only when /usr/bin/time is missing: a fresh interpreter per run, so RUSAGE_CHILDREN
 # covers exactly one measured command.
@@ -84,6 +88,7 @@ class Quality:
     lines: int
     classes: int
     numbered: int
+    numbered_not_status: int
 
 
 @dataclass
@@ -186,13 +191,16 @@ def _read_rss_mb(rss_file: Path) -> float | None:
 
 
 def _last_error_line(log: Path) -> str:
-    """The last meaningful line a failing tool printed, to say *why* it failed."""
+    """Why a failing tool failed: its last `...Error: message` (joined if wrapped), else its
+    last meaningful line (rich's boxed traceback frames are skipped)."""
     try:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return ""
     useful = [ln.strip() for ln in lines if ln.strip() and not ln.startswith(("│", "╰", "╭"))]
-    return useful[-1][:200] if useful else ""
+    starts = [i for i, ln in enumerate(useful) if EXCEPTION_RE.match(ln)]
+    picked = " ".join(useful[starts[-1] :]) if starts else (useful[-1] if useful else "")
+    return picked[:240]
 
 
 def measure(argv: list[str], env: dict[str, str], log: Path, timeout: float) -> Run:
@@ -236,13 +244,14 @@ def count_quality(output: Path) -> Quality | None:
     files = [output] if output.is_file() else sorted(output.rglob("*.py"))
     if not files:
         return None
-    lines = classes = numbered = 0
+    lines = classes = numbered = status = 0
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         lines += text.count("\n")
         classes += len(CLASS_RE.findall(text))
         numbered += len(NUMBERED_RE.findall(text))
-    return Quality(len(files), lines, classes, numbered)
+        status += len(STATUS_NAME_RE.findall(text))
+    return Quality(len(files), lines, classes, numbered, numbered - status)
 
 
 # --------------------------------------------------------------------------- tools
@@ -298,7 +307,13 @@ def bench_opc(spec: Path, name: str, work: Path, repeat: int, timeout: float) ->
         run_dir = _fresh(work, f"opc-{i}")
         cmd = peers.opc_command(spec, run_dir)
         result.flags = cmd.flags_note
-        result.runs.append(measure(cmd.argv, cmd.env, run_dir / "log.txt", timeout))
+        run = measure(cmd.argv, cmd.env, run_dir / "log.txt", timeout)
+        warnings = (
+            (run_dir / "log.txt").read_text(encoding="utf-8", errors="replace").count(OPC_WARNING)
+        )
+        if run.exit_code == 0 and warnings:
+            run.note = f"{warnings} x '{OPC_WARNING}' (opc omitted those parts)"
+        result.runs.append(run)
         _report_run(result)
         _finish(result, cmd.output, run_dir, last=i == repeat - 1)
     return result
@@ -391,15 +406,19 @@ def _med(result: Result | None, attr: str) -> float | None:
 
 
 def render_quality(results: list[Result]) -> str:
-    head = f"{'spec':<8} {'tool':<12} {'.py files':>9} {'lines':>8} {'classes':>8} {'numbered':>9}  flags"
+    head = (
+        f"{'spec':<8} {'tool':<12} {'.py files':>9} {'lines':>8} {'classes':>8} "
+        f"{'numbered':>9} {'excl.RespNNN':>12}  flags"
+    )
     rows = [head, "-" * len(head)]
     for r in results:
         q = r.quality
         if r.tool == "apigen-warm":
             continue  # same output as cold
-        cells = (q.py_files, q.lines, q.classes, q.numbered) if q else ("-",) * 4
+        cells = astuple(q) if q else ("-",) * 5
         rows.append(
-            f"{r.spec:<8} {r.tool:<12} {cells[0]:>9} {cells[1]:>8} {cells[2]:>8} {cells[3]:>9}  {r.flags}"
+            f"{r.spec:<8} {r.tool:<12} {cells[0]:>9} {cells[1]:>8} {cells[2]:>8} "
+            f"{cells[3]:>9} {cells[4]:>12}  {r.flags}"
         )
     return "\n".join(rows)
 

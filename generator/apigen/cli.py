@@ -64,7 +64,9 @@ def main() -> None:
     help="Output directory (the package goes in a folder of its own inside it).",
 )
 @click.option("--name", default=None, help="Package import name (default: the output folder's).")
-@click.option("--strict", is_flag=True, help="Fail on any problem, even one apigen can work around.")
+@click.option(
+    "--strict", is_flag=True, help="Fail on any problem, even one apigen can work around."
+)
 @click.option("--quiet", is_flag=True, help="Print errors only.")
 def build(spec: Path, output: Path, name: str | None, strict: bool, quiet: bool) -> None:
     """Generate a client package from SPEC into OUTPUT."""
@@ -128,5 +130,4 @@ def sandbox(spec: Path, port: int) -> None:
             click.secho(d.format(), err=True, fg="red")
         _fail(f"apigen: cannot serve {spec}")
         return
-    click.echo(f"sandbox for {spec} on http://127.0.0.1:{port} (Ctrl-C to stop)", err=True)
-    serve(loaded.document, host="127.0.0.1", port=port)
+    serve(loaded.document, host="127.0.0.1", port=port)  # prints its URL; Ctrl-C stops it

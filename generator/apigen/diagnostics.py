@@ -51,7 +51,13 @@ class Report:
         self.items.append(d)
 
     def warn(
-        self, file: str, pointer: str, message: str, *, kind: str = "spec", action: str | None = None
+        self,
+        file: str,
+        pointer: str,
+        message: str,
+        *,
+        kind: str = "spec",
+        action: str | None = None,
     ) -> None:
         self.items.append(Diagnostic(file, pointer, message, "warning", kind, None, action))
 

@@ -35,6 +35,7 @@ from apigen.locate import (
     join_pointer,
     split_pointer,
 )
+from apigen.upgrade import upgrade
 
 __all__ = ["LoadedSpec", "copy_tree", "load_spec", "parse_document", "resolve_pointer"]
 
@@ -124,9 +125,14 @@ class LoadedSpec:
 
     def locate(self, pointer: str) -> tuple[str, int | None]:
         """(file, 1-based line) of a pointer into `original` (or, best effort, into `document`)."""
+        file, _, line = self.place(pointer)
+        return file, line
+
+    def place(self, pointer: str) -> tuple[str, str, int | None]:
+        """(file, pointer within that file, line): bundled-in content maps to its own file."""
         file, inner = self.map_pointer(pointer)
         locator = self._locator(file)
-        return file, (locator.line(inner) if locator is not None else None)
+        return file, inner, (locator.line(inner) if locator is not None else None)
 
     def map_pointer(self, pointer: str) -> tuple[str, str]:
         """The file and pointer-in-that-file a pointer into the bundled document comes from."""
@@ -363,24 +369,26 @@ def _parse_yaml(text: str, file: str) -> Any:
 
 def parse_document(text: str, file: str, *, json_hint: bool = False) -> Any:
     """JSON (fast path) when the text looks like JSON, else YAML; SpecError with a line on failure."""
+    return _parse(text, file, json_hint=json_hint)[0]
+
+
+def _parse(text: str, file: str, *, json_hint: bool) -> tuple[Any, bool]:
+    """The document, and whether it was read as JSON (then the text itself can be searched)."""
     if text.lstrip()[:1] in ("{", "["):
         try:
             with deep_recursion():
-                return json.loads(text)
+                return json.loads(text), True
         except json.JSONDecodeError as exc:
+            problem = f"invalid JSON: {exc.msg} (column {exc.colno})"
             if json_hint:
-                raise _fatal(
-                    file, "#", f"invalid JSON: {exc.msg} (column {exc.colno})", "syntax", exc.lineno
-                ) from None
+                raise _fatal(file, "#", problem, "syntax", exc.lineno) from None
             try:
-                return _parse_yaml(text, file)  # YAML flow style also starts with `{`
+                return _parse_yaml(text, file), False  # YAML flow style also starts with `{`
             except SpecError:
-                raise _fatal(
-                    file, "#", f"invalid JSON: {exc.msg} (column {exc.colno})", "syntax", exc.lineno
-                ) from None
+                raise _fatal(file, "#", problem, "syntax", exc.lineno) from None
         except RecursionError:
             raise _fatal(file, "#", "document nested too deeply to parse", "depth") from None
-    return _parse_yaml(text, file)
+    return _parse_yaml(text, file), False
 
 
 # --------------------------------------------------------------------------- tree helpers
@@ -705,6 +713,9 @@ class _Bundler:
             node["$ref"] = join_pointer(fragment)
             return
         value = _resolve_segments(target.doc, fragment)
+        if value is _MISSING and "%" in fragment_text:
+            fragment = split_pointer("#" + unquote(fragment_text))
+            value = _resolve_segments(target.doc, fragment)
         if value is _MISSING:
             raise where(
                 f"$ref {ref!r}: {join_pointer(fragment)} does not exist in {target.display}", "ref"
@@ -786,35 +797,32 @@ def _check_refs(
     text: str | None,
     *,
     swagger2: bool,
-    locate: Callable[[str], tuple[str, int | None]],
+    place: Callable[[str], tuple[str, str, int | None]],
 ) -> None:
     """Every internal `$ref` must resolve: a missing target cannot be generated around."""
     if text is not None and _json_refs_ok(doc, text):
         return
     errors: list[Diagnostic] = []
     cache: dict[str, tuple[bool, str]] = {}
+
+    def error(frame: _Frame, message: str) -> None:
+        file, pointer, line = place(join_pointer([*frame.segments(), "$ref"]))  # error path only
+        errors.append(Diagnostic(file, pointer, message, "error", "ref", line))
+
     for frame in _walk_refs(doc, swagger2=swagger2):
         ref = frame.node["$ref"]
-        pointer = join_pointer([*frame.segments(), "$ref"])
         if not isinstance(ref, str):
-            file, line = locate(pointer)
-            errors.append(Diagnostic(file, pointer, "$ref must be a string", "error", "ref", line))
+            error(frame, "$ref must be a string")
             continue
         if not ref.startswith("#"):
-            file, line = locate(pointer)
-            errors.append(
-                Diagnostic(file, pointer, f"$ref {ref!r} was not bundled", "error", "ref", line)
-            )
+            error(frame, f"$ref {ref!r} was not bundled")
             continue
         hit = cache.get(ref)
         if hit is None:
             hit = cache[ref] = resolve_pointer(doc, ref)
         found, canonical = hit
         if not found:
-            file, line = locate(pointer)
-            errors.append(
-                Diagnostic(file, pointer, f"$ref {ref!r} does not resolve", "error", "ref", line)
-            )
+            error(frame, f"$ref {ref!r} does not resolve")
         elif canonical != ref:
             frame.node["$ref"] = canonical
     if errors:
@@ -877,8 +885,6 @@ def _version(
 def load_spec(path: Path, *, report: Report, allow_remote: bool = False) -> LoadedSpec:
     """Read, bundle, check and (for Swagger 2.0) upgrade one spec; raises SpecError when no
     correct client can come out of it."""
-    from apigen.upgrade import upgrade  # upgrade uses this module's helpers
-
     display = str(path)
     try:
         data = Path(path).read_bytes()
@@ -886,14 +892,14 @@ def load_spec(path: Path, *, report: Report, allow_remote: bool = False) -> Load
         raise _fatal(display, "#", f"cannot read spec: {exc.strerror or exc}", "io") from None
     sha = hashlib.sha256(data).hexdigest()
     text = _decode(data, display)
-    doc = parse_document(text, display, json_hint=Path(path).suffix.lower() == ".json")
+    doc, is_json = _parse(text, display, json_hint=Path(path).suffix.lower() == ".json")
     spec = LoadedSpec(document={}, source=Path(path), sha256=sha, original_version="")
     version = _version(doc, display, report, spec.locate)
     swagger2 = version == "2.0"
     spec.document = spec.original = doc
     spec.original_version = version
 
-    json_text = text if text.lstrip()[:1] == "{" else None
+    json_text = text if is_json else None  # lets refs be found with a regex, not a walk
     if json_text is None or _EXTERNAL_REF_IN_JSON.search(json_text):
         root = _File(str(Path(path).resolve()), display, Path(path), None, doc, sha)
         bundler = _Bundler(root, allow_remote=allow_remote, swagger2=swagger2)
@@ -904,7 +910,7 @@ def load_spec(path: Path, *, report: Report, allow_remote: bool = False) -> Load
             for file in bundler.files.values():
                 spec.files[file.display] = file.sha256
                 spec._paths[file.display] = file.path
-    _check_refs(doc, json_text, swagger2=swagger2, locate=spec.locate)
+    _check_refs(doc, json_text, swagger2=swagger2, place=spec.place)
     if swagger2:
         spec.document = upgrade(doc, report=report, locate=spec.locate)
     return spec

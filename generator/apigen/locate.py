@@ -17,7 +17,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import unquote
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
@@ -63,9 +62,9 @@ def escape(token: str) -> str:
 
 
 def split_pointer(pointer: str) -> list[str]:
-    """Segments of `#/a/b`, `/a/b`, `#` or `` (the `#` form is percent-decoded, as a URI fragment)."""
+    """Segments of `#/a/b`, `/a/b`, `#` or `` (no percent-decoding: see `load.resolve_pointer`)."""
     if pointer.startswith("#"):
-        pointer = unquote(pointer[1:])
+        pointer = pointer[1:]
     if not pointer:
         return []
     if not pointer.startswith("/"):
@@ -79,43 +78,53 @@ def join_pointer(segments: list[str] | tuple[str | int, ...] | list[str | int]) 
 
 
 class _JsonLocator:
-    """Finds member offsets in JSON text, indexing each visited container once."""
+    """Finds member offsets in JSON text. Each container is scanned lazily, only as far as the
+    wanted member, and what was scanned is remembered for the next lookup."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.members: dict[int, dict[str, int]] = {}  # container offset -> {key: member offset}
-        self.values: dict[int, int] = {}  # member offset -> value offset
+        # container offset -> ({member key: (member offset, value offset)}, resume state)
+        self.scanned: dict[int, tuple[dict[str, tuple[int, int]], list[int]]] = {}
 
     def _skip_ws(self, pos: int) -> int:
         m = _WS.match(self.text, pos)
         return m.end() if m else pos
 
-    def _index(self, start: int) -> dict[str, int]:
-        cached = self.members.get(start)
-        if cached is not None:
-            return cached
-        text, out = self.text, {}
-        opener = text[start]
-        closer = "}" if opener == "{" else "]"
-        pos = self._skip_ws(start + 1)
-        i = 0
+    def _skip_value(self, pos: int) -> int:
+        """Offset after the value at pos and its trailing comma."""
+        with deep_recursion():
+            _, pos = _scan_value(self.text, pos)
+        pos = self._skip_ws(pos)
+        if pos < len(self.text) and self.text[pos] == ",":
+            pos = self._skip_ws(pos + 1)
+        return pos
+
+    def _member(self, start: int, wanted: str) -> tuple[int, int] | None:
+        text = self.text
+        # resume = [offset, next array index, whether a value must be skipped first]
+        members, resume = self.scanned.setdefault(start, ({}, [self._skip_ws(start + 1), 0, 0]))
+        hit = members.get(wanted)
+        if hit is not None or resume[0] < 0:
+            return hit
+        is_object = text[start] == "{"
+        closer = "}" if is_object else "]"
+        pos, index = resume[0], resume[1]
+        if resume[2]:
+            pos = self._skip_value(pos)
         while pos < len(text) and text[pos] != closer:
             member = pos
-            if opener == "{":
+            if is_object:
                 key, pos = _scan_string(text, pos + 1)
-                pos = self._skip_ws(pos)
-                pos = self._skip_ws(pos + 1)  # the ':'
+                pos = self._skip_ws(self._skip_ws(pos) + 1)  # past the ':'
             else:
-                key, i = str(i), i + 1
-            out[key] = member
-            self.values[member] = pos
-            with deep_recursion():
-                _, pos = _scan_value(text, pos)
-            pos = self._skip_ws(pos)
-            if pos < len(text) and text[pos] == ",":
-                pos = self._skip_ws(pos + 1)
-        self.members[start] = out
-        return out
+                key, index = str(index), index + 1
+            members.setdefault(key, (member, pos))
+            if key == wanted:  # stop before its value: descending needs no skip over it
+                resume[:] = [pos, index, 1]
+                return members[key]
+            pos = self._skip_value(pos)
+        resume[0] = -1
+        return None
 
     def offset(self, segments: list[str]) -> int:
         pos = self._skip_ws(0)
@@ -123,10 +132,10 @@ class _JsonLocator:
         for seg in segments:
             if pos >= len(self.text) or self.text[pos] not in "{[":
                 break
-            member = self._index(pos).get(seg)
-            if member is None:
+            hit = self._member(pos, seg)
+            if hit is None:
                 break
-            found, pos = member, self.values[member]
+            found, pos = hit
         return found
 
 

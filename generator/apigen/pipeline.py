@@ -51,7 +51,9 @@ def _reserved() -> tuple[set[str], set[str]]:
 
     client = {n for cls in (rt.SyncAPIClient, rt.AsyncAPIClient) for n in dir(cls)}
     resource = {n for cls in (rt.SyncResource, rt.AsyncResource) for n in dir(cls)}
-    return {n for n in client if not n.startswith("_")}, {n for n in resource if not n.startswith("_")}
+    return {n for n in client if not n.startswith("_")}, {
+        n for n in resource if not n.startswith("_")
+    }
 
 
 def _verdict(report: Report, strict: bool) -> None:
@@ -63,7 +65,9 @@ def _verdict(report: Report, strict: bool) -> None:
         raise SpecError(fatal)
 
 
-def _merge(spec: LoadedSpec, ours: list[Diagnostic], validator: list[Diagnostic]) -> list[Diagnostic]:
+def _merge(
+    spec: LoadedSpec, ours: list[Diagnostic], validator: list[Diagnostic]
+) -> list[Diagnostic]:
     """Locate the generator's own findings (file, line) and drop those the validator also made."""
     located: list[Diagnostic] = []
     for d in ours:

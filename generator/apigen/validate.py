@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
@@ -259,8 +260,8 @@ def _iter_errors(validator: SpecValidator) -> Iterator[Any]:
 
 
 def _leaves(err: Any) -> list[Any]:
-    """The errors worth showing for one validator error: `oneOf`/`anyOf` failures are replaced
-    by the errors of the alternative that came closest (not the "is a $ref" alternative)."""
+    """The errors worth showing for one validator error: a `oneOf`/`anyOf` failure is replaced
+    by the errors of the alternative that came closest (iteratively, through nested ones)."""
     out: list[Any] = []
     stack = [err]
     while stack:
@@ -272,17 +273,29 @@ def _leaves(err: Any) -> list[Any]:
         for c in e.context:
             branch = c.relative_schema_path[0] if c.relative_schema_path else 0
             branches.setdefault(branch, []).append(c)
-        candidates = [
-            b
-            for b in branches.values()
-            if not all(c.validator == "required" and "'$ref'" in c.message for c in b)
-        ]
+        candidates = [b for b in branches.values() if not _is_reference_branch(b)]
         if not candidates:
             out.append(e)
             continue
-        best = max(candidates, key=lambda b: (max(len(c.absolute_path) for c in b), -len(b)))
+        depth = len(e.absolute_path)
+        best = min(candidates, key=lambda b: _branch_distance(b, depth))
         stack.extend(reversed(best))
     return out
+
+
+def _is_reference_branch(errors: list[Any]) -> bool:
+    """The "or a Reference Object" alternative: fails only because `$ref` is missing."""
+    return all(c.validator == "required" and "'$ref'" in c.message for c in errors)
+
+
+def _branch_distance(errors: list[Any], depth: int) -> tuple[bool, int, int]:
+    """How far an alternative is from matching. A wrong value of a direct enum/const member
+    (`in: path` against the body-parameter alternative) means "the other alternative was meant";
+    then fewer errors, then deeper ones (the instance matched further) win."""
+    wrong_kind = any(
+        c.validator in ("enum", "const") and len(c.absolute_path) == depth + 1 for c in errors
+    )
+    return wrong_kind, len(errors), -max(len(c.absolute_path) for c in errors)
 
 
 def _physical(doc: Any, parts: list[Any]) -> list[str]:
@@ -339,7 +352,7 @@ def _short(err: Any) -> str:
     text = repr(err.instance)
     if len(text) > 60 and message.startswith(text):
         if isinstance(err.instance, dict):
-            keys = ", ".join(repr(k) for k in list(err.instance)[:3])
+            keys = ", ".join(f"{k!r}: ..." for k in list(err.instance)[:3])
             text = "{" + keys + (", ..." if len(err.instance) > 3 else "") + "}"
         else:
             text = text[:57] + "..."
@@ -360,6 +373,17 @@ def _under(segs: list[str], word: str) -> bool:
     return any(
         s == word and (i == 0 or segs[i - 1] not in ("responses", "properties"))
         for i, s in enumerate(segs)
+    )
+
+
+def _false_positive(segs: list[str], err: Any, version: str) -> bool:
+    """Errors the library reports for valid specs: Swagger 2.0 allows `type: file` as a
+    response schema, but its schema checker is the OpenAPI 3.0 one."""
+    return (
+        version.startswith("2")
+        and err.instance == "file"
+        and segs[-1:] == ["type"]
+        and "responses" in segs
     )
 
 
@@ -390,6 +414,8 @@ def classify(segs: list[str], err: Any) -> tuple[str, str | None]:
         return "missing-field", None
     if "Duplicate tag" in message:
         return "duplicate-tag", None
+    if "Unknown JSON Schema dialect" in message:
+        return "schema-dialect", None
     if validator in ("type", "enum", "pattern", "const", "minItems", "uniqueItems", "minLength"):
         return "invalid-value", None
     return "spec", None
@@ -405,15 +431,21 @@ def _validate(spec: LoadedSpec) -> list[Diagnostic]:
     validator = cls(schema_path)
     found: list[tuple[list[str], str, str, str | None]] = []
     depth_error = False
-    try:
-        for err in _iter_errors(validator):
-            for leaf in _leaves(err):
-                parts = [*getattr(err, "apigen_parts", ()), *leaf.absolute_path]
-                segs = _physical(doc, parts)
-                kind, action = classify(segs, leaf)
-                found.append((segs, _short(leaf), kind, action))
-    except RecursionError:
-        depth_error = True  # the validator recurses per nesting level; keep what it found so far
+    with warnings.catch_warnings():
+        # e.g. FutureWarning "Possible nested set" from compiling a spec's regex: noise here
+        warnings.simplefilter("ignore")
+        try:
+            for err in _iter_errors(validator):
+                for leaf in _leaves(err):
+                    parts = [*getattr(err, "apigen_parts", ()), *leaf.absolute_path]
+                    segs = _physical(doc, parts)
+                    if _false_positive(segs, leaf, ver):
+                        continue
+                    kind, action = classify(segs, leaf)
+                    found.append((segs, _short(leaf), kind, action))
+        except RecursionError:
+            # the validator recurses once per nesting level; keep what it found so far
+            depth_error = True
     return _finish(spec, found, depth_error)
 
 
@@ -432,8 +464,9 @@ def _finish(
         per_kind[kind] = per_kind.get(kind, 0) + 1
         if per_kind[kind] > MAX_PER_KIND:
             continue
-        file, line = spec.locate(pointer)
-        diags.append(Diagnostic(file, pointer, message, "warning", kind, line, action))
+        file, inner, line = spec.place(pointer)
+        diags.append(Diagnostic(file, inner, message, "warning", kind, line, action))
+    diags.sort(key=lambda d: (d.file != spec.file, d.file, d.line or 0, d.pointer))
     for kind, count in per_kind.items():
         if count > MAX_PER_KIND:
             diags.append(
@@ -445,7 +478,6 @@ def _finish(
                     kind,
                 )
             )
-    diags.sort(key=lambda d: (d.file != spec.file, d.file, d.line or 0, d.pointer))
     if depth_error:
         diags.append(
             Diagnostic(

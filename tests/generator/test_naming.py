@@ -34,7 +34,14 @@ def test_field_names(wire: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "hostile",
-    ['a"; import os; os.system("x")', "{{ 7*7 }}", "\n\nclass X:", "__import__('os')", "日本語", "🙂"],
+    [
+        'a"; import os; os.system("x")',
+        "{{ 7*7 }}",
+        "\n\nclass X:",
+        "__import__('os')",
+        "日本語",
+        "🙂",
+    ],
 )
 def test_hostile_text_becomes_plain_identifiers(hostile: str) -> None:
     for convert in (naming.field_name, naming.param_name, naming.class_name, naming.module_name):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import apigen_runtime as rt
 import httpx
 import pytest
 from pydantic import Field
+
+import apigen_runtime as rt
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import apigen_runtime as rt
 import httpx
 import pytest
+
+import apigen_runtime as rt
 
 from .conftest import Recorder, make_client, op
 

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import apigen_runtime as rt
 import pytest
+
+import apigen_runtime as rt
 from apigen_runtime import NOT_GIVEN
 
 from .conftest import Pet, Recorder, make_client, op

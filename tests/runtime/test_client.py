@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import apigen_runtime as rt
 import httpx
 import pytest
+
+import apigen_runtime as rt
 from apigen_runtime import NOT_GIVEN, NotGiven
 
 from .conftest import Pet, Recorder, make_client, op

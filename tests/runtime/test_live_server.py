@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
-import apigen_runtime as rt
 import pytest
+
+import apigen_runtime as rt
 
 from .conftest import Error, Pet
 

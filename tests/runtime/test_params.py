@@ -6,10 +6,11 @@ import datetime as dt
 import enum
 from typing import Any
 
-import apigen_runtime as rt
 import pytest
-from apigen_runtime import NOT_GIVEN
 from pydantic import Field
+
+import apigen_runtime as rt
+from apigen_runtime import NOT_GIVEN
 
 from .conftest import Recorder, make_client, op, query
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import apigen_runtime as rt
 import httpx
 import pytest
 from pydantic import Field
+
+import apigen_runtime as rt
 
 from .conftest import Error, Owner, Pet, Recorder, make_client, op
 

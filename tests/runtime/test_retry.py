@@ -6,9 +6,10 @@ import email.utils
 import time
 from typing import Any
 
-import apigen_runtime as rt
 import httpx
 import pytest
+
+import apigen_runtime as rt
 from apigen_runtime._retry import RetryPolicy
 
 from .conftest import Recorder, op

@@ -6,7 +6,6 @@ A missing spec is a broken test environment, so it fails loudly instead of skipp
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,8 @@ def load_spec(relative: str) -> dict[str, Any]:
     if not path.is_file():
         pytest.fail(f"required spec {path} is missing", pytrace=False)
     with path.open(encoding="utf-8") as handle:
-        data = json.load(handle) if path.suffix == ".json" else yaml.safe_load(handle)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster on big specs
+        data = json.load(handle) if path.suffix == ".json" else yaml.load(handle, Loader=loader)
     assert isinstance(data, dict)
     return data
 

@@ -11,13 +11,22 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator
 from apigen.sandbox import ExampleGenerator
 
 
-def synth(schema: dict[str, Any], schemas: dict[str, Any] | None = None, *, version: str = "3.0.3", seed: int = 0) -> Any:
+def synth(
+    schema: dict[str, Any],
+    schemas: dict[str, Any] | None = None,
+    *,
+    version: str = "3.0.3",
+    seed: int = 0,
+) -> Any:
     """Generate an example for `schema` and assert it validates (formats included)."""
     document = {"openapi": version, "components": {"schemas": schemas or {}}}
     value = ExampleGenerator(document, seed=seed).generate(schema)
     validator = OAS31Validator if version.startswith("3.1") else OAS30Validator
     root = {"components": document["components"], "allOf": [schema]}
-    errors = [e.message for e in validator(root, format_checker=validator.FORMAT_CHECKER).iter_errors(value)]
+    errors = [
+        e.message
+        for e in validator(root, format_checker=validator.FORMAT_CHECKER).iter_errors(value)
+    ]
     assert not errors, f"{json.dumps(value)} invalid: {errors}"
     json.dumps(value)  # always JSON data
     return value
@@ -53,7 +62,10 @@ def test_enum_const_and_schema_examples() -> None:
     assert synth({"type": "string", "default": "dflt"}) == "dflt"
     # an example that contradicts its own schema is not trusted
     assert synth({"type": "integer", "minimum": 10, "example": 1}) >= 10
-    assert synth({"type": "string", "format": "date-time", "example": "yesterday"}) == "2024-01-02T03:04:05Z"
+    assert (
+        synth({"type": "string", "format": "date-time", "example": "yesterday"})
+        == "2024-01-02T03:04:05Z"
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,7 +74,13 @@ def test_enum_const_and_schema_examples() -> None:
         {"type": "integer", "minimum": 5, "maximum": 5},
         {"type": "integer", "minimum": 1000},
         {"type": "integer", "maximum": -1000},
-        {"type": "integer", "minimum": 0, "maximum": 10, "exclusiveMinimum": True, "exclusiveMaximum": True},
+        {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 10,
+            "exclusiveMinimum": True,
+            "exclusiveMaximum": True,
+        },
         {"type": "integer", "format": "int32", "minimum": 2**31 - 2},
         {"type": "integer", "multipleOf": 7, "minimum": 8},
         {"type": "number", "minimum": 0.5, "maximum": 0.75},
@@ -81,7 +99,10 @@ def test_scalar_constraints(schema: dict[str, Any]) -> None:
 
 
 def test_31_numeric_exclusive_bounds_and_type_arrays() -> None:
-    assert synth({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 2}, version="3.1.0") == 1
+    assert (
+        synth({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 2}, version="3.1.0")
+        == 1
+    )
     assert isinstance(synth({"type": ["null", "string"]}, version="3.1.0"), str)
     assert synth({"type": "null"}, version="3.1.0") is None
 
@@ -107,20 +128,41 @@ def test_arrays_respect_item_counts_and_uniqueness() -> None:
     assert len(synth({"type": "array", "items": {"type": "string"}})) == 1
     assert len(synth({"type": "array", "minItems": 3, "items": {"type": "integer"}})) == 3
     assert synth({"type": "array", "maxItems": 0, "items": {"type": "integer"}}) == []
-    distinct = synth({"type": "array", "minItems": 3, "uniqueItems": True, "items": {"type": "string", "enum": ["a", "b", "c"]}})
+    distinct = synth(
+        {
+            "type": "array",
+            "minItems": 3,
+            "uniqueItems": True,
+            "items": {"type": "string", "enum": ["a", "b", "c"]},
+        }
+    )
     assert sorted(distinct) == ["a", "b", "c"]
-    assert synth({"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}]}, version="3.1.0")[1] == "string"
+    assert (
+        synth(
+            {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}]},
+            version="3.1.0",
+        )[1]
+        == "string"
+    )
 
 
 def test_all_of_merges_properties_and_constraints() -> None:
     schemas = {
-        "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "minimum": 10}}},
+        "Base": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"type": "integer", "minimum": 10}},
+        },
     }
     value = synth(
         {
             "allOf": [
                 {"$ref": "#/components/schemas/Base"},
-                {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "id": {"maximum": 10}}},
+                {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"name": {"type": "string"}, "id": {"maximum": 10}},
+                },
             ]
         },
         schemas,
@@ -129,13 +171,30 @@ def test_all_of_merges_properties_and_constraints() -> None:
 
 
 def test_one_of_skips_null_and_picks_an_exclusive_variant() -> None:
-    assert synth({"oneOf": [{"type": "string", "enum": [None], "nullable": True}, {"type": "integer"}]}) >= 1
+    assert (
+        synth(
+            {"oneOf": [{"type": "string", "enum": [None], "nullable": True}, {"type": "integer"}]}
+        )
+        >= 1
+    )
     schemas = {
         "Loose": {"type": "object", "properties": {"a": {"type": "string"}}},
-        "Strict": {"type": "object", "required": ["a", "b"], "properties": {"a": {"type": "string"}, "b": {"type": "string"}}},
+        "Strict": {
+            "type": "object",
+            "required": ["a", "b"],
+            "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+        },
     }
     # a value for Loose would match Strict too; the generator must break the tie
-    synth({"oneOf": [{"$ref": "#/components/schemas/Strict"}, {"$ref": "#/components/schemas/Loose"}]}, schemas)
+    synth(
+        {
+            "oneOf": [
+                {"$ref": "#/components/schemas/Strict"},
+                {"$ref": "#/components/schemas/Loose"},
+            ]
+        },
+        schemas,
+    )
     synth({"anyOf": [{"type": "string"}, {"type": "integer"}]})
 
 
@@ -145,15 +204,31 @@ def test_discriminator_mapping_and_inheritance() -> None:
             "type": "object",
             "required": ["petType"],
             "properties": {"petType": {"type": "string"}, "name": {"type": "string"}},
-            "discriminator": {"propertyName": "petType", "mapping": {"cat": "#/components/schemas/Cat"}},
+            "discriminator": {
+                "propertyName": "petType",
+                "mapping": {"cat": "#/components/schemas/Cat"},
+            },
         },
-        "Cat": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"type": "object", "properties": {"purrs": {"type": "boolean"}}}]},
-        "Dog": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"type": "object", "properties": {"barks": {"type": "boolean"}}}]},
+        "Cat": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Pet"},
+                {"type": "object", "properties": {"purrs": {"type": "boolean"}}},
+            ]
+        },
+        "Dog": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Pet"},
+                {"type": "object", "properties": {"barks": {"type": "boolean"}}},
+            ]
+        },
     }
     chosen = synth(
         {
             "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
-            "discriminator": {"propertyName": "petType", "mapping": {"cat": "#/components/schemas/Cat"}},
+            "discriminator": {
+                "propertyName": "petType",
+                "mapping": {"cat": "#/components/schemas/Cat"},
+            },
         },
         schemas,
     )
@@ -173,11 +248,19 @@ def test_recursive_schemas_terminate() -> None:
                 "maybe": {"allOf": [{"$ref": "#/components/schemas/Node"}], "nullable": True},
             },
         },
-        "A": {"type": "object", "required": ["b"], "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+        "A": {
+            "type": "object",
+            "required": ["b"],
+            "properties": {"b": {"$ref": "#/components/schemas/B"}},
+        },
         "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
         "Expr": {
             "oneOf": [
-                {"type": "object", "required": ["not"], "properties": {"not": {"$ref": "#/components/schemas/Expr"}}},
+                {
+                    "type": "object",
+                    "required": ["not"],
+                    "properties": {"not": {"$ref": "#/components/schemas/Expr"}},
+                },
                 {"type": "string"},
             ]
         },
@@ -187,13 +270,19 @@ def test_recursive_schemas_terminate() -> None:
     assert synth({"$ref": "#/components/schemas/A"}, schemas) == {"b": {}}
     assert synth({"$ref": "#/components/schemas/Expr"}, schemas) == {"not": "not"}
     # validators themselves recurse forever on this one; the generator must not
-    assert ExampleGenerator({"components": {"schemas": schemas}}).generate(schemas["Loop"]) == "string"
+    assert (
+        ExampleGenerator({"components": {"schemas": schemas}}).generate(schemas["Loop"]) == "string"
+    )
 
 
 def test_pathological_depth_never_raises_recursion_error() -> None:
     depth = 3000
     chain = {
-        f"S{i}": {"type": "object", "required": ["next"], "properties": {"next": {"$ref": f"#/components/schemas/S{i + 1}"}}}
+        f"S{i}": {
+            "type": "object",
+            "required": ["next"],
+            "properties": {"next": {"$ref": f"#/components/schemas/S{i + 1}"}},
+        }
         for i in range(depth)
     }
     chain[f"S{depth}"] = {"type": "string"}
@@ -206,7 +295,10 @@ def test_pathological_depth_never_raises_recursion_error() -> None:
 
 
 def test_deterministic_across_generators_and_request_order() -> None:
-    schema = {"type": "object", "properties": {"n": {"type": "integer"}, "id": {"type": "string", "format": "uuid"}}}
+    schema = {
+        "type": "object",
+        "properties": {"n": {"type": "integer"}, "id": {"type": "string", "format": "uuid"}},
+    }
     one, two = ExampleGenerator({}, seed=3), ExampleGenerator({}, seed=3)
     two.generate({"type": "integer"}, key="something else first")
     assert one.generate(schema, key="k") == two.generate(schema, key="k")
@@ -215,4 +307,6 @@ def test_deterministic_across_generators_and_request_order() -> None:
 def test_yaml_dates_in_examples_become_strings() -> None:
     import datetime as dt
 
-    assert synth({"type": "string", "format": "date", "example": dt.date(2020, 5, 17)}) == "2020-05-17"
+    assert (
+        synth({"type": "string", "format": "date", "example": dt.date(2020, 5, 17)}) == "2020-05-17"
+    )

@@ -19,9 +19,18 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 #: Feature specs whose schemas admit no valid instance of some kind, or need regex inversion.
 KNOWN: dict[str, tuple[str, str]] = {
-    "features/3.0/readme-legacy.yaml": ("is valid under each of", "oneOf variants differ only in `default`"),
-    "features/3.0/schema-deprecated.yaml": ("is valid under each of", "oneOf lists one schema twice"),
-    "features/3.0/circular-request-bodies.yaml": ("is a required property", "TreeNode requires a parent"),
+    "features/3.0/readme-legacy.yaml": (
+        "is valid under each of",
+        "oneOf variants differ only in `default`",
+    ),
+    "features/3.0/schema-deprecated.yaml": (
+        "is valid under each of",
+        "oneOf lists one schema twice",
+    ),
+    "features/3.0/circular-request-bodies.yaml": (
+        "is a required property",
+        "TreeNode requires a parent",
+    ),
     "features/3.1/readme.yaml": ("does not match", "patterns are tried, never inverted"),
 }
 
@@ -31,7 +40,9 @@ def _resolve(generator: ExampleGenerator, node: Any) -> Mapping[str, Any]:
     return target if isinstance(target, Mapping) else {}
 
 
-def response_schemas(document: Mapping[str, Any], generator: ExampleGenerator, paths: list[str] | None = None) -> Iterator[tuple[str, Any]]:
+def response_schemas(
+    document: Mapping[str, Any], generator: ExampleGenerator, paths: list[str] | None = None
+) -> Iterator[tuple[str, Any]]:
     """(where, schema) for every response media type of the given paths (default: all)."""
     for path in paths if paths is not None else list(document.get("paths") or {}):
         item = _resolve(generator, document["paths"][path])
@@ -40,20 +51,29 @@ def response_schemas(document: Mapping[str, Any], generator: ExampleGenerator, p
             if not isinstance(operation, Mapping):
                 continue
             for code, response in (operation.get("responses") or {}).items():
-                for media, media_object in (_resolve(generator, response).get("content") or {}).items():
+                for media, media_object in (
+                    _resolve(generator, response).get("content") or {}
+                ).items():
                     schema = _resolve(generator, media_object).get("schema")
                     if schema is not None:
                         yield f"{method.upper()} {path} {code} {media}", schema
 
 
 def validation_errors(document: Mapping[str, Any], schema: Any, value: Any) -> list[str]:
-    validator = OAS31Validator if str(document.get("openapi", "")).startswith("3.1") else OAS30Validator
+    validator = (
+        OAS31Validator if str(document.get("openapi", "")).startswith("3.1") else OAS30Validator
+    )
     root = {key: document[key] for key in ("components", "paths") if key in document}
     root["allOf"] = [schema]
-    return [e.message for e in validator(root, format_checker=validator.FORMAT_CHECKER).iter_errors(value)]
+    return [
+        e.message
+        for e in validator(root, format_checker=validator.FORMAT_CHECKER).iter_errors(value)
+    ]
 
 
-def check_examples(document: Mapping[str, Any], paths: list[str] | None = None, tolerated: str | None = None) -> int:
+def check_examples(
+    document: Mapping[str, Any], paths: list[str] | None = None, tolerated: str | None = None
+) -> int:
     """Synthesize and validate every response schema; returns how many were checked."""
     generator = ExampleGenerator(document)
     failures: list[str] = []
@@ -64,7 +84,11 @@ def check_examples(document: Mapping[str, Any], paths: list[str] | None = None, 
         assert time.perf_counter() - started < 1.0, f"{where}: generation took over a second"
         json.dumps(value)
         count += 1
-        errors = [e for e in validation_errors(document, schema, value) if not (tolerated and tolerated in e)]
+        errors = [
+            e
+            for e in validation_errors(document, schema, value)
+            if not (tolerated and tolerated in e)
+        ]
         if errors:
             failures.append(f"{where}: {errors[0][:300]}")
     assert not failures, "\n".join(failures)
@@ -82,24 +106,31 @@ def test_github_sample_examples_are_valid(github_doc: dict[str, Any]) -> None:
     assert check_examples(github_doc, sample) > 200
 
 
-def test_stripe_examples_are_valid(stripe_doc: dict[str, Any]) -> None:
-    assert check_examples(stripe_doc) > 400
+def test_stripe_sample_examples_are_valid(stripe_doc: dict[str, Any]) -> None:
+    # Stripe's deep anyOf trees make each validation ~15 ms, so a sample keeps this fast.
+    sample = random.Random(0).sample(sorted(stripe_doc["paths"]), 60)
+    assert check_examples(stripe_doc, sample) > 100
 
 
 def _expected_status(operation: Mapping[str, Any], generator: ExampleGenerator) -> tuple[int, int]:
-    """Allowed [low, high) status range: any 2xx if declared, 200 for `default`, else the lowest."""
+    """Allowed [low, high) status: any 2xx if declared, 200 for `default`, else the lowest."""
     keys = [str(k) for k in _resolve(generator, operation.get("responses"))]
     if any(k.startswith("2") for k in keys):
         return 200, 300
     if "default" in keys:
         return 200, 201
+    if not keys:  # 3.1 makes `responses` optional: nothing to say, so nothing is said
+        return 204, 205
     lowest = min(int(k.upper().replace("X", "0")) for k in keys)
     return lowest, lowest + 1
 
 
-@pytest.mark.parametrize("name", ["github", "stripe"])
-def test_every_operation_answers(name: str, github_doc: dict[str, Any], stripe_doc: dict[str, Any]) -> None:
-    document = github_doc if name == "github" else stripe_doc
+def _path_part(template: str) -> str:
+    return template.split("#", 1)[0].split("?", 1)[0]
+
+
+def answer_every_operation(document: Mapping[str, Any]) -> tuple[int, float]:
+    """Call each operation once in-process; returns (operations, slowest seconds)."""
     sandbox = Sandbox(document)
     generator = sandbox.responder.generator
     operations = 0
@@ -111,11 +142,24 @@ def test_every_operation_answers(name: str, github_doc: dict[str, Any], stripe_d
             reply = sandbox.handle(method, sandbox.router.prefix + route.example_path())
             slowest = max(slowest, time.perf_counter() - started)
             where = f"{method.upper()} {route.template}"
-            assert sandbox.requests[-1].template == route.template, where
+            routed = sandbox.requests[-1].template or ""
+            assert _path_part(routed) == _path_part(route.template), where
             low, high = _expected_status(operation, generator)
             assert low <= reply.status < high, f"{where}: {reply.status}"
             if reply.headers.get("Content-Type", "").startswith("application/json"):
                 json.loads(reply.body)
-    assert operations == sum(len(r.operations) for r in sandbox.router)
+    return operations, slowest
+
+
+@pytest.mark.parametrize("name", ["github", "stripe"])
+def test_every_operation_answers(
+    name: str, github_doc: dict[str, Any], stripe_doc: dict[str, Any]
+) -> None:
+    operations, slowest = answer_every_operation(github_doc if name == "github" else stripe_doc)
     assert operations > (1000 if name == "github" else 400)
     assert slowest < 1.0
+
+
+@pytest.mark.parametrize("spec", feature_specs("3.0") + feature_specs("3.1"))
+def test_every_feature_spec_operation_answers(spec: str) -> None:
+    answer_every_operation(load_spec(spec))

@@ -22,7 +22,9 @@ MINI: dict[str, Any] = {
                 "responses": {
                     "200": {
                         "description": "one pet",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                        },
                     },
                     "404": {
                         "description": "missing",
@@ -40,7 +42,10 @@ MINI: dict[str, Any] = {
                         "description": "mine",
                         "content": {
                             "application/json": {
-                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Pet"},
+                                },
                                 "examples": {"first": {"value": [{"id": 7, "name": "Rex"}]}},
                             }
                         },
@@ -54,7 +59,11 @@ MINI: dict[str, Any] = {
                 "responses": {
                     "200": {
                         "description": "raw",
-                        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                        "content": {
+                            "application/octet-stream": {
+                                "schema": {"type": "string", "format": "binary"}
+                            }
+                        },
                     }
                 },
             }
@@ -63,7 +72,10 @@ MINI: dict[str, Any] = {
             "get": {
                 "operationId": "health",
                 "responses": {
-                    "default": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}
+                    "default": {
+                        "description": "ok",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
                 },
             }
         },
@@ -76,10 +88,17 @@ MINI: dict[str, Any] = {
                 "responses": {
                     "201": {
                         "description": "created",
-                        "headers": {"X-Request-Id": {"schema": {"type": "string", "format": "uuid"}}},
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+                        "headers": {
+                            "X-Request-Id": {"schema": {"type": "string", "format": "uuid"}}
+                        },
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                        },
                     },
-                    "200": {"description": "also fine", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "200": {
+                        "description": "also fine",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
                 },
             }
         },
@@ -209,16 +228,28 @@ def test_set_response_overrides(mini: tuple[Sandbox, httpx.Client]) -> None:
     sandbox, client = mini
     sandbox.set_response("GET", "/pets/{id}", 500, {"error": "boom"}, headers={"Retry-After": "1"})
     sandbox.set_response("GET", "/pets/2", 404)  # concrete path beats template; body from the spec
-    sandbox.set_response("POST", "/api/v3/charges", 402, b"raw", headers={"Content-Type": "text/plain"})
+    sandbox.set_response(
+        "POST", "/api/v3/charges", 402, b"raw", headers={"Content-Type": "text/plain"}
+    )
     sandbox.set_response("GET", "/not/in/spec", 200, [1, 2])
+    sandbox.set_response("GET", "/pets/a b/", 410)
 
     failed = client.get("/pets/1")
-    assert (failed.status_code, failed.json(), failed.headers["retry-after"]) == (500, {"error": "boom"}, "1")
+    assert (failed.status_code, failed.json(), failed.headers["retry-after"]) == (
+        500,
+        {"error": "boom"},
+        "1",
+    )
     missing = client.get("/pets/2")
     assert (missing.status_code, missing.json()) == (404, {"message": "not found"})
     raw = client.post("/charges")
-    assert (raw.status_code, raw.content, raw.headers["content-type"]) == (402, b"raw", "text/plain")
+    assert (raw.status_code, raw.content, raw.headers["content-type"]) == (
+        402,
+        b"raw",
+        "text/plain",
+    )
     assert client.get("/not/in/spec").json() == [1, 2]
+    assert client.get("/pets/a%20b").status_code == 410
 
     sandbox.reset()
     assert sandbox.requests == []
@@ -258,7 +289,10 @@ def test_records_json_and_chunked_bodies(mini: tuple[Sandbox, httpx.Client]) -> 
 def test_same_seed_same_bytes_other_seed_other_numbers() -> None:
     bodies = []
     for seed in (0, 0, 1):
-        with Sandbox(MINI, seed=seed) as sandbox, httpx.Client(base_url=sandbox.url or "") as client:
+        with (
+            Sandbox(MINI, seed=seed) as sandbox,
+            httpx.Client(base_url=sandbox.url or "") as client,
+        ):
             bodies.append((client.get("/pets/1").content, client.get("/files/a.b").content))
     assert bodies[0] == bodies[1]
     assert bodies[0] != bodies[2]
@@ -283,3 +317,29 @@ def test_petstore_list_and_get(petstore_doc: dict[str, Any]) -> None:
         xml = client.get("/pet/5", headers={"Accept": "application/xml"})
         assert xml.headers["content-type"] == "application/xml"
         assert xml.text.startswith("<?xml")
+
+
+def test_yaml_int_status_codes_and_ranges() -> None:
+    document = {
+        "openapi": "3.0.0",
+        "paths": {
+            "/a": {
+                "get": {
+                    "responses": {
+                        201: {
+                            "description": "int key",
+                            "content": {"application/json": {"example": 1}},
+                        }
+                    }
+                }
+            },
+            "/b": {"get": {"responses": {"2XX": {"description": "range"}}}},
+            "/c": {"get": {"responses": {404: {"description": "only an error"}}}},
+            "/d": {"get": {"responses": {}}},
+        },
+    }
+    sandbox = Sandbox(document)
+    assert (sandbox.handle("GET", "/a").status, sandbox.handle("GET", "/a").json()) == (201, 1)
+    assert sandbox.handle("GET", "/b").status == 200
+    assert sandbox.handle("GET", "/c").status == 404
+    assert sandbox.handle("GET", "/d").status == 204

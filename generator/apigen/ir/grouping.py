@@ -114,7 +114,9 @@ def _fallback_name(op: OperationDef) -> str:
     return naming.snake(" ".join([op.method, *_segments(op.path)]))
 
 
-def _settle(ops: list[OperationDef], reserved_client: set[str], reserved_resource: set[str]) -> None:
+def _settle(
+    ops: list[OperationDef], reserved_client: set[str], reserved_resource: set[str]
+) -> None:
     """Make every call path unique and clear of reserved attribute names."""
     # Top-level resource names must not shadow the client's own attributes.
     for op in ops:
@@ -159,10 +161,43 @@ def _settle(ops: list[OperationDef], reserved_client: set[str], reserved_resourc
                 op.name = naming.snake(" ".join([op.method, *_segments(op.path)]).replace("{", ""))
 
 
-_KEYWORDS = {"import", "class", "def", "from", "global", "return", "pass", "lambda", "in", "is",
-             "not", "and", "or", "if", "else", "elif", "for", "while", "try", "except", "finally",
-             "with", "as", "yield", "del", "raise", "assert", "break", "continue", "async",
-             "await", "nonlocal", "None", "True", "False"}
+_KEYWORDS = {
+    "import",
+    "class",
+    "def",
+    "from",
+    "global",
+    "return",
+    "pass",
+    "lambda",
+    "in",
+    "is",
+    "not",
+    "and",
+    "or",
+    "if",
+    "else",
+    "elif",
+    "for",
+    "while",
+    "try",
+    "except",
+    "finally",
+    "with",
+    "as",
+    "yield",
+    "del",
+    "raise",
+    "assert",
+    "break",
+    "continue",
+    "async",
+    "await",
+    "nonlocal",
+    "None",
+    "True",
+    "False",
+}
 
 
 def calls(ops: Iterable[OperationDef]) -> dict[str, OperationDef]:

@@ -11,7 +11,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .nodes import Definition, DictOf, ListOf, LiteralOf, ModelDef, Nullable, Prim, Ref, TypeExpr, UnionOf
+from .nodes import (
+    Definition,
+    DictOf,
+    ListOf,
+    LiteralOf,
+    ModelDef,
+    Nullable,
+    Prim,
+    Ref,
+    TypeExpr,
+    UnionOf,
+)
 
 
 def refs_of(t: TypeExpr) -> Iterator[str]:
@@ -57,7 +68,9 @@ def merge_cycles(definitions: dict[str, Definition]) -> None:
     for component in _strongly_connected(order, edges):
         if len(component) == 1:
             continue
-        models_first = sorted(component, key=lambda m: (not m.startswith("models."), order.index(m)))
+        models_first = sorted(
+            component, key=lambda m: (not m.startswith("models."), order.index(m))
+        )
         target = models_first[0]
         for module in component:
             rename[module] = target

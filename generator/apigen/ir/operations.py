@@ -11,19 +11,16 @@ from .nodes import (
     ANY,
     NONE,
     BodyDef,
-    DictOf,
     ListOf,
     Nullable,
     OperationDef,
     ParamDef,
     Prim,
-    Ref,
     ResponseDef,
     ResponseKind,
     TypeExpr,
-    UnionOf,
 )
-from .schemas import SchemaConverter, escape, resolve_pointer
+from .schemas import SchemaConverter, escape, resolve_pointer, union_of
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _JSON = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.IGNORECASE)
@@ -98,8 +95,10 @@ def is_list_response(document: Mapping[str, Any], op_node: Mapping[str, Any]) ->
             if schema.get("type") == "array":
                 return True
             props = schema.get("properties") or {}
-            if isinstance(props, Mapping) and "data" in props and (
-                "has_more" in props or "next_page" in props or "url" in props
+            if (
+                isinstance(props, Mapping)
+                and "data" in props
+                and ("has_more" in props or "next_page" in props or "url" in props)
             ):
                 return True
     return False
@@ -118,7 +117,9 @@ class OperationBuilder:
 
     def build(self, op: OperationDef, hint: list[str], module: str) -> None:
         node = self.op_node(op)
-        path_item = deref(self.document, resolve_pointer(self.document, op.pointer.rsplit("/", 1)[0]))
+        path_item = deref(
+            self.document, resolve_pointer(self.document, op.pointer.rsplit("/", 1)[0])
+        )
         params = self._parameters(op, node, path_item, hint, module)
         fields, op.body = self._body(op, node, hint, module)
         op.params = _disambiguate(params, fields)
@@ -184,7 +185,9 @@ class OperationBuilder:
                 )
             )
             if content_type:
-                op.notes.append(f"parameter {name!r} uses content {content_type}: sent as JSON text")
+                op.notes.append(
+                    f"parameter {name!r} uses content {content_type}: sent as JSON text"
+                )
         return result
 
     def _body(
@@ -218,9 +221,7 @@ class OperationBuilder:
         if schema is None:
             return [ParamDef("body", "body", "body", ANY, required, "The request body.")], bdef
         resolved = deref(self.document, schema)
-        merged = (
-            self.schemas.merge_all_of(resolved, ptr) if isinstance(resolved, Mapping) else None
-        )
+        merged = self.schemas.merge_all_of(resolved, ptr) if isinstance(resolved, Mapping) else None
         props = merged.get("properties") if merged else None
         if (
             isinstance(props, Mapping)
@@ -238,7 +239,12 @@ class OperationBuilder:
                 pptr = f"{ptr}/properties/{escape(str(wire))}"
                 if multipart and _is_binary(prop_r):
                     ptype: TypeExpr = Prim("file")
-                elif multipart and isinstance(prop_r, Mapping) and prop_r.get("type") == "array" and _is_binary(prop_r.get("items")):
+                elif (
+                    multipart
+                    and isinstance(prop_r, Mapping)
+                    and prop_r.get("type") == "array"
+                    and _is_binary(prop_r.get("items"))
+                ):
                     ptype = ListOf(Prim("file"))
                 else:
                     ptype = self.schemas.convert(prop, pptr, [*hint, "Params", str(wire)], module)
@@ -255,7 +261,9 @@ class OperationBuilder:
                 )
             return fields, bdef
         btype = self.schemas.convert(schema, ptr, [*hint, "Body"], module)
-        return [ParamDef("body", "body", "body", btype, required, _doc(resolved) or "The request body.")], bdef
+        return [
+            ParamDef("body", "body", "body", btype, required, _doc(resolved) or "The request body.")
+        ], bdef
 
     def _responses(
         self, op: OperationDef, node: Mapping[str, Any], hint: list[str], module: str
@@ -281,13 +289,19 @@ class OperationBuilder:
                 if schema is None:
                     result.append(ResponseDef(status, "json", ANY))
                     continue
-                name = ["Response"] if success else ["Response", status if status != "default" else "default"]
+                name = (
+                    ["Response"]
+                    if success
+                    else ["Response", status if status != "default" else "default"]
+                )
                 ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(json_media)}/schema"
                 rtype = self.schemas.convert(schema, ptr, [*hint, *name], module)
                 result.append(ResponseDef(status, "json", rtype))
                 continue
             kind = "text" if any(_is_text(m) for m in media_types) else "binary"
-            result.append(ResponseDef(status, kind, Prim("str") if kind == "text" else Prim("bytes")))
+            result.append(
+                ResponseDef(status, kind, Prim("str") if kind == "text" else Prim("bytes"))
+            )
         return result
 
 
@@ -308,9 +322,11 @@ def _is_text(media: str) -> bool:
 
 
 def _is_binary(schema: Any) -> bool:
-    return isinstance(schema, Mapping) and schema.get("type") == "string" and schema.get(
-        "format"
-    ) in ("binary", "byte")
+    return (
+        isinstance(schema, Mapping)
+        and schema.get("type") == "string"
+        and schema.get("format") in ("binary", "byte")
+    )
 
 
 def _doc(schema: Any) -> str:
@@ -363,7 +379,5 @@ def _returns(responses: list[ResponseDef]) -> TypeExpr:
         return ANY
     if not members:
         return NONE
-    result: TypeExpr = members[0] if len(members) == 1 else UnionOf(tuple(members))
-    return Nullable(result) if nullable else result
-
-
+    result = union_of(members)
+    return Nullable(result) if nullable and not isinstance(result, Nullable) else result

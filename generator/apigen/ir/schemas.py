@@ -19,8 +19,8 @@ from .nodes import (
     NONE,
     AliasDef,
     Definition,
-    Discriminator,
     DictOf,
+    Discriminator,
     FieldDef,
     ListOf,
     LiteralOf,
@@ -146,7 +146,9 @@ class SchemaConverter:
     ) -> TypeExpr:
         """Type expression for `schema`; inline objects become models named from `hint`."""
         if depth > MAX_DEPTH:
-            self.warn(pointer, f"schema nested deeper than {MAX_DEPTH} levels", "depth", "typed as Any")
+            self.warn(
+                pointer, f"schema nested deeper than {MAX_DEPTH} levels", "depth", "typed as Any"
+            )
             return ANY
         if schema is True or schema == {}:
             return ANY
@@ -255,12 +257,14 @@ class SchemaConverter:
             items = schema.get("items", True)
             if isinstance(items, list):  # tuple-style items (3.0 misuse or 3.1 prefixItems)
                 return ListOf(ANY)
-            return ListOf(self.convert(items, f"{pointer}/items", [*hint, "Item"], module, depth + 1))
-        if _is_object(schema) and ("object" in types or not types):
+            return ListOf(
+                self.convert(items, f"{pointer}/items", [*hint, "Item"], module, depth + 1)
+            )
+        if types == {"object"} or (not types and _is_object(schema)):
             return self._object(schema, pointer, hint, module, depth)
         if len(types) > 1:
             members = [self._scalar(t, schema) for t in sorted(types)]
-            return _union_of(members)
+            return union_of(members)
         if types:
             return self._scalar(next(iter(types)), schema)
         if "additionalProperties" in schema:
@@ -287,7 +291,9 @@ class SchemaConverter:
         extra = schema.get("additionalProperties", True)
         if extra is True or extra is False or extra == {}:
             return DictOf(ANY)
-        value = self.convert(extra, f"{pointer}/additionalProperties", [*hint, "Value"], module, depth + 1)
+        value = self.convert(
+            extra, f"{pointer}/additionalProperties", [*hint, "Value"], module, depth + 1
+        )
         return DictOf(value)
 
     def _inline_model(
@@ -309,7 +315,9 @@ class SchemaConverter:
         props = schema.get("properties") or {}
         if not isinstance(props, Mapping):
             return []
-        required = set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
+        required = (
+            set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
+        )
         py_names = naming.unique_names([str(k) for k in props])
         fields: list[FieldDef] = []
         for wire, prop in props.items():
@@ -334,7 +342,9 @@ class SchemaConverter:
             )
         return fields
 
-    def _default(self, schema: Mapping[str, Any], ftype: TypeExpr, pointer: str) -> tuple[Any, bool]:
+    def _default(
+        self, schema: Mapping[str, Any], ftype: TypeExpr, pointer: str
+    ) -> tuple[Any, bool]:
         if "default" not in schema:
             return None, False
         value = schema["default"]
@@ -344,7 +354,11 @@ class SchemaConverter:
         ok = (
             (inner == Prim("str") and isinstance(value, str))
             or (inner == Prim("int") and isinstance(value, int) and not isinstance(value, bool))
-            or (inner == Prim("float") and isinstance(value, int | float) and not isinstance(value, bool))
+            or (
+                inner == Prim("float")
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+            )
             or (inner == Prim("bool") and isinstance(value, bool))
             or (isinstance(inner, LiteralOf) and value in inner.values)
         )
@@ -368,7 +382,7 @@ class SchemaConverter:
                 kept.append(v)
         if not kept or len(kept) != len([v for v in values if v is not None]):
             bases = [self._scalar(t, {}) for t in sorted(types)] or [ANY]
-            return _union_of(bases)
+            return union_of(bases)
         base: Prim | None
         if all(isinstance(v, str) for v in kept):
             base = Prim("str")
@@ -389,7 +403,7 @@ class SchemaConverter:
         members: list[TypeExpr] = []
         for (i, v), name in zip(real, names, strict=True):
             members.append(self.convert(v, f"{pointer}/{i}", [*hint, name], module, depth + 1))
-        result = _union_of(members) if members else ANY
+        result = union_of(members) if members else ANY
         return Nullable(result) if nullable and result != ANY else result
 
     def _discriminate(self, union: TypeExpr, raw: Any) -> TypeExpr:
@@ -467,9 +481,19 @@ def _is_object(schema: Mapping[str, Any]) -> bool:
 def _single_ref(schema: Mapping[str, Any]) -> str | None:
     """`allOf: [$ref]` with nothing else of substance is just that ref (a common 3.0 idiom)."""
     parts = schema.get("allOf") or []
-    substantive = set(schema) - {"allOf", "description", "title", "nullable", "readOnly",
-                                 "writeOnly", "deprecated", "example", "default", "xml",
-                                 "externalDocs"}
+    substantive = set(schema) - {
+        "allOf",
+        "description",
+        "title",
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "example",
+        "default",
+        "xml",
+        "externalDocs",
+    }
     if len(parts) == 1 and isinstance(parts[0], Mapping) and not substantive:
         ref = parts[0].get("$ref")
         if isinstance(ref, str) and ref.startswith("#") and len(parts[0]) == 1:
@@ -477,14 +501,15 @@ def _single_ref(schema: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _union_of(members: list[TypeExpr]) -> TypeExpr:
+def union_of(members: list[TypeExpr]) -> TypeExpr:
+    """A flat union: nested unions and nullability lifted, duplicates and literals merged."""
     flat: list[TypeExpr] = []
     nullable = False
     for m in members:
         if isinstance(m, Nullable):
             nullable = True
             m = m.inner
-        items = m.items if isinstance(m, UnionOf) else (m,)
+        items = m.items if isinstance(m, UnionOf) and m.discriminator is None else (m,)
         for item in items:
             if item == NONE:
                 nullable = True
@@ -492,8 +517,33 @@ def _union_of(members: list[TypeExpr]) -> TypeExpr:
                 flat.append(item)
     if ANY in flat:
         return ANY
+    flat = _merge_literals(flat)
     result: TypeExpr = flat[0] if len(flat) == 1 else UnionOf(tuple(flat)) if flat else ANY
     return Nullable(result) if nullable and result != ANY else result
+
+
+def _merge_literals(flat: list[TypeExpr]) -> list[TypeExpr]:
+    """`Literal["a"] | str | Literal["b"] | str` -> `Literal["a", "b"] | str` (one of each)."""
+    literals = [m for m in flat if isinstance(m, LiteralOf)]
+    if not literals:
+        return flat
+    values: list[str | int | bool] = []
+    for lit in literals:
+        values.extend(v for v in lit.values if v not in values)
+    bases = list(dict.fromkeys(lit.open_base for lit in literals if lit.open_base is not None))
+    prims = [m for m in flat if isinstance(m, Prim)]
+    base = bases[0] if len(bases) == 1 else None
+    merged = LiteralOf(tuple(values), base)
+    out: list[TypeExpr] = []
+    for m in flat:
+        if isinstance(m, LiteralOf):
+            if merged not in out:
+                out.append(merged)
+        elif m != base:
+            out.append(m)
+    if len(bases) > 1:
+        out.extend(b for b in bases if b not in prims)
+    return out
 
 
 _TITLE_SAFE = re.compile(r"[A-Za-z]")
@@ -502,8 +552,12 @@ _TITLE_SAFE = re.compile(r"[A-Za-z]")
 def _variant_names(variants: list[Any], document: Mapping[str, Any]) -> list[str]:
     """Names for inline union members, from what tells them apart: title, type or a property."""
     names: list[str] = []
+    objects = [v for v in variants if isinstance(v, Mapping) and v.get("properties")]
     for v in variants:
         name = ""
+        if len(objects) == 1 and v is objects[0]:
+            names.append("")  # the only object member takes the plain name: `...Address`
+            continue
         if isinstance(v, Mapping):
             title = v.get("title")
             types, _ = type_set(v)
@@ -527,10 +581,11 @@ def _variant_names(variants: list[Any], document: Mapping[str, Any]) -> list[str
     for n in names:
         seen[n] = seen.get(n, 0) + 1
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    seen.pop("", None)
     counters: dict[str, int] = {}
     out: list[str] = []
     for n in names:
-        if seen[n] > 1:
+        if seen.get(n, 0) > 1:
             idx = counters.get(n, 0)
             counters[n] = idx + 1
             out.append(f"{n} {letters[idx % 26]}")

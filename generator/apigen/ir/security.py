@@ -16,15 +16,21 @@ from ..diagnostics import Report
 from .nodes import JsonScalar, SecuritySchemeDef
 
 
-def _plan(name: str, scheme: Mapping[str, Any]) -> tuple[str, dict[str, str], dict[str, Any]] | None:
+def _plan(
+    name: str, scheme: Mapping[str, Any]
+) -> tuple[str, dict[str, str], dict[str, Any]] | None:
     """(runtime class, runtime argument -> keyword, options) for one scheme."""
     kind = str(scheme.get("type", "")).lower()
     if kind == "apikey":
         location = str(scheme.get("in", "header"))
-        return "ApiKey", {"credential": "api_key"}, {
-            "name": str(scheme.get("name", "")),
-            "location": location if location in ("header", "query", "cookie") else "header",
-        }
+        return (
+            "ApiKey",
+            {"credential": "api_key"},
+            {
+                "name": str(scheme.get("name", "")),
+                "location": location if location in ("header", "query", "cookie") else "header",
+            },
+        )
     if kind == "http":
         http = str(scheme.get("scheme", "")).lower()
         if http == "basic":

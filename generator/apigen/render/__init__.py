@@ -67,7 +67,9 @@ def render_api(api: Api) -> dict[str, str]:
     model_template = env.get_template("models_module.py.jinja")
     for module, defs in sorted(by_module.items()):
         view = views.model_module(api, module, defs)
-        files[f"{pkg}/{module.replace('.', '/')}.py"] = model_template.render(header=header, view=view)
+        files[f"{pkg}/{module.replace('.', '/')}.py"] = model_template.render(
+            header=header, view=view
+        )
 
     lazy = env.get_template("lazy_init.py.jinja")
     for sub, doc in (
@@ -80,7 +82,12 @@ def render_api(api: Api) -> dict[str, str]:
             if d.module.startswith(sub + ".")
         )
         files[f"{pkg}/{sub}/__init__.py"] = lazy.render(
-            header=header, view={"doc": docstring(doc), "entries": entries}
+            header=header,
+            view={
+                "doc": docstring(doc),
+                "entries": entries,
+                "names": sorted(n for _, n in entries),
+            },
         )
 
     resource_template = env.get_template("resource_module.py.jinja")
@@ -99,7 +106,9 @@ def render_api(api: Api) -> dict[str, str]:
     files[f"{pkg}/__init__.py"] = env.get_template("package_init.py.jinja").render(
         header=header,
         view={
-            "doc": docstring(f"Python client for {api.title}.\n\n{_first_paragraph(api.description)}"),
+            "doc": docstring(
+                f"Python client for {api.title}.\n\n{_first_paragraph(api.description)}"
+            ),
             "errors": _ERRORS,
             "exports": sorted(["AsyncClient", "Client", *_ERRORS]),
         },
@@ -162,9 +171,7 @@ def _client_view(api: Api) -> dict[str, Any]:
 def _readme_view(api: Api) -> dict[str, Any]:
     env = naming.env_prefix(api.package)
     credentials = [
-        (kw, f"{env}_{kw.upper()}")
-        for s in api.security_schemes
-        for kw in s.credentials.values()
+        (kw, f"{env}_{kw.upper()}") for s in api.security_schemes for kw in s.credentials.values()
     ]
     resources = []
     first_example = ""

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from ..ir.nodes import (
     Definition,
-    Discriminator,
     DictOf,
+    Discriminator,
     ListOf,
     LiteralOf,
     Nullable,
@@ -108,11 +108,21 @@ class TypeRenderer:
         module: str,
         imports: Imports,
         shadowed: frozenset[str] = frozenset(),
+        *,
+        open_enums: bool = True,
     ) -> None:
         self.definitions = definitions
         self.module = module
         self.imports = imports
         self.shadowed = shadowed
+        # Responses accept values a newer server may add; requests are typed strictly.
+        self.open_enums = open_enums
+
+    def variant(self, *, shadowed: frozenset[str], open_enums: bool) -> TypeRenderer:
+        """The same module and imports, another scope (a class body, a request signature)."""
+        return TypeRenderer(
+            self.definitions, self.module, self.imports, shadowed, open_enums=open_enums
+        )
 
     def builtin(self, name: str) -> str:
         if name in self.shadowed:
@@ -136,13 +146,15 @@ class TypeRenderer:
             case Nullable(inner=inner):
                 return f"{self.expr(inner)} | None"
             case UnionOf(items=items, discriminator=None):
-                return " | ".join(self.expr(i) for i in items)
+                return " | ".join(dict.fromkeys(self.expr(i) for i in items))
             case UnionOf(items=items, discriminator=disc) if disc is not None:
                 return self._tagged_union(items, disc)
             case LiteralOf(values=values, open_base=base):
                 self.imports.typing.add("Literal")
                 lit = f"Literal[{', '.join(literal(v) for v in values)}]"
-                return f"{lit} | {self._prim(base.name)}" if base is not None else lit
+                if base is None or not self.open_enums:
+                    return lit
+                return f"{lit} | {self._prim(base.name)}"
         raise AssertionError(t)
 
     def _tagged_union(self, items: tuple[TypeExpr, ...], disc: Discriminator) -> str:
@@ -156,7 +168,8 @@ class TypeRenderer:
             if isinstance(i, Ref)
         )
         tags = ", ".join(
-            f"{literal(value)}: {literal(self.definitions[key].name)}" for value, key in disc.mapping
+            f"{literal(value)}: {literal(self.definitions[key].name)}"
+            for value, key in disc.mapping
         )
         return (
             f"Annotated[{members}, "

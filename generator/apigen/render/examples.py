@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from ..ir.nodes import Api, DictOf, ListOf, LiteralOf, Nullable, OperationDef, Prim, Ref, TypeExpr, UnionOf
+from ..ir.nodes import (
+    Api,
+    DictOf,
+    ListOf,
+    LiteralOf,
+    Nullable,
+    OperationDef,
+    Prim,
+    Ref,
+    TypeExpr,
+    UnionOf,
+)
 from .code import literal
 
 _PLACEHOLDERS = {

@@ -171,38 +171,36 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
     imports = Imports(runtime=True)
     module = root.module
     nodes = list(walk(root))
-    shadowed = frozenset(
-        name
-        for r in nodes
-        for name in [*(op.name for op in r.operations), *r.children]
-    )
-    types = TypeRenderer(api.definitions, module, imports, shadowed)
+    types = TypeRenderer(api.definitions, module, imports)
     consts: list[OperationConstView] = []
     classes: list[ResourceClassView] = []
     uses_not_given = False
     for r in nodes:
         methods: list[MethodView] = []
+        # Method and attribute names shadow builtins inside this class's signatures only.
+        shadowed = frozenset([*(op.name for op in r.operations), *r.children])
+        results = types.variant(shadowed=shadowed, open_enums=True)
+        arguments = types.variant(shadowed=shadowed, open_enums=False)
         for op in r.operations:
             const = "_" + "_".join([*r.path, op.name]).upper()
-            returns = types.expr(op.returns)
-            consts.append(OperationConstView(const, returns, _op_args(op, types)))
-            params = [_param_view(p, types) for p in op.params]
+            consts.append(OperationConstView(const, types.expr(op.returns), _op_args(op, types)))
+            returns = results.expr(op.returns)
+            params = [_param_view(p, arguments) for p in op.params]
             uses_not_given = uses_not_given or any(not p.required for p in op.params)
             methods.append(
                 MethodView(op.name, params, returns, _method_doc(op), const, op.deprecated)
             )
-        children = [
-            (attr, c.class_name, c.async_class_name) for attr, c in r.children.items()
-        ]
+        children = [(attr, c.class_name, c.async_class_name) for attr, c in r.children.items()]
         doc = docstring(f"Operations under `{'.'.join(r.path)}`.", indent="    ")
         classes.append(ResourceClassView(r.class_name, r.async_class_name, doc, children, methods))
     if any(c.children for c in classes):
         imports.stdlib.add("from functools import cached_property")
     rt_names = ["RequestOptions"] + (["NOT_GIVEN", "NotGiven"] if uses_not_given else [])
     return ResourceModuleView(
-        imports.lines(_depth(module), extra_third_party=(
-            f"from apigen_runtime import {', '.join(sorted(rt_names))}",
-        )),
+        imports.lines(
+            _depth(module),
+            extra_third_party=(f"from apigen_runtime import {', '.join(sorted(rt_names))}",),
+        ),
         consts,
         classes,
     )
@@ -282,5 +280,3 @@ def _method_doc(op: OperationDef) -> str:
     if op.deprecated:
         text = "Deprecated.\n\n" + text
     return docstring(text, indent="        ")
-
-

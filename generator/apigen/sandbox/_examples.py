@@ -70,7 +70,8 @@ class ExampleGenerator:
         budget: int = NODE_BUDGET,
     ) -> None:
         self.resolver = resolver or Resolver(document)
-        self.checker = Checker(self.resolver)
+        openapi31 = str(document.get("openapi", "")).startswith("3.1")
+        self.checker = Checker(self.resolver, nullable_keyword=not openapi31)
         self._seed = seed
         self._max_depth = max_depth
         self._budget = budget
@@ -85,6 +86,7 @@ class ExampleGenerator:
         return random.Random(f"{self._seed}:{key}").randbytes(size)
 
     def fits(self, value: Any, schema: Any) -> bool:
+        """Whether `value` may be valid for `schema` (a cheap check; see `_fits`)."""
         return self.checker.fits(value, schema)
 
     # -- dispatch -------------------------------------------------------------------------
@@ -132,7 +134,7 @@ class ExampleGenerator:
             return literal
         if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
             return self._choice(schema, ctx, depth, stack, cut, hint, variant)
-        types, nullable = declared_types(schema)
+        types, nullable = declared_types(schema, self.checker.nullable_keyword)
         if cut and nullable:
             return None
         kind = (
@@ -264,7 +266,10 @@ class ExampleGenerator:
         options = [o for o in schema[key] if not self._is_null(o)]
         if not options:
             return None
-        if cut and (len(options) < len(schema[key]) or declared_types(base)[1]):
+        if cut and (
+            len(options) < len(schema[key])
+            or declared_types(base, self.checker.nullable_keyword)[1]
+        ):
             return None
         if cut:  # prefer variants that do not recurse
             options.sort(key=lambda o: self._recurses(o, stack))
@@ -374,7 +379,7 @@ class ExampleGenerator:
             return False
         if not isinstance(schema, Mapping):
             return False
-        types, nullable = declared_types(schema)
+        types, nullable = declared_types(schema, self.checker.nullable_keyword)
         return (
             (nullable and not types and schema.get("type") is not None)
             or schema.get("enum") == [None]

@@ -49,8 +49,14 @@ def is_type(value: Any, name: str) -> bool:
     return name == "number"
 
 
-def declared_types(schema: Mapping[str, Any]) -> tuple[list[str], bool]:
-    """The non-null types `schema` declares, and whether null is allowed (3.0 `nullable` or 3.1)."""
+def declared_types(
+    schema: Mapping[str, Any], nullable_keyword: bool = True
+) -> tuple[list[str], bool]:
+    """The non-null types `schema` declares, and whether null is allowed.
+
+    `nullable_keyword` is False for OpenAPI 3.1 documents, where `nullable` is not a keyword
+    (specs converted from 3.0 keep it; strict 3.1 validators ignore it, so null would fail).
+    """
     raw = schema.get("type")
     names = (
         [raw]
@@ -60,15 +66,18 @@ def declared_types(schema: Mapping[str, Any]) -> tuple[list[str], bool]:
         else []
     )
     # OpenAPI 3.0 `nullable` means nothing without a `type` beside it (3.0.3 clarification).
-    nullable = (schema.get("nullable") is True and bool(names)) or "null" in names
+    nullable = (
+        nullable_keyword and schema.get("nullable") is True and bool(names)
+    ) or "null" in names
     return [t for t in names if t != "null"], nullable
 
 
 class Checker:
     """Answers "could `value` be valid for `schema`?" conservatively (see module docstring)."""
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, *, nullable_keyword: bool = True) -> None:
         self._resolver = resolver
+        self.nullable_keyword = nullable_keyword
 
     def fits(self, value: Any, schema: Any, depth: int = 0) -> bool:
         if depth > _MAX_DEPTH or schema is True:
@@ -87,10 +96,10 @@ class Checker:
         if (
             isinstance(enum, list)
             and value not in enum
-            and not (value is None and schema.get("nullable") is True)
+            and not (value is None and self.nullable_keyword and schema.get("nullable") is True)
         ):
             return False
-        types, nullable = declared_types(schema)
+        types, nullable = declared_types(schema, self.nullable_keyword)
         if value is None:
             if schema.get("type") is not None and not nullable:
                 return False

@@ -105,7 +105,8 @@ class Responder:
         accept: str | None = None,
     ) -> Reply | None:
         """The response for `operation` (at JSON pointer `pointer`); None if `status` is undeclared."""
-        responses = self._resolve(operation.get("responses"))
+        # YAML reads unquoted status codes as ints: look responses up by their text
+        responses = {str(k): v for k, v in self._resolve(operation.get("responses")).items()}
         picked = status_key(responses, status)
         if picked is None:
             return None if status is not None else Reply(204)

@@ -75,7 +75,9 @@ def compile_template(
     patterns: list[re.Pattern[str]] = []
     names: list[tuple[str, ...]] = []
     rank: list[int] = []
-    for segment in split_path(template):
+    # Some specs tell operations apart with `/x#variant` or `/x?mode=y`; clients never send those.
+    path = template.split("#", 1)[0].split("?", 1)[0]
+    for segment in split_path(path):
         pieces = _PARAM.split(segment)  # literal, name, literal, name, ..., literal
         regex = "".join(re.escape(p) if i % 2 == 0 else "(.+?)" for i, p in enumerate(pieces))
         patterns.append(re.compile(regex, re.DOTALL))

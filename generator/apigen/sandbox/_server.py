@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import EllipsisType, TracebackType
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ._examples import ExampleGenerator
 from ._forms import parse_form
@@ -70,7 +70,8 @@ def _json_reply(status: int, payload: Any, headers: Mapping[str, str] | None = N
 
 
 def _normal(path: str) -> str:
-    return "/" + "/".join(split_path(path))
+    """Override keys: decoded, no trailing slash, so `/a/x%20y/` and `/a/x y` are one path."""
+    return "/" + "/".join(split_path(unquote(path)))
 
 
 class Sandbox:

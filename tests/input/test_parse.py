@@ -1,0 +1,174 @@
+"""Reading bytes into a document: JSON or YAML by content, JSON-only YAML types, safety limits."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from apigen.diagnostics import Report, SpecError
+from apigen.load import LoadedSpec, load_spec
+
+from .conftest import FIXTURES
+
+
+def load(path: Path, report: Report | None = None) -> LoadedSpec:
+    return load_spec(path, report=report if report is not None else Report())
+
+
+def fatal(path: Path) -> SpecError:
+    with pytest.raises(SpecError) as info:
+        load(path)
+    return info.value
+
+
+def test_yaml_dates_stay_strings_and_keys_become_strings() -> None:
+    doc = load(FIXTURES / "scalars.yaml").document
+    assert doc["info"]["version"] == "2021-01-01"
+    since = doc["paths"]["/events"]["get"]["parameters"][0]["schema"]
+    assert since["example"] == "2020-01-01"
+    assert since["default"] == "2020-01-01T10:00:00Z"
+    assert list(doc["paths"]["/events"]["get"]["responses"]) == ["200", "404"]
+
+
+def test_yaml_resolves_only_json_scalars() -> None:
+    doc = load(FIXTURES / "scalars.yaml").document
+    params = doc["paths"]["/events"]["get"]["parameters"]
+    # YAML 1.1 booleans (yes/no/on/off) are plain strings, as in JSON-minded YAML 1.2
+    assert params[1]["schema"]["enum"] == ["yes", "no", "on", "off", "y", "n"]
+    # YAML 1.2 ints: 0777 is decimal, 0x1F hex
+    assert params[2]["schema"]["default"] == 777
+    assert params[2]["schema"]["maximum"] == 31
+    props = doc["components"]["schemas"]["Numbers"]["properties"]
+    assert props["ratio"]["default"] == 1.5 and props["ratio"]["maximum"] == 1000.0
+    assert props["nothing"]["default"] is None and props["nothing"]["nullable"] is True
+    assert props["infinite"]["default"] == ".inf"  # no JSON spelling for infinity
+    assert props["flag"]["default"] is True
+
+
+def test_anchors_aliases_and_merge_keys_load() -> None:
+    doc = load(FIXTURES / "anchors.yaml").document
+    ok = doc["paths"]["/a"]["get"]["responses"]["200"]
+    assert doc["paths"]["/b"]["get"]["responses"]["200"] == ok
+    merged = doc["paths"]["/c"]["get"]["responses"]["200"]
+    assert merged["description"] == "also ok" and merged["content"] == ok["content"]
+    assert doc["components"]["schemas"]["Thing"]["properties"]["id"] == {"type": "integer"}
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["openapi: 3.0.3", "info: {title: bomb, version: '1'}", "paths: {}", "x-bomb:"]
+    lines.append('  l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]')
+    for i in range(1, 10):
+        refs = ",".join([f"*l{i - 1}"] * 9)
+        lines.append(f"  l{i}: &l{i} [{refs}]")
+    spec = tmp_path / "bomb.yaml"
+    spec.write_text("\n".join(lines) + "\n")
+    start = time.perf_counter()
+    err = fatal(spec)
+    assert time.perf_counter() - start < 2.0
+    (d,) = err.diagnostics
+    assert d.kind == "yaml-alias" and "alias" in d.message and d.file == str(spec)
+
+
+def test_recursive_alias_is_refused(tmp_path: Path) -> None:
+    spec = tmp_path / "loop.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-loop: &a [1, *a]\n"
+    )
+    (d,) = fatal(spec).diagnostics
+    assert d.kind == "yaml-alias" and "recursive" in d.message
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_deep_nesting_loads_without_recursion_error(tmp_path: Path, suffix: str) -> None:
+    depth = 2000
+    schema = '{"type": "string"}'
+    for _ in range(depth):
+        schema = '{"type": "array",\n"items": ' + schema + "}"
+    text = (
+        '{"openapi": "3.0.3", "info": {"title": "deep", "version": "1"}, "paths": {},'
+        ' "components": {"schemas": {"Deep": '
+        + schema
+        + ', "Ref": {"$ref": "#/components/schemas/Deep"}}}}'
+    )
+    if suffix == ".yaml":  # past libyaml's 1,000 levels the pure-Python parser takes over
+        flow = schema.replace('"', "")
+        text = "openapi: 3.0.3\ninfo: {title: deep, version: '1'}\npaths: {}\ncomponents:\n"
+        text += "  schemas:\n    Ref: {$ref: '#/components/schemas/Deep'}\n    Deep: " + flow + "\n"
+    spec = tmp_path / f"deep{suffix}"
+    spec.write_text(text)
+    loaded = load(spec)
+    node = loaded.document["components"]["schemas"]["Deep"]
+    for _ in range(depth):
+        node = node["items"]
+    assert node == {"type": "string"}
+    file, line = loaded.locate("#/components/schemas/Deep" + "/items" * depth)
+    assert file == str(spec) and line is not None and line > depth
+
+
+def test_not_openapi_mapping() -> None:
+    (d,) = fatal(FIXTURES / "not-openapi.yaml").diagnostics
+    assert d.severity == "error" and d.kind == "not-openapi"
+    assert "no top-level `openapi` or `swagger` key" in d.message
+    assert d.file.endswith("not-openapi.yaml") and d.pointer == "#" and d.line == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- just\n- a list\n", "the top level is list"),
+        ("", "the top level is empty"),
+        ("openapi: 2.5.0\ninfo: {}\n", "unsupported openapi version '2.5.0'"),
+        ("swagger: '1.2'\n", "unsupported swagger version '1.2'"),
+    ],
+)
+def test_not_a_supported_document(tmp_path: Path, text: str, expected: str) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    (d,) = fatal(spec).diagnostics
+    assert expected in d.message
+
+
+def test_yaml_syntax_error_has_line() -> None:
+    (d,) = fatal(FIXTURES / "syntax-error.yaml").diagnostics
+    assert d.kind == "syntax" and d.message.startswith("invalid YAML") and d.line == 7
+
+
+def test_json_syntax_error_has_line() -> None:
+    (d,) = fatal(FIXTURES / "syntax-error.json").diagnostics
+    assert d.kind == "syntax" and d.message.startswith("invalid JSON") and d.line == 4
+
+
+def test_format_detected_by_content(tmp_path: Path) -> None:
+    as_yaml = tmp_path / "spec.yaml"
+    as_yaml.write_text('\ufeff{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}}')
+    assert load(as_yaml).original_version == "3.1.0"
+    as_json = tmp_path / "spec.json"
+    as_json.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    assert load(as_json).document["paths"] == {}
+
+
+def test_numeric_version_is_read_as_string_with_warning(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.0\ninfo: {title: t, version: 1.0}\npaths: {}\n")
+    report = Report()
+    loaded = load(spec, report)
+    assert loaded.original_version == "3.0" and loaded.document["openapi"] == "3.0"
+    (w,) = report.warnings
+    assert w.kind == "version" and w.pointer == "#/openapi" and w.line == 1
+
+
+def test_loaded_spec_identity(tmp_path: Path) -> None:
+    import hashlib
+
+    spec = FIXTURES / "scalars.yaml"
+    loaded = load(spec)
+    assert loaded.sha256 == hashlib.sha256(spec.read_bytes()).hexdigest()
+    assert loaded.source == spec and loaded.original_version == "3.0.3"
+    assert loaded.original is loaded.document
+
+
+def test_missing_file() -> None:
+    (d,) = fatal(FIXTURES / "does-not-exist.yaml").diagnostics
+    assert d.kind == "io" and "cannot read" in d.message

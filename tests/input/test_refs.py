@@ -1,0 +1,267 @@
+"""External `$ref`s are bundled or refused; internal ones must resolve."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen.diagnostics import Report, SpecError
+from apigen.load import LoadedSpec, load_spec, resolve_pointer
+
+from .conftest import FIXTURES
+
+MULTI = FIXTURES / "multi" / "openapi.yaml"
+
+
+def load(path: Path, **kwargs: Any) -> LoadedSpec:
+    return load_spec(path, report=Report(), **kwargs)
+
+
+def all_refs(node: Any) -> list[str]:
+    out, stack = [], [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            if isinstance(cur.get("$ref"), str):
+                out.append(cur["$ref"])
+            stack.extend(cur.values())
+        elif isinstance(cur, list):
+            stack.extend(cur)
+    return out
+
+
+def test_multi_file_spec_is_bundled() -> None:
+    spec = load(MULTI)
+    doc = spec.document
+    schemas = doc["components"]["schemas"]
+    # root names are kept; external ones are named after the pointer's last segment or the
+    # file stem, and a clash is settled with the file stem as prefix
+    assert set(schemas) == {"Error", "Tag", "common", "Pet", "Owner", "responses_Error"}
+    assert schemas["Tag"] == {"$ref": "#/components/schemas/common"}
+    assert schemas["Pet"]["properties"]["owner"] == {"$ref": "#/components/schemas/Owner"}
+    assert schemas["Pet"]["properties"]["tag"] == {"$ref": "#/components/schemas/common"}
+    # the cycle Pet -> Owner -> Pet across files ends in internal refs
+    assert schemas["Owner"]["properties"]["pets"]["items"] == {"$ref": "#/components/schemas/Pet"}
+    get = doc["paths"]["/pets"]["get"]
+    # non-schema things are inlined
+    assert get["parameters"] == [
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}}
+    ]
+    not_found = get["responses"]["404"]
+    assert not_found["description"] == "not found"
+    assert not_found["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/responses_Error"
+    }
+    owner = doc["paths"]["/owners/{id}"]["get"]
+    assert owner["operationId"] == "getOwner"
+    assert owner["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Owner"
+    }
+    refs = all_refs(doc)
+    assert refs and all(r.startswith("#/") and resolve_pointer(doc, r)[0] for r in refs)
+    assert len(spec.files) == 7 and next(iter(spec.files)) == str(MULTI)
+
+
+def test_bundled_pointers_locate_in_their_own_file() -> None:
+    spec = load(MULTI)
+    file, line = spec.locate("#/components/schemas/Pet/properties/id")
+    assert Path(file) == MULTI.parent / "schemas" / "pet.yaml" and line == 5
+    file, line = spec.locate("#/paths/~1pets/get/responses/404/content")
+    assert Path(file) == MULTI.parent / "responses.yaml" and line == 3
+    assert spec.locate("#/components/schemas/Error") == (str(MULTI), 26)
+
+
+@pytest.mark.parametrize(
+    ("ref", "reason"),
+    [
+        ("/etc/passwd", "absolute paths are not read"),
+        ("file:///etc/passwd", "file:// URLs are not read"),
+        ("https://example.com/pet.yaml#/Pet", "remote URLs are not fetched"),
+        ("http://example.com/pet.yaml", "remote URLs are not fetched"),
+        ("../../outside.yaml#/Pet", "leaves the spec's folder"),
+        ("../outside.yaml", "leaves the spec's folder"),
+    ],
+)
+def test_unsafe_refs_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str, reason: str
+) -> None:
+    def no_network(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a refused ref must never be fetched")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    root = tmp_path / "a" / "b"
+    root.mkdir(parents=True)
+    for outside in (tmp_path / "outside.yaml", tmp_path / "a" / "outside.yaml"):
+        outside.write_text("Pet: {type: object}\n")
+    spec = root / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /x:\n"
+        "    get:\n"
+        "      responses:\n"
+        "        '200':\n"
+        "          description: ok\n"
+        "          content:\n"
+        "            application/json:\n"
+        "              schema:\n"
+        f"                $ref: '{ref}'\n"
+    )
+    with pytest.raises(SpecError) as info:
+        load(spec)
+    (d,) = info.value.diagnostics
+    assert reason in d.message and ref in d.message
+    assert d.kind == "external-ref" and d.file == str(spec) and d.line == 12
+    assert d.pointer == "#/paths/~1x/get/responses/200/content/application~1json/schema/$ref"
+
+
+def test_allow_remote_reads_absolute_paths(tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "pet.yaml"
+    other.parent.mkdir()
+    other.write_text("Pet: {type: object, properties: {id: {type: integer}}}\n")
+    spec = tmp_path / "api" / "api.yaml"
+    spec.parent.mkdir()
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
+        f"components: {{schemas: {{P: {{$ref: '{other}#/Pet'}}}}}}\n"
+    )
+    doc = load(spec, allow_remote=True).document
+    assert doc["components"]["schemas"]["P"] == {"$ref": "#/components/schemas/Pet"}
+
+
+def test_missing_external_file_names_the_referring_place(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    P:\n      $ref: 'nope.yaml#/P'\n"
+    )
+    with pytest.raises(SpecError) as info:
+        load(spec)
+    (d,) = info.value.diagnostics
+    assert "cannot read" in d.message and d.pointer == "#/components/schemas/P/$ref" and d.line == 7
+
+
+def test_missing_fragment_in_external_file(tmp_path: Path) -> None:
+    (tmp_path / "defs.yaml").write_text("Other: {type: string}\n")
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    P:\n      $ref: 'defs.yaml#/P'\n"
+    )
+    with pytest.raises(SpecError) as info:
+        load(spec)
+    assert "#/P does not exist in" in info.value.diagnostics[0].message
+
+
+def test_errors_inside_external_files_point_into_them(tmp_path: Path) -> None:
+    (tmp_path / "defs.yaml").write_text("P:\n  type: object\n  properties:\n    q: {$ref: '#/Q'}\n")
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components: {schemas: {P: {$ref: 'defs.yaml#/P'}}}\n"
+    )
+    with pytest.raises(SpecError) as info:
+        load(spec)
+    (d,) = info.value.diagnostics
+    assert Path(d.file) == tmp_path / "defs.yaml"
+    assert d.pointer == "#/P/properties/q/$ref" and d.line == 4
+
+
+def test_inline_cycle_across_files_terminates(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("Param: {$ref: 'b.yaml#/Param'}\n")
+    (tmp_path / "b.yaml").write_text("Param: {$ref: 'a.yaml#/Param'}\n")
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+        "paths: {/x: {get: {parameters: [{$ref: 'a.yaml#/Param'}], responses: {'200': {description: ok}}}}}\n"
+    )
+    with pytest.raises(SpecError) as info:
+        load(spec)
+    assert "cycle" in info.value.diagnostics[0].message
+
+
+@pytest.mark.parametrize(("name", "line"), [("broken-ref.yaml", 14), ("broken-ref.json", 20)])
+def test_unresolvable_internal_ref(name: str, line: int) -> None:
+    with pytest.raises(SpecError) as info:
+        load(FIXTURES / name)
+    (d,) = info.value.diagnostics
+    assert d.severity == "error" and d.kind == "ref" and d.line == line
+    assert "'#/components/schemas/Missing' does not resolve" in d.message
+    assert d.pointer.endswith("/content/application~1json/schema/$ref")
+    assert d.file == str(FIXTURES / name)
+
+
+def test_refs_in_example_data_and_names_are_not_refs(tmp_path: Path) -> None:
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},'
+        ' "components": {"schemas": {"S": {"type": "object",'
+        ' "properties": {"$ref": {"type": "string"}},'
+        ' "example": {"$ref": "#/nowhere"}, "x-meta": {"$ref": "./not-read.yaml"}}}}}'
+    )
+    assert load(spec).document["components"]["schemas"]["S"]["properties"]["$ref"]
+
+
+def test_percent_encoded_refs_are_decoded(tmp_path: Path) -> None:
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {'
+        '"/a/{id}": {"parameters": [{"name": "id", "in": "path", "required": true,'
+        ' "schema": {"type": "string"}}], "get": {"parameters": ['
+        '{"$ref": "#/paths/~1a~1%7Bid%7D/parameters/0"}], "responses": {}}}}}'
+    )
+    doc = load(spec).document
+    (param,) = doc["paths"]["/a/{id}"]["get"]["parameters"]
+    assert param == {"$ref": "#/paths/~1a~1{id}/parameters/0"}
+
+
+def test_non_string_ref_is_fatal(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents: {schemas: {S: {$ref: 7}}}\n"
+    )
+    with pytest.raises(SpecError) as info:
+        load(spec)
+    assert info.value.diagnostics[0].message == "$ref must be a string"
+
+
+def test_relative_display_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(MULTI.parent.parent)
+    spec = load(Path("multi/openapi.yaml"))
+    assert spec.locate("#/components/schemas/Owner")[0] == os.path.join(
+        "multi", "schemas", "owner.yaml"
+    )
+
+
+def test_yaml_flow_document_refs_are_checked(tmp_path: Path) -> None:
+    spec = tmp_path / "flow.yaml"
+    spec.write_text(
+        "{openapi: 3.0.3, info: {title: t, version: '1'}, paths: {}, components: {schemas: {A: {$ref: '#/nope'}}}}\n"
+    )
+    with pytest.raises(SpecError) as info:
+        load(spec)
+    assert info.value.diagnostics[0].pointer == "#/components/schemas/A/$ref"
+
+
+def test_swagger2_external_schemas_end_up_in_components(tmp_path: Path) -> None:
+    (tmp_path / "defs.yaml").write_text("Pet:\n  type: object\n  x-nullable: true\n")
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\n"
+        "paths:\n  /p:\n    post:\n      parameters:\n"
+        "        - {name: pet, in: body, schema: {$ref: 'defs.yaml#/Pet'}}\n"
+        "      responses: {'204': {description: ok}}\n"
+    )
+    loaded = load(spec)
+    doc = loaded.document
+    body = doc["paths"]["/p"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/Pet"}
+    assert doc["components"]["schemas"]["Pet"] == {"type": "object", "nullable": True}
+    assert loaded.original["definitions"]["Pet"]["x-nullable"] is True
+    file, line = loaded.locate("#/components/schemas/Pet/x-nullable")
+    assert Path(file) == tmp_path / "defs.yaml" and line == 3

@@ -1,0 +1,249 @@
+"""Swagger 2.0 -> OpenAPI 3.0.3 (fixture `specs/swagger2.yaml`, and every real 2.0 feature spec)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen.diagnostics import Report
+from apigen.load import LoadedSpec, load_spec, resolve_pointer
+from apigen.upgrade import upgrade
+
+from .conftest import FIXTURES, SHARED, require_shared
+from .test_refs import all_refs
+
+
+@pytest.fixture(scope="module")
+def spec() -> LoadedSpec:
+    return load_spec(FIXTURES / "swagger2.yaml", report=Report())
+
+
+@pytest.fixture(scope="module")
+def doc(spec: LoadedSpec) -> dict[str, Any]:
+    return spec.document
+
+
+def test_document_level(spec: LoadedSpec, doc: dict[str, Any]) -> None:
+    assert spec.original_version == "2.0" and doc["openapi"] == "3.0.3"
+    assert spec.original["swagger"] == "2.0" and "definitions" in spec.original
+    assert doc["servers"] == [
+        {"url": "https://api.example.com/v2"},
+        {"url": "http://api.example.com/v2"},
+    ]
+    assert doc["x-shop-owner"] == "apigen tests"
+    assert doc["tags"] == [{"name": "items"}] and doc["security"] == [{"key": []}]
+    for gone in ("swagger", "host", "basePath", "schemes", "consumes", "produces", "definitions"):
+        assert gone not in doc
+
+
+def test_every_ref_is_rewritten_and_resolves(doc: dict[str, Any]) -> None:
+    refs = all_refs(doc)
+    assert "#/components/schemas/Item" in refs and "#/components/responses/NotFound" in refs
+    for ref in refs:
+        assert resolve_pointer(doc, ref) == (True, ref), ref
+
+
+def test_schemas(doc: dict[str, Any]) -> None:
+    item = doc["components"]["schemas"]["Item"]
+    assert item["discriminator"] == {"propertyName": "kind"}
+    assert item["properties"]["name"] == {"type": "string", "nullable": True}
+    assert item["properties"]["parent"] == {"$ref": "#/components/schemas/Item"}
+    assert item["properties"]["attachment"] == {"type": "string", "format": "binary"}
+
+
+def test_query_collection_formats(doc: dict[str, Any]) -> None:
+    params = {p.get("name", p.get("$ref")): p for p in doc["paths"]["/items"]["get"]["parameters"]}
+    assert params["#/components/parameters/PageSize"] == {
+        "$ref": "#/components/parameters/PageSize"
+    }
+    # 2.0 defaults to csv; 3.0 query arrays default to exploded, so explode=False is explicit
+    assert (params["ids"]["style"], params["ids"]["explode"]) == ("form", False)
+    assert params["ids"]["schema"] == {"type": "array", "items": {"type": "integer"}}
+    assert (params["tags"]["style"], params["tags"]["explode"]) == ("form", True)
+    assert (params["colors"]["style"], params["colors"]["explode"]) == ("pipeDelimited", False)
+    assert params["colors"]["schema"]["items"] == {"type": "string", "enum": ["red", "green"]}
+    assert (params["words"]["style"], params["words"]["explode"]) == ("spaceDelimited", False)
+    assert params["words"]["example"] == ["a", "b"]
+
+
+def test_path_level_header_array(doc: dict[str, Any]) -> None:
+    (trace,) = doc["paths"]["/items"]["parameters"]
+    assert trace == {
+        "name": "X-Trace",
+        "in": "header",
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "simple",
+        "explode": False,
+    }
+
+
+def test_operation_fields_kept(doc: dict[str, Any]) -> None:
+    op = doc["paths"]["/items"]["get"]
+    assert op["operationId"] == "listItems" and op["tags"] == ["items"]
+    assert op["summary"] == "List items" and op["deprecated"] is True
+    assert op["x-internal"] is False
+
+
+def test_responses(doc: dict[str, Any]) -> None:
+    responses = doc["paths"]["/items"]["get"]["responses"]
+    ok = responses["200"]
+    assert ok["headers"]["X-Rate-Limit"] == {
+        "schema": {"type": "integer"},
+        "description": "calls left",
+    }
+    assert list(ok["content"]) == ["application/json"]  # global produces
+    media = ok["content"]["application/json"]
+    assert media["schema"]["items"] == {"$ref": "#/components/schemas/Item"}
+    assert media["example"] == [{"id": 1, "name": "one"}]
+    assert responses["404"] == {"$ref": "#/components/responses/NotFound"}
+    not_found = doc["components"]["responses"]["NotFound"]
+    assert not_found["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    download = doc["paths"]["/items/{id}/download"]["get"]["responses"]["200"]
+    assert download["content"] == {
+        "application/json": {"schema": {"type": "string", "format": "binary"}}
+    }
+
+
+def test_body_parameters(doc: dict[str, Any]) -> None:
+    create = doc["paths"]["/items"]["post"]
+    assert create["requestBody"] == {"$ref": "#/components/requestBodies/ItemBody"}
+    assert "parameters" not in create
+    body = doc["components"]["requestBodies"]["ItemBody"]
+    assert list(body["content"]) == ["application/json", "application/xml"]  # global consumes
+    assert body["content"]["application/xml"]["schema"] == {"$ref": "#/components/schemas/Item"}
+    assert body["required"] is True and body["x-codegen-request-body-name"] == "item"
+    replace = doc["paths"]["/items/{id}"]["put"]
+    assert replace["requestBody"]["content"] == {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Item"}}
+    }
+    (path_param,) = replace["parameters"]
+    assert path_param["required"] is True  # 2.0 demanded it; the fixture forgot it
+
+
+def test_multipart_with_file(doc: dict[str, Any]) -> None:
+    upload = doc["paths"]["/items/{id}/photo"]["post"]
+    assert [p["name"] for p in upload["parameters"]] == ["id"]
+    assert upload["requestBody"]["required"] is True
+    (media_type,) = upload["requestBody"]["content"]
+    assert media_type == "multipart/form-data"
+    schema = upload["requestBody"]["content"][media_type]["schema"]
+    assert schema["type"] == "object" and schema["required"] == ["photo"]
+    assert schema["properties"]["photo"] == {
+        "type": "string",
+        "format": "binary",
+        "description": "the picture",
+    }
+    assert schema["properties"]["caption"] == {"type": "string"}
+    assert schema["properties"]["note"] == {"type": "string"}  # from a global formData param
+    assert "Note" not in doc["components"].get("parameters", {})
+
+
+def test_urlencoded_form(doc: dict[str, Any]) -> None:
+    body = doc["paths"]["/search"]["post"]["requestBody"]
+    (media_type,) = body["content"]
+    assert media_type == "application/x-www-form-urlencoded"
+    media = body["content"][media_type]
+    assert media["schema"]["properties"]["fields"] == {"type": "array", "items": {"type": "string"}}
+    assert media["encoding"] == {"fields": {"style": "form", "explode": True}}
+
+
+def test_security_schemes(doc: dict[str, Any]) -> None:
+    schemes = doc["components"]["securitySchemes"]
+    assert schemes["basic"] == {"type": "http", "scheme": "basic"}
+    assert schemes["key"] == {"type": "apiKey", "name": "X-API-Key", "in": "header"}
+    assert schemes["implicit"]["flows"] == {
+        "implicit": {
+            "authorizationUrl": "https://auth.example.com/authorize",
+            "scopes": {"read": "read things"},
+        }
+    }
+    assert schemes["password"]["flows"] == {
+        "password": {"tokenUrl": "https://auth.example.com/token", "scopes": {}}
+    }
+    assert list(schemes["app"]["flows"]) == ["clientCredentials"]
+    assert schemes["code"]["flows"]["authorizationCode"] == {
+        "authorizationUrl": "https://auth.example.com/authorize",
+        "tokenUrl": "https://auth.example.com/token",
+        "scopes": {},
+    }
+
+
+def test_components_parameters(doc: dict[str, Any]) -> None:
+    assert doc["components"]["parameters"] == {
+        "PageSize": {
+            "name": "page_size",
+            "in": "query",
+            "schema": {"type": "integer", "format": "int32", "default": 20},
+        }
+    }
+
+
+def test_pointers_into_upgraded_document_locate_in_the_2_0_file(spec: LoadedSpec) -> None:
+    file, line = spec.locate("#/components/schemas/Item/properties/name")
+    assert file == str(FIXTURES / "swagger2.yaml") and line == 207
+    assert spec.locate("#/components/securitySchemes/key")[1] == 171
+
+
+def test_no_schemes_assumes_https_with_warning(tmp_path: Path) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text("swagger: '2.0'\ninfo: {title: t, version: '1'}\nhost: h.example\npaths: {}\n")
+    report = Report()
+    doc = load_spec(spec, report=report).document
+    assert doc["servers"] == [{"url": "https://h.example"}]
+    (w,) = report.warnings
+    assert w.kind == "server" and w.action == "assumed https" and w.line == 3
+
+
+def test_input_is_not_modified() -> None:
+    src: dict[str, Any] = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "definitions": {
+            "A": {
+                "type": "object",
+                "x-nullable": True,
+                "properties": {"b": {"$ref": "#/definitions/B"}},
+            }
+        },
+    }
+    out = upgrade(src)
+    assert src["definitions"]["A"]["properties"]["b"] == {"$ref": "#/definitions/B"}
+    assert out["components"]["schemas"]["A"]["nullable"] is True
+
+
+def test_deep_2_0_schema_upgrades_iteratively() -> None:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(3000):
+        schema = {"type": "array", "items": schema}
+    out = upgrade({"swagger": "2.0", "info": {}, "paths": {}, "definitions": {"D": schema}})
+    node = out["components"]["schemas"]["D"]
+    for _ in range(3000):
+        node = node["items"]
+    assert node == {"type": "string"}
+
+
+def feature_2_0() -> list[Path]:
+    return sorted((SHARED / "features" / "2.0").glob("*.json"))
+
+
+@pytest.mark.parametrize("name", [p.name for p in feature_2_0()] or ["<missing>"])
+def test_real_2_0_feature_specs(name: str) -> None:
+    """Uses /work/shared/specs/features/2.0 (fails if missing)."""
+    path = require_shared() / "features" / "2.0" / name
+    spec = load_spec(path, report=Report())
+    doc = spec.document
+    assert doc["openapi"] == "3.0.3" and "swagger" not in doc
+    for ref in all_refs(doc):
+        assert not ref.startswith(("#/definitions/", "#/parameters/", "#/responses/")), ref
+        assert resolve_pointer(doc, ref) == (True, ref), ref
+    for item in doc["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and "responses" in op:
+                for p in op.get("parameters", []):
+                    assert p.get("in") not in ("body", "formData")
+                    assert "schema" in p or "$ref" in p

@@ -1,0 +1,159 @@
+"""Validator errors become located, classified warnings; results are cached and can be computed
+in a second process."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen import validate as validate_module
+from apigen.diagnostics import Diagnostic, Report
+from apigen.load import LoadedSpec, load_spec
+from apigen.validate import validate_in_background, validate_spec, validation_diagnostics
+
+from .conftest import FIXTURES, require_shared
+
+
+def load(path: Path) -> LoadedSpec:
+    return load_spec(path, report=Report())
+
+
+def summary(diags: list[Diagnostic]) -> set[tuple[str, str, str | None, int | None]]:
+    return {(d.pointer, d.kind, d.action, d.line) for d in diags}
+
+
+def test_recoverable_problems_are_located_warnings() -> None:
+    spec = load(FIXTURES / "recoverable.yaml")
+    report = Report()
+    validate_spec(spec, report=report)
+    assert report.errors == [] and report.warnings == report.items
+    assert all(d.file == str(FIXTURES / "recoverable.yaml") for d in report.items)
+    params = "#/paths/~1people/get/parameters"
+    person = "#/components/schemas/Person/properties"
+    assert summary(report.items) == {
+        (f"{params}/0/schema/pattern", "pattern", "pattern left out", 14),
+        (f"{params}/1/schema/default", "default", "default ignored", 19),
+        (f"{person}/age/default", "default", "default ignored", 36),
+        (f"{person}/active/nullable", "boolean-string", None, 39),
+        (f"{person}/nickname", "unknown-key", "key ignored", 40),
+    }
+    nickname = next(d for d in report.items if d.kind == "unknown-key")
+    assert nickname.message == "unknown key 'colour'"
+
+
+def test_swagger2_is_validated_as_written() -> None:
+    spec = load(FIXTURES / "swagger2.yaml")
+    diags = validation_diagnostics(spec)
+    assert summary(diags) == {
+        # a path parameter must say `required: true` (the upgrade adds it)
+        ("#/paths/~1items~1{id}/put/parameters/0", "missing-field", None, 107),
+        # `type: file` is only allowed for parameters and whole responses
+        ("#/definitions/Item/properties/attachment/type", "invalid-value", None, 215),
+    }
+
+
+def test_external_files_are_named_in_diagnostics(tmp_path: Path) -> None:
+    (tmp_path / "pet.yaml").write_text(
+        "Pet:\n  type: object\n  properties:\n    n:\n      type: integer\n      default: x\n"
+    )
+    root = tmp_path / "api.yaml"
+    root.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components: {schemas: {P: {$ref: 'pet.yaml#/Pet'}}}\n"
+    )
+    (d,) = validation_diagnostics(load(root))
+    assert Path(d.file) == tmp_path / "pet.yaml"
+    assert d.pointer == "#/Pet/properties/n/default" and d.line == 6 and d.kind == "default"
+
+
+def test_duplicates_are_merged_and_kinds_capped(tmp_path: Path) -> None:
+    props = "".join(f"        p{i}: {{type: integer, default: x}}\n" for i in range(40))
+    spec = tmp_path / "many.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    S:\n      type: object\n      properties:\n" + props
+    )
+    diags = validation_diagnostics(load(spec))
+    assert len({(d.pointer, d.kind) for d in diags}) == len(diags)
+    defaults = [d for d in diags if d.kind == "default"]
+    assert len(defaults) == validate_module.MAX_PER_KIND + 1
+    assert (
+        defaults[-1].message
+        == f"{40 - validate_module.MAX_PER_KIND} more 'default' problems not shown"
+    )
+
+
+def test_too_deep_to_validate_is_a_warning(tmp_path: Path) -> None:
+    schema = '{"type": "string"}'
+    for _ in range(2000):
+        schema = '{"type": "array", "items": ' + schema + "}"
+    spec = tmp_path / "deep.json"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},'
+        ' "components": {"schemas": {"Deep": ' + schema + "}}}"
+    )
+    diags = validation_diagnostics(load(spec))
+    assert [(d.kind, d.message) for d in diags if d.kind == "depth"] == [
+        ("depth", "spec too deeply nested to validate")
+    ]
+
+
+def test_cache_is_written_reused_and_survives_corruption(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = load(FIXTURES / "recoverable.yaml")
+    first = validation_diagnostics(spec)
+    (entry,) = cache_dir.glob("validate-*.json")
+
+    def no_validation(_: LoadedSpec) -> list[Diagnostic]:
+        raise AssertionError("the cached result should have been used")
+
+    monkeypatch.setattr(validate_module, "_validate", no_validation)
+    assert validation_diagnostics(spec) == first
+    entry.write_text("{not json")
+    monkeypatch.undo()
+    monkeypatch.setenv("APIGEN_CACHE_DIR", str(cache_dir))
+    assert validation_diagnostics(spec) == first  # recomputed, and rewritten
+    assert json.loads(entry.read_text())["diagnostics"]
+
+
+def test_cache_follows_content_not_path(tmp_path: Path, cache_dir: Path) -> None:
+    original = (FIXTURES / "recoverable.yaml").read_text()
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(original)
+    validation_diagnostics(load(FIXTURES / "recoverable.yaml"))
+    diags = validation_diagnostics(load(copy))  # same bytes: cache hit, re-labelled
+    assert {d.file for d in diags} == {str(copy)}
+    copy.write_text(original.replace('default: "inf"', "default: 3"))
+    assert len(validation_diagnostics(load(copy))) == len(diags) - 2
+    assert len(list(cache_dir.glob("validate-*.json"))) == 2
+
+
+def test_background_matches_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = load(FIXTURES / "recoverable.yaml")
+    wait = validate_in_background(spec)
+    background = wait()
+    assert wait() is background  # waiting twice is fine
+    monkeypatch.setattr(validate_module.multiprocessing, "get_context", _no_process)
+    assert validate_in_background(spec)() == background  # cache hit: no process at all
+    assert validate_module._validate(spec) == background  # the uncached computation
+
+
+def _no_process(*args: Any) -> Any:
+    raise AssertionError("no process should be started on a cache hit")
+
+
+@pytest.mark.slow
+def test_stripe_background_then_cached() -> None:
+    """Uses /work/shared/specs/stripe.json (fails if missing): one real validation (~5 s)."""
+    spec = load(require_shared() / "stripe.json")
+    wait = validate_in_background(spec)
+    diags = wait()
+    assert all(d.severity == "warning" for d in diags)
+    start = time.perf_counter()
+    assert validation_diagnostics(spec) == diags
+    assert time.perf_counter() - start < 1.0
