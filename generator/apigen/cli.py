@@ -6,6 +6,7 @@ naming the file and place, and exit status 1; never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -83,6 +84,14 @@ def build(spec: Path, output: Path, name: str | None, strict: bool, quiet: bool)
         return
     except OutputError as err:
         _fail(f"apigen: {err}")
+        return
+    except (OSError, RecursionError, ValueError, KeyError, TypeError, RuntimeError) as err:
+        if os.environ.get("APIGEN_DEBUG"):
+            raise
+        _fail(
+            f"apigen: internal error while building {spec} ({type(err).__name__}: {err}); "
+            f"{output} left unchanged. Set APIGEN_DEBUG=1 for a traceback and please report it."
+        )
         return
     _print_diagnostics(result.report.items, quiet)
     if not quiet:

@@ -150,14 +150,18 @@ class LoadedSpec:
         return self.file, join_pointer(segments)
 
     def _locator(self, file: str) -> Locator | None:
+        """The file's locator, or None when it changed or vanished since loading (no line
+        beats a wrong one)."""
         if file not in self._locators:
             path = self._paths.get(file)
             locator = None
             if path is not None:
                 try:
-                    locator = Locator(_decode(path.read_bytes(), file))
+                    data = path.read_bytes()
+                    if hashlib.sha256(data).hexdigest() == self.files.get(file):
+                        locator = Locator(_decode(data, file))
                 except (OSError, SpecError):
-                    locator = None  # the file changed or vanished since loading: no line
+                    locator = None
             self._locators[file] = locator
         return self._locators[file]
 
@@ -503,7 +507,9 @@ def _walk_refs(
         frame = stack.pop()
         node = frame.node
         if type(node) is dict:
-            if not frame.named and "$ref" in node:
+            # in a map of names, `$ref` is a property (or response...) called so, unless its
+            # value is a string: then the whole map is a reference (`schemas: {$ref: all.yaml}`)
+            if "$ref" in node and (not frame.named or type(node["$ref"]) is str):
                 yield frame
                 if frame.skip:
                     continue

@@ -5,8 +5,14 @@ Anything that makes generation impossible (not OpenAPI, unresolvable refs) was a
 Validation runs on `LoadedSpec.original` (the document as written, Swagger 2.0 before the upgrade)
 so pointers and lines match the user's file.
 
-The validator is slow on big specs (~27 s on github.json), so results are cached per (content
-hash, validator version, rules version) and `validate_in_background` runs it in a second process.
+The validator is slow on big specs (github.json: 27 s as shipped, ~15 s here once its quadratic
+id registries are sets and its ref cache is big enough), so results are cached per (content hash,
+validator version, rules version) and `validate_in_background` runs it in a second process.
+
+Kinds (all warnings; `action` says what apigen does): pattern ("pattern left out"), default
+("default ignored"), example ("example ignored"), unknown-key ("key ignored"), boolean-string,
+format, missing-field, invalid-value, duplicate-operation-id, duplicate-parameter,
+path-parameter, required-property, duplicate-tag, schema-dialect, depth, validator, spec.
 """
 
 from __future__ import annotations

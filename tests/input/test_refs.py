@@ -265,3 +265,22 @@ def test_swagger2_external_schemas_end_up_in_components(tmp_path: Path) -> None:
     assert loaded.original["definitions"]["Pet"]["x-nullable"] is True
     file, line = loaded.locate("#/components/schemas/Pet/x-nullable")
     assert Path(file) == tmp_path / "defs.yaml" and line == 3
+
+
+def test_a_whole_named_map_can_be_a_ref(tmp_path: Path) -> None:
+    (tmp_path / "schemas.yaml").write_text("Pet: {type: object}\nTag: {type: string}\n")
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    $ref: schemas.yaml\n"
+    )
+    doc = load(spec).document
+    assert doc["components"]["schemas"] == {"Pet": {"type": "object"}, "Tag": {"type": "string"}}
+
+
+def test_no_line_when_the_file_changed_since_loading(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    loaded = load(spec)
+    spec.write_text("\n\n\n" + spec.read_text())
+    assert loaded.locate("#/paths") == (str(spec), None)

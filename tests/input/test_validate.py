@@ -4,6 +4,7 @@ in a second process."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 from pathlib import Path
 from typing import Any
@@ -138,7 +139,7 @@ def test_background_matches_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     wait = validate_in_background(spec)
     background = wait()
     assert wait() is background  # waiting twice is fine
-    monkeypatch.setattr(validate_module.multiprocessing, "get_context", _no_process)
+    monkeypatch.setattr(multiprocessing, "get_context", _no_process)
     assert validate_in_background(spec)() == background  # cache hit: no process at all
     assert validate_module._validate(spec) == background  # the uncached computation
 

@@ -202,6 +202,11 @@ class OperationBuilder:
             return [], None
         media_type = _pick_media(list(content))
         media = content[media_type] if isinstance(content[media_type], Mapping) else {}
+        others = [m for m in content if m != media_type]
+        if others:
+            op.notes.append(
+                f"request body sent as {media_type}; the spec also allows {', '.join(others)}"
+            )
         required = body.get("required") is True
         encoding: dict[str, tuple[str | None, bool | None, str | None]] = {}
         for prop, enc in (media.get("encoding") or {}).items():
@@ -287,6 +292,8 @@ class OperationBuilder:
                 media = content[json_media] if isinstance(content[json_media], Mapping) else {}
                 schema = media.get("schema")
                 if schema is None:
+                    if success:
+                        op.notes.append(f"response {status} has no schema: typed as Any")
                     result.append(ResponseDef(status, "json", ANY))
                     continue
                 name = (

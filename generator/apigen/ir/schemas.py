@@ -170,7 +170,7 @@ class SchemaConverter:
     def _ref(self, ref: str, module: str) -> TypeExpr:
         if not ref.startswith("#"):
             return ANY  # the loader bundles or refuses every external ref
-        if ref in self.definitions or ref.startswith(COMPONENT_PREFIX):
+        if ref in self.definitions or _is_component(ref):
             return Ref(ref)
         target = resolve_pointer(self.document, ref)
         if ref in self._building:
@@ -471,6 +471,11 @@ class SchemaConverter:
         if required:
             merged["required"] = required
         return merged
+
+
+def _is_component(ref: str) -> bool:
+    """`#/components/schemas/Name` itself, not a pointer into it."""
+    return ref.startswith(COMPONENT_PREFIX) and "/" not in ref[len(COMPONENT_PREFIX) :]
 
 
 def _is_object(schema: Mapping[str, Any]) -> bool:

@@ -183,7 +183,7 @@ def _readme_view(api: Api) -> dict[str, Any]:
         first_example = first_example or example
         calls = [(f"{path}.{op.name}", f"{op.method.upper()} {op.path}") for op in r.operations]
         resources.append({"path": path, "example": example, "calls": calls})
-    intro = f"from {api.package} import Client\n\nclient = Client()\n"
+    intro = f"from {api.package} import Client\n\nclient = Client({_credential_example(api)})\n"
     return {
         "generator": GENERATOR,
         "spec_file": comment_text(api.spec_file),
@@ -194,6 +194,16 @@ def _readme_view(api: Api) -> dict[str, Any]:
         "credentials": list(dict.fromkeys(credentials)),
         "resources": resources,
     }
+
+
+def _credential_example(api: Api) -> str:
+    """Keyword arguments for the first scheme of the default security, as placeholders."""
+    schemes = {s.name: s for s in api.security_schemes}
+    for alternative in api.default_security:
+        if alternative and all(name in schemes for name in alternative):
+            kws = [kw for name in alternative for kw in schemes[name].credentials.values()]
+            return ", ".join(f'{kw}="..."' for kw in kws)
+    return ""
 
 
 def _all_resources(roots: Mapping[str, ResourceDef]) -> list[ResourceDef]:
