@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
-
-from ruff.__main__ import find_ruff_bin
 
 _ARGS = ("--isolated", "--line-length", "100", "--target-version", "py311")
 
 
 def format_tree(root: Path) -> None:
     """Sort imports and format every Python file under `root` in place (two ruff runs)."""
-    ruff = find_ruff_bin()
+    ruff = [sys.executable, "-m", "ruff"]
     for command in (
-        [ruff, "check", *_ARGS, "--select", "I,F401", "--fix", "--quiet", "--exit-zero", str(root)],
-        [ruff, "format", *_ARGS, "--quiet", str(root)],
+        [
+            *ruff,
+            "check",
+            *_ARGS,
+            "--select",
+            "I,F401",
+            "--fix",
+            "--quiet",
+            "--exit-zero",
+            str(root),
+        ],
+        [*ruff, "format", *_ARGS, "--quiet", str(root)],
     ):
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:

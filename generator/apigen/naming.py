@@ -233,7 +233,7 @@ def unique_names(wires: list[str]) -> dict[str, str]:
 
 def module_name(text: str) -> str:
     """A module file name (snake case, not a keyword, never starting with an underscore)."""
-    name = snake(text).strip("_") or "module"
+    name = snake(text).strip("_")[:80].rstrip("_") or "module"
     if keyword.iskeyword(name) or name in {"client", "types", "models", "resources"}:
         name += "_"
     return name

@@ -72,11 +72,11 @@ def _merge(
     located: list[Diagnostic] = []
     for d in ours:
         if d.line is None and d.file == spec.source.name:
-            file, line = spec.locate(d.pointer)
-            d = replace(d, file=file, line=line)
+            file, pointer, line = spec.place(d.pointer)  # a 2.0 spec's own pointers, too
+            d = replace(d, file=file, pointer=pointer, line=line)
         located.append(d)
-    seen = {(d.pointer, d.kind) for d in validator}
-    return [*validator, *(d for d in located if (d.pointer, d.kind) not in seen)]
+    seen = {(d.file, d.pointer, d.kind) for d in validator}
+    return [*validator, *(d for d in located if (d.file, d.pointer, d.kind) not in seen)]
 
 
 def check(spec_path: Path, *, strict: bool = False, progress: Progress | None = None) -> Report:

@@ -98,7 +98,10 @@ def _resource_tree(ops: list[OperationDef], schemas: SchemaConverter) -> dict[st
                 path = op.resource[:depth]
                 top = path[0]
                 if top not in module_names:
-                    module_names[top] = "resources." + naming.module_name(top)
+                    module = "resources." + naming.module_name(top)
+                    while module in module_names.values():
+                        module += "_api"
+                    module_names[top] = module
                 name = schemas.claim_class_name(list(path), ["Resource"])
                 async_name = "Async" + name
                 if async_name in schemas.class_names:

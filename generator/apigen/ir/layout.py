@@ -71,9 +71,9 @@ def merge_cycles(definitions: dict[str, Definition]) -> None:
         models_first = sorted(
             component, key=lambda m: (not m.startswith("models."), order.index(m))
         )
-        target = models_first[0]
+        merged = models_first[0]
         for module in component:
-            rename[module] = target
+            rename[module] = merged
     for d in definitions.values():
         d.module = rename.get(d.module, d.module)
 

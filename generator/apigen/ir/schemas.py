@@ -71,7 +71,7 @@ def type_set(schema: Mapping[str, Any]) -> tuple[set[str], bool]:
         types.add(raw)
     elif isinstance(raw, list):
         types.update(t for t in raw if isinstance(t, str))
-    nullable = schema.get("nullable") is True or "null" in types
+    nullable = schema.get("nullable") in (True, "true") or "null" in types
     enum = schema.get("enum")
     if isinstance(enum, list) and None in enum:
         nullable = True

@@ -92,9 +92,8 @@ def render_api(api: Api) -> dict[str, str]:
 
     resource_template = env.get_template("resource_module.py.jinja")
     for root in api.resources.values():
-        view = views.resource_module(api, root)
         files[f"{pkg}/{root.module.replace('.', '/')}.py"] = resource_template.render(
-            header=header, view=view
+            header=header, view=views.resource_module(api, root)
         )
     files[f"{pkg}/resources/__init__.py"] = (
         f'{header}\n"""Resource classes, one module per top-level resource; imported on first use."""\n'

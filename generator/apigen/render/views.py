@@ -78,6 +78,7 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
         if optional and not isinstance(f.type, Nullable) and f.type != ANY:
             annotation += " | None"
         default_value = literal(f.default) if f.has_default else ("None" if optional else None)
+        default: str | None
         if f.py_name != f.wire_name:
             types.imports.third_party.add("from pydantic import Field")
             alias = literal(f.wire_name)
