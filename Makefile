@@ -5,12 +5,15 @@ PY := $(VENV)/bin/python
 SHARED ?= $(abspath ../shared/specs)
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast generate lint bench clean
+.PHONY: install demo test test-fast generate lint bench corpus clean
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ./runtime -e '.[dev]'
+	$(PY) -m pip install --quiet -e './runtime[redis,otel]' opentelemetry-sdk
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server) \
+		|| echo "could not install redis-server: the Redis tests will fail in CI" >&2
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -34,5 +37,12 @@ lint: install
 bench: install
 	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/bench.py
 
+corpus: install
+	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/corpus.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+.PHONY: overhead
+overhead: install
+	$(PY) scripts/overhead.py

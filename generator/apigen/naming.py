@@ -96,6 +96,8 @@ CLASS_RESERVED: frozenset[str] = frozenset(
         "Annotated",
         "Discriminator",
         "Tag",
+        "TypedDict",
+        "Required",
         "Model",
         "BaseModel",
         "NotGiven",

@@ -1,13 +1,8 @@
 """Runtime support for apigen-generated API clients: request building, auth, retries, errors."""
 
-from ._auth import (
-    ApiKey,
-    HTTPBasic,
-    HTTPBearer,
-    OAuth2AuthorizationCode,
-    OAuth2ClientCredentials,
-    SecurityScheme,
-)
+from . import webhooks
+from ._auth import ApiKey, HTTPBasic, HTTPBearer, SecurityScheme
+from ._circuit import CircuitBreaker, CircuitOpenError
 from ._client import AsyncAPIClient, AsyncResource, SyncAPIClient, SyncResource
 from ._errors import (
     APIConnectionError,
@@ -25,10 +20,50 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._hooks import Hooks
+from ._logging import JSONFormatter, enable_logging
 from ._models import Model, discriminator
+from ._oauth import (
+    AsyncOAuth,
+    AuthorizationRequest,
+    InMemoryTokenStore,
+    JSONFileTokenStore,
+    OAuth,
+    OAuth2AuthorizationCode,
+    OAuth2ClientCredentials,
+    OAuthError,
+    Token,
+    TokenStore,
+)
 from ._operation import Body, Encoding, Operation, Param, Response
+from ._pagination import (
+    AsyncPage,
+    AsyncPaginator,
+    BodyCursorPagination,
+    CursorPagination,
+    LinkHeaderPagination,
+    NextUrlPagination,
+    OffsetPagination,
+    PageNumberPagination,
+    PageRequest,
+    Pagination,
+    SyncPage,
+)
+from ._ratelimit import RateLimit, RateLimitBackend
+from ._ratelimit_redis import RedisRateLimit
+from ._response import (
+    AsyncStreamedResponse,
+    RawResponse,
+    StreamedResponse,
+    with_raw_response,
+    with_streaming_response,
+)
+from ._retry import RetryPolicy, RetryStrategy
+from ._sse import AsyncStream, ServerSentEvent, Stream
+from ._telemetry import RateWarning
 from ._types import NOT_GIVEN, FileInput, NotGiven, RequestOptions
 from ._version import __version__
+from ._webhooks import WebhookVerificationError
 
 __all__ = [
     "NOT_GIVEN",
@@ -39,34 +74,74 @@ __all__ = [
     "APITimeoutError",
     "ApiKey",
     "AsyncAPIClient",
+    "AsyncOAuth",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncResource",
+    "AsyncStream",
+    "AsyncStreamedResponse",
     "AuthenticationError",
+    "AuthorizationRequest",
     "BadRequestError",
     "Body",
+    "BodyCursorPagination",
+    "CircuitBreaker",
+    "CircuitOpenError",
     "ConflictError",
+    "CursorPagination",
     "Encoding",
     "FileInput",
     "HTTPBasic",
     "HTTPBearer",
+    "Hooks",
+    "InMemoryTokenStore",
     "InternalServerError",
+    "JSONFileTokenStore",
+    "JSONFormatter",
+    "LinkHeaderPagination",
     "MissingCredentialsError",
     "Model",
+    "NextUrlPagination",
     "NotFoundError",
     "NotGiven",
+    "OAuth",
     "OAuth2AuthorizationCode",
     "OAuth2ClientCredentials",
+    "OAuthError",
+    "OffsetPagination",
     "Operation",
+    "PageNumberPagination",
+    "PageRequest",
+    "Pagination",
     "Param",
     "PermissionDeniedError",
+    "RateLimit",
+    "RateLimitBackend",
     "RateLimitError",
+    "RateWarning",
+    "RawResponse",
+    "RedisRateLimit",
     "RequestOptions",
     "Response",
+    "RetryPolicy",
+    "RetryStrategy",
     "SecurityScheme",
+    "ServerSentEvent",
+    "Stream",
+    "StreamedResponse",
     "SyncAPIClient",
+    "SyncPage",
     "SyncResource",
+    "Token",
+    "TokenStore",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "__version__",
     "discriminator",
+    "enable_logging",
+    "webhooks",
+    "with_raw_response",
+    "with_streaming_response",
 ]
 
 # Show the public names as living here, like httpx does.

@@ -4,37 +4,29 @@ from __future__ import annotations
 
 import base64
 import os
-import time
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
-from urllib.parse import quote, urlencode, urljoin
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import quote
 
-import httpx
-
-from ._drivers import Outcome, Send, Sleep
-from ._errors import MissingCredentialsError, connection_error, make_status_error
+from ._drivers import Flow
+from ._errors import MissingCredentialsError
 from ._request import BuildRequest, Prepared
 
-__all__ = [
-    "ApiKey",
-    "HTTPBasic",
-    "HTTPBearer",
-    "OAuth2AuthorizationCode",
-    "OAuth2ClientCredentials",
-    "SecurityScheme",
-]
+if TYPE_CHECKING:
+    from ._oauth import TokenCache
 
-AuthFlow = Generator[Send | Sleep, Outcome, None]
+__all__ = ["ApiKey", "HTTPBasic", "HTTPBearer", "SecurityScheme"]
 
 
 @dataclass
 class AuthContext:
-    """What schemes that talk to a token endpoint need from the client."""
+    """Per request: what token-fetching schemes need from the client, and what they applied."""
 
     build_request: BuildRequest
     base_url: str
-    tokens: dict[tuple[str, ...], tuple[str, float]] = field(default_factory=dict)
+    tokens: TokenCache
+    applied: dict[SecurityScheme, str] = field(default_factory=dict)  # scheme -> token sent
 
 
 class SecurityScheme:
@@ -43,18 +35,33 @@ class SecurityScheme:
     credentials: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()  # credentials used when given, never required
 
+    def missing(self, found: Mapping[str, str], tokens: TokenCache | None) -> list[str]:
+        """The credentials still needed, given those ``found`` (empty: the scheme is usable)."""
+        return [c for c in self.credentials if c not in found]
+
     def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
         raise NotImplementedError
 
-    def auth_flow(self, request: Prepared, creds: Mapping[str, str], ctx: AuthContext) -> AuthFlow:
+    def auth_flow(
+        self, request: Prepared, creds: Mapping[str, str], ctx: AuthContext
+    ) -> Flow[None]:
         """Like httpx's auth flow: may yield ``Send`` to fetch tokens before amending ``request``."""
         self.apply(request, creds)
         yield from ()
 
+    def reauth_flow(
+        self, request: Prepared, creds: Mapping[str, str], ctx: AuthContext
+    ) -> Flow[bool]:
+        """After a 401: renew the credentials in ``request``; True means replay it (once)."""
+        yield from ()
+        return False
 
-def _set_header(request: Prepared, name: str, value: str) -> None:
-    if name not in request.headers:  # an explicit header from the caller wins
-        request.headers[name] = value
+
+def _set_header(request: Prepared, name: str, value: str) -> bool:
+    if name in request.headers:  # an explicit header from the caller wins
+        return False
+    request.headers[name] = value
+    return True
 
 
 class ApiKey(SecurityScheme):
@@ -100,78 +107,6 @@ class HTTPBearer(SecurityScheme):
         _set_header(request, "Authorization", f"Bearer {creds[self.credentials[0]]}")
 
 
-class OAuth2AuthorizationCode(HTTPBearer):
-    """Sends an access token the caller obtained (refresh and PKCE helpers come later)."""
-
-    def __init__(
-        self,
-        credential: str,
-        *,
-        authorization_url: str = "",
-        token_url: str = "",
-        refresh_url: str = "",
-        scopes: Sequence[str] = (),
-    ) -> None:
-        super().__init__(credential)
-        self.authorization_url = authorization_url
-        self.token_url = token_url
-        self.refresh_url = refresh_url
-        self.scopes = tuple(scopes)
-
-
-class OAuth2ClientCredentials(SecurityScheme):
-    """Fetches a token from ``token_url`` (client_secret_basic), cached until shortly before expiry."""
-
-    def __init__(
-        self,
-        credential_client_id: str,
-        credential_client_secret: str,
-        token_url: str,
-        scopes: Sequence[str] = (),
-    ) -> None:
-        self.credentials = (credential_client_id, credential_client_secret)
-        self.token_url = token_url
-        self.scopes = tuple(scopes)
-
-    def auth_flow(self, request: Prepared, creds: Mapping[str, str], ctx: AuthContext) -> AuthFlow:
-        client_id, secret = (creds[c] for c in self.credentials)
-        url = urljoin(ctx.base_url.rstrip("/") + "/", self.token_url)
-        key = (url, client_id, *self.scopes)
-        cached = ctx.tokens.get(key)
-        if cached is None or cached[1] <= time.monotonic():
-            form = {"grant_type": "client_credentials"}
-            if self.scopes:
-                form["scope"] = " ".join(self.scopes)
-            token_request = ctx.build_request(
-                "POST",
-                url,
-                content=urlencode(form).encode(),
-                headers={
-                    "Authorization": _basic(client_id, secret),
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Accept": "application/json",
-                },
-            )
-            outcome = yield Send(token_request)
-            cached = _read_token(token_request, outcome)
-            ctx.tokens[key] = cached
-        _set_header(request, "Authorization", f"Bearer {cached[0]}")
-
-
-def _read_token(request: httpx.Request, outcome: Outcome) -> tuple[str, float]:
-    if not isinstance(outcome, httpx.Response):
-        assert outcome is not None
-        raise connection_error(request, outcome)
-    try:
-        data: Any = outcome.json()
-    except ValueError:
-        data = outcome.text
-    if not outcome.is_success or not isinstance(data, dict) or "access_token" not in data:
-        raise make_status_error(outcome, data)
-    lifetime = float(data.get("expires_in") or 3600)
-    return str(data["access_token"]), time.monotonic() + max(lifetime - 30, lifetime / 2)
-
-
 def env_var(env_prefix: str, credential: str) -> str | None:
     return f"{env_prefix}_{credential.upper()}" if env_prefix else None
 
@@ -182,6 +117,7 @@ def select_security(
     lookup: Callable[[str], str | None],
     env_prefix: str,
     operation_id: str,
+    tokens: TokenCache | None = None,
 ) -> list[tuple[SecurityScheme, dict[str, str]]]:
     """The schemes of the first alternative whose credentials are all present.
 
@@ -198,10 +134,10 @@ def select_security(
             if scheme is None:
                 problems.append(f"security scheme {scheme_name!r} is not configured")
                 break
-            found = {c: lookup(c) for c in scheme.credentials}
-            missing.update((c, None) for c, v in found.items() if v is None)
-            found.update((c, lookup(c)) for c in scheme.optional)
-            chosen.append((scheme, {c: v for c, v in found.items() if v is not None}))
+            names = (*scheme.credentials, *scheme.optional)
+            found = {c: v for c in names if (v := lookup(c)) is not None}
+            missing.update(dict.fromkeys(scheme.missing(found, tokens)))
+            chosen.append((scheme, found))
         else:
             if not missing:
                 return chosen
@@ -211,6 +147,16 @@ def select_security(
         + "; or ".join(problems)
         + "."
     )
+
+
+def reauthorize(
+    chosen: Sequence[tuple[SecurityScheme, Mapping[str, str]]], request: Prepared, ctx: AuthContext
+) -> Flow[bool]:
+    """After a 401: let each chosen scheme renew its credentials; True if any did."""
+    renewed = False
+    for scheme, creds in chosen:
+        renewed = (yield from scheme.reauth_flow(request, creds, ctx)) or renewed
+    return renewed
 
 
 def _describe(missing: Sequence[str], env_prefix: str) -> str:

@@ -12,14 +12,37 @@ from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
-from ._auth import ApiKey, AuthContext, SecurityScheme, credential_lookup, select_security
-from ._drivers import Flow, Send, Sleep, run_async, run_sync
-from ._errors import connection_error
-from ._logging import log_outcome, log_request
+from ._auth import (
+    ApiKey,
+    AuthContext,
+    SecurityScheme,
+    credential_lookup,
+    reauthorize,
+    select_security,
+)
+from ._circuit import CircuitBreaker
+from ._drivers import Flow, run_async, run_sync
+from ._errors import APIError
+from ._hooks import Hooks, before_request, run_hooks
+from ._oauth import AsyncOAuth, OAuth, TokenCache
 from ._operation import Operation
+from ._pagination import AsyncPaginator, PageRequest, SyncPage, capture_response
+from ._ratelimit import RateLimit
 from ._request import BuildRequest, prepare
-from ._response import error_for, parse_success
-from ._retry import RetryPolicy
+from ._response import (
+    Mode,
+    error_for,
+    finish,
+    is_sse,
+    open_async,
+    open_sync,
+    sse_options,
+    streams,
+    take_mode,
+)
+from ._retry import Resilience, RetryPolicy, RetryStrategy
+from ._sse import AsyncStream, Stream
+from ._telemetry import RateWarning
 from ._types import RequestOptions
 from ._version import __version__
 
@@ -45,6 +68,12 @@ class _BaseClient(Generic[HttpT]):
         max_retries: int = 2,
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
+        retry: RetryStrategy | None = None,
+        deadline: float | None = None,
+        rate_limit: RateLimit | None = None,
+        circuit_breaker: CircuitBreaker | None = None,
+        hooks: Hooks | None = None,
+        rate_warning: RateWarning | None = None,
     ) -> None:
         env_url = os.environ.get(f"{env_prefix}_BASE_URL") if env_prefix else None
         self.base_url: str = base_url or env_url or default_base_url
@@ -58,11 +87,43 @@ class _BaseClient(Generic[HttpT]):
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
         self._headers = {"User-Agent": f"apigen-runtime/{__version__}", **(default_headers or {})}
-        self._tokens: dict[tuple[str, ...], tuple[str, float]] = {}
-        self._retry = RetryPolicy(max_retries=max_retries)
+        self._tokens = TokenCache()  # OAuth2 tokens of this client
         keys = [s for s in self._schemes.values() if isinstance(s, ApiKey)]
         self._secret_headers = {k.name for k in keys if k.location == "header"}
         self._secret_query = {k.name for k in keys if k.location == "query"}
+        self._configure(
+            retry=retry,
+            deadline=deadline,
+            rate_limit=rate_limit,
+            circuit_breaker=circuit_breaker,
+            hooks=hooks,
+            rate_warning=rate_warning,
+        )
+
+    def _configure(
+        self,
+        *,
+        retry: RetryStrategy | None = None,
+        deadline: float | None = None,
+        rate_limit: RateLimit | None = None,
+        circuit_breaker: CircuitBreaker | None = None,
+        hooks: Hooks | None = None,
+        rate_warning: RateWarning | None = None,
+    ) -> None:
+        """Set the resilience and observability options (``__init__`` passes them through)."""
+        hooks = hooks or Hooks()
+        if hooks.is_async() and not isinstance(self, AsyncAPIClient):
+            raise TypeError("async hooks need the AsyncClient")
+        self._resilience = Resilience(
+            strategy=retry or RetryPolicy(),
+            deadline=deadline,
+            rate_limit=rate_limit,
+            breaker=circuit_breaker,
+            hooks=hooks,
+            rate_warning=rate_warning,
+            secret_headers=frozenset(self._secret_headers),
+            secret_query=frozenset(self._secret_query),
+        )
 
     def _flow(
         self,
@@ -70,6 +131,7 @@ class _BaseClient(Generic[HttpT]):
         values: Mapping[str, object],
         options: RequestOptions | None,
         build_request: BuildRequest,
+        mode: Mode = None,
     ) -> Flow[Any]:
         """The one request path, shared by both clients: yields ``Send``/``Sleep`` actions and
         returns the parsed result. Everything that can fail locally fails before any ``Send``."""
@@ -81,34 +143,38 @@ class _BaseClient(Generic[HttpT]):
             )
         security = op.security if op.security is not None else self._default_security
         chosen = select_security(
-            security, self._schemes, self._lookup, self._env_prefix, op.operation_id
+            security, self._schemes, self._lookup, self._env_prefix, op.operation_id, self._tokens
         )
         prepared = prepare(op, values, options, base_url=self.base_url, headers=self._headers)
         timeout = options.get("timeout", self.timeout)
         timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        res = self._resilience
+        seconds = options.get("deadline", res.deadline)
+        deadline = None if seconds is None else time.monotonic() + seconds
+        if res.hooks.before_request:  # before auth: hooks never see credentials
+            request = prepared.build(build_request, timeout)
+            yield from before_request(res.hooks, request, prepared.headers)
         ctx = AuthContext(build_request, self.base_url, self._tokens)
         for scheme, creds in chosen:
             yield from scheme.auth_flow(prepared, creds, ctx)
 
-        max_retries = options.get("max_retries", self.max_retries)
-        retries = 0
-        while True:
-            request = prepared.build(build_request, timeout)
-            log_request(request, self._secret_headers, self._secret_query)
-            started = time.monotonic()
-            outcome = yield Send(request)
-            assert outcome is not None
-            log_outcome(request, outcome, time.monotonic() - started, retries + 1)
-            if isinstance(outcome, httpx.Response) and outcome.is_success:
-                return parse_success(op, outcome)
-            if retries < max_retries and self._retry.should_retry(request, outcome):
-                response = outcome if isinstance(outcome, httpx.Response) else None
-                yield Sleep(self._retry.delay(retries, response))
-                retries += 1
-                continue
-            if isinstance(outcome, httpx.Response):
-                raise error_for(op, outcome)
-            raise connection_error(request, outcome)
+        try:
+            max_retries = options.get("max_retries", self.max_retries)
+            stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
+            response = yield from res.exchange(
+                op.path, prepared, build_request, timeout, max_retries, deadline, stream
+            )
+            if response.status_code == 401 and (yield from reauthorize(chosen, prepared, ctx)):
+                response = yield from res.exchange(  # replayed once, with the renewed token
+                    op.path, prepared, build_request, timeout, max_retries, deadline, stream
+                )
+            yield from run_hooks(res.hooks.after_response, response)
+            if not response.is_success:
+                raise error_for(op, response)
+            return finish(op, response, mode)
+        except APIError as exc:
+            yield from run_hooks(res.hooks.on_error, exc)
+            raise
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -127,8 +193,42 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        result: T = run_sync(self._flow(op, values, options, http.build_request), http, self._sleep)
+        flow = self._flow(op, values, options, http.build_request, take_mode())
+        result: T = open_sync(run_sync(flow, http, self._sleep))
         return result
+
+    def stream(
+        self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
+    ) -> Stream[T]:
+        """Send ``op`` (its 2xx response is ``text/event-stream``); iterate the parsed events."""
+        if not is_sse(op):
+            raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
+        http = self._client()
+        flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
+        result: Stream[T] = open_sync(run_sync(flow, http, self._sleep))
+        return result
+
+    @property
+    def oauth(self) -> OAuth:
+        """Authorization-code sign-in (PKCE), refresh and the token store: see ``OAuth``."""
+        return OAuth(self)
+
+    def paginate(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None = None,
+    ) -> SyncPage[Any]:
+        """Fetch the first page of a paginated ``op``; iterating it walks every page."""
+        return SyncPage.fetch(self, PageRequest(op, values, options or {}))
+
+    def _fetch_page(
+        self, op: Operation[Any], values: Mapping[str, object], options: RequestOptions | None
+    ) -> tuple[Any, httpx.Response | None]:
+        """``request``, also returning the HTTP response (pagination reads its headers)."""
+        http = self._client()
+        flow = capture_response(self._flow(op, values, options, http.build_request))
+        return run_sync(flow, http, self._sleep)
 
     def close(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
@@ -163,9 +263,42 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, http.build_request)
-        result: T = await run_async(flow, http, self._sleep)
+        flow = self._flow(op, values, options, http.build_request, take_mode())
+        result: T = open_async(await run_async(flow, http, self._sleep))
         return result
+
+    async def stream(
+        self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
+    ) -> AsyncStream[T]:
+        """Send ``op`` (its 2xx response is ``text/event-stream``); ``async for`` the events."""
+        if not is_sse(op):
+            raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
+        http = self._client()
+        flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
+        result: AsyncStream[T] = open_async(await run_async(flow, http, self._sleep))
+        return result
+
+    @property
+    def oauth(self) -> AsyncOAuth:
+        """Authorization-code sign-in (PKCE), refresh and the token store: see ``AsyncOAuth``."""
+        return AsyncOAuth(self)
+
+    def paginate(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Any]:
+        """A paginator for ``op``: ``await`` it for the first page, or ``async for`` every item."""
+        return AsyncPaginator(self, PageRequest(op, values, options or {}))
+
+    async def _fetch_page(
+        self, op: Operation[Any], values: Mapping[str, object], options: RequestOptions | None
+    ) -> tuple[Any, httpx.Response | None]:
+        """``request``, also returning the HTTP response (pagination reads its headers)."""
+        http = self._client()
+        flow = capture_response(self._flow(op, values, options, http.build_request))
+        return await run_async(flow, http, self._sleep)
 
     async def aclose(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""

@@ -47,8 +47,8 @@ class APIConnectionError(APIError):
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
-    def __init__(self, request: httpx.Request) -> None:
-        super().__init__(f"Request timed out: {_describe(request)}", request=request)
+    def __init__(self, request: httpx.Request, message: str | None = None) -> None:
+        super().__init__(message or f"Request timed out: {_describe(request)}", request=request)
 
 
 class APIResponseValidationError(APIError):

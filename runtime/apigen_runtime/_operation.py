@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import TypeAdapter
+
+if TYPE_CHECKING:
+    from ._pagination import Pagination
 
 __all__ = ["Body", "Encoding", "Operation", "Param", "Response"]
 
 T = TypeVar("T")
 Location = Literal["path", "query", "header", "cookie", "field", "body"]
-Kind = Literal["json", "text", "binary", "empty"]
+Kind = Literal["json", "text", "binary", "empty", "sse"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +76,4 @@ class Operation(Generic[T]):
     body: Body | None = None
     responses: Mapping[str, Response] = field(default_factory=dict)
     security: tuple[tuple[str, ...], ...] | None = None
+    pagination: Pagination | None = None  # list operations: how to reach the next page

@@ -43,6 +43,7 @@ class RequestOptions(TypedDict, total=False):
     timeout: float | httpx.Timeout | None
     max_retries: int
     idempotency_key: str
+    deadline: float | None  # seconds for the whole call, all attempts and waits included
 
 
 FileContent: TypeAlias = bytes | IO[bytes] | PurePath

@@ -19,35 +19,87 @@ PAYLOADS = [
     f"{{% for x in range(3) %}}{{{{ open('{CANARY}', 'w') }}}}{{% endfor %}}",
     f"\n\nimport os\nos.system('touch {CANARY}')\n",
     f"# comment\r\nopen('{CANARY}', 'w')",
-    "\x00\x01\x1b[31m\u2028\u2029 trailing quote\"",
+    '\x00\x01\x1b[31m\u2028\u2029 trailing quote"',
 ]
 NAMES = [
-    "class", "def", "self", "None", "True", "model_config", "json", "schema", "copy",
-    "__init__", "__class__", "__dict__", "_private", "quote", "httpx", "_rt", "NOT_GIVEN",
-    "request_options", "Any", "Literal", "Field", "str", "int", "list", "dict", "+1", "-1",
-    "", "a.b.c", "x-y", "X Y", "日本", "import os",
+    "class",
+    "def",
+    "self",
+    "None",
+    "True",
+    "model_config",
+    "json",
+    "schema",
+    "copy",
+    "__init__",
+    "__class__",
+    "__dict__",
+    "_private",
+    "quote",
+    "httpx",
+    "_rt",
+    "NOT_GIVEN",
+    "request_options",
+    "Any",
+    "Literal",
+    "Field",
+    "str",
+    "int",
+    "list",
+    "dict",
+    "+1",
+    "-1",
+    "",
+    "a.b.c",
+    "x-y",
+    "X Y",
+    "日本",
+    "import os",
 ]
 
 
 def hostile_spec() -> dict[str, Any]:
-    props = {name: {"type": "string", "description": PAYLOADS[i % len(PAYLOADS)]}
-             for i, name in enumerate(NAMES)}
+    props = {
+        name: {"type": "string", "description": PAYLOADS[i % len(PAYLOADS)]}
+        for i, name in enumerate(NAMES)
+    }
     props["level"] = {"type": "string", "enum": [*PAYLOADS, "+1", "-1", "a", "A"]}
     props["count"] = {"type": "integer", "enum": [1, -1, 2]}
     props["weird_default"] = {"type": "string", "default": PAYLOADS[0]}
     schemas: dict[str, Any] = {
-        name: {"type": "object", "title": PAYLOADS[3], "description": PAYLOADS[0],
-               "properties": props}
-        for name in ["Client", "Response", "Any", "Field", "NotGiven", "os.path", "class",
-                     "__builtins__", "Foo Bar", "123abc", "foo_bar", "FooBar"]
+        name: {
+            "type": "object",
+            "title": PAYLOADS[3],
+            "description": PAYLOADS[0],
+            "properties": props,
+        }
+        for name in [
+            "Client",
+            "Response",
+            "Any",
+            "Field",
+            "NotGiven",
+            "os.path",
+            "class",
+            "__builtins__",
+            "Foo Bar",
+            "123abc",
+            "foo_bar",
+            "FooBar",
+        ]
     }
     schemas["Node"] = {
         "type": "object",
-        "properties": {"child": {"$ref": "#/components/schemas/Node"},
-                       "items": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}},
+        "properties": {
+            "child": {"$ref": "#/components/schemas/Node"},
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+        },
     }
-    params = [{"name": n, "in": "query", "description": PAYLOADS[1], "schema": {"type": "string"}}
-              for n in NAMES if n]
+    params = [
+        {"name": n, "in": "query", "description": PAYLOADS[1], "schema": {"type": "string"}}
+        for n in NAMES
+        if n
+    ]
     return {
         "openapi": "3.0.3",
         "info": {"title": PAYLOADS[0], "version": PAYLOADS[2], "description": PAYLOADS[4]},
@@ -60,20 +112,52 @@ def hostile_spec() -> dict[str, Any]:
                     "tags": [PAYLOADS[5]],
                     "summary": PAYLOADS[0],
                     "description": PAYLOADS[6],
-                    "parameters": [{"name": "class", "in": "path", "required": True,
-                                    "schema": {"type": "string"}}, *params],
-                    "responses": {"200": {"description": PAYLOADS[7], "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Client"}}}}},
+                    "parameters": [
+                        {
+                            "name": "class",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        *params,
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": PAYLOADS[7],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Client"}
+                                }
+                            },
+                        }
+                    },
                 },
                 "post": {
                     "operationId": "def",
                     "tags": ["import"],
-                    "parameters": [{"name": "class", "in": "path", "required": True,
-                                    "schema": {"type": "string"}}],
-                    "requestBody": {"content": {"application/json": {
-                        "schema": {"type": "object", "properties": props}}}},
-                    "responses": {"201": {"description": "x", "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}}},
+                    "parameters": [
+                        {
+                            "name": "class",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"type": "object", "properties": props}}
+                        }
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "x",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Node"}
+                                }
+                            },
+                        }
+                    },
                 },
             },
         },
@@ -85,7 +169,10 @@ def deep_spec_text(depth: int) -> str:
     """JSON text nested `depth` levels deep (written by hand: json.dumps itself would recurse)."""
     schema = '{"type":"object","properties":{"inner":' * depth + '{"type":"string"}' + "}}" * depth
     cycle = {
-        f"C{i}": {"type": "object", "properties": {"next": {"$ref": f"#/components/schemas/C{(i + 1) % 50}"}}}
+        f"C{i}": {
+            "type": "object",
+            "properties": {"next": {"$ref": f"#/components/schemas/C{(i + 1) % 50}"}},
+        }
         for i in range(50)
     }
     head = {"openapi": "3.1.0", "info": {"title": "deep", "version": "1"}}
@@ -131,7 +218,11 @@ def test_hostile_spec_builds_to_inert_code(tmp_path: Path) -> None:
         "print(seen[0].url.raw_path.decode(), r.class_, r.model_config_)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=out, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -155,7 +246,10 @@ def test_deep_nesting_and_cycles_do_not_recurse_without_bound(tmp_path: Path) ->
     spec.write_text(deep_spec_text(2000))
     result = subprocess.run(
         [sys.executable, "-m", "apigen", "build", str(spec), "-o", str(tmp_path / "deep")],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert "RecursionError" not in result.stderr
     assert "Traceback" not in result.stderr

@@ -159,7 +159,7 @@ def test_github_typed_models(github: ModuleType, github_sandbox: Sandbox) -> Non
         issues = client.issues.list_for_repo(
             owner="octocat", repo="hello-world", state="open", labels="bug,ui", per_page=5
         )
-        assert isinstance(issues, list) and all(isinstance(i, Issue) for i in issues)
+        assert isinstance(issues.items, list) and all(isinstance(i, Issue) for i in issues.items)
         sent = github_sandbox.requests[-1]
         assert sent.path.endswith("/repos/octocat/hello-world/issues")
         assert ("state", "open") in sent.query and ("per_page", "5") in sent.query

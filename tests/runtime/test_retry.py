@@ -88,7 +88,10 @@ def test_non_idempotent_without_key_is_not_retried() -> None:
         ({"Retry-After": "3"}, 3.0),
         ({"Retry-After": "1.5"}, 1.5),
         ({"retry-after-ms": "250"}, 0.25),
-        ({"Retry-After": "3600"}, 60.0),  # capped
+        ({"X-RateLimit-Reset": "7"}, 7.0),  # small: a delta
+        ({"RateLimit-Reset": "2"}, 2.0),
+        ({"RateLimit": '"default";r=0;t=4'}, 4.0),
+        ({"RateLimit": "limit=10, remaining=0, reset=5"}, 5.0),
     ],
 )
 def test_retry_after_is_honoured(headers: dict[str, str], expected: float) -> None:
@@ -96,6 +99,32 @@ def test_retry_after_is_honoured(headers: dict[str, str], expected: float) -> No
     recorder = Recorder(httpx.Response(429, headers=headers), OK)
     client(recorder, sleeps).request(op(), {})
     assert sleeps == [expected]
+
+
+def test_rate_limit_reset_epoch_and_github_403() -> None:
+    sleeps: list[float] = []
+    reset = str(int(time.time()) + 5)
+    exhausted = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+    recorder = Recorder(httpx.Response(403, headers=exhausted), OK)
+    client(recorder, sleeps).request(op(), {})
+    assert len(sleeps) == 1 and 3 <= sleeps[0] <= 5
+    # A plain 403 (no exhausted budget) is final.
+    recorder = Recorder(httpx.Response(403, headers={"X-RateLimit-Remaining": "12"}))
+    with pytest.raises(rt.PermissionDeniedError):
+        client(recorder, sleeps).request(op(), {})
+    assert len(recorder.requests) == 1
+
+
+def test_server_wait_over_the_cap_fails_at_once() -> None:
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(429, headers={"Retry-After": "3600"}), OK)
+    with pytest.raises(rt.RateLimitError) as info:
+        client(recorder, sleeps).request(op(), {})
+    assert sleeps == [] and len(recorder.requests) == 1
+    assert info.value.headers["retry-after"] == "3600"
+    recorder = Recorder(httpx.Response(429, headers={"Retry-After": "90"}), OK)
+    c = client(recorder, sleeps, retry=rt.RetryPolicy(max_wait=120))
+    assert c.request(op(), {}) == {"ok": True} and sleeps == [90.0]
 
 
 def test_retry_after_http_date() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
-from . import grouping, layout
+from . import grouping, layout, pagination, usage
 from .nodes import Api, OperationDef, ResourceDef
 from .operations import OperationBuilder, collect, is_list_response
 from .schemas import SchemaConverter
@@ -45,8 +45,10 @@ def build_api(
         res = _find(resources, op.resource)
         base = res.class_name.removesuffix("Resource")
         builder.build(op, [base, op.name], "types." + res.module.removeprefix("resources."))
+        pagination.assign(document, op, builder.op_node(op), schemas.definitions, report, spec_file)
         if op.security is not None:
             op.security = _known_security(op, known, report, spec_file)
+    usage.mark_request_only(schemas.definitions, ops)
     layout.merge_cycles(schemas.definitions)
     return Api(
         package=package,

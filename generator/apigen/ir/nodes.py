@@ -101,6 +101,7 @@ class ModelDef:
     doc: str = ""
     pointer: str = ""
     component: str | None = None  # the components/schemas name, when it is one
+    typed_dict: bool = False  # request-only: callers pass plain dicts, checked by type checkers
 
 
 @dataclass
@@ -114,6 +115,7 @@ class AliasDef:
     doc: str = ""
     pointer: str = ""
     component: str | None = None
+    request_only: bool = False  # rendered with strict (closed) enums
 
 
 Definition = ModelDef | AliasDef
@@ -122,7 +124,7 @@ Definition = ModelDef | AliasDef
 # --- operations -------------------------------------------------------------------------------
 
 Location = TLiteral["path", "query", "header", "cookie", "field", "body"]
-ResponseKind = TLiteral["json", "text", "binary", "empty"]
+ResponseKind = TLiteral["json", "text", "binary", "empty", "sse"]
 
 
 @dataclass
@@ -153,6 +155,34 @@ class ResponseDef:
     type: TypeExpr
 
 
+PaginationStyle = TLiteral["cursor", "body_cursor", "next_url", "link", "offset", "page"]
+
+
+@dataclass(frozen=True)
+class PaginationDef:
+    """How a list operation pages (decided by `ir/pagination.py`); names are wire names.
+
+    `items` is the dotted path of the item array in the response body (`None`: the body is
+    the array) and `item` its item type; the other fields are the style's parameters."""
+
+    style: PaginationStyle
+    item: TypeExpr
+    items: str | None
+    has_more: str | None = None  # boolean body field: false ends the list
+    cursor_param: str | None = None  # query param that takes the cursor
+    cursor_field: str | None = None  # cursor style: the item field sent as the cursor
+    reverse_param: str | None = None  # cursor style: the backwards cursor (`ending_before`)
+    cursor: str | None = None  # body_cursor style: the body field holding the next cursor
+    next: str | None = None  # next_url style: the body field holding the next URL
+    offset_param: str | None = None
+    limit_param: str | None = None
+    total: str | None = None  # offset style: integer body field with the total count
+    page_param: str | None = None
+    size_param: str | None = None
+    first_page: int | None = None
+    configured: bool = False  # set by `x-apigen-pagination` rather than detected
+
+
 @dataclass
 class OperationDef:
     method: str
@@ -171,6 +201,7 @@ class OperationDef:
     security: tuple[tuple[str, ...], ...] | None = None
     notes: list[str] = field(default_factory=list)  # why parts are typed loosely
     tags: tuple[str, ...] = ()
+    pagination: PaginationDef | None = None
 
 
 # --- security and the whole API ---------------------------------------------------------------

@@ -286,6 +286,12 @@ class OperationBuilder:
                 result.append(ResponseDef(status, "empty", NONE))
                 continue
             media_types = list(content)
+            sse_media = next((m for m in media_types if _is_event_stream(m)), None)
+            if sse_media is not None and success:
+                result.append(
+                    self._event_stream(op, status, content[sse_media], sse_media, hint, module)
+                )
+                continue
             json_media = next((m for m in media_types if _JSON.match(m)), None)
             kind: ResponseKind
             if json_media is not None:
@@ -310,6 +316,28 @@ class OperationBuilder:
                 ResponseDef(status, kind, Prim("str") if kind == "text" else Prim("bytes"))
             )
         return result
+
+    def _event_stream(
+        self,
+        op: OperationDef,
+        status: str,
+        media: Any,
+        media_type: str,
+        hint: list[str],
+        module: str,
+    ) -> ResponseDef:
+        """`text/event-stream`: each event's `data` parsed as the schema (raw events without one)."""
+        schema = media.get("schema") if isinstance(media, Mapping) else None
+        if schema is None or (isinstance(schema, Mapping) and schema.get("type") == "string"):
+            return ResponseDef(status, "sse", Prim("ServerSentEvent"))
+        ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(media_type)}/schema"
+        return ResponseDef(
+            status, "sse", self.schemas.convert(schema, ptr, [*hint, "Event"], module)
+        )
+
+
+def _is_event_stream(media: str) -> bool:
+    return media.lower().split(";")[0].strip() == "text/event-stream"
 
 
 def _pick_media(media_types: list[str]) -> str:

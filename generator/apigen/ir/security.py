@@ -63,7 +63,13 @@ def _plan(
         scopes = flow.get("scopes")
         if isinstance(scopes, Mapping) and scopes:
             options["scopes"] = tuple(sorted(str(s) for s in scopes))
-        return "OAuth2AuthorizationCode", {"credential": "access_token"}, options
+        credentials = {
+            "credential": "access_token",
+            "refresh_credential": "refresh_token",
+            "client_id_credential": "client_id",
+            "client_secret_credential": "client_secret",
+        }
+        return "OAuth2AuthorizationCode", credentials, options
     return None
 
 

@@ -14,7 +14,7 @@ from .. import GENERATOR, naming
 from ..ir.nodes import Api, Definition, OperationDef, ResourceDef
 from . import views
 from .code import comment_text, docstring, literal
-from .examples import call_example
+from .examples import call_example, call_expression
 
 _ERRORS = (
     "APIConnectionError",
@@ -32,6 +32,10 @@ _ERRORS = (
     "RateLimitError",
     "UnprocessableEntityError",
 )
+
+
+# Runtime helpers re-exported so users need not import apigen_runtime themselves.
+_HELPERS = ("with_raw_response", "with_streaming_response")
 
 
 def templates_dir() -> Path:
@@ -108,8 +112,8 @@ def render_api(api: Api) -> dict[str, str]:
             "doc": docstring(
                 f"Python client for {api.title}.\n\n{_first_paragraph(api.description)}"
             ),
-            "errors": _ERRORS,
-            "exports": sorted(["AsyncClient", "Client", *_ERRORS]),
+            "errors": sorted([*_ERRORS, *_HELPERS]),
+            "exports": sorted(["AsyncClient", "Client", *_ERRORS, *_HELPERS]),
         },
     )
     files[f"{pkg}/py.typed"] = ""
@@ -183,8 +187,10 @@ def _readme_view(api: Api) -> dict[str, Any]:
         calls = [(f"{path}.{op.name}", f"{op.method.upper()} {op.path}") for op in r.operations]
         resources.append({"path": path, "example": example, "calls": calls})
     intro = f"from {api.package} import Client\n\nclient = Client({_credential_example(api)})\n"
+    paginated = next((op for op in api.operations if op.pagination is not None), None)
     return {
         "generator": GENERATOR,
+        "package": api.package,
         "spec_file": comment_text(api.spec_file),
         "title": comment_text(api.title),
         "version": comment_text(api.version),
@@ -192,6 +198,7 @@ def _readme_view(api: Api) -> dict[str, Any]:
         "example": intro + (first_example or ""),
         "credentials": list(dict.fromkeys(credentials)),
         "resources": resources,
+        "pagination": call_expression(api, paginated) if paginated else "",
     }
 
 
@@ -237,6 +244,8 @@ def _manifest_op(op: OperationDef) -> dict[str, Any]:
         "operation_id": op.operation_id or None,
         "call": ".".join([*op.resource, op.name]),
     }
+    if op.pagination is not None:
+        entry["pagination"] = op.pagination.style
     if op.notes:
         entry["notes"] = list(op.notes)
     return entry

@@ -193,4 +193,7 @@ class TypeRenderer:
         if name == "file":
             self.imports.runtime = True
             return "_rt.FileInput"
+        if name == "ServerSentEvent":
+            self.imports.runtime = True
+            return "_rt.ServerSentEvent"
         raise AssertionError(name)

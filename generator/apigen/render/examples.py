@@ -53,6 +53,12 @@ def placeholder(api: Api, t: TypeExpr, depth: int = 0) -> str:
     return "None"
 
 
+def call_expression(api: Api, op: OperationDef) -> str:
+    """`client.x.y(required=...)` on one line."""
+    args = [f"{p.py_name}={placeholder(api, p.type)}" for p in op.params if p.required]
+    return f"{'.'.join(['client', *op.resource, op.name])}({', '.join(args)})"
+
+
 def call_example(api: Api, op: OperationDef) -> str:
     args = [f"{p.py_name}={placeholder(api, p.type)}" for p in op.params if p.required]
     call = ".".join(["client", *op.resource, op.name])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -11,9 +12,11 @@ from ..ir.nodes import (
     AliasDef,
     Api,
     Definition,
+    FieldDef,
     ModelDef,
     Nullable,
     OperationDef,
+    PaginationDef,
     ParamDef,
     ResourceDef,
 )
@@ -33,12 +36,14 @@ class ClassView:
     name: str
     doc: str
     fields: list[FieldView]
+    base: str = "_rt.Model"  # or "TypedDict, total=False" for request-only shapes
 
 
 @dataclass
 class AliasView:
-    name: str
-    target: str
+    """A module-level assignment evaluated at import: a type alias or a functional TypedDict."""
+
+    statement: str
     doc: str
 
 
@@ -56,18 +61,49 @@ def _depth(module: str) -> int:
 def model_module(api: Api, module: str, defs: list[Definition]) -> ModelModuleView:
     imports = Imports()
     types = TypeRenderer(api.definitions, module, imports)
+    requests = types.variant(shadowed=frozenset(), open_enums=False)
     classes: list[ClassView] = []
+    assigned: list[Definition] = []
     for d in defs:
-        if isinstance(d, ModelDef):
+        if isinstance(d, AliasDef) or (d.typed_dict and not _identifier_keys(d)):
+            assigned.append(d)
+        elif d.typed_dict:
+            imports.typing.add("TypedDict")
+            fields = [_typed_dict_field(f, requests) for f in d.fields]
+            doc = docstring(d.doc, indent="    ")
+            classes.append(ClassView(d.name, doc, fields, "TypedDict, total=False"))
+        else:
             imports.runtime = True
             classes.append(ClassView(d.name, docstring(d.doc, indent="    "), _fields(d, types)))
-    aliases = [
-        AliasView(d.name, types.expr(d.target), docstring(d.doc))
-        for d in _alias_order([d for d in defs if isinstance(d, AliasDef)])
-    ]
-    if aliases:
-        imports.typing.add("TypeAlias")
+    aliases: list[AliasView] = []
+    for d in _assignment_order(assigned):
+        if isinstance(d, AliasDef):
+            imports.typing.add("TypeAlias")
+            target = (requests if d.request_only else types).expr(d.target)
+            aliases.append(AliasView(f"{d.name}: TypeAlias = {target}", docstring(d.doc)))
+        else:
+            imports.typing.add("TypedDict")
+            items = ", ".join(
+                f"{literal(f.wire_name)}: {_typed_dict_field(f, requests).annotation}"
+                for f in d.fields
+            )
+            statement = f"{d.name} = TypedDict({literal(d.name)}, {{{items}}}, total=False)"
+            aliases.append(AliasView(statement, docstring(d.doc)))
     return ModelModuleView(imports.lines(_depth(module)), classes, aliases)
+
+
+def _identifier_keys(d: ModelDef) -> bool:
+    """Class syntax needs every key to be a plain identifier (else the functional form)."""
+    return all(f.wire_name.isidentifier() and not keyword.iskeyword(f.wire_name) for f in d.fields)
+
+
+def _typed_dict_field(f: FieldDef, types: TypeRenderer) -> FieldView:
+    """A TypedDict key keeps its wire name; required keys are `Required[...]`."""
+    annotation = types.expr(f.type)
+    if f.required:
+        types.imports.typing.add("Required")
+        annotation = f"Required[{annotation}]"
+    return FieldView(f.wire_name, annotation, None, docstring(f.doc, indent="    "))
 
 
 def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
@@ -91,13 +127,13 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
     return views
 
 
-def _alias_order(aliases: list[AliasDef]) -> list[AliasDef]:
-    """Aliases are evaluated at import: put each after the aliases it names."""
+def _assignment_order(aliases: list[Definition]) -> list[Definition]:
+    """Assignments are evaluated at import: put each after the assignments it names."""
     by_key = {a.key: a for a in aliases}
     done: set[str] = set()
-    out: list[AliasDef] = []
+    out: list[Definition] = []
     for a in aliases:
-        stack: list[tuple[AliasDef, bool]] = [(a, False)]
+        stack: list[tuple[Definition, bool]] = [(a, False)]
         visiting: set[str] = set()
         while stack:
             node, expanded = stack.pop()
@@ -128,13 +164,23 @@ class ParamView:
 
 
 @dataclass
+class Flavour:
+    """One method's sync or async spelling: `def`/`async def`, return type, client call."""
+
+    keyword: str
+    returns: str
+    call: str
+
+
+@dataclass
 class MethodView:
     name: str
     params: list[ParamView]
-    returns: str
     doc: str
     const: str
     deprecated: bool
+    sync: Flavour
+    async_: Flavour
 
 
 @dataclass
@@ -185,11 +231,11 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
         for op in r.operations:
             const = "_" + "_".join([*r.path, op.name]).upper()
             consts.append(OperationConstView(const, types.expr(op.returns), _op_args(op, types)))
-            returns = results.expr(op.returns)
             params = [_param_view(p, arguments) for p in op.params]
             uses_not_given = uses_not_given or any(not p.required for p in op.params)
+            sync, async_ = _flavours(op, results)
             methods.append(
-                MethodView(op.name, params, returns, _method_doc(op), const, op.deprecated)
+                MethodView(op.name, params, _method_doc(op), const, op.deprecated, sync, async_)
             )
         children = [(attr, c.class_name, c.async_class_name) for attr, c in r.children.items()]
         doc = docstring(f"Operations under `{'.'.join(r.path)}`.", indent="    ")
@@ -204,6 +250,25 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
         ),
         consts,
         classes,
+    )
+
+
+def _flavours(op: OperationDef, results: TypeRenderer) -> tuple[Flavour, Flavour]:
+    """How the sync and async methods return: parsed body, a page, or an event stream."""
+    if op.pagination is not None:
+        item = results.expr(op.pagination.item)
+        call = "self._client.paginate("
+        # The async paginator is both awaitable (first page) and async-iterable (all items).
+        return Flavour("def", f"_rt.SyncPage[{item}]", call), Flavour(
+            "def", f"_rt.AsyncPaginator[{item}]", call
+        )
+    returns = results.expr(op.returns)
+    if any(r.kind == "sse" for r in op.responses if r.status.startswith("2")):
+        return Flavour("def", f"_rt.Stream[{returns}]", "self._client.stream("), Flavour(
+            "async def", f"_rt.AsyncStream[{returns}]", "await self._client.stream("
+        )
+    return Flavour("def", returns, "self._client.request("), Flavour(
+        "async def", returns, "await self._client.request("
     )
 
 
@@ -263,7 +328,48 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
             for alt in op.security
         )
         args.append(f"security=({alts}{',' if len(op.security) == 1 else ''})")
+    if op.pagination is not None:
+        args.append(f"pagination={_pagination(op.pagination)}")
     return args
+
+
+# style -> runtime descriptor, its keyword arguments, and those that must not be None
+_PAGINATION: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
+    "cursor": (
+        "CursorPagination",
+        ("items", "has_more", "cursor_param", "cursor_field", "reverse_param"),
+        frozenset({"cursor_param", "cursor_field"}),
+    ),
+    "body_cursor": (
+        "BodyCursorPagination",
+        ("items", "cursor", "cursor_param", "has_more"),
+        frozenset({"cursor", "cursor_param"}),
+    ),
+    "next_url": ("NextUrlPagination", ("items", "next"), frozenset({"next"})),
+    "link": ("LinkHeaderPagination", ("items", "page_param", "size_param"), frozenset()),
+    "offset": (
+        "OffsetPagination",
+        ("items", "offset_param", "limit_param", "has_more", "total"),
+        frozenset({"offset_param"}),
+    ),
+    "page": (
+        "PageNumberPagination",
+        ("items", "page_param", "size_param", "has_more", "first_page"),
+        frozenset({"page_param", "first_page"}),
+    ),
+}
+
+
+def _pagination(p: PaginationDef) -> str:
+    """`_rt.CursorPagination(items='data', ...)`: every name spelled out, wire names."""
+    cls, names, required = _PAGINATION[p.style]
+    args = []
+    for name in names:
+        value = getattr(p, name)
+        if value is None and name in required:
+            continue  # the runtime's default
+        args.append(f"{name}={literal(value)}")
+    return f"_rt.{cls}({', '.join(args)})"
 
 
 def _method_doc(op: OperationDef) -> str:
@@ -271,6 +377,11 @@ def _method_doc(op: OperationDef) -> str:
     if op.summary and op.description.startswith(op.summary):
         parts = [op.description]
     text = "\n\n".join(parts) or f"{op.method.upper()} {op.path}"
+    if op.pagination is not None:
+        text += (
+            "\n\nReturns the first page; iterating it yields every item of every page"
+            " (`.items` holds this page's, `.iter_pages()` walks pages)."
+        )
     documented = [p for p in op.params if p.doc]
     if documented:
         lines = ["", "", "Args:"]

@@ -1,0 +1,381 @@
+"""Pagination: which list operations page, and how (decided once, from the built IR).
+
+Detection looks at a GET operation's query parameters and its success body (wire names):
+
+| style | signal | example |
+| --- | --- | --- |
+| `cursor` | boolean `has_more` + item array + `starting_after` (or `after`) param | Stripe |
+| `body_cursor` | string `next_cursor`/`next_page_token`/`next_page`... + matching param | Slack, Google, Stripe search |
+| `next_url` | string `next`/`next_url`/`links.next` field in the body | DRF, JSON:API |
+| `link` | a declared `Link` response header, or a `per_page` param and an array body | GitHub |
+| `offset` | `offset` (or `skip`) + `limit`-like params | |
+| `page` | `page` (+ `per_page`/`page_size`/`limit`) params | |
+
+The first style that matches wins, in that order (a declared `Link` header beats offset and
+page-number parameters). Every style needs the item array, so its item type is exact.
+
+`x-apigen-pagination` on an operation overrides detection: `false` turns it off, an object sets
+the style and names (`{"style": "cursor", "items": "data", "cursor_param": "starting_after"}`);
+names left out take the detected value or the style's default. `false` at the document root
+turns detection off for the whole spec (operations may still opt in with an object).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields as dataclass_fields
+from typing import Any, get_args
+
+from ..diagnostics import Report
+from .nodes import (
+    ANY,
+    AliasDef,
+    Definition,
+    FieldDef,
+    ListOf,
+    LiteralOf,
+    ModelDef,
+    Nullable,
+    OperationDef,
+    PaginationDef,
+    PaginationStyle,
+    Prim,
+    Ref,
+    TypeExpr,
+)
+from .operations import deref
+
+EXTENSION = "x-apigen-pagination"
+STYLES: tuple[str, ...] = get_args(PaginationStyle)
+
+_ITEM_FIELDS = ("data", "items", "results", "records", "entries", "values", "elements", "nodes")
+_NESTED = ("meta", "pagination", "paging", "page_info", "pageInfo", "response_metadata", "links")
+_HAS_MORE = ("has_more", "hasMore", "has_next_page", "hasNextPage", "has_next", "hasNext")
+_TOTAL = ("total", "total_count", "totalCount", "count")
+_SIZE_PARAMS = ("per_page", "page_size", "limit", "pageSize", "perPage", "size")
+# body field with the next cursor -> query params that take it back, best first
+_BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("next_cursor", ("cursor", "next_cursor", "after", "starting_after")),
+    ("nextCursor", ("cursor", "nextCursor", "after")),
+    ("next_page_token", ("page_token", "next_page_token", "pageToken")),
+    ("nextPageToken", ("pageToken", "page_token", "nextPageToken")),
+    ("next_token", ("next_token", "token", "nextToken")),
+    ("nextToken", ("nextToken", "next_token", "token")),
+    ("end_cursor", ("after", "cursor")),
+    ("endCursor", ("after", "cursor")),
+    ("cursor", ("cursor",)),
+    ("next_page", ("page",)),  # Stripe search: an opaque string page token
+)
+_NEXT_URLS = ("next", "next_url", "nextUrl", "next_page_url", "nextPageUrl", "next_link")
+# the defaults of each style's names, as the runtime's descriptors also default them
+_DEFAULTS: dict[str, dict[str, str | None]] = {
+    "cursor": {
+        "has_more": "has_more",
+        "cursor_param": "starting_after",
+        "cursor_field": "id",
+    },
+    "body_cursor": {"cursor": "next_cursor", "cursor_param": "cursor"},
+    "next_url": {"next": "next"},
+    "link": {},
+    "offset": {"offset_param": "offset", "limit_param": "limit"},
+    "page": {"page_param": "page"},
+}
+_NAMES = {
+    f.name
+    for f in dataclass_fields(PaginationDef)
+    if f.name not in ("style", "item", "configured", "first_page")
+}
+
+
+def assign(
+    document: Mapping[str, Any],
+    op: OperationDef,
+    op_node: Mapping[str, Any],
+    definitions: Mapping[str, Definition],
+    report: Report,
+    file: str,
+) -> None:
+    """Set `op.pagination` from the operation's `x-apigen-pagination` or by detection."""
+    config = op_node.get(EXTENSION)
+    if config is False or (config is None and document.get(EXTENSION) is False):
+        return
+    detected = detect(document, op, op_node, definitions) if op.method == "get" else None
+    if config is None or config is True:
+        op.pagination = detected
+        return
+    pointer = f"{op.pointer}/{EXTENSION}"
+    if not isinstance(config, Mapping):
+        report.warn(file, pointer, f"{EXTENSION} must be false or an object", action="ignored")
+        op.pagination = detected
+        return
+    op.pagination = _configured(op, config, detected, definitions, report, file, pointer)
+
+
+def detect(
+    document: Mapping[str, Any],
+    op: OperationDef,
+    op_node: Mapping[str, Any],
+    definitions: Mapping[str, Definition],
+) -> PaginationDef | None:
+    """The pagination style of one operation, or `None` when it does not look like a list."""
+    body = _success_body(op)
+    if body is None:
+        return None
+    found = _items(body, definitions)
+    if found is None:
+        return None
+    items, item = found
+    query = {p.wire_name: p.type for p in op.params if p.location == "query"}
+    fields = _fields(body, definitions) or {}
+
+    def field_of(names: tuple[str, ...], kind: str) -> str | None:
+        return _find(fields, names, kind, definitions)
+
+    has_more = field_of(_HAS_MORE, "bool")
+    if has_more is not None and items is not None:
+        for param in ("starting_after", "after"):
+            if param in query:
+                reverse = "ending_before" if param == "starting_after" else None
+                return PaginationDef(
+                    "cursor",
+                    item,
+                    items,
+                    has_more=has_more,
+                    cursor_param=param,
+                    cursor_field="id",
+                    reverse_param=reverse if reverse in query else None,
+                )
+    for name, params in _BODY_CURSORS:
+        cursor = field_of((name,), "str")
+        taker = next((p for p in params if p in query and _is(query[p], "str", definitions)), None)
+        if cursor is not None and taker is not None:
+            return PaginationDef(
+                "body_cursor", item, items, has_more=has_more, cursor=cursor, cursor_param=taker
+            )
+    next_url = field_of(_NEXT_URLS, "str") or _find_path(fields, "_links.next.href", definitions)
+    if next_url is not None:
+        return PaginationDef("next_url", item, items, next=next_url)
+
+    page_param = "page" if "page" in query and not _is(query["page"], "str", definitions) else None
+    size_param = next((p for p in _SIZE_PARAMS if p in query), None)
+    if _declares_link(document, op_node) or (items is None and "per_page" in query):
+        return PaginationDef(
+            "link",
+            item,
+            items,
+            page_param=page_param,
+            size_param=size_param if page_param else None,
+        )
+    offset_param = next((p for p in ("offset", "skip") if p in query), None)
+    limit_param = next((p for p in (*_SIZE_PARAMS, "take", "top") if p in query), None)
+    if offset_param is not None and limit_param is not None:
+        return PaginationDef(
+            "offset",
+            item,
+            items,
+            has_more=has_more,
+            offset_param=offset_param,
+            limit_param=limit_param,
+            total=field_of(_TOTAL, "int"),
+        )
+    if page_param is not None:
+        return PaginationDef(
+            "page", item, items, has_more=has_more, page_param=page_param, size_param=size_param
+        )
+    return None
+
+
+def _configured(
+    op: OperationDef,
+    config: Mapping[str, Any],
+    detected: PaginationDef | None,
+    definitions: Mapping[str, Definition],
+    report: Report,
+    file: str,
+    pointer: str,
+) -> PaginationDef | None:
+    unknown = sorted(str(k) for k in config if k not in _NAMES and k not in ("style", "first_page"))
+    if unknown:
+        report.warn(file, pointer, f"unknown keys {', '.join(unknown)}", action="ignored")
+    style = config.get("style", detected.style if detected else None)
+    if style not in STYLES:
+        report.warn(
+            file,
+            pointer + "/style",
+            f"pagination style {style!r} is not one of {', '.join(STYLES)}",
+            action="pagination not configured for this operation",
+        )
+        return detected
+    body = _success_body(op)
+    base = detected if detected is not None and detected.style == style else None
+    names: dict[str, Any] = {}
+    for key in _NAMES - {"items"}:
+        value = config.get(key, getattr(base, key) if base else _DEFAULTS[style].get(key))
+        names[key] = str(value) if value not in (None, "") else None
+    first_page = config.get("first_page")
+    if "items" in config:
+        items = str(config["items"]) if config["items"] not in (None, "") else None
+        item = _item_at(body, items, definitions) if body is not None else None
+    elif base is not None:
+        items, item = base.items, base.item
+    else:
+        found = _items(body, definitions) if body is not None else None
+        items, item = found if found else ("data", None)
+    if item is None:
+        report.warn(
+            file,
+            pointer,
+            f"no item array at {items or 'the body root'!r} in the success response",
+            action="pages are typed with Any items",
+        )
+        item = ANY
+    return PaginationDef(
+        style,
+        item,
+        items,
+        first_page=first_page if isinstance(first_page, int) and first_page >= 0 else None,
+        configured=True,
+        **names,
+    )
+
+
+# --- reading the IR ----------------------------------------------------------------------------
+
+
+def _success_body(op: OperationDef) -> TypeExpr | None:
+    for r in op.responses:
+        if r.status.startswith("2") and r.kind == "json":
+            return r.type
+    return None
+
+
+def _resolve(t: TypeExpr, definitions: Mapping[str, Definition]) -> TypeExpr:
+    """Through `Nullable` and type aliases, down to a model `Ref` or a structural type."""
+    for _ in range(32):
+        if isinstance(t, Nullable):
+            t = t.inner
+        elif isinstance(t, Ref) and isinstance(definitions.get(t.key), AliasDef):
+            alias = definitions[t.key]
+            assert isinstance(alias, AliasDef)
+            t = alias.target
+        else:
+            return t
+    return t
+
+
+def _fields(t: TypeExpr, definitions: Mapping[str, Definition]) -> dict[str, FieldDef] | None:
+    t = _resolve(t, definitions)
+    if isinstance(t, Ref):
+        model = definitions.get(t.key)
+        if isinstance(model, ModelDef):
+            return {f.wire_name: f for f in model.fields}
+    return None
+
+
+def _array_item(t: TypeExpr, definitions: Mapping[str, Definition]) -> TypeExpr | None:
+    t = _resolve(t, definitions)
+    return t.item if isinstance(t, ListOf) else None
+
+
+def _items(
+    body: TypeExpr, definitions: Mapping[str, Definition]
+) -> tuple[str | None, TypeExpr] | None:
+    """Where the item array is (`None` path: the body itself) and the item type."""
+    item = _array_item(body, definitions)
+    if item is not None:
+        return None, item
+    fields = _fields(body, definitions)
+    if not fields:
+        return None
+    for name in _ITEM_FIELDS:
+        if name in fields:
+            item = _array_item(fields[name].type, definitions)
+            if item is not None:
+                return name, item
+    arrays = [(w, _array_item(f.type, definitions)) for w, f in fields.items()]
+    found = [(w, i) for w, i in arrays if i is not None]
+    if len(found) != 1:
+        return None
+    # one array beside counts and paging metadata; not an object that happens to hold a list
+    others = [f for w, f in fields.items() if w != found[0][0] and w not in _NESTED]
+    return found[0] if all(_is_scalar(f.type, definitions) for f in others) else None
+
+
+def _item_at(
+    body: TypeExpr, path: str | None, definitions: Mapping[str, Definition]
+) -> TypeExpr | None:
+    if path is None:
+        return _array_item(body, definitions)
+    fields = _fields(body, definitions) or {}
+    t = _find_path(fields, path, definitions, want_type=True)
+    return _array_item(t, definitions) if isinstance(t, TypeExpr) else None
+
+
+def _is(t: TypeExpr, kind: str, definitions: Mapping[str, Definition]) -> bool:
+    t = _resolve(t, definitions)
+    if kind == "any":
+        return True
+    if isinstance(t, LiteralOf):
+        if t.open_base is not None:
+            return t.open_base.name == kind
+        names = {"str": str, "bool": bool, "int": int}
+        return all(type(v) is names.get(kind) for v in t.values)
+    return isinstance(t, Prim) and (t.name == kind or (kind == "str" and t.name == "Any"))
+
+
+def _is_scalar(t: TypeExpr, definitions: Mapping[str, Definition]) -> bool:
+    t = _resolve(t, definitions)
+    return isinstance(t, LiteralOf) or (isinstance(t, Prim) and t.name != "file")
+
+
+def _find(
+    fields: Mapping[str, FieldDef],
+    names: tuple[str, ...],
+    kind: str,
+    definitions: Mapping[str, Definition],
+) -> str | None:
+    """The first of `names` with type `kind`, at the top level, then inside `meta`-like
+    objects; as a dotted wire path."""
+    for name in names:
+        if name in fields and _is(fields[name].type, kind, definitions):
+            return name
+    for outer in _NESTED:
+        inner = _fields(fields[outer].type, definitions) if outer in fields else None
+        if inner:
+            for name in names:
+                if name in inner and _is(inner[name].type, kind, definitions):
+                    return f"{outer}.{name}"
+    return None
+
+
+def _find_path(
+    fields: Mapping[str, FieldDef],
+    path: str,
+    definitions: Mapping[str, Definition],
+    *,
+    want_type: bool = False,
+) -> Any:
+    """`path` if every dotted part exists (its type with `want_type`), else `None`."""
+    current: Mapping[str, FieldDef] | None = fields
+    t: TypeExpr | None = None
+    for part in path.split("."):
+        if current is None or part not in current:
+            return None
+        t = current[part].type
+        current = _fields(t, definitions)
+    if want_type:
+        return t
+    return path if t is not None and _is(t, "str", definitions) else None
+
+
+def _declares_link(document: Mapping[str, Any], op_node: Mapping[str, Any]) -> bool:
+    responses = op_node.get("responses")
+    if not isinstance(responses, Mapping):
+        return False
+    for status, raw in responses.items():
+        resp = deref(document, raw)
+        if str(status).startswith("2") and isinstance(resp, Mapping):
+            headers = resp.get("headers")
+            if isinstance(headers, Mapping) and any(str(h).lower() == "link" for h in headers):
+                return True
+    return False

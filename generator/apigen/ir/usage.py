@@ -1,0 +1,38 @@
+"""Which inline definitions only ever travel in requests.
+
+Those become `TypedDict`s: a caller writes `address={"city": "Berlin"}` and a type checker still
+checks the keys, as in openai-python. Component schemas stay Pydantic models (the manifest
+promises classes), and so does anything a response can contain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .layout import definition_refs, refs_of
+from .nodes import Definition, ModelDef, OperationDef, TypeExpr
+
+
+def _reach(definitions: dict[str, Definition], roots: Iterable[TypeExpr]) -> set[str]:
+    seen: set[str] = set()
+    stack = [key for t in roots for key in refs_of(t)]
+    while stack:
+        key = stack.pop()
+        if key in seen or key not in definitions:
+            continue
+        seen.add(key)
+        stack.extend(definition_refs(definitions[key]))
+    return seen
+
+
+def mark_request_only(definitions: dict[str, Definition], ops: list[OperationDef]) -> None:
+    requests = _reach(definitions, (p.type for op in ops for p in op.params))
+    responses = _reach(definitions, (r.type for op in ops for r in op.responses))
+    for key in requests - responses:
+        d = definitions[key]
+        if d.component is not None:
+            continue
+        if isinstance(d, ModelDef):
+            d.typed_dict = True
+        else:
+            d.request_only = True

@@ -1,0 +1,443 @@
+"""Pagination descriptors and pages against a MockTransport that serves pages by query."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+import apigen_runtime as rt
+from apigen_runtime._pagination import _link_next
+
+from .conftest import Pet
+
+BASE = "https://api.test/v1"
+PETS = [{"id": f"p{i}", "name": f"pet {i}"} for i in range(1, 8)]  # 7 pets
+
+
+class PetList(rt.Model):
+    data: list[Pet]
+    has_more: bool
+
+
+class StringPet(rt.Model):
+    id: str
+    name: str
+
+
+class StringPetList(rt.Model):
+    data: list[StringPet]
+    has_more: bool
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+class Server:
+    """Records requests; `handler` answers from the query. Counts requests in flight."""
+
+    def __init__(self, handler: Handler, delay: float = 0.0) -> None:
+        self.handler = handler
+        self.delay = delay
+        self.requests: list[httpx.Request] = []
+        self.in_flight = 0
+        self.peak = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self.requests.append(request)
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+        try:
+            if self.delay:
+                time.sleep(self.delay)
+            return self.handler(request)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self.requests.append(request)
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            return self.handler(request)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def queries(self) -> list[dict[str, str]]:
+        return [dict(r.url.params) for r in self.requests]
+
+
+def sync_client(server: Server) -> rt.SyncAPIClient:
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    return rt.SyncAPIClient(base_url=BASE, http_client=http)
+
+
+def async_client(server: Server) -> rt.AsyncAPIClient:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(server.handle_async))
+    return rt.AsyncAPIClient(base_url=BASE, http_client=http)
+
+
+def ids(items: Any) -> list[str]:
+    return [p.id if isinstance(p, Pet | StringPet) else p["id"] for p in items]
+
+
+# --- Stripe-style cursor -----------------------------------------------------------------------
+
+
+def stripe_pages(request: httpx.Request) -> httpx.Response:
+    params = request.url.params
+    limit = int(params.get("limit", "3"))
+    if "ending_before" in params:
+        end = next(i for i, p in enumerate(PETS) if p["id"] == params["ending_before"])
+        chunk = PETS[max(0, end - limit) : end]
+        return httpx.Response(200, json={"data": chunk, "has_more": end - limit > 0})
+    start = 0
+    if "starting_after" in params:
+        start = 1 + next(i for i, p in enumerate(PETS) if p["id"] == params["starting_after"])
+    chunk = PETS[start : start + limit]
+    return httpx.Response(200, json={"data": chunk, "has_more": start + limit < len(PETS)})
+
+
+LIST_CURSOR: rt.Operation[StringPetList] = rt.Operation(
+    method="get",
+    path="/pets",
+    operation_id="listPets",
+    params=(
+        rt.Param("limit", "limit", "query"),
+        rt.Param("starting_after", "starting_after", "query"),
+        rt.Param("ending_before", "ending_before", "query"),
+    ),
+    responses={"200": rt.Response(StringPetList, "json")},
+    pagination=rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
+)
+
+
+def test_cursor_iterates_every_item_lazily() -> None:
+    server = Server(stripe_pages)
+    client = sync_client(server)
+    page: rt.SyncPage[StringPet] = client.paginate(LIST_CURSOR, {"limit": 3})
+    assert len(server.requests) == 1 and "3 items" in repr(page)
+    assert ids(page.items) == ["p1", "p2", "p3"] and page.data is page.items
+    assert isinstance(page.raw, StringPetList) and page.response is not None
+    assert page.has_next_page()
+    assert ids(page) == [p["id"] for p in PETS]
+    assert server.queries() == [
+        {"limit": "3"},
+        {"limit": "3", "starting_after": "p3"},
+        {"limit": "3", "starting_after": "p6"},
+    ]
+
+
+def test_cursor_pages_and_next_page() -> None:
+    client = sync_client(Server(stripe_pages))
+    first = client.paginate(LIST_CURSOR, {"limit": 4})
+    second = first.next_page()
+    assert ids(second.items) == ["p5", "p6", "p7"]
+    assert not second.has_next_page()
+    with pytest.raises(LookupError):
+        second.next_page()
+    assert [len(p.items) for p in first.iter_pages()] == [4, 3]
+    assert [len(p.items) for p in first.iter_pages(max_pages=1)] == [4]
+
+
+def test_cursor_backwards_uses_first_item() -> None:
+    server = Server(stripe_pages)
+    client = sync_client(server)
+    items = ids(client.paginate(LIST_CURSOR, {"limit": 2, "ending_before": "p6"}))
+    assert items == ["p4", "p5", "p2", "p3", "p1"]
+    assert server.queries()[1] == {"limit": "2", "ending_before": "p4"}
+
+
+def test_cursor_stops_when_cursor_does_not_move() -> None:
+    def stuck(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": PETS[:2], "has_more": True})
+
+    server = Server(stuck)
+    assert len(ids(sync_client(server).paginate(LIST_CURSOR, {}))) == 4
+    assert len(server.requests) == 2
+
+
+async def test_async_cursor_await_and_async_for() -> None:
+    server = Server(stripe_pages)
+    client = async_client(server)
+    paginator: rt.AsyncPaginator[StringPet] = client.paginate(LIST_CURSOR, {"limit": 3})
+    assert server.requests == []  # nothing is sent before it is awaited or iterated
+    seen = [p.id async for p in paginator]
+    assert seen == [p["id"] for p in PETS]
+    page = await client.paginate(LIST_CURSOR, {"limit": 5})
+    assert isinstance(page, rt.AsyncPage) and ids(page.items) == ["p1", "p2", "p3", "p4", "p5"]
+    nxt = await page.next_page()
+    assert ids(nxt.items) == ["p6", "p7"] and not nxt.has_next_page()
+    assert [len(p.items) async for p in page.iter_pages()] == [5, 2]
+    assert [p.id async for p in page] == [p["id"] for p in PETS]
+    await client.aclose()
+
+
+def test_undeclared_cursor_param_goes_to_extra_query() -> None:
+    op: rt.Operation[StringPetList] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("limit", "limit", "query"),),
+        responses={"200": rt.Response(StringPetList, "json")},
+        pagination=rt.CursorPagination(),
+    )
+    server = Server(stripe_pages)
+    assert len(ids(sync_client(server).paginate(op, {"limit": 5}))) == 7
+    assert server.queries()[1] == {"limit": "5", "starting_after": "p5"}
+
+
+# --- body cursor, next URL ---------------------------------------------------------------------
+
+
+def token_pages(request: httpx.Request) -> httpx.Response:
+    start = int(request.url.params.get("page_token", "0") or "0")
+    nxt = str(start + 3) if start + 3 < len(PETS) else None
+    return httpx.Response(
+        200, json={"items": PETS[start : start + 3], "meta": {"next_page_token": nxt}}
+    )
+
+
+def test_body_cursor() -> None:
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("page_token", "page_token", "query"),),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.BodyCursorPagination(
+            items="items", cursor="meta.next_page_token", cursor_param="page_token"
+        ),
+    )
+    server = Server(token_pages)
+    assert ids(sync_client(server).paginate(op, {})) == [p["id"] for p in PETS]
+    assert [q.get("page_token") for q in server.queries()] == [None, "3", "6"]
+
+
+def next_url_pages(request: httpx.Request) -> httpx.Response:
+    start = int(request.url.params.get("start", "0"))
+    more = start + 3 < len(PETS)
+    # relative on the first page, absolute after: both resolve against the request URL
+    nxt = f"pets?start={start + 3}&q=a%20b" if start == 0 else f"{BASE}/pets?start={start + 3}"
+    return httpx.Response(
+        200, json={"results": PETS[start : start + 3], "links": {"next": nxt if more else None}}
+    )
+
+
+def test_next_url_is_followed_as_given() -> None:
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("q", "q", "query"), rt.Param("x_trace", "X-Trace", "header")),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.NextUrlPagination(items="results", next="links.next"),
+    )
+    server = Server(next_url_pages)
+    items = ids(sync_client(server).paginate(op, {"q": "zzz", "x_trace": "t1"}))
+    assert items == [p["id"] for p in PETS]
+    urls = [str(r.url) for r in server.requests]
+    assert urls[0] == f"{BASE}/pets?q=zzz"
+    assert urls[1] == f"{BASE}/pets?start=3&q=a%20b"  # the page's query, not the original
+    assert urls[2] == f"{BASE}/pets?start=6"
+    assert all(r.headers["x-trace"] == "t1" for r in server.requests)
+
+
+def test_next_url_outside_base_url_is_refused() -> None:
+    def elsewhere(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"results": PETS[:1], "next": "https://evil.test/x"})
+
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.NextUrlPagination(items="results", next="next"),
+    )
+    page = sync_client(Server(elsewhere)).paginate(op, {})
+    with pytest.raises(ValueError, match="not under the base URL"):
+        page.has_next_page()
+
+
+# --- Link header, offset, page number ----------------------------------------------------------
+
+
+def link_pages(request: httpx.Request) -> httpx.Response:
+    page = int(request.url.params.get("page", "1"))
+    per_page = int(request.url.params.get("per_page", "3"))
+    chunk = PETS[(page - 1) * per_page : page * per_page]
+    links = []
+    if page * per_page < len(PETS):
+        links.append(
+            f'<{BASE}/repositories/9/pets?per_page={per_page}&page={page + 1}>; rel="next"'
+        )
+    links.append(f'<{BASE}/repositories/9/pets?per_page={per_page}&page=1>; rel="first"')
+    return httpx.Response(200, json=chunk, headers={"Link": ", ".join(links)})
+
+
+LIST_LINK: rt.Operation[list[StringPet]] = rt.Operation(
+    method="get",
+    path="/pets",
+    params=(rt.Param("per_page", "per_page", "query"), rt.Param("page", "page", "query")),
+    responses={"200": rt.Response(list[StringPet], "json")},
+    pagination=rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
+)
+
+
+def test_link_header_follows_next() -> None:
+    server = Server(link_pages)
+    page = sync_client(server).paginate(LIST_LINK, {"per_page": 3})
+    assert isinstance(page.raw, list) and page.items == page.raw
+    assert ids(page) == [p["id"] for p in PETS]
+    assert [str(r.url) for r in server.requests] == [
+        f"{BASE}/pets?per_page=3",
+        f"{BASE}/repositories/9/pets?per_page=3&page=2",
+        f"{BASE}/repositories/9/pets?per_page=3&page=3",
+    ]
+
+
+def test_link_header_parsing() -> None:
+    request = httpx.Request("GET", "https://x.test/a/b?page=1")
+    header = (
+        '<https://x.test/a/b?q=1,2&page=3>; rel="last", '
+        '</a/b?page=2>; title="a, b"; rel="prev next"'
+    )
+    response = httpx.Response(200, headers={"link": header}, request=request)
+    assert _link_next(response) == "https://x.test/a/b?page=2"
+    assert _link_next(httpx.Response(200, request=request)) is None
+
+
+def offset_pages(request: httpx.Request) -> httpx.Response:
+    offset = int(request.url.params.get("offset", "0"))
+    limit = min(int(request.url.params.get("limit", "2")), 2)  # the server caps pages at 2
+    return httpx.Response(200, json={"data": PETS[offset : offset + limit], "total": len(PETS)})
+
+
+def test_offset_advances_by_items_received() -> None:
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("offset", "offset", "query"), rt.Param("limit", "limit", "query")),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.OffsetPagination(items="data", total="total"),
+    )
+    server = Server(offset_pages)
+    assert ids(sync_client(server).paginate(op, {"limit": 5})) == [p["id"] for p in PETS]
+    assert [q.get("offset") for q in server.queries()] == [None, "2", "4", "6"]  # total stops it
+
+
+def page_pages(request: httpx.Request) -> httpx.Response:
+    page = int(request.url.params.get("page", "1"))
+    size = int(request.url.params.get("page_size", "2"))
+    return httpx.Response(200, json={"data": PETS[(page - 1) * size : page * size]})
+
+
+LIST_PAGES: rt.Operation[Any] = rt.Operation(
+    method="get",
+    path="/pets",
+    params=(rt.Param("page", "page", "query"), rt.Param("page_size", "page_size", "query")),
+    responses={"200": rt.Response(dict[str, Any], "json")},
+    pagination=rt.PageNumberPagination(items="data", page_param="page", size_param="page_size"),
+)
+
+
+def test_page_number_stops_at_empty_page() -> None:
+    server = Server(page_pages)
+    assert ids(sync_client(server).paginate(LIST_PAGES, {"page_size": 3})) == [
+        p["id"] for p in PETS
+    ]
+    assert [q.get("page") for q in server.queries()] == [None, "2", "3", "4"]
+
+
+# --- concurrent fan-out ------------------------------------------------------------------------
+
+
+def test_fan_out_sync_is_bounded_and_ordered() -> None:
+    server = Server(page_pages, delay=0.05)
+    page = sync_client(server).paginate(LIST_PAGES, {"page_size": 1})
+    items = list(page.iter_all(concurrency=3))
+    assert ids(items) == [p["id"] for p in PETS]
+    assert 2 <= server.peak <= 3  # concurrent, never more than `concurrency` at once
+    pages = sorted(int(q.get("page", "1")) for q in server.queries())
+    assert pages[:8] == [1, 2, 3, 4, 5, 6, 7, 8]  # stopped at the first empty page
+    assert len(pages) <= 1 + 7 + 3
+
+
+def test_fan_out_max_pages_and_early_break() -> None:
+    server = Server(page_pages)
+    page = sync_client(server).paginate(LIST_PAGES, {"page_size": 2})
+    assert ids(page.iter_all(concurrency=4, max_pages=2)) == ["p1", "p2", "p3", "p4"]
+    assert len(server.requests) == 2
+    it = page.iter_all(concurrency=2)
+    assert [next(it)["id"] for _ in range(3)] == ["p1", "p2", "p3"]
+    it.close()  # leaves cleanly, pending pages cancelled
+
+
+def test_fan_out_stops_at_short_page_and_for_offsets() -> None:
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("offset", "offset", "query"), rt.Param("limit", "limit", "query")),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.OffsetPagination(items="data"),
+    )
+    server = Server(offset_pages)
+    items = list(sync_client(server).paginate(op, {"limit": 2}).iter_all(concurrency=3))
+    assert ids(items) == [p["id"] for p in PETS]  # the page at offset 6 is short: the end
+    assert {q.get("offset") for q in server.queries()} >= {None, "2", "4", "6"}
+
+
+def test_fan_out_falls_back_to_sequential_for_cursors() -> None:
+    server = Server(stripe_pages)
+    page = sync_client(server).paginate(LIST_CURSOR, {"limit": 3})
+    assert ids(page.iter_all(concurrency=8)) == [p["id"] for p in PETS]
+    assert len(server.requests) == 3
+
+
+def test_fan_out_link_uses_page_numbers() -> None:
+    server = Server(link_pages)
+    page = sync_client(server).paginate(LIST_LINK, {"per_page": 2})
+    assert ids(page.iter_all(concurrency=2)) == [p["id"] for p in PETS]
+    assert all(r.url.path == "/v1/pets" for r in server.requests)
+
+
+async def test_fan_out_async() -> None:
+    server = Server(page_pages, delay=0.05)
+    client = async_client(server)
+    items = [p async for p in client.paginate(LIST_PAGES, {"page_size": 1}).iter_all(concurrency=3)]
+    assert ids(items) == [p["id"] for p in PETS]
+    assert 2 <= server.peak <= 3
+    page = await client.paginate(LIST_PAGES, {"page_size": 2})
+    assert ids([p async for p in page.iter_all(concurrency=2, max_pages=3)]) == ids(PETS[:6])
+    await client.aclose()
+
+
+async def test_fan_out_async_early_exit_cancels() -> None:
+    server = Server(page_pages, delay=0.02)
+    client = async_client(server)
+    page = await client.paginate(LIST_PAGES, {"page_size": 1})
+    gen = page.iter_all(concurrency=4)
+    assert (await gen.__anext__())["id"] == "p1"
+    assert (await gen.__anext__())["id"] == "p2"
+    await gen.aclose()
+    await client.aclose()
+
+
+def test_paginate_needs_a_paginated_operation() -> None:
+    op: rt.Operation[Any] = rt.Operation(method="get", path="/pets")
+    with pytest.raises(TypeError, match="not paginated"):
+        sync_client(Server(page_pages)).paginate(op, {})

@@ -1,0 +1,373 @@
+"""Retry strategies, the total deadline, hooks, the circuit breaker and client-side rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+import apigen_runtime as rt
+from apigen_runtime._ratelimit import read_quota
+
+from .conftest import Recorder, op
+
+OK = httpx.Response(200, json={"ok": True})
+
+
+def sync_client(handler: Any, sleeps: list[float] | None = None, **kwargs: Any) -> rt.SyncAPIClient:
+    kwargs.setdefault("base_url", "https://api.test")
+    c = rt.SyncAPIClient(http_client=httpx.Client(transport=httpx.MockTransport(handler)), **kwargs)
+    c._sleep = (sleeps if sleeps is not None else []).append
+    return c
+
+
+def async_client(handler: Any, **kwargs: Any) -> rt.AsyncAPIClient:
+    kwargs.setdefault("base_url", "https://api.test")
+    transport = httpx.MockTransport(handler)
+    return rt.AsyncAPIClient(http_client=httpx.AsyncClient(transport=transport), **kwargs)
+
+
+# --- retry strategy -------------------------------------------------------------------------
+
+
+class RetryTeapots:
+    """A custom strategy: retry 418 twice with a fixed pause, nothing else."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, str, int | str]] = []
+
+    def decide(
+        self, attempt: int, request: httpx.Request, outcome: httpx.Response | httpx.TransportError
+    ) -> float | None:
+        status = (
+            outcome.status_code if isinstance(outcome, httpx.Response) else type(outcome).__name__
+        )
+        self.calls.append((attempt, request.method, status))
+        return 0.25 if status == 418 and attempt < 3 else None
+
+
+def test_custom_retry_strategy_decides() -> None:
+    strategy = RetryTeapots()
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(418), httpx.Response(418), OK)
+    c = sync_client(recorder, sleeps, retry=strategy, max_retries=5)
+    assert c.request(op(), {}) == {"ok": True}
+    assert strategy.calls == [(1, "GET", 418), (2, "GET", 418)] and sleeps == [0.25, 0.25]
+    recorder = Recorder(httpx.Response(503))
+    with pytest.raises(rt.InternalServerError):
+        sync_client(recorder, sleeps, retry=strategy).request(op(), {})
+    assert len(recorder.requests) == 1  # the strategy said no; the default would have retried
+
+
+def test_max_retries_bounds_any_strategy() -> None:
+    class Always:
+        def decide(self, attempt: int, request: httpx.Request, outcome: object) -> float:
+            return 0.0
+
+    recorder = Recorder(*[httpx.Response(500)] * 10)
+    with pytest.raises(rt.InternalServerError):
+        sync_client(recorder, retry=Always(), max_retries=3).request(op(), {})
+    assert len(recorder.requests) == 4
+
+
+# --- deadline -------------------------------------------------------------------------------
+
+
+def test_deadline_stops_retries_and_raises_timeout() -> None:
+    def slow_503(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.05)
+        return httpx.Response(503)
+
+    c = sync_client(slow_503, retry=rt.RetryPolicy(base_delay=0.0), max_retries=50)
+    started = time.monotonic()
+    with pytest.raises(rt.APITimeoutError, match="Deadline exceeded after"):
+        c.request(op(), {}, {"deadline": 0.2})
+    assert time.monotonic() - started < 0.5
+
+
+def test_deadline_clips_attempt_timeouts_and_skips_hopeless_waits() -> None:
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(503, headers={"Retry-After": "5"}), OK)
+    c = sync_client(recorder, sleeps, timeout=30.0, deadline=2.0)  # the client default
+    with pytest.raises(rt.InternalServerError):  # waiting 5 s would pass the deadline
+        c.request(op(), {})
+    assert sleeps == [] and len(recorder.requests) == 1
+    assert all(0 < t <= 2.0 for t in recorder.last.extensions["timeout"].values())
+    c.request(op(), {}, {"deadline": None})  # per call: no deadline
+    assert recorder.last.extensions["timeout"]["read"] == 30.0
+
+
+def test_deadline_bounds_a_body_that_trickles_in() -> None:
+    class Trickle(httpx.SyncByteStream):
+        def __iter__(self) -> Any:
+            for _ in range(50):
+                time.sleep(0.02)
+                yield b" "
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Type": "text/plain"}, stream=Trickle())
+
+    c = sync_client(handler, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(rt.APITimeoutError):
+        c.request(op(), {}, {"deadline": 0.15})
+    assert time.monotonic() - started < 0.6
+
+
+# --- hooks ----------------------------------------------------------------------------------
+
+
+def test_hooks_run_once_per_call_in_order() -> None:
+    events: list[str] = []
+
+    def before(request: httpx.Request) -> None:
+        assert "authorization" not in request.headers  # auth comes after hooks
+        request.headers["X-Trace"] = "t-1"
+        events.append(f"before {request.method}")
+
+    hooks = rt.Hooks(
+        before_request=[before],
+        after_response=lambda r: events.append(f"after {r.status_code}"),
+        on_error=[lambda e: events.append(f"error {type(e).__name__}")],
+    )
+    recorder = Recorder(httpx.Response(503), OK, httpx.Response(404))
+    c = sync_client(
+        recorder,
+        hooks=hooks,
+        credentials={"token": "s3cret"},
+        security_schemes={"bearer": rt.HTTPBearer("token")},
+        default_security=(("bearer",),),
+    )
+    assert c.request(op(), {}) == {"ok": True}
+    assert [r.headers["X-Trace"] for r in recorder.requests] == ["t-1", "t-1"]
+    assert recorder.last.headers["Authorization"] == "Bearer s3cret"
+    with pytest.raises(rt.NotFoundError):
+        c.request(op(), {})
+    assert events == ["before GET", "after 200", "before GET", "after 404", "error NotFoundError"]
+
+
+def test_on_error_sees_connection_errors() -> None:
+    errors: list[Exception] = []
+    recorder = Recorder(httpx.ConnectError("refused"))
+    c = sync_client(recorder, max_retries=0, hooks=rt.Hooks(on_error=[errors.append]))
+    with pytest.raises(rt.APIConnectionError):
+        c.request(op(), {})
+    assert [type(e) for e in errors] == [rt.APIConnectionError]
+
+
+async def test_async_client_awaits_async_hooks() -> None:
+    events: list[str] = []
+
+    async def before(request: httpx.Request) -> None:
+        await asyncio.sleep(0)
+        request.headers["X-Async"] = "yes"
+        events.append("before")
+
+    async def after(response: httpx.Response) -> None:
+        events.append(f"after {response.status_code}")
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"ok": True})
+
+    hooks = rt.Hooks(
+        before_request=[before], after_response=[after, lambda r: events.append("sync")]
+    )
+    async with async_client(handler, hooks=hooks) as c:
+        assert await c.request(op(), {}) == {"ok": True}
+    assert events == ["before", "after 200", "sync"] and seen[0].headers["X-Async"] == "yes"
+
+
+def test_sync_client_rejects_async_hooks() -> None:
+    async def hook(request: httpx.Request) -> None:
+        pass
+
+    with pytest.raises(TypeError, match="AsyncClient"):
+        rt.SyncAPIClient(base_url="https://x", hooks=rt.Hooks(before_request=[hook]))
+
+
+# --- circuit breaker ------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_circuit_breaker_states() -> None:
+    clock = Clock()
+    breaker = rt.CircuitBreaker(failure_threshold=3, cooldown=10, clock=clock)
+    for _ in range(2):
+        breaker.allow("h")
+        breaker.record("h", failed=True)
+    breaker.record("h", failed=False)  # a success resets the count
+    for _ in range(3):
+        breaker.allow("h")
+        breaker.record("h", failed=True)
+    assert breaker.state("h") == "open" and breaker.state("other") == "closed"
+    with pytest.raises(rt.CircuitOpenError, match="after 3 consecutive failures") as info:
+        breaker.allow("h")
+    assert info.value.host == "h" and info.value.retry_in == 10
+    clock.now += 10
+    assert breaker.state("h") == "half-open"
+    breaker.allow("h")  # the probe
+    with pytest.raises(rt.CircuitOpenError):
+        breaker.allow("h")  # only one probe at a time
+    breaker.record("h", failed=True)  # the probe failed: open for another cooldown
+    assert breaker.state("h") == "open"
+    clock.now += 10
+    breaker.allow("h")
+    breaker.record("h", failed=False)
+    assert breaker.state("h") == "closed"
+    breaker.allow("h")
+
+
+def test_circuit_breaker_through_the_client() -> None:
+    recorder = Recorder(*[httpx.Response(502)] * 4, httpx.Response(404))
+    breaker = rt.CircuitBreaker(failure_threshold=4, cooldown=60)
+    c = sync_client(recorder, max_retries=1, circuit_breaker=breaker)
+    for _ in range(2):
+        with pytest.raises(rt.InternalServerError):
+            c.request(op(), {})
+    with pytest.raises(rt.CircuitOpenError) as info:
+        c.request(op(), {})
+    assert isinstance(info.value, rt.APIError) and info.value.host == "api.test"
+    assert len(recorder.requests) == 4  # nothing sent while open
+    assert breaker.state("api.test") == "open"
+
+
+def test_client_errors_do_not_open_the_circuit() -> None:
+    recorder = Recorder(*[httpx.Response(400)] * 3)
+    breaker = rt.CircuitBreaker(failure_threshold=2)
+    c = sync_client(recorder, circuit_breaker=breaker)
+    for _ in range(3):
+        with pytest.raises(rt.BadRequestError):
+            c.request(op(), {})
+    assert breaker.state("api.test") == "closed"
+
+
+# --- rate limits ----------------------------------------------------------------------------
+
+
+def test_token_bucket_reservations() -> None:
+    limit = rt.RateLimit(rate=10, per=1.0, burst=3)
+    waits = [limit.reserve(100.0) for _ in range(6)]
+    assert waits == pytest.approx([0, 0, 0, 0.1, 0.2, 0.3])
+    assert limit.reserve(100.0, max_wait=0.2) == pytest.approx(0.4)  # too long: not booked
+    assert limit.reserve(100.0) == pytest.approx(0.4)
+    assert limit.reserve(101.0) == 0  # refilled
+
+
+def test_adaptive_pacing_from_headers() -> None:
+    limit = rt.RateLimit(rate=100)
+    plenty = httpx.Response(
+        200,
+        headers={
+            "X-RateLimit-Limit": "100",
+            "X-RateLimit-Remaining": "50",
+            "X-RateLimit-Reset": "10",
+        },
+    )
+    limit.observe(plenty, now=0.0)
+    assert [limit.reserve(0.0) for _ in range(3)] == [0, 0, 0]
+    low = httpx.Response(200, headers={"RateLimit": "limit=100, remaining=4, reset=8"})
+    limit.observe(low, now=1.0)  # 4 left for 8 s: one every 2 s
+    assert [limit.reserve(1.0) for _ in range(3)] == pytest.approx([0, 2, 4])
+    assert limit.reserve(9.5) == 0  # the window has reset
+
+
+def test_429_pauses_everyone_until_retry_after() -> None:
+    limit = rt.RateLimit()
+    limit.observe(httpx.Response(429, headers={"Retry-After": "3"}), now=0.0)
+    assert limit.reserve(1.0) == pytest.approx(2.0)
+    limit = rt.RateLimit(max_pause=30)
+    limit.observe(httpx.Response(429, headers={"Retry-After": "3600"}), now=0.0)
+    assert limit.reserve(1.0) == 0  # too long to wait for: calls fail fast instead
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"X-RateLimit-Remaining": "3", "X-RateLimit-Reset": "20"}, (None, 3, 20)),
+        ({"RateLimit-Limit": "60", "RateLimit-Remaining": "0", "RateLimit-Reset": "5"}, (60, 0, 5)),
+        (
+            {"RateLimit": '"a";r=9;t=3, "b";r=2;t=30', "RateLimit-Policy": '"a";q=10;w=3'},
+            (10, 2, 30),
+        ),
+        ({"RateLimit": "limit=5, remaining=1, reset=2"}, (5, 1, 2)),
+        ({"RateLimit-Remaining": "1", "RateLimit-Policy": "100;w=60"}, (100, 1, None)),
+        ({"X-Other": "1"}, None),
+    ],
+)
+def test_read_quota(headers: dict[str, str], expected: tuple[Any, ...] | None) -> None:
+    quota = read_quota(httpx.Headers(headers))
+    assert (quota and (quota.limit, quota.remaining, quota.reset)) == expected
+
+
+def test_rate_limit_shared_by_threads() -> None:
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        with lock:
+            times.append(time.monotonic())
+        return httpx.Response(200, json={})
+
+    c = rt.SyncAPIClient(
+        base_url="https://api.test",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        rate_limit=rt.RateLimit(rate=40, burst=2),
+    )
+    threads = [
+        threading.Thread(target=lambda: [c.request(op(), {}) for _ in range(3)]) for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(times) == 12
+    # 12 requests, 2 at once then 40/s: the last cannot start before 10/40 s.
+    assert max(times) - min(times) >= 10 / 40 * 0.9
+
+
+async def test_concurrency_cap_across_tasks() -> None:
+    in_flight = peak = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return httpx.Response(200, json={})
+
+    limit = rt.RateLimit(max_concurrency=3)
+    async with async_client(handler, rate_limit=limit) as c:
+        await asyncio.gather(*(c.request(op(), {}) for _ in range(12)))
+    assert peak == 3 and limit._in_flight == 0
+
+
+def test_concurrency_slot_released_on_errors() -> None:
+    limit = rt.RateLimit(max_concurrency=1)
+    recorder = Recorder(httpx.ConnectError("down"), httpx.Response(500), OK)
+    c = sync_client(recorder, rate_limit=limit, max_retries=0)
+    for error in (rt.APIConnectionError, rt.InternalServerError):
+        with pytest.raises(error):
+            c.request(op(), {})
+    assert c.request(op(), {}) == {"ok": True} and limit._in_flight == 0
+
+
+def test_rate_limit_wait_past_deadline_is_a_timeout() -> None:
+    c = sync_client(Recorder(OK, OK), rate_limit=rt.RateLimit(rate=1, per=10))
+    c.request(op(), {})
+    with pytest.raises(rt.APITimeoutError, match="before sending"):
+        c.request(op(), {}, {"deadline": 1.0})

@@ -1,0 +1,110 @@
+"""Webhook signatures, checked against HMACs computed here independently."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+
+import pytest
+
+import apigen_runtime as rt
+from apigen_runtime.webhooks import verify_hmac, verify_stripe
+
+SECRET = "whsec_test_secret_value"
+PAYLOAD = b'{"id":"evt_1","type":"charge.succeeded"}'
+
+
+def stripe_header(payload: bytes, secret: str, timestamp: int, *extra: str) -> str:
+    signed = f"{timestamp}.".encode() + payload
+    sig = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return ",".join([f"t={timestamp}", *extra, f"v1={sig}", "v0=ignored"])
+
+
+def test_stripe_accepts_a_valid_signature() -> None:
+    now = int(time.time())
+    verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, now), SECRET)
+    verify_stripe(PAYLOAD.decode(), stripe_header(PAYLOAD, SECRET, now), SECRET)  # str body
+
+
+def test_stripe_accepts_any_of_several_v1_signatures() -> None:
+    """During secret rotation Stripe signs with both secrets."""
+    now = int(time.time())
+    header = stripe_header(PAYLOAD, SECRET, now, "v1=" + "ab" * 32)
+    verify_stripe(PAYLOAD, header, SECRET)
+    old = stripe_header(PAYLOAD, "whsec_old", now)
+    verify_stripe(PAYLOAD, old + "," + header.split(",", 1)[1], SECRET)
+
+
+@pytest.mark.parametrize(
+    ("payload", "header", "match"),
+    [
+        (PAYLOAD + b" ", None, "No webhook signature matches"),  # body altered
+        (PAYLOAD, "t=abc,v1=00", "timestamp"),
+        (PAYLOAD, "v1=00", "timestamp"),
+        (PAYLOAD, "t=123", "no v1"),
+        (PAYLOAD, "garbage", "timestamp"),
+    ],
+)
+def test_stripe_rejects(payload: bytes, header: str | None, match: str) -> None:
+    header = header or stripe_header(PAYLOAD, SECRET, int(time.time()))
+    with pytest.raises(rt.WebhookVerificationError, match=match) as info:
+        verify_stripe(payload, header, SECRET)
+    assert SECRET not in str(info.value)
+    assert isinstance(info.value, rt.APIError)
+
+
+def test_stripe_wrong_secret() -> None:
+    header = stripe_header(PAYLOAD, SECRET, int(time.time()))
+    with pytest.raises(rt.WebhookVerificationError):
+        verify_stripe(PAYLOAD, header, "whsec_other")
+
+
+def test_stripe_timestamp_tolerance() -> None:
+    old = int(time.time()) - 301
+    with pytest.raises(rt.WebhookVerificationError, match="tolerance"):
+        verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, old), SECRET)
+    future = int(time.time()) + 600
+    with pytest.raises(rt.WebhookVerificationError, match="tolerance"):
+        verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, future), SECRET)
+    verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, old), SECRET, tolerance=600)
+    verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, 1), SECRET, tolerance=None)
+
+
+def test_hmac_hex_with_prefix_github_style() -> None:
+    sig = "sha256=" + hmac.new(b"gh-secret", PAYLOAD, hashlib.sha256).hexdigest()
+    verify_hmac(PAYLOAD, sig, "gh-secret", prefix="sha256=")
+    verify_hmac(PAYLOAD, sig.upper().replace("SHA256=", "sha256="), "gh-secret", prefix="sha256=")
+    with pytest.raises(rt.WebhookVerificationError):
+        verify_hmac(PAYLOAD, sig, "gh-secret")  # prefix not stripped: no match
+    with pytest.raises(rt.WebhookVerificationError):
+        verify_hmac(PAYLOAD, sig, "other", prefix="sha256=")
+
+
+def test_hmac_base64_and_other_algorithms() -> None:
+    sig = base64.b64encode(hmac.new(b"k", PAYLOAD, hashlib.sha1).digest()).decode()
+    verify_hmac(PAYLOAD, sig, b"k", algorithm="sha1", encoding="base64")
+    with pytest.raises(rt.WebhookVerificationError):
+        verify_hmac(PAYLOAD, sig, b"k", algorithm="sha256", encoding="base64")
+    with pytest.raises(rt.WebhookVerificationError):
+        verify_hmac(PAYLOAD, "not base64!", b"k", algorithm="sha1", encoding="base64")
+
+
+def test_hmac_several_signatures_standard_webhooks_style() -> None:
+    key = b"standard-secret"
+    signed = b"msg_1.1700000000." + PAYLOAD
+    good = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    verify_hmac(signed, ["v1,AAAA", good], key, encoding="base64", prefix="v1,")
+
+
+def test_hmac_timestamp_tolerance_slack_style() -> None:
+    ts = str(int(time.time()))
+    base = b"v0:" + ts.encode() + b":" + PAYLOAD
+    sig = "v0=" + hmac.new(b"slack", base, hashlib.sha256).hexdigest()
+    verify_hmac(base, sig, "slack", prefix="v0=", timestamp=ts, tolerance=300)
+    stale = str(int(time.time()) - 1000)
+    with pytest.raises(rt.WebhookVerificationError, match="tolerance"):
+        verify_hmac(base, sig, "slack", prefix="v0=", timestamp=stale, tolerance=300)
+    with pytest.raises(rt.WebhookVerificationError, match="timestamp"):
+        verify_hmac(base, sig, "slack", prefix="v0=", tolerance=300)
