@@ -107,7 +107,8 @@ class RateLimit:
         quota = read_quota(response.headers)
         now = time.monotonic() if now is None else now
         if response.status_code == 429 or (quota and quota.remaining == 0):
-            pause = server_wait(response)
+            pause = retry_after(response.headers)
+            pause = quota.reset if pause is None and quota else pause
             if pause is not None and 0 < pause <= self.max_pause:
                 with self._lock:
                     self._server_until = max(self._server_until, now + pause)

@@ -107,7 +107,7 @@ class Resilience:
         wait: an attempt cut short by it raises ``APITimeoutError``; a retry that could not
         start before it is not made (the last error is raised)."""
         attempt = 0
-        host = httpx.URL(prepared.url).netloc.decode("ascii") if self.breaker else ""
+        host = prepared.url.split("/", 3)[2]  # "host:port" of the absolute URL
         while True:
             attempt += 1
             if self.breaker:

@@ -38,29 +38,31 @@ def start_span(name: str, request: httpx.Request, attempt: int) -> Any:
     active = tracer()
     if active is None:
         return None
+    span = active.start_span(f"{request.method} {name}", kind=_otel.SpanKind.CLIENT)
+    if not span.is_recording():  # no SDK, or not sampled: skip the work
+        return span
     url = request.url
-    span = active.start_span(
-        f"{request.method} {name}",
-        kind=_otel.SpanKind.CLIENT,
-        attributes={
+    span.set_attributes(
+        {
             "http.request.method": request.method,
             "url.full": str(url.copy_with(query=None)),  # queries may carry keys
             "server.address": url.host,
             "server.port": url.port or (443 if url.scheme == "https" else 80),
             "url.template": name,
             **({"http.request.resend_count": attempt - 1} if attempt > 1 else {}),
-        },
+        }
     )
-    if span.is_recording():
-        propagate = importlib.import_module("opentelemetry.propagate")
-        propagate.inject(request.headers, context=_otel.set_span_in_context(span))
+    propagate = importlib.import_module("opentelemetry.propagate")
+    propagate.inject(request.headers, context=_otel.set_span_in_context(span))
     return span
 
 
 def end_span(span: Any, outcome: httpx.Response | Exception) -> None:
     if span is None:
         return
-    if isinstance(outcome, httpx.Response):
+    if not span.is_recording():
+        pass
+    elif isinstance(outcome, httpx.Response):
         span.set_attribute("http.response.status_code", outcome.status_code)
         if outcome.status_code >= 400:
             span.set_attribute("error.type", str(outcome.status_code))

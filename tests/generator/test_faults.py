@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import inspect
+import itertools
 import json
 import logging
 import socket
@@ -186,13 +187,8 @@ def github(built: dict[str, Path]) -> Iterator[ModuleType]:
 def make(
     cls: type[Any], server: FaultServer, sleeps: list[float] | None = None, **kwargs: Any
 ) -> Any:
-    """Build a generated client. Options its ``__init__`` does not take yet (the template passes
-    them through once updated) go through the runtime's ``_configure``."""
-    accepted = inspect.signature(cls.__init__).parameters
-    later = {name: kwargs.pop(name) for name in list(kwargs) if name not in accepted}
+    """Build a generated client pointed at the fault server (options go to its ``__init__``)."""
     client = cls(base_url=server.url, **kwargs)
-    if later:
-        client._configure(**later)
     if sleeps is not None:  # record back-off waits instead of sleeping
         if isinstance(client, rt.AsyncAPIClient):
 
@@ -205,8 +201,9 @@ def make(
     return client
 
 
-def assert_under(times: list[float], rate: float, burst: int, slack: float = 0.015) -> None:
-    """No stretch of the sorted send times holds more requests than the bucket allows."""
+def assert_under(times: list[float], rate: float, burst: int, slack: float = 0.03) -> None:
+    """No stretch of the sorted send times holds more requests than the bucket allows;
+    ``slack``: how late a thread or task may reach the wire after its slot on a busy machine."""
     times = sorted(times)
     for i in range(len(times)):
         for j in range(i + 1, len(times)):
@@ -289,7 +286,7 @@ def test_circuit_breaker_opens_for_the_host(stripe: ModuleType, server: FaultSer
     server.faults.extend(["500", "reset", "503"])
     with pytest.raises(rt.InternalServerError):
         client.customers.retrieve(customer="cus_1")
-    with pytest.raises(rt.CircuitOpenError, match="127.0.0.1"):
+    with pytest.raises(rt.CircuitOpenError, match=r"127\.0\.0\.1"):
         client.customers.retrieve(customer="cus_1")
     assert len(server.seen) == 3
 
@@ -353,7 +350,7 @@ def test_adaptive_slowdown_before_a_429(github: ModuleType, server: FaultServer)
     client = make(github.Client, server, rate_limit=rt.RateLimit(rate=1000), http_client=http)
     for _ in range(4):
         client.meta.get_zen()
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps[1:]) >= 0.12  # 2 left for 0.3 s: one every 0.15 s
     assert max(gaps) < 0.5
 

@@ -29,7 +29,7 @@ SECRETS = {
 }
 
 
-def leaky_client(recorder: Recorder) -> rt.SyncAPIClient:
+def leaky_client(recorder: Recorder, **kwargs: Any) -> rt.SyncAPIClient:
     client = rt.SyncAPIClient(
         base_url="https://api.test",
         http_client=httpx.Client(transport=httpx.MockTransport(recorder)),
@@ -39,6 +39,7 @@ def leaky_client(recorder: Recorder) -> rt.SyncAPIClient:
             "key": rt.ApiKey("key", "X-Service-Key", "header"),
         },
         default_security=(("bearer", "key"),),
+        **kwargs,
     )
     client._sleep = lambda seconds: None
     return client
@@ -174,8 +175,7 @@ def test_rate_spike_warning(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_rate_spike_warning_through_the_client(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="apigen_runtime")
-    client: Any = leaky_client(Recorder())
-    client._configure(rate_warning=rt.RateWarning(requests=3, window=60))
+    client = leaky_client(Recorder(), rate_warning=rt.RateWarning(requests=3, window=60))
     for _ in range(5):
         client.request(op(), {})
     assert [r.getMessage().split(":")[0] for r in caplog.records] == ["request rate spike"]

@@ -81,8 +81,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             server.wait(5)
 
 
-def assert_under(times: list[float], rate: float, burst: int, slack: float = 0.015) -> None:
-    """No stretch of the sorted send times holds more than the bucket allows."""
+def assert_under(times: list[float], rate: float, burst: int, slack: float = 0.03) -> None:
+    """No stretch of the sorted send times holds more requests than the bucket allows;
+    ``slack``: how late a thread or task may reach the wire after its slot on a busy machine."""
     times = sorted(times)
     for i in range(len(times)):
         for j in range(i + 1, len(times)):

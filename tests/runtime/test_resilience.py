@@ -289,6 +289,11 @@ def test_429_pauses_everyone_until_retry_after() -> None:
     limit = rt.RateLimit()
     limit.observe(httpx.Response(429, headers={"Retry-After": "3"}), now=0.0)
     assert limit.reserve(1.0) == pytest.approx(2.0)
+    limit = rt.RateLimit()  # a success that spends the last request of the window
+    limit.observe(
+        httpx.Response(200, headers={"RateLimit-Remaining": "0", "RateLimit-Reset": "4"}), now=0.0
+    )
+    assert limit.reserve(1.0) == pytest.approx(3.0)
     limit = rt.RateLimit(max_pause=30)
     limit.observe(httpx.Response(429, headers={"Retry-After": "3600"}), now=0.0)
     assert limit.reserve(1.0) == 0  # too long to wait for: calls fail fast instead
