@@ -98,6 +98,9 @@ CLASS_RESERVED: frozenset[str] = frozenset(
         "Tag",
         "TypedDict",
         "Required",
+        "Mapping",
+        "Callable",
+        "Iterator",
         "Model",
         "BaseModel",
         "NotGiven",
@@ -189,11 +192,11 @@ def param_name(wire: str) -> str:
     return name
 
 
-def class_name(text: str, *, reserved: frozenset[str] = CLASS_RESERVED) -> str:
+def class_name(text: str, *, suffix: str = "Model") -> str:
     """Class name from a schema name or a path of words; shadows nothing generated code uses."""
     name = pascal(text)
-    if name in reserved:
-        name += "Model"
+    if name in CLASS_RESERVED:
+        name += suffix
     return name
 
 

@@ -49,6 +49,14 @@ def build_api(
         if op.security is not None:
             op.security = _known_security(op, known, report, spec_file)
     usage.mark_request_only(schemas.definitions, ops)
+    for key in layout.break_alias_cycles(schemas.definitions):
+        report.warn(
+            spec_file,
+            key,
+            "type alias refers to itself",
+            kind="recursion",
+            action="the recursive part is typed as Any",
+        )
     layout.merge_cycles(schemas.definitions)
     return Api(
         package=package,
@@ -104,7 +112,7 @@ def _resource_tree(ops: list[OperationDef], schemas: SchemaConverter) -> dict[st
                     while module in module_names.values():
                         module += "_api"
                     module_names[top] = module
-                name = schemas.claim_class_name(list(path), ["Resource"])
+                name = schemas.claim_class_name(list(path), ["Resource"], suffix="Resource")
                 async_name = "Async" + name
                 if async_name in schemas.class_names:
                     async_name = "Async" + name + "Resource"

@@ -108,10 +108,15 @@ def _verb_name(op: OperationDef, methods_on_path: dict[str, set[str]], is_list: 
             return other
 
 
+def _path_words(segments: list[str]) -> list[str]:
+    """`/pets/{petId}/photo` -> pets by petId photo: a parameter reads as `by <name>`."""
+    return [f"by {s}" if _is_param(s) else s for s in segments]
+
+
 def _fallback_name(op: OperationDef) -> str:
     if op.operation_id:
         return naming.snake(op.operation_id)
-    return naming.snake(" ".join([op.method, *_segments(op.path)]))
+    return naming.snake(" ".join([op.method, *_path_words(_segments(op.path))]))
 
 
 def _settle(
@@ -155,10 +160,16 @@ def _settle(
     final: dict[tuple[tuple[str, ...], str], list[OperationDef]] = defaultdict(list)
     for op in ops:
         final[(op.resource, op.name)].append(op)
-    for group in final.values():
-        if len(group) > 1:
+    taken = {key for key, group in final.items() if len(group) == 1}
+    for (resource, _), group in final.items():
+        if len(group) > 1:  # the whole path, version segments included, tells them apart
             for op in group:
-                op.name = naming.snake(" ".join([op.method, *_segments(op.path)]).replace("{", ""))
+                words = _path_words([s for s in op.path.split("/") if s])
+                name = naming.snake(" ".join([op.method, *words]))
+                while (resource, name) in taken:
+                    name += "_alt"
+                taken.add((resource, name))
+                op.name = name
 
 
 _KEYWORDS = {

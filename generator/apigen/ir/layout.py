@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from .nodes import (
+    ANY,
+    AliasDef,
     Definition,
     DictOf,
     ListOf,
@@ -50,6 +52,43 @@ def definition_refs(d: Definition) -> Iterator[str]:
             yield from refs_of(f.type)
     else:
         yield from refs_of(d.target)
+
+
+def break_alias_cycles(definitions: dict[str, Definition]) -> list[str]:
+    """Aliases are evaluated at import, so one may not name itself, even through other aliases
+    (a JSON-value schema: `oneOf: [string, array of itself, ...]`). The back-references become
+    `Any`; models in between are fine (their annotations are lazy). Returns the aliases cut."""
+    aliases = [k for k, d in definitions.items() if isinstance(d, AliasDef)]
+    edges = {
+        k: {r for r in definition_refs(definitions[k]) if isinstance(definitions.get(r), AliasDef)}
+        for k in aliases
+    }
+    cut: list[str] = []
+    for component in _strongly_connected(aliases, edges):
+        members = set(component)
+        if len(component) == 1 and component[0] not in edges[component[0]]:
+            continue
+        for key in component:
+            alias = definitions[key]
+            assert isinstance(alias, AliasDef)
+            alias.target = _without(alias.target, members)
+            cut.append(key)
+    return cut
+
+
+def _without(t: TypeExpr, keys: set[str]) -> TypeExpr:
+    match t:
+        case Ref(key=key):
+            return ANY if key in keys else t
+        case ListOf(item=item):
+            return ListOf(_without(item, keys))
+        case DictOf(value=value):
+            return DictOf(_without(value, keys))
+        case Nullable(inner=inner):
+            return Nullable(_without(inner, keys))
+        case UnionOf(items=items, discriminator=disc):
+            return UnionOf(tuple(_without(i, keys) for i in items), disc)
+    return t
 
 
 def merge_cycles(definitions: dict[str, Definition]) -> None:

@@ -100,9 +100,11 @@ class SchemaConverter:
 
     # --- naming ---------------------------------------------------------------------------
 
-    def claim_class_name(self, parts: Iterable[str], qualifiers: Iterable[str] = ()) -> str:
+    def claim_class_name(
+        self, parts: Iterable[str], qualifiers: Iterable[str] = (), suffix: str = "Model"
+    ) -> str:
         """A package-unique class name; on collision, try meaningful qualifiers in order."""
-        base = naming.class_name(" ".join(parts))
+        base = naming.class_name(" ".join(parts), suffix=suffix)
         for candidate in (base, *(base + naming.pascal(q) for q in qualifiers)):
             if candidate not in self.class_names:
                 self.class_names.add(candidate)

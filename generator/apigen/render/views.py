@@ -220,6 +220,7 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
     nodes = list(walk(root))
     types = TypeRenderer(api.definitions, module, imports)
     consts: list[OperationConstView] = []
+    taken_consts: set[str] = set()
     classes: list[ResourceClassView] = []
     uses_not_given = False
     for r in nodes:
@@ -230,6 +231,9 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
         arguments = types.variant(shadowed=shadowed, open_enums=False)
         for op in r.operations:
             const = "_" + "_".join([*r.path, op.name]).upper()
+            while const in taken_consts:  # ("a", "b_c").d and ("a_b", "c").d spell alike
+                const += "_OP"
+            taken_consts.add(const)
             consts.append(OperationConstView(const, types.expr(op.returns), _op_args(op, types)))
             params = [_param_view(p, arguments) for p in op.params]
             uses_not_given = uses_not_given or any(not p.required for p in op.params)
