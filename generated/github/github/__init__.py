@@ -19,6 +19,8 @@ from apigen_runtime import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
+    with_raw_response,
+    with_streaming_response,
 )
 
 from ._client import AsyncClient, Client
@@ -40,4 +42,6 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "with_raw_response",
+    "with_streaming_response",
 ]

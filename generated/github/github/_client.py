@@ -82,6 +82,12 @@ class Client(_rt.SyncAPIClient):
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        retry: _rt.RetryStrategy | None = None,
+        deadline: float | None = None,
+        rate_limit: _rt.RateLimit | None = None,
+        circuit_breaker: _rt.CircuitBreaker | None = None,
+        hooks: _rt.Hooks | None = None,
+        rate_warning: _rt.RateWarning | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -94,6 +100,12 @@ class Client(_rt.SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            retry=retry,
+            deadline=deadline,
+            rate_limit=rate_limit,
+            circuit_breaker=circuit_breaker,
+            hooks=hooks,
+            rate_warning=rate_warning,
         )
 
     @cached_property
@@ -402,6 +414,12 @@ class AsyncClient(_rt.AsyncAPIClient):
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        retry: _rt.RetryStrategy | None = None,
+        deadline: float | None = None,
+        rate_limit: _rt.RateLimit | None = None,
+        circuit_breaker: _rt.CircuitBreaker | None = None,
+        hooks: _rt.Hooks | None = None,
+        rate_warning: _rt.RateWarning | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -414,6 +432,12 @@ class AsyncClient(_rt.AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            retry=retry,
+            deadline=deadline,
+            rate_limit=rate_limit,
+            circuit_breaker=circuit_breaker,
+            hooks=hooks,
+            rate_warning=rate_warning,
         )
 
     @cached_property

@@ -22,6 +22,8 @@ from apigen_runtime import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
+    with_raw_response,
+    with_streaming_response,
 )
 
 from ._client import AsyncClient, Client
@@ -43,4 +45,6 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "with_raw_response",
+    "with_streaming_response",
 ]

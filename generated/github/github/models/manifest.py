@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import apigen_runtime as _rt
 
 from ..models.dependency import Dependency
@@ -18,6 +20,6 @@ class Manifest(_rt.Model):
     """A collection of resolved package dependencies."""
 
 
-class ManifestFile(_rt.Model):
-    source_location: str | None = None
+class ManifestFile(TypedDict, total=False):
+    source_location: str
     """The path of the manifest file relative to the root of the Git repository."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -20,12 +21,12 @@ class ProjectsV2FieldIterationConfiguration(_rt.Model):
     """Zero or more iterations for the field."""
 
 
-class ProjectsV2FieldIterationConfigurationIterationsItem(_rt.Model):
-    title: str
+class ProjectsV2FieldIterationConfigurationIterationsItem(TypedDict, total=False):
+    title: Required[str]
     """The title of the iteration."""
 
-    start_date: _dt.date
+    start_date: Required[_dt.date]
     """The start date of the iteration."""
 
-    duration: int
+    duration: Required[int]
     """The duration of the iteration in days."""

@@ -11,7 +11,7 @@ from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 from ..models.actions_artifact_and_log_retention_response import (
     ActionsArtifactAndLogRetentionResponse,
 )
-from ..models.actions_cache_list import ActionsCacheList
+from ..models.actions_cache_list import ActionsCacheList, ActionsCacheListActionsCachesItem
 from ..models.actions_cache_retention_limit_for_enterprise import (
     ActionsCacheRetentionLimitForEnterprise,
 )
@@ -55,17 +55,25 @@ from ..models.artifact import Artifact
 from ..models.authentication_token import AuthenticationToken
 from ..models.basic_error import BasicError
 from ..models.concurrency_group import ConcurrencyGroup
-from ..models.concurrency_group_list import ConcurrencyGroupList
-from ..models.concurrency_group_run_list import ConcurrencyGroupRunList
+from ..models.concurrency_group_list import (
+    ConcurrencyGroupList,
+    ConcurrencyGroupListConcurrencyGroupsItem,
+)
+from ..models.concurrency_group_run_list import (
+    ConcurrencyGroupRunList,
+    ConcurrencyGroupRunListConcurrencyGroupsItem,
+)
 from ..models.deployment import Deployment
 from ..models.empty_object import EmptyObject
 from ..models.enabled_repositories import EnabledRepositories
 from ..models.environment_approvals import EnvironmentApprovals
 from ..models.job import Job
+from ..models.minimal_repository import MinimalRepository
 from ..models.oidc_custom_sub_repo import OidcCustomSubRepo
 from ..models.organization_actions_secret import OrganizationActionsSecret
 from ..models.organization_actions_variable import OrganizationActionsVariable
 from ..models.pending_deployment import PendingDeployment
+from ..models.repository import Repository
 from ..models.review_custom_gates_comment_required import ReviewCustomGatesCommentRequired
 from ..models.review_custom_gates_state_required import ReviewCustomGatesStateRequired
 from ..models.runner import Runner
@@ -276,6 +284,9 @@ _ACTIONS_GET_ACTIONS_CACHE_USAGE_BY_REPO_FOR_ORG: _rt.Operation[
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsGetActionsCacheUsageByRepoForOrgResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="repository_cache_usages", page_param="page", size_param="per_page"
+    ),
 )
 
 _ACTIONS_LIST_HOSTED_RUNNERS_FOR_ORG: _rt.Operation[ActionsListHostedRunnersForOrgResponse] = (
@@ -289,6 +300,9 @@ _ACTIONS_LIST_HOSTED_RUNNERS_FOR_ORG: _rt.Operation[ActionsListHostedRunnersForO
             _rt.Param("page", "page", "query"),
         ),
         responses={"200": _rt.Response(ActionsListHostedRunnersForOrgResponse, "json")},
+        pagination=_rt.LinkHeaderPagination(
+            items="runners", page_param="page", size_param="per_page"
+        ),
     )
 )
 
@@ -618,6 +632,9 @@ _ACTIONS_LIST_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION: _rt.Ope
             ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationResponse, "json"
         )
     },
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _ACTIONS_SET_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION: _rt.Operation[None] = (
@@ -732,6 +749,9 @@ _ACTIONS_LIST_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION: _rt.Operat
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _ACTIONS_SET_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION: _rt.Operation[None] = (
@@ -831,6 +851,9 @@ _ACTIONS_LIST_SELF_HOSTED_RUNNER_GROUPS_FOR_ORG: _rt.Operation[
         _rt.Param("visible_to_repository", "visible_to_repository", "query"),
     ),
     responses={"200": _rt.Response(ActionsListSelfHostedRunnerGroupsForOrgResponse, "json")},
+    pagination=_rt.PageNumberPagination(
+        items="runner_groups", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _ACTIONS_CREATE_SELF_HOSTED_RUNNER_GROUP_FOR_ORG: _rt.Operation[RunnerGroupsOrg] = _rt.Operation(
@@ -905,6 +928,7 @@ _ACTIONS_LIST_GITHUB_HOSTED_RUNNERS_IN_GROUP_FOR_ORG: _rt.Operation[
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListGithubHostedRunnersInGroupForOrgResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="runners", page_param="page", size_param="per_page"),
 )
 
 _ACTIONS_LIST_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG: _rt.Operation[
@@ -922,6 +946,9 @@ _ACTIONS_LIST_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG: _rt.Operation[
     responses={
         "200": _rt.Response(ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse, "json")
     },
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _ACTIONS_SET_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG: _rt.Operation[None] = _rt.Operation(
@@ -974,6 +1001,7 @@ _ACTIONS_LIST_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG: _rt.Operation[
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListSelfHostedRunnersInGroupForOrgResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="runners", page_param="page", size_param="per_page"),
 )
 
 _ACTIONS_SET_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG: _rt.Operation[None] = _rt.Operation(
@@ -1026,6 +1054,7 @@ _ACTIONS_LIST_SELF_HOSTED_RUNNERS_FOR_ORG: _rt.Operation[
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListSelfHostedRunnersForOrgResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="runners", page_param="page", size_param="per_page"),
 )
 
 _ACTIONS_LIST_RUNNER_APPLICATIONS_FOR_ORG: _rt.Operation[list[RunnerApplication]] = _rt.Operation(
@@ -1185,6 +1214,7 @@ _ACTIONS_LIST_ORG_SECRETS: _rt.Operation[ActionsListOrgSecretsResponse] = _rt.Op
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListOrgSecretsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _ACTIONS_GET_ORG_PUBLIC_KEY: _rt.Operation[ActionsPublicKey] = _rt.Operation(
@@ -1240,6 +1270,9 @@ _ACTIONS_LIST_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListSelectedReposForOrgSecretResponse, "json")},
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _ACTIONS_SET_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
@@ -1289,6 +1322,9 @@ _ACTIONS_LIST_ORG_VARIABLES: _rt.Operation[ActionsListOrgVariablesResponse] = _r
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListOrgVariablesResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="variables", page_param="page", size_param="per_page"
+    ),
 )
 
 _ACTIONS_CREATE_ORG_VARIABLE: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -1354,6 +1390,9 @@ _ACTIONS_LIST_SELECTED_REPOS_FOR_ORG_VARIABLE: _rt.Operation[
         "200": _rt.Response(ActionsListSelectedReposForOrgVariableResponse, "json"),
         "409": _rt.Response(None, "empty"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _ACTIONS_SET_SELECTED_REPOS_FOR_ORG_VARIABLE: _rt.Operation[None] = _rt.Operation(
@@ -1406,6 +1445,9 @@ _ACTIONS_LIST_ARTIFACTS_FOR_REPO: _rt.Operation[ActionsListArtifactsForRepoRespo
             _rt.Param("name", "name", "query"),
         ),
         responses={"200": _rt.Response(ActionsListArtifactsForRepoResponse, "json")},
+        pagination=_rt.LinkHeaderPagination(
+            items="artifacts", page_param="page", size_param="per_page"
+        ),
     )
 )
 
@@ -1533,6 +1575,9 @@ _ACTIONS_GET_ACTIONS_CACHE_LIST: _rt.Operation[ActionsCacheList] = _rt.Operation
         _rt.Param("direction", "direction", "query"),
     ),
     responses={"200": _rt.Response(ActionsCacheList, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="actions_caches", page_param="page", size_param="per_page"
+    ),
 )
 
 _ACTIONS_DELETE_ACTIONS_CACHE_BY_KEY: _rt.Operation[ActionsCacheList] = _rt.Operation(
@@ -1575,6 +1620,9 @@ _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY: _rt.Operation[ConcurrencyGroupL
             "200": _rt.Response(ConcurrencyGroupList, "json"),
             "422": _rt.Response(ValidationError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(
+            items="concurrency_groups", page_param=None, size_param=None
+        ),
     )
 )
 
@@ -1680,6 +1728,7 @@ _ACTIONS_LIST_REPO_ORGANIZATION_SECRETS: _rt.Operation[
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListRepoOrganizationSecretsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _ACTIONS_LIST_REPO_ORGANIZATION_VARIABLES: _rt.Operation[
@@ -1695,6 +1744,9 @@ _ACTIONS_LIST_REPO_ORGANIZATION_VARIABLES: _rt.Operation[
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListRepoOrganizationVariablesResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="variables", page_param="page", size_param="per_page"
+    ),
 )
 
 _ACTIONS_GET_GITHUB_ACTIONS_PERMISSIONS_REPOSITORY: _rt.Operation[ActionsRepositoryPermissions] = (
@@ -1916,6 +1968,7 @@ _ACTIONS_LIST_SELF_HOSTED_RUNNERS_FOR_REPO: _rt.Operation[
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListSelfHostedRunnersForRepoResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="runners", page_param="page", size_param="per_page"),
 )
 
 _ACTIONS_LIST_RUNNER_APPLICATIONS_FOR_REPO: _rt.Operation[list[RunnerApplication]] = _rt.Operation(
@@ -2107,6 +2160,9 @@ _ACTIONS_LIST_WORKFLOW_RUNS_FOR_REPO: _rt.Operation[ActionsListWorkflowRunsForRe
             _rt.Param("head_sha", "head_sha", "query"),
         ),
         responses={"200": _rt.Response(ActionsListWorkflowRunsForRepoResponse, "json")},
+        pagination=_rt.LinkHeaderPagination(
+            items="workflow_runs", page_param="page", size_param="per_page"
+        ),
     )
 )
 
@@ -2178,6 +2234,9 @@ _ACTIONS_LIST_WORKFLOW_RUN_ARTIFACTS: _rt.Operation[ActionsListWorkflowRunArtifa
             _rt.Param("direction", "direction", "query"),
         ),
         responses={"200": _rt.Response(ActionsListWorkflowRunArtifactsResponse, "json")},
+        pagination=_rt.LinkHeaderPagination(
+            items="artifacts", page_param="page", size_param="per_page"
+        ),
     )
 )
 
@@ -2213,6 +2272,7 @@ _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN_ATTEMPT: _rt.Operation[
         "200": _rt.Response(ActionsListJobsForWorkflowRunAttemptResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items="jobs", page_param="page", size_param="per_page"),
 )
 
 _ACTIONS_DOWNLOAD_WORKFLOW_RUN_ATTEMPT_LOGS: _rt.Operation[None] = _rt.Operation(
@@ -2258,6 +2318,9 @@ _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_WORKFLOW_RUN: _rt.Operation[ConcurrencyGrou
             "404": _rt.Response(BasicError, "json"),
             "422": _rt.Response(ValidationError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(
+            items="concurrency_groups", page_param=None, size_param=None
+        ),
     )
 )
 
@@ -2301,6 +2364,7 @@ _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN: _rt.Operation[ActionsListJobsForWorkflowRun
             _rt.Param("page", "page", "query"),
         ),
         responses={"200": _rt.Response(ActionsListJobsForWorkflowRunResponse, "json")},
+        pagination=_rt.LinkHeaderPagination(items="jobs", page_param="page", size_param="per_page"),
     )
 )
 
@@ -2411,6 +2475,7 @@ _ACTIONS_LIST_REPO_SECRETS: _rt.Operation[ActionsListRepoSecretsResponse] = _rt.
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListRepoSecretsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _ACTIONS_GET_REPO_PUBLIC_KEY: _rt.Operation[ActionsPublicKey] = _rt.Operation(
@@ -2471,6 +2536,9 @@ _ACTIONS_LIST_REPO_VARIABLES: _rt.Operation[ActionsListRepoVariablesResponse] = 
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListRepoVariablesResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="variables", page_param="page", size_param="per_page"
+    ),
 )
 
 _ACTIONS_CREATE_REPO_VARIABLE: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -2537,6 +2605,9 @@ _ACTIONS_LIST_REPO_WORKFLOWS: _rt.Operation[ActionsListRepoWorkflowsResponse] = 
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ActionsListRepoWorkflowsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="workflows", page_param="page", size_param="per_page"
+    ),
 )
 
 _ACTIONS_GET_WORKFLOW: _rt.Operation[Workflow] = _rt.Operation(
@@ -2614,6 +2685,9 @@ _ACTIONS_LIST_WORKFLOW_RUNS: _rt.Operation[ActionsListWorkflowRunsResponse] = _r
         _rt.Param("head_sha", "head_sha", "query"),
     ),
     responses={"200": _rt.Response(ActionsListWorkflowRunsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="workflow_runs", page_param="page", size_param="per_page"
+    ),
 )
 
 _ACTIONS_GET_WORKFLOW_USAGE: _rt.Operation[WorkflowUsage] = _rt.Operation(
@@ -2641,6 +2715,9 @@ _ACTIONS_LIST_ENVIRONMENT_SECRETS: _rt.Operation[ActionsListEnvironmentSecretsRe
             _rt.Param("page", "page", "query"),
         ),
         responses={"200": _rt.Response(ActionsListEnvironmentSecretsResponse, "json")},
+        pagination=_rt.LinkHeaderPagination(
+            items="secrets", page_param="page", size_param="per_page"
+        ),
     )
 )
 
@@ -2711,6 +2788,9 @@ _ACTIONS_LIST_ENVIRONMENT_VARIABLES: _rt.Operation[ActionsListEnvironmentVariabl
             _rt.Param("page", "page", "query"),
         ),
         responses={"200": _rt.Response(ActionsListEnvironmentVariablesResponse, "json")},
+        pagination=_rt.LinkHeaderPagination(
+            items="variables", page_param="page", size_param="per_page"
+        ),
     )
 )
 
@@ -3010,7 +3090,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsGetActionsCacheUsageByRepoForOrgResponse:
+    ) -> _rt.SyncPage[ActionsCacheUsageByRepository]:
         """List repositories with GitHub Actions cache usage for an organization
 
         Lists repositories and their GitHub Actions cache usage for an organization.
@@ -3018,12 +3098,14 @@ class Actions(_rt.SyncResource):
 
         OAuth tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_GET_ACTIONS_CACHE_USAGE_BY_REPO_FOR_ORG,
             {
                 "org": org,
@@ -3040,19 +3122,21 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListHostedRunnersForOrgResponse:
+    ) -> _rt.SyncPage[ActionsHostedRunner]:
         """List GitHub-hosted runners for an organization
 
         Lists all GitHub-hosted runners configured in an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `manage_runner:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_HOSTED_RUNNERS_FOR_ORG,
             {
                 "org": org,
@@ -3677,19 +3761,21 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationResponse:
+    ) -> _rt.SyncPage[Repository]:
         """List selected repositories enabled for GitHub Actions in an organization
 
         Lists the selected repositories that are enabled for GitHub Actions in an organization. To use this endpoint, the organization permission policy for `enabled_repositories` must be configured to `selected`. For more information, see "[Set GitHub Actions permissions for an organization](#set-github-actions-permissions-for-an-organization)."
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION,
             {
                 "org": org,
@@ -3889,19 +3975,21 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationResponse:
+    ) -> _rt.SyncPage[Repository]:
         """List repositories allowed to use self-hosted runners in an organization
 
         Lists repositories that are allowed to use self-hosted runners in an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION,
             {
                 "org": org,
@@ -4054,12 +4142,14 @@ class Actions(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         visible_to_repository: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelfHostedRunnerGroupsForOrgResponse:
+    ) -> _rt.SyncPage[RunnerGroupsOrg]:
         """List self-hosted runner groups for an organization
 
         Lists all self-hosted runner groups configured in an organization and inherited from an enterprise.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -4067,7 +4157,7 @@ class Actions(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             visible_to_repository: Only return runner groups that are allowed to be used by this repository.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELF_HOSTED_RUNNER_GROUPS_FOR_ORG,
             {
                 "org": org,
@@ -4229,12 +4319,14 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListGithubHostedRunnersInGroupForOrgResponse:
+    ) -> _rt.SyncPage[ActionsHostedRunner]:
         """List GitHub-hosted runners in a group for an organization
 
         Lists the GitHub-hosted runners in an organization group.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -4242,7 +4334,7 @@ class Actions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_GITHUB_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             {
                 "org": org,
@@ -4261,12 +4353,14 @@ class Actions(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List repository access to a self-hosted runner group in an organization
 
         Lists the repositories with access to a self-hosted runner group configured in an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -4274,7 +4368,7 @@ class Actions(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             {
                 "org": org,
@@ -4380,12 +4474,14 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelfHostedRunnersInGroupForOrgResponse:
+    ) -> _rt.SyncPage[Runner]:
         """List self-hosted runners in a group for an organization
 
         Lists self-hosted runners that are in a specific organization group.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -4393,7 +4489,7 @@ class Actions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             {
                 "org": org,
@@ -4499,7 +4595,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelfHostedRunnersForOrgResponse:
+    ) -> _rt.SyncPage[Runner]:
         """List self-hosted runners for an organization
 
         Lists all self-hosted runners configured in an organization.
@@ -4508,13 +4604,15 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             name: The name of a self-hosted runner.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELF_HOSTED_RUNNERS_FOR_ORG,
             {
                 "org": org,
@@ -4867,7 +4965,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListOrgSecretsResponse:
+    ) -> _rt.SyncPage[OrganizationActionsSecret]:
         """List organization secrets
 
         Lists all secrets available in an organization without revealing their
@@ -4877,12 +4975,14 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ORG_SECRETS,
             {
                 "org": org,
@@ -5092,7 +5192,7 @@ class Actions(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelectedReposForOrgSecretResponse:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for an organization secret
 
         Lists all repositories that have been selected when the `visibility`
@@ -5102,13 +5202,15 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             {
                 "org": org,
@@ -5223,7 +5325,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListOrgVariablesResponse:
+    ) -> _rt.SyncPage[OrganizationActionsVariable]:
         """List organization variables
 
         Lists all organization variables.
@@ -5232,12 +5334,14 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ORG_VARIABLES,
             {
                 "org": org,
@@ -5388,7 +5492,7 @@ class Actions(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelectedReposForOrgVariableResponse:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for an organization variable
 
         Lists all repositories that can access an organization variable
@@ -5398,13 +5502,15 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             name: The name of the variable.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             {
                 "org": org,
@@ -5520,7 +5626,7 @@ class Actions(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListArtifactsForRepoResponse:
+    ) -> _rt.SyncPage[Artifact]:
         """List artifacts for a repository
 
         Lists all artifacts for a repository.
@@ -5529,6 +5635,8 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -5536,7 +5644,7 @@ class Actions(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             name: The name field of an artifact. When specified, only artifacts with this name will be returned.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ARTIFACTS_FOR_REPO,
             {
                 "owner": owner,
@@ -5794,12 +5902,14 @@ class Actions(_rt.SyncResource):
         sort: Literal["created_at", "last_accessed_at", "size_in_bytes"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsCacheList:
+    ) -> _rt.SyncPage[ActionsCacheListActionsCachesItem]:
         """List GitHub Actions caches for a repository
 
         Lists the GitHub Actions caches for a repository.
 
         OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -5811,7 +5921,7 @@ class Actions(_rt.SyncResource):
             sort: The property to sort the results by. `created_at` means when the cache was created. `last_accessed_at` means when the cache was last accessed. `size_in_bytes` is the size of the cache in bytes.
             direction: The direction to sort the results by.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_GET_ACTIONS_CACHE_LIST,
             {
                 "owner": owner,
@@ -5895,12 +6005,14 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ConcurrencyGroupList:
+    ) -> _rt.SyncPage[ConcurrencyGroupListConcurrencyGroupsItem]:
         """List concurrency groups for a repository
 
         Lists the active concurrency groups for a repository.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -5908,7 +6020,7 @@ class Actions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY,
             {
                 "owner": owner,
@@ -6132,7 +6244,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoOrganizationSecretsResponse:
+    ) -> _rt.SyncPage[ActionsSecret]:
         """List repository organization secrets
 
         Lists all organization secrets shared with a repository without revealing their encrypted
@@ -6142,13 +6254,15 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_ORGANIZATION_SECRETS,
             {
                 "owner": owner,
@@ -6167,7 +6281,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoOrganizationVariablesResponse:
+    ) -> _rt.SyncPage[ActionsVariable]:
         """List repository organization variables
 
         Lists all organization variables shared with a repository.
@@ -6176,13 +6290,15 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_ORGANIZATION_VARIABLES,
             {
                 "owner": owner,
@@ -6624,7 +6740,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelfHostedRunnersForRepoResponse:
+    ) -> _rt.SyncPage[Runner]:
         """List self-hosted runners for a repository
 
         Lists all self-hosted runners configured in a repository.
@@ -6633,6 +6749,8 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -6640,7 +6758,7 @@ class Actions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELF_HOSTED_RUNNERS_FOR_REPO,
             {
                 "owner": owner,
@@ -7052,7 +7170,7 @@ class Actions(_rt.SyncResource):
         check_suite_id: int | NotGiven = NOT_GIVEN,
         head_sha: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListWorkflowRunsForRepoResponse:
+    ) -> _rt.SyncPage[WorkflowRun]:
         """List workflow runs for a repository
 
         Lists all workflow runs for a repository. You can use parameters to narrow the list of results. For more information about using parameters, see [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
@@ -7062,6 +7180,8 @@ class Actions(_rt.SyncResource):
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
         This endpoint will return up to 1,000 results for each search when using the following parameters: `actor`, `branch`, `check_suite_id`, `created`, `event`, `head_sha`, `status`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -7077,7 +7197,7 @@ class Actions(_rt.SyncResource):
             check_suite_id: Returns workflow runs with the `check_suite_id` that you specify.
             head_sha: Only returns workflow runs that are associated with the specified `head_sha`.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_WORKFLOW_RUNS_FOR_REPO,
             {
                 "owner": owner,
@@ -7230,7 +7350,7 @@ class Actions(_rt.SyncResource):
         name: str | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListWorkflowRunArtifactsResponse:
+    ) -> _rt.SyncPage[Artifact]:
         """List workflow run artifacts
 
         Lists artifacts for a workflow run.
@@ -7238,6 +7358,8 @@ class Actions(_rt.SyncResource):
         Anyone with read access to the repository can use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -7248,7 +7370,7 @@ class Actions(_rt.SyncResource):
             name: The name field of an artifact. When specified, only artifacts with this name will be returned.
             direction: The direction to sort the results by.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_WORKFLOW_RUN_ARTIFACTS,
             {
                 "owner": owner,
@@ -7309,7 +7431,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListJobsForWorkflowRunAttemptResponse:
+    ) -> _rt.SyncPage[Job]:
         """List jobs for a workflow run attempt
 
         Lists jobs for a specific workflow run attempt. You can use parameters to narrow the list of results. For more information
@@ -7319,6 +7441,8 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint  with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -7327,7 +7451,7 @@ class Actions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN_ATTEMPT,
             {
                 "owner": owner,
@@ -7414,7 +7538,7 @@ class Actions(_rt.SyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ConcurrencyGroupRunList:
+    ) -> _rt.SyncPage[ConcurrencyGroupRunListConcurrencyGroupsItem]:
         """List concurrency groups for a workflow run
 
         Lists all concurrency groups associated with a workflow run or its jobs.
@@ -7437,6 +7561,8 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -7445,7 +7571,7 @@ class Actions(_rt.SyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_WORKFLOW_RUN,
             {
                 "owner": owner,
@@ -7533,7 +7659,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListJobsForWorkflowRunResponse:
+    ) -> _rt.SyncPage[Job]:
         """List jobs for a workflow run
 
         Lists jobs for a workflow run. You can use parameters to narrow the list of results. For more information
@@ -7543,6 +7669,8 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -7551,7 +7679,7 @@ class Actions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN,
             {
                 "owner": owner,
@@ -7802,7 +7930,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoSecretsResponse:
+    ) -> _rt.SyncPage[ActionsSecret]:
         """List repository secrets
 
         Lists all secrets available in a repository without revealing their encrypted
@@ -7812,13 +7940,15 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_SECRETS,
             {
                 "owner": owner,
@@ -7966,7 +8096,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoVariablesResponse:
+    ) -> _rt.SyncPage[ActionsVariable]:
         """List repository variables
 
         Lists all repository variables.
@@ -7975,13 +8105,15 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_VARIABLES,
             {
                 "owner": owner,
@@ -8133,7 +8265,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoWorkflowsResponse:
+    ) -> _rt.SyncPage[Workflow]:
         """List repository workflows
 
         Lists the workflows in a repository.
@@ -8142,13 +8274,15 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_WORKFLOWS,
             {
                 "owner": owner,
@@ -8322,7 +8456,7 @@ class Actions(_rt.SyncResource):
         check_suite_id: int | NotGiven = NOT_GIVEN,
         head_sha: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListWorkflowRunsResponse:
+    ) -> _rt.SyncPage[WorkflowRun]:
         """List workflow runs for a workflow
 
         List all workflow runs for a workflow. You can replace `workflow_id` with the workflow file name. For example, you could use `main.yaml`. You can use parameters to narrow the list of results. For more information about using parameters, see [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
@@ -8332,6 +8466,8 @@ class Actions(_rt.SyncResource):
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
         This endpoint will return up to 1,000 results for each search when using the following parameters: `actor`, `branch`, `check_suite_id`, `created`, `event`, `head_sha`, `status`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -8348,7 +8484,7 @@ class Actions(_rt.SyncResource):
             check_suite_id: Returns workflow runs with the `check_suite_id` that you specify.
             head_sha: Only returns workflow runs that are associated with the specified `head_sha`.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_WORKFLOW_RUNS,
             {
                 "owner": owner,
@@ -8413,7 +8549,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListEnvironmentSecretsResponse:
+    ) -> _rt.SyncPage[ActionsSecret]:
         """List environment secrets
 
         Lists all secrets available in an environment without revealing their
@@ -8423,6 +8559,8 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -8430,7 +8568,7 @@ class Actions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ENVIRONMENT_SECRETS,
             {
                 "owner": owner,
@@ -8592,7 +8730,7 @@ class Actions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListEnvironmentVariablesResponse:
+    ) -> _rt.SyncPage[ActionsVariable]:
         """List environment variables
 
         Lists all environment variables.
@@ -8601,6 +8739,8 @@ class Actions(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -8608,7 +8748,7 @@ class Actions(_rt.SyncResource):
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ENVIRONMENT_VARIABLES,
             {
                 "owner": owner,
@@ -8995,14 +9135,14 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_actions_cache_usage_by_repo_for_org(
+    def get_actions_cache_usage_by_repo_for_org(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsGetActionsCacheUsageByRepoForOrgResponse:
+    ) -> _rt.AsyncPaginator[ActionsCacheUsageByRepository]:
         """List repositories with GitHub Actions cache usage for an organization
 
         Lists repositories and their GitHub Actions cache usage for an organization.
@@ -9010,12 +9150,14 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_GET_ACTIONS_CACHE_USAGE_BY_REPO_FOR_ORG,
             {
                 "org": org,
@@ -9025,26 +9167,28 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_hosted_runners_for_org(
+    def list_hosted_runners_for_org(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListHostedRunnersForOrgResponse:
+    ) -> _rt.AsyncPaginator[ActionsHostedRunner]:
         """List GitHub-hosted runners for an organization
 
         Lists all GitHub-hosted runners configured in an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `manage_runner:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_HOSTED_RUNNERS_FOR_ORG,
             {
                 "org": org,
@@ -9662,26 +9806,28 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_selected_repositories_enabled_github_actions_organization(
+    def list_selected_repositories_enabled_github_actions_organization(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationResponse:
+    ) -> _rt.AsyncPaginator[Repository]:
         """List selected repositories enabled for GitHub Actions in an organization
 
         Lists the selected repositories that are enabled for GitHub Actions in an organization. To use this endpoint, the organization permission policy for `enabled_repositories` must be configured to `selected`. For more information, see "[Set GitHub Actions permissions for an organization](#set-github-actions-permissions-for-an-organization)."
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELECTED_REPOSITORIES_ENABLED_GITHUB_ACTIONS_ORGANIZATION,
             {
                 "org": org,
@@ -9874,26 +10020,28 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_selected_repositories_self_hosted_runners_organization(
+    def list_selected_repositories_self_hosted_runners_organization(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationResponse:
+    ) -> _rt.AsyncPaginator[Repository]:
         """List repositories allowed to use self-hosted runners in an organization
 
         Lists repositories that are allowed to use self-hosted runners in an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION,
             {
                 "org": org,
@@ -10038,7 +10186,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_self_hosted_runner_groups_for_org(
+    def list_self_hosted_runner_groups_for_org(
         self,
         *,
         org: str,
@@ -10046,12 +10194,14 @@ class AsyncActions(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         visible_to_repository: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelfHostedRunnerGroupsForOrgResponse:
+    ) -> _rt.AsyncPaginator[RunnerGroupsOrg]:
         """List self-hosted runner groups for an organization
 
         Lists all self-hosted runner groups configured in an organization and inherited from an enterprise.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -10059,7 +10209,7 @@ class AsyncActions(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             visible_to_repository: Only return runner groups that are allowed to be used by this repository.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELF_HOSTED_RUNNER_GROUPS_FOR_ORG,
             {
                 "org": org,
@@ -10213,7 +10363,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_github_hosted_runners_in_group_for_org(
+    def list_github_hosted_runners_in_group_for_org(
         self,
         *,
         org: str,
@@ -10221,12 +10371,14 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListGithubHostedRunnersInGroupForOrgResponse:
+    ) -> _rt.AsyncPaginator[ActionsHostedRunner]:
         """List GitHub-hosted runners in a group for an organization
 
         Lists the GitHub-hosted runners in an organization group.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -10234,7 +10386,7 @@ class AsyncActions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_GITHUB_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             {
                 "org": org,
@@ -10245,7 +10397,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_access_to_self_hosted_runner_group_in_org(
+    def list_repo_access_to_self_hosted_runner_group_in_org(
         self,
         *,
         org: str,
@@ -10253,12 +10405,14 @@ class AsyncActions(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repository access to a self-hosted runner group in an organization
 
         Lists the repositories with access to a self-hosted runner group configured in an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -10266,7 +10420,7 @@ class AsyncActions(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_ACCESS_TO_SELF_HOSTED_RUNNER_GROUP_IN_ORG,
             {
                 "org": org,
@@ -10364,7 +10518,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_self_hosted_runners_in_group_for_org(
+    def list_self_hosted_runners_in_group_for_org(
         self,
         *,
         org: str,
@@ -10372,12 +10526,14 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelfHostedRunnersInGroupForOrgResponse:
+    ) -> _rt.AsyncPaginator[Runner]:
         """List self-hosted runners in a group for an organization
 
         Lists self-hosted runners that are in a specific organization group.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -10385,7 +10541,7 @@ class AsyncActions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELF_HOSTED_RUNNERS_IN_GROUP_FOR_ORG,
             {
                 "org": org,
@@ -10483,7 +10639,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_self_hosted_runners_for_org(
+    def list_self_hosted_runners_for_org(
         self,
         *,
         org: str,
@@ -10491,7 +10647,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelfHostedRunnersForOrgResponse:
+    ) -> _rt.AsyncPaginator[Runner]:
         """List self-hosted runners for an organization
 
         Lists all self-hosted runners configured in an organization.
@@ -10500,13 +10656,15 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             name: The name of a self-hosted runner.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELF_HOSTED_RUNNERS_FOR_ORG,
             {
                 "org": org,
@@ -10852,14 +11010,14 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_secrets(
+    def list_org_secrets(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListOrgSecretsResponse:
+    ) -> _rt.AsyncPaginator[OrganizationActionsSecret]:
         """List organization secrets
 
         Lists all secrets available in an organization without revealing their
@@ -10869,12 +11027,14 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ORG_SECRETS,
             {
                 "org": org,
@@ -11076,7 +11236,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_selected_repos_for_org_secret(
+    def list_selected_repos_for_org_secret(
         self,
         *,
         org: str,
@@ -11084,7 +11244,7 @@ class AsyncActions(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelectedReposForOrgSecretResponse:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for an organization secret
 
         Lists all repositories that have been selected when the `visibility`
@@ -11094,13 +11254,15 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             {
                 "org": org,
@@ -11208,14 +11370,14 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_variables(
+    def list_org_variables(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListOrgVariablesResponse:
+    ) -> _rt.AsyncPaginator[OrganizationActionsVariable]:
         """List organization variables
 
         Lists all organization variables.
@@ -11224,12 +11386,14 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ORG_VARIABLES,
             {
                 "org": org,
@@ -11372,7 +11536,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_selected_repos_for_org_variable(
+    def list_selected_repos_for_org_variable(
         self,
         *,
         org: str,
@@ -11380,7 +11544,7 @@ class AsyncActions(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelectedReposForOrgVariableResponse:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for an organization variable
 
         Lists all repositories that can access an organization variable
@@ -11390,13 +11554,15 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             name: The name of the variable.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             {
                 "org": org,
@@ -11503,7 +11669,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_artifacts_for_repo(
+    def list_artifacts_for_repo(
         self,
         *,
         owner: str,
@@ -11512,7 +11678,7 @@ class AsyncActions(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListArtifactsForRepoResponse:
+    ) -> _rt.AsyncPaginator[Artifact]:
         """List artifacts for a repository
 
         Lists all artifacts for a repository.
@@ -11521,6 +11687,8 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -11528,7 +11696,7 @@ class AsyncActions(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             name: The name field of an artifact. When specified, only artifacts with this name will be returned.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ARTIFACTS_FOR_REPO,
             {
                 "owner": owner,
@@ -11774,7 +11942,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_actions_cache_list(
+    def get_actions_cache_list(
         self,
         *,
         owner: str,
@@ -11786,12 +11954,14 @@ class AsyncActions(_rt.AsyncResource):
         sort: Literal["created_at", "last_accessed_at", "size_in_bytes"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsCacheList:
+    ) -> _rt.AsyncPaginator[ActionsCacheListActionsCachesItem]:
         """List GitHub Actions caches for a repository
 
         Lists the GitHub Actions caches for a repository.
 
         OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -11803,7 +11973,7 @@ class AsyncActions(_rt.AsyncResource):
             sort: The property to sort the results by. `created_at` means when the cache was created. `last_accessed_at` means when the cache was last accessed. `size_in_bytes` is the size of the cache in bytes.
             direction: The direction to sort the results by.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_GET_ACTIONS_CACHE_LIST,
             {
                 "owner": owner,
@@ -11879,7 +12049,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_concurrency_groups_for_repository(
+    def list_concurrency_groups_for_repository(
         self,
         *,
         owner: str,
@@ -11887,12 +12057,14 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ConcurrencyGroupList:
+    ) -> _rt.AsyncPaginator[ConcurrencyGroupListConcurrencyGroupsItem]:
         """List concurrency groups for a repository
 
         Lists the active concurrency groups for a repository.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -11900,7 +12072,7 @@ class AsyncActions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY,
             {
                 "owner": owner,
@@ -12116,7 +12288,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_organization_secrets(
+    def list_repo_organization_secrets(
         self,
         *,
         owner: str,
@@ -12124,7 +12296,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoOrganizationSecretsResponse:
+    ) -> _rt.AsyncPaginator[ActionsSecret]:
         """List repository organization secrets
 
         Lists all organization secrets shared with a repository without revealing their encrypted
@@ -12134,13 +12306,15 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_ORGANIZATION_SECRETS,
             {
                 "owner": owner,
@@ -12151,7 +12325,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_organization_variables(
+    def list_repo_organization_variables(
         self,
         *,
         owner: str,
@@ -12159,7 +12333,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoOrganizationVariablesResponse:
+    ) -> _rt.AsyncPaginator[ActionsVariable]:
         """List repository organization variables
 
         Lists all organization variables shared with a repository.
@@ -12168,13 +12342,15 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_ORGANIZATION_VARIABLES,
             {
                 "owner": owner,
@@ -12607,7 +12783,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_self_hosted_runners_for_repo(
+    def list_self_hosted_runners_for_repo(
         self,
         *,
         owner: str,
@@ -12616,7 +12792,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListSelfHostedRunnersForRepoResponse:
+    ) -> _rt.AsyncPaginator[Runner]:
         """List self-hosted runners for a repository
 
         Lists all self-hosted runners configured in a repository.
@@ -12625,6 +12801,8 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -12632,7 +12810,7 @@ class AsyncActions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_SELF_HOSTED_RUNNERS_FOR_REPO,
             {
                 "owner": owner,
@@ -13012,7 +13190,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_workflow_runs_for_repo(
+    def list_workflow_runs_for_repo(
         self,
         *,
         owner: str,
@@ -13044,7 +13222,7 @@ class AsyncActions(_rt.AsyncResource):
         check_suite_id: int | NotGiven = NOT_GIVEN,
         head_sha: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListWorkflowRunsForRepoResponse:
+    ) -> _rt.AsyncPaginator[WorkflowRun]:
         """List workflow runs for a repository
 
         Lists all workflow runs for a repository. You can use parameters to narrow the list of results. For more information about using parameters, see [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
@@ -13054,6 +13232,8 @@ class AsyncActions(_rt.AsyncResource):
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
         This endpoint will return up to 1,000 results for each search when using the following parameters: `actor`, `branch`, `check_suite_id`, `created`, `event`, `head_sha`, `status`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -13069,7 +13249,7 @@ class AsyncActions(_rt.AsyncResource):
             check_suite_id: Returns workflow runs with the `check_suite_id` that you specify.
             head_sha: Only returns workflow runs that are associated with the specified `head_sha`.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_WORKFLOW_RUNS_FOR_REPO,
             {
                 "owner": owner,
@@ -13211,7 +13391,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_workflow_run_artifacts(
+    def list_workflow_run_artifacts(
         self,
         *,
         owner: str,
@@ -13222,7 +13402,7 @@ class AsyncActions(_rt.AsyncResource):
         name: str | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListWorkflowRunArtifactsResponse:
+    ) -> _rt.AsyncPaginator[Artifact]:
         """List workflow run artifacts
 
         Lists artifacts for a workflow run.
@@ -13230,6 +13410,8 @@ class AsyncActions(_rt.AsyncResource):
         Anyone with read access to the repository can use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -13240,7 +13422,7 @@ class AsyncActions(_rt.AsyncResource):
             name: The name field of an artifact. When specified, only artifacts with this name will be returned.
             direction: The direction to sort the results by.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_WORKFLOW_RUN_ARTIFACTS,
             {
                 "owner": owner,
@@ -13291,7 +13473,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_jobs_for_workflow_run_attempt(
+    def list_jobs_for_workflow_run_attempt(
         self,
         *,
         owner: str,
@@ -13301,7 +13483,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListJobsForWorkflowRunAttemptResponse:
+    ) -> _rt.AsyncPaginator[Job]:
         """List jobs for a workflow run attempt
 
         Lists jobs for a specific workflow run attempt. You can use parameters to narrow the list of results. For more information
@@ -13311,6 +13493,8 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint  with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -13319,7 +13503,7 @@ class AsyncActions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN_ATTEMPT,
             {
                 "owner": owner,
@@ -13396,7 +13580,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_concurrency_groups_for_workflow_run(
+    def list_concurrency_groups_for_workflow_run(
         self,
         *,
         owner: str,
@@ -13406,7 +13590,7 @@ class AsyncActions(_rt.AsyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ConcurrencyGroupRunList:
+    ) -> _rt.AsyncPaginator[ConcurrencyGroupRunListConcurrencyGroupsItem]:
         """List concurrency groups for a workflow run
 
         Lists all concurrency groups associated with a workflow run or its jobs.
@@ -13429,6 +13613,8 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -13437,7 +13623,7 @@ class AsyncActions(_rt.AsyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_WORKFLOW_RUN,
             {
                 "owner": owner,
@@ -13515,7 +13701,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_jobs_for_workflow_run(
+    def list_jobs_for_workflow_run(
         self,
         *,
         owner: str,
@@ -13525,7 +13711,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListJobsForWorkflowRunResponse:
+    ) -> _rt.AsyncPaginator[Job]:
         """List jobs for a workflow run
 
         Lists jobs for a workflow run. You can use parameters to narrow the list of results. For more information
@@ -13535,6 +13721,8 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -13543,7 +13731,7 @@ class AsyncActions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN,
             {
                 "owner": owner,
@@ -13786,7 +13974,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_secrets(
+    def list_repo_secrets(
         self,
         *,
         owner: str,
@@ -13794,7 +13982,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoSecretsResponse:
+    ) -> _rt.AsyncPaginator[ActionsSecret]:
         """List repository secrets
 
         Lists all secrets available in a repository without revealing their encrypted
@@ -13804,13 +13992,15 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_SECRETS,
             {
                 "owner": owner,
@@ -13950,7 +14140,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_variables(
+    def list_repo_variables(
         self,
         *,
         owner: str,
@@ -13958,7 +14148,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoVariablesResponse:
+    ) -> _rt.AsyncPaginator[ActionsVariable]:
         """List repository variables
 
         Lists all repository variables.
@@ -13967,13 +14157,15 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_VARIABLES,
             {
                 "owner": owner,
@@ -14117,7 +14309,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_workflows(
+    def list_repo_workflows(
         self,
         *,
         owner: str,
@@ -14125,7 +14317,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListRepoWorkflowsResponse:
+    ) -> _rt.AsyncPaginator[Workflow]:
         """List repository workflows
 
         Lists the workflows in a repository.
@@ -14134,13 +14326,15 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_REPO_WORKFLOWS,
             {
                 "owner": owner,
@@ -14281,7 +14475,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_workflow_runs(
+    def list_workflow_runs(
         self,
         *,
         owner: str,
@@ -14314,7 +14508,7 @@ class AsyncActions(_rt.AsyncResource):
         check_suite_id: int | NotGiven = NOT_GIVEN,
         head_sha: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListWorkflowRunsResponse:
+    ) -> _rt.AsyncPaginator[WorkflowRun]:
         """List workflow runs for a workflow
 
         List all workflow runs for a workflow. You can replace `workflow_id` with the workflow file name. For example, you could use `main.yaml`. You can use parameters to narrow the list of results. For more information about using parameters, see [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
@@ -14324,6 +14518,8 @@ class AsyncActions(_rt.AsyncResource):
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
         This endpoint will return up to 1,000 results for each search when using the following parameters: `actor`, `branch`, `check_suite_id`, `created`, `event`, `head_sha`, `status`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -14340,7 +14536,7 @@ class AsyncActions(_rt.AsyncResource):
             check_suite_id: Returns workflow runs with the `check_suite_id` that you specify.
             head_sha: Only returns workflow runs that are associated with the specified `head_sha`.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_WORKFLOW_RUNS,
             {
                 "owner": owner,
@@ -14396,7 +14592,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_environment_secrets(
+    def list_environment_secrets(
         self,
         *,
         owner: str,
@@ -14405,7 +14601,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListEnvironmentSecretsResponse:
+    ) -> _rt.AsyncPaginator[ActionsSecret]:
         """List environment secrets
 
         Lists all secrets available in an environment without revealing their
@@ -14415,6 +14611,8 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -14422,7 +14620,7 @@ class AsyncActions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ENVIRONMENT_SECRETS,
             {
                 "owner": owner,
@@ -14575,7 +14773,7 @@ class AsyncActions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_environment_variables(
+    def list_environment_variables(
         self,
         *,
         owner: str,
@@ -14584,7 +14782,7 @@ class AsyncActions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ActionsListEnvironmentVariablesResponse:
+    ) -> _rt.AsyncPaginator[ActionsVariable]:
         """List environment variables
 
         Lists all environment variables.
@@ -14593,6 +14791,8 @@ class AsyncActions(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -14600,7 +14800,7 @@ class AsyncActions(_rt.AsyncResource):
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIONS_LIST_ENVIRONMENT_VARIABLES,
             {
                 "owner": owner,

@@ -38,6 +38,7 @@ _ACTIVITY_LIST_PUBLIC_EVENTS: _rt.Operation[list[Event]] = _rt.Operation(
         "403": _rt.Response(BasicError, "json"),
         "503": _rt.Response(ActivityListPublicEventsResponse503, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_GET_FEEDS: _rt.Operation[Feed] = _rt.Operation(
@@ -65,6 +66,7 @@ _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK: _rt.Operation[list[Event]] = _rt.
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Thread]] = _rt.Operation(
@@ -86,6 +88,7 @@ _ACTIVITY_LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Thread]]
         "403": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_MARK_NOTIFICATIONS_AS_READ: _rt.Operation[
@@ -190,6 +193,7 @@ _ACTIVITY_LIST_PUBLIC_ORG_EVENTS: _rt.Operation[list[Event]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Event], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_LIST_REPO_EVENTS: _rt.Operation[list[Event]] = _rt.Operation(
@@ -203,6 +207,7 @@ _ACTIVITY_LIST_REPO_EVENTS: _rt.Operation[list[Event]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Event], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Thread]] = (
@@ -221,6 +226,7 @@ _ACTIVITY_LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Thr
             _rt.Param("page", "page", "query"),
         ),
         responses={"200": _rt.Response(list[Thread], "json")},
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -284,6 +290,7 @@ _ACTIVITY_LIST_WATCHERS_FOR_REPO: _rt.Operation[list[SimpleUser]] = _rt.Operatio
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[SimpleUser], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_GET_REPO_SUBSCRIPTION: _rt.Operation[RepositorySubscription] = _rt.Operation(
@@ -336,6 +343,7 @@ _ACTIVITY_LIST_REPOS_STARRED_BY_AUTHENTICATED_USER: _rt.Operation[list[Repositor
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -392,6 +400,7 @@ _ACTIVITY_LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[list[MinimalR
             "401": _rt.Response(BasicError, "json"),
             "403": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -405,6 +414,7 @@ _ACTIVITY_LIST_EVENTS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Event]] = _rt.O
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Event], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Event]] = _rt.Operation(
@@ -418,6 +428,7 @@ _ACTIVITY_LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Event]] = _
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Event], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_USER: _rt.Operation[list[Event]] = _rt.Operation(
@@ -430,6 +441,7 @@ _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_USER: _rt.Operation[list[Event]] = _rt.Operatio
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Event], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_LIST_RECEIVED_EVENTS_FOR_USER: _rt.Operation[list[Event]] = _rt.Operation(
@@ -442,6 +454,7 @@ _ACTIVITY_LIST_RECEIVED_EVENTS_FOR_USER: _rt.Operation[list[Event]] = _rt.Operat
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Event], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER: _rt.Operation[list[Event]] = _rt.Operation(
@@ -454,6 +467,7 @@ _ACTIVITY_LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER: _rt.Operation[list[Event]] = _rt
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Event], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ACTIVITY_LIST_REPOS_STARRED_BY_USER: _rt.Operation[list[StarredRepository] | list[Repository]] = (
@@ -482,6 +496,7 @@ _ACTIVITY_LIST_REPOS_WATCHED_BY_USER: _rt.Operation[list[MinimalRepository]] = _
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[MinimalRepository], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 
@@ -494,17 +509,19 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.SyncPage[Event]:
         """List public events
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_PUBLIC_EVENTS,
             {
                 "per_page": per_page,
@@ -549,11 +566,13 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.SyncPage[Event]:
         """List public events for a network of repositories
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -561,7 +580,7 @@ class ActivityResource(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK,
             {
                 "owner": owner,
@@ -582,10 +601,12 @@ class ActivityResource(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Thread]:
+    ) -> _rt.SyncPage[Thread]:
         """List notifications for the authenticated user
 
         List all notifications for the current user, sorted by most recently updated.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             all: If `true`, show notifications marked as read.
@@ -595,7 +616,7 @@ class ActivityResource(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 50). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             {
                 "all": all,
@@ -774,18 +795,20 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.SyncPage[Event]:
         """List public organization events
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_PUBLIC_ORG_EVENTS,
             {
                 "org": org,
@@ -803,11 +826,13 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.SyncPage[Event]:
         """List repository events
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -815,7 +840,7 @@ class ActivityResource(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_REPO_EVENTS,
             {
                 "owner": owner,
@@ -838,10 +863,12 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Thread]:
+    ) -> _rt.SyncPage[Thread]:
         """List repository notifications for the authenticated user
 
         Lists all notifications for the current user in the specified repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -853,7 +880,7 @@ class ActivityResource(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             {
                 "owner": owner,
@@ -961,10 +988,12 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List watchers
 
         Lists the people watching the specified repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -972,7 +1001,7 @@ class ActivityResource(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_WATCHERS_FOR_REPO,
             {
                 "owner": owner,
@@ -1069,7 +1098,7 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Repository]:
+    ) -> _rt.SyncPage[Repository]:
         """List repositories starred by the authenticated user
 
         Lists repositories the authenticated user has starred.
@@ -1078,13 +1107,15 @@ class ActivityResource(_rt.SyncResource):
 
         - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             sort: The property to sort the results by. `created` means when the repository was starred. `updated` means when the repository was last pushed to.
             direction: The direction to sort the results by.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_REPOS_STARRED_BY_AUTHENTICATED_USER,
             {
                 "sort": sort,
@@ -1173,16 +1204,18 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories watched by the authenticated user
 
         Lists repositories the authenticated user is watching.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1198,7 +1231,7 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.SyncPage[Event]:
         """List events for the authenticated user
 
         If you are authenticated as the given user, you will see your private events. Otherwise, you'll only see public events. _Optional_: use the fine-grained token with following permission set to view private events: "Events" user permissions (read).
@@ -1206,12 +1239,14 @@ class ActivityResource(_rt.SyncResource):
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_EVENTS_FOR_AUTHENTICATED_USER,
             {
                 "username": username,
@@ -1229,7 +1264,7 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.SyncPage[Event]:
         """List organization events for the authenticated user
 
         This is the user's organization dashboard. You must be authenticated as the user to view this.
@@ -1237,13 +1272,15 @@ class ActivityResource(_rt.SyncResource):
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER,
             {
                 "username": username,
@@ -1261,18 +1298,20 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.SyncPage[Event]:
         """List public events for a user
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_USER,
             {
                 "username": username,
@@ -1289,7 +1328,7 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.SyncPage[Event]:
         """List events received by the authenticated user
 
         These are events that you've received by watching repositories and following users. If you are authenticated as the
@@ -1298,12 +1337,14 @@ class ActivityResource(_rt.SyncResource):
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_RECEIVED_EVENTS_FOR_USER,
             {
                 "username": username,
@@ -1320,18 +1361,20 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.SyncPage[Event]:
         """List public events received by a user
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER,
             {
                 "username": username,
@@ -1385,17 +1428,19 @@ class ActivityResource(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories watched by a user
 
         Lists repositories a user is watching.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_REPOS_WATCHED_BY_USER,
             {
                 "username": username,
@@ -1409,23 +1454,25 @@ class ActivityResource(_rt.SyncResource):
 class AsyncActivityResource(_rt.AsyncResource):
     """Operations under `activity`."""
 
-    async def list_public_events(
+    def list_public_events(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.AsyncPaginator[Event]:
         """List public events
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_PUBLIC_EVENTS,
             {
                 "per_page": per_page,
@@ -1462,7 +1509,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_public_events_for_repo_network(
+    def list_public_events_for_repo_network(
         self,
         *,
         owner: str,
@@ -1470,11 +1517,13 @@ class AsyncActivityResource(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.AsyncPaginator[Event]:
         """List public events for a network of repositories
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1482,7 +1531,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK,
             {
                 "owner": owner,
@@ -1493,7 +1542,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_notifications_for_authenticated_user(
+    def list_notifications_for_authenticated_user(
         self,
         *,
         all: bool | NotGiven = NOT_GIVEN,
@@ -1503,10 +1552,12 @@ class AsyncActivityResource(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Thread]:
+    ) -> _rt.AsyncPaginator[Thread]:
         """List notifications for the authenticated user
 
         List all notifications for the current user, sorted by most recently updated.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             all: If `true`, show notifications marked as read.
@@ -1516,7 +1567,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 50). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             {
                 "all": all,
@@ -1688,25 +1739,27 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_public_org_events(
+    def list_public_org_events(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.AsyncPaginator[Event]:
         """List public organization events
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_PUBLIC_ORG_EVENTS,
             {
                 "org": org,
@@ -1716,7 +1769,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_events(
+    def list_repo_events(
         self,
         *,
         owner: str,
@@ -1724,11 +1777,13 @@ class AsyncActivityResource(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.AsyncPaginator[Event]:
         """List repository events
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1736,7 +1791,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_REPO_EVENTS,
             {
                 "owner": owner,
@@ -1747,7 +1802,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_notifications_for_authenticated_user(
+    def list_repo_notifications_for_authenticated_user(
         self,
         *,
         owner: str,
@@ -1759,10 +1814,12 @@ class AsyncActivityResource(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Thread]:
+    ) -> _rt.AsyncPaginator[Thread]:
         """List repository notifications for the authenticated user
 
         Lists all notifications for the current user in the specified repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1774,7 +1831,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
             {
                 "owner": owner,
@@ -1874,7 +1931,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_watchers_for_repo(
+    def list_watchers_for_repo(
         self,
         *,
         owner: str,
@@ -1882,10 +1939,12 @@ class AsyncActivityResource(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List watchers
 
         Lists the people watching the specified repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1893,7 +1952,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_WATCHERS_FOR_REPO,
             {
                 "owner": owner,
@@ -1982,7 +2041,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repos_starred_by_authenticated_user(
+    def list_repos_starred_by_authenticated_user(
         self,
         *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
@@ -1990,7 +2049,7 @@ class AsyncActivityResource(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Repository]:
+    ) -> _rt.AsyncPaginator[Repository]:
         """List repositories starred by the authenticated user
 
         Lists repositories the authenticated user has starred.
@@ -1999,13 +2058,15 @@ class AsyncActivityResource(_rt.AsyncResource):
 
         - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             sort: The property to sort the results by. `created` means when the repository was starred. `updated` means when the repository was last pushed to.
             direction: The direction to sort the results by.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_REPOS_STARRED_BY_AUTHENTICATED_USER,
             {
                 "sort": sort,
@@ -2088,22 +2149,24 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_watched_repos_for_authenticated_user(
+    def list_watched_repos_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories watched by the authenticated user
 
         Lists repositories the authenticated user is watching.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2112,14 +2175,14 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_events_for_authenticated_user(
+    def list_events_for_authenticated_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.AsyncPaginator[Event]:
         """List events for the authenticated user
 
         If you are authenticated as the given user, you will see your private events. Otherwise, you'll only see public events. _Optional_: use the fine-grained token with following permission set to view private events: "Events" user permissions (read).
@@ -2127,12 +2190,14 @@ class AsyncActivityResource(_rt.AsyncResource):
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_EVENTS_FOR_AUTHENTICATED_USER,
             {
                 "username": username,
@@ -2142,7 +2207,7 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_events_for_authenticated_user(
+    def list_org_events_for_authenticated_user(
         self,
         *,
         username: str,
@@ -2150,7 +2215,7 @@ class AsyncActivityResource(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.AsyncPaginator[Event]:
         """List organization events for the authenticated user
 
         This is the user's organization dashboard. You must be authenticated as the user to view this.
@@ -2158,13 +2223,15 @@ class AsyncActivityResource(_rt.AsyncResource):
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER,
             {
                 "username": username,
@@ -2175,25 +2242,27 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_public_events_for_user(
+    def list_public_events_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.AsyncPaginator[Event]:
         """List public events for a user
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_USER,
             {
                 "username": username,
@@ -2203,14 +2272,14 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_received_events_for_user(
+    def list_received_events_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.AsyncPaginator[Event]:
         """List events received by the authenticated user
 
         These are events that you've received by watching repositories and following users. If you are authenticated as the
@@ -2219,12 +2288,14 @@ class AsyncActivityResource(_rt.AsyncResource):
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_RECEIVED_EVENTS_FOR_USER,
             {
                 "username": username,
@@ -2234,25 +2305,27 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_received_public_events_for_user(
+    def list_received_public_events_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Event]:
+    ) -> _rt.AsyncPaginator[Event]:
         """List public events received by a user
 
         > [!NOTE]
         > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER,
             {
                 "username": username,
@@ -2299,24 +2372,26 @@ class AsyncActivityResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repos_watched_by_user(
+    def list_repos_watched_by_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories watched by a user
 
         Lists repositories a user is watching.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACTIVITY_LIST_REPOS_WATCHED_BY_USER,
             {
                 "username": username,

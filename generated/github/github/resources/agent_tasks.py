@@ -32,11 +32,13 @@ from ..types.agent_tasks import (
     AgentTasksListTasksForRepoResponse403,
     AgentTasksListTasksForRepoResponse404,
     AgentTasksListTasksForRepoResponse422,
+    AgentTasksListTasksForRepoResponseTasksItem,
     AgentTasksListTasksResponse,
     AgentTasksListTasksResponse400,
     AgentTasksListTasksResponse401,
     AgentTasksListTasksResponse403,
     AgentTasksListTasksResponse422,
+    AgentTasksListTasksResponseTasksItem,
 )
 
 _AGENT_TASKS_LIST_TASKS_FOR_REPO: _rt.Operation[AgentTasksListTasksForRepoResponse] = _rt.Operation(
@@ -63,6 +65,7 @@ _AGENT_TASKS_LIST_TASKS_FOR_REPO: _rt.Operation[AgentTasksListTasksForRepoRespon
         "404": _rt.Response(AgentTasksListTasksForRepoResponse404, "json"),
         "422": _rt.Response(AgentTasksListTasksForRepoResponse422, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items="tasks", page_param="page", size_param="per_page"),
 )
 
 _AGENT_TASKS_CREATE_TASK_IN_REPO: _rt.Operation[AgentTasksCreateTaskInRepoResponse] = _rt.Operation(
@@ -130,6 +133,7 @@ _AGENT_TASKS_LIST_TASKS: _rt.Operation[AgentTasksListTasksResponse] = _rt.Operat
         "403": _rt.Response(AgentTasksListTasksResponse403, "json"),
         "422": _rt.Response(AgentTasksListTasksResponse422, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items="tasks", page_param="page", size_param="per_page"),
 )
 
 _AGENT_TASKS_GET_TASK_BY_ID: _rt.Operation[AgentTasksGetTaskByIdResponse] = _rt.Operation(
@@ -165,7 +169,7 @@ class AgentTasks(_rt.SyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         creator_id: list[int] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentTasksListTasksForRepoResponse:
+    ) -> _rt.SyncPage[AgentTasksListTasksForRepoResponseTasksItem]:
         """List tasks for repository
 
         > [!NOTE]
@@ -186,6 +190,8 @@ class AgentTasks(_rt.SyncResource):
 
         GitHub App installation access tokens are not supported for this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository. The name is not case sensitive.
@@ -198,7 +204,7 @@ class AgentTasks(_rt.SyncResource):
             since: Only show tasks updated at or after this time (ISO 8601 timestamp)
             creator_id: Filter tasks by creator user ID. Accepts one or more user IDs.
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENT_TASKS_LIST_TASKS_FOR_REPO,
             {
                 "owner": owner,
@@ -329,7 +335,7 @@ class AgentTasks(_rt.SyncResource):
         is_archived: bool | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentTasksListTasksResponse:
+    ) -> _rt.SyncPage[AgentTasksListTasksResponseTasksItem]:
         """List tasks
 
         > [!NOTE]
@@ -350,6 +356,8 @@ class AgentTasks(_rt.SyncResource):
 
         GitHub App installation access tokens are not supported for this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100).
             page: The page number of the results to fetch.
@@ -359,7 +367,7 @@ class AgentTasks(_rt.SyncResource):
             is_archived: Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
             since: Only show tasks updated at or after this time (ISO 8601 timestamp)
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENT_TASKS_LIST_TASKS,
             {
                 "per_page": per_page,
@@ -414,7 +422,7 @@ class AgentTasks(_rt.SyncResource):
 class AsyncAgentTasks(_rt.AsyncResource):
     """Operations under `agent_tasks`."""
 
-    async def list_tasks_for_repo(
+    def list_tasks_for_repo(
         self,
         *,
         owner: str,
@@ -428,7 +436,7 @@ class AsyncAgentTasks(_rt.AsyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         creator_id: list[int] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentTasksListTasksForRepoResponse:
+    ) -> _rt.AsyncPaginator[AgentTasksListTasksForRepoResponseTasksItem]:
         """List tasks for repository
 
         > [!NOTE]
@@ -449,6 +457,8 @@ class AsyncAgentTasks(_rt.AsyncResource):
 
         GitHub App installation access tokens are not supported for this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository. The name is not case sensitive.
@@ -461,7 +471,7 @@ class AsyncAgentTasks(_rt.AsyncResource):
             since: Only show tasks updated at or after this time (ISO 8601 timestamp)
             creator_id: Filter tasks by creator user ID. Accepts one or more user IDs.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENT_TASKS_LIST_TASKS_FOR_REPO,
             {
                 "owner": owner,
@@ -581,7 +591,7 @@ class AsyncAgentTasks(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_tasks(
+    def list_tasks(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -592,7 +602,7 @@ class AsyncAgentTasks(_rt.AsyncResource):
         is_archived: bool | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentTasksListTasksResponse:
+    ) -> _rt.AsyncPaginator[AgentTasksListTasksResponseTasksItem]:
         """List tasks
 
         > [!NOTE]
@@ -613,6 +623,8 @@ class AsyncAgentTasks(_rt.AsyncResource):
 
         GitHub App installation access tokens are not supported for this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100).
             page: The page number of the results to fetch.
@@ -622,7 +634,7 @@ class AsyncAgentTasks(_rt.AsyncResource):
             is_archived: Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
             since: Only show tasks updated at or after this time (ISO 8601 timestamp)
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENT_TASKS_LIST_TASKS,
             {
                 "per_page": per_page,

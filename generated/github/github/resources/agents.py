@@ -11,6 +11,7 @@ from ..models.actions_public_key import ActionsPublicKey
 from ..models.actions_secret import ActionsSecret
 from ..models.actions_variable import ActionsVariable
 from ..models.empty_object import EmptyObject
+from ..models.minimal_repository import MinimalRepository
 from ..models.organization_actions_secret import OrganizationActionsSecret
 from ..models.organization_actions_variable import OrganizationActionsVariable
 from ..types.agents import (
@@ -34,6 +35,7 @@ _AGENTS_LIST_ORG_SECRETS: _rt.Operation[AgentsListOrgSecretsResponse] = _rt.Oper
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(AgentsListOrgSecretsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _AGENTS_GET_ORG_PUBLIC_KEY: _rt.Operation[ActionsPublicKey] = _rt.Operation(
@@ -89,6 +91,9 @@ _AGENTS_LIST_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
     ),
     responses={"200": _rt.Response(AgentsListSelectedReposForOrgSecretResponse, "json")},
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _AGENTS_SET_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
@@ -138,6 +143,9 @@ _AGENTS_LIST_ORG_VARIABLES: _rt.Operation[AgentsListOrgVariablesResponse] = _rt.
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(AgentsListOrgVariablesResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="variables", page_param="page", size_param="per_page"
+    ),
 )
 
 _AGENTS_CREATE_ORG_VARIABLE: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -203,6 +211,9 @@ _AGENTS_LIST_SELECTED_REPOS_FOR_ORG_VARIABLE: _rt.Operation[
         "200": _rt.Response(AgentsListSelectedReposForOrgVariableResponse, "json"),
         "409": _rt.Response(None, "empty"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _AGENTS_SET_SELECTED_REPOS_FOR_ORG_VARIABLE: _rt.Operation[None] = _rt.Operation(
@@ -254,6 +265,9 @@ _AGENTS_LIST_REPO_ORGANIZATION_SECRETS: _rt.Operation[AgentsListRepoOrganization
             _rt.Param("page", "page", "query"),
         ),
         responses={"200": _rt.Response(AgentsListRepoOrganizationSecretsResponse, "json")},
+        pagination=_rt.LinkHeaderPagination(
+            items="secrets", page_param="page", size_param="per_page"
+        ),
     )
 )
 
@@ -270,6 +284,9 @@ _AGENTS_LIST_REPO_ORGANIZATION_VARIABLES: _rt.Operation[
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(AgentsListRepoOrganizationVariablesResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="variables", page_param="page", size_param="per_page"
+    ),
 )
 
 _AGENTS_LIST_REPO_SECRETS: _rt.Operation[AgentsListRepoSecretsResponse] = _rt.Operation(
@@ -283,6 +300,7 @@ _AGENTS_LIST_REPO_SECRETS: _rt.Operation[AgentsListRepoSecretsResponse] = _rt.Op
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(AgentsListRepoSecretsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _AGENTS_GET_REPO_PUBLIC_KEY: _rt.Operation[ActionsPublicKey] = _rt.Operation(
@@ -343,6 +361,9 @@ _AGENTS_LIST_REPO_VARIABLES: _rt.Operation[AgentsListRepoVariablesResponse] = _r
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(AgentsListRepoVariablesResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="variables", page_param="page", size_param="per_page"
+    ),
 )
 
 _AGENTS_CREATE_REPO_VARIABLE: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -409,7 +430,7 @@ class Agents(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListOrgSecretsResponse:
+    ) -> _rt.SyncPage[OrganizationActionsSecret]:
         """List organization secrets
 
         Lists all secrets available in an organization without revealing their
@@ -419,12 +440,14 @@ class Agents(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_ORG_SECRETS,
             {
                 "org": org,
@@ -565,7 +588,7 @@ class Agents(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListSelectedReposForOrgSecretResponse:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for an organization secret
 
         Lists all repositories that have been selected when the `visibility`
@@ -575,13 +598,15 @@ class Agents(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             {
                 "org": org,
@@ -696,7 +721,7 @@ class Agents(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListOrgVariablesResponse:
+    ) -> _rt.SyncPage[OrganizationActionsVariable]:
         """List organization variables
 
         Lists all agent variables available in an organization.
@@ -706,12 +731,14 @@ class Agents(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_ORG_VARIABLES,
             {
                 "org": org,
@@ -862,7 +889,7 @@ class Agents(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListSelectedReposForOrgVariableResponse:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for an organization variable
 
         Lists all repositories that can access an organization agent variable
@@ -872,13 +899,15 @@ class Agents(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             name: The name of the variable.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             {
                 "org": org,
@@ -993,7 +1022,7 @@ class Agents(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListRepoOrganizationSecretsResponse:
+    ) -> _rt.SyncPage[ActionsSecret]:
         """List repository organization secrets
 
         Lists all organization secrets shared with a repository without revealing their encrypted
@@ -1003,13 +1032,15 @@ class Agents(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_REPO_ORGANIZATION_SECRETS,
             {
                 "owner": owner,
@@ -1028,7 +1059,7 @@ class Agents(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListRepoOrganizationVariablesResponse:
+    ) -> _rt.SyncPage[ActionsVariable]:
         """List repository organization variables
 
         Lists all organization variables shared with a repository.
@@ -1037,13 +1068,15 @@ class Agents(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_REPO_ORGANIZATION_VARIABLES,
             {
                 "owner": owner,
@@ -1062,7 +1095,7 @@ class Agents(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListRepoSecretsResponse:
+    ) -> _rt.SyncPage[ActionsSecret]:
         """List repository secrets
 
         Lists all secrets available in a repository without revealing their encrypted
@@ -1072,13 +1105,15 @@ class Agents(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_REPO_SECRETS,
             {
                 "owner": owner,
@@ -1226,7 +1261,7 @@ class Agents(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListRepoVariablesResponse:
+    ) -> _rt.SyncPage[ActionsVariable]:
         """List repository variables
 
         Lists all repository variables.
@@ -1235,13 +1270,15 @@ class Agents(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_REPO_VARIABLES,
             {
                 "owner": owner,
@@ -1389,14 +1426,14 @@ class Agents(_rt.SyncResource):
 class AsyncAgents(_rt.AsyncResource):
     """Operations under `agents`."""
 
-    async def list_org_secrets(
+    def list_org_secrets(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListOrgSecretsResponse:
+    ) -> _rt.AsyncPaginator[OrganizationActionsSecret]:
         """List organization secrets
 
         Lists all secrets available in an organization without revealing their
@@ -1406,12 +1443,14 @@ class AsyncAgents(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_ORG_SECRETS,
             {
                 "org": org,
@@ -1544,7 +1583,7 @@ class AsyncAgents(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_selected_repos_for_org_secret(
+    def list_selected_repos_for_org_secret(
         self,
         *,
         org: str,
@@ -1552,7 +1591,7 @@ class AsyncAgents(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListSelectedReposForOrgSecretResponse:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for an organization secret
 
         Lists all repositories that have been selected when the `visibility`
@@ -1562,13 +1601,15 @@ class AsyncAgents(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             {
                 "org": org,
@@ -1676,14 +1717,14 @@ class AsyncAgents(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_variables(
+    def list_org_variables(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListOrgVariablesResponse:
+    ) -> _rt.AsyncPaginator[OrganizationActionsVariable]:
         """List organization variables
 
         Lists all agent variables available in an organization.
@@ -1693,12 +1734,14 @@ class AsyncAgents(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_ORG_VARIABLES,
             {
                 "org": org,
@@ -1841,7 +1884,7 @@ class AsyncAgents(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_selected_repos_for_org_variable(
+    def list_selected_repos_for_org_variable(
         self,
         *,
         org: str,
@@ -1849,7 +1892,7 @@ class AsyncAgents(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListSelectedReposForOrgVariableResponse:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for an organization variable
 
         Lists all repositories that can access an organization agent variable
@@ -1859,13 +1902,15 @@ class AsyncAgents(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             name: The name of the variable.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_SELECTED_REPOS_FOR_ORG_VARIABLE,
             {
                 "org": org,
@@ -1972,7 +2017,7 @@ class AsyncAgents(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_organization_secrets(
+    def list_repo_organization_secrets(
         self,
         *,
         owner: str,
@@ -1980,7 +2025,7 @@ class AsyncAgents(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListRepoOrganizationSecretsResponse:
+    ) -> _rt.AsyncPaginator[ActionsSecret]:
         """List repository organization secrets
 
         Lists all organization secrets shared with a repository without revealing their encrypted
@@ -1990,13 +2035,15 @@ class AsyncAgents(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_REPO_ORGANIZATION_SECRETS,
             {
                 "owner": owner,
@@ -2007,7 +2054,7 @@ class AsyncAgents(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_organization_variables(
+    def list_repo_organization_variables(
         self,
         *,
         owner: str,
@@ -2015,7 +2062,7 @@ class AsyncAgents(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListRepoOrganizationVariablesResponse:
+    ) -> _rt.AsyncPaginator[ActionsVariable]:
         """List repository organization variables
 
         Lists all organization variables shared with a repository.
@@ -2024,13 +2071,15 @@ class AsyncAgents(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_REPO_ORGANIZATION_VARIABLES,
             {
                 "owner": owner,
@@ -2041,7 +2090,7 @@ class AsyncAgents(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_secrets(
+    def list_repo_secrets(
         self,
         *,
         owner: str,
@@ -2049,7 +2098,7 @@ class AsyncAgents(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListRepoSecretsResponse:
+    ) -> _rt.AsyncPaginator[ActionsSecret]:
         """List repository secrets
 
         Lists all secrets available in a repository without revealing their encrypted
@@ -2059,13 +2108,15 @@ class AsyncAgents(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_REPO_SECRETS,
             {
                 "owner": owner,
@@ -2205,7 +2256,7 @@ class AsyncAgents(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_variables(
+    def list_repo_variables(
         self,
         *,
         owner: str,
@@ -2213,7 +2264,7 @@ class AsyncAgents(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AgentsListRepoVariablesResponse:
+    ) -> _rt.AsyncPaginator[ActionsVariable]:
         """List repository variables
 
         Lists all repository variables.
@@ -2222,13 +2273,15 @@ class AsyncAgents(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _AGENTS_LIST_REPO_VARIABLES,
             {
                 "owner": owner,

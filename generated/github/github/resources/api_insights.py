@@ -7,11 +7,11 @@ from typing import Literal
 import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
-from ..models.api_insights_route_stats import ApiInsightsRouteStats
-from ..models.api_insights_subject_stats import ApiInsightsSubjectStats
+from ..models.api_insights_route_stats import ApiInsightsRouteStats, ApiInsightsRouteStatsItem
+from ..models.api_insights_subject_stats import ApiInsightsSubjectStats, ApiInsightsSubjectStatsItem
 from ..models.api_insights_summary_stats import ApiInsightsSummaryStats
 from ..models.api_insights_time_stats import ApiInsightsTimeStats
-from ..models.api_insights_user_stats import ApiInsightsUserStats
+from ..models.api_insights_user_stats import ApiInsightsUserStats, ApiInsightsUserStatsItem
 
 _API_INSIGHTS_GET_ROUTE_STATS_BY_ACTOR: _rt.Operation[ApiInsightsRouteStats] = _rt.Operation(
     method="get",
@@ -30,6 +30,7 @@ _API_INSIGHTS_GET_ROUTE_STATS_BY_ACTOR: _rt.Operation[ApiInsightsRouteStats] = _
         _rt.Param("api_route_substring", "api_route_substring", "query"),
     ),
     responses={"200": _rt.Response(ApiInsightsRouteStats, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _API_INSIGHTS_GET_SUBJECT_STATS: _rt.Operation[ApiInsightsSubjectStats] = _rt.Operation(
@@ -47,6 +48,7 @@ _API_INSIGHTS_GET_SUBJECT_STATS: _rt.Operation[ApiInsightsSubjectStats] = _rt.Op
         _rt.Param("subject_name_substring", "subject_name_substring", "query"),
     ),
     responses={"200": _rt.Response(ApiInsightsSubjectStats, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _API_INSIGHTS_GET_SUMMARY_STATS: _rt.Operation[ApiInsightsSummaryStats] = _rt.Operation(
@@ -146,6 +148,7 @@ _API_INSIGHTS_GET_USER_STATS: _rt.Operation[ApiInsightsUserStats] = _rt.Operatio
         _rt.Param("actor_name_substring", "actor_name_substring", "query"),
     ),
     responses={"200": _rt.Response(ApiInsightsUserStats, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 
@@ -182,12 +185,14 @@ class ApiInsights(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         api_route_substring: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiInsightsRouteStats:
+    ) -> _rt.SyncPage[ApiInsightsRouteStatsItem]:
         """Get route stats by actor
 
         Get API request count statistics for an actor broken down by route within a specified time frame.
 
         Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -201,7 +206,7 @@ class ApiInsights(_rt.SyncResource):
             sort: The property to sort the results by.
             api_route_substring: Providing a substring will filter results where the API route contains the substring. This is a case-insensitive search.
         """
-        return self._client.request(
+        return self._client.paginate(
             _API_INSIGHTS_GET_ROUTE_STATS_BY_ACTOR,
             {
                 "org": org,
@@ -239,12 +244,14 @@ class ApiInsights(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         subject_name_substring: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiInsightsSubjectStats:
+    ) -> _rt.SyncPage[ApiInsightsSubjectStatsItem]:
         """Get subject stats
 
         Get API request statistics for all subjects within an organization within a specified time frame. Subjects can be users or GitHub Apps.
 
         Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -256,7 +263,7 @@ class ApiInsights(_rt.SyncResource):
             sort: The property to sort the results by.
             subject_name_substring: Providing a substring will filter results where the subject name contains the substring. This is a case-insensitive search.
         """
-        return self._client.request(
+        return self._client.paginate(
             _API_INSIGHTS_GET_SUBJECT_STATS,
             {
                 "org": org,
@@ -506,12 +513,14 @@ class ApiInsights(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         actor_name_substring: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiInsightsUserStats:
+    ) -> _rt.SyncPage[ApiInsightsUserStatsItem]:
         """Get user stats
 
         Get API usage statistics within an organization for a user broken down by the type of access.
 
         Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -524,7 +533,7 @@ class ApiInsights(_rt.SyncResource):
             sort: The property to sort the results by.
             actor_name_substring: Providing a substring will filter results where the actor name contains the substring. This is a case-insensitive search.
         """
-        return self._client.request(
+        return self._client.paginate(
             _API_INSIGHTS_GET_USER_STATS,
             {
                 "org": org,
@@ -544,7 +553,7 @@ class ApiInsights(_rt.SyncResource):
 class AsyncApiInsights(_rt.AsyncResource):
     """Operations under `api_insights`."""
 
-    async def get_route_stats_by_actor(
+    def get_route_stats_by_actor(
         self,
         *,
         org: str,
@@ -574,12 +583,14 @@ class AsyncApiInsights(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         api_route_substring: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiInsightsRouteStats:
+    ) -> _rt.AsyncPaginator[ApiInsightsRouteStatsItem]:
         """Get route stats by actor
 
         Get API request count statistics for an actor broken down by route within a specified time frame.
 
         Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -593,7 +604,7 @@ class AsyncApiInsights(_rt.AsyncResource):
             sort: The property to sort the results by.
             api_route_substring: Providing a substring will filter results where the API route contains the substring. This is a case-insensitive search.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _API_INSIGHTS_GET_ROUTE_STATS_BY_ACTOR,
             {
                 "org": org,
@@ -610,7 +621,7 @@ class AsyncApiInsights(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_subject_stats(
+    def get_subject_stats(
         self,
         *,
         org: str,
@@ -631,12 +642,14 @@ class AsyncApiInsights(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         subject_name_substring: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiInsightsSubjectStats:
+    ) -> _rt.AsyncPaginator[ApiInsightsSubjectStatsItem]:
         """Get subject stats
 
         Get API request statistics for all subjects within an organization within a specified time frame. Subjects can be users or GitHub Apps.
 
         Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -648,7 +661,7 @@ class AsyncApiInsights(_rt.AsyncResource):
             sort: The property to sort the results by.
             subject_name_substring: Providing a substring will filter results where the subject name contains the substring. This is a case-insensitive search.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _API_INSIGHTS_GET_SUBJECT_STATS,
             {
                 "org": org,
@@ -876,7 +889,7 @@ class AsyncApiInsights(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_user_stats(
+    def get_user_stats(
         self,
         *,
         org: str,
@@ -898,12 +911,14 @@ class AsyncApiInsights(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         actor_name_substring: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiInsightsUserStats:
+    ) -> _rt.AsyncPaginator[ApiInsightsUserStatsItem]:
         """Get user stats
 
         Get API usage statistics within an organization for a user broken down by the type of access.
 
         Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -916,7 +931,7 @@ class AsyncApiInsights(_rt.AsyncResource):
             sort: The property to sort the results by.
             actor_name_substring: Providing a substring will filter results where the actor name contains the substring. This is a case-insensitive search.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _API_INSIGHTS_GET_USER_STATS,
             {
                 "org": org,

@@ -30,9 +30,11 @@ from ..models.webhook_config_url import WebhookConfigUrl
 from ..types.apps import (
     AppsCreateFromManifestResponse,
     AppsListInstallationReposForAuthenticatedUserResponse,
+    AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem,
     AppsListInstallationsForAuthenticatedUserResponse,
     AppsListInstallationsResponseItem,
     AppsListReposAccessibleToInstallationResponse,
+    AppsListReposAccessibleToInstallationResponseRepositoriesItem,
 )
 
 _APPS_GET_AUTHENTICATED: _rt.Operation[Integration] = _rt.Operation(
@@ -91,6 +93,7 @@ _APPS_LIST_WEBHOOK_DELIVERIES: _rt.Operation[list[HookDeliveryItem]] = _rt.Opera
         "400": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _APPS_GET_WEBHOOK_DELIVERY: _rt.Operation[HookDelivery] = _rt.Operation(
@@ -129,6 +132,7 @@ _APPS_LIST_INSTALLATION_REQUESTS_FOR_AUTHENTICATED_APP: _rt.Operation[
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _APPS_LIST_INSTALLATIONS: _rt.Operation[list[AppsListInstallationsResponseItem]] = _rt.Operation(
@@ -142,6 +146,7 @@ _APPS_LIST_INSTALLATIONS: _rt.Operation[list[AppsListInstallationsResponseItem]]
         _rt.Param("outdated", "outdated", "query"),
     ),
     responses={"200": _rt.Response(list[AppsListInstallationsResponseItem], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _APPS_GET_INSTALLATION: _rt.Operation[Installation] = _rt.Operation(
@@ -299,6 +304,9 @@ _APPS_LIST_REPOS_ACCESSIBLE_TO_INSTALLATION: _rt.Operation[
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(
+        items="repositories", page_param="page", size_param="per_page"
+    ),
 )
 
 _APPS_REVOKE_INSTALLATION_ACCESS_TOKEN: _rt.Operation[None] = _rt.Operation(
@@ -331,6 +339,7 @@ _APPS_LIST_PLANS: _rt.Operation[list[MarketplaceListingPlan]] = _rt.Operation(
         "401": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _APPS_LIST_ACCOUNTS_FOR_PLAN: _rt.Operation[list[MarketplacePurchase]] = _rt.Operation(
@@ -350,6 +359,7 @@ _APPS_LIST_ACCOUNTS_FOR_PLAN: _rt.Operation[list[MarketplacePurchase]] = _rt.Ope
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _APPS_GET_SUBSCRIPTION_PLAN_FOR_ACCOUNT_STUBBED: _rt.Operation[MarketplacePurchase] = _rt.Operation(
@@ -373,6 +383,7 @@ _APPS_LIST_PLANS_STUBBED: _rt.Operation[list[MarketplaceListingPlan]] = _rt.Oper
         "200": _rt.Response(list[MarketplaceListingPlan], "json"),
         "401": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _APPS_LIST_ACCOUNTS_FOR_PLAN_STUBBED: _rt.Operation[list[MarketplacePurchase]] = _rt.Operation(
@@ -390,6 +401,7 @@ _APPS_LIST_ACCOUNTS_FOR_PLAN_STUBBED: _rt.Operation[list[MarketplacePurchase]] =
         "200": _rt.Response(list[MarketplacePurchase], "json"),
         "401": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _APPS_GET_ORG_INSTALLATION: _rt.Operation[Installation] = _rt.Operation(
@@ -425,6 +437,9 @@ _APPS_LIST_INSTALLATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(
+        items="installations", page_param="page", size_param="per_page"
+    ),
 )
 
 _APPS_LIST_INSTALLATION_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[
@@ -444,6 +459,9 @@ _APPS_LIST_INSTALLATION_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(
+        items="repositories", page_param="page", size_param="per_page"
+    ),
 )
 
 _APPS_ADD_REPO_TO_INSTALLATION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -491,6 +509,7 @@ _APPS_LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[UserMarketpl
             "401": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -506,6 +525,7 @@ _APPS_LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER_STUBBED: _rt.Operation[
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _APPS_GET_USER_INSTALLATION: _rt.Operation[Installation] = _rt.Operation(
@@ -610,19 +630,21 @@ class Apps(_rt.SyncResource):
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[HookDeliveryItem]:
+    ) -> _rt.SyncPage[HookDeliveryItem]:
         """List deliveries for an app webhook
 
         Returns a list of webhook deliveries for the webhook configured for a GitHub App.
 
         You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             cursor: Used for pagination: the starting delivery from which the page of deliveries is fetched. Refer to the `link` header for the next and previous page cursors.
             status: Returns webhook deliveries filtered by delivery outcome classification based on `status_code` range. A `status` of `success` returns deliveries with a `status_code` in the 200-399 range (inclusive). A `status` of `failure` returns deliveries with a `status_code` in the 400-599 range (inclusive).
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_WEBHOOK_DELIVERIES,
             {
                 "per_page": per_page,
@@ -678,16 +700,18 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[IntegrationInstallationRequest]:
+    ) -> _rt.SyncPage[IntegrationInstallationRequest]:
         """List installation requests for the authenticated app
 
         Lists all the pending installation requests for the authenticated GitHub App.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_INSTALLATION_REQUESTS_FOR_AUTHENTICATED_APP,
             {
                 "per_page": per_page,
@@ -704,19 +728,21 @@ class Apps(_rt.SyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         outdated: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[AppsListInstallationsResponseItem]:
+    ) -> _rt.SyncPage[AppsListInstallationsResponseItem]:
         """List installations for the authenticated app
 
         You must use a [JWT](https://docs.github.com/enterprise-server@3.9/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
 
         The permissions the installation has are included under the `permissions` key.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_INSTALLATIONS,
             {
                 "per_page": per_page,
@@ -1023,16 +1049,18 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AppsListReposAccessibleToInstallationResponse:
+    ) -> _rt.SyncPage[AppsListReposAccessibleToInstallationResponseRepositoriesItem]:
         """List repositories accessible to the app installation
 
         List repositories that an app installation can access.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_REPOS_ACCESSIBLE_TO_INSTALLATION,
             {
                 "per_page": per_page,
@@ -1087,18 +1115,20 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MarketplaceListingPlan]:
+    ) -> _rt.SyncPage[MarketplaceListingPlan]:
         """List plans
 
         Lists all plans that are part of your GitHub Marketplace listing.
 
         GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_PLANS,
             {
                 "per_page": per_page,
@@ -1116,12 +1146,14 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MarketplacePurchase]:
+    ) -> _rt.SyncPage[MarketplacePurchase]:
         """List accounts for a plan
 
         Returns user and organization accounts associated with the specified plan, including free plans. For per-seat pricing, you see the list of accounts that have purchased the plan, including the number of seats purchased. When someone submits a plan change that won't be processed until the end of their billing cycle, you will also see the upcoming pending change.
 
         GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             plan_id: The unique identifier of the plan.
@@ -1130,7 +1162,7 @@ class Apps(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_ACCOUNTS_FOR_PLAN,
             {
                 "plan_id": plan_id,
@@ -1171,18 +1203,20 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MarketplaceListingPlan]:
+    ) -> _rt.SyncPage[MarketplaceListingPlan]:
         """List plans (stubbed)
 
         Lists all plans that are part of your GitHub Marketplace listing.
 
         GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_PLANS_STUBBED,
             {
                 "per_page": per_page,
@@ -1200,12 +1234,14 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MarketplacePurchase]:
+    ) -> _rt.SyncPage[MarketplacePurchase]:
         """List accounts for a plan (stubbed)
 
         Returns repository and organization accounts associated with the specified plan, including free plans. For per-seat pricing, you see the list of accounts that have purchased the plan, including the number of seats purchased. When someone submits a plan change that won't be processed until the end of their billing cycle, you will also see the upcoming pending change.
 
         GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             plan_id: The unique identifier of the plan.
@@ -1214,7 +1250,7 @@ class Apps(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_ACCOUNTS_FOR_PLAN_STUBBED,
             {
                 "plan_id": plan_id,
@@ -1281,7 +1317,7 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AppsListInstallationsForAuthenticatedUserResponse:
+    ) -> _rt.SyncPage[Installation]:
         """List app installations accessible to the user access token
 
         Lists installations of your GitHub App that the authenticated user has explicit permission (`:read`, `:write`, or `:admin`) to access.
@@ -1290,11 +1326,13 @@ class Apps(_rt.SyncResource):
 
         You can find the permissions for the installation under the `permissions` key.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_INSTALLATIONS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1310,7 +1348,7 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AppsListInstallationReposForAuthenticatedUserResponse:
+    ) -> _rt.SyncPage[AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem]:
         """List repositories accessible to the user access token
 
         List repositories that the authenticated user has explicit permission (`:read`, `:write`, or `:admin`) to access for an installation.
@@ -1319,12 +1357,14 @@ class Apps(_rt.SyncResource):
 
         The access the user has to each repository is included in the hash under the `permissions` key.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             installation_id: The unique identifier of the installation.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_INSTALLATION_REPOS_FOR_AUTHENTICATED_USER,
             {
                 "installation_id": installation_id,
@@ -1392,16 +1432,18 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[UserMarketplacePurchase]:
+    ) -> _rt.SyncPage[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user
 
         Lists the active subscriptions for the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1416,16 +1458,18 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[UserMarketplacePurchase]:
+    ) -> _rt.SyncPage[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user (stubbed)
 
         Lists the active subscriptions for the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER_STUBBED,
             {
                 "per_page": per_page,
@@ -1544,26 +1588,28 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_webhook_deliveries(
+    def list_webhook_deliveries(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[HookDeliveryItem]:
+    ) -> _rt.AsyncPaginator[HookDeliveryItem]:
         """List deliveries for an app webhook
 
         Returns a list of webhook deliveries for the webhook configured for a GitHub App.
 
         You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             cursor: Used for pagination: the starting delivery from which the page of deliveries is fetched. Refer to the `link` header for the next and previous page cursors.
             status: Returns webhook deliveries filtered by delivery outcome classification based on `status_code` range. A `status` of `success` returns deliveries with a `status_code` in the 200-399 range (inclusive). A `status` of `failure` returns deliveries with a `status_code` in the 400-599 range (inclusive).
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_WEBHOOK_DELIVERIES,
             {
                 "per_page": per_page,
@@ -1613,22 +1659,24 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_installation_requests_for_authenticated_app(
+    def list_installation_requests_for_authenticated_app(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[IntegrationInstallationRequest]:
+    ) -> _rt.AsyncPaginator[IntegrationInstallationRequest]:
         """List installation requests for the authenticated app
 
         Lists all the pending installation requests for the authenticated GitHub App.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_INSTALLATION_REQUESTS_FOR_AUTHENTICATED_APP,
             {
                 "per_page": per_page,
@@ -1637,7 +1685,7 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_installations(
+    def list_installations(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -1645,19 +1693,21 @@ class AsyncApps(_rt.AsyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         outdated: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[AppsListInstallationsResponseItem]:
+    ) -> _rt.AsyncPaginator[AppsListInstallationsResponseItem]:
         """List installations for the authenticated app
 
         You must use a [JWT](https://docs.github.com/enterprise-server@3.9/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
 
         The permissions the installation has are included under the `permissions` key.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_INSTALLATIONS,
             {
                 "per_page": per_page,
@@ -1958,22 +2008,24 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repos_accessible_to_installation(
+    def list_repos_accessible_to_installation(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AppsListReposAccessibleToInstallationResponse:
+    ) -> _rt.AsyncPaginator[AppsListReposAccessibleToInstallationResponseRepositoriesItem]:
         """List repositories accessible to the app installation
 
         List repositories that an app installation can access.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_REPOS_ACCESSIBLE_TO_INSTALLATION,
             {
                 "per_page": per_page,
@@ -2022,24 +2074,26 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_plans(
+    def list_plans(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MarketplaceListingPlan]:
+    ) -> _rt.AsyncPaginator[MarketplaceListingPlan]:
         """List plans
 
         Lists all plans that are part of your GitHub Marketplace listing.
 
         GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_PLANS,
             {
                 "per_page": per_page,
@@ -2048,7 +2102,7 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_accounts_for_plan(
+    def list_accounts_for_plan(
         self,
         *,
         plan_id: int,
@@ -2057,12 +2111,14 @@ class AsyncApps(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MarketplacePurchase]:
+    ) -> _rt.AsyncPaginator[MarketplacePurchase]:
         """List accounts for a plan
 
         Returns user and organization accounts associated with the specified plan, including free plans. For per-seat pricing, you see the list of accounts that have purchased the plan, including the number of seats purchased. When someone submits a plan change that won't be processed until the end of their billing cycle, you will also see the upcoming pending change.
 
         GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             plan_id: The unique identifier of the plan.
@@ -2071,7 +2127,7 @@ class AsyncApps(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_ACCOUNTS_FOR_PLAN,
             {
                 "plan_id": plan_id,
@@ -2106,24 +2162,26 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_plans_stubbed(
+    def list_plans_stubbed(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MarketplaceListingPlan]:
+    ) -> _rt.AsyncPaginator[MarketplaceListingPlan]:
         """List plans (stubbed)
 
         Lists all plans that are part of your GitHub Marketplace listing.
 
         GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_PLANS_STUBBED,
             {
                 "per_page": per_page,
@@ -2132,7 +2190,7 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_accounts_for_plan_stubbed(
+    def list_accounts_for_plan_stubbed(
         self,
         *,
         plan_id: int,
@@ -2141,12 +2199,14 @@ class AsyncApps(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MarketplacePurchase]:
+    ) -> _rt.AsyncPaginator[MarketplacePurchase]:
         """List accounts for a plan (stubbed)
 
         Returns repository and organization accounts associated with the specified plan, including free plans. For per-seat pricing, you see the list of accounts that have purchased the plan, including the number of seats purchased. When someone submits a plan change that won't be processed until the end of their billing cycle, you will also see the upcoming pending change.
 
         GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             plan_id: The unique identifier of the plan.
@@ -2155,7 +2215,7 @@ class AsyncApps(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_ACCOUNTS_FOR_PLAN_STUBBED,
             {
                 "plan_id": plan_id,
@@ -2216,13 +2276,13 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_installations_for_authenticated_user(
+    def list_installations_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AppsListInstallationsForAuthenticatedUserResponse:
+    ) -> _rt.AsyncPaginator[Installation]:
         """List app installations accessible to the user access token
 
         Lists installations of your GitHub App that the authenticated user has explicit permission (`:read`, `:write`, or `:admin`) to access.
@@ -2231,11 +2291,13 @@ class AsyncApps(_rt.AsyncResource):
 
         You can find the permissions for the installation under the `permissions` key.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_INSTALLATIONS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2244,14 +2306,14 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_installation_repos_for_authenticated_user(
+    def list_installation_repos_for_authenticated_user(
         self,
         *,
         installation_id: int,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AppsListInstallationReposForAuthenticatedUserResponse:
+    ) -> _rt.AsyncPaginator[AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem]:
         """List repositories accessible to the user access token
 
         List repositories that the authenticated user has explicit permission (`:read`, `:write`, or `:admin`) to access for an installation.
@@ -2260,12 +2322,14 @@ class AsyncApps(_rt.AsyncResource):
 
         The access the user has to each repository is included in the hash under the `permissions` key.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             installation_id: The unique identifier of the installation.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_INSTALLATION_REPOS_FOR_AUTHENTICATED_USER,
             {
                 "installation_id": installation_id,
@@ -2327,22 +2391,24 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_subscriptions_for_authenticated_user(
+    def list_subscriptions_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[UserMarketplacePurchase]:
+    ) -> _rt.AsyncPaginator[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user
 
         Lists the active subscriptions for the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2351,22 +2417,24 @@ class AsyncApps(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_subscriptions_for_authenticated_user_stubbed(
+    def list_subscriptions_for_authenticated_user_stubbed(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[UserMarketplacePurchase]:
+    ) -> _rt.AsyncPaginator[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user (stubbed)
 
         Lists the active subscriptions for the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER_STUBBED,
             {
                 "per_page": per_page,

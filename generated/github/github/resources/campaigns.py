@@ -37,6 +37,7 @@ _CAMPAIGNS_LIST_ORG_CAMPAIGNS: _rt.Operation[list[CampaignSummary]] = _rt.Operat
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CampaignsListOrgCampaignsResponse503, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _CAMPAIGNS_CREATE_CAMPAIGN: _rt.Operation[CampaignSummary] = _rt.Operation(
@@ -125,7 +126,7 @@ class Campaigns(_rt.SyncResource):
         state: CampaignState | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "ends_at", "published"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CampaignSummary]:
+    ) -> _rt.SyncPage[CampaignSummary]:
         """List campaigns for an organization
 
         Lists campaigns in an organization.
@@ -133,6 +134,8 @@ class Campaigns(_rt.SyncResource):
         The authenticated user must be an owner or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -142,7 +145,7 @@ class Campaigns(_rt.SyncResource):
             state: If specified, only campaigns with this state will be returned.
             sort: The property by which to sort the results.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CAMPAIGNS_LIST_ORG_CAMPAIGNS,
             {
                 "org": org,
@@ -293,7 +296,7 @@ class Campaigns(_rt.SyncResource):
 class AsyncCampaigns(_rt.AsyncResource):
     """Operations under `campaigns`."""
 
-    async def list_org_campaigns(
+    def list_org_campaigns(
         self,
         *,
         org: str,
@@ -303,7 +306,7 @@ class AsyncCampaigns(_rt.AsyncResource):
         state: CampaignState | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "ends_at", "published"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CampaignSummary]:
+    ) -> _rt.AsyncPaginator[CampaignSummary]:
         """List campaigns for an organization
 
         Lists campaigns in an organization.
@@ -311,6 +314,8 @@ class AsyncCampaigns(_rt.AsyncResource):
         The authenticated user must be an owner or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -320,7 +325,7 @@ class AsyncCampaigns(_rt.AsyncResource):
             state: If specified, only campaigns with this state will be returned.
             sort: The property by which to sort the results.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CAMPAIGNS_LIST_ORG_CAMPAIGNS,
             {
                 "org": org,

@@ -84,6 +84,7 @@ _CHECKS_LIST_ANNOTATIONS: _rt.Operation[list[CheckAnnotation]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[CheckAnnotation], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _CHECKS_REREQUEST_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -156,6 +157,9 @@ _CHECKS_LIST_FOR_SUITE: _rt.Operation[ChecksListForSuiteResponse] = _rt.Operatio
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ChecksListForSuiteResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="check_runs", page_param="page", size_param="per_page"
+    ),
 )
 
 _CHECKS_REREQUEST_SUITE: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -186,6 +190,9 @@ _CHECKS_LIST_FOR_REF: _rt.Operation[ChecksListForRefResponse] = _rt.Operation(
         _rt.Param("app_id", "app_id", "query"),
     ),
     responses={"200": _rt.Response(ChecksListForRefResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="check_runs", page_param="page", size_param="per_page"
+    ),
 )
 
 _CHECKS_LIST_SUITES_FOR_REF: _rt.Operation[ChecksListSuitesForRefResponse] = _rt.Operation(
@@ -202,6 +209,9 @@ _CHECKS_LIST_SUITES_FOR_REF: _rt.Operation[ChecksListSuitesForRefResponse] = _rt
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ChecksListSuitesForRefResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="check_suites", page_param="page", size_param="per_page"
+    ),
 )
 
 
@@ -352,12 +362,14 @@ class Checks(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CheckAnnotation]:
+    ) -> _rt.SyncPage[CheckAnnotation]:
         """List check run annotations
 
         Lists annotations for a check run using the annotation `id`.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -366,7 +378,7 @@ class Checks(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CHECKS_LIST_ANNOTATIONS,
             {
                 "owner": owner,
@@ -512,7 +524,7 @@ class Checks(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChecksListForSuiteResponse:
+    ) -> _rt.SyncPage[CheckRun]:
         """List check runs in a check suite
 
         Lists check runs for a check suite using its `id`.
@@ -521,6 +533,8 @@ class Checks(_rt.SyncResource):
         > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -532,7 +546,7 @@ class Checks(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CHECKS_LIST_FOR_SUITE,
             {
                 "owner": owner,
@@ -587,7 +601,7 @@ class Checks(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         app_id: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChecksListForRefResponse:
+    ) -> _rt.SyncPage[CheckRun]:
         """List check runs for a Git reference
 
         Lists check runs for a commit ref. The `ref` can be a SHA, branch name, or a tag name.
@@ -599,6 +613,8 @@ class Checks(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -609,7 +625,7 @@ class Checks(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CHECKS_LIST_FOR_REF,
             {
                 "owner": owner,
@@ -636,7 +652,7 @@ class Checks(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChecksListSuitesForRefResponse:
+    ) -> _rt.SyncPage[CheckSuite]:
         """List check suites for a Git reference
 
         Lists check suites for a commit `ref`. The `ref` can be a SHA, branch name, or a tag name.
@@ -645,6 +661,8 @@ class Checks(_rt.SyncResource):
         > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -655,7 +673,7 @@ class Checks(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CHECKS_LIST_SUITES_FOR_REF,
             {
                 "owner": owner,
@@ -808,7 +826,7 @@ class AsyncChecks(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_annotations(
+    def list_annotations(
         self,
         *,
         owner: str,
@@ -817,12 +835,14 @@ class AsyncChecks(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CheckAnnotation]:
+    ) -> _rt.AsyncPaginator[CheckAnnotation]:
         """List check run annotations
 
         Lists annotations for a check run using the annotation `id`.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -831,7 +851,7 @@ class AsyncChecks(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CHECKS_LIST_ANNOTATIONS,
             {
                 "owner": owner,
@@ -965,7 +985,7 @@ class AsyncChecks(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_suite(
+    def list_for_suite(
         self,
         *,
         owner: str,
@@ -977,7 +997,7 @@ class AsyncChecks(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChecksListForSuiteResponse:
+    ) -> _rt.AsyncPaginator[CheckRun]:
         """List check runs in a check suite
 
         Lists check runs for a check suite using its `id`.
@@ -986,6 +1006,8 @@ class AsyncChecks(_rt.AsyncResource):
         > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -997,7 +1019,7 @@ class AsyncChecks(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CHECKS_LIST_FOR_SUITE,
             {
                 "owner": owner,
@@ -1039,7 +1061,7 @@ class AsyncChecks(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_ref(
+    def list_for_ref(
         self,
         *,
         owner: str,
@@ -1052,7 +1074,7 @@ class AsyncChecks(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         app_id: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChecksListForRefResponse:
+    ) -> _rt.AsyncPaginator[CheckRun]:
         """List check runs for a Git reference
 
         Lists check runs for a commit ref. The `ref` can be a SHA, branch name, or a tag name.
@@ -1064,6 +1086,8 @@ class AsyncChecks(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1074,7 +1098,7 @@ class AsyncChecks(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CHECKS_LIST_FOR_REF,
             {
                 "owner": owner,
@@ -1090,7 +1114,7 @@ class AsyncChecks(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_suites_for_ref(
+    def list_suites_for_ref(
         self,
         *,
         owner: str,
@@ -1101,7 +1125,7 @@ class AsyncChecks(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChecksListSuitesForRefResponse:
+    ) -> _rt.AsyncPaginator[CheckSuite]:
         """List check suites for a Git reference
 
         Lists check suites for a commit `ref`. The `ref` can be a SHA, branch name, or a tag name.
@@ -1110,6 +1134,8 @@ class AsyncChecks(_rt.AsyncResource):
         > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1120,7 +1146,7 @@ class AsyncChecks(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CHECKS_LIST_SUITES_FOR_REF,
             {
                 "owner": owner,

@@ -40,6 +40,7 @@ _CLASSROOM_LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT: _rt.Operation[
         "200": _rt.Response(list[ClassroomAcceptedAssignment], "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _CLASSROOM_GET_ASSIGNMENT_GRADES: _rt.Operation[list[ClassroomAssignmentGrade]] = _rt.Operation(
@@ -63,6 +64,7 @@ _CLASSROOM_LIST_CLASSROOMS: _rt.Operation[list[SimpleClassroom]] = _rt.Operation
         "200": _rt.Response(list[SimpleClassroom], "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _CLASSROOM_GET_A_CLASSROOM: _rt.Operation[Classroom] = _rt.Operation(
@@ -91,6 +93,7 @@ _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM: _rt.Operation[list[SimpleClassroomA
             "200": _rt.Response(list[SimpleClassroomAssignment], "json"),
             "410": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -132,7 +135,7 @@ class ClassroomResource(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ClassroomAcceptedAssignment]:
+    ) -> _rt.SyncPage[ClassroomAcceptedAssignment]:
         """Deprecated.
 
         Closing down - List accepted assignments for an assignment
@@ -143,12 +146,14 @@ class ClassroomResource(_rt.SyncResource):
 
         Lists any assignment repositories that have been created by students accepting a GitHub Classroom assignment. Accepted assignments will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             assignment_id: The unique identifier of the classroom assignment.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CLASSROOM_LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT,
             {
                 "assignment_id": assignment_id,
@@ -191,7 +196,7 @@ class ClassroomResource(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SimpleClassroom]:
+    ) -> _rt.SyncPage[SimpleClassroom]:
         """Deprecated.
 
         Closing down - List classrooms
@@ -202,11 +207,13 @@ class ClassroomResource(_rt.SyncResource):
 
         Lists GitHub Classroom classrooms for the current user. Classrooms will only be returned if the current user is an administrator of one or more GitHub Classrooms.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CLASSROOM_LIST_CLASSROOMS,
             {
                 "page": page,
@@ -249,7 +256,7 @@ class ClassroomResource(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SimpleClassroomAssignment]:
+    ) -> _rt.SyncPage[SimpleClassroomAssignment]:
         """Deprecated.
 
         Closing down - List assignments for a classroom
@@ -260,12 +267,14 @@ class ClassroomResource(_rt.SyncResource):
 
         Lists GitHub Classroom assignments for a classroom. Assignments will only be returned if the current user is an administrator of the GitHub Classroom.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             classroom_id: The unique identifier of the classroom.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM,
             {
                 "classroom_id": classroom_id,
@@ -306,14 +315,14 @@ class AsyncClassroomResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_accepted_assignments_for_an_assignment(
+    def list_accepted_assignments_for_an_assignment(
         self,
         *,
         assignment_id: int,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ClassroomAcceptedAssignment]:
+    ) -> _rt.AsyncPaginator[ClassroomAcceptedAssignment]:
         """Deprecated.
 
         Closing down - List accepted assignments for an assignment
@@ -324,12 +333,14 @@ class AsyncClassroomResource(_rt.AsyncResource):
 
         Lists any assignment repositories that have been created by students accepting a GitHub Classroom assignment. Accepted assignments will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             assignment_id: The unique identifier of the classroom assignment.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CLASSROOM_LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT,
             {
                 "assignment_id": assignment_id,
@@ -366,13 +377,13 @@ class AsyncClassroomResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_classrooms(
+    def list_classrooms(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SimpleClassroom]:
+    ) -> _rt.AsyncPaginator[SimpleClassroom]:
         """Deprecated.
 
         Closing down - List classrooms
@@ -383,11 +394,13 @@ class AsyncClassroomResource(_rt.AsyncResource):
 
         Lists GitHub Classroom classrooms for the current user. Classrooms will only be returned if the current user is an administrator of one or more GitHub Classrooms.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CLASSROOM_LIST_CLASSROOMS,
             {
                 "page": page,
@@ -423,14 +436,14 @@ class AsyncClassroomResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_assignments_for_a_classroom(
+    def list_assignments_for_a_classroom(
         self,
         *,
         classroom_id: int,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SimpleClassroomAssignment]:
+    ) -> _rt.AsyncPaginator[SimpleClassroomAssignment]:
         """Deprecated.
 
         Closing down - List assignments for a classroom
@@ -441,12 +454,14 @@ class AsyncClassroomResource(_rt.AsyncResource):
 
         Lists GitHub Classroom assignments for a classroom. Assignments will only be returned if the current user is an administrator of the GitHub Classroom.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             classroom_id: The unique identifier of the classroom.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM,
             {
                 "classroom_id": classroom_id,

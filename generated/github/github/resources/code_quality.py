@@ -39,6 +39,7 @@ _CODE_QUALITY_LIST_FINDINGS_FOR_REPO: _rt.Operation[list[CodeQualityFinding]] = 
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeQualityListFindingsForRepoResponse503, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _CODE_QUALITY_GET_FINDING: _rt.Operation[CodeQualityFinding] = _rt.Operation(
@@ -109,12 +110,14 @@ class CodeQuality(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "dismissed"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeQualityFinding]:
+    ) -> _rt.SyncPage[CodeQualityFinding]:
         """List code quality findings for a repository
 
         Lists code quality findings for a repository.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -125,7 +128,7 @@ class CodeQuality(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: If specified, only code quality findings with this state will be returned.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODE_QUALITY_LIST_FINDINGS_FOR_REPO,
             {
                 "owner": owner,
@@ -227,7 +230,7 @@ class CodeQuality(_rt.SyncResource):
 class AsyncCodeQuality(_rt.AsyncResource):
     """Operations under `code_quality`."""
 
-    async def list_findings_for_repo(
+    def list_findings_for_repo(
         self,
         *,
         owner: str,
@@ -238,12 +241,14 @@ class AsyncCodeQuality(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "dismissed"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeQualityFinding]:
+    ) -> _rt.AsyncPaginator[CodeQualityFinding]:
         """List code quality findings for a repository
 
         Lists code quality findings for a repository.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -254,7 +259,7 @@ class AsyncCodeQuality(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: If specified, only code quality findings with this state will be returned.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODE_QUALITY_LIST_FINDINGS_FOR_REPO,
             {
                 "owner": owner,

@@ -86,6 +86,7 @@ _CODE_SCANNING_LIST_ALERTS_FOR_ORG: _rt.Operation[list[CodeScanningOrganizationA
             "404": _rt.Response(BasicError, "json"),
             "503": _rt.Response(CodeScanningListAlertsForOrgResponse503, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -112,6 +113,7 @@ _CODE_SCANNING_LIST_ALERTS_FOR_REPO: _rt.Operation[list[CodeScanningAlertItems]]
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningListAlertsForRepoResponse503, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _CODE_SCANNING_GET_ALERT: _rt.Operation[CodeScanningAlert] = _rt.Operation(
@@ -232,6 +234,7 @@ _CODE_SCANNING_LIST_ALERT_INSTANCES: _rt.Operation[list[CodeScanningAlertInstanc
             "404": _rt.Response(BasicError, "json"),
             "503": _rt.Response(CodeScanningListAlertInstancesResponse503, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -258,6 +261,7 @@ _CODE_SCANNING_LIST_RECENT_ANALYSES: _rt.Operation[list[CodeScanningAnalysis]] =
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningListRecentAnalysesResponse503, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _CODE_SCANNING_GET_ANALYSIS: _rt.Operation[CodeScanningAnalysis] = _rt.Operation(
@@ -505,7 +509,7 @@ class CodeScanning(_rt.SyncResource):
         severity: CodeScanningAlertSeverity | NotGiven = NOT_GIVEN,
         assignees: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeScanningOrganizationAlertItems]:
+    ) -> _rt.SyncPage[CodeScanningOrganizationAlertItems]:
         """List code scanning alerts for an organization
 
         Lists code scanning alerts for the default branch for all eligible repositories in an organization. Eligible repositories are repositories that are owned by organizations that you own or for which you are a security manager. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
@@ -513,6 +517,8 @@ class CodeScanning(_rt.SyncResource):
         The authenticated user must be an owner or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` or `repo`s cope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -528,7 +534,7 @@ class CodeScanning(_rt.SyncResource):
             severity: If specified, only code scanning alerts with this severity will be returned.
             assignees: Filter alerts by assignees. Provide a comma-separated list of user handles (e.g., `octocat` or `octocat,hubot`).
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODE_SCANNING_LIST_ALERTS_FOR_ORG,
             {
                 "org": org,
@@ -561,7 +567,7 @@ class CodeScanning(_rt.SyncResource):
         sort: Literal["created", "number", "updated"] | NotGiven = NOT_GIVEN,
         state: CodeScanningAlertState | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeScanningAlertItems]:
+    ) -> _rt.SyncPage[CodeScanningAlertItems]:
         """List code scanning alerts for a repository
 
         Lists all open code scanning alerts for the default branch (usually `main`
@@ -575,6 +581,8 @@ class CodeScanning(_rt.SyncResource):
         for the default branch or for the specified Git reference
         (if you used `ref` in the request).
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -587,7 +595,7 @@ class CodeScanning(_rt.SyncResource):
             sort: The property by which to sort the results. . `number` is deprecated - we recommend that you use `created` instead.
             state: Set to `open`, `closed, `fixed`, or `dismissed` to list code scanning alerts in a specific state.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODE_SCANNING_LIST_ALERTS_FOR_REPO,
             {
                 "owner": owner,
@@ -774,12 +782,14 @@ class CodeScanning(_rt.SyncResource):
         ref: CodeScanningRef | NotGiven = NOT_GIVEN,
         pr: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeScanningAlertInstanceList]:
+    ) -> _rt.SyncPage[CodeScanningAlertInstanceList]:
         """List instances of a code scanning alert
 
         Lists all instances of the specified code scanning alert.
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -790,7 +800,7 @@ class CodeScanning(_rt.SyncResource):
             ref: The Git reference for the results you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`.
             pr: The number of the pull request for the results you want to list.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODE_SCANNING_LIST_ALERT_INSTANCES,
             {
                 "owner": owner,
@@ -819,7 +829,7 @@ class CodeScanning(_rt.SyncResource):
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeScanningAnalysis]:
+    ) -> _rt.SyncPage[CodeScanningAnalysis]:
         """List code scanning analyses for a repository
 
         Lists the details of all code scanning analyses for a repository,
@@ -838,6 +848,8 @@ class CodeScanning(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -851,7 +863,7 @@ class CodeScanning(_rt.SyncResource):
             direction: The direction to sort the results by.
             sort: The property by which to sort the results.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODE_SCANNING_LIST_RECENT_ANALYSES,
             {
                 "owner": owner,
@@ -1386,7 +1398,7 @@ class CodeScanning(_rt.SyncResource):
 class AsyncCodeScanning(_rt.AsyncResource):
     """Operations under `code_scanning`."""
 
-    async def list_alerts_for_org(
+    def list_alerts_for_org(
         self,
         *,
         org: str,
@@ -1402,7 +1414,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
         severity: CodeScanningAlertSeverity | NotGiven = NOT_GIVEN,
         assignees: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeScanningOrganizationAlertItems]:
+    ) -> _rt.AsyncPaginator[CodeScanningOrganizationAlertItems]:
         """List code scanning alerts for an organization
 
         Lists code scanning alerts for the default branch for all eligible repositories in an organization. Eligible repositories are repositories that are owned by organizations that you own or for which you are a security manager. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
@@ -1410,6 +1422,8 @@ class AsyncCodeScanning(_rt.AsyncResource):
         The authenticated user must be an owner or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` or `repo`s cope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1425,7 +1439,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
             severity: If specified, only code scanning alerts with this severity will be returned.
             assignees: Filter alerts by assignees. Provide a comma-separated list of user handles (e.g., `octocat` or `octocat,hubot`).
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODE_SCANNING_LIST_ALERTS_FOR_ORG,
             {
                 "org": org,
@@ -1444,7 +1458,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_alerts_for_repo(
+    def list_alerts_for_repo(
         self,
         *,
         owner: str,
@@ -1458,7 +1472,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
         sort: Literal["created", "number", "updated"] | NotGiven = NOT_GIVEN,
         state: CodeScanningAlertState | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeScanningAlertItems]:
+    ) -> _rt.AsyncPaginator[CodeScanningAlertItems]:
         """List code scanning alerts for a repository
 
         Lists all open code scanning alerts for the default branch (usually `main`
@@ -1472,6 +1486,8 @@ class AsyncCodeScanning(_rt.AsyncResource):
         for the default branch or for the specified Git reference
         (if you used `ref` in the request).
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1484,7 +1500,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
             sort: The property by which to sort the results. . `number` is deprecated - we recommend that you use `created` instead.
             state: Set to `open`, `closed, `fixed`, or `dismissed` to list code scanning alerts in a specific state.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODE_SCANNING_LIST_ALERTS_FOR_REPO,
             {
                 "owner": owner,
@@ -1660,7 +1676,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_alert_instances(
+    def list_alert_instances(
         self,
         *,
         owner: str,
@@ -1671,12 +1687,14 @@ class AsyncCodeScanning(_rt.AsyncResource):
         ref: CodeScanningRef | NotGiven = NOT_GIVEN,
         pr: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeScanningAlertInstanceList]:
+    ) -> _rt.AsyncPaginator[CodeScanningAlertInstanceList]:
         """List instances of a code scanning alert
 
         Lists all instances of the specified code scanning alert.
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1687,7 +1705,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
             ref: The Git reference for the results you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`.
             pr: The number of the pull request for the results you want to list.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODE_SCANNING_LIST_ALERT_INSTANCES,
             {
                 "owner": owner,
@@ -1701,7 +1719,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_recent_analyses(
+    def list_recent_analyses(
         self,
         *,
         owner: str,
@@ -1716,7 +1734,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeScanningAnalysis]:
+    ) -> _rt.AsyncPaginator[CodeScanningAnalysis]:
         """List code scanning analyses for a repository
 
         Lists the details of all code scanning analyses for a repository,
@@ -1735,6 +1753,8 @@ class AsyncCodeScanning(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1748,7 +1768,7 @@ class AsyncCodeScanning(_rt.AsyncResource):
             direction: The direction to sort the results by.
             sort: The property by which to sort the results.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODE_SCANNING_LIST_RECENT_ANALYSES,
             {
                 "owner": owner,

@@ -43,6 +43,7 @@ _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ENTERPRISE: _rt.Operation[list[CodeSecurit
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
 
@@ -295,6 +296,7 @@ _CODE_SECURITY_GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION: _rt.Operation[
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ORG: _rt.Operation[list[CodeSecurityConfiguration]] = (
@@ -314,6 +316,7 @@ _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ORG: _rt.Operation[list[CodeSecurityConfig
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
 
@@ -585,6 +588,7 @@ _CODE_SECURITY_GET_REPOSITORIES_FOR_CONFIGURATION: _rt.Operation[
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _CODE_SECURITY_GET_CONFIGURATION_FOR_REPOSITORY: _rt.Operation[
@@ -615,7 +619,7 @@ class CodeSecurity(_rt.SyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeSecurityConfiguration]:
+    ) -> _rt.SyncPage[CodeSecurityConfiguration]:
         """Get code security configurations for an enterprise
 
         Lists all code security configurations available in an enterprise.
@@ -624,13 +628,15 @@ class CodeSecurity(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `read:enterprise` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             enterprise: The slug version of the enterprise name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ENTERPRISE,
             {
                 "enterprise": enterprise,
@@ -1018,7 +1024,7 @@ class CodeSecurity(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeSecurityConfigurationRepositories]:
+    ) -> _rt.SyncPage[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with an enterprise code security configuration
 
         Lists the repositories associated with an enterprise code security configuration in an organization.
@@ -1026,6 +1032,8 @@ class CodeSecurity(_rt.SyncResource):
         The authenticated user must be an administrator of the enterprise in order to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `read:enterprise` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -1035,7 +1043,7 @@ class CodeSecurity(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             status: A comma-separated list of statuses. If specified, only repositories with these attachment statuses will be returned.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODE_SECURITY_GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION,
             {
                 "enterprise": enterprise,
@@ -1057,7 +1065,7 @@ class CodeSecurity(_rt.SyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeSecurityConfiguration]:
+    ) -> _rt.SyncPage[CodeSecurityConfiguration]:
         """Get code security configurations for an organization
 
         Lists all code security configurations available in an organization.
@@ -1066,6 +1074,8 @@ class CodeSecurity(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             target_type: The target type of the code security configuration
@@ -1073,7 +1083,7 @@ class CodeSecurity(_rt.SyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ORG,
             {
                 "org": org,
@@ -1520,7 +1530,7 @@ class CodeSecurity(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeSecurityConfigurationRepositories]:
+    ) -> _rt.SyncPage[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with a code security configuration
 
         Lists the repositories associated with a code security configuration in an organization.
@@ -1528,6 +1538,8 @@ class CodeSecurity(_rt.SyncResource):
         The authenticated user must be an administrator or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1537,7 +1549,7 @@ class CodeSecurity(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             status: A comma-separated list of statuses. If specified, only repositories with these attachment statuses will be returned.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODE_SECURITY_GET_REPOSITORIES_FOR_CONFIGURATION,
             {
                 "org": org,
@@ -1582,7 +1594,7 @@ class CodeSecurity(_rt.SyncResource):
 class AsyncCodeSecurity(_rt.AsyncResource):
     """Operations under `code_security`."""
 
-    async def get_configurations_for_enterprise(
+    def get_configurations_for_enterprise(
         self,
         *,
         enterprise: str,
@@ -1590,7 +1602,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeSecurityConfiguration]:
+    ) -> _rt.AsyncPaginator[CodeSecurityConfiguration]:
         """Get code security configurations for an enterprise
 
         Lists all code security configurations available in an enterprise.
@@ -1599,13 +1611,15 @@ class AsyncCodeSecurity(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `read:enterprise` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             enterprise: The slug version of the enterprise name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ENTERPRISE,
             {
                 "enterprise": enterprise,
@@ -1983,7 +1997,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_repositories_for_enterprise_configuration(
+    def get_repositories_for_enterprise_configuration(
         self,
         *,
         enterprise: str,
@@ -1993,7 +2007,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeSecurityConfigurationRepositories]:
+    ) -> _rt.AsyncPaginator[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with an enterprise code security configuration
 
         Lists the repositories associated with an enterprise code security configuration in an organization.
@@ -2001,6 +2015,8 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         The authenticated user must be an administrator of the enterprise in order to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `read:enterprise` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -2010,7 +2026,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             status: A comma-separated list of statuses. If specified, only repositories with these attachment statuses will be returned.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODE_SECURITY_GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION,
             {
                 "enterprise": enterprise,
@@ -2023,7 +2039,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_configurations_for_org(
+    def get_configurations_for_org(
         self,
         *,
         org: str,
@@ -2032,7 +2048,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeSecurityConfiguration]:
+    ) -> _rt.AsyncPaginator[CodeSecurityConfiguration]:
         """Get code security configurations for an organization
 
         Lists all code security configurations available in an organization.
@@ -2041,6 +2057,8 @@ class AsyncCodeSecurity(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             target_type: The target type of the code security configuration
@@ -2048,7 +2066,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ORG,
             {
                 "org": org,
@@ -2485,7 +2503,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_repositories_for_configuration(
+    def get_repositories_for_configuration(
         self,
         *,
         org: str,
@@ -2495,7 +2513,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CodeSecurityConfigurationRepositories]:
+    ) -> _rt.AsyncPaginator[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with a code security configuration
 
         Lists the repositories associated with a code security configuration in an organization.
@@ -2503,6 +2521,8 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         The authenticated user must be an administrator or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -2512,7 +2532,7 @@ class AsyncCodeSecurity(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             status: A comma-separated list of statuses. If specified, only repositories with these attachment statuses will be returned.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODE_SECURITY_GET_REPOSITORIES_FOR_CONFIGURATION,
             {
                 "org": org,

@@ -19,6 +19,7 @@ from ..models.codespaces_public_key import CodespacesPublicKey
 from ..models.codespaces_secret import CodespacesSecret
 from ..models.codespaces_user_public_key import CodespacesUserPublicKey
 from ..models.empty_object import EmptyObject
+from ..models.minimal_repository import MinimalRepository
 from ..models.repo_codespaces_secret import RepoCodespacesSecret
 from ..models.validation_error import ValidationError
 from ..types.codespaces import (
@@ -31,6 +32,7 @@ from ..types.codespaces import (
     CodespacesCreateWithRepoForAuthenticatedUserResponse503,
     CodespacesGetCodespacesForUserInOrgResponse,
     CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse,
+    CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem,
     CodespacesListForAuthenticatedUserResponse,
     CodespacesListInOrganizationResponse,
     CodespacesListInRepositoryForAuthenticatedUserResponse,
@@ -61,6 +63,9 @@ _CODESPACES_LIST_IN_ORGANIZATION: _rt.Operation[CodespacesListInOrganizationResp
             "404": _rt.Response(BasicError, "json"),
             "500": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.PageNumberPagination(
+            items="codespaces", page_param="page", size_param="per_page", has_more=None
+        ),
     )
 )
 
@@ -132,6 +137,7 @@ _CODESPACES_LIST_ORG_SECRETS: _rt.Operation[CodespacesListOrgSecretsResponse] = 
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(CodespacesListOrgSecretsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _CODESPACES_GET_ORG_PUBLIC_KEY: _rt.Operation[CodespacesPublicKey] = _rt.Operation(
@@ -195,6 +201,9 @@ _CODESPACES_LIST_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[
         "200": _rt.Response(CodespacesListSelectedReposForOrgSecretResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _CODESPACES_SET_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
@@ -268,6 +277,9 @@ _CODESPACES_GET_CODESPACES_FOR_USER_IN_ORG: _rt.Operation[
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="codespaces", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _CODESPACES_DELETE_FROM_ORGANIZATION: _rt.Operation[dict[str, Any]] = _rt.Operation(
@@ -327,6 +339,9 @@ _CODESPACES_LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER: _rt.Operation[
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="codespaces", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _CODESPACES_CREATE_WITH_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
@@ -382,6 +397,9 @@ _CODESPACES_LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER: _rt.Operati
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="devcontainers", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _CODESPACES_REPO_MACHINES_FOR_AUTHENTICATED_USER: _rt.Operation[
@@ -460,6 +478,7 @@ _CODESPACES_LIST_REPO_SECRETS: _rt.Operation[CodespacesListRepoSecretsResponse] 
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(CodespacesListRepoSecretsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _CODESPACES_GET_REPO_PUBLIC_KEY: _rt.Operation[CodespacesPublicKey] = _rt.Operation(
@@ -558,6 +577,9 @@ _CODESPACES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="codespaces", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _CODESPACES_CREATE_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
@@ -584,6 +606,7 @@ _CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER: _rt.Operation[
     operation_id="codespaces/list-secrets-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
     responses={"200": _rt.Response(CodespacesListSecretsForAuthenticatedUserResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _CODESPACES_GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[CodespacesUserPublicKey] = (
@@ -866,19 +889,21 @@ class Codespaces(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListInOrganizationResponse:
+    ) -> _rt.SyncPage[Codespace]:
         """List codespaces for the organization
 
         Lists the codespaces associated to a specified organization.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_IN_ORGANIZATION,
             {
                 "org": org,
@@ -989,7 +1014,7 @@ class Codespaces(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListOrgSecretsResponse:
+    ) -> _rt.SyncPage[CodespacesOrgSecret]:
         """List organization secrets
 
         Lists all Codespaces development environment secrets available at the organization-level without revealing their encrypted
@@ -997,12 +1022,14 @@ class Codespaces(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_ORG_SECRETS,
             {
                 "org": org,
@@ -1133,7 +1160,7 @@ class Codespaces(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListSelectedReposForOrgSecretResponse:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for an organization secret
 
         Lists all repositories that have been selected when the `visibility`
@@ -1141,13 +1168,15 @@ class Codespaces(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             {
                 "org": org,
@@ -1254,12 +1283,14 @@ class Codespaces(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesGetCodespacesForUserInOrgResponse:
+    ) -> _rt.SyncPage[Codespace]:
         """List codespaces for a user in organization
 
         Lists the codespaces that a member of an organization has for repositories in that organization.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1267,7 +1298,7 @@ class Codespaces(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODESPACES_GET_CODESPACES_FOR_USER_IN_ORG,
             {
                 "org": org,
@@ -1344,12 +1375,14 @@ class Codespaces(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListInRepositoryForAuthenticatedUserResponse:
+    ) -> _rt.SyncPage[Codespace]:
         """List codespaces in a repository for the authenticated user
 
         Lists the codespaces associated to a specified repository and the authenticated user.
 
         OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1357,7 +1390,7 @@ class Codespaces(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             {
                 "owner": owner,
@@ -1435,7 +1468,9 @@ class Codespaces(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse:
+    ) -> _rt.SyncPage[
+        CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem
+    ]:
         """List devcontainer configurations in a repository for the authenticated user
 
         Lists the devcontainer.json files associated with a specified repository and the authenticated user. These files
@@ -1443,13 +1478,15 @@ class Codespaces(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             {
                 "owner": owner,
@@ -1567,7 +1604,7 @@ class Codespaces(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListRepoSecretsResponse:
+    ) -> _rt.SyncPage[RepoCodespacesSecret]:
         """List repository secrets
 
         Lists all development environment secrets available in a repository without revealing their encrypted
@@ -1575,13 +1612,15 @@ class Codespaces(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_REPO_SECRETS,
             {
                 "owner": owner,
@@ -1779,19 +1818,21 @@ class Codespaces(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         repository_id: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListForAuthenticatedUserResponse:
+    ) -> _rt.SyncPage[Codespace]:
         """List codespaces for the authenticated user
 
         Lists the authenticated user's codespaces.
 
         OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             repository_id: ID of the Repository to filter on
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1833,7 +1874,7 @@ class Codespaces(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListSecretsForAuthenticatedUserResponse:
+    ) -> _rt.SyncPage[CodespacesSecret]:
         """List secrets for the authenticated user
 
         Lists all development environment secrets available for a user's codespaces without revealing their
@@ -1843,11 +1884,13 @@ class Codespaces(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2304,26 +2347,28 @@ class Codespaces(_rt.SyncResource):
 class AsyncCodespaces(_rt.AsyncResource):
     """Operations under `codespaces`."""
 
-    async def list_in_organization(
+    def list_in_organization(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListInOrganizationResponse:
+    ) -> _rt.AsyncPaginator[Codespace]:
         """List codespaces for the organization
 
         Lists the codespaces associated to a specified organization.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_IN_ORGANIZATION,
             {
                 "org": org,
@@ -2427,14 +2472,14 @@ class AsyncCodespaces(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_secrets(
+    def list_org_secrets(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListOrgSecretsResponse:
+    ) -> _rt.AsyncPaginator[CodespacesOrgSecret]:
         """List organization secrets
 
         Lists all Codespaces development environment secrets available at the organization-level without revealing their encrypted
@@ -2442,12 +2487,14 @@ class AsyncCodespaces(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_ORG_SECRETS,
             {
                 "org": org,
@@ -2570,7 +2617,7 @@ class AsyncCodespaces(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_selected_repos_for_org_secret(
+    def list_selected_repos_for_org_secret(
         self,
         *,
         org: str,
@@ -2578,7 +2625,7 @@ class AsyncCodespaces(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListSelectedReposForOrgSecretResponse:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for an organization secret
 
         Lists all repositories that have been selected when the `visibility`
@@ -2586,13 +2633,15 @@ class AsyncCodespaces(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             {
                 "org": org,
@@ -2691,7 +2740,7 @@ class AsyncCodespaces(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_codespaces_for_user_in_org(
+    def get_codespaces_for_user_in_org(
         self,
         *,
         org: str,
@@ -2699,12 +2748,14 @@ class AsyncCodespaces(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesGetCodespacesForUserInOrgResponse:
+    ) -> _rt.AsyncPaginator[Codespace]:
         """List codespaces for a user in organization
 
         Lists the codespaces that a member of an organization has for repositories in that organization.
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -2712,7 +2763,7 @@ class AsyncCodespaces(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODESPACES_GET_CODESPACES_FOR_USER_IN_ORG,
             {
                 "org": org,
@@ -2781,7 +2832,7 @@ class AsyncCodespaces(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_in_repository_for_authenticated_user(
+    def list_in_repository_for_authenticated_user(
         self,
         *,
         owner: str,
@@ -2789,12 +2840,14 @@ class AsyncCodespaces(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListInRepositoryForAuthenticatedUserResponse:
+    ) -> _rt.AsyncPaginator[Codespace]:
         """List codespaces in a repository for the authenticated user
 
         Lists the codespaces associated to a specified repository and the authenticated user.
 
         OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -2802,7 +2855,7 @@ class AsyncCodespaces(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             {
                 "owner": owner,
@@ -2872,7 +2925,7 @@ class AsyncCodespaces(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_devcontainers_in_repository_for_authenticated_user(
+    def list_devcontainers_in_repository_for_authenticated_user(
         self,
         *,
         owner: str,
@@ -2880,7 +2933,9 @@ class AsyncCodespaces(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse:
+    ) -> _rt.AsyncPaginator[
+        CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem
+    ]:
         """List devcontainer configurations in a repository for the authenticated user
 
         Lists the devcontainer.json files associated with a specified repository and the authenticated user. These files
@@ -2888,13 +2943,15 @@ class AsyncCodespaces(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
             {
                 "owner": owner,
@@ -3004,7 +3061,7 @@ class AsyncCodespaces(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_secrets(
+    def list_repo_secrets(
         self,
         *,
         owner: str,
@@ -3012,7 +3069,7 @@ class AsyncCodespaces(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListRepoSecretsResponse:
+    ) -> _rt.AsyncPaginator[RepoCodespacesSecret]:
         """List repository secrets
 
         Lists all development environment secrets available in a repository without revealing their encrypted
@@ -3020,13 +3077,15 @@ class AsyncCodespaces(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_REPO_SECRETS,
             {
                 "owner": owner,
@@ -3217,26 +3276,28 @@ class AsyncCodespaces(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_authenticated_user(
+    def list_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         repository_id: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListForAuthenticatedUserResponse:
+    ) -> _rt.AsyncPaginator[Codespace]:
         """List codespaces for the authenticated user
 
         Lists the authenticated user's codespaces.
 
         OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             repository_id: ID of the Repository to filter on
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -3272,13 +3333,13 @@ class AsyncCodespaces(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_secrets_for_authenticated_user(
+    def list_secrets_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CodespacesListSecretsForAuthenticatedUserResponse:
+    ) -> _rt.AsyncPaginator[CodespacesSecret]:
         """List secrets for the authenticated user
 
         Lists all development environment secrets available for a user's codespaces without revealing their
@@ -3288,11 +3349,13 @@ class AsyncCodespaces(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,

@@ -16,6 +16,7 @@ from ..models.copilot_organization_details import CopilotOrganizationDetails
 from ..models.copilot_seat_details import CopilotSeatDetails
 from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
 from ..models.copilot_usage_metrics_28_day_report import CopilotUsageMetrics28DayReport
+from ..models.minimal_repository import MinimalRepository
 from ..models.validation_error import ValidationError
 from ..models.validation_error_simple import ValidationErrorSimple
 from ..types.copilot import (
@@ -196,6 +197,7 @@ _COPILOT_LIST_COPILOT_SEATS: _rt.Operation[CopilotListCopilotSeatsResponse] = _r
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items="seats", page_param="page", size_param="per_page"),
 )
 
 _COPILOT_ADD_COPILOT_SEATS_FOR_TEAMS: _rt.Operation[CopilotAddCopilotSeatsForTeamsResponse] = (
@@ -338,6 +340,9 @@ _COPILOT_LIST_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION: _rt.O
         "409": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _COPILOT_SET_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION: _rt.Operation[None] = (
@@ -893,7 +898,7 @@ class Copilot(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CopilotListCopilotSeatsResponse:
+    ) -> _rt.SyncPage[CopilotSeatDetails]:
         """List all Copilot seat assignments for an organization
 
         > [!NOTE]
@@ -907,12 +912,14 @@ class Copilot(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:org` scopes to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _COPILOT_LIST_COPILOT_SEATS,
             {
                 "org": org,
@@ -1133,7 +1140,7 @@ class Copilot(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories enabled for Copilot cloud agent in an organization
 
         > [!NOTE]
@@ -1146,12 +1153,14 @@ class Copilot(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _COPILOT_LIST_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION,
             {
                 "org": org,
@@ -1906,14 +1915,14 @@ class AsyncCopilot(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_copilot_seats(
+    def list_copilot_seats(
         self,
         *,
         org: str,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CopilotListCopilotSeatsResponse:
+    ) -> _rt.AsyncPaginator[CopilotSeatDetails]:
         """List all Copilot seat assignments for an organization
 
         > [!NOTE]
@@ -1927,12 +1936,14 @@ class AsyncCopilot(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:org` scopes to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _COPILOT_LIST_COPILOT_SEATS,
             {
                 "org": org,
@@ -2146,14 +2157,14 @@ class AsyncCopilot(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_copilot_coding_agent_selected_repositories_for_organization(
+    def list_copilot_coding_agent_selected_repositories_for_organization(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories enabled for Copilot cloud agent in an organization
 
         > [!NOTE]
@@ -2166,12 +2177,14 @@ class AsyncCopilot(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _COPILOT_LIST_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION,
             {
                 "org": org,

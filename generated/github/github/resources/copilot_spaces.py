@@ -40,6 +40,7 @@ _COPILOT_SPACES_LIST_FOR_ORG: _rt.Operation[CopilotSpacesListForOrgResponse] = _
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items="spaces", page_param=None, size_param=None),
 )
 
 _COPILOT_SPACES_CREATE_FOR_ORG: _rt.Operation[CopilotSpace] = _rt.Operation(
@@ -283,6 +284,7 @@ _COPILOT_SPACES_LIST_FOR_USER: _rt.Operation[CopilotSpacesListForUserResponse] =
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items="spaces", page_param=None, size_param=None),
 )
 
 _COPILOT_SPACES_CREATE_FOR_USER: _rt.Operation[CopilotSpace] = _rt.Operation(
@@ -535,7 +537,7 @@ class CopilotSpaces(_rt.SyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CopilotSpacesListForOrgResponse:
+    ) -> _rt.SyncPage[CopilotSpace]:
         """List organization Copilot Spaces
 
         Lists Copilot Spaces owned by an organization. The authenticated user must have read access to the organization's Copilot Spaces.
@@ -546,13 +548,15 @@ class CopilotSpaces(_rt.SyncResource):
 
         Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in a space; spaces with inaccessible resources are omitted from the response.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100).
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor.
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor.
         """
-        return self._client.request(
+        return self._client.paginate(
             _COPILOT_SPACES_LIST_FOR_ORG,
             {
                 "org": org,
@@ -1035,7 +1039,7 @@ class CopilotSpaces(_rt.SyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CopilotSpacesListForUserResponse:
+    ) -> _rt.SyncPage[CopilotSpace]:
         """List Copilot Spaces for a user
 
         Lists Copilot Spaces owned by a user. The authenticated user must have read access to the user's Copilot Spaces.
@@ -1044,13 +1048,15 @@ class CopilotSpaces(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `read:user` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100).
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor.
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor.
         """
-        return self._client.request(
+        return self._client.paginate(
             _COPILOT_SPACES_LIST_FOR_USER,
             {
                 "username": username,
@@ -1501,7 +1507,7 @@ class CopilotSpaces(_rt.SyncResource):
 class AsyncCopilotSpaces(_rt.AsyncResource):
     """Operations under `copilot_spaces`."""
 
-    async def list_for_org(
+    def list_for_org(
         self,
         *,
         org: str,
@@ -1509,7 +1515,7 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CopilotSpacesListForOrgResponse:
+    ) -> _rt.AsyncPaginator[CopilotSpace]:
         """List organization Copilot Spaces
 
         Lists Copilot Spaces owned by an organization. The authenticated user must have read access to the organization's Copilot Spaces.
@@ -1520,13 +1526,15 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
 
         Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in a space; spaces with inaccessible resources are omitted from the response.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100).
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor.
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _COPILOT_SPACES_LIST_FOR_ORG,
             {
                 "org": org,
@@ -2001,7 +2009,7 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_user(
+    def list_for_user(
         self,
         *,
         username: str,
@@ -2009,7 +2017,7 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CopilotSpacesListForUserResponse:
+    ) -> _rt.AsyncPaginator[CopilotSpace]:
         """List Copilot Spaces for a user
 
         Lists Copilot Spaces owned by a user. The authenticated user must have read access to the user's Copilot Spaces.
@@ -2018,13 +2026,15 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `read:user` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100).
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor.
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _COPILOT_SPACES_LIST_FOR_USER,
             {
                 "username": username,

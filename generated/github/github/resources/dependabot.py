@@ -15,6 +15,8 @@ from ..models.dependabot_public_key import DependabotPublicKey
 from ..models.dependabot_repository_access_details import DependabotRepositoryAccessDetails
 from ..models.dependabot_secret import DependabotSecret
 from ..models.empty_object import EmptyObject
+from ..models.minimal_repository import MinimalRepository
+from ..models.nullable_simple_repository import NullableSimpleRepository
 from ..models.organization_dependabot_secret import OrganizationDependabotSecret
 from ..models.validation_error_simple import ValidationErrorSimple
 from ..types.dependabot import (
@@ -54,6 +56,7 @@ _DEPENDABOT_LIST_ALERTS_FOR_ENTERPRISE: _rt.Operation[list[DependabotAlertWithRe
             "404": _rt.Response(BasicError, "json"),
             "422": _rt.Response(ValidationErrorSimple, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
 
@@ -72,6 +75,9 @@ _DEPENDABOT_REPOSITORY_ACCESS_FOR_ENTERPRISE: _rt.Operation[DependabotRepository
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.PageNumberPagination(
+            items="accessible_repositories", page_param="page", size_param="per_page", has_more=None
+        ),
     )
 )
 
@@ -141,6 +147,7 @@ _DEPENDABOT_LIST_ALERTS_FOR_ORG: _rt.Operation[list[DependabotAlertWithRepositor
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _DEPENDABOT_REPOSITORY_ACCESS_FOR_ORG: _rt.Operation[DependabotRepositoryAccessDetails] = (
@@ -158,6 +165,9 @@ _DEPENDABOT_REPOSITORY_ACCESS_FOR_ORG: _rt.Operation[DependabotRepositoryAccessD
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.PageNumberPagination(
+            items="accessible_repositories", page_param="page", size_param="per_page", has_more=None
+        ),
     )
 )
 
@@ -201,6 +211,7 @@ _DEPENDABOT_LIST_ORG_SECRETS: _rt.Operation[DependabotListOrgSecretsResponse] = 
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(DependabotListOrgSecretsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _DEPENDABOT_GET_ORG_PUBLIC_KEY: _rt.Operation[DependabotPublicKey] = _rt.Operation(
@@ -256,6 +267,9 @@ _DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
     ),
     responses={"200": _rt.Response(DependabotListSelectedReposForOrgSecretResponse, "json")},
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _DEPENDABOT_SET_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
@@ -327,6 +341,7 @@ _DEPENDABOT_LIST_ALERTS_FOR_REPO: _rt.Operation[list[DependabotAlert]] = _rt.Ope
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _DEPENDABOT_GET_ALERT: _rt.Operation[DependabotAlert] = _rt.Operation(
@@ -378,6 +393,7 @@ _DEPENDABOT_LIST_REPO_SECRETS: _rt.Operation[DependabotListRepoSecretsResponse] 
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(DependabotListRepoSecretsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 _DEPENDABOT_GET_REPO_PUBLIC_KEY: _rt.Operation[DependabotPublicKey] = _rt.Operation(
@@ -451,7 +467,7 @@ class Dependabot(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DependabotAlertWithRepository]:
+    ) -> _rt.SyncPage[DependabotAlertWithRepository]:
         """List Dependabot alerts for an enterprise
 
         Lists Dependabot alerts for repositories that are owned by the specified enterprise.
@@ -461,6 +477,8 @@ class Dependabot(_rt.SyncResource):
         Alerts are only returned for organizations in the enterprise for which you are an organization owner or a security manager. For more information about security managers, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -480,7 +498,7 @@ class Dependabot(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_ALERTS_FOR_ENTERPRISE,
             {
                 "enterprise": enterprise,
@@ -510,19 +528,21 @@ class Dependabot(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotRepositoryAccessDetails:
+    ) -> _rt.SyncPage[NullableSimpleRepository]:
         """Lists the repositories Dependabot can access in an enterprise
 
         Lists repositories that enterprise admins have allowed Dependabot to access when updating dependencies across organizations in the enterprise.
 
         The authenticated user must be an enterprise owner to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             enterprise: The slug version of the enterprise name.
             page: The page number of results to fetch.
             per_page: Number of results per page.
         """
-        return self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_REPOSITORY_ACCESS_FOR_ENTERPRISE,
             {
                 "enterprise": enterprise,
@@ -620,7 +640,7 @@ class Dependabot(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DependabotAlertWithRepository]:
+    ) -> _rt.SyncPage[DependabotAlertWithRepository]:
         """List Dependabot alerts for an organization
 
         Lists Dependabot alerts for an organization.
@@ -628,6 +648,8 @@ class Dependabot(_rt.SyncResource):
         The authenticated user must be an owner or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -650,7 +672,7 @@ class Dependabot(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_ALERTS_FOR_ORG,
             {
                 "org": org,
@@ -683,7 +705,7 @@ class Dependabot(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotRepositoryAccessDetails:
+    ) -> _rt.SyncPage[NullableSimpleRepository]:
         """Lists the repositories Dependabot can access in an organization
 
         Lists repositories that organization admins have allowed Dependabot to access when updating dependencies.
@@ -691,12 +713,14 @@ class Dependabot(_rt.SyncResource):
         >    This operation supports both server-to-server and user-to-server access.
         Unauthorized users will not see the existence of this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             page: The page number of results to fetch.
             per_page: Number of results per page.
         """
-        return self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_REPOSITORY_ACCESS_FOR_ORG,
             {
                 "org": org,
@@ -782,7 +806,7 @@ class Dependabot(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotListOrgSecretsResponse:
+    ) -> _rt.SyncPage[OrganizationDependabotSecret]:
         """List organization secrets
 
         Lists all secrets available in an organization without revealing their
@@ -790,12 +814,14 @@ class Dependabot(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_ORG_SECRETS,
             {
                 "org": org,
@@ -999,7 +1025,7 @@ class Dependabot(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotListSelectedReposForOrgSecretResponse:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for an organization secret
 
         Lists all repositories that have been selected when the `visibility`
@@ -1007,13 +1033,15 @@ class Dependabot(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             {
                 "org": org,
@@ -1137,10 +1165,12 @@ class Dependabot(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DependabotAlert]:
+    ) -> _rt.SyncPage[DependabotAlert]:
         """List Dependabot alerts for a repository
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1162,7 +1192,7 @@ class Dependabot(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_ALERTS_FOR_REPO,
             {
                 "owner": owner,
@@ -1254,7 +1284,7 @@ class Dependabot(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotListRepoSecretsResponse:
+    ) -> _rt.SyncPage[DependabotSecret]:
         """List repository secrets
 
         Lists all secrets available in a repository without revealing their encrypted
@@ -1262,13 +1292,15 @@ class Dependabot(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_REPO_SECRETS,
             {
                 "owner": owner,
@@ -1405,7 +1437,7 @@ class Dependabot(_rt.SyncResource):
 class AsyncDependabot(_rt.AsyncResource):
     """Operations under `dependabot`."""
 
-    async def list_alerts_for_enterprise(
+    def list_alerts_for_enterprise(
         self,
         *,
         enterprise: str,
@@ -1425,7 +1457,7 @@ class AsyncDependabot(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DependabotAlertWithRepository]:
+    ) -> _rt.AsyncPaginator[DependabotAlertWithRepository]:
         """List Dependabot alerts for an enterprise
 
         Lists Dependabot alerts for repositories that are owned by the specified enterprise.
@@ -1435,6 +1467,8 @@ class AsyncDependabot(_rt.AsyncResource):
         Alerts are only returned for organizations in the enterprise for which you are an organization owner or a security manager. For more information about security managers, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -1454,7 +1488,7 @@ class AsyncDependabot(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_ALERTS_FOR_ENTERPRISE,
             {
                 "enterprise": enterprise,
@@ -1477,26 +1511,28 @@ class AsyncDependabot(_rt.AsyncResource):
             request_options,
         )
 
-    async def repository_access_for_enterprise(
+    def repository_access_for_enterprise(
         self,
         *,
         enterprise: str,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotRepositoryAccessDetails:
+    ) -> _rt.AsyncPaginator[NullableSimpleRepository]:
         """Lists the repositories Dependabot can access in an enterprise
 
         Lists repositories that enterprise admins have allowed Dependabot to access when updating dependencies across organizations in the enterprise.
 
         The authenticated user must be an enterprise owner to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             enterprise: The slug version of the enterprise name.
             page: The page number of results to fetch.
             per_page: Number of results per page.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_REPOSITORY_ACCESS_FOR_ENTERPRISE,
             {
                 "enterprise": enterprise,
@@ -1571,7 +1607,7 @@ class AsyncDependabot(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_alerts_for_org(
+    def list_alerts_for_org(
         self,
         *,
         org: str,
@@ -1594,7 +1630,7 @@ class AsyncDependabot(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DependabotAlertWithRepository]:
+    ) -> _rt.AsyncPaginator[DependabotAlertWithRepository]:
         """List Dependabot alerts for an organization
 
         Lists Dependabot alerts for an organization.
@@ -1602,6 +1638,8 @@ class AsyncDependabot(_rt.AsyncResource):
         The authenticated user must be an owner or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1624,7 +1662,7 @@ class AsyncDependabot(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_ALERTS_FOR_ORG,
             {
                 "org": org,
@@ -1650,14 +1688,14 @@ class AsyncDependabot(_rt.AsyncResource):
             request_options,
         )
 
-    async def repository_access_for_org(
+    def repository_access_for_org(
         self,
         *,
         org: str,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotRepositoryAccessDetails:
+    ) -> _rt.AsyncPaginator[NullableSimpleRepository]:
         """Lists the repositories Dependabot can access in an organization
 
         Lists repositories that organization admins have allowed Dependabot to access when updating dependencies.
@@ -1665,12 +1703,14 @@ class AsyncDependabot(_rt.AsyncResource):
         >    This operation supports both server-to-server and user-to-server access.
         Unauthorized users will not see the existence of this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             page: The page number of results to fetch.
             per_page: Number of results per page.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_REPOSITORY_ACCESS_FOR_ORG,
             {
                 "org": org,
@@ -1749,14 +1789,14 @@ class AsyncDependabot(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_secrets(
+    def list_org_secrets(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotListOrgSecretsResponse:
+    ) -> _rt.AsyncPaginator[OrganizationDependabotSecret]:
         """List organization secrets
 
         Lists all secrets available in an organization without revealing their
@@ -1764,12 +1804,14 @@ class AsyncDependabot(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_ORG_SECRETS,
             {
                 "org": org,
@@ -1965,7 +2007,7 @@ class AsyncDependabot(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_selected_repos_for_org_secret(
+    def list_selected_repos_for_org_secret(
         self,
         *,
         org: str,
@@ -1973,7 +2015,7 @@ class AsyncDependabot(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotListSelectedReposForOrgSecretResponse:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for an organization secret
 
         Lists all repositories that have been selected when the `visibility`
@@ -1981,13 +2023,15 @@ class AsyncDependabot(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
             {
                 "org": org,
@@ -2089,7 +2133,7 @@ class AsyncDependabot(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_alerts_for_repo(
+    def list_alerts_for_repo(
         self,
         *,
         owner: str,
@@ -2111,10 +2155,12 @@ class AsyncDependabot(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DependabotAlert]:
+    ) -> _rt.AsyncPaginator[DependabotAlert]:
         """List Dependabot alerts for a repository
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -2136,7 +2182,7 @@ class AsyncDependabot(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_ALERTS_FOR_REPO,
             {
                 "owner": owner,
@@ -2220,7 +2266,7 @@ class AsyncDependabot(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_secrets(
+    def list_repo_secrets(
         self,
         *,
         owner: str,
@@ -2228,7 +2274,7 @@ class AsyncDependabot(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependabotListRepoSecretsResponse:
+    ) -> _rt.AsyncPaginator[DependabotSecret]:
         """List repository secrets
 
         Lists all secrets available in a repository without revealing their encrypted
@@ -2236,13 +2282,15 @@ class AsyncDependabot(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DEPENDABOT_LIST_REPO_SECRETS,
             {
                 "owner": owner,

@@ -8,7 +8,7 @@ import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
 from ..models.basic_error import BasicError
-from ..models.dependency_graph_diff import DependencyGraphDiff
+from ..models.dependency_graph_diff import DependencyGraphDiff, DependencyGraphDiffItem
 from ..models.dependency_graph_spdx_sbom import DependencyGraphSpdxSbom
 from ..models.manifest import Manifest
 from ..models.metadata import Metadata
@@ -38,6 +38,7 @@ _DEPENDENCY_GRAPH_DIFF_RANGE: _rt.Operation[DependencyGraphDiff] = _rt.Operation
         "500": _rt.Response(BasicError, "json"),
         "503": _rt.Response(DependencyGraphDiffRangeResponse503, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _DEPENDENCY_GRAPH_EXPORT_SBOM: _rt.Operation[DependencyGraphSpdxSbom] = _rt.Operation(
@@ -117,10 +118,12 @@ class DependencyGraph(_rt.SyncResource):
         basehead: str,
         name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependencyGraphDiff:
+    ) -> _rt.SyncPage[DependencyGraphDiffItem]:
         """Get a diff of the dependencies between commits
 
         Gets the diff of the dependency changes between two commits of a repository, based on the changes to the dependency manifests made in those commits.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -128,7 +131,7 @@ class DependencyGraph(_rt.SyncResource):
             basehead: The base and head Git revisions to compare. The Git revisions will be resolved to commit SHAs. Named revisions will be resolved to their corresponding HEAD commits, and an appropriate merge base will be determined. This parameter expects the format `{base}...{head}`.
             name: The full path, relative to the repository root, of the dependency manifest file.
         """
-        return self._client.request(
+        return self._client.paginate(
             _DEPENDENCY_GRAPH_DIFF_RANGE,
             {
                 "owner": owner,
@@ -272,7 +275,7 @@ class DependencyGraph(_rt.SyncResource):
 class AsyncDependencyGraph(_rt.AsyncResource):
     """Operations under `dependency_graph`."""
 
-    async def diff_range(
+    def diff_range(
         self,
         *,
         owner: str,
@@ -280,10 +283,12 @@ class AsyncDependencyGraph(_rt.AsyncResource):
         basehead: str,
         name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DependencyGraphDiff:
+    ) -> _rt.AsyncPaginator[DependencyGraphDiffItem]:
         """Get a diff of the dependencies between commits
 
         Gets the diff of the dependency changes between two commits of a repository, based on the changes to the dependency manifests made in those commits.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -291,7 +296,7 @@ class AsyncDependencyGraph(_rt.AsyncResource):
             basehead: The base and head Git revisions to compare. The Git revisions will be resolved to commit SHAs. Named revisions will be resolved to their corresponding HEAD commits, and an appropriate merge base will be determined. This parameter expects the format `{base}...{head}`.
             name: The full path, relative to the repository root, of the dependency manifest file.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DEPENDENCY_GRAPH_DIFF_RANGE,
             {
                 "owner": owner,

@@ -21,6 +21,7 @@ _ENTERPRISE_TEAM_MEMBERSHIPS_LIST: _rt.Operation[list[SimpleUser]] = _rt.Operati
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[SimpleUser], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ENTERPRISE_TEAM_MEMBERSHIPS_BULK_ADD: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -97,10 +98,12 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List members in an enterprise team
 
         Lists all team members in an enterprise team.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -108,7 +111,7 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ENTERPRISE_TEAM_MEMBERSHIPS_LIST,
             {
                 "enterprise": enterprise,
@@ -258,7 +261,7 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
 class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
     """Operations under `enterprise_team_memberships`."""
 
-    async def list(
+    def list(
         self,
         *,
         enterprise: str,
@@ -266,10 +269,12 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List members in an enterprise team
 
         Lists all team members in an enterprise team.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -277,7 +282,7 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ENTERPRISE_TEAM_MEMBERSHIPS_LIST,
             {
                 "enterprise": enterprise,

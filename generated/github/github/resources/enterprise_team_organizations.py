@@ -19,6 +19,7 @@ _ENTERPRISE_TEAM_ORGANIZATIONS_GET_ASSIGNMENTS: _rt.Operation[list[OrganizationS
             _rt.Param("page", "page", "query"),
         ),
         responses={"200": _rt.Response(list[OrganizationSimple], "json")},
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -96,10 +97,12 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[OrganizationSimple]:
+    ) -> _rt.SyncPage[OrganizationSimple]:
         """Get organization assignments
 
         Get all organizations assigned to an enterprise team
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -107,7 +110,7 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ENTERPRISE_TEAM_ORGANIZATIONS_GET_ASSIGNMENTS,
             {
                 "enterprise": enterprise,
@@ -257,7 +260,7 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
 class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
     """Operations under `enterprise_team_organizations`."""
 
-    async def get_assignments(
+    def get_assignments(
         self,
         *,
         enterprise: str,
@@ -265,10 +268,12 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[OrganizationSimple]:
+    ) -> _rt.AsyncPaginator[OrganizationSimple]:
         """Get organization assignments
 
         Get all organizations assigned to an enterprise team
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -276,7 +281,7 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ENTERPRISE_TEAM_ORGANIZATIONS_GET_ASSIGNMENTS,
             {
                 "enterprise": enterprise,

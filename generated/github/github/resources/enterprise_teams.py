@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
 from typing import Literal
 
 import apigen_runtime as _rt
@@ -24,6 +23,7 @@ _ENTERPRISE_TEAMS_LIST: _rt.Operation[list[EnterpriseTeam]] = _rt.Operation(
         "200": _rt.Response(list[EnterpriseTeam], "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ENTERPRISE_TEAMS_CREATE: _rt.Operation[EnterpriseTeam] = _rt.Operation(
@@ -100,17 +100,19 @@ class EnterpriseTeams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[EnterpriseTeam]:
+    ) -> _rt.SyncPage[EnterpriseTeam]:
         """List enterprise teams
 
         List all teams in the enterprise for the authenticated user
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ENTERPRISE_TEAMS_LIST,
             {
                 "enterprise": enterprise,
@@ -257,24 +259,26 @@ class EnterpriseTeams(_rt.SyncResource):
 class AsyncEnterpriseTeams(_rt.AsyncResource):
     """Operations under `enterprise_teams`."""
 
-    async def list(
+    def list(
         self,
         *,
         enterprise: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[EnterpriseTeam]:
+    ) -> _rt.AsyncPaginator[EnterpriseTeam]:
         """List enterprise teams
 
         List all teams in the enterprise for the authenticated user
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ENTERPRISE_TEAMS_LIST,
             {
                 "enterprise": enterprise,

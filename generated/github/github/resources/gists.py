@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
 import datetime as _dt
 from typing import Any, Literal
 
@@ -36,6 +35,7 @@ _GISTS_LIST: _rt.Operation[list[BaseGist]] = _rt.Operation(
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _GISTS_CREATE: _rt.Operation[GistSimple] = _rt.Operation(
@@ -72,6 +72,7 @@ _GISTS_LIST_PUBLIC: _rt.Operation[list[BaseGist]] = _rt.Operation(
         "403": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _GISTS_LIST_STARRED: _rt.Operation[list[BaseGist]] = _rt.Operation(
@@ -89,6 +90,7 @@ _GISTS_LIST_STARRED: _rt.Operation[list[BaseGist]] = _rt.Operation(
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _GISTS_GET: _rt.Operation[GistSimple] = _rt.Operation(
@@ -149,6 +151,7 @@ _GISTS_LIST_COMMENTS: _rt.Operation[list[GistComment]] = _rt.Operation(
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _GISTS_CREATE_COMMENT: _rt.Operation[GistComment] = _rt.Operation(
@@ -219,6 +222,7 @@ _GISTS_LIST_COMMITS: _rt.Operation[list[GistCommit]] = _rt.Operation(
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _GISTS_LIST_FORKS: _rt.Operation[list[GistSimple]] = _rt.Operation(
@@ -236,6 +240,7 @@ _GISTS_LIST_FORKS: _rt.Operation[list[GistSimple]] = _rt.Operation(
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _GISTS_FORK: _rt.Operation[BaseGist] = _rt.Operation(
@@ -318,6 +323,7 @@ _GISTS_LIST_FOR_USER: _rt.Operation[list[BaseGist]] = _rt.Operation(
         "200": _rt.Response(list[BaseGist], "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 
@@ -331,17 +337,19 @@ class Gists(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[BaseGist]:
+    ) -> _rt.SyncPage[BaseGist]:
         """List gists for the authenticated user
 
         Lists the authenticated user's gists or if called anonymously, this endpoint returns all public gists:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _GISTS_LIST,
             {
                 "since": since,
@@ -387,17 +395,19 @@ class Gists(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[BaseGist]:
+    ) -> _rt.SyncPage[BaseGist]:
         """List public gists sorted by most recently updated to least recently updated.
 
         Note: With [pagination](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api), you can fetch up to 3000 gists. For example, you can fetch 100 pages with 30 gists per page or 30 pages with 100 gists per page.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_PUBLIC,
             {
                 "since": since,
@@ -414,17 +424,19 @@ class Gists(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[BaseGist]:
+    ) -> _rt.SyncPage[BaseGist]:
         """List starred gists
 
         List the authenticated user's starred gists:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_STARRED,
             {
                 "since": since,
@@ -512,7 +524,7 @@ class Gists(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GistComment]:
+    ) -> _rt.SyncPage[GistComment]:
         """List gist comments
 
         Lists the comments on a gist.
@@ -521,12 +533,14 @@ class Gists(_rt.SyncResource):
 
         - **`application/vnd.github.raw+json`**: Returns the raw markdown. This is the default if you do not pass any specific media type.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             gist_id: The unique identifier of the gist.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_COMMENTS,
             {
                 "gist_id": gist_id,
@@ -652,15 +666,17 @@ class Gists(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GistCommit]:
+    ) -> _rt.SyncPage[GistCommit]:
         """List gist commits
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             gist_id: The unique identifier of the gist.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_COMMITS,
             {
                 "gist_id": gist_id,
@@ -677,15 +693,17 @@ class Gists(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GistSimple]:
+    ) -> _rt.SyncPage[GistSimple]:
         """List gist forks
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             gist_id: The unique identifier of the gist.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_FORKS,
             {
                 "gist_id": gist_id,
@@ -808,10 +826,12 @@ class Gists(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[BaseGist]:
+    ) -> _rt.SyncPage[BaseGist]:
         """List gists for a user
 
         Lists public gists for the specified user:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
@@ -819,7 +839,7 @@ class Gists(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_FOR_USER,
             {
                 "username": username,
@@ -834,24 +854,26 @@ class Gists(_rt.SyncResource):
 class AsyncGists(_rt.AsyncResource):
     """Operations under `gists`."""
 
-    async def list(
+    def list(
         self,
         *,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[BaseGist]:
+    ) -> _rt.AsyncPaginator[BaseGist]:
         """List gists for the authenticated user
 
         Lists the authenticated user's gists or if called anonymously, this endpoint returns all public gists:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _GISTS_LIST,
             {
                 "since": since,
@@ -890,24 +912,26 @@ class AsyncGists(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_public(
+    def list_public(
         self,
         *,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[BaseGist]:
+    ) -> _rt.AsyncPaginator[BaseGist]:
         """List public gists sorted by most recently updated to least recently updated.
 
         Note: With [pagination](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api), you can fetch up to 3000 gists. For example, you can fetch 100 pages with 30 gists per page or 30 pages with 100 gists per page.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_PUBLIC,
             {
                 "since": since,
@@ -917,24 +941,26 @@ class AsyncGists(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_starred(
+    def list_starred(
         self,
         *,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[BaseGist]:
+    ) -> _rt.AsyncPaginator[BaseGist]:
         """List starred gists
 
         List the authenticated user's starred gists:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_STARRED,
             {
                 "since": since,
@@ -1015,14 +1041,14 @@ class AsyncGists(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_comments(
+    def list_comments(
         self,
         *,
         gist_id: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GistComment]:
+    ) -> _rt.AsyncPaginator[GistComment]:
         """List gist comments
 
         Lists the comments on a gist.
@@ -1031,12 +1057,14 @@ class AsyncGists(_rt.AsyncResource):
 
         - **`application/vnd.github.raw+json`**: Returns the raw markdown. This is the default if you do not pass any specific media type.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             gist_id: The unique identifier of the gist.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_COMMENTS,
             {
                 "gist_id": gist_id,
@@ -1155,22 +1183,24 @@ class AsyncGists(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_commits(
+    def list_commits(
         self,
         *,
         gist_id: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GistCommit]:
+    ) -> _rt.AsyncPaginator[GistCommit]:
         """List gist commits
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             gist_id: The unique identifier of the gist.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_COMMITS,
             {
                 "gist_id": gist_id,
@@ -1180,22 +1210,24 @@ class AsyncGists(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_forks(
+    def list_forks(
         self,
         *,
         gist_id: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GistSimple]:
+    ) -> _rt.AsyncPaginator[GistSimple]:
         """List gist forks
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             gist_id: The unique identifier of the gist.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_FORKS,
             {
                 "gist_id": gist_id,
@@ -1310,7 +1342,7 @@ class AsyncGists(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_user(
+    def list_for_user(
         self,
         *,
         username: str,
@@ -1318,10 +1350,12 @@ class AsyncGists(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[BaseGist]:
+    ) -> _rt.AsyncPaginator[BaseGist]:
         """List gists for a user
 
         Lists public gists for the specified user:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
@@ -1329,7 +1363,7 @@ class AsyncGists(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _GISTS_LIST_FOR_USER,
             {
                 "username": username,

@@ -110,6 +110,7 @@ _GIT_LIST_MATCHING_REFS: _rt.Operation[list[GitRef]] = _rt.Operation(
         _rt.Param("ref", "ref", "path"),
     ),
     responses={"200": _rt.Response(list[GitRef], "json"), "409": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _GIT_GET_REF: _rt.Operation[GitRef] = _rt.Operation(
@@ -459,7 +460,7 @@ class Git(_rt.SyncResource):
         repo: str,
         ref: str,
         request_options: RequestOptions | None = None,
-    ) -> list[GitRef]:
+    ) -> _rt.SyncPage[GitRef]:
         """List matching references
 
         Returns an array of references from your Git database that match the supplied name. The `:ref` in the URL must be formatted as `heads/<branch name>` for branches and `tags/<tag name>` for tags. If the `:ref` doesn't exist in the repository, but existing refs start with `:ref`, they will be returned as an array.
@@ -471,12 +472,14 @@ class Git(_rt.SyncResource):
 
         If you request matching references for a branch named `feature` but the branch `feature` doesn't exist, the response can still include other matching head refs that start with the word `feature`, such as `featureA` and `featureB`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
         """
-        return self._client.request(
+        return self._client.paginate(
             _GIT_LIST_MATCHING_REFS,
             {
                 "owner": owner,
@@ -994,14 +997,14 @@ class AsyncGit(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_matching_refs(
+    def list_matching_refs(
         self,
         *,
         owner: str,
         repo: str,
         ref: str,
         request_options: RequestOptions | None = None,
-    ) -> list[GitRef]:
+    ) -> _rt.AsyncPaginator[GitRef]:
         """List matching references
 
         Returns an array of references from your Git database that match the supplied name. The `:ref` in the URL must be formatted as `heads/<branch name>` for branches and `tags/<tag name>` for tags. If the `:ref` doesn't exist in the repository, but existing refs start with `:ref`, they will be returned as an array.
@@ -1013,12 +1016,14 @@ class AsyncGit(_rt.AsyncResource):
 
         If you request matching references for a branch named `feature` but the branch `feature` doesn't exist, the response can still include other matching head refs that start with the word `feature`, such as `featureA` and `featureB`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _GIT_LIST_MATCHING_REFS,
             {
                 "owner": owner,

@@ -23,6 +23,9 @@ _HOSTED_COMPUTE_LIST_NETWORK_CONFIGURATIONS_FOR_ORG: _rt.Operation[
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(HostedComputeListNetworkConfigurationsForOrgResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="network_configurations", page_param="page", size_param="per_page"
+    ),
 )
 
 _HOSTED_COMPUTE_CREATE_NETWORK_CONFIGURATION_FOR_ORG: _rt.Operation[NetworkConfiguration] = (
@@ -108,19 +111,21 @@ class HostedCompute(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> HostedComputeListNetworkConfigurationsForOrgResponse:
+    ) -> _rt.SyncPage[NetworkConfiguration]:
         """List hosted compute network configurations for an organization
 
         Lists all hosted compute network configurations configured in an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _HOSTED_COMPUTE_LIST_NETWORK_CONFIGURATIONS_FOR_ORG,
             {
                 "org": org,
@@ -291,26 +296,28 @@ class HostedCompute(_rt.SyncResource):
 class AsyncHostedCompute(_rt.AsyncResource):
     """Operations under `hosted_compute`."""
 
-    async def list_network_configurations_for_org(
+    def list_network_configurations_for_org(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> HostedComputeListNetworkConfigurationsForOrgResponse:
+    ) -> _rt.AsyncPaginator[NetworkConfiguration]:
         """List hosted compute network configurations for an organization
 
         Lists all hosted compute network configurations configured in an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _HOSTED_COMPUTE_LIST_NETWORK_CONFIGURATIONS_FOR_ORG,
             {
                 "org": org,

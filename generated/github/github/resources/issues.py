@@ -69,6 +69,7 @@ _ISSUES_LIST: _rt.Operation[list[Issue]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_LIST_FOR_ORG: _rt.Operation[list[Issue]] = _rt.Operation(
@@ -88,6 +89,7 @@ _ISSUES_LIST_FOR_ORG: _rt.Operation[list[Issue]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Issue], "json"), "404": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_LIST_ASSIGNEES: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -104,6 +106,7 @@ _ISSUES_LIST_ASSIGNEES: _rt.Operation[list[SimpleUser]] = _rt.Operation(
         "200": _rt.Response(list[SimpleUser], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_CHECK_USER_CAN_BE_ASSIGNED: _rt.Operation[None] = _rt.Operation(
@@ -145,6 +148,7 @@ _ISSUES_LIST_FOR_REPO: _rt.Operation[list[Issue]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_CREATE: _rt.Operation[Issue] = _rt.Operation(
@@ -193,6 +197,7 @@ _ISSUES_LIST_COMMENTS_FOR_REPO: _rt.Operation[list[IssueComment]] = _rt.Operatio
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_GET_COMMENT: _rt.Operation[IssueComment] = _rt.Operation(
@@ -288,6 +293,7 @@ _ISSUES_LIST_EVENTS_FOR_REPO: _rt.Operation[list[IssueEvent]] = _rt.Operation(
         "200": _rt.Response(list[IssueEvent], "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_GET_EVENT: _rt.Operation[IssueEvent] = _rt.Operation(
@@ -415,6 +421,7 @@ _ISSUES_LIST_COMMENTS: _rt.Operation[list[IssueComment]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_CREATE_COMMENT: _rt.Operation[IssueComment] = _rt.Operation(
@@ -454,6 +461,7 @@ _ISSUES_LIST_DEPENDENCIES_BLOCKED_BY: _rt.Operation[list[Issue]] = _rt.Operation
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_ADD_BLOCKED_BY_DEPENDENCY: _rt.Operation[Issue] = _rt.Operation(
@@ -515,6 +523,7 @@ _ISSUES_LIST_DEPENDENCIES_BLOCKING: _rt.Operation[list[Issue]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_LIST_EVENTS: _rt.Operation[list[IssueEventForIssue]] = _rt.Operation(
@@ -532,6 +541,7 @@ _ISSUES_LIST_EVENTS: _rt.Operation[list[IssueEventForIssue]] = _rt.Operation(
         "200": _rt.Response(list[IssueEventForIssue], "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_LIST_ISSUE_FIELD_VALUES_FOR_ISSUE: _rt.Operation[list[IssueFieldValue]] = _rt.Operation(
@@ -551,6 +561,7 @@ _ISSUES_LIST_ISSUE_FIELD_VALUES_FOR_ISSUE: _rt.Operation[list[IssueFieldValue]] 
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_SET_ISSUE_FIELD_VALUES: _rt.Operation[list[IssueFieldValue]] = _rt.Operation(
@@ -631,6 +642,7 @@ _ISSUES_LIST_LABELS_ON_ISSUE: _rt.Operation[list[Label]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_SET_LABELS: _rt.Operation[list[Label]] = _rt.Operation(
@@ -796,6 +808,7 @@ _ISSUES_LIST_SUB_ISSUES: _rt.Operation[list[Issue]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_ADD_SUB_ISSUE: _rt.Operation[Issue] = _rt.Operation(
@@ -859,6 +872,7 @@ _ISSUES_LIST_SUGGESTIONS: _rt.Operation[list[IssueSuggestion]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_APPROVE_SUGGESTION: _rt.Operation[IssueSuggestion] = _rt.Operation(
@@ -915,6 +929,7 @@ _ISSUES_LIST_EVENTS_FOR_TIMELINE: _rt.Operation[list[TimelineIssueEvents]] = _rt
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_LIST_LABELS_FOR_REPO: _rt.Operation[list[Label]] = _rt.Operation(
@@ -928,6 +943,7 @@ _ISSUES_LIST_LABELS_FOR_REPO: _rt.Operation[list[Label]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Label], "json"), "404": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_CREATE_LABEL: _rt.Operation[Label] = _rt.Operation(
@@ -1006,6 +1022,7 @@ _ISSUES_LIST_MILESTONES: _rt.Operation[list[Milestone]] = _rt.Operation(
         "200": _rt.Response(list[Milestone], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_CREATE_MILESTONE: _rt.Operation[Milestone] = _rt.Operation(
@@ -1081,6 +1098,7 @@ _ISSUES_LIST_LABELS_FOR_MILESTONE: _rt.Operation[list[Label]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Label], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ISSUES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Issue]] = _rt.Operation(
@@ -1102,6 +1120,7 @@ _ISSUES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Issue]] = _rt.Operation(
         "304": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 
@@ -1125,7 +1144,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.SyncPage[Issue]:
         """List issues assigned to the authenticated user across all visible repositories including owned repositories, member
         repositories, and organization repositories. You can use the `filter` query parameter to fetch issues that are not
         necessarily assigned to you.
@@ -1140,6 +1159,8 @@ class Issues(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             filter: Indicates which sorts of issues to return. `assigned` means issues assigned to you. `created` means issues created by you. `mentioned` means issues mentioning you. `subscribed` means issues you're subscribed to updates for. `all` or `repos` means all issues you can see, regardless of participation or creation.
             state: Indicates the state of the issues to return.
@@ -1150,7 +1171,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST,
             {
                 "filter": filter,
@@ -1184,7 +1205,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.SyncPage[Issue]:
         """List organization issues assigned to the authenticated user
 
         List issues in an organization assigned to the authenticated user.
@@ -1199,6 +1220,8 @@ class Issues(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             filter: Indicates which sorts of issues to return. `assigned` means issues assigned to you. `created` means issues created by you. `mentioned` means issues mentioning you. `subscribed` means issues you're subscribed to updates for. `all` or `repos` means all issues you can see, regardless of participation or creation.
@@ -1211,7 +1234,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_FOR_ORG,
             {
                 "org": org,
@@ -1236,10 +1259,12 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List assignees
 
         Lists the [available assignees](https://docs.github.com/articles/assigning-issues-and-pull-requests-to-other-github-users/) for issues in a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1247,7 +1272,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_ASSIGNEES,
             {
                 "owner": owner,
@@ -1307,7 +1332,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.SyncPage[Issue]:
         """List repository issues
 
         List issues in a repository. Only open issues will be listed.
@@ -1321,6 +1346,8 @@ class Issues(_rt.SyncResource):
         - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1339,7 +1366,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_FOR_REPO,
             {
                 "owner": owner,
@@ -1430,7 +1457,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueComment]:
+    ) -> _rt.SyncPage[IssueComment]:
         """List issue comments for a repository
 
         You can use the REST API to list comments on issues and pull requests for a repository. Every pull request is an issue, but not every issue is a pull request.
@@ -1444,6 +1471,8 @@ class Issues(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1453,7 +1482,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_COMMENTS_FOR_REPO,
             {
                 "owner": owner,
@@ -1634,10 +1663,12 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueEvent]:
+    ) -> _rt.SyncPage[IssueEvent]:
         """List issue events for a repository
 
         Lists events for a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1645,7 +1676,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_EVENTS_FOR_REPO,
             {
                 "owner": owner,
@@ -1897,7 +1928,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueComment]:
+    ) -> _rt.SyncPage[IssueComment]:
         """List issue comments
 
         You can use the REST API to list comments on issues and pull requests. Every pull request is an issue, but not every issue is a pull request.
@@ -1911,6 +1942,8 @@ class Issues(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1919,7 +1952,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_COMMENTS,
             {
                 "owner": owner,
@@ -1983,7 +2016,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.SyncPage[Issue]:
         """List dependencies an issue is blocked by
 
         You can use the REST API to list the dependencies an issue is blocked by.
@@ -1995,6 +2028,8 @@ class Issues(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -2002,7 +2037,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_DEPENDENCIES_BLOCKED_BY,
             {
                 "owner": owner,
@@ -2104,7 +2139,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.SyncPage[Issue]:
         """List dependencies an issue is blocking
 
         You can use the REST API to list the dependencies an issue is blocking.
@@ -2116,6 +2151,8 @@ class Issues(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -2123,7 +2160,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_DEPENDENCIES_BLOCKING,
             {
                 "owner": owner,
@@ -2144,10 +2181,12 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueEventForIssue]:
+    ) -> _rt.SyncPage[IssueEventForIssue]:
         """List issue events
 
         Lists all events for an issue.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -2156,7 +2195,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_EVENTS,
             {
                 "owner": owner,
@@ -2177,10 +2216,12 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueFieldValue]:
+    ) -> _rt.SyncPage[IssueFieldValue]:
         """List issue field values for an issue
 
         Lists all issue field values for an issue.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -2189,7 +2230,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_ISSUE_FIELD_VALUES_FOR_ISSUE,
             {
                 "owner": owner,
@@ -2334,10 +2375,12 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Label]:
+    ) -> _rt.SyncPage[Label]:
         """List labels for an issue
 
         Lists all labels for an issue.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -2346,7 +2389,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_LABELS_ON_ISSUE,
             {
                 "owner": owner,
@@ -2614,7 +2657,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.SyncPage[Issue]:
         """List sub-issues
 
         You can use the REST API to list the sub-issues on an issue.
@@ -2626,6 +2669,8 @@ class Issues(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -2633,7 +2678,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_SUB_ISSUES,
             {
                 "owner": owner,
@@ -2740,7 +2785,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueSuggestion]:
+    ) -> _rt.SyncPage[IssueSuggestion]:
         """List issue suggestions
 
         Lists the suggestions on an issue. A suggestion is an agent-proposed change to an issue's type, labels, fields, assignees, or closed state that a maintainer can approve or dismiss.
@@ -2751,6 +2796,8 @@ class Issues(_rt.SyncResource):
 
         Requires triage access to the repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -2760,7 +2807,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_SUGGESTIONS,
             {
                 "owner": owner,
@@ -2848,10 +2895,12 @@ class Issues(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         exclude: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TimelineIssueEvents]:
+    ) -> _rt.SyncPage[TimelineIssueEvents]:
         """List timeline events for an issue
 
         List all timeline events for an issue.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -2861,7 +2910,7 @@ class Issues(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             exclude: A comma-separated list of timeline event names to exclude from the response.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_EVENTS_FOR_TIMELINE,
             {
                 "owner": owner,
@@ -2882,10 +2931,12 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Label]:
+    ) -> _rt.SyncPage[Label]:
         """List labels for a repository
 
         Lists all labels for a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -2893,7 +2944,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_LABELS_FOR_REPO,
             {
                 "owner": owner,
@@ -3035,10 +3086,12 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Milestone]:
+    ) -> _rt.SyncPage[Milestone]:
         """List milestones
 
         Lists milestones for a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -3049,7 +3102,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_MILESTONES,
             {
                 "owner": owner,
@@ -3199,10 +3252,12 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Label]:
+    ) -> _rt.SyncPage[Label]:
         """List labels for issues in a milestone
 
         Lists labels for issues in a milestone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -3211,7 +3266,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_LABELS_FOR_MILESTONE,
             {
                 "owner": owner,
@@ -3236,7 +3291,7 @@ class Issues(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.SyncPage[Issue]:
         """List user account issues assigned to the authenticated user
 
         List issues across owned and member repositories assigned to the authenticated user.
@@ -3251,6 +3306,8 @@ class Issues(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             filter: Indicates which sorts of issues to return. `assigned` means issues assigned to you. `created` means issues created by you. `mentioned` means issues mentioning you. `subscribed` means issues you're subscribed to updates for. `all` or `repos` means all issues you can see, regardless of participation or creation.
             state: Indicates the state of the issues to return.
@@ -3261,7 +3318,7 @@ class Issues(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_FOR_AUTHENTICATED_USER,
             {
                 "filter": filter,
@@ -3280,7 +3337,7 @@ class Issues(_rt.SyncResource):
 class AsyncIssues(_rt.AsyncResource):
     """Operations under `issues`."""
 
-    async def list(
+    def list(
         self,
         *,
         filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"]
@@ -3297,7 +3354,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.AsyncPaginator[Issue]:
         """List issues assigned to the authenticated user across all visible repositories including owned repositories, member
         repositories, and organization repositories. You can use the `filter` query parameter to fetch issues that are not
         necessarily assigned to you.
@@ -3312,6 +3369,8 @@ class AsyncIssues(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             filter: Indicates which sorts of issues to return. `assigned` means issues assigned to you. `created` means issues created by you. `mentioned` means issues mentioning you. `subscribed` means issues you're subscribed to updates for. `all` or `repos` means all issues you can see, regardless of participation or creation.
             state: Indicates the state of the issues to return.
@@ -3322,7 +3381,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST,
             {
                 "filter": filter,
@@ -3341,7 +3400,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_org(
+    def list_for_org(
         self,
         *,
         org: str,
@@ -3356,7 +3415,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.AsyncPaginator[Issue]:
         """List organization issues assigned to the authenticated user
 
         List issues in an organization assigned to the authenticated user.
@@ -3371,6 +3430,8 @@ class AsyncIssues(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             filter: Indicates which sorts of issues to return. `assigned` means issues assigned to you. `created` means issues created by you. `mentioned` means issues mentioning you. `subscribed` means issues you're subscribed to updates for. `all` or `repos` means all issues you can see, regardless of participation or creation.
@@ -3383,7 +3444,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_FOR_ORG,
             {
                 "org": org,
@@ -3400,7 +3461,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_assignees(
+    def list_assignees(
         self,
         *,
         owner: str,
@@ -3408,10 +3469,12 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List assignees
 
         Lists the [available assignees](https://docs.github.com/articles/assigning-issues-and-pull-requests-to-other-github-users/) for issues in a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -3419,7 +3482,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_ASSIGNEES,
             {
                 "owner": owner,
@@ -3460,7 +3523,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_repo(
+    def list_for_repo(
         self,
         *,
         owner: str,
@@ -3479,7 +3542,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.AsyncPaginator[Issue]:
         """List repository issues
 
         List issues in a repository. Only open issues will be listed.
@@ -3493,6 +3556,8 @@ class AsyncIssues(_rt.AsyncResource):
         - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -3511,7 +3576,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_FOR_REPO,
             {
                 "owner": owner,
@@ -3591,7 +3656,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_comments_for_repo(
+    def list_comments_for_repo(
         self,
         *,
         owner: str,
@@ -3602,7 +3667,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueComment]:
+    ) -> _rt.AsyncPaginator[IssueComment]:
         """List issue comments for a repository
 
         You can use the REST API to list comments on issues and pull requests for a repository. Every pull request is an issue, but not every issue is a pull request.
@@ -3616,6 +3681,8 @@ class AsyncIssues(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -3625,7 +3692,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_COMMENTS_FOR_REPO,
             {
                 "owner": owner,
@@ -3798,7 +3865,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_events_for_repo(
+    def list_events_for_repo(
         self,
         *,
         owner: str,
@@ -3806,10 +3873,12 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueEvent]:
+    ) -> _rt.AsyncPaginator[IssueEvent]:
         """List issue events for a repository
 
         Lists events for a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -3817,7 +3886,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_EVENTS_FOR_REPO,
             {
                 "owner": owner,
@@ -4059,7 +4128,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_comments(
+    def list_comments(
         self,
         *,
         owner: str,
@@ -4069,7 +4138,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueComment]:
+    ) -> _rt.AsyncPaginator[IssueComment]:
         """List issue comments
 
         You can use the REST API to list comments on issues and pull requests. Every pull request is an issue, but not every issue is a pull request.
@@ -4083,6 +4152,8 @@ class AsyncIssues(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -4091,7 +4162,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_COMMENTS,
             {
                 "owner": owner,
@@ -4146,7 +4217,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_dependencies_blocked_by(
+    def list_dependencies_blocked_by(
         self,
         *,
         owner: str,
@@ -4155,7 +4226,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.AsyncPaginator[Issue]:
         """List dependencies an issue is blocked by
 
         You can use the REST API to list the dependencies an issue is blocked by.
@@ -4167,6 +4238,8 @@ class AsyncIssues(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -4174,7 +4247,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_DEPENDENCIES_BLOCKED_BY,
             {
                 "owner": owner,
@@ -4267,7 +4340,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_dependencies_blocking(
+    def list_dependencies_blocking(
         self,
         *,
         owner: str,
@@ -4276,7 +4349,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.AsyncPaginator[Issue]:
         """List dependencies an issue is blocking
 
         You can use the REST API to list the dependencies an issue is blocking.
@@ -4288,6 +4361,8 @@ class AsyncIssues(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -4295,7 +4370,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_DEPENDENCIES_BLOCKING,
             {
                 "owner": owner,
@@ -4307,7 +4382,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_events(
+    def list_events(
         self,
         *,
         owner: str,
@@ -4316,10 +4391,12 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueEventForIssue]:
+    ) -> _rt.AsyncPaginator[IssueEventForIssue]:
         """List issue events
 
         Lists all events for an issue.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -4328,7 +4405,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_EVENTS,
             {
                 "owner": owner,
@@ -4340,7 +4417,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_issue_field_values_for_issue(
+    def list_issue_field_values_for_issue(
         self,
         *,
         owner: str,
@@ -4349,10 +4426,12 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueFieldValue]:
+    ) -> _rt.AsyncPaginator[IssueFieldValue]:
         """List issue field values for an issue
 
         Lists all issue field values for an issue.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -4361,7 +4440,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_ISSUE_FIELD_VALUES_FOR_ISSUE,
             {
                 "owner": owner,
@@ -4497,7 +4576,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_labels_on_issue(
+    def list_labels_on_issue(
         self,
         *,
         owner: str,
@@ -4506,10 +4585,12 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Label]:
+    ) -> _rt.AsyncPaginator[Label]:
         """List labels for an issue
 
         Lists all labels for an issue.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -4518,7 +4599,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_LABELS_ON_ISSUE,
             {
                 "owner": owner,
@@ -4777,7 +4858,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_sub_issues(
+    def list_sub_issues(
         self,
         *,
         owner: str,
@@ -4786,7 +4867,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.AsyncPaginator[Issue]:
         """List sub-issues
 
         You can use the REST API to list the sub-issues on an issue.
@@ -4798,6 +4879,8 @@ class AsyncIssues(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -4805,7 +4888,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_SUB_ISSUES,
             {
                 "owner": owner,
@@ -4897,7 +4980,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_suggestions(
+    def list_suggestions(
         self,
         *,
         owner: str,
@@ -4912,7 +4995,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueSuggestion]:
+    ) -> _rt.AsyncPaginator[IssueSuggestion]:
         """List issue suggestions
 
         Lists the suggestions on an issue. A suggestion is an agent-proposed change to an issue's type, labels, fields, assignees, or closed state that a maintainer can approve or dismiss.
@@ -4923,6 +5006,8 @@ class AsyncIssues(_rt.AsyncResource):
 
         Requires triage access to the repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -4932,7 +5017,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_SUGGESTIONS,
             {
                 "owner": owner,
@@ -5010,7 +5095,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_events_for_timeline(
+    def list_events_for_timeline(
         self,
         *,
         owner: str,
@@ -5020,10 +5105,12 @@ class AsyncIssues(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         exclude: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TimelineIssueEvents]:
+    ) -> _rt.AsyncPaginator[TimelineIssueEvents]:
         """List timeline events for an issue
 
         List all timeline events for an issue.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -5033,7 +5120,7 @@ class AsyncIssues(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             exclude: A comma-separated list of timeline event names to exclude from the response.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_EVENTS_FOR_TIMELINE,
             {
                 "owner": owner,
@@ -5046,7 +5133,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_labels_for_repo(
+    def list_labels_for_repo(
         self,
         *,
         owner: str,
@@ -5054,10 +5141,12 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Label]:
+    ) -> _rt.AsyncPaginator[Label]:
         """List labels for a repository
 
         Lists all labels for a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -5065,7 +5154,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_LABELS_FOR_REPO,
             {
                 "owner": owner,
@@ -5196,7 +5285,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_milestones(
+    def list_milestones(
         self,
         *,
         owner: str,
@@ -5207,10 +5296,12 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Milestone]:
+    ) -> _rt.AsyncPaginator[Milestone]:
         """List milestones
 
         Lists milestones for a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -5221,7 +5312,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_MILESTONES,
             {
                 "owner": owner,
@@ -5362,7 +5453,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_labels_for_milestone(
+    def list_labels_for_milestone(
         self,
         *,
         owner: str,
@@ -5371,10 +5462,12 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Label]:
+    ) -> _rt.AsyncPaginator[Label]:
         """List labels for issues in a milestone
 
         Lists labels for issues in a milestone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -5383,7 +5476,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_LABELS_FOR_MILESTONE,
             {
                 "owner": owner,
@@ -5395,7 +5488,7 @@ class AsyncIssues(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_authenticated_user(
+    def list_for_authenticated_user(
         self,
         *,
         filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"]
@@ -5408,7 +5501,7 @@ class AsyncIssues(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Issue]:
+    ) -> _rt.AsyncPaginator[Issue]:
         """List user account issues assigned to the authenticated user
 
         List issues across owned and member repositories assigned to the authenticated user.
@@ -5423,6 +5516,8 @@ class AsyncIssues(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             filter: Indicates which sorts of issues to return. `assigned` means issues assigned to you. `created` means issues created by you. `mentioned` means issues mentioning you. `subscribed` means issues you're subscribed to updates for. `all` or `repos` means all issues you can see, regardless of participation or creation.
             state: Indicates the state of the issues to return.
@@ -5433,7 +5528,7 @@ class AsyncIssues(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUES_LIST_FOR_AUTHENTICATED_USER,
             {
                 "filter": filter,

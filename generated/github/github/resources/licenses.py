@@ -24,6 +24,7 @@ _LICENSES_GET_ALL_COMMONLY_USED: _rt.Operation[list[LicenseSimple]] = _rt.Operat
         "200": _rt.Response(list[LicenseSimple], "json"),
         "304": _rt.Response(None, "empty"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _LICENSES_GET: _rt.Operation[License] = _rt.Operation(
@@ -65,16 +66,18 @@ class Licenses(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[LicenseSimple]:
+    ) -> _rt.SyncPage[LicenseSimple]:
         """Get all commonly used licenses
 
         Lists the most commonly used licenses on GitHub. For more information, see "[Licensing a repository ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _LICENSES_GET_ALL_COMMONLY_USED,
             {
                 "featured": featured,
@@ -138,23 +141,25 @@ class Licenses(_rt.SyncResource):
 class AsyncLicenses(_rt.AsyncResource):
     """Operations under `licenses`."""
 
-    async def get_all_commonly_used(
+    def get_all_commonly_used(
         self,
         *,
         featured: bool | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[LicenseSimple]:
+    ) -> _rt.AsyncPaginator[LicenseSimple]:
         """Get all commonly used licenses
 
         Lists the most commonly used licenses on GitHub. For more information, see "[Licensing a repository ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _LICENSES_GET_ALL_COMMONLY_USED,
             {
                 "featured": featured,

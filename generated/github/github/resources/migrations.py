@@ -26,6 +26,7 @@ _MIGRATIONS_LIST_FOR_ORG: _rt.Operation[list[Migration]] = _rt.Operation(
         _rt.Param("exclude", "exclude", "query"),
     ),
     responses={"200": _rt.Response(list[Migration], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _MIGRATIONS_START_FOR_ORG: _rt.Operation[Migration] = _rt.Operation(
@@ -106,6 +107,7 @@ _MIGRATIONS_LIST_REPOS_FOR_ORG: _rt.Operation[list[MinimalRepository]] = _rt.Ope
         "200": _rt.Response(list[MinimalRepository], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _MIGRATIONS_GET_IMPORT_STATUS: _rt.Operation[Import] = _rt.Operation(
@@ -241,6 +243,7 @@ _MIGRATIONS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Migration]] = _rt.Op
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _MIGRATIONS_START_FOR_AUTHENTICATED_USER: _rt.Operation[Migration] = _rt.Operation(
@@ -343,6 +346,7 @@ _MIGRATIONS_LIST_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[list[MinimalReposit
             "200": _rt.Response(list[MinimalRepository], "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -358,12 +362,14 @@ class Migrations(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Migration]:
+    ) -> _rt.SyncPage[Migration]:
         """List organization migrations
 
         Lists the most recent migrations, including both exports (which can be started through the REST API) and imports (which cannot be started using the REST API).
 
         A list of `repositories` is only returned for export migrations.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -371,7 +377,7 @@ class Migrations(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             exclude: Exclude attributes from the API response to improve performance
         """
-        return self._client.request(
+        return self._client.paginate(
             _MIGRATIONS_LIST_FOR_ORG,
             {
                 "org": org,
@@ -547,10 +553,12 @@ class Migrations(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories in an organization migration
 
         List all the repositories for this organization migration.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -558,7 +566,7 @@ class Migrations(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _MIGRATIONS_LIST_REPOS_FOR_ORG,
             {
                 "org": org,
@@ -895,16 +903,18 @@ class Migrations(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Migration]:
+    ) -> _rt.SyncPage[Migration]:
         """List user migrations
 
         Lists all migrations a user has started.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _MIGRATIONS_LIST_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1080,17 +1090,19 @@ class Migrations(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories for a user migration
 
         Lists all the repositories for this user migration.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             migration_id: The unique identifier of the migration.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _MIGRATIONS_LIST_REPOS_FOR_AUTHENTICATED_USER,
             {
                 "migration_id": migration_id,
@@ -1104,7 +1116,7 @@ class Migrations(_rt.SyncResource):
 class AsyncMigrations(_rt.AsyncResource):
     """Operations under `migrations`."""
 
-    async def list_for_org(
+    def list_for_org(
         self,
         *,
         org: str,
@@ -1112,12 +1124,14 @@ class AsyncMigrations(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Migration]:
+    ) -> _rt.AsyncPaginator[Migration]:
         """List organization migrations
 
         Lists the most recent migrations, including both exports (which can be started through the REST API) and imports (which cannot be started using the REST API).
 
         A list of `repositories` is only returned for export migrations.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1125,7 +1139,7 @@ class AsyncMigrations(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             exclude: Exclude attributes from the API response to improve performance
         """
-        return await self._client.request(
+        return self._client.paginate(
             _MIGRATIONS_LIST_FOR_ORG,
             {
                 "org": org,
@@ -1293,7 +1307,7 @@ class AsyncMigrations(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repos_for_org(
+    def list_repos_for_org(
         self,
         *,
         org: str,
@@ -1301,10 +1315,12 @@ class AsyncMigrations(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories in an organization migration
 
         List all the repositories for this organization migration.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1312,7 +1328,7 @@ class AsyncMigrations(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _MIGRATIONS_LIST_REPOS_FOR_ORG,
             {
                 "org": org,
@@ -1643,22 +1659,24 @@ class AsyncMigrations(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_authenticated_user(
+    def list_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Migration]:
+    ) -> _rt.AsyncPaginator[Migration]:
         """List user migrations
 
         Lists all migrations a user has started.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _MIGRATIONS_LIST_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1827,24 +1845,26 @@ class AsyncMigrations(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repos_for_authenticated_user(
+    def list_repos_for_authenticated_user(
         self,
         *,
         migration_id: int,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories for a user migration
 
         Lists all the repositories for this user migration.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             migration_id: The unique identifier of the migration.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _MIGRATIONS_LIST_REPOS_FOR_AUTHENTICATED_USER,
             {
                 "migration_id": migration_id,

@@ -15,6 +15,7 @@ from ..models.custom_property_value import CustomPropertyValue
 from ..models.hook_delivery import HookDelivery
 from ..models.hook_delivery_item import HookDeliveryItem
 from ..models.immutable_releases_organization_settings import ImmutableReleasesOrganizationSettings
+from ..models.installation import Installation
 from ..models.issue_field import IssueField
 from ..models.issue_type import IssueType
 from ..models.minimal_repository import MinimalRepository
@@ -79,6 +80,7 @@ _ORGS_LIST: _rt.Operation[list[OrganizationSimple]] = _rt.Operation(
         "200": _rt.Response(list[OrganizationSimple], "json"),
         "304": _rt.Response(None, "empty"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _ORGS_GET: _rt.Operation[OrganizationFull] = _rt.Operation(
@@ -400,6 +402,7 @@ _ORGS_LIST_ATTESTATION_REPOSITORIES: _rt.Operation[
         _rt.Param("predicate_type", "predicate_type", "query"),
     ),
     responses={"200": _rt.Response(list[OrgsListAttestationRepositoriesResponseItem], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _ORGS_DELETE_ATTESTATIONS_BY_ID: _rt.Operation[None] = _rt.Operation(
@@ -440,6 +443,7 @@ _ORGS_LIST_BLOCKED_USERS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[SimpleUser], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_CHECK_BLOCKED_USER: _rt.Operation[None] = _rt.Operation(
@@ -479,6 +483,7 @@ _ORGS_LIST_FAILED_INVITATIONS: _rt.Operation[list[OrganizationInvitation]] = _rt
         "200": _rt.Response(list[OrganizationInvitation], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_LIST_WEBHOOKS: _rt.Operation[list[OrgHook]] = _rt.Operation(
@@ -491,6 +496,7 @@ _ORGS_LIST_WEBHOOKS: _rt.Operation[list[OrgHook]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[OrgHook], "json"), "404": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_CREATE_WEBHOOK: _rt.Operation[OrgHook] = _rt.Operation(
@@ -588,6 +594,7 @@ _ORGS_LIST_WEBHOOK_DELIVERIES: _rt.Operation[list[HookDeliveryItem]] = _rt.Opera
         "400": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _ORGS_GET_WEBHOOK_DELIVERY: _rt.Operation[HookDelivery] = _rt.Operation(
@@ -640,6 +647,9 @@ _ORGS_LIST_APP_INSTALLATIONS: _rt.Operation[OrgsListAppInstallationsResponse] = 
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(OrgsListAppInstallationsResponse, "json")},
+    pagination=_rt.LinkHeaderPagination(
+        items="installations", page_param="page", size_param="per_page"
+    ),
 )
 
 _ORGS_LIST_PENDING_INVITATIONS: _rt.Operation[list[OrganizationInvitation]] = _rt.Operation(
@@ -657,6 +667,7 @@ _ORGS_LIST_PENDING_INVITATIONS: _rt.Operation[list[OrganizationInvitation]] = _r
         "200": _rt.Response(list[OrganizationInvitation], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_CREATE_INVITATION: _rt.Operation[OrganizationInvitation] = _rt.Operation(
@@ -701,6 +712,7 @@ _ORGS_LIST_INVITATION_TEAMS: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Team], "json"), "404": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_LIST_ISSUE_FIELDS: _rt.Operation[list[IssueField]] = _rt.Operation(
@@ -843,6 +855,7 @@ _ORGS_LIST_MEMBERS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
         "200": _rt.Response(list[SimpleUser], "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_CHECK_MEMBERSHIP_FOR_USER: _rt.Operation[None] = _rt.Operation(
@@ -1017,6 +1030,7 @@ _ORGS_LIST_ORG_ROLE_TEAMS: _rt.Operation[list[TeamRoleAssignment]] = _rt.Operati
         "404": _rt.Response(None, "empty"),
         "422": _rt.Response(None, "empty"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_LIST_ORG_ROLE_USERS: _rt.Operation[list[UserRoleAssignment]] = _rt.Operation(
@@ -1034,6 +1048,7 @@ _ORGS_LIST_ORG_ROLE_USERS: _rt.Operation[list[UserRoleAssignment]] = _rt.Operati
         "404": _rt.Response(None, "empty"),
         "422": _rt.Response(None, "empty"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_LIST_OUTSIDE_COLLABORATORS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -1047,6 +1062,7 @@ _ORGS_LIST_OUTSIDE_COLLABORATORS: _rt.Operation[list[SimpleUser]] = _rt.Operatio
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[SimpleUser], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_CONVERT_MEMBER_TO_OUTSIDE_COLLABORATOR: _rt.Operation[dict[str, Any] | None] = _rt.Operation(
@@ -1103,6 +1119,7 @@ _ORGS_LIST_PAT_GRANT_REQUESTS: _rt.Operation[list[OrganizationProgrammaticAccess
             "422": _rt.Response(ValidationError, "json"),
             "500": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -1162,6 +1179,7 @@ _ORGS_LIST_PAT_GRANT_REQUEST_REPOSITORIES: _rt.Operation[list[MinimalRepository]
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_LIST_PAT_GRANTS: _rt.Operation[list[OrganizationProgrammaticAccessGrant]] = _rt.Operation(
@@ -1188,6 +1206,7 @@ _ORGS_LIST_PAT_GRANTS: _rt.Operation[list[OrganizationProgrammaticAccessGrant]] 
         "422": _rt.Response(ValidationError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_UPDATE_PAT_ACCESSES: _rt.Operation[dict[str, Any]] = _rt.Operation(
@@ -1244,6 +1263,7 @@ _ORGS_LIST_PAT_GRANT_REPOSITORIES: _rt.Operation[list[MinimalRepository]] = _rt.
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_DEFINITIONS: _rt.Operation[
@@ -1351,6 +1371,7 @@ _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_VALUES: _rt.Operation[
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_VALUES: _rt.Operation[None] = (
@@ -1383,6 +1404,7 @@ _ORGS_LIST_PUBLIC_MEMBERS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[SimpleUser], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_CHECK_PUBLIC_MEMBERSHIP_FOR_USER: _rt.Operation[None] = _rt.Operation(
@@ -1424,6 +1446,7 @@ _ORGS_GET_ORG_RULESET_HISTORY: _rt.Operation[list[RulesetVersion]] = _rt.Operati
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_GET_ORG_RULESET_VERSION: _rt.Operation[RulesetVersionWithState] = _rt.Operation(
@@ -1501,6 +1524,9 @@ _ORGS_GET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
     ),
     responses={"200": _rt.Response(OrgsGetImmutableReleasesSettingsRepositoriesResponse, "json")},
+    pagination=_rt.PageNumberPagination(
+        items="repositories", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _ORGS_SET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES: _rt.Operation[None] = _rt.Operation(
@@ -1571,6 +1597,7 @@ _ORGS_LIST_MEMBERSHIPS_FOR_AUTHENTICATED_USER: _rt.Operation[list[OrgMembership]
         "403": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_GET_MEMBERSHIP_FOR_AUTHENTICATED_USER: _rt.Operation[OrgMembership] = _rt.Operation(
@@ -1611,6 +1638,7 @@ _ORGS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[OrganizationSimple]] = _rt
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_LIST_FOR_USER: _rt.Operation[list[OrganizationSimple]] = _rt.Operation(
@@ -1623,6 +1651,7 @@ _ORGS_LIST_FOR_USER: _rt.Operation[list[OrganizationSimple]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[OrganizationSimple], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _ORGS_LIST_ORGANIZATION_FINE_GRAINED_PERMISSIONS: _rt.Operation[
@@ -1649,7 +1678,7 @@ class Orgs(_rt.SyncResource):
         since: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationSimple]:
+    ) -> _rt.SyncPage[OrganizationSimple]:
         """List organizations
 
         Lists all organizations, in the order that they were created.
@@ -1657,11 +1686,13 @@ class Orgs(_rt.SyncResource):
         > [!NOTE]
         > Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of organizations.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             since: An organization ID. Only return organizations with an ID greater than this ID.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST,
             {
                 "since": since,
@@ -2228,11 +2259,13 @@ class Orgs(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrgsListAttestationRepositoriesResponseItem]:
+    ) -> _rt.SyncPage[OrgsListAttestationRepositoriesResponseItem]:
         """List attestation repositories
 
         List repositories owned by the provided organization that have created at least one attested artifact
         Results will be sorted in ascending order by repository ID
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -2241,7 +2274,7 @@ class Orgs(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate type.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_ATTESTATION_REPOSITORIES,
             {
                 "org": org,
@@ -2324,17 +2357,19 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List users blocked by an organization
 
         List the users blocked by an organization.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_BLOCKED_USERS,
             {
                 "org": org,
@@ -2423,17 +2458,19 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationInvitation]:
+    ) -> _rt.SyncPage[OrganizationInvitation]:
         """List failed organization invitations
 
         The return hash contains `failed_at` and `failed_reason` fields which represent the time at which the invitation failed and the reason for the failure.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_FAILED_INVITATIONS,
             {
                 "org": org,
@@ -2450,7 +2487,7 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrgHook]:
+    ) -> _rt.SyncPage[OrgHook]:
         """List organization webhooks
 
         List webhooks for an organization.
@@ -2460,12 +2497,14 @@ class Orgs(_rt.SyncResource):
         OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
         webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_WEBHOOKS,
             {
                 "org": org,
@@ -2694,7 +2733,7 @@ class Orgs(_rt.SyncResource):
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[HookDeliveryItem]:
+    ) -> _rt.SyncPage[HookDeliveryItem]:
         """List deliveries for an organization webhook
 
         Returns a list of webhook deliveries for a webhook configured in an organization.
@@ -2704,6 +2743,8 @@ class Orgs(_rt.SyncResource):
         OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
         webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             hook_id: The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery.
@@ -2711,7 +2752,7 @@ class Orgs(_rt.SyncResource):
             cursor: Used for pagination: the starting delivery from which the page of deliveries is fetched. Refer to the `link` header for the next and previous page cursors.
             status: Returns webhook deliveries filtered by delivery outcome classification based on `status_code` range. A `status` of `success` returns deliveries with a `status_code` in the 200-399 range (inclusive). A `status` of `failure` returns deliveries with a `status_code` in the 400-599 range (inclusive).
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_WEBHOOK_DELIVERIES,
             {
                 "org": org,
@@ -2822,7 +2863,7 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> OrgsListAppInstallationsResponse:
+    ) -> _rt.SyncPage[Installation]:
         """List app installations for an organization
 
         Lists all GitHub Apps in an organization. The installation count includes
@@ -2832,12 +2873,14 @@ class Orgs(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:read` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_APP_INSTALLATIONS,
             {
                 "org": org,
@@ -2857,13 +2900,15 @@ class Orgs(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         invitation_source: Literal["all", "member", "scim"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationInvitation]:
+    ) -> _rt.SyncPage[OrganizationInvitation]:
         """List pending organization invitations
 
         The return hash contains a `role` field which refers to the Organization
         Invitation role and will be one of the following values: `direct_member`, `admin`,
         `billing_manager`, or `hiring_manager`. If the invitee is not a GitHub
         member, the `login` field in the return hash will be `null`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -2872,7 +2917,7 @@ class Orgs(_rt.SyncResource):
             role: Filter invitations by their member role.
             invitation_source: Filter invitations by their invitation source.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PENDING_INVITATIONS,
             {
                 "org": org,
@@ -2953,10 +2998,12 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Team]:
+    ) -> _rt.SyncPage[Team]:
         """List organization invitation teams
 
         List all teams associated with an invitation. In order to see invitations in an organization, the authenticated user must be an organization owner.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -2964,7 +3011,7 @@ class Orgs(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_INVITATION_TEAMS,
             {
                 "org": org,
@@ -3251,10 +3298,12 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List organization members
 
         List all users who are members of an organization. If the authenticated user is also a member of this organization then both concealed and public members will be returned.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -3263,7 +3312,7 @@ class Orgs(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_MEMBERS,
             {
                 "org": org,
@@ -3659,7 +3708,7 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TeamRoleAssignment]:
+    ) -> _rt.SyncPage[TeamRoleAssignment]:
         """List teams that are assigned to an organization role
 
         Lists the teams that are assigned to an organization role. For more information on organization roles, see "[Using organization roles](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/using-organization-roles)."
@@ -3668,13 +3717,15 @@ class Orgs(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             role_id: The unique identifier of the role.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_ORG_ROLE_TEAMS,
             {
                 "org": org,
@@ -3693,7 +3744,7 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[UserRoleAssignment]:
+    ) -> _rt.SyncPage[UserRoleAssignment]:
         """List users that are assigned to an organization role
 
         Lists organization members that are assigned to an organization role. For more information on organization roles, see "[Using organization roles](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/using-organization-roles)."
@@ -3702,13 +3753,15 @@ class Orgs(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             role_id: The unique identifier of the role.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_ORG_ROLE_USERS,
             {
                 "org": org,
@@ -3727,10 +3780,12 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List outside collaborators for an organization
 
         List all users who are outside collaborators of an organization.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -3738,7 +3793,7 @@ class Orgs(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_OUTSIDE_COLLABORATORS,
             {
                 "org": org,
@@ -3815,12 +3870,14 @@ class Orgs(_rt.SyncResource):
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
         token_id: _builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationProgrammaticAccessGrantRequest]:
+    ) -> _rt.SyncPage[OrganizationProgrammaticAccessGrantRequest]:
         """List requests to access organization resources with fine-grained personal access tokens
 
         Lists requests from organization members to access organization resources with a fine-grained personal access token.
 
         Only GitHub Apps can use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -3835,7 +3892,7 @@ class Orgs(_rt.SyncResource):
             last_used_after: Only show fine-grained personal access tokens used after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             token_id: The ID of the token
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PAT_GRANT_REQUESTS,
             {
                 "org": org,
@@ -3925,12 +3982,14 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories requested to be accessed by a fine-grained personal access token
 
         Lists the repositories a fine-grained personal access token request is requesting access to.
 
         Only GitHub Apps can use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -3938,7 +3997,7 @@ class Orgs(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PAT_GRANT_REQUEST_REPOSITORIES,
             {
                 "org": org,
@@ -3964,12 +4023,14 @@ class Orgs(_rt.SyncResource):
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
         token_id: _builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationProgrammaticAccessGrant]:
+    ) -> _rt.SyncPage[OrganizationProgrammaticAccessGrant]:
         """List fine-grained personal access tokens with access to organization resources
 
         Lists approved fine-grained personal access tokens owned by organization members that can access organization resources.
 
         Only GitHub Apps can use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -3984,7 +4045,7 @@ class Orgs(_rt.SyncResource):
             last_used_after: Only show fine-grained personal access tokens used after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             token_id: The ID of the token
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PAT_GRANTS,
             {
                 "org": org,
@@ -4068,12 +4129,14 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories a fine-grained personal access token has access to
 
         Lists the repositories a fine-grained personal access token has access to.
 
         Only GitHub Apps can use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -4081,7 +4144,7 @@ class Orgs(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PAT_GRANT_REPOSITORIES,
             {
                 "org": org,
@@ -4258,11 +4321,13 @@ class Orgs(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         repository_query: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrgRepoCustomPropertyValues]:
+    ) -> _rt.SyncPage[OrgRepoCustomPropertyValues]:
         """List custom property values for organization repositories
 
         Lists organization repositories with all of their custom property values.
         Organization members can read these properties.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -4270,7 +4335,7 @@ class Orgs(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             repository_query: Finds repositories in the organization with a query containing one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching for repositories](https://docs.github.com/articles/searching-for-repositories/)" for a detailed list of qualifiers.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_VALUES,
             {
                 "org": org,
@@ -4324,17 +4389,19 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List public organization members
 
         Members of an organization can choose to have their membership publicized or not.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PUBLIC_MEMBERS,
             {
                 "org": org,
@@ -4426,10 +4493,12 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[RulesetVersion]:
+    ) -> _rt.SyncPage[RulesetVersion]:
         """Get organization ruleset history
 
         Get the history of an organization ruleset.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -4437,7 +4506,7 @@ class Orgs(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_GET_ORG_RULESET_HISTORY,
             {
                 "org": org,
@@ -4612,19 +4681,21 @@ class Orgs(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> OrgsGetImmutableReleasesSettingsRepositoriesResponse:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for immutable releases enforcement
 
         List all of the repositories that have been selected for immutable releases enforcement in an organization.
 
         OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_GET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES,
             {
                 "org": org,
@@ -4766,17 +4837,19 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrgMembership]:
+    ) -> _rt.SyncPage[OrgMembership]:
         """List organization memberships for the authenticated user
 
         Lists all of the authenticated user's organization memberships.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             state: Indicates the state of the memberships to return. If not specified, the API returns both active and pending memberships.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_MEMBERSHIPS_FOR_AUTHENTICATED_USER,
             {
                 "state": state,
@@ -4837,7 +4910,7 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationSimple]:
+    ) -> _rt.SyncPage[OrganizationSimple]:
         """List organizations for the authenticated user.
 
         For OAuth app tokens and personal access tokens (classic), this endpoint only lists organizations that your authorization allows you to operate on in some way (e.g., you can list teams with `read:org` scope, you can publicize your organization membership with `user` scope, etc.). Therefore, this API requires at least `user` or `read:org` scope for OAuth app tokens and personal access tokens (classic). Requests with insufficient scope will receive a `403 Forbidden` response.
@@ -4845,11 +4918,13 @@ class Orgs(_rt.SyncResource):
         > [!NOTE]
         > Requests using a fine-grained access token will receive a `200 Success` response with an empty list.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -4865,19 +4940,21 @@ class Orgs(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationSimple]:
+    ) -> _rt.SyncPage[OrganizationSimple]:
         """List organizations for a user
 
         List [public organization memberships](https://docs.github.com/articles/publicizing-or-concealing-organization-membership) for the specified user.
 
         This method only lists _public_ memberships, regardless of authentication. If you need to fetch all of the organization memberships (public and private) for the authenticated user, use the [List organizations for the authenticated user](https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user) API instead.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_FOR_USER,
             {
                 "username": username,
@@ -4921,13 +4998,13 @@ class Orgs(_rt.SyncResource):
 class AsyncOrgs(_rt.AsyncResource):
     """Operations under `orgs`."""
 
-    async def list(
+    def list(
         self,
         *,
         since: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationSimple]:
+    ) -> _rt.AsyncPaginator[OrganizationSimple]:
         """List organizations
 
         Lists all organizations, in the order that they were created.
@@ -4935,11 +5012,13 @@ class AsyncOrgs(_rt.AsyncResource):
         > [!NOTE]
         > Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of organizations.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             since: An organization ID. Only return organizations with an ID greater than this ID.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST,
             {
                 "since": since,
@@ -5497,7 +5576,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_attestation_repositories(
+    def list_attestation_repositories(
         self,
         *,
         org: str,
@@ -5506,11 +5585,13 @@ class AsyncOrgs(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrgsListAttestationRepositoriesResponseItem]:
+    ) -> _rt.AsyncPaginator[OrgsListAttestationRepositoriesResponseItem]:
         """List attestation repositories
 
         List repositories owned by the provided organization that have created at least one attested artifact
         Results will be sorted in ascending order by repository ID
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -5519,7 +5600,7 @@ class AsyncOrgs(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate type.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_ATTESTATION_REPOSITORIES,
             {
                 "org": org,
@@ -5595,24 +5676,26 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_blocked_users(
+    def list_blocked_users(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List users blocked by an organization
 
         List the users blocked by an organization.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_BLOCKED_USERS,
             {
                 "org": org,
@@ -5694,24 +5777,26 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_failed_invitations(
+    def list_failed_invitations(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationInvitation]:
+    ) -> _rt.AsyncPaginator[OrganizationInvitation]:
         """List failed organization invitations
 
         The return hash contains `failed_at` and `failed_reason` fields which represent the time at which the invitation failed and the reason for the failure.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_FAILED_INVITATIONS,
             {
                 "org": org,
@@ -5721,14 +5806,14 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_webhooks(
+    def list_webhooks(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrgHook]:
+    ) -> _rt.AsyncPaginator[OrgHook]:
         """List organization webhooks
 
         List webhooks for an organization.
@@ -5738,12 +5823,14 @@ class AsyncOrgs(_rt.AsyncResource):
         OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
         webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_WEBHOOKS,
             {
                 "org": org,
@@ -5963,7 +6050,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_webhook_deliveries(
+    def list_webhook_deliveries(
         self,
         *,
         org: str,
@@ -5972,7 +6059,7 @@ class AsyncOrgs(_rt.AsyncResource):
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[HookDeliveryItem]:
+    ) -> _rt.AsyncPaginator[HookDeliveryItem]:
         """List deliveries for an organization webhook
 
         Returns a list of webhook deliveries for a webhook configured in an organization.
@@ -5982,6 +6069,8 @@ class AsyncOrgs(_rt.AsyncResource):
         OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
         webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             hook_id: The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery.
@@ -5989,7 +6078,7 @@ class AsyncOrgs(_rt.AsyncResource):
             cursor: Used for pagination: the starting delivery from which the page of deliveries is fetched. Refer to the `link` header for the next and previous page cursors.
             status: Returns webhook deliveries filtered by delivery outcome classification based on `status_code` range. A `status` of `success` returns deliveries with a `status_code` in the 200-399 range (inclusive). A `status` of `failure` returns deliveries with a `status_code` in the 400-599 range (inclusive).
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_WEBHOOK_DELIVERIES,
             {
                 "org": org,
@@ -6093,14 +6182,14 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_app_installations(
+    def list_app_installations(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> OrgsListAppInstallationsResponse:
+    ) -> _rt.AsyncPaginator[Installation]:
         """List app installations for an organization
 
         Lists all GitHub Apps in an organization. The installation count includes
@@ -6110,12 +6199,14 @@ class AsyncOrgs(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:read` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_APP_INSTALLATIONS,
             {
                 "org": org,
@@ -6125,7 +6216,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_pending_invitations(
+    def list_pending_invitations(
         self,
         *,
         org: str,
@@ -6135,13 +6226,15 @@ class AsyncOrgs(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         invitation_source: Literal["all", "member", "scim"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationInvitation]:
+    ) -> _rt.AsyncPaginator[OrganizationInvitation]:
         """List pending organization invitations
 
         The return hash contains a `role` field which refers to the Organization
         Invitation role and will be one of the following values: `direct_member`, `admin`,
         `billing_manager`, or `hiring_manager`. If the invitee is not a GitHub
         member, the `login` field in the return hash will be `null`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -6150,7 +6243,7 @@ class AsyncOrgs(_rt.AsyncResource):
             role: Filter invitations by their member role.
             invitation_source: Filter invitations by their invitation source.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PENDING_INVITATIONS,
             {
                 "org": org,
@@ -6223,7 +6316,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_invitation_teams(
+    def list_invitation_teams(
         self,
         *,
         org: str,
@@ -6231,10 +6324,12 @@ class AsyncOrgs(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Team]:
+    ) -> _rt.AsyncPaginator[Team]:
         """List organization invitation teams
 
         List all teams associated with an invitation. In order to see invitations in an organization, the authenticated user must be an organization owner.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -6242,7 +6337,7 @@ class AsyncOrgs(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_INVITATION_TEAMS,
             {
                 "org": org,
@@ -6520,7 +6615,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_members(
+    def list_members(
         self,
         *,
         org: str,
@@ -6529,10 +6624,12 @@ class AsyncOrgs(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List organization members
 
         List all users who are members of an organization. If the authenticated user is also a member of this organization then both concealed and public members will be returned.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -6541,7 +6638,7 @@ class AsyncOrgs(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_MEMBERS,
             {
                 "org": org,
@@ -6929,7 +7026,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_role_teams(
+    def list_org_role_teams(
         self,
         *,
         org: str,
@@ -6937,7 +7034,7 @@ class AsyncOrgs(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TeamRoleAssignment]:
+    ) -> _rt.AsyncPaginator[TeamRoleAssignment]:
         """List teams that are assigned to an organization role
 
         Lists the teams that are assigned to an organization role. For more information on organization roles, see "[Using organization roles](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/using-organization-roles)."
@@ -6946,13 +7043,15 @@ class AsyncOrgs(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             role_id: The unique identifier of the role.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_ORG_ROLE_TEAMS,
             {
                 "org": org,
@@ -6963,7 +7062,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_role_users(
+    def list_org_role_users(
         self,
         *,
         org: str,
@@ -6971,7 +7070,7 @@ class AsyncOrgs(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[UserRoleAssignment]:
+    ) -> _rt.AsyncPaginator[UserRoleAssignment]:
         """List users that are assigned to an organization role
 
         Lists organization members that are assigned to an organization role. For more information on organization roles, see "[Using organization roles](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/using-organization-roles)."
@@ -6980,13 +7079,15 @@ class AsyncOrgs(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             role_id: The unique identifier of the role.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_ORG_ROLE_USERS,
             {
                 "org": org,
@@ -6997,7 +7098,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_outside_collaborators(
+    def list_outside_collaborators(
         self,
         *,
         org: str,
@@ -7005,10 +7106,12 @@ class AsyncOrgs(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List outside collaborators for an organization
 
         List all users who are outside collaborators of an organization.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -7016,7 +7119,7 @@ class AsyncOrgs(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_OUTSIDE_COLLABORATORS,
             {
                 "org": org,
@@ -7078,7 +7181,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_pat_grant_requests(
+    def list_pat_grant_requests(
         self,
         *,
         org: str,
@@ -7093,12 +7196,14 @@ class AsyncOrgs(_rt.AsyncResource):
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
         token_id: _builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationProgrammaticAccessGrantRequest]:
+    ) -> _rt.AsyncPaginator[OrganizationProgrammaticAccessGrantRequest]:
         """List requests to access organization resources with fine-grained personal access tokens
 
         Lists requests from organization members to access organization resources with a fine-grained personal access token.
 
         Only GitHub Apps can use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -7113,7 +7218,7 @@ class AsyncOrgs(_rt.AsyncResource):
             last_used_after: Only show fine-grained personal access tokens used after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             token_id: The ID of the token
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PAT_GRANT_REQUESTS,
             {
                 "org": org,
@@ -7195,7 +7300,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_pat_grant_request_repositories(
+    def list_pat_grant_request_repositories(
         self,
         *,
         org: str,
@@ -7203,12 +7308,14 @@ class AsyncOrgs(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories requested to be accessed by a fine-grained personal access token
 
         Lists the repositories a fine-grained personal access token request is requesting access to.
 
         Only GitHub Apps can use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -7216,7 +7323,7 @@ class AsyncOrgs(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PAT_GRANT_REQUEST_REPOSITORIES,
             {
                 "org": org,
@@ -7227,7 +7334,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_pat_grants(
+    def list_pat_grants(
         self,
         *,
         org: str,
@@ -7242,12 +7349,14 @@ class AsyncOrgs(_rt.AsyncResource):
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
         token_id: _builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationProgrammaticAccessGrant]:
+    ) -> _rt.AsyncPaginator[OrganizationProgrammaticAccessGrant]:
         """List fine-grained personal access tokens with access to organization resources
 
         Lists approved fine-grained personal access tokens owned by organization members that can access organization resources.
 
         Only GitHub Apps can use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -7262,7 +7371,7 @@ class AsyncOrgs(_rt.AsyncResource):
             last_used_after: Only show fine-grained personal access tokens used after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             token_id: The ID of the token
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PAT_GRANTS,
             {
                 "org": org,
@@ -7338,7 +7447,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_pat_grant_repositories(
+    def list_pat_grant_repositories(
         self,
         *,
         org: str,
@@ -7346,12 +7455,14 @@ class AsyncOrgs(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories a fine-grained personal access token has access to
 
         Lists the repositories a fine-grained personal access token has access to.
 
         Only GitHub Apps can use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -7359,7 +7470,7 @@ class AsyncOrgs(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PAT_GRANT_REPOSITORIES,
             {
                 "org": org,
@@ -7528,7 +7639,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def custom_properties_for_repos_get_organization_values(
+    def custom_properties_for_repos_get_organization_values(
         self,
         *,
         org: str,
@@ -7536,11 +7647,13 @@ class AsyncOrgs(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         repository_query: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrgRepoCustomPropertyValues]:
+    ) -> _rt.AsyncPaginator[OrgRepoCustomPropertyValues]:
         """List custom property values for organization repositories
 
         Lists organization repositories with all of their custom property values.
         Organization members can read these properties.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -7548,7 +7661,7 @@ class AsyncOrgs(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             repository_query: Finds repositories in the organization with a query containing one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching for repositories](https://docs.github.com/articles/searching-for-repositories/)" for a detailed list of qualifiers.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_VALUES,
             {
                 "org": org,
@@ -7595,24 +7708,26 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_public_members(
+    def list_public_members(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List public organization members
 
         Members of an organization can choose to have their membership publicized or not.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_PUBLIC_MEMBERS,
             {
                 "org": org,
@@ -7696,7 +7811,7 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_org_ruleset_history(
+    def get_org_ruleset_history(
         self,
         *,
         org: str,
@@ -7704,10 +7819,12 @@ class AsyncOrgs(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[RulesetVersion]:
+    ) -> _rt.AsyncPaginator[RulesetVersion]:
         """Get organization ruleset history
 
         Get the history of an organization ruleset.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -7715,7 +7832,7 @@ class AsyncOrgs(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_GET_ORG_RULESET_HISTORY,
             {
                 "org": org,
@@ -7883,26 +8000,28 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_immutable_releases_settings_repositories(
+    def get_immutable_releases_settings_repositories(
         self,
         *,
         org: str,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> OrgsGetImmutableReleasesSettingsRepositoriesResponse:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for immutable releases enforcement
 
         List all of the repositories that have been selected for immutable releases enforcement in an organization.
 
         OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_GET_IMMUTABLE_RELEASES_SETTINGS_REPOSITORIES,
             {
                 "org": org,
@@ -8037,24 +8156,26 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_memberships_for_authenticated_user(
+    def list_memberships_for_authenticated_user(
         self,
         *,
         state: Literal["active", "pending"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrgMembership]:
+    ) -> _rt.AsyncPaginator[OrgMembership]:
         """List organization memberships for the authenticated user
 
         Lists all of the authenticated user's organization memberships.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             state: Indicates the state of the memberships to return. If not specified, the API returns both active and pending memberships.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_MEMBERSHIPS_FOR_AUTHENTICATED_USER,
             {
                 "state": state,
@@ -8109,13 +8230,13 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_authenticated_user(
+    def list_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationSimple]:
+    ) -> _rt.AsyncPaginator[OrganizationSimple]:
         """List organizations for the authenticated user.
 
         For OAuth app tokens and personal access tokens (classic), this endpoint only lists organizations that your authorization allows you to operate on in some way (e.g., you can list teams with `read:org` scope, you can publicize your organization membership with `user` scope, etc.). Therefore, this API requires at least `user` or `read:org` scope for OAuth app tokens and personal access tokens (classic). Requests with insufficient scope will receive a `403 Forbidden` response.
@@ -8123,11 +8244,13 @@ class AsyncOrgs(_rt.AsyncResource):
         > [!NOTE]
         > Requests using a fine-grained access token will receive a `200 Success` response with an empty list.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -8136,26 +8259,28 @@ class AsyncOrgs(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_user(
+    def list_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationSimple]:
+    ) -> _rt.AsyncPaginator[OrganizationSimple]:
         """List organizations for a user
 
         List [public organization memberships](https://docs.github.com/articles/publicizing-or-concealing-organization-membership) for the specified user.
 
         This method only lists _public_ memberships, regardless of authentication. If you need to fetch all of the organization memberships (public and private) for the authenticated user, use the [List organizations for the authenticated user](https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user) API instead.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ORGS_LIST_FOR_USER,
             {
                 "username": username,

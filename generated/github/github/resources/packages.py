@@ -42,6 +42,7 @@ _PACKAGES_LIST_PACKAGES_FOR_ORGANIZATION: _rt.Operation[list[Package]] = _rt.Ope
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PACKAGES_GET_PACKAGE_FOR_ORGANIZATION: _rt.Operation[Package] = _rt.Operation(
@@ -110,6 +111,7 @@ _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG: _rt.Operation[list[
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -183,6 +185,7 @@ _PACKAGES_LIST_PACKAGES_FOR_AUTHENTICATED_USER: _rt.Operation[list[Package]] = _
         _rt.Param("per_page", "per_page", "query"),
     ),
     responses={"200": _rt.Response(list[Package], "json"), "400": _rt.Response(None, "empty")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PACKAGES_GET_PACKAGE_FOR_AUTHENTICATED_USER: _rt.Operation[Package] = _rt.Operation(
@@ -248,6 +251,7 @@ _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER: _rt.
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PACKAGES_GET_PACKAGE_VERSION_FOR_AUTHENTICATED_USER: _rt.Operation[PackageVersion] = _rt.Operation(
@@ -327,6 +331,7 @@ _PACKAGES_LIST_PACKAGES_FOR_USER: _rt.Operation[list[Package]] = _rt.Operation(
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PACKAGES_GET_PACKAGE_FOR_USER: _rt.Operation[Package] = _rt.Operation(
@@ -480,12 +485,14 @@ class Packages(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Package]:
+    ) -> _rt.SyncPage[Package]:
         """List packages for an organization
 
         Lists packages in an organization readable by the user.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -494,7 +501,7 @@ class Packages(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PACKAGES_LIST_PACKAGES_FOR_ORGANIZATION,
             {
                 "package_type": package_type,
@@ -614,12 +621,14 @@ class Packages(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[PackageVersion]:
+    ) -> _rt.SyncPage[PackageVersion]:
         """List package versions for a package owned by an organization
 
         Lists package versions for a package owned by an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -629,7 +638,7 @@ class Packages(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: The state of the package, either active or deleted.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG,
             {
                 "package_type": package_type,
@@ -771,12 +780,14 @@ class Packages(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Package]:
+    ) -> _rt.SyncPage[Package]:
         """List packages for the authenticated user's namespace
 
         Lists packages owned by the authenticated user within the user's namespace.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -784,7 +795,7 @@ class Packages(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PACKAGES_LIST_PACKAGES_FOR_AUTHENTICATED_USER,
             {
                 "package_type": package_type,
@@ -889,12 +900,14 @@ class Packages(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[PackageVersion]:
+    ) -> _rt.SyncPage[PackageVersion]:
         """List package versions for a package owned by the authenticated user
 
         Lists package versions for a package owned by the authenticated user.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -903,7 +916,7 @@ class Packages(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: The state of the package, either active or deleted.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER,
             {
                 "package_type": package_type,
@@ -1040,12 +1053,14 @@ class Packages(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Package]:
+    ) -> _rt.SyncPage[Package]:
         """List packages for a user
 
         Lists all packages in a user's namespace for which the requesting user has access.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -1054,7 +1069,7 @@ class Packages(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PACKAGES_LIST_PACKAGES_FOR_USER,
             {
                 "package_type": package_type,
@@ -1324,7 +1339,7 @@ class AsyncPackages(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_packages_for_organization(
+    def list_packages_for_organization(
         self,
         *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
@@ -1333,12 +1348,14 @@ class AsyncPackages(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Package]:
+    ) -> _rt.AsyncPaginator[Package]:
         """List packages for an organization
 
         Lists packages in an organization readable by the user.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -1347,7 +1364,7 @@ class AsyncPackages(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PACKAGES_LIST_PACKAGES_FOR_ORGANIZATION,
             {
                 "package_type": package_type,
@@ -1457,7 +1474,7 @@ class AsyncPackages(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_all_package_versions_for_package_owned_by_org(
+    def get_all_package_versions_for_package_owned_by_org(
         self,
         *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
@@ -1467,12 +1484,14 @@ class AsyncPackages(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[PackageVersion]:
+    ) -> _rt.AsyncPaginator[PackageVersion]:
         """List package versions for a package owned by an organization
 
         Lists package versions for a package owned by an organization.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -1482,7 +1501,7 @@ class AsyncPackages(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: The state of the package, either active or deleted.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG,
             {
                 "package_type": package_type,
@@ -1616,7 +1635,7 @@ class AsyncPackages(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_packages_for_authenticated_user(
+    def list_packages_for_authenticated_user(
         self,
         *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
@@ -1624,12 +1643,14 @@ class AsyncPackages(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Package]:
+    ) -> _rt.AsyncPaginator[Package]:
         """List packages for the authenticated user's namespace
 
         Lists packages owned by the authenticated user within the user's namespace.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -1637,7 +1658,7 @@ class AsyncPackages(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PACKAGES_LIST_PACKAGES_FOR_AUTHENTICATED_USER,
             {
                 "package_type": package_type,
@@ -1733,7 +1754,7 @@ class AsyncPackages(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_all_package_versions_for_package_owned_by_authenticated_user(
+    def get_all_package_versions_for_package_owned_by_authenticated_user(
         self,
         *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
@@ -1742,12 +1763,14 @@ class AsyncPackages(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[PackageVersion]:
+    ) -> _rt.AsyncPaginator[PackageVersion]:
         """List package versions for a package owned by the authenticated user
 
         Lists package versions for a package owned by the authenticated user.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -1756,7 +1779,7 @@ class AsyncPackages(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: The state of the package, either active or deleted.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER,
             {
                 "package_type": package_type,
@@ -1884,7 +1907,7 @@ class AsyncPackages(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_packages_for_user(
+    def list_packages_for_user(
         self,
         *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
@@ -1893,12 +1916,14 @@ class AsyncPackages(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Package]:
+    ) -> _rt.AsyncPaginator[Package]:
         """List packages for a user
 
         Lists all packages in a user's namespace for which the requesting user has access.
 
         OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
@@ -1907,7 +1932,7 @@ class AsyncPackages(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PACKAGES_LIST_PACKAGES_FOR_USER,
             {
                 "package_type": package_type,

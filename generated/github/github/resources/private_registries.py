@@ -34,6 +34,9 @@ _PRIVATE_REGISTRIES_LIST_ORG_PRIVATE_REGISTRIES: _rt.Operation[
         "400": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(
+        items="configurations", page_param="page", size_param="per_page"
+    ),
 )
 
 _PRIVATE_REGISTRIES_CREATE_ORG_PRIVATE_REGISTRY: _rt.Operation[
@@ -166,7 +169,7 @@ class PrivateRegistries(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PrivateRegistriesListOrgPrivateRegistriesResponse:
+    ) -> _rt.SyncPage[OrgPrivateRegistryConfiguration]:
         """List private registries for an organization
 
         Lists all private registry configurations available at the organization-level without revealing their encrypted
@@ -174,12 +177,14 @@ class PrivateRegistries(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PRIVATE_REGISTRIES_LIST_ORG_PRIVATE_REGISTRIES,
             {
                 "org": org,
@@ -514,14 +519,14 @@ class PrivateRegistries(_rt.SyncResource):
 class AsyncPrivateRegistries(_rt.AsyncResource):
     """Operations under `private_registries`."""
 
-    async def list_org_private_registries(
+    def list_org_private_registries(
         self,
         *,
         org: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PrivateRegistriesListOrgPrivateRegistriesResponse:
+    ) -> _rt.AsyncPaginator[OrgPrivateRegistryConfiguration]:
         """List private registries for an organization
 
         Lists all private registry configurations available at the organization-level without revealing their encrypted
@@ -529,12 +534,14 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PRIVATE_REGISTRIES_LIST_ORG_PRIVATE_REGISTRIES,
             {
                 "org": org,

@@ -45,6 +45,7 @@ _PROJECTS_LIST_FOR_ORG: _rt.Operation[list[ProjectsV2]] = _rt.Operation(
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _PROJECTS_GET_FOR_ORG: _rt.Operation[ProjectsV2] = _rt.Operation(
@@ -96,6 +97,7 @@ _PROJECTS_LIST_FIELDS_FOR_ORG: _rt.Operation[list[ProjectsV2Field]] = _rt.Operat
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _PROJECTS_ADD_FIELD_FOR_ORG: _rt.Operation[ProjectsV2Field] = _rt.Operation(
@@ -153,6 +155,7 @@ _PROJECTS_LIST_ITEMS_FOR_ORG: _rt.Operation[list[ProjectsV2ItemWithContent]] = _
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _PROJECTS_ADD_ITEM_FOR_ORG: _rt.Operation[ProjectsV2ItemSimple] = _rt.Operation(
@@ -274,6 +277,7 @@ _PROJECTS_LIST_VIEW_ITEMS_FOR_ORG: _rt.Operation[list[ProjectsV2ItemWithContent]
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _PROJECTS_CREATE_DRAFT_ITEM_FOR_AUTHENTICATED_USER: _rt.Operation[ProjectsV2ItemSimple] = (
@@ -341,6 +345,7 @@ _PROJECTS_LIST_FOR_USER: _rt.Operation[list[ProjectsV2]] = _rt.Operation(
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _PROJECTS_GET_FOR_USER: _rt.Operation[ProjectsV2] = _rt.Operation(
@@ -376,6 +381,7 @@ _PROJECTS_LIST_FIELDS_FOR_USER: _rt.Operation[list[ProjectsV2Field]] = _rt.Opera
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _PROJECTS_ADD_FIELD_FOR_USER: _rt.Operation[ProjectsV2Field] = _rt.Operation(
@@ -433,6 +439,7 @@ _PROJECTS_LIST_ITEMS_FOR_USER: _rt.Operation[list[ProjectsV2ItemWithContent]] = 
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _PROJECTS_ADD_ITEM_FOR_USER: _rt.Operation[ProjectsV2ItemSimple] = _rt.Operation(
@@ -527,6 +534,7 @@ _PROJECTS_LIST_VIEW_ITEMS_FOR_USER: _rt.Operation[list[ProjectsV2ItemWithContent
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 
@@ -542,10 +550,12 @@ class Projects(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2]:
+    ) -> _rt.SyncPage[ProjectsV2]:
         """List projects for organization
 
         List all projects owned by a specific organization accessible by the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -554,7 +564,7 @@ class Projects(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_FOR_ORG,
             {
                 "org": org,
@@ -629,10 +639,12 @@ class Projects(_rt.SyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2Field]:
+    ) -> _rt.SyncPage[ProjectsV2Field]:
         """List project fields for organization
 
         List all fields for a specific organization-owned project.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -641,7 +653,7 @@ class Projects(_rt.SyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_FIELDS_FOR_ORG,
             {
                 "project_number": project_number,
@@ -719,10 +731,12 @@ class Projects(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2ItemWithContent]:
+    ) -> _rt.SyncPage[ProjectsV2ItemWithContent]:
         """List items for an organization owned project
 
         List all items for a specific organization-owned project accessible by the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -733,7 +747,7 @@ class Projects(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_ITEMS_FOR_ORG,
             {
                 "project_number": project_number,
@@ -917,10 +931,12 @@ class Projects(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2ItemWithContent]:
+    ) -> _rt.SyncPage[ProjectsV2ItemWithContent]:
         """List items for an organization project view
 
         List items in an organization project with the saved view's filter applied.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -931,7 +947,7 @@ class Projects(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_VIEW_ITEMS_FOR_ORG,
             {
                 "project_number": project_number,
@@ -1029,10 +1045,12 @@ class Projects(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2]:
+    ) -> _rt.SyncPage[ProjectsV2]:
         """List projects for user
 
         List all projects owned by a specific user accessible by the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
@@ -1041,7 +1059,7 @@ class Projects(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_FOR_USER,
             {
                 "username": username,
@@ -1086,10 +1104,12 @@ class Projects(_rt.SyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2Field]:
+    ) -> _rt.SyncPage[ProjectsV2Field]:
         """List project fields for user
 
         List all fields for a specific user-owned project.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -1098,7 +1118,7 @@ class Projects(_rt.SyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_FIELDS_FOR_USER,
             {
                 "project_number": project_number,
@@ -1177,10 +1197,12 @@ class Projects(_rt.SyncResource):
         q: str | NotGiven = NOT_GIVEN,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2ItemWithContent]:
+    ) -> _rt.SyncPage[ProjectsV2ItemWithContent]:
         """List items for a user owned project
 
         List all items for a specific user-owned project accessible by the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -1191,7 +1213,7 @@ class Projects(_rt.SyncResource):
             q: Search query to filter items, see [Filtering projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects) for more information.
             fields: Limit results to specific fields, by their IDs. If not specified, the title field will be returned.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_ITEMS_FOR_USER,
             {
                 "project_number": project_number,
@@ -1330,10 +1352,12 @@ class Projects(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2ItemWithContent]:
+    ) -> _rt.SyncPage[ProjectsV2ItemWithContent]:
         """List items for a user project view
 
         List items in a user project with the saved view's filter applied.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -1344,7 +1368,7 @@ class Projects(_rt.SyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_VIEW_ITEMS_FOR_USER,
             {
                 "project_number": project_number,
@@ -1362,7 +1386,7 @@ class Projects(_rt.SyncResource):
 class AsyncProjects(_rt.AsyncResource):
     """Operations under `projects`."""
 
-    async def list_for_org(
+    def list_for_org(
         self,
         *,
         org: str,
@@ -1371,10 +1395,12 @@ class AsyncProjects(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2]:
+    ) -> _rt.AsyncPaginator[ProjectsV2]:
         """List projects for organization
 
         List all projects owned by a specific organization accessible by the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1383,7 +1409,7 @@ class AsyncProjects(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_FOR_ORG,
             {
                 "org": org,
@@ -1449,7 +1475,7 @@ class AsyncProjects(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_fields_for_org(
+    def list_fields_for_org(
         self,
         *,
         project_number: int,
@@ -1458,10 +1484,12 @@ class AsyncProjects(_rt.AsyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2Field]:
+    ) -> _rt.AsyncPaginator[ProjectsV2Field]:
         """List project fields for organization
 
         List all fields for a specific organization-owned project.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -1470,7 +1498,7 @@ class AsyncProjects(_rt.AsyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_FIELDS_FOR_ORG,
             {
                 "project_number": project_number,
@@ -1537,7 +1565,7 @@ class AsyncProjects(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_items_for_org(
+    def list_items_for_org(
         self,
         *,
         project_number: int,
@@ -1548,10 +1576,12 @@ class AsyncProjects(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2ItemWithContent]:
+    ) -> _rt.AsyncPaginator[ProjectsV2ItemWithContent]:
         """List items for an organization owned project
 
         List all items for a specific organization-owned project accessible by the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -1562,7 +1592,7 @@ class AsyncProjects(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_ITEMS_FOR_ORG,
             {
                 "project_number": project_number,
@@ -1735,7 +1765,7 @@ class AsyncProjects(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_view_items_for_org(
+    def list_view_items_for_org(
         self,
         *,
         project_number: int,
@@ -1746,10 +1776,12 @@ class AsyncProjects(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2ItemWithContent]:
+    ) -> _rt.AsyncPaginator[ProjectsV2ItemWithContent]:
         """List items for an organization project view
 
         List items in an organization project with the saved view's filter applied.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -1760,7 +1792,7 @@ class AsyncProjects(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_VIEW_ITEMS_FOR_ORG,
             {
                 "project_number": project_number,
@@ -1849,7 +1881,7 @@ class AsyncProjects(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_user(
+    def list_for_user(
         self,
         *,
         username: str,
@@ -1858,10 +1890,12 @@ class AsyncProjects(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2]:
+    ) -> _rt.AsyncPaginator[ProjectsV2]:
         """List projects for user
 
         List all projects owned by a specific user accessible by the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
@@ -1870,7 +1904,7 @@ class AsyncProjects(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_FOR_USER,
             {
                 "username": username,
@@ -1906,7 +1940,7 @@ class AsyncProjects(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_fields_for_user(
+    def list_fields_for_user(
         self,
         *,
         project_number: int,
@@ -1915,10 +1949,12 @@ class AsyncProjects(_rt.AsyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2Field]:
+    ) -> _rt.AsyncPaginator[ProjectsV2Field]:
         """List project fields for user
 
         List all fields for a specific user-owned project.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -1927,7 +1963,7 @@ class AsyncProjects(_rt.AsyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_FIELDS_FOR_USER,
             {
                 "project_number": project_number,
@@ -1995,7 +2031,7 @@ class AsyncProjects(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_items_for_user(
+    def list_items_for_user(
         self,
         *,
         project_number: int,
@@ -2006,10 +2042,12 @@ class AsyncProjects(_rt.AsyncResource):
         q: str | NotGiven = NOT_GIVEN,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2ItemWithContent]:
+    ) -> _rt.AsyncPaginator[ProjectsV2ItemWithContent]:
         """List items for a user owned project
 
         List all items for a specific user-owned project accessible by the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -2020,7 +2058,7 @@ class AsyncProjects(_rt.AsyncResource):
             q: Search query to filter items, see [Filtering projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects) for more information.
             fields: Limit results to specific fields, by their IDs. If not specified, the title field will be returned.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_ITEMS_FOR_USER,
             {
                 "project_number": project_number,
@@ -2148,7 +2186,7 @@ class AsyncProjects(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_view_items_for_user(
+    def list_view_items_for_user(
         self,
         *,
         project_number: int,
@@ -2159,10 +2197,12 @@ class AsyncProjects(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ProjectsV2ItemWithContent]:
+    ) -> _rt.AsyncPaginator[ProjectsV2ItemWithContent]:
         """List items for a user project view
 
         List items in a user project with the saved view's filter applied.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             project_number: The project's number.
@@ -2173,7 +2213,7 @@ class AsyncProjects(_rt.AsyncResource):
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PROJECTS_LIST_VIEW_ITEMS_FOR_USER,
             {
                 "project_number": project_number,

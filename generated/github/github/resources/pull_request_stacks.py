@@ -35,6 +35,7 @@ _PULL_REQUEST_STACKS_LIST: _rt.Operation[list[PullRequestStackMinimal]] = _rt.Op
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PULL_REQUEST_STACKS_CREATE: _rt.Operation[PullRequestStacksCreateResponse] = _rt.Operation(
@@ -121,10 +122,12 @@ class PullRequestStacks(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestStackMinimal]:
+    ) -> _rt.SyncPage[PullRequestStackMinimal]:
         """List pull request stacks
 
         Lists pull request stacks in a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -133,7 +136,7 @@ class PullRequestStacks(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PULL_REQUEST_STACKS_LIST,
             {
                 "owner": owner,
@@ -268,7 +271,7 @@ class PullRequestStacks(_rt.SyncResource):
 class AsyncPullRequestStacks(_rt.AsyncResource):
     """Operations under `pull_request_stacks`."""
 
-    async def list(
+    def list(
         self,
         *,
         owner: str,
@@ -277,10 +280,12 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestStackMinimal]:
+    ) -> _rt.AsyncPaginator[PullRequestStackMinimal]:
         """List pull request stacks
 
         Lists pull request stacks in a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -289,7 +294,7 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PULL_REQUEST_STACKS_LIST,
             {
                 "owner": owner,

@@ -51,6 +51,7 @@ _PULLS_LIST: _rt.Operation[list[PullRequestSimple]] = _rt.Operation(
         "304": _rt.Response(None, "empty"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PULLS_CREATE: _rt.Operation[PullRequest] = _rt.Operation(
@@ -91,6 +92,7 @@ _PULLS_LIST_REVIEW_COMMENTS_FOR_REPO: _rt.Operation[list[PullRequestReviewCommen
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[PullRequestReviewComment], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PULLS_GET_REVIEW_COMMENT: _rt.Operation[PullRequestReviewComment] = _rt.Operation(
@@ -190,6 +192,7 @@ _PULLS_LIST_REVIEW_COMMENTS: _rt.Operation[list[PullRequestReviewComment]] = _rt
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[PullRequestReviewComment], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PULLS_CREATE_REVIEW_COMMENT: _rt.Operation[PullRequestReviewComment] = _rt.Operation(
@@ -249,6 +252,7 @@ _PULLS_LIST_COMMITS: _rt.Operation[list[Commit]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Commit], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PULLS_LIST_FILES: _rt.Operation[list[DiffEntry]] = _rt.Operation(
@@ -268,6 +272,7 @@ _PULLS_LIST_FILES: _rt.Operation[list[DiffEntry]] = _rt.Operation(
         "500": _rt.Response(BasicError, "json"),
         "503": _rt.Response(PullsListFilesResponse503, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PULLS_CHECK_IF_MERGED: _rt.Operation[None] = _rt.Operation(
@@ -410,6 +415,7 @@ _PULLS_LIST_REVIEWS: _rt.Operation[list[PullRequestReview]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[PullRequestReview], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PULLS_CREATE_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
@@ -500,6 +506,7 @@ _PULLS_LIST_COMMENTS_FOR_REVIEW: _rt.Operation[list[ReviewComment]] = _rt.Operat
         "200": _rt.Response(list[ReviewComment], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _PULLS_DISMISS_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
@@ -578,7 +585,7 @@ class Pulls(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestSimple]:
+    ) -> _rt.SyncPage[PullRequestSimple]:
         """List pull requests
 
         Lists pull requests in a specified repository.
@@ -596,6 +603,8 @@ class Pulls(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -607,7 +616,7 @@ class Pulls(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PULLS_LIST,
             {
                 "owner": owner,
@@ -693,7 +702,7 @@ class Pulls(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestReviewComment]:
+    ) -> _rt.SyncPage[PullRequestReviewComment]:
         """List review comments in a repository
 
         Lists review comments for all pull requests in a repository. By default,
@@ -706,6 +715,8 @@ class Pulls(_rt.SyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -714,7 +725,7 @@ class Pulls(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_REVIEW_COMMENTS_FOR_REPO,
             {
                 "owner": owner,
@@ -938,7 +949,7 @@ class Pulls(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestReviewComment]:
+    ) -> _rt.SyncPage[PullRequestReviewComment]:
         """List review comments on a pull request
 
         Lists all review comments for a specified pull request. By default, review comments
@@ -951,6 +962,8 @@ class Pulls(_rt.SyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -961,7 +974,7 @@ class Pulls(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_REVIEW_COMMENTS,
             {
                 "owner": owner,
@@ -1099,7 +1112,7 @@ class Pulls(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Commit]:
+    ) -> _rt.SyncPage[Commit]:
         """List commits on a pull request
 
         Lists a maximum of 250 commits for a pull request. To receive a complete
@@ -1113,6 +1126,8 @@ class Pulls(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1120,7 +1135,7 @@ class Pulls(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_COMMITS,
             {
                 "owner": owner,
@@ -1141,7 +1156,7 @@ class Pulls(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[DiffEntry]:
+    ) -> _rt.SyncPage[DiffEntry]:
         """List pull requests files
 
         Lists the files in a specified pull request.
@@ -1156,6 +1171,8 @@ class Pulls(_rt.SyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1163,7 +1180,7 @@ class Pulls(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_FILES,
             {
                 "owner": owner,
@@ -1428,7 +1445,7 @@ class Pulls(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestReview]:
+    ) -> _rt.SyncPage[PullRequestReview]:
         """List reviews for a pull request
 
         Lists all reviews for a specified pull request. The list of reviews returns in chronological order.
@@ -1440,6 +1457,8 @@ class Pulls(_rt.SyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1447,7 +1466,7 @@ class Pulls(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_REVIEWS,
             {
                 "owner": owner,
@@ -1638,7 +1657,7 @@ class Pulls(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[ReviewComment]:
+    ) -> _rt.SyncPage[ReviewComment]:
         """List comments for a pull request review
 
         Lists comments for a specific pull request review.
@@ -1650,6 +1669,8 @@ class Pulls(_rt.SyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1658,7 +1679,7 @@ class Pulls(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_COMMENTS_FOR_REVIEW,
             {
                 "owner": owner,
@@ -1794,7 +1815,7 @@ class Pulls(_rt.SyncResource):
 class AsyncPulls(_rt.AsyncResource):
     """Operations under `pulls`."""
 
-    async def list(
+    def list(
         self,
         *,
         owner: str,
@@ -1807,7 +1828,7 @@ class AsyncPulls(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestSimple]:
+    ) -> _rt.AsyncPaginator[PullRequestSimple]:
         """List pull requests
 
         Lists pull requests in a specified repository.
@@ -1825,6 +1846,8 @@ class AsyncPulls(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1836,7 +1859,7 @@ class AsyncPulls(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PULLS_LIST,
             {
                 "owner": owner,
@@ -1911,7 +1934,7 @@ class AsyncPulls(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_review_comments_for_repo(
+    def list_review_comments_for_repo(
         self,
         *,
         owner: str,
@@ -1922,7 +1945,7 @@ class AsyncPulls(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestReviewComment]:
+    ) -> _rt.AsyncPaginator[PullRequestReviewComment]:
         """List review comments in a repository
 
         Lists review comments for all pull requests in a repository. By default,
@@ -1935,6 +1958,8 @@ class AsyncPulls(_rt.AsyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1943,7 +1968,7 @@ class AsyncPulls(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_REVIEW_COMMENTS_FOR_REPO,
             {
                 "owner": owner,
@@ -2155,7 +2180,7 @@ class AsyncPulls(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_review_comments(
+    def list_review_comments(
         self,
         *,
         owner: str,
@@ -2167,7 +2192,7 @@ class AsyncPulls(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestReviewComment]:
+    ) -> _rt.AsyncPaginator[PullRequestReviewComment]:
         """List review comments on a pull request
 
         Lists all review comments for a specified pull request. By default, review comments
@@ -2180,6 +2205,8 @@ class AsyncPulls(_rt.AsyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -2190,7 +2217,7 @@ class AsyncPulls(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_REVIEW_COMMENTS,
             {
                 "owner": owner,
@@ -2319,7 +2346,7 @@ class AsyncPulls(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_commits(
+    def list_commits(
         self,
         *,
         owner: str,
@@ -2328,7 +2355,7 @@ class AsyncPulls(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Commit]:
+    ) -> _rt.AsyncPaginator[Commit]:
         """List commits on a pull request
 
         Lists a maximum of 250 commits for a pull request. To receive a complete
@@ -2342,6 +2369,8 @@ class AsyncPulls(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -2349,7 +2378,7 @@ class AsyncPulls(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_COMMITS,
             {
                 "owner": owner,
@@ -2361,7 +2390,7 @@ class AsyncPulls(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_files(
+    def list_files(
         self,
         *,
         owner: str,
@@ -2370,7 +2399,7 @@ class AsyncPulls(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[DiffEntry]:
+    ) -> _rt.AsyncPaginator[DiffEntry]:
         """List pull requests files
 
         Lists the files in a specified pull request.
@@ -2385,6 +2414,8 @@ class AsyncPulls(_rt.AsyncResource):
         - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -2392,7 +2423,7 @@ class AsyncPulls(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_FILES,
             {
                 "owner": owner,
@@ -2648,7 +2679,7 @@ class AsyncPulls(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_reviews(
+    def list_reviews(
         self,
         *,
         owner: str,
@@ -2657,7 +2688,7 @@ class AsyncPulls(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[PullRequestReview]:
+    ) -> _rt.AsyncPaginator[PullRequestReview]:
         """List reviews for a pull request
 
         Lists all reviews for a specified pull request. The list of reviews returns in chronological order.
@@ -2669,6 +2700,8 @@ class AsyncPulls(_rt.AsyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -2676,7 +2709,7 @@ class AsyncPulls(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_REVIEWS,
             {
                 "owner": owner,
@@ -2857,7 +2890,7 @@ class AsyncPulls(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_comments_for_review(
+    def list_comments_for_review(
         self,
         *,
         owner: str,
@@ -2867,7 +2900,7 @@ class AsyncPulls(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[ReviewComment]:
+    ) -> _rt.AsyncPaginator[ReviewComment]:
         """List comments for a pull request review
 
         Lists comments for a specific pull request review.
@@ -2879,6 +2912,8 @@ class AsyncPulls(_rt.AsyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -2887,7 +2922,7 @@ class AsyncPulls(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PULLS_LIST_COMMENTS_FOR_REVIEW,
             {
                 "owner": owner,

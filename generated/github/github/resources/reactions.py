@@ -27,6 +27,7 @@ _REACTIONS_LIST_FOR_COMMIT_COMMENT: _rt.Operation[list[Reaction]] = _rt.Operatio
         "200": _rt.Response(list[Reaction], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REACTIONS_CREATE_FOR_COMMIT_COMMENT: _rt.Operation[Reaction] = _rt.Operation(
@@ -76,6 +77,7 @@ _REACTIONS_LIST_FOR_ISSUE_COMMENT: _rt.Operation[list[Reaction]] = _rt.Operation
         "200": _rt.Response(list[Reaction], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REACTIONS_CREATE_FOR_ISSUE_COMMENT: _rt.Operation[Reaction] = _rt.Operation(
@@ -126,6 +128,7 @@ _REACTIONS_LIST_FOR_ISSUE: _rt.Operation[list[Reaction]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REACTIONS_CREATE_FOR_ISSUE: _rt.Operation[Reaction] = _rt.Operation(
@@ -175,6 +178,7 @@ _REACTIONS_LIST_FOR_PULL_REQUEST_REVIEW_COMMENT: _rt.Operation[list[Reaction]] =
         "200": _rt.Response(list[Reaction], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REACTIONS_CREATE_FOR_PULL_REQUEST_REVIEW_COMMENT: _rt.Operation[Reaction] = _rt.Operation(
@@ -224,6 +228,7 @@ _REACTIONS_LIST_FOR_RELEASE: _rt.Operation[list[Reaction]] = _rt.Operation(
         "200": _rt.Response(list[Reaction], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REACTIONS_CREATE_FOR_RELEASE: _rt.Operation[Reaction] = _rt.Operation(
@@ -272,10 +277,12 @@ class Reactions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.SyncPage[Reaction]:
         """List reactions for a commit comment
 
         List the reactions to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -285,7 +292,7 @@ class Reactions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_COMMIT_COMMENT,
             {
                 "owner": owner,
@@ -372,10 +379,12 @@ class Reactions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.SyncPage[Reaction]:
         """List reactions for an issue comment
 
         List the reactions to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -385,7 +394,7 @@ class Reactions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_ISSUE_COMMENT,
             {
                 "owner": owner,
@@ -472,10 +481,12 @@ class Reactions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.SyncPage[Reaction]:
         """List reactions for an issue
 
         List the reactions to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -485,7 +496,7 @@ class Reactions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_ISSUE,
             {
                 "owner": owner,
@@ -572,10 +583,12 @@ class Reactions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.SyncPage[Reaction]:
         """List reactions for a pull request review comment
 
         List the reactions to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -585,7 +598,7 @@ class Reactions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_PULL_REQUEST_REVIEW_COMMENT,
             {
                 "owner": owner,
@@ -671,10 +684,12 @@ class Reactions(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.SyncPage[Reaction]:
         """List reactions for a release
 
         List the reactions to a [release](https://docs.github.com/rest/releases/releases#get-a-release).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -684,7 +699,7 @@ class Reactions(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_RELEASE,
             {
                 "owner": owner,
@@ -764,7 +779,7 @@ class Reactions(_rt.SyncResource):
 class AsyncReactions(_rt.AsyncResource):
     """Operations under `reactions`."""
 
-    async def list_for_commit_comment(
+    def list_for_commit_comment(
         self,
         *,
         owner: str,
@@ -775,10 +790,12 @@ class AsyncReactions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for a commit comment
 
         List the reactions to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -788,7 +805,7 @@ class AsyncReactions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_COMMIT_COMMENT,
             {
                 "owner": owner,
@@ -864,7 +881,7 @@ class AsyncReactions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_issue_comment(
+    def list_for_issue_comment(
         self,
         *,
         owner: str,
@@ -875,10 +892,12 @@ class AsyncReactions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for an issue comment
 
         List the reactions to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -888,7 +907,7 @@ class AsyncReactions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_ISSUE_COMMENT,
             {
                 "owner": owner,
@@ -964,7 +983,7 @@ class AsyncReactions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_issue(
+    def list_for_issue(
         self,
         *,
         owner: str,
@@ -975,10 +994,12 @@ class AsyncReactions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for an issue
 
         List the reactions to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -988,7 +1009,7 @@ class AsyncReactions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_ISSUE,
             {
                 "owner": owner,
@@ -1064,7 +1085,7 @@ class AsyncReactions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_pull_request_review_comment(
+    def list_for_pull_request_review_comment(
         self,
         *,
         owner: str,
@@ -1075,10 +1096,12 @@ class AsyncReactions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for a pull request review comment
 
         List the reactions to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1088,7 +1111,7 @@ class AsyncReactions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_PULL_REQUEST_REVIEW_COMMENT,
             {
                 "owner": owner,
@@ -1164,7 +1187,7 @@ class AsyncReactions(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_release(
+    def list_for_release(
         self,
         *,
         owner: str,
@@ -1174,10 +1197,12 @@ class AsyncReactions(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Reaction]:
+    ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for a release
 
         List the reactions to a [release](https://docs.github.com/rest/releases/releases#get-a-release).
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1187,7 +1212,7 @@ class AsyncReactions(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REACTIONS_LIST_FOR_RELEASE,
             {
                 "owner": owner,

@@ -35,6 +35,7 @@ from ..models.content_symlink import ContentSymlink
 from ..models.content_traffic import ContentTraffic
 from ..models.contributor import Contributor
 from ..models.contributor_activity import ContributorActivity
+from ..models.custom_deployment_rule_app import CustomDeploymentRuleApp
 from ..models.custom_property_value import CustomPropertyValue
 from ..models.deploy_key import DeployKey
 from ..models.deployment import Deployment
@@ -84,7 +85,7 @@ from ..models.repository_ruleset import RepositoryRuleset
 from ..models.repository_ruleset_bypass_actor import RepositoryRulesetBypassActor
 from ..models.repository_ruleset_conditions import RepositoryRulesetConditions
 from ..models.rule_suite import RuleSuite
-from ..models.rule_suites import RuleSuites
+from ..models.rule_suites import RuleSuites, RuleSuitesItem
 from ..models.ruleset_version import RulesetVersion
 from ..models.ruleset_version_with_state import RulesetVersionWithState
 from ..models.short_branch import ShortBranch
@@ -153,6 +154,7 @@ _REPOS_LIST_FOR_ORG: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[MinimalRepository], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_IN_ORG: _rt.Operation[FullRepository] = _rt.Operation(
@@ -210,6 +212,7 @@ _REPOS_GET_ORG_RULESETS: _rt.Operation[list[RepositoryRuleset]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_ORG_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
@@ -254,6 +257,7 @@ _REPOS_GET_ORG_RULE_SUITES: _rt.Operation[RuleSuites] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_GET_ORG_RULE_SUITE: _rt.Operation[RuleSuite] = _rt.Operation(
@@ -407,6 +411,7 @@ _REPOS_LIST_ACTIVITIES: _rt.Operation[list[Activity]] = _rt.Operation(
         "200": _rt.Response(list[Activity], "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _REPOS_CREATE_ATTESTATION: _rt.Operation[ReposCreateAttestationResponse] = _rt.Operation(
@@ -531,6 +536,7 @@ _REPOS_LIST_BRANCHES: _rt.Operation[list[ShortBranch]] = _rt.Operation(
         "200": _rt.Response(list[ShortBranch], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_GET_BRANCH: _rt.Operation[BranchWithProtection] = _rt.Operation(
@@ -1120,6 +1126,7 @@ _REPOS_LIST_COLLABORATORS: _rt.Operation[list[Collaborator]] = _rt.Operation(
         "200": _rt.Response(list[Collaborator], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CHECK_COLLABORATOR: _rt.Operation[None] = _rt.Operation(
@@ -1197,6 +1204,7 @@ _REPOS_LIST_COMMIT_COMMENTS_FOR_REPO: _rt.Operation[list[CommitComment]] = _rt.O
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[CommitComment], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_GET_COMMIT_COMMENT: _rt.Operation[CommitComment] = _rt.Operation(
@@ -1260,6 +1268,7 @@ _REPOS_LIST_COMMITS: _rt.Operation[list[Commit]] = _rt.Operation(
         "409": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_LIST_BRANCHES_FOR_HEAD_COMMIT: _rt.Operation[list[BranchShort]] = _rt.Operation(
@@ -1290,6 +1299,7 @@ _REPOS_LIST_COMMENTS_FOR_COMMIT: _rt.Operation[list[CommitComment]] = _rt.Operat
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[CommitComment], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_COMMIT_COMMENT: _rt.Operation[CommitComment] = _rt.Operation(
@@ -1329,6 +1339,7 @@ _REPOS_LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT: _rt.Operation[list[PullRequest
             "200": _rt.Response(list[PullRequestSimple], "json"),
             "409": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -1382,6 +1393,7 @@ _REPOS_LIST_COMMIT_STATUSES_FOR_REF: _rt.Operation[list[Status]] = _rt.Operation
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Status], "json"), "301": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_GET_COMMUNITY_PROFILE_METRICS: _rt.Operation[CommunityProfile] = _rt.Operation(
@@ -1533,6 +1545,7 @@ _REPOS_LIST_CONTRIBUTORS: _rt.Operation[list[Contributor] | None] = _rt.Operatio
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_LIST_DEPLOYMENTS: _rt.Operation[list[Deployment]] = _rt.Operation(
@@ -1550,6 +1563,7 @@ _REPOS_LIST_DEPLOYMENTS: _rt.Operation[list[Deployment]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Deployment], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_DEPLOYMENT: _rt.Operation[Deployment | ReposCreateDeploymentResponse] = _rt.Operation(
@@ -1621,6 +1635,7 @@ _REPOS_LIST_DEPLOYMENT_STATUSES: _rt.Operation[list[DeploymentStatus]] = _rt.Ope
         "200": _rt.Response(list[DeploymentStatus], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_DEPLOYMENT_STATUS: _rt.Operation[DeploymentStatus] = _rt.Operation(
@@ -1691,6 +1706,9 @@ _REPOS_GET_ALL_ENVIRONMENTS: _rt.Operation[ReposGetAllEnvironmentsResponse] = _r
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(ReposGetAllEnvironmentsResponse, "json")},
+    pagination=_rt.PageNumberPagination(
+        items="environments", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _REPOS_GET_ENVIRONMENT: _rt.Operation[Environment] = _rt.Operation(
@@ -1747,6 +1765,9 @@ _REPOS_LIST_DEPLOYMENT_BRANCH_POLICIES: _rt.Operation[ReposListDeploymentBranchP
             _rt.Param("page", "page", "query"),
         ),
         responses={"200": _rt.Response(ReposListDeploymentBranchPoliciesResponse, "json")},
+        pagination=_rt.PageNumberPagination(
+            items="branch_policies", page_param="page", size_param="per_page", has_more=None
+        ),
     )
 )
 
@@ -1852,6 +1873,12 @@ _REPOS_LIST_CUSTOM_DEPLOYMENT_RULE_INTEGRATIONS: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
     ),
     responses={"200": _rt.Response(ReposListCustomDeploymentRuleIntegrationsResponse, "json")},
+    pagination=_rt.PageNumberPagination(
+        items="available_custom_deployment_protection_rule_integrations",
+        page_param="page",
+        size_param="per_page",
+        has_more=None,
+    ),
 )
 
 _REPOS_GET_CUSTOM_DEPLOYMENT_PROTECTION_RULE: _rt.Operation[DeploymentProtectionRule] = (
@@ -1897,6 +1924,7 @@ _REPOS_LIST_FORKS: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
         "200": _rt.Response(list[MinimalRepository], "json"),
         "400": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_FORK: _rt.Operation[FullRepository] = _rt.Operation(
@@ -1943,6 +1971,7 @@ _REPOS_LIST_WEBHOOKS: _rt.Operation[list[Hook]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Hook], "json"), "404": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_WEBHOOK: _rt.Operation[Hook] = _rt.Operation(
@@ -2058,6 +2087,7 @@ _REPOS_LIST_WEBHOOK_DELIVERIES: _rt.Operation[list[HookDeliveryItem]] = _rt.Oper
         "400": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _REPOS_GET_WEBHOOK_DELIVERY: _rt.Operation[HookDelivery] = _rt.Operation(
@@ -2156,6 +2186,7 @@ _REPOS_LIST_INVITATIONS: _rt.Operation[list[RepositoryInvitation]] = _rt.Operati
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[RepositoryInvitation], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_DELETE_INVITATION: _rt.Operation[None] = _rt.Operation(
@@ -2206,6 +2237,7 @@ _REPOS_LIST_DEPLOY_KEYS: _rt.Operation[list[DeployKey]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[DeployKey], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_DEPLOY_KEY: _rt.Operation[DeployKey] = _rt.Operation(
@@ -2364,6 +2396,7 @@ _REPOS_LIST_PAGES_BUILDS: _rt.Operation[list[PageBuild]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[PageBuild], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_REQUEST_PAGES_BUILD: _rt.Operation[PageBuildStatus] = _rt.Operation(
@@ -2565,6 +2598,7 @@ _REPOS_LIST_RELEASES: _rt.Operation[list[Release]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Release], "json"), "404": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_RELEASE: _rt.Operation[Release] = _rt.Operation(
@@ -2732,6 +2766,7 @@ _REPOS_LIST_RELEASE_ASSETS: _rt.Operation[list[ReleaseAsset]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[ReleaseAsset], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_UPLOAD_RELEASE_ASSET: _rt.Operation[ReleaseAsset] = _rt.Operation(
@@ -2762,6 +2797,7 @@ _REPOS_GET_BRANCH_RULES: _rt.Operation[list[RepositoryRuleDetailed]] = _rt.Opera
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[RepositoryRuleDetailed], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_GET_REPO_RULESETS: _rt.Operation[list[RepositoryRuleset]] = _rt.Operation(
@@ -2781,6 +2817,7 @@ _REPOS_GET_REPO_RULESETS: _rt.Operation[list[RepositoryRuleset]] = _rt.Operation
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_REPO_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
@@ -2826,6 +2863,7 @@ _REPOS_GET_REPO_RULE_SUITES: _rt.Operation[RuleSuites] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_GET_REPO_RULE_SUITE: _rt.Operation[RuleSuite] = _rt.Operation(
@@ -2917,6 +2955,7 @@ _REPOS_GET_REPO_RULESET_HISTORY: _rt.Operation[list[RulesetVersion]] = _rt.Opera
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_GET_REPO_RULESET_VERSION: _rt.Operation[RulesetVersionWithState] = _rt.Operation(
@@ -3029,6 +3068,7 @@ _REPOS_LIST_TAGS: _rt.Operation[list[TagModel]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[TagModel], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_DOWNLOAD_TARBALL_ARCHIVE: _rt.Operation[None] = _rt.Operation(
@@ -3054,6 +3094,7 @@ _REPOS_LIST_TEAMS: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Team], "json"), "404": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_GET_ALL_TOPICS: _rt.Operation[Topic] = _rt.Operation(
@@ -3067,6 +3108,9 @@ _REPOS_GET_ALL_TOPICS: _rt.Operation[Topic] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
     ),
     responses={"200": _rt.Response(Topic, "json"), "404": _rt.Response(BasicError, "json")},
+    pagination=_rt.PageNumberPagination(
+        items="names", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _REPOS_REPLACE_ALL_TOPICS: _rt.Operation[Topic] = _rt.Operation(
@@ -3210,6 +3254,7 @@ _REPOS_LIST_PUBLIC: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
         "304": _rt.Response(None, "empty"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _REPOS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Repository]] = _rt.Operation(
@@ -3234,6 +3279,7 @@ _REPOS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Repository]] = _rt.Operat
         "403": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_CREATE_FOR_AUTHENTICATED_USER: _rt.Operation[FullRepository] = _rt.Operation(
@@ -3290,6 +3336,7 @@ _REPOS_LIST_INVITATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[RepositoryInv
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -3334,6 +3381,7 @@ _REPOS_LIST_FOR_USER: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[MinimalRepository], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _REPOS_COMPARE_COMMITS: _rt.Operation[CommitComparison] = _rt.Operation(
@@ -3370,13 +3418,15 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List organization repositories
 
         Lists repositories for the specified organization.
 
         > [!NOTE]
         > In order to see the `security_and_analysis` block for a repository you must have admin permissions for the repository or be an owner or security manager for the organization that owns the repository. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -3386,7 +3436,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_FOR_ORG,
             {
                 "org": org,
@@ -3506,10 +3556,12 @@ class Repos(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         targets: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryRuleset]:
+    ) -> _rt.SyncPage[RepositoryRuleset]:
         """Get all organization repository rulesets
 
         Get all the repository rulesets for an organization.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -3517,7 +3569,7 @@ class Repos(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             targets: A comma-separated list of rule targets to filter by.
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_GET_ORG_RULESETS,
             {
                 "org": org,
@@ -3580,11 +3632,13 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RuleSuites:
+    ) -> _rt.SyncPage[RuleSuitesItem]:
         """List organization rule suites
 
         Lists suites of rule evaluations at the organization level.
         For more information, see "[Managing rulesets for repositories in your organization](https://docs.github.com/organizations/managing-organization-settings/managing-rulesets-for-repositories-in-your-organization#viewing-insights-for-rulesets)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -3597,7 +3651,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_GET_ORG_RULE_SUITES,
             {
                 "org": org,
@@ -3916,13 +3970,15 @@ class Repos(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Activity]:
+    ) -> _rt.SyncPage[Activity]:
         """List repository activities
 
         Lists a detailed history of changes to a repository, such as pushes, merges, force pushes, and branch changes, and associates these changes with commits and users.
 
         For more information about viewing repository activity,
         see "[Viewing activity and data for your repository](https://docs.github.com/repositories/viewing-activity-and-data-for-your-repository)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -3936,7 +3992,7 @@ class Repos(_rt.SyncResource):
             time_period: The time period to filter by.
             activity_type: The activity type to filter by.
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_ACTIVITIES,
             {
                 "owner": owner,
@@ -4225,8 +4281,10 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ShortBranch]:
+    ) -> _rt.SyncPage[ShortBranch]:
         """List branches
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -4235,7 +4293,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_BRANCHES,
             {
                 "owner": owner,
@@ -5411,7 +5469,7 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Collaborator]:
+    ) -> _rt.SyncPage[Collaborator]:
         """List repository collaborators
 
         For organization-owned repositories, the list of collaborators includes outside collaborators, organization members that are direct collaborators, organization members with access through team memberships, organization members with access through default organization permissions, and organization owners.
@@ -5423,6 +5481,8 @@ class Repos(_rt.SyncResource):
         The authenticated user must have write, maintain, or admin privileges on the repository to use this endpoint. For organization-owned repositories, the authenticated user needs to be a member of the organization.
         OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo` scopes to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -5431,7 +5491,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COLLABORATORS,
             {
                 "owner": owner,
@@ -5622,7 +5682,7 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CommitComment]:
+    ) -> _rt.SyncPage[CommitComment]:
         """List commit comments for a repository
 
         Lists the commit comments for a specified repository. Comments are ordered by ascending ID.
@@ -5634,13 +5694,15 @@ class Repos(_rt.SyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COMMIT_COMMENTS_FOR_REPO,
             {
                 "owner": owner,
@@ -5761,7 +5823,7 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Commit]:
+    ) -> _rt.SyncPage[Commit]:
         """List commits
 
         **Signature verification object**
@@ -5794,6 +5856,8 @@ class Repos(_rt.SyncResource):
         | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
         | `valid` | None of the above errors applied, so the signature is considered to be verified. |
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -5806,7 +5870,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COMMITS,
             {
                 "owner": owner,
@@ -5861,7 +5925,7 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CommitComment]:
+    ) -> _rt.SyncPage[CommitComment]:
         """List commit comments
 
         Lists the comments for a specified commit.
@@ -5873,6 +5937,8 @@ class Repos(_rt.SyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -5880,7 +5946,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COMMENTS_FOR_COMMIT,
             {
                 "owner": owner,
@@ -5951,12 +6017,14 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[PullRequestSimple]:
+    ) -> _rt.SyncPage[PullRequestSimple]:
         """List pull requests associated with a commit
 
         Lists the merged pull request that introduced the commit to the repository. If the commit is not present in the default branch, it will return merged and open pull requests associated with the commit.
 
         To list the open or merged pull requests associated with a branch, you can set the `commit_sha` parameter to the branch name.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -5965,7 +6033,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT,
             {
                 "owner": owner,
@@ -6098,12 +6166,14 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Status]:
+    ) -> _rt.SyncPage[Status]:
         """List commit statuses for a reference
 
         Users with pull access in a repository can view commit statuses for a given ref. The ref can be a SHA, a branch name, or a tag name. Statuses are returned in reverse chronological order. The first status in the list will be the latest one.
 
         This resource is also available via a legacy route: `GET /repos/:owner/:repo/statuses/:ref`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -6112,7 +6182,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COMMIT_STATUSES_FOR_REF,
             {
                 "owner": owner,
@@ -6421,12 +6491,14 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Contributor] | None:
+    ) -> _rt.SyncPage[Contributor]:
         """List repository contributors
 
         Lists contributors to the specified repository and sorts them by the number of commits per contributor in descending order. This endpoint may return information that is a few hours old because the GitHub REST API caches contributor data to improve performance.
 
         GitHub identifies contributors by author email address. This endpoint groups contribution counts by GitHub user, which includes all associated email addresses. To improve performance, only the first 500 author email addresses in the repository link to GitHub users. The rest will appear as anonymous contributors without associated GitHub user information.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -6435,7 +6507,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_CONTRIBUTORS,
             {
                 "owner": owner,
@@ -6459,10 +6531,12 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Deployment]:
+    ) -> _rt.SyncPage[Deployment]:
         """List deployments
 
         Simple filtering of deployments is available via query parameters:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -6474,7 +6548,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_DEPLOYMENTS,
             {
                 "owner": owner,
@@ -6656,10 +6730,12 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DeploymentStatus]:
+    ) -> _rt.SyncPage[DeploymentStatus]:
         """List deployment statuses
 
         Users with pull access can view deployment statuses for a deployment:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -6668,7 +6744,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_DEPLOYMENT_STATUSES,
             {
                 "owner": owner,
@@ -6805,7 +6881,7 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ReposGetAllEnvironmentsResponse:
+    ) -> _rt.SyncPage[Environment]:
         """List environments
 
         Lists the environments for a repository.
@@ -6814,13 +6890,15 @@ class Repos(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_GET_ALL_ENVIRONMENTS,
             {
                 "owner": owner,
@@ -6946,7 +7024,7 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ReposListDeploymentBranchPoliciesResponse:
+    ) -> _rt.SyncPage[DeploymentBranchPolicy]:
         """List deployment branch policies
 
         Lists the deployment branch policies for an environment.
@@ -6955,6 +7033,8 @@ class Repos(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -6962,7 +7042,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_DEPLOYMENT_BRANCH_POLICIES,
             {
                 "owner": owner,
@@ -7186,7 +7266,7 @@ class Repos(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ReposListCustomDeploymentRuleIntegrationsResponse:
+    ) -> _rt.SyncPage[CustomDeploymentRuleApp]:
         """List custom deployment rule integrations available for an environment
 
         Gets all custom deployment protection rule integrations that are available for an environment.
@@ -7199,6 +7279,8 @@ class Repos(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             environment_name: The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -7206,7 +7288,7 @@ class Repos(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_CUSTOM_DEPLOYMENT_RULE_INTEGRATIONS,
             {
                 "environment_name": environment_name,
@@ -7295,8 +7377,10 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List forks
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -7305,7 +7389,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_FORKS,
             {
                 "owner": owner,
@@ -7386,10 +7470,12 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Hook]:
+    ) -> _rt.SyncPage[Hook]:
         """List repository webhooks
 
         Lists webhooks for a repository. `last response` may return null if there have not been any deliveries within 30 days.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -7397,7 +7483,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_WEBHOOKS,
             {
                 "owner": owner,
@@ -7622,10 +7708,12 @@ class Repos(_rt.SyncResource):
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[HookDeliveryItem]:
+    ) -> _rt.SyncPage[HookDeliveryItem]:
         """List deliveries for a repository webhook
 
         Returns a list of webhook deliveries for a webhook configured in a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -7635,7 +7723,7 @@ class Repos(_rt.SyncResource):
             cursor: Used for pagination: the starting delivery from which the page of deliveries is fetched. Refer to the `link` header for the next and previous page cursors.
             status: Returns webhook deliveries filtered by delivery outcome classification based on `status_code` range. A `status` of `success` returns deliveries with a `status_code` in the 200-399 range (inclusive). A `status` of `failure` returns deliveries with a `status_code` in the 400-599 range (inclusive).
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_WEBHOOK_DELIVERIES,
             {
                 "owner": owner,
@@ -7844,10 +7932,12 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryInvitation]:
+    ) -> _rt.SyncPage[RepositoryInvitation]:
         """List repository invitations
 
         When authenticating as a user with admin rights to a repository, this endpoint will list all currently open repository invitations.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -7855,7 +7945,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_INVITATIONS,
             {
                 "owner": owner,
@@ -7953,8 +8043,10 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DeployKey]:
+    ) -> _rt.SyncPage[DeployKey]:
         """List deploy keys
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -7962,7 +8054,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_DEPLOY_KEYS,
             {
                 "owner": owner,
@@ -8264,12 +8356,14 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[PageBuild]:
+    ) -> _rt.SyncPage[PageBuild]:
         """List GitHub Pages builds
 
         Lists builts of a GitHub Pages site.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -8277,7 +8371,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_PAGES_BUILDS,
             {
                 "owner": owner,
@@ -8697,12 +8791,14 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Release]:
+    ) -> _rt.SyncPage[Release]:
         """List releases
 
         This returns a list of releases, which does not include regular Git tags that have not been associated with a release. To get a list of Git tags, use the [Repository Tags API](https://docs.github.com/rest/repos/repos#list-repository-tags).
 
         Information about published releases are available to everyone. Only users with push access will receive listings for draft releases.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -8710,7 +8806,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_RELEASES,
             {
                 "owner": owner,
@@ -9083,8 +9179,10 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ReleaseAsset]:
+    ) -> _rt.SyncPage[ReleaseAsset]:
         """List release assets
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -9093,7 +9191,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_RELEASE_ASSETS,
             {
                 "owner": owner,
@@ -9166,13 +9264,15 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryRuleDetailed]:
+    ) -> _rt.SyncPage[RepositoryRuleDetailed]:
         """Get rules for a branch
 
         Returns all active rules that apply to the specified branch. The branch does not need to exist; rules that would apply
         to a branch with that name will be returned. All active rules that apply will be returned, regardless of the level
         at which they are configured (e.g. repository or organization). Rules in rulesets with "evaluate" or "disabled"
         enforcement statuses are not returned.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -9181,7 +9281,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_GET_BRANCH_RULES,
             {
                 "owner": owner,
@@ -9203,10 +9303,12 @@ class Repos(_rt.SyncResource):
         includes_parents: bool | NotGiven = NOT_GIVEN,
         targets: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryRuleset]:
+    ) -> _rt.SyncPage[RepositoryRuleset]:
         """Get all repository rulesets
 
         Get all the rulesets for a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -9216,7 +9318,7 @@ class Repos(_rt.SyncResource):
             includes_parents: Include rulesets configured at higher levels that apply to this repository
             targets: A comma-separated list of rule targets to filter by.
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_GET_REPO_RULESETS,
             {
                 "owner": owner,
@@ -9284,11 +9386,13 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RuleSuites:
+    ) -> _rt.SyncPage[RuleSuitesItem]:
         """List repository rule suites
 
         Lists suites of rule evaluations at the repository level.
         For more information, see "[Managing rulesets for a repository](https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/managing-rulesets-for-a-repository#viewing-insights-for-rulesets)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -9301,7 +9405,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_GET_REPO_RULE_SUITES,
             {
                 "owner": owner,
@@ -9459,10 +9563,12 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RulesetVersion]:
+    ) -> _rt.SyncPage[RulesetVersion]:
         """Get repository ruleset history
 
         Get the history of a repository ruleset.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -9471,7 +9577,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_GET_REPO_RULESET_HISTORY,
             {
                 "owner": owner,
@@ -9702,8 +9808,10 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[TagModel]:
+    ) -> _rt.SyncPage[TagModel]:
         """List repository tags
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -9711,7 +9819,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_TAGS,
             {
                 "owner": owner,
@@ -9761,7 +9869,7 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Team]:
+    ) -> _rt.SyncPage[Team]:
         """List repository teams
 
         Lists the teams that have access to the specified repository and that are also visible to the authenticated user.
@@ -9770,13 +9878,15 @@ class Repos(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to use this endpoint with a public repository, and `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_TEAMS,
             {
                 "owner": owner,
@@ -9795,8 +9905,10 @@ class Repos(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> Topic:
+    ) -> _rt.SyncPage[str]:
         """Get all repository topics
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -9804,7 +9916,7 @@ class Repos(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_GET_ALL_TOPICS,
             {
                 "owner": owner,
@@ -10126,7 +10238,7 @@ class Repos(_rt.SyncResource):
         *,
         since: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List public repositories
 
         Lists all public repositories in the order that they were created.
@@ -10135,10 +10247,12 @@ class Repos(_rt.SyncResource):
         - For GitHub Enterprise Server, this endpoint will only list repositories available to all users on the enterprise.
         - Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of repositories.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             since: A repository ID. Only return repositories with an ID greater than this ID.
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_PUBLIC,
             {
                 "since": since,
@@ -10159,12 +10273,14 @@ class Repos(_rt.SyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         before: _dt.datetime | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Repository]:
+    ) -> _rt.SyncPage[Repository]:
         """List repositories for the authenticated user
 
         Lists repositories that the authenticated user has explicit permission (`:read`, `:write`, or `:admin`) to access.
 
         The authenticated user has explicit permission to access repositories they own, repositories where they are a collaborator, and repositories that they can access through an organization membership.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             visibility: Limit results to repositories with the specified visibility.
@@ -10177,7 +10293,7 @@ class Repos(_rt.SyncResource):
             since: Only show repositories updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             before: Only show repositories updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_FOR_AUTHENTICATED_USER,
             {
                 "visibility": visibility,
@@ -10289,16 +10405,18 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryInvitation]:
+    ) -> _rt.SyncPage[RepositoryInvitation]:
         """List repository invitations for the authenticated user
 
         When authenticating as a user, this endpoint will list all currently open repository invitations for that user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_INVITATIONS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -10355,10 +10473,12 @@ class Repos(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories for a user
 
         Lists public repositories for the specified user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
@@ -10368,7 +10488,7 @@ class Repos(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_FOR_USER,
             {
                 "username": username,
@@ -10458,7 +10578,7 @@ class Repos(_rt.SyncResource):
 class AsyncRepos(_rt.AsyncResource):
     """Operations under `repos`."""
 
-    async def list_for_org(
+    def list_for_org(
         self,
         *,
         org: str,
@@ -10469,13 +10589,15 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List organization repositories
 
         Lists repositories for the specified organization.
 
         > [!NOTE]
         > In order to see the `security_and_analysis` block for a repository you must have admin permissions for the repository or be an owner or security manager for the organization that owns the repository. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -10485,7 +10607,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_FOR_ORG,
             {
                 "org": org,
@@ -10597,7 +10719,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_org_rulesets(
+    def get_org_rulesets(
         self,
         *,
         org: str,
@@ -10605,10 +10727,12 @@ class AsyncRepos(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         targets: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryRuleset]:
+    ) -> _rt.AsyncPaginator[RepositoryRuleset]:
         """Get all organization repository rulesets
 
         Get all the repository rulesets for an organization.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -10616,7 +10740,7 @@ class AsyncRepos(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             targets: A comma-separated list of rule targets to filter by.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_GET_ORG_RULESETS,
             {
                 "org": org,
@@ -10666,7 +10790,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_org_rule_suites(
+    def get_org_rule_suites(
         self,
         *,
         org: str,
@@ -10679,11 +10803,13 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RuleSuites:
+    ) -> _rt.AsyncPaginator[RuleSuitesItem]:
         """List organization rule suites
 
         Lists suites of rule evaluations at the organization level.
         For more information, see "[Managing rulesets for repositories in your organization](https://docs.github.com/organizations/managing-organization-settings/managing-rulesets-for-repositories-in-your-organization#viewing-insights-for-rulesets)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -10696,7 +10822,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_GET_ORG_RULE_SUITES,
             {
                 "org": org,
@@ -10993,7 +11119,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_activities(
+    def list_activities(
         self,
         *,
         owner: str,
@@ -11015,13 +11141,15 @@ class AsyncRepos(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Activity]:
+    ) -> _rt.AsyncPaginator[Activity]:
         """List repository activities
 
         Lists a detailed history of changes to a repository, such as pushes, merges, force pushes, and branch changes, and associates these changes with commits and users.
 
         For more information about viewing repository activity,
         see "[Viewing activity and data for your repository](https://docs.github.com/repositories/viewing-activity-and-data-for-your-repository)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -11035,7 +11163,7 @@ class AsyncRepos(_rt.AsyncResource):
             time_period: The time period to filter by.
             activity_type: The activity type to filter by.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_ACTIVITIES,
             {
                 "owner": owner,
@@ -11315,7 +11443,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_branches(
+    def list_branches(
         self,
         *,
         owner: str,
@@ -11324,8 +11452,10 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ShortBranch]:
+    ) -> _rt.AsyncPaginator[ShortBranch]:
         """List branches
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -11334,7 +11464,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_BRANCHES,
             {
                 "owner": owner,
@@ -12500,7 +12630,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_collaborators(
+    def list_collaborators(
         self,
         *,
         owner: str,
@@ -12510,7 +12640,7 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Collaborator]:
+    ) -> _rt.AsyncPaginator[Collaborator]:
         """List repository collaborators
 
         For organization-owned repositories, the list of collaborators includes outside collaborators, organization members that are direct collaborators, organization members with access through team memberships, organization members with access through default organization permissions, and organization owners.
@@ -12522,6 +12652,8 @@ class AsyncRepos(_rt.AsyncResource):
         The authenticated user must have write, maintain, or admin privileges on the repository to use this endpoint. For organization-owned repositories, the authenticated user needs to be a member of the organization.
         OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo` scopes to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -12530,7 +12662,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COLLABORATORS,
             {
                 "owner": owner,
@@ -12713,7 +12845,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_commit_comments_for_repo(
+    def list_commit_comments_for_repo(
         self,
         *,
         owner: str,
@@ -12721,7 +12853,7 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CommitComment]:
+    ) -> _rt.AsyncPaginator[CommitComment]:
         """List commit comments for a repository
 
         Lists the commit comments for a specified repository. Comments are ordered by ascending ID.
@@ -12733,13 +12865,15 @@ class AsyncRepos(_rt.AsyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COMMIT_COMMENTS_FOR_REPO,
             {
                 "owner": owner,
@@ -12846,7 +12980,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_commits(
+    def list_commits(
         self,
         *,
         owner: str,
@@ -12860,7 +12994,7 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Commit]:
+    ) -> _rt.AsyncPaginator[Commit]:
         """List commits
 
         **Signature verification object**
@@ -12893,6 +13027,8 @@ class AsyncRepos(_rt.AsyncResource):
         | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
         | `valid` | None of the above errors applied, so the signature is considered to be verified. |
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -12905,7 +13041,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COMMITS,
             {
                 "owner": owner,
@@ -12951,7 +13087,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_comments_for_commit(
+    def list_comments_for_commit(
         self,
         *,
         owner: str,
@@ -12960,7 +13096,7 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[CommitComment]:
+    ) -> _rt.AsyncPaginator[CommitComment]:
         """List commit comments
 
         Lists the comments for a specified commit.
@@ -12972,6 +13108,8 @@ class AsyncRepos(_rt.AsyncResource):
         - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
         - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -12979,7 +13117,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COMMENTS_FOR_COMMIT,
             {
                 "owner": owner,
@@ -13041,7 +13179,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_pull_requests_associated_with_commit(
+    def list_pull_requests_associated_with_commit(
         self,
         *,
         owner: str,
@@ -13050,12 +13188,14 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[PullRequestSimple]:
+    ) -> _rt.AsyncPaginator[PullRequestSimple]:
         """List pull requests associated with a commit
 
         Lists the merged pull request that introduced the commit to the repository. If the commit is not present in the default branch, it will return merged and open pull requests associated with the commit.
 
         To list the open or merged pull requests associated with a branch, you can set the `commit_sha` parameter to the branch name.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -13064,7 +13204,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT,
             {
                 "owner": owner,
@@ -13188,7 +13328,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_commit_statuses_for_ref(
+    def list_commit_statuses_for_ref(
         self,
         *,
         owner: str,
@@ -13197,12 +13337,14 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Status]:
+    ) -> _rt.AsyncPaginator[Status]:
         """List commit statuses for a reference
 
         Users with pull access in a repository can view commit statuses for a given ref. The ref can be a SHA, a branch name, or a tag name. Statuses are returned in reverse chronological order. The first status in the list will be the latest one.
 
         This resource is also available via a legacy route: `GET /repos/:owner/:repo/statuses/:ref`.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -13211,7 +13353,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_COMMIT_STATUSES_FOR_REF,
             {
                 "owner": owner,
@@ -13511,7 +13653,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_contributors(
+    def list_contributors(
         self,
         *,
         owner: str,
@@ -13520,12 +13662,14 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Contributor] | None:
+    ) -> _rt.AsyncPaginator[Contributor]:
         """List repository contributors
 
         Lists contributors to the specified repository and sorts them by the number of commits per contributor in descending order. This endpoint may return information that is a few hours old because the GitHub REST API caches contributor data to improve performance.
 
         GitHub identifies contributors by author email address. This endpoint groups contribution counts by GitHub user, which includes all associated email addresses. To improve performance, only the first 500 author email addresses in the repository link to GitHub users. The rest will appear as anonymous contributors without associated GitHub user information.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -13534,7 +13678,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_CONTRIBUTORS,
             {
                 "owner": owner,
@@ -13546,7 +13690,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_deployments(
+    def list_deployments(
         self,
         *,
         owner: str,
@@ -13558,10 +13702,12 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Deployment]:
+    ) -> _rt.AsyncPaginator[Deployment]:
         """List deployments
 
         Simple filtering of deployments is available via query parameters:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -13573,7 +13719,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_DEPLOYMENTS,
             {
                 "owner": owner,
@@ -13746,7 +13892,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_deployment_statuses(
+    def list_deployment_statuses(
         self,
         *,
         owner: str,
@@ -13755,10 +13901,12 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DeploymentStatus]:
+    ) -> _rt.AsyncPaginator[DeploymentStatus]:
         """List deployment statuses
 
         Users with pull access can view deployment statuses for a deployment:
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -13767,7 +13915,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_DEPLOYMENT_STATUSES,
             {
                 "owner": owner,
@@ -13896,7 +14044,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_all_environments(
+    def get_all_environments(
         self,
         *,
         owner: str,
@@ -13904,7 +14052,7 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ReposGetAllEnvironmentsResponse:
+    ) -> _rt.AsyncPaginator[Environment]:
         """List environments
 
         Lists the environments for a repository.
@@ -13913,13 +14061,15 @@ class AsyncRepos(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_GET_ALL_ENVIRONMENTS,
             {
                 "owner": owner,
@@ -14036,7 +14186,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_deployment_branch_policies(
+    def list_deployment_branch_policies(
         self,
         *,
         owner: str,
@@ -14045,7 +14195,7 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ReposListDeploymentBranchPoliciesResponse:
+    ) -> _rt.AsyncPaginator[DeploymentBranchPolicy]:
         """List deployment branch policies
 
         Lists the deployment branch policies for an environment.
@@ -14054,6 +14204,8 @@ class AsyncRepos(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -14061,7 +14213,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_DEPLOYMENT_BRANCH_POLICIES,
             {
                 "owner": owner,
@@ -14276,7 +14428,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_custom_deployment_rule_integrations(
+    def list_custom_deployment_rule_integrations(
         self,
         *,
         environment_name: str,
@@ -14285,7 +14437,7 @@ class AsyncRepos(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ReposListCustomDeploymentRuleIntegrationsResponse:
+    ) -> _rt.AsyncPaginator[CustomDeploymentRuleApp]:
         """List custom deployment rule integrations available for an environment
 
         Gets all custom deployment protection rule integrations that are available for an environment.
@@ -14298,6 +14450,8 @@ class AsyncRepos(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             environment_name: The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -14305,7 +14459,7 @@ class AsyncRepos(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_CUSTOM_DEPLOYMENT_RULE_INTEGRATIONS,
             {
                 "environment_name": environment_name,
@@ -14385,7 +14539,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_forks(
+    def list_forks(
         self,
         *,
         owner: str,
@@ -14394,8 +14548,10 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List forks
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -14404,7 +14560,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_FORKS,
             {
                 "owner": owner,
@@ -14477,7 +14633,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_webhooks(
+    def list_webhooks(
         self,
         *,
         owner: str,
@@ -14485,10 +14641,12 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Hook]:
+    ) -> _rt.AsyncPaginator[Hook]:
         """List repository webhooks
 
         Lists webhooks for a repository. `last response` may return null if there have not been any deliveries within 30 days.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -14496,7 +14654,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_WEBHOOKS,
             {
                 "owner": owner,
@@ -14711,7 +14869,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_webhook_deliveries(
+    def list_webhook_deliveries(
         self,
         *,
         owner: str,
@@ -14721,10 +14879,12 @@ class AsyncRepos(_rt.AsyncResource):
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[HookDeliveryItem]:
+    ) -> _rt.AsyncPaginator[HookDeliveryItem]:
         """List deliveries for a repository webhook
 
         Returns a list of webhook deliveries for a webhook configured in a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -14734,7 +14894,7 @@ class AsyncRepos(_rt.AsyncResource):
             cursor: Used for pagination: the starting delivery from which the page of deliveries is fetched. Refer to the `link` header for the next and previous page cursors.
             status: Returns webhook deliveries filtered by delivery outcome classification based on `status_code` range. A `status` of `success` returns deliveries with a `status_code` in the 200-399 range (inclusive). A `status` of `failure` returns deliveries with a `status_code` in the 400-599 range (inclusive).
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_WEBHOOK_DELIVERIES,
             {
                 "owner": owner,
@@ -14935,7 +15095,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_invitations(
+    def list_invitations(
         self,
         *,
         owner: str,
@@ -14943,10 +15103,12 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryInvitation]:
+    ) -> _rt.AsyncPaginator[RepositoryInvitation]:
         """List repository invitations
 
         When authenticating as a user with admin rights to a repository, this endpoint will list all currently open repository invitations.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -14954,7 +15116,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_INVITATIONS,
             {
                 "owner": owner,
@@ -15044,7 +15206,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_deploy_keys(
+    def list_deploy_keys(
         self,
         *,
         owner: str,
@@ -15052,8 +15214,10 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[DeployKey]:
+    ) -> _rt.AsyncPaginator[DeployKey]:
         """List deploy keys
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -15061,7 +15225,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_DEPLOY_KEYS,
             {
                 "owner": owner,
@@ -15355,7 +15519,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_pages_builds(
+    def list_pages_builds(
         self,
         *,
         owner: str,
@@ -15363,12 +15527,14 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[PageBuild]:
+    ) -> _rt.AsyncPaginator[PageBuild]:
         """List GitHub Pages builds
 
         Lists builts of a GitHub Pages site.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -15376,7 +15542,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_PAGES_BUILDS,
             {
                 "owner": owner,
@@ -15788,7 +15954,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_releases(
+    def list_releases(
         self,
         *,
         owner: str,
@@ -15796,12 +15962,14 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Release]:
+    ) -> _rt.AsyncPaginator[Release]:
         """List releases
 
         This returns a list of releases, which does not include regular Git tags that have not been associated with a release. To get a list of Git tags, use the [Repository Tags API](https://docs.github.com/rest/repos/repos#list-repository-tags).
 
         Information about published releases are available to everyone. Only users with push access will receive listings for draft releases.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -15809,7 +15977,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_RELEASES,
             {
                 "owner": owner,
@@ -16173,7 +16341,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_release_assets(
+    def list_release_assets(
         self,
         *,
         owner: str,
@@ -16182,8 +16350,10 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[ReleaseAsset]:
+    ) -> _rt.AsyncPaginator[ReleaseAsset]:
         """List release assets
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -16192,7 +16362,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_RELEASE_ASSETS,
             {
                 "owner": owner,
@@ -16256,7 +16426,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_branch_rules(
+    def get_branch_rules(
         self,
         *,
         owner: str,
@@ -16265,13 +16435,15 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryRuleDetailed]:
+    ) -> _rt.AsyncPaginator[RepositoryRuleDetailed]:
         """Get rules for a branch
 
         Returns all active rules that apply to the specified branch. The branch does not need to exist; rules that would apply
         to a branch with that name will be returned. All active rules that apply will be returned, regardless of the level
         at which they are configured (e.g. repository or organization). Rules in rulesets with "evaluate" or "disabled"
         enforcement statuses are not returned.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -16280,7 +16452,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_GET_BRANCH_RULES,
             {
                 "owner": owner,
@@ -16292,7 +16464,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_repo_rulesets(
+    def get_repo_rulesets(
         self,
         *,
         owner: str,
@@ -16302,10 +16474,12 @@ class AsyncRepos(_rt.AsyncResource):
         includes_parents: bool | NotGiven = NOT_GIVEN,
         targets: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryRuleset]:
+    ) -> _rt.AsyncPaginator[RepositoryRuleset]:
         """Get all repository rulesets
 
         Get all the rulesets for a repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -16315,7 +16489,7 @@ class AsyncRepos(_rt.AsyncResource):
             includes_parents: Include rulesets configured at higher levels that apply to this repository
             targets: A comma-separated list of rule targets to filter by.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_GET_REPO_RULESETS,
             {
                 "owner": owner,
@@ -16370,7 +16544,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_repo_rule_suites(
+    def get_repo_rule_suites(
         self,
         *,
         owner: str,
@@ -16383,11 +16557,13 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RuleSuites:
+    ) -> _rt.AsyncPaginator[RuleSuitesItem]:
         """List repository rule suites
 
         Lists suites of rule evaluations at the repository level.
         For more information, see "[Managing rulesets for a repository](https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/managing-rulesets-for-a-repository#viewing-insights-for-rulesets)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -16400,7 +16576,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_GET_REPO_RULE_SUITES,
             {
                 "owner": owner,
@@ -16549,7 +16725,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_repo_ruleset_history(
+    def get_repo_ruleset_history(
         self,
         *,
         owner: str,
@@ -16558,10 +16734,12 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RulesetVersion]:
+    ) -> _rt.AsyncPaginator[RulesetVersion]:
         """Get repository ruleset history
 
         Get the history of a repository ruleset.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -16570,7 +16748,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_GET_REPO_RULESET_HISTORY,
             {
                 "owner": owner,
@@ -16793,7 +16971,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_tags(
+    def list_tags(
         self,
         *,
         owner: str,
@@ -16801,8 +16979,10 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[TagModel]:
+    ) -> _rt.AsyncPaginator[TagModel]:
         """List repository tags
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -16810,7 +16990,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_TAGS,
             {
                 "owner": owner,
@@ -16852,7 +17032,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_teams(
+    def list_teams(
         self,
         *,
         owner: str,
@@ -16860,7 +17040,7 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Team]:
+    ) -> _rt.AsyncPaginator[Team]:
         """List repository teams
 
         Lists the teams that have access to the specified repository and that are also visible to the authenticated user.
@@ -16869,13 +17049,15 @@ class AsyncRepos(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to use this endpoint with a public repository, and `repo` scope to use this endpoint with a private repository.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_TEAMS,
             {
                 "owner": owner,
@@ -16886,7 +17068,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def get_all_topics(
+    def get_all_topics(
         self,
         *,
         owner: str,
@@ -16894,8 +17076,10 @@ class AsyncRepos(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> Topic:
+    ) -> _rt.AsyncPaginator[str]:
         """Get all repository topics
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -16903,7 +17087,7 @@ class AsyncRepos(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_GET_ALL_TOPICS,
             {
                 "owner": owner,
@@ -17220,12 +17404,12 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_public(
+    def list_public(
         self,
         *,
         since: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List public repositories
 
         Lists all public repositories in the order that they were created.
@@ -17234,10 +17418,12 @@ class AsyncRepos(_rt.AsyncResource):
         - For GitHub Enterprise Server, this endpoint will only list repositories available to all users on the enterprise.
         - Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of repositories.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             since: A repository ID. Only return repositories with an ID greater than this ID.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_PUBLIC,
             {
                 "since": since,
@@ -17245,7 +17431,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_authenticated_user(
+    def list_for_authenticated_user(
         self,
         *,
         visibility: Literal["all", "public", "private"] | NotGiven = NOT_GIVEN,
@@ -17258,12 +17444,14 @@ class AsyncRepos(_rt.AsyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         before: _dt.datetime | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[Repository]:
+    ) -> _rt.AsyncPaginator[Repository]:
         """List repositories for the authenticated user
 
         Lists repositories that the authenticated user has explicit permission (`:read`, `:write`, or `:admin`) to access.
 
         The authenticated user has explicit permission to access repositories they own, repositories where they are a collaborator, and repositories that they can access through an organization membership.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             visibility: Limit results to repositories with the specified visibility.
@@ -17276,7 +17464,7 @@ class AsyncRepos(_rt.AsyncResource):
             since: Only show repositories updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             before: Only show repositories updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_FOR_AUTHENTICATED_USER,
             {
                 "visibility": visibility,
@@ -17382,22 +17570,24 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_invitations_for_authenticated_user(
+    def list_invitations_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryInvitation]:
+    ) -> _rt.AsyncPaginator[RepositoryInvitation]:
         """List repository invitations for the authenticated user
 
         When authenticating as a user, this endpoint will list all currently open repository invitations for that user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_INVITATIONS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -17444,7 +17634,7 @@ class AsyncRepos(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_user(
+    def list_for_user(
         self,
         *,
         username: str,
@@ -17454,10 +17644,12 @@ class AsyncRepos(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories for a user
 
         Lists public repositories for the specified user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
@@ -17467,7 +17659,7 @@ class AsyncRepos(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPOS_LIST_FOR_USER,
             {
                 "username": username,

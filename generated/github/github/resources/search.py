@@ -8,6 +8,13 @@ import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
 from ..models.basic_error import BasicError
+from ..models.code_search_result_item import CodeSearchResultItem
+from ..models.commit_search_result_item import CommitSearchResultItem
+from ..models.issue_search_result_item import IssueSearchResultItem
+from ..models.label_search_result_item import LabelSearchResultItem
+from ..models.repo_search_result_item import RepoSearchResultItem
+from ..models.topic_search_result_item import TopicSearchResultItem
+from ..models.user_search_result_item import UserSearchResultItem
 from ..models.validation_error import ValidationError
 from ..types.search import (
     SearchCodeResponse,
@@ -41,6 +48,9 @@ _SEARCH_CODE: _rt.Operation[SearchCodeResponse] = _rt.Operation(
         "422": _rt.Response(ValidationError, "json"),
         "503": _rt.Response(SearchCodeResponse503, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="items", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _SEARCH_COMMITS: _rt.Operation[SearchCommitsResponse] = _rt.Operation(
@@ -58,6 +68,9 @@ _SEARCH_COMMITS: _rt.Operation[SearchCommitsResponse] = _rt.Operation(
         "200": _rt.Response(SearchCommitsResponse, "json"),
         "304": _rt.Response(None, "empty"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="items", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _SEARCH_ISSUES_AND_PULL_REQUESTS: _rt.Operation[SearchIssuesAndPullRequestsResponse] = (
@@ -82,6 +95,9 @@ _SEARCH_ISSUES_AND_PULL_REQUESTS: _rt.Operation[SearchIssuesAndPullRequestsRespo
             "422": _rt.Response(ValidationError, "json"),
             "503": _rt.Response(SearchIssuesAndPullRequestsResponse503, "json"),
         },
+        pagination=_rt.PageNumberPagination(
+            items="items", page_param="page", size_param="per_page", has_more=None
+        ),
     )
 )
 
@@ -104,6 +120,9 @@ _SEARCH_LABELS: _rt.Operation[SearchLabelsResponse] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="items", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _SEARCH_REPOS: _rt.Operation[SearchReposResponse] = _rt.Operation(
@@ -123,6 +142,9 @@ _SEARCH_REPOS: _rt.Operation[SearchReposResponse] = _rt.Operation(
         "422": _rt.Response(ValidationError, "json"),
         "503": _rt.Response(SearchReposResponse503, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="items", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _SEARCH_TOPICS: _rt.Operation[SearchTopicsResponse] = _rt.Operation(
@@ -138,6 +160,9 @@ _SEARCH_TOPICS: _rt.Operation[SearchTopicsResponse] = _rt.Operation(
         "200": _rt.Response(SearchTopicsResponse, "json"),
         "304": _rt.Response(None, "empty"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="items", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 _SEARCH_USERS: _rt.Operation[SearchUsersResponse] = _rt.Operation(
@@ -157,6 +182,9 @@ _SEARCH_USERS: _rt.Operation[SearchUsersResponse] = _rt.Operation(
         "422": _rt.Response(ValidationError, "json"),
         "503": _rt.Response(SearchUsersResponse503, "json"),
     },
+    pagination=_rt.PageNumberPagination(
+        items="items", page_param="page", size_param="per_page", has_more=None
+    ),
 )
 
 
@@ -172,7 +200,7 @@ class Search(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchCodeResponse:
+    ) -> _rt.SyncPage[CodeSearchResultItem]:
         """Search code
 
         Searches for query terms inside of a file. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -196,6 +224,8 @@ class Search(_rt.SyncResource):
 
         This endpoint requires you to authenticate and limits you to 10 requests per minute.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching code](https://docs.github.com/search-github/searching-on-github/searching-code)" for a detailed list of qualifiers.
             sort: **This field is closing down.** Sorts the results of your query. Can only be `indexed`, which indicates how recently a file has been indexed by the GitHub search infrastructure. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -203,7 +233,7 @@ class Search(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _SEARCH_CODE,
             {
                 "q": q,
@@ -224,7 +254,7 @@ class Search(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchCommitsResponse:
+    ) -> _rt.SyncPage[CommitSearchResultItem]:
         """Search commits
 
         Find commits via various criteria on the default branch (usually `main`). This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -236,6 +266,8 @@ class Search(_rt.SyncResource):
 
         `q=repo:octocat/Spoon-Knife+css`
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching commits](https://docs.github.com/search-github/searching-on-github/searching-commits)" for a detailed list of qualifiers.
             sort: Sorts the results of your query by `author-date` or `committer-date`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -243,7 +275,7 @@ class Search(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _SEARCH_COMMITS,
             {
                 "q": q,
@@ -279,7 +311,7 @@ class Search(_rt.SyncResource):
         advanced_search: str | NotGiven = NOT_GIVEN,
         search_type: Literal["semantic", "hybrid"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchIssuesAndPullRequestsResponse:
+    ) -> _rt.SyncPage[IssueSearchResultItem]:
         """Search issues and pull requests
 
         Find issues by state and keyword. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -296,6 +328,8 @@ class Search(_rt.SyncResource):
         > [!NOTE]
         > For requests made by GitHub Apps with a user access token, you can't retrieve a combination of issues and pull requests in a single query. Requests that don't include the `is:issue` or `is:pull-request` qualifier will receive an HTTP `422 Unprocessable Entity` response. To get results for both issues and pull requests, you must send separate queries for issues and pull requests. For more information about the `is` qualifier, see "[Searching only issues or pull requests](https://docs.github.com/github/searching-for-information-on-github/searching-issues-and-pull-requests#search-only-issues-or-pull-requests)."
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching issues and pull requests](https://docs.github.com/search-github/searching-on-github/searching-issues-and-pull-requests)" for a detailed list of qualifiers.
             sort: Sorts the results of your query by the number of `comments`, `reactions`, `reactions-+1`, `reactions--1`, `reactions-smile`, `reactions-thinking_face`, `reactions-heart`, `reactions-tada`, or `interactions`. You can also sort results by how recently the items were `created` or `updated`, Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -305,7 +339,7 @@ class Search(_rt.SyncResource):
             advanced_search: Set to `true` to use advanced search.
             search_type: The type of search to perform on issues. When not specified, the default is lexical search.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SEARCH_ISSUES_AND_PULL_REQUESTS,
             {
                 "q": q,
@@ -329,7 +363,7 @@ class Search(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchLabelsResponse:
+    ) -> _rt.SyncPage[LabelSearchResultItem]:
         """Search labels
 
         Find labels in a repository with names or descriptions that match search keywords. Returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -342,6 +376,8 @@ class Search(_rt.SyncResource):
 
         The labels that best match the query appear first in the search results.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             repository_id: The id of the repository.
             q: The search keywords. This endpoint does not accept qualifiers in the query. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query).
@@ -350,7 +386,7 @@ class Search(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _SEARCH_LABELS,
             {
                 "repository_id": repository_id,
@@ -372,7 +408,7 @@ class Search(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchReposResponse:
+    ) -> _rt.SyncPage[RepoSearchResultItem]:
         """Search repositories
 
         Find repositories via various criteria. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -385,6 +421,8 @@ class Search(_rt.SyncResource):
 
         This query searches for repositories with the word `tetris` in the name, the description, or the README. The results are limited to repositories where the primary language is assembly. The results are sorted by stars in descending order, so that the most popular repositories appear first in the search results.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching for repositories](https://docs.github.com/articles/searching-for-repositories/)" for a detailed list of qualifiers.
             sort: Sorts the results of your query by number of `stars`, `forks`, or `help-wanted-issues` or how recently the items were `updated`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -392,7 +430,7 @@ class Search(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _SEARCH_REPOS,
             {
                 "q": q,
@@ -411,7 +449,7 @@ class Search(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchTopicsResponse:
+    ) -> _rt.SyncPage[TopicSearchResultItem]:
         """Search topics
 
         Find topics via various criteria. Results are sorted by best match. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api). See "[Searching topics](https://docs.github.com/articles/searching-topics/)" for a detailed list of qualifiers.
@@ -424,12 +462,14 @@ class Search(_rt.SyncResource):
 
         This query searches for topics with the keyword `ruby` and limits the results to find only topics that are featured. The topics that are the best match for the query appear first in the search results.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query).
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _SEARCH_TOPICS,
             {
                 "q": q,
@@ -448,7 +488,7 @@ class Search(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchUsersResponse:
+    ) -> _rt.SyncPage[UserSearchResultItem]:
         """Search users
 
         Find users via various criteria. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -463,6 +503,8 @@ class Search(_rt.SyncResource):
 
         This endpoint does not accept authentication and will only include publicly visible users. As an alternative, you can use the GraphQL API. The GraphQL API requires authentication and will return private users, including Enterprise Managed Users (EMUs), that you are authorized to view. For more information, see "[GraphQL Queries](https://docs.github.com/graphql/reference/queries#search)."
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching users](https://docs.github.com/search-github/searching-on-github/searching-users)" for a detailed list of qualifiers.
             sort: Sorts the results of your query by number of `followers` or `repositories`, or when the person `joined` GitHub. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -470,7 +512,7 @@ class Search(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _SEARCH_USERS,
             {
                 "q": q,
@@ -486,7 +528,7 @@ class Search(_rt.SyncResource):
 class AsyncSearch(_rt.AsyncResource):
     """Operations under `search`."""
 
-    async def code(
+    def code(
         self,
         *,
         q: str,
@@ -495,7 +537,7 @@ class AsyncSearch(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchCodeResponse:
+    ) -> _rt.AsyncPaginator[CodeSearchResultItem]:
         """Search code
 
         Searches for query terms inside of a file. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -519,6 +561,8 @@ class AsyncSearch(_rt.AsyncResource):
 
         This endpoint requires you to authenticate and limits you to 10 requests per minute.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching code](https://docs.github.com/search-github/searching-on-github/searching-code)" for a detailed list of qualifiers.
             sort: **This field is closing down.** Sorts the results of your query. Can only be `indexed`, which indicates how recently a file has been indexed by the GitHub search infrastructure. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -526,7 +570,7 @@ class AsyncSearch(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SEARCH_CODE,
             {
                 "q": q,
@@ -538,7 +582,7 @@ class AsyncSearch(_rt.AsyncResource):
             request_options,
         )
 
-    async def commits(
+    def commits(
         self,
         *,
         q: str,
@@ -547,7 +591,7 @@ class AsyncSearch(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchCommitsResponse:
+    ) -> _rt.AsyncPaginator[CommitSearchResultItem]:
         """Search commits
 
         Find commits via various criteria on the default branch (usually `main`). This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -559,6 +603,8 @@ class AsyncSearch(_rt.AsyncResource):
 
         `q=repo:octocat/Spoon-Knife+css`
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching commits](https://docs.github.com/search-github/searching-on-github/searching-commits)" for a detailed list of qualifiers.
             sort: Sorts the results of your query by `author-date` or `committer-date`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -566,7 +612,7 @@ class AsyncSearch(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SEARCH_COMMITS,
             {
                 "q": q,
@@ -578,7 +624,7 @@ class AsyncSearch(_rt.AsyncResource):
             request_options,
         )
 
-    async def issues_and_pull_requests(
+    def issues_and_pull_requests(
         self,
         *,
         q: str,
@@ -602,7 +648,7 @@ class AsyncSearch(_rt.AsyncResource):
         advanced_search: str | NotGiven = NOT_GIVEN,
         search_type: Literal["semantic", "hybrid"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchIssuesAndPullRequestsResponse:
+    ) -> _rt.AsyncPaginator[IssueSearchResultItem]:
         """Search issues and pull requests
 
         Find issues by state and keyword. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -619,6 +665,8 @@ class AsyncSearch(_rt.AsyncResource):
         > [!NOTE]
         > For requests made by GitHub Apps with a user access token, you can't retrieve a combination of issues and pull requests in a single query. Requests that don't include the `is:issue` or `is:pull-request` qualifier will receive an HTTP `422 Unprocessable Entity` response. To get results for both issues and pull requests, you must send separate queries for issues and pull requests. For more information about the `is` qualifier, see "[Searching only issues or pull requests](https://docs.github.com/github/searching-for-information-on-github/searching-issues-and-pull-requests#search-only-issues-or-pull-requests)."
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching issues and pull requests](https://docs.github.com/search-github/searching-on-github/searching-issues-and-pull-requests)" for a detailed list of qualifiers.
             sort: Sorts the results of your query by the number of `comments`, `reactions`, `reactions-+1`, `reactions--1`, `reactions-smile`, `reactions-thinking_face`, `reactions-heart`, `reactions-tada`, or `interactions`. You can also sort results by how recently the items were `created` or `updated`, Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -628,7 +676,7 @@ class AsyncSearch(_rt.AsyncResource):
             advanced_search: Set to `true` to use advanced search.
             search_type: The type of search to perform on issues. When not specified, the default is lexical search.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SEARCH_ISSUES_AND_PULL_REQUESTS,
             {
                 "q": q,
@@ -642,7 +690,7 @@ class AsyncSearch(_rt.AsyncResource):
             request_options,
         )
 
-    async def labels(
+    def labels(
         self,
         *,
         repository_id: int,
@@ -652,7 +700,7 @@ class AsyncSearch(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchLabelsResponse:
+    ) -> _rt.AsyncPaginator[LabelSearchResultItem]:
         """Search labels
 
         Find labels in a repository with names or descriptions that match search keywords. Returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -665,6 +713,8 @@ class AsyncSearch(_rt.AsyncResource):
 
         The labels that best match the query appear first in the search results.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             repository_id: The id of the repository.
             q: The search keywords. This endpoint does not accept qualifiers in the query. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query).
@@ -673,7 +723,7 @@ class AsyncSearch(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SEARCH_LABELS,
             {
                 "repository_id": repository_id,
@@ -686,7 +736,7 @@ class AsyncSearch(_rt.AsyncResource):
             request_options,
         )
 
-    async def repos(
+    def repos(
         self,
         *,
         q: str,
@@ -695,7 +745,7 @@ class AsyncSearch(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchReposResponse:
+    ) -> _rt.AsyncPaginator[RepoSearchResultItem]:
         """Search repositories
 
         Find repositories via various criteria. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -708,6 +758,8 @@ class AsyncSearch(_rt.AsyncResource):
 
         This query searches for repositories with the word `tetris` in the name, the description, or the README. The results are limited to repositories where the primary language is assembly. The results are sorted by stars in descending order, so that the most popular repositories appear first in the search results.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching for repositories](https://docs.github.com/articles/searching-for-repositories/)" for a detailed list of qualifiers.
             sort: Sorts the results of your query by number of `stars`, `forks`, or `help-wanted-issues` or how recently the items were `updated`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -715,7 +767,7 @@ class AsyncSearch(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SEARCH_REPOS,
             {
                 "q": q,
@@ -727,14 +779,14 @@ class AsyncSearch(_rt.AsyncResource):
             request_options,
         )
 
-    async def topics(
+    def topics(
         self,
         *,
         q: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchTopicsResponse:
+    ) -> _rt.AsyncPaginator[TopicSearchResultItem]:
         """Search topics
 
         Find topics via various criteria. Results are sorted by best match. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api). See "[Searching topics](https://docs.github.com/articles/searching-topics/)" for a detailed list of qualifiers.
@@ -747,12 +799,14 @@ class AsyncSearch(_rt.AsyncResource):
 
         This query searches for topics with the keyword `ruby` and limits the results to find only topics that are featured. The topics that are the best match for the query appear first in the search results.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query).
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SEARCH_TOPICS,
             {
                 "q": q,
@@ -762,7 +816,7 @@ class AsyncSearch(_rt.AsyncResource):
             request_options,
         )
 
-    async def users(
+    def users(
         self,
         *,
         q: str,
@@ -771,7 +825,7 @@ class AsyncSearch(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SearchUsersResponse:
+    ) -> _rt.AsyncPaginator[UserSearchResultItem]:
         """Search users
 
         Find users via various criteria. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
@@ -786,6 +840,8 @@ class AsyncSearch(_rt.AsyncResource):
 
         This endpoint does not accept authentication and will only include publicly visible users. As an alternative, you can use the GraphQL API. The GraphQL API requires authentication and will return private users, including Enterprise Managed Users (EMUs), that you are authorized to view. For more information, see "[GraphQL Queries](https://docs.github.com/graphql/reference/queries#search)."
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching users](https://docs.github.com/search-github/searching-on-github/searching-users)" for a detailed list of qualifiers.
             sort: Sorts the results of your query by number of `followers` or `repositories`, or when the person `joined` GitHub. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
@@ -793,7 +849,7 @@ class AsyncSearch(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SEARCH_USERS,
             {
                 "q": q,

@@ -79,6 +79,7 @@ _SECRET_SCANNING_LIST_ALERTS_FOR_ORG: _rt.Operation[list[OrganizationSecretScann
             "404": _rt.Response(BasicError, "json"),
             "503": _rt.Response(SecretScanningListAlertsForOrgResponse503, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -103,6 +104,7 @@ _SECRET_SCANNING_LIST_ORG_CUSTOM_PATTERNS: _rt.Operation[list[SecretScanningCust
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -234,6 +236,7 @@ _SECRET_SCANNING_LIST_ALERTS_FOR_REPO: _rt.Operation[list[SecretScanningAlert]] 
         "404": _rt.Response(None, "empty"),
         "503": _rt.Response(SecretScanningListAlertsForRepoResponse503, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _SECRET_SCANNING_GET_ALERT: _rt.Operation[SecretScanningAlertWithMetadata] = _rt.Operation(
@@ -292,6 +295,7 @@ _SECRET_SCANNING_LIST_LOCATIONS_FOR_ALERT: _rt.Operation[list[SecretScanningLoca
             "404": _rt.Response(None, "empty"),
             "503": _rt.Response(SecretScanningListLocationsForAlertResponse503, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -317,6 +321,7 @@ _SECRET_SCANNING_LIST_REPO_CUSTOM_PATTERNS: _rt.Operation[list[SecretScanningCus
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -447,7 +452,7 @@ class SecretScanning(_rt.SyncResource):
         included_metadata: str | NotGiven = NOT_GIVEN,
         owner_email_hash: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[OrganizationSecretScanningAlert]:
+    ) -> _rt.SyncPage[OrganizationSecretScanningAlert]:
         """List secret scanning alerts for an organization
 
         Lists secret scanning alerts for eligible repositories in an organization, from newest to oldest.
@@ -455,6 +460,8 @@ class SecretScanning(_rt.SyncResource):
         The authenticated user must be an administrator or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -479,7 +486,7 @@ class SecretScanning(_rt.SyncResource):
             included_metadata: A comma-separated list of metadata fields to filter alerts by. Only alerts that have all of the
             owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata field matches the
         """
-        return self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_ALERTS_FOR_ORG,
             {
                 "org": org,
@@ -520,12 +527,14 @@ class SecretScanning(_rt.SyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SecretScanningCustomPattern]:
+    ) -> _rt.SyncPage[SecretScanningCustomPattern]:
         """List organization custom patterns
 
         Lists secret scanning custom patterns for an organization.
 
         Personal access tokens (classic) need the `read:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -538,7 +547,7 @@ class SecretScanning(_rt.SyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_ORG_CUSTOM_PATTERNS,
             {
                 "org": org,
@@ -725,7 +734,7 @@ class SecretScanning(_rt.SyncResource):
         included_metadata: str | NotGiven = NOT_GIVEN,
         owner_email_hash: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SecretScanningAlert]:
+    ) -> _rt.SyncPage[SecretScanningAlert]:
         """List secret scanning alerts for a repository
 
         Lists secret scanning alerts for an eligible repository, from newest to oldest.
@@ -733,6 +742,8 @@ class SecretScanning(_rt.SyncResource):
         The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -758,7 +769,7 @@ class SecretScanning(_rt.SyncResource):
             included_metadata: A comma-separated list of metadata fields to filter alerts by. Only alerts that have all of the
             owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata field matches the
         """
-        return self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_ALERTS_FOR_REPO,
             {
                 "owner": owner,
@@ -866,7 +877,7 @@ class SecretScanning(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SecretScanningLocation]:
+    ) -> _rt.SyncPage[SecretScanningLocation]:
         """List locations for a secret scanning alert
 
         Lists all locations for a given secret scanning alert for an eligible repository.
@@ -875,6 +886,8 @@ class SecretScanning(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -882,7 +895,7 @@ class SecretScanning(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_LOCATIONS_FOR_ALERT,
             {
                 "owner": owner,
@@ -908,12 +921,14 @@ class SecretScanning(_rt.SyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SecretScanningCustomPattern]:
+    ) -> _rt.SyncPage[SecretScanningCustomPattern]:
         """List repository custom patterns
 
         Lists secret scanning custom patterns for a repository.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -927,7 +942,7 @@ class SecretScanning(_rt.SyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_REPO_CUSTOM_PATTERNS,
             {
                 "owner": owner,
@@ -1104,7 +1119,7 @@ class SecretScanning(_rt.SyncResource):
 class AsyncSecretScanning(_rt.AsyncResource):
     """Operations under `secret_scanning`."""
 
-    async def list_alerts_for_org(
+    def list_alerts_for_org(
         self,
         *,
         org: str,
@@ -1129,7 +1144,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
         included_metadata: str | NotGiven = NOT_GIVEN,
         owner_email_hash: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[OrganizationSecretScanningAlert]:
+    ) -> _rt.AsyncPaginator[OrganizationSecretScanningAlert]:
         """List secret scanning alerts for an organization
 
         Lists secret scanning alerts for eligible repositories in an organization, from newest to oldest.
@@ -1137,6 +1152,8 @@ class AsyncSecretScanning(_rt.AsyncResource):
         The authenticated user must be an administrator or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1161,7 +1178,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
             included_metadata: A comma-separated list of metadata fields to filter alerts by. Only alerts that have all of the
             owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata field matches the
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_ALERTS_FOR_ORG,
             {
                 "org": org,
@@ -1189,7 +1206,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_custom_patterns(
+    def list_org_custom_patterns(
         self,
         *,
         org: str,
@@ -1202,12 +1219,14 @@ class AsyncSecretScanning(_rt.AsyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SecretScanningCustomPattern]:
+    ) -> _rt.AsyncPaginator[SecretScanningCustomPattern]:
         """List organization custom patterns
 
         Lists secret scanning custom patterns for an organization.
 
         Personal access tokens (classic) need the `read:org` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1220,7 +1239,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_ORG_CUSTOM_PATTERNS,
             {
                 "org": org,
@@ -1381,7 +1400,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_alerts_for_repo(
+    def list_alerts_for_repo(
         self,
         *,
         owner: str,
@@ -1407,7 +1426,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
         included_metadata: str | NotGiven = NOT_GIVEN,
         owner_email_hash: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SecretScanningAlert]:
+    ) -> _rt.AsyncPaginator[SecretScanningAlert]:
         """List secret scanning alerts for a repository
 
         Lists secret scanning alerts for an eligible repository, from newest to oldest.
@@ -1415,6 +1434,8 @@ class AsyncSecretScanning(_rt.AsyncResource):
         The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1440,7 +1461,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
             included_metadata: A comma-separated list of metadata fields to filter alerts by. Only alerts that have all of the
             owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata field matches the
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_ALERTS_FOR_REPO,
             {
                 "owner": owner,
@@ -1539,7 +1560,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_locations_for_alert(
+    def list_locations_for_alert(
         self,
         *,
         owner: str,
@@ -1548,7 +1569,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SecretScanningLocation]:
+    ) -> _rt.AsyncPaginator[SecretScanningLocation]:
         """List locations for a secret scanning alert
 
         Lists all locations for a given secret scanning alert for an eligible repository.
@@ -1557,6 +1578,8 @@ class AsyncSecretScanning(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case sensitive.
@@ -1564,7 +1587,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_LOCATIONS_FOR_ALERT,
             {
                 "owner": owner,
@@ -1576,7 +1599,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repo_custom_patterns(
+    def list_repo_custom_patterns(
         self,
         *,
         owner: str,
@@ -1590,12 +1613,14 @@ class AsyncSecretScanning(_rt.AsyncResource):
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[SecretScanningCustomPattern]:
+    ) -> _rt.AsyncPaginator[SecretScanningCustomPattern]:
         """List repository custom patterns
 
         Lists secret scanning custom patterns for a repository.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1609,7 +1634,7 @@ class AsyncSecretScanning(_rt.AsyncResource):
             before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SECRET_SCANNING_LIST_REPO_CUSTOM_PATTERNS,
             {
                 "owner": owner,

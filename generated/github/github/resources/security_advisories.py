@@ -51,6 +51,7 @@ _SECURITY_ADVISORIES_LIST_GLOBAL_ADVISORIES: _rt.Operation[list[GlobalAdvisory]]
         "422": _rt.Response(ValidationErrorSimple, "json"),
         "429": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _SECURITY_ADVISORIES_GET_GLOBAL_ADVISORY: _rt.Operation[GlobalAdvisory] = _rt.Operation(
@@ -83,6 +84,7 @@ _SECURITY_ADVISORIES_LIST_ORG_REPOSITORY_ADVISORIES: _rt.Operation[list[Reposito
             "400": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
 
@@ -106,6 +108,7 @@ _SECURITY_ADVISORIES_LIST_REPOSITORY_ADVISORIES: _rt.Operation[list[RepositoryAd
             "400": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
 
@@ -271,12 +274,14 @@ class SecurityAdvisories(_rt.SyncResource):
         sort: Literal["updated", "published", "epss_percentage", "epss_percentile"]
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[GlobalAdvisory]:
+    ) -> _rt.SyncPage[GlobalAdvisory]:
         """List global security advisories
 
         Lists all global security advisories that match the specified parameters. If no other parameters are defined, the request will return only GitHub-reviewed advisories that are not malware.
 
         By default, all responses will exclude advisories for malware, because malware are not standard vulnerabilities. To list advisories for malware, you must include the `type` parameter in your request, with the value `malware`. For more information about the different types of security advisories, see "[About the GitHub Advisory database](https://docs.github.com/code-security/security-advisories/global-security-advisories/about-the-github-advisory-database#about-types-of-security-advisories)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ghsa_id: If specified, only advisories with this GHSA (GitHub Security Advisory) identifier will be returned.
@@ -298,7 +303,7 @@ class SecurityAdvisories(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             sort: The property to sort the results by.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_GLOBAL_ADVISORIES,
             {
                 "ghsa_id": ghsa_id,
@@ -355,7 +360,7 @@ class SecurityAdvisories(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["triage", "draft", "published", "closed"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryAdvisory]:
+    ) -> _rt.SyncPage[RepositoryAdvisory]:
         """List repository security advisories for an organization
 
         Lists repository security advisories for an organization.
@@ -363,6 +368,8 @@ class SecurityAdvisories(_rt.SyncResource):
         The authenticated user must be an owner or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -373,7 +380,7 @@ class SecurityAdvisories(_rt.SyncResource):
             per_page: The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: Filter by the state of the repository advisories. Only advisories of this state will be returned.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_ORG_REPOSITORY_ADVISORIES,
             {
                 "org": org,
@@ -399,7 +406,7 @@ class SecurityAdvisories(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["triage", "draft", "published", "closed"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryAdvisory]:
+    ) -> _rt.SyncPage[RepositoryAdvisory]:
         """List repository security advisories
 
         Lists security advisories in a repository.
@@ -407,6 +414,8 @@ class SecurityAdvisories(_rt.SyncResource):
         The authenticated user can access unpublished security advisories from a repository if they are a security manager or administrator of that repository, or if they are a collaborator on any security advisory.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:read` scope to to get a published security advisory in a private repository, or any unpublished security advisory that the authenticated user has access to.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -418,7 +427,7 @@ class SecurityAdvisories(_rt.SyncResource):
             per_page: The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: Filter by state of the repository advisories. Only advisories of this state will be returned.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_REPOSITORY_ADVISORIES,
             {
                 "owner": owner,
@@ -703,7 +712,7 @@ class SecurityAdvisories(_rt.SyncResource):
 class AsyncSecurityAdvisories(_rt.AsyncResource):
     """Operations under `security_advisories`."""
 
-    async def list_global_advisories(
+    def list_global_advisories(
         self,
         *,
         ghsa_id: str | NotGiven = NOT_GIVEN,
@@ -726,12 +735,14 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         sort: Literal["updated", "published", "epss_percentage", "epss_percentile"]
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[GlobalAdvisory]:
+    ) -> _rt.AsyncPaginator[GlobalAdvisory]:
         """List global security advisories
 
         Lists all global security advisories that match the specified parameters. If no other parameters are defined, the request will return only GitHub-reviewed advisories that are not malware.
 
         By default, all responses will exclude advisories for malware, because malware are not standard vulnerabilities. To list advisories for malware, you must include the `type` parameter in your request, with the value `malware`. For more information about the different types of security advisories, see "[About the GitHub Advisory database](https://docs.github.com/code-security/security-advisories/global-security-advisories/about-the-github-advisory-database#about-types-of-security-advisories)."
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ghsa_id: If specified, only advisories with this GHSA (GitHub Security Advisory) identifier will be returned.
@@ -753,7 +764,7 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             sort: The property to sort the results by.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_GLOBAL_ADVISORIES,
             {
                 "ghsa_id": ghsa_id,
@@ -799,7 +810,7 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_org_repository_advisories(
+    def list_org_repository_advisories(
         self,
         *,
         org: str,
@@ -810,7 +821,7 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["triage", "draft", "published", "closed"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryAdvisory]:
+    ) -> _rt.AsyncPaginator[RepositoryAdvisory]:
         """List repository security advisories for an organization
 
         Lists repository security advisories for an organization.
@@ -818,6 +829,8 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         The authenticated user must be an owner or security manager for the organization to use this endpoint.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -828,7 +841,7 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
             per_page: The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: Filter by the state of the repository advisories. Only advisories of this state will be returned.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_ORG_REPOSITORY_ADVISORIES,
             {
                 "org": org,
@@ -842,7 +855,7 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repository_advisories(
+    def list_repository_advisories(
         self,
         *,
         owner: str,
@@ -854,7 +867,7 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["triage", "draft", "published", "closed"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> list[RepositoryAdvisory]:
+    ) -> _rt.AsyncPaginator[RepositoryAdvisory]:
         """List repository security advisories
 
         Lists security advisories in a repository.
@@ -862,6 +875,8 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         The authenticated user can access unpublished security advisories from a repository if they are a security manager or administrator of that repository, or if they are a collaborator on any security advisory.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:read` scope to to get a published security advisory in a private repository, or any unpublished security advisory that the authenticated user has access to.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -873,7 +888,7 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
             per_page: The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: Filter by state of the repository advisories. Only advisories of this state will be returned.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_REPOSITORY_ADVISORIES,
             {
                 "owner": owner,

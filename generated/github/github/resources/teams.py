@@ -29,6 +29,7 @@ _TEAMS_LIST: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("team_type", "team_type", "query"),
     ),
     responses={"200": _rt.Response(list[Team], "json"), "403": _rt.Response(BasicError, "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _TEAMS_CREATE: _rt.Operation[TeamFull] = _rt.Operation(
@@ -110,6 +111,7 @@ _TEAMS_LIST_PENDING_INVITATIONS_IN_ORG: _rt.Operation[list[OrganizationInvitatio
         "200": _rt.Response(list[OrganizationInvitation], "json"),
         "422": _rt.Response(None, "empty"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _TEAMS_LIST_MEMBERS_IN_ORG: _rt.Operation[list[TeamMember]] = _rt.Operation(
@@ -124,6 +126,7 @@ _TEAMS_LIST_MEMBERS_IN_ORG: _rt.Operation[list[TeamMember]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[TeamMember], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _TEAMS_GET_MEMBERSHIP_FOR_USER_IN_ORG: _rt.Operation[TeamMembership] = _rt.Operation(
@@ -179,6 +182,7 @@ _TEAMS_LIST_REPOS_IN_ORG: _rt.Operation[list[MinimalRepository]] = _rt.Operation
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[MinimalRepository], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _TEAMS_CHECK_PERMISSIONS_FOR_REPO_IN_ORG: _rt.Operation[TeamRepository | None] = _rt.Operation(
@@ -237,6 +241,7 @@ _TEAMS_LIST_CHILD_IN_ORG: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[Team], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _TEAMS_GET_LEGACY: _rt.Operation[TeamFull] = _rt.Operation(
@@ -293,6 +298,7 @@ _TEAMS_LIST_PENDING_INVITATIONS_LEGACY: _rt.Operation[list[OrganizationInvitatio
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[OrganizationInvitation], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _TEAMS_LIST_MEMBERS_LEGACY: _rt.Operation[list[TeamMember]] = _rt.Operation(
@@ -309,6 +315,7 @@ _TEAMS_LIST_MEMBERS_LEGACY: _rt.Operation[list[TeamMember]] = _rt.Operation(
         "200": _rt.Response(list[TeamMember], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _TEAMS_GET_MEMBER_LEGACY: _rt.Operation[None] = _rt.Operation(
@@ -390,6 +397,7 @@ _TEAMS_LIST_REPOS_LEGACY: _rt.Operation[list[MinimalRepository]] = _rt.Operation
         "200": _rt.Response(list[MinimalRepository], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _TEAMS_CHECK_PERMISSIONS_FOR_REPO_LEGACY: _rt.Operation[TeamRepository | None] = _rt.Operation(
@@ -453,6 +461,7 @@ _TEAMS_LIST_CHILD_LEGACY: _rt.Operation[list[Team]] = _rt.Operation(
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _TEAMS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[TeamFull]] = _rt.Operation(
@@ -466,6 +475,7 @@ _TEAMS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[TeamFull]] = _rt.Operatio
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 
@@ -480,10 +490,12 @@ class Teams(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         team_type: Literal["all", "enterprise", "organization"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Team]:
+    ) -> _rt.SyncPage[Team]:
         """List teams
 
         Lists all teams in an organization that are visible to the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -491,7 +503,7 @@ class Teams(_rt.SyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             team_type: Filter team results by their type. For more information, see "[What kind of team should I use?](https://docs.github.com/enterprise-cloud@latest/admin/concepts/enterprise-fundamentals/teams-in-an-enterprise#what-kind-of-team-should-i-use)\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST,
             {
                 "org": org,
@@ -666,7 +678,7 @@ class Teams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationInvitation]:
+    ) -> _rt.SyncPage[OrganizationInvitation]:
         """List pending team invitations
 
         The return hash contains a `role` field which refers to the Organization Invitation role and will be one of the following values: `direct_member`, `admin`, `billing_manager`, `hiring_manager`, or `reinstate`. If the invitee is not a GitHub member, the `login` field in the return hash will be `null`.
@@ -674,13 +686,15 @@ class Teams(_rt.SyncResource):
         > [!NOTE]
         > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/invitations`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             team_slug: The slug of the team name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_PENDING_INVITATIONS_IN_ORG,
             {
                 "org": org,
@@ -700,7 +714,7 @@ class Teams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TeamMember]:
+    ) -> _rt.SyncPage[TeamMember]:
         """List team members
 
         Team members will include the members of child teams.
@@ -709,6 +723,8 @@ class Teams(_rt.SyncResource):
 
         To list members in a team, the team must be visible to the authenticated user.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             team_slug: The slug of the team name.
@@ -716,7 +732,7 @@ class Teams(_rt.SyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_MEMBERS_IN_ORG,
             {
                 "org": org,
@@ -850,7 +866,7 @@ class Teams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """List team repositories
 
         Lists a team's repositories visible to the authenticated user.
@@ -860,13 +876,15 @@ class Teams(_rt.SyncResource):
         > [!NOTE]
         > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/repos`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             team_slug: The slug of the team name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_REPOS_IN_ORG,
             {
                 "org": org,
@@ -995,7 +1013,7 @@ class Teams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Team]:
+    ) -> _rt.SyncPage[Team]:
         """List child teams
 
         Lists the child teams of the team specified by `{team_slug}`.
@@ -1003,13 +1021,15 @@ class Teams(_rt.SyncResource):
         > [!NOTE]
         > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/teams`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             team_slug: The slug of the team name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_CHILD_IN_ORG,
             {
                 "org": org,
@@ -1130,7 +1150,7 @@ class Teams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationInvitation]:
+    ) -> _rt.SyncPage[OrganizationInvitation]:
         """Deprecated.
 
         List pending team invitations (Legacy)
@@ -1140,12 +1160,14 @@ class Teams(_rt.SyncResource):
 
         The return hash contains a `role` field which refers to the Organization Invitation role and will be one of the following values: `direct_member`, `admin`, `billing_manager`, `hiring_manager`, or `reinstate`. If the invitee is not a GitHub member, the `login` field in the return hash will be `null`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             team_id: The unique identifier of the team.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_PENDING_INVITATIONS_LEGACY,
             {
                 "team_id": team_id,
@@ -1163,7 +1185,7 @@ class Teams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TeamMember]:
+    ) -> _rt.SyncPage[TeamMember]:
         """Deprecated.
 
         List team members (Legacy)
@@ -1175,13 +1197,15 @@ class Teams(_rt.SyncResource):
 
         Each member includes their `role` on the team (`member` or `maintainer`) and an `inherited` flag indicating whether the membership is inherited from a child team (`true`) or is a direct membership (`false`).
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             team_id: The unique identifier of the team.
             role: Filters members returned by their role in the team.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_MEMBERS_LEGACY,
             {
                 "team_id": team_id,
@@ -1412,7 +1436,7 @@ class Teams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[MinimalRepository]:
+    ) -> _rt.SyncPage[MinimalRepository]:
         """Deprecated.
 
         List team repositories (Legacy)
@@ -1420,12 +1444,14 @@ class Teams(_rt.SyncResource):
         > [!WARNING]
         > **Endpoint closing down notice:** This endpoint route is closing down and will be removed from the Teams API. We recommend migrating your existing code to use the new [List team repositories](https://docs.github.com/rest/teams/teams#list-team-repositories) endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             team_id: The unique identifier of the team.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_REPOS_LEGACY,
             {
                 "team_id": team_id,
@@ -1546,7 +1572,7 @@ class Teams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Team]:
+    ) -> _rt.SyncPage[Team]:
         """Deprecated.
 
         List child teams (Legacy)
@@ -1554,12 +1580,14 @@ class Teams(_rt.SyncResource):
         > [!WARNING]
         > **Endpoint closing down notice:** This endpoint route is closing down and will be removed from the Teams API. We recommend migrating your existing code to use the new [`List child teams`](https://docs.github.com/rest/teams/teams#list-child-teams) endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             team_id: The unique identifier of the team.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_CHILD_LEGACY,
             {
                 "team_id": team_id,
@@ -1575,7 +1603,7 @@ class Teams(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TeamFull]:
+    ) -> _rt.SyncPage[TeamFull]:
         """List teams for the authenticated user
 
         List all of the teams across all of the organizations to which the authenticated
@@ -1585,11 +1613,13 @@ class Teams(_rt.SyncResource):
 
         When using a fine-grained personal access token, the resource owner of the token must be a single organization, and the response will only include the teams from that organization.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1602,7 +1632,7 @@ class Teams(_rt.SyncResource):
 class AsyncTeams(_rt.AsyncResource):
     """Operations under `teams`."""
 
-    async def list(
+    def list(
         self,
         *,
         org: str,
@@ -1610,10 +1640,12 @@ class AsyncTeams(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         team_type: Literal["all", "enterprise", "organization"] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Team]:
+    ) -> _rt.AsyncPaginator[Team]:
         """List teams
 
         Lists all teams in an organization that are visible to the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1621,7 +1653,7 @@ class AsyncTeams(_rt.AsyncResource):
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             team_type: Filter team results by their type. For more information, see "[What kind of team should I use?](https://docs.github.com/enterprise-cloud@latest/admin/concepts/enterprise-fundamentals/teams-in-an-enterprise#what-kind-of-team-should-i-use)\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST,
             {
                 "org": org,
@@ -1788,7 +1820,7 @@ class AsyncTeams(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_pending_invitations_in_org(
+    def list_pending_invitations_in_org(
         self,
         *,
         org: str,
@@ -1796,7 +1828,7 @@ class AsyncTeams(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationInvitation]:
+    ) -> _rt.AsyncPaginator[OrganizationInvitation]:
         """List pending team invitations
 
         The return hash contains a `role` field which refers to the Organization Invitation role and will be one of the following values: `direct_member`, `admin`, `billing_manager`, `hiring_manager`, or `reinstate`. If the invitee is not a GitHub member, the `login` field in the return hash will be `null`.
@@ -1804,13 +1836,15 @@ class AsyncTeams(_rt.AsyncResource):
         > [!NOTE]
         > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/invitations`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             team_slug: The slug of the team name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_PENDING_INVITATIONS_IN_ORG,
             {
                 "org": org,
@@ -1821,7 +1855,7 @@ class AsyncTeams(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_members_in_org(
+    def list_members_in_org(
         self,
         *,
         org: str,
@@ -1830,7 +1864,7 @@ class AsyncTeams(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TeamMember]:
+    ) -> _rt.AsyncPaginator[TeamMember]:
         """List team members
 
         Team members will include the members of child teams.
@@ -1839,6 +1873,8 @@ class AsyncTeams(_rt.AsyncResource):
 
         To list members in a team, the team must be visible to the authenticated user.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             team_slug: The slug of the team name.
@@ -1846,7 +1882,7 @@ class AsyncTeams(_rt.AsyncResource):
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_MEMBERS_IN_ORG,
             {
                 "org": org,
@@ -1972,7 +2008,7 @@ class AsyncTeams(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repos_in_org(
+    def list_repos_in_org(
         self,
         *,
         org: str,
@@ -1980,7 +2016,7 @@ class AsyncTeams(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List team repositories
 
         Lists a team's repositories visible to the authenticated user.
@@ -1990,13 +2026,15 @@ class AsyncTeams(_rt.AsyncResource):
         > [!NOTE]
         > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/repos`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             team_slug: The slug of the team name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_REPOS_IN_ORG,
             {
                 "org": org,
@@ -2117,7 +2155,7 @@ class AsyncTeams(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_child_in_org(
+    def list_child_in_org(
         self,
         *,
         org: str,
@@ -2125,7 +2163,7 @@ class AsyncTeams(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Team]:
+    ) -> _rt.AsyncPaginator[Team]:
         """List child teams
 
         Lists the child teams of the team specified by `{team_slug}`.
@@ -2133,13 +2171,15 @@ class AsyncTeams(_rt.AsyncResource):
         > [!NOTE]
         > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/teams`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             org: The organization name. The name is not case sensitive.
             team_slug: The slug of the team name.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_CHILD_IN_ORG,
             {
                 "org": org,
@@ -2253,14 +2293,14 @@ class AsyncTeams(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_pending_invitations_legacy(
+    def list_pending_invitations_legacy(
         self,
         *,
         team_id: int,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[OrganizationInvitation]:
+    ) -> _rt.AsyncPaginator[OrganizationInvitation]:
         """Deprecated.
 
         List pending team invitations (Legacy)
@@ -2270,12 +2310,14 @@ class AsyncTeams(_rt.AsyncResource):
 
         The return hash contains a `role` field which refers to the Organization Invitation role and will be one of the following values: `direct_member`, `admin`, `billing_manager`, `hiring_manager`, or `reinstate`. If the invitee is not a GitHub member, the `login` field in the return hash will be `null`.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             team_id: The unique identifier of the team.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_PENDING_INVITATIONS_LEGACY,
             {
                 "team_id": team_id,
@@ -2285,7 +2327,7 @@ class AsyncTeams(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_members_legacy(
+    def list_members_legacy(
         self,
         *,
         team_id: int,
@@ -2293,7 +2335,7 @@ class AsyncTeams(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TeamMember]:
+    ) -> _rt.AsyncPaginator[TeamMember]:
         """Deprecated.
 
         List team members (Legacy)
@@ -2305,13 +2347,15 @@ class AsyncTeams(_rt.AsyncResource):
 
         Each member includes their `role` on the team (`member` or `maintainer`) and an `inherited` flag indicating whether the membership is inherited from a child team (`true`) or is a direct membership (`false`).
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             team_id: The unique identifier of the team.
             role: Filters members returned by their role in the team.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_MEMBERS_LEGACY,
             {
                 "team_id": team_id,
@@ -2535,14 +2579,14 @@ class AsyncTeams(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_repos_legacy(
+    def list_repos_legacy(
         self,
         *,
         team_id: int,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[MinimalRepository]:
+    ) -> _rt.AsyncPaginator[MinimalRepository]:
         """Deprecated.
 
         List team repositories (Legacy)
@@ -2550,12 +2594,14 @@ class AsyncTeams(_rt.AsyncResource):
         > [!WARNING]
         > **Endpoint closing down notice:** This endpoint route is closing down and will be removed from the Teams API. We recommend migrating your existing code to use the new [List team repositories](https://docs.github.com/rest/teams/teams#list-team-repositories) endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             team_id: The unique identifier of the team.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_REPOS_LEGACY,
             {
                 "team_id": team_id,
@@ -2669,14 +2715,14 @@ class AsyncTeams(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_child_legacy(
+    def list_child_legacy(
         self,
         *,
         team_id: int,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Team]:
+    ) -> _rt.AsyncPaginator[Team]:
         """Deprecated.
 
         List child teams (Legacy)
@@ -2684,12 +2730,14 @@ class AsyncTeams(_rt.AsyncResource):
         > [!WARNING]
         > **Endpoint closing down notice:** This endpoint route is closing down and will be removed from the Teams API. We recommend migrating your existing code to use the new [`List child teams`](https://docs.github.com/rest/teams/teams#list-child-teams) endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             team_id: The unique identifier of the team.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_CHILD_LEGACY,
             {
                 "team_id": team_id,
@@ -2699,13 +2747,13 @@ class AsyncTeams(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_for_authenticated_user(
+    def list_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[TeamFull]:
+    ) -> _rt.AsyncPaginator[TeamFull]:
         """List teams for the authenticated user
 
         List all of the teams across all of the organizations to which the authenticated
@@ -2715,11 +2763,13 @@ class AsyncTeams(_rt.AsyncResource):
 
         When using a fine-grained personal access token, the resource owner of the token must be a single organization, and the response will only include the teams from that organization.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEAMS_LIST_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,

@@ -99,6 +99,7 @@ _USERS_LIST_BLOCKED_BY_AUTHENTICATED_USER: _rt.Operation[list[SimpleUser]] = _rt
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_CHECK_BLOCKED: _rt.Operation[None] = _rt.Operation(
@@ -174,6 +175,7 @@ _USERS_LIST_EMAILS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Email]] = _rt.Oper
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_ADD_EMAIL_FOR_AUTHENTICATED_USER: _rt.Operation[list[Email]] = _rt.Operation(
@@ -219,6 +221,7 @@ _USERS_LIST_FOLLOWERS_FOR_AUTHENTICATED_USER: _rt.Operation[list[SimpleUser]] = 
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_LIST_FOLLOWED_BY_AUTHENTICATED_USER: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -232,6 +235,7 @@ _USERS_LIST_FOLLOWED_BY_AUTHENTICATED_USER: _rt.Operation[list[SimpleUser]] = _r
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_CHECK_PERSON_IS_FOLLOWED_BY_AUTHENTICATED: _rt.Operation[None] = _rt.Operation(
@@ -289,6 +293,7 @@ _USERS_LIST_GPG_KEYS_FOR_AUTHENTICATED_USER: _rt.Operation[list[GpgKey]] = _rt.O
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_CREATE_GPG_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[GpgKey] = _rt.Operation(
@@ -351,6 +356,7 @@ _USERS_LIST_PUBLIC_SSH_KEYS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Key]] = _
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_CREATE_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[Key] = _rt.Operation(
@@ -409,6 +415,7 @@ _USERS_LIST_PUBLIC_EMAILS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Email]] = _
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_LIST_SOCIAL_ACCOUNTS_FOR_AUTHENTICATED_USER: _rt.Operation[list[SocialAccount]] = (
@@ -424,6 +431,7 @@ _USERS_LIST_SOCIAL_ACCOUNTS_FOR_AUTHENTICATED_USER: _rt.Operation[list[SocialAcc
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -474,6 +482,7 @@ _USERS_LIST_SSH_SIGNING_KEYS_FOR_AUTHENTICATED_USER: _rt.Operation[list[SshSigni
             "403": _rt.Response(BasicError, "json"),
             "404": _rt.Response(BasicError, "json"),
         },
+        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
 
@@ -556,6 +565,7 @@ _USERS_LIST: _rt.Operation[list[SimpleUser]] = _rt.Operation(
     operation_id="users/list",
     params=(_rt.Param("since", "since", "query"), _rt.Param("per_page", "per_page", "query")),
     responses={"200": _rt.Response(list[SimpleUser], "json"), "304": _rt.Response(None, "empty")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
 _USERS_GET_BY_USERNAME: _rt.Operation[
@@ -675,6 +685,7 @@ _USERS_LIST_FOLLOWERS_FOR_USER: _rt.Operation[list[SimpleUser]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[SimpleUser], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_LIST_FOLLOWING_FOR_USER: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -687,6 +698,7 @@ _USERS_LIST_FOLLOWING_FOR_USER: _rt.Operation[list[SimpleUser]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[SimpleUser], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_CHECK_FOLLOWING_FOR_USER: _rt.Operation[None] = _rt.Operation(
@@ -710,6 +722,7 @@ _USERS_LIST_GPG_KEYS_FOR_USER: _rt.Operation[list[GpgKey]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[GpgKey], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_GET_CONTEXT_FOR_USER: _rt.Operation[Hovercard] = _rt.Operation(
@@ -738,6 +751,7 @@ _USERS_LIST_PUBLIC_KEYS_FOR_USER: _rt.Operation[list[KeySimple]] = _rt.Operation
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[KeySimple], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_LIST_SOCIAL_ACCOUNTS_FOR_USER: _rt.Operation[list[SocialAccount]] = _rt.Operation(
@@ -750,6 +764,7 @@ _USERS_LIST_SOCIAL_ACCOUNTS_FOR_USER: _rt.Operation[list[SocialAccount]] = _rt.O
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[SocialAccount], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 _USERS_LIST_SSH_SIGNING_KEYS_FOR_USER: _rt.Operation[list[SshSigningKey]] = _rt.Operation(
@@ -762,6 +777,7 @@ _USERS_LIST_SSH_SIGNING_KEYS_FOR_USER: _rt.Operation[list[SshSigningKey]] = _rt.
         _rt.Param("page", "page", "query"),
     ),
     responses={"200": _rt.Response(list[SshSigningKey], "json")},
+    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
 
@@ -836,16 +852,18 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List users blocked by the authenticated user
 
         List the users you've blocked on your personal account.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_BLOCKED_BY_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -944,7 +962,7 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Email]:
+    ) -> _rt.SyncPage[Email]:
         """List email addresses for the authenticated user
 
         Lists all of your email addresses, and specifies which one is visible
@@ -952,11 +970,13 @@ class Users(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `user:email` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_EMAILS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1013,16 +1033,18 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List followers of the authenticated user
 
         Lists the people following the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_FOLLOWERS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1037,16 +1059,18 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List the people the authenticated user follows
 
         Lists the people who the authenticated user follows.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_FOLLOWED_BY_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1124,18 +1148,20 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GpgKey]:
+    ) -> _rt.SyncPage[GpgKey]:
         """List GPG keys for the authenticated user
 
         Lists the current user's GPG keys.
 
         OAuth app tokens and personal access tokens (classic) need the `read:gpg_key` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_GPG_KEYS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1222,18 +1248,20 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Key]:
+    ) -> _rt.SyncPage[Key]:
         """List public SSH keys for the authenticated user
 
         Lists the public SSH keys for the authenticated user's GitHub account.
 
         OAuth app tokens and personal access tokens (classic) need the `read:public_key` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_PUBLIC_SSH_KEYS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1320,7 +1348,7 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Email]:
+    ) -> _rt.SyncPage[Email]:
         """List public email addresses for the authenticated user
 
         Lists your publicly visible email address, which you can set with the
@@ -1329,11 +1357,13 @@ class Users(_rt.SyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `user:email` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_PUBLIC_EMAILS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1348,16 +1378,18 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SocialAccount]:
+    ) -> _rt.SyncPage[SocialAccount]:
         """List social accounts for the authenticated user
 
         Lists all of your social accounts.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_SOCIAL_ACCOUNTS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1418,18 +1450,20 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SshSigningKey]:
+    ) -> _rt.SyncPage[SshSigningKey]:
         """List SSH signing keys for the authenticated user
 
         Lists the SSH signing keys for the authenticated user's GitHub account.
 
         OAuth app tokens and personal access tokens (classic) need the `read:ssh_signing_key` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_SSH_SIGNING_KEYS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -1548,18 +1582,20 @@ class Users(_rt.SyncResource):
         since: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List users
 
         Lists all users, in the order that they signed up on GitHub. This list includes personal user accounts and organization accounts.
 
         Note: Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of users.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             since: A user ID. Only return users with an ID greater than this ID.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST,
             {
                 "since": since,
@@ -1760,17 +1796,19 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List followers of a user
 
         Lists the people following the specified user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_FOLLOWERS_FOR_USER,
             {
                 "username": username,
@@ -1787,17 +1825,19 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.SyncPage[SimpleUser]:
         """List the people a user follows
 
         Lists the people who the specified user follows.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_FOLLOWING_FOR_USER,
             {
                 "username": username,
@@ -1835,17 +1875,19 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GpgKey]:
+    ) -> _rt.SyncPage[GpgKey]:
         """List GPG keys for a user
 
         Lists the GPG keys for a user. This information is accessible by anyone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_GPG_KEYS_FOR_USER,
             {
                 "username": username,
@@ -1894,17 +1936,19 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[KeySimple]:
+    ) -> _rt.SyncPage[KeySimple]:
         """List public keys for a user
 
         Lists the _verified_ public SSH keys for a user. This is accessible by anyone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_PUBLIC_KEYS_FOR_USER,
             {
                 "username": username,
@@ -1921,17 +1965,19 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SocialAccount]:
+    ) -> _rt.SyncPage[SocialAccount]:
         """List social accounts for a user
 
         Lists social media accounts for a user. This endpoint is accessible by anyone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_SOCIAL_ACCOUNTS_FOR_USER,
             {
                 "username": username,
@@ -1948,17 +1994,19 @@ class Users(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SshSigningKey]:
+    ) -> _rt.SyncPage[SshSigningKey]:
         """List SSH signing keys for a user
 
         Lists the SSH signing keys for a user. This operation is accessible by anyone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return self._client.request(
+        return self._client.paginate(
             _USERS_LIST_SSH_SIGNING_KEYS_FOR_USER,
             {
                 "username": username,
@@ -2034,22 +2082,24 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_blocked_by_authenticated_user(
+    def list_blocked_by_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List users blocked by the authenticated user
 
         List the users you've blocked on your personal account.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_BLOCKED_BY_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2142,13 +2192,13 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_emails_for_authenticated_user(
+    def list_emails_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Email]:
+    ) -> _rt.AsyncPaginator[Email]:
         """List email addresses for the authenticated user
 
         Lists all of your email addresses, and specifies which one is visible
@@ -2156,11 +2206,13 @@ class AsyncUsers(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `user:email` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_EMAILS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2211,22 +2263,24 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_followers_for_authenticated_user(
+    def list_followers_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List followers of the authenticated user
 
         Lists the people following the authenticated user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_FOLLOWERS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2235,22 +2289,24 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_followed_by_authenticated_user(
+    def list_followed_by_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List the people the authenticated user follows
 
         Lists the people who the authenticated user follows.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_FOLLOWED_BY_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2322,24 +2378,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_gpg_keys_for_authenticated_user(
+    def list_gpg_keys_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GpgKey]:
+    ) -> _rt.AsyncPaginator[GpgKey]:
         """List GPG keys for the authenticated user
 
         Lists the current user's GPG keys.
 
         OAuth app tokens and personal access tokens (classic) need the `read:gpg_key` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_GPG_KEYS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2420,24 +2478,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_public_ssh_keys_for_authenticated_user(
+    def list_public_ssh_keys_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Key]:
+    ) -> _rt.AsyncPaginator[Key]:
         """List public SSH keys for the authenticated user
 
         Lists the public SSH keys for the authenticated user's GitHub account.
 
         OAuth app tokens and personal access tokens (classic) need the `read:public_key` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_PUBLIC_SSH_KEYS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2518,13 +2578,13 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_public_emails_for_authenticated_user(
+    def list_public_emails_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[Email]:
+    ) -> _rt.AsyncPaginator[Email]:
         """List public email addresses for the authenticated user
 
         Lists your publicly visible email address, which you can set with the
@@ -2533,11 +2593,13 @@ class AsyncUsers(_rt.AsyncResource):
 
         OAuth app tokens and personal access tokens (classic) need the `user:email` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_PUBLIC_EMAILS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2546,22 +2608,24 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_social_accounts_for_authenticated_user(
+    def list_social_accounts_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SocialAccount]:
+    ) -> _rt.AsyncPaginator[SocialAccount]:
         """List social accounts for the authenticated user
 
         Lists all of your social accounts.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_SOCIAL_ACCOUNTS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2616,24 +2680,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_ssh_signing_keys_for_authenticated_user(
+    def list_ssh_signing_keys_for_authenticated_user(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SshSigningKey]:
+    ) -> _rt.AsyncPaginator[SshSigningKey]:
         """List SSH signing keys for the authenticated user
 
         Lists the SSH signing keys for the authenticated user's GitHub account.
 
         OAuth app tokens and personal access tokens (classic) need the `read:ssh_signing_key` scope to use this endpoint.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_SSH_SIGNING_KEYS_FOR_AUTHENTICATED_USER,
             {
                 "per_page": per_page,
@@ -2746,24 +2812,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list(
+    def list(
         self,
         *,
         since: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List users
 
         Lists all users, in the order that they signed up on GitHub. This list includes personal user accounts and organization accounts.
 
         Note: Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of users.
 
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+
         Args:
             since: A user ID. Only return users with an ID greater than this ID.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST,
             {
                 "since": since,
@@ -2957,24 +3025,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_followers_for_user(
+    def list_followers_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List followers of a user
 
         Lists the people following the specified user.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_FOLLOWERS_FOR_USER,
             {
                 "username": username,
@@ -2984,24 +3054,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_following_for_user(
+    def list_following_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SimpleUser]:
+    ) -> _rt.AsyncPaginator[SimpleUser]:
         """List the people a user follows
 
         Lists the people who the specified user follows.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_FOLLOWING_FOR_USER,
             {
                 "username": username,
@@ -3032,24 +3104,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_gpg_keys_for_user(
+    def list_gpg_keys_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[GpgKey]:
+    ) -> _rt.AsyncPaginator[GpgKey]:
         """List GPG keys for a user
 
         Lists the GPG keys for a user. This information is accessible by anyone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_GPG_KEYS_FOR_USER,
             {
                 "username": username,
@@ -3091,24 +3165,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_public_keys_for_user(
+    def list_public_keys_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[KeySimple]:
+    ) -> _rt.AsyncPaginator[KeySimple]:
         """List public keys for a user
 
         Lists the _verified_ public SSH keys for a user. This is accessible by anyone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_PUBLIC_KEYS_FOR_USER,
             {
                 "username": username,
@@ -3118,24 +3194,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_social_accounts_for_user(
+    def list_social_accounts_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SocialAccount]:
+    ) -> _rt.AsyncPaginator[SocialAccount]:
         """List social accounts for a user
 
         Lists social media accounts for a user. This endpoint is accessible by anyone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_SOCIAL_ACCOUNTS_FOR_USER,
             {
                 "username": username,
@@ -3145,24 +3223,26 @@ class AsyncUsers(_rt.AsyncResource):
             request_options,
         )
 
-    async def list_ssh_signing_keys_for_user(
+    def list_ssh_signing_keys_for_user(
         self,
         *,
         username: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[SshSigningKey]:
+    ) -> _rt.AsyncPaginator[SshSigningKey]:
         """List SSH signing keys for a user
 
         Lists the SSH signing keys for a user. This operation is accessible by anyone.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             username: The handle for the GitHub user account.
             per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
-        return await self._client.request(
+        return self._client.paginate(
             _USERS_LIST_SSH_SIGNING_KEYS_FOR_USER,
             {
                 "username": username,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
@@ -39,16 +39,16 @@ class ActionsListHostedRunnersForOrgResponse(_rt.Model):
     runners: list[ActionsHostedRunner]
 
 
-class ActionsCreateHostedRunnerForOrgParamsImage(_rt.Model):
+class ActionsCreateHostedRunnerForOrgParamsImage(TypedDict, total=False):
     """The image of runner. To list all available images, use `GET /actions/hosted-runners/images/github-owned` or `GET /actions/hosted-runners/images/partner`."""
 
-    id: str | None = None
+    id: str
     """The unique identifier of the runner image."""
 
-    source: Literal["github", "partner", "custom"] | str | None = None
+    source: Literal["github", "partner", "custom"]
     """The source of the runner image."""
 
-    version: str | None = None
+    version: str | None
     """The version of the runner image to deploy. This is relevant only for runners using custom images."""
 
 

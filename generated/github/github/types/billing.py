@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import apigen_runtime as _rt
 
 
@@ -11,11 +13,11 @@ class BillingGetGithubBillingAiCreditUsageReportOrgResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class BillingCreateOrganizationBudgetParamsBudgetAlerting(_rt.Model):
-    will_alert: bool | None = None
+class BillingCreateOrganizationBudgetParamsBudgetAlerting(TypedDict, total=False):
+    will_alert: bool
     """Whether alerts are enabled for this budget. Rejected for user-scope as alerting is always disabled for them."""
 
-    alert_recipients: list[str] | None = None
+    alert_recipients: list[str]
     """Array of user login names who will receive alerts. Rejected for user-scope as alerting is always disabled for them."""
 
 
@@ -31,11 +33,11 @@ class BillingDeleteBudgetOrgResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class BillingUpdateBudgetOrgParamsBudgetAlerting(_rt.Model):
-    will_alert: bool | None = None
+class BillingUpdateBudgetOrgParamsBudgetAlerting(TypedDict, total=False):
+    will_alert: bool
     """Whether alerts are enabled for this budget. Ignored for user-scopes as alerting is always disabled for them."""
 
-    alert_recipients: list[str] | None = None
+    alert_recipients: list[str]
     """Array of user login names who will receive alerts. Ignored for user-scopes as alerting is always disabled for them."""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -13,37 +14,37 @@ class CampaignsListOrgCampaignsResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class CampaignsCreateCampaignBody(_rt.Model):
-    name: str
+class CampaignsCreateCampaignBody(TypedDict, total=False):
+    name: Required[str]
     """The name of the campaign"""
 
-    description: str
+    description: Required[str]
     """A description for the campaign"""
 
-    managers: list[str] | None = None
+    managers: list[str]
     """The logins of the users to set as the campaign managers. At this time, only a single manager can be supplied."""
 
-    team_managers: list[str] | None = None
+    team_managers: list[str]
     """The slugs of the teams to set as the campaign managers."""
 
-    ends_at: _dt.datetime
+    ends_at: Required[_dt.datetime]
     """The end date and time of the campaign. The date must be in the future."""
 
-    contact_link: str | None = None
+    contact_link: str | None
     """The contact link of the campaign. Must be a URI."""
 
-    code_scanning_alerts: list[CampaignsCreateCampaignBodyCodeScanningAlertsItem] | None = None
+    code_scanning_alerts: list[CampaignsCreateCampaignBodyCodeScanningAlertsItem] | None
     """The code scanning alerts to include in this campaign"""
 
-    generate_issues: bool | None = False
+    generate_issues: bool
     """If true, will automatically generate issues for the campaign. The default is false."""
 
 
-class CampaignsCreateCampaignBodyCodeScanningAlertsItem(_rt.Model):
-    repository_id: int
+class CampaignsCreateCampaignBodyCodeScanningAlertsItem(TypedDict, total=False):
+    repository_id: Required[int]
     """The repository id"""
 
-    alert_numbers: list[int]
+    alert_numbers: Required[list[int]]
     """The alert numbers"""
 
 

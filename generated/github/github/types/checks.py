@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -11,199 +11,191 @@ from ..models.check_run import CheckRun
 from ..models.check_suite import CheckSuite
 
 
-class ChecksCreateParamsOutput(_rt.Model):
+class ChecksCreateParamsOutput(TypedDict, total=False):
     """Check runs can accept a variety of data in the `output` object, including a `title` and `summary` and can optionally provide descriptive details about the run."""
 
-    title: str
+    title: Required[str]
     """The title of the check run."""
 
-    summary: str
+    summary: Required[str]
     """The summary of the check run. This parameter supports Markdown. **Maximum length**: 65535 characters."""
 
-    text: str | None = None
+    text: str
     """The details of the check run. This parameter supports Markdown. **Maximum length**: 65535 characters."""
 
-    annotations: list[ChecksCreateParamsOutputAnnotationsItem] | None = None
+    annotations: list[ChecksCreateParamsOutputAnnotationsItem]
     """Adds information from your analysis to specific lines of code. Annotations are visible on GitHub in the **Checks** and **Files changed** tab of the pull request. The Checks API limits the number of annotations to a maximum of 50 per API request. To create more than 50 annotations, you have to make multiple requests to the [Update a check run](https://docs.github.com/rest/reference/checks#update-a-check-run) endpoint. Each time you update the check run, annotations are appended to the list of annotations that already exist for the check run. GitHub Actions are limited to 10 warning annotations and 10 error annotations per step. For details about how you can view annotations on GitHub, see "[About status checks](https://docs.github.com/articles/about-status-checks#checks)"."""
 
-    images: list[ChecksCreateParamsOutputImagesItem] | None = None
+    images: list[ChecksCreateParamsOutputImagesItem]
     """Adds images to the output displayed in the GitHub pull request UI."""
 
 
-class ChecksCreateParamsOutputAnnotationsItem(_rt.Model):
-    path: str
+class ChecksCreateParamsOutputAnnotationsItem(TypedDict, total=False):
+    path: Required[str]
     """The path of the file to add an annotation to. For example, `assets/css/main.css`."""
 
-    start_line: int
+    start_line: Required[int]
     """The start line of the annotation. Line numbers start at 1."""
 
-    end_line: int
+    end_line: Required[int]
     """The end line of the annotation."""
 
-    start_column: int | None = None
+    start_column: int
     """The start column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values. Column numbers start at 1."""
 
-    end_column: int | None = None
+    end_column: int
     """The end column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values."""
 
-    annotation_level: Literal["notice", "warning", "failure"] | str
+    annotation_level: Required[Literal["notice", "warning", "failure"]]
     """The level of the annotation."""
 
-    message: str
+    message: Required[str]
     """A short description of the feedback for these lines of code. The maximum size is 64 KB."""
 
-    title: str | None = None
+    title: str
     """The title that represents the annotation. The maximum size is 255 characters."""
 
-    raw_details: str | None = None
+    raw_details: str
     """Details about this annotation. The maximum size is 64 KB."""
 
 
-class ChecksCreateParamsOutputImagesItem(_rt.Model):
-    alt: str
+class ChecksCreateParamsOutputImagesItem(TypedDict, total=False):
+    alt: Required[str]
     """The alternative text for the image."""
 
-    image_url: str
+    image_url: Required[str]
     """The full URL of the image."""
 
-    caption: str | None = None
+    caption: str
     """A short image description."""
 
 
-class ChecksCreateParamsActionsItem(_rt.Model):
-    label: str
+class ChecksCreateParamsActionsItem(TypedDict, total=False):
+    label: Required[str]
     """The text to be displayed on a button in the web UI. The maximum size is 20 characters."""
 
-    description: str
+    description: Required[str]
     """A short explanation of what this action would do. The maximum size is 40 characters."""
 
-    identifier: str
+    identifier: Required[str]
     """A reference for the action on the integrator's system. The maximum size is 20 characters."""
 
 
-class ChecksUpdateBody(_rt.Model):
-    name: str | None = None
+class ChecksUpdateBody(TypedDict, total=False):
+    name: str
     """The name of the check. For example, "code-coverage"."""
 
-    details_url: str | None = None
+    details_url: str
     """The URL of the integrator's site that has the full details of the check."""
 
-    external_id: str | None = None
+    external_id: str
     """A reference for the run on the integrator's system."""
 
-    started_at: _dt.datetime | None = None
+    started_at: _dt.datetime
     """This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
-    status: (
-        Literal["queued", "in_progress", "completed", "waiting", "requested", "pending"]
-        | str
-        | None
-    ) = None
+    status: Literal["queued", "in_progress", "completed", "waiting", "requested", "pending"]
     """The current status of the check run. Only GitHub Actions can set a status of `waiting`, `pending`, or `requested`."""
 
-    conclusion: (
-        Literal[
-            "action_required",
-            "cancelled",
-            "failure",
-            "neutral",
-            "success",
-            "skipped",
-            "stale",
-            "timed_out",
-        ]
-        | str
-        | None
-    ) = None
+    conclusion: Literal[
+        "action_required",
+        "cancelled",
+        "failure",
+        "neutral",
+        "success",
+        "skipped",
+        "stale",
+        "timed_out",
+    ]
     """**Required if you provide `completed_at` or a `status` of `completed`**. The final conclusion of the check.
     **Note:** Providing `conclusion` will automatically set the `status` parameter to `completed`. You cannot change a check run conclusion to `stale`, only GitHub can set this.
     """
 
-    completed_at: _dt.datetime | None = None
+    completed_at: _dt.datetime
     """The time the check completed. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
-    output: ChecksUpdateBodyOutput | None = None
+    output: ChecksUpdateBodyOutput
     """Check runs can accept a variety of data in the `output` object, including a `title` and `summary` and can optionally provide descriptive details about the run."""
 
-    actions: list[ChecksUpdateBodyActionsItem] | None = None
+    actions: list[ChecksUpdateBodyActionsItem]
     """Possible further actions the integrator can perform, which a user may trigger. Each action includes a `label`, `identifier` and `description`. A maximum of three actions are accepted. To learn more about check runs and requested actions, see "[Check runs and requested actions](https://docs.github.com/rest/guides/using-the-rest-api-to-interact-with-checks#check-runs-and-requested-actions).\""""
 
 
-class ChecksUpdateBodyOutput(_rt.Model):
+class ChecksUpdateBodyOutput(TypedDict, total=False):
     """Check runs can accept a variety of data in the `output` object, including a `title` and `summary` and can optionally provide descriptive details about the run."""
 
-    title: str | None = None
+    title: str
     """**Required**."""
 
-    summary: str
+    summary: Required[str]
     """Can contain Markdown."""
 
-    text: str | None = None
+    text: str
     """Can contain Markdown."""
 
-    annotations: list[ChecksUpdateBodyOutputAnnotationsItem] | None = None
+    annotations: list[ChecksUpdateBodyOutputAnnotationsItem]
     """Adds information from your analysis to specific lines of code. Annotations are visible in GitHub's pull request UI. Annotations are visible in GitHub's pull request UI. The Checks API limits the number of annotations to a maximum of 50 per API request. To create more than 50 annotations, you have to make multiple requests to the [Update a check run](https://docs.github.com/rest/checks/runs#update-a-check-run) endpoint. Each time you update the check run, annotations are appended to the list of annotations that already exist for the check run. GitHub Actions are limited to 10 warning annotations and 10 error annotations per step. For details about annotations in the UI, see "[About status checks](https://docs.github.com/articles/about-status-checks#checks)"."""
 
-    images: list[ChecksUpdateBodyOutputImagesItem] | None = None
+    images: list[ChecksUpdateBodyOutputImagesItem]
     """Adds images to the output displayed in the GitHub pull request UI."""
 
 
-class ChecksUpdateBodyOutputAnnotationsItem(_rt.Model):
-    path: str
+class ChecksUpdateBodyOutputAnnotationsItem(TypedDict, total=False):
+    path: Required[str]
     """The path of the file to add an annotation to. For example, `assets/css/main.css`."""
 
-    start_line: int
+    start_line: Required[int]
     """The start line of the annotation. Line numbers start at 1."""
 
-    end_line: int
+    end_line: Required[int]
     """The end line of the annotation."""
 
-    start_column: int | None = None
+    start_column: int
     """The start column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values. Column numbers start at 1."""
 
-    end_column: int | None = None
+    end_column: int
     """The end column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values."""
 
-    annotation_level: Literal["notice", "warning", "failure"] | str
+    annotation_level: Required[Literal["notice", "warning", "failure"]]
     """The level of the annotation."""
 
-    message: str
+    message: Required[str]
     """A short description of the feedback for these lines of code. The maximum size is 64 KB."""
 
-    title: str | None = None
+    title: str
     """The title that represents the annotation. The maximum size is 255 characters."""
 
-    raw_details: str | None = None
+    raw_details: str
     """Details about this annotation. The maximum size is 64 KB."""
 
 
-class ChecksUpdateBodyOutputImagesItem(_rt.Model):
-    alt: str
+class ChecksUpdateBodyOutputImagesItem(TypedDict, total=False):
+    alt: Required[str]
     """The alternative text for the image."""
 
-    image_url: str
+    image_url: Required[str]
     """The full URL of the image."""
 
-    caption: str | None = None
+    caption: str
     """A short image description."""
 
 
-class ChecksUpdateBodyActionsItem(_rt.Model):
-    label: str
+class ChecksUpdateBodyActionsItem(TypedDict, total=False):
+    label: Required[str]
     """The text to be displayed on a button in the web UI. The maximum size is 20 characters."""
 
-    description: str
+    description: Required[str]
     """A short explanation of what this action would do. The maximum size is 40 characters."""
 
-    identifier: str
+    identifier: Required[str]
     """A reference for the action on the integrator's system. The maximum size is 20 characters."""
 
 
-class ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem(_rt.Model):
-    app_id: int
+class ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem(TypedDict, total=False):
+    app_id: Required[int]
     """The `id` of the GitHub App."""
 
-    setting: bool = True
+    setting: Required[bool]
     """Set to `true` to enable automatic creation of CheckSuite events upon pushes to the repository, or `false` to disable them."""
 
 

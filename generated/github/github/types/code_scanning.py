@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Required, TypedDict
+
 import apigen_runtime as _rt
 
 from ..models.code_scanning_alert_assignees import CodeScanningAlertAssignees
@@ -30,12 +32,12 @@ class CodeScanningGetAlertResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class CodeScanningUpdateAlertBody(_rt.Model):
-    state: CodeScanningAlertSetState | None = None
-    dismissed_reason: CodeScanningAlertDismissedReason | None = None
-    dismissed_comment: CodeScanningAlertDismissedComment | None = None
-    create_request: CodeScanningAlertCreateRequest | None = None
-    assignees: CodeScanningAlertAssignees | None = None
+class CodeScanningUpdateAlertBody(TypedDict, total=False):
+    state: CodeScanningAlertSetState
+    dismissed_reason: CodeScanningAlertDismissedReason
+    dismissed_comment: CodeScanningAlertDismissedComment
+    create_request: CodeScanningAlertCreateRequest
+    assignees: CodeScanningAlertAssignees
 
 
 class CodeScanningUpdateAlertResponse503(_rt.Model):
@@ -92,18 +94,18 @@ class CodeScanningDeleteCodeqlDatabaseResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class CodeScanningCreateVariantAnalysisBody(_rt.Model):
-    language: CodeScanningVariantAnalysisLanguage
-    query_pack: str
+class CodeScanningCreateVariantAnalysisBody(TypedDict, total=False):
+    language: Required[CodeScanningVariantAnalysisLanguage]
+    query_pack: Required[str]
     """A Base64-encoded tarball containing a CodeQL query and all its dependencies"""
 
-    repositories: list[str] | None = None
+    repositories: list[str]
     """List of repository names (in the form `owner/repo-name`) to run the query against. Precisely one property from `repositories`, `repository_lists` and `repository_owners` is required."""
 
-    repository_lists: list[str] | None = None
+    repository_lists: list[str]
     """List of repository lists to run the query against. Precisely one property from `repositories`, `repository_lists` and `repository_owners` is required."""
 
-    repository_owners: list[str] | None = None
+    repository_owners: list[str]
     """List of organization or user names whose repositories the query should be run against. Precisely one property from `repositories`, `repository_lists` and `repository_owners` is required."""
 
 

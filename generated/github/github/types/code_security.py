@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -10,20 +10,20 @@ from ..models.code_security_configuration import CodeSecurityConfiguration
 
 
 class CodeSecurityCreateConfigurationForEnterpriseParamsDependencyGraphAutosubmitActionOptions(
-    _rt.Model
+    TypedDict, total=False
 ):
     """Feature options for Automatic dependency submission"""
 
-    labeled_runners: bool | None = False
+    labeled_runners: bool
     """Whether to use runners labeled with 'dependency-submission' or standard GitHub runners."""
 
 
 class CodeSecurityUpdateEnterpriseConfigurationParamsDependencyGraphAutosubmitActionOptions(
-    _rt.Model
+    TypedDict, total=False
 ):
     """Feature options for Automatic dependency submission"""
 
-    labeled_runners: bool | None = None
+    labeled_runners: bool
     """Whether to use runners labeled with 'dependency-submission' or standard GitHub runners."""
 
 
@@ -36,63 +36,69 @@ class CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse(_rt.Model):
     configuration: CodeSecurityConfiguration | None = None
 
 
-class CodeSecurityCreateConfigurationParamsDependencyGraphAutosubmitActionOptions(_rt.Model):
+class CodeSecurityCreateConfigurationParamsDependencyGraphAutosubmitActionOptions(
+    TypedDict, total=False
+):
     """Feature options for Automatic dependency submission"""
 
-    labeled_runners: bool | None = False
+    labeled_runners: bool
     """Whether to use runners labeled with 'dependency-submission' or standard GitHub runners."""
 
 
-class CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptions(_rt.Model):
+class CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptions(
+    TypedDict, total=False
+):
     """Feature options for secret scanning delegated bypass"""
 
-    reviewers: (
-        list[CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptionsReviewersItem]
-        | None
-    ) = None
+    reviewers: list[
+        CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptionsReviewersItem
+    ]
     """The bypass reviewers for secret scanning delegated bypass"""
 
 
 class CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptionsReviewersItem(
-    _rt.Model
+    TypedDict, total=False
 ):
-    reviewer_id: int
+    reviewer_id: Required[int]
     """The ID of the team or role selected as a bypass reviewer"""
 
-    reviewer_type: Literal["TEAM", "ROLE"] | str
+    reviewer_type: Required[Literal["TEAM", "ROLE"]]
     """The type of the bypass reviewer"""
 
-    mode: Literal["ALWAYS", "EXEMPT"] | str | None = "ALWAYS"
+    mode: Literal["ALWAYS", "EXEMPT"]
     """The bypass mode for the reviewer"""
 
 
-class CodeSecurityUpdateConfigurationParamsDependencyGraphAutosubmitActionOptions(_rt.Model):
+class CodeSecurityUpdateConfigurationParamsDependencyGraphAutosubmitActionOptions(
+    TypedDict, total=False
+):
     """Feature options for Automatic dependency submission"""
 
-    labeled_runners: bool | None = None
+    labeled_runners: bool
     """Whether to use runners labeled with 'dependency-submission' or standard GitHub runners."""
 
 
-class CodeSecurityUpdateConfigurationParamsSecretScanningDelegatedBypassOptions(_rt.Model):
+class CodeSecurityUpdateConfigurationParamsSecretScanningDelegatedBypassOptions(
+    TypedDict, total=False
+):
     """Feature options for secret scanning delegated bypass"""
 
-    reviewers: (
-        list[CodeSecurityUpdateConfigurationParamsSecretScanningDelegatedBypassOptionsReviewersItem]
-        | None
-    ) = None
+    reviewers: list[
+        CodeSecurityUpdateConfigurationParamsSecretScanningDelegatedBypassOptionsReviewersItem
+    ]
     """The bypass reviewers for secret scanning delegated bypass"""
 
 
 class CodeSecurityUpdateConfigurationParamsSecretScanningDelegatedBypassOptionsReviewersItem(
-    _rt.Model
+    TypedDict, total=False
 ):
-    reviewer_id: int
+    reviewer_id: Required[int]
     """The ID of the team or role selected as a bypass reviewer"""
 
-    reviewer_type: Literal["TEAM", "ROLE"] | str
+    reviewer_type: Required[Literal["TEAM", "ROLE"]]
     """The type of the bypass reviewer"""
 
-    mode: Literal["ALWAYS", "EXEMPT"] | str | None = "ALWAYS"
+    mode: Literal["ALWAYS", "EXEMPT"]
     """The bypass mode for the reviewer"""
 
 

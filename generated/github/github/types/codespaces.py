@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -98,74 +98,74 @@ class CodespacesListForAuthenticatedUserResponse(_rt.Model):
     codespaces: list[Codespace]
 
 
-class CodespacesCreateForAuthenticatedUserBodyWithRepositoryId(_rt.Model):
-    repository_id: int
+class CodespacesCreateForAuthenticatedUserBodyWithRepositoryId(TypedDict, total=False):
+    repository_id: Required[int]
     """Repository id for this codespace"""
 
-    ref: str | None = None
+    ref: str
     """Git ref (typically a branch name) for this codespace"""
 
-    location: str | None = None
+    location: str
     """The requested location for a new codespace. Best efforts are made to respect this upon creation. Assigned by IP if not provided."""
 
-    geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | str | None = None
+    geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"]
     """The geographic area for this codespace. If not specified, the value is assigned by IP. This property replaces `location`, which is closing down."""
 
-    client_ip: str | None = None
+    client_ip: str
     """IP for location auto-detection when proxying a request"""
 
-    machine: str | None = None
+    machine: str
     """Machine type to use for this codespace"""
 
-    devcontainer_path: str | None = None
+    devcontainer_path: str
     """Path to devcontainer.json config to use for this codespace"""
 
-    multi_repo_permissions_opt_out: bool | None = None
+    multi_repo_permissions_opt_out: bool
     """Whether to authorize requested permissions from devcontainer.json"""
 
-    working_directory: str | None = None
+    working_directory: str
     """Working directory for this codespace"""
 
-    idle_timeout_minutes: int | None = None
+    idle_timeout_minutes: int
     """Time in minutes before codespace stops from inactivity"""
 
-    display_name: str | None = None
+    display_name: str
     """Display name for this codespace"""
 
-    retention_period_minutes: int | None = None
+    retention_period_minutes: int
     """Duration in minutes after codespace has gone idle in which it will be deleted. Must be integer minutes between 0 and 43200 (30 days)."""
 
 
-class CodespacesCreateForAuthenticatedUserBodyWithPullRequest(_rt.Model):
-    pull_request: CodespacesCreateForAuthenticatedUserBodyWithPullRequestPullRequest
+class CodespacesCreateForAuthenticatedUserBodyWithPullRequest(TypedDict, total=False):
+    pull_request: Required[CodespacesCreateForAuthenticatedUserBodyWithPullRequestPullRequest]
     """Pull request number for this codespace"""
 
-    location: str | None = None
+    location: str
     """The requested location for a new codespace. Best efforts are made to respect this upon creation. Assigned by IP if not provided."""
 
-    geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | str | None = None
+    geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"]
     """The geographic area for this codespace. If not specified, the value is assigned by IP. This property replaces `location`, which is closing down."""
 
-    machine: str | None = None
+    machine: str
     """Machine type to use for this codespace"""
 
-    devcontainer_path: str | None = None
+    devcontainer_path: str
     """Path to devcontainer.json config to use for this codespace"""
 
-    working_directory: str | None = None
+    working_directory: str
     """Working directory for this codespace"""
 
-    idle_timeout_minutes: int | None = None
+    idle_timeout_minutes: int
     """Time in minutes before codespace stops from inactivity"""
 
 
-class CodespacesCreateForAuthenticatedUserBodyWithPullRequestPullRequest(_rt.Model):
+class CodespacesCreateForAuthenticatedUserBodyWithPullRequestPullRequest(TypedDict, total=False):
     """Pull request number for this codespace"""
 
-    pull_request_number: int
+    pull_request_number: Required[int]
     """Pull request number"""
 
-    repository_id: int
+    repository_id: Required[int]
     """Repository id for this codespace"""
 
 

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Required, TypedDict
 
 import apigen_runtime as _rt
-from pydantic import Field
 
 from ..models.copilot_seat_details import CopilotSeatDetails
 from ..models.minimal_repository import MinimalRepository
 
 
-class CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem(_rt.Model):
-    property_name: str
+class CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem(
+    TypedDict, total=False
+):
+    property_name: Required[str]
     """The name of the custom property to filter by."""
 
-    values: list[str]
+    values: Required[list[str]]
     """The values of the custom property to match."""
 
 
 class CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem(
-    _rt.Model
+    TypedDict, total=False
 ):
-    property_name: str
+    property_name: Required[str]
     """The name of the custom property to filter by."""
 
-    values: list[str]
+    values: Required[list[str]]
     """The values of the custom property to match."""
 
 
@@ -73,14 +74,16 @@ class CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse(_
     repositories: list[MinimalRepository]
 
 
-class CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfAnyMatch(_rt.Model):
-    if_any_match: list[str] = Field(validation_alias="ifAnyMatch", serialization_alias="ifAnyMatch")
+class CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfAnyMatch(
+    TypedDict, total=False
+):
+    ifAnyMatch: Required[list[str]]
 
 
-class CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfNoneMatch(_rt.Model):
-    if_none_match: list[str] = Field(
-        validation_alias="ifNoneMatch", serialization_alias="ifNoneMatch"
-    )
+class CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfNoneMatch(
+    TypedDict, total=False
+):
+    ifNoneMatch: Required[list[str]]
 
 
 class CopilotSetCopilotContentExclusionForOrganizationResponse(_rt.Model):

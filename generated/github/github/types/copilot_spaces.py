@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
@@ -16,81 +16,73 @@ class CopilotSpacesListForOrgResponse(_rt.Model):
     """The list of Copilot Spaces on this page of results."""
 
 
-class CopilotSpacesCreateForOrgParamsResourcesAttributesItem(_rt.Model):
-    resource_type: (
-        Literal[
-            "repository",
-            "github_file",
-            "free_text",
-            "github_issue",
-            "github_pull_request",
-            "media_content",
-            "uploaded_text_file",
-        ]
-        | str
-        | None
-    ) = None
+class CopilotSpacesCreateForOrgParamsResourcesAttributesItem(TypedDict, total=False):
+    resource_type: Literal[
+        "repository",
+        "github_file",
+        "free_text",
+        "github_issue",
+        "github_pull_request",
+        "media_content",
+        "uploaded_text_file",
+    ]
     """The type of resource."""
 
-    metadata: CopilotSpacesCreateForOrgParamsResourcesAttributesItemMetadata | None = None
+    metadata: CopilotSpacesCreateForOrgParamsResourcesAttributesItemMetadata
     """Metadata specific to the resource type."""
 
 
-class CopilotSpacesCreateForOrgParamsResourcesAttributesItemMetadata(_rt.Model):
+class CopilotSpacesCreateForOrgParamsResourcesAttributesItemMetadata(TypedDict, total=False):
     """Metadata specific to the resource type."""
 
-    repository_id: int | None = None
+    repository_id: int
     """Repository ID for repository or file resources."""
 
-    file_path: str | None = None
+    file_path: str
     """File path for file resources."""
 
-    text: str | None = None
+    text: str
     """Text content for free text resources."""
 
-    name: str | None = None
+    name: str
     """Name for the resource."""
 
-    number: int | None = None
+    number: int
     """Issue or PR number."""
 
 
-class CopilotSpacesUpdateForOrgParamsResourcesAttributesItem(_rt.Model):
-    resource_type: (
-        Literal[
-            "repository",
-            "github_file",
-            "free_text",
-            "github_issue",
-            "github_pull_request",
-            "media_content",
-            "uploaded_text_file",
-        ]
-        | str
-        | None
-    ) = None
+class CopilotSpacesUpdateForOrgParamsResourcesAttributesItem(TypedDict, total=False):
+    resource_type: Literal[
+        "repository",
+        "github_file",
+        "free_text",
+        "github_issue",
+        "github_pull_request",
+        "media_content",
+        "uploaded_text_file",
+    ]
     """The type of resource."""
 
-    metadata: CopilotSpacesUpdateForOrgParamsResourcesAttributesItemMetadata | None = None
+    metadata: CopilotSpacesUpdateForOrgParamsResourcesAttributesItemMetadata
     """Metadata specific to the resource type."""
 
 
-class CopilotSpacesUpdateForOrgParamsResourcesAttributesItemMetadata(_rt.Model):
+class CopilotSpacesUpdateForOrgParamsResourcesAttributesItemMetadata(TypedDict, total=False):
     """Metadata specific to the resource type."""
 
-    repository_id: int | None = None
+    repository_id: int
     """Repository ID for repository or file resources."""
 
-    file_path: str | None = None
+    file_path: str
     """File path for file resources."""
 
-    text: str | None = None
+    text: str
     """Text content for free text resources."""
 
-    name: str | None = None
+    name: str
     """Name for the resource."""
 
-    number: int | None = None
+    number: int
     """Issue or PR number."""
 
 
@@ -109,81 +101,73 @@ class CopilotSpacesListForUserResponse(_rt.Model):
     """The list of Copilot Spaces on this page of results."""
 
 
-class CopilotSpacesCreateForUserParamsResourcesAttributesItem(_rt.Model):
-    resource_type: (
-        Literal[
-            "repository",
-            "github_file",
-            "free_text",
-            "github_issue",
-            "github_pull_request",
-            "media_content",
-            "uploaded_text_file",
-        ]
-        | str
-        | None
-    ) = None
+class CopilotSpacesCreateForUserParamsResourcesAttributesItem(TypedDict, total=False):
+    resource_type: Literal[
+        "repository",
+        "github_file",
+        "free_text",
+        "github_issue",
+        "github_pull_request",
+        "media_content",
+        "uploaded_text_file",
+    ]
     """The type of resource."""
 
-    metadata: CopilotSpacesCreateForUserParamsResourcesAttributesItemMetadata | None = None
+    metadata: CopilotSpacesCreateForUserParamsResourcesAttributesItemMetadata
     """Metadata specific to the resource type."""
 
 
-class CopilotSpacesCreateForUserParamsResourcesAttributesItemMetadata(_rt.Model):
+class CopilotSpacesCreateForUserParamsResourcesAttributesItemMetadata(TypedDict, total=False):
     """Metadata specific to the resource type."""
 
-    repository_id: int | None = None
+    repository_id: int
     """Repository ID for repository or file resources."""
 
-    file_path: str | None = None
+    file_path: str
     """File path for file resources."""
 
-    text: str | None = None
+    text: str
     """Text content for free text resources."""
 
-    name: str | None = None
+    name: str
     """Name for the resource."""
 
-    number: int | None = None
+    number: int
     """Issue or PR number."""
 
 
-class CopilotSpacesUpdateForUserParamsResourcesAttributesItem(_rt.Model):
-    resource_type: (
-        Literal[
-            "repository",
-            "github_file",
-            "free_text",
-            "github_issue",
-            "github_pull_request",
-            "media_content",
-            "uploaded_text_file",
-        ]
-        | str
-        | None
-    ) = None
+class CopilotSpacesUpdateForUserParamsResourcesAttributesItem(TypedDict, total=False):
+    resource_type: Literal[
+        "repository",
+        "github_file",
+        "free_text",
+        "github_issue",
+        "github_pull_request",
+        "media_content",
+        "uploaded_text_file",
+    ]
     """The type of resource."""
 
-    metadata: CopilotSpacesUpdateForUserParamsResourcesAttributesItemMetadata | None = None
+    metadata: CopilotSpacesUpdateForUserParamsResourcesAttributesItemMetadata
     """Metadata specific to the resource type."""
 
 
-class CopilotSpacesUpdateForUserParamsResourcesAttributesItemMetadata(_rt.Model):
+class CopilotSpacesUpdateForUserParamsResourcesAttributesItemMetadata(TypedDict, total=False):
     """Metadata specific to the resource type."""
 
-    repository_id: int | None = None
+    repository_id: int
     """Repository ID for repository or file resources."""
 
-    file_path: str | None = None
+    file_path: str
     """File path for file resources."""
 
-    text: str | None = None
+    text: str
     """Text content for free text resources."""
 
-    name: str | None = None
+    name: str
     """Name for the resource."""
 
-    number: int | None = None
+    number: int
     """Issue or PR number."""
 
 

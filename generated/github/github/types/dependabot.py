@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
@@ -21,47 +21,45 @@ class DependabotListSelectedReposForOrgSecretResponse(_rt.Model):
     repositories: list[MinimalRepository]
 
 
-class DependabotUpdateAlertBody(_rt.Model):
-    state: Literal["dismissed", "open"] | str | None = None
+class DependabotUpdateAlertBody(TypedDict, total=False):
+    state: Literal["dismissed", "open"]
     """The state of the Dependabot alert.
     A `dismissed_reason` must be provided when setting the state to `dismissed`.
     """
 
-    dismissed_reason: (
-        Literal["fix_started", "inaccurate", "no_bandwidth", "not_used", "tolerable_risk"]
-        | str
-        | None
-    ) = None
+    dismissed_reason: Literal[
+        "fix_started", "inaccurate", "no_bandwidth", "not_used", "tolerable_risk"
+    ]
     """**Required when `state` is `dismissed`.** A reason for dismissing the alert."""
 
-    dismissed_comment: str | None = None
+    dismissed_comment: str
     """An optional comment associated with dismissing the alert."""
 
-    assignees: list[str] | None = None
+    assignees: list[str]
     """Usernames to assign to this Dependabot Alert.
     Pass one or more user logins to _replace_ the set of assignees on this alert.
     Send an empty array (`[]`) to clear all assignees from the alert.
     To assign an AI agent, include the bot login (for example, `copilot-swe-agent[bot]`).
     """
 
-    agent_assignment: DependabotUpdateAlertBodyAgentAssignment | None = None
+    agent_assignment: DependabotUpdateAlertBodyAgentAssignment
     """Parameters for AI agent assignment. Only used when an agent bot login is
     included in `assignees`. Ignored when no agent is being assigned.
     """
 
 
-class DependabotUpdateAlertBodyAgentAssignment(_rt.Model):
+class DependabotUpdateAlertBodyAgentAssignment(TypedDict, total=False):
     """Parameters for AI agent assignment. Only used when an agent bot login is
     included in `assignees`. Ignored when no agent is being assigned.
     """
 
-    custom_instructions: str | None = None
+    custom_instructions: str
     """Custom instructions for the agent."""
 
-    custom_agent: str | None = None
+    custom_agent: str
     """A custom agent identifier."""
 
-    model: str | None = None
+    model: str
     """The model to use for the agent."""
 
 

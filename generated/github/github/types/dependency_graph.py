@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Required, TypedDict
+
 import apigen_runtime as _rt
 
 
@@ -16,27 +18,27 @@ class DependencyGraphGenerateSbomReportResponse(_rt.Model):
     """URL to poll for the SBOM export result."""
 
 
-class DependencyGraphCreateRepositorySnapshotParamsJob(_rt.Model):
-    id: str
+class DependencyGraphCreateRepositorySnapshotParamsJob(TypedDict, total=False):
+    id: Required[str]
     """The external ID of the job."""
 
-    correlator: str
+    correlator: Required[str]
     """Correlator provides a key that is used to group snapshots submitted over time. Only the "latest" submitted snapshot for a given combination of `job.correlator` and `detector.name` will be considered when calculating a repository's current dependencies. Correlator should be as unique as it takes to distinguish all detection runs for a given "wave" of CI workflow you run. If you're using GitHub Actions, a good default value for this could be the environment variables GITHUB_WORKFLOW and GITHUB_JOB concatenated together. If you're using a build matrix, then you'll also need to add additional key(s) to distinguish between each submission inside a matrix variation."""
 
-    html_url: str | None = None
+    html_url: str
     """The url for the job."""
 
 
-class DependencyGraphCreateRepositorySnapshotParamsDetector(_rt.Model):
+class DependencyGraphCreateRepositorySnapshotParamsDetector(TypedDict, total=False):
     """A description of the detector used."""
 
-    name: str
+    name: Required[str]
     """The name of the detector used."""
 
-    version: str
+    version: Required[str]
     """The version of the detector used."""
 
-    url: str
+    url: Required[str]
     """The url of the detector used."""
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Required, TypedDict
+
 import apigen_runtime as _rt
 
 
-class GistsCreateParamsFilesValue(_rt.Model):
-    content: str
+class GistsCreateParamsFilesValue(TypedDict, total=False):
+    content: Required[str]
     """Content of the file"""
 
 
@@ -22,11 +24,11 @@ class GistsGetResponse403Block(_rt.Model):
     html_url: str | None = None
 
 
-class GistsUpdateParamsFilesValue(_rt.Model):
-    content: str | None = None
+class GistsUpdateParamsFilesValue(TypedDict, total=False):
+    content: str
     """The new content of the file."""
 
-    filename: str | None = None
+    filename: str | None
     """The new filename for the file."""
 
 

@@ -3,67 +3,65 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal
-
-import apigen_runtime as _rt
+from typing import Literal, Required, TypedDict
 
 
-class GitCreateCommitParamsAuthor(_rt.Model):
+class GitCreateCommitParamsAuthor(TypedDict, total=False):
     """Information about the author of the commit. By default, the `author` will be the authenticated user and the current date. See the `author` and `committer` object below for details."""
 
-    name: str
+    name: Required[str]
     """The name of the author (or committer) of the commit"""
 
-    email: str
+    email: Required[str]
     """The email of the author (or committer) of the commit"""
 
-    date: _dt.datetime | None = None
+    date: _dt.datetime
     """Indicates when this commit was authored (or committed). This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
 
-class GitCreateCommitParamsCommitter(_rt.Model):
+class GitCreateCommitParamsCommitter(TypedDict, total=False):
     """Information about the person who is making the commit. By default, `committer` will use the information set in `author`. See the `author` and `committer` object below for details."""
 
-    name: str | None = None
+    name: str
     """The name of the author (or committer) of the commit"""
 
-    email: str | None = None
+    email: str
     """The email of the author (or committer) of the commit"""
 
-    date: _dt.datetime | None = None
+    date: _dt.datetime
     """Indicates when this commit was authored (or committed). This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
 
-class GitCreateTagParamsTagger(_rt.Model):
+class GitCreateTagParamsTagger(TypedDict, total=False):
     """An object with information about the individual creating the tag."""
 
-    name: str
+    name: Required[str]
     """The name of the author of the tag"""
 
-    email: str
+    email: Required[str]
     """The email of the author of the tag"""
 
-    date: _dt.datetime | None = None
+    date: _dt.datetime
     """When this object was tagged. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
 
-class GitCreateTreeParamsTreeItem(_rt.Model):
-    path: str | None = None
+class GitCreateTreeParamsTreeItem(TypedDict, total=False):
+    path: str
     """The file referenced in the tree."""
 
-    mode: Literal["100644", "100755", "040000", "160000", "120000"] | str | None = None
+    mode: Literal["100644", "100755", "040000", "160000", "120000"]
     """The file mode; one of `100644` for file (blob), `100755` for executable (blob), `040000` for subdirectory (tree), `160000` for submodule (commit), or `120000` for a blob that specifies the path of a symlink."""
 
-    type: Literal["blob", "tree", "commit"] | str | None = None
+    type: Literal["blob", "tree", "commit"]
     """Either `blob`, `tree`, or `commit`."""
 
-    sha: str | None = None
+    sha: str | None
     """The SHA1 checksum ID of the object in the tree. Also called `tree.sha`. If the value is `null` then the file will be deleted.
 
     **Note:** Use either `tree.sha` or `content` to specify the contents of the entry. Using both `tree.sha` and `content` will return an error.
     """
 
-    content: str | None = None
+    content: str
     """The content you want this file to have. GitHub will write this blob out and use that SHA for this entry. Use either this, or `tree.sha`.
 
     **Note:** Use either `tree.sha` or `content` to specify the contents of the entry. Using both `tree.sha` and `content` will return an error.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -21,18 +21,18 @@ from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
 
 
-class IssuesCreateParamsLabelsItem(_rt.Model):
-    id: int | None = None
-    name: str | None = None
-    description: str | None = None
-    color: str | None = None
+class IssuesCreateParamsLabelsItem(TypedDict, total=False):
+    id: int
+    name: str
+    description: str | None
+    color: str | None
 
 
-class IssuesCreateParamsIssueFieldValuesItem(_rt.Model):
-    field_id: int
+class IssuesCreateParamsIssueFieldValuesItem(TypedDict, total=False):
+    field_id: Required[int]
     """The ID of the issue field to set"""
 
-    value: str | float | list[str]
+    value: Required[str | float | list[str]]
     """The value to set for the field. For multi-select fields, provide an array of option names."""
 
 
@@ -48,63 +48,63 @@ class IssuesUnpinCommentResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class IssuesUpdateParamsLabelsItem(_rt.Model):
-    id: int | None = None
-    name: str | None = None
-    description: str | None = None
-    color: str | None = None
-    rationale: str | None = None
+class IssuesUpdateParamsLabelsItem(TypedDict, total=False):
+    id: int
+    name: str
+    description: str | None
+    color: str | None
+    rationale: str
     """Optional reasoning for selecting this label."""
 
-    suggest: bool | None = None
+    suggest: bool
     """If `true`, the change is stored as a pending suggestion for human review rather than applied directly."""
 
-    confidence: Literal["low", "medium", "high"] | str | None = None
+    confidence: Literal["low", "medium", "high"]
     """The confidence level for this label choice."""
 
 
-class IssuesUpdateParamsAssigneesItem(_rt.Model):
-    login: str | None = None
-    rationale: str | None = None
+class IssuesUpdateParamsAssigneesItem(TypedDict, total=False):
+    login: str
+    rationale: str
     """Optional reasoning for selecting this assignee."""
 
-    suggest: bool | None = None
+    suggest: bool
     """If `true`, the change is stored as a pending suggestion for human review rather than applied directly."""
 
-    confidence: Literal["low", "medium", "high"] | str | None = None
+    confidence: Literal["low", "medium", "high"]
     """The confidence level for this assignee choice."""
 
 
-class IssuesUpdateParamsIssueFieldValuesItem(_rt.Model):
-    field_id: int
+class IssuesUpdateParamsIssueFieldValuesItem(TypedDict, total=False):
+    field_id: Required[int]
     """The ID of the issue field to set"""
 
-    value: str | float | list[str]
+    value: Required[str | float | list[str]]
     """The value to set for the field. For multi-select fields, provide an array of option names."""
 
-    rationale: str | None = None
+    rationale: str
     """Optional reasoning for setting this field value."""
 
-    suggest: bool | None = None
+    suggest: bool
     """If `true`, the change is stored as a pending suggestion for human review rather than applied directly."""
 
-    confidence: Literal["low", "medium", "high"] | str | None = None
+    confidence: Literal["low", "medium", "high"]
     """The confidence level for this field value choice."""
 
 
-class IssuesUpdateParamsType(_rt.Model):
+class IssuesUpdateParamsType(TypedDict, total=False):
     """The issue type with optional metadata."""
 
-    value: str | None = None
+    value: str | None
     """The name of the issue type to associate with this issue, or `null` to remove the current issue type."""
 
-    rationale: str | None = None
+    rationale: str
     """Optional reasoning for selecting this type."""
 
-    suggest: bool | None = None
+    suggest: bool
     """If `true`, the change is stored as a pending suggestion for human review rather than applied directly."""
 
-    confidence: Literal["low", "medium", "high"] | str | None = None
+    confidence: Literal["low", "medium", "high"]
     """The confidence level for this type choice."""
 
 
@@ -265,25 +265,25 @@ class IssuesUpdateResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class IssuesAddAssigneesParamsAssigneesItem(_rt.Model):
-    login: str
+class IssuesAddAssigneesParamsAssigneesItem(TypedDict, total=False):
+    login: Required[str]
     """The login of the user to assign."""
 
-    rationale: str | None = None
+    rationale: str
     """Optional reasoning for adding this assignee."""
 
-    suggest: bool | None = None
+    suggest: bool
     """If `true`, the assignee is stored as a pending suggestion for human review rather than applied directly."""
 
-    confidence: Literal["low", "medium", "high"] | str | None = None
+    confidence: Literal["low", "medium", "high"]
     """The confidence level for this assignee choice."""
 
 
-class IssuesSetIssueFieldValuesParamsIssueFieldValuesItem(_rt.Model):
-    field_id: int
+class IssuesSetIssueFieldValuesParamsIssueFieldValuesItem(TypedDict, total=False):
+    field_id: Required[int]
     """The ID of the issue field to set"""
 
-    value: str | float
+    value: Required[str | float]
     """The value to set for the field. The type depends on the field's data type:
     - For text fields: provide a string value
     - For single_select fields: provide the option name as a string (must match an existing option)
@@ -298,11 +298,11 @@ class IssuesSetIssueFieldValuesResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class IssuesAddIssueFieldValuesParamsIssueFieldValuesItem(_rt.Model):
-    field_id: int
+class IssuesAddIssueFieldValuesParamsIssueFieldValuesItem(TypedDict, total=False):
+    field_id: Required[int]
     """The ID of the issue field to set"""
 
-    value: str | float | list[str]
+    value: Required[str | float | list[str]]
     """The value to set for the field. The type depends on the field's data type:
     - For text fields: provide a string value
     - For single_select fields: provide the option name as a string (must match an existing option)
@@ -324,35 +324,35 @@ class IssuesDeleteIssueFieldValueResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class IssuesSetLabelsBodyObjectA(_rt.Model):
-    labels: list[str] | None = None
+class IssuesSetLabelsBodyObjectA(TypedDict, total=False):
+    labels: list[str]
     """The names of the labels to set for the issue. The labels you set replace any existing labels. You can pass an empty array to remove all labels. Alternatively, you can pass a single label as a `string` or an `array` of labels directly, but GitHub recommends passing an object with the `labels` key. You can also add labels to the existing labels for an issue. For more information, see "[Add labels to an issue](https://docs.github.com/rest/issues/labels#add-labels-to-an-issue).\""""
 
 
-class IssuesSetLabelsBodyObjectB(_rt.Model):
-    labels: list[IssuesSetLabelsBodyObjectBLabelsItem] | None = None
+class IssuesSetLabelsBodyObjectB(TypedDict, total=False):
+    labels: list[IssuesSetLabelsBodyObjectBLabelsItem]
 
 
-class IssuesSetLabelsBodyObjectBLabelsItem(_rt.Model):
-    name: str
+class IssuesSetLabelsBodyObjectBLabelsItem(TypedDict, total=False):
+    name: Required[str]
 
 
-class IssuesAddLabelsBody(_rt.Model):
-    labels: list[str | IssuesAddLabelsBodyLabelsItem] | None = None
+class IssuesAddLabelsBody(TypedDict, total=False):
+    labels: list[str | IssuesAddLabelsBodyLabelsItem]
     """The labels to add to the issue's existing labels. You can also pass an `array` of labels directly, but GitHub recommends passing an object with the `labels` key. To replace all of the labels for an issue, use "[Set labels for an issue](https://docs.github.com/rest/issues/labels#set-labels-for-an-issue).\""""
 
 
-class IssuesAddLabelsBodyLabelsItem(_rt.Model):
-    name: str
+class IssuesAddLabelsBodyLabelsItem(TypedDict, total=False):
+    name: Required[str]
     """The name of the label to add."""
 
-    rationale: str | None = None
+    rationale: str
     """Optional reasoning for adding this label."""
 
-    suggest: bool | None = None
+    suggest: bool
     """If `true`, the label is stored as a pending suggestion for human review rather than applied directly."""
 
-    confidence: Literal["low", "medium", "high"] | str | None = None
+    confidence: Literal["low", "medium", "high"]
     """The confidence level for this label choice."""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Literal
+from typing import Any, Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 from pydantic import Field
@@ -25,27 +25,27 @@ class OrgsCreateArtifactDeploymentRecordResponse(_rt.Model):
     deployment_records: list[ArtifactDeploymentRecord] | None = None
 
 
-class OrgsSetClusterDeploymentRecordsParamsDeploymentsItem(_rt.Model):
-    name: str
+class OrgsSetClusterDeploymentRecordsParamsDeploymentsItem(TypedDict, total=False):
+    name: Required[str]
     """The name of the artifact."""
 
-    digest: str
+    digest: Required[str]
     """The hex encoded digest of the artifact."""
 
-    version: str | None = None
+    version: str
     """The artifact version."""
 
-    status: Literal["deployed", "decommissioned"] | str | None = "deployed"
+    status: Literal["deployed", "decommissioned"]
     """The deployment status of the artifact."""
 
-    deployment_name: str
+    deployment_name: Required[str]
     """The unique identifier for the deployment represented by the new record. To accommodate differing
     containers and namespaces within a record set, the following format is recommended:
     {namespaceName}-{deploymentName}-{containerName}.
     The deployment_name must be unique across all entries in the deployments array.
     """
 
-    github_repository: str | None = None
+    github_repository: str
     """The name of the GitHub repository associated with the artifact. This should be used
     when there are no provenance attestations available for the artifact. The repository
     must belong to the organization specified in the path parameter.
@@ -54,16 +54,12 @@ class OrgsSetClusterDeploymentRecordsParamsDeploymentsItem(_rt.Model):
     the repository information from the attestation instead of this parameter.
     """
 
-    tags: dict[str, str] | None = None
+    tags: dict[str, str]
     """Key-value pairs to tag the deployment record."""
 
-    runtime_risks: (
-        list[
-            Literal["critical-resource", "internet-exposed", "lateral-movement", "sensitive-data"]
-            | str
-        ]
-        | None
-    ) = None
+    runtime_risks: list[
+        Literal["critical-resource", "internet-exposed", "lateral-movement", "sensitive-data"]
+    ]
     """A list of runtime risks associated with the deployment."""
 
 
@@ -119,35 +115,31 @@ class OrgsSetClusterDeploymentRecordsResponseObjectErrorsItemDeployment(_rt.Mode
     """Runtime risk classifications for the deployment."""
 
 
-class OrgsCreateClusterDeploymentRecordsJobParamsDeploymentsItem(_rt.Model):
-    name: str
+class OrgsCreateClusterDeploymentRecordsJobParamsDeploymentsItem(TypedDict, total=False):
+    name: Required[str]
     """The name of the artifact."""
 
-    digest: str
+    digest: Required[str]
     """The hex encoded digest of the artifact."""
 
-    version: str | None = None
+    version: str
     """The artifact version."""
 
-    status: Literal["deployed", "decommissioned"] | str | None = "deployed"
+    status: Literal["deployed", "decommissioned"]
     """The deployment status of the artifact."""
 
-    deployment_name: str
+    deployment_name: Required[str]
     """The unique identifier for the deployment represented by the new record."""
 
-    github_repository: str | None = None
+    github_repository: str
     """The name of the GitHub repository associated with the artifact."""
 
-    tags: dict[str, str] | None = None
+    tags: dict[str, str]
     """Key-value pairs to tag the deployment record."""
 
-    runtime_risks: (
-        list[
-            Literal["critical-resource", "internet-exposed", "lateral-movement", "sensitive-data"]
-            | str
-        ]
-        | None
-    ) = None
+    runtime_risks: list[
+        Literal["critical-resource", "internet-exposed", "lateral-movement", "sensitive-data"]
+    ]
     """A list of runtime risks associated with the deployment."""
 
 
@@ -270,13 +262,13 @@ class OrgsListAttestationsBulkResponsePageInfo(_rt.Model):
     """The cursor to the previous page."""
 
 
-class OrgsDeleteAttestationsBulkBodyWithSubjectDigests(_rt.Model):
-    subject_digests: list[str]
+class OrgsDeleteAttestationsBulkBodyWithSubjectDigests(TypedDict, total=False):
+    subject_digests: Required[list[str]]
     """List of subject digests associated with the artifact attestations to delete."""
 
 
-class OrgsDeleteAttestationsBulkBodyWithAttestationIds(_rt.Model):
-    attestation_ids: list[int]
+class OrgsDeleteAttestationsBulkBodyWithAttestationIds(TypedDict, total=False):
+    attestation_ids: Required[list[int]]
     """List of unique IDs associated with the artifact attestations to delete."""
 
 
@@ -318,24 +310,24 @@ class OrgsListAttestationsResponseAttestationsItemBundle(_rt.Model):
     )
 
 
-class OrgsCreateWebhookParamsConfig(_rt.Model):
+class OrgsCreateWebhookParamsConfig(TypedDict, total=False):
     """Key/value pairs to provide settings for this webhook."""
 
-    url: WebhookConfigUrl
-    content_type: WebhookConfigContentType | None = None
-    secret: WebhookConfigSecret | None = None
-    insecure_ssl: WebhookConfigInsecureSsl | None = None
-    username: str | None = None
-    password: str | None = None
+    url: Required[WebhookConfigUrl]
+    content_type: WebhookConfigContentType
+    secret: WebhookConfigSecret
+    insecure_ssl: WebhookConfigInsecureSsl
+    username: str
+    password: str
 
 
-class OrgsUpdateWebhookParamsConfig(_rt.Model):
+class OrgsUpdateWebhookParamsConfig(TypedDict, total=False):
     """Key/value pairs to provide settings for this webhook."""
 
-    url: WebhookConfigUrl
-    content_type: WebhookConfigContentType | None = None
-    secret: WebhookConfigSecret | None = None
-    insecure_ssl: WebhookConfigInsecureSsl | None = None
+    url: Required[WebhookConfigUrl]
+    content_type: WebhookConfigContentType
+    secret: WebhookConfigSecret
+    insecure_ssl: WebhookConfigInsecureSsl
 
 
 class OrgsListAppInstallationsResponse(_rt.Model):
@@ -343,34 +335,34 @@ class OrgsListAppInstallationsResponse(_rt.Model):
     installations: list[Installation]
 
 
-class OrgsCreateIssueFieldParamsOptionsItem(_rt.Model):
-    name: str
+class OrgsCreateIssueFieldParamsOptionsItem(TypedDict, total=False):
+    name: Required[str]
     """Name of the option."""
 
-    description: str | None = None
+    description: str | None
     """Description of the option."""
 
-    color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"] | str
+    color: Required[Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"]]
     """Color for the option."""
 
-    priority: int
+    priority: Required[int]
     """Priority of the option for ordering."""
 
 
-class OrgsUpdateIssueFieldParamsOptionsItem(_rt.Model):
-    id: int | None = None
+class OrgsUpdateIssueFieldParamsOptionsItem(TypedDict, total=False):
+    id: int
     """The id of an existing option to retain or update. Omit this when creating a new option."""
 
-    name: str
+    name: Required[str]
     """Name of the option."""
 
-    description: str | None = None
+    description: str | None
     """Description of the option."""
 
-    color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"] | str
+    color: Required[Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"]]
     """Color for the option."""
 
-    priority: int
+    priority: Required[int]
     """Priority of the option for ordering."""
 
 

@@ -2,70 +2,68 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-import apigen_runtime as _rt
+from typing import Literal, Required, TypedDict
 
 from ..models.projects_v2_field_iteration_configuration import ProjectsV2FieldIterationConfiguration
 from ..models.projects_v2_field_single_select_option import ProjectsV2FieldSingleSelectOption
 
 
-class ProjectsAddFieldForOrgBodyWithIssueFieldId(_rt.Model):
-    issue_field_id: int
+class ProjectsAddFieldForOrgBodyWithIssueFieldId(TypedDict, total=False):
+    issue_field_id: Required[int]
     """The ID of the IssueField to create the field for."""
 
 
-class ProjectsAddFieldForOrgBodyObject(_rt.Model):
-    name: str
+class ProjectsAddFieldForOrgBodyObject(TypedDict, total=False):
+    name: Required[str]
     """The name of the field."""
 
-    data_type: Literal["text", "number", "date"] | str
+    data_type: Required[Literal["text", "number", "date"]]
     """The field's data type."""
 
 
-class ProjectsAddFieldForOrgBodyWithSingleSelectOptions(_rt.Model):
-    name: str
+class ProjectsAddFieldForOrgBodyWithSingleSelectOptions(TypedDict, total=False):
+    name: Required[str]
     """The name of the field."""
 
-    data_type: Literal["single_select"] | str
+    data_type: Required[Literal["single_select"]]
     """The field's data type."""
 
-    single_select_options: list[ProjectsV2FieldSingleSelectOption]
+    single_select_options: Required[list[ProjectsV2FieldSingleSelectOption]]
     """The options available for single select fields. At least one option must be provided when creating a single select field."""
 
 
-class ProjectsAddFieldForOrgBodyWithIterationConfiguration(_rt.Model):
-    name: str
+class ProjectsAddFieldForOrgBodyWithIterationConfiguration(TypedDict, total=False):
+    name: Required[str]
     """The name of the field."""
 
-    data_type: Literal["iteration"] | str
+    data_type: Required[Literal["iteration"]]
     """The field's data type."""
 
-    iteration_configuration: ProjectsV2FieldIterationConfiguration
+    iteration_configuration: Required[ProjectsV2FieldIterationConfiguration]
 
 
-class ProjectsAddItemForOrgBody(_rt.Model):
-    type: Literal["Issue", "PullRequest"] | str
+class ProjectsAddItemForOrgBody(TypedDict, total=False):
+    type: Required[Literal["Issue", "PullRequest"]]
     """The type of item to add to the project. Must be either Issue or PullRequest."""
 
-    id: int | None = None
+    id: int
     """The unique identifier of the issue or pull request to add to the project."""
 
-    owner: str | None = None
+    owner: str
     """The repository owner login."""
 
-    repo: str | None = None
+    repo: str
     """The repository name."""
 
-    number: int | None = None
+    number: int
     """The issue or pull request number."""
 
 
-class ProjectsUpdateItemForOrgParamsFieldsItem(_rt.Model):
-    id: int
+class ProjectsUpdateItemForOrgParamsFieldsItem(TypedDict, total=False):
+    id: Required[int]
     """The ID of the project field to update."""
 
-    value: str | float | None
+    value: Required[str | float | None]
     """The new value for the field:
     - For text, number, and date fields, provide the new value directly.
     - For single select and iteration fields, provide the ID of the option or iteration.
@@ -73,57 +71,57 @@ class ProjectsUpdateItemForOrgParamsFieldsItem(_rt.Model):
     """
 
 
-class ProjectsAddFieldForUserBodyObject(_rt.Model):
-    name: str
+class ProjectsAddFieldForUserBodyObject(TypedDict, total=False):
+    name: Required[str]
     """The name of the field."""
 
-    data_type: Literal["text", "number", "date"] | str
+    data_type: Required[Literal["text", "number", "date"]]
     """The field's data type."""
 
 
-class ProjectsAddFieldForUserBodyWithSingleSelectOptions(_rt.Model):
-    name: str
+class ProjectsAddFieldForUserBodyWithSingleSelectOptions(TypedDict, total=False):
+    name: Required[str]
     """The name of the field."""
 
-    data_type: Literal["single_select"] | str
+    data_type: Required[Literal["single_select"]]
     """The field's data type."""
 
-    single_select_options: list[ProjectsV2FieldSingleSelectOption]
+    single_select_options: Required[list[ProjectsV2FieldSingleSelectOption]]
     """The options available for single select fields. At least one option must be provided when creating a single select field."""
 
 
-class ProjectsAddFieldForUserBodyWithIterationConfiguration(_rt.Model):
-    name: str
+class ProjectsAddFieldForUserBodyWithIterationConfiguration(TypedDict, total=False):
+    name: Required[str]
     """The name of the field."""
 
-    data_type: Literal["iteration"] | str
+    data_type: Required[Literal["iteration"]]
     """The field's data type."""
 
-    iteration_configuration: ProjectsV2FieldIterationConfiguration
+    iteration_configuration: Required[ProjectsV2FieldIterationConfiguration]
 
 
-class ProjectsAddItemForUserBody(_rt.Model):
-    type: Literal["Issue", "PullRequest"] | str
+class ProjectsAddItemForUserBody(TypedDict, total=False):
+    type: Required[Literal["Issue", "PullRequest"]]
     """The type of item to add to the project. Must be either Issue or PullRequest."""
 
-    id: int | None = None
+    id: int
     """The unique identifier of the issue or pull request to add to the project."""
 
-    owner: str | None = None
+    owner: str
     """The repository owner login."""
 
-    repo: str | None = None
+    repo: str
     """The repository name."""
 
-    number: int | None = None
+    number: int
     """The issue or pull request number."""
 
 
-class ProjectsUpdateItemForUserParamsFieldsItem(_rt.Model):
-    id: int
+class ProjectsUpdateItemForUserParamsFieldsItem(TypedDict, total=False):
+    id: Required[int]
     """The ID of the project field to update."""
 
-    value: str | float | None
+    value: Required[str | float | None]
     """The new value for the field:
     - For text, number, and date fields, provide the new value directly.
     - For single select and iteration fields, provide the ID of the option or iteration.

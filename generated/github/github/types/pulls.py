@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Required, TypedDict
+
 import apigen_runtime as _rt
 
 
@@ -27,20 +29,20 @@ class PullsMergeResponse409(_rt.Model):
     documentation_url: str | None = None
 
 
-class PullsCreateReviewParamsCommentsItem(_rt.Model):
-    path: str
+class PullsCreateReviewParamsCommentsItem(TypedDict, total=False):
+    path: Required[str]
     """The relative path to the file that necessitates a review comment."""
 
-    position: int | None = None
+    position: int
     """The position in the diff where you want to add a review comment. Note this value is not the same as the line number in the file. The `position` value equals the number of lines down from the first "@@" hunk header in the file you want to add a comment. The line just below the "@@" line is position 1, the next line is position 2, and so on. The position in the diff continues to increase through lines of whitespace and additional hunks until the beginning of a new file."""
 
-    body: str
+    body: Required[str]
     """Text of the review comment."""
 
-    line: int | None = None
-    side: str | None = None
-    start_line: int | None = None
-    start_side: str | None = None
+    line: int
+    side: str
+    start_line: int
+    start_side: str
 
 
 class PullsUpdateBranchResponse(_rt.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 from pydantic import Field
@@ -23,7 +23,7 @@ class ReposDeleteResponse403(_rt.Model):
     documentation_url: str | None = None
 
 
-class ReposUpdateParamsSecurityAndAnalysis(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysis(TypedDict, total=False):
     """Specify which security and analysis features to enable or disable for the repository.
 
     To use this parameter, you must have admin permissions for the repository or be an owner or security manager for the organization that owns the repository. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
@@ -34,7 +34,7 @@ class ReposUpdateParamsSecurityAndAnalysis(_rt.Model):
     You can check which security and analysis features are currently enabled by using a `GET /repos/{owner}/{repo}` request.
     """
 
-    advanced_security: ReposUpdateParamsSecurityAndAnalysisAdvancedSecurity | None = None
+    advanced_security: ReposUpdateParamsSecurityAndAnalysisAdvancedSecurity
     """Use the `status` property to enable or disable GitHub Advanced Security for this repository.
     For more information, see "[About GitHub Advanced
     Security](/github/getting-started-with-github/learning-about-github/about-github-advanced-security)."
@@ -42,47 +42,45 @@ class ReposUpdateParamsSecurityAndAnalysis(_rt.Model):
     For standalone Code Scanning or Secret Protection products, this parameter cannot be used.
     """
 
-    code_security: ReposUpdateParamsSecurityAndAnalysisCodeSecurity | None = None
+    code_security: ReposUpdateParamsSecurityAndAnalysisCodeSecurity
     """Use the `status` property to enable or disable GitHub Code Security for this repository."""
 
-    secret_scanning: ReposUpdateParamsSecurityAndAnalysisSecretScanning | None = None
+    secret_scanning: ReposUpdateParamsSecurityAndAnalysisSecretScanning
     """Use the `status` property to enable or disable secret scanning for this repository. For more information, see "[About secret scanning](/code-security/secret-security/about-secret-scanning).\""""
 
     secret_scanning_push_protection: (
-        ReposUpdateParamsSecurityAndAnalysisSecretScanningPushProtection | None
-    ) = None
+        ReposUpdateParamsSecurityAndAnalysisSecretScanningPushProtection
+    )
     """Use the `status` property to enable or disable secret scanning push protection for this repository. For more information, see "[Protecting pushes with secret scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning).\""""
 
-    secret_scanning_ai_detection: (
-        ReposUpdateParamsSecurityAndAnalysisSecretScanningAiDetection | None
-    ) = None
+    secret_scanning_ai_detection: ReposUpdateParamsSecurityAndAnalysisSecretScanningAiDetection
     """Use the `status` property to enable or disable secret scanning AI detection for this repository. For more information, see "[Responsible detection of generic secrets with AI](https://docs.github.com/code-security/secret-scanning/using-advanced-secret-scanning-and-push-protection-features/generic-secret-detection/responsible-ai-generic-secrets).\""""
 
     secret_scanning_non_provider_patterns: (
-        ReposUpdateParamsSecurityAndAnalysisSecretScanningNonProviderPatterns | None
-    ) = None
+        ReposUpdateParamsSecurityAndAnalysisSecretScanningNonProviderPatterns
+    )
     """Use the `status` property to enable or disable secret scanning non-provider patterns for this repository. For more information, see "[Supported secret scanning patterns](/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\""""
 
     secret_scanning_delegated_alert_dismissal: (
-        ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedAlertDismissal | None
-    ) = None
+        ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedAlertDismissal
+    )
     """Use the `status` property to enable or disable secret scanning delegated alert dismissal for this repository."""
 
     secret_scanning_delegated_bypass: (
-        ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypass | None
-    ) = None
+        ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypass
+    )
     """Use the `status` property to enable or disable secret scanning delegated bypass for this repository."""
 
     secret_scanning_delegated_bypass_options: (
-        ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptions | None
-    ) = None
+        ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptions
+    )
     """Feature options for secret scanning delegated bypass.
     This object is only honored when `security_and_analysis.secret_scanning_delegated_bypass.status` is set to `enabled`.
     You can send this object in the same request as `secret_scanning_delegated_bypass`, or update just the options in a separate request.
     """
 
 
-class ReposUpdateParamsSecurityAndAnalysisAdvancedSecurity(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysisAdvancedSecurity(TypedDict, total=False):
     """Use the `status` property to enable or disable GitHub Advanced Security for this repository.
     For more information, see "[About GitHub Advanced
     Security](/github/getting-started-with-github/learning-about-github/about-github-advanced-security)."
@@ -90,103 +88,98 @@ class ReposUpdateParamsSecurityAndAnalysisAdvancedSecurity(_rt.Model):
     For standalone Code Scanning or Secret Protection products, this parameter cannot be used.
     """
 
-    status: str | None = None
+    status: str
     """Can be `enabled` or `disabled`."""
 
 
-class ReposUpdateParamsSecurityAndAnalysisCodeSecurity(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysisCodeSecurity(TypedDict, total=False):
     """Use the `status` property to enable or disable GitHub Code Security for this repository."""
 
-    status: str | None = None
+    status: str
     """Can be `enabled` or `disabled`."""
 
 
-class ReposUpdateParamsSecurityAndAnalysisSecretScanning(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysisSecretScanning(TypedDict, total=False):
     """Use the `status` property to enable or disable secret scanning for this repository. For more information, see "[About secret scanning](/code-security/secret-security/about-secret-scanning).\""""
 
-    status: str | None = None
+    status: str
     """Can be `enabled` or `disabled`."""
 
 
-class ReposUpdateParamsSecurityAndAnalysisSecretScanningPushProtection(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysisSecretScanningPushProtection(TypedDict, total=False):
     """Use the `status` property to enable or disable secret scanning push protection for this repository. For more information, see "[Protecting pushes with secret scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning).\""""
 
-    status: str | None = None
+    status: str
     """Can be `enabled` or `disabled`."""
 
 
-class ReposUpdateParamsSecurityAndAnalysisSecretScanningAiDetection(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysisSecretScanningAiDetection(TypedDict, total=False):
     """Use the `status` property to enable or disable secret scanning AI detection for this repository. For more information, see "[Responsible detection of generic secrets with AI](https://docs.github.com/code-security/secret-scanning/using-advanced-secret-scanning-and-push-protection-features/generic-secret-detection/responsible-ai-generic-secrets).\""""
 
-    status: str | None = None
+    status: str
     """Can be `enabled` or `disabled`."""
 
 
-class ReposUpdateParamsSecurityAndAnalysisSecretScanningNonProviderPatterns(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysisSecretScanningNonProviderPatterns(TypedDict, total=False):
     """Use the `status` property to enable or disable secret scanning non-provider patterns for this repository. For more information, see "[Supported secret scanning patterns](/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\""""
 
-    status: str | None = None
+    status: str
     """Can be `enabled` or `disabled`."""
 
 
-class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedAlertDismissal(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedAlertDismissal(
+    TypedDict, total=False
+):
     """Use the `status` property to enable or disable secret scanning delegated alert dismissal for this repository."""
 
-    status: str | None = None
+    status: str
     """Can be `enabled` or `disabled`."""
 
 
-class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypass(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypass(TypedDict, total=False):
     """Use the `status` property to enable or disable secret scanning delegated bypass for this repository."""
 
-    status: str | None = None
+    status: str
     """Can be `enabled` or `disabled`."""
 
 
-class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptions(_rt.Model):
+class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptions(
+    TypedDict, total=False
+):
     """Feature options for secret scanning delegated bypass.
     This object is only honored when `security_and_analysis.secret_scanning_delegated_bypass.status` is set to `enabled`.
     You can send this object in the same request as `secret_scanning_delegated_bypass`, or update just the options in a separate request.
     """
 
-    reviewers: (
-        list[ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptionsReviewersItem]
-        | None
-    ) = None
+    reviewers: list[
+        ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptionsReviewersItem
+    ]
     """The bypass reviewers for secret scanning delegated bypass.
     If you omit this field, the existing set of reviewers is unchanged.
     """
 
 
 class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptionsReviewersItem(
-    _rt.Model
+    TypedDict, total=False
 ):
-    reviewer_id: int
+    reviewer_id: Required[int]
     """The ID of the team or role selected as a bypass reviewer"""
 
-    reviewer_type: Literal["TEAM", "ROLE"] | str
+    reviewer_type: Required[Literal["TEAM", "ROLE"]]
     """The type of the bypass reviewer"""
 
-    mode: Literal["ALWAYS", "EXEMPT"] | str | None = "ALWAYS"
+    mode: Literal["ALWAYS", "EXEMPT"]
     """The bypass mode for the reviewer"""
 
 
-class ReposCreateAttestationParamsBundle(_rt.Model):
+class ReposCreateAttestationParamsBundle(TypedDict, total=False):
     """The attestation's Sigstore Bundle.
     Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
     """
 
-    media_type: str | None = Field(
-        default=None, validation_alias="mediaType", serialization_alias="mediaType"
-    )
-    verification_material: dict[str, Any] | None = Field(
-        default=None,
-        validation_alias="verificationMaterial",
-        serialization_alias="verificationMaterial",
-    )
-    dsse_envelope: dict[str, Any] | None = Field(
-        default=None, validation_alias="dsseEnvelope", serialization_alias="dsseEnvelope"
-    )
+    mediaType: str
+    verificationMaterial: dict[str, Any]
+    dsseEnvelope: dict[str, Any]
 
 
 class ReposCreateAttestationResponse(_rt.Model):
@@ -227,156 +220,159 @@ class ReposListAttestationsResponseAttestationsItemBundle(_rt.Model):
     )
 
 
-class ReposUpdateBranchProtectionParamsRequiredStatusChecks(_rt.Model):
+class ReposUpdateBranchProtectionParamsRequiredStatusChecks(TypedDict, total=False):
     """Require status checks to pass before merging. Set to `null` to disable."""
 
-    strict: bool
+    strict: Required[bool]
     """Require branches to be up to date before merging."""
 
-    contexts: list[str]
+    contexts: Required[list[str]]
     """**Closing down notice**: The list of status checks to require in order to merge into this branch. If any of these checks have recently been set by a particular GitHub App, they will be required to come from that app in future for the branch to merge. Use `checks` instead of `contexts` for more fine-grained control."""
 
-    checks: list[ReposUpdateBranchProtectionParamsRequiredStatusChecksChecksItem] | None = None
+    checks: list[ReposUpdateBranchProtectionParamsRequiredStatusChecksChecksItem]
     """The list of status checks to require in order to merge into this branch."""
 
 
-class ReposUpdateBranchProtectionParamsRequiredStatusChecksChecksItem(_rt.Model):
-    context: str
+class ReposUpdateBranchProtectionParamsRequiredStatusChecksChecksItem(TypedDict, total=False):
+    context: Required[str]
     """The name of the required check"""
 
-    app_id: int | None = None
+    app_id: int
     """The ID of the GitHub App that must provide this check. Omit this field to automatically select the GitHub App that has recently provided this check, or any app if it was not set by a GitHub App. Pass -1 to explicitly allow any app to set the status."""
 
 
-class ReposUpdateBranchProtectionParamsRequiredPullRequestReviews(_rt.Model):
+class ReposUpdateBranchProtectionParamsRequiredPullRequestReviews(TypedDict, total=False):
     """Require at least one approving review on a pull request, before merging. Set to `null` to disable."""
 
     dismissal_restrictions: (
-        ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsDismissalRestrictions | None
-    ) = None
+        ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsDismissalRestrictions
+    )
     """Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only available for organization-owned repositories. Omit this parameter for personal repositories."""
 
-    dismiss_stale_reviews: bool | None = None
+    dismiss_stale_reviews: bool
     """Set to `true` if you want to automatically dismiss approving reviews when someone pushes a new commit."""
 
-    require_code_owner_reviews: bool | None = None
+    require_code_owner_reviews: bool
     """Blocks merging pull requests until [code owners](https://docs.github.com/articles/about-code-owners/) review them."""
 
-    required_approving_review_count: int | None = None
+    required_approving_review_count: int
     """Specify the number of reviewers required to approve pull requests. Use a number between 1 and 6 or 0 to not require reviewers."""
 
-    require_last_push_approval: bool | None = False
+    require_last_push_approval: bool
     """Whether the most recent push must be approved by someone other than the person who pushed it. Default: `false`."""
 
     bypass_pull_request_allowances: (
         ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsBypassPullRequestAllowances
-        | None
-    ) = None
+    )
     """Allow specific users, teams, or apps to bypass pull request requirements."""
 
 
-class ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsDismissalRestrictions(_rt.Model):
+class ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsDismissalRestrictions(
+    TypedDict, total=False
+):
     """Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only available for organization-owned repositories. Omit this parameter for personal repositories."""
 
-    users: list[str] | None = None
+    users: list[str]
     """The list of user `login`s with dismissal access"""
 
-    teams: list[str] | None = None
+    teams: list[str]
     """The list of team `slug`s with dismissal access"""
 
-    apps: list[str] | None = None
+    apps: list[str]
     """The list of app `slug`s with dismissal access"""
 
 
 class ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsBypassPullRequestAllowances(
-    _rt.Model
+    TypedDict, total=False
 ):
     """Allow specific users, teams, or apps to bypass pull request requirements."""
 
-    users: list[str] | None = None
+    users: list[str]
     """The list of user `login`s allowed to bypass pull request requirements."""
 
-    teams: list[str] | None = None
+    teams: list[str]
     """The list of team `slug`s allowed to bypass pull request requirements."""
 
-    apps: list[str] | None = None
+    apps: list[str]
     """The list of app `slug`s allowed to bypass pull request requirements."""
 
 
-class ReposUpdateBranchProtectionParamsRestrictions(_rt.Model):
+class ReposUpdateBranchProtectionParamsRestrictions(TypedDict, total=False):
     """Restrict who can push to the protected branch. User, app, and team `restrictions` are only available for organization-owned repositories. Set to `null` to disable."""
 
-    users: list[str]
+    users: Required[list[str]]
     """The list of user `login`s with push access"""
 
-    teams: list[str]
+    teams: Required[list[str]]
     """The list of team `slug`s with push access"""
 
-    apps: list[str] | None = None
+    apps: list[str]
     """The list of app `slug`s with push access"""
 
 
-class ReposUpdatePullRequestReviewProtectionParamsDismissalRestrictions(_rt.Model):
+class ReposUpdatePullRequestReviewProtectionParamsDismissalRestrictions(TypedDict, total=False):
     """Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only available for organization-owned repositories. Omit this parameter for personal repositories."""
 
-    users: list[str] | None = None
+    users: list[str]
     """The list of user `login`s with dismissal access"""
 
-    teams: list[str] | None = None
+    teams: list[str]
     """The list of team `slug`s with dismissal access"""
 
-    apps: list[str] | None = None
+    apps: list[str]
     """The list of app `slug`s with dismissal access"""
 
 
-class ReposUpdatePullRequestReviewProtectionParamsBypassPullRequestAllowances(_rt.Model):
+class ReposUpdatePullRequestReviewProtectionParamsBypassPullRequestAllowances(
+    TypedDict, total=False
+):
     """Allow specific users, teams, or apps to bypass pull request requirements."""
 
-    users: list[str] | None = None
+    users: list[str]
     """The list of user `login`s allowed to bypass pull request requirements."""
 
-    teams: list[str] | None = None
+    teams: list[str]
     """The list of team `slug`s allowed to bypass pull request requirements."""
 
-    apps: list[str] | None = None
+    apps: list[str]
     """The list of app `slug`s allowed to bypass pull request requirements."""
 
 
-class ReposUpdateStatusCheckProtectionParamsChecksItem(_rt.Model):
-    context: str
+class ReposUpdateStatusCheckProtectionParamsChecksItem(TypedDict, total=False):
+    context: Required[str]
     """The name of the required check"""
 
-    app_id: int | None = None
+    app_id: int
     """The ID of the GitHub App that must provide this check. Omit this field to automatically select the GitHub App that has recently provided this check, or any app if it was not set by a GitHub App. Pass -1 to explicitly allow any app to set the status."""
 
 
-class ReposSetStatusCheckContextsBody(_rt.Model):
-    contexts: list[str]
+class ReposSetStatusCheckContextsBody(TypedDict, total=False):
+    contexts: Required[list[str]]
     """The name of the status checks"""
 
 
-class ReposAddStatusCheckContextsBody(_rt.Model):
-    contexts: list[str]
+class ReposAddStatusCheckContextsBody(TypedDict, total=False):
+    contexts: Required[list[str]]
     """The name of the status checks"""
 
 
-class ReposRemoveStatusCheckContextsBody(_rt.Model):
-    contexts: list[str]
+class ReposRemoveStatusCheckContextsBody(TypedDict, total=False):
+    contexts: Required[list[str]]
     """The name of the status checks"""
 
 
-class ReposSetTeamAccessRestrictionsBody(_rt.Model):
-    teams: list[str]
+class ReposSetTeamAccessRestrictionsBody(TypedDict, total=False):
+    teams: Required[list[str]]
     """The slug values for teams"""
 
 
-class ReposAddTeamAccessRestrictionsBody(_rt.Model):
-    teams: list[str]
+class ReposAddTeamAccessRestrictionsBody(TypedDict, total=False):
+    teams: Required[list[str]]
     """The slug values for teams"""
 
 
-class ReposRemoveTeamAccessRestrictionsBody(_rt.Model):
-    teams: list[str]
+class ReposRemoveTeamAccessRestrictionsBody(TypedDict, total=False):
+    teams: Required[list[str]]
     """The slug values for teams"""
 
 
@@ -392,47 +388,47 @@ class ReposCompareCommitsWithBaseheadResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class ReposCreateOrUpdateFileContentsParamsCommitter(_rt.Model):
+class ReposCreateOrUpdateFileContentsParamsCommitter(TypedDict, total=False):
     """The person that committed the file. Default: the authenticated user."""
 
-    name: str
+    name: Required[str]
     """The name of the author or committer of the commit. You'll receive a `422` status code if `name` is omitted."""
 
-    email: str
+    email: Required[str]
     """The email of the author or committer of the commit. You'll receive a `422` status code if `email` is omitted."""
 
-    date: str | None = None
+    date: str
 
 
-class ReposCreateOrUpdateFileContentsParamsAuthor(_rt.Model):
+class ReposCreateOrUpdateFileContentsParamsAuthor(TypedDict, total=False):
     """The author of the file. Default: The `committer` or the authenticated user if you omit `committer`."""
 
-    name: str
+    name: Required[str]
     """The name of the author or committer of the commit. You'll receive a `422` status code if `name` is omitted."""
 
-    email: str
+    email: Required[str]
     """The email of the author or committer of the commit. You'll receive a `422` status code if `email` is omitted."""
 
-    date: str | None = None
+    date: str
 
 
-class ReposDeleteFileParamsCommitter(_rt.Model):
+class ReposDeleteFileParamsCommitter(TypedDict, total=False):
     """object containing information about the committer."""
 
-    name: str | None = None
+    name: str
     """The name of the author (or committer) of the commit"""
 
-    email: str | None = None
+    email: str
     """The email of the author (or committer) of the commit"""
 
 
-class ReposDeleteFileParamsAuthor(_rt.Model):
+class ReposDeleteFileParamsAuthor(TypedDict, total=False):
     """object containing information about the author."""
 
-    name: str | None = None
+    name: str
     """The name of the author (or committer) of the commit"""
 
-    email: str | None = None
+    email: str
     """The email of the author (or committer) of the commit"""
 
 
@@ -453,9 +449,9 @@ class ReposGetAllEnvironmentsResponse(_rt.Model):
     environments: list[Environment] | None = None
 
 
-class ReposCreateOrUpdateEnvironmentParamsReviewersItem(_rt.Model):
-    type: DeploymentReviewerType | None = None
-    id: int | None = None
+class ReposCreateOrUpdateEnvironmentParamsReviewersItem(TypedDict, total=False):
+    type: DeploymentReviewerType
+    id: int
     """The id of the user or team who can review the deployment"""
 
 
@@ -482,60 +478,58 @@ class ReposListCustomDeploymentRuleIntegrationsResponse(_rt.Model):
     ) = None
 
 
-class ReposCreateWebhookParamsConfig(_rt.Model):
+class ReposCreateWebhookParamsConfig(TypedDict, total=False):
     """Key/value pairs to provide settings for this webhook."""
 
-    url: WebhookConfigUrl | None = None
-    content_type: WebhookConfigContentType | None = None
-    secret: WebhookConfigSecret | None = None
-    insecure_ssl: WebhookConfigInsecureSsl | None = None
+    url: WebhookConfigUrl
+    content_type: WebhookConfigContentType
+    secret: WebhookConfigSecret
+    insecure_ssl: WebhookConfigInsecureSsl
 
 
-class ReposUpdateInformationAboutPagesSiteBody(_rt.Model):
-    cname: str | None = None
+class ReposUpdateInformationAboutPagesSiteBody(TypedDict, total=False):
+    cname: str | None
     """Specify a custom domain for the repository. Sending a `null` value will remove the custom domain. For more about custom domains, see "[Using a custom domain with GitHub Pages](https://docs.github.com/pages/configuring-a-custom-domain-for-your-github-pages-site).\""""
 
-    https_enforced: bool | None = None
+    https_enforced: bool
     """Specify whether HTTPS should be enforced for the repository."""
 
-    build_type: Literal["legacy", "workflow"] | str | None = None
+    build_type: Literal["legacy", "workflow"]
     """The process by which the GitHub Pages site will be built. `workflow` means that the site is built by a custom GitHub Actions workflow. `legacy` means that the site is built by GitHub when changes are pushed to a specific branch."""
 
     source: (
         Literal["gh-pages", "master", "master /docs"]
-        | str
         | ReposUpdateInformationAboutPagesSiteBodySource
-        | None
-    ) = None
+    )
 
 
-class ReposUpdateInformationAboutPagesSiteBodySource(_rt.Model):
+class ReposUpdateInformationAboutPagesSiteBodySource(TypedDict, total=False):
     """Update the source for the repository. Must include the branch name and path."""
 
-    branch: str
+    branch: Required[str]
     """The repository branch used to publish your site's source files."""
 
-    path: Literal["/", "/docs"] | str
+    path: Required[Literal["/", "/docs"]]
     """The repository directory that includes the source files for the Pages site. Allowed paths are `/` or `/docs`."""
 
 
-class ReposCreatePagesSiteBody(_rt.Model):
+class ReposCreatePagesSiteBody(TypedDict, total=False):
     """The source branch and directory used to publish your Pages site."""
 
-    build_type: Literal["legacy", "workflow"] | str | None = None
+    build_type: Literal["legacy", "workflow"]
     """The process in which the Page will be built. Possible values are `"legacy"` and `"workflow"`."""
 
-    source: ReposCreatePagesSiteBodySource | None = None
+    source: ReposCreatePagesSiteBodySource
     """The source branch and directory used to publish your Pages site."""
 
 
-class ReposCreatePagesSiteBodySource(_rt.Model):
+class ReposCreatePagesSiteBodySource(TypedDict, total=False):
     """The source branch and directory used to publish your Pages site."""
 
-    branch: str
+    branch: Required[str]
     """The repository branch used to publish your site's source files."""
 
-    path: Literal["/", "/docs"] | str | None = "/"
+    path: Literal["/", "/docs"]
     """The repository directory that includes the source files for the Pages site. Allowed paths are `/` or `/docs`. Default: `/`"""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
@@ -43,20 +43,22 @@ class SecretScanningBulkCreateOrgCustomPatternsResponse422ValidationErrorsValue(
     """List of validation errors for this pattern."""
 
 
-class SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem(_rt.Model):
-    token_type: str | None = None
+class SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem(
+    TypedDict, total=False
+):
+    token_type: str
     """The ID of the pattern to configure."""
 
-    push_protection_setting: Literal["not-set", "disabled", "enabled"] | str | None = None
+    push_protection_setting: Literal["not-set", "disabled", "enabled"]
     """Push protection setting to set for the pattern."""
 
 
-class SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem(_rt.Model):
-    token_type: str | None = None
+class SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem(TypedDict, total=False):
+    token_type: str
     """The ID of the pattern to configure."""
 
-    custom_pattern_version: SecretScanningRowVersion | None = None
-    push_protection_setting: Literal["disabled", "enabled"] | str | None = None
+    custom_pattern_version: SecretScanningRowVersion
+    push_protection_setting: Literal["disabled", "enabled"]
     """Push protection setting to set for the pattern."""
 
 
@@ -77,12 +79,12 @@ class SecretScanningGetAlertResponse503(_rt.Model):
     documentation_url: str | None = None
 
 
-class SecretScanningUpdateAlertBody(_rt.Model):
-    state: SecretScanningAlertState | None = None
-    resolution: SecretScanningAlertResolution | None = None
-    resolution_comment: SecretScanningAlertResolutionComment | None = None
-    assignee: SecretScanningAlertAssignee | None = None
-    validity: Literal["active", "inactive"] | str | None = None
+class SecretScanningUpdateAlertBody(TypedDict, total=False):
+    state: SecretScanningAlertState
+    resolution: SecretScanningAlertResolution
+    resolution_comment: SecretScanningAlertResolutionComment
+    assignee: SecretScanningAlertAssignee
+    validity: Literal["active", "inactive"] | None
     """Sets the validity of the secret scanning alert. Can be `active`, `inactive`, or `null` to clear the override."""
 
 

@@ -2,87 +2,97 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from typing import Required, TypedDict
 
 from ..models.security_advisory_credit_types import SecurityAdvisoryCreditTypes
 from ..models.security_advisory_ecosystems import SecurityAdvisoryEcosystems
 
 
-class SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem(_rt.Model):
-    package: SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItemPackage
+class SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem(TypedDict, total=False):
+    package: Required[SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItemPackage]
     """The name of the package affected by the vulnerability."""
 
-    vulnerable_version_range: str | None = None
+    vulnerable_version_range: str | None
     """The range of the package versions affected by the vulnerability."""
 
-    patched_versions: str | None = None
+    patched_versions: str | None
     """The package version(s) that resolve the vulnerability."""
 
-    vulnerable_functions: list[str] | None = None
+    vulnerable_functions: list[str] | None
     """The functions in the package that are affected."""
 
 
-class SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItemPackage(_rt.Model):
+class SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItemPackage(
+    TypedDict, total=False
+):
     """The name of the package affected by the vulnerability."""
 
-    ecosystem: SecurityAdvisoryEcosystems
-    name: str | None = None
+    ecosystem: Required[SecurityAdvisoryEcosystems]
+    name: str | None
     """The unique package name within its ecosystem."""
 
 
-class SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem(_rt.Model):
-    login: str
+class SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem(TypedDict, total=False):
+    login: Required[str]
     """The username of the user credited."""
 
-    type: SecurityAdvisoryCreditTypes
+    type: Required[SecurityAdvisoryCreditTypes]
 
 
-class SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItem(_rt.Model):
-    package: SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItemPackage
+class SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItem(
+    TypedDict, total=False
+):
+    package: Required[
+        SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItemPackage
+    ]
     """The name of the package affected by the vulnerability."""
 
-    vulnerable_version_range: str | None = None
+    vulnerable_version_range: str | None
     """The range of the package versions affected by the vulnerability."""
 
-    patched_versions: str | None = None
+    patched_versions: str | None
     """The package version(s) that resolve the vulnerability."""
 
-    vulnerable_functions: list[str] | None = None
+    vulnerable_functions: list[str] | None
     """The functions in the package that are affected."""
 
 
-class SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItemPackage(_rt.Model):
+class SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItemPackage(
+    TypedDict, total=False
+):
     """The name of the package affected by the vulnerability."""
 
-    ecosystem: SecurityAdvisoryEcosystems
-    name: str | None = None
+    ecosystem: Required[SecurityAdvisoryEcosystems]
+    name: str | None
     """The unique package name within its ecosystem."""
 
 
-class SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem(_rt.Model):
-    package: SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItemPackage
+class SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem(TypedDict, total=False):
+    package: Required[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItemPackage]
     """The name of the package affected by the vulnerability."""
 
-    vulnerable_version_range: str | None = None
+    vulnerable_version_range: str | None
     """The range of the package versions affected by the vulnerability."""
 
-    patched_versions: str | None = None
+    patched_versions: str | None
     """The package version(s) that resolve the vulnerability."""
 
-    vulnerable_functions: list[str] | None = None
+    vulnerable_functions: list[str] | None
     """The functions in the package that are affected."""
 
 
-class SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItemPackage(_rt.Model):
+class SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItemPackage(
+    TypedDict, total=False
+):
     """The name of the package affected by the vulnerability."""
 
-    ecosystem: SecurityAdvisoryEcosystems
-    name: str | None = None
+    ecosystem: Required[SecurityAdvisoryEcosystems]
+    name: str | None
     """The unique package name within its ecosystem."""
 
 
-class SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem(_rt.Model):
-    login: str
+class SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem(TypedDict, total=False):
+    login: Required[str]
     """The username of the user credited."""
 
-    type: SecurityAdvisoryCreditTypes
+    type: Required[SecurityAdvisoryCreditTypes]

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Required, TypedDict
 
 import apigen_runtime as _rt
 from pydantic import Field
 
 
-class UsersAddEmailForAuthenticatedUserBody(_rt.Model):
-    emails: list[str]
+class UsersAddEmailForAuthenticatedUserBody(TypedDict, total=False):
+    emails: Required[list[str]]
     """Adds one or more email addresses to your GitHub account. Must contain at least one email address. **Note:** Alternatively, you can pass a single email address or an `array` of emails addresses directly, but we recommend that you pass an object using the `emails` key."""
 
 
-class UsersDeleteEmailForAuthenticatedUserBody(_rt.Model):
+class UsersDeleteEmailForAuthenticatedUserBody(TypedDict, total=False):
     """Deletes one or more email addresses from your GitHub account. Must contain at least one email address. **Note:** Alternatively, you can pass a single email address or an `array` of emails addresses directly, but we recommend that you pass an object using the `emails` key."""
 
-    emails: list[str]
+    emails: Required[list[str]]
     """Email addresses associated with the GitHub user account."""
 
 
@@ -71,13 +71,13 @@ class UsersListAttestationsBulkResponsePageInfo(_rt.Model):
     """The cursor to the previous page."""
 
 
-class UsersDeleteAttestationsBulkBodyWithSubjectDigests(_rt.Model):
-    subject_digests: list[str]
+class UsersDeleteAttestationsBulkBodyWithSubjectDigests(TypedDict, total=False):
+    subject_digests: Required[list[str]]
     """List of subject digests associated with the artifact attestations to delete."""
 
 
-class UsersDeleteAttestationsBulkBodyWithAttestationIds(_rt.Model):
-    attestation_ids: list[int]
+class UsersDeleteAttestationsBulkBodyWithAttestationIds(TypedDict, total=False):
+    attestation_ids: Required[list[int]]
     """List of unique IDs associated with the artifact attestations to delete."""
 
 

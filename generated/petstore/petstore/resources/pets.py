@@ -26,6 +26,13 @@ _PETS_LIST_PETS: _rt.Operation[PetList] = _rt.Operation(
         _rt.Param("x_request_id", "X-Request-Id", "header"),
     ),
     responses={"200": _rt.Response(PetList, "json"), "default": _rt.Response(Error, "json")},
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param=None,
+    ),
 )
 
 _PETS_CREATE_PET: _rt.Operation[Pet] = _rt.Operation(
@@ -113,15 +120,17 @@ class Pets(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PetList:
+    ) -> _rt.SyncPage[Pet]:
         """List pets, newest first.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             limit: How many pets to return (1-100).
             status: Only pets with one of these statuses.
             starting_after: Cursor for pagination; the id of the last pet of the previous page.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PETS_LIST_PETS,
             {
                 "limit": limit,
@@ -248,7 +257,7 @@ class Pets(_rt.SyncResource):
 class AsyncPets(_rt.AsyncResource):
     """Operations under `pets`."""
 
-    async def list_pets(
+    def list_pets(
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
@@ -256,15 +265,17 @@ class AsyncPets(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PetList:
+    ) -> _rt.AsyncPaginator[Pet]:
         """List pets, newest first.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             limit: How many pets to return (1-100).
             status: Only pets with one of these statuses.
             starting_after: Cursor for pagination; the id of the last pet of the previous page.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PETS_LIST_PETS,
             {
                 "limit": limit,

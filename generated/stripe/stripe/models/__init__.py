@@ -297,22 +297,19 @@ if TYPE_CHECKING:
     from .customer_balance_customer_balance_settings import (
         CustomerBalanceCustomerBalanceSettings as CustomerBalanceCustomerBalanceSettings,
     )
-    from .customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_transaction import (
+    from .customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_t import (
         CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction as CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction,
     )
     from .customer_balance_resource_cash_balance_transaction_resource_funded_transaction import (
         CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction as CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction,
     )
-    from .customer_balance_resource_cash_balance_transaction_resource_funded_transaction_resource_bank_transfer import (
+    from .customer_balance_resource_cash_balance_transaction_resource_funded_transaction_r import (
         CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer as CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer,
     )
-    from .customer_balance_resource_cash_balance_transaction_resource_funded_transaction_resource_bank_transfer_resource_eu_bank_transfer import (
-        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer as CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer,
-    )
-    from .customer_balance_resource_cash_balance_transaction_resource_refunded_from_payment_transaction import (
+    from .customer_balance_resource_cash_balance_transaction_resource_refunded_from_paymen import (
         CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction as CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction,
     )
-    from .customer_balance_resource_cash_balance_transaction_resource_unapplied_from_payment_transaction import (
+    from .customer_balance_resource_cash_balance_transaction_resource_unapplied_from_payme import (
         CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction as CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction,
     )
     from .customer_cash_balance_transaction import (
@@ -320,6 +317,9 @@ if TYPE_CHECKING:
     )
     from .customer_tax import CustomerTax as CustomerTax
     from .customer_tax_location import CustomerTaxLocation as CustomerTaxLocation
+    from .customer_underscore_balance_underscore_resource_underscore_cash_underscore_balan import (
+        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer as CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer,
+    )
     from .deleted_account import DeletedAccount as DeletedAccount
     from .deleted_apple_pay_domain import DeletedApplePayDomain as DeletedApplePayDomain
     from .deleted_application import DeletedApplication as DeletedApplication
@@ -1684,7 +1684,7 @@ if TYPE_CHECKING:
     from .treasury_shared_resource_billing_details import (
         TreasurySharedResourceBillingDetails as TreasurySharedResourceBillingDetails,
     )
-    from .treasury_shared_resource_initiating_payment_method_details_initiating_payment_method_details import (
+    from .treasury_shared_resource_initiating_payment_method_details_initiating_payment_me import (
         TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails as TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails,
     )
     from .treasury_shared_resource_initiating_payment_method_details_us_bank_account import (
@@ -1877,15 +1877,15 @@ _MODULES: dict[str, str] = {
     "CustomUnitAmount": "custom_unit_amount",
     "CustomerAcceptance": "customer_acceptance",
     "CustomerBalanceCustomerBalanceSettings": "customer_balance_customer_balance_settings",
-    "CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction": "customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_transaction",
+    "CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction": "customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_t",
     "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction": "customer_balance_resource_cash_balance_transaction_resource_funded_transaction",
-    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer": "customer_balance_resource_cash_balance_transaction_resource_funded_transaction_resource_bank_transfer",
-    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer": "customer_balance_resource_cash_balance_transaction_resource_funded_transaction_resource_bank_transfer_resource_eu_bank_transfer",
-    "CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction": "customer_balance_resource_cash_balance_transaction_resource_refunded_from_payment_transaction",
-    "CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction": "customer_balance_resource_cash_balance_transaction_resource_unapplied_from_payment_transaction",
+    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer": "customer_balance_resource_cash_balance_transaction_resource_funded_transaction_r",
+    "CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction": "customer_balance_resource_cash_balance_transaction_resource_refunded_from_paymen",
+    "CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction": "customer_balance_resource_cash_balance_transaction_resource_unapplied_from_payme",
     "CustomerCashBalanceTransaction": "customer_cash_balance_transaction",
     "CustomerTax": "customer_tax",
     "CustomerTaxLocation": "customer_tax_location",
+    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer": "customer_underscore_balance_underscore_resource_underscore_cash_underscore_balan",
     "DeletedAccount": "deleted_account",
     "DeletedApplePayDomain": "deleted_apple_pay_domain",
     "DeletedApplication": "deleted_application",
@@ -2492,7 +2492,7 @@ _MODULES: dict[str, str] = {
     "TreasuryReceivedDebitsResourceReversalDetails": "treasury_received_debits_resource_reversal_details",
     "TreasuryReceivedDebitsResourceStatusTransitions": "treasury_received_debits_resource_status_transitions",
     "TreasurySharedResourceBillingDetails": "treasury_shared_resource_billing_details",
-    "TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails": "treasury_shared_resource_initiating_payment_method_details_initiating_payment_method_details",
+    "TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails": "treasury_shared_resource_initiating_payment_method_details_initiating_payment_me",
     "TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount": "treasury_shared_resource_initiating_payment_method_details_us_bank_account",
     "TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions": "treasury_transactions_resource_abstract_transaction_resource_status_transitions",
     "TreasuryTransactionsResourceBalanceImpact": "treasury_transactions_resource_balance_impact",

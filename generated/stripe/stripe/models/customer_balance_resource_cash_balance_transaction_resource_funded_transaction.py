@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import apigen_runtime as _rt
 
-from ..models.customer_balance_resource_cash_balance_transaction_resource_funded_transaction_resource_bank_transfer import (
+from ..models.customer_balance_resource_cash_balance_transaction_resource_funded_transaction_r import (
     CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer,
 )
 

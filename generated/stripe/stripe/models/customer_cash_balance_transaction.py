@@ -7,16 +7,16 @@ from typing import Literal
 import apigen_runtime as _rt
 
 from ..models.account import Customer
-from ..models.customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_transaction import (
+from ..models.customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_t import (
     CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction,
 )
 from ..models.customer_balance_resource_cash_balance_transaction_resource_funded_transaction import (
     CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction,
 )
-from ..models.customer_balance_resource_cash_balance_transaction_resource_refunded_from_payment_transaction import (
+from ..models.customer_balance_resource_cash_balance_transaction_resource_refunded_from_paymen import (
     CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction,
 )
-from ..models.customer_balance_resource_cash_balance_transaction_resource_unapplied_from_payment_transaction import (
+from ..models.customer_balance_resource_cash_balance_transaction_resource_unapplied_from_payme import (
     CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction,
 )
 

@@ -46,7 +46,7 @@ from ..models.treasury_received_debits_resource_reversal_details import (
 from ..models.treasury_received_debits_resource_status_transitions import (
     TreasuryReceivedDebitsResourceStatusTransitions,
 )
-from ..models.treasury_shared_resource_initiating_payment_method_details_initiating_payment_method_details import (
+from ..models.treasury_shared_resource_initiating_payment_method_details_initiating_payment_me import (
     TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails,
 )
 from ..models.treasury_transactions_resource_abstract_transaction_resource_status_transitions import (

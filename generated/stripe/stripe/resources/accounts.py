@@ -9,7 +9,7 @@ from typing import Any, Literal
 import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
-from ..models.account import Account
+from ..models.account import Account, BankAccount, Card
 from ..models.capability import Capability
 from ..models.deleted_account import DeletedAccount
 from ..models.deleted_external_account import DeletedExternalAccount
@@ -97,6 +97,13 @@ _ACCOUNTS_LIST: _rt.Operation[AccountsListResponse] = _rt.Operation(
         "200": _rt.Response(AccountsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _ACCOUNTS_CREATE: _rt.Operation[Account] = _rt.Operation(
@@ -397,6 +404,13 @@ _ACCOUNTS_EXTERNAL_ACCOUNTS_LIST: _rt.Operation[AccountsExternalAccountsListResp
             "200": _rt.Response(AccountsExternalAccountsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -515,6 +529,13 @@ _ACCOUNTS_PEOPLE_LIST: _rt.Operation[AccountsPeopleListResponse] = _rt.Operation
         "200": _rt.Response(AccountsPeopleListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _ACCOUNTS_PEOPLE_CREATE: _rt.Operation[Person] = _rt.Operation(
@@ -669,6 +690,13 @@ _ACCOUNTS_PERSONS_LIST: _rt.Operation[AccountsPersonsListResponse] = _rt.Operati
         "200": _rt.Response(AccountsPersonsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _ACCOUNTS_PERSONS_CREATE: _rt.Operation[Person] = _rt.Operation(
@@ -839,8 +867,10 @@ class Accounts(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AccountsListResponse:
+    ) -> _rt.SyncPage[Account]:
         """<p>Returns a list of accounts connected to your platform via <a href="/docs/connect">Connect</a>. If you’re not a platform, the list is empty.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -849,7 +879,7 @@ class Accounts(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACCOUNTS_LIST,
             {
                 "created": created,
@@ -1353,8 +1383,10 @@ class AccountsExternalAccounts(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AccountsExternalAccountsListResponse:
+    ) -> _rt.SyncPage[BankAccount | Card]:
         """<p>List external accounts for an account.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1363,7 +1395,7 @@ class AccountsExternalAccounts(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACCOUNTS_EXTERNAL_ACCOUNTS_LIST,
             {
                 "account": account,
@@ -1543,8 +1575,10 @@ class AccountsPeople(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AccountsPeopleListResponse:
+    ) -> _rt.SyncPage[Person]:
         """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1554,7 +1588,7 @@ class AccountsPeople(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACCOUNTS_PEOPLE_LIST,
             {
                 "account": account,
@@ -1832,8 +1866,10 @@ class AccountsPersons(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AccountsPersonsListResponse:
+    ) -> _rt.SyncPage[Person]:
         """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1843,7 +1879,7 @@ class AccountsPersons(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ACCOUNTS_PERSONS_LIST,
             {
                 "account": account,
@@ -2130,7 +2166,7 @@ class AsyncAccounts(_rt.AsyncResource):
     def persons(self) -> AsyncAccountsPersons:
         return AsyncAccountsPersons(self._client)
 
-    async def list(
+    def list(
         self,
         *,
         created: AccountsListCreated | int | NotGiven = NOT_GIVEN,
@@ -2140,8 +2176,10 @@ class AsyncAccounts(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AccountsListResponse:
+    ) -> _rt.AsyncPaginator[Account]:
         """<p>Returns a list of accounts connected to your platform via <a href="/docs/connect">Connect</a>. If you’re not a platform, the list is empty.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -2150,7 +2188,7 @@ class AsyncAccounts(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACCOUNTS_LIST,
             {
                 "created": created,
@@ -2644,7 +2682,7 @@ class AsyncAccountsCapabilities(_rt.AsyncResource):
 class AsyncAccountsExternalAccounts(_rt.AsyncResource):
     """Operations under `accounts.external_accounts`."""
 
-    async def list(
+    def list(
         self,
         *,
         account: str,
@@ -2654,8 +2692,10 @@ class AsyncAccountsExternalAccounts(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AccountsExternalAccountsListResponse:
+    ) -> _rt.AsyncPaginator[BankAccount | Card]:
         """<p>List external accounts for an account.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -2664,7 +2704,7 @@ class AsyncAccountsExternalAccounts(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACCOUNTS_EXTERNAL_ACCOUNTS_LIST,
             {
                 "account": account,
@@ -2833,7 +2873,7 @@ class AsyncAccountsExternalAccounts(_rt.AsyncResource):
 class AsyncAccountsPeople(_rt.AsyncResource):
     """Operations under `accounts.people`."""
 
-    async def list(
+    def list(
         self,
         *,
         account: str,
@@ -2844,8 +2884,10 @@ class AsyncAccountsPeople(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AccountsPeopleListResponse:
+    ) -> _rt.AsyncPaginator[Person]:
         """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -2855,7 +2897,7 @@ class AsyncAccountsPeople(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACCOUNTS_PEOPLE_LIST,
             {
                 "account": account,
@@ -3122,7 +3164,7 @@ class AsyncAccountsPeople(_rt.AsyncResource):
 class AsyncAccountsPersons(_rt.AsyncResource):
     """Operations under `accounts.persons`."""
 
-    async def list(
+    def list(
         self,
         *,
         account: str,
@@ -3133,8 +3175,10 @@ class AsyncAccountsPersons(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AccountsPersonsListResponse:
+    ) -> _rt.AsyncPaginator[Person]:
         """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -3144,7 +3188,7 @@ class AsyncAccountsPersons(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ACCOUNTS_PERSONS_LIST,
             {
                 "account": account,

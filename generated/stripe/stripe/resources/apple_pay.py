@@ -31,6 +31,13 @@ _APPLE_PAY_DOMAINS_LIST: _rt.Operation[ApplePayDomainsListResponse] = _rt.Operat
         "200": _rt.Response(ApplePayDomainsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _APPLE_PAY_DOMAINS_CREATE: _rt.Operation[ApplePayDomain] = _rt.Operation(
@@ -99,8 +106,10 @@ class ApplePayDomains(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApplePayDomainsListResponse:
+    ) -> _rt.SyncPage[ApplePayDomain]:
         """<p>List apple pay domains.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -109,7 +118,7 @@ class ApplePayDomains(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPLE_PAY_DOMAINS_LIST,
             {
                 "domain_name": domain_name,
@@ -200,7 +209,7 @@ class AsyncApplePay(_rt.AsyncResource):
 class AsyncApplePayDomains(_rt.AsyncResource):
     """Operations under `apple_pay.domains`."""
 
-    async def list(
+    def list(
         self,
         *,
         domain_name: str | NotGiven = NOT_GIVEN,
@@ -210,8 +219,10 @@ class AsyncApplePayDomains(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApplePayDomainsListResponse:
+    ) -> _rt.AsyncPaginator[ApplePayDomain]:
         """<p>List apple pay domains.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -220,7 +231,7 @@ class AsyncApplePayDomains(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPLE_PAY_DOMAINS_LIST,
             {
                 "domain_name": domain_name,

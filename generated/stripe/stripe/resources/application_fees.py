@@ -35,6 +35,13 @@ _APPLICATION_FEES_LIST: _rt.Operation[ApplicationFeesListResponse] = _rt.Operati
         "200": _rt.Response(ApplicationFeesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _APPLICATION_FEES_RETRIEVE: _rt.Operation[ApplicationFee] = _rt.Operation(
@@ -118,6 +125,13 @@ _APPLICATION_FEES_REFUNDS_LIST: _rt.Operation[ApplicationFeesRefundsListResponse
         "200": _rt.Response(ApplicationFeesRefundsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _APPLICATION_FEES_REFUNDS_CREATE: _rt.Operation[FeeRefund] = _rt.Operation(
@@ -159,8 +173,10 @@ class ApplicationFees(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApplicationFeesListResponse:
+    ) -> _rt.SyncPage[ApplicationFee]:
         """<p>Returns a list of application fees you’ve previously collected. The application fees are returned in sorted order, with the most recent fees appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return application fees for the charge specified by this charge ID.
@@ -170,7 +186,7 @@ class ApplicationFees(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPLICATION_FEES_LIST,
             {
                 "charge": charge,
@@ -301,8 +317,10 @@ class ApplicationFeesRefunds(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApplicationFeesRefundsListResponse:
+    ) -> _rt.SyncPage[FeeRefund]:
         """<p>You can see a list of the refunds belonging to a specific application fee. Note that the 10 most recent refunds are always available by default on the application fee object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -311,7 +329,7 @@ class ApplicationFeesRefunds(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPLICATION_FEES_REFUNDS_LIST,
             {
                 "id": id,
@@ -367,7 +385,7 @@ class AsyncApplicationFees(_rt.AsyncResource):
     def refunds(self) -> AsyncApplicationFeesRefunds:
         return AsyncApplicationFeesRefunds(self._client)
 
-    async def list(
+    def list(
         self,
         *,
         charge: str | NotGiven = NOT_GIVEN,
@@ -378,8 +396,10 @@ class AsyncApplicationFees(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApplicationFeesListResponse:
+    ) -> _rt.AsyncPaginator[ApplicationFee]:
         """<p>Returns a list of application fees you’ve previously collected. The application fees are returned in sorted order, with the most recent fees appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return application fees for the charge specified by this charge ID.
@@ -389,7 +409,7 @@ class AsyncApplicationFees(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPLICATION_FEES_LIST,
             {
                 "charge": charge,
@@ -510,7 +530,7 @@ class AsyncApplicationFeesRefunds(_rt.AsyncResource):
             request_options,
         )
 
-    async def list(
+    def list(
         self,
         *,
         id: str,
@@ -520,8 +540,10 @@ class AsyncApplicationFeesRefunds(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApplicationFeesRefundsListResponse:
+    ) -> _rt.AsyncPaginator[FeeRefund]:
         """<p>You can see a list of the refunds belonging to a specific application fee. Note that the 10 most recent refunds are always available by default on the application fee object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -530,7 +552,7 @@ class AsyncApplicationFeesRefunds(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPLICATION_FEES_REFUNDS_LIST,
             {
                 "id": id,

@@ -36,6 +36,13 @@ _APPS_SECRETS_LIST: _rt.Operation[AppsSecretsListResponse] = _rt.Operation(
         "200": _rt.Response(AppsSecretsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _APPS_SECRETS_CREATE: _rt.Operation[AppsSecret] = _rt.Operation(
@@ -116,8 +123,10 @@ class AppsSecrets(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AppsSecretsListResponse:
+    ) -> _rt.SyncPage[AppsSecret]:
         """<p>List all secrets stored on the given scope.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             scope: Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user.
@@ -127,7 +136,7 @@ class AppsSecrets(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _APPS_SECRETS_LIST,
             {
                 "scope": scope,
@@ -236,7 +245,7 @@ class AsyncApps(_rt.AsyncResource):
 class AsyncAppsSecrets(_rt.AsyncResource):
     """Operations under `apps.secrets`."""
 
-    async def list(
+    def list(
         self,
         *,
         scope: AppsSecretsListScope,
@@ -246,8 +255,10 @@ class AsyncAppsSecrets(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> AppsSecretsListResponse:
+    ) -> _rt.AsyncPaginator[AppsSecret]:
         """<p>List all secrets stored on the given scope.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             scope: Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user.
@@ -257,7 +268,7 @@ class AsyncAppsSecrets(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _APPS_SECRETS_LIST,
             {
                 "scope": scope,

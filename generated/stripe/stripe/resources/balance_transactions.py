@@ -36,6 +36,13 @@ _BALANCE_TRANSACTIONS_LIST: _rt.Operation[BalanceTransactionsListResponse] = _rt
         "200": _rt.Response(BalanceTransactionsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[BalanceTransaction] = _rt.Operation(
@@ -72,10 +79,12 @@ class BalanceTransactions(_rt.SyncResource):
         type: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> BalanceTransactionsListResponse:
+    ) -> _rt.SyncPage[BalanceTransaction]:
         """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
 
         <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             currency: Only return transactions in a certain currency. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
@@ -88,7 +97,7 @@ class BalanceTransactions(_rt.SyncResource):
             type: Only returns transactions of the given type. One of: `adjustment`, `advance`, `advance_funding`, `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`, `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`, `payment`, `payment_failure_refund`, `payment_refund`, `payout`, `payout_cancel`, `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _BALANCE_TRANSACTIONS_LIST,
             {
                 "created": created,
@@ -135,7 +144,7 @@ class BalanceTransactions(_rt.SyncResource):
 class AsyncBalanceTransactions(_rt.AsyncResource):
     """Operations under `balance_transactions`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: BalanceTransactionsListCreated | int | NotGiven = NOT_GIVEN,
@@ -149,10 +158,12 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         type: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> BalanceTransactionsListResponse:
+    ) -> _rt.AsyncPaginator[BalanceTransaction]:
         """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
 
         <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             currency: Only return transactions in a certain currency. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
@@ -165,7 +176,7 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
             type: Only returns transactions of the given type. One of: `adjustment`, `advance`, `advance_funding`, `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`, `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`, `payment`, `payment_failure_refund`, `payment_refund`, `payout`, `payout_cancel`, `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _BALANCE_TRANSACTIONS_LIST,
             {
                 "created": created,

@@ -42,6 +42,13 @@ _BILLING_PORTAL_CONFIGURATIONS_LIST: _rt.Operation[BillingPortalConfigurationsLi
             "200": _rt.Response(BillingPortalConfigurationsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -176,8 +183,10 @@ class BillingPortalConfigurations(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> BillingPortalConfigurationsListResponse:
+    ) -> _rt.SyncPage[BillingPortalConfiguration]:
         """<p>Returns a list of configurations that describe the functionality of the customer portal.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return configurations that are active or inactive (e.g., pass `true` to only list active configurations).
@@ -188,7 +197,7 @@ class BillingPortalConfigurations(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _BILLING_PORTAL_CONFIGURATIONS_LIST,
             {
                 "active": active,
@@ -406,7 +415,7 @@ class AsyncBillingPortal(_rt.AsyncResource):
 class AsyncBillingPortalConfigurations(_rt.AsyncResource):
     """Operations under `billing_portal.configurations`."""
 
-    async def list(
+    def list(
         self,
         *,
         active: bool | NotGiven = NOT_GIVEN,
@@ -417,8 +426,10 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> BillingPortalConfigurationsListResponse:
+    ) -> _rt.AsyncPaginator[BillingPortalConfiguration]:
         """<p>Returns a list of configurations that describe the functionality of the customer portal.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return configurations that are active or inactive (e.g., pass `true` to only list active configurations).
@@ -429,7 +440,7 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _BILLING_PORTAL_CONFIGURATIONS_LIST,
             {
                 "active": active,

@@ -47,6 +47,13 @@ _CHARGES_LIST: _rt.Operation[ChargesListResponse] = _rt.Operation(
         "200": _rt.Response(ChargesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CHARGES_CREATE: _rt.Operation[Charge] = _rt.Operation(
@@ -106,6 +113,9 @@ _CHARGES_SEARCH: _rt.Operation[ChargesSearchResponse] = _rt.Operation(
         "200": _rt.Response(ChargesSearchResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.BodyCursorPagination(
+        items="data", cursor="next_page", cursor_param="page", has_more="has_more"
+    ),
 )
 
 _CHARGES_RETRIEVE: _rt.Operation[Charge] = _rt.Operation(
@@ -266,6 +276,13 @@ _CHARGES_REFUNDS_LIST: _rt.Operation[ChargesRefundsListResponse] = _rt.Operation
         "200": _rt.Response(ChargesRefundsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CHARGES_REFUNDS_CREATE: _rt.Operation[Refund] = _rt.Operation(
@@ -355,8 +372,10 @@ class Charges(_rt.SyncResource):
         transfer_group: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChargesListResponse:
+    ) -> _rt.SyncPage[Charge]:
         """<p>Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return charges for the customer specified by this customer ID.
@@ -368,7 +387,7 @@ class Charges(_rt.SyncResource):
             transfer_group: Only return charges for this transfer group.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CHARGES_LIST,
             {
                 "created": created,
@@ -467,11 +486,13 @@ class Charges(_rt.SyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChargesSearchResponse:
+    ) -> _rt.SyncPage[Charge]:
         """<p>Search for charges you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for charges](https://stripe.com/docs/search#query-fields-for-charges).
@@ -480,7 +501,7 @@ class Charges(_rt.SyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CHARGES_SEARCH,
             {
                 "query": query,
@@ -745,8 +766,10 @@ class ChargesRefunds(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChargesRefundsListResponse:
+    ) -> _rt.SyncPage[Refund]:
         """<p>You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -755,7 +778,7 @@ class ChargesRefunds(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CHARGES_REFUNDS_LIST,
             {
                 "charge": charge,
@@ -878,7 +901,7 @@ class AsyncCharges(_rt.AsyncResource):
     def refunds(self) -> AsyncChargesRefunds:
         return AsyncChargesRefunds(self._client)
 
-    async def list(
+    def list(
         self,
         *,
         created: ChargesListCreated | int | NotGiven = NOT_GIVEN,
@@ -891,8 +914,10 @@ class AsyncCharges(_rt.AsyncResource):
         transfer_group: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChargesListResponse:
+    ) -> _rt.AsyncPaginator[Charge]:
         """<p>Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return charges for the customer specified by this customer ID.
@@ -904,7 +929,7 @@ class AsyncCharges(_rt.AsyncResource):
             transfer_group: Only return charges for this transfer group.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CHARGES_LIST,
             {
                 "created": created,
@@ -994,7 +1019,7 @@ class AsyncCharges(_rt.AsyncResource):
             request_options,
         )
 
-    async def search(
+    def search(
         self,
         *,
         query: str,
@@ -1003,11 +1028,13 @@ class AsyncCharges(_rt.AsyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChargesSearchResponse:
+    ) -> _rt.AsyncPaginator[Charge]:
         """<p>Search for charges you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for charges](https://stripe.com/docs/search#query-fields-for-charges).
@@ -1016,7 +1043,7 @@ class AsyncCharges(_rt.AsyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CHARGES_SEARCH,
             {
                 "query": query,
@@ -1271,7 +1298,7 @@ class AsyncChargesDispute(_rt.AsyncResource):
 class AsyncChargesRefunds(_rt.AsyncResource):
     """Operations under `charges.refunds`."""
 
-    async def list(
+    def list(
         self,
         *,
         charge: str,
@@ -1281,8 +1308,10 @@ class AsyncChargesRefunds(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ChargesRefundsListResponse:
+    ) -> _rt.AsyncPaginator[Refund]:
         """<p>You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1291,7 +1320,7 @@ class AsyncChargesRefunds(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CHARGES_REFUNDS_LIST,
             {
                 "charge": charge,

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
+from ..models.account import Item
 from ..models.checkout_session import CheckoutSession
 from ..models.error import Error
 from ..types.checkout import (
@@ -57,6 +58,13 @@ _CHECKOUT_SESSIONS_LIST: _rt.Operation[CheckoutSessionsListResponse] = _rt.Opera
         "200": _rt.Response(CheckoutSessionsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CHECKOUT_SESSIONS_CREATE: _rt.Operation[CheckoutSession] = _rt.Operation(
@@ -182,6 +190,13 @@ _CHECKOUT_SESSIONS_LINE_ITEMS: _rt.Operation[CheckoutSessionsLineItemsResponse] 
         "200": _rt.Response(CheckoutSessionsLineItemsResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 
@@ -210,8 +225,10 @@ class CheckoutSessions(_rt.SyncResource):
         subscription: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CheckoutSessionsListResponse:
+    ) -> _rt.SyncPage[CheckoutSession]:
         """<p>Returns a list of Checkout Sessions.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return the Checkout Sessions for the Customer specified.
@@ -225,7 +242,7 @@ class CheckoutSessions(_rt.SyncResource):
             subscription: Only return the Checkout Session for the subscription specified.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CHECKOUT_SESSIONS_LIST,
             {
                 "customer": customer,
@@ -499,8 +516,10 @@ class CheckoutSessions(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CheckoutSessionsLineItemsResponse:
+    ) -> _rt.SyncPage[Item]:
         """<p>When retrieving a Checkout Session, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -509,7 +528,7 @@ class CheckoutSessions(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CHECKOUT_SESSIONS_LINE_ITEMS,
             {
                 "session": session,
@@ -534,7 +553,7 @@ class AsyncCheckout(_rt.AsyncResource):
 class AsyncCheckoutSessions(_rt.AsyncResource):
     """Operations under `checkout.sessions`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str | NotGiven = NOT_GIVEN,
@@ -548,8 +567,10 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         subscription: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CheckoutSessionsListResponse:
+    ) -> _rt.AsyncPaginator[CheckoutSession]:
         """<p>Returns a list of Checkout Sessions.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return the Checkout Sessions for the Customer specified.
@@ -563,7 +584,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             subscription: Only return the Checkout Session for the subscription specified.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CHECKOUT_SESSIONS_LIST,
             {
                 "customer": customer,
@@ -827,7 +848,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             request_options,
         )
 
-    async def line_items(
+    def line_items(
         self,
         *,
         session: str,
@@ -837,8 +858,10 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CheckoutSessionsLineItemsResponse:
+    ) -> _rt.AsyncPaginator[Item]:
         """<p>When retrieving a Checkout Session, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -847,7 +870,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CHECKOUT_SESSIONS_LINE_ITEMS,
             {
                 "session": session,

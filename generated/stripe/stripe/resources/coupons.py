@@ -36,6 +36,13 @@ _COUPONS_LIST: _rt.Operation[CouponsListResponse] = _rt.Operation(
         "200": _rt.Response(CouponsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _COUPONS_CREATE: _rt.Operation[Coupon] = _rt.Operation(
@@ -130,8 +137,10 @@ class Coupons(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CouponsListResponse:
+    ) -> _rt.SyncPage[Coupon]:
         """<p>Returns a list of your coupons.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
@@ -141,7 +150,7 @@ class Coupons(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _COUPONS_LIST,
             {
                 "created": created,
@@ -290,7 +299,7 @@ class Coupons(_rt.SyncResource):
 class AsyncCoupons(_rt.AsyncResource):
     """Operations under `coupons`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: CouponsListCreated | int | NotGiven = NOT_GIVEN,
@@ -300,8 +309,10 @@ class AsyncCoupons(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CouponsListResponse:
+    ) -> _rt.AsyncPaginator[Coupon]:
         """<p>Returns a list of your coupons.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
@@ -311,7 +322,7 @@ class AsyncCoupons(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _COUPONS_LIST,
             {
                 "created": created,

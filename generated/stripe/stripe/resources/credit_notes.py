@@ -10,6 +10,7 @@ import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
 from ..models.credit_note import CreditNote
+from ..models.credit_note_line_item import CreditNoteLineItem
 from ..models.error import Error
 from ..types.credit_notes import (
     CreditNotesCreateParamsLinesItem,
@@ -41,6 +42,13 @@ _CREDIT_NOTES_LIST: _rt.Operation[CreditNotesListResponse] = _rt.Operation(
         "200": _rt.Response(CreditNotesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CREDIT_NOTES_CREATE: _rt.Operation[CreditNote] = _rt.Operation(
@@ -91,6 +99,13 @@ _CREDIT_NOTES_LINES: _rt.Operation[CreditNotesLinesResponse] = _rt.Operation(
         "200": _rt.Response(CreditNotesLinesResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CREDIT_NOTES_RETRIEVE: _rt.Operation[CreditNote] = _rt.Operation(
@@ -188,6 +203,13 @@ _CREDIT_NOTES_PREVIEW_LINES: _rt.Operation[CreditNotesPreviewLinesResponse] = _r
         "200": _rt.Response(CreditNotesPreviewLinesResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 
@@ -209,8 +231,10 @@ class CreditNotes(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CreditNotesListResponse:
+    ) -> _rt.SyncPage[CreditNote]:
         """<p>Returns a list of credit notes.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return credit notes for the customer specified by this customer ID.
@@ -221,7 +245,7 @@ class CreditNotes(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CREDIT_NOTES_LIST,
             {
                 "customer": customer,
@@ -311,8 +335,10 @@ class CreditNotes(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CreditNotesLinesResponse:
+    ) -> _rt.SyncPage[CreditNoteLineItem]:
         """<p>When retrieving a credit note, you’ll get a <strong>lines</strong> property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -321,7 +347,7 @@ class CreditNotes(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CREDIT_NOTES_LINES,
             {
                 "credit_note": credit_note,
@@ -487,8 +513,10 @@ class CreditNotesPreview(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CreditNotesPreviewLinesResponse:
+    ) -> _rt.SyncPage[CreditNoteLineItem]:
         """<p>When retrieving a credit note preview, you’ll get a <strong>lines</strong> property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             invoice: ID of the invoice.
@@ -508,7 +536,7 @@ class CreditNotesPreview(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CREDIT_NOTES_PREVIEW_LINES,
             {
                 "invoice": invoice,
@@ -539,7 +567,7 @@ class AsyncCreditNotes(_rt.AsyncResource):
     def preview(self) -> AsyncCreditNotesPreview:
         return AsyncCreditNotesPreview(self._client)
 
-    async def list(
+    def list(
         self,
         *,
         customer: str | NotGiven = NOT_GIVEN,
@@ -550,8 +578,10 @@ class AsyncCreditNotes(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CreditNotesListResponse:
+    ) -> _rt.AsyncPaginator[CreditNote]:
         """<p>Returns a list of credit notes.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return credit notes for the customer specified by this customer ID.
@@ -562,7 +592,7 @@ class AsyncCreditNotes(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CREDIT_NOTES_LIST,
             {
                 "customer": customer,
@@ -642,7 +672,7 @@ class AsyncCreditNotes(_rt.AsyncResource):
             request_options,
         )
 
-    async def lines(
+    def lines(
         self,
         *,
         credit_note: str,
@@ -652,8 +682,10 @@ class AsyncCreditNotes(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CreditNotesLinesResponse:
+    ) -> _rt.AsyncPaginator[CreditNoteLineItem]:
         """<p>When retrieving a credit note, you’ll get a <strong>lines</strong> property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -662,7 +694,7 @@ class AsyncCreditNotes(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CREDIT_NOTES_LINES,
             {
                 "credit_note": credit_note,
@@ -807,7 +839,7 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
             request_options,
         )
 
-    async def lines(
+    def lines(
         self,
         *,
         invoice: str,
@@ -828,8 +860,10 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CreditNotesPreviewLinesResponse:
+    ) -> _rt.AsyncPaginator[CreditNoteLineItem]:
         """<p>When retrieving a credit note preview, you’ll get a <strong>lines</strong> property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             invoice: ID of the invoice.
@@ -849,7 +883,7 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CREDIT_NOTES_PREVIEW_LINES,
             {
                 "invoice": invoice,

@@ -104,6 +104,13 @@ _CUSTOMERS_LIST: _rt.Operation[CustomersListResponse] = _rt.Operation(
         "200": _rt.Response(CustomersListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CUSTOMERS_CREATE: _rt.Operation[Customer] = _rt.Operation(
@@ -167,6 +174,9 @@ _CUSTOMERS_SEARCH: _rt.Operation[CustomersSearchResponse] = _rt.Operation(
         "200": _rt.Response(CustomersSearchResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.BodyCursorPagination(
+        items="data", cursor="next_page", cursor_param="page", has_more="has_more"
+    ),
 )
 
 _CUSTOMERS_RETRIEVE: _rt.Operation[Customer | DeletedCustomer] = _rt.Operation(
@@ -293,6 +303,13 @@ _CUSTOMERS_BALANCE_TRANSACTIONS_LIST: _rt.Operation[CustomersBalanceTransactions
             "200": _rt.Response(CustomersBalanceTransactionsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -380,6 +397,13 @@ _CUSTOMERS_BANK_ACCOUNTS_LIST: _rt.Operation[CustomersBankAccountsListResponse] 
         "200": _rt.Response(CustomersBankAccountsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CUSTOMERS_BANK_ACCOUNTS_CREATE: _rt.Operation[PaymentSource] = _rt.Operation(
@@ -515,6 +539,13 @@ _CUSTOMERS_CARDS_LIST: _rt.Operation[CustomersCardsListResponse] = _rt.Operation
         "200": _rt.Response(CustomersCardsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CUSTOMERS_CARDS_CREATE: _rt.Operation[PaymentSource] = _rt.Operation(
@@ -662,6 +693,13 @@ _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_LIST: _rt.Operation[
         "200": _rt.Response(CustomersCashBalanceTransactionsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[CustomerCashBalanceTransaction] = (
@@ -729,6 +767,13 @@ _CUSTOMERS_PAYMENT_METHODS_LIST: _rt.Operation[CustomersPaymentMethodsListRespon
         "200": _rt.Response(CustomersPaymentMethodsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CUSTOMERS_PAYMENT_METHODS_RETRIEVE: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -763,6 +808,13 @@ _CUSTOMERS_SOURCES_LIST: _rt.Operation[CustomersSourcesListResponse] = _rt.Opera
         "200": _rt.Response(CustomersSourcesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CUSTOMERS_SOURCES_CREATE: _rt.Operation[PaymentSource] = _rt.Operation(
@@ -896,6 +948,13 @@ _CUSTOMERS_SUBSCRIPTIONS_LIST: _rt.Operation[CustomersSubscriptionsListResponse]
         "200": _rt.Response(CustomersSubscriptionsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CUSTOMERS_SUBSCRIPTIONS_CREATE: _rt.Operation[Subscription] = _rt.Operation(
@@ -1093,6 +1152,13 @@ _CUSTOMERS_TAX_IDS_LIST: _rt.Operation[CustomersTaxIdsListResponse] = _rt.Operat
         "200": _rt.Response(CustomersTaxIdsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _CUSTOMERS_TAX_IDS_CREATE: _rt.Operation[TaxId] = _rt.Operation(
@@ -1196,8 +1262,10 @@ class Customers(_rt.SyncResource):
         test_clock: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersListResponse:
+    ) -> _rt.SyncPage[Customer]:
         """<p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             email: A case-sensitive filter on the list based on the customer's `email` field. The value must be a string.
@@ -1208,7 +1276,7 @@ class Customers(_rt.SyncResource):
             test_clock: Provides a list of customers that are associated with the specified test clock. The response will not include customers with test clocks if this parameter is not set.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_LIST,
             {
                 "created": created,
@@ -1311,11 +1379,13 @@ class Customers(_rt.SyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersSearchResponse:
+    ) -> _rt.SyncPage[Customer]:
         """<p>Search for customers you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for customers](https://stripe.com/docs/search#query-fields-for-customers).
@@ -1324,7 +1394,7 @@ class Customers(_rt.SyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_SEARCH,
             {
                 "query": query,
@@ -1520,8 +1590,10 @@ class CustomersBalanceTransactions(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersBalanceTransactionsListResponse:
+    ) -> _rt.SyncPage[CustomerBalanceTransaction]:
         """<p>Returns a list of transactions that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1530,7 +1602,7 @@ class CustomersBalanceTransactions(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_BALANCE_TRANSACTIONS_LIST,
             {
                 "customer": customer,
@@ -1645,10 +1717,12 @@ class CustomersBankAccounts(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersBankAccountsListResponse:
+    ) -> _rt.SyncPage[BankAccount]:
         """Deprecated.
 
         <p>You can see a list of the bank accounts belonging to a Customer. Note that the 10 most recent sources are always available by default on the Customer. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional bank accounts.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1657,7 +1731,7 @@ class CustomersBankAccounts(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_BANK_ACCOUNTS_LIST,
             {
                 "customer": customer,
@@ -1863,12 +1937,14 @@ class CustomersCards(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersCardsListResponse:
+    ) -> _rt.SyncPage[Card]:
         """Deprecated.
 
         <p>You can see a list of the cards belonging to a customer.
         Note that the 10 most recent sources are always available on the <code>Customer</code> object.
         If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional cards.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1877,7 +1953,7 @@ class CustomersCards(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_CARDS_LIST,
             {
                 "customer": customer,
@@ -2109,8 +2185,10 @@ class CustomersCashBalanceTransactions(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersCashBalanceTransactionsListResponse:
+    ) -> _rt.SyncPage[CustomerCashBalanceTransaction]:
         """<p>Returns a list of transactions that modified the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -2119,7 +2197,7 @@ class CustomersCashBalanceTransactions(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_LIST,
             {
                 "customer": customer,
@@ -2253,8 +2331,10 @@ class CustomersPaymentMethods(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersPaymentMethodsListResponse:
+    ) -> _rt.SyncPage[PaymentMethod]:
         """<p>Returns a list of PaymentMethods for a given Customer</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -2264,7 +2344,7 @@ class CustomersPaymentMethods(_rt.SyncResource):
             type: An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_PAYMENT_METHODS_LIST,
             {
                 "customer": customer,
@@ -2319,8 +2399,10 @@ class CustomersSources(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersSourcesListResponse:
+    ) -> _rt.SyncPage[BankAccount | Card | Source]:
         """<p>List sources for a specified customer.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -2330,7 +2412,7 @@ class CustomersSources(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_SOURCES_LIST,
             {
                 "customer": customer,
@@ -2539,8 +2621,10 @@ class CustomersSubscriptions(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersSubscriptionsListResponse:
+    ) -> _rt.SyncPage[Subscription]:
         """<p>You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -2549,7 +2633,7 @@ class CustomersSubscriptions(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_SUBSCRIPTIONS_LIST,
             {
                 "customer": customer,
@@ -2923,8 +3007,10 @@ class CustomersTaxIds(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersTaxIdsListResponse:
+    ) -> _rt.SyncPage[TaxId]:
         """<p>Returns a list of tax IDs for a customer.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -2933,7 +3019,7 @@ class CustomersTaxIds(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_TAX_IDS_LIST,
             {
                 "customer": customer,
@@ -3118,7 +3204,7 @@ class AsyncCustomers(_rt.AsyncResource):
     def tax_ids(self) -> AsyncCustomersTaxIds:
         return AsyncCustomersTaxIds(self._client)
 
-    async def list(
+    def list(
         self,
         *,
         created: CustomersListCreated | int | NotGiven = NOT_GIVEN,
@@ -3130,8 +3216,10 @@ class AsyncCustomers(_rt.AsyncResource):
         test_clock: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersListResponse:
+    ) -> _rt.AsyncPaginator[Customer]:
         """<p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             email: A case-sensitive filter on the list based on the customer's `email` field. The value must be a string.
@@ -3142,7 +3230,7 @@ class AsyncCustomers(_rt.AsyncResource):
             test_clock: Provides a list of customers that are associated with the specified test clock. The response will not include customers with test clocks if this parameter is not set.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_LIST,
             {
                 "created": created,
@@ -3236,7 +3324,7 @@ class AsyncCustomers(_rt.AsyncResource):
             request_options,
         )
 
-    async def search(
+    def search(
         self,
         *,
         query: str,
@@ -3245,11 +3333,13 @@ class AsyncCustomers(_rt.AsyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersSearchResponse:
+    ) -> _rt.AsyncPaginator[Customer]:
         """<p>Search for customers you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for customers](https://stripe.com/docs/search#query-fields-for-customers).
@@ -3258,7 +3348,7 @@ class AsyncCustomers(_rt.AsyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_SEARCH,
             {
                 "query": query,
@@ -3444,7 +3534,7 @@ class AsyncCustomers(_rt.AsyncResource):
 class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
     """Operations under `customers.balance_transactions`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str,
@@ -3454,8 +3544,10 @@ class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersBalanceTransactionsListResponse:
+    ) -> _rt.AsyncPaginator[CustomerBalanceTransaction]:
         """<p>Returns a list of transactions that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -3464,7 +3556,7 @@ class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_BALANCE_TRANSACTIONS_LIST,
             {
                 "customer": customer,
@@ -3569,7 +3661,7 @@ class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
 class AsyncCustomersBankAccounts(_rt.AsyncResource):
     """Operations under `customers.bank_accounts`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str,
@@ -3579,10 +3671,12 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersBankAccountsListResponse:
+    ) -> _rt.AsyncPaginator[BankAccount]:
         """Deprecated.
 
         <p>You can see a list of the bank accounts belonging to a Customer. Note that the 10 most recent sources are always available by default on the Customer. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional bank accounts.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -3591,7 +3685,7 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_BANK_ACCOUNTS_LIST,
             {
                 "customer": customer,
@@ -3787,7 +3881,7 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
 class AsyncCustomersCards(_rt.AsyncResource):
     """Operations under `customers.cards`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str,
@@ -3797,12 +3891,14 @@ class AsyncCustomersCards(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersCardsListResponse:
+    ) -> _rt.AsyncPaginator[Card]:
         """Deprecated.
 
         <p>You can see a list of the cards belonging to a customer.
         Note that the 10 most recent sources are always available on the <code>Customer</code> object.
         If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional cards.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -3811,7 +3907,7 @@ class AsyncCustomersCards(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_CARDS_LIST,
             {
                 "customer": customer,
@@ -4033,7 +4129,7 @@ class AsyncCustomersCashBalance(_rt.AsyncResource):
 class AsyncCustomersCashBalanceTransactions(_rt.AsyncResource):
     """Operations under `customers.cash_balance_transactions`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str,
@@ -4043,8 +4139,10 @@ class AsyncCustomersCashBalanceTransactions(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersCashBalanceTransactionsListResponse:
+    ) -> _rt.AsyncPaginator[CustomerCashBalanceTransaction]:
         """<p>Returns a list of transactions that modified the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -4053,7 +4151,7 @@ class AsyncCustomersCashBalanceTransactions(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_LIST,
             {
                 "customer": customer,
@@ -4145,7 +4243,7 @@ class AsyncCustomersDiscount(_rt.AsyncResource):
 class AsyncCustomersPaymentMethods(_rt.AsyncResource):
     """Operations under `customers.payment_methods`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str,
@@ -4187,8 +4285,10 @@ class AsyncCustomersPaymentMethods(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersPaymentMethodsListResponse:
+    ) -> _rt.AsyncPaginator[PaymentMethod]:
         """<p>Returns a list of PaymentMethods for a given Customer</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -4198,7 +4298,7 @@ class AsyncCustomersPaymentMethods(_rt.AsyncResource):
             type: An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_PAYMENT_METHODS_LIST,
             {
                 "customer": customer,
@@ -4242,7 +4342,7 @@ class AsyncCustomersPaymentMethods(_rt.AsyncResource):
 class AsyncCustomersSources(_rt.AsyncResource):
     """Operations under `customers.sources`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str,
@@ -4253,8 +4353,10 @@ class AsyncCustomersSources(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersSourcesListResponse:
+    ) -> _rt.AsyncPaginator[BankAccount | Card | Source]:
         """<p>List sources for a specified customer.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -4264,7 +4366,7 @@ class AsyncCustomersSources(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_SOURCES_LIST,
             {
                 "customer": customer,
@@ -4463,7 +4565,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
     def discount(self) -> AsyncCustomersSubscriptionsDiscount:
         return AsyncCustomersSubscriptionsDiscount(self._client)
 
-    async def list(
+    def list(
         self,
         *,
         customer: str,
@@ -4473,8 +4575,10 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersSubscriptionsListResponse:
+    ) -> _rt.AsyncPaginator[Subscription]:
         """<p>You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -4483,7 +4587,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_SUBSCRIPTIONS_LIST,
             {
                 "customer": customer,
@@ -4847,7 +4951,7 @@ class AsyncCustomersSubscriptionsDiscount(_rt.AsyncResource):
 class AsyncCustomersTaxIds(_rt.AsyncResource):
     """Operations under `customers.tax_ids`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str,
@@ -4857,8 +4961,10 @@ class AsyncCustomersTaxIds(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> CustomersTaxIdsListResponse:
+    ) -> _rt.AsyncPaginator[TaxId]:
         """<p>Returns a list of tax IDs for a customer.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -4867,7 +4973,7 @@ class AsyncCustomersTaxIds(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _CUSTOMERS_TAX_IDS_LIST,
             {
                 "customer": customer,

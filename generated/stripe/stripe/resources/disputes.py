@@ -31,6 +31,13 @@ _DISPUTES_LIST: _rt.Operation[DisputesListResponse] = _rt.Operation(
         "200": _rt.Response(DisputesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _DISPUTES_RETRIEVE: _rt.Operation[Dispute] = _rt.Operation(
@@ -99,8 +106,10 @@ class Disputes(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DisputesListResponse:
+    ) -> _rt.SyncPage[Dispute]:
         """<p>Returns a list of your disputes.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return disputes associated to the charge specified by this charge ID.
@@ -111,7 +120,7 @@ class Disputes(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _DISPUTES_LIST,
             {
                 "charge": charge,
@@ -209,7 +218,7 @@ class Disputes(_rt.SyncResource):
 class AsyncDisputes(_rt.AsyncResource):
     """Operations under `disputes`."""
 
-    async def list(
+    def list(
         self,
         *,
         charge: str | NotGiven = NOT_GIVEN,
@@ -221,8 +230,10 @@ class AsyncDisputes(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> DisputesListResponse:
+    ) -> _rt.AsyncPaginator[Dispute]:
         """<p>Returns a list of your disputes.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return disputes associated to the charge specified by this charge ID.
@@ -233,7 +244,7 @@ class AsyncDisputes(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _DISPUTES_LIST,
             {
                 "charge": charge,

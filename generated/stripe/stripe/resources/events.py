@@ -32,6 +32,13 @@ _EVENTS_LIST: _rt.Operation[EventsListResponse] = _rt.Operation(
         "200": _rt.Response(EventsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _EVENTS_RETRIEVE: _rt.Operation[Event] = _rt.Operation(
@@ -64,8 +71,10 @@ class Events(_rt.SyncResource):
         types: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> EventsListResponse:
+    ) -> _rt.SyncPage[Event]:
         """<p>List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in <a href="/docs/api/events/object">event object</a> <code>api_version</code> attribute (not according to your current Stripe API version or <code>Stripe-Version</code> header).</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             delivery_success: Filter events by whether all webhooks were successfully delivered. If false, events which are still pending or have failed all delivery attempts to a webhook endpoint will be returned.
@@ -77,7 +86,7 @@ class Events(_rt.SyncResource):
             types: An array of up to 20 strings containing specific event names. The list will be filtered to include only events with a matching event property. You may pass either `type` or `types`, but not both.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _EVENTS_LIST,
             {
                 "created": created,
@@ -121,7 +130,7 @@ class Events(_rt.SyncResource):
 class AsyncEvents(_rt.AsyncResource):
     """Operations under `events`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: EventsListCreated | int | NotGiven = NOT_GIVEN,
@@ -134,8 +143,10 @@ class AsyncEvents(_rt.AsyncResource):
         types: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> EventsListResponse:
+    ) -> _rt.AsyncPaginator[Event]:
         """<p>List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in <a href="/docs/api/events/object">event object</a> <code>api_version</code> attribute (not according to your current Stripe API version or <code>Stripe-Version</code> header).</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             delivery_success: Filter events by whether all webhooks were successfully delivered. If false, events which are still pending or have failed all delivery attempts to a webhook endpoint will be returned.
@@ -147,7 +158,7 @@ class AsyncEvents(_rt.AsyncResource):
             types: An array of up to 20 strings containing specific event names. The list will be filtered to include only events with a matching event property. You may pass either `type` or `types`, but not both.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _EVENTS_LIST,
             {
                 "created": created,

@@ -28,6 +28,13 @@ _EXCHANGE_RATES_LIST: _rt.Operation[ExchangeRatesListResponse] = _rt.Operation(
         "200": _rt.Response(ExchangeRatesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _EXCHANGE_RATES_RETRIEVE: _rt.Operation[ExchangeRate] = _rt.Operation(
@@ -56,8 +63,10 @@ class ExchangeRates(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ExchangeRatesListResponse:
+    ) -> _rt.SyncPage[ExchangeRate]:
         """<p>Returns a list of objects that contain the rates at which foreign currencies are converted to one another. Only shows the currencies for which Stripe supports.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with the exchange rate for currency X your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -66,7 +75,7 @@ class ExchangeRates(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with the exchange rate for currency X, your subsequent call can include `starting_after=X` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _EXCHANGE_RATES_LIST,
             {
                 "ending_before": ending_before,
@@ -106,7 +115,7 @@ class ExchangeRates(_rt.SyncResource):
 class AsyncExchangeRates(_rt.AsyncResource):
     """Operations under `exchange_rates`."""
 
-    async def list(
+    def list(
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
@@ -115,8 +124,10 @@ class AsyncExchangeRates(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ExchangeRatesListResponse:
+    ) -> _rt.AsyncPaginator[ExchangeRate]:
         """<p>Returns a list of objects that contain the rates at which foreign currencies are converted to one another. Only shows the currencies for which Stripe supports.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with the exchange rate for currency X your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -125,7 +136,7 @@ class AsyncExchangeRates(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with the exchange rate for currency X, your subsequent call can include `starting_after=X` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _EXCHANGE_RATES_LIST,
             {
                 "ending_before": ending_before,

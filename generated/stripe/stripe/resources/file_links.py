@@ -31,6 +31,13 @@ _FILE_LINKS_LIST: _rt.Operation[FileLinksListResponse] = _rt.Operation(
         "200": _rt.Response(FileLinksListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _FILE_LINKS_CREATE: _rt.Operation[FileLink] = _rt.Operation(
@@ -104,8 +111,10 @@ class FileLinksResource(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> FileLinksListResponse:
+    ) -> _rt.SyncPage[FileLink]:
         """<p>Returns a list of file links.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -116,7 +125,7 @@ class FileLinksResource(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _FILE_LINKS_LIST,
             {
                 "created": created,
@@ -214,7 +223,7 @@ class FileLinksResource(_rt.SyncResource):
 class AsyncFileLinksResource(_rt.AsyncResource):
     """Operations under `file_links`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: FileLinksListCreated | int | NotGiven = NOT_GIVEN,
@@ -226,8 +235,10 @@ class AsyncFileLinksResource(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> FileLinksListResponse:
+    ) -> _rt.AsyncPaginator[FileLink]:
         """<p>Returns a list of file links.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -238,7 +249,7 @@ class AsyncFileLinksResource(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _FILE_LINKS_LIST,
             {
                 "created": created,

@@ -30,6 +30,13 @@ _FILES_LIST: _rt.Operation[FilesListResponse] = _rt.Operation(
         "200": _rt.Response(FilesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _FILES_CREATE: _rt.Operation[File] = _rt.Operation(
@@ -98,8 +105,10 @@ class Files(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> FilesListResponse:
+    ) -> _rt.SyncPage[File]:
         """<p>Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -109,7 +118,7 @@ class Files(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _FILES_LIST,
             {
                 "created": created,
@@ -192,7 +201,7 @@ class Files(_rt.SyncResource):
 class AsyncFiles(_rt.AsyncResource):
     """Operations under `files`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: FilesListCreated | int | NotGiven = NOT_GIVEN,
@@ -220,8 +229,10 @@ class AsyncFiles(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> FilesListResponse:
+    ) -> _rt.AsyncPaginator[File]:
         """<p>Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -231,7 +242,7 @@ class AsyncFiles(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _FILES_LIST,
             {
                 "created": created,

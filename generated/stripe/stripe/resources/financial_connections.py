@@ -11,6 +11,7 @@ from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
 from ..models.error import Error
 from ..models.financial_connections_account import FinancialConnectionsAccount
+from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
 from ..models.financial_connections_session import FinancialConnectionsSession
 from ..types.financial_connections import (
     FinancialConnectionsAccountsListAccountHolder,
@@ -41,6 +42,13 @@ _FINANCIAL_CONNECTIONS_ACCOUNTS_LIST: _rt.Operation[FinancialConnectionsAccounts
             "200": _rt.Response(FinancialConnectionsAccountsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -102,6 +110,13 @@ _FINANCIAL_CONNECTIONS_ACCOUNTS_OWNERS: _rt.Operation[
         "200": _rt.Response(FinancialConnectionsAccountsOwnersResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _FINANCIAL_CONNECTIONS_ACCOUNTS_REFRESH: _rt.Operation[FinancialConnectionsAccount] = _rt.Operation(
@@ -199,8 +214,10 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> FinancialConnectionsAccountsListResponse:
+    ) -> _rt.SyncPage[FinancialConnectionsAccount]:
         """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             account_holder: If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.
@@ -211,7 +228,7 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _FINANCIAL_CONNECTIONS_ACCOUNTS_LIST,
             {
                 "account_holder": account_holder,
@@ -281,8 +298,10 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> FinancialConnectionsAccountsOwnersResponse:
+    ) -> _rt.SyncPage[FinancialConnectionsAccountOwner]:
         """<p>Lists all owners for a given <code>Account</code></p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ownership: The ID of the ownership object to fetch owners from.
@@ -292,7 +311,7 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _FINANCIAL_CONNECTIONS_ACCOUNTS_OWNERS,
             {
                 "account": account,
@@ -405,7 +424,7 @@ class AsyncFinancialConnections(_rt.AsyncResource):
 class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
     """Operations under `financial_connections.accounts`."""
 
-    async def list(
+    def list(
         self,
         *,
         account_holder: FinancialConnectionsAccountsListAccountHolder | NotGiven = NOT_GIVEN,
@@ -416,8 +435,10 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> FinancialConnectionsAccountsListResponse:
+    ) -> _rt.AsyncPaginator[FinancialConnectionsAccount]:
         """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             account_holder: If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.
@@ -428,7 +449,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _FINANCIAL_CONNECTIONS_ACCOUNTS_LIST,
             {
                 "account_holder": account_holder,
@@ -487,7 +508,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
             request_options,
         )
 
-    async def owners(
+    def owners(
         self,
         *,
         account: str,
@@ -498,8 +519,10 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> FinancialConnectionsAccountsOwnersResponse:
+    ) -> _rt.AsyncPaginator[FinancialConnectionsAccountOwner]:
         """<p>Lists all owners for a given <code>Account</code></p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ownership: The ID of the ownership object to fetch owners from.
@@ -509,7 +532,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _FINANCIAL_CONNECTIONS_ACCOUNTS_OWNERS,
             {
                 "account": account,

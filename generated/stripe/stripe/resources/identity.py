@@ -41,6 +41,13 @@ _IDENTITY_VERIFICATION_REPORTS_LIST: _rt.Operation[IdentityVerificationReportsLi
             "200": _rt.Response(IdentityVerificationReportsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -79,6 +86,13 @@ _IDENTITY_VERIFICATION_SESSIONS_LIST: _rt.Operation[IdentityVerificationSessions
             "200": _rt.Response(IdentityVerificationSessionsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -215,8 +229,10 @@ class IdentityVerificationReports(_rt.SyncResource):
         verification_session: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IdentityVerificationReportsListResponse:
+    ) -> _rt.SyncPage[IdentityVerificationReport]:
         """<p>List all verification reports.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -227,7 +243,7 @@ class IdentityVerificationReports(_rt.SyncResource):
             verification_session: Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _IDENTITY_VERIFICATION_REPORTS_LIST,
             {
                 "created": created,
@@ -282,8 +298,10 @@ class IdentityVerificationSessions(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IdentityVerificationSessionsListResponse:
+    ) -> _rt.SyncPage[IdentityVerificationSession]:
         """<p>Returns a list of VerificationSessions</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -293,7 +311,7 @@ class IdentityVerificationSessions(_rt.SyncResource):
             status: Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _IDENTITY_VERIFICATION_SESSIONS_LIST,
             {
                 "created": created,
@@ -482,7 +500,7 @@ class AsyncIdentity(_rt.AsyncResource):
 class AsyncIdentityVerificationReports(_rt.AsyncResource):
     """Operations under `identity.verification_reports`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: IdentityVerificationReportsListCreated | int | NotGiven = NOT_GIVEN,
@@ -494,8 +512,10 @@ class AsyncIdentityVerificationReports(_rt.AsyncResource):
         verification_session: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IdentityVerificationReportsListResponse:
+    ) -> _rt.AsyncPaginator[IdentityVerificationReport]:
         """<p>List all verification reports.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -506,7 +526,7 @@ class AsyncIdentityVerificationReports(_rt.AsyncResource):
             verification_session: Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _IDENTITY_VERIFICATION_REPORTS_LIST,
             {
                 "created": created,
@@ -549,7 +569,7 @@ class AsyncIdentityVerificationReports(_rt.AsyncResource):
 class AsyncIdentityVerificationSessions(_rt.AsyncResource):
     """Operations under `identity.verification_sessions`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: IdentityVerificationSessionsListCreated | int | NotGiven = NOT_GIVEN,
@@ -561,8 +581,10 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IdentityVerificationSessionsListResponse:
+    ) -> _rt.AsyncPaginator[IdentityVerificationSession]:
         """<p>Returns a list of VerificationSessions</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -572,7 +594,7 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
             status: Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _IDENTITY_VERIFICATION_SESSIONS_LIST,
             {
                 "created": created,

@@ -42,6 +42,13 @@ _INVOICEITEMS_LIST: _rt.Operation[InvoiceitemsListResponse] = _rt.Operation(
         "200": _rt.Response(InvoiceitemsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _INVOICEITEMS_CREATE: _rt.Operation[Invoiceitem] = _rt.Operation(
@@ -167,8 +174,10 @@ class Invoiceitems(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoiceitemsListResponse:
+    ) -> _rt.SyncPage[Invoiceitem]:
         """<p>Returns a list of your invoice items. Invoice items are returned sorted by creation date, with the most recently created invoice items appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The identifier of the customer whose invoice items to return. If none is provided, all invoice items will be returned.
@@ -180,7 +189,7 @@ class Invoiceitems(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _INVOICEITEMS_LIST,
             {
                 "created": created,
@@ -385,7 +394,7 @@ class Invoiceitems(_rt.SyncResource):
 class AsyncInvoiceitems(_rt.AsyncResource):
     """Operations under `invoiceitems`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: InvoiceitemsListCreated | int | NotGiven = NOT_GIVEN,
@@ -398,8 +407,10 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoiceitemsListResponse:
+    ) -> _rt.AsyncPaginator[Invoiceitem]:
         """<p>Returns a list of your invoice items. Invoice items are returned sorted by creation date, with the most recently created invoice items appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The identifier of the customer whose invoice items to return. If none is provided, all invoice items will be returned.
@@ -411,7 +422,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _INVOICEITEMS_LIST,
             {
                 "created": created,

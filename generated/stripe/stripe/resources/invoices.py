@@ -9,7 +9,7 @@ from typing import Any, Literal
 import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
-from ..models.account import Invoice
+from ..models.account import Invoice, LineItem
 from ..models.deleted_invoice import DeletedInvoice
 from ..models.error import Error
 from ..types.invoices import (
@@ -70,6 +70,13 @@ _INVOICES_LIST: _rt.Operation[InvoicesListResponse] = _rt.Operation(
         "200": _rt.Response(InvoicesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _INVOICES_CREATE: _rt.Operation[Invoice] = _rt.Operation(
@@ -143,6 +150,9 @@ _INVOICES_SEARCH: _rt.Operation[InvoicesSearchResponse] = _rt.Operation(
         "200": _rt.Response(InvoicesSearchResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.BodyCursorPagination(
+        items="data", cursor="next_page", cursor_param="page", has_more="has_more"
+    ),
 )
 
 _INVOICES_RETRIEVE: _rt.Operation[Invoice] = _rt.Operation(
@@ -254,6 +264,13 @@ _INVOICES_LINES: _rt.Operation[InvoicesLinesResponse] = _rt.Operation(
         "200": _rt.Response(InvoicesLinesResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _INVOICES_MARK_UNCOLLECTIBLE: _rt.Operation[Invoice] = _rt.Operation(
@@ -476,6 +493,13 @@ _INVOICES_UPCOMING_LINES: _rt.Operation[InvoicesUpcomingLinesResponse] = _rt.Ope
         "200": _rt.Response(InvoicesUpcomingLinesResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 
@@ -501,8 +525,10 @@ class Invoices(_rt.SyncResource):
         subscription: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoicesListResponse:
+    ) -> _rt.SyncPage[Invoice]:
         """<p>You can list all invoices, or list the invoices for a specific customer. The invoices are returned sorted by creation date, with the most recently created invoices appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             collection_method: The collection method of the invoice to retrieve. Either `charge_automatically` or `send_invoice`.
@@ -515,7 +541,7 @@ class Invoices(_rt.SyncResource):
             subscription: Only return invoices for the subscription specified by this subscription ID.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _INVOICES_LIST,
             {
                 "collection_method": collection_method,
@@ -649,11 +675,13 @@ class Invoices(_rt.SyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoicesSearchResponse:
+    ) -> _rt.SyncPage[Invoice]:
         """<p>Search for invoices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for invoices](https://stripe.com/docs/search#query-fields-for-invoices).
@@ -662,7 +690,7 @@ class Invoices(_rt.SyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _INVOICES_SEARCH,
             {
                 "query": query,
@@ -851,8 +879,10 @@ class Invoices(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoicesLinesResponse:
+    ) -> _rt.SyncPage[LineItem]:
         """<p>When retrieving an invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -861,7 +891,7 @@ class Invoices(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _INVOICES_LINES,
             {
                 "invoice": invoice,
@@ -1108,8 +1138,10 @@ class InvoicesUpcoming(_rt.SyncResource):
         subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoicesUpcomingLinesResponse:
+    ) -> _rt.SyncPage[LineItem]:
         """<p>When retrieving an upcoming invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             automatic_tax: Settings for automatic tax lookup for this invoice preview.
@@ -1139,7 +1171,7 @@ class InvoicesUpcoming(_rt.SyncResource):
             subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _INVOICES_UPCOMING_LINES,
             {
                 "automatic_tax": automatic_tax,
@@ -1180,7 +1212,7 @@ class AsyncInvoices(_rt.AsyncResource):
     def upcoming(self) -> AsyncInvoicesUpcoming:
         return AsyncInvoicesUpcoming(self._client)
 
-    async def list(
+    def list(
         self,
         *,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
@@ -1195,8 +1227,10 @@ class AsyncInvoices(_rt.AsyncResource):
         subscription: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoicesListResponse:
+    ) -> _rt.AsyncPaginator[Invoice]:
         """<p>You can list all invoices, or list the invoices for a specific customer. The invoices are returned sorted by creation date, with the most recently created invoices appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             collection_method: The collection method of the invoice to retrieve. Either `charge_automatically` or `send_invoice`.
@@ -1209,7 +1243,7 @@ class AsyncInvoices(_rt.AsyncResource):
             subscription: Only return invoices for the subscription specified by this subscription ID.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _INVOICES_LIST,
             {
                 "collection_method": collection_method,
@@ -1334,7 +1368,7 @@ class AsyncInvoices(_rt.AsyncResource):
             request_options,
         )
 
-    async def search(
+    def search(
         self,
         *,
         query: str,
@@ -1343,11 +1377,13 @@ class AsyncInvoices(_rt.AsyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoicesSearchResponse:
+    ) -> _rt.AsyncPaginator[Invoice]:
         """<p>Search for invoices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for invoices](https://stripe.com/docs/search#query-fields-for-invoices).
@@ -1356,7 +1392,7 @@ class AsyncInvoices(_rt.AsyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _INVOICES_SEARCH,
             {
                 "query": query,
@@ -1535,7 +1571,7 @@ class AsyncInvoices(_rt.AsyncResource):
             request_options,
         )
 
-    async def lines(
+    def lines(
         self,
         *,
         invoice: str,
@@ -1545,8 +1581,10 @@ class AsyncInvoices(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoicesLinesResponse:
+    ) -> _rt.AsyncPaginator[LineItem]:
         """<p>When retrieving an invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1555,7 +1593,7 @@ class AsyncInvoices(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _INVOICES_LINES,
             {
                 "invoice": invoice,
@@ -1769,7 +1807,7 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
             request_options,
         )
 
-    async def lines(
+    def lines(
         self,
         *,
         automatic_tax: InvoicesUpcomingLinesAutomaticTax | NotGiven = NOT_GIVEN,
@@ -1802,8 +1840,10 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> InvoicesUpcomingLinesResponse:
+    ) -> _rt.AsyncPaginator[LineItem]:
         """<p>When retrieving an upcoming invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             automatic_tax: Settings for automatic tax lookup for this invoice preview.
@@ -1833,7 +1873,7 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
             subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _INVOICES_UPCOMING_LINES,
             {
                 "automatic_tax": automatic_tax,

@@ -64,6 +64,13 @@ _ISSUING_AUTHORIZATIONS_LIST: _rt.Operation[IssuingAuthorizationsListResponse] =
         "200": _rt.Response(IssuingAuthorizationsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _ISSUING_AUTHORIZATIONS_RETRIEVE: _rt.Operation[IssuingAuthorization] = _rt.Operation(
@@ -170,6 +177,13 @@ _ISSUING_CARDHOLDERS_LIST: _rt.Operation[IssuingCardholdersListResponse] = _rt.O
         "200": _rt.Response(IssuingCardholdersListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _ISSUING_CARDHOLDERS_CREATE: _rt.Operation[IssuingCardholder] = _rt.Operation(
@@ -279,6 +293,13 @@ _ISSUING_CARDS_LIST: _rt.Operation[IssuingCardsListResponse] = _rt.Operation(
         "200": _rt.Response(IssuingCardsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _ISSUING_CARDS_CREATE: _rt.Operation[IssuingCard] = _rt.Operation(
@@ -368,6 +389,13 @@ _ISSUING_DISPUTES_LIST: _rt.Operation[IssuingDisputesListResponse] = _rt.Operati
         "200": _rt.Response(IssuingDisputesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _ISSUING_DISPUTES_CREATE: _rt.Operation[IssuingDispute] = _rt.Operation(
@@ -465,6 +493,13 @@ _ISSUING_SETTLEMENTS_LIST: _rt.Operation[IssuingSettlementsListResponse] = _rt.O
         "200": _rt.Response(IssuingSettlementsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _ISSUING_SETTLEMENTS_RETRIEVE: _rt.Operation[IssuingSettlement] = _rt.Operation(
@@ -525,6 +560,13 @@ _ISSUING_TRANSACTIONS_LIST: _rt.Operation[IssuingTransactionsListResponse] = _rt
         "200": _rt.Response(IssuingTransactionsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _ISSUING_TRANSACTIONS_RETRIEVE: _rt.Operation[IssuingTransaction] = _rt.Operation(
@@ -610,8 +652,10 @@ class IssuingAuthorizations(_rt.SyncResource):
         status: Literal["closed", "pending", "reversed"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingAuthorizationsListResponse:
+    ) -> _rt.SyncPage[IssuingAuthorization]:
         """<p>Returns a list of Issuing <code>Authorization</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             card: Only return authorizations that belong to the given card.
@@ -624,7 +668,7 @@ class IssuingAuthorizations(_rt.SyncResource):
             status: Only return authorizations with the given status. One of `pending`, `closed`, or `reversed`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUING_AUTHORIZATIONS_LIST,
             {
                 "card": card,
@@ -759,8 +803,10 @@ class IssuingCardholders(_rt.SyncResource):
         type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingCardholdersListResponse:
+    ) -> _rt.SyncPage[IssuingCardholder]:
         """<p>Returns a list of Issuing <code>Cardholder</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: Only return cardholders that were created during the given date interval.
@@ -774,7 +820,7 @@ class IssuingCardholders(_rt.SyncResource):
             type: Only return cardholders that have the given type. One of `individual` or `company`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUING_CARDHOLDERS_LIST,
             {
                 "created": created,
@@ -929,8 +975,10 @@ class IssuingCards(_rt.SyncResource):
         type: Literal["physical", "virtual"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingCardsListResponse:
+    ) -> _rt.SyncPage[IssuingCard]:
         """<p>Returns a list of Issuing <code>Card</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             cardholder: Only return cards belonging to the Cardholder with the provided ID.
@@ -946,7 +994,7 @@ class IssuingCards(_rt.SyncResource):
             type: Only return cards that have the given type. One of `virtual` or `physical`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUING_CARDS_LIST,
             {
                 "cardholder": cardholder,
@@ -1090,8 +1138,10 @@ class IssuingDisputes(_rt.SyncResource):
         transaction: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingDisputesListResponse:
+    ) -> _rt.SyncPage[IssuingDispute]:
         """<p>Returns a list of Issuing <code>Dispute</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: Select Issuing disputes that were created during the given date interval.
@@ -1103,7 +1153,7 @@ class IssuingDisputes(_rt.SyncResource):
             transaction: Select the Issuing dispute for the given transaction.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUING_DISPUTES_LIST,
             {
                 "created": created,
@@ -1244,8 +1294,10 @@ class IssuingSettlements(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingSettlementsListResponse:
+    ) -> _rt.SyncPage[IssuingSettlement]:
         """<p>Returns a list of Issuing <code>Settlement</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: Only return issuing settlements that were created during the given date interval.
@@ -1255,7 +1307,7 @@ class IssuingSettlements(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUING_SETTLEMENTS_LIST,
             {
                 "created": created,
@@ -1333,8 +1385,10 @@ class IssuingTransactions(_rt.SyncResource):
         type: Literal["capture", "refund"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingTransactionsListResponse:
+    ) -> _rt.SyncPage[IssuingTransaction]:
         """<p>Returns a list of Issuing <code>Transaction</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             card: Only return transactions that belong to the given card.
@@ -1347,7 +1401,7 @@ class IssuingTransactions(_rt.SyncResource):
             type: Only return transactions that have the given type. One of `capture` or `refund`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _ISSUING_TRANSACTIONS_LIST,
             {
                 "card": card,
@@ -1443,7 +1497,7 @@ class AsyncIssuing(_rt.AsyncResource):
 class AsyncIssuingAuthorizations(_rt.AsyncResource):
     """Operations under `issuing.authorizations`."""
 
-    async def list(
+    def list(
         self,
         *,
         card: str | NotGiven = NOT_GIVEN,
@@ -1456,8 +1510,10 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
         status: Literal["closed", "pending", "reversed"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingAuthorizationsListResponse:
+    ) -> _rt.AsyncPaginator[IssuingAuthorization]:
         """<p>Returns a list of Issuing <code>Authorization</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             card: Only return authorizations that belong to the given card.
@@ -1470,7 +1526,7 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
             status: Only return authorizations with the given status. One of `pending`, `closed`, or `reversed`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUING_AUTHORIZATIONS_LIST,
             {
                 "card": card,
@@ -1591,7 +1647,7 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
 class AsyncIssuingCardholders(_rt.AsyncResource):
     """Operations under `issuing.cardholders`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: IssuingCardholdersListCreated | int | NotGiven = NOT_GIVEN,
@@ -1605,8 +1661,10 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
         type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingCardholdersListResponse:
+    ) -> _rt.AsyncPaginator[IssuingCardholder]:
         """<p>Returns a list of Issuing <code>Cardholder</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: Only return cardholders that were created during the given date interval.
@@ -1620,7 +1678,7 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
             type: Only return cardholders that have the given type. One of `individual` or `company`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUING_CARDHOLDERS_LIST,
             {
                 "created": created,
@@ -1759,7 +1817,7 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
 class AsyncIssuingCards(_rt.AsyncResource):
     """Operations under `issuing.cards`."""
 
-    async def list(
+    def list(
         self,
         *,
         cardholder: str | NotGiven = NOT_GIVEN,
@@ -1775,8 +1833,10 @@ class AsyncIssuingCards(_rt.AsyncResource):
         type: Literal["physical", "virtual"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingCardsListResponse:
+    ) -> _rt.AsyncPaginator[IssuingCard]:
         """<p>Returns a list of Issuing <code>Card</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             cardholder: Only return cards belonging to the Cardholder with the provided ID.
@@ -1792,7 +1852,7 @@ class AsyncIssuingCards(_rt.AsyncResource):
             type: Only return cards that have the given type. One of `virtual` or `physical`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUING_CARDS_LIST,
             {
                 "cardholder": cardholder,
@@ -1923,7 +1983,7 @@ class AsyncIssuingCards(_rt.AsyncResource):
 class AsyncIssuingDisputes(_rt.AsyncResource):
     """Operations under `issuing.disputes`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: IssuingDisputesListCreated | int | NotGiven = NOT_GIVEN,
@@ -1936,8 +1996,10 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
         transaction: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingDisputesListResponse:
+    ) -> _rt.AsyncPaginator[IssuingDispute]:
         """<p>Returns a list of Issuing <code>Dispute</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: Select Issuing disputes that were created during the given date interval.
@@ -1949,7 +2011,7 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
             transaction: Select the Issuing dispute for the given transaction.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUING_DISPUTES_LIST,
             {
                 "created": created,
@@ -2080,7 +2142,7 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
 class AsyncIssuingSettlements(_rt.AsyncResource):
     """Operations under `issuing.settlements`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: IssuingSettlementsListCreated | int | NotGiven = NOT_GIVEN,
@@ -2090,8 +2152,10 @@ class AsyncIssuingSettlements(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingSettlementsListResponse:
+    ) -> _rt.AsyncPaginator[IssuingSettlement]:
         """<p>Returns a list of Issuing <code>Settlement</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: Only return issuing settlements that were created during the given date interval.
@@ -2101,7 +2165,7 @@ class AsyncIssuingSettlements(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUING_SETTLEMENTS_LIST,
             {
                 "created": created,
@@ -2166,7 +2230,7 @@ class AsyncIssuingSettlements(_rt.AsyncResource):
 class AsyncIssuingTransactions(_rt.AsyncResource):
     """Operations under `issuing.transactions`."""
 
-    async def list(
+    def list(
         self,
         *,
         card: str | NotGiven = NOT_GIVEN,
@@ -2179,8 +2243,10 @@ class AsyncIssuingTransactions(_rt.AsyncResource):
         type: Literal["capture", "refund"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssuingTransactionsListResponse:
+    ) -> _rt.AsyncPaginator[IssuingTransaction]:
         """<p>Returns a list of Issuing <code>Transaction</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             card: Only return transactions that belong to the given card.
@@ -2193,7 +2259,7 @@ class AsyncIssuingTransactions(_rt.AsyncResource):
             type: Only return transactions that have the given type. One of `capture` or `refund`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _ISSUING_TRANSACTIONS_LIST,
             {
                 "card": card,

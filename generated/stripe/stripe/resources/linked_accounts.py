@@ -10,6 +10,7 @@ from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
 from ..models.error import Error
 from ..models.financial_connections_account import FinancialConnectionsAccount
+from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
 from ..types.linked_accounts import (
     LinkedAccountsListAccountHolder,
     LinkedAccountsListResponse,
@@ -34,6 +35,13 @@ _LINKED_ACCOUNTS_LIST: _rt.Operation[LinkedAccountsListResponse] = _rt.Operation
         "200": _rt.Response(LinkedAccountsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _LINKED_ACCOUNTS_RETRIEVE: _rt.Operation[FinancialConnectionsAccount] = _rt.Operation(
@@ -88,6 +96,13 @@ _LINKED_ACCOUNTS_OWNERS: _rt.Operation[LinkedAccountsOwnersResponse] = _rt.Opera
         "200": _rt.Response(LinkedAccountsOwnersResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _LINKED_ACCOUNTS_REFRESH: _rt.Operation[FinancialConnectionsAccount] = _rt.Operation(
@@ -128,8 +143,10 @@ class LinkedAccounts(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> LinkedAccountsListResponse:
+    ) -> _rt.SyncPage[FinancialConnectionsAccount]:
         """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             account_holder: If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.
@@ -140,7 +157,7 @@ class LinkedAccounts(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _LINKED_ACCOUNTS_LIST,
             {
                 "account_holder": account_holder,
@@ -210,8 +227,10 @@ class LinkedAccounts(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> LinkedAccountsOwnersResponse:
+    ) -> _rt.SyncPage[FinancialConnectionsAccountOwner]:
         """<p>Lists all owners for a given <code>Account</code></p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ownership: The ID of the ownership object to fetch owners from.
@@ -221,7 +240,7 @@ class LinkedAccounts(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _LINKED_ACCOUNTS_OWNERS,
             {
                 "account": account,
@@ -263,7 +282,7 @@ class LinkedAccounts(_rt.SyncResource):
 class AsyncLinkedAccounts(_rt.AsyncResource):
     """Operations under `linked_accounts`."""
 
-    async def list(
+    def list(
         self,
         *,
         account_holder: LinkedAccountsListAccountHolder | NotGiven = NOT_GIVEN,
@@ -274,8 +293,10 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> LinkedAccountsListResponse:
+    ) -> _rt.AsyncPaginator[FinancialConnectionsAccount]:
         """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             account_holder: If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.
@@ -286,7 +307,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _LINKED_ACCOUNTS_LIST,
             {
                 "account_holder": account_holder,
@@ -345,7 +366,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
             request_options,
         )
 
-    async def owners(
+    def owners(
         self,
         *,
         account: str,
@@ -356,8 +377,10 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> LinkedAccountsOwnersResponse:
+    ) -> _rt.AsyncPaginator[FinancialConnectionsAccountOwner]:
         """<p>Lists all owners for a given <code>Account</code></p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ownership: The ID of the ownership object to fetch owners from.
@@ -367,7 +390,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _LINKED_ACCOUNTS_OWNERS,
             {
                 "account": account,

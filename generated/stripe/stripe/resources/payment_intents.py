@@ -53,6 +53,13 @@ _PAYMENT_INTENTS_LIST: _rt.Operation[PaymentIntentsListResponse] = _rt.Operation
         "200": _rt.Response(PaymentIntentsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _PAYMENT_INTENTS_CREATE: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -127,6 +134,9 @@ _PAYMENT_INTENTS_SEARCH: _rt.Operation[PaymentIntentsSearchResponse] = _rt.Opera
         "200": _rt.Response(PaymentIntentsSearchResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.BodyCursorPagination(
+        items="data", cursor="next_page", cursor_param="page", has_more="has_more"
+    ),
 )
 
 _PAYMENT_INTENTS_RETRIEVE: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -347,8 +357,10 @@ class PaymentIntents(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentIntentsListResponse:
+    ) -> _rt.SyncPage[PaymentIntent]:
         """<p>Returns a list of PaymentIntents.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
@@ -359,7 +371,7 @@ class PaymentIntents(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PAYMENT_INTENTS_LIST,
             {
                 "created": created,
@@ -498,11 +510,13 @@ class PaymentIntents(_rt.SyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentIntentsSearchResponse:
+    ) -> _rt.SyncPage[PaymentIntent]:
         """<p>Search for PaymentIntents you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for payment intents](https://stripe.com/docs/search#query-fields-for-payment-intents).
@@ -511,7 +525,7 @@ class PaymentIntents(_rt.SyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PAYMENT_INTENTS_SEARCH,
             {
                 "query": query,
@@ -927,7 +941,7 @@ class PaymentIntents(_rt.SyncResource):
 class AsyncPaymentIntents(_rt.AsyncResource):
     """Operations under `payment_intents`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: PaymentIntentsListCreated | int | NotGiven = NOT_GIVEN,
@@ -938,8 +952,10 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentIntentsListResponse:
+    ) -> _rt.AsyncPaginator[PaymentIntent]:
         """<p>Returns a list of PaymentIntents.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
@@ -950,7 +966,7 @@ class AsyncPaymentIntents(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PAYMENT_INTENTS_LIST,
             {
                 "created": created,
@@ -1080,7 +1096,7 @@ class AsyncPaymentIntents(_rt.AsyncResource):
             request_options,
         )
 
-    async def search(
+    def search(
         self,
         *,
         query: str,
@@ -1089,11 +1105,13 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentIntentsSearchResponse:
+    ) -> _rt.AsyncPaginator[PaymentIntent]:
         """<p>Search for PaymentIntents you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for payment intents](https://stripe.com/docs/search#query-fields-for-payment-intents).
@@ -1102,7 +1120,7 @@ class AsyncPaymentIntents(_rt.AsyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PAYMENT_INTENTS_SEARCH,
             {
                 "query": query,

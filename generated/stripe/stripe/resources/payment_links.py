@@ -8,6 +8,7 @@ from typing import Any, Literal
 import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
+from ..models.account import Item
 from ..models.error import Error
 from ..models.payment_link import PaymentLink
 from ..types.payment_links import (
@@ -53,6 +54,13 @@ _PAYMENT_LINKS_LIST: _rt.Operation[PaymentLinksListResponse] = _rt.Operation(
         "200": _rt.Response(PaymentLinksListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _PAYMENT_LINKS_CREATE: _rt.Operation[PaymentLink] = _rt.Operation(
@@ -183,6 +191,13 @@ _PAYMENT_LINKS_LINE_ITEMS: _rt.Operation[PaymentLinksLineItemsResponse] = _rt.Op
         "200": _rt.Response(PaymentLinksLineItemsResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 
@@ -199,8 +214,10 @@ class PaymentLinks(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentLinksListResponse:
+    ) -> _rt.SyncPage[PaymentLink]:
         """<p>Returns a list of your payment links.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return payment links that are active or inactive (e.g., pass `false` to list all inactive payment links).
@@ -210,7 +227,7 @@ class PaymentLinks(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PAYMENT_LINKS_LIST,
             {
                 "active": active,
@@ -485,8 +502,10 @@ class PaymentLinks(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentLinksLineItemsResponse:
+    ) -> _rt.SyncPage[Item]:
         """<p>When retrieving a payment link, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -495,7 +514,7 @@ class PaymentLinks(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PAYMENT_LINKS_LINE_ITEMS,
             {
                 "payment_link": payment_link,
@@ -512,7 +531,7 @@ class PaymentLinks(_rt.SyncResource):
 class AsyncPaymentLinks(_rt.AsyncResource):
     """Operations under `payment_links`."""
 
-    async def list(
+    def list(
         self,
         *,
         active: bool | NotGiven = NOT_GIVEN,
@@ -522,8 +541,10 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentLinksListResponse:
+    ) -> _rt.AsyncPaginator[PaymentLink]:
         """<p>Returns a list of your payment links.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return payment links that are active or inactive (e.g., pass `false` to list all inactive payment links).
@@ -533,7 +554,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PAYMENT_LINKS_LIST,
             {
                 "active": active,
@@ -798,7 +819,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
             request_options,
         )
 
-    async def line_items(
+    def line_items(
         self,
         *,
         payment_link: str,
@@ -808,8 +829,10 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentLinksLineItemsResponse:
+    ) -> _rt.AsyncPaginator[Item]:
         """<p>When retrieving a payment link, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -818,7 +841,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PAYMENT_LINKS_LINE_ITEMS,
             {
                 "payment_link": payment_link,

@@ -51,6 +51,13 @@ _PAYMENT_METHODS_LIST: _rt.Operation[PaymentMethodsListResponse] = _rt.Operation
         "200": _rt.Response(PaymentMethodsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _PAYMENT_METHODS_CREATE: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -256,8 +263,10 @@ class PaymentMethods(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentMethodsListResponse:
+    ) -> _rt.SyncPage[PaymentMethod]:
         """<p>Returns a list of PaymentMethods for Treasury flows. If you want to list the PaymentMethods attached to a Customer for payments, you should use the <a href="/docs/api/payment_methods/customer_list">List a Customer’s PaymentMethods</a> API instead.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The ID of the customer whose PaymentMethods will be retrieved.
@@ -268,7 +277,7 @@ class PaymentMethods(_rt.SyncResource):
             type: An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PAYMENT_METHODS_LIST,
             {
                 "customer": customer,
@@ -565,7 +574,7 @@ class PaymentMethods(_rt.SyncResource):
 class AsyncPaymentMethods(_rt.AsyncResource):
     """Operations under `payment_methods`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str | NotGiven = NOT_GIVEN,
@@ -607,8 +616,10 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PaymentMethodsListResponse:
+    ) -> _rt.AsyncPaginator[PaymentMethod]:
         """<p>Returns a list of PaymentMethods for Treasury flows. If you want to list the PaymentMethods attached to a Customer for payments, you should use the <a href="/docs/api/payment_methods/customer_list">List a Customer’s PaymentMethods</a> API instead.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The ID of the customer whose PaymentMethods will be retrieved.
@@ -619,7 +630,7 @@ class AsyncPaymentMethods(_rt.AsyncResource):
             type: An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PAYMENT_METHODS_LIST,
             {
                 "customer": customer,

@@ -32,6 +32,13 @@ _PAYOUTS_LIST: _rt.Operation[PayoutsListResponse] = _rt.Operation(
         "200": _rt.Response(PayoutsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _PAYOUTS_CREATE: _rt.Operation[Payout] = _rt.Operation(
@@ -143,8 +150,10 @@ class Payouts(_rt.SyncResource):
         status: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PayoutsListResponse:
+    ) -> _rt.SyncPage[Payout]:
         """<p>Returns a list of existing payouts sent to third-party bank accounts or that Stripe has sent you. The payouts are returned in sorted order, with the most recently created payouts appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             destination: The ID of an external account - only return payouts sent to this external account.
@@ -155,7 +164,7 @@ class Payouts(_rt.SyncResource):
             status: Only return payouts that have the given status: `pending`, `paid`, `failed`, or `canceled`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PAYOUTS_LIST,
             {
                 "arrival_date": arrival_date,
@@ -317,7 +326,7 @@ class Payouts(_rt.SyncResource):
 class AsyncPayouts(_rt.AsyncResource):
     """Operations under `payouts`."""
 
-    async def list(
+    def list(
         self,
         *,
         arrival_date: PayoutsListArrivalDate | int | NotGiven = NOT_GIVEN,
@@ -330,8 +339,10 @@ class AsyncPayouts(_rt.AsyncResource):
         status: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PayoutsListResponse:
+    ) -> _rt.AsyncPaginator[Payout]:
         """<p>Returns a list of existing payouts sent to third-party bank accounts or that Stripe has sent you. The payouts are returned in sorted order, with the most recently created payouts appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             destination: The ID of an external account - only return payouts sent to this external account.
@@ -342,7 +353,7 @@ class AsyncPayouts(_rt.AsyncResource):
             status: Only return payouts that have the given status: `pending`, `paid`, `failed`, or `canceled`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PAYOUTS_LIST,
             {
                 "arrival_date": arrival_date,

@@ -38,6 +38,13 @@ _PLANS_LIST: _rt.Operation[PlansListResponse] = _rt.Operation(
         "200": _rt.Response(PlansListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _PLANS_CREATE: _rt.Operation[Plan] = _rt.Operation(
@@ -139,8 +146,10 @@ class Plans(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PlansListResponse:
+    ) -> _rt.SyncPage[Plan]:
         """<p>Returns a list of your plans.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return plans that are active or inactive (e.g., pass `false` to list all inactive plans).
@@ -152,7 +161,7 @@ class Plans(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PLANS_LIST,
             {
                 "active": active,
@@ -322,7 +331,7 @@ class Plans(_rt.SyncResource):
 class AsyncPlans(_rt.AsyncResource):
     """Operations under `plans`."""
 
-    async def list(
+    def list(
         self,
         *,
         active: bool | NotGiven = NOT_GIVEN,
@@ -334,8 +343,10 @@ class AsyncPlans(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PlansListResponse:
+    ) -> _rt.AsyncPaginator[Plan]:
         """<p>Returns a list of your plans.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return plans that are active or inactive (e.g., pass `false` to list all inactive plans).
@@ -347,7 +358,7 @@ class AsyncPlans(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PLANS_LIST,
             {
                 "active": active,

@@ -47,6 +47,13 @@ _PRICES_LIST: _rt.Operation[PricesListResponse] = _rt.Operation(
         "200": _rt.Response(PricesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _PRICES_CREATE: _rt.Operation[Price] = _rt.Operation(
@@ -107,6 +114,9 @@ _PRICES_SEARCH: _rt.Operation[PricesSearchResponse] = _rt.Operation(
         "200": _rt.Response(PricesSearchResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.BodyCursorPagination(
+        items="data", cursor="next_page", cursor_param="page", has_more="has_more"
+    ),
 )
 
 _PRICES_RETRIEVE: _rt.Operation[Price] = _rt.Operation(
@@ -168,8 +178,10 @@ class Prices(_rt.SyncResource):
         type: Literal["one_time", "recurring"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PricesListResponse:
+    ) -> _rt.SyncPage[Price]:
         """<p>Returns a list of your prices.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return prices that are active or inactive (e.g., pass `false` to list all inactive prices).
@@ -185,7 +197,7 @@ class Prices(_rt.SyncResource):
             type: Only return prices of type `recurring` or `one_time`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PRICES_LIST,
             {
                 "active": active,
@@ -286,11 +298,13 @@ class Prices(_rt.SyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PricesSearchResponse:
+    ) -> _rt.SyncPage[Price]:
         """<p>Search for prices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for prices](https://stripe.com/docs/search#query-fields-for-prices).
@@ -299,7 +313,7 @@ class Prices(_rt.SyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PRICES_SEARCH,
             {
                 "query": query,
@@ -383,7 +397,7 @@ class Prices(_rt.SyncResource):
 class AsyncPrices(_rt.AsyncResource):
     """Operations under `prices`."""
 
-    async def list(
+    def list(
         self,
         *,
         active: bool | NotGiven = NOT_GIVEN,
@@ -399,8 +413,10 @@ class AsyncPrices(_rt.AsyncResource):
         type: Literal["one_time", "recurring"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PricesListResponse:
+    ) -> _rt.AsyncPaginator[Price]:
         """<p>Returns a list of your prices.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return prices that are active or inactive (e.g., pass `false` to list all inactive prices).
@@ -416,7 +432,7 @@ class AsyncPrices(_rt.AsyncResource):
             type: Only return prices of type `recurring` or `one_time`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PRICES_LIST,
             {
                 "active": active,
@@ -508,7 +524,7 @@ class AsyncPrices(_rt.AsyncResource):
             request_options,
         )
 
-    async def search(
+    def search(
         self,
         *,
         query: str,
@@ -517,11 +533,13 @@ class AsyncPrices(_rt.AsyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PricesSearchResponse:
+    ) -> _rt.AsyncPaginator[Price]:
         """<p>Search for prices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for prices](https://stripe.com/docs/search#query-fields-for-prices).
@@ -530,7 +548,7 @@ class AsyncPrices(_rt.AsyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PRICES_SEARCH,
             {
                 "query": query,

@@ -41,6 +41,13 @@ _PRODUCTS_LIST: _rt.Operation[ProductsListResponse] = _rt.Operation(
         "200": _rt.Response(ProductsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _PRODUCTS_CREATE: _rt.Operation[Product] = _rt.Operation(
@@ -93,6 +100,9 @@ _PRODUCTS_SEARCH: _rt.Operation[ProductsSearchResponse] = _rt.Operation(
         "200": _rt.Response(ProductsSearchResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.BodyCursorPagination(
+        items="data", cursor="next_page", cursor_param="page", has_more="has_more"
+    ),
 )
 
 _PRODUCTS_RETRIEVE: _rt.Operation[Product] = _rt.Operation(
@@ -169,8 +179,10 @@ class Products(_rt.SyncResource):
         url: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ProductsListResponse:
+    ) -> _rt.SyncPage[Product]:
         """<p>Returns a list of your products. The products are returned sorted by creation date, with the most recently created products appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return products that are active or inactive (e.g., pass `false` to list all inactive products).
@@ -184,7 +196,7 @@ class Products(_rt.SyncResource):
             url: Only return products with the given url.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PRODUCTS_LIST,
             {
                 "active": active,
@@ -268,11 +280,13 @@ class Products(_rt.SyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ProductsSearchResponse:
+    ) -> _rt.SyncPage[Product]:
         """<p>Search for products you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for products](https://stripe.com/docs/search#query-fields-for-products).
@@ -281,7 +295,7 @@ class Products(_rt.SyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PRODUCTS_SEARCH,
             {
                 "query": query,
@@ -401,7 +415,7 @@ class Products(_rt.SyncResource):
 class AsyncProducts(_rt.AsyncResource):
     """Operations under `products`."""
 
-    async def list(
+    def list(
         self,
         *,
         active: bool | NotGiven = NOT_GIVEN,
@@ -415,8 +429,10 @@ class AsyncProducts(_rt.AsyncResource):
         url: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ProductsListResponse:
+    ) -> _rt.AsyncPaginator[Product]:
         """<p>Returns a list of your products. The products are returned sorted by creation date, with the most recently created products appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return products that are active or inactive (e.g., pass `false` to list all inactive products).
@@ -430,7 +446,7 @@ class AsyncProducts(_rt.AsyncResource):
             url: Only return products with the given url.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PRODUCTS_LIST,
             {
                 "active": active,
@@ -505,7 +521,7 @@ class AsyncProducts(_rt.AsyncResource):
             request_options,
         )
 
-    async def search(
+    def search(
         self,
         *,
         query: str,
@@ -514,11 +530,13 @@ class AsyncProducts(_rt.AsyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ProductsSearchResponse:
+    ) -> _rt.AsyncPaginator[Product]:
         """<p>Search for products you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for products](https://stripe.com/docs/search#query-fields-for-products).
@@ -527,7 +545,7 @@ class AsyncProducts(_rt.AsyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PRODUCTS_SEARCH,
             {
                 "query": query,

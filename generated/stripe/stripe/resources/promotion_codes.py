@@ -38,6 +38,13 @@ _PROMOTION_CODES_LIST: _rt.Operation[PromotionCodesListResponse] = _rt.Operation
         "200": _rt.Response(PromotionCodesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _PROMOTION_CODES_CREATE: _rt.Operation[PromotionCode] = _rt.Operation(
@@ -120,8 +127,10 @@ class PromotionCodes(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PromotionCodesListResponse:
+    ) -> _rt.SyncPage[PromotionCode]:
         """<p>Returns a list of your promotion codes.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Filter promotion codes by whether they are active.
@@ -135,7 +144,7 @@ class PromotionCodes(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _PROMOTION_CODES_LIST,
             {
                 "active": active,
@@ -253,7 +262,7 @@ class PromotionCodes(_rt.SyncResource):
 class AsyncPromotionCodes(_rt.AsyncResource):
     """Operations under `promotion_codes`."""
 
-    async def list(
+    def list(
         self,
         *,
         active: bool | NotGiven = NOT_GIVEN,
@@ -267,8 +276,10 @@ class AsyncPromotionCodes(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> PromotionCodesListResponse:
+    ) -> _rt.AsyncPaginator[PromotionCode]:
         """<p>Returns a list of your promotion codes.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Filter promotion codes by whether they are active.
@@ -282,7 +293,7 @@ class AsyncPromotionCodes(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _PROMOTION_CODES_LIST,
             {
                 "active": active,

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
-from ..models.account import Quote
+from ..models.account import Item, Quote
 from ..models.error import Error
 from ..types.quotes import (
     QuotesComputedUpfrontLineItemsResponse,
@@ -48,6 +48,13 @@ _QUOTES_LIST: _rt.Operation[QuotesListResponse] = _rt.Operation(
         "200": _rt.Response(QuotesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _QUOTES_CREATE: _rt.Operation[Quote] = _rt.Operation(
@@ -203,6 +210,13 @@ _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS: _rt.Operation[QuotesComputedUpfrontLineItem
             "200": _rt.Response(QuotesComputedUpfrontLineItemsResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -239,6 +253,13 @@ _QUOTES_LINE_ITEMS: _rt.Operation[QuotesLineItemsResponse] = _rt.Operation(
         "200": _rt.Response(QuotesLineItemsResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _QUOTES_PDF: _rt.Operation[bytes] = _rt.Operation(
@@ -270,8 +291,10 @@ class Quotes(_rt.SyncResource):
         test_clock: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> QuotesListResponse:
+    ) -> _rt.SyncPage[Quote]:
         """<p>Returns a list of your quotes.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The ID of the customer whose quotes will be retrieved.
@@ -283,7 +306,7 @@ class Quotes(_rt.SyncResource):
             test_clock: Provides a list of quotes that are associated with the specified test clock. The response will not include quotes with test clocks if this and the customer parameter is not set.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _QUOTES_LIST,
             {
                 "customer": customer,
@@ -526,8 +549,10 @@ class Quotes(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> QuotesComputedUpfrontLineItemsResponse:
+    ) -> _rt.SyncPage[Item]:
         """<p>When retrieving a quote, there is an includable <a href="https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items"><strong>computed.upfront.line_items</strong></a> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of upfront line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -536,7 +561,7 @@ class Quotes(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS,
             {
                 "quote": quote,
@@ -583,8 +608,10 @@ class Quotes(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> QuotesLineItemsResponse:
+    ) -> _rt.SyncPage[Item]:
         """<p>When retrieving a quote, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -593,7 +620,7 @@ class Quotes(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _QUOTES_LINE_ITEMS,
             {
                 "quote": quote,
@@ -634,7 +661,7 @@ class Quotes(_rt.SyncResource):
 class AsyncQuotes(_rt.AsyncResource):
     """Operations under `quotes`."""
 
-    async def list(
+    def list(
         self,
         *,
         customer: str | NotGiven = NOT_GIVEN,
@@ -646,8 +673,10 @@ class AsyncQuotes(_rt.AsyncResource):
         test_clock: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> QuotesListResponse:
+    ) -> _rt.AsyncPaginator[Quote]:
         """<p>Returns a list of your quotes.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The ID of the customer whose quotes will be retrieved.
@@ -659,7 +688,7 @@ class AsyncQuotes(_rt.AsyncResource):
             test_clock: Provides a list of quotes that are associated with the specified test clock. The response will not include quotes with test clocks if this and the customer parameter is not set.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _QUOTES_LIST,
             {
                 "customer": customer,
@@ -892,7 +921,7 @@ class AsyncQuotes(_rt.AsyncResource):
             request_options,
         )
 
-    async def computed_upfront_line_items(
+    def computed_upfront_line_items(
         self,
         *,
         quote: str,
@@ -902,8 +931,10 @@ class AsyncQuotes(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> QuotesComputedUpfrontLineItemsResponse:
+    ) -> _rt.AsyncPaginator[Item]:
         """<p>When retrieving a quote, there is an includable <a href="https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items"><strong>computed.upfront.line_items</strong></a> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of upfront line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -912,7 +943,7 @@ class AsyncQuotes(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS,
             {
                 "quote": quote,
@@ -949,7 +980,7 @@ class AsyncQuotes(_rt.AsyncResource):
             request_options,
         )
 
-    async def line_items(
+    def line_items(
         self,
         *,
         quote: str,
@@ -959,8 +990,10 @@ class AsyncQuotes(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> QuotesLineItemsResponse:
+    ) -> _rt.AsyncPaginator[Item]:
         """<p>When retrieving a quote, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -969,7 +1002,7 @@ class AsyncQuotes(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _QUOTES_LINE_ITEMS,
             {
                 "quote": quote,

@@ -42,6 +42,13 @@ _RADAR_EARLY_FRAUD_WARNINGS_LIST: _rt.Operation[RadarEarlyFraudWarningsListRespo
             "200": _rt.Response(RadarEarlyFraudWarningsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -80,6 +87,13 @@ _RADAR_VALUE_LIST_ITEMS_LIST: _rt.Operation[RadarValueListItemsListResponse] = _
         "200": _rt.Response(RadarValueListItemsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _RADAR_VALUE_LIST_ITEMS_CREATE: _rt.Operation[RadarValueListItem] = _rt.Operation(
@@ -149,6 +163,13 @@ _RADAR_VALUE_LISTS_LIST: _rt.Operation[RadarValueListsListResponse] = _rt.Operat
         "200": _rt.Response(RadarValueListsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _RADAR_VALUE_LISTS_CREATE: _rt.Operation[RadarValueList] = _rt.Operation(
@@ -253,8 +274,10 @@ class RadarEarlyFraudWarnings(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RadarEarlyFraudWarningsListResponse:
+    ) -> _rt.SyncPage[RadarEarlyFraudWarning]:
         """<p>Returns a list of early fraud warnings.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return early fraud warnings for the charge specified by this charge ID.
@@ -265,7 +288,7 @@ class RadarEarlyFraudWarnings(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _RADAR_EARLY_FRAUD_WARNINGS_LIST,
             {
                 "charge": charge,
@@ -321,8 +344,10 @@ class RadarValueListItems(_rt.SyncResource):
         value: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RadarValueListItemsListResponse:
+    ) -> _rt.SyncPage[RadarValueListItem]:
         """<p>Returns a list of <code>ValueListItem</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             value_list: Identifier for the parent value list this item belongs to.
@@ -333,7 +358,7 @@ class RadarValueListItems(_rt.SyncResource):
             value: Return items belonging to the parent list whose value matches the specified value (using an "is like" match).
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _RADAR_VALUE_LIST_ITEMS_LIST,
             {
                 "value_list": value_list,
@@ -434,8 +459,10 @@ class RadarValueLists(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RadarValueListsListResponse:
+    ) -> _rt.SyncPage[RadarValueList]:
         """<p>Returns a list of <code>ValueList</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             alias: The alias used to reference the value list when writing rules.
@@ -446,7 +473,7 @@ class RadarValueLists(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _RADAR_VALUE_LISTS_LIST,
             {
                 "alias": alias,
@@ -597,7 +624,7 @@ class AsyncRadar(_rt.AsyncResource):
 class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
     """Operations under `radar.early_fraud_warnings`."""
 
-    async def list(
+    def list(
         self,
         *,
         charge: str | NotGiven = NOT_GIVEN,
@@ -608,8 +635,10 @@ class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RadarEarlyFraudWarningsListResponse:
+    ) -> _rt.AsyncPaginator[RadarEarlyFraudWarning]:
         """<p>Returns a list of early fraud warnings.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return early fraud warnings for the charge specified by this charge ID.
@@ -620,7 +649,7 @@ class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _RADAR_EARLY_FRAUD_WARNINGS_LIST,
             {
                 "charge": charge,
@@ -664,7 +693,7 @@ class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
 class AsyncRadarValueListItems(_rt.AsyncResource):
     """Operations under `radar.value_list_items`."""
 
-    async def list(
+    def list(
         self,
         *,
         value_list: str,
@@ -676,8 +705,10 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
         value: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RadarValueListItemsListResponse:
+    ) -> _rt.AsyncPaginator[RadarValueListItem]:
         """<p>Returns a list of <code>ValueListItem</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             value_list: Identifier for the parent value list this item belongs to.
@@ -688,7 +719,7 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
             value: Return items belonging to the parent list whose value matches the specified value (using an "is like" match).
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _RADAR_VALUE_LIST_ITEMS_LIST,
             {
                 "value_list": value_list,
@@ -777,7 +808,7 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
 class AsyncRadarValueLists(_rt.AsyncResource):
     """Operations under `radar.value_lists`."""
 
-    async def list(
+    def list(
         self,
         *,
         alias: str | NotGiven = NOT_GIVEN,
@@ -789,8 +820,10 @@ class AsyncRadarValueLists(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RadarValueListsListResponse:
+    ) -> _rt.AsyncPaginator[RadarValueList]:
         """<p>Returns a list of <code>ValueList</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             alias: The alias used to reference the value list when writing rules.
@@ -801,7 +834,7 @@ class AsyncRadarValueLists(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _RADAR_VALUE_LISTS_LIST,
             {
                 "alias": alias,

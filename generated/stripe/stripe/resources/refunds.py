@@ -31,6 +31,13 @@ _REFUNDS_LIST: _rt.Operation[RefundsListResponse] = _rt.Operation(
         "200": _rt.Response(RefundsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _REFUNDS_CREATE: _rt.Operation[Refund] = _rt.Operation(
@@ -124,8 +131,10 @@ class Refunds(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RefundsListResponse:
+    ) -> _rt.SyncPage[Refund]:
         """<p>Returns a list of all refunds you’ve previously created. The refunds are returned in sorted order, with the most recent refunds appearing first. For convenience, the 10 most recent refunds are always available by default on the charge object.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return refunds for the charge specified by this charge ID.
@@ -136,7 +145,7 @@ class Refunds(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _REFUNDS_LIST,
             {
                 "charge": charge,
@@ -275,7 +284,7 @@ class Refunds(_rt.SyncResource):
 class AsyncRefunds(_rt.AsyncResource):
     """Operations under `refunds`."""
 
-    async def list(
+    def list(
         self,
         *,
         charge: str | NotGiven = NOT_GIVEN,
@@ -287,8 +296,10 @@ class AsyncRefunds(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> RefundsListResponse:
+    ) -> _rt.AsyncPaginator[Refund]:
         """<p>Returns a list of all refunds you’ve previously created. The refunds are returned in sorted order, with the most recent refunds appearing first. For convenience, the 10 most recent refunds are always available by default on the charge object.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return refunds for the charge specified by this charge ID.
@@ -299,7 +310,7 @@ class AsyncRefunds(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REFUNDS_LIST,
             {
                 "charge": charge,

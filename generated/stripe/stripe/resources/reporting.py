@@ -36,6 +36,13 @@ _REPORTING_REPORT_RUNS_LIST: _rt.Operation[ReportingReportRunsListResponse] = _r
         "200": _rt.Response(ReportingReportRunsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _REPORTING_REPORT_RUNS_CREATE: _rt.Operation[ReportingReportRun] = _rt.Operation(
@@ -134,8 +141,10 @@ class ReportingReportRuns(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ReportingReportRunsListResponse:
+    ) -> _rt.SyncPage[ReportingReportRun]:
         """<p>Returns a list of Report Runs, with the most recent appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -144,7 +153,7 @@ class ReportingReportRuns(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _REPORTING_REPORT_RUNS_LIST,
             {
                 "created": created,
@@ -272,7 +281,7 @@ class AsyncReporting(_rt.AsyncResource):
 class AsyncReportingReportRuns(_rt.AsyncResource):
     """Operations under `reporting.report_runs`."""
 
-    async def list(
+    def list(
         self,
         *,
         created: ReportingReportRunsListCreated | int | NotGiven = NOT_GIVEN,
@@ -282,8 +291,10 @@ class AsyncReportingReportRuns(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ReportingReportRunsListResponse:
+    ) -> _rt.AsyncPaginator[ReportingReportRun]:
         """<p>Returns a list of Report Runs, with the most recent appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -292,7 +303,7 @@ class AsyncReportingReportRuns(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _REPORTING_REPORT_RUNS_LIST,
             {
                 "created": created,

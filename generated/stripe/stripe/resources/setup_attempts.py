@@ -8,6 +8,7 @@ from typing import Any
 import apigen_runtime as _rt
 from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
+from ..models.account import SetupAttempt
 from ..models.error import Error
 from ..types.setup_attempts import SetupAttemptsListCreated, SetupAttemptsListResponse
 
@@ -29,6 +30,13 @@ _SETUP_ATTEMPTS_LIST: _rt.Operation[SetupAttemptsListResponse] = _rt.Operation(
         "200": _rt.Response(SetupAttemptsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 
@@ -46,8 +54,10 @@ class SetupAttempts(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SetupAttemptsListResponse:
+    ) -> _rt.SyncPage[SetupAttempt]:
         """<p>Returns a list of SetupAttempts associated with a provided SetupIntent.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             setup_intent: Only return SetupAttempts created by the SetupIntent specified by
@@ -58,7 +68,7 @@ class SetupAttempts(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SETUP_ATTEMPTS_LIST,
             {
                 "setup_intent": setup_intent,
@@ -76,7 +86,7 @@ class SetupAttempts(_rt.SyncResource):
 class AsyncSetupAttempts(_rt.AsyncResource):
     """Operations under `setup_attempts`."""
 
-    async def list(
+    def list(
         self,
         *,
         setup_intent: str,
@@ -87,8 +97,10 @@ class AsyncSetupAttempts(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SetupAttemptsListResponse:
+    ) -> _rt.AsyncPaginator[SetupAttempt]:
         """<p>Returns a list of SetupAttempts associated with a provided SetupIntent.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             setup_intent: Only return SetupAttempts created by the SetupIntent specified by
@@ -99,7 +111,7 @@ class AsyncSetupAttempts(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SETUP_ATTEMPTS_LIST,
             {
                 "setup_intent": setup_intent,

@@ -46,6 +46,13 @@ _SETUP_INTENTS_LIST: _rt.Operation[SetupIntentsListResponse] = _rt.Operation(
         "200": _rt.Response(SetupIntentsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _SETUP_INTENTS_CREATE: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -213,8 +220,10 @@ class SetupIntents(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SetupIntentsListResponse:
+    ) -> _rt.SyncPage[SetupIntent]:
         """<p>Returns a list of SetupIntents.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             attach_to_self: If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
@@ -227,7 +236,7 @@ class SetupIntents(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SETUP_INTENTS_LIST,
             {
                 "attach_to_self": attach_to_self,
@@ -508,7 +517,7 @@ class SetupIntents(_rt.SyncResource):
 class AsyncSetupIntents(_rt.AsyncResource):
     """Operations under `setup_intents`."""
 
-    async def list(
+    def list(
         self,
         *,
         attach_to_self: bool | NotGiven = NOT_GIVEN,
@@ -521,8 +530,10 @@ class AsyncSetupIntents(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SetupIntentsListResponse:
+    ) -> _rt.AsyncPaginator[SetupIntent]:
         """<p>Returns a list of SetupIntents.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             attach_to_self: If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
@@ -535,7 +546,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SETUP_INTENTS_LIST,
             {
                 "attach_to_self": attach_to_self,

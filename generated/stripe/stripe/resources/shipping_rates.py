@@ -37,6 +37,13 @@ _SHIPPING_RATES_LIST: _rt.Operation[ShippingRatesListResponse] = _rt.Operation(
         "200": _rt.Response(ShippingRatesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _SHIPPING_RATES_CREATE: _rt.Operation[ShippingRate] = _rt.Operation(
@@ -118,8 +125,10 @@ class ShippingRates(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ShippingRatesListResponse:
+    ) -> _rt.SyncPage[ShippingRate]:
         """<p>Returns a list of your shipping rates.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return shipping rates that are active or inactive.
@@ -131,7 +140,7 @@ class ShippingRates(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SHIPPING_RATES_LIST,
             {
                 "active": active,
@@ -247,7 +256,7 @@ class ShippingRates(_rt.SyncResource):
 class AsyncShippingRates(_rt.AsyncResource):
     """Operations under `shipping_rates`."""
 
-    async def list(
+    def list(
         self,
         *,
         active: bool | NotGiven = NOT_GIVEN,
@@ -259,8 +268,10 @@ class AsyncShippingRates(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ShippingRatesListResponse:
+    ) -> _rt.AsyncPaginator[ShippingRate]:
         """<p>Returns a list of your shipping rates.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return shipping rates that are active or inactive.
@@ -272,7 +283,7 @@ class AsyncShippingRates(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SHIPPING_RATES_LIST,
             {
                 "active": active,

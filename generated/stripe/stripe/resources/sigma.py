@@ -30,6 +30,13 @@ _SIGMA_SCHEDULED_QUERY_RUNS_LIST: _rt.Operation[SigmaScheduledQueryRunsListRespo
             "200": _rt.Response(SigmaScheduledQueryRunsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -70,8 +77,10 @@ class SigmaScheduledQueryRuns(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SigmaScheduledQueryRunsListResponse:
+    ) -> _rt.SyncPage[ScheduledQueryRun]:
         """<p>Returns a list of scheduled query runs.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -80,7 +89,7 @@ class SigmaScheduledQueryRuns(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SIGMA_SCHEDULED_QUERY_RUNS_LIST,
             {
                 "ending_before": ending_before,
@@ -128,7 +137,7 @@ class AsyncSigma(_rt.AsyncResource):
 class AsyncSigmaScheduledQueryRuns(_rt.AsyncResource):
     """Operations under `sigma.scheduled_query_runs`."""
 
-    async def list(
+    def list(
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
@@ -137,8 +146,10 @@ class AsyncSigmaScheduledQueryRuns(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SigmaScheduledQueryRunsListResponse:
+    ) -> _rt.AsyncPaginator[ScheduledQueryRun]:
         """<p>Returns a list of scheduled query runs.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -147,7 +158,7 @@ class AsyncSigmaScheduledQueryRuns(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SIGMA_SCHEDULED_QUERY_RUNS_LIST,
             {
                 "ending_before": ending_before,

@@ -157,6 +157,13 @@ _SOURCES_SOURCE_TRANSACTIONS_LIST: _rt.Operation[SourcesSourceTransactionsListRe
             "200": _rt.Response(SourcesSourceTransactionsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -384,8 +391,10 @@ class SourcesSourceTransactions(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SourcesSourceTransactionsListResponse:
+    ) -> _rt.SyncPage[SourceTransaction]:
         """<p>List source transactions for a given source.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -394,7 +403,7 @@ class SourcesSourceTransactions(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SOURCES_SOURCE_TRANSACTIONS_LIST,
             {
                 "source": source,
@@ -630,7 +639,7 @@ class AsyncSourcesMandateNotifications(_rt.AsyncResource):
 class AsyncSourcesSourceTransactions(_rt.AsyncResource):
     """Operations under `sources.source_transactions`."""
 
-    async def list(
+    def list(
         self,
         *,
         source: str,
@@ -640,8 +649,10 @@ class AsyncSourcesSourceTransactions(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SourcesSourceTransactionsListResponse:
+    ) -> _rt.AsyncPaginator[SourceTransaction]:
         """<p>List source transactions for a given source.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -650,7 +661,7 @@ class AsyncSourcesSourceTransactions(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SOURCES_SOURCE_TRANSACTIONS_LIST,
             {
                 "source": source,

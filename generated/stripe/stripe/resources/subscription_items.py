@@ -12,6 +12,7 @@ from ..models.deleted_subscription_item import DeletedSubscriptionItem
 from ..models.error import Error
 from ..models.subscription_item import SubscriptionItem
 from ..models.usage_record import UsageRecord
+from ..models.usage_record_summary import UsageRecordSummary
 from ..types.subscription_items import (
     SubscriptionItemsCreateParamsBillingThresholds,
     SubscriptionItemsCreateParamsPriceData,
@@ -38,6 +39,13 @@ _SUBSCRIPTION_ITEMS_LIST: _rt.Operation[SubscriptionItemsListResponse] = _rt.Ope
         "200": _rt.Response(SubscriptionItemsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _SUBSCRIPTION_ITEMS_CREATE: _rt.Operation[SubscriptionItem] = _rt.Operation(
@@ -160,6 +168,13 @@ _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES: _rt.Operation[
         "200": _rt.Response(SubscriptionItemsUsageRecordSummariesResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _SUBSCRIPTION_ITEMS_USAGE_RECORDS: _rt.Operation[UsageRecord] = _rt.Operation(
@@ -198,8 +213,10 @@ class SubscriptionItemsResource(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionItemsListResponse:
+    ) -> _rt.SyncPage[SubscriptionItem]:
         """<p>Returns a list of your subscription items for a given subscription.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             subscription: The ID of the subscription whose items will be retrieved.
@@ -209,7 +226,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTION_ITEMS_LIST,
             {
                 "subscription": subscription,
@@ -396,10 +413,12 @@ class SubscriptionItemsResource(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionItemsUsageRecordSummariesResponse:
+    ) -> _rt.SyncPage[UsageRecordSummary]:
         """<p>For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).</p>
 
         <p>The list is sorted in reverse-chronological order (newest first). The first list item represents the most current usage period that hasn’t ended yet. Since new usage records can still be added, the returned summary information for the subscription item’s ID should be seen as unstable until the subscription billing period ends.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -408,7 +427,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES,
             {
                 "subscription_item": subscription_item,
@@ -461,7 +480,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
 class AsyncSubscriptionItemsResource(_rt.AsyncResource):
     """Operations under `subscription_items`."""
 
-    async def list(
+    def list(
         self,
         *,
         subscription: str,
@@ -471,8 +490,10 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionItemsListResponse:
+    ) -> _rt.AsyncPaginator[SubscriptionItem]:
         """<p>Returns a list of your subscription items for a given subscription.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             subscription: The ID of the subscription whose items will be retrieved.
@@ -482,7 +503,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTION_ITEMS_LIST,
             {
                 "subscription": subscription,
@@ -659,7 +680,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
             request_options,
         )
 
-    async def usage_record_summaries(
+    def usage_record_summaries(
         self,
         *,
         subscription_item: str,
@@ -669,10 +690,12 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionItemsUsageRecordSummariesResponse:
+    ) -> _rt.AsyncPaginator[UsageRecordSummary]:
         """<p>For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).</p>
 
         <p>The list is sorted in reverse-chronological order (newest first). The first list item represents the most current usage period that hasn’t ended yet. Since new usage records can still be added, the returned summary information for the subscription item’s ID should be seen as unstable until the subscription billing period ends.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -681,7 +704,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES,
             {
                 "subscription_item": subscription_item,

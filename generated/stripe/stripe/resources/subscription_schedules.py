@@ -44,6 +44,13 @@ _SUBSCRIPTION_SCHEDULES_LIST: _rt.Operation[SubscriptionSchedulesListResponse] =
         "200": _rt.Response(SubscriptionSchedulesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _SUBSCRIPTION_SCHEDULES_CREATE: _rt.Operation[SubscriptionSchedule] = _rt.Operation(
@@ -178,8 +185,10 @@ class SubscriptionSchedules(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionSchedulesListResponse:
+    ) -> _rt.SyncPage[SubscriptionSchedule]:
         """<p>Retrieves the list of your subscription schedules.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             canceled_at: Only return subscription schedules that were created canceled the given date interval.
@@ -194,7 +203,7 @@ class SubscriptionSchedules(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTION_SCHEDULES_LIST,
             {
                 "canceled_at": canceled_at,
@@ -368,7 +377,7 @@ class SubscriptionSchedules(_rt.SyncResource):
 class AsyncSubscriptionSchedules(_rt.AsyncResource):
     """Operations under `subscription_schedules`."""
 
-    async def list(
+    def list(
         self,
         *,
         canceled_at: SubscriptionSchedulesListCanceledAt | int | NotGiven = NOT_GIVEN,
@@ -383,8 +392,10 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionSchedulesListResponse:
+    ) -> _rt.AsyncPaginator[SubscriptionSchedule]:
         """<p>Retrieves the list of your subscription schedules.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             canceled_at: Only return subscription schedules that were created canceled the given date interval.
@@ -399,7 +410,7 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTION_SCHEDULES_LIST,
             {
                 "canceled_at": canceled_at,

@@ -69,6 +69,13 @@ _SUBSCRIPTIONS_LIST: _rt.Operation[SubscriptionsListResponse] = _rt.Operation(
         "200": _rt.Response(SubscriptionsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _SUBSCRIPTIONS_CREATE: _rt.Operation[Subscription] = _rt.Operation(
@@ -147,6 +154,9 @@ _SUBSCRIPTIONS_SEARCH: _rt.Operation[SubscriptionsSearchResponse] = _rt.Operatio
         "200": _rt.Response(SubscriptionsSearchResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.BodyCursorPagination(
+        items="data", cursor="next_page", cursor_param="page", has_more="has_more"
+    ),
 )
 
 _SUBSCRIPTIONS_RETRIEVE: _rt.Operation[Subscription] = _rt.Operation(
@@ -311,8 +321,10 @@ class Subscriptions(_rt.SyncResource):
         test_clock: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionsListResponse:
+    ) -> _rt.SyncPage[Subscription]:
         """<p>By default, returns a list of subscriptions that have not been canceled. In order to list canceled subscriptions, specify <code>status=canceled</code>.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             collection_method: The collection method of the subscriptions to retrieve. Either `charge_automatically` or `send_invoice`.
@@ -326,7 +338,7 @@ class Subscriptions(_rt.SyncResource):
             test_clock: Filter for subscriptions that are associated with the specified test clock. The response will not include subscriptions with test clocks if this and the customer parameter is not set.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTIONS_LIST,
             {
                 "collection_method": collection_method,
@@ -482,11 +494,13 @@ class Subscriptions(_rt.SyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionsSearchResponse:
+    ) -> _rt.SyncPage[Subscription]:
         """<p>Search for subscriptions you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
@@ -495,7 +509,7 @@ class Subscriptions(_rt.SyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTIONS_SEARCH,
             {
                 "query": query,
@@ -743,7 +757,7 @@ class Subscriptions(_rt.SyncResource):
 class AsyncSubscriptions(_rt.AsyncResource):
     """Operations under `subscriptions`."""
 
-    async def list(
+    def list(
         self,
         *,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
@@ -772,8 +786,10 @@ class AsyncSubscriptions(_rt.AsyncResource):
         test_clock: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionsListResponse:
+    ) -> _rt.AsyncPaginator[Subscription]:
         """<p>By default, returns a list of subscriptions that have not been canceled. In order to list canceled subscriptions, specify <code>status=canceled</code>.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             collection_method: The collection method of the subscriptions to retrieve. Either `charge_automatically` or `send_invoice`.
@@ -787,7 +803,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
             test_clock: Filter for subscriptions that are associated with the specified test clock. The response will not include subscriptions with test clocks if this and the customer parameter is not set.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTIONS_LIST,
             {
                 "collection_method": collection_method,
@@ -934,7 +950,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
             request_options,
         )
 
-    async def search(
+    def search(
         self,
         *,
         query: str,
@@ -943,11 +959,13 @@ class AsyncSubscriptions(_rt.AsyncResource):
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> SubscriptionsSearchResponse:
+    ) -> _rt.AsyncPaginator[Subscription]:
         """<p>Search for subscriptions you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
         conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
         to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
@@ -956,7 +974,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
             page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _SUBSCRIPTIONS_SEARCH,
             {
                 "query": query,

@@ -10,7 +10,9 @@ from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
 
 from ..models.error import Error
 from ..models.tax_calculation import TaxCalculation
+from ..models.tax_calculation_line_item import TaxCalculationLineItem
 from ..models.tax_transaction import TaxTransaction
+from ..models.tax_transaction_line_item import TaxTransactionLineItem
 from ..types.tax import (
     TaxCalculationsCreateParamsCustomerDetails,
     TaxCalculationsCreateParamsLineItemsItem,
@@ -64,6 +66,13 @@ _TAX_CALCULATIONS_LINE_ITEMS: _rt.Operation[TaxCalculationsLineItemsResponse] = 
         "200": _rt.Response(TaxCalculationsLineItemsResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TAX_TRANSACTIONS_RETRIEVE: _rt.Operation[TaxTransaction] = _rt.Operation(
@@ -96,6 +105,13 @@ _TAX_TRANSACTIONS_LINE_ITEMS: _rt.Operation[TaxTransactionsLineItemsResponse] = 
         "200": _rt.Response(TaxTransactionsLineItemsResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TAX_TRANSACTIONS_CREATE_FROM_CALCULATION_CREATE: _rt.Operation[TaxTransaction] = _rt.Operation(
@@ -208,8 +224,10 @@ class TaxCalculations(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TaxCalculationsLineItemsResponse:
+    ) -> _rt.SyncPage[TaxCalculationLineItem]:
         """<p>Retrieves the line items of a persisted tax calculation as a collection.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -218,7 +236,7 @@ class TaxCalculations(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TAX_CALCULATIONS_LINE_ITEMS,
             {
                 "calculation": calculation,
@@ -277,8 +295,10 @@ class TaxTransactions(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TaxTransactionsLineItemsResponse:
+    ) -> _rt.SyncPage[TaxTransactionLineItem]:
         """<p>Retrieves the line items of a committed standalone transaction as a collection.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -287,7 +307,7 @@ class TaxTransactions(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TAX_TRANSACTIONS_LINE_ITEMS,
             {
                 "transaction": transaction,
@@ -427,7 +447,7 @@ class AsyncTaxCalculations(_rt.AsyncResource):
             request_options,
         )
 
-    async def line_items(
+    def line_items(
         self,
         *,
         calculation: str,
@@ -437,8 +457,10 @@ class AsyncTaxCalculations(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TaxCalculationsLineItemsResponse:
+    ) -> _rt.AsyncPaginator[TaxCalculationLineItem]:
         """<p>Retrieves the line items of a persisted tax calculation as a collection.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -447,7 +469,7 @@ class AsyncTaxCalculations(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TAX_CALCULATIONS_LINE_ITEMS,
             {
                 "calculation": calculation,
@@ -496,7 +518,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
             request_options,
         )
 
-    async def line_items(
+    def line_items(
         self,
         *,
         transaction: str,
@@ -506,8 +528,10 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TaxTransactionsLineItemsResponse:
+    ) -> _rt.AsyncPaginator[TaxTransactionLineItem]:
         """<p>Retrieves the line items of a committed standalone transaction as a collection.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -516,7 +540,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TAX_TRANSACTIONS_LINE_ITEMS,
             {
                 "transaction": transaction,

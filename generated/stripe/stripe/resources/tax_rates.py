@@ -31,6 +31,13 @@ _TAX_RATES_LIST: _rt.Operation[TaxRatesListResponse] = _rt.Operation(
         "200": _rt.Response(TaxRatesListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TAX_RATES_CREATE: _rt.Operation[TaxRate] = _rt.Operation(
@@ -116,8 +123,10 @@ class TaxRates(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TaxRatesListResponse:
+    ) -> _rt.SyncPage[TaxRate]:
         """<p>Returns a list of your tax rates. Tax rates are returned sorted by creation date, with the most recently created tax rates appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Optional flag to filter by tax rates that are either active or inactive (archived).
@@ -129,7 +138,7 @@ class TaxRates(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TAX_RATES_LIST,
             {
                 "active": active,
@@ -272,7 +281,7 @@ class TaxRates(_rt.SyncResource):
 class AsyncTaxRates(_rt.AsyncResource):
     """Operations under `tax_rates`."""
 
-    async def list(
+    def list(
         self,
         *,
         active: bool | NotGiven = NOT_GIVEN,
@@ -284,8 +293,10 @@ class AsyncTaxRates(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TaxRatesListResponse:
+    ) -> _rt.AsyncPaginator[TaxRate]:
         """<p>Returns a list of your tax rates. Tax rates are returned sorted by creation date, with the most recently created tax rates appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             active: Optional flag to filter by tax rates that are either active or inactive (archived).
@@ -297,7 +308,7 @@ class AsyncTaxRates(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TAX_RATES_LIST,
             {
                 "active": active,

@@ -50,6 +50,13 @@ _TERMINAL_CONFIGURATIONS_LIST: _rt.Operation[TerminalConfigurationsListResponse]
         "200": _rt.Response(TerminalConfigurationsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TERMINAL_CONFIGURATIONS_CREATE: _rt.Operation[TerminalConfiguration] = _rt.Operation(
@@ -169,6 +176,13 @@ _TERMINAL_LOCATIONS_LIST: _rt.Operation[TerminalLocationsListResponse] = _rt.Ope
         "200": _rt.Response(TerminalLocationsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TERMINAL_LOCATIONS_CREATE: _rt.Operation[TerminalLocation] = _rt.Operation(
@@ -277,6 +291,13 @@ _TERMINAL_READERS_LIST: _rt.Operation[TerminalReadersListResponse] = _rt.Operati
         "200": _rt.Response(TerminalReadersListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TERMINAL_READERS_CREATE: _rt.Operation[TerminalReader] = _rt.Operation(
@@ -488,8 +509,10 @@ class TerminalConfigurations(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TerminalConfigurationsListResponse:
+    ) -> _rt.SyncPage[TerminalConfiguration]:
         """<p>Returns a list of <code>Configuration</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -499,7 +522,7 @@ class TerminalConfigurations(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TERMINAL_CONFIGURATIONS_LIST,
             {
                 "ending_before": ending_before,
@@ -658,8 +681,10 @@ class TerminalLocations(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TerminalLocationsListResponse:
+    ) -> _rt.SyncPage[TerminalLocation]:
         """<p>Returns a list of <code>Location</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -668,7 +693,7 @@ class TerminalLocations(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TERMINAL_LOCATIONS_LIST,
             {
                 "ending_before": ending_before,
@@ -814,8 +839,10 @@ class TerminalReaders(_rt.SyncResource):
         status: Literal["offline", "online"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TerminalReadersListResponse:
+    ) -> _rt.SyncPage[TerminalReader]:
         """<p>Returns a list of <code>Reader</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             device_type: Filters readers by device type
@@ -827,7 +854,7 @@ class TerminalReaders(_rt.SyncResource):
             status: A status filter to filter readers to only offline or online readers
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TERMINAL_READERS_LIST,
             {
                 "device_type": device_type,
@@ -1111,7 +1138,7 @@ class AsyncTerminal(_rt.AsyncResource):
 class AsyncTerminalConfigurations(_rt.AsyncResource):
     """Operations under `terminal.configurations`."""
 
-    async def list(
+    def list(
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
@@ -1121,8 +1148,10 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TerminalConfigurationsListResponse:
+    ) -> _rt.AsyncPaginator[TerminalConfiguration]:
         """<p>Returns a list of <code>Configuration</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1132,7 +1161,7 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TERMINAL_CONFIGURATIONS_LIST,
             {
                 "ending_before": ending_before,
@@ -1282,7 +1311,7 @@ class AsyncTerminalConnectionTokens(_rt.AsyncResource):
 class AsyncTerminalLocations(_rt.AsyncResource):
     """Operations under `terminal.locations`."""
 
-    async def list(
+    def list(
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
@@ -1291,8 +1320,10 @@ class AsyncTerminalLocations(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TerminalLocationsListResponse:
+    ) -> _rt.AsyncPaginator[TerminalLocation]:
         """<p>Returns a list of <code>Location</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1301,7 +1332,7 @@ class AsyncTerminalLocations(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TERMINAL_LOCATIONS_LIST,
             {
                 "ending_before": ending_before,
@@ -1427,7 +1458,7 @@ class AsyncTerminalLocations(_rt.AsyncResource):
 class AsyncTerminalReaders(_rt.AsyncResource):
     """Operations under `terminal.readers`."""
 
-    async def list(
+    def list(
         self,
         *,
         device_type: Literal[
@@ -1447,8 +1478,10 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         status: Literal["offline", "online"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TerminalReadersListResponse:
+    ) -> _rt.AsyncPaginator[TerminalReader]:
         """<p>Returns a list of <code>Reader</code> objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             device_type: Filters readers by device type
@@ -1460,7 +1493,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
             status: A status filter to filter readers to only offline or online readers
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TERMINAL_READERS_LIST,
             {
                 "device_type": device_type,

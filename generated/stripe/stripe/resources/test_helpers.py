@@ -177,6 +177,13 @@ _TEST_HELPERS_TEST_CLOCKS_LIST: _rt.Operation[TestHelpersTestClocksListResponse]
         "200": _rt.Response(TestHelpersTestClocksListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TEST_HELPERS_TEST_CLOCKS_CREATE: _rt.Operation[TestHelpersTestClock] = _rt.Operation(
@@ -785,8 +792,10 @@ class TestHelpersTestClocks(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TestHelpersTestClocksListResponse:
+    ) -> _rt.SyncPage[TestHelpersTestClock]:
         """<p>Returns a list of your test clocks.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -795,7 +804,7 @@ class TestHelpersTestClocks(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TEST_HELPERS_TEST_CLOCKS_LIST,
             {
                 "ending_before": ending_before,
@@ -1496,7 +1505,7 @@ class AsyncTestHelpersTerminalReaders(_rt.AsyncResource):
 class AsyncTestHelpersTestClocks(_rt.AsyncResource):
     """Operations under `test_helpers.test_clocks`."""
 
-    async def list(
+    def list(
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
@@ -1505,8 +1514,10 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TestHelpersTestClocksListResponse:
+    ) -> _rt.AsyncPaginator[TestHelpersTestClock]:
         """<p>Returns a list of your test clocks.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -1515,7 +1526,7 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TEST_HELPERS_TEST_CLOCKS_LIST,
             {
                 "ending_before": ending_before,

@@ -31,6 +31,13 @@ _TOPUPS_LIST: _rt.Operation[TopupsListResponse] = _rt.Operation(
         "200": _rt.Response(TopupsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TOPUPS_CREATE: _rt.Operation[Topup] = _rt.Operation(
@@ -122,8 +129,10 @@ class Topups(_rt.SyncResource):
         status: Literal["canceled", "failed", "pending", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TopupsListResponse:
+    ) -> _rt.SyncPage[Topup]:
         """<p>Returns a list of top-ups.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             amount: A positive integer representing how much to transfer.
@@ -135,7 +144,7 @@ class Topups(_rt.SyncResource):
             status: Only return top-ups that have the given status. One of `canceled`, `failed`, `pending` or `succeeded`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TOPUPS_LIST,
             {
                 "amount": amount,
@@ -266,7 +275,7 @@ class Topups(_rt.SyncResource):
 class AsyncTopups(_rt.AsyncResource):
     """Operations under `topups`."""
 
-    async def list(
+    def list(
         self,
         *,
         amount: TopupsListAmount | int | NotGiven = NOT_GIVEN,
@@ -278,8 +287,10 @@ class AsyncTopups(_rt.AsyncResource):
         status: Literal["canceled", "failed", "pending", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TopupsListResponse:
+    ) -> _rt.AsyncPaginator[Topup]:
         """<p>Returns a list of top-ups.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             amount: A positive integer representing how much to transfer.
@@ -291,7 +302,7 @@ class AsyncTopups(_rt.AsyncResource):
             status: Only return top-ups that have the given status. One of `canceled`, `failed`, `pending` or `succeeded`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TOPUPS_LIST,
             {
                 "amount": amount,

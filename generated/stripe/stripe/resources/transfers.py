@@ -36,6 +36,13 @@ _TRANSFERS_LIST: _rt.Operation[TransfersListResponse] = _rt.Operation(
         "200": _rt.Response(TransfersListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TRANSFERS_CREATE: _rt.Operation[Transfer] = _rt.Operation(
@@ -114,6 +121,13 @@ _TRANSFERS_REVERSALS_LIST: _rt.Operation[TransfersReversalsListResponse] = _rt.O
         "200": _rt.Response(TransfersReversalsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TRANSFERS_REVERSALS_CREATE: _rt.Operation[TransferReversal] = _rt.Operation(
@@ -201,8 +215,10 @@ class Transfers(_rt.SyncResource):
         transfer_group: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TransfersListResponse:
+    ) -> _rt.SyncPage[Transfer]:
         """<p>Returns a list of existing transfers sent to connected accounts. The transfers are returned in sorted order, with the most recently created transfers appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             destination: Only return transfers for the destination specified by this account ID.
@@ -213,7 +229,7 @@ class Transfers(_rt.SyncResource):
             transfer_group: Only return transfers with the specified transfer group.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TRANSFERS_LIST,
             {
                 "created": created,
@@ -338,8 +354,10 @@ class TransfersReversals(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TransfersReversalsListResponse:
+    ) -> _rt.SyncPage[TransferReversal]:
         """<p>You can see a list of the reversals belonging to a specific transfer. Note that the 10 most recent reversals are always available by default on the transfer object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional reversals.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -348,7 +366,7 @@ class TransfersReversals(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TRANSFERS_REVERSALS_LIST,
             {
                 "id": id,
@@ -460,7 +478,7 @@ class AsyncTransfers(_rt.AsyncResource):
     def reversals(self) -> AsyncTransfersReversals:
         return AsyncTransfersReversals(self._client)
 
-    async def list(
+    def list(
         self,
         *,
         created: TransfersListCreated | int | NotGiven = NOT_GIVEN,
@@ -472,8 +490,10 @@ class AsyncTransfers(_rt.AsyncResource):
         transfer_group: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TransfersListResponse:
+    ) -> _rt.AsyncPaginator[Transfer]:
         """<p>Returns a list of existing transfers sent to connected accounts. The transfers are returned in sorted order, with the most recently created transfers appearing first.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             destination: Only return transfers for the destination specified by this account ID.
@@ -484,7 +504,7 @@ class AsyncTransfers(_rt.AsyncResource):
             transfer_group: Only return transfers with the specified transfer group.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TRANSFERS_LIST,
             {
                 "created": created,
@@ -599,7 +619,7 @@ class AsyncTransfers(_rt.AsyncResource):
 class AsyncTransfersReversals(_rt.AsyncResource):
     """Operations under `transfers.reversals`."""
 
-    async def list(
+    def list(
         self,
         *,
         id: str,
@@ -609,8 +629,10 @@ class AsyncTransfersReversals(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TransfersReversalsListResponse:
+    ) -> _rt.AsyncPaginator[TransferReversal]:
         """<p>You can see a list of the reversals belonging to a specific transfer. Note that the 10 most recent reversals are always available by default on the transfer object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional reversals.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -619,7 +641,7 @@ class AsyncTransfersReversals(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TRANSFERS_REVERSALS_LIST,
             {
                 "id": id,

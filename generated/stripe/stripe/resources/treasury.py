@@ -76,6 +76,13 @@ _TREASURY_CREDIT_REVERSALS_LIST: _rt.Operation[TreasuryCreditReversalsListRespon
         "200": _rt.Response(TreasuryCreditReversalsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TREASURY_CREDIT_REVERSALS_CREATE: _rt.Operation[TreasuryCreditReversal] = _rt.Operation(
@@ -137,6 +144,13 @@ _TREASURY_DEBIT_REVERSALS_LIST: _rt.Operation[TreasuryDebitReversalsListResponse
         "200": _rt.Response(TreasuryDebitReversalsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TREASURY_DEBIT_REVERSALS_CREATE: _rt.Operation[TreasuryDebitReversal] = _rt.Operation(
@@ -196,6 +210,13 @@ _TREASURY_FINANCIAL_ACCOUNTS_LIST: _rt.Operation[TreasuryFinancialAccountsListRe
             "200": _rt.Response(TreasuryFinancialAccountsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -342,6 +363,13 @@ _TREASURY_INBOUND_TRANSFERS_LIST: _rt.Operation[TreasuryInboundTransfersListResp
             "200": _rt.Response(TreasuryInboundTransfersListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -427,6 +455,13 @@ _TREASURY_OUTBOUND_PAYMENTS_LIST: _rt.Operation[TreasuryOutboundPaymentsListResp
             "200": _rt.Response(TreasuryOutboundPaymentsListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -517,6 +552,13 @@ _TREASURY_OUTBOUND_TRANSFERS_LIST: _rt.Operation[TreasuryOutboundTransfersListRe
             "200": _rt.Response(TreasuryOutboundTransfersListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -605,6 +647,13 @@ _TREASURY_RECEIVED_CREDITS_LIST: _rt.Operation[TreasuryReceivedCreditsListRespon
         "200": _rt.Response(TreasuryReceivedCreditsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TREASURY_RECEIVED_CREDITS_RETRIEVE: _rt.Operation[TreasuryReceivedCredit] = _rt.Operation(
@@ -641,6 +690,13 @@ _TREASURY_RECEIVED_DEBITS_LIST: _rt.Operation[TreasuryReceivedDebitsListResponse
         "200": _rt.Response(TreasuryReceivedDebitsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TREASURY_RECEIVED_DEBITS_RETRIEVE: _rt.Operation[TreasuryReceivedDebit] = _rt.Operation(
@@ -681,6 +737,13 @@ _TREASURY_TRANSACTION_ENTRIES_LIST: _rt.Operation[TreasuryTransactionEntriesList
             "200": _rt.Response(TreasuryTransactionEntriesListResponse, "json"),
             "default": _rt.Response(Error, "json"),
         },
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
     )
 )
 
@@ -723,6 +786,13 @@ _TREASURY_TRANSACTIONS_LIST: _rt.Operation[TreasuryTransactionsListResponse] = _
         "200": _rt.Response(TreasuryTransactionsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _TREASURY_TRANSACTIONS_RETRIEVE: _rt.Operation[TreasuryTransaction] = _rt.Operation(
@@ -801,8 +871,10 @@ class TreasuryCreditReversals(_rt.SyncResource):
         status: Literal["canceled", "posted", "processing"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryCreditReversalsListResponse:
+    ) -> _rt.SyncPage[TreasuryCreditReversal]:
         """<p>Returns a list of CreditReversals.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -814,7 +886,7 @@ class TreasuryCreditReversals(_rt.SyncResource):
             status: Only return CreditReversals for a given status.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_CREDIT_REVERSALS_LIST,
             {
                 "financial_account": financial_account,
@@ -895,8 +967,10 @@ class TreasuryDebitReversals(_rt.SyncResource):
         status: Literal["canceled", "completed", "processing"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryDebitReversalsListResponse:
+    ) -> _rt.SyncPage[TreasuryDebitReversal]:
         """<p>Returns a list of DebitReversals.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -909,7 +983,7 @@ class TreasuryDebitReversals(_rt.SyncResource):
             status: Only return DebitReversals for a given status.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_DEBIT_REVERSALS_LIST,
             {
                 "financial_account": financial_account,
@@ -992,8 +1066,10 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryFinancialAccountsListResponse:
+    ) -> _rt.SyncPage[TreasuryFinancialAccount]:
         """<p>Returns a list of FinancialAccounts.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: An object ID cursor for use in pagination.
@@ -1002,7 +1078,7 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
             starting_after: An object ID cursor for use in pagination.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_FINANCIAL_ACCOUNTS_LIST,
             {
                 "created": created,
@@ -1194,8 +1270,10 @@ class TreasuryInboundTransfers(_rt.SyncResource):
         status: Literal["canceled", "failed", "processing", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryInboundTransfersListResponse:
+    ) -> _rt.SyncPage[TreasuryInboundTransfer]:
         """<p>Returns a list of InboundTransfers sent from the specified FinancialAccount.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -1206,7 +1284,7 @@ class TreasuryInboundTransfers(_rt.SyncResource):
             status: Only return InboundTransfers that have the given status: `processing`, `succeeded`, `failed` or `canceled`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_INBOUND_TRANSFERS_LIST,
             {
                 "financial_account": financial_account,
@@ -1322,8 +1400,10 @@ class TreasuryOutboundPayments(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryOutboundPaymentsListResponse:
+    ) -> _rt.SyncPage[TreasuryOutboundPayment]:
         """<p>Returns a list of OutboundPayments sent from the specified FinancialAccount.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -1335,7 +1415,7 @@ class TreasuryOutboundPayments(_rt.SyncResource):
             status: Only return OutboundPayments that have the given status: `processing`, `failed`, `posted`, `returned`, or `canceled`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_OUTBOUND_PAYMENTS_LIST,
             {
                 "financial_account": financial_account,
@@ -1465,8 +1545,10 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryOutboundTransfersListResponse:
+    ) -> _rt.SyncPage[TreasuryOutboundTransfer]:
         """<p>Returns a list of OutboundTransfers sent from the specified FinancialAccount.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -1477,7 +1559,7 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
             status: Only return OutboundTransfers that have the given status: `processing`, `canceled`, `failed`, `posted`, or `returned`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_OUTBOUND_TRANSFERS_LIST,
             {
                 "financial_account": financial_account,
@@ -1596,8 +1678,10 @@ class TreasuryReceivedCredits(_rt.SyncResource):
         status: Literal["failed", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryReceivedCreditsListResponse:
+    ) -> _rt.SyncPage[TreasuryReceivedCredit]:
         """<p>Returns a list of ReceivedCredits.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: The FinancialAccount that received the funds.
@@ -1609,7 +1693,7 @@ class TreasuryReceivedCredits(_rt.SyncResource):
             status: Only return ReceivedCredits that have the given status: `succeeded` or `failed`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_RECEIVED_CREDITS_LIST,
             {
                 "financial_account": financial_account,
@@ -1663,8 +1747,10 @@ class TreasuryReceivedDebits(_rt.SyncResource):
         status: Literal["failed", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryReceivedDebitsListResponse:
+    ) -> _rt.SyncPage[TreasuryReceivedDebit]:
         """<p>Returns a list of ReceivedDebits.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: The FinancialAccount that funds were pulled from.
@@ -1675,7 +1761,7 @@ class TreasuryReceivedDebits(_rt.SyncResource):
             status: Only return ReceivedDebits that have the given status: `succeeded` or `failed`.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_RECEIVED_DEBITS_LIST,
             {
                 "financial_account": financial_account,
@@ -1731,8 +1817,10 @@ class TreasuryTransactionEntriesResource(_rt.SyncResource):
         transaction: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryTransactionEntriesListResponse:
+    ) -> _rt.SyncPage[TreasuryTransactionEntry]:
         """<p>Retrieves a list of TransactionEntry objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -1744,7 +1832,7 @@ class TreasuryTransactionEntriesResource(_rt.SyncResource):
             transaction: Only return TransactionEntries associated with this Transaction.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_TRANSACTION_ENTRIES_LIST,
             {
                 "financial_account": financial_account,
@@ -1803,8 +1891,10 @@ class TreasuryTransactions(_rt.SyncResource):
         status_transitions: TreasuryTransactionsListStatusTransitions | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryTransactionsListResponse:
+    ) -> _rt.SyncPage[TreasuryTransaction]:
         """<p>Retrieves a list of Transaction objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -1817,7 +1907,7 @@ class TreasuryTransactions(_rt.SyncResource):
             status_transitions: A filter for the `status_transitions.posted_at` timestamp. When using this filter, `status=posted` and `order_by=posted_at` must also be specified.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _TREASURY_TRANSACTIONS_LIST,
             {
                 "financial_account": financial_account,
@@ -1906,7 +1996,7 @@ class AsyncTreasury(_rt.AsyncResource):
 class AsyncTreasuryCreditReversals(_rt.AsyncResource):
     """Operations under `treasury.credit_reversals`."""
 
-    async def list(
+    def list(
         self,
         *,
         financial_account: str,
@@ -1918,8 +2008,10 @@ class AsyncTreasuryCreditReversals(_rt.AsyncResource):
         status: Literal["canceled", "posted", "processing"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryCreditReversalsListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryCreditReversal]:
         """<p>Returns a list of CreditReversals.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -1931,7 +2023,7 @@ class AsyncTreasuryCreditReversals(_rt.AsyncResource):
             status: Only return CreditReversals for a given status.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_CREDIT_REVERSALS_LIST,
             {
                 "financial_account": financial_account,
@@ -1999,7 +2091,7 @@ class AsyncTreasuryCreditReversals(_rt.AsyncResource):
 class AsyncTreasuryDebitReversals(_rt.AsyncResource):
     """Operations under `treasury.debit_reversals`."""
 
-    async def list(
+    def list(
         self,
         *,
         financial_account: str,
@@ -2012,8 +2104,10 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
         status: Literal["canceled", "completed", "processing"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryDebitReversalsListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryDebitReversal]:
         """<p>Returns a list of DebitReversals.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -2026,7 +2120,7 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
             status: Only return DebitReversals for a given status.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_DEBIT_REVERSALS_LIST,
             {
                 "financial_account": financial_account,
@@ -2099,7 +2193,7 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
     def features(self) -> AsyncTreasuryFinancialAccountsFeatures:
         return AsyncTreasuryFinancialAccountsFeatures(self._client)
 
-    async def list(
+    def list(
         self,
         *,
         created: TreasuryFinancialAccountsListCreated | int | NotGiven = NOT_GIVEN,
@@ -2109,8 +2203,10 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryFinancialAccountsListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryFinancialAccount]:
         """<p>Returns a list of FinancialAccounts.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: An object ID cursor for use in pagination.
@@ -2119,7 +2215,7 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
             starting_after: An object ID cursor for use in pagination.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_FINANCIAL_ACCOUNTS_LIST,
             {
                 "created": created,
@@ -2300,7 +2396,7 @@ class AsyncTreasuryFinancialAccountsFeatures(_rt.AsyncResource):
 class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
     """Operations under `treasury.inbound_transfers`."""
 
-    async def list(
+    def list(
         self,
         *,
         financial_account: str,
@@ -2311,8 +2407,10 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
         status: Literal["canceled", "failed", "processing", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryInboundTransfersListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryInboundTransfer]:
         """<p>Returns a list of InboundTransfers sent from the specified FinancialAccount.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -2323,7 +2421,7 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
             status: Only return InboundTransfers that have the given status: `processing`, `succeeded`, `failed` or `canceled`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_INBOUND_TRANSFERS_LIST,
             {
                 "financial_account": financial_account,
@@ -2426,7 +2524,7 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
 class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
     """Operations under `treasury.outbound_payments`."""
 
-    async def list(
+    def list(
         self,
         *,
         financial_account: str,
@@ -2439,8 +2537,10 @@ class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryOutboundPaymentsListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryOutboundPayment]:
         """<p>Returns a list of OutboundPayments sent from the specified FinancialAccount.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -2452,7 +2552,7 @@ class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
             status: Only return OutboundPayments that have the given status: `processing`, `failed`, `posted`, `returned`, or `canceled`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_OUTBOUND_PAYMENTS_LIST,
             {
                 "financial_account": financial_account,
@@ -2570,7 +2670,7 @@ class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
 class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
     """Operations under `treasury.outbound_transfers`."""
 
-    async def list(
+    def list(
         self,
         *,
         financial_account: str,
@@ -2582,8 +2682,10 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryOutboundTransfersListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryOutboundTransfer]:
         """<p>Returns a list of OutboundTransfers sent from the specified FinancialAccount.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -2594,7 +2696,7 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
             status: Only return OutboundTransfers that have the given status: `processing`, `canceled`, `failed`, `posted`, or `returned`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_OUTBOUND_TRANSFERS_LIST,
             {
                 "financial_account": financial_account,
@@ -2701,7 +2803,7 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
 class AsyncTreasuryReceivedCredits(_rt.AsyncResource):
     """Operations under `treasury.received_credits`."""
 
-    async def list(
+    def list(
         self,
         *,
         financial_account: str,
@@ -2713,8 +2815,10 @@ class AsyncTreasuryReceivedCredits(_rt.AsyncResource):
         status: Literal["failed", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryReceivedCreditsListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryReceivedCredit]:
         """<p>Returns a list of ReceivedCredits.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: The FinancialAccount that received the funds.
@@ -2726,7 +2830,7 @@ class AsyncTreasuryReceivedCredits(_rt.AsyncResource):
             status: Only return ReceivedCredits that have the given status: `succeeded` or `failed`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_RECEIVED_CREDITS_LIST,
             {
                 "financial_account": financial_account,
@@ -2769,7 +2873,7 @@ class AsyncTreasuryReceivedCredits(_rt.AsyncResource):
 class AsyncTreasuryReceivedDebits(_rt.AsyncResource):
     """Operations under `treasury.received_debits`."""
 
-    async def list(
+    def list(
         self,
         *,
         financial_account: str,
@@ -2780,8 +2884,10 @@ class AsyncTreasuryReceivedDebits(_rt.AsyncResource):
         status: Literal["failed", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryReceivedDebitsListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryReceivedDebit]:
         """<p>Returns a list of ReceivedDebits.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: The FinancialAccount that funds were pulled from.
@@ -2792,7 +2898,7 @@ class AsyncTreasuryReceivedDebits(_rt.AsyncResource):
             status: Only return ReceivedDebits that have the given status: `succeeded` or `failed`.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_RECEIVED_DEBITS_LIST,
             {
                 "financial_account": financial_account,
@@ -2834,7 +2940,7 @@ class AsyncTreasuryReceivedDebits(_rt.AsyncResource):
 class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
     """Operations under `treasury.transaction_entries`."""
 
-    async def list(
+    def list(
         self,
         *,
         financial_account: str,
@@ -2848,8 +2954,10 @@ class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
         transaction: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryTransactionEntriesListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryTransactionEntry]:
         """<p>Retrieves a list of TransactionEntry objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -2861,7 +2969,7 @@ class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
             transaction: Only return TransactionEntries associated with this Transaction.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_TRANSACTION_ENTRIES_LIST,
             {
                 "financial_account": financial_account,
@@ -2906,7 +3014,7 @@ class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
 class AsyncTreasuryTransactions(_rt.AsyncResource):
     """Operations under `treasury.transactions`."""
 
-    async def list(
+    def list(
         self,
         *,
         financial_account: str,
@@ -2920,8 +3028,10 @@ class AsyncTreasuryTransactions(_rt.AsyncResource):
         status_transitions: TreasuryTransactionsListStatusTransitions | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> TreasuryTransactionsListResponse:
+    ) -> _rt.AsyncPaginator[TreasuryTransaction]:
         """<p>Retrieves a list of Transaction objects.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             financial_account: Returns objects associated with this FinancialAccount.
@@ -2934,7 +3044,7 @@ class AsyncTreasuryTransactions(_rt.AsyncResource):
             status_transitions: A filter for the `status_transitions.posted_at` timestamp. When using this filter, `status=posted` and `order_by=posted_at` must also be specified.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _TREASURY_TRANSACTIONS_LIST,
             {
                 "financial_account": financial_account,

@@ -29,6 +29,13 @@ _WEBHOOK_ENDPOINTS_LIST: _rt.Operation[WebhookEndpointsListResponse] = _rt.Opera
         "200": _rt.Response(WebhookEndpointsListResponse, "json"),
         "default": _rt.Response(Error, "json"),
     },
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _WEBHOOK_ENDPOINTS_CREATE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
@@ -130,8 +137,10 @@ class WebhookEndpoints(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> WebhookEndpointsListResponse:
+    ) -> _rt.SyncPage[WebhookEndpoint]:
         """<p>Returns a list of your webhook endpoints.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -140,7 +149,7 @@ class WebhookEndpoints(_rt.SyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return self._client.request(
+        return self._client.paginate(
             _WEBHOOK_ENDPOINTS_LIST,
             {
                 "ending_before": ending_before,
@@ -727,7 +736,7 @@ class WebhookEndpoints(_rt.SyncResource):
 class AsyncWebhookEndpoints(_rt.AsyncResource):
     """Operations under `webhook_endpoints`."""
 
-    async def list(
+    def list(
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
@@ -736,8 +745,10 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> WebhookEndpointsListResponse:
+    ) -> _rt.AsyncPaginator[WebhookEndpoint]:
         """<p>Returns a list of your webhook endpoints.</p>
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
 
         Args:
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
@@ -746,7 +757,7 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
             starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
             body: The request body.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _WEBHOOK_ENDPOINTS_LIST,
             {
                 "ending_before": ending_before,

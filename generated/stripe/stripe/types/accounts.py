@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -11,13 +11,13 @@ from ..models.capability import Capability
 from ..models.person import Person
 
 
-class AccountsListCreated(_rt.Model):
+class AccountsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class AccountsListResponse(_rt.Model):
@@ -34,1629 +34,1601 @@ class AccountsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class AccountsCreateParamsBankAccount(_rt.Model):
+class AccountsCreateParamsBankAccount(TypedDict, total=False):
     """external_account_payout_bank_account"""
 
-    account_holder_name: str | None = None
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str
-    account_type: Literal["checking", "futsu", "savings", "toza"] | str | None = None
-    country: str
-    currency: str | None = None
-    documents: AccountsCreateParamsBankAccountDocuments | None = None
+    account_holder_name: str
+    account_holder_type: Literal["company", "individual"]
+    account_number: Required[str]
+    account_type: Literal["checking", "futsu", "savings", "toza"]
+    country: Required[str]
+    currency: str
+    documents: AccountsCreateParamsBankAccountDocuments
     """external_account_documents_param"""
 
-    object: Literal["bank_account"] | str | None = None
-    routing_number: str | None = None
+    object: Literal["bank_account"]
+    routing_number: str
 
 
-class AccountsCreateParamsBankAccountDocuments(_rt.Model):
+class AccountsCreateParamsBankAccountDocuments(TypedDict, total=False):
     """external_account_documents_param"""
 
     bank_account_ownership_verification: (
-        AccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification | None
-    ) = None
+        AccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification
+    )
     """documents_param"""
 
 
-class AccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(_rt.Model):
+class AccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
+    TypedDict, total=False
+):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsCreateParamsBusinessProfile(_rt.Model):
+class AccountsCreateParamsBusinessProfile(TypedDict, total=False):
     """Business information about the account."""
 
-    mcc: str | None = None
-    name: str | None = None
-    product_description: str | None = None
-    support_address: AccountsCreateParamsBusinessProfileSupportAddress | None = None
+    mcc: str
+    name: str
+    product_description: str
+    support_address: AccountsCreateParamsBusinessProfileSupportAddress
     """address_specs"""
 
-    support_email: str | None = None
-    support_phone: str | None = None
-    support_url: Literal[""] | str | None = None
-    url: str | None = None
+    support_email: str
+    support_phone: str
+    support_url: Literal[""]
+    url: str
 
 
-class AccountsCreateParamsBusinessProfileSupportAddress(_rt.Model):
+class AccountsCreateParamsBusinessProfileSupportAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsCreateParamsCapabilities(_rt.Model):
+class AccountsCreateParamsCapabilities(TypedDict, total=False):
     """Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive."""
 
-    acss_debit_payments: AccountsCreateParamsCapabilitiesAcssDebitPayments | None = None
+    acss_debit_payments: AccountsCreateParamsCapabilitiesAcssDebitPayments
     """capability_param"""
 
-    affirm_payments: AccountsCreateParamsCapabilitiesAffirmPayments | None = None
+    affirm_payments: AccountsCreateParamsCapabilitiesAffirmPayments
     """capability_param"""
 
-    afterpay_clearpay_payments: AccountsCreateParamsCapabilitiesAfterpayClearpayPayments | None = (
-        None
-    )
+    afterpay_clearpay_payments: AccountsCreateParamsCapabilitiesAfterpayClearpayPayments
     """capability_param"""
 
-    au_becs_debit_payments: AccountsCreateParamsCapabilitiesAuBecsDebitPayments | None = None
+    au_becs_debit_payments: AccountsCreateParamsCapabilitiesAuBecsDebitPayments
     """capability_param"""
 
-    bacs_debit_payments: AccountsCreateParamsCapabilitiesBacsDebitPayments | None = None
+    bacs_debit_payments: AccountsCreateParamsCapabilitiesBacsDebitPayments
     """capability_param"""
 
-    bancontact_payments: AccountsCreateParamsCapabilitiesBancontactPayments | None = None
+    bancontact_payments: AccountsCreateParamsCapabilitiesBancontactPayments
     """capability_param"""
 
-    bank_transfer_payments: AccountsCreateParamsCapabilitiesBankTransferPayments | None = None
+    bank_transfer_payments: AccountsCreateParamsCapabilitiesBankTransferPayments
     """capability_param"""
 
-    blik_payments: AccountsCreateParamsCapabilitiesBlikPayments | None = None
+    blik_payments: AccountsCreateParamsCapabilitiesBlikPayments
     """capability_param"""
 
-    boleto_payments: AccountsCreateParamsCapabilitiesBoletoPayments | None = None
+    boleto_payments: AccountsCreateParamsCapabilitiesBoletoPayments
     """capability_param"""
 
-    card_issuing: AccountsCreateParamsCapabilitiesCardIssuing | None = None
+    card_issuing: AccountsCreateParamsCapabilitiesCardIssuing
     """capability_param"""
 
-    card_payments: AccountsCreateParamsCapabilitiesCardPayments | None = None
+    card_payments: AccountsCreateParamsCapabilitiesCardPayments
     """capability_param"""
 
-    cartes_bancaires_payments: AccountsCreateParamsCapabilitiesCartesBancairesPayments | None = None
+    cartes_bancaires_payments: AccountsCreateParamsCapabilitiesCartesBancairesPayments
     """capability_param"""
 
-    cashapp_payments: AccountsCreateParamsCapabilitiesCashappPayments | None = None
+    cashapp_payments: AccountsCreateParamsCapabilitiesCashappPayments
     """capability_param"""
 
-    eps_payments: AccountsCreateParamsCapabilitiesEpsPayments | None = None
+    eps_payments: AccountsCreateParamsCapabilitiesEpsPayments
     """capability_param"""
 
-    fpx_payments: AccountsCreateParamsCapabilitiesFpxPayments | None = None
+    fpx_payments: AccountsCreateParamsCapabilitiesFpxPayments
     """capability_param"""
 
-    giropay_payments: AccountsCreateParamsCapabilitiesGiropayPayments | None = None
+    giropay_payments: AccountsCreateParamsCapabilitiesGiropayPayments
     """capability_param"""
 
-    grabpay_payments: AccountsCreateParamsCapabilitiesGrabpayPayments | None = None
+    grabpay_payments: AccountsCreateParamsCapabilitiesGrabpayPayments
     """capability_param"""
 
-    ideal_payments: AccountsCreateParamsCapabilitiesIdealPayments | None = None
+    ideal_payments: AccountsCreateParamsCapabilitiesIdealPayments
     """capability_param"""
 
-    india_international_payments: (
-        AccountsCreateParamsCapabilitiesIndiaInternationalPayments | None
-    ) = None
+    india_international_payments: AccountsCreateParamsCapabilitiesIndiaInternationalPayments
     """capability_param"""
 
-    jcb_payments: AccountsCreateParamsCapabilitiesJcbPayments | None = None
+    jcb_payments: AccountsCreateParamsCapabilitiesJcbPayments
     """capability_param"""
 
-    klarna_payments: AccountsCreateParamsCapabilitiesKlarnaPayments | None = None
+    klarna_payments: AccountsCreateParamsCapabilitiesKlarnaPayments
     """capability_param"""
 
-    konbini_payments: AccountsCreateParamsCapabilitiesKonbiniPayments | None = None
+    konbini_payments: AccountsCreateParamsCapabilitiesKonbiniPayments
     """capability_param"""
 
-    legacy_payments: AccountsCreateParamsCapabilitiesLegacyPayments | None = None
+    legacy_payments: AccountsCreateParamsCapabilitiesLegacyPayments
     """capability_param"""
 
-    link_payments: AccountsCreateParamsCapabilitiesLinkPayments | None = None
+    link_payments: AccountsCreateParamsCapabilitiesLinkPayments
     """capability_param"""
 
-    oxxo_payments: AccountsCreateParamsCapabilitiesOxxoPayments | None = None
+    oxxo_payments: AccountsCreateParamsCapabilitiesOxxoPayments
     """capability_param"""
 
-    p24_payments: AccountsCreateParamsCapabilitiesP24Payments | None = None
+    p24_payments: AccountsCreateParamsCapabilitiesP24Payments
     """capability_param"""
 
-    paynow_payments: AccountsCreateParamsCapabilitiesPaynowPayments | None = None
+    paynow_payments: AccountsCreateParamsCapabilitiesPaynowPayments
     """capability_param"""
 
-    promptpay_payments: AccountsCreateParamsCapabilitiesPromptpayPayments | None = None
+    promptpay_payments: AccountsCreateParamsCapabilitiesPromptpayPayments
     """capability_param"""
 
-    sepa_debit_payments: AccountsCreateParamsCapabilitiesSepaDebitPayments | None = None
+    sepa_debit_payments: AccountsCreateParamsCapabilitiesSepaDebitPayments
     """capability_param"""
 
-    sofort_payments: AccountsCreateParamsCapabilitiesSofortPayments | None = None
+    sofort_payments: AccountsCreateParamsCapabilitiesSofortPayments
     """capability_param"""
 
-    tax_reporting_us_1099_k: AccountsCreateParamsCapabilitiesTaxReportingUs1099K | None = None
+    tax_reporting_us_1099_k: AccountsCreateParamsCapabilitiesTaxReportingUs1099K
     """capability_param"""
 
-    tax_reporting_us_1099_misc: AccountsCreateParamsCapabilitiesTaxReportingUs1099Misc | None = None
+    tax_reporting_us_1099_misc: AccountsCreateParamsCapabilitiesTaxReportingUs1099Misc
     """capability_param"""
 
-    transfers: AccountsCreateParamsCapabilitiesTransfers | None = None
+    transfers: AccountsCreateParamsCapabilitiesTransfers
     """capability_param"""
 
-    treasury: AccountsCreateParamsCapabilitiesTreasury | None = None
+    treasury: AccountsCreateParamsCapabilitiesTreasury
     """capability_param"""
 
-    us_bank_account_ach_payments: (
-        AccountsCreateParamsCapabilitiesUsBankAccountAchPayments | None
-    ) = None
+    us_bank_account_ach_payments: AccountsCreateParamsCapabilitiesUsBankAccountAchPayments
     """capability_param"""
 
 
-class AccountsCreateParamsCapabilitiesAcssDebitPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesAcssDebitPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesAffirmPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesAffirmPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesAfterpayClearpayPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesAfterpayClearpayPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesAuBecsDebitPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesAuBecsDebitPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesBacsDebitPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesBacsDebitPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesBancontactPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesBancontactPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesBankTransferPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesBankTransferPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesBlikPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesBlikPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesBoletoPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesBoletoPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesCardIssuing(_rt.Model):
+class AccountsCreateParamsCapabilitiesCardIssuing(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesCardPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesCardPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesCartesBancairesPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesCartesBancairesPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesCashappPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesCashappPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesEpsPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesEpsPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesFpxPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesFpxPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesGiropayPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesGiropayPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesGrabpayPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesGrabpayPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesIdealPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesIdealPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesIndiaInternationalPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesIndiaInternationalPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesJcbPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesJcbPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesKlarnaPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesKlarnaPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesKonbiniPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesKonbiniPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesLegacyPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesLegacyPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesLinkPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesLinkPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesOxxoPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesOxxoPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesP24Payments(_rt.Model):
+class AccountsCreateParamsCapabilitiesP24Payments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesPaynowPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesPaynowPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesPromptpayPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesPromptpayPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesSepaDebitPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesSepaDebitPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesSofortPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesSofortPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesTaxReportingUs1099K(_rt.Model):
+class AccountsCreateParamsCapabilitiesTaxReportingUs1099K(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesTaxReportingUs1099Misc(_rt.Model):
+class AccountsCreateParamsCapabilitiesTaxReportingUs1099Misc(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesTransfers(_rt.Model):
+class AccountsCreateParamsCapabilitiesTransfers(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesTreasury(_rt.Model):
+class AccountsCreateParamsCapabilitiesTreasury(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCapabilitiesUsBankAccountAchPayments(_rt.Model):
+class AccountsCreateParamsCapabilitiesUsBankAccountAchPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsCreateParamsCompany(_rt.Model):
+class AccountsCreateParamsCompany(TypedDict, total=False):
     """Information about the company or business. This field is available for any `business_type`."""
 
-    address: AccountsCreateParamsCompanyAddress | None = None
+    address: AccountsCreateParamsCompanyAddress
     """address_specs"""
 
-    address_kana: AccountsCreateParamsCompanyAddressKana | None = None
+    address_kana: AccountsCreateParamsCompanyAddressKana
     """japan_address_kana_specs"""
 
-    address_kanji: AccountsCreateParamsCompanyAddressKanji | None = None
+    address_kanji: AccountsCreateParamsCompanyAddressKanji
     """japan_address_kanji_specs"""
 
-    directors_provided: bool | None = None
-    executives_provided: bool | None = None
-    export_license_id: str | None = None
-    export_purpose_code: str | None = None
-    name: str | None = None
-    name_kana: str | None = None
-    name_kanji: str | None = None
-    owners_provided: bool | None = None
-    ownership_declaration: AccountsCreateParamsCompanyOwnershipDeclaration | None = None
+    directors_provided: bool
+    executives_provided: bool
+    export_license_id: str
+    export_purpose_code: str
+    name: str
+    name_kana: str
+    name_kanji: str
+    owners_provided: bool
+    ownership_declaration: AccountsCreateParamsCompanyOwnershipDeclaration
     """company_ownership_declaration"""
 
-    phone: str | None = None
-    registration_number: str | None = None
-    structure: (
-        Literal[
-            "",
-            "free_zone_establishment",
-            "free_zone_llc",
-            "government_instrumentality",
-            "governmental_unit",
-            "incorporated_non_profit",
-            "limited_liability_partnership",
-            "llc",
-            "multi_member_llc",
-            "private_company",
-            "private_corporation",
-            "private_partnership",
-            "public_company",
-            "public_corporation",
-            "public_partnership",
-            "single_member_llc",
-            "sole_establishment",
-            "sole_proprietorship",
-            "tax_exempt_government_instrumentality",
-            "unincorporated_association",
-            "unincorporated_non_profit",
-        ]
-        | str
-        | None
-    ) = None
-    tax_id: str | None = None
-    tax_id_registrar: str | None = None
-    vat_id: str | None = None
-    verification: AccountsCreateParamsCompanyVerification | None = None
+    phone: str
+    registration_number: str
+    structure: Literal[
+        "",
+        "free_zone_establishment",
+        "free_zone_llc",
+        "government_instrumentality",
+        "governmental_unit",
+        "incorporated_non_profit",
+        "limited_liability_partnership",
+        "llc",
+        "multi_member_llc",
+        "private_company",
+        "private_corporation",
+        "private_partnership",
+        "public_company",
+        "public_corporation",
+        "public_partnership",
+        "single_member_llc",
+        "sole_establishment",
+        "sole_proprietorship",
+        "tax_exempt_government_instrumentality",
+        "unincorporated_association",
+        "unincorporated_non_profit",
+    ]
+    tax_id: str
+    tax_id_registrar: str
+    vat_id: str
+    verification: AccountsCreateParamsCompanyVerification
     """verification_specs"""
 
 
-class AccountsCreateParamsCompanyAddress(_rt.Model):
+class AccountsCreateParamsCompanyAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsCreateParamsCompanyAddressKana(_rt.Model):
+class AccountsCreateParamsCompanyAddressKana(TypedDict, total=False):
     """japan_address_kana_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsCreateParamsCompanyAddressKanji(_rt.Model):
+class AccountsCreateParamsCompanyAddressKanji(TypedDict, total=False):
     """japan_address_kanji_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsCreateParamsCompanyOwnershipDeclaration(_rt.Model):
+class AccountsCreateParamsCompanyOwnershipDeclaration(TypedDict, total=False):
     """company_ownership_declaration"""
 
-    date: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    user_agent: str
 
 
-class AccountsCreateParamsCompanyVerification(_rt.Model):
+class AccountsCreateParamsCompanyVerification(TypedDict, total=False):
     """verification_specs"""
 
-    document: AccountsCreateParamsCompanyVerificationDocument | None = None
+    document: AccountsCreateParamsCompanyVerificationDocument
     """verification_document_specs"""
 
 
-class AccountsCreateParamsCompanyVerificationDocument(_rt.Model):
+class AccountsCreateParamsCompanyVerificationDocument(TypedDict, total=False):
     """verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsCreateParamsDocuments(_rt.Model):
+class AccountsCreateParamsDocuments(TypedDict, total=False):
     """Documents that may be submitted to satisfy various informational requests."""
 
     bank_account_ownership_verification: (
-        AccountsCreateParamsDocumentsBankAccountOwnershipVerification | None
-    ) = None
+        AccountsCreateParamsDocumentsBankAccountOwnershipVerification
+    )
     """documents_param"""
 
-    company_license: AccountsCreateParamsDocumentsCompanyLicense | None = None
+    company_license: AccountsCreateParamsDocumentsCompanyLicense
     """documents_param"""
 
-    company_memorandum_of_association: (
-        AccountsCreateParamsDocumentsCompanyMemorandumOfAssociation | None
-    ) = None
+    company_memorandum_of_association: AccountsCreateParamsDocumentsCompanyMemorandumOfAssociation
     """documents_param"""
 
-    company_ministerial_decree: AccountsCreateParamsDocumentsCompanyMinisterialDecree | None = None
+    company_ministerial_decree: AccountsCreateParamsDocumentsCompanyMinisterialDecree
     """documents_param"""
 
-    company_registration_verification: (
-        AccountsCreateParamsDocumentsCompanyRegistrationVerification | None
-    ) = None
+    company_registration_verification: AccountsCreateParamsDocumentsCompanyRegistrationVerification
     """documents_param"""
 
-    company_tax_id_verification: AccountsCreateParamsDocumentsCompanyTaxIdVerification | None = None
+    company_tax_id_verification: AccountsCreateParamsDocumentsCompanyTaxIdVerification
     """documents_param"""
 
-    proof_of_registration: AccountsCreateParamsDocumentsProofOfRegistration | None = None
+    proof_of_registration: AccountsCreateParamsDocumentsProofOfRegistration
     """documents_param"""
 
 
-class AccountsCreateParamsDocumentsBankAccountOwnershipVerification(_rt.Model):
+class AccountsCreateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsCreateParamsDocumentsCompanyLicense(_rt.Model):
+class AccountsCreateParamsDocumentsCompanyLicense(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsCreateParamsDocumentsCompanyMemorandumOfAssociation(_rt.Model):
+class AccountsCreateParamsDocumentsCompanyMemorandumOfAssociation(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsCreateParamsDocumentsCompanyMinisterialDecree(_rt.Model):
+class AccountsCreateParamsDocumentsCompanyMinisterialDecree(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsCreateParamsDocumentsCompanyRegistrationVerification(_rt.Model):
+class AccountsCreateParamsDocumentsCompanyRegistrationVerification(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsCreateParamsDocumentsCompanyTaxIdVerification(_rt.Model):
+class AccountsCreateParamsDocumentsCompanyTaxIdVerification(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsCreateParamsDocumentsProofOfRegistration(_rt.Model):
+class AccountsCreateParamsDocumentsProofOfRegistration(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsCreateParamsIndividual(_rt.Model):
+class AccountsCreateParamsIndividual(TypedDict, total=False):
     """Information about the person represented by the account. This field is null unless `business_type` is set to `individual`."""
 
-    address: AccountsCreateParamsIndividualAddress | None = None
+    address: AccountsCreateParamsIndividualAddress
     """address_specs"""
 
-    address_kana: AccountsCreateParamsIndividualAddressKana | None = None
+    address_kana: AccountsCreateParamsIndividualAddressKana
     """japan_address_kana_specs"""
 
-    address_kanji: AccountsCreateParamsIndividualAddressKanji | None = None
+    address_kanji: AccountsCreateParamsIndividualAddressKanji
     """japan_address_kanji_specs"""
 
-    dob: AccountsCreateParamsIndividualDob | Literal[""] | str | None = None
-    email: str | None = None
-    first_name: str | None = None
-    first_name_kana: str | None = None
-    first_name_kanji: str | None = None
-    full_name_aliases: list[str] | Literal[""] | str | None = None
-    gender: str | None = None
-    id_number: str | None = None
-    id_number_secondary: str | None = None
-    last_name: str | None = None
-    last_name_kana: str | None = None
-    last_name_kanji: str | None = None
-    maiden_name: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    phone: str | None = None
-    political_exposure: Literal["existing", "none"] | str | None = None
-    registered_address: AccountsCreateParamsIndividualRegisteredAddress | None = None
+    dob: AccountsCreateParamsIndividualDob | Literal[""]
+    email: str
+    first_name: str
+    first_name_kana: str
+    first_name_kanji: str
+    full_name_aliases: list[str] | Literal[""]
+    gender: str
+    id_number: str
+    id_number_secondary: str
+    last_name: str
+    last_name_kana: str
+    last_name_kanji: str
+    maiden_name: str
+    metadata: dict[str, str] | Literal[""]
+    phone: str
+    political_exposure: Literal["existing", "none"]
+    registered_address: AccountsCreateParamsIndividualRegisteredAddress
     """address_specs"""
 
-    ssn_last_4: str | None = None
-    verification: AccountsCreateParamsIndividualVerification | None = None
+    ssn_last_4: str
+    verification: AccountsCreateParamsIndividualVerification
     """person_verification_specs"""
 
 
-class AccountsCreateParamsIndividualAddress(_rt.Model):
+class AccountsCreateParamsIndividualAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsCreateParamsIndividualAddressKana(_rt.Model):
+class AccountsCreateParamsIndividualAddressKana(TypedDict, total=False):
     """japan_address_kana_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsCreateParamsIndividualAddressKanji(_rt.Model):
+class AccountsCreateParamsIndividualAddressKanji(TypedDict, total=False):
     """japan_address_kanji_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsCreateParamsIndividualDob(_rt.Model):
+class AccountsCreateParamsIndividualDob(TypedDict, total=False):
     """date_of_birth_specs"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class AccountsCreateParamsIndividualRegisteredAddress(_rt.Model):
+class AccountsCreateParamsIndividualRegisteredAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsCreateParamsIndividualVerification(_rt.Model):
+class AccountsCreateParamsIndividualVerification(TypedDict, total=False):
     """person_verification_specs"""
 
-    additional_document: AccountsCreateParamsIndividualVerificationAdditionalDocument | None = None
+    additional_document: AccountsCreateParamsIndividualVerificationAdditionalDocument
     """person_verification_document_specs"""
 
-    document: AccountsCreateParamsIndividualVerificationDocument | None = None
+    document: AccountsCreateParamsIndividualVerificationDocument
     """person_verification_document_specs"""
 
 
-class AccountsCreateParamsIndividualVerificationAdditionalDocument(_rt.Model):
+class AccountsCreateParamsIndividualVerificationAdditionalDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsCreateParamsIndividualVerificationDocument(_rt.Model):
+class AccountsCreateParamsIndividualVerificationDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsCreateParamsSettings(_rt.Model):
+class AccountsCreateParamsSettings(TypedDict, total=False):
     """Options for customizing how the account functions within Stripe."""
 
-    branding: AccountsCreateParamsSettingsBranding | None = None
+    branding: AccountsCreateParamsSettingsBranding
     """branding_settings_specs"""
 
-    card_issuing: AccountsCreateParamsSettingsCardIssuing | None = None
+    card_issuing: AccountsCreateParamsSettingsCardIssuing
     """card_issuing_settings_specs"""
 
-    card_payments: AccountsCreateParamsSettingsCardPayments | None = None
+    card_payments: AccountsCreateParamsSettingsCardPayments
     """card_payments_settings_specs"""
 
-    payments: AccountsCreateParamsSettingsPayments | None = None
+    payments: AccountsCreateParamsSettingsPayments
     """payments_settings_specs"""
 
-    payouts: AccountsCreateParamsSettingsPayouts | None = None
+    payouts: AccountsCreateParamsSettingsPayouts
     """payout_settings_specs"""
 
-    treasury: AccountsCreateParamsSettingsTreasury | None = None
+    treasury: AccountsCreateParamsSettingsTreasury
     """treasury_settings_specs"""
 
 
-class AccountsCreateParamsSettingsBranding(_rt.Model):
+class AccountsCreateParamsSettingsBranding(TypedDict, total=False):
     """branding_settings_specs"""
 
-    icon: str | None = None
-    logo: str | None = None
-    primary_color: str | None = None
-    secondary_color: str | None = None
+    icon: str
+    logo: str
+    primary_color: str
+    secondary_color: str
 
 
-class AccountsCreateParamsSettingsCardIssuing(_rt.Model):
+class AccountsCreateParamsSettingsCardIssuing(TypedDict, total=False):
     """card_issuing_settings_specs"""
 
-    tos_acceptance: AccountsCreateParamsSettingsCardIssuingTosAcceptance | None = None
+    tos_acceptance: AccountsCreateParamsSettingsCardIssuingTosAcceptance
     """settings_terms_of_service_specs"""
 
 
-class AccountsCreateParamsSettingsCardIssuingTosAcceptance(_rt.Model):
+class AccountsCreateParamsSettingsCardIssuingTosAcceptance(TypedDict, total=False):
     """settings_terms_of_service_specs"""
 
-    date: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    user_agent: str
 
 
-class AccountsCreateParamsSettingsCardPayments(_rt.Model):
+class AccountsCreateParamsSettingsCardPayments(TypedDict, total=False):
     """card_payments_settings_specs"""
 
-    decline_on: AccountsCreateParamsSettingsCardPaymentsDeclineOn | None = None
+    decline_on: AccountsCreateParamsSettingsCardPaymentsDeclineOn
     """decline_charge_on_specs"""
 
-    statement_descriptor_prefix: str | None = None
-    statement_descriptor_prefix_kana: Literal[""] | str | None = None
-    statement_descriptor_prefix_kanji: Literal[""] | str | None = None
+    statement_descriptor_prefix: str
+    statement_descriptor_prefix_kana: Literal[""]
+    statement_descriptor_prefix_kanji: Literal[""]
 
 
-class AccountsCreateParamsSettingsCardPaymentsDeclineOn(_rt.Model):
+class AccountsCreateParamsSettingsCardPaymentsDeclineOn(TypedDict, total=False):
     """decline_charge_on_specs"""
 
-    avs_failure: bool | None = None
-    cvc_failure: bool | None = None
+    avs_failure: bool
+    cvc_failure: bool
 
 
-class AccountsCreateParamsSettingsPayments(_rt.Model):
+class AccountsCreateParamsSettingsPayments(TypedDict, total=False):
     """payments_settings_specs"""
 
-    statement_descriptor: str | None = None
-    statement_descriptor_kana: str | None = None
-    statement_descriptor_kanji: str | None = None
+    statement_descriptor: str
+    statement_descriptor_kana: str
+    statement_descriptor_kanji: str
 
 
-class AccountsCreateParamsSettingsPayouts(_rt.Model):
+class AccountsCreateParamsSettingsPayouts(TypedDict, total=False):
     """payout_settings_specs"""
 
-    debit_negative_balances: bool | None = None
-    schedule: AccountsCreateParamsSettingsPayoutsSchedule | None = None
+    debit_negative_balances: bool
+    schedule: AccountsCreateParamsSettingsPayoutsSchedule
     """transfer_schedule_specs"""
 
-    statement_descriptor: str | None = None
+    statement_descriptor: str
 
 
-class AccountsCreateParamsSettingsPayoutsSchedule(_rt.Model):
+class AccountsCreateParamsSettingsPayoutsSchedule(TypedDict, total=False):
     """transfer_schedule_specs"""
 
-    delay_days: Literal["minimum"] | str | int | None = None
-    interval: Literal["daily", "manual", "monthly", "weekly"] | str | None = None
-    monthly_anchor: int | None = None
-    weekly_anchor: (
-        Literal["friday", "monday", "saturday", "sunday", "thursday", "tuesday", "wednesday"]
-        | str
-        | None
-    ) = None
+    delay_days: Literal["minimum"] | int
+    interval: Literal["daily", "manual", "monthly", "weekly"]
+    monthly_anchor: int
+    weekly_anchor: Literal[
+        "friday", "monday", "saturday", "sunday", "thursday", "tuesday", "wednesday"
+    ]
 
 
-class AccountsCreateParamsSettingsTreasury(_rt.Model):
+class AccountsCreateParamsSettingsTreasury(TypedDict, total=False):
     """treasury_settings_specs"""
 
-    tos_acceptance: AccountsCreateParamsSettingsTreasuryTosAcceptance | None = None
+    tos_acceptance: AccountsCreateParamsSettingsTreasuryTosAcceptance
     """settings_terms_of_service_specs"""
 
 
-class AccountsCreateParamsSettingsTreasuryTosAcceptance(_rt.Model):
+class AccountsCreateParamsSettingsTreasuryTosAcceptance(TypedDict, total=False):
     """settings_terms_of_service_specs"""
 
-    date: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    user_agent: str
 
 
-class AccountsCreateParamsTosAcceptance(_rt.Model):
+class AccountsCreateParamsTosAcceptance(TypedDict, total=False):
     """Details on the account's acceptance of the [Stripe Services Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance)."""
 
-    date: int | None = None
-    ip: str | None = None
-    service_agreement: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    service_agreement: str
+    user_agent: str
 
 
-class AccountsUpdateParamsBusinessProfile(_rt.Model):
+class AccountsUpdateParamsBusinessProfile(TypedDict, total=False):
     """Business information about the account."""
 
-    mcc: str | None = None
-    name: str | None = None
-    product_description: str | None = None
-    support_address: AccountsUpdateParamsBusinessProfileSupportAddress | None = None
+    mcc: str
+    name: str
+    product_description: str
+    support_address: AccountsUpdateParamsBusinessProfileSupportAddress
     """address_specs"""
 
-    support_email: str | None = None
-    support_phone: str | None = None
-    support_url: Literal[""] | str | None = None
-    url: str | None = None
+    support_email: str
+    support_phone: str
+    support_url: Literal[""]
+    url: str
 
 
-class AccountsUpdateParamsBusinessProfileSupportAddress(_rt.Model):
+class AccountsUpdateParamsBusinessProfileSupportAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsUpdateParamsCapabilities(_rt.Model):
+class AccountsUpdateParamsCapabilities(TypedDict, total=False):
     """Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive."""
 
-    acss_debit_payments: AccountsUpdateParamsCapabilitiesAcssDebitPayments | None = None
+    acss_debit_payments: AccountsUpdateParamsCapabilitiesAcssDebitPayments
     """capability_param"""
 
-    affirm_payments: AccountsUpdateParamsCapabilitiesAffirmPayments | None = None
+    affirm_payments: AccountsUpdateParamsCapabilitiesAffirmPayments
     """capability_param"""
 
-    afterpay_clearpay_payments: AccountsUpdateParamsCapabilitiesAfterpayClearpayPayments | None = (
-        None
-    )
+    afterpay_clearpay_payments: AccountsUpdateParamsCapabilitiesAfterpayClearpayPayments
     """capability_param"""
 
-    au_becs_debit_payments: AccountsUpdateParamsCapabilitiesAuBecsDebitPayments | None = None
+    au_becs_debit_payments: AccountsUpdateParamsCapabilitiesAuBecsDebitPayments
     """capability_param"""
 
-    bacs_debit_payments: AccountsUpdateParamsCapabilitiesBacsDebitPayments | None = None
+    bacs_debit_payments: AccountsUpdateParamsCapabilitiesBacsDebitPayments
     """capability_param"""
 
-    bancontact_payments: AccountsUpdateParamsCapabilitiesBancontactPayments | None = None
+    bancontact_payments: AccountsUpdateParamsCapabilitiesBancontactPayments
     """capability_param"""
 
-    bank_transfer_payments: AccountsUpdateParamsCapabilitiesBankTransferPayments | None = None
+    bank_transfer_payments: AccountsUpdateParamsCapabilitiesBankTransferPayments
     """capability_param"""
 
-    blik_payments: AccountsUpdateParamsCapabilitiesBlikPayments | None = None
+    blik_payments: AccountsUpdateParamsCapabilitiesBlikPayments
     """capability_param"""
 
-    boleto_payments: AccountsUpdateParamsCapabilitiesBoletoPayments | None = None
+    boleto_payments: AccountsUpdateParamsCapabilitiesBoletoPayments
     """capability_param"""
 
-    card_issuing: AccountsUpdateParamsCapabilitiesCardIssuing | None = None
+    card_issuing: AccountsUpdateParamsCapabilitiesCardIssuing
     """capability_param"""
 
-    card_payments: AccountsUpdateParamsCapabilitiesCardPayments | None = None
+    card_payments: AccountsUpdateParamsCapabilitiesCardPayments
     """capability_param"""
 
-    cartes_bancaires_payments: AccountsUpdateParamsCapabilitiesCartesBancairesPayments | None = None
+    cartes_bancaires_payments: AccountsUpdateParamsCapabilitiesCartesBancairesPayments
     """capability_param"""
 
-    cashapp_payments: AccountsUpdateParamsCapabilitiesCashappPayments | None = None
+    cashapp_payments: AccountsUpdateParamsCapabilitiesCashappPayments
     """capability_param"""
 
-    eps_payments: AccountsUpdateParamsCapabilitiesEpsPayments | None = None
+    eps_payments: AccountsUpdateParamsCapabilitiesEpsPayments
     """capability_param"""
 
-    fpx_payments: AccountsUpdateParamsCapabilitiesFpxPayments | None = None
+    fpx_payments: AccountsUpdateParamsCapabilitiesFpxPayments
     """capability_param"""
 
-    giropay_payments: AccountsUpdateParamsCapabilitiesGiropayPayments | None = None
+    giropay_payments: AccountsUpdateParamsCapabilitiesGiropayPayments
     """capability_param"""
 
-    grabpay_payments: AccountsUpdateParamsCapabilitiesGrabpayPayments | None = None
+    grabpay_payments: AccountsUpdateParamsCapabilitiesGrabpayPayments
     """capability_param"""
 
-    ideal_payments: AccountsUpdateParamsCapabilitiesIdealPayments | None = None
+    ideal_payments: AccountsUpdateParamsCapabilitiesIdealPayments
     """capability_param"""
 
-    india_international_payments: (
-        AccountsUpdateParamsCapabilitiesIndiaInternationalPayments | None
-    ) = None
+    india_international_payments: AccountsUpdateParamsCapabilitiesIndiaInternationalPayments
     """capability_param"""
 
-    jcb_payments: AccountsUpdateParamsCapabilitiesJcbPayments | None = None
+    jcb_payments: AccountsUpdateParamsCapabilitiesJcbPayments
     """capability_param"""
 
-    klarna_payments: AccountsUpdateParamsCapabilitiesKlarnaPayments | None = None
+    klarna_payments: AccountsUpdateParamsCapabilitiesKlarnaPayments
     """capability_param"""
 
-    konbini_payments: AccountsUpdateParamsCapabilitiesKonbiniPayments | None = None
+    konbini_payments: AccountsUpdateParamsCapabilitiesKonbiniPayments
     """capability_param"""
 
-    legacy_payments: AccountsUpdateParamsCapabilitiesLegacyPayments | None = None
+    legacy_payments: AccountsUpdateParamsCapabilitiesLegacyPayments
     """capability_param"""
 
-    link_payments: AccountsUpdateParamsCapabilitiesLinkPayments | None = None
+    link_payments: AccountsUpdateParamsCapabilitiesLinkPayments
     """capability_param"""
 
-    oxxo_payments: AccountsUpdateParamsCapabilitiesOxxoPayments | None = None
+    oxxo_payments: AccountsUpdateParamsCapabilitiesOxxoPayments
     """capability_param"""
 
-    p24_payments: AccountsUpdateParamsCapabilitiesP24Payments | None = None
+    p24_payments: AccountsUpdateParamsCapabilitiesP24Payments
     """capability_param"""
 
-    paynow_payments: AccountsUpdateParamsCapabilitiesPaynowPayments | None = None
+    paynow_payments: AccountsUpdateParamsCapabilitiesPaynowPayments
     """capability_param"""
 
-    promptpay_payments: AccountsUpdateParamsCapabilitiesPromptpayPayments | None = None
+    promptpay_payments: AccountsUpdateParamsCapabilitiesPromptpayPayments
     """capability_param"""
 
-    sepa_debit_payments: AccountsUpdateParamsCapabilitiesSepaDebitPayments | None = None
+    sepa_debit_payments: AccountsUpdateParamsCapabilitiesSepaDebitPayments
     """capability_param"""
 
-    sofort_payments: AccountsUpdateParamsCapabilitiesSofortPayments | None = None
+    sofort_payments: AccountsUpdateParamsCapabilitiesSofortPayments
     """capability_param"""
 
-    tax_reporting_us_1099_k: AccountsUpdateParamsCapabilitiesTaxReportingUs1099K | None = None
+    tax_reporting_us_1099_k: AccountsUpdateParamsCapabilitiesTaxReportingUs1099K
     """capability_param"""
 
-    tax_reporting_us_1099_misc: AccountsUpdateParamsCapabilitiesTaxReportingUs1099Misc | None = None
+    tax_reporting_us_1099_misc: AccountsUpdateParamsCapabilitiesTaxReportingUs1099Misc
     """capability_param"""
 
-    transfers: AccountsUpdateParamsCapabilitiesTransfers | None = None
+    transfers: AccountsUpdateParamsCapabilitiesTransfers
     """capability_param"""
 
-    treasury: AccountsUpdateParamsCapabilitiesTreasury | None = None
+    treasury: AccountsUpdateParamsCapabilitiesTreasury
     """capability_param"""
 
-    us_bank_account_ach_payments: (
-        AccountsUpdateParamsCapabilitiesUsBankAccountAchPayments | None
-    ) = None
+    us_bank_account_ach_payments: AccountsUpdateParamsCapabilitiesUsBankAccountAchPayments
     """capability_param"""
 
 
-class AccountsUpdateParamsCapabilitiesAcssDebitPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesAcssDebitPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesAffirmPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesAffirmPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesAfterpayClearpayPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesAfterpayClearpayPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesAuBecsDebitPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesAuBecsDebitPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesBacsDebitPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesBacsDebitPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesBancontactPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesBancontactPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesBankTransferPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesBankTransferPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesBlikPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesBlikPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesBoletoPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesBoletoPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesCardIssuing(_rt.Model):
+class AccountsUpdateParamsCapabilitiesCardIssuing(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesCardPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesCardPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesCartesBancairesPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesCartesBancairesPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesCashappPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesCashappPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesEpsPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesEpsPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesFpxPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesFpxPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesGiropayPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesGiropayPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesGrabpayPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesGrabpayPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesIdealPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesIdealPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesIndiaInternationalPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesIndiaInternationalPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesJcbPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesJcbPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesKlarnaPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesKlarnaPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesKonbiniPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesKonbiniPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesLegacyPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesLegacyPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesLinkPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesLinkPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesOxxoPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesOxxoPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesP24Payments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesP24Payments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesPaynowPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesPaynowPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesPromptpayPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesPromptpayPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesSepaDebitPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesSepaDebitPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesSofortPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesSofortPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesTaxReportingUs1099K(_rt.Model):
+class AccountsUpdateParamsCapabilitiesTaxReportingUs1099K(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesTaxReportingUs1099Misc(_rt.Model):
+class AccountsUpdateParamsCapabilitiesTaxReportingUs1099Misc(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesTransfers(_rt.Model):
+class AccountsUpdateParamsCapabilitiesTransfers(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesTreasury(_rt.Model):
+class AccountsUpdateParamsCapabilitiesTreasury(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCapabilitiesUsBankAccountAchPayments(_rt.Model):
+class AccountsUpdateParamsCapabilitiesUsBankAccountAchPayments(TypedDict, total=False):
     """capability_param"""
 
-    requested: bool | None = None
+    requested: bool
 
 
-class AccountsUpdateParamsCompany(_rt.Model):
+class AccountsUpdateParamsCompany(TypedDict, total=False):
     """Information about the company or business. This field is available for any `business_type`."""
 
-    address: AccountsUpdateParamsCompanyAddress | None = None
+    address: AccountsUpdateParamsCompanyAddress
     """address_specs"""
 
-    address_kana: AccountsUpdateParamsCompanyAddressKana | None = None
+    address_kana: AccountsUpdateParamsCompanyAddressKana
     """japan_address_kana_specs"""
 
-    address_kanji: AccountsUpdateParamsCompanyAddressKanji | None = None
+    address_kanji: AccountsUpdateParamsCompanyAddressKanji
     """japan_address_kanji_specs"""
 
-    directors_provided: bool | None = None
-    executives_provided: bool | None = None
-    export_license_id: str | None = None
-    export_purpose_code: str | None = None
-    name: str | None = None
-    name_kana: str | None = None
-    name_kanji: str | None = None
-    owners_provided: bool | None = None
-    ownership_declaration: AccountsUpdateParamsCompanyOwnershipDeclaration | None = None
+    directors_provided: bool
+    executives_provided: bool
+    export_license_id: str
+    export_purpose_code: str
+    name: str
+    name_kana: str
+    name_kanji: str
+    owners_provided: bool
+    ownership_declaration: AccountsUpdateParamsCompanyOwnershipDeclaration
     """company_ownership_declaration"""
 
-    phone: str | None = None
-    registration_number: str | None = None
-    structure: (
-        Literal[
-            "",
-            "free_zone_establishment",
-            "free_zone_llc",
-            "government_instrumentality",
-            "governmental_unit",
-            "incorporated_non_profit",
-            "limited_liability_partnership",
-            "llc",
-            "multi_member_llc",
-            "private_company",
-            "private_corporation",
-            "private_partnership",
-            "public_company",
-            "public_corporation",
-            "public_partnership",
-            "single_member_llc",
-            "sole_establishment",
-            "sole_proprietorship",
-            "tax_exempt_government_instrumentality",
-            "unincorporated_association",
-            "unincorporated_non_profit",
-        ]
-        | str
-        | None
-    ) = None
-    tax_id: str | None = None
-    tax_id_registrar: str | None = None
-    vat_id: str | None = None
-    verification: AccountsUpdateParamsCompanyVerification | None = None
+    phone: str
+    registration_number: str
+    structure: Literal[
+        "",
+        "free_zone_establishment",
+        "free_zone_llc",
+        "government_instrumentality",
+        "governmental_unit",
+        "incorporated_non_profit",
+        "limited_liability_partnership",
+        "llc",
+        "multi_member_llc",
+        "private_company",
+        "private_corporation",
+        "private_partnership",
+        "public_company",
+        "public_corporation",
+        "public_partnership",
+        "single_member_llc",
+        "sole_establishment",
+        "sole_proprietorship",
+        "tax_exempt_government_instrumentality",
+        "unincorporated_association",
+        "unincorporated_non_profit",
+    ]
+    tax_id: str
+    tax_id_registrar: str
+    vat_id: str
+    verification: AccountsUpdateParamsCompanyVerification
     """verification_specs"""
 
 
-class AccountsUpdateParamsCompanyAddress(_rt.Model):
+class AccountsUpdateParamsCompanyAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsUpdateParamsCompanyAddressKana(_rt.Model):
+class AccountsUpdateParamsCompanyAddressKana(TypedDict, total=False):
     """japan_address_kana_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsUpdateParamsCompanyAddressKanji(_rt.Model):
+class AccountsUpdateParamsCompanyAddressKanji(TypedDict, total=False):
     """japan_address_kanji_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsUpdateParamsCompanyOwnershipDeclaration(_rt.Model):
+class AccountsUpdateParamsCompanyOwnershipDeclaration(TypedDict, total=False):
     """company_ownership_declaration"""
 
-    date: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    user_agent: str
 
 
-class AccountsUpdateParamsCompanyVerification(_rt.Model):
+class AccountsUpdateParamsCompanyVerification(TypedDict, total=False):
     """verification_specs"""
 
-    document: AccountsUpdateParamsCompanyVerificationDocument | None = None
+    document: AccountsUpdateParamsCompanyVerificationDocument
     """verification_document_specs"""
 
 
-class AccountsUpdateParamsCompanyVerificationDocument(_rt.Model):
+class AccountsUpdateParamsCompanyVerificationDocument(TypedDict, total=False):
     """verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsUpdateParamsDocuments(_rt.Model):
+class AccountsUpdateParamsDocuments(TypedDict, total=False):
     """Documents that may be submitted to satisfy various informational requests."""
 
     bank_account_ownership_verification: (
-        AccountsUpdateParamsDocumentsBankAccountOwnershipVerification | None
-    ) = None
+        AccountsUpdateParamsDocumentsBankAccountOwnershipVerification
+    )
     """documents_param"""
 
-    company_license: AccountsUpdateParamsDocumentsCompanyLicense | None = None
+    company_license: AccountsUpdateParamsDocumentsCompanyLicense
     """documents_param"""
 
-    company_memorandum_of_association: (
-        AccountsUpdateParamsDocumentsCompanyMemorandumOfAssociation | None
-    ) = None
+    company_memorandum_of_association: AccountsUpdateParamsDocumentsCompanyMemorandumOfAssociation
     """documents_param"""
 
-    company_ministerial_decree: AccountsUpdateParamsDocumentsCompanyMinisterialDecree | None = None
+    company_ministerial_decree: AccountsUpdateParamsDocumentsCompanyMinisterialDecree
     """documents_param"""
 
-    company_registration_verification: (
-        AccountsUpdateParamsDocumentsCompanyRegistrationVerification | None
-    ) = None
+    company_registration_verification: AccountsUpdateParamsDocumentsCompanyRegistrationVerification
     """documents_param"""
 
-    company_tax_id_verification: AccountsUpdateParamsDocumentsCompanyTaxIdVerification | None = None
+    company_tax_id_verification: AccountsUpdateParamsDocumentsCompanyTaxIdVerification
     """documents_param"""
 
-    proof_of_registration: AccountsUpdateParamsDocumentsProofOfRegistration | None = None
+    proof_of_registration: AccountsUpdateParamsDocumentsProofOfRegistration
     """documents_param"""
 
 
-class AccountsUpdateParamsDocumentsBankAccountOwnershipVerification(_rt.Model):
+class AccountsUpdateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsUpdateParamsDocumentsCompanyLicense(_rt.Model):
+class AccountsUpdateParamsDocumentsCompanyLicense(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsUpdateParamsDocumentsCompanyMemorandumOfAssociation(_rt.Model):
+class AccountsUpdateParamsDocumentsCompanyMemorandumOfAssociation(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsUpdateParamsDocumentsCompanyMinisterialDecree(_rt.Model):
+class AccountsUpdateParamsDocumentsCompanyMinisterialDecree(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsUpdateParamsDocumentsCompanyRegistrationVerification(_rt.Model):
+class AccountsUpdateParamsDocumentsCompanyRegistrationVerification(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsUpdateParamsDocumentsCompanyTaxIdVerification(_rt.Model):
+class AccountsUpdateParamsDocumentsCompanyTaxIdVerification(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsUpdateParamsDocumentsProofOfRegistration(_rt.Model):
+class AccountsUpdateParamsDocumentsProofOfRegistration(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsUpdateParamsIndividual(_rt.Model):
+class AccountsUpdateParamsIndividual(TypedDict, total=False):
     """Information about the person represented by the account. This field is null unless `business_type` is set to `individual`."""
 
-    address: AccountsUpdateParamsIndividualAddress | None = None
+    address: AccountsUpdateParamsIndividualAddress
     """address_specs"""
 
-    address_kana: AccountsUpdateParamsIndividualAddressKana | None = None
+    address_kana: AccountsUpdateParamsIndividualAddressKana
     """japan_address_kana_specs"""
 
-    address_kanji: AccountsUpdateParamsIndividualAddressKanji | None = None
+    address_kanji: AccountsUpdateParamsIndividualAddressKanji
     """japan_address_kanji_specs"""
 
-    dob: AccountsUpdateParamsIndividualDob | Literal[""] | str | None = None
-    email: str | None = None
-    first_name: str | None = None
-    first_name_kana: str | None = None
-    first_name_kanji: str | None = None
-    full_name_aliases: list[str] | Literal[""] | str | None = None
-    gender: str | None = None
-    id_number: str | None = None
-    id_number_secondary: str | None = None
-    last_name: str | None = None
-    last_name_kana: str | None = None
-    last_name_kanji: str | None = None
-    maiden_name: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    phone: str | None = None
-    political_exposure: Literal["existing", "none"] | str | None = None
-    registered_address: AccountsUpdateParamsIndividualRegisteredAddress | None = None
+    dob: AccountsUpdateParamsIndividualDob | Literal[""]
+    email: str
+    first_name: str
+    first_name_kana: str
+    first_name_kanji: str
+    full_name_aliases: list[str] | Literal[""]
+    gender: str
+    id_number: str
+    id_number_secondary: str
+    last_name: str
+    last_name_kana: str
+    last_name_kanji: str
+    maiden_name: str
+    metadata: dict[str, str] | Literal[""]
+    phone: str
+    political_exposure: Literal["existing", "none"]
+    registered_address: AccountsUpdateParamsIndividualRegisteredAddress
     """address_specs"""
 
-    ssn_last_4: str | None = None
-    verification: AccountsUpdateParamsIndividualVerification | None = None
+    ssn_last_4: str
+    verification: AccountsUpdateParamsIndividualVerification
     """person_verification_specs"""
 
 
-class AccountsUpdateParamsIndividualAddress(_rt.Model):
+class AccountsUpdateParamsIndividualAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsUpdateParamsIndividualAddressKana(_rt.Model):
+class AccountsUpdateParamsIndividualAddressKana(TypedDict, total=False):
     """japan_address_kana_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsUpdateParamsIndividualAddressKanji(_rt.Model):
+class AccountsUpdateParamsIndividualAddressKanji(TypedDict, total=False):
     """japan_address_kanji_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsUpdateParamsIndividualDob(_rt.Model):
+class AccountsUpdateParamsIndividualDob(TypedDict, total=False):
     """date_of_birth_specs"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class AccountsUpdateParamsIndividualRegisteredAddress(_rt.Model):
+class AccountsUpdateParamsIndividualRegisteredAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsUpdateParamsIndividualVerification(_rt.Model):
+class AccountsUpdateParamsIndividualVerification(TypedDict, total=False):
     """person_verification_specs"""
 
-    additional_document: AccountsUpdateParamsIndividualVerificationAdditionalDocument | None = None
+    additional_document: AccountsUpdateParamsIndividualVerificationAdditionalDocument
     """person_verification_document_specs"""
 
-    document: AccountsUpdateParamsIndividualVerificationDocument | None = None
+    document: AccountsUpdateParamsIndividualVerificationDocument
     """person_verification_document_specs"""
 
 
-class AccountsUpdateParamsIndividualVerificationAdditionalDocument(_rt.Model):
+class AccountsUpdateParamsIndividualVerificationAdditionalDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsUpdateParamsIndividualVerificationDocument(_rt.Model):
+class AccountsUpdateParamsIndividualVerificationDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsUpdateParamsSettings(_rt.Model):
+class AccountsUpdateParamsSettings(TypedDict, total=False):
     """Options for customizing how the account functions within Stripe."""
 
-    branding: AccountsUpdateParamsSettingsBranding | None = None
+    branding: AccountsUpdateParamsSettingsBranding
     """branding_settings_specs"""
 
-    card_issuing: AccountsUpdateParamsSettingsCardIssuing | None = None
+    card_issuing: AccountsUpdateParamsSettingsCardIssuing
     """card_issuing_settings_specs"""
 
-    card_payments: AccountsUpdateParamsSettingsCardPayments | None = None
+    card_payments: AccountsUpdateParamsSettingsCardPayments
     """card_payments_settings_specs"""
 
-    payments: AccountsUpdateParamsSettingsPayments | None = None
+    payments: AccountsUpdateParamsSettingsPayments
     """payments_settings_specs"""
 
-    payouts: AccountsUpdateParamsSettingsPayouts | None = None
+    payouts: AccountsUpdateParamsSettingsPayouts
     """payout_settings_specs"""
 
-    treasury: AccountsUpdateParamsSettingsTreasury | None = None
+    treasury: AccountsUpdateParamsSettingsTreasury
     """treasury_settings_specs"""
 
 
-class AccountsUpdateParamsSettingsBranding(_rt.Model):
+class AccountsUpdateParamsSettingsBranding(TypedDict, total=False):
     """branding_settings_specs"""
 
-    icon: str | None = None
-    logo: str | None = None
-    primary_color: str | None = None
-    secondary_color: str | None = None
+    icon: str
+    logo: str
+    primary_color: str
+    secondary_color: str
 
 
-class AccountsUpdateParamsSettingsCardIssuing(_rt.Model):
+class AccountsUpdateParamsSettingsCardIssuing(TypedDict, total=False):
     """card_issuing_settings_specs"""
 
-    tos_acceptance: AccountsUpdateParamsSettingsCardIssuingTosAcceptance | None = None
+    tos_acceptance: AccountsUpdateParamsSettingsCardIssuingTosAcceptance
     """settings_terms_of_service_specs"""
 
 
-class AccountsUpdateParamsSettingsCardIssuingTosAcceptance(_rt.Model):
+class AccountsUpdateParamsSettingsCardIssuingTosAcceptance(TypedDict, total=False):
     """settings_terms_of_service_specs"""
 
-    date: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    user_agent: str
 
 
-class AccountsUpdateParamsSettingsCardPayments(_rt.Model):
+class AccountsUpdateParamsSettingsCardPayments(TypedDict, total=False):
     """card_payments_settings_specs"""
 
-    decline_on: AccountsUpdateParamsSettingsCardPaymentsDeclineOn | None = None
+    decline_on: AccountsUpdateParamsSettingsCardPaymentsDeclineOn
     """decline_charge_on_specs"""
 
-    statement_descriptor_prefix: str | None = None
-    statement_descriptor_prefix_kana: Literal[""] | str | None = None
-    statement_descriptor_prefix_kanji: Literal[""] | str | None = None
+    statement_descriptor_prefix: str
+    statement_descriptor_prefix_kana: Literal[""]
+    statement_descriptor_prefix_kanji: Literal[""]
 
 
-class AccountsUpdateParamsSettingsCardPaymentsDeclineOn(_rt.Model):
+class AccountsUpdateParamsSettingsCardPaymentsDeclineOn(TypedDict, total=False):
     """decline_charge_on_specs"""
 
-    avs_failure: bool | None = None
-    cvc_failure: bool | None = None
+    avs_failure: bool
+    cvc_failure: bool
 
 
-class AccountsUpdateParamsSettingsPayments(_rt.Model):
+class AccountsUpdateParamsSettingsPayments(TypedDict, total=False):
     """payments_settings_specs"""
 
-    statement_descriptor: str | None = None
-    statement_descriptor_kana: str | None = None
-    statement_descriptor_kanji: str | None = None
+    statement_descriptor: str
+    statement_descriptor_kana: str
+    statement_descriptor_kanji: str
 
 
-class AccountsUpdateParamsSettingsPayouts(_rt.Model):
+class AccountsUpdateParamsSettingsPayouts(TypedDict, total=False):
     """payout_settings_specs"""
 
-    debit_negative_balances: bool | None = None
-    schedule: AccountsUpdateParamsSettingsPayoutsSchedule | None = None
+    debit_negative_balances: bool
+    schedule: AccountsUpdateParamsSettingsPayoutsSchedule
     """transfer_schedule_specs"""
 
-    statement_descriptor: str | None = None
+    statement_descriptor: str
 
 
-class AccountsUpdateParamsSettingsPayoutsSchedule(_rt.Model):
+class AccountsUpdateParamsSettingsPayoutsSchedule(TypedDict, total=False):
     """transfer_schedule_specs"""
 
-    delay_days: Literal["minimum"] | str | int | None = None
-    interval: Literal["daily", "manual", "monthly", "weekly"] | str | None = None
-    monthly_anchor: int | None = None
-    weekly_anchor: (
-        Literal["friday", "monday", "saturday", "sunday", "thursday", "tuesday", "wednesday"]
-        | str
-        | None
-    ) = None
+    delay_days: Literal["minimum"] | int
+    interval: Literal["daily", "manual", "monthly", "weekly"]
+    monthly_anchor: int
+    weekly_anchor: Literal[
+        "friday", "monday", "saturday", "sunday", "thursday", "tuesday", "wednesday"
+    ]
 
 
-class AccountsUpdateParamsSettingsTreasury(_rt.Model):
+class AccountsUpdateParamsSettingsTreasury(TypedDict, total=False):
     """treasury_settings_specs"""
 
-    tos_acceptance: AccountsUpdateParamsSettingsTreasuryTosAcceptance | None = None
+    tos_acceptance: AccountsUpdateParamsSettingsTreasuryTosAcceptance
     """settings_terms_of_service_specs"""
 
 
-class AccountsUpdateParamsSettingsTreasuryTosAcceptance(_rt.Model):
+class AccountsUpdateParamsSettingsTreasuryTosAcceptance(TypedDict, total=False):
     """settings_terms_of_service_specs"""
 
-    date: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    user_agent: str
 
 
-class AccountsUpdateParamsTosAcceptance(_rt.Model):
+class AccountsUpdateParamsTosAcceptance(TypedDict, total=False):
     """Details on the account's acceptance of the [Stripe Services Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance)."""
 
-    date: int | None = None
-    ip: str | None = None
-    service_agreement: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    service_agreement: str
+    user_agent: str
 
 
-class AccountsBankAccountsCreateParamsBankAccount(_rt.Model):
+class AccountsBankAccountsCreateParamsBankAccount(TypedDict, total=False):
     """external_account_payout_bank_account"""
 
-    account_holder_name: str | None = None
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str
-    account_type: Literal["checking", "futsu", "savings", "toza"] | str | None = None
-    country: str
-    currency: str | None = None
-    documents: AccountsBankAccountsCreateParamsBankAccountDocuments | None = None
+    account_holder_name: str
+    account_holder_type: Literal["company", "individual"]
+    account_number: Required[str]
+    account_type: Literal["checking", "futsu", "savings", "toza"]
+    country: Required[str]
+    currency: str
+    documents: AccountsBankAccountsCreateParamsBankAccountDocuments
     """external_account_documents_param"""
 
-    object: Literal["bank_account"] | str | None = None
-    routing_number: str | None = None
+    object: Literal["bank_account"]
+    routing_number: str
 
 
-class AccountsBankAccountsCreateParamsBankAccountDocuments(_rt.Model):
+class AccountsBankAccountsCreateParamsBankAccountDocuments(TypedDict, total=False):
     """external_account_documents_param"""
 
     bank_account_ownership_verification: (
-        AccountsBankAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification | None
-    ) = None
+        AccountsBankAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification
+    )
     """documents_param"""
 
 
 class AccountsBankAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
-    _rt.Model
+    TypedDict, total=False
 ):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsBankAccountsUpdateParamsDocuments(_rt.Model):
+class AccountsBankAccountsUpdateParamsDocuments(TypedDict, total=False):
     """Documents that may be submitted to satisfy various informational requests."""
 
     bank_account_ownership_verification: (
-        AccountsBankAccountsUpdateParamsDocumentsBankAccountOwnershipVerification | None
-    ) = None
+        AccountsBankAccountsUpdateParamsDocumentsBankAccountOwnershipVerification
+    )
     """documents_param"""
 
 
-class AccountsBankAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(_rt.Model):
+class AccountsBankAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(
+    TypedDict, total=False
+):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
 class AccountsCapabilitiesListResponse(_rt.Model):
@@ -1689,62 +1661,63 @@ class AccountsExternalAccountsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class AccountsExternalAccountsCreateParamsBankAccount(_rt.Model):
+class AccountsExternalAccountsCreateParamsBankAccount(TypedDict, total=False):
     """external_account_payout_bank_account"""
 
-    account_holder_name: str | None = None
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str
-    account_type: Literal["checking", "futsu", "savings", "toza"] | str | None = None
-    country: str
-    currency: str | None = None
-    documents: AccountsExternalAccountsCreateParamsBankAccountDocuments | None = None
+    account_holder_name: str
+    account_holder_type: Literal["company", "individual"]
+    account_number: Required[str]
+    account_type: Literal["checking", "futsu", "savings", "toza"]
+    country: Required[str]
+    currency: str
+    documents: AccountsExternalAccountsCreateParamsBankAccountDocuments
     """external_account_documents_param"""
 
-    object: Literal["bank_account"] | str | None = None
-    routing_number: str | None = None
+    object: Literal["bank_account"]
+    routing_number: str
 
 
-class AccountsExternalAccountsCreateParamsBankAccountDocuments(_rt.Model):
+class AccountsExternalAccountsCreateParamsBankAccountDocuments(TypedDict, total=False):
     """external_account_documents_param"""
 
     bank_account_ownership_verification: (
         AccountsExternalAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification
-        | None
-    ) = None
+    )
     """documents_param"""
 
 
 class AccountsExternalAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
-    _rt.Model
+    TypedDict, total=False
 ):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsExternalAccountsUpdateParamsDocuments(_rt.Model):
+class AccountsExternalAccountsUpdateParamsDocuments(TypedDict, total=False):
     """Documents that may be submitted to satisfy various informational requests."""
 
     bank_account_ownership_verification: (
-        AccountsExternalAccountsUpdateParamsDocumentsBankAccountOwnershipVerification | None
-    ) = None
+        AccountsExternalAccountsUpdateParamsDocumentsBankAccountOwnershipVerification
+    )
     """documents_param"""
 
 
-class AccountsExternalAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(_rt.Model):
+class AccountsExternalAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(
+    TypedDict, total=False
+):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPeopleListRelationship(_rt.Model):
+class AccountsPeopleListRelationship(TypedDict, total=False):
     """all_people_relationship_specs"""
 
-    director: bool | None = None
-    executive: bool | None = None
-    owner: bool | None = None
-    representative: bool | None = None
+    director: bool
+    executive: bool
+    owner: bool
+    representative: bool
 
 
 class AccountsPeopleListResponse(_rt.Model):
@@ -1761,253 +1734,253 @@ class AccountsPeopleListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class AccountsPeopleCreateParamsAddress(_rt.Model):
+class AccountsPeopleCreateParamsAddress(TypedDict, total=False):
     """The person's address."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsPeopleCreateParamsAddressKana(_rt.Model):
+class AccountsPeopleCreateParamsAddressKana(TypedDict, total=False):
     """The Kana variation of the person's address (Japan only)."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsPeopleCreateParamsAddressKanji(_rt.Model):
+class AccountsPeopleCreateParamsAddressKanji(TypedDict, total=False):
     """The Kanji variation of the person's address (Japan only)."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsPeopleCreateParamsDob(_rt.Model):
+class AccountsPeopleCreateParamsDob(TypedDict, total=False):
     """date_of_birth_specs"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class AccountsPeopleCreateParamsDocuments(_rt.Model):
+class AccountsPeopleCreateParamsDocuments(TypedDict, total=False):
     """Documents that may be submitted to satisfy various informational requests."""
 
-    company_authorization: AccountsPeopleCreateParamsDocumentsCompanyAuthorization | None = None
+    company_authorization: AccountsPeopleCreateParamsDocumentsCompanyAuthorization
     """documents_param"""
 
-    passport: AccountsPeopleCreateParamsDocumentsPassport | None = None
+    passport: AccountsPeopleCreateParamsDocumentsPassport
     """documents_param"""
 
-    visa: AccountsPeopleCreateParamsDocumentsVisa | None = None
+    visa: AccountsPeopleCreateParamsDocumentsVisa
     """documents_param"""
 
 
-class AccountsPeopleCreateParamsDocumentsCompanyAuthorization(_rt.Model):
+class AccountsPeopleCreateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPeopleCreateParamsDocumentsPassport(_rt.Model):
+class AccountsPeopleCreateParamsDocumentsPassport(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPeopleCreateParamsDocumentsVisa(_rt.Model):
+class AccountsPeopleCreateParamsDocumentsVisa(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPeopleCreateParamsRegisteredAddress(_rt.Model):
+class AccountsPeopleCreateParamsRegisteredAddress(TypedDict, total=False):
     """The person's registered address."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsPeopleCreateParamsRelationship(_rt.Model):
+class AccountsPeopleCreateParamsRelationship(TypedDict, total=False):
     """The relationship that this person has with the account's legal entity."""
 
-    director: bool | None = None
-    executive: bool | None = None
-    owner: bool | None = None
-    percent_ownership: float | Literal[""] | str | None = None
-    representative: bool | None = None
-    title: str | None = None
+    director: bool
+    executive: bool
+    owner: bool
+    percent_ownership: float | Literal[""]
+    representative: bool
+    title: str
 
 
-class AccountsPeopleCreateParamsVerification(_rt.Model):
+class AccountsPeopleCreateParamsVerification(TypedDict, total=False):
     """The person's verification status."""
 
-    additional_document: AccountsPeopleCreateParamsVerificationAdditionalDocument | None = None
+    additional_document: AccountsPeopleCreateParamsVerificationAdditionalDocument
     """person_verification_document_specs"""
 
-    document: AccountsPeopleCreateParamsVerificationDocument | None = None
+    document: AccountsPeopleCreateParamsVerificationDocument
     """person_verification_document_specs"""
 
 
-class AccountsPeopleCreateParamsVerificationAdditionalDocument(_rt.Model):
+class AccountsPeopleCreateParamsVerificationAdditionalDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsPeopleCreateParamsVerificationDocument(_rt.Model):
+class AccountsPeopleCreateParamsVerificationDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsPeopleUpdateParamsAddress(_rt.Model):
+class AccountsPeopleUpdateParamsAddress(TypedDict, total=False):
     """The person's address."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsPeopleUpdateParamsAddressKana(_rt.Model):
+class AccountsPeopleUpdateParamsAddressKana(TypedDict, total=False):
     """The Kana variation of the person's address (Japan only)."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsPeopleUpdateParamsAddressKanji(_rt.Model):
+class AccountsPeopleUpdateParamsAddressKanji(TypedDict, total=False):
     """The Kanji variation of the person's address (Japan only)."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsPeopleUpdateParamsDob(_rt.Model):
+class AccountsPeopleUpdateParamsDob(TypedDict, total=False):
     """date_of_birth_specs"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class AccountsPeopleUpdateParamsDocuments(_rt.Model):
+class AccountsPeopleUpdateParamsDocuments(TypedDict, total=False):
     """Documents that may be submitted to satisfy various informational requests."""
 
-    company_authorization: AccountsPeopleUpdateParamsDocumentsCompanyAuthorization | None = None
+    company_authorization: AccountsPeopleUpdateParamsDocumentsCompanyAuthorization
     """documents_param"""
 
-    passport: AccountsPeopleUpdateParamsDocumentsPassport | None = None
+    passport: AccountsPeopleUpdateParamsDocumentsPassport
     """documents_param"""
 
-    visa: AccountsPeopleUpdateParamsDocumentsVisa | None = None
+    visa: AccountsPeopleUpdateParamsDocumentsVisa
     """documents_param"""
 
 
-class AccountsPeopleUpdateParamsDocumentsCompanyAuthorization(_rt.Model):
+class AccountsPeopleUpdateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPeopleUpdateParamsDocumentsPassport(_rt.Model):
+class AccountsPeopleUpdateParamsDocumentsPassport(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPeopleUpdateParamsDocumentsVisa(_rt.Model):
+class AccountsPeopleUpdateParamsDocumentsVisa(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPeopleUpdateParamsRegisteredAddress(_rt.Model):
+class AccountsPeopleUpdateParamsRegisteredAddress(TypedDict, total=False):
     """The person's registered address."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsPeopleUpdateParamsRelationship(_rt.Model):
+class AccountsPeopleUpdateParamsRelationship(TypedDict, total=False):
     """The relationship that this person has with the account's legal entity."""
 
-    director: bool | None = None
-    executive: bool | None = None
-    owner: bool | None = None
-    percent_ownership: float | Literal[""] | str | None = None
-    representative: bool | None = None
-    title: str | None = None
+    director: bool
+    executive: bool
+    owner: bool
+    percent_ownership: float | Literal[""]
+    representative: bool
+    title: str
 
 
-class AccountsPeopleUpdateParamsVerification(_rt.Model):
+class AccountsPeopleUpdateParamsVerification(TypedDict, total=False):
     """The person's verification status."""
 
-    additional_document: AccountsPeopleUpdateParamsVerificationAdditionalDocument | None = None
+    additional_document: AccountsPeopleUpdateParamsVerificationAdditionalDocument
     """person_verification_document_specs"""
 
-    document: AccountsPeopleUpdateParamsVerificationDocument | None = None
+    document: AccountsPeopleUpdateParamsVerificationDocument
     """person_verification_document_specs"""
 
 
-class AccountsPeopleUpdateParamsVerificationAdditionalDocument(_rt.Model):
+class AccountsPeopleUpdateParamsVerificationAdditionalDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsPeopleUpdateParamsVerificationDocument(_rt.Model):
+class AccountsPeopleUpdateParamsVerificationDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsPersonsListRelationship(_rt.Model):
+class AccountsPersonsListRelationship(TypedDict, total=False):
     """all_people_relationship_specs"""
 
-    director: bool | None = None
-    executive: bool | None = None
-    owner: bool | None = None
-    representative: bool | None = None
+    director: bool
+    executive: bool
+    owner: bool
+    representative: bool
 
 
 class AccountsPersonsListResponse(_rt.Model):
@@ -2024,241 +1997,241 @@ class AccountsPersonsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class AccountsPersonsCreateParamsAddress(_rt.Model):
+class AccountsPersonsCreateParamsAddress(TypedDict, total=False):
     """The person's address."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsPersonsCreateParamsAddressKana(_rt.Model):
+class AccountsPersonsCreateParamsAddressKana(TypedDict, total=False):
     """The Kana variation of the person's address (Japan only)."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsPersonsCreateParamsAddressKanji(_rt.Model):
+class AccountsPersonsCreateParamsAddressKanji(TypedDict, total=False):
     """The Kanji variation of the person's address (Japan only)."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsPersonsCreateParamsDob(_rt.Model):
+class AccountsPersonsCreateParamsDob(TypedDict, total=False):
     """date_of_birth_specs"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class AccountsPersonsCreateParamsDocuments(_rt.Model):
+class AccountsPersonsCreateParamsDocuments(TypedDict, total=False):
     """Documents that may be submitted to satisfy various informational requests."""
 
-    company_authorization: AccountsPersonsCreateParamsDocumentsCompanyAuthorization | None = None
+    company_authorization: AccountsPersonsCreateParamsDocumentsCompanyAuthorization
     """documents_param"""
 
-    passport: AccountsPersonsCreateParamsDocumentsPassport | None = None
+    passport: AccountsPersonsCreateParamsDocumentsPassport
     """documents_param"""
 
-    visa: AccountsPersonsCreateParamsDocumentsVisa | None = None
+    visa: AccountsPersonsCreateParamsDocumentsVisa
     """documents_param"""
 
 
-class AccountsPersonsCreateParamsDocumentsCompanyAuthorization(_rt.Model):
+class AccountsPersonsCreateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPersonsCreateParamsDocumentsPassport(_rt.Model):
+class AccountsPersonsCreateParamsDocumentsPassport(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPersonsCreateParamsDocumentsVisa(_rt.Model):
+class AccountsPersonsCreateParamsDocumentsVisa(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPersonsCreateParamsRegisteredAddress(_rt.Model):
+class AccountsPersonsCreateParamsRegisteredAddress(TypedDict, total=False):
     """The person's registered address."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsPersonsCreateParamsRelationship(_rt.Model):
+class AccountsPersonsCreateParamsRelationship(TypedDict, total=False):
     """The relationship that this person has with the account's legal entity."""
 
-    director: bool | None = None
-    executive: bool | None = None
-    owner: bool | None = None
-    percent_ownership: float | Literal[""] | str | None = None
-    representative: bool | None = None
-    title: str | None = None
+    director: bool
+    executive: bool
+    owner: bool
+    percent_ownership: float | Literal[""]
+    representative: bool
+    title: str
 
 
-class AccountsPersonsCreateParamsVerification(_rt.Model):
+class AccountsPersonsCreateParamsVerification(TypedDict, total=False):
     """The person's verification status."""
 
-    additional_document: AccountsPersonsCreateParamsVerificationAdditionalDocument | None = None
+    additional_document: AccountsPersonsCreateParamsVerificationAdditionalDocument
     """person_verification_document_specs"""
 
-    document: AccountsPersonsCreateParamsVerificationDocument | None = None
+    document: AccountsPersonsCreateParamsVerificationDocument
     """person_verification_document_specs"""
 
 
-class AccountsPersonsCreateParamsVerificationAdditionalDocument(_rt.Model):
+class AccountsPersonsCreateParamsVerificationAdditionalDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsPersonsCreateParamsVerificationDocument(_rt.Model):
+class AccountsPersonsCreateParamsVerificationDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsPersonsUpdateParamsAddress(_rt.Model):
+class AccountsPersonsUpdateParamsAddress(TypedDict, total=False):
     """The person's address."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsPersonsUpdateParamsAddressKana(_rt.Model):
+class AccountsPersonsUpdateParamsAddressKana(TypedDict, total=False):
     """The Kana variation of the person's address (Japan only)."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsPersonsUpdateParamsAddressKanji(_rt.Model):
+class AccountsPersonsUpdateParamsAddressKanji(TypedDict, total=False):
     """The Kanji variation of the person's address (Japan only)."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class AccountsPersonsUpdateParamsDob(_rt.Model):
+class AccountsPersonsUpdateParamsDob(TypedDict, total=False):
     """date_of_birth_specs"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class AccountsPersonsUpdateParamsDocuments(_rt.Model):
+class AccountsPersonsUpdateParamsDocuments(TypedDict, total=False):
     """Documents that may be submitted to satisfy various informational requests."""
 
-    company_authorization: AccountsPersonsUpdateParamsDocumentsCompanyAuthorization | None = None
+    company_authorization: AccountsPersonsUpdateParamsDocumentsCompanyAuthorization
     """documents_param"""
 
-    passport: AccountsPersonsUpdateParamsDocumentsPassport | None = None
+    passport: AccountsPersonsUpdateParamsDocumentsPassport
     """documents_param"""
 
-    visa: AccountsPersonsUpdateParamsDocumentsVisa | None = None
+    visa: AccountsPersonsUpdateParamsDocumentsVisa
     """documents_param"""
 
 
-class AccountsPersonsUpdateParamsDocumentsCompanyAuthorization(_rt.Model):
+class AccountsPersonsUpdateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPersonsUpdateParamsDocumentsPassport(_rt.Model):
+class AccountsPersonsUpdateParamsDocumentsPassport(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPersonsUpdateParamsDocumentsVisa(_rt.Model):
+class AccountsPersonsUpdateParamsDocumentsVisa(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class AccountsPersonsUpdateParamsRegisteredAddress(_rt.Model):
+class AccountsPersonsUpdateParamsRegisteredAddress(TypedDict, total=False):
     """The person's registered address."""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class AccountsPersonsUpdateParamsRelationship(_rt.Model):
+class AccountsPersonsUpdateParamsRelationship(TypedDict, total=False):
     """The relationship that this person has with the account's legal entity."""
 
-    director: bool | None = None
-    executive: bool | None = None
-    owner: bool | None = None
-    percent_ownership: float | Literal[""] | str | None = None
-    representative: bool | None = None
-    title: str | None = None
+    director: bool
+    executive: bool
+    owner: bool
+    percent_ownership: float | Literal[""]
+    representative: bool
+    title: str
 
 
-class AccountsPersonsUpdateParamsVerification(_rt.Model):
+class AccountsPersonsUpdateParamsVerification(TypedDict, total=False):
     """The person's verification status."""
 
-    additional_document: AccountsPersonsUpdateParamsVerificationAdditionalDocument | None = None
+    additional_document: AccountsPersonsUpdateParamsVerificationAdditionalDocument
     """person_verification_document_specs"""
 
-    document: AccountsPersonsUpdateParamsVerificationDocument | None = None
+    document: AccountsPersonsUpdateParamsVerificationDocument
     """person_verification_document_specs"""
 
 
-class AccountsPersonsUpdateParamsVerificationAdditionalDocument(_rt.Model):
+class AccountsPersonsUpdateParamsVerificationAdditionalDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class AccountsPersonsUpdateParamsVerificationDocument(_rt.Model):
+class AccountsPersonsUpdateParamsVerificationDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.apps_secret import AppsSecret
 
 
-class AppsSecretsListScope(_rt.Model):
+class AppsSecretsListScope(TypedDict, total=False):
     """scope_param"""
 
-    type: Literal["account", "user"] | str
-    user: str | None = None
+    type: Required[Literal["account", "user"]]
+    user: str
 
 
 class AppsSecretsListResponse(_rt.Model):
@@ -30,22 +30,22 @@ class AppsSecretsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class AppsSecretsCreateParamsScope(_rt.Model):
+class AppsSecretsCreateParamsScope(TypedDict, total=False):
     """Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user."""
 
-    type: Literal["account", "user"] | str
-    user: str | None = None
+    type: Required[Literal["account", "user"]]
+    user: str
 
 
-class AppsSecretsDeleteParamsScope(_rt.Model):
+class AppsSecretsDeleteParamsScope(TypedDict, total=False):
     """Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user."""
 
-    type: Literal["account", "user"] | str
-    user: str | None = None
+    type: Required[Literal["account", "user"]]
+    user: str
 
 
-class AppsSecretsFindScope(_rt.Model):
+class AppsSecretsFindScope(TypedDict, total=False):
     """scope_param"""
 
-    type: Literal["account", "user"] | str
-    user: str | None = None
+    type: Required[Literal["account", "user"]]
+    user: str

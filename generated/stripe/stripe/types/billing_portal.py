@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -23,88 +23,77 @@ class BillingPortalConfigurationsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class BillingPortalConfigurationsCreateParamsBusinessProfile(_rt.Model):
+class BillingPortalConfigurationsCreateParamsBusinessProfile(TypedDict, total=False):
     """The business information shown to customers in the portal."""
 
-    headline: str | None = None
-    privacy_policy_url: str | None = None
-    terms_of_service_url: str | None = None
+    headline: str
+    privacy_policy_url: str
+    terms_of_service_url: str
 
 
-class BillingPortalConfigurationsCreateParamsFeatures(_rt.Model):
+class BillingPortalConfigurationsCreateParamsFeatures(TypedDict, total=False):
     """Information about the features available in the portal."""
 
-    customer_update: BillingPortalConfigurationsCreateParamsFeaturesCustomerUpdate | None = None
+    customer_update: BillingPortalConfigurationsCreateParamsFeaturesCustomerUpdate
     """customer_update_creation_param"""
 
-    invoice_history: BillingPortalConfigurationsCreateParamsFeaturesInvoiceHistory | None = None
+    invoice_history: BillingPortalConfigurationsCreateParamsFeaturesInvoiceHistory
     """invoice_list_param"""
 
-    payment_method_update: (
-        BillingPortalConfigurationsCreateParamsFeaturesPaymentMethodUpdate | None
-    ) = None
+    payment_method_update: BillingPortalConfigurationsCreateParamsFeaturesPaymentMethodUpdate
     """payment_method_update_param"""
 
-    subscription_cancel: (
-        BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancel | None
-    ) = None
+    subscription_cancel: BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancel
     """subscription_cancel_creation_param"""
 
-    subscription_pause: BillingPortalConfigurationsCreateParamsFeaturesSubscriptionPause | None = (
-        None
-    )
+    subscription_pause: BillingPortalConfigurationsCreateParamsFeaturesSubscriptionPause
     """subscription_pause_param"""
 
-    subscription_update: (
-        BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdate | None
-    ) = None
+    subscription_update: BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdate
     """subscription_update_creation_param"""
 
 
-class BillingPortalConfigurationsCreateParamsFeaturesCustomerUpdate(_rt.Model):
+class BillingPortalConfigurationsCreateParamsFeaturesCustomerUpdate(TypedDict, total=False):
     """customer_update_creation_param"""
 
     allowed_updates: (
-        list[Literal["address", "email", "name", "phone", "shipping", "tax_id"] | str]
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    enabled: bool
+        list[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
+    )
+    enabled: Required[bool]
 
 
-class BillingPortalConfigurationsCreateParamsFeaturesInvoiceHistory(_rt.Model):
+class BillingPortalConfigurationsCreateParamsFeaturesInvoiceHistory(TypedDict, total=False):
     """invoice_list_param"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class BillingPortalConfigurationsCreateParamsFeaturesPaymentMethodUpdate(_rt.Model):
+class BillingPortalConfigurationsCreateParamsFeaturesPaymentMethodUpdate(TypedDict, total=False):
     """payment_method_update_param"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancel(_rt.Model):
+class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancel(TypedDict, total=False):
     """subscription_cancel_creation_param"""
 
     cancellation_reason: (
-        BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellationReason | None
-    ) = None
+        BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellationReason
+    )
     """subscription_cancellation_reason_creation_param"""
 
-    enabled: bool
-    mode: Literal["at_period_end", "immediately"] | str | None = None
-    proration_behavior: Literal["always_invoice", "create_prorations", "none"] | str | None = None
+    enabled: Required[bool]
+    mode: Literal["at_period_end", "immediately"]
+    proration_behavior: Literal["always_invoice", "create_prorations", "none"]
 
 
 class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellationReason(
-    _rt.Model
+    TypedDict, total=False
 ):
     """subscription_cancellation_reason_creation_param"""
 
-    enabled: bool
-    options: (
+    enabled: Required[bool]
+    options: Required[
         list[
             Literal[
                 "customer_service",
@@ -116,128 +105,116 @@ class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellat
                 "too_expensive",
                 "unused",
             ]
-            | str
         ]
         | Literal[""]
-        | str
-    )
+    ]
 
 
-class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionPause(_rt.Model):
+class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionPause(TypedDict, total=False):
     """subscription_pause_param"""
 
-    enabled: bool | None = None
+    enabled: bool
 
 
-class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdate(_rt.Model):
+class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdate(TypedDict, total=False):
     """subscription_update_creation_param"""
 
-    default_allowed_updates: (
-        list[Literal["price", "promotion_code", "quantity"] | str] | Literal[""] | str
-    )
-    enabled: bool
-    products: (
+    default_allowed_updates: Required[
+        list[Literal["price", "promotion_code", "quantity"]] | Literal[""]
+    ]
+    enabled: Required[bool]
+    products: Required[
         list[BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProductsArrayItem]
         | Literal[""]
-        | str
-    )
-    proration_behavior: Literal["always_invoice", "create_prorations", "none"] | str | None = None
+    ]
+    proration_behavior: Literal["always_invoice", "create_prorations", "none"]
 
 
-class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProductsArrayItem(_rt.Model):
+class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProductsArrayItem(
+    TypedDict, total=False
+):
     """subscription_update_product_param"""
 
-    prices: list[str]
-    product: str
+    prices: Required[list[str]]
+    product: Required[str]
 
 
-class BillingPortalConfigurationsCreateParamsLoginPage(_rt.Model):
+class BillingPortalConfigurationsCreateParamsLoginPage(TypedDict, total=False):
     """The hosted login page for this configuration. Learn more about the portal login page in our [integration docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share)."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class BillingPortalConfigurationsUpdateParamsBusinessProfile(_rt.Model):
+class BillingPortalConfigurationsUpdateParamsBusinessProfile(TypedDict, total=False):
     """The business information shown to customers in the portal."""
 
-    headline: str | None = None
-    privacy_policy_url: Literal[""] | str | None = None
-    terms_of_service_url: Literal[""] | str | None = None
+    headline: str
+    privacy_policy_url: Literal[""]
+    terms_of_service_url: Literal[""]
 
 
-class BillingPortalConfigurationsUpdateParamsFeatures(_rt.Model):
+class BillingPortalConfigurationsUpdateParamsFeatures(TypedDict, total=False):
     """Information about the features available in the portal."""
 
-    customer_update: BillingPortalConfigurationsUpdateParamsFeaturesCustomerUpdate | None = None
+    customer_update: BillingPortalConfigurationsUpdateParamsFeaturesCustomerUpdate
     """customer_update_updating_param"""
 
-    invoice_history: BillingPortalConfigurationsUpdateParamsFeaturesInvoiceHistory | None = None
+    invoice_history: BillingPortalConfigurationsUpdateParamsFeaturesInvoiceHistory
     """invoice_list_param"""
 
-    payment_method_update: (
-        BillingPortalConfigurationsUpdateParamsFeaturesPaymentMethodUpdate | None
-    ) = None
+    payment_method_update: BillingPortalConfigurationsUpdateParamsFeaturesPaymentMethodUpdate
     """payment_method_update_param"""
 
-    subscription_cancel: (
-        BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancel | None
-    ) = None
+    subscription_cancel: BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancel
     """subscription_cancel_updating_param"""
 
-    subscription_pause: BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionPause | None = (
-        None
-    )
+    subscription_pause: BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionPause
     """subscription_pause_param"""
 
-    subscription_update: (
-        BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdate | None
-    ) = None
+    subscription_update: BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdate
     """subscription_update_updating_param"""
 
 
-class BillingPortalConfigurationsUpdateParamsFeaturesCustomerUpdate(_rt.Model):
+class BillingPortalConfigurationsUpdateParamsFeaturesCustomerUpdate(TypedDict, total=False):
     """customer_update_updating_param"""
 
     allowed_updates: (
-        list[Literal["address", "email", "name", "phone", "shipping", "tax_id"] | str]
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    enabled: bool | None = None
+        list[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
+    )
+    enabled: bool
 
 
-class BillingPortalConfigurationsUpdateParamsFeaturesInvoiceHistory(_rt.Model):
+class BillingPortalConfigurationsUpdateParamsFeaturesInvoiceHistory(TypedDict, total=False):
     """invoice_list_param"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class BillingPortalConfigurationsUpdateParamsFeaturesPaymentMethodUpdate(_rt.Model):
+class BillingPortalConfigurationsUpdateParamsFeaturesPaymentMethodUpdate(TypedDict, total=False):
     """payment_method_update_param"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancel(_rt.Model):
+class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancel(TypedDict, total=False):
     """subscription_cancel_updating_param"""
 
     cancellation_reason: (
-        BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellationReason | None
-    ) = None
-    """subscription_cancellation_reason_updating_param"""
-
-    enabled: bool | None = None
-    mode: Literal["at_period_end", "immediately"] | str | None = None
-    proration_behavior: Literal["always_invoice", "create_prorations", "none"] | str | None = None
-
-
-class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellationReason(
-    _rt.Model
-):
+        BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellationReason
+    )
     """subscription_cancellation_reason_updating_param"""
 
     enabled: bool
+    mode: Literal["at_period_end", "immediately"]
+    proration_behavior: Literal["always_invoice", "create_prorations", "none"]
+
+
+class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellationReason(
+    TypedDict, total=False
+):
+    """subscription_cancellation_reason_updating_param"""
+
+    enabled: Required[bool]
     options: (
         list[
             Literal[
@@ -250,88 +227,83 @@ class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellat
                 "too_expensive",
                 "unused",
             ]
-            | str
         ]
         | Literal[""]
-        | str
-        | None
-    ) = None
+    )
 
 
-class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionPause(_rt.Model):
+class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionPause(TypedDict, total=False):
     """subscription_pause_param"""
-
-    enabled: bool | None = None
-
-
-class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdate(_rt.Model):
-    """subscription_update_updating_param"""
-
-    default_allowed_updates: (
-        list[Literal["price", "promotion_code", "quantity"] | str] | Literal[""] | str | None
-    ) = None
-    enabled: bool | None = None
-    products: (
-        list[BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProductsArrayItem]
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    proration_behavior: Literal["always_invoice", "create_prorations", "none"] | str | None = None
-
-
-class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProductsArrayItem(_rt.Model):
-    """subscription_update_product_param"""
-
-    prices: list[str]
-    product: str
-
-
-class BillingPortalConfigurationsUpdateParamsLoginPage(_rt.Model):
-    """The hosted login page for this configuration. Learn more about the portal login page in our [integration docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share)."""
 
     enabled: bool
 
 
-class BillingPortalSessionsCreateParamsFlowData(_rt.Model):
+class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdate(TypedDict, total=False):
+    """subscription_update_updating_param"""
+
+    default_allowed_updates: list[Literal["price", "promotion_code", "quantity"]] | Literal[""]
+    enabled: bool
+    products: (
+        list[BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProductsArrayItem]
+        | Literal[""]
+    )
+    proration_behavior: Literal["always_invoice", "create_prorations", "none"]
+
+
+class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProductsArrayItem(
+    TypedDict, total=False
+):
+    """subscription_update_product_param"""
+
+    prices: Required[list[str]]
+    product: Required[str]
+
+
+class BillingPortalConfigurationsUpdateParamsLoginPage(TypedDict, total=False):
+    """The hosted login page for this configuration. Learn more about the portal login page in our [integration docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share)."""
+
+    enabled: Required[bool]
+
+
+class BillingPortalSessionsCreateParamsFlowData(TypedDict, total=False):
     """Information about a specific flow for the customer to go through. See the [docs](https://stripe.com/docs/customer-management/portal-deep-links) to learn more about using customer portal deep links and flows."""
 
-    after_completion: BillingPortalSessionsCreateParamsFlowDataAfterCompletion | None = None
+    after_completion: BillingPortalSessionsCreateParamsFlowDataAfterCompletion
     """flow_data_after_completion_param"""
 
-    subscription_cancel: BillingPortalSessionsCreateParamsFlowDataSubscriptionCancel | None = None
+    subscription_cancel: BillingPortalSessionsCreateParamsFlowDataSubscriptionCancel
     """flow_data_subscription_cancel_param"""
 
-    type: Literal["payment_method_update", "subscription_cancel"] | str
+    type: Required[Literal["payment_method_update", "subscription_cancel"]]
 
 
-class BillingPortalSessionsCreateParamsFlowDataAfterCompletion(_rt.Model):
+class BillingPortalSessionsCreateParamsFlowDataAfterCompletion(TypedDict, total=False):
     """flow_data_after_completion_param"""
 
-    hosted_confirmation: (
-        BillingPortalSessionsCreateParamsFlowDataAfterCompletionHostedConfirmation | None
-    ) = None
+    hosted_confirmation: BillingPortalSessionsCreateParamsFlowDataAfterCompletionHostedConfirmation
     """after_completion_hosted_confirmation_param"""
 
-    redirect: BillingPortalSessionsCreateParamsFlowDataAfterCompletionRedirect | None = None
+    redirect: BillingPortalSessionsCreateParamsFlowDataAfterCompletionRedirect
     """after_completion_redirect_param"""
 
-    type: Literal["hosted_confirmation", "portal_homepage", "redirect"] | str
+    type: Required[Literal["hosted_confirmation", "portal_homepage", "redirect"]]
 
 
-class BillingPortalSessionsCreateParamsFlowDataAfterCompletionHostedConfirmation(_rt.Model):
+class BillingPortalSessionsCreateParamsFlowDataAfterCompletionHostedConfirmation(
+    TypedDict, total=False
+):
     """after_completion_hosted_confirmation_param"""
 
-    custom_message: str | None = None
+    custom_message: str
 
 
-class BillingPortalSessionsCreateParamsFlowDataAfterCompletionRedirect(_rt.Model):
+class BillingPortalSessionsCreateParamsFlowDataAfterCompletionRedirect(TypedDict, total=False):
     """after_completion_redirect_param"""
 
-    return_url: str
+    return_url: Required[str]
 
 
-class BillingPortalSessionsCreateParamsFlowDataSubscriptionCancel(_rt.Model):
+class BillingPortalSessionsCreateParamsFlowDataSubscriptionCancel(TypedDict, total=False):
     """flow_data_subscription_cancel_param"""
 
-    subscription: str
+    subscription: Required[str]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.account import Charge, Refund
 
 
-class ChargesListCreated(_rt.Model):
+class ChargesListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class ChargesListResponse(_rt.Model):
@@ -32,65 +32,65 @@ class ChargesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class ChargesCreateParamsCard(_rt.Model):
+class ChargesCreateParamsCard(TypedDict, total=False):
     """customer_payment_source_card"""
 
-    address_city: str | None = None
-    address_country: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    address_state: str | None = None
-    address_zip: str | None = None
-    cvc: str | None = None
-    exp_month: int
-    exp_year: int
-    metadata: dict[str, str] | None = None
-    name: str | None = None
-    number: str
-    object: Literal["card"] | str | None = None
+    address_city: str
+    address_country: str
+    address_line1: str
+    address_line2: str
+    address_state: str
+    address_zip: str
+    cvc: str
+    exp_month: Required[int]
+    exp_year: Required[int]
+    metadata: dict[str, str]
+    name: str
+    number: Required[str]
+    object: Literal["card"]
 
 
-class ChargesCreateParamsDestination(_rt.Model):
+class ChargesCreateParamsDestination(TypedDict, total=False):
     """destination_specs"""
 
-    account: str
-    amount: int | None = None
+    account: Required[str]
+    amount: int
 
 
-class ChargesCreateParamsRadarOptions(_rt.Model):
+class ChargesCreateParamsRadarOptions(TypedDict, total=False):
     """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
 
-    session: str | None = None
+    session: str
 
 
-class ChargesCreateParamsShipping(_rt.Model):
+class ChargesCreateParamsShipping(TypedDict, total=False):
     """Shipping information for the charge. Helps prevent fraud on charges for physical goods."""
 
-    address: ChargesCreateParamsShippingAddress
+    address: Required[ChargesCreateParamsShippingAddress]
     """optional_fields_address"""
 
-    carrier: str | None = None
-    name: str
-    phone: str | None = None
-    tracking_number: str | None = None
+    carrier: str
+    name: Required[str]
+    phone: str
+    tracking_number: str
 
 
-class ChargesCreateParamsShippingAddress(_rt.Model):
+class ChargesCreateParamsShippingAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class ChargesCreateParamsTransferData(_rt.Model):
+class ChargesCreateParamsTransferData(TypedDict, total=False):
     """An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details."""
 
-    amount: int | None = None
-    destination: str
+    amount: int
+    destination: Required[str]
 
 
 class ChargesSearchResponse(_rt.Model):
@@ -108,71 +108,71 @@ class ChargesSearchResponse(_rt.Model):
     url: str
 
 
-class ChargesUpdateParamsFraudDetails(_rt.Model):
+class ChargesUpdateParamsFraudDetails(TypedDict, total=False):
     """A set of key-value pairs you can attach to a charge giving information about its riskiness. If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will use the information you send to improve our fraud detection algorithms."""
 
-    user_report: Literal["", "fraudulent", "safe"] | str
+    user_report: Required[Literal["", "fraudulent", "safe"]]
 
 
-class ChargesUpdateParamsShipping(_rt.Model):
+class ChargesUpdateParamsShipping(TypedDict, total=False):
     """Shipping information for the charge. Helps prevent fraud on charges for physical goods."""
 
-    address: ChargesUpdateParamsShippingAddress
+    address: Required[ChargesUpdateParamsShippingAddress]
     """optional_fields_address"""
 
-    carrier: str | None = None
-    name: str
-    phone: str | None = None
-    tracking_number: str | None = None
+    carrier: str
+    name: Required[str]
+    phone: str
+    tracking_number: str
 
 
-class ChargesUpdateParamsShippingAddress(_rt.Model):
+class ChargesUpdateParamsShippingAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class ChargesCaptureParamsTransferData(_rt.Model):
+class ChargesCaptureParamsTransferData(TypedDict, total=False):
     """An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details."""
 
-    amount: int | None = None
+    amount: int
 
 
-class ChargesDisputeCreateParamsEvidence(_rt.Model):
+class ChargesDisputeCreateParamsEvidence(TypedDict, total=False):
     """Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000."""
 
-    access_activity_log: str | None = None
-    billing_address: str | None = None
-    cancellation_policy: str | None = None
-    cancellation_policy_disclosure: str | None = None
-    cancellation_rebuttal: str | None = None
-    customer_communication: str | None = None
-    customer_email_address: str | None = None
-    customer_name: str | None = None
-    customer_purchase_ip: str | None = None
-    customer_signature: str | None = None
-    duplicate_charge_documentation: str | None = None
-    duplicate_charge_explanation: str | None = None
-    duplicate_charge_id: str | None = None
-    product_description: str | None = None
-    receipt: str | None = None
-    refund_policy: str | None = None
-    refund_policy_disclosure: str | None = None
-    refund_refusal_explanation: str | None = None
-    service_date: str | None = None
-    service_documentation: str | None = None
-    shipping_address: str | None = None
-    shipping_carrier: str | None = None
-    shipping_date: str | None = None
-    shipping_documentation: str | None = None
-    shipping_tracking_number: str | None = None
-    uncategorized_file: str | None = None
-    uncategorized_text: str | None = None
+    access_activity_log: str
+    billing_address: str
+    cancellation_policy: str
+    cancellation_policy_disclosure: str
+    cancellation_rebuttal: str
+    customer_communication: str
+    customer_email_address: str
+    customer_name: str
+    customer_purchase_ip: str
+    customer_signature: str
+    duplicate_charge_documentation: str
+    duplicate_charge_explanation: str
+    duplicate_charge_id: str
+    product_description: str
+    receipt: str
+    refund_policy: str
+    refund_policy_disclosure: str
+    refund_refusal_explanation: str
+    service_date: str
+    service_documentation: str
+    shipping_address: str
+    shipping_carrier: str
+    shipping_date: str
+    shipping_documentation: str
+    shipping_tracking_number: str
+    uncategorized_file: str
+    uncategorized_text: str
 
 
 class ChargesRefundsListResponse(_rt.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -10,10 +10,10 @@ from ..models.account import Item
 from ..models.checkout_session import CheckoutSession
 
 
-class CheckoutSessionsListCustomerDetails(_rt.Model):
+class CheckoutSessionsListCustomerDetails(TypedDict, total=False):
     """customer_details_params"""
 
-    email: str
+    email: Required[str]
 
 
 class CheckoutSessionsListResponse(_rt.Model):
@@ -30,965 +30,948 @@ class CheckoutSessionsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class CheckoutSessionsCreateParamsAfterExpiration(_rt.Model):
+class CheckoutSessionsCreateParamsAfterExpiration(TypedDict, total=False):
     """Configure actions after a Checkout Session has expired."""
 
-    recovery: CheckoutSessionsCreateParamsAfterExpirationRecovery | None = None
+    recovery: CheckoutSessionsCreateParamsAfterExpirationRecovery
     """recovery_params"""
 
 
-class CheckoutSessionsCreateParamsAfterExpirationRecovery(_rt.Model):
+class CheckoutSessionsCreateParamsAfterExpirationRecovery(TypedDict, total=False):
     """recovery_params"""
 
-    allow_promotion_codes: bool | None = None
-    enabled: bool
+    allow_promotion_codes: bool
+    enabled: Required[bool]
 
 
-class CheckoutSessionsCreateParamsAutomaticTax(_rt.Model):
+class CheckoutSessionsCreateParamsAutomaticTax(TypedDict, total=False):
     """Settings for automatic tax lookup for this session and resulting payments, invoices, and subscriptions."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class CheckoutSessionsCreateParamsConsentCollection(_rt.Model):
+class CheckoutSessionsCreateParamsConsentCollection(TypedDict, total=False):
     """Configure fields for the Checkout Session to gather active consent from customers."""
 
-    promotions: Literal["auto", "none"] | str | None = None
-    terms_of_service: Literal["none", "required"] | str | None = None
+    promotions: Literal["auto", "none"]
+    terms_of_service: Literal["none", "required"]
 
 
-class CheckoutSessionsCreateParamsCustomFieldsItem(_rt.Model):
+class CheckoutSessionsCreateParamsCustomFieldsItem(TypedDict, total=False):
     """custom_field_param"""
 
-    dropdown: CheckoutSessionsCreateParamsCustomFieldsItemDropdown | None = None
+    dropdown: CheckoutSessionsCreateParamsCustomFieldsItemDropdown
     """custom_field_dropdown_param"""
 
-    key: str
-    label: CheckoutSessionsCreateParamsCustomFieldsItemLabel
+    key: Required[str]
+    label: Required[CheckoutSessionsCreateParamsCustomFieldsItemLabel]
     """custom_field_label_param"""
 
-    optional: bool | None = None
-    type: Literal["dropdown", "numeric", "text"] | str
+    optional: bool
+    type: Required[Literal["dropdown", "numeric", "text"]]
 
 
-class CheckoutSessionsCreateParamsCustomFieldsItemDropdown(_rt.Model):
+class CheckoutSessionsCreateParamsCustomFieldsItemDropdown(TypedDict, total=False):
     """custom_field_dropdown_param"""
 
-    options: list[CheckoutSessionsCreateParamsCustomFieldsItemDropdownOptionsItem]
+    options: Required[list[CheckoutSessionsCreateParamsCustomFieldsItemDropdownOptionsItem]]
 
 
-class CheckoutSessionsCreateParamsCustomFieldsItemDropdownOptionsItem(_rt.Model):
+class CheckoutSessionsCreateParamsCustomFieldsItemDropdownOptionsItem(TypedDict, total=False):
     """custom_field_option_param"""
 
-    label: str
-    value: str
+    label: Required[str]
+    value: Required[str]
 
 
-class CheckoutSessionsCreateParamsCustomFieldsItemLabel(_rt.Model):
+class CheckoutSessionsCreateParamsCustomFieldsItemLabel(TypedDict, total=False):
     """custom_field_label_param"""
 
-    custom: str
-    type: Literal["custom"] | str
+    custom: Required[str]
+    type: Required[Literal["custom"]]
 
 
-class CheckoutSessionsCreateParamsCustomText(_rt.Model):
+class CheckoutSessionsCreateParamsCustomText(TypedDict, total=False):
     """Display additional text for your customers using custom text."""
 
-    shipping_address: (
-        CheckoutSessionsCreateParamsCustomTextShippingAddress | Literal[""] | str | None
-    ) = None
-    submit: CheckoutSessionsCreateParamsCustomTextSubmit | Literal[""] | str | None = None
+    shipping_address: CheckoutSessionsCreateParamsCustomTextShippingAddress | Literal[""]
+    submit: CheckoutSessionsCreateParamsCustomTextSubmit | Literal[""]
 
 
-class CheckoutSessionsCreateParamsCustomTextShippingAddress(_rt.Model):
+class CheckoutSessionsCreateParamsCustomTextShippingAddress(TypedDict, total=False):
     """custom_text_position_param"""
 
-    message: str
+    message: Required[str]
 
 
-class CheckoutSessionsCreateParamsCustomTextSubmit(_rt.Model):
+class CheckoutSessionsCreateParamsCustomTextSubmit(TypedDict, total=False):
     """custom_text_position_param"""
 
-    message: str
+    message: Required[str]
 
 
-class CheckoutSessionsCreateParamsCustomerUpdate(_rt.Model):
+class CheckoutSessionsCreateParamsCustomerUpdate(TypedDict, total=False):
     """Controls what fields on Customer can be updated by the Checkout Session. Can only be provided when `customer` is provided."""
 
-    address: Literal["auto", "never"] | str | None = None
-    name: Literal["auto", "never"] | str | None = None
-    shipping: Literal["auto", "never"] | str | None = None
+    address: Literal["auto", "never"]
+    name: Literal["auto", "never"]
+    shipping: Literal["auto", "never"]
 
 
-class CheckoutSessionsCreateParamsDiscountsItem(_rt.Model):
+class CheckoutSessionsCreateParamsDiscountsItem(TypedDict, total=False):
     """discount_params"""
 
-    coupon: str | None = None
-    promotion_code: str | None = None
+    coupon: str
+    promotion_code: str
 
 
-class CheckoutSessionsCreateParamsInvoiceCreation(_rt.Model):
+class CheckoutSessionsCreateParamsInvoiceCreation(TypedDict, total=False):
     """Generate a post-purchase Invoice for one-time payments."""
 
-    enabled: bool
-    invoice_data: CheckoutSessionsCreateParamsInvoiceCreationInvoiceData | None = None
+    enabled: Required[bool]
+    invoice_data: CheckoutSessionsCreateParamsInvoiceCreationInvoiceData
     """invoice_data_params"""
 
 
-class CheckoutSessionsCreateParamsInvoiceCreationInvoiceData(_rt.Model):
+class CheckoutSessionsCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
     """invoice_data_params"""
 
-    account_tax_ids: list[str] | Literal[""] | str | None = None
+    account_tax_ids: list[str] | Literal[""]
     custom_fields: (
         list[CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem]
         | Literal[""]
-        | str
-        | None
-    ) = None
-    description: str | None = None
-    footer: str | None = None
-    metadata: dict[str, str] | None = None
+    )
+    description: str
+    footer: str
+    metadata: dict[str, str]
     rendering_options: (
-        CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataRenderingOptions
-        | Literal[""]
-        | str
-        | None
-    ) = None
+        CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataRenderingOptions | Literal[""]
+    )
 
 
-class CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem(_rt.Model):
+class CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem(
+    TypedDict, total=False
+):
     """custom_field_params"""
 
-    name: str
-    value: str
+    name: Required[str]
+    value: Required[str]
 
 
-class CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataRenderingOptions(_rt.Model):
+class CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataRenderingOptions(
+    TypedDict, total=False
+):
     """rendering_options_param"""
 
-    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"] | str | None = None
+    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
-class CheckoutSessionsCreateParamsLineItemsItem(_rt.Model):
+class CheckoutSessionsCreateParamsLineItemsItem(TypedDict, total=False):
     """line_item_params"""
 
-    adjustable_quantity: CheckoutSessionsCreateParamsLineItemsItemAdjustableQuantity | None = None
+    adjustable_quantity: CheckoutSessionsCreateParamsLineItemsItemAdjustableQuantity
     """adjustable_quantity_params"""
 
-    dynamic_tax_rates: list[str] | None = None
-    price: str | None = None
-    price_data: CheckoutSessionsCreateParamsLineItemsItemPriceData | None = None
+    dynamic_tax_rates: list[str]
+    price: str
+    price_data: CheckoutSessionsCreateParamsLineItemsItemPriceData
     """price_data_with_product_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | None = None
+    quantity: int
+    tax_rates: list[str]
 
 
-class CheckoutSessionsCreateParamsLineItemsItemAdjustableQuantity(_rt.Model):
+class CheckoutSessionsCreateParamsLineItemsItemAdjustableQuantity(TypedDict, total=False):
     """adjustable_quantity_params"""
 
-    enabled: bool
-    maximum: int | None = None
-    minimum: int | None = None
+    enabled: Required[bool]
+    maximum: int
+    minimum: int
 
 
-class CheckoutSessionsCreateParamsLineItemsItemPriceData(_rt.Model):
+class CheckoutSessionsCreateParamsLineItemsItemPriceData(TypedDict, total=False):
     """price_data_with_product_data"""
 
-    currency: str
-    product: str | None = None
-    product_data: CheckoutSessionsCreateParamsLineItemsItemPriceDataProductData | None = None
+    currency: Required[str]
+    product: str
+    product_data: CheckoutSessionsCreateParamsLineItemsItemPriceDataProductData
     """product_data"""
 
-    recurring: CheckoutSessionsCreateParamsLineItemsItemPriceDataRecurring | None = None
+    recurring: CheckoutSessionsCreateParamsLineItemsItemPriceDataRecurring
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class CheckoutSessionsCreateParamsLineItemsItemPriceDataProductData(_rt.Model):
+class CheckoutSessionsCreateParamsLineItemsItemPriceDataProductData(TypedDict, total=False):
     """product_data"""
 
-    description: str | None = None
-    images: list[str] | None = None
-    metadata: dict[str, str] | None = None
-    name: str
-    tax_code: str | None = None
+    description: str
+    images: list[str]
+    metadata: dict[str, str]
+    name: Required[str]
+    tax_code: str
 
 
-class CheckoutSessionsCreateParamsLineItemsItemPriceDataRecurring(_rt.Model):
+class CheckoutSessionsCreateParamsLineItemsItemPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class CheckoutSessionsCreateParamsPaymentIntentData(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentIntentData(TypedDict, total=False):
     """A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode."""
 
-    application_fee_amount: int | None = None
-    capture_method: Literal["automatic", "automatic_async", "manual"] | str | None = None
-    description: str | None = None
-    metadata: dict[str, str] | None = None
-    on_behalf_of: str | None = None
-    receipt_email: str | None = None
-    setup_future_usage: Literal["off_session", "on_session"] | str | None = None
-    shipping: CheckoutSessionsCreateParamsPaymentIntentDataShipping | None = None
+    application_fee_amount: int
+    capture_method: Literal["automatic", "automatic_async", "manual"]
+    description: str
+    metadata: dict[str, str]
+    on_behalf_of: str
+    receipt_email: str
+    setup_future_usage: Literal["off_session", "on_session"]
+    shipping: CheckoutSessionsCreateParamsPaymentIntentDataShipping
     """shipping"""
 
-    statement_descriptor: str | None = None
-    statement_descriptor_suffix: str | None = None
-    transfer_data: CheckoutSessionsCreateParamsPaymentIntentDataTransferData | None = None
+    statement_descriptor: str
+    statement_descriptor_suffix: str
+    transfer_data: CheckoutSessionsCreateParamsPaymentIntentDataTransferData
     """transfer_data_params"""
 
-    transfer_group: str | None = None
+    transfer_group: str
 
 
-class CheckoutSessionsCreateParamsPaymentIntentDataShipping(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentIntentDataShipping(TypedDict, total=False):
     """shipping"""
 
-    address: CheckoutSessionsCreateParamsPaymentIntentDataShippingAddress
+    address: Required[CheckoutSessionsCreateParamsPaymentIntentDataShippingAddress]
     """address"""
 
-    carrier: str | None = None
-    name: str
-    phone: str | None = None
-    tracking_number: str | None = None
+    carrier: str
+    name: Required[str]
+    phone: str
+    tracking_number: str
 
 
-class CheckoutSessionsCreateParamsPaymentIntentDataShippingAddress(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentIntentDataShippingAddress(TypedDict, total=False):
     """address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: Required[str]
+    line2: str
+    postal_code: str
+    state: str
 
 
-class CheckoutSessionsCreateParamsPaymentIntentDataTransferData(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentIntentDataTransferData(TypedDict, total=False):
     """transfer_data_params"""
 
-    amount: int | None = None
-    destination: str
+    amount: int
+    destination: Required[str]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptions(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration."""
 
-    acss_debit: CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebit | None = None
+    acss_debit: CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebit
     """payment_method_options_param"""
 
-    affirm: CheckoutSessionsCreateParamsPaymentMethodOptionsAffirm | None = None
+    affirm: CheckoutSessionsCreateParamsPaymentMethodOptionsAffirm
     """payment_method_options_param"""
 
-    afterpay_clearpay: CheckoutSessionsCreateParamsPaymentMethodOptionsAfterpayClearpay | None = (
-        None
-    )
+    afterpay_clearpay: CheckoutSessionsCreateParamsPaymentMethodOptionsAfterpayClearpay
     """payment_method_options_param"""
 
-    alipay: CheckoutSessionsCreateParamsPaymentMethodOptionsAlipay | None = None
+    alipay: CheckoutSessionsCreateParamsPaymentMethodOptionsAlipay
     """payment_method_options_param"""
 
-    au_becs_debit: CheckoutSessionsCreateParamsPaymentMethodOptionsAuBecsDebit | None = None
+    au_becs_debit: CheckoutSessionsCreateParamsPaymentMethodOptionsAuBecsDebit
     """payment_method_options_param"""
 
-    bacs_debit: CheckoutSessionsCreateParamsPaymentMethodOptionsBacsDebit | None = None
+    bacs_debit: CheckoutSessionsCreateParamsPaymentMethodOptionsBacsDebit
     """payment_method_options_param"""
 
-    bancontact: CheckoutSessionsCreateParamsPaymentMethodOptionsBancontact | None = None
+    bancontact: CheckoutSessionsCreateParamsPaymentMethodOptionsBancontact
     """payment_method_options_param"""
 
-    boleto: CheckoutSessionsCreateParamsPaymentMethodOptionsBoleto | None = None
+    boleto: CheckoutSessionsCreateParamsPaymentMethodOptionsBoleto
     """payment_method_options_param"""
 
-    card: CheckoutSessionsCreateParamsPaymentMethodOptionsCard | None = None
+    card: CheckoutSessionsCreateParamsPaymentMethodOptionsCard
     """payment_method_options_param"""
 
-    cashapp: CheckoutSessionsCreateParamsPaymentMethodOptionsCashapp | None = None
+    cashapp: CheckoutSessionsCreateParamsPaymentMethodOptionsCashapp
     """payment_method_options_param"""
 
-    customer_balance: CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalance | None = None
+    customer_balance: CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalance
     """payment_method_options_param"""
 
-    eps: CheckoutSessionsCreateParamsPaymentMethodOptionsEps | None = None
+    eps: CheckoutSessionsCreateParamsPaymentMethodOptionsEps
     """payment_method_options_param"""
 
-    fpx: CheckoutSessionsCreateParamsPaymentMethodOptionsFpx | None = None
+    fpx: CheckoutSessionsCreateParamsPaymentMethodOptionsFpx
     """payment_method_options_param"""
 
-    giropay: CheckoutSessionsCreateParamsPaymentMethodOptionsGiropay | None = None
+    giropay: CheckoutSessionsCreateParamsPaymentMethodOptionsGiropay
     """payment_method_options_param"""
 
-    grabpay: CheckoutSessionsCreateParamsPaymentMethodOptionsGrabpay | None = None
+    grabpay: CheckoutSessionsCreateParamsPaymentMethodOptionsGrabpay
     """payment_method_options_param"""
 
-    ideal: CheckoutSessionsCreateParamsPaymentMethodOptionsIdeal | None = None
+    ideal: CheckoutSessionsCreateParamsPaymentMethodOptionsIdeal
     """payment_method_options_param"""
 
-    klarna: CheckoutSessionsCreateParamsPaymentMethodOptionsKlarna | None = None
+    klarna: CheckoutSessionsCreateParamsPaymentMethodOptionsKlarna
     """payment_method_options_param"""
 
-    konbini: CheckoutSessionsCreateParamsPaymentMethodOptionsKonbini | None = None
+    konbini: CheckoutSessionsCreateParamsPaymentMethodOptionsKonbini
     """payment_method_options_param"""
 
-    oxxo: CheckoutSessionsCreateParamsPaymentMethodOptionsOxxo | None = None
+    oxxo: CheckoutSessionsCreateParamsPaymentMethodOptionsOxxo
     """payment_method_options_param"""
 
-    p24: CheckoutSessionsCreateParamsPaymentMethodOptionsP24 | None = None
+    p24: CheckoutSessionsCreateParamsPaymentMethodOptionsP24
     """payment_method_options_param"""
 
-    paynow: CheckoutSessionsCreateParamsPaymentMethodOptionsPaynow | None = None
+    paynow: CheckoutSessionsCreateParamsPaymentMethodOptionsPaynow
     """payment_method_options_param"""
 
-    pix: CheckoutSessionsCreateParamsPaymentMethodOptionsPix | None = None
+    pix: CheckoutSessionsCreateParamsPaymentMethodOptionsPix
     """payment_method_options_param"""
 
-    sepa_debit: CheckoutSessionsCreateParamsPaymentMethodOptionsSepaDebit | None = None
+    sepa_debit: CheckoutSessionsCreateParamsPaymentMethodOptionsSepaDebit
     """payment_method_options_param"""
 
-    sofort: CheckoutSessionsCreateParamsPaymentMethodOptionsSofort | None = None
+    sofort: CheckoutSessionsCreateParamsPaymentMethodOptionsSofort
     """payment_method_options_param"""
 
-    us_bank_account: CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccount | None = None
+    us_bank_account: CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccount
     """payment_method_options_param"""
 
-    wechat_pay: CheckoutSessionsCreateParamsPaymentMethodOptionsWechatPay | None = None
+    wechat_pay: CheckoutSessionsCreateParamsPaymentMethodOptionsWechatPay
     """payment_method_options_param"""
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebit(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
     """payment_method_options_param"""
 
-    currency: Literal["cad", "usd"] | str | None = None
-    mandate_options: (
-        CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions | None
-    ) = None
+    currency: Literal["cad", "usd"]
+    mandate_options: CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions
     """mandate_options_param"""
 
-    setup_future_usage: Literal["none", "off_session", "on_session"] | str | None = None
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    setup_future_usage: Literal["none", "off_session", "on_session"]
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(
+    TypedDict, total=False
+):
     """mandate_options_param"""
 
-    custom_mandate_url: Literal[""] | str | None = None
-    default_for: list[Literal["invoice", "subscription"] | str] | None = None
-    interval_description: str | None = None
-    payment_schedule: Literal["combined", "interval", "sporadic"] | str | None = None
-    transaction_type: Literal["business", "personal"] | str | None = None
+    custom_mandate_url: Literal[""]
+    default_for: list[Literal["invoice", "subscription"]]
+    interval_description: str
+    payment_schedule: Literal["combined", "interval", "sporadic"]
+    transaction_type: Literal["business", "personal"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsAffirm(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsAffirm(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsAfterpayClearpay(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsAfterpayClearpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsAlipay(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsAlipay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsAuBecsDebit(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsAuBecsDebit(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsBacsDebit(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsBacsDebit(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["none", "off_session", "on_session"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsBancontact(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsBancontact(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsBoleto(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsBoleto(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_days: int | None = None
-    setup_future_usage: Literal["none", "off_session", "on_session"] | str | None = None
+    expires_after_days: int
+    setup_future_usage: Literal["none", "off_session", "on_session"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsCard(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsCard(TypedDict, total=False):
     """payment_method_options_param"""
 
-    installments: CheckoutSessionsCreateParamsPaymentMethodOptionsCardInstallments | None = None
+    installments: CheckoutSessionsCreateParamsPaymentMethodOptionsCardInstallments
     """installments_param"""
 
-    setup_future_usage: Literal["off_session", "on_session"] | str | None = None
-    statement_descriptor_suffix_kana: str | None = None
-    statement_descriptor_suffix_kanji: str | None = None
+    setup_future_usage: Literal["off_session", "on_session"]
+    statement_descriptor_suffix_kana: str
+    statement_descriptor_suffix_kanji: str
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsCardInstallments(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):
     """installments_param"""
 
-    enabled: bool | None = None
+    enabled: bool
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsCashapp(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsCashapp(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["none", "off_session", "on_session"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalance(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
     """payment_method_options_param"""
 
-    bank_transfer: (
-        CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer | None
-    ) = None
+    bank_transfer: CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer
     """bank_transfer_param"""
 
-    funding_type: Literal["bank_transfer"] | str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    funding_type: Literal["bank_transfer"]
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
     """bank_transfer_param"""
 
     eu_bank_transfer: (
         CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    )
     """eu_bank_transfer_params"""
 
-    requested_address_types: (
-        list[Literal["iban", "sepa", "sort_code", "spei", "zengin"] | str] | None
-    ) = None
-    type: (
+    requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
+    type: Required[
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        | str
-    )
+    ]
 
 
 class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_params"""
 
-    country: str
+    country: Required[str]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsEps(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsEps(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsFpx(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsFpx(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsGiropay(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsGiropay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsGrabpay(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsGrabpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsIdeal(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsIdeal(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsKlarna(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsKlarna(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsKonbini(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsKonbini(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_days: int | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    expires_after_days: int
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsOxxo(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsOxxo(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_days: int | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    expires_after_days: int
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsP24(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsP24(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
-    tos_shown_and_accepted: bool | None = None
+    setup_future_usage: Literal["none"]
+    tos_shown_and_accepted: bool
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsPaynow(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsPaynow(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsPix(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsPix(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_seconds: int | None = None
+    expires_after_seconds: int
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsSepaDebit(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["none", "off_session", "on_session"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsSofort(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsSofort(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
     """payment_method_options_param"""
 
     financial_connections: (
-        CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections | None
-    ) = None
+        CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections
+    )
     """linked_account_options_param"""
 
-    setup_future_usage: Literal["none", "off_session", "on_session"] | str | None = None
-    verification_method: Literal["automatic", "instant"] | str | None = None
+    setup_future_usage: Literal["none", "off_session", "on_session"]
+    verification_method: Literal["automatic", "instant"]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
+    TypedDict, total=False
+):
     """linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
-class CheckoutSessionsCreateParamsPaymentMethodOptionsWechatPay(_rt.Model):
+class CheckoutSessionsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    app_id: str | None = None
-    client: Literal["android", "ios", "web"] | str
-    setup_future_usage: Literal["none"] | str | None = None
+    app_id: str
+    client: Required[Literal["android", "ios", "web"]]
+    setup_future_usage: Literal["none"]
 
 
-class CheckoutSessionsCreateParamsPhoneNumberCollection(_rt.Model):
+class CheckoutSessionsCreateParamsPhoneNumberCollection(TypedDict, total=False):
     """Controls phone number collection settings for the session.
 
     We recommend that you review your privacy policy and check with your legal contacts
     before using this feature. Learn more about [collecting phone numbers with Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
     """
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class CheckoutSessionsCreateParamsSetupIntentData(_rt.Model):
+class CheckoutSessionsCreateParamsSetupIntentData(TypedDict, total=False):
     """A subset of parameters to be passed to SetupIntent creation for Checkout Sessions in `setup` mode."""
 
-    description: str | None = None
-    metadata: dict[str, str] | None = None
-    on_behalf_of: str | None = None
+    description: str
+    metadata: dict[str, str]
+    on_behalf_of: str
 
 
-class CheckoutSessionsCreateParamsShippingAddressCollection(_rt.Model):
+class CheckoutSessionsCreateParamsShippingAddressCollection(TypedDict, total=False):
     """When set, provides configuration for Checkout to collect a shipping address from a customer."""
 
-    allowed_countries: list[
-        Literal[
-            "AC",
-            "AD",
-            "AE",
-            "AF",
-            "AG",
-            "AI",
-            "AL",
-            "AM",
-            "AO",
-            "AQ",
-            "AR",
-            "AT",
-            "AU",
-            "AW",
-            "AX",
-            "AZ",
-            "BA",
-            "BB",
-            "BD",
-            "BE",
-            "BF",
-            "BG",
-            "BH",
-            "BI",
-            "BJ",
-            "BL",
-            "BM",
-            "BN",
-            "BO",
-            "BQ",
-            "BR",
-            "BS",
-            "BT",
-            "BV",
-            "BW",
-            "BY",
-            "BZ",
-            "CA",
-            "CD",
-            "CF",
-            "CG",
-            "CH",
-            "CI",
-            "CK",
-            "CL",
-            "CM",
-            "CN",
-            "CO",
-            "CR",
-            "CV",
-            "CW",
-            "CY",
-            "CZ",
-            "DE",
-            "DJ",
-            "DK",
-            "DM",
-            "DO",
-            "DZ",
-            "EC",
-            "EE",
-            "EG",
-            "EH",
-            "ER",
-            "ES",
-            "ET",
-            "FI",
-            "FJ",
-            "FK",
-            "FO",
-            "FR",
-            "GA",
-            "GB",
-            "GD",
-            "GE",
-            "GF",
-            "GG",
-            "GH",
-            "GI",
-            "GL",
-            "GM",
-            "GN",
-            "GP",
-            "GQ",
-            "GR",
-            "GS",
-            "GT",
-            "GU",
-            "GW",
-            "GY",
-            "HK",
-            "HN",
-            "HR",
-            "HT",
-            "HU",
-            "ID",
-            "IE",
-            "IL",
-            "IM",
-            "IN",
-            "IO",
-            "IQ",
-            "IS",
-            "IT",
-            "JE",
-            "JM",
-            "JO",
-            "JP",
-            "KE",
-            "KG",
-            "KH",
-            "KI",
-            "KM",
-            "KN",
-            "KR",
-            "KW",
-            "KY",
-            "KZ",
-            "LA",
-            "LB",
-            "LC",
-            "LI",
-            "LK",
-            "LR",
-            "LS",
-            "LT",
-            "LU",
-            "LV",
-            "LY",
-            "MA",
-            "MC",
-            "MD",
-            "ME",
-            "MF",
-            "MG",
-            "MK",
-            "ML",
-            "MM",
-            "MN",
-            "MO",
-            "MQ",
-            "MR",
-            "MS",
-            "MT",
-            "MU",
-            "MV",
-            "MW",
-            "MX",
-            "MY",
-            "MZ",
-            "NA",
-            "NC",
-            "NE",
-            "NG",
-            "NI",
-            "NL",
-            "NO",
-            "NP",
-            "NR",
-            "NU",
-            "NZ",
-            "OM",
-            "PA",
-            "PE",
-            "PF",
-            "PG",
-            "PH",
-            "PK",
-            "PL",
-            "PM",
-            "PN",
-            "PR",
-            "PS",
-            "PT",
-            "PY",
-            "QA",
-            "RE",
-            "RO",
-            "RS",
-            "RU",
-            "RW",
-            "SA",
-            "SB",
-            "SC",
-            "SE",
-            "SG",
-            "SH",
-            "SI",
-            "SJ",
-            "SK",
-            "SL",
-            "SM",
-            "SN",
-            "SO",
-            "SR",
-            "SS",
-            "ST",
-            "SV",
-            "SX",
-            "SZ",
-            "TA",
-            "TC",
-            "TD",
-            "TF",
-            "TG",
-            "TH",
-            "TJ",
-            "TK",
-            "TL",
-            "TM",
-            "TN",
-            "TO",
-            "TR",
-            "TT",
-            "TV",
-            "TW",
-            "TZ",
-            "UA",
-            "UG",
-            "US",
-            "UY",
-            "UZ",
-            "VA",
-            "VC",
-            "VE",
-            "VG",
-            "VN",
-            "VU",
-            "WF",
-            "WS",
-            "XK",
-            "YE",
-            "YT",
-            "ZA",
-            "ZM",
-            "ZW",
-            "ZZ",
+    allowed_countries: Required[
+        list[
+            Literal[
+                "AC",
+                "AD",
+                "AE",
+                "AF",
+                "AG",
+                "AI",
+                "AL",
+                "AM",
+                "AO",
+                "AQ",
+                "AR",
+                "AT",
+                "AU",
+                "AW",
+                "AX",
+                "AZ",
+                "BA",
+                "BB",
+                "BD",
+                "BE",
+                "BF",
+                "BG",
+                "BH",
+                "BI",
+                "BJ",
+                "BL",
+                "BM",
+                "BN",
+                "BO",
+                "BQ",
+                "BR",
+                "BS",
+                "BT",
+                "BV",
+                "BW",
+                "BY",
+                "BZ",
+                "CA",
+                "CD",
+                "CF",
+                "CG",
+                "CH",
+                "CI",
+                "CK",
+                "CL",
+                "CM",
+                "CN",
+                "CO",
+                "CR",
+                "CV",
+                "CW",
+                "CY",
+                "CZ",
+                "DE",
+                "DJ",
+                "DK",
+                "DM",
+                "DO",
+                "DZ",
+                "EC",
+                "EE",
+                "EG",
+                "EH",
+                "ER",
+                "ES",
+                "ET",
+                "FI",
+                "FJ",
+                "FK",
+                "FO",
+                "FR",
+                "GA",
+                "GB",
+                "GD",
+                "GE",
+                "GF",
+                "GG",
+                "GH",
+                "GI",
+                "GL",
+                "GM",
+                "GN",
+                "GP",
+                "GQ",
+                "GR",
+                "GS",
+                "GT",
+                "GU",
+                "GW",
+                "GY",
+                "HK",
+                "HN",
+                "HR",
+                "HT",
+                "HU",
+                "ID",
+                "IE",
+                "IL",
+                "IM",
+                "IN",
+                "IO",
+                "IQ",
+                "IS",
+                "IT",
+                "JE",
+                "JM",
+                "JO",
+                "JP",
+                "KE",
+                "KG",
+                "KH",
+                "KI",
+                "KM",
+                "KN",
+                "KR",
+                "KW",
+                "KY",
+                "KZ",
+                "LA",
+                "LB",
+                "LC",
+                "LI",
+                "LK",
+                "LR",
+                "LS",
+                "LT",
+                "LU",
+                "LV",
+                "LY",
+                "MA",
+                "MC",
+                "MD",
+                "ME",
+                "MF",
+                "MG",
+                "MK",
+                "ML",
+                "MM",
+                "MN",
+                "MO",
+                "MQ",
+                "MR",
+                "MS",
+                "MT",
+                "MU",
+                "MV",
+                "MW",
+                "MX",
+                "MY",
+                "MZ",
+                "NA",
+                "NC",
+                "NE",
+                "NG",
+                "NI",
+                "NL",
+                "NO",
+                "NP",
+                "NR",
+                "NU",
+                "NZ",
+                "OM",
+                "PA",
+                "PE",
+                "PF",
+                "PG",
+                "PH",
+                "PK",
+                "PL",
+                "PM",
+                "PN",
+                "PR",
+                "PS",
+                "PT",
+                "PY",
+                "QA",
+                "RE",
+                "RO",
+                "RS",
+                "RU",
+                "RW",
+                "SA",
+                "SB",
+                "SC",
+                "SE",
+                "SG",
+                "SH",
+                "SI",
+                "SJ",
+                "SK",
+                "SL",
+                "SM",
+                "SN",
+                "SO",
+                "SR",
+                "SS",
+                "ST",
+                "SV",
+                "SX",
+                "SZ",
+                "TA",
+                "TC",
+                "TD",
+                "TF",
+                "TG",
+                "TH",
+                "TJ",
+                "TK",
+                "TL",
+                "TM",
+                "TN",
+                "TO",
+                "TR",
+                "TT",
+                "TV",
+                "TW",
+                "TZ",
+                "UA",
+                "UG",
+                "US",
+                "UY",
+                "UZ",
+                "VA",
+                "VC",
+                "VE",
+                "VG",
+                "VN",
+                "VU",
+                "WF",
+                "WS",
+                "XK",
+                "YE",
+                "YT",
+                "ZA",
+                "ZM",
+                "ZW",
+                "ZZ",
+            ]
         ]
-        | str
     ]
 
 
-class CheckoutSessionsCreateParamsShippingOptionsItem(_rt.Model):
+class CheckoutSessionsCreateParamsShippingOptionsItem(TypedDict, total=False):
     """shipping_option_params"""
 
-    shipping_rate: str | None = None
-    shipping_rate_data: CheckoutSessionsCreateParamsShippingOptionsItemShippingRateData | None = (
-        None
-    )
+    shipping_rate: str
+    shipping_rate_data: CheckoutSessionsCreateParamsShippingOptionsItemShippingRateData
     """method_params"""
 
 
-class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateData(_rt.Model):
+class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateData(TypedDict, total=False):
     """method_params"""
 
     delivery_estimate: (
-        CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimate | None
-    ) = None
+        CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimate
+    )
     """delivery_estimate"""
 
-    display_name: str
-    fixed_amount: (
-        CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataFixedAmount | None
-    ) = None
+    display_name: Required[str]
+    fixed_amount: CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataFixedAmount
     """fixed_amount"""
 
-    metadata: dict[str, str] | None = None
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    tax_code: str | None = None
-    type: Literal["fixed_amount"] | str | None = None
+    metadata: dict[str, str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tax_code: str
+    type: Literal["fixed_amount"]
 
 
-class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimate(_rt.Model):
+class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimate(
+    TypedDict, total=False
+):
     """delivery_estimate"""
 
-    maximum: (
-        CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimateMaximum
-        | None
-    ) = None
+    maximum: CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimateMaximum
     """delivery_estimate_bound"""
 
-    minimum: (
-        CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimateMinimum
-        | None
-    ) = None
+    minimum: CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimateMinimum
     """delivery_estimate_bound"""
 
 
 class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimateMaximum(
-    _rt.Model
+    TypedDict, total=False
 ):
     """delivery_estimate_bound"""
 
-    unit: Literal["business_day", "day", "hour", "month", "week"] | str
-    value: int
+    unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
+    value: Required[int]
 
 
 class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimateMinimum(
-    _rt.Model
+    TypedDict, total=False
 ):
     """delivery_estimate_bound"""
 
-    unit: Literal["business_day", "day", "hour", "month", "week"] | str
-    value: int
+    unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
+    value: Required[int]
 
 
-class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataFixedAmount(_rt.Model):
+class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataFixedAmount(
+    TypedDict, total=False
+):
     """fixed_amount"""
 
-    amount: int
-    currency: str
-    currency_options: (
-        dict[
-            str,
-            CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataFixedAmountCurrencyOptionsValue,
-        ]
-        | None
-    ) = None
+    amount: Required[int]
+    currency: Required[str]
+    currency_options: dict[
+        str,
+        CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataFixedAmountCurrencyOptionsValue,
+    ]
 
 
 class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataFixedAmountCurrencyOptionsValue(
-    _rt.Model
+    TypedDict, total=False
 ):
     """currency_option"""
 
-    amount: int
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
+    amount: Required[int]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
 
 
-class CheckoutSessionsCreateParamsSubscriptionData(_rt.Model):
+class CheckoutSessionsCreateParamsSubscriptionData(TypedDict, total=False):
     """A subset of parameters to be passed to subscription creation for Checkout Sessions in `subscription` mode."""
 
-    application_fee_percent: float | None = None
-    default_tax_rates: list[str] | None = None
-    description: str | None = None
-    metadata: dict[str, str] | None = None
-    on_behalf_of: str | None = None
-    transfer_data: CheckoutSessionsCreateParamsSubscriptionDataTransferData | None = None
+    application_fee_percent: float
+    default_tax_rates: list[str]
+    description: str
+    metadata: dict[str, str]
+    on_behalf_of: str
+    transfer_data: CheckoutSessionsCreateParamsSubscriptionDataTransferData
     """transfer_data_specs"""
 
-    trial_end: int | None = None
-    trial_period_days: int | None = None
-    trial_settings: CheckoutSessionsCreateParamsSubscriptionDataTrialSettings | None = None
+    trial_end: int
+    trial_period_days: int
+    trial_settings: CheckoutSessionsCreateParamsSubscriptionDataTrialSettings
     """trial_settings_config"""
 
 
-class CheckoutSessionsCreateParamsSubscriptionDataTransferData(_rt.Model):
+class CheckoutSessionsCreateParamsSubscriptionDataTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount_percent: float | None = None
-    destination: str
+    amount_percent: float
+    destination: Required[str]
 
 
-class CheckoutSessionsCreateParamsSubscriptionDataTrialSettings(_rt.Model):
+class CheckoutSessionsCreateParamsSubscriptionDataTrialSettings(TypedDict, total=False):
     """trial_settings_config"""
 
-    end_behavior: CheckoutSessionsCreateParamsSubscriptionDataTrialSettingsEndBehavior
+    end_behavior: Required[CheckoutSessionsCreateParamsSubscriptionDataTrialSettingsEndBehavior]
     """end_behavior"""
 
 
-class CheckoutSessionsCreateParamsSubscriptionDataTrialSettingsEndBehavior(_rt.Model):
+class CheckoutSessionsCreateParamsSubscriptionDataTrialSettingsEndBehavior(TypedDict, total=False):
     """end_behavior"""
 
-    missing_payment_method: Literal["cancel", "create_invoice", "pause"] | str
+    missing_payment_method: Required[Literal["cancel", "create_invoice", "pause"]]
 
 
-class CheckoutSessionsCreateParamsTaxIdCollection(_rt.Model):
+class CheckoutSessionsCreateParamsTaxIdCollection(TypedDict, total=False):
     """Controls tax ID collection settings for the session."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
 class CheckoutSessionsLineItemsResponse(_rt.Model):

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.coupon import Coupon
 
 
-class CouponsListCreated(_rt.Model):
+class CouponsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class CouponsListResponse(_rt.Model):
@@ -32,19 +32,19 @@ class CouponsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class CouponsCreateParamsAppliesTo(_rt.Model):
+class CouponsCreateParamsAppliesTo(TypedDict, total=False):
     """A hash containing directions for what this Coupon will apply discounts to."""
 
-    products: list[str] | None = None
+    products: list[str]
 
 
-class CouponsCreateParamsCurrencyOptionsValue(_rt.Model):
+class CouponsCreateParamsCurrencyOptionsValue(TypedDict, total=False):
     """currency_option"""
 
-    amount_off: int
+    amount_off: Required[int]
 
 
-class CouponsUpdateParamsCurrencyOptionsValue(_rt.Model):
+class CouponsUpdateParamsCurrencyOptionsValue(TypedDict, total=False):
     """currency_option"""
 
-    amount_off: int
+    amount_off: Required[int]

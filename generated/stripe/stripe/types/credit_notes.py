@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -24,61 +24,61 @@ class CreditNotesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class CreditNotesCreateParamsLinesItem(_rt.Model):
+class CreditNotesCreateParamsLinesItem(TypedDict, total=False):
     """credit_note_line_item_params"""
 
-    amount: int | None = None
-    description: str | None = None
-    invoice_line_item: str | None = None
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
-    type: Literal["custom_line_item", "invoice_line_item"] | str
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    amount: int
+    description: str
+    invoice_line_item: str
+    quantity: int
+    tax_rates: list[str] | Literal[""]
+    type: Required[Literal["custom_line_item", "invoice_line_item"]]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class CreditNotesCreateParamsShippingCost(_rt.Model):
+class CreditNotesCreateParamsShippingCost(TypedDict, total=False):
     """When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note."""
 
-    shipping_rate: str | None = None
+    shipping_rate: str
 
 
-class CreditNotesPreviewRetrieveLinesItem(_rt.Model):
+class CreditNotesPreviewRetrieveLinesItem(TypedDict, total=False):
     """credit_note_line_item_params"""
 
-    amount: int | None = None
-    description: str | None = None
-    invoice_line_item: str | None = None
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
-    type: Literal["custom_line_item", "invoice_line_item"] | str
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    amount: int
+    description: str
+    invoice_line_item: str
+    quantity: int
+    tax_rates: list[str] | Literal[""]
+    type: Required[Literal["custom_line_item", "invoice_line_item"]]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class CreditNotesPreviewRetrieveShippingCost(_rt.Model):
+class CreditNotesPreviewRetrieveShippingCost(TypedDict, total=False):
     """credit_note_shipping_cost"""
 
-    shipping_rate: str | None = None
+    shipping_rate: str
 
 
-class CreditNotesPreviewLinesLinesItem(_rt.Model):
+class CreditNotesPreviewLinesLinesItem(TypedDict, total=False):
     """credit_note_line_item_params"""
 
-    amount: int | None = None
-    description: str | None = None
-    invoice_line_item: str | None = None
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
-    type: Literal["custom_line_item", "invoice_line_item"] | str
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    amount: int
+    description: str
+    invoice_line_item: str
+    quantity: int
+    tax_rates: list[str] | Literal[""]
+    type: Required[Literal["custom_line_item", "invoice_line_item"]]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class CreditNotesPreviewLinesShippingCost(_rt.Model):
+class CreditNotesPreviewLinesShippingCost(TypedDict, total=False):
     """credit_note_shipping_cost"""
 
-    shipping_rate: str | None = None
+    shipping_rate: str
 
 
 class CreditNotesPreviewLinesResponse(_rt.Model):

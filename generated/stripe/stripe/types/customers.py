@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -12,13 +12,13 @@ from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransa
 from ..models.source import Source
 
 
-class CustomersListCreated(_rt.Model):
+class CustomersListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class CustomersListResponse(_rt.Model):
@@ -35,87 +35,83 @@ class CustomersListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class CustomersCreateParamsAddress(_rt.Model):
+class CustomersCreateParamsAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class CustomersCreateParamsCashBalance(_rt.Model):
+class CustomersCreateParamsCashBalance(TypedDict, total=False):
     """Balance information and default balance settings for this customer."""
 
-    settings: CustomersCreateParamsCashBalanceSettings | None = None
+    settings: CustomersCreateParamsCashBalanceSettings
     """balance_settings_param"""
 
 
-class CustomersCreateParamsCashBalanceSettings(_rt.Model):
+class CustomersCreateParamsCashBalanceSettings(TypedDict, total=False):
     """balance_settings_param"""
 
-    reconciliation_mode: Literal["automatic", "manual", "merchant_default"] | str | None = None
+    reconciliation_mode: Literal["automatic", "manual", "merchant_default"]
 
 
-class CustomersCreateParamsInvoiceSettings(_rt.Model):
+class CustomersCreateParamsInvoiceSettings(TypedDict, total=False):
     """Default invoice settings for this customer."""
 
-    custom_fields: (
-        list[CustomersCreateParamsInvoiceSettingsCustomFieldsArrayItem] | Literal[""] | str | None
-    ) = None
-    default_payment_method: str | None = None
-    footer: str | None = None
-    rendering_options: (
-        CustomersCreateParamsInvoiceSettingsRenderingOptions | Literal[""] | str | None
-    ) = None
+    custom_fields: list[CustomersCreateParamsInvoiceSettingsCustomFieldsArrayItem] | Literal[""]
+    default_payment_method: str
+    footer: str
+    rendering_options: CustomersCreateParamsInvoiceSettingsRenderingOptions | Literal[""]
 
 
-class CustomersCreateParamsInvoiceSettingsCustomFieldsArrayItem(_rt.Model):
+class CustomersCreateParamsInvoiceSettingsCustomFieldsArrayItem(TypedDict, total=False):
     """custom_field_params"""
 
-    name: str
-    value: str
+    name: Required[str]
+    value: Required[str]
 
 
-class CustomersCreateParamsInvoiceSettingsRenderingOptions(_rt.Model):
+class CustomersCreateParamsInvoiceSettingsRenderingOptions(TypedDict, total=False):
     """rendering_options_param"""
 
-    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"] | str | None = None
+    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
-class CustomersCreateParamsShipping(_rt.Model):
+class CustomersCreateParamsShipping(TypedDict, total=False):
     """customer_shipping"""
 
-    address: CustomersCreateParamsShippingAddress
+    address: Required[CustomersCreateParamsShippingAddress]
     """optional_fields_address"""
 
-    name: str
-    phone: str | None = None
+    name: Required[str]
+    phone: str
 
 
-class CustomersCreateParamsShippingAddress(_rt.Model):
+class CustomersCreateParamsShippingAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class CustomersCreateParamsTax(_rt.Model):
+class CustomersCreateParamsTax(TypedDict, total=False):
     """Tax details about the customer."""
 
-    ip_address: Literal[""] | str | None = None
+    ip_address: Literal[""]
 
 
-class CustomersCreateParamsTaxIdDataItem(_rt.Model):
+class CustomersCreateParamsTaxIdDataItem(TypedDict, total=False):
     """data_params"""
 
-    type: (
+    type: Required[
         Literal[
             "ae_trn",
             "au_abn",
@@ -169,9 +165,8 @@ class CustomersCreateParamsTaxIdDataItem(_rt.Model):
             "us_ein",
             "za_vat",
         ]
-        | str
-    )
-    value: str
+    ]
+    value: Required[str]
 
 
 class CustomersSearchResponse(_rt.Model):
@@ -189,111 +184,107 @@ class CustomersSearchResponse(_rt.Model):
     url: str
 
 
-class CustomersUpdateParamsAddress(_rt.Model):
+class CustomersUpdateParamsAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class CustomersUpdateParamsBankAccount(_rt.Model):
+class CustomersUpdateParamsBankAccount(TypedDict, total=False):
     """customer_payment_source_bank_account"""
 
-    account_holder_name: str | None = None
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str
-    country: str
-    currency: str | None = None
-    object: Literal["bank_account"] | str | None = None
-    routing_number: str | None = None
+    account_holder_name: str
+    account_holder_type: Literal["company", "individual"]
+    account_number: Required[str]
+    country: Required[str]
+    currency: str
+    object: Literal["bank_account"]
+    routing_number: str
 
 
-class CustomersUpdateParamsCard(_rt.Model):
+class CustomersUpdateParamsCard(TypedDict, total=False):
     """customer_payment_source_card"""
 
-    address_city: str | None = None
-    address_country: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    address_state: str | None = None
-    address_zip: str | None = None
-    cvc: str | None = None
-    exp_month: int
-    exp_year: int
-    metadata: dict[str, str] | None = None
-    name: str | None = None
-    number: str
-    object: Literal["card"] | str | None = None
+    address_city: str
+    address_country: str
+    address_line1: str
+    address_line2: str
+    address_state: str
+    address_zip: str
+    cvc: str
+    exp_month: Required[int]
+    exp_year: Required[int]
+    metadata: dict[str, str]
+    name: str
+    number: Required[str]
+    object: Literal["card"]
 
 
-class CustomersUpdateParamsCashBalance(_rt.Model):
+class CustomersUpdateParamsCashBalance(TypedDict, total=False):
     """Balance information and default balance settings for this customer."""
 
-    settings: CustomersUpdateParamsCashBalanceSettings | None = None
+    settings: CustomersUpdateParamsCashBalanceSettings
     """balance_settings_param"""
 
 
-class CustomersUpdateParamsCashBalanceSettings(_rt.Model):
+class CustomersUpdateParamsCashBalanceSettings(TypedDict, total=False):
     """balance_settings_param"""
 
-    reconciliation_mode: Literal["automatic", "manual", "merchant_default"] | str | None = None
+    reconciliation_mode: Literal["automatic", "manual", "merchant_default"]
 
 
-class CustomersUpdateParamsInvoiceSettings(_rt.Model):
+class CustomersUpdateParamsInvoiceSettings(TypedDict, total=False):
     """Default invoice settings for this customer."""
 
-    custom_fields: (
-        list[CustomersUpdateParamsInvoiceSettingsCustomFieldsArrayItem] | Literal[""] | str | None
-    ) = None
-    default_payment_method: str | None = None
-    footer: str | None = None
-    rendering_options: (
-        CustomersUpdateParamsInvoiceSettingsRenderingOptions | Literal[""] | str | None
-    ) = None
+    custom_fields: list[CustomersUpdateParamsInvoiceSettingsCustomFieldsArrayItem] | Literal[""]
+    default_payment_method: str
+    footer: str
+    rendering_options: CustomersUpdateParamsInvoiceSettingsRenderingOptions | Literal[""]
 
 
-class CustomersUpdateParamsInvoiceSettingsCustomFieldsArrayItem(_rt.Model):
+class CustomersUpdateParamsInvoiceSettingsCustomFieldsArrayItem(TypedDict, total=False):
     """custom_field_params"""
 
-    name: str
-    value: str
+    name: Required[str]
+    value: Required[str]
 
 
-class CustomersUpdateParamsInvoiceSettingsRenderingOptions(_rt.Model):
+class CustomersUpdateParamsInvoiceSettingsRenderingOptions(TypedDict, total=False):
     """rendering_options_param"""
 
-    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"] | str | None = None
+    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
-class CustomersUpdateParamsShipping(_rt.Model):
+class CustomersUpdateParamsShipping(TypedDict, total=False):
     """customer_shipping"""
 
-    address: CustomersUpdateParamsShippingAddress
+    address: Required[CustomersUpdateParamsShippingAddress]
     """optional_fields_address"""
 
-    name: str
-    phone: str | None = None
+    name: Required[str]
+    phone: str
 
 
-class CustomersUpdateParamsShippingAddress(_rt.Model):
+class CustomersUpdateParamsShippingAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class CustomersUpdateParamsTax(_rt.Model):
+class CustomersUpdateParamsTax(TypedDict, total=False):
     """Tax details about the customer."""
 
-    ip_address: Literal[""] | str | None = None
+    ip_address: Literal[""]
 
 
 class CustomersBalanceTransactionsListResponse(_rt.Model):
@@ -328,56 +319,56 @@ class CustomersBankAccountsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class CustomersBankAccountsCreateParamsBankAccount(_rt.Model):
+class CustomersBankAccountsCreateParamsBankAccount(TypedDict, total=False):
     """customer_payment_source_bank_account"""
 
-    account_holder_name: str | None = None
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str
-    country: str
-    currency: str | None = None
-    object: Literal["bank_account"] | str | None = None
-    routing_number: str | None = None
+    account_holder_name: str
+    account_holder_type: Literal["company", "individual"]
+    account_number: Required[str]
+    country: Required[str]
+    currency: str
+    object: Literal["bank_account"]
+    routing_number: str
 
 
-class CustomersBankAccountsCreateParamsCard(_rt.Model):
+class CustomersBankAccountsCreateParamsCard(TypedDict, total=False):
     """customer_payment_source_card"""
 
-    address_city: str | None = None
-    address_country: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    address_state: str | None = None
-    address_zip: str | None = None
-    cvc: str | None = None
-    exp_month: int
-    exp_year: int
-    metadata: dict[str, str] | None = None
-    name: str | None = None
-    number: str
-    object: Literal["card"] | str | None = None
+    address_city: str
+    address_country: str
+    address_line1: str
+    address_line2: str
+    address_state: str
+    address_zip: str
+    cvc: str
+    exp_month: Required[int]
+    exp_year: Required[int]
+    metadata: dict[str, str]
+    name: str
+    number: Required[str]
+    object: Literal["card"]
 
 
-class CustomersBankAccountsUpdateParamsOwner(_rt.Model):
+class CustomersBankAccountsUpdateParamsOwner(TypedDict, total=False):
     """owner"""
 
-    address: CustomersBankAccountsUpdateParamsOwnerAddress | None = None
+    address: CustomersBankAccountsUpdateParamsOwnerAddress
     """source_address"""
 
-    email: str | None = None
-    name: str | None = None
-    phone: str | None = None
+    email: str
+    name: str
+    phone: str
 
 
-class CustomersBankAccountsUpdateParamsOwnerAddress(_rt.Model):
+class CustomersBankAccountsUpdateParamsOwnerAddress(TypedDict, total=False):
     """source_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
 class CustomersCardsListResponse(_rt.Model):
@@ -394,62 +385,62 @@ class CustomersCardsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class CustomersCardsCreateParamsBankAccount(_rt.Model):
+class CustomersCardsCreateParamsBankAccount(TypedDict, total=False):
     """customer_payment_source_bank_account"""
 
-    account_holder_name: str | None = None
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str
-    country: str
-    currency: str | None = None
-    object: Literal["bank_account"] | str | None = None
-    routing_number: str | None = None
+    account_holder_name: str
+    account_holder_type: Literal["company", "individual"]
+    account_number: Required[str]
+    country: Required[str]
+    currency: str
+    object: Literal["bank_account"]
+    routing_number: str
 
 
-class CustomersCardsCreateParamsCard(_rt.Model):
+class CustomersCardsCreateParamsCard(TypedDict, total=False):
     """customer_payment_source_card"""
 
-    address_city: str | None = None
-    address_country: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    address_state: str | None = None
-    address_zip: str | None = None
-    cvc: str | None = None
-    exp_month: int
-    exp_year: int
-    metadata: dict[str, str] | None = None
-    name: str | None = None
-    number: str
-    object: Literal["card"] | str | None = None
+    address_city: str
+    address_country: str
+    address_line1: str
+    address_line2: str
+    address_state: str
+    address_zip: str
+    cvc: str
+    exp_month: Required[int]
+    exp_year: Required[int]
+    metadata: dict[str, str]
+    name: str
+    number: Required[str]
+    object: Literal["card"]
 
 
-class CustomersCardsUpdateParamsOwner(_rt.Model):
+class CustomersCardsUpdateParamsOwner(TypedDict, total=False):
     """owner"""
 
-    address: CustomersCardsUpdateParamsOwnerAddress | None = None
+    address: CustomersCardsUpdateParamsOwnerAddress
     """source_address"""
 
-    email: str | None = None
-    name: str | None = None
-    phone: str | None = None
+    email: str
+    name: str
+    phone: str
 
 
-class CustomersCardsUpdateParamsOwnerAddress(_rt.Model):
+class CustomersCardsUpdateParamsOwnerAddress(TypedDict, total=False):
     """source_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class CustomersCashBalanceCreateParamsSettings(_rt.Model):
+class CustomersCashBalanceCreateParamsSettings(TypedDict, total=False):
     """A hash of settings for this cash balance."""
 
-    reconciliation_mode: Literal["automatic", "manual", "merchant_default"] | str | None = None
+    reconciliation_mode: Literal["automatic", "manual", "merchant_default"]
 
 
 class CustomersCashBalanceTransactionsListResponse(_rt.Model):
@@ -472,25 +463,22 @@ class CustomersCashBalanceTransactionsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class CustomersFundingInstructionsParamsBankTransfer(_rt.Model):
+class CustomersFundingInstructionsParamsBankTransfer(TypedDict, total=False):
     """Additional parameters for `bank_transfer` funding types"""
 
-    eu_bank_transfer: CustomersFundingInstructionsParamsBankTransferEuBankTransfer | None = None
+    eu_bank_transfer: CustomersFundingInstructionsParamsBankTransferEuBankTransfer
     """eu_bank_account_params"""
 
-    requested_address_types: list[Literal["iban", "sort_code", "spei", "zengin"] | str] | None = (
-        None
-    )
-    type: (
+    requested_address_types: list[Literal["iban", "sort_code", "spei", "zengin"]]
+    type: Required[
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        | str
-    )
+    ]
 
 
-class CustomersFundingInstructionsParamsBankTransferEuBankTransfer(_rt.Model):
+class CustomersFundingInstructionsParamsBankTransferEuBankTransfer(TypedDict, total=False):
     """eu_bank_account_params"""
 
-    country: str
+    country: Required[str]
 
 
 class CustomersPaymentMethodsListResponse(_rt.Model):
@@ -523,56 +511,56 @@ class CustomersSourcesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class CustomersSourcesCreateParamsBankAccount(_rt.Model):
+class CustomersSourcesCreateParamsBankAccount(TypedDict, total=False):
     """customer_payment_source_bank_account"""
 
-    account_holder_name: str | None = None
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str
-    country: str
-    currency: str | None = None
-    object: Literal["bank_account"] | str | None = None
-    routing_number: str | None = None
+    account_holder_name: str
+    account_holder_type: Literal["company", "individual"]
+    account_number: Required[str]
+    country: Required[str]
+    currency: str
+    object: Literal["bank_account"]
+    routing_number: str
 
 
-class CustomersSourcesCreateParamsCard(_rt.Model):
+class CustomersSourcesCreateParamsCard(TypedDict, total=False):
     """customer_payment_source_card"""
 
-    address_city: str | None = None
-    address_country: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    address_state: str | None = None
-    address_zip: str | None = None
-    cvc: str | None = None
-    exp_month: int
-    exp_year: int
-    metadata: dict[str, str] | None = None
-    name: str | None = None
-    number: str
-    object: Literal["card"] | str | None = None
+    address_city: str
+    address_country: str
+    address_line1: str
+    address_line2: str
+    address_state: str
+    address_zip: str
+    cvc: str
+    exp_month: Required[int]
+    exp_year: Required[int]
+    metadata: dict[str, str]
+    name: str
+    number: Required[str]
+    object: Literal["card"]
 
 
-class CustomersSourcesUpdateParamsOwner(_rt.Model):
+class CustomersSourcesUpdateParamsOwner(TypedDict, total=False):
     """owner"""
 
-    address: CustomersSourcesUpdateParamsOwnerAddress | None = None
+    address: CustomersSourcesUpdateParamsOwnerAddress
     """source_address"""
 
-    email: str | None = None
-    name: str | None = None
-    phone: str | None = None
+    email: str
+    name: str
+    phone: str
 
 
-class CustomersSourcesUpdateParamsOwnerAddress(_rt.Model):
+class CustomersSourcesUpdateParamsOwnerAddress(TypedDict, total=False):
     """source_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
 class CustomersSubscriptionsListResponse(_rt.Model):
@@ -591,87 +579,83 @@ class CustomersSubscriptionsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class CustomersSubscriptionsCreateParamsAddInvoiceItemsItem(_rt.Model):
+class CustomersSubscriptionsCreateParamsAddInvoiceItemsItem(TypedDict, total=False):
     """add_invoice_item_entry"""
 
-    price: str | None = None
-    price_data: CustomersSubscriptionsCreateParamsAddInvoiceItemsItemPriceData | None = None
+    price: str
+    price_data: CustomersSubscriptionsCreateParamsAddInvoiceItemsItemPriceData
     """one_time_price_data_with_negative_amounts"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class CustomersSubscriptionsCreateParamsAddInvoiceItemsItemPriceData(_rt.Model):
+class CustomersSubscriptionsCreateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
     """one_time_price_data_with_negative_amounts"""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class CustomersSubscriptionsCreateParamsAutomaticTax(_rt.Model):
+class CustomersSubscriptionsCreateParamsAutomaticTax(TypedDict, total=False):
     """Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class CustomersSubscriptionsCreateParamsBillingThresholds(_rt.Model):
+class CustomersSubscriptionsCreateParamsBillingThresholds(TypedDict, total=False):
     """billing_thresholds_param"""
 
-    amount_gte: int | None = None
-    reset_billing_cycle_anchor: bool | None = None
+    amount_gte: int
+    reset_billing_cycle_anchor: bool
 
 
-class CustomersSubscriptionsCreateParamsItemsItem(_rt.Model):
+class CustomersSubscriptionsCreateParamsItemsItem(TypedDict, total=False):
     """subscription_item_create_params"""
 
-    billing_thresholds: (
-        CustomersSubscriptionsCreateParamsItemsItemBillingThresholds | Literal[""] | str | None
-    ) = None
-    metadata: dict[str, str] | None = None
-    price: str | None = None
-    price_data: CustomersSubscriptionsCreateParamsItemsItemPriceData | None = None
+    billing_thresholds: CustomersSubscriptionsCreateParamsItemsItemBillingThresholds | Literal[""]
+    metadata: dict[str, str]
+    price: str
+    price_data: CustomersSubscriptionsCreateParamsItemsItemPriceData
     """recurring_price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class CustomersSubscriptionsCreateParamsItemsItemBillingThresholds(_rt.Model):
+class CustomersSubscriptionsCreateParamsItemsItemBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class CustomersSubscriptionsCreateParamsItemsItemPriceData(_rt.Model):
+class CustomersSubscriptionsCreateParamsItemsItemPriceData(TypedDict, total=False):
     """recurring_price_data"""
 
-    currency: str
-    product: str
-    recurring: CustomersSubscriptionsCreateParamsItemsItemPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[CustomersSubscriptionsCreateParamsItemsItemPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class CustomersSubscriptionsCreateParamsItemsItemPriceDataRecurring(_rt.Model):
+class CustomersSubscriptionsCreateParamsItemsItemPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class CustomersSubscriptionsCreateParamsPaymentSettings(_rt.Model):
+class CustomersSubscriptionsCreateParamsPaymentSettings(TypedDict, total=False):
     """Payment settings to pass to invoices created by the subscription."""
 
-    payment_method_options: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions | None
-    ) = None
+    payment_method_options: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions
     """payment_method_options"""
 
     payment_method_types: (
@@ -700,312 +684,278 @@ class CustomersSubscriptionsCreateParamsPaymentSettings(_rt.Model):
                 "us_bank_account",
                 "wechat_pay",
             ]
-            | str
         ]
         | Literal[""]
-        | str
-        | None
-    ) = None
-    save_default_payment_method: Literal["off", "on_subscription"] | str | None = None
+    )
+    save_default_payment_method: Literal["off", "on_subscription"]
 
 
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions(_rt.Model):
+class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
     """payment_method_options"""
 
     acss_debit: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit
-        | Literal[""]
-        | str
-        | None
-    ) = None
+        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
+    )
     bancontact: (
         CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact
         | Literal[""]
-        | str
-        | None
-    ) = None
-    card: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard
-        | Literal[""]
-        | str
-        | None
-    ) = None
+    )
+    card: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
     customer_balance: (
         CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance
         | Literal[""]
-        | str
-        | None
-    ) = None
-    konbini: dict[str, Any] | Literal[""] | str | None = None
+    )
+    konbini: dict[str, Any] | Literal[""]
     us_bank_account: (
         CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount
         | Literal[""]
-        | str
-        | None
-    ) = None
+    )
 
 
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(_rt.Model):
+class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
     mandate_options: (
         CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
-        | None
-    ) = None
+    )
     """mandate_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
-    _rt.Model
+    TypedDict, total=False
 ):
     """mandate_options_param"""
 
-    transaction_type: Literal["business", "personal"] | str | None = None
+    transaction_type: Literal["business", "personal"]
 
 
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact(_rt.Model):
+class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
-    preferred_language: Literal["de", "en", "fr", "nl"] | str | None = None
+    preferred_language: Literal["de", "en", "fr", "nl"]
 
 
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard(_rt.Model):
+class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard(
+    TypedDict, total=False
+):
     """subscription_payment_method_options_param"""
 
     mandate_options: (
         CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions
-        | None
-    ) = None
+    )
     """mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
 
 
 class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(
-    _rt.Model
+    TypedDict, total=False
 ):
     """mandate_options_param"""
 
-    amount: int | None = None
-    amount_type: Literal["fixed", "maximum"] | str | None = None
-    description: str | None = None
+    amount: int
+    amount_type: Literal["fixed", "maximum"]
+    description: str
 
 
 class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
-    _rt.Model
+    TypedDict, total=False
 ):
     """invoice_payment_method_options_param"""
 
-    bank_transfer: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
-        | None
-    ) = None
+    bank_transfer: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
     """bank_transfer_param"""
 
-    funding_type: str | None = None
+    funding_type: str
 
 
 class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """bank_transfer_param"""
 
-    eu_bank_transfer: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    eu_bank_transfer: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     """eu_bank_transfer_param"""
 
-    type: str | None = None
+    type: str
 
 
 class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_param"""
 
-    country: str
+    country: Required[str]
 
 
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
-    financial_connections: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-        | None
-    ) = None
+    financial_connections: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
     """invoice_linked_account_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
-    _rt.Model
+    TypedDict, total=False
 ):
     """invoice_linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
-class CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval(_rt.Model):
+class CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval(TypedDict, total=False):
     """pending_invoice_item_interval_params"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class CustomersSubscriptionsCreateParamsTransferData(_rt.Model):
+class CustomersSubscriptionsCreateParamsTransferData(TypedDict, total=False):
     """If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges."""
 
-    amount_percent: float | None = None
-    destination: str
+    amount_percent: float
+    destination: Required[str]
 
 
-class CustomersSubscriptionsCreateParamsTrialSettings(_rt.Model):
+class CustomersSubscriptionsCreateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
-    end_behavior: CustomersSubscriptionsCreateParamsTrialSettingsEndBehavior
+    end_behavior: Required[CustomersSubscriptionsCreateParamsTrialSettingsEndBehavior]
     """end_behavior"""
 
 
-class CustomersSubscriptionsCreateParamsTrialSettingsEndBehavior(_rt.Model):
+class CustomersSubscriptionsCreateParamsTrialSettingsEndBehavior(TypedDict, total=False):
     """end_behavior"""
 
-    missing_payment_method: Literal["cancel", "create_invoice", "pause"] | str
+    missing_payment_method: Required[Literal["cancel", "create_invoice", "pause"]]
 
 
-class CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem(_rt.Model):
+class CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem(TypedDict, total=False):
     """add_invoice_item_entry"""
 
-    price: str | None = None
-    price_data: CustomersSubscriptionsUpdateParamsAddInvoiceItemsItemPriceData | None = None
+    price: str
+    price_data: CustomersSubscriptionsUpdateParamsAddInvoiceItemsItemPriceData
     """one_time_price_data_with_negative_amounts"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class CustomersSubscriptionsUpdateParamsAddInvoiceItemsItemPriceData(_rt.Model):
+class CustomersSubscriptionsUpdateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
     """one_time_price_data_with_negative_amounts"""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class CustomersSubscriptionsUpdateParamsAutomaticTax(_rt.Model):
+class CustomersSubscriptionsUpdateParamsAutomaticTax(TypedDict, total=False):
     """Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class CustomersSubscriptionsUpdateParamsBillingThresholds(_rt.Model):
+class CustomersSubscriptionsUpdateParamsBillingThresholds(TypedDict, total=False):
     """billing_thresholds_param"""
 
-    amount_gte: int | None = None
-    reset_billing_cycle_anchor: bool | None = None
+    amount_gte: int
+    reset_billing_cycle_anchor: bool
 
 
-class CustomersSubscriptionsUpdateParamsCancellationDetails(_rt.Model):
+class CustomersSubscriptionsUpdateParamsCancellationDetails(TypedDict, total=False):
     """Details about why this subscription was cancelled"""
 
-    comment: str | None = None
-    feedback: (
-        Literal[
-            "",
-            "customer_service",
-            "low_quality",
-            "missing_features",
-            "other",
-            "switched_service",
-            "too_complex",
-            "too_expensive",
-            "unused",
-        ]
-        | str
-        | None
-    ) = None
+    comment: str
+    feedback: Literal[
+        "",
+        "customer_service",
+        "low_quality",
+        "missing_features",
+        "other",
+        "switched_service",
+        "too_complex",
+        "too_expensive",
+        "unused",
+    ]
 
 
-class CustomersSubscriptionsUpdateParamsItemsItem(_rt.Model):
+class CustomersSubscriptionsUpdateParamsItemsItem(TypedDict, total=False):
     """subscription_item_update_params"""
 
-    billing_thresholds: (
-        CustomersSubscriptionsUpdateParamsItemsItemBillingThresholds | Literal[""] | str | None
-    ) = None
-    clear_usage: bool | None = None
-    deleted: bool | None = None
-    id: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    price: str | None = None
-    price_data: CustomersSubscriptionsUpdateParamsItemsItemPriceData | None = None
+    billing_thresholds: CustomersSubscriptionsUpdateParamsItemsItemBillingThresholds | Literal[""]
+    clear_usage: bool
+    deleted: bool
+    id: str
+    metadata: dict[str, str] | Literal[""]
+    price: str
+    price_data: CustomersSubscriptionsUpdateParamsItemsItemPriceData
     """recurring_price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class CustomersSubscriptionsUpdateParamsItemsItemBillingThresholds(_rt.Model):
+class CustomersSubscriptionsUpdateParamsItemsItemBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class CustomersSubscriptionsUpdateParamsItemsItemPriceData(_rt.Model):
+class CustomersSubscriptionsUpdateParamsItemsItemPriceData(TypedDict, total=False):
     """recurring_price_data"""
 
-    currency: str
-    product: str
-    recurring: CustomersSubscriptionsUpdateParamsItemsItemPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[CustomersSubscriptionsUpdateParamsItemsItemPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class CustomersSubscriptionsUpdateParamsItemsItemPriceDataRecurring(_rt.Model):
+class CustomersSubscriptionsUpdateParamsItemsItemPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class CustomersSubscriptionsUpdateParamsPauseCollection(_rt.Model):
+class CustomersSubscriptionsUpdateParamsPauseCollection(TypedDict, total=False):
     """pause_collection_param"""
 
-    behavior: Literal["keep_as_draft", "mark_uncollectible", "void"] | str
-    resumes_at: int | None = None
+    behavior: Required[Literal["keep_as_draft", "mark_uncollectible", "void"]]
+    resumes_at: int
 
 
-class CustomersSubscriptionsUpdateParamsPaymentSettings(_rt.Model):
+class CustomersSubscriptionsUpdateParamsPaymentSettings(TypedDict, total=False):
     """Payment settings to pass to invoices created by the subscription."""
 
-    payment_method_options: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions | None
-    ) = None
+    payment_method_options: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions
     """payment_method_options"""
 
     payment_method_types: (
@@ -1034,198 +984,172 @@ class CustomersSubscriptionsUpdateParamsPaymentSettings(_rt.Model):
                 "us_bank_account",
                 "wechat_pay",
             ]
-            | str
         ]
         | Literal[""]
-        | str
-        | None
-    ) = None
-    save_default_payment_method: Literal["off", "on_subscription"] | str | None = None
+    )
+    save_default_payment_method: Literal["off", "on_subscription"]
 
 
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions(_rt.Model):
+class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
     """payment_method_options"""
 
     acss_debit: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit
-        | Literal[""]
-        | str
-        | None
-    ) = None
+        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
+    )
     bancontact: (
         CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact
         | Literal[""]
-        | str
-        | None
-    ) = None
-    card: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard
-        | Literal[""]
-        | str
-        | None
-    ) = None
+    )
+    card: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
     customer_balance: (
         CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance
         | Literal[""]
-        | str
-        | None
-    ) = None
-    konbini: dict[str, Any] | Literal[""] | str | None = None
+    )
+    konbini: dict[str, Any] | Literal[""]
     us_bank_account: (
         CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount
         | Literal[""]
-        | str
-        | None
-    ) = None
+    )
 
 
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(_rt.Model):
+class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
     mandate_options: (
         CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
-        | None
-    ) = None
+    )
     """mandate_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
-    _rt.Model
+    TypedDict, total=False
 ):
     """mandate_options_param"""
 
-    transaction_type: Literal["business", "personal"] | str | None = None
+    transaction_type: Literal["business", "personal"]
 
 
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact(_rt.Model):
+class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
-    preferred_language: Literal["de", "en", "fr", "nl"] | str | None = None
+    preferred_language: Literal["de", "en", "fr", "nl"]
 
 
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard(_rt.Model):
+class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard(
+    TypedDict, total=False
+):
     """subscription_payment_method_options_param"""
 
     mandate_options: (
         CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions
-        | None
-    ) = None
+    )
     """mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
 
 
 class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(
-    _rt.Model
+    TypedDict, total=False
 ):
     """mandate_options_param"""
 
-    amount: int | None = None
-    amount_type: Literal["fixed", "maximum"] | str | None = None
-    description: str | None = None
+    amount: int
+    amount_type: Literal["fixed", "maximum"]
+    description: str
 
 
 class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
-    _rt.Model
+    TypedDict, total=False
 ):
     """invoice_payment_method_options_param"""
 
-    bank_transfer: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
-        | None
-    ) = None
+    bank_transfer: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
     """bank_transfer_param"""
 
-    funding_type: str | None = None
+    funding_type: str
 
 
 class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """bank_transfer_param"""
 
-    eu_bank_transfer: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    eu_bank_transfer: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     """eu_bank_transfer_param"""
 
-    type: str | None = None
+    type: str
 
 
 class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_param"""
 
-    country: str
+    country: Required[str]
 
 
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
-    financial_connections: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-        | None
-    ) = None
+    financial_connections: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
     """invoice_linked_account_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
-    _rt.Model
+    TypedDict, total=False
 ):
     """invoice_linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
-class CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval(_rt.Model):
+class CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval(TypedDict, total=False):
     """pending_invoice_item_interval_params"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class CustomersSubscriptionsUpdateParamsTransferData(_rt.Model):
+class CustomersSubscriptionsUpdateParamsTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount_percent: float | None = None
-    destination: str
+    amount_percent: float
+    destination: Required[str]
 
 
-class CustomersSubscriptionsUpdateParamsTrialSettings(_rt.Model):
+class CustomersSubscriptionsUpdateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
-    end_behavior: CustomersSubscriptionsUpdateParamsTrialSettingsEndBehavior
+    end_behavior: Required[CustomersSubscriptionsUpdateParamsTrialSettingsEndBehavior]
     """end_behavior"""
 
 
-class CustomersSubscriptionsUpdateParamsTrialSettingsEndBehavior(_rt.Model):
+class CustomersSubscriptionsUpdateParamsTrialSettingsEndBehavior(TypedDict, total=False):
     """end_behavior"""
 
-    missing_payment_method: Literal["cancel", "create_invoice", "pause"] | str
+    missing_payment_method: Required[Literal["cancel", "create_invoice", "pause"]]
 
 
 class CustomersTaxIdsListResponse(_rt.Model):

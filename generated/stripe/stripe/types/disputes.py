@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.account import Dispute
 
 
-class DisputesListCreated(_rt.Model):
+class DisputesListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class DisputesListResponse(_rt.Model):
@@ -32,33 +32,33 @@ class DisputesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class DisputesUpdateParamsEvidence(_rt.Model):
+class DisputesUpdateParamsEvidence(TypedDict, total=False):
     """Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000."""
 
-    access_activity_log: str | None = None
-    billing_address: str | None = None
-    cancellation_policy: str | None = None
-    cancellation_policy_disclosure: str | None = None
-    cancellation_rebuttal: str | None = None
-    customer_communication: str | None = None
-    customer_email_address: str | None = None
-    customer_name: str | None = None
-    customer_purchase_ip: str | None = None
-    customer_signature: str | None = None
-    duplicate_charge_documentation: str | None = None
-    duplicate_charge_explanation: str | None = None
-    duplicate_charge_id: str | None = None
-    product_description: str | None = None
-    receipt: str | None = None
-    refund_policy: str | None = None
-    refund_policy_disclosure: str | None = None
-    refund_refusal_explanation: str | None = None
-    service_date: str | None = None
-    service_documentation: str | None = None
-    shipping_address: str | None = None
-    shipping_carrier: str | None = None
-    shipping_date: str | None = None
-    shipping_documentation: str | None = None
-    shipping_tracking_number: str | None = None
-    uncategorized_file: str | None = None
-    uncategorized_text: str | None = None
+    access_activity_log: str
+    billing_address: str
+    cancellation_policy: str
+    cancellation_policy_disclosure: str
+    cancellation_rebuttal: str
+    customer_communication: str
+    customer_email_address: str
+    customer_name: str
+    customer_purchase_ip: str
+    customer_signature: str
+    duplicate_charge_documentation: str
+    duplicate_charge_explanation: str
+    duplicate_charge_id: str
+    product_description: str
+    receipt: str
+    refund_policy: str
+    refund_policy_disclosure: str
+    refund_refusal_explanation: str
+    service_date: str
+    service_documentation: str
+    shipping_address: str
+    shipping_carrier: str
+    shipping_date: str
+    shipping_documentation: str
+    shipping_tracking_number: str
+    uncategorized_file: str
+    uncategorized_text: str

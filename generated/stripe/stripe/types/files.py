@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.file import File
 
 
-class FilesListCreated(_rt.Model):
+class FilesListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class FilesListResponse(_rt.Model):
@@ -32,9 +32,9 @@ class FilesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class FilesCreateParamsFileLinkData(_rt.Model):
+class FilesCreateParamsFileLinkData(TypedDict, total=False):
     """Optional parameters to automatically create a [file link](https://stripe.com/docs/api#file_links) for the newly created file."""
 
-    create: bool
-    expires_at: int | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
+    create: Required[bool]
+    expires_at: int
+    metadata: dict[str, str] | Literal[""]

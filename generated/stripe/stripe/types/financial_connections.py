@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -10,11 +10,11 @@ from ..models.financial_connections_account import FinancialConnectionsAccount
 from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
 
 
-class FinancialConnectionsAccountsListAccountHolder(_rt.Model):
+class FinancialConnectionsAccountsListAccountHolder(TypedDict, total=False):
     """accountholder_params"""
 
-    account: str | None = None
-    customer: str | None = None
+    account: str
+    customer: str
 
 
 class FinancialConnectionsAccountsListResponse(_rt.Model):
@@ -49,15 +49,15 @@ class FinancialConnectionsAccountsOwnersResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class FinancialConnectionsSessionsCreateParamsAccountHolder(_rt.Model):
+class FinancialConnectionsSessionsCreateParamsAccountHolder(TypedDict, total=False):
     """The account holder to link accounts for."""
 
-    account: str | None = None
-    customer: str | None = None
-    type: Literal["account", "customer"] | str
+    account: str
+    customer: str
+    type: Required[Literal["account", "customer"]]
 
 
-class FinancialConnectionsSessionsCreateParamsFilters(_rt.Model):
+class FinancialConnectionsSessionsCreateParamsFilters(TypedDict, total=False):
     """Filters to restrict the kinds of accounts to collect."""
 
-    countries: list[str]
+    countries: Required[list[str]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
@@ -10,13 +10,13 @@ from ..models.identity_verification_report import IdentityVerificationReport
 from ..models.identity_verification_session import IdentityVerificationSession
 
 
-class IdentityVerificationReportsListCreated(_rt.Model):
+class IdentityVerificationReportsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class IdentityVerificationReportsListResponse(_rt.Model):
@@ -33,13 +33,13 @@ class IdentityVerificationReportsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class IdentityVerificationSessionsListCreated(_rt.Model):
+class IdentityVerificationSessionsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class IdentityVerificationSessionsListResponse(_rt.Model):
@@ -56,35 +56,31 @@ class IdentityVerificationSessionsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class IdentityVerificationSessionsCreateParamsOptions(_rt.Model):
+class IdentityVerificationSessionsCreateParamsOptions(TypedDict, total=False):
     """A set of options for the session’s verification checks."""
 
-    document: IdentityVerificationSessionsCreateParamsOptionsDocument | Literal[""] | str | None = (
-        None
-    )
+    document: IdentityVerificationSessionsCreateParamsOptionsDocument | Literal[""]
 
 
-class IdentityVerificationSessionsCreateParamsOptionsDocument(_rt.Model):
+class IdentityVerificationSessionsCreateParamsOptionsDocument(TypedDict, total=False):
     """document_options"""
 
-    allowed_types: list[Literal["driving_license", "id_card", "passport"] | str] | None = None
-    require_id_number: bool | None = None
-    require_live_capture: bool | None = None
-    require_matching_selfie: bool | None = None
+    allowed_types: list[Literal["driving_license", "id_card", "passport"]]
+    require_id_number: bool
+    require_live_capture: bool
+    require_matching_selfie: bool
 
 
-class IdentityVerificationSessionsUpdateParamsOptions(_rt.Model):
+class IdentityVerificationSessionsUpdateParamsOptions(TypedDict, total=False):
     """A set of options for the session’s verification checks."""
 
-    document: IdentityVerificationSessionsUpdateParamsOptionsDocument | Literal[""] | str | None = (
-        None
-    )
+    document: IdentityVerificationSessionsUpdateParamsOptionsDocument | Literal[""]
 
 
-class IdentityVerificationSessionsUpdateParamsOptionsDocument(_rt.Model):
+class IdentityVerificationSessionsUpdateParamsOptionsDocument(TypedDict, total=False):
     """document_options"""
 
-    allowed_types: list[Literal["driving_license", "id_card", "passport"] | str] | None = None
-    require_id_number: bool | None = None
-    require_live_capture: bool | None = None
-    require_matching_selfie: bool | None = None
+    allowed_types: list[Literal["driving_license", "id_card", "passport"]]
+    require_id_number: bool
+    require_live_capture: bool
+    require_matching_selfie: bool

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.invoiceitem import Invoiceitem
 
 
-class InvoiceitemsListCreated(_rt.Model):
+class InvoiceitemsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class InvoiceitemsListResponse(_rt.Model):
@@ -32,49 +32,49 @@ class InvoiceitemsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class InvoiceitemsCreateParamsDiscountsArrayItem(_rt.Model):
+class InvoiceitemsCreateParamsDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class InvoiceitemsCreateParamsPeriod(_rt.Model):
+class InvoiceitemsCreateParamsPeriod(TypedDict, total=False):
     """The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details."""
 
-    end: int
-    start: int
+    end: Required[int]
+    start: Required[int]
 
 
-class InvoiceitemsCreateParamsPriceData(_rt.Model):
+class InvoiceitemsCreateParamsPriceData(TypedDict, total=False):
     """Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline."""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class InvoiceitemsUpdateParamsDiscountsArrayItem(_rt.Model):
+class InvoiceitemsUpdateParamsDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class InvoiceitemsUpdateParamsPeriod(_rt.Model):
+class InvoiceitemsUpdateParamsPeriod(TypedDict, total=False):
     """The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details."""
 
-    end: int
-    start: int
+    end: Required[int]
+    start: Required[int]
 
 
-class InvoiceitemsUpdateParamsPriceData(_rt.Model):
+class InvoiceitemsUpdateParamsPriceData(TypedDict, total=False):
     """Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline."""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.account import Invoice, LineItem
 
 
-class InvoicesListCreated(_rt.Model):
+class InvoicesListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
-class InvoicesListDueDate(_rt.Model):
+class InvoicesListDueDate(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class InvoicesListResponse(_rt.Model):
@@ -41,38 +41,38 @@ class InvoicesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class InvoicesCreateParamsAutomaticTax(_rt.Model):
+class InvoicesCreateParamsAutomaticTax(TypedDict, total=False):
     """Settings for automatic tax lookup for this invoice."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class InvoicesCreateParamsCustomFieldsArrayItem(_rt.Model):
+class InvoicesCreateParamsCustomFieldsArrayItem(TypedDict, total=False):
     """custom_field_params"""
 
-    name: str
-    value: str
+    name: Required[str]
+    value: Required[str]
 
 
-class InvoicesCreateParamsDiscountsArrayItem(_rt.Model):
+class InvoicesCreateParamsDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class InvoicesCreateParamsFromInvoice(_rt.Model):
+class InvoicesCreateParamsFromInvoice(TypedDict, total=False):
     """Revise an existing invoice. The new invoice will be created in `status=draft`. See the [revision documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more details."""
 
-    action: Literal["revision"] | str
-    invoice: str
+    action: Required[Literal["revision"]]
+    invoice: Required[str]
 
 
-class InvoicesCreateParamsPaymentSettings(_rt.Model):
+class InvoicesCreateParamsPaymentSettings(TypedDict, total=False):
     """Configuration settings for the PaymentIntent that is generated when the invoice is finalized."""
 
-    default_mandate: str | None = None
-    payment_method_options: InvoicesCreateParamsPaymentSettingsPaymentMethodOptions | None = None
+    default_mandate: str
+    payment_method_options: InvoicesCreateParamsPaymentSettingsPaymentMethodOptions
     """payment_method_options"""
 
     payment_method_types: (
@@ -101,248 +101,231 @@ class InvoicesCreateParamsPaymentSettings(_rt.Model):
                 "us_bank_account",
                 "wechat_pay",
             ]
-            | str
         ]
         | Literal[""]
-        | str
-        | None
-    ) = None
+    )
 
 
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptions(_rt.Model):
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
     """payment_method_options"""
 
-    acss_debit: (
-        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""] | str | None
-    ) = None
-    bancontact: (
-        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""] | str | None
-    ) = None
-    card: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""] | str | None = (
-        None
-    )
+    acss_debit: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
+    bancontact: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""]
+    card: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
     customer_balance: (
-        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    konbini: dict[str, Any] | Literal[""] | str | None = None
-    us_bank_account: (
-        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount
-        | Literal[""]
-        | str
-        | None
-    ) = None
-
-
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(_rt.Model):
-    """invoice_payment_method_options_param"""
-
-    mandate_options: (
-        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions | None
-    ) = None
-    """mandate_options_param"""
-
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
-
-
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
-    """mandate_options_param"""
-
-    transaction_type: Literal["business", "personal"] | str | None = None
-
-
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsBancontact(_rt.Model):
-    """invoice_payment_method_options_param"""
-
-    preferred_language: Literal["de", "en", "fr", "nl"] | str | None = None
-
-
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCard(_rt.Model):
-    """invoice_payment_method_options_param"""
-
-    installments: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallments | None = (
-        None
+        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal[""]
     )
+    konbini: dict[str, Any] | Literal[""]
+    us_bank_account: (
+        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal[""]
+    )
+
+
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
+    """invoice_payment_method_options_param"""
+
+    mandate_options: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
+    """mandate_options_param"""
+
+    verification_method: Literal["automatic", "instant", "microdeposits"]
+
+
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
+    TypedDict, total=False
+):
+    """mandate_options_param"""
+
+    transaction_type: Literal["business", "personal"]
+
+
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsBancontact(TypedDict, total=False):
+    """invoice_payment_method_options_param"""
+
+    preferred_language: Literal["de", "en", "fr", "nl"]
+
+
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict, total=False):
+    """invoice_payment_method_options_param"""
+
+    installments: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallments
     """installments_param"""
 
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
+    request_three_d_secure: Literal["any", "automatic"]
 
 
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallments(_rt.Model):
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallments(
+    TypedDict, total=False
+):
     """installments_param"""
 
-    enabled: bool | None = None
-    plan: (
-        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan
-        | Literal[""]
-        | str
-        | None
-    ) = None
+    enabled: bool
+    plan: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
 
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan(_rt.Model):
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan(
+    TypedDict, total=False
+):
     """installment_plan"""
 
-    count: int
-    interval: Literal["month"] | str
-    type: Literal["fixed_count"] | str
+    count: Required[int]
+    interval: Required[Literal["month"]]
+    type: Required[Literal["fixed_count"]]
 
 
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(_rt.Model):
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
     bank_transfer: (
-        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer | None
-    ) = None
+        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
+    )
     """bank_transfer_param"""
 
-    funding_type: str | None = None
+    funding_type: str
 
 
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(_rt.Model):
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
     """bank_transfer_param"""
 
-    eu_bank_transfer: (
-        InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    eu_bank_transfer: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     """eu_bank_transfer_param"""
 
-    type: str | None = None
+    type: str
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_param"""
 
-    country: str
+    country: Required[str]
 
 
-class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
     """invoice_payment_method_options_param"""
 
     financial_connections: (
         InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-        | None
-    ) = None
+    )
     """invoice_linked_account_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
-    _rt.Model
+    TypedDict, total=False
 ):
     """invoice_linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
-class InvoicesCreateParamsRenderingOptions(_rt.Model):
+class InvoicesCreateParamsRenderingOptions(TypedDict, total=False):
     """rendering_options_param"""
 
-    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"] | str | None = None
+    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
-class InvoicesCreateParamsShippingCost(_rt.Model):
+class InvoicesCreateParamsShippingCost(TypedDict, total=False):
     """Settings for the cost of shipping for this invoice."""
 
-    shipping_rate: str | None = None
-    shipping_rate_data: InvoicesCreateParamsShippingCostShippingRateData | None = None
+    shipping_rate: str
+    shipping_rate_data: InvoicesCreateParamsShippingCostShippingRateData
     """method_params"""
 
 
-class InvoicesCreateParamsShippingCostShippingRateData(_rt.Model):
+class InvoicesCreateParamsShippingCostShippingRateData(TypedDict, total=False):
     """method_params"""
 
-    delivery_estimate: InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate | None = (
-        None
-    )
+    delivery_estimate: InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate
     """delivery_estimate"""
 
-    display_name: str
-    fixed_amount: InvoicesCreateParamsShippingCostShippingRateDataFixedAmount | None = None
+    display_name: Required[str]
+    fixed_amount: InvoicesCreateParamsShippingCostShippingRateDataFixedAmount
     """fixed_amount"""
 
-    metadata: dict[str, str] | None = None
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    tax_code: str | None = None
-    type: Literal["fixed_amount"] | str | None = None
+    metadata: dict[str, str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tax_code: str
+    type: Literal["fixed_amount"]
 
 
-class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate(_rt.Model):
+class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate(TypedDict, total=False):
     """delivery_estimate"""
 
-    maximum: InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMaximum | None = None
+    maximum: InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMaximum
     """delivery_estimate_bound"""
 
-    minimum: InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMinimum | None = None
+    minimum: InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMinimum
     """delivery_estimate_bound"""
 
 
-class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMaximum(_rt.Model):
+class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMaximum(
+    TypedDict, total=False
+):
     """delivery_estimate_bound"""
 
-    unit: Literal["business_day", "day", "hour", "month", "week"] | str
-    value: int
+    unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
+    value: Required[int]
 
 
-class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMinimum(_rt.Model):
+class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMinimum(
+    TypedDict, total=False
+):
     """delivery_estimate_bound"""
 
-    unit: Literal["business_day", "day", "hour", "month", "week"] | str
-    value: int
+    unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
+    value: Required[int]
 
 
-class InvoicesCreateParamsShippingCostShippingRateDataFixedAmount(_rt.Model):
+class InvoicesCreateParamsShippingCostShippingRateDataFixedAmount(TypedDict, total=False):
     """fixed_amount"""
 
-    amount: int
-    currency: str
-    currency_options: (
-        dict[str, InvoicesCreateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue]
-        | None
-    ) = None
+    amount: Required[int]
+    currency: Required[str]
+    currency_options: dict[
+        str, InvoicesCreateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue
+    ]
 
 
-class InvoicesCreateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue(_rt.Model):
+class InvoicesCreateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue(
+    TypedDict, total=False
+):
     """currency_option"""
 
-    amount: int
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
+    amount: Required[int]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
 
 
-class InvoicesCreateParamsShippingDetails(_rt.Model):
+class InvoicesCreateParamsShippingDetails(TypedDict, total=False):
     """Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer."""
 
-    address: InvoicesCreateParamsShippingDetailsAddress
+    address: Required[InvoicesCreateParamsShippingDetailsAddress]
     """optional_fields_address"""
 
-    name: str
-    phone: str | None = None
+    name: Required[str]
+    phone: str
 
 
-class InvoicesCreateParamsShippingDetailsAddress(_rt.Model):
+class InvoicesCreateParamsShippingDetailsAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class InvoicesCreateParamsTransferData(_rt.Model):
+class InvoicesCreateParamsTransferData(TypedDict, total=False):
     """If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge."""
 
-    amount: int | None = None
-    destination: str
+    amount: int
+    destination: Required[str]
 
 
 class InvoicesSearchResponse(_rt.Model):
@@ -360,66 +343,66 @@ class InvoicesSearchResponse(_rt.Model):
     url: str
 
 
-class InvoicesUpcomingRetrieveAutomaticTax(_rt.Model):
+class InvoicesUpcomingRetrieveAutomaticTax(TypedDict, total=False):
     """automatic_tax_param"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class InvoicesUpcomingRetrieveCustomerDetails(_rt.Model):
+class InvoicesUpcomingRetrieveCustomerDetails(TypedDict, total=False):
     """customer_details_param"""
 
-    address: InvoicesUpcomingRetrieveCustomerDetailsAddress | Literal[""] | str | None = None
-    shipping: InvoicesUpcomingRetrieveCustomerDetailsShipping | Literal[""] | str | None = None
-    tax: InvoicesUpcomingRetrieveCustomerDetailsTax | None = None
+    address: InvoicesUpcomingRetrieveCustomerDetailsAddress | Literal[""]
+    shipping: InvoicesUpcomingRetrieveCustomerDetailsShipping | Literal[""]
+    tax: InvoicesUpcomingRetrieveCustomerDetailsTax
     """tax_param"""
 
-    tax_exempt: Literal["", "exempt", "none", "reverse"] | str | None = None
-    tax_ids: list[InvoicesUpcomingRetrieveCustomerDetailsTaxIdsItem] | None = None
+    tax_exempt: Literal["", "exempt", "none", "reverse"]
+    tax_ids: list[InvoicesUpcomingRetrieveCustomerDetailsTaxIdsItem]
 
 
-class InvoicesUpcomingRetrieveCustomerDetailsAddress(_rt.Model):
+class InvoicesUpcomingRetrieveCustomerDetailsAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class InvoicesUpcomingRetrieveCustomerDetailsShipping(_rt.Model):
+class InvoicesUpcomingRetrieveCustomerDetailsShipping(TypedDict, total=False):
     """customer_shipping"""
 
-    address: InvoicesUpcomingRetrieveCustomerDetailsShippingAddress
+    address: Required[InvoicesUpcomingRetrieveCustomerDetailsShippingAddress]
     """optional_fields_address"""
 
-    name: str
-    phone: str | None = None
+    name: Required[str]
+    phone: str
 
 
-class InvoicesUpcomingRetrieveCustomerDetailsShippingAddress(_rt.Model):
+class InvoicesUpcomingRetrieveCustomerDetailsShippingAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class InvoicesUpcomingRetrieveCustomerDetailsTax(_rt.Model):
+class InvoicesUpcomingRetrieveCustomerDetailsTax(TypedDict, total=False):
     """tax_param"""
 
-    ip_address: Literal[""] | str | None = None
+    ip_address: Literal[""]
 
 
-class InvoicesUpcomingRetrieveCustomerDetailsTaxIdsItem(_rt.Model):
+class InvoicesUpcomingRetrieveCustomerDetailsTaxIdsItem(TypedDict, total=False):
     """data_params"""
 
-    type: (
+    type: Required[
         Literal[
             "ae_trn",
             "au_abn",
@@ -473,173 +456,168 @@ class InvoicesUpcomingRetrieveCustomerDetailsTaxIdsItem(_rt.Model):
             "us_ein",
             "za_vat",
         ]
-        | str
-    )
-    value: str
+    ]
+    value: Required[str]
 
 
-class InvoicesUpcomingRetrieveDiscountsArrayItem(_rt.Model):
+class InvoicesUpcomingRetrieveDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class InvoicesUpcomingRetrieveInvoiceItemsItem(_rt.Model):
+class InvoicesUpcomingRetrieveInvoiceItemsItem(TypedDict, total=False):
     """invoice_item_preview_params"""
 
-    amount: int | None = None
-    currency: str | None = None
-    description: str | None = None
-    discountable: bool | None = None
-    discounts: (
-        list[InvoicesUpcomingRetrieveInvoiceItemsItemDiscountsArrayItem] | Literal[""] | str | None
-    ) = None
-    invoiceitem: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    period: InvoicesUpcomingRetrieveInvoiceItemsItemPeriod | None = None
+    amount: int
+    currency: str
+    description: str
+    discountable: bool
+    discounts: list[InvoicesUpcomingRetrieveInvoiceItemsItemDiscountsArrayItem] | Literal[""]
+    invoiceitem: str
+    metadata: dict[str, str] | Literal[""]
+    period: InvoicesUpcomingRetrieveInvoiceItemsItemPeriod
     """period"""
 
-    price: str | None = None
-    price_data: InvoicesUpcomingRetrieveInvoiceItemsItemPriceData | None = None
+    price: str
+    price_data: InvoicesUpcomingRetrieveInvoiceItemsItemPriceData
     """one_time_price_data"""
 
-    quantity: int | None = None
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    tax_code: Literal[""] | str | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    quantity: int
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tax_code: Literal[""]
+    tax_rates: list[str] | Literal[""]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class InvoicesUpcomingRetrieveInvoiceItemsItemDiscountsArrayItem(_rt.Model):
+class InvoicesUpcomingRetrieveInvoiceItemsItemDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class InvoicesUpcomingRetrieveInvoiceItemsItemPeriod(_rt.Model):
+class InvoicesUpcomingRetrieveInvoiceItemsItemPeriod(TypedDict, total=False):
     """period"""
 
-    end: int
-    start: int
+    end: Required[int]
+    start: Required[int]
 
 
-class InvoicesUpcomingRetrieveInvoiceItemsItemPriceData(_rt.Model):
+class InvoicesUpcomingRetrieveInvoiceItemsItemPriceData(TypedDict, total=False):
     """one_time_price_data"""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class InvoicesUpcomingRetrieveSubscriptionItemsItem(_rt.Model):
+class InvoicesUpcomingRetrieveSubscriptionItemsItem(TypedDict, total=False):
     """subscription_item_update_params"""
 
-    billing_thresholds: (
-        InvoicesUpcomingRetrieveSubscriptionItemsItemBillingThresholds | Literal[""] | str | None
-    ) = None
-    clear_usage: bool | None = None
-    deleted: bool | None = None
-    id: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    price: str | None = None
-    price_data: InvoicesUpcomingRetrieveSubscriptionItemsItemPriceData | None = None
+    billing_thresholds: InvoicesUpcomingRetrieveSubscriptionItemsItemBillingThresholds | Literal[""]
+    clear_usage: bool
+    deleted: bool
+    id: str
+    metadata: dict[str, str] | Literal[""]
+    price: str
+    price_data: InvoicesUpcomingRetrieveSubscriptionItemsItemPriceData
     """recurring_price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class InvoicesUpcomingRetrieveSubscriptionItemsItemBillingThresholds(_rt.Model):
+class InvoicesUpcomingRetrieveSubscriptionItemsItemBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class InvoicesUpcomingRetrieveSubscriptionItemsItemPriceData(_rt.Model):
+class InvoicesUpcomingRetrieveSubscriptionItemsItemPriceData(TypedDict, total=False):
     """recurring_price_data"""
 
-    currency: str
-    product: str
-    recurring: InvoicesUpcomingRetrieveSubscriptionItemsItemPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[InvoicesUpcomingRetrieveSubscriptionItemsItemPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class InvoicesUpcomingRetrieveSubscriptionItemsItemPriceDataRecurring(_rt.Model):
+class InvoicesUpcomingRetrieveSubscriptionItemsItemPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class InvoicesUpcomingLinesAutomaticTax(_rt.Model):
+class InvoicesUpcomingLinesAutomaticTax(TypedDict, total=False):
     """automatic_tax_param"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class InvoicesUpcomingLinesCustomerDetails(_rt.Model):
+class InvoicesUpcomingLinesCustomerDetails(TypedDict, total=False):
     """customer_details_param"""
 
-    address: InvoicesUpcomingLinesCustomerDetailsAddress | Literal[""] | str | None = None
-    shipping: InvoicesUpcomingLinesCustomerDetailsShipping | Literal[""] | str | None = None
-    tax: InvoicesUpcomingLinesCustomerDetailsTax | None = None
+    address: InvoicesUpcomingLinesCustomerDetailsAddress | Literal[""]
+    shipping: InvoicesUpcomingLinesCustomerDetailsShipping | Literal[""]
+    tax: InvoicesUpcomingLinesCustomerDetailsTax
     """tax_param"""
 
-    tax_exempt: Literal["", "exempt", "none", "reverse"] | str | None = None
-    tax_ids: list[InvoicesUpcomingLinesCustomerDetailsTaxIdsItem] | None = None
+    tax_exempt: Literal["", "exempt", "none", "reverse"]
+    tax_ids: list[InvoicesUpcomingLinesCustomerDetailsTaxIdsItem]
 
 
-class InvoicesUpcomingLinesCustomerDetailsAddress(_rt.Model):
+class InvoicesUpcomingLinesCustomerDetailsAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class InvoicesUpcomingLinesCustomerDetailsShipping(_rt.Model):
+class InvoicesUpcomingLinesCustomerDetailsShipping(TypedDict, total=False):
     """customer_shipping"""
 
-    address: InvoicesUpcomingLinesCustomerDetailsShippingAddress
+    address: Required[InvoicesUpcomingLinesCustomerDetailsShippingAddress]
     """optional_fields_address"""
 
-    name: str
-    phone: str | None = None
+    name: Required[str]
+    phone: str
 
 
-class InvoicesUpcomingLinesCustomerDetailsShippingAddress(_rt.Model):
+class InvoicesUpcomingLinesCustomerDetailsShippingAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class InvoicesUpcomingLinesCustomerDetailsTax(_rt.Model):
+class InvoicesUpcomingLinesCustomerDetailsTax(TypedDict, total=False):
     """tax_param"""
 
-    ip_address: Literal[""] | str | None = None
+    ip_address: Literal[""]
 
 
-class InvoicesUpcomingLinesCustomerDetailsTaxIdsItem(_rt.Model):
+class InvoicesUpcomingLinesCustomerDetailsTaxIdsItem(TypedDict, total=False):
     """data_params"""
 
-    type: (
+    type: Required[
         Literal[
             "ae_trn",
             "au_abn",
@@ -693,111 +671,106 @@ class InvoicesUpcomingLinesCustomerDetailsTaxIdsItem(_rt.Model):
             "us_ein",
             "za_vat",
         ]
-        | str
-    )
-    value: str
+    ]
+    value: Required[str]
 
 
-class InvoicesUpcomingLinesDiscountsArrayItem(_rt.Model):
+class InvoicesUpcomingLinesDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class InvoicesUpcomingLinesInvoiceItemsItem(_rt.Model):
+class InvoicesUpcomingLinesInvoiceItemsItem(TypedDict, total=False):
     """invoice_item_preview_params"""
 
-    amount: int | None = None
-    currency: str | None = None
-    description: str | None = None
-    discountable: bool | None = None
-    discounts: (
-        list[InvoicesUpcomingLinesInvoiceItemsItemDiscountsArrayItem] | Literal[""] | str | None
-    ) = None
-    invoiceitem: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    period: InvoicesUpcomingLinesInvoiceItemsItemPeriod | None = None
+    amount: int
+    currency: str
+    description: str
+    discountable: bool
+    discounts: list[InvoicesUpcomingLinesInvoiceItemsItemDiscountsArrayItem] | Literal[""]
+    invoiceitem: str
+    metadata: dict[str, str] | Literal[""]
+    period: InvoicesUpcomingLinesInvoiceItemsItemPeriod
     """period"""
 
-    price: str | None = None
-    price_data: InvoicesUpcomingLinesInvoiceItemsItemPriceData | None = None
+    price: str
+    price_data: InvoicesUpcomingLinesInvoiceItemsItemPriceData
     """one_time_price_data"""
 
-    quantity: int | None = None
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    tax_code: Literal[""] | str | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    quantity: int
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tax_code: Literal[""]
+    tax_rates: list[str] | Literal[""]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class InvoicesUpcomingLinesInvoiceItemsItemDiscountsArrayItem(_rt.Model):
+class InvoicesUpcomingLinesInvoiceItemsItemDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class InvoicesUpcomingLinesInvoiceItemsItemPeriod(_rt.Model):
+class InvoicesUpcomingLinesInvoiceItemsItemPeriod(TypedDict, total=False):
     """period"""
 
-    end: int
-    start: int
+    end: Required[int]
+    start: Required[int]
 
 
-class InvoicesUpcomingLinesInvoiceItemsItemPriceData(_rt.Model):
+class InvoicesUpcomingLinesInvoiceItemsItemPriceData(TypedDict, total=False):
     """one_time_price_data"""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class InvoicesUpcomingLinesSubscriptionItemsItem(_rt.Model):
+class InvoicesUpcomingLinesSubscriptionItemsItem(TypedDict, total=False):
     """subscription_item_update_params"""
 
-    billing_thresholds: (
-        InvoicesUpcomingLinesSubscriptionItemsItemBillingThresholds | Literal[""] | str | None
-    ) = None
-    clear_usage: bool | None = None
-    deleted: bool | None = None
-    id: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    price: str | None = None
-    price_data: InvoicesUpcomingLinesSubscriptionItemsItemPriceData | None = None
+    billing_thresholds: InvoicesUpcomingLinesSubscriptionItemsItemBillingThresholds | Literal[""]
+    clear_usage: bool
+    deleted: bool
+    id: str
+    metadata: dict[str, str] | Literal[""]
+    price: str
+    price_data: InvoicesUpcomingLinesSubscriptionItemsItemPriceData
     """recurring_price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class InvoicesUpcomingLinesSubscriptionItemsItemBillingThresholds(_rt.Model):
+class InvoicesUpcomingLinesSubscriptionItemsItemBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class InvoicesUpcomingLinesSubscriptionItemsItemPriceData(_rt.Model):
+class InvoicesUpcomingLinesSubscriptionItemsItemPriceData(TypedDict, total=False):
     """recurring_price_data"""
 
-    currency: str
-    product: str
-    recurring: InvoicesUpcomingLinesSubscriptionItemsItemPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[InvoicesUpcomingLinesSubscriptionItemsItemPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class InvoicesUpcomingLinesSubscriptionItemsItemPriceDataRecurring(_rt.Model):
+class InvoicesUpcomingLinesSubscriptionItemsItemPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
 class InvoicesUpcomingLinesResponse(_rt.Model):
@@ -816,31 +789,31 @@ class InvoicesUpcomingLinesResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class InvoicesUpdateParamsAutomaticTax(_rt.Model):
+class InvoicesUpdateParamsAutomaticTax(TypedDict, total=False):
     """Settings for automatic tax lookup for this invoice."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class InvoicesUpdateParamsCustomFieldsArrayItem(_rt.Model):
+class InvoicesUpdateParamsCustomFieldsArrayItem(TypedDict, total=False):
     """custom_field_params"""
 
-    name: str
-    value: str
+    name: Required[str]
+    value: Required[str]
 
 
-class InvoicesUpdateParamsDiscountsArrayItem(_rt.Model):
+class InvoicesUpdateParamsDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class InvoicesUpdateParamsPaymentSettings(_rt.Model):
+class InvoicesUpdateParamsPaymentSettings(TypedDict, total=False):
     """Configuration settings for the PaymentIntent that is generated when the invoice is finalized."""
 
-    default_mandate: str | None = None
-    payment_method_options: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions | None = None
+    default_mandate: str
+    payment_method_options: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions
     """payment_method_options"""
 
     payment_method_types: (
@@ -869,248 +842,231 @@ class InvoicesUpdateParamsPaymentSettings(_rt.Model):
                 "us_bank_account",
                 "wechat_pay",
             ]
-            | str
         ]
         | Literal[""]
-        | str
-        | None
-    ) = None
+    )
 
 
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions(_rt.Model):
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
     """payment_method_options"""
 
-    acss_debit: (
-        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""] | str | None
-    ) = None
-    bancontact: (
-        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""] | str | None
-    ) = None
-    card: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""] | str | None = (
-        None
-    )
+    acss_debit: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
+    bancontact: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""]
+    card: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
     customer_balance: (
-        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    konbini: dict[str, Any] | Literal[""] | str | None = None
-    us_bank_account: (
-        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount
-        | Literal[""]
-        | str
-        | None
-    ) = None
-
-
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(_rt.Model):
-    """invoice_payment_method_options_param"""
-
-    mandate_options: (
-        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions | None
-    ) = None
-    """mandate_options_param"""
-
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
-
-
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
-    """mandate_options_param"""
-
-    transaction_type: Literal["business", "personal"] | str | None = None
-
-
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact(_rt.Model):
-    """invoice_payment_method_options_param"""
-
-    preferred_language: Literal["de", "en", "fr", "nl"] | str | None = None
-
-
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCard(_rt.Model):
-    """invoice_payment_method_options_param"""
-
-    installments: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallments | None = (
-        None
+        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal[""]
     )
+    konbini: dict[str, Any] | Literal[""]
+    us_bank_account: (
+        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal[""]
+    )
+
+
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
+    """invoice_payment_method_options_param"""
+
+    mandate_options: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
+    """mandate_options_param"""
+
+    verification_method: Literal["automatic", "instant", "microdeposits"]
+
+
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
+    TypedDict, total=False
+):
+    """mandate_options_param"""
+
+    transaction_type: Literal["business", "personal"]
+
+
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact(TypedDict, total=False):
+    """invoice_payment_method_options_param"""
+
+    preferred_language: Literal["de", "en", "fr", "nl"]
+
+
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict, total=False):
+    """invoice_payment_method_options_param"""
+
+    installments: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallments
     """installments_param"""
 
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
+    request_three_d_secure: Literal["any", "automatic"]
 
 
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallments(_rt.Model):
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallments(
+    TypedDict, total=False
+):
     """installments_param"""
 
-    enabled: bool | None = None
-    plan: (
-        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan
-        | Literal[""]
-        | str
-        | None
-    ) = None
+    enabled: bool
+    plan: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
 
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan(_rt.Model):
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan(
+    TypedDict, total=False
+):
     """installment_plan"""
 
-    count: int
-    interval: Literal["month"] | str
-    type: Literal["fixed_count"] | str
+    count: Required[int]
+    interval: Required[Literal["month"]]
+    type: Required[Literal["fixed_count"]]
 
 
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(_rt.Model):
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
     bank_transfer: (
-        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer | None
-    ) = None
+        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
+    )
     """bank_transfer_param"""
 
-    funding_type: str | None = None
+    funding_type: str
 
 
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(_rt.Model):
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
     """bank_transfer_param"""
 
-    eu_bank_transfer: (
-        InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    eu_bank_transfer: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     """eu_bank_transfer_param"""
 
-    type: str | None = None
+    type: str
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_param"""
 
-    country: str
+    country: Required[str]
 
 
-class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
     """invoice_payment_method_options_param"""
 
     financial_connections: (
         InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-        | None
-    ) = None
+    )
     """invoice_linked_account_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
-    _rt.Model
+    TypedDict, total=False
 ):
     """invoice_linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
-class InvoicesUpdateParamsRenderingOptions(_rt.Model):
+class InvoicesUpdateParamsRenderingOptions(TypedDict, total=False):
     """rendering_options_param"""
 
-    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"] | str | None = None
+    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
-class InvoicesUpdateParamsShippingCost(_rt.Model):
+class InvoicesUpdateParamsShippingCost(TypedDict, total=False):
     """shipping_cost"""
 
-    shipping_rate: str | None = None
-    shipping_rate_data: InvoicesUpdateParamsShippingCostShippingRateData | None = None
+    shipping_rate: str
+    shipping_rate_data: InvoicesUpdateParamsShippingCostShippingRateData
     """method_params"""
 
 
-class InvoicesUpdateParamsShippingCostShippingRateData(_rt.Model):
+class InvoicesUpdateParamsShippingCostShippingRateData(TypedDict, total=False):
     """method_params"""
 
-    delivery_estimate: InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate | None = (
-        None
-    )
+    delivery_estimate: InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate
     """delivery_estimate"""
 
-    display_name: str
-    fixed_amount: InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount | None = None
+    display_name: Required[str]
+    fixed_amount: InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount
     """fixed_amount"""
 
-    metadata: dict[str, str] | None = None
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    tax_code: str | None = None
-    type: Literal["fixed_amount"] | str | None = None
+    metadata: dict[str, str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tax_code: str
+    type: Literal["fixed_amount"]
 
 
-class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate(_rt.Model):
+class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate(TypedDict, total=False):
     """delivery_estimate"""
 
-    maximum: InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMaximum | None = None
+    maximum: InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMaximum
     """delivery_estimate_bound"""
 
-    minimum: InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMinimum | None = None
+    minimum: InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMinimum
     """delivery_estimate_bound"""
 
 
-class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMaximum(_rt.Model):
+class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMaximum(
+    TypedDict, total=False
+):
     """delivery_estimate_bound"""
 
-    unit: Literal["business_day", "day", "hour", "month", "week"] | str
-    value: int
+    unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
+    value: Required[int]
 
 
-class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMinimum(_rt.Model):
+class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMinimum(
+    TypedDict, total=False
+):
     """delivery_estimate_bound"""
 
-    unit: Literal["business_day", "day", "hour", "month", "week"] | str
-    value: int
+    unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
+    value: Required[int]
 
 
-class InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount(_rt.Model):
+class InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount(TypedDict, total=False):
     """fixed_amount"""
 
-    amount: int
-    currency: str
-    currency_options: (
-        dict[str, InvoicesUpdateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue]
-        | None
-    ) = None
+    amount: Required[int]
+    currency: Required[str]
+    currency_options: dict[
+        str, InvoicesUpdateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue
+    ]
 
 
-class InvoicesUpdateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue(_rt.Model):
+class InvoicesUpdateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue(
+    TypedDict, total=False
+):
     """currency_option"""
 
-    amount: int
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
+    amount: Required[int]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
 
 
-class InvoicesUpdateParamsShippingDetails(_rt.Model):
+class InvoicesUpdateParamsShippingDetails(TypedDict, total=False):
     """recipient_shipping_with_optional_fields_address"""
 
-    address: InvoicesUpdateParamsShippingDetailsAddress
+    address: Required[InvoicesUpdateParamsShippingDetailsAddress]
     """optional_fields_address"""
 
-    name: str
-    phone: str | None = None
+    name: Required[str]
+    phone: str
 
 
-class InvoicesUpdateParamsShippingDetailsAddress(_rt.Model):
+class InvoicesUpdateParamsShippingDetailsAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class InvoicesUpdateParamsTransferData(_rt.Model):
+class InvoicesUpdateParamsTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount: int | None = None
-    destination: str
+    amount: int
+    destination: Required[str]
 
 
 class InvoicesLinesResponse(_rt.Model):

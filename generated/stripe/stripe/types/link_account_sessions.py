@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-import apigen_runtime as _rt
+from typing import Literal, Required, TypedDict
 
 
-class LinkAccountSessionsCreateParamsAccountHolder(_rt.Model):
+class LinkAccountSessionsCreateParamsAccountHolder(TypedDict, total=False):
     """The account holder to link accounts for."""
 
-    account: str | None = None
-    customer: str | None = None
-    type: Literal["account", "customer"] | str
+    account: str
+    customer: str
+    type: Required[Literal["account", "customer"]]
 
 
-class LinkAccountSessionsCreateParamsFilters(_rt.Model):
+class LinkAccountSessionsCreateParamsFilters(TypedDict, total=False):
     """Filters to restrict the kinds of accounts to collect."""
 
-    countries: list[str]
+    countries: Required[list[str]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
@@ -10,11 +10,11 @@ from ..models.financial_connections_account import FinancialConnectionsAccount
 from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
 
 
-class LinkedAccountsListAccountHolder(_rt.Model):
+class LinkedAccountsListAccountHolder(TypedDict, total=False):
     """accountholder_params"""
 
-    account: str | None = None
-    customer: str | None = None
+    account: str
+    customer: str
 
 
 class LinkedAccountsListResponse(_rt.Model):

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.account import PaymentIntent
 
 
-class PaymentIntentsListCreated(_rt.Model):
+class PaymentIntentsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class PaymentIntentsListResponse(_rt.Model):
@@ -32,134 +32,134 @@ class PaymentIntentsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class PaymentIntentsCreateParamsAutomaticPaymentMethods(_rt.Model):
+class PaymentIntentsCreateParamsAutomaticPaymentMethods(TypedDict, total=False):
     """When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class PaymentIntentsCreateParamsMandateData(_rt.Model):
+class PaymentIntentsCreateParamsMandateData(TypedDict, total=False):
     """This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm)."""
 
-    customer_acceptance: PaymentIntentsCreateParamsMandateDataCustomerAcceptance
+    customer_acceptance: Required[PaymentIntentsCreateParamsMandateDataCustomerAcceptance]
     """customer_acceptance_param"""
 
 
-class PaymentIntentsCreateParamsMandateDataCustomerAcceptance(_rt.Model):
+class PaymentIntentsCreateParamsMandateDataCustomerAcceptance(TypedDict, total=False):
     """customer_acceptance_param"""
 
-    accepted_at: int | None = None
-    offline: dict[str, Any] | None = None
+    accepted_at: int
+    offline: dict[str, Any]
     """offline_param"""
 
-    online: PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline | None = None
+    online: PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline
     """online_param"""
 
-    type: Literal["offline", "online"] | str
+    type: Required[Literal["offline", "online"]]
 
 
-class PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline(_rt.Model):
+class PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline(TypedDict, total=False):
     """online_param"""
 
-    ip_address: str
-    user_agent: str
+    ip_address: Required[str]
+    user_agent: Required[str]
 
 
-class PaymentIntentsCreateParamsPaymentMethodData(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
     """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
     in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
 
-    acss_debit: PaymentIntentsCreateParamsPaymentMethodDataAcssDebit | None = None
+    acss_debit: PaymentIntentsCreateParamsPaymentMethodDataAcssDebit
     """payment_method_param"""
 
-    affirm: dict[str, Any] | None = None
+    affirm: dict[str, Any]
     """param"""
 
-    afterpay_clearpay: dict[str, Any] | None = None
+    afterpay_clearpay: dict[str, Any]
     """param"""
 
-    alipay: dict[str, Any] | None = None
+    alipay: dict[str, Any]
     """param"""
 
-    au_becs_debit: PaymentIntentsCreateParamsPaymentMethodDataAuBecsDebit | None = None
+    au_becs_debit: PaymentIntentsCreateParamsPaymentMethodDataAuBecsDebit
     """param"""
 
-    bacs_debit: PaymentIntentsCreateParamsPaymentMethodDataBacsDebit | None = None
+    bacs_debit: PaymentIntentsCreateParamsPaymentMethodDataBacsDebit
     """param"""
 
-    bancontact: dict[str, Any] | None = None
+    bancontact: dict[str, Any]
     """param"""
 
-    billing_details: PaymentIntentsCreateParamsPaymentMethodDataBillingDetails | None = None
+    billing_details: PaymentIntentsCreateParamsPaymentMethodDataBillingDetails
     """billing_details_inner_params"""
 
-    blik: dict[str, Any] | None = None
+    blik: dict[str, Any]
     """param"""
 
-    boleto: PaymentIntentsCreateParamsPaymentMethodDataBoleto | None = None
+    boleto: PaymentIntentsCreateParamsPaymentMethodDataBoleto
     """param"""
 
-    cashapp: dict[str, Any] | None = None
+    cashapp: dict[str, Any]
     """param"""
 
-    customer_balance: dict[str, Any] | None = None
+    customer_balance: dict[str, Any]
     """param"""
 
-    eps: PaymentIntentsCreateParamsPaymentMethodDataEps | None = None
+    eps: PaymentIntentsCreateParamsPaymentMethodDataEps
     """param"""
 
-    fpx: PaymentIntentsCreateParamsPaymentMethodDataFpx | None = None
+    fpx: PaymentIntentsCreateParamsPaymentMethodDataFpx
     """param"""
 
-    giropay: dict[str, Any] | None = None
+    giropay: dict[str, Any]
     """param"""
 
-    grabpay: dict[str, Any] | None = None
+    grabpay: dict[str, Any]
     """param"""
 
-    ideal: PaymentIntentsCreateParamsPaymentMethodDataIdeal | None = None
+    ideal: PaymentIntentsCreateParamsPaymentMethodDataIdeal
     """param"""
 
-    interac_present: dict[str, Any] | None = None
+    interac_present: dict[str, Any]
     """param"""
 
-    klarna: PaymentIntentsCreateParamsPaymentMethodDataKlarna | None = None
+    klarna: PaymentIntentsCreateParamsPaymentMethodDataKlarna
     """param"""
 
-    konbini: dict[str, Any] | None = None
+    konbini: dict[str, Any]
     """param"""
 
-    link: dict[str, Any] | None = None
+    link: dict[str, Any]
     """param"""
 
-    metadata: dict[str, str] | None = None
-    oxxo: dict[str, Any] | None = None
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
     """param"""
 
-    p24: PaymentIntentsCreateParamsPaymentMethodDataP24 | None = None
+    p24: PaymentIntentsCreateParamsPaymentMethodDataP24
     """param"""
 
-    paynow: dict[str, Any] | None = None
+    paynow: dict[str, Any]
     """param"""
 
-    pix: dict[str, Any] | None = None
+    pix: dict[str, Any]
     """param"""
 
-    promptpay: dict[str, Any] | None = None
+    promptpay: dict[str, Any]
     """param"""
 
-    radar_options: PaymentIntentsCreateParamsPaymentMethodDataRadarOptions | None = None
+    radar_options: PaymentIntentsCreateParamsPaymentMethodDataRadarOptions
     """radar_options"""
 
-    sepa_debit: PaymentIntentsCreateParamsPaymentMethodDataSepaDebit | None = None
+    sepa_debit: PaymentIntentsCreateParamsPaymentMethodDataSepaDebit
     """param"""
 
-    sofort: PaymentIntentsCreateParamsPaymentMethodDataSofort | None = None
+    sofort: PaymentIntentsCreateParamsPaymentMethodDataSofort
     """param"""
 
-    type: (
+    type: Required[
         Literal[
             "acss_debit",
             "affirm",
@@ -190,108 +190,101 @@ class PaymentIntentsCreateParamsPaymentMethodData(_rt.Model):
             "us_bank_account",
             "wechat_pay",
         ]
-        | str
-    )
-    us_bank_account: PaymentIntentsCreateParamsPaymentMethodDataUsBankAccount | None = None
+    ]
+    us_bank_account: PaymentIntentsCreateParamsPaymentMethodDataUsBankAccount
     """payment_method_param"""
 
-    wechat_pay: dict[str, Any] | None = None
+    wechat_pay: dict[str, Any]
     """param"""
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataAcssDebit(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
     """payment_method_param"""
 
-    account_number: str
-    institution_number: str
-    transit_number: str
+    account_number: Required[str]
+    institution_number: Required[str]
+    transit_number: Required[str]
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataAuBecsDebit(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
+    """param"""
+
+    account_number: Required[str]
+    bsb_number: Required[str]
+
+
+class PaymentIntentsCreateParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
     """param"""
 
     account_number: str
-    bsb_number: str
+    sort_code: str
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataBacsDebit(_rt.Model):
-    """param"""
-
-    account_number: str | None = None
-    sort_code: str | None = None
-
-
-class PaymentIntentsCreateParamsPaymentMethodDataBillingDetails(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
     """billing_details_inner_params"""
 
-    address: (
-        PaymentIntentsCreateParamsPaymentMethodDataBillingDetailsAddress | Literal[""] | str | None
-    ) = None
-    email: Literal[""] | str | None = None
-    name: str | None = None
-    phone: str | None = None
+    address: PaymentIntentsCreateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
+    email: Literal[""]
+    name: str
+    phone: str
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataBillingDetailsAddress(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
     """billing_details_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataBoleto(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataBoleto(TypedDict, total=False):
     """param"""
 
-    tax_id: str
+    tax_id: Required[str]
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataEps(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataEps(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "arzte_und_apotheker_bank",
-            "austrian_anadi_bank_ag",
-            "bank_austria",
-            "bankhaus_carl_spangler",
-            "bankhaus_schelhammer_und_schattera_ag",
-            "bawag_psk_ag",
-            "bks_bank_ag",
-            "brull_kallmus_bank_ag",
-            "btv_vier_lander_bank",
-            "capital_bank_grawe_gruppe_ag",
-            "deutsche_bank_ag",
-            "dolomitenbank",
-            "easybank_ag",
-            "erste_bank_und_sparkassen",
-            "hypo_alpeadriabank_international_ag",
-            "hypo_bank_burgenland_aktiengesellschaft",
-            "hypo_noe_lb_fur_niederosterreich_u_wien",
-            "hypo_oberosterreich_salzburg_steiermark",
-            "hypo_tirol_bank_ag",
-            "hypo_vorarlberg_bank_ag",
-            "marchfelder_bank",
-            "oberbank_ag",
-            "raiffeisen_bankengruppe_osterreich",
-            "schoellerbank_ag",
-            "sparda_bank_wien",
-            "volksbank_gruppe",
-            "volkskreditbank_ag",
-            "vr_bank_braunau",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "arzte_und_apotheker_bank",
+        "austrian_anadi_bank_ag",
+        "bank_austria",
+        "bankhaus_carl_spangler",
+        "bankhaus_schelhammer_und_schattera_ag",
+        "bawag_psk_ag",
+        "bks_bank_ag",
+        "brull_kallmus_bank_ag",
+        "btv_vier_lander_bank",
+        "capital_bank_grawe_gruppe_ag",
+        "deutsche_bank_ag",
+        "dolomitenbank",
+        "easybank_ag",
+        "erste_bank_und_sparkassen",
+        "hypo_alpeadriabank_international_ag",
+        "hypo_bank_burgenland_aktiengesellschaft",
+        "hypo_noe_lb_fur_niederosterreich_u_wien",
+        "hypo_oberosterreich_salzburg_steiermark",
+        "hypo_tirol_bank_ag",
+        "hypo_vorarlberg_bank_ag",
+        "marchfelder_bank",
+        "oberbank_ag",
+        "raiffeisen_bankengruppe_osterreich",
+        "schoellerbank_ag",
+        "sparda_bank_wien",
+        "volksbank_gruppe",
+        "volkskreditbank_ag",
+        "vr_bank_braunau",
+    ]
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataFpx(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataFpx(TypedDict, total=False):
     """param"""
 
-    bank: (
+    bank: Required[
         Literal[
             "affin_bank",
             "agrobank",
@@ -316,595 +309,545 @@ class PaymentIntentsCreateParamsPaymentMethodDataFpx(_rt.Model):
             "standard_chartered",
             "uob",
         ]
-        | str
-    )
+    ]
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataIdeal(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataIdeal(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "abn_amro",
-            "asn_bank",
-            "bunq",
-            "handelsbanken",
-            "ing",
-            "knab",
-            "moneyou",
-            "rabobank",
-            "regiobank",
-            "revolut",
-            "sns_bank",
-            "triodos_bank",
-            "van_lanschot",
-            "yoursafe",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "abn_amro",
+        "asn_bank",
+        "bunq",
+        "handelsbanken",
+        "ing",
+        "knab",
+        "moneyou",
+        "rabobank",
+        "regiobank",
+        "revolut",
+        "sns_bank",
+        "triodos_bank",
+        "van_lanschot",
+        "yoursafe",
+    ]
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataKlarna(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataKlarna(TypedDict, total=False):
     """param"""
 
-    dob: PaymentIntentsCreateParamsPaymentMethodDataKlarnaDob | None = None
+    dob: PaymentIntentsCreateParamsPaymentMethodDataKlarnaDob
     """date_of_birth"""
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataKlarnaDob(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
     """date_of_birth"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataP24(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataP24(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "alior_bank",
-            "bank_millennium",
-            "bank_nowy_bfg_sa",
-            "bank_pekao_sa",
-            "banki_spbdzielcze",
-            "blik",
-            "bnp_paribas",
-            "boz",
-            "citi_handlowy",
-            "credit_agricole",
-            "envelobank",
-            "etransfer_pocztowy24",
-            "getin_bank",
-            "ideabank",
-            "ing",
-            "inteligo",
-            "mbank_mtransfer",
-            "nest_przelew",
-            "noble_pay",
-            "pbac_z_ipko",
-            "plus_bank",
-            "santander_przelew24",
-            "tmobile_usbugi_bankowe",
-            "toyota_bank",
-            "volkswagen_bank",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "alior_bank",
+        "bank_millennium",
+        "bank_nowy_bfg_sa",
+        "bank_pekao_sa",
+        "banki_spbdzielcze",
+        "blik",
+        "bnp_paribas",
+        "boz",
+        "citi_handlowy",
+        "credit_agricole",
+        "envelobank",
+        "etransfer_pocztowy24",
+        "getin_bank",
+        "ideabank",
+        "ing",
+        "inteligo",
+        "mbank_mtransfer",
+        "nest_przelew",
+        "noble_pay",
+        "pbac_z_ipko",
+        "plus_bank",
+        "santander_przelew24",
+        "tmobile_usbugi_bankowe",
+        "toyota_bank",
+        "volkswagen_bank",
+    ]
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataRadarOptions(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
     """radar_options"""
 
-    session: str | None = None
+    session: str
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataSepaDebit(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
     """param"""
 
-    iban: str
+    iban: Required[str]
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataSofort(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataSofort(TypedDict, total=False):
     """param"""
 
-    country: Literal["AT", "BE", "DE", "ES", "IT", "NL"] | str
+    country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
-class PaymentIntentsCreateParamsPaymentMethodDataUsBankAccount(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
     """payment_method_param"""
 
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str | None = None
-    account_type: Literal["checking", "savings"] | str | None = None
-    financial_connections_account: str | None = None
-    routing_number: str | None = None
+    account_holder_type: Literal["company", "individual"]
+    account_number: str
+    account_type: Literal["checking", "savings"]
+    financial_connections_account: str
+    routing_number: str
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptions(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration for this PaymentIntent."""
 
-    acss_debit: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebit | Literal[""] | str | None
-    ) = None
-    affirm: PaymentIntentsCreateParamsPaymentMethodOptionsAffirm | Literal[""] | str | None = None
-    afterpay_clearpay: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsAfterpayClearpay | Literal[""] | str | None
-    ) = None
-    alipay: PaymentIntentsCreateParamsPaymentMethodOptionsAlipay | Literal[""] | str | None = None
-    au_becs_debit: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsAuBecsDebit | Literal[""] | str | None
-    ) = None
-    bacs_debit: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsBacsDebit | Literal[""] | str | None
-    ) = None
-    bancontact: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsBancontact | Literal[""] | str | None
-    ) = None
-    blik: PaymentIntentsCreateParamsPaymentMethodOptionsBlik | Literal[""] | str | None = None
-    boleto: PaymentIntentsCreateParamsPaymentMethodOptionsBoleto | Literal[""] | str | None = None
-    card: PaymentIntentsCreateParamsPaymentMethodOptionsCard | Literal[""] | str | None = None
-    card_present: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsCardPresent | Literal[""] | str | None
-    ) = None
-    cashapp: PaymentIntentsCreateParamsPaymentMethodOptionsCashapp | Literal[""] | str | None = None
-    customer_balance: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance | Literal[""] | str | None
-    ) = None
-    eps: PaymentIntentsCreateParamsPaymentMethodOptionsEps | Literal[""] | str | None = None
-    fpx: PaymentIntentsCreateParamsPaymentMethodOptionsFpx | Literal[""] | str | None = None
-    giropay: PaymentIntentsCreateParamsPaymentMethodOptionsGiropay | Literal[""] | str | None = None
-    grabpay: PaymentIntentsCreateParamsPaymentMethodOptionsGrabpay | Literal[""] | str | None = None
-    ideal: PaymentIntentsCreateParamsPaymentMethodOptionsIdeal | Literal[""] | str | None = None
-    interac_present: dict[str, Any] | Literal[""] | str | None = None
-    klarna: PaymentIntentsCreateParamsPaymentMethodOptionsKlarna | Literal[""] | str | None = None
-    konbini: PaymentIntentsCreateParamsPaymentMethodOptionsKonbini | Literal[""] | str | None = None
-    link: PaymentIntentsCreateParamsPaymentMethodOptionsLink | Literal[""] | str | None = None
-    oxxo: PaymentIntentsCreateParamsPaymentMethodOptionsOxxo | Literal[""] | str | None = None
-    p24: PaymentIntentsCreateParamsPaymentMethodOptionsP24 | Literal[""] | str | None = None
-    paynow: PaymentIntentsCreateParamsPaymentMethodOptionsPaynow | Literal[""] | str | None = None
-    pix: PaymentIntentsCreateParamsPaymentMethodOptionsPix | Literal[""] | str | None = None
-    promptpay: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsPromptpay | Literal[""] | str | None
-    ) = None
-    sepa_debit: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsSepaDebit | Literal[""] | str | None
-    ) = None
-    sofort: PaymentIntentsCreateParamsPaymentMethodOptionsSofort | Literal[""] | str | None = None
-    us_bank_account: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount | Literal[""] | str | None
-    ) = None
-    wechat_pay: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsWechatPay | Literal[""] | str | None
-    ) = None
+    acss_debit: PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebit | Literal[""]
+    affirm: PaymentIntentsCreateParamsPaymentMethodOptionsAffirm | Literal[""]
+    afterpay_clearpay: PaymentIntentsCreateParamsPaymentMethodOptionsAfterpayClearpay | Literal[""]
+    alipay: PaymentIntentsCreateParamsPaymentMethodOptionsAlipay | Literal[""]
+    au_becs_debit: PaymentIntentsCreateParamsPaymentMethodOptionsAuBecsDebit | Literal[""]
+    bacs_debit: PaymentIntentsCreateParamsPaymentMethodOptionsBacsDebit | Literal[""]
+    bancontact: PaymentIntentsCreateParamsPaymentMethodOptionsBancontact | Literal[""]
+    blik: PaymentIntentsCreateParamsPaymentMethodOptionsBlik | Literal[""]
+    boleto: PaymentIntentsCreateParamsPaymentMethodOptionsBoleto | Literal[""]
+    card: PaymentIntentsCreateParamsPaymentMethodOptionsCard | Literal[""]
+    card_present: PaymentIntentsCreateParamsPaymentMethodOptionsCardPresent | Literal[""]
+    cashapp: PaymentIntentsCreateParamsPaymentMethodOptionsCashapp | Literal[""]
+    customer_balance: PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance | Literal[""]
+    eps: PaymentIntentsCreateParamsPaymentMethodOptionsEps | Literal[""]
+    fpx: PaymentIntentsCreateParamsPaymentMethodOptionsFpx | Literal[""]
+    giropay: PaymentIntentsCreateParamsPaymentMethodOptionsGiropay | Literal[""]
+    grabpay: PaymentIntentsCreateParamsPaymentMethodOptionsGrabpay | Literal[""]
+    ideal: PaymentIntentsCreateParamsPaymentMethodOptionsIdeal | Literal[""]
+    interac_present: dict[str, Any] | Literal[""]
+    klarna: PaymentIntentsCreateParamsPaymentMethodOptionsKlarna | Literal[""]
+    konbini: PaymentIntentsCreateParamsPaymentMethodOptionsKonbini | Literal[""]
+    link: PaymentIntentsCreateParamsPaymentMethodOptionsLink | Literal[""]
+    oxxo: PaymentIntentsCreateParamsPaymentMethodOptionsOxxo | Literal[""]
+    p24: PaymentIntentsCreateParamsPaymentMethodOptionsP24 | Literal[""]
+    paynow: PaymentIntentsCreateParamsPaymentMethodOptionsPaynow | Literal[""]
+    pix: PaymentIntentsCreateParamsPaymentMethodOptionsPix | Literal[""]
+    promptpay: PaymentIntentsCreateParamsPaymentMethodOptionsPromptpay | Literal[""]
+    sepa_debit: PaymentIntentsCreateParamsPaymentMethodOptionsSepaDebit | Literal[""]
+    sofort: PaymentIntentsCreateParamsPaymentMethodOptionsSofort | Literal[""]
+    us_bank_account: PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount | Literal[""]
+    wechat_pay: PaymentIntentsCreateParamsPaymentMethodOptionsWechatPay | Literal[""]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebit(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    mandate_options: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions | None
-    ) = None
+    mandate_options: PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions
     """payment_intent_payment_method_options_mandate_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """payment_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""] | str | None = None
-    interval_description: str | None = None
-    payment_schedule: Literal["combined", "interval", "sporadic"] | str | None = None
-    transaction_type: Literal["business", "personal"] | str | None = None
+    custom_mandate_url: Literal[""]
+    interval_description: str
+    payment_schedule: Literal["combined", "interval", "sporadic"]
+    transaction_type: Literal["business", "personal"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsAffirm(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsAffirm(TypedDict, total=False):
     """payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    preferred_locale: str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    capture_method: Literal["", "manual"]
+    preferred_locale: str
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsAfterpayClearpay(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsAfterpayClearpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    reference: str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    capture_method: Literal["", "manual"]
+    reference: str
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsAlipay(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsAlipay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsAuBecsDebit(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsAuBecsDebit(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsBacsDebit(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsBacsDebit(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsBancontact(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsBancontact(TypedDict, total=False):
     """payment_method_options_param"""
 
-    preferred_language: Literal["de", "en", "fr", "nl"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    preferred_language: Literal["de", "en", "fr", "nl"]
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsBlik(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsBlik(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    code: str | None = None
+    code: str
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsBoleto(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsBoleto(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_days: int | None = None
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    expires_after_days: int
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsCard(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsCard(TypedDict, total=False):
     """payment_intent_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    cvc_token: str | None = None
-    installments: PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallments | None = None
+    capture_method: Literal["", "manual"]
+    cvc_token: str
+    installments: PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallments
     """installments_param"""
 
-    mandate_options: PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions | None = None
+    mandate_options: PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions
     """mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
-    statement_descriptor_suffix_kana: Literal[""] | str | None = None
-    statement_descriptor_suffix_kanji: Literal[""] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
+    statement_descriptor_suffix_kana: Literal[""]
+    statement_descriptor_suffix_kanji: Literal[""]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallments(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):
     """installments_param"""
 
-    enabled: bool | None = None
-    plan: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallmentsPlan
-        | Literal[""]
-        | str
-        | None
-    ) = None
+    enabled: bool
+    plan: PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallmentsPlan(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallmentsPlan(TypedDict, total=False):
     """installment_plan"""
 
-    count: int
-    interval: Literal["month"] | str
-    type: Literal["fixed_count"] | str
+    count: Required[int]
+    interval: Required[Literal["month"]]
+    type: Required[Literal["fixed_count"]]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
     """mandate_options_param"""
 
-    amount: int
-    amount_type: Literal["fixed", "maximum"] | str
-    description: str | None = None
-    end_date: int | None = None
-    interval: Literal["day", "month", "sporadic", "week", "year"] | str
-    interval_count: int | None = None
-    reference: str
-    start_date: int
-    supported_types: list[Literal["india"] | str] | None = None
+    amount: Required[int]
+    amount_type: Required[Literal["fixed", "maximum"]]
+    description: str
+    end_date: int
+    interval: Required[Literal["day", "month", "sporadic", "week", "year"]]
+    interval_count: int
+    reference: Required[str]
+    start_date: Required[int]
+    supported_types: list[Literal["india"]]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsCardPresent(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
     """payment_method_options_param"""
 
-    request_extended_authorization: bool | None = None
-    request_incremental_authorization_support: bool | None = None
+    request_extended_authorization: bool
+    request_incremental_authorization_support: bool
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsCashapp(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsCashapp(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    capture_method: Literal["", "manual"]
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    bank_transfer: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer | None
-    ) = None
+    bank_transfer: PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer
     """bank_transfer_param"""
 
-    funding_type: Literal["bank_transfer"] | str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    funding_type: Literal["bank_transfer"]
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
     """bank_transfer_param"""
 
     eu_bank_transfer: (
         PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    )
     """eu_bank_transfer_params"""
 
-    requested_address_types: (
-        list[Literal["iban", "sepa", "sort_code", "spei", "zengin"] | str] | None
-    ) = None
-    type: (
+    requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
+    type: Required[
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        | str
-    )
+    ]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_params"""
 
-    country: str
+    country: Required[str]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsEps(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsEps(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsFpx(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsFpx(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsGiropay(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsGiropay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsGrabpay(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsGrabpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsIdeal(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsIdeal(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsKlarna(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsKlarna(TypedDict, total=False):
     """payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    preferred_locale: (
-        Literal[
-            "cs-CZ",
-            "da-DK",
-            "de-AT",
-            "de-CH",
-            "de-DE",
-            "el-GR",
-            "en-AT",
-            "en-AU",
-            "en-BE",
-            "en-CA",
-            "en-CH",
-            "en-CZ",
-            "en-DE",
-            "en-DK",
-            "en-ES",
-            "en-FI",
-            "en-FR",
-            "en-GB",
-            "en-GR",
-            "en-IE",
-            "en-IT",
-            "en-NL",
-            "en-NO",
-            "en-NZ",
-            "en-PL",
-            "en-PT",
-            "en-SE",
-            "en-US",
-            "es-ES",
-            "es-US",
-            "fi-FI",
-            "fr-BE",
-            "fr-CA",
-            "fr-CH",
-            "fr-FR",
-            "it-CH",
-            "it-IT",
-            "nb-NO",
-            "nl-BE",
-            "nl-NL",
-            "pl-PL",
-            "pt-PT",
-            "sv-FI",
-            "sv-SE",
-        ]
-        | str
-        | None
-    ) = None
-    setup_future_usage: Literal["none"] | str | None = None
+    capture_method: Literal["", "manual"]
+    preferred_locale: Literal[
+        "cs-CZ",
+        "da-DK",
+        "de-AT",
+        "de-CH",
+        "de-DE",
+        "el-GR",
+        "en-AT",
+        "en-AU",
+        "en-BE",
+        "en-CA",
+        "en-CH",
+        "en-CZ",
+        "en-DE",
+        "en-DK",
+        "en-ES",
+        "en-FI",
+        "en-FR",
+        "en-GB",
+        "en-GR",
+        "en-IE",
+        "en-IT",
+        "en-NL",
+        "en-NO",
+        "en-NZ",
+        "en-PL",
+        "en-PT",
+        "en-SE",
+        "en-US",
+        "es-ES",
+        "es-US",
+        "fi-FI",
+        "fr-BE",
+        "fr-CA",
+        "fr-CH",
+        "fr-FR",
+        "it-CH",
+        "it-IT",
+        "nb-NO",
+        "nl-BE",
+        "nl-NL",
+        "pl-PL",
+        "pt-PT",
+        "sv-FI",
+        "sv-SE",
+    ]
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsKonbini(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsKonbini(TypedDict, total=False):
     """payment_method_options_param"""
 
-    confirmation_number: str | None = None
-    expires_after_days: int | Literal[""] | str | None = None
-    expires_at: int | Literal[""] | str | None = None
-    product_description: str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    confirmation_number: str
+    expires_after_days: int | Literal[""]
+    expires_at: int | Literal[""]
+    product_description: str
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsLink(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsLink(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    persistent_token: str | None = None
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    capture_method: Literal["", "manual"]
+    persistent_token: str
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsOxxo(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsOxxo(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_days: int | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    expires_after_days: int
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsP24(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsP24(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
-    tos_shown_and_accepted: bool | None = None
+    setup_future_usage: Literal["none"]
+    tos_shown_and_accepted: bool
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsPaynow(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsPaynow(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsPix(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsPix(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_seconds: int | None = None
-    expires_at: int | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    expires_after_seconds: int
+    expires_at: int
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsPromptpay(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsPromptpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsSepaDebit(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    mandate_options: dict[str, Any] | None = None
+    mandate_options: dict[str, Any]
     """payment_method_options_mandate_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsSofort(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsSofort(TypedDict, total=False):
     """payment_method_options_param"""
 
-    preferred_language: Literal["", "de", "en", "es", "fr", "it", "nl", "pl"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    preferred_language: Literal["", "de", "en", "es", "fr", "it", "nl", "pl"]
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
     financial_connections: (
-        PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections | None
-    ) = None
+        PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections
+    )
     """linked_account_options_param"""
 
-    networks: PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks | None = None
+    networks: PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks
     """networks_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
+    TypedDict, total=False
+):
     """linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
-    return_url: str | None = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
+    return_url: str
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
     """networks_options_param"""
 
-    requested: list[Literal["ach", "us_domestic_wire"] | str] | None = None
+    requested: list[Literal["ach", "us_domestic_wire"]]
 
 
-class PaymentIntentsCreateParamsPaymentMethodOptionsWechatPay(_rt.Model):
+class PaymentIntentsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    app_id: str | None = None
-    client: Literal["android", "ios", "web"] | str
-    setup_future_usage: Literal["none"] | str | None = None
+    app_id: str
+    client: Required[Literal["android", "ios", "web"]]
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsCreateParamsRadarOptions(_rt.Model):
+class PaymentIntentsCreateParamsRadarOptions(TypedDict, total=False):
     """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
 
-    session: str | None = None
+    session: str
 
 
-class PaymentIntentsCreateParamsShipping(_rt.Model):
+class PaymentIntentsCreateParamsShipping(TypedDict, total=False):
     """Shipping information for this PaymentIntent."""
 
-    address: PaymentIntentsCreateParamsShippingAddress
+    address: Required[PaymentIntentsCreateParamsShippingAddress]
     """optional_fields_address"""
 
-    carrier: str | None = None
-    name: str
-    phone: str | None = None
-    tracking_number: str | None = None
+    carrier: str
+    name: Required[str]
+    phone: str
+    tracking_number: str
 
 
-class PaymentIntentsCreateParamsShippingAddress(_rt.Model):
+class PaymentIntentsCreateParamsShippingAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class PaymentIntentsCreateParamsTransferData(_rt.Model):
+class PaymentIntentsCreateParamsTransferData(TypedDict, total=False):
     """The parameters used to automatically create a Transfer when the payment succeeds.
     For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
-    amount: int | None = None
-    destination: str
+    amount: int
+    destination: Required[str]
 
 
 class PaymentIntentsSearchResponse(_rt.Model):
@@ -922,101 +865,101 @@ class PaymentIntentsSearchResponse(_rt.Model):
     url: str
 
 
-class PaymentIntentsUpdateParamsPaymentMethodData(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
     """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
     in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
 
-    acss_debit: PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit | None = None
+    acss_debit: PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit
     """payment_method_param"""
 
-    affirm: dict[str, Any] | None = None
+    affirm: dict[str, Any]
     """param"""
 
-    afterpay_clearpay: dict[str, Any] | None = None
+    afterpay_clearpay: dict[str, Any]
     """param"""
 
-    alipay: dict[str, Any] | None = None
+    alipay: dict[str, Any]
     """param"""
 
-    au_becs_debit: PaymentIntentsUpdateParamsPaymentMethodDataAuBecsDebit | None = None
+    au_becs_debit: PaymentIntentsUpdateParamsPaymentMethodDataAuBecsDebit
     """param"""
 
-    bacs_debit: PaymentIntentsUpdateParamsPaymentMethodDataBacsDebit | None = None
+    bacs_debit: PaymentIntentsUpdateParamsPaymentMethodDataBacsDebit
     """param"""
 
-    bancontact: dict[str, Any] | None = None
+    bancontact: dict[str, Any]
     """param"""
 
-    billing_details: PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails | None = None
+    billing_details: PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails
     """billing_details_inner_params"""
 
-    blik: dict[str, Any] | None = None
+    blik: dict[str, Any]
     """param"""
 
-    boleto: PaymentIntentsUpdateParamsPaymentMethodDataBoleto | None = None
+    boleto: PaymentIntentsUpdateParamsPaymentMethodDataBoleto
     """param"""
 
-    cashapp: dict[str, Any] | None = None
+    cashapp: dict[str, Any]
     """param"""
 
-    customer_balance: dict[str, Any] | None = None
+    customer_balance: dict[str, Any]
     """param"""
 
-    eps: PaymentIntentsUpdateParamsPaymentMethodDataEps | None = None
+    eps: PaymentIntentsUpdateParamsPaymentMethodDataEps
     """param"""
 
-    fpx: PaymentIntentsUpdateParamsPaymentMethodDataFpx | None = None
+    fpx: PaymentIntentsUpdateParamsPaymentMethodDataFpx
     """param"""
 
-    giropay: dict[str, Any] | None = None
+    giropay: dict[str, Any]
     """param"""
 
-    grabpay: dict[str, Any] | None = None
+    grabpay: dict[str, Any]
     """param"""
 
-    ideal: PaymentIntentsUpdateParamsPaymentMethodDataIdeal | None = None
+    ideal: PaymentIntentsUpdateParamsPaymentMethodDataIdeal
     """param"""
 
-    interac_present: dict[str, Any] | None = None
+    interac_present: dict[str, Any]
     """param"""
 
-    klarna: PaymentIntentsUpdateParamsPaymentMethodDataKlarna | None = None
+    klarna: PaymentIntentsUpdateParamsPaymentMethodDataKlarna
     """param"""
 
-    konbini: dict[str, Any] | None = None
+    konbini: dict[str, Any]
     """param"""
 
-    link: dict[str, Any] | None = None
+    link: dict[str, Any]
     """param"""
 
-    metadata: dict[str, str] | None = None
-    oxxo: dict[str, Any] | None = None
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
     """param"""
 
-    p24: PaymentIntentsUpdateParamsPaymentMethodDataP24 | None = None
+    p24: PaymentIntentsUpdateParamsPaymentMethodDataP24
     """param"""
 
-    paynow: dict[str, Any] | None = None
+    paynow: dict[str, Any]
     """param"""
 
-    pix: dict[str, Any] | None = None
+    pix: dict[str, Any]
     """param"""
 
-    promptpay: dict[str, Any] | None = None
+    promptpay: dict[str, Any]
     """param"""
 
-    radar_options: PaymentIntentsUpdateParamsPaymentMethodDataRadarOptions | None = None
+    radar_options: PaymentIntentsUpdateParamsPaymentMethodDataRadarOptions
     """radar_options"""
 
-    sepa_debit: PaymentIntentsUpdateParamsPaymentMethodDataSepaDebit | None = None
+    sepa_debit: PaymentIntentsUpdateParamsPaymentMethodDataSepaDebit
     """param"""
 
-    sofort: PaymentIntentsUpdateParamsPaymentMethodDataSofort | None = None
+    sofort: PaymentIntentsUpdateParamsPaymentMethodDataSofort
     """param"""
 
-    type: (
+    type: Required[
         Literal[
             "acss_debit",
             "affirm",
@@ -1047,108 +990,101 @@ class PaymentIntentsUpdateParamsPaymentMethodData(_rt.Model):
             "us_bank_account",
             "wechat_pay",
         ]
-        | str
-    )
-    us_bank_account: PaymentIntentsUpdateParamsPaymentMethodDataUsBankAccount | None = None
+    ]
+    us_bank_account: PaymentIntentsUpdateParamsPaymentMethodDataUsBankAccount
     """payment_method_param"""
 
-    wechat_pay: dict[str, Any] | None = None
+    wechat_pay: dict[str, Any]
     """param"""
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
     """payment_method_param"""
 
-    account_number: str
-    institution_number: str
-    transit_number: str
+    account_number: Required[str]
+    institution_number: Required[str]
+    transit_number: Required[str]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataAuBecsDebit(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
+    """param"""
+
+    account_number: Required[str]
+    bsb_number: Required[str]
+
+
+class PaymentIntentsUpdateParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
     """param"""
 
     account_number: str
-    bsb_number: str
+    sort_code: str
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataBacsDebit(_rt.Model):
-    """param"""
-
-    account_number: str | None = None
-    sort_code: str | None = None
-
-
-class PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
     """billing_details_inner_params"""
 
-    address: (
-        PaymentIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress | Literal[""] | str | None
-    ) = None
-    email: Literal[""] | str | None = None
-    name: str | None = None
-    phone: str | None = None
+    address: PaymentIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
+    email: Literal[""]
+    name: str
+    phone: str
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
     """billing_details_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataBoleto(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataBoleto(TypedDict, total=False):
     """param"""
 
-    tax_id: str
+    tax_id: Required[str]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataEps(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataEps(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "arzte_und_apotheker_bank",
-            "austrian_anadi_bank_ag",
-            "bank_austria",
-            "bankhaus_carl_spangler",
-            "bankhaus_schelhammer_und_schattera_ag",
-            "bawag_psk_ag",
-            "bks_bank_ag",
-            "brull_kallmus_bank_ag",
-            "btv_vier_lander_bank",
-            "capital_bank_grawe_gruppe_ag",
-            "deutsche_bank_ag",
-            "dolomitenbank",
-            "easybank_ag",
-            "erste_bank_und_sparkassen",
-            "hypo_alpeadriabank_international_ag",
-            "hypo_bank_burgenland_aktiengesellschaft",
-            "hypo_noe_lb_fur_niederosterreich_u_wien",
-            "hypo_oberosterreich_salzburg_steiermark",
-            "hypo_tirol_bank_ag",
-            "hypo_vorarlberg_bank_ag",
-            "marchfelder_bank",
-            "oberbank_ag",
-            "raiffeisen_bankengruppe_osterreich",
-            "schoellerbank_ag",
-            "sparda_bank_wien",
-            "volksbank_gruppe",
-            "volkskreditbank_ag",
-            "vr_bank_braunau",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "arzte_und_apotheker_bank",
+        "austrian_anadi_bank_ag",
+        "bank_austria",
+        "bankhaus_carl_spangler",
+        "bankhaus_schelhammer_und_schattera_ag",
+        "bawag_psk_ag",
+        "bks_bank_ag",
+        "brull_kallmus_bank_ag",
+        "btv_vier_lander_bank",
+        "capital_bank_grawe_gruppe_ag",
+        "deutsche_bank_ag",
+        "dolomitenbank",
+        "easybank_ag",
+        "erste_bank_und_sparkassen",
+        "hypo_alpeadriabank_international_ag",
+        "hypo_bank_burgenland_aktiengesellschaft",
+        "hypo_noe_lb_fur_niederosterreich_u_wien",
+        "hypo_oberosterreich_salzburg_steiermark",
+        "hypo_tirol_bank_ag",
+        "hypo_vorarlberg_bank_ag",
+        "marchfelder_bank",
+        "oberbank_ag",
+        "raiffeisen_bankengruppe_osterreich",
+        "schoellerbank_ag",
+        "sparda_bank_wien",
+        "volksbank_gruppe",
+        "volkskreditbank_ag",
+        "vr_bank_braunau",
+    ]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataFpx(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataFpx(TypedDict, total=False):
     """param"""
 
-    bank: (
+    bank: Required[
         Literal[
             "affin_bank",
             "agrobank",
@@ -1173,743 +1109,703 @@ class PaymentIntentsUpdateParamsPaymentMethodDataFpx(_rt.Model):
             "standard_chartered",
             "uob",
         ]
-        | str
-    )
+    ]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataIdeal(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataIdeal(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "abn_amro",
-            "asn_bank",
-            "bunq",
-            "handelsbanken",
-            "ing",
-            "knab",
-            "moneyou",
-            "rabobank",
-            "regiobank",
-            "revolut",
-            "sns_bank",
-            "triodos_bank",
-            "van_lanschot",
-            "yoursafe",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "abn_amro",
+        "asn_bank",
+        "bunq",
+        "handelsbanken",
+        "ing",
+        "knab",
+        "moneyou",
+        "rabobank",
+        "regiobank",
+        "revolut",
+        "sns_bank",
+        "triodos_bank",
+        "van_lanschot",
+        "yoursafe",
+    ]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataKlarna(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataKlarna(TypedDict, total=False):
     """param"""
 
-    dob: PaymentIntentsUpdateParamsPaymentMethodDataKlarnaDob | None = None
+    dob: PaymentIntentsUpdateParamsPaymentMethodDataKlarnaDob
     """date_of_birth"""
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataKlarnaDob(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
     """date_of_birth"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataP24(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataP24(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "alior_bank",
-            "bank_millennium",
-            "bank_nowy_bfg_sa",
-            "bank_pekao_sa",
-            "banki_spbdzielcze",
-            "blik",
-            "bnp_paribas",
-            "boz",
-            "citi_handlowy",
-            "credit_agricole",
-            "envelobank",
-            "etransfer_pocztowy24",
-            "getin_bank",
-            "ideabank",
-            "ing",
-            "inteligo",
-            "mbank_mtransfer",
-            "nest_przelew",
-            "noble_pay",
-            "pbac_z_ipko",
-            "plus_bank",
-            "santander_przelew24",
-            "tmobile_usbugi_bankowe",
-            "toyota_bank",
-            "volkswagen_bank",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "alior_bank",
+        "bank_millennium",
+        "bank_nowy_bfg_sa",
+        "bank_pekao_sa",
+        "banki_spbdzielcze",
+        "blik",
+        "bnp_paribas",
+        "boz",
+        "citi_handlowy",
+        "credit_agricole",
+        "envelobank",
+        "etransfer_pocztowy24",
+        "getin_bank",
+        "ideabank",
+        "ing",
+        "inteligo",
+        "mbank_mtransfer",
+        "nest_przelew",
+        "noble_pay",
+        "pbac_z_ipko",
+        "plus_bank",
+        "santander_przelew24",
+        "tmobile_usbugi_bankowe",
+        "toyota_bank",
+        "volkswagen_bank",
+    ]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataRadarOptions(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
     """radar_options"""
 
-    session: str | None = None
+    session: str
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataSepaDebit(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
     """param"""
 
-    iban: str
+    iban: Required[str]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataSofort(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataSofort(TypedDict, total=False):
     """param"""
 
-    country: Literal["AT", "BE", "DE", "ES", "IT", "NL"] | str
+    country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodDataUsBankAccount(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
     """payment_method_param"""
 
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str | None = None
-    account_type: Literal["checking", "savings"] | str | None = None
-    financial_connections_account: str | None = None
-    routing_number: str | None = None
+    account_holder_type: Literal["company", "individual"]
+    account_number: str
+    account_type: Literal["checking", "savings"]
+    financial_connections_account: str
+    routing_number: str
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptions(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration for this PaymentIntent."""
 
-    acss_debit: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebit | Literal[""] | str | None
-    ) = None
-    affirm: PaymentIntentsUpdateParamsPaymentMethodOptionsAffirm | Literal[""] | str | None = None
-    afterpay_clearpay: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsAfterpayClearpay | Literal[""] | str | None
-    ) = None
-    alipay: PaymentIntentsUpdateParamsPaymentMethodOptionsAlipay | Literal[""] | str | None = None
-    au_becs_debit: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsAuBecsDebit | Literal[""] | str | None
-    ) = None
-    bacs_debit: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsBacsDebit | Literal[""] | str | None
-    ) = None
-    bancontact: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsBancontact | Literal[""] | str | None
-    ) = None
-    blik: PaymentIntentsUpdateParamsPaymentMethodOptionsBlik | Literal[""] | str | None = None
-    boleto: PaymentIntentsUpdateParamsPaymentMethodOptionsBoleto | Literal[""] | str | None = None
-    card: PaymentIntentsUpdateParamsPaymentMethodOptionsCard | Literal[""] | str | None = None
-    card_present: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsCardPresent | Literal[""] | str | None
-    ) = None
-    cashapp: PaymentIntentsUpdateParamsPaymentMethodOptionsCashapp | Literal[""] | str | None = None
-    customer_balance: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance | Literal[""] | str | None
-    ) = None
-    eps: PaymentIntentsUpdateParamsPaymentMethodOptionsEps | Literal[""] | str | None = None
-    fpx: PaymentIntentsUpdateParamsPaymentMethodOptionsFpx | Literal[""] | str | None = None
-    giropay: PaymentIntentsUpdateParamsPaymentMethodOptionsGiropay | Literal[""] | str | None = None
-    grabpay: PaymentIntentsUpdateParamsPaymentMethodOptionsGrabpay | Literal[""] | str | None = None
-    ideal: PaymentIntentsUpdateParamsPaymentMethodOptionsIdeal | Literal[""] | str | None = None
-    interac_present: dict[str, Any] | Literal[""] | str | None = None
-    klarna: PaymentIntentsUpdateParamsPaymentMethodOptionsKlarna | Literal[""] | str | None = None
-    konbini: PaymentIntentsUpdateParamsPaymentMethodOptionsKonbini | Literal[""] | str | None = None
-    link: PaymentIntentsUpdateParamsPaymentMethodOptionsLink | Literal[""] | str | None = None
-    oxxo: PaymentIntentsUpdateParamsPaymentMethodOptionsOxxo | Literal[""] | str | None = None
-    p24: PaymentIntentsUpdateParamsPaymentMethodOptionsP24 | Literal[""] | str | None = None
-    paynow: PaymentIntentsUpdateParamsPaymentMethodOptionsPaynow | Literal[""] | str | None = None
-    pix: PaymentIntentsUpdateParamsPaymentMethodOptionsPix | Literal[""] | str | None = None
-    promptpay: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsPromptpay | Literal[""] | str | None
-    ) = None
-    sepa_debit: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsSepaDebit | Literal[""] | str | None
-    ) = None
-    sofort: PaymentIntentsUpdateParamsPaymentMethodOptionsSofort | Literal[""] | str | None = None
-    us_bank_account: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount | Literal[""] | str | None
-    ) = None
-    wechat_pay: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay | Literal[""] | str | None
-    ) = None
+    acss_debit: PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebit | Literal[""]
+    affirm: PaymentIntentsUpdateParamsPaymentMethodOptionsAffirm | Literal[""]
+    afterpay_clearpay: PaymentIntentsUpdateParamsPaymentMethodOptionsAfterpayClearpay | Literal[""]
+    alipay: PaymentIntentsUpdateParamsPaymentMethodOptionsAlipay | Literal[""]
+    au_becs_debit: PaymentIntentsUpdateParamsPaymentMethodOptionsAuBecsDebit | Literal[""]
+    bacs_debit: PaymentIntentsUpdateParamsPaymentMethodOptionsBacsDebit | Literal[""]
+    bancontact: PaymentIntentsUpdateParamsPaymentMethodOptionsBancontact | Literal[""]
+    blik: PaymentIntentsUpdateParamsPaymentMethodOptionsBlik | Literal[""]
+    boleto: PaymentIntentsUpdateParamsPaymentMethodOptionsBoleto | Literal[""]
+    card: PaymentIntentsUpdateParamsPaymentMethodOptionsCard | Literal[""]
+    card_present: PaymentIntentsUpdateParamsPaymentMethodOptionsCardPresent | Literal[""]
+    cashapp: PaymentIntentsUpdateParamsPaymentMethodOptionsCashapp | Literal[""]
+    customer_balance: PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance | Literal[""]
+    eps: PaymentIntentsUpdateParamsPaymentMethodOptionsEps | Literal[""]
+    fpx: PaymentIntentsUpdateParamsPaymentMethodOptionsFpx | Literal[""]
+    giropay: PaymentIntentsUpdateParamsPaymentMethodOptionsGiropay | Literal[""]
+    grabpay: PaymentIntentsUpdateParamsPaymentMethodOptionsGrabpay | Literal[""]
+    ideal: PaymentIntentsUpdateParamsPaymentMethodOptionsIdeal | Literal[""]
+    interac_present: dict[str, Any] | Literal[""]
+    klarna: PaymentIntentsUpdateParamsPaymentMethodOptionsKlarna | Literal[""]
+    konbini: PaymentIntentsUpdateParamsPaymentMethodOptionsKonbini | Literal[""]
+    link: PaymentIntentsUpdateParamsPaymentMethodOptionsLink | Literal[""]
+    oxxo: PaymentIntentsUpdateParamsPaymentMethodOptionsOxxo | Literal[""]
+    p24: PaymentIntentsUpdateParamsPaymentMethodOptionsP24 | Literal[""]
+    paynow: PaymentIntentsUpdateParamsPaymentMethodOptionsPaynow | Literal[""]
+    pix: PaymentIntentsUpdateParamsPaymentMethodOptionsPix | Literal[""]
+    promptpay: PaymentIntentsUpdateParamsPaymentMethodOptionsPromptpay | Literal[""]
+    sepa_debit: PaymentIntentsUpdateParamsPaymentMethodOptionsSepaDebit | Literal[""]
+    sofort: PaymentIntentsUpdateParamsPaymentMethodOptionsSofort | Literal[""]
+    us_bank_account: PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount | Literal[""]
+    wechat_pay: PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay | Literal[""]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebit(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    mandate_options: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions | None
-    ) = None
+    mandate_options: PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions
     """payment_intent_payment_method_options_mandate_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """payment_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""] | str | None = None
-    interval_description: str | None = None
-    payment_schedule: Literal["combined", "interval", "sporadic"] | str | None = None
-    transaction_type: Literal["business", "personal"] | str | None = None
+    custom_mandate_url: Literal[""]
+    interval_description: str
+    payment_schedule: Literal["combined", "interval", "sporadic"]
+    transaction_type: Literal["business", "personal"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsAffirm(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsAffirm(TypedDict, total=False):
     """payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    preferred_locale: str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    capture_method: Literal["", "manual"]
+    preferred_locale: str
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsAfterpayClearpay(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsAfterpayClearpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    reference: str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    capture_method: Literal["", "manual"]
+    reference: str
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsAlipay(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsAlipay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsAuBecsDebit(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsAuBecsDebit(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsBacsDebit(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsBacsDebit(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsBancontact(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsBancontact(TypedDict, total=False):
     """payment_method_options_param"""
 
-    preferred_language: Literal["de", "en", "fr", "nl"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    preferred_language: Literal["de", "en", "fr", "nl"]
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsBlik(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsBlik(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    code: str | None = None
+    code: str
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsBoleto(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsBoleto(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_days: int | None = None
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    expires_after_days: int
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsCard(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCard(TypedDict, total=False):
     """payment_intent_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    cvc_token: str | None = None
-    installments: PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallments | None = None
+    capture_method: Literal["", "manual"]
+    cvc_token: str
+    installments: PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallments
     """installments_param"""
 
-    mandate_options: PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions | None = None
+    mandate_options: PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions
     """mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
-    statement_descriptor_suffix_kana: Literal[""] | str | None = None
-    statement_descriptor_suffix_kanji: Literal[""] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
+    statement_descriptor_suffix_kana: Literal[""]
+    statement_descriptor_suffix_kanji: Literal[""]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallments(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):
     """installments_param"""
 
-    enabled: bool | None = None
-    plan: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallmentsPlan
-        | Literal[""]
-        | str
-        | None
-    ) = None
+    enabled: bool
+    plan: PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallmentsPlan(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallmentsPlan(TypedDict, total=False):
     """installment_plan"""
 
-    count: int
-    interval: Literal["month"] | str
-    type: Literal["fixed_count"] | str
+    count: Required[int]
+    interval: Required[Literal["month"]]
+    type: Required[Literal["fixed_count"]]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
     """mandate_options_param"""
 
-    amount: int
-    amount_type: Literal["fixed", "maximum"] | str
-    description: str | None = None
-    end_date: int | None = None
-    interval: Literal["day", "month", "sporadic", "week", "year"] | str
-    interval_count: int | None = None
-    reference: str
-    start_date: int
-    supported_types: list[Literal["india"] | str] | None = None
+    amount: Required[int]
+    amount_type: Required[Literal["fixed", "maximum"]]
+    description: str
+    end_date: int
+    interval: Required[Literal["day", "month", "sporadic", "week", "year"]]
+    interval_count: int
+    reference: Required[str]
+    start_date: Required[int]
+    supported_types: list[Literal["india"]]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsCardPresent(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
     """payment_method_options_param"""
 
-    request_extended_authorization: bool | None = None
-    request_incremental_authorization_support: bool | None = None
+    request_extended_authorization: bool
+    request_incremental_authorization_support: bool
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsCashapp(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCashapp(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    capture_method: Literal["", "manual"]
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    bank_transfer: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer | None
-    ) = None
+    bank_transfer: PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer
     """bank_transfer_param"""
 
-    funding_type: Literal["bank_transfer"] | str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    funding_type: Literal["bank_transfer"]
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
     """bank_transfer_param"""
 
     eu_bank_transfer: (
         PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    )
     """eu_bank_transfer_params"""
 
-    requested_address_types: (
-        list[Literal["iban", "sepa", "sort_code", "spei", "zengin"] | str] | None
-    ) = None
-    type: (
+    requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
+    type: Required[
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        | str
-    )
+    ]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_params"""
 
-    country: str
+    country: Required[str]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsEps(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsEps(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsFpx(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsFpx(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsGiropay(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsGiropay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsGrabpay(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsGrabpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsIdeal(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsIdeal(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsKlarna(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsKlarna(TypedDict, total=False):
     """payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    preferred_locale: (
-        Literal[
-            "cs-CZ",
-            "da-DK",
-            "de-AT",
-            "de-CH",
-            "de-DE",
-            "el-GR",
-            "en-AT",
-            "en-AU",
-            "en-BE",
-            "en-CA",
-            "en-CH",
-            "en-CZ",
-            "en-DE",
-            "en-DK",
-            "en-ES",
-            "en-FI",
-            "en-FR",
-            "en-GB",
-            "en-GR",
-            "en-IE",
-            "en-IT",
-            "en-NL",
-            "en-NO",
-            "en-NZ",
-            "en-PL",
-            "en-PT",
-            "en-SE",
-            "en-US",
-            "es-ES",
-            "es-US",
-            "fi-FI",
-            "fr-BE",
-            "fr-CA",
-            "fr-CH",
-            "fr-FR",
-            "it-CH",
-            "it-IT",
-            "nb-NO",
-            "nl-BE",
-            "nl-NL",
-            "pl-PL",
-            "pt-PT",
-            "sv-FI",
-            "sv-SE",
-        ]
-        | str
-        | None
-    ) = None
-    setup_future_usage: Literal["none"] | str | None = None
+    capture_method: Literal["", "manual"]
+    preferred_locale: Literal[
+        "cs-CZ",
+        "da-DK",
+        "de-AT",
+        "de-CH",
+        "de-DE",
+        "el-GR",
+        "en-AT",
+        "en-AU",
+        "en-BE",
+        "en-CA",
+        "en-CH",
+        "en-CZ",
+        "en-DE",
+        "en-DK",
+        "en-ES",
+        "en-FI",
+        "en-FR",
+        "en-GB",
+        "en-GR",
+        "en-IE",
+        "en-IT",
+        "en-NL",
+        "en-NO",
+        "en-NZ",
+        "en-PL",
+        "en-PT",
+        "en-SE",
+        "en-US",
+        "es-ES",
+        "es-US",
+        "fi-FI",
+        "fr-BE",
+        "fr-CA",
+        "fr-CH",
+        "fr-FR",
+        "it-CH",
+        "it-IT",
+        "nb-NO",
+        "nl-BE",
+        "nl-NL",
+        "pl-PL",
+        "pt-PT",
+        "sv-FI",
+        "sv-SE",
+    ]
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsKonbini(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsKonbini(TypedDict, total=False):
     """payment_method_options_param"""
 
-    confirmation_number: str | None = None
-    expires_after_days: int | Literal[""] | str | None = None
-    expires_at: int | Literal[""] | str | None = None
-    product_description: str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    confirmation_number: str
+    expires_after_days: int | Literal[""]
+    expires_at: int | Literal[""]
+    product_description: str
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsLink(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsLink(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    persistent_token: str | None = None
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    capture_method: Literal["", "manual"]
+    persistent_token: str
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsOxxo(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsOxxo(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_days: int | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    expires_after_days: int
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsP24(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsP24(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
-    tos_shown_and_accepted: bool | None = None
+    setup_future_usage: Literal["none"]
+    tos_shown_and_accepted: bool
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsPaynow(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsPaynow(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsPix(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsPix(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_seconds: int | None = None
-    expires_at: int | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    expires_after_seconds: int
+    expires_at: int
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsPromptpay(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsPromptpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsSepaDebit(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    mandate_options: dict[str, Any] | None = None
+    mandate_options: dict[str, Any]
     """payment_method_options_mandate_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsSofort(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsSofort(TypedDict, total=False):
     """payment_method_options_param"""
 
-    preferred_language: Literal["", "de", "en", "es", "fr", "it", "nl", "pl"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    preferred_language: Literal["", "de", "en", "es", "fr", "it", "nl", "pl"]
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
     financial_connections: (
-        PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections | None
-    ) = None
+        PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections
+    )
     """linked_account_options_param"""
 
-    networks: PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks | None = None
+    networks: PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks
     """networks_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
+    TypedDict, total=False
+):
     """linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
-    return_url: str | None = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
+    return_url: str
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
     """networks_options_param"""
 
-    requested: list[Literal["ach", "us_domestic_wire"] | str] | None = None
+    requested: list[Literal["ach", "us_domestic_wire"]]
 
 
-class PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay(_rt.Model):
+class PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    app_id: str | None = None
-    client: Literal["android", "ios", "web"] | str
-    setup_future_usage: Literal["none"] | str | None = None
+    app_id: str
+    client: Required[Literal["android", "ios", "web"]]
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsUpdateParamsShipping(_rt.Model):
+class PaymentIntentsUpdateParamsShipping(TypedDict, total=False):
     """optional_fields_shipping"""
 
-    address: PaymentIntentsUpdateParamsShippingAddress
+    address: Required[PaymentIntentsUpdateParamsShippingAddress]
     """optional_fields_address"""
 
-    carrier: str | None = None
-    name: str
-    phone: str | None = None
-    tracking_number: str | None = None
+    carrier: str
+    name: Required[str]
+    phone: str
+    tracking_number: str
 
 
-class PaymentIntentsUpdateParamsShippingAddress(_rt.Model):
+class PaymentIntentsUpdateParamsShippingAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class PaymentIntentsUpdateParamsTransferData(_rt.Model):
+class PaymentIntentsUpdateParamsTransferData(TypedDict, total=False):
     """The parameters used to automatically create a Transfer when the payment succeeds. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts)."""
 
-    amount: int | None = None
+    amount: int
 
 
-class PaymentIntentsCaptureParamsTransferData(_rt.Model):
+class PaymentIntentsCaptureParamsTransferData(TypedDict, total=False):
     """The parameters used to automatically create a Transfer when the payment
     is captured. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
-    amount: int | None = None
+    amount: int
 
 
-class PaymentIntentsConfirmParamsMandateDataSecretKeyParam(_rt.Model):
+class PaymentIntentsConfirmParamsMandateDataSecretKeyParam(TypedDict, total=False):
     """secret_key_param"""
 
-    customer_acceptance: PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance
+    customer_acceptance: Required[
+        PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance
+    ]
     """customer_acceptance_param"""
 
 
-class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(_rt.Model):
+class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(
+    TypedDict, total=False
+):
     """customer_acceptance_param"""
 
-    accepted_at: int | None = None
-    offline: dict[str, Any] | None = None
+    accepted_at: int
+    offline: dict[str, Any]
     """offline_param"""
 
-    online: PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline | None = (
-        None
-    )
+    online: PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline
     """online_param"""
 
-    type: Literal["offline", "online"] | str
+    type: Required[Literal["offline", "online"]]
 
 
-class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline(_rt.Model):
+class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline(
+    TypedDict, total=False
+):
+    """online_param"""
+
+    ip_address: Required[str]
+    user_agent: Required[str]
+
+
+class PaymentIntentsConfirmParamsMandateDataClientKeyParam(TypedDict, total=False):
+    """client_key_param"""
+
+    customer_acceptance: Required[
+        PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance
+    ]
+    """customer_acceptance_param"""
+
+
+class PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(
+    TypedDict, total=False
+):
+    """customer_acceptance_param"""
+
+    online: Required[PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline]
+    """online_param"""
+
+    type: Required[Literal["online"]]
+
+
+class PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline(
+    TypedDict, total=False
+):
     """online_param"""
 
     ip_address: str
     user_agent: str
 
 
-class PaymentIntentsConfirmParamsMandateDataClientKeyParam(_rt.Model):
-    """client_key_param"""
-
-    customer_acceptance: PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance
-    """customer_acceptance_param"""
-
-
-class PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(_rt.Model):
-    """customer_acceptance_param"""
-
-    online: PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline
-    """online_param"""
-
-    type: Literal["online"] | str
-
-
-class PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline(_rt.Model):
-    """online_param"""
-
-    ip_address: str | None = None
-    user_agent: str | None = None
-
-
-class PaymentIntentsConfirmParamsPaymentMethodData(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
     """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
     in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
 
-    acss_debit: PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit | None = None
+    acss_debit: PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit
     """payment_method_param"""
 
-    affirm: dict[str, Any] | None = None
+    affirm: dict[str, Any]
     """param"""
 
-    afterpay_clearpay: dict[str, Any] | None = None
+    afterpay_clearpay: dict[str, Any]
     """param"""
 
-    alipay: dict[str, Any] | None = None
+    alipay: dict[str, Any]
     """param"""
 
-    au_becs_debit: PaymentIntentsConfirmParamsPaymentMethodDataAuBecsDebit | None = None
+    au_becs_debit: PaymentIntentsConfirmParamsPaymentMethodDataAuBecsDebit
     """param"""
 
-    bacs_debit: PaymentIntentsConfirmParamsPaymentMethodDataBacsDebit | None = None
+    bacs_debit: PaymentIntentsConfirmParamsPaymentMethodDataBacsDebit
     """param"""
 
-    bancontact: dict[str, Any] | None = None
+    bancontact: dict[str, Any]
     """param"""
 
-    billing_details: PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails | None = None
+    billing_details: PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails
     """billing_details_inner_params"""
 
-    blik: dict[str, Any] | None = None
+    blik: dict[str, Any]
     """param"""
 
-    boleto: PaymentIntentsConfirmParamsPaymentMethodDataBoleto | None = None
+    boleto: PaymentIntentsConfirmParamsPaymentMethodDataBoleto
     """param"""
 
-    cashapp: dict[str, Any] | None = None
+    cashapp: dict[str, Any]
     """param"""
 
-    customer_balance: dict[str, Any] | None = None
+    customer_balance: dict[str, Any]
     """param"""
 
-    eps: PaymentIntentsConfirmParamsPaymentMethodDataEps | None = None
+    eps: PaymentIntentsConfirmParamsPaymentMethodDataEps
     """param"""
 
-    fpx: PaymentIntentsConfirmParamsPaymentMethodDataFpx | None = None
+    fpx: PaymentIntentsConfirmParamsPaymentMethodDataFpx
     """param"""
 
-    giropay: dict[str, Any] | None = None
+    giropay: dict[str, Any]
     """param"""
 
-    grabpay: dict[str, Any] | None = None
+    grabpay: dict[str, Any]
     """param"""
 
-    ideal: PaymentIntentsConfirmParamsPaymentMethodDataIdeal | None = None
+    ideal: PaymentIntentsConfirmParamsPaymentMethodDataIdeal
     """param"""
 
-    interac_present: dict[str, Any] | None = None
+    interac_present: dict[str, Any]
     """param"""
 
-    klarna: PaymentIntentsConfirmParamsPaymentMethodDataKlarna | None = None
+    klarna: PaymentIntentsConfirmParamsPaymentMethodDataKlarna
     """param"""
 
-    konbini: dict[str, Any] | None = None
+    konbini: dict[str, Any]
     """param"""
 
-    link: dict[str, Any] | None = None
+    link: dict[str, Any]
     """param"""
 
-    metadata: dict[str, str] | None = None
-    oxxo: dict[str, Any] | None = None
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
     """param"""
 
-    p24: PaymentIntentsConfirmParamsPaymentMethodDataP24 | None = None
+    p24: PaymentIntentsConfirmParamsPaymentMethodDataP24
     """param"""
 
-    paynow: dict[str, Any] | None = None
+    paynow: dict[str, Any]
     """param"""
 
-    pix: dict[str, Any] | None = None
+    pix: dict[str, Any]
     """param"""
 
-    promptpay: dict[str, Any] | None = None
+    promptpay: dict[str, Any]
     """param"""
 
-    radar_options: PaymentIntentsConfirmParamsPaymentMethodDataRadarOptions | None = None
+    radar_options: PaymentIntentsConfirmParamsPaymentMethodDataRadarOptions
     """radar_options"""
 
-    sepa_debit: PaymentIntentsConfirmParamsPaymentMethodDataSepaDebit | None = None
+    sepa_debit: PaymentIntentsConfirmParamsPaymentMethodDataSepaDebit
     """param"""
 
-    sofort: PaymentIntentsConfirmParamsPaymentMethodDataSofort | None = None
+    sofort: PaymentIntentsConfirmParamsPaymentMethodDataSofort
     """param"""
 
-    type: (
+    type: Required[
         Literal[
             "acss_debit",
             "affirm",
@@ -1940,108 +1836,101 @@ class PaymentIntentsConfirmParamsPaymentMethodData(_rt.Model):
             "us_bank_account",
             "wechat_pay",
         ]
-        | str
-    )
-    us_bank_account: PaymentIntentsConfirmParamsPaymentMethodDataUsBankAccount | None = None
+    ]
+    us_bank_account: PaymentIntentsConfirmParamsPaymentMethodDataUsBankAccount
     """payment_method_param"""
 
-    wechat_pay: dict[str, Any] | None = None
+    wechat_pay: dict[str, Any]
     """param"""
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
     """payment_method_param"""
 
-    account_number: str
-    institution_number: str
-    transit_number: str
+    account_number: Required[str]
+    institution_number: Required[str]
+    transit_number: Required[str]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataAuBecsDebit(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
+    """param"""
+
+    account_number: Required[str]
+    bsb_number: Required[str]
+
+
+class PaymentIntentsConfirmParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
     """param"""
 
     account_number: str
-    bsb_number: str
+    sort_code: str
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataBacsDebit(_rt.Model):
-    """param"""
-
-    account_number: str | None = None
-    sort_code: str | None = None
-
-
-class PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
     """billing_details_inner_params"""
 
-    address: (
-        PaymentIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress | Literal[""] | str | None
-    ) = None
-    email: Literal[""] | str | None = None
-    name: str | None = None
-    phone: str | None = None
+    address: PaymentIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
+    email: Literal[""]
+    name: str
+    phone: str
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
     """billing_details_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataBoleto(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataBoleto(TypedDict, total=False):
     """param"""
 
-    tax_id: str
+    tax_id: Required[str]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataEps(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataEps(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "arzte_und_apotheker_bank",
-            "austrian_anadi_bank_ag",
-            "bank_austria",
-            "bankhaus_carl_spangler",
-            "bankhaus_schelhammer_und_schattera_ag",
-            "bawag_psk_ag",
-            "bks_bank_ag",
-            "brull_kallmus_bank_ag",
-            "btv_vier_lander_bank",
-            "capital_bank_grawe_gruppe_ag",
-            "deutsche_bank_ag",
-            "dolomitenbank",
-            "easybank_ag",
-            "erste_bank_und_sparkassen",
-            "hypo_alpeadriabank_international_ag",
-            "hypo_bank_burgenland_aktiengesellschaft",
-            "hypo_noe_lb_fur_niederosterreich_u_wien",
-            "hypo_oberosterreich_salzburg_steiermark",
-            "hypo_tirol_bank_ag",
-            "hypo_vorarlberg_bank_ag",
-            "marchfelder_bank",
-            "oberbank_ag",
-            "raiffeisen_bankengruppe_osterreich",
-            "schoellerbank_ag",
-            "sparda_bank_wien",
-            "volksbank_gruppe",
-            "volkskreditbank_ag",
-            "vr_bank_braunau",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "arzte_und_apotheker_bank",
+        "austrian_anadi_bank_ag",
+        "bank_austria",
+        "bankhaus_carl_spangler",
+        "bankhaus_schelhammer_und_schattera_ag",
+        "bawag_psk_ag",
+        "bks_bank_ag",
+        "brull_kallmus_bank_ag",
+        "btv_vier_lander_bank",
+        "capital_bank_grawe_gruppe_ag",
+        "deutsche_bank_ag",
+        "dolomitenbank",
+        "easybank_ag",
+        "erste_bank_und_sparkassen",
+        "hypo_alpeadriabank_international_ag",
+        "hypo_bank_burgenland_aktiengesellschaft",
+        "hypo_noe_lb_fur_niederosterreich_u_wien",
+        "hypo_oberosterreich_salzburg_steiermark",
+        "hypo_tirol_bank_ag",
+        "hypo_vorarlberg_bank_ag",
+        "marchfelder_bank",
+        "oberbank_ag",
+        "raiffeisen_bankengruppe_osterreich",
+        "schoellerbank_ag",
+        "sparda_bank_wien",
+        "volksbank_gruppe",
+        "volkskreditbank_ag",
+        "vr_bank_braunau",
+    ]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataFpx(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataFpx(TypedDict, total=False):
     """param"""
 
-    bank: (
+    bank: Required[
         Literal[
             "affin_bank",
             "agrobank",
@@ -2066,599 +1955,543 @@ class PaymentIntentsConfirmParamsPaymentMethodDataFpx(_rt.Model):
             "standard_chartered",
             "uob",
         ]
-        | str
-    )
+    ]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataIdeal(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataIdeal(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "abn_amro",
-            "asn_bank",
-            "bunq",
-            "handelsbanken",
-            "ing",
-            "knab",
-            "moneyou",
-            "rabobank",
-            "regiobank",
-            "revolut",
-            "sns_bank",
-            "triodos_bank",
-            "van_lanschot",
-            "yoursafe",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "abn_amro",
+        "asn_bank",
+        "bunq",
+        "handelsbanken",
+        "ing",
+        "knab",
+        "moneyou",
+        "rabobank",
+        "regiobank",
+        "revolut",
+        "sns_bank",
+        "triodos_bank",
+        "van_lanschot",
+        "yoursafe",
+    ]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataKlarna(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataKlarna(TypedDict, total=False):
     """param"""
 
-    dob: PaymentIntentsConfirmParamsPaymentMethodDataKlarnaDob | None = None
+    dob: PaymentIntentsConfirmParamsPaymentMethodDataKlarnaDob
     """date_of_birth"""
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataKlarnaDob(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
     """date_of_birth"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataP24(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataP24(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "alior_bank",
-            "bank_millennium",
-            "bank_nowy_bfg_sa",
-            "bank_pekao_sa",
-            "banki_spbdzielcze",
-            "blik",
-            "bnp_paribas",
-            "boz",
-            "citi_handlowy",
-            "credit_agricole",
-            "envelobank",
-            "etransfer_pocztowy24",
-            "getin_bank",
-            "ideabank",
-            "ing",
-            "inteligo",
-            "mbank_mtransfer",
-            "nest_przelew",
-            "noble_pay",
-            "pbac_z_ipko",
-            "plus_bank",
-            "santander_przelew24",
-            "tmobile_usbugi_bankowe",
-            "toyota_bank",
-            "volkswagen_bank",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "alior_bank",
+        "bank_millennium",
+        "bank_nowy_bfg_sa",
+        "bank_pekao_sa",
+        "banki_spbdzielcze",
+        "blik",
+        "bnp_paribas",
+        "boz",
+        "citi_handlowy",
+        "credit_agricole",
+        "envelobank",
+        "etransfer_pocztowy24",
+        "getin_bank",
+        "ideabank",
+        "ing",
+        "inteligo",
+        "mbank_mtransfer",
+        "nest_przelew",
+        "noble_pay",
+        "pbac_z_ipko",
+        "plus_bank",
+        "santander_przelew24",
+        "tmobile_usbugi_bankowe",
+        "toyota_bank",
+        "volkswagen_bank",
+    ]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataRadarOptions(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
     """radar_options"""
 
-    session: str | None = None
+    session: str
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataSepaDebit(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
     """param"""
 
-    iban: str
+    iban: Required[str]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataSofort(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataSofort(TypedDict, total=False):
     """param"""
 
-    country: Literal["AT", "BE", "DE", "ES", "IT", "NL"] | str
+    country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodDataUsBankAccount(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
     """payment_method_param"""
 
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str | None = None
-    account_type: Literal["checking", "savings"] | str | None = None
-    financial_connections_account: str | None = None
-    routing_number: str | None = None
+    account_holder_type: Literal["company", "individual"]
+    account_number: str
+    account_type: Literal["checking", "savings"]
+    financial_connections_account: str
+    routing_number: str
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptions(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration for this PaymentIntent."""
 
-    acss_debit: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebit | Literal[""] | str | None
-    ) = None
-    affirm: PaymentIntentsConfirmParamsPaymentMethodOptionsAffirm | Literal[""] | str | None = None
-    afterpay_clearpay: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsAfterpayClearpay | Literal[""] | str | None
-    ) = None
-    alipay: PaymentIntentsConfirmParamsPaymentMethodOptionsAlipay | Literal[""] | str | None = None
-    au_becs_debit: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsAuBecsDebit | Literal[""] | str | None
-    ) = None
-    bacs_debit: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsBacsDebit | Literal[""] | str | None
-    ) = None
-    bancontact: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsBancontact | Literal[""] | str | None
-    ) = None
-    blik: PaymentIntentsConfirmParamsPaymentMethodOptionsBlik | Literal[""] | str | None = None
-    boleto: PaymentIntentsConfirmParamsPaymentMethodOptionsBoleto | Literal[""] | str | None = None
-    card: PaymentIntentsConfirmParamsPaymentMethodOptionsCard | Literal[""] | str | None = None
-    card_present: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsCardPresent | Literal[""] | str | None
-    ) = None
-    cashapp: PaymentIntentsConfirmParamsPaymentMethodOptionsCashapp | Literal[""] | str | None = (
-        None
-    )
-    customer_balance: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance | Literal[""] | str | None
-    ) = None
-    eps: PaymentIntentsConfirmParamsPaymentMethodOptionsEps | Literal[""] | str | None = None
-    fpx: PaymentIntentsConfirmParamsPaymentMethodOptionsFpx | Literal[""] | str | None = None
-    giropay: PaymentIntentsConfirmParamsPaymentMethodOptionsGiropay | Literal[""] | str | None = (
-        None
-    )
-    grabpay: PaymentIntentsConfirmParamsPaymentMethodOptionsGrabpay | Literal[""] | str | None = (
-        None
-    )
-    ideal: PaymentIntentsConfirmParamsPaymentMethodOptionsIdeal | Literal[""] | str | None = None
-    interac_present: dict[str, Any] | Literal[""] | str | None = None
-    klarna: PaymentIntentsConfirmParamsPaymentMethodOptionsKlarna | Literal[""] | str | None = None
-    konbini: PaymentIntentsConfirmParamsPaymentMethodOptionsKonbini | Literal[""] | str | None = (
-        None
-    )
-    link: PaymentIntentsConfirmParamsPaymentMethodOptionsLink | Literal[""] | str | None = None
-    oxxo: PaymentIntentsConfirmParamsPaymentMethodOptionsOxxo | Literal[""] | str | None = None
-    p24: PaymentIntentsConfirmParamsPaymentMethodOptionsP24 | Literal[""] | str | None = None
-    paynow: PaymentIntentsConfirmParamsPaymentMethodOptionsPaynow | Literal[""] | str | None = None
-    pix: PaymentIntentsConfirmParamsPaymentMethodOptionsPix | Literal[""] | str | None = None
-    promptpay: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsPromptpay | Literal[""] | str | None
-    ) = None
-    sepa_debit: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsSepaDebit | Literal[""] | str | None
-    ) = None
-    sofort: PaymentIntentsConfirmParamsPaymentMethodOptionsSofort | Literal[""] | str | None = None
-    us_bank_account: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount | Literal[""] | str | None
-    ) = None
-    wechat_pay: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsWechatPay | Literal[""] | str | None
-    ) = None
+    acss_debit: PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebit | Literal[""]
+    affirm: PaymentIntentsConfirmParamsPaymentMethodOptionsAffirm | Literal[""]
+    afterpay_clearpay: PaymentIntentsConfirmParamsPaymentMethodOptionsAfterpayClearpay | Literal[""]
+    alipay: PaymentIntentsConfirmParamsPaymentMethodOptionsAlipay | Literal[""]
+    au_becs_debit: PaymentIntentsConfirmParamsPaymentMethodOptionsAuBecsDebit | Literal[""]
+    bacs_debit: PaymentIntentsConfirmParamsPaymentMethodOptionsBacsDebit | Literal[""]
+    bancontact: PaymentIntentsConfirmParamsPaymentMethodOptionsBancontact | Literal[""]
+    blik: PaymentIntentsConfirmParamsPaymentMethodOptionsBlik | Literal[""]
+    boleto: PaymentIntentsConfirmParamsPaymentMethodOptionsBoleto | Literal[""]
+    card: PaymentIntentsConfirmParamsPaymentMethodOptionsCard | Literal[""]
+    card_present: PaymentIntentsConfirmParamsPaymentMethodOptionsCardPresent | Literal[""]
+    cashapp: PaymentIntentsConfirmParamsPaymentMethodOptionsCashapp | Literal[""]
+    customer_balance: PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance | Literal[""]
+    eps: PaymentIntentsConfirmParamsPaymentMethodOptionsEps | Literal[""]
+    fpx: PaymentIntentsConfirmParamsPaymentMethodOptionsFpx | Literal[""]
+    giropay: PaymentIntentsConfirmParamsPaymentMethodOptionsGiropay | Literal[""]
+    grabpay: PaymentIntentsConfirmParamsPaymentMethodOptionsGrabpay | Literal[""]
+    ideal: PaymentIntentsConfirmParamsPaymentMethodOptionsIdeal | Literal[""]
+    interac_present: dict[str, Any] | Literal[""]
+    klarna: PaymentIntentsConfirmParamsPaymentMethodOptionsKlarna | Literal[""]
+    konbini: PaymentIntentsConfirmParamsPaymentMethodOptionsKonbini | Literal[""]
+    link: PaymentIntentsConfirmParamsPaymentMethodOptionsLink | Literal[""]
+    oxxo: PaymentIntentsConfirmParamsPaymentMethodOptionsOxxo | Literal[""]
+    p24: PaymentIntentsConfirmParamsPaymentMethodOptionsP24 | Literal[""]
+    paynow: PaymentIntentsConfirmParamsPaymentMethodOptionsPaynow | Literal[""]
+    pix: PaymentIntentsConfirmParamsPaymentMethodOptionsPix | Literal[""]
+    promptpay: PaymentIntentsConfirmParamsPaymentMethodOptionsPromptpay | Literal[""]
+    sepa_debit: PaymentIntentsConfirmParamsPaymentMethodOptionsSepaDebit | Literal[""]
+    sofort: PaymentIntentsConfirmParamsPaymentMethodOptionsSofort | Literal[""]
+    us_bank_account: PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount | Literal[""]
+    wechat_pay: PaymentIntentsConfirmParamsPaymentMethodOptionsWechatPay | Literal[""]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebit(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    mandate_options: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions | None
-    ) = None
+    mandate_options: PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions
     """payment_intent_payment_method_options_mandate_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(
+    TypedDict, total=False
+):
     """payment_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""] | str | None = None
-    interval_description: str | None = None
-    payment_schedule: Literal["combined", "interval", "sporadic"] | str | None = None
-    transaction_type: Literal["business", "personal"] | str | None = None
+    custom_mandate_url: Literal[""]
+    interval_description: str
+    payment_schedule: Literal["combined", "interval", "sporadic"]
+    transaction_type: Literal["business", "personal"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsAffirm(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsAffirm(TypedDict, total=False):
     """payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    preferred_locale: str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    capture_method: Literal["", "manual"]
+    preferred_locale: str
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsAfterpayClearpay(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsAfterpayClearpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    reference: str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    capture_method: Literal["", "manual"]
+    reference: str
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsAlipay(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsAlipay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsAuBecsDebit(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsAuBecsDebit(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsBacsDebit(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsBacsDebit(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsBancontact(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsBancontact(TypedDict, total=False):
     """payment_method_options_param"""
 
-    preferred_language: Literal["de", "en", "fr", "nl"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    preferred_language: Literal["de", "en", "fr", "nl"]
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsBlik(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsBlik(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    code: str | None = None
+    code: str
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsBoleto(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsBoleto(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_days: int | None = None
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    expires_after_days: int
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsCard(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCard(TypedDict, total=False):
     """payment_intent_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    cvc_token: str | None = None
-    installments: PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallments | None = None
+    capture_method: Literal["", "manual"]
+    cvc_token: str
+    installments: PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallments
     """installments_param"""
 
-    mandate_options: PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions | None = None
+    mandate_options: PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions
     """mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
-    statement_descriptor_suffix_kana: Literal[""] | str | None = None
-    statement_descriptor_suffix_kanji: Literal[""] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
+    statement_descriptor_suffix_kana: Literal[""]
+    statement_descriptor_suffix_kanji: Literal[""]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallments(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):
     """installments_param"""
 
-    enabled: bool | None = None
-    plan: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallmentsPlan
-        | Literal[""]
-        | str
-        | None
-    ) = None
+    enabled: bool
+    plan: PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallmentsPlan(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallmentsPlan(TypedDict, total=False):
     """installment_plan"""
 
-    count: int
-    interval: Literal["month"] | str
-    type: Literal["fixed_count"] | str
+    count: Required[int]
+    interval: Required[Literal["month"]]
+    type: Required[Literal["fixed_count"]]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
     """mandate_options_param"""
 
-    amount: int
-    amount_type: Literal["fixed", "maximum"] | str
-    description: str | None = None
-    end_date: int | None = None
-    interval: Literal["day", "month", "sporadic", "week", "year"] | str
-    interval_count: int | None = None
-    reference: str
-    start_date: int
-    supported_types: list[Literal["india"] | str] | None = None
+    amount: Required[int]
+    amount_type: Required[Literal["fixed", "maximum"]]
+    description: str
+    end_date: int
+    interval: Required[Literal["day", "month", "sporadic", "week", "year"]]
+    interval_count: int
+    reference: Required[str]
+    start_date: Required[int]
+    supported_types: list[Literal["india"]]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsCardPresent(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
     """payment_method_options_param"""
 
-    request_extended_authorization: bool | None = None
-    request_incremental_authorization_support: bool | None = None
+    request_extended_authorization: bool
+    request_incremental_authorization_support: bool
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsCashapp(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCashapp(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    capture_method: Literal["", "manual"]
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    bank_transfer: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer | None
-    ) = None
+    bank_transfer: PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer
     """bank_transfer_param"""
 
-    funding_type: Literal["bank_transfer"] | str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    funding_type: Literal["bank_transfer"]
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
     """bank_transfer_param"""
 
     eu_bank_transfer: (
         PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    )
     """eu_bank_transfer_params"""
 
-    requested_address_types: (
-        list[Literal["iban", "sepa", "sort_code", "spei", "zengin"] | str] | None
-    ) = None
-    type: (
+    requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
+    type: Required[
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        | str
-    )
+    ]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_params"""
 
-    country: str
+    country: Required[str]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsEps(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsEps(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsFpx(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsFpx(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsGiropay(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsGiropay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsGrabpay(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsGrabpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsIdeal(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsIdeal(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsKlarna(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsKlarna(TypedDict, total=False):
     """payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    preferred_locale: (
-        Literal[
-            "cs-CZ",
-            "da-DK",
-            "de-AT",
-            "de-CH",
-            "de-DE",
-            "el-GR",
-            "en-AT",
-            "en-AU",
-            "en-BE",
-            "en-CA",
-            "en-CH",
-            "en-CZ",
-            "en-DE",
-            "en-DK",
-            "en-ES",
-            "en-FI",
-            "en-FR",
-            "en-GB",
-            "en-GR",
-            "en-IE",
-            "en-IT",
-            "en-NL",
-            "en-NO",
-            "en-NZ",
-            "en-PL",
-            "en-PT",
-            "en-SE",
-            "en-US",
-            "es-ES",
-            "es-US",
-            "fi-FI",
-            "fr-BE",
-            "fr-CA",
-            "fr-CH",
-            "fr-FR",
-            "it-CH",
-            "it-IT",
-            "nb-NO",
-            "nl-BE",
-            "nl-NL",
-            "pl-PL",
-            "pt-PT",
-            "sv-FI",
-            "sv-SE",
-        ]
-        | str
-        | None
-    ) = None
-    setup_future_usage: Literal["none"] | str | None = None
+    capture_method: Literal["", "manual"]
+    preferred_locale: Literal[
+        "cs-CZ",
+        "da-DK",
+        "de-AT",
+        "de-CH",
+        "de-DE",
+        "el-GR",
+        "en-AT",
+        "en-AU",
+        "en-BE",
+        "en-CA",
+        "en-CH",
+        "en-CZ",
+        "en-DE",
+        "en-DK",
+        "en-ES",
+        "en-FI",
+        "en-FR",
+        "en-GB",
+        "en-GR",
+        "en-IE",
+        "en-IT",
+        "en-NL",
+        "en-NO",
+        "en-NZ",
+        "en-PL",
+        "en-PT",
+        "en-SE",
+        "en-US",
+        "es-ES",
+        "es-US",
+        "fi-FI",
+        "fr-BE",
+        "fr-CA",
+        "fr-CH",
+        "fr-FR",
+        "it-CH",
+        "it-IT",
+        "nb-NO",
+        "nl-BE",
+        "nl-NL",
+        "pl-PL",
+        "pt-PT",
+        "sv-FI",
+        "sv-SE",
+    ]
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsKonbini(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsKonbini(TypedDict, total=False):
     """payment_method_options_param"""
 
-    confirmation_number: str | None = None
-    expires_after_days: int | Literal[""] | str | None = None
-    expires_at: int | Literal[""] | str | None = None
-    product_description: str | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    confirmation_number: str
+    expires_after_days: int | Literal[""]
+    expires_at: int | Literal[""]
+    product_description: str
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsLink(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsLink(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    capture_method: Literal["", "manual"] | str | None = None
-    persistent_token: str | None = None
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    capture_method: Literal["", "manual"]
+    persistent_token: str
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsOxxo(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsOxxo(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_days: int | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    expires_after_days: int
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsP24(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsP24(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
-    tos_shown_and_accepted: bool | None = None
+    setup_future_usage: Literal["none"]
+    tos_shown_and_accepted: bool
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsPaynow(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsPaynow(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsPix(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsPix(TypedDict, total=False):
     """payment_method_options_param"""
 
-    expires_after_seconds: int | None = None
-    expires_at: int | None = None
-    setup_future_usage: Literal["none"] | str | None = None
+    expires_after_seconds: int
+    expires_at: int
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsPromptpay(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsPromptpay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    setup_future_usage: Literal["none"] | str | None = None
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsSepaDebit(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
-    mandate_options: dict[str, Any] | None = None
+    mandate_options: dict[str, Any]
     """payment_method_options_mandate_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsSofort(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsSofort(TypedDict, total=False):
     """payment_method_options_param"""
 
-    preferred_language: Literal["", "de", "en", "es", "fr", "it", "nl", "pl"] | str | None = None
-    setup_future_usage: Literal["", "none", "off_session"] | str | None = None
+    preferred_language: Literal["", "de", "en", "es", "fr", "it", "nl", "pl"]
+    setup_future_usage: Literal["", "none", "off_session"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
     """payment_intent_payment_method_options_param"""
 
     financial_connections: (
-        PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections | None
-    ) = None
+        PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections
+    )
     """linked_account_options_param"""
 
-    networks: PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks | None = None
+    networks: PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks
     """networks_options_param"""
 
-    setup_future_usage: Literal["", "none", "off_session", "on_session"] | str | None = None
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    setup_future_usage: Literal["", "none", "off_session", "on_session"]
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
+    TypedDict, total=False
+):
     """linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
-    return_url: str | None = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
+    return_url: str
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
     """networks_options_param"""
 
-    requested: list[Literal["ach", "us_domestic_wire"] | str] | None = None
+    requested: list[Literal["ach", "us_domestic_wire"]]
 
 
-class PaymentIntentsConfirmParamsPaymentMethodOptionsWechatPay(_rt.Model):
+class PaymentIntentsConfirmParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
     """payment_method_options_param"""
 
-    app_id: str | None = None
-    client: Literal["android", "ios", "web"] | str
-    setup_future_usage: Literal["none"] | str | None = None
+    app_id: str
+    client: Required[Literal["android", "ios", "web"]]
+    setup_future_usage: Literal["none"]
 
 
-class PaymentIntentsConfirmParamsRadarOptions(_rt.Model):
+class PaymentIntentsConfirmParamsRadarOptions(TypedDict, total=False):
     """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
 
-    session: str | None = None
+    session: str
 
 
-class PaymentIntentsConfirmParamsShipping(_rt.Model):
+class PaymentIntentsConfirmParamsShipping(TypedDict, total=False):
     """optional_fields_shipping"""
 
-    address: PaymentIntentsConfirmParamsShippingAddress
+    address: Required[PaymentIntentsConfirmParamsShippingAddress]
     """optional_fields_address"""
 
-    carrier: str | None = None
-    name: str
-    phone: str | None = None
-    tracking_number: str | None = None
+    carrier: str
+    name: Required[str]
+    phone: str
+    tracking_number: str
 
 
-class PaymentIntentsConfirmParamsShippingAddress(_rt.Model):
+class PaymentIntentsConfirmParamsShippingAddress(TypedDict, total=False):
     """optional_fields_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class PaymentIntentsIncrementAuthorizationParamsTransferData(_rt.Model):
+class PaymentIntentsIncrementAuthorizationParamsTransferData(TypedDict, total=False):
     """The parameters used to automatically create a Transfer when the payment is captured.
     For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
-    amount: int | None = None
+    amount: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -24,836 +24,826 @@ class PaymentLinksListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class PaymentLinksCreateParamsAfterCompletion(_rt.Model):
+class PaymentLinksCreateParamsAfterCompletion(TypedDict, total=False):
     """Behavior after the purchase is complete."""
 
-    hosted_confirmation: PaymentLinksCreateParamsAfterCompletionHostedConfirmation | None = None
+    hosted_confirmation: PaymentLinksCreateParamsAfterCompletionHostedConfirmation
     """after_completion_confirmation_page_params"""
 
-    redirect: PaymentLinksCreateParamsAfterCompletionRedirect | None = None
+    redirect: PaymentLinksCreateParamsAfterCompletionRedirect
     """after_completion_redirect_params"""
 
-    type: Literal["hosted_confirmation", "redirect"] | str
+    type: Required[Literal["hosted_confirmation", "redirect"]]
 
 
-class PaymentLinksCreateParamsAfterCompletionHostedConfirmation(_rt.Model):
+class PaymentLinksCreateParamsAfterCompletionHostedConfirmation(TypedDict, total=False):
     """after_completion_confirmation_page_params"""
 
-    custom_message: str | None = None
+    custom_message: str
 
 
-class PaymentLinksCreateParamsAfterCompletionRedirect(_rt.Model):
+class PaymentLinksCreateParamsAfterCompletionRedirect(TypedDict, total=False):
     """after_completion_redirect_params"""
 
-    url: str
+    url: Required[str]
 
 
-class PaymentLinksCreateParamsAutomaticTax(_rt.Model):
+class PaymentLinksCreateParamsAutomaticTax(TypedDict, total=False):
     """Configuration for automatic tax collection."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class PaymentLinksCreateParamsConsentCollection(_rt.Model):
+class PaymentLinksCreateParamsConsentCollection(TypedDict, total=False):
     """Configure fields to gather active consent from customers."""
 
-    promotions: Literal["auto", "none"] | str | None = None
-    terms_of_service: Literal["none", "required"] | str | None = None
+    promotions: Literal["auto", "none"]
+    terms_of_service: Literal["none", "required"]
 
 
-class PaymentLinksCreateParamsCustomFieldsItem(_rt.Model):
+class PaymentLinksCreateParamsCustomFieldsItem(TypedDict, total=False):
     """custom_field_param"""
 
-    dropdown: PaymentLinksCreateParamsCustomFieldsItemDropdown | None = None
+    dropdown: PaymentLinksCreateParamsCustomFieldsItemDropdown
     """custom_field_dropdown_param"""
 
-    key: str
-    label: PaymentLinksCreateParamsCustomFieldsItemLabel
+    key: Required[str]
+    label: Required[PaymentLinksCreateParamsCustomFieldsItemLabel]
     """custom_field_label_param"""
 
-    optional: bool | None = None
-    type: Literal["dropdown", "numeric", "text"] | str
+    optional: bool
+    type: Required[Literal["dropdown", "numeric", "text"]]
 
 
-class PaymentLinksCreateParamsCustomFieldsItemDropdown(_rt.Model):
+class PaymentLinksCreateParamsCustomFieldsItemDropdown(TypedDict, total=False):
     """custom_field_dropdown_param"""
 
-    options: list[PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem]
+    options: Required[list[PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem]]
 
 
-class PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem(_rt.Model):
+class PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem(TypedDict, total=False):
     """custom_field_option_param"""
 
-    label: str
-    value: str
+    label: Required[str]
+    value: Required[str]
 
 
-class PaymentLinksCreateParamsCustomFieldsItemLabel(_rt.Model):
+class PaymentLinksCreateParamsCustomFieldsItemLabel(TypedDict, total=False):
     """custom_field_label_param"""
 
-    custom: str
-    type: Literal["custom"] | str
+    custom: Required[str]
+    type: Required[Literal["custom"]]
 
 
-class PaymentLinksCreateParamsCustomText(_rt.Model):
+class PaymentLinksCreateParamsCustomText(TypedDict, total=False):
     """Display additional text for your customers using custom text."""
 
-    shipping_address: (
-        PaymentLinksCreateParamsCustomTextShippingAddress | Literal[""] | str | None
-    ) = None
-    submit: PaymentLinksCreateParamsCustomTextSubmit | Literal[""] | str | None = None
+    shipping_address: PaymentLinksCreateParamsCustomTextShippingAddress | Literal[""]
+    submit: PaymentLinksCreateParamsCustomTextSubmit | Literal[""]
 
 
-class PaymentLinksCreateParamsCustomTextShippingAddress(_rt.Model):
+class PaymentLinksCreateParamsCustomTextShippingAddress(TypedDict, total=False):
     """custom_text_position_param"""
 
-    message: str
+    message: Required[str]
 
 
-class PaymentLinksCreateParamsCustomTextSubmit(_rt.Model):
+class PaymentLinksCreateParamsCustomTextSubmit(TypedDict, total=False):
     """custom_text_position_param"""
 
-    message: str
+    message: Required[str]
 
 
-class PaymentLinksCreateParamsInvoiceCreation(_rt.Model):
+class PaymentLinksCreateParamsInvoiceCreation(TypedDict, total=False):
     """Generate a post-purchase Invoice for one-time payments."""
 
-    enabled: bool
-    invoice_data: PaymentLinksCreateParamsInvoiceCreationInvoiceData | None = None
+    enabled: Required[bool]
+    invoice_data: PaymentLinksCreateParamsInvoiceCreationInvoiceData
     """invoice_settings_params"""
 
 
-class PaymentLinksCreateParamsInvoiceCreationInvoiceData(_rt.Model):
+class PaymentLinksCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
     """invoice_settings_params"""
 
-    account_tax_ids: list[str] | Literal[""] | str | None = None
+    account_tax_ids: list[str] | Literal[""]
     custom_fields: (
-        list[PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem]
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    description: str | None = None
-    footer: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
+        list[PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem] | Literal[""]
+    )
+    description: str
+    footer: str
+    metadata: dict[str, str] | Literal[""]
     rendering_options: (
-        PaymentLinksCreateParamsInvoiceCreationInvoiceDataRenderingOptions
-        | Literal[""]
-        | str
-        | None
-    ) = None
+        PaymentLinksCreateParamsInvoiceCreationInvoiceDataRenderingOptions | Literal[""]
+    )
 
 
-class PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem(_rt.Model):
+class PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem(
+    TypedDict, total=False
+):
     """custom_field_params"""
 
-    name: str
-    value: str
+    name: Required[str]
+    value: Required[str]
 
 
-class PaymentLinksCreateParamsInvoiceCreationInvoiceDataRenderingOptions(_rt.Model):
+class PaymentLinksCreateParamsInvoiceCreationInvoiceDataRenderingOptions(TypedDict, total=False):
     """rendering_options_param"""
 
-    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"] | str | None = None
+    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
-class PaymentLinksCreateParamsLineItemsItem(_rt.Model):
+class PaymentLinksCreateParamsLineItemsItem(TypedDict, total=False):
     """line_items_create_params"""
 
-    adjustable_quantity: PaymentLinksCreateParamsLineItemsItemAdjustableQuantity | None = None
+    adjustable_quantity: PaymentLinksCreateParamsLineItemsItemAdjustableQuantity
     """adjustable_quantity_params"""
 
-    price: str
-    quantity: int
+    price: Required[str]
+    quantity: Required[int]
 
 
-class PaymentLinksCreateParamsLineItemsItemAdjustableQuantity(_rt.Model):
+class PaymentLinksCreateParamsLineItemsItemAdjustableQuantity(TypedDict, total=False):
     """adjustable_quantity_params"""
 
-    enabled: bool
-    maximum: int | None = None
-    minimum: int | None = None
+    enabled: Required[bool]
+    maximum: int
+    minimum: int
 
 
-class PaymentLinksCreateParamsPaymentIntentData(_rt.Model):
+class PaymentLinksCreateParamsPaymentIntentData(TypedDict, total=False):
     """A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode."""
 
-    capture_method: Literal["automatic", "automatic_async", "manual"] | str | None = None
-    setup_future_usage: Literal["off_session", "on_session"] | str | None = None
+    capture_method: Literal["automatic", "automatic_async", "manual"]
+    setup_future_usage: Literal["off_session", "on_session"]
 
 
-class PaymentLinksCreateParamsPhoneNumberCollection(_rt.Model):
+class PaymentLinksCreateParamsPhoneNumberCollection(TypedDict, total=False):
     """Controls phone number collection settings during checkout.
 
     We recommend that you review your privacy policy and check with your legal contacts.
     """
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class PaymentLinksCreateParamsShippingAddressCollection(_rt.Model):
+class PaymentLinksCreateParamsShippingAddressCollection(TypedDict, total=False):
     """Configuration for collecting the customer's shipping address."""
 
-    allowed_countries: list[
-        Literal[
-            "AC",
-            "AD",
-            "AE",
-            "AF",
-            "AG",
-            "AI",
-            "AL",
-            "AM",
-            "AO",
-            "AQ",
-            "AR",
-            "AT",
-            "AU",
-            "AW",
-            "AX",
-            "AZ",
-            "BA",
-            "BB",
-            "BD",
-            "BE",
-            "BF",
-            "BG",
-            "BH",
-            "BI",
-            "BJ",
-            "BL",
-            "BM",
-            "BN",
-            "BO",
-            "BQ",
-            "BR",
-            "BS",
-            "BT",
-            "BV",
-            "BW",
-            "BY",
-            "BZ",
-            "CA",
-            "CD",
-            "CF",
-            "CG",
-            "CH",
-            "CI",
-            "CK",
-            "CL",
-            "CM",
-            "CN",
-            "CO",
-            "CR",
-            "CV",
-            "CW",
-            "CY",
-            "CZ",
-            "DE",
-            "DJ",
-            "DK",
-            "DM",
-            "DO",
-            "DZ",
-            "EC",
-            "EE",
-            "EG",
-            "EH",
-            "ER",
-            "ES",
-            "ET",
-            "FI",
-            "FJ",
-            "FK",
-            "FO",
-            "FR",
-            "GA",
-            "GB",
-            "GD",
-            "GE",
-            "GF",
-            "GG",
-            "GH",
-            "GI",
-            "GL",
-            "GM",
-            "GN",
-            "GP",
-            "GQ",
-            "GR",
-            "GS",
-            "GT",
-            "GU",
-            "GW",
-            "GY",
-            "HK",
-            "HN",
-            "HR",
-            "HT",
-            "HU",
-            "ID",
-            "IE",
-            "IL",
-            "IM",
-            "IN",
-            "IO",
-            "IQ",
-            "IS",
-            "IT",
-            "JE",
-            "JM",
-            "JO",
-            "JP",
-            "KE",
-            "KG",
-            "KH",
-            "KI",
-            "KM",
-            "KN",
-            "KR",
-            "KW",
-            "KY",
-            "KZ",
-            "LA",
-            "LB",
-            "LC",
-            "LI",
-            "LK",
-            "LR",
-            "LS",
-            "LT",
-            "LU",
-            "LV",
-            "LY",
-            "MA",
-            "MC",
-            "MD",
-            "ME",
-            "MF",
-            "MG",
-            "MK",
-            "ML",
-            "MM",
-            "MN",
-            "MO",
-            "MQ",
-            "MR",
-            "MS",
-            "MT",
-            "MU",
-            "MV",
-            "MW",
-            "MX",
-            "MY",
-            "MZ",
-            "NA",
-            "NC",
-            "NE",
-            "NG",
-            "NI",
-            "NL",
-            "NO",
-            "NP",
-            "NR",
-            "NU",
-            "NZ",
-            "OM",
-            "PA",
-            "PE",
-            "PF",
-            "PG",
-            "PH",
-            "PK",
-            "PL",
-            "PM",
-            "PN",
-            "PR",
-            "PS",
-            "PT",
-            "PY",
-            "QA",
-            "RE",
-            "RO",
-            "RS",
-            "RU",
-            "RW",
-            "SA",
-            "SB",
-            "SC",
-            "SE",
-            "SG",
-            "SH",
-            "SI",
-            "SJ",
-            "SK",
-            "SL",
-            "SM",
-            "SN",
-            "SO",
-            "SR",
-            "SS",
-            "ST",
-            "SV",
-            "SX",
-            "SZ",
-            "TA",
-            "TC",
-            "TD",
-            "TF",
-            "TG",
-            "TH",
-            "TJ",
-            "TK",
-            "TL",
-            "TM",
-            "TN",
-            "TO",
-            "TR",
-            "TT",
-            "TV",
-            "TW",
-            "TZ",
-            "UA",
-            "UG",
-            "US",
-            "UY",
-            "UZ",
-            "VA",
-            "VC",
-            "VE",
-            "VG",
-            "VN",
-            "VU",
-            "WF",
-            "WS",
-            "XK",
-            "YE",
-            "YT",
-            "ZA",
-            "ZM",
-            "ZW",
-            "ZZ",
+    allowed_countries: Required[
+        list[
+            Literal[
+                "AC",
+                "AD",
+                "AE",
+                "AF",
+                "AG",
+                "AI",
+                "AL",
+                "AM",
+                "AO",
+                "AQ",
+                "AR",
+                "AT",
+                "AU",
+                "AW",
+                "AX",
+                "AZ",
+                "BA",
+                "BB",
+                "BD",
+                "BE",
+                "BF",
+                "BG",
+                "BH",
+                "BI",
+                "BJ",
+                "BL",
+                "BM",
+                "BN",
+                "BO",
+                "BQ",
+                "BR",
+                "BS",
+                "BT",
+                "BV",
+                "BW",
+                "BY",
+                "BZ",
+                "CA",
+                "CD",
+                "CF",
+                "CG",
+                "CH",
+                "CI",
+                "CK",
+                "CL",
+                "CM",
+                "CN",
+                "CO",
+                "CR",
+                "CV",
+                "CW",
+                "CY",
+                "CZ",
+                "DE",
+                "DJ",
+                "DK",
+                "DM",
+                "DO",
+                "DZ",
+                "EC",
+                "EE",
+                "EG",
+                "EH",
+                "ER",
+                "ES",
+                "ET",
+                "FI",
+                "FJ",
+                "FK",
+                "FO",
+                "FR",
+                "GA",
+                "GB",
+                "GD",
+                "GE",
+                "GF",
+                "GG",
+                "GH",
+                "GI",
+                "GL",
+                "GM",
+                "GN",
+                "GP",
+                "GQ",
+                "GR",
+                "GS",
+                "GT",
+                "GU",
+                "GW",
+                "GY",
+                "HK",
+                "HN",
+                "HR",
+                "HT",
+                "HU",
+                "ID",
+                "IE",
+                "IL",
+                "IM",
+                "IN",
+                "IO",
+                "IQ",
+                "IS",
+                "IT",
+                "JE",
+                "JM",
+                "JO",
+                "JP",
+                "KE",
+                "KG",
+                "KH",
+                "KI",
+                "KM",
+                "KN",
+                "KR",
+                "KW",
+                "KY",
+                "KZ",
+                "LA",
+                "LB",
+                "LC",
+                "LI",
+                "LK",
+                "LR",
+                "LS",
+                "LT",
+                "LU",
+                "LV",
+                "LY",
+                "MA",
+                "MC",
+                "MD",
+                "ME",
+                "MF",
+                "MG",
+                "MK",
+                "ML",
+                "MM",
+                "MN",
+                "MO",
+                "MQ",
+                "MR",
+                "MS",
+                "MT",
+                "MU",
+                "MV",
+                "MW",
+                "MX",
+                "MY",
+                "MZ",
+                "NA",
+                "NC",
+                "NE",
+                "NG",
+                "NI",
+                "NL",
+                "NO",
+                "NP",
+                "NR",
+                "NU",
+                "NZ",
+                "OM",
+                "PA",
+                "PE",
+                "PF",
+                "PG",
+                "PH",
+                "PK",
+                "PL",
+                "PM",
+                "PN",
+                "PR",
+                "PS",
+                "PT",
+                "PY",
+                "QA",
+                "RE",
+                "RO",
+                "RS",
+                "RU",
+                "RW",
+                "SA",
+                "SB",
+                "SC",
+                "SE",
+                "SG",
+                "SH",
+                "SI",
+                "SJ",
+                "SK",
+                "SL",
+                "SM",
+                "SN",
+                "SO",
+                "SR",
+                "SS",
+                "ST",
+                "SV",
+                "SX",
+                "SZ",
+                "TA",
+                "TC",
+                "TD",
+                "TF",
+                "TG",
+                "TH",
+                "TJ",
+                "TK",
+                "TL",
+                "TM",
+                "TN",
+                "TO",
+                "TR",
+                "TT",
+                "TV",
+                "TW",
+                "TZ",
+                "UA",
+                "UG",
+                "US",
+                "UY",
+                "UZ",
+                "VA",
+                "VC",
+                "VE",
+                "VG",
+                "VN",
+                "VU",
+                "WF",
+                "WS",
+                "XK",
+                "YE",
+                "YT",
+                "ZA",
+                "ZM",
+                "ZW",
+                "ZZ",
+            ]
         ]
-        | str
     ]
 
 
-class PaymentLinksCreateParamsShippingOptionsItem(_rt.Model):
+class PaymentLinksCreateParamsShippingOptionsItem(TypedDict, total=False):
     """shipping_option_params"""
 
-    shipping_rate: str | None = None
+    shipping_rate: str
 
 
-class PaymentLinksCreateParamsSubscriptionData(_rt.Model):
+class PaymentLinksCreateParamsSubscriptionData(TypedDict, total=False):
     """When creating a subscription, the specified configuration data will be used. There must be at least one line item with a recurring price to use `subscription_data`."""
 
-    description: str | None = None
-    trial_period_days: int | None = None
+    description: str
+    trial_period_days: int
 
 
-class PaymentLinksCreateParamsTaxIdCollection(_rt.Model):
+class PaymentLinksCreateParamsTaxIdCollection(TypedDict, total=False):
     """Controls tax ID collection during checkout."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class PaymentLinksCreateParamsTransferData(_rt.Model):
+class PaymentLinksCreateParamsTransferData(TypedDict, total=False):
     """The account (if any) the payments will be attributed to for tax reporting, and where funds from each payment will be transferred to."""
 
-    amount: int | None = None
-    destination: str
+    amount: int
+    destination: Required[str]
 
 
-class PaymentLinksUpdateParamsAfterCompletion(_rt.Model):
+class PaymentLinksUpdateParamsAfterCompletion(TypedDict, total=False):
     """Behavior after the purchase is complete."""
 
-    hosted_confirmation: PaymentLinksUpdateParamsAfterCompletionHostedConfirmation | None = None
+    hosted_confirmation: PaymentLinksUpdateParamsAfterCompletionHostedConfirmation
     """after_completion_confirmation_page_params"""
 
-    redirect: PaymentLinksUpdateParamsAfterCompletionRedirect | None = None
+    redirect: PaymentLinksUpdateParamsAfterCompletionRedirect
     """after_completion_redirect_params"""
 
-    type: Literal["hosted_confirmation", "redirect"] | str
+    type: Required[Literal["hosted_confirmation", "redirect"]]
 
 
-class PaymentLinksUpdateParamsAfterCompletionHostedConfirmation(_rt.Model):
+class PaymentLinksUpdateParamsAfterCompletionHostedConfirmation(TypedDict, total=False):
     """after_completion_confirmation_page_params"""
 
-    custom_message: str | None = None
+    custom_message: str
 
 
-class PaymentLinksUpdateParamsAfterCompletionRedirect(_rt.Model):
+class PaymentLinksUpdateParamsAfterCompletionRedirect(TypedDict, total=False):
     """after_completion_redirect_params"""
 
-    url: str
+    url: Required[str]
 
 
-class PaymentLinksUpdateParamsAutomaticTax(_rt.Model):
+class PaymentLinksUpdateParamsAutomaticTax(TypedDict, total=False):
     """Configuration for automatic tax collection."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class PaymentLinksUpdateParamsCustomFieldsArrayItem(_rt.Model):
+class PaymentLinksUpdateParamsCustomFieldsArrayItem(TypedDict, total=False):
     """custom_field_param"""
 
-    dropdown: PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown | None = None
+    dropdown: PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown
     """custom_field_dropdown_param"""
 
-    key: str
-    label: PaymentLinksUpdateParamsCustomFieldsArrayItemLabel
+    key: Required[str]
+    label: Required[PaymentLinksUpdateParamsCustomFieldsArrayItemLabel]
     """custom_field_label_param"""
 
-    optional: bool | None = None
-    type: Literal["dropdown", "numeric", "text"] | str
+    optional: bool
+    type: Required[Literal["dropdown", "numeric", "text"]]
 
 
-class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown(_rt.Model):
+class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown(TypedDict, total=False):
     """custom_field_dropdown_param"""
 
-    options: list[PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem]
+    options: Required[list[PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem]]
 
 
-class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem(_rt.Model):
+class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem(TypedDict, total=False):
     """custom_field_option_param"""
 
-    label: str
-    value: str
+    label: Required[str]
+    value: Required[str]
 
 
-class PaymentLinksUpdateParamsCustomFieldsArrayItemLabel(_rt.Model):
+class PaymentLinksUpdateParamsCustomFieldsArrayItemLabel(TypedDict, total=False):
     """custom_field_label_param"""
 
-    custom: str
-    type: Literal["custom"] | str
+    custom: Required[str]
+    type: Required[Literal["custom"]]
 
 
-class PaymentLinksUpdateParamsCustomText(_rt.Model):
+class PaymentLinksUpdateParamsCustomText(TypedDict, total=False):
     """Display additional text for your customers using custom text."""
 
-    shipping_address: (
-        PaymentLinksUpdateParamsCustomTextShippingAddress | Literal[""] | str | None
-    ) = None
-    submit: PaymentLinksUpdateParamsCustomTextSubmit | Literal[""] | str | None = None
+    shipping_address: PaymentLinksUpdateParamsCustomTextShippingAddress | Literal[""]
+    submit: PaymentLinksUpdateParamsCustomTextSubmit | Literal[""]
 
 
-class PaymentLinksUpdateParamsCustomTextShippingAddress(_rt.Model):
+class PaymentLinksUpdateParamsCustomTextShippingAddress(TypedDict, total=False):
     """custom_text_position_param"""
 
-    message: str
+    message: Required[str]
 
 
-class PaymentLinksUpdateParamsCustomTextSubmit(_rt.Model):
+class PaymentLinksUpdateParamsCustomTextSubmit(TypedDict, total=False):
     """custom_text_position_param"""
 
-    message: str
+    message: Required[str]
 
 
-class PaymentLinksUpdateParamsInvoiceCreation(_rt.Model):
+class PaymentLinksUpdateParamsInvoiceCreation(TypedDict, total=False):
     """Generate a post-purchase Invoice for one-time payments."""
 
-    enabled: bool
-    invoice_data: PaymentLinksUpdateParamsInvoiceCreationInvoiceData | None = None
+    enabled: Required[bool]
+    invoice_data: PaymentLinksUpdateParamsInvoiceCreationInvoiceData
     """invoice_settings_params"""
 
 
-class PaymentLinksUpdateParamsInvoiceCreationInvoiceData(_rt.Model):
+class PaymentLinksUpdateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
     """invoice_settings_params"""
 
-    account_tax_ids: list[str] | Literal[""] | str | None = None
+    account_tax_ids: list[str] | Literal[""]
     custom_fields: (
-        list[PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem]
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    description: str | None = None
-    footer: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
+        list[PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem] | Literal[""]
+    )
+    description: str
+    footer: str
+    metadata: dict[str, str] | Literal[""]
     rendering_options: (
-        PaymentLinksUpdateParamsInvoiceCreationInvoiceDataRenderingOptions
-        | Literal[""]
-        | str
-        | None
-    ) = None
+        PaymentLinksUpdateParamsInvoiceCreationInvoiceDataRenderingOptions | Literal[""]
+    )
 
 
-class PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem(_rt.Model):
+class PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem(
+    TypedDict, total=False
+):
     """custom_field_params"""
 
-    name: str
-    value: str
+    name: Required[str]
+    value: Required[str]
 
 
-class PaymentLinksUpdateParamsInvoiceCreationInvoiceDataRenderingOptions(_rt.Model):
+class PaymentLinksUpdateParamsInvoiceCreationInvoiceDataRenderingOptions(TypedDict, total=False):
     """rendering_options_param"""
 
-    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"] | str | None = None
+    amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
-class PaymentLinksUpdateParamsLineItemsItem(_rt.Model):
+class PaymentLinksUpdateParamsLineItemsItem(TypedDict, total=False):
     """line_items_update_params"""
 
-    adjustable_quantity: PaymentLinksUpdateParamsLineItemsItemAdjustableQuantity | None = None
+    adjustable_quantity: PaymentLinksUpdateParamsLineItemsItemAdjustableQuantity
     """adjustable_quantity_params"""
 
-    id: str
-    quantity: int | None = None
+    id: Required[str]
+    quantity: int
 
 
-class PaymentLinksUpdateParamsLineItemsItemAdjustableQuantity(_rt.Model):
+class PaymentLinksUpdateParamsLineItemsItemAdjustableQuantity(TypedDict, total=False):
     """adjustable_quantity_params"""
 
-    enabled: bool
-    maximum: int | None = None
-    minimum: int | None = None
+    enabled: Required[bool]
+    maximum: int
+    minimum: int
 
 
-class PaymentLinksUpdateParamsShippingAddressCollection(_rt.Model):
+class PaymentLinksUpdateParamsShippingAddressCollection(TypedDict, total=False):
     """shipping_address_collection_params"""
 
-    allowed_countries: list[
-        Literal[
-            "AC",
-            "AD",
-            "AE",
-            "AF",
-            "AG",
-            "AI",
-            "AL",
-            "AM",
-            "AO",
-            "AQ",
-            "AR",
-            "AT",
-            "AU",
-            "AW",
-            "AX",
-            "AZ",
-            "BA",
-            "BB",
-            "BD",
-            "BE",
-            "BF",
-            "BG",
-            "BH",
-            "BI",
-            "BJ",
-            "BL",
-            "BM",
-            "BN",
-            "BO",
-            "BQ",
-            "BR",
-            "BS",
-            "BT",
-            "BV",
-            "BW",
-            "BY",
-            "BZ",
-            "CA",
-            "CD",
-            "CF",
-            "CG",
-            "CH",
-            "CI",
-            "CK",
-            "CL",
-            "CM",
-            "CN",
-            "CO",
-            "CR",
-            "CV",
-            "CW",
-            "CY",
-            "CZ",
-            "DE",
-            "DJ",
-            "DK",
-            "DM",
-            "DO",
-            "DZ",
-            "EC",
-            "EE",
-            "EG",
-            "EH",
-            "ER",
-            "ES",
-            "ET",
-            "FI",
-            "FJ",
-            "FK",
-            "FO",
-            "FR",
-            "GA",
-            "GB",
-            "GD",
-            "GE",
-            "GF",
-            "GG",
-            "GH",
-            "GI",
-            "GL",
-            "GM",
-            "GN",
-            "GP",
-            "GQ",
-            "GR",
-            "GS",
-            "GT",
-            "GU",
-            "GW",
-            "GY",
-            "HK",
-            "HN",
-            "HR",
-            "HT",
-            "HU",
-            "ID",
-            "IE",
-            "IL",
-            "IM",
-            "IN",
-            "IO",
-            "IQ",
-            "IS",
-            "IT",
-            "JE",
-            "JM",
-            "JO",
-            "JP",
-            "KE",
-            "KG",
-            "KH",
-            "KI",
-            "KM",
-            "KN",
-            "KR",
-            "KW",
-            "KY",
-            "KZ",
-            "LA",
-            "LB",
-            "LC",
-            "LI",
-            "LK",
-            "LR",
-            "LS",
-            "LT",
-            "LU",
-            "LV",
-            "LY",
-            "MA",
-            "MC",
-            "MD",
-            "ME",
-            "MF",
-            "MG",
-            "MK",
-            "ML",
-            "MM",
-            "MN",
-            "MO",
-            "MQ",
-            "MR",
-            "MS",
-            "MT",
-            "MU",
-            "MV",
-            "MW",
-            "MX",
-            "MY",
-            "MZ",
-            "NA",
-            "NC",
-            "NE",
-            "NG",
-            "NI",
-            "NL",
-            "NO",
-            "NP",
-            "NR",
-            "NU",
-            "NZ",
-            "OM",
-            "PA",
-            "PE",
-            "PF",
-            "PG",
-            "PH",
-            "PK",
-            "PL",
-            "PM",
-            "PN",
-            "PR",
-            "PS",
-            "PT",
-            "PY",
-            "QA",
-            "RE",
-            "RO",
-            "RS",
-            "RU",
-            "RW",
-            "SA",
-            "SB",
-            "SC",
-            "SE",
-            "SG",
-            "SH",
-            "SI",
-            "SJ",
-            "SK",
-            "SL",
-            "SM",
-            "SN",
-            "SO",
-            "SR",
-            "SS",
-            "ST",
-            "SV",
-            "SX",
-            "SZ",
-            "TA",
-            "TC",
-            "TD",
-            "TF",
-            "TG",
-            "TH",
-            "TJ",
-            "TK",
-            "TL",
-            "TM",
-            "TN",
-            "TO",
-            "TR",
-            "TT",
-            "TV",
-            "TW",
-            "TZ",
-            "UA",
-            "UG",
-            "US",
-            "UY",
-            "UZ",
-            "VA",
-            "VC",
-            "VE",
-            "VG",
-            "VN",
-            "VU",
-            "WF",
-            "WS",
-            "XK",
-            "YE",
-            "YT",
-            "ZA",
-            "ZM",
-            "ZW",
-            "ZZ",
+    allowed_countries: Required[
+        list[
+            Literal[
+                "AC",
+                "AD",
+                "AE",
+                "AF",
+                "AG",
+                "AI",
+                "AL",
+                "AM",
+                "AO",
+                "AQ",
+                "AR",
+                "AT",
+                "AU",
+                "AW",
+                "AX",
+                "AZ",
+                "BA",
+                "BB",
+                "BD",
+                "BE",
+                "BF",
+                "BG",
+                "BH",
+                "BI",
+                "BJ",
+                "BL",
+                "BM",
+                "BN",
+                "BO",
+                "BQ",
+                "BR",
+                "BS",
+                "BT",
+                "BV",
+                "BW",
+                "BY",
+                "BZ",
+                "CA",
+                "CD",
+                "CF",
+                "CG",
+                "CH",
+                "CI",
+                "CK",
+                "CL",
+                "CM",
+                "CN",
+                "CO",
+                "CR",
+                "CV",
+                "CW",
+                "CY",
+                "CZ",
+                "DE",
+                "DJ",
+                "DK",
+                "DM",
+                "DO",
+                "DZ",
+                "EC",
+                "EE",
+                "EG",
+                "EH",
+                "ER",
+                "ES",
+                "ET",
+                "FI",
+                "FJ",
+                "FK",
+                "FO",
+                "FR",
+                "GA",
+                "GB",
+                "GD",
+                "GE",
+                "GF",
+                "GG",
+                "GH",
+                "GI",
+                "GL",
+                "GM",
+                "GN",
+                "GP",
+                "GQ",
+                "GR",
+                "GS",
+                "GT",
+                "GU",
+                "GW",
+                "GY",
+                "HK",
+                "HN",
+                "HR",
+                "HT",
+                "HU",
+                "ID",
+                "IE",
+                "IL",
+                "IM",
+                "IN",
+                "IO",
+                "IQ",
+                "IS",
+                "IT",
+                "JE",
+                "JM",
+                "JO",
+                "JP",
+                "KE",
+                "KG",
+                "KH",
+                "KI",
+                "KM",
+                "KN",
+                "KR",
+                "KW",
+                "KY",
+                "KZ",
+                "LA",
+                "LB",
+                "LC",
+                "LI",
+                "LK",
+                "LR",
+                "LS",
+                "LT",
+                "LU",
+                "LV",
+                "LY",
+                "MA",
+                "MC",
+                "MD",
+                "ME",
+                "MF",
+                "MG",
+                "MK",
+                "ML",
+                "MM",
+                "MN",
+                "MO",
+                "MQ",
+                "MR",
+                "MS",
+                "MT",
+                "MU",
+                "MV",
+                "MW",
+                "MX",
+                "MY",
+                "MZ",
+                "NA",
+                "NC",
+                "NE",
+                "NG",
+                "NI",
+                "NL",
+                "NO",
+                "NP",
+                "NR",
+                "NU",
+                "NZ",
+                "OM",
+                "PA",
+                "PE",
+                "PF",
+                "PG",
+                "PH",
+                "PK",
+                "PL",
+                "PM",
+                "PN",
+                "PR",
+                "PS",
+                "PT",
+                "PY",
+                "QA",
+                "RE",
+                "RO",
+                "RS",
+                "RU",
+                "RW",
+                "SA",
+                "SB",
+                "SC",
+                "SE",
+                "SG",
+                "SH",
+                "SI",
+                "SJ",
+                "SK",
+                "SL",
+                "SM",
+                "SN",
+                "SO",
+                "SR",
+                "SS",
+                "ST",
+                "SV",
+                "SX",
+                "SZ",
+                "TA",
+                "TC",
+                "TD",
+                "TF",
+                "TG",
+                "TH",
+                "TJ",
+                "TK",
+                "TL",
+                "TM",
+                "TN",
+                "TO",
+                "TR",
+                "TT",
+                "TV",
+                "TW",
+                "TZ",
+                "UA",
+                "UG",
+                "US",
+                "UY",
+                "UZ",
+                "VA",
+                "VC",
+                "VE",
+                "VG",
+                "VN",
+                "VU",
+                "WF",
+                "WS",
+                "XK",
+                "YE",
+                "YT",
+                "ZA",
+                "ZM",
+                "ZW",
+                "ZZ",
+            ]
         ]
-        | str
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -23,112 +23,108 @@ class PaymentMethodsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class PaymentMethodsCreateParamsAcssDebit(_rt.Model):
+class PaymentMethodsCreateParamsAcssDebit(TypedDict, total=False):
     """If this is an `acss_debit` PaymentMethod, this hash contains details about the ACSS Debit payment method."""
 
-    account_number: str
-    institution_number: str
-    transit_number: str
+    account_number: Required[str]
+    institution_number: Required[str]
+    transit_number: Required[str]
 
 
-class PaymentMethodsCreateParamsAuBecsDebit(_rt.Model):
+class PaymentMethodsCreateParamsAuBecsDebit(TypedDict, total=False):
     """If this is an `au_becs_debit` PaymentMethod, this hash contains details about the bank account."""
 
-    account_number: str
-    bsb_number: str
+    account_number: Required[str]
+    bsb_number: Required[str]
 
 
-class PaymentMethodsCreateParamsBacsDebit(_rt.Model):
+class PaymentMethodsCreateParamsBacsDebit(TypedDict, total=False):
     """If this is a `bacs_debit` PaymentMethod, this hash contains details about the Bacs Direct Debit bank account."""
 
-    account_number: str | None = None
-    sort_code: str | None = None
+    account_number: str
+    sort_code: str
 
 
-class PaymentMethodsCreateParamsBillingDetails(_rt.Model):
+class PaymentMethodsCreateParamsBillingDetails(TypedDict, total=False):
     """Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods."""
 
-    address: PaymentMethodsCreateParamsBillingDetailsAddress | Literal[""] | str | None = None
-    email: Literal[""] | str | None = None
-    name: str | None = None
-    phone: str | None = None
+    address: PaymentMethodsCreateParamsBillingDetailsAddress | Literal[""]
+    email: Literal[""]
+    name: str
+    phone: str
 
 
-class PaymentMethodsCreateParamsBillingDetailsAddress(_rt.Model):
+class PaymentMethodsCreateParamsBillingDetailsAddress(TypedDict, total=False):
     """billing_details_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class PaymentMethodsCreateParamsBoleto(_rt.Model):
+class PaymentMethodsCreateParamsBoleto(TypedDict, total=False):
     """If this is a `boleto` PaymentMethod, this hash contains details about the Boleto payment method."""
 
-    tax_id: str
+    tax_id: Required[str]
 
 
-class PaymentMethodsCreateParamsCardCardDetailsParams(_rt.Model):
+class PaymentMethodsCreateParamsCardCardDetailsParams(TypedDict, total=False):
     """card_details_params"""
 
-    cvc: str | None = None
-    exp_month: int
-    exp_year: int
-    number: str
+    cvc: str
+    exp_month: Required[int]
+    exp_year: Required[int]
+    number: Required[str]
 
 
-class PaymentMethodsCreateParamsCardTokenParams(_rt.Model):
+class PaymentMethodsCreateParamsCardTokenParams(TypedDict, total=False):
     """token_params"""
 
-    token: str
+    token: Required[str]
 
 
-class PaymentMethodsCreateParamsEps(_rt.Model):
+class PaymentMethodsCreateParamsEps(TypedDict, total=False):
     """If this is an `eps` PaymentMethod, this hash contains details about the EPS payment method."""
 
-    bank: (
-        Literal[
-            "arzte_und_apotheker_bank",
-            "austrian_anadi_bank_ag",
-            "bank_austria",
-            "bankhaus_carl_spangler",
-            "bankhaus_schelhammer_und_schattera_ag",
-            "bawag_psk_ag",
-            "bks_bank_ag",
-            "brull_kallmus_bank_ag",
-            "btv_vier_lander_bank",
-            "capital_bank_grawe_gruppe_ag",
-            "deutsche_bank_ag",
-            "dolomitenbank",
-            "easybank_ag",
-            "erste_bank_und_sparkassen",
-            "hypo_alpeadriabank_international_ag",
-            "hypo_bank_burgenland_aktiengesellschaft",
-            "hypo_noe_lb_fur_niederosterreich_u_wien",
-            "hypo_oberosterreich_salzburg_steiermark",
-            "hypo_tirol_bank_ag",
-            "hypo_vorarlberg_bank_ag",
-            "marchfelder_bank",
-            "oberbank_ag",
-            "raiffeisen_bankengruppe_osterreich",
-            "schoellerbank_ag",
-            "sparda_bank_wien",
-            "volksbank_gruppe",
-            "volkskreditbank_ag",
-            "vr_bank_braunau",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "arzte_und_apotheker_bank",
+        "austrian_anadi_bank_ag",
+        "bank_austria",
+        "bankhaus_carl_spangler",
+        "bankhaus_schelhammer_und_schattera_ag",
+        "bawag_psk_ag",
+        "bks_bank_ag",
+        "brull_kallmus_bank_ag",
+        "btv_vier_lander_bank",
+        "capital_bank_grawe_gruppe_ag",
+        "deutsche_bank_ag",
+        "dolomitenbank",
+        "easybank_ag",
+        "erste_bank_und_sparkassen",
+        "hypo_alpeadriabank_international_ag",
+        "hypo_bank_burgenland_aktiengesellschaft",
+        "hypo_noe_lb_fur_niederosterreich_u_wien",
+        "hypo_oberosterreich_salzburg_steiermark",
+        "hypo_tirol_bank_ag",
+        "hypo_vorarlberg_bank_ag",
+        "marchfelder_bank",
+        "oberbank_ag",
+        "raiffeisen_bankengruppe_osterreich",
+        "schoellerbank_ag",
+        "sparda_bank_wien",
+        "volksbank_gruppe",
+        "volkskreditbank_ag",
+        "vr_bank_braunau",
+    ]
 
 
-class PaymentMethodsCreateParamsFpx(_rt.Model):
+class PaymentMethodsCreateParamsFpx(TypedDict, total=False):
     """If this is an `fpx` PaymentMethod, this hash contains details about the FPX payment method."""
 
-    bank: (
+    bank: Required[
         Literal[
             "affin_bank",
             "agrobank",
@@ -153,142 +149,133 @@ class PaymentMethodsCreateParamsFpx(_rt.Model):
             "standard_chartered",
             "uob",
         ]
-        | str
-    )
+    ]
 
 
-class PaymentMethodsCreateParamsIdeal(_rt.Model):
+class PaymentMethodsCreateParamsIdeal(TypedDict, total=False):
     """If this is an `ideal` PaymentMethod, this hash contains details about the iDEAL payment method."""
 
-    bank: (
-        Literal[
-            "abn_amro",
-            "asn_bank",
-            "bunq",
-            "handelsbanken",
-            "ing",
-            "knab",
-            "moneyou",
-            "rabobank",
-            "regiobank",
-            "revolut",
-            "sns_bank",
-            "triodos_bank",
-            "van_lanschot",
-            "yoursafe",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "abn_amro",
+        "asn_bank",
+        "bunq",
+        "handelsbanken",
+        "ing",
+        "knab",
+        "moneyou",
+        "rabobank",
+        "regiobank",
+        "revolut",
+        "sns_bank",
+        "triodos_bank",
+        "van_lanschot",
+        "yoursafe",
+    ]
 
 
-class PaymentMethodsCreateParamsKlarna(_rt.Model):
+class PaymentMethodsCreateParamsKlarna(TypedDict, total=False):
     """If this is a `klarna` PaymentMethod, this hash contains details about the Klarna payment method."""
 
-    dob: PaymentMethodsCreateParamsKlarnaDob | None = None
+    dob: PaymentMethodsCreateParamsKlarnaDob
     """date_of_birth"""
 
 
-class PaymentMethodsCreateParamsKlarnaDob(_rt.Model):
+class PaymentMethodsCreateParamsKlarnaDob(TypedDict, total=False):
     """date_of_birth"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class PaymentMethodsCreateParamsP24(_rt.Model):
+class PaymentMethodsCreateParamsP24(TypedDict, total=False):
     """If this is a `p24` PaymentMethod, this hash contains details about the P24 payment method."""
 
-    bank: (
-        Literal[
-            "alior_bank",
-            "bank_millennium",
-            "bank_nowy_bfg_sa",
-            "bank_pekao_sa",
-            "banki_spbdzielcze",
-            "blik",
-            "bnp_paribas",
-            "boz",
-            "citi_handlowy",
-            "credit_agricole",
-            "envelobank",
-            "etransfer_pocztowy24",
-            "getin_bank",
-            "ideabank",
-            "ing",
-            "inteligo",
-            "mbank_mtransfer",
-            "nest_przelew",
-            "noble_pay",
-            "pbac_z_ipko",
-            "plus_bank",
-            "santander_przelew24",
-            "tmobile_usbugi_bankowe",
-            "toyota_bank",
-            "volkswagen_bank",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "alior_bank",
+        "bank_millennium",
+        "bank_nowy_bfg_sa",
+        "bank_pekao_sa",
+        "banki_spbdzielcze",
+        "blik",
+        "bnp_paribas",
+        "boz",
+        "citi_handlowy",
+        "credit_agricole",
+        "envelobank",
+        "etransfer_pocztowy24",
+        "getin_bank",
+        "ideabank",
+        "ing",
+        "inteligo",
+        "mbank_mtransfer",
+        "nest_przelew",
+        "noble_pay",
+        "pbac_z_ipko",
+        "plus_bank",
+        "santander_przelew24",
+        "tmobile_usbugi_bankowe",
+        "toyota_bank",
+        "volkswagen_bank",
+    ]
 
 
-class PaymentMethodsCreateParamsRadarOptions(_rt.Model):
+class PaymentMethodsCreateParamsRadarOptions(TypedDict, total=False):
     """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
 
-    session: str | None = None
+    session: str
 
 
-class PaymentMethodsCreateParamsSepaDebit(_rt.Model):
+class PaymentMethodsCreateParamsSepaDebit(TypedDict, total=False):
     """If this is a `sepa_debit` PaymentMethod, this hash contains details about the SEPA debit bank account."""
 
-    iban: str
+    iban: Required[str]
 
 
-class PaymentMethodsCreateParamsSofort(_rt.Model):
+class PaymentMethodsCreateParamsSofort(TypedDict, total=False):
     """If this is a `sofort` PaymentMethod, this hash contains details about the SOFORT payment method."""
 
-    country: Literal["AT", "BE", "DE", "ES", "IT", "NL"] | str
+    country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
-class PaymentMethodsCreateParamsUsBankAccount(_rt.Model):
+class PaymentMethodsCreateParamsUsBankAccount(TypedDict, total=False):
     """If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method."""
 
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str | None = None
-    account_type: Literal["checking", "savings"] | str | None = None
-    financial_connections_account: str | None = None
-    routing_number: str | None = None
+    account_holder_type: Literal["company", "individual"]
+    account_number: str
+    account_type: Literal["checking", "savings"]
+    financial_connections_account: str
+    routing_number: str
 
 
-class PaymentMethodsUpdateParamsBillingDetails(_rt.Model):
+class PaymentMethodsUpdateParamsBillingDetails(TypedDict, total=False):
     """Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods."""
 
-    address: PaymentMethodsUpdateParamsBillingDetailsAddress | Literal[""] | str | None = None
-    email: Literal[""] | str | None = None
-    name: str | None = None
-    phone: str | None = None
+    address: PaymentMethodsUpdateParamsBillingDetailsAddress | Literal[""]
+    email: Literal[""]
+    name: str
+    phone: str
 
 
-class PaymentMethodsUpdateParamsBillingDetailsAddress(_rt.Model):
+class PaymentMethodsUpdateParamsBillingDetailsAddress(TypedDict, total=False):
     """billing_details_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class PaymentMethodsUpdateParamsCard(_rt.Model):
+class PaymentMethodsUpdateParamsCard(TypedDict, total=False):
     """If this is a `card` PaymentMethod, this hash contains the user's card details."""
 
-    exp_month: int | None = None
-    exp_year: int | None = None
+    exp_month: int
+    exp_year: int
 
 
-class PaymentMethodsUpdateParamsUsBankAccount(_rt.Model):
+class PaymentMethodsUpdateParamsUsBankAccount(TypedDict, total=False):
     """If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method."""
 
-    account_holder_type: Literal["company", "individual"] | str | None = None
+    account_holder_type: Literal["company", "individual"]

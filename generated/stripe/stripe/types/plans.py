@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.plan import Plan
 
 
-class PlansListCreated(_rt.Model):
+class PlansListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class PlansListResponse(_rt.Model):
@@ -34,30 +34,30 @@ class PlansListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class PlansCreateParamsProduct(_rt.Model):
+class PlansCreateParamsProduct(TypedDict, total=False):
     """The product whose pricing the created plan will represent. This can either be the ID of an existing product, or a dictionary containing fields used to create a [service product](https://stripe.com/docs/api#product_object-type)."""
 
-    active: bool | None = None
-    id: str | None = None
-    metadata: dict[str, str] | None = None
-    name: str
-    statement_descriptor: str | None = None
-    tax_code: str | None = None
-    unit_label: str | None = None
+    active: bool
+    id: str
+    metadata: dict[str, str]
+    name: Required[str]
+    statement_descriptor: str
+    tax_code: str
+    unit_label: str
 
 
-class PlansCreateParamsTiersItem(_rt.Model):
+class PlansCreateParamsTiersItem(TypedDict, total=False):
     """tier"""
 
-    flat_amount: int | None = None
-    flat_amount_decimal: str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
-    up_to: Literal["inf"] | str | int
+    flat_amount: int
+    flat_amount_decimal: str
+    unit_amount: int
+    unit_amount_decimal: str
+    up_to: Required[Literal["inf"] | int]
 
 
-class PlansCreateParamsTransformUsage(_rt.Model):
+class PlansCreateParamsTransformUsage(TypedDict, total=False):
     """Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`."""
 
-    divide_by: int
-    round: Literal["down", "up"] | str
+    divide_by: Required[int]
+    round: Required[Literal["down", "up"]]

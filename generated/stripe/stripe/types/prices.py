@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.price import Price
 
 
-class PricesListCreated(_rt.Model):
+class PricesListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
-class PricesListRecurring(_rt.Model):
+class PricesListRecurring(TypedDict, total=False):
     """all_prices_recurring_params"""
 
-    interval: Literal["day", "month", "week", "year"] | str | None = None
-    usage_type: Literal["licensed", "metered"] | str | None = None
+    interval: Literal["day", "month", "week", "year"]
+    usage_type: Literal["licensed", "metered"]
 
 
 class PricesListResponse(_rt.Model):
@@ -41,82 +41,82 @@ class PricesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class PricesCreateParamsCurrencyOptionsValue(_rt.Model):
+class PricesCreateParamsCurrencyOptionsValue(TypedDict, total=False):
     """currency_option"""
 
-    custom_unit_amount: PricesCreateParamsCurrencyOptionsValueCustomUnitAmount | None = None
+    custom_unit_amount: PricesCreateParamsCurrencyOptionsValueCustomUnitAmount
     """custom_unit_amount"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    tiers: list[PricesCreateParamsCurrencyOptionsValueTiersItem] | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tiers: list[PricesCreateParamsCurrencyOptionsValueTiersItem]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class PricesCreateParamsCurrencyOptionsValueCustomUnitAmount(_rt.Model):
+class PricesCreateParamsCurrencyOptionsValueCustomUnitAmount(TypedDict, total=False):
     """custom_unit_amount"""
 
-    enabled: bool
-    maximum: int | None = None
-    minimum: int | None = None
-    preset: int | None = None
+    enabled: Required[bool]
+    maximum: int
+    minimum: int
+    preset: int
 
 
-class PricesCreateParamsCurrencyOptionsValueTiersItem(_rt.Model):
+class PricesCreateParamsCurrencyOptionsValueTiersItem(TypedDict, total=False):
     """tier"""
 
-    flat_amount: int | None = None
-    flat_amount_decimal: str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
-    up_to: Literal["inf"] | str | int
+    flat_amount: int
+    flat_amount_decimal: str
+    unit_amount: int
+    unit_amount_decimal: str
+    up_to: Required[Literal["inf"] | int]
 
 
-class PricesCreateParamsCustomUnitAmount(_rt.Model):
+class PricesCreateParamsCustomUnitAmount(TypedDict, total=False):
     """When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links."""
 
-    enabled: bool
-    maximum: int | None = None
-    minimum: int | None = None
-    preset: int | None = None
+    enabled: Required[bool]
+    maximum: int
+    minimum: int
+    preset: int
 
 
-class PricesCreateParamsProductData(_rt.Model):
+class PricesCreateParamsProductData(TypedDict, total=False):
     """These fields can be used to create a new product that this price will belong to."""
 
-    active: bool | None = None
-    id: str | None = None
-    metadata: dict[str, str] | None = None
-    name: str
-    statement_descriptor: str | None = None
-    tax_code: str | None = None
-    unit_label: str | None = None
+    active: bool
+    id: str
+    metadata: dict[str, str]
+    name: Required[str]
+    statement_descriptor: str
+    tax_code: str
+    unit_label: str
 
 
-class PricesCreateParamsRecurring(_rt.Model):
+class PricesCreateParamsRecurring(TypedDict, total=False):
     """The recurring components of a price such as `interval` and `usage_type`."""
 
-    aggregate_usage: Literal["last_during_period", "last_ever", "max", "sum"] | str | None = None
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
-    usage_type: Literal["licensed", "metered"] | str | None = None
+    aggregate_usage: Literal["last_during_period", "last_ever", "max", "sum"]
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
+    usage_type: Literal["licensed", "metered"]
 
 
-class PricesCreateParamsTiersItem(_rt.Model):
+class PricesCreateParamsTiersItem(TypedDict, total=False):
     """tier"""
 
-    flat_amount: int | None = None
-    flat_amount_decimal: str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
-    up_to: Literal["inf"] | str | int
+    flat_amount: int
+    flat_amount_decimal: str
+    unit_amount: int
+    unit_amount_decimal: str
+    up_to: Required[Literal["inf"] | int]
 
 
-class PricesCreateParamsTransformQuantity(_rt.Model):
+class PricesCreateParamsTransformQuantity(TypedDict, total=False):
     """Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`."""
 
-    divide_by: int
-    round: Literal["down", "up"] | str
+    divide_by: Required[int]
+    round: Required[Literal["down", "up"]]
 
 
 class PricesSearchResponse(_rt.Model):
@@ -134,32 +134,32 @@ class PricesSearchResponse(_rt.Model):
     url: str
 
 
-class PricesUpdateParamsCurrencyOptionsObjectValue(_rt.Model):
+class PricesUpdateParamsCurrencyOptionsObjectValue(TypedDict, total=False):
     """currency_option"""
 
-    custom_unit_amount: PricesUpdateParamsCurrencyOptionsObjectValueCustomUnitAmount | None = None
+    custom_unit_amount: PricesUpdateParamsCurrencyOptionsObjectValueCustomUnitAmount
     """custom_unit_amount"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    tiers: list[PricesUpdateParamsCurrencyOptionsObjectValueTiersItem] | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tiers: list[PricesUpdateParamsCurrencyOptionsObjectValueTiersItem]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class PricesUpdateParamsCurrencyOptionsObjectValueCustomUnitAmount(_rt.Model):
+class PricesUpdateParamsCurrencyOptionsObjectValueCustomUnitAmount(TypedDict, total=False):
     """custom_unit_amount"""
 
-    enabled: bool
-    maximum: int | None = None
-    minimum: int | None = None
-    preset: int | None = None
+    enabled: Required[bool]
+    maximum: int
+    minimum: int
+    preset: int
 
 
-class PricesUpdateParamsCurrencyOptionsObjectValueTiersItem(_rt.Model):
+class PricesUpdateParamsCurrencyOptionsObjectValueTiersItem(TypedDict, total=False):
     """tier"""
 
-    flat_amount: int | None = None
-    flat_amount_decimal: str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
-    up_to: Literal["inf"] | str | int
+    flat_amount: int
+    flat_amount_decimal: str
+    unit_amount: int
+    unit_amount_decimal: str
+    up_to: Required[Literal["inf"] | int]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.price import Product
 
 
-class ProductsListCreated(_rt.Model):
+class ProductsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class ProductsListResponse(_rt.Model):
@@ -34,68 +34,66 @@ class ProductsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class ProductsCreateParamsDefaultPriceData(_rt.Model):
+class ProductsCreateParamsDefaultPriceData(TypedDict, total=False):
     """Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the default price for this product."""
 
-    currency: str
-    currency_options: dict[str, ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue] | None = (
-        None
-    )
-    recurring: ProductsCreateParamsDefaultPriceDataRecurring | None = None
+    currency: Required[str]
+    currency_options: dict[str, ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue]
+    recurring: ProductsCreateParamsDefaultPriceDataRecurring
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue(_rt.Model):
+class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue(TypedDict, total=False):
     """currency_option"""
 
-    custom_unit_amount: (
-        ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount | None
-    ) = None
+    custom_unit_amount: ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount
     """custom_unit_amount"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    tiers: list[ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiersItem] | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tiers: list[ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiersItem]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount(_rt.Model):
+class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount(
+    TypedDict, total=False
+):
     """custom_unit_amount"""
 
-    enabled: bool
-    maximum: int | None = None
-    minimum: int | None = None
-    preset: int | None = None
+    enabled: Required[bool]
+    maximum: int
+    minimum: int
+    preset: int
 
 
-class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiersItem(_rt.Model):
+class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiersItem(TypedDict, total=False):
     """tier"""
 
-    flat_amount: int | None = None
-    flat_amount_decimal: str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
-    up_to: Literal["inf"] | str | int
+    flat_amount: int
+    flat_amount_decimal: str
+    unit_amount: int
+    unit_amount_decimal: str
+    up_to: Required[Literal["inf"] | int]
 
 
-class ProductsCreateParamsDefaultPriceDataRecurring(_rt.Model):
+class ProductsCreateParamsDefaultPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class ProductsCreateParamsPackageDimensions(_rt.Model):
+class ProductsCreateParamsPackageDimensions(TypedDict, total=False):
     """The dimensions of this product for shipping purposes."""
 
-    height: float
-    length: float
-    weight: float
-    width: float
+    height: Required[float]
+    length: Required[float]
+    weight: Required[float]
+    width: Required[float]
 
 
 class ProductsSearchResponse(_rt.Model):
@@ -113,10 +111,10 @@ class ProductsSearchResponse(_rt.Model):
     url: str
 
 
-class ProductsUpdateParamsPackageDimensions(_rt.Model):
+class ProductsUpdateParamsPackageDimensions(TypedDict, total=False):
     """package_dimensions_specs"""
 
-    height: float
-    length: float
-    weight: float
-    width: float
+    height: Required[float]
+    length: Required[float]
+    weight: Required[float]
+    width: Required[float]

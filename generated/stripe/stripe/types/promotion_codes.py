@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.account import PromotionCode
 
 
-class PromotionCodesListCreated(_rt.Model):
+class PromotionCodesListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class PromotionCodesListResponse(_rt.Model):
@@ -32,32 +32,28 @@ class PromotionCodesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class PromotionCodesCreateParamsRestrictions(_rt.Model):
+class PromotionCodesCreateParamsRestrictions(TypedDict, total=False):
     """Settings that restrict the redemption of the promotion code."""
 
-    currency_options: (
-        dict[str, PromotionCodesCreateParamsRestrictionsCurrencyOptionsValue] | None
-    ) = None
-    first_time_transaction: bool | None = None
-    minimum_amount: int | None = None
-    minimum_amount_currency: str | None = None
+    currency_options: dict[str, PromotionCodesCreateParamsRestrictionsCurrencyOptionsValue]
+    first_time_transaction: bool
+    minimum_amount: int
+    minimum_amount_currency: str
 
 
-class PromotionCodesCreateParamsRestrictionsCurrencyOptionsValue(_rt.Model):
+class PromotionCodesCreateParamsRestrictionsCurrencyOptionsValue(TypedDict, total=False):
     """currency_option"""
 
-    minimum_amount: int | None = None
+    minimum_amount: int
 
 
-class PromotionCodesUpdateParamsRestrictions(_rt.Model):
+class PromotionCodesUpdateParamsRestrictions(TypedDict, total=False):
     """Settings that restrict the redemption of the promotion code."""
 
-    currency_options: (
-        dict[str, PromotionCodesUpdateParamsRestrictionsCurrencyOptionsValue] | None
-    ) = None
+    currency_options: dict[str, PromotionCodesUpdateParamsRestrictionsCurrencyOptionsValue]
 
 
-class PromotionCodesUpdateParamsRestrictionsCurrencyOptionsValue(_rt.Model):
+class PromotionCodesUpdateParamsRestrictionsCurrencyOptionsValue(TypedDict, total=False):
     """currency_option"""
 
-    minimum_amount: int | None = None
+    minimum_amount: int

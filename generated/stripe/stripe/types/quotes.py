@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -23,144 +23,144 @@ class QuotesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class QuotesCreateParamsAutomaticTax(_rt.Model):
+class QuotesCreateParamsAutomaticTax(TypedDict, total=False):
     """Settings for automatic tax lookup for this quote and resulting invoices and subscriptions."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class QuotesCreateParamsDiscountsArrayItem(_rt.Model):
+class QuotesCreateParamsDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class QuotesCreateParamsFromQuote(_rt.Model):
+class QuotesCreateParamsFromQuote(TypedDict, total=False):
     """Clone an existing quote. The new quote will be created in `status=draft`. When using this parameter, you cannot specify any other parameters except for `expires_at`."""
 
-    is_revision: bool | None = None
-    quote: str
+    is_revision: bool
+    quote: Required[str]
 
 
-class QuotesCreateParamsInvoiceSettings(_rt.Model):
+class QuotesCreateParamsInvoiceSettings(TypedDict, total=False):
     """All invoices will be billed using the specified settings."""
 
-    days_until_due: int | None = None
+    days_until_due: int
 
 
-class QuotesCreateParamsLineItemsItem(_rt.Model):
+class QuotesCreateParamsLineItemsItem(TypedDict, total=False):
     """line_item_create_params"""
 
-    price: str | None = None
-    price_data: QuotesCreateParamsLineItemsItemPriceData | None = None
+    price: str
+    price_data: QuotesCreateParamsLineItemsItemPriceData
     """price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class QuotesCreateParamsLineItemsItemPriceData(_rt.Model):
+class QuotesCreateParamsLineItemsItemPriceData(TypedDict, total=False):
     """price_data"""
 
-    currency: str
-    product: str
-    recurring: QuotesCreateParamsLineItemsItemPriceDataRecurring | None = None
+    currency: Required[str]
+    product: Required[str]
+    recurring: QuotesCreateParamsLineItemsItemPriceDataRecurring
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class QuotesCreateParamsLineItemsItemPriceDataRecurring(_rt.Model):
+class QuotesCreateParamsLineItemsItemPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class QuotesCreateParamsSubscriptionData(_rt.Model):
+class QuotesCreateParamsSubscriptionData(TypedDict, total=False):
     """When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created."""
 
-    description: str | None = None
-    effective_date: Literal["current_period_end", ""] | str | int | None = None
-    trial_period_days: int | Literal[""] | str | None = None
+    description: str
+    effective_date: Literal["current_period_end", ""] | int
+    trial_period_days: int | Literal[""]
 
 
-class QuotesCreateParamsTransferData(_rt.Model):
+class QuotesCreateParamsTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount: int | None = None
-    amount_percent: float | None = None
-    destination: str
+    amount: int
+    amount_percent: float
+    destination: Required[str]
 
 
-class QuotesUpdateParamsAutomaticTax(_rt.Model):
+class QuotesUpdateParamsAutomaticTax(TypedDict, total=False):
     """Settings for automatic tax lookup for this quote and resulting invoices and subscriptions."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class QuotesUpdateParamsDiscountsArrayItem(_rt.Model):
+class QuotesUpdateParamsDiscountsArrayItem(TypedDict, total=False):
     """discounts_data_param"""
 
-    coupon: str | None = None
-    discount: str | None = None
+    coupon: str
+    discount: str
 
 
-class QuotesUpdateParamsInvoiceSettings(_rt.Model):
+class QuotesUpdateParamsInvoiceSettings(TypedDict, total=False):
     """All invoices will be billed using the specified settings."""
 
-    days_until_due: int | None = None
+    days_until_due: int
 
 
-class QuotesUpdateParamsLineItemsItem(_rt.Model):
+class QuotesUpdateParamsLineItemsItem(TypedDict, total=False):
     """line_item_update_params"""
 
-    id: str | None = None
-    price: str | None = None
-    price_data: QuotesUpdateParamsLineItemsItemPriceData | None = None
+    id: str
+    price: str
+    price_data: QuotesUpdateParamsLineItemsItemPriceData
     """price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class QuotesUpdateParamsLineItemsItemPriceData(_rt.Model):
+class QuotesUpdateParamsLineItemsItemPriceData(TypedDict, total=False):
     """price_data"""
 
-    currency: str
-    product: str
-    recurring: QuotesUpdateParamsLineItemsItemPriceDataRecurring | None = None
+    currency: Required[str]
+    product: Required[str]
+    recurring: QuotesUpdateParamsLineItemsItemPriceDataRecurring
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class QuotesUpdateParamsLineItemsItemPriceDataRecurring(_rt.Model):
+class QuotesUpdateParamsLineItemsItemPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class QuotesUpdateParamsSubscriptionData(_rt.Model):
+class QuotesUpdateParamsSubscriptionData(TypedDict, total=False):
     """When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created."""
 
-    description: str | None = None
-    effective_date: Literal["current_period_end", ""] | str | int | None = None
-    trial_period_days: int | Literal[""] | str | None = None
+    description: str
+    effective_date: Literal["current_period_end", ""] | int
+    trial_period_days: int | Literal[""]
 
 
-class QuotesUpdateParamsTransferData(_rt.Model):
+class QuotesUpdateParamsTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount: int | None = None
-    amount_percent: float | None = None
-    destination: str
+    amount: int
+    amount_percent: float
+    destination: Required[str]
 
 
 class QuotesComputedUpfrontLineItemsResponse(_rt.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
@@ -25,13 +25,13 @@ class RadarEarlyFraudWarningsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class RadarValueListItemsListCreated(_rt.Model):
+class RadarValueListItemsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class RadarValueListItemsListResponse(_rt.Model):
@@ -48,13 +48,13 @@ class RadarValueListItemsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class RadarValueListsListCreated(_rt.Model):
+class RadarValueListsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class RadarValueListsListResponse(_rt.Model):

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.account import SetupAttempt
 
 
-class SetupAttemptsListCreated(_rt.Model):
+class SetupAttemptsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class SetupAttemptsListResponse(_rt.Model):

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.account import SetupIntent
 
 
-class SetupIntentsListCreated(_rt.Model):
+class SetupIntentsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class SetupIntentsListResponse(_rt.Model):
@@ -32,133 +32,133 @@ class SetupIntentsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class SetupIntentsCreateParamsAutomaticPaymentMethods(_rt.Model):
+class SetupIntentsCreateParamsAutomaticPaymentMethods(TypedDict, total=False):
     """When enabled, this SetupIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this SetupIntent's other parameters."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class SetupIntentsCreateParamsMandateData(_rt.Model):
+class SetupIntentsCreateParamsMandateData(TypedDict, total=False):
     """This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm)."""
 
-    customer_acceptance: SetupIntentsCreateParamsMandateDataCustomerAcceptance
+    customer_acceptance: Required[SetupIntentsCreateParamsMandateDataCustomerAcceptance]
     """customer_acceptance_param"""
 
 
-class SetupIntentsCreateParamsMandateDataCustomerAcceptance(_rt.Model):
+class SetupIntentsCreateParamsMandateDataCustomerAcceptance(TypedDict, total=False):
     """customer_acceptance_param"""
 
-    accepted_at: int | None = None
-    offline: dict[str, Any] | None = None
+    accepted_at: int
+    offline: dict[str, Any]
     """offline_param"""
 
-    online: SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline | None = None
+    online: SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline
     """online_param"""
 
-    type: Literal["offline", "online"] | str
+    type: Required[Literal["offline", "online"]]
 
 
-class SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline(_rt.Model):
+class SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline(TypedDict, total=False):
     """online_param"""
 
-    ip_address: str
-    user_agent: str
+    ip_address: Required[str]
+    user_agent: Required[str]
 
 
-class SetupIntentsCreateParamsPaymentMethodData(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
     """When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
     value in the SetupIntent.
     """
 
-    acss_debit: SetupIntentsCreateParamsPaymentMethodDataAcssDebit | None = None
+    acss_debit: SetupIntentsCreateParamsPaymentMethodDataAcssDebit
     """payment_method_param"""
 
-    affirm: dict[str, Any] | None = None
+    affirm: dict[str, Any]
     """param"""
 
-    afterpay_clearpay: dict[str, Any] | None = None
+    afterpay_clearpay: dict[str, Any]
     """param"""
 
-    alipay: dict[str, Any] | None = None
+    alipay: dict[str, Any]
     """param"""
 
-    au_becs_debit: SetupIntentsCreateParamsPaymentMethodDataAuBecsDebit | None = None
+    au_becs_debit: SetupIntentsCreateParamsPaymentMethodDataAuBecsDebit
     """param"""
 
-    bacs_debit: SetupIntentsCreateParamsPaymentMethodDataBacsDebit | None = None
+    bacs_debit: SetupIntentsCreateParamsPaymentMethodDataBacsDebit
     """param"""
 
-    bancontact: dict[str, Any] | None = None
+    bancontact: dict[str, Any]
     """param"""
 
-    billing_details: SetupIntentsCreateParamsPaymentMethodDataBillingDetails | None = None
+    billing_details: SetupIntentsCreateParamsPaymentMethodDataBillingDetails
     """billing_details_inner_params"""
 
-    blik: dict[str, Any] | None = None
+    blik: dict[str, Any]
     """param"""
 
-    boleto: SetupIntentsCreateParamsPaymentMethodDataBoleto | None = None
+    boleto: SetupIntentsCreateParamsPaymentMethodDataBoleto
     """param"""
 
-    cashapp: dict[str, Any] | None = None
+    cashapp: dict[str, Any]
     """param"""
 
-    customer_balance: dict[str, Any] | None = None
+    customer_balance: dict[str, Any]
     """param"""
 
-    eps: SetupIntentsCreateParamsPaymentMethodDataEps | None = None
+    eps: SetupIntentsCreateParamsPaymentMethodDataEps
     """param"""
 
-    fpx: SetupIntentsCreateParamsPaymentMethodDataFpx | None = None
+    fpx: SetupIntentsCreateParamsPaymentMethodDataFpx
     """param"""
 
-    giropay: dict[str, Any] | None = None
+    giropay: dict[str, Any]
     """param"""
 
-    grabpay: dict[str, Any] | None = None
+    grabpay: dict[str, Any]
     """param"""
 
-    ideal: SetupIntentsCreateParamsPaymentMethodDataIdeal | None = None
+    ideal: SetupIntentsCreateParamsPaymentMethodDataIdeal
     """param"""
 
-    interac_present: dict[str, Any] | None = None
+    interac_present: dict[str, Any]
     """param"""
 
-    klarna: SetupIntentsCreateParamsPaymentMethodDataKlarna | None = None
+    klarna: SetupIntentsCreateParamsPaymentMethodDataKlarna
     """param"""
 
-    konbini: dict[str, Any] | None = None
+    konbini: dict[str, Any]
     """param"""
 
-    link: dict[str, Any] | None = None
+    link: dict[str, Any]
     """param"""
 
-    metadata: dict[str, str] | None = None
-    oxxo: dict[str, Any] | None = None
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
     """param"""
 
-    p24: SetupIntentsCreateParamsPaymentMethodDataP24 | None = None
+    p24: SetupIntentsCreateParamsPaymentMethodDataP24
     """param"""
 
-    paynow: dict[str, Any] | None = None
+    paynow: dict[str, Any]
     """param"""
 
-    pix: dict[str, Any] | None = None
+    pix: dict[str, Any]
     """param"""
 
-    promptpay: dict[str, Any] | None = None
+    promptpay: dict[str, Any]
     """param"""
 
-    radar_options: SetupIntentsCreateParamsPaymentMethodDataRadarOptions | None = None
+    radar_options: SetupIntentsCreateParamsPaymentMethodDataRadarOptions
     """radar_options"""
 
-    sepa_debit: SetupIntentsCreateParamsPaymentMethodDataSepaDebit | None = None
+    sepa_debit: SetupIntentsCreateParamsPaymentMethodDataSepaDebit
     """param"""
 
-    sofort: SetupIntentsCreateParamsPaymentMethodDataSofort | None = None
+    sofort: SetupIntentsCreateParamsPaymentMethodDataSofort
     """param"""
 
-    type: (
+    type: Required[
         Literal[
             "acss_debit",
             "affirm",
@@ -189,108 +189,101 @@ class SetupIntentsCreateParamsPaymentMethodData(_rt.Model):
             "us_bank_account",
             "wechat_pay",
         ]
-        | str
-    )
-    us_bank_account: SetupIntentsCreateParamsPaymentMethodDataUsBankAccount | None = None
+    ]
+    us_bank_account: SetupIntentsCreateParamsPaymentMethodDataUsBankAccount
     """payment_method_param"""
 
-    wechat_pay: dict[str, Any] | None = None
+    wechat_pay: dict[str, Any]
     """param"""
 
 
-class SetupIntentsCreateParamsPaymentMethodDataAcssDebit(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
     """payment_method_param"""
 
-    account_number: str
-    institution_number: str
-    transit_number: str
+    account_number: Required[str]
+    institution_number: Required[str]
+    transit_number: Required[str]
 
 
-class SetupIntentsCreateParamsPaymentMethodDataAuBecsDebit(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
+    """param"""
+
+    account_number: Required[str]
+    bsb_number: Required[str]
+
+
+class SetupIntentsCreateParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
     """param"""
 
     account_number: str
-    bsb_number: str
+    sort_code: str
 
 
-class SetupIntentsCreateParamsPaymentMethodDataBacsDebit(_rt.Model):
-    """param"""
-
-    account_number: str | None = None
-    sort_code: str | None = None
-
-
-class SetupIntentsCreateParamsPaymentMethodDataBillingDetails(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
     """billing_details_inner_params"""
 
-    address: (
-        SetupIntentsCreateParamsPaymentMethodDataBillingDetailsAddress | Literal[""] | str | None
-    ) = None
-    email: Literal[""] | str | None = None
-    name: str | None = None
-    phone: str | None = None
+    address: SetupIntentsCreateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
+    email: Literal[""]
+    name: str
+    phone: str
 
 
-class SetupIntentsCreateParamsPaymentMethodDataBillingDetailsAddress(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
     """billing_details_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class SetupIntentsCreateParamsPaymentMethodDataBoleto(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataBoleto(TypedDict, total=False):
     """param"""
 
-    tax_id: str
+    tax_id: Required[str]
 
 
-class SetupIntentsCreateParamsPaymentMethodDataEps(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataEps(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "arzte_und_apotheker_bank",
-            "austrian_anadi_bank_ag",
-            "bank_austria",
-            "bankhaus_carl_spangler",
-            "bankhaus_schelhammer_und_schattera_ag",
-            "bawag_psk_ag",
-            "bks_bank_ag",
-            "brull_kallmus_bank_ag",
-            "btv_vier_lander_bank",
-            "capital_bank_grawe_gruppe_ag",
-            "deutsche_bank_ag",
-            "dolomitenbank",
-            "easybank_ag",
-            "erste_bank_und_sparkassen",
-            "hypo_alpeadriabank_international_ag",
-            "hypo_bank_burgenland_aktiengesellschaft",
-            "hypo_noe_lb_fur_niederosterreich_u_wien",
-            "hypo_oberosterreich_salzburg_steiermark",
-            "hypo_tirol_bank_ag",
-            "hypo_vorarlberg_bank_ag",
-            "marchfelder_bank",
-            "oberbank_ag",
-            "raiffeisen_bankengruppe_osterreich",
-            "schoellerbank_ag",
-            "sparda_bank_wien",
-            "volksbank_gruppe",
-            "volkskreditbank_ag",
-            "vr_bank_braunau",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "arzte_und_apotheker_bank",
+        "austrian_anadi_bank_ag",
+        "bank_austria",
+        "bankhaus_carl_spangler",
+        "bankhaus_schelhammer_und_schattera_ag",
+        "bawag_psk_ag",
+        "bks_bank_ag",
+        "brull_kallmus_bank_ag",
+        "btv_vier_lander_bank",
+        "capital_bank_grawe_gruppe_ag",
+        "deutsche_bank_ag",
+        "dolomitenbank",
+        "easybank_ag",
+        "erste_bank_und_sparkassen",
+        "hypo_alpeadriabank_international_ag",
+        "hypo_bank_burgenland_aktiengesellschaft",
+        "hypo_noe_lb_fur_niederosterreich_u_wien",
+        "hypo_oberosterreich_salzburg_steiermark",
+        "hypo_tirol_bank_ag",
+        "hypo_vorarlberg_bank_ag",
+        "marchfelder_bank",
+        "oberbank_ag",
+        "raiffeisen_bankengruppe_osterreich",
+        "schoellerbank_ag",
+        "sparda_bank_wien",
+        "volksbank_gruppe",
+        "volkskreditbank_ag",
+        "vr_bank_braunau",
+    ]
 
 
-class SetupIntentsCreateParamsPaymentMethodDataFpx(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataFpx(TypedDict, total=False):
     """param"""
 
-    bank: (
+    bank: Required[
         Literal[
             "affin_bank",
             "agrobank",
@@ -315,347 +308,332 @@ class SetupIntentsCreateParamsPaymentMethodDataFpx(_rt.Model):
             "standard_chartered",
             "uob",
         ]
-        | str
-    )
+    ]
 
 
-class SetupIntentsCreateParamsPaymentMethodDataIdeal(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataIdeal(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "abn_amro",
-            "asn_bank",
-            "bunq",
-            "handelsbanken",
-            "ing",
-            "knab",
-            "moneyou",
-            "rabobank",
-            "regiobank",
-            "revolut",
-            "sns_bank",
-            "triodos_bank",
-            "van_lanschot",
-            "yoursafe",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "abn_amro",
+        "asn_bank",
+        "bunq",
+        "handelsbanken",
+        "ing",
+        "knab",
+        "moneyou",
+        "rabobank",
+        "regiobank",
+        "revolut",
+        "sns_bank",
+        "triodos_bank",
+        "van_lanschot",
+        "yoursafe",
+    ]
 
 
-class SetupIntentsCreateParamsPaymentMethodDataKlarna(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataKlarna(TypedDict, total=False):
     """param"""
 
-    dob: SetupIntentsCreateParamsPaymentMethodDataKlarnaDob | None = None
+    dob: SetupIntentsCreateParamsPaymentMethodDataKlarnaDob
     """date_of_birth"""
 
 
-class SetupIntentsCreateParamsPaymentMethodDataKlarnaDob(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
     """date_of_birth"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class SetupIntentsCreateParamsPaymentMethodDataP24(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataP24(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "alior_bank",
-            "bank_millennium",
-            "bank_nowy_bfg_sa",
-            "bank_pekao_sa",
-            "banki_spbdzielcze",
-            "blik",
-            "bnp_paribas",
-            "boz",
-            "citi_handlowy",
-            "credit_agricole",
-            "envelobank",
-            "etransfer_pocztowy24",
-            "getin_bank",
-            "ideabank",
-            "ing",
-            "inteligo",
-            "mbank_mtransfer",
-            "nest_przelew",
-            "noble_pay",
-            "pbac_z_ipko",
-            "plus_bank",
-            "santander_przelew24",
-            "tmobile_usbugi_bankowe",
-            "toyota_bank",
-            "volkswagen_bank",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "alior_bank",
+        "bank_millennium",
+        "bank_nowy_bfg_sa",
+        "bank_pekao_sa",
+        "banki_spbdzielcze",
+        "blik",
+        "bnp_paribas",
+        "boz",
+        "citi_handlowy",
+        "credit_agricole",
+        "envelobank",
+        "etransfer_pocztowy24",
+        "getin_bank",
+        "ideabank",
+        "ing",
+        "inteligo",
+        "mbank_mtransfer",
+        "nest_przelew",
+        "noble_pay",
+        "pbac_z_ipko",
+        "plus_bank",
+        "santander_przelew24",
+        "tmobile_usbugi_bankowe",
+        "toyota_bank",
+        "volkswagen_bank",
+    ]
 
 
-class SetupIntentsCreateParamsPaymentMethodDataRadarOptions(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
     """radar_options"""
 
-    session: str | None = None
+    session: str
 
 
-class SetupIntentsCreateParamsPaymentMethodDataSepaDebit(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
     """param"""
 
-    iban: str
+    iban: Required[str]
 
 
-class SetupIntentsCreateParamsPaymentMethodDataSofort(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataSofort(TypedDict, total=False):
     """param"""
 
-    country: Literal["AT", "BE", "DE", "ES", "IT", "NL"] | str
+    country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
-class SetupIntentsCreateParamsPaymentMethodDataUsBankAccount(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
     """payment_method_param"""
 
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str | None = None
-    account_type: Literal["checking", "savings"] | str | None = None
-    financial_connections_account: str | None = None
-    routing_number: str | None = None
+    account_holder_type: Literal["company", "individual"]
+    account_number: str
+    account_type: Literal["checking", "savings"]
+    financial_connections_account: str
+    routing_number: str
 
 
-class SetupIntentsCreateParamsPaymentMethodOptions(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration for this SetupIntent."""
 
-    acss_debit: SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit | None = None
+    acss_debit: SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit
     """setup_intent_payment_method_options_param"""
 
-    blik: SetupIntentsCreateParamsPaymentMethodOptionsBlik | None = None
+    blik: SetupIntentsCreateParamsPaymentMethodOptionsBlik
     """setup_intent_payment_method_options_param"""
 
-    card: SetupIntentsCreateParamsPaymentMethodOptionsCard | None = None
+    card: SetupIntentsCreateParamsPaymentMethodOptionsCard
     """setup_intent_param"""
 
-    link: SetupIntentsCreateParamsPaymentMethodOptionsLink | None = None
+    link: SetupIntentsCreateParamsPaymentMethodOptionsLink
     """setup_intent_payment_method_options_param"""
 
-    sepa_debit: SetupIntentsCreateParamsPaymentMethodOptionsSepaDebit | None = None
+    sepa_debit: SetupIntentsCreateParamsPaymentMethodOptionsSepaDebit
     """setup_intent_payment_method_options_param"""
 
-    us_bank_account: SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccount | None = None
+    us_bank_account: SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccount
     """setup_intent_payment_method_options_param"""
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    currency: Literal["cad", "usd"] | str | None = None
-    mandate_options: SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions | None = (
-        None
-    )
+    currency: Literal["cad", "usd"]
+    mandate_options: SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions
     """setup_intent_payment_method_options_mandate_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """setup_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""] | str | None = None
-    default_for: list[Literal["invoice", "subscription"] | str] | None = None
-    interval_description: str | None = None
-    payment_schedule: Literal["combined", "interval", "sporadic"] | str | None = None
-    transaction_type: Literal["business", "personal"] | str | None = None
+    custom_mandate_url: Literal[""]
+    default_for: list[Literal["invoice", "subscription"]]
+    interval_description: str
+    payment_schedule: Literal["combined", "interval", "sporadic"]
+    transaction_type: Literal["business", "personal"]
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsBlik(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsBlik(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    code: str | None = None
+    code: str
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsCard(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsCard(TypedDict, total=False):
     """setup_intent_param"""
 
-    mandate_options: SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions | None = None
+    mandate_options: SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions
     """setup_intent_mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
     """setup_intent_mandate_options_param"""
 
-    amount: int
-    amount_type: Literal["fixed", "maximum"] | str
-    currency: str
-    description: str | None = None
-    end_date: int | None = None
-    interval: Literal["day", "month", "sporadic", "week", "year"] | str
-    interval_count: int | None = None
-    reference: str
-    start_date: int
-    supported_types: list[Literal["india"] | str] | None = None
+    amount: Required[int]
+    amount_type: Required[Literal["fixed", "maximum"]]
+    currency: Required[str]
+    description: str
+    end_date: int
+    interval: Required[Literal["day", "month", "sporadic", "week", "year"]]
+    interval_count: int
+    reference: Required[str]
+    start_date: Required[int]
+    supported_types: list[Literal["india"]]
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsLink(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsLink(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    persistent_token: str | None = None
+    persistent_token: str
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsSepaDebit(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    mandate_options: dict[str, Any] | None = None
+    mandate_options: dict[str, Any]
     """payment_method_options_mandate_options_param"""
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
     financial_connections: (
-        SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections | None
-    ) = None
+        SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections
+    )
     """linked_account_options_param"""
 
-    networks: SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks | None = None
+    networks: SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks
     """networks_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
+    TypedDict, total=False
+):
     """linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
-    return_url: str | None = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
+    return_url: str
 
 
-class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(_rt.Model):
+class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
     """networks_options_param"""
 
-    requested: list[Literal["ach", "us_domestic_wire"] | str] | None = None
+    requested: list[Literal["ach", "us_domestic_wire"]]
 
 
-class SetupIntentsCreateParamsSingleUse(_rt.Model):
+class SetupIntentsCreateParamsSingleUse(TypedDict, total=False):
     """If this hash is populated, this SetupIntent will generate a single_use Mandate on success."""
 
-    amount: int
-    currency: str
+    amount: Required[int]
+    currency: Required[str]
 
 
-class SetupIntentsUpdateParamsPaymentMethodData(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
     """When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
     value in the SetupIntent.
     """
 
-    acss_debit: SetupIntentsUpdateParamsPaymentMethodDataAcssDebit | None = None
+    acss_debit: SetupIntentsUpdateParamsPaymentMethodDataAcssDebit
     """payment_method_param"""
 
-    affirm: dict[str, Any] | None = None
+    affirm: dict[str, Any]
     """param"""
 
-    afterpay_clearpay: dict[str, Any] | None = None
+    afterpay_clearpay: dict[str, Any]
     """param"""
 
-    alipay: dict[str, Any] | None = None
+    alipay: dict[str, Any]
     """param"""
 
-    au_becs_debit: SetupIntentsUpdateParamsPaymentMethodDataAuBecsDebit | None = None
+    au_becs_debit: SetupIntentsUpdateParamsPaymentMethodDataAuBecsDebit
     """param"""
 
-    bacs_debit: SetupIntentsUpdateParamsPaymentMethodDataBacsDebit | None = None
+    bacs_debit: SetupIntentsUpdateParamsPaymentMethodDataBacsDebit
     """param"""
 
-    bancontact: dict[str, Any] | None = None
+    bancontact: dict[str, Any]
     """param"""
 
-    billing_details: SetupIntentsUpdateParamsPaymentMethodDataBillingDetails | None = None
+    billing_details: SetupIntentsUpdateParamsPaymentMethodDataBillingDetails
     """billing_details_inner_params"""
 
-    blik: dict[str, Any] | None = None
+    blik: dict[str, Any]
     """param"""
 
-    boleto: SetupIntentsUpdateParamsPaymentMethodDataBoleto | None = None
+    boleto: SetupIntentsUpdateParamsPaymentMethodDataBoleto
     """param"""
 
-    cashapp: dict[str, Any] | None = None
+    cashapp: dict[str, Any]
     """param"""
 
-    customer_balance: dict[str, Any] | None = None
+    customer_balance: dict[str, Any]
     """param"""
 
-    eps: SetupIntentsUpdateParamsPaymentMethodDataEps | None = None
+    eps: SetupIntentsUpdateParamsPaymentMethodDataEps
     """param"""
 
-    fpx: SetupIntentsUpdateParamsPaymentMethodDataFpx | None = None
+    fpx: SetupIntentsUpdateParamsPaymentMethodDataFpx
     """param"""
 
-    giropay: dict[str, Any] | None = None
+    giropay: dict[str, Any]
     """param"""
 
-    grabpay: dict[str, Any] | None = None
+    grabpay: dict[str, Any]
     """param"""
 
-    ideal: SetupIntentsUpdateParamsPaymentMethodDataIdeal | None = None
+    ideal: SetupIntentsUpdateParamsPaymentMethodDataIdeal
     """param"""
 
-    interac_present: dict[str, Any] | None = None
+    interac_present: dict[str, Any]
     """param"""
 
-    klarna: SetupIntentsUpdateParamsPaymentMethodDataKlarna | None = None
+    klarna: SetupIntentsUpdateParamsPaymentMethodDataKlarna
     """param"""
 
-    konbini: dict[str, Any] | None = None
+    konbini: dict[str, Any]
     """param"""
 
-    link: dict[str, Any] | None = None
+    link: dict[str, Any]
     """param"""
 
-    metadata: dict[str, str] | None = None
-    oxxo: dict[str, Any] | None = None
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
     """param"""
 
-    p24: SetupIntentsUpdateParamsPaymentMethodDataP24 | None = None
+    p24: SetupIntentsUpdateParamsPaymentMethodDataP24
     """param"""
 
-    paynow: dict[str, Any] | None = None
+    paynow: dict[str, Any]
     """param"""
 
-    pix: dict[str, Any] | None = None
+    pix: dict[str, Any]
     """param"""
 
-    promptpay: dict[str, Any] | None = None
+    promptpay: dict[str, Any]
     """param"""
 
-    radar_options: SetupIntentsUpdateParamsPaymentMethodDataRadarOptions | None = None
+    radar_options: SetupIntentsUpdateParamsPaymentMethodDataRadarOptions
     """radar_options"""
 
-    sepa_debit: SetupIntentsUpdateParamsPaymentMethodDataSepaDebit | None = None
+    sepa_debit: SetupIntentsUpdateParamsPaymentMethodDataSepaDebit
     """param"""
 
-    sofort: SetupIntentsUpdateParamsPaymentMethodDataSofort | None = None
+    sofort: SetupIntentsUpdateParamsPaymentMethodDataSofort
     """param"""
 
-    type: (
+    type: Required[
         Literal[
             "acss_debit",
             "affirm",
@@ -686,108 +664,101 @@ class SetupIntentsUpdateParamsPaymentMethodData(_rt.Model):
             "us_bank_account",
             "wechat_pay",
         ]
-        | str
-    )
-    us_bank_account: SetupIntentsUpdateParamsPaymentMethodDataUsBankAccount | None = None
+    ]
+    us_bank_account: SetupIntentsUpdateParamsPaymentMethodDataUsBankAccount
     """payment_method_param"""
 
-    wechat_pay: dict[str, Any] | None = None
+    wechat_pay: dict[str, Any]
     """param"""
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataAcssDebit(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
     """payment_method_param"""
 
-    account_number: str
-    institution_number: str
-    transit_number: str
+    account_number: Required[str]
+    institution_number: Required[str]
+    transit_number: Required[str]
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataAuBecsDebit(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
+    """param"""
+
+    account_number: Required[str]
+    bsb_number: Required[str]
+
+
+class SetupIntentsUpdateParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
     """param"""
 
     account_number: str
-    bsb_number: str
+    sort_code: str
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataBacsDebit(_rt.Model):
-    """param"""
-
-    account_number: str | None = None
-    sort_code: str | None = None
-
-
-class SetupIntentsUpdateParamsPaymentMethodDataBillingDetails(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
     """billing_details_inner_params"""
 
-    address: (
-        SetupIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress | Literal[""] | str | None
-    ) = None
-    email: Literal[""] | str | None = None
-    name: str | None = None
-    phone: str | None = None
+    address: SetupIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
+    email: Literal[""]
+    name: str
+    phone: str
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
     """billing_details_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataBoleto(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataBoleto(TypedDict, total=False):
     """param"""
 
-    tax_id: str
+    tax_id: Required[str]
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataEps(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataEps(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "arzte_und_apotheker_bank",
-            "austrian_anadi_bank_ag",
-            "bank_austria",
-            "bankhaus_carl_spangler",
-            "bankhaus_schelhammer_und_schattera_ag",
-            "bawag_psk_ag",
-            "bks_bank_ag",
-            "brull_kallmus_bank_ag",
-            "btv_vier_lander_bank",
-            "capital_bank_grawe_gruppe_ag",
-            "deutsche_bank_ag",
-            "dolomitenbank",
-            "easybank_ag",
-            "erste_bank_und_sparkassen",
-            "hypo_alpeadriabank_international_ag",
-            "hypo_bank_burgenland_aktiengesellschaft",
-            "hypo_noe_lb_fur_niederosterreich_u_wien",
-            "hypo_oberosterreich_salzburg_steiermark",
-            "hypo_tirol_bank_ag",
-            "hypo_vorarlberg_bank_ag",
-            "marchfelder_bank",
-            "oberbank_ag",
-            "raiffeisen_bankengruppe_osterreich",
-            "schoellerbank_ag",
-            "sparda_bank_wien",
-            "volksbank_gruppe",
-            "volkskreditbank_ag",
-            "vr_bank_braunau",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "arzte_und_apotheker_bank",
+        "austrian_anadi_bank_ag",
+        "bank_austria",
+        "bankhaus_carl_spangler",
+        "bankhaus_schelhammer_und_schattera_ag",
+        "bawag_psk_ag",
+        "bks_bank_ag",
+        "brull_kallmus_bank_ag",
+        "btv_vier_lander_bank",
+        "capital_bank_grawe_gruppe_ag",
+        "deutsche_bank_ag",
+        "dolomitenbank",
+        "easybank_ag",
+        "erste_bank_und_sparkassen",
+        "hypo_alpeadriabank_international_ag",
+        "hypo_bank_burgenland_aktiengesellschaft",
+        "hypo_noe_lb_fur_niederosterreich_u_wien",
+        "hypo_oberosterreich_salzburg_steiermark",
+        "hypo_tirol_bank_ag",
+        "hypo_vorarlberg_bank_ag",
+        "marchfelder_bank",
+        "oberbank_ag",
+        "raiffeisen_bankengruppe_osterreich",
+        "schoellerbank_ag",
+        "sparda_bank_wien",
+        "volksbank_gruppe",
+        "volkskreditbank_ag",
+        "vr_bank_braunau",
+    ]
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataFpx(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataFpx(TypedDict, total=False):
     """param"""
 
-    bank: (
+    bank: Required[
         Literal[
             "affin_bank",
             "agrobank",
@@ -812,390 +783,383 @@ class SetupIntentsUpdateParamsPaymentMethodDataFpx(_rt.Model):
             "standard_chartered",
             "uob",
         ]
-        | str
-    )
+    ]
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataIdeal(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataIdeal(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "abn_amro",
-            "asn_bank",
-            "bunq",
-            "handelsbanken",
-            "ing",
-            "knab",
-            "moneyou",
-            "rabobank",
-            "regiobank",
-            "revolut",
-            "sns_bank",
-            "triodos_bank",
-            "van_lanschot",
-            "yoursafe",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "abn_amro",
+        "asn_bank",
+        "bunq",
+        "handelsbanken",
+        "ing",
+        "knab",
+        "moneyou",
+        "rabobank",
+        "regiobank",
+        "revolut",
+        "sns_bank",
+        "triodos_bank",
+        "van_lanschot",
+        "yoursafe",
+    ]
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataKlarna(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataKlarna(TypedDict, total=False):
     """param"""
 
-    dob: SetupIntentsUpdateParamsPaymentMethodDataKlarnaDob | None = None
+    dob: SetupIntentsUpdateParamsPaymentMethodDataKlarnaDob
     """date_of_birth"""
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataKlarnaDob(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
     """date_of_birth"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataP24(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataP24(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "alior_bank",
-            "bank_millennium",
-            "bank_nowy_bfg_sa",
-            "bank_pekao_sa",
-            "banki_spbdzielcze",
-            "blik",
-            "bnp_paribas",
-            "boz",
-            "citi_handlowy",
-            "credit_agricole",
-            "envelobank",
-            "etransfer_pocztowy24",
-            "getin_bank",
-            "ideabank",
-            "ing",
-            "inteligo",
-            "mbank_mtransfer",
-            "nest_przelew",
-            "noble_pay",
-            "pbac_z_ipko",
-            "plus_bank",
-            "santander_przelew24",
-            "tmobile_usbugi_bankowe",
-            "toyota_bank",
-            "volkswagen_bank",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "alior_bank",
+        "bank_millennium",
+        "bank_nowy_bfg_sa",
+        "bank_pekao_sa",
+        "banki_spbdzielcze",
+        "blik",
+        "bnp_paribas",
+        "boz",
+        "citi_handlowy",
+        "credit_agricole",
+        "envelobank",
+        "etransfer_pocztowy24",
+        "getin_bank",
+        "ideabank",
+        "ing",
+        "inteligo",
+        "mbank_mtransfer",
+        "nest_przelew",
+        "noble_pay",
+        "pbac_z_ipko",
+        "plus_bank",
+        "santander_przelew24",
+        "tmobile_usbugi_bankowe",
+        "toyota_bank",
+        "volkswagen_bank",
+    ]
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataRadarOptions(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
     """radar_options"""
 
-    session: str | None = None
+    session: str
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataSepaDebit(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
     """param"""
 
-    iban: str
+    iban: Required[str]
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataSofort(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataSofort(TypedDict, total=False):
     """param"""
 
-    country: Literal["AT", "BE", "DE", "ES", "IT", "NL"] | str
+    country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
-class SetupIntentsUpdateParamsPaymentMethodDataUsBankAccount(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
     """payment_method_param"""
 
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str | None = None
-    account_type: Literal["checking", "savings"] | str | None = None
-    financial_connections_account: str | None = None
-    routing_number: str | None = None
+    account_holder_type: Literal["company", "individual"]
+    account_number: str
+    account_type: Literal["checking", "savings"]
+    financial_connections_account: str
+    routing_number: str
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptions(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration for this SetupIntent."""
 
-    acss_debit: SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit | None = None
+    acss_debit: SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit
     """setup_intent_payment_method_options_param"""
 
-    blik: SetupIntentsUpdateParamsPaymentMethodOptionsBlik | None = None
+    blik: SetupIntentsUpdateParamsPaymentMethodOptionsBlik
     """setup_intent_payment_method_options_param"""
 
-    card: SetupIntentsUpdateParamsPaymentMethodOptionsCard | None = None
+    card: SetupIntentsUpdateParamsPaymentMethodOptionsCard
     """setup_intent_param"""
 
-    link: SetupIntentsUpdateParamsPaymentMethodOptionsLink | None = None
+    link: SetupIntentsUpdateParamsPaymentMethodOptionsLink
     """setup_intent_payment_method_options_param"""
 
-    sepa_debit: SetupIntentsUpdateParamsPaymentMethodOptionsSepaDebit | None = None
+    sepa_debit: SetupIntentsUpdateParamsPaymentMethodOptionsSepaDebit
     """setup_intent_payment_method_options_param"""
 
-    us_bank_account: SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccount | None = None
+    us_bank_account: SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccount
     """setup_intent_payment_method_options_param"""
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    currency: Literal["cad", "usd"] | str | None = None
-    mandate_options: SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions | None = (
-        None
-    )
+    currency: Literal["cad", "usd"]
+    mandate_options: SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions
     """setup_intent_payment_method_options_mandate_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """setup_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""] | str | None = None
-    default_for: list[Literal["invoice", "subscription"] | str] | None = None
-    interval_description: str | None = None
-    payment_schedule: Literal["combined", "interval", "sporadic"] | str | None = None
-    transaction_type: Literal["business", "personal"] | str | None = None
+    custom_mandate_url: Literal[""]
+    default_for: list[Literal["invoice", "subscription"]]
+    interval_description: str
+    payment_schedule: Literal["combined", "interval", "sporadic"]
+    transaction_type: Literal["business", "personal"]
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsBlik(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsBlik(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    code: str | None = None
+    code: str
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsCard(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsCard(TypedDict, total=False):
     """setup_intent_param"""
 
-    mandate_options: SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions | None = None
+    mandate_options: SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions
     """setup_intent_mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
     """setup_intent_mandate_options_param"""
 
-    amount: int
-    amount_type: Literal["fixed", "maximum"] | str
-    currency: str
-    description: str | None = None
-    end_date: int | None = None
-    interval: Literal["day", "month", "sporadic", "week", "year"] | str
-    interval_count: int | None = None
-    reference: str
-    start_date: int
-    supported_types: list[Literal["india"] | str] | None = None
+    amount: Required[int]
+    amount_type: Required[Literal["fixed", "maximum"]]
+    currency: Required[str]
+    description: str
+    end_date: int
+    interval: Required[Literal["day", "month", "sporadic", "week", "year"]]
+    interval_count: int
+    reference: Required[str]
+    start_date: Required[int]
+    supported_types: list[Literal["india"]]
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsLink(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsLink(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    persistent_token: str | None = None
+    persistent_token: str
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsSepaDebit(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    mandate_options: dict[str, Any] | None = None
+    mandate_options: dict[str, Any]
     """payment_method_options_mandate_options_param"""
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
     financial_connections: (
-        SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections | None
-    ) = None
+        SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections
+    )
     """linked_account_options_param"""
 
-    networks: SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks | None = None
+    networks: SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks
     """networks_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
+    TypedDict, total=False
+):
     """linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
-    return_url: str | None = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
+    return_url: str
 
 
-class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(_rt.Model):
+class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
     """networks_options_param"""
 
-    requested: list[Literal["ach", "us_domestic_wire"] | str] | None = None
+    requested: list[Literal["ach", "us_domestic_wire"]]
 
 
-class SetupIntentsConfirmParamsMandateDataSecretKeyParam(_rt.Model):
+class SetupIntentsConfirmParamsMandateDataSecretKeyParam(TypedDict, total=False):
     """secret_key_param"""
 
-    customer_acceptance: SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance
+    customer_acceptance: Required[
+        SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance
+    ]
     """customer_acceptance_param"""
 
 
-class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(_rt.Model):
+class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(TypedDict, total=False):
     """customer_acceptance_param"""
 
-    accepted_at: int | None = None
-    offline: dict[str, Any] | None = None
+    accepted_at: int
+    offline: dict[str, Any]
     """offline_param"""
 
-    online: SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline | None = None
+    online: SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline
     """online_param"""
 
-    type: Literal["offline", "online"] | str
+    type: Required[Literal["offline", "online"]]
 
 
-class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline(_rt.Model):
+class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline(
+    TypedDict, total=False
+):
+    """online_param"""
+
+    ip_address: Required[str]
+    user_agent: Required[str]
+
+
+class SetupIntentsConfirmParamsMandateDataClientKeyParam(TypedDict, total=False):
+    """client_key_param"""
+
+    customer_acceptance: Required[
+        SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance
+    ]
+    """customer_acceptance_param"""
+
+
+class SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(TypedDict, total=False):
+    """customer_acceptance_param"""
+
+    online: Required[SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline]
+    """online_param"""
+
+    type: Required[Literal["online"]]
+
+
+class SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline(
+    TypedDict, total=False
+):
     """online_param"""
 
     ip_address: str
     user_agent: str
 
 
-class SetupIntentsConfirmParamsMandateDataClientKeyParam(_rt.Model):
-    """client_key_param"""
-
-    customer_acceptance: SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance
-    """customer_acceptance_param"""
-
-
-class SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(_rt.Model):
-    """customer_acceptance_param"""
-
-    online: SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline
-    """online_param"""
-
-    type: Literal["online"] | str
-
-
-class SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline(_rt.Model):
-    """online_param"""
-
-    ip_address: str | None = None
-    user_agent: str | None = None
-
-
-class SetupIntentsConfirmParamsPaymentMethodData(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
     """When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
     value in the SetupIntent.
     """
 
-    acss_debit: SetupIntentsConfirmParamsPaymentMethodDataAcssDebit | None = None
+    acss_debit: SetupIntentsConfirmParamsPaymentMethodDataAcssDebit
     """payment_method_param"""
 
-    affirm: dict[str, Any] | None = None
+    affirm: dict[str, Any]
     """param"""
 
-    afterpay_clearpay: dict[str, Any] | None = None
+    afterpay_clearpay: dict[str, Any]
     """param"""
 
-    alipay: dict[str, Any] | None = None
+    alipay: dict[str, Any]
     """param"""
 
-    au_becs_debit: SetupIntentsConfirmParamsPaymentMethodDataAuBecsDebit | None = None
+    au_becs_debit: SetupIntentsConfirmParamsPaymentMethodDataAuBecsDebit
     """param"""
 
-    bacs_debit: SetupIntentsConfirmParamsPaymentMethodDataBacsDebit | None = None
+    bacs_debit: SetupIntentsConfirmParamsPaymentMethodDataBacsDebit
     """param"""
 
-    bancontact: dict[str, Any] | None = None
+    bancontact: dict[str, Any]
     """param"""
 
-    billing_details: SetupIntentsConfirmParamsPaymentMethodDataBillingDetails | None = None
+    billing_details: SetupIntentsConfirmParamsPaymentMethodDataBillingDetails
     """billing_details_inner_params"""
 
-    blik: dict[str, Any] | None = None
+    blik: dict[str, Any]
     """param"""
 
-    boleto: SetupIntentsConfirmParamsPaymentMethodDataBoleto | None = None
+    boleto: SetupIntentsConfirmParamsPaymentMethodDataBoleto
     """param"""
 
-    cashapp: dict[str, Any] | None = None
+    cashapp: dict[str, Any]
     """param"""
 
-    customer_balance: dict[str, Any] | None = None
+    customer_balance: dict[str, Any]
     """param"""
 
-    eps: SetupIntentsConfirmParamsPaymentMethodDataEps | None = None
+    eps: SetupIntentsConfirmParamsPaymentMethodDataEps
     """param"""
 
-    fpx: SetupIntentsConfirmParamsPaymentMethodDataFpx | None = None
+    fpx: SetupIntentsConfirmParamsPaymentMethodDataFpx
     """param"""
 
-    giropay: dict[str, Any] | None = None
+    giropay: dict[str, Any]
     """param"""
 
-    grabpay: dict[str, Any] | None = None
+    grabpay: dict[str, Any]
     """param"""
 
-    ideal: SetupIntentsConfirmParamsPaymentMethodDataIdeal | None = None
+    ideal: SetupIntentsConfirmParamsPaymentMethodDataIdeal
     """param"""
 
-    interac_present: dict[str, Any] | None = None
+    interac_present: dict[str, Any]
     """param"""
 
-    klarna: SetupIntentsConfirmParamsPaymentMethodDataKlarna | None = None
+    klarna: SetupIntentsConfirmParamsPaymentMethodDataKlarna
     """param"""
 
-    konbini: dict[str, Any] | None = None
+    konbini: dict[str, Any]
     """param"""
 
-    link: dict[str, Any] | None = None
+    link: dict[str, Any]
     """param"""
 
-    metadata: dict[str, str] | None = None
-    oxxo: dict[str, Any] | None = None
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
     """param"""
 
-    p24: SetupIntentsConfirmParamsPaymentMethodDataP24 | None = None
+    p24: SetupIntentsConfirmParamsPaymentMethodDataP24
     """param"""
 
-    paynow: dict[str, Any] | None = None
+    paynow: dict[str, Any]
     """param"""
 
-    pix: dict[str, Any] | None = None
+    pix: dict[str, Any]
     """param"""
 
-    promptpay: dict[str, Any] | None = None
+    promptpay: dict[str, Any]
     """param"""
 
-    radar_options: SetupIntentsConfirmParamsPaymentMethodDataRadarOptions | None = None
+    radar_options: SetupIntentsConfirmParamsPaymentMethodDataRadarOptions
     """radar_options"""
 
-    sepa_debit: SetupIntentsConfirmParamsPaymentMethodDataSepaDebit | None = None
+    sepa_debit: SetupIntentsConfirmParamsPaymentMethodDataSepaDebit
     """param"""
 
-    sofort: SetupIntentsConfirmParamsPaymentMethodDataSofort | None = None
+    sofort: SetupIntentsConfirmParamsPaymentMethodDataSofort
     """param"""
 
-    type: (
+    type: Required[
         Literal[
             "acss_debit",
             "affirm",
@@ -1226,108 +1190,101 @@ class SetupIntentsConfirmParamsPaymentMethodData(_rt.Model):
             "us_bank_account",
             "wechat_pay",
         ]
-        | str
-    )
-    us_bank_account: SetupIntentsConfirmParamsPaymentMethodDataUsBankAccount | None = None
+    ]
+    us_bank_account: SetupIntentsConfirmParamsPaymentMethodDataUsBankAccount
     """payment_method_param"""
 
-    wechat_pay: dict[str, Any] | None = None
+    wechat_pay: dict[str, Any]
     """param"""
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataAcssDebit(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
     """payment_method_param"""
 
-    account_number: str
-    institution_number: str
-    transit_number: str
+    account_number: Required[str]
+    institution_number: Required[str]
+    transit_number: Required[str]
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataAuBecsDebit(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
+    """param"""
+
+    account_number: Required[str]
+    bsb_number: Required[str]
+
+
+class SetupIntentsConfirmParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
     """param"""
 
     account_number: str
-    bsb_number: str
+    sort_code: str
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataBacsDebit(_rt.Model):
-    """param"""
-
-    account_number: str | None = None
-    sort_code: str | None = None
-
-
-class SetupIntentsConfirmParamsPaymentMethodDataBillingDetails(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
     """billing_details_inner_params"""
 
-    address: (
-        SetupIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress | Literal[""] | str | None
-    ) = None
-    email: Literal[""] | str | None = None
-    name: str | None = None
-    phone: str | None = None
+    address: SetupIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
+    email: Literal[""]
+    name: str
+    phone: str
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
     """billing_details_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataBoleto(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataBoleto(TypedDict, total=False):
     """param"""
 
-    tax_id: str
+    tax_id: Required[str]
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataEps(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataEps(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "arzte_und_apotheker_bank",
-            "austrian_anadi_bank_ag",
-            "bank_austria",
-            "bankhaus_carl_spangler",
-            "bankhaus_schelhammer_und_schattera_ag",
-            "bawag_psk_ag",
-            "bks_bank_ag",
-            "brull_kallmus_bank_ag",
-            "btv_vier_lander_bank",
-            "capital_bank_grawe_gruppe_ag",
-            "deutsche_bank_ag",
-            "dolomitenbank",
-            "easybank_ag",
-            "erste_bank_und_sparkassen",
-            "hypo_alpeadriabank_international_ag",
-            "hypo_bank_burgenland_aktiengesellschaft",
-            "hypo_noe_lb_fur_niederosterreich_u_wien",
-            "hypo_oberosterreich_salzburg_steiermark",
-            "hypo_tirol_bank_ag",
-            "hypo_vorarlberg_bank_ag",
-            "marchfelder_bank",
-            "oberbank_ag",
-            "raiffeisen_bankengruppe_osterreich",
-            "schoellerbank_ag",
-            "sparda_bank_wien",
-            "volksbank_gruppe",
-            "volkskreditbank_ag",
-            "vr_bank_braunau",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "arzte_und_apotheker_bank",
+        "austrian_anadi_bank_ag",
+        "bank_austria",
+        "bankhaus_carl_spangler",
+        "bankhaus_schelhammer_und_schattera_ag",
+        "bawag_psk_ag",
+        "bks_bank_ag",
+        "brull_kallmus_bank_ag",
+        "btv_vier_lander_bank",
+        "capital_bank_grawe_gruppe_ag",
+        "deutsche_bank_ag",
+        "dolomitenbank",
+        "easybank_ag",
+        "erste_bank_und_sparkassen",
+        "hypo_alpeadriabank_international_ag",
+        "hypo_bank_burgenland_aktiengesellschaft",
+        "hypo_noe_lb_fur_niederosterreich_u_wien",
+        "hypo_oberosterreich_salzburg_steiermark",
+        "hypo_tirol_bank_ag",
+        "hypo_vorarlberg_bank_ag",
+        "marchfelder_bank",
+        "oberbank_ag",
+        "raiffeisen_bankengruppe_osterreich",
+        "schoellerbank_ag",
+        "sparda_bank_wien",
+        "volksbank_gruppe",
+        "volkskreditbank_ag",
+        "vr_bank_braunau",
+    ]
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataFpx(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataFpx(TypedDict, total=False):
     """param"""
 
-    bank: (
+    bank: Required[
         Literal[
             "affin_bank",
             "agrobank",
@@ -1352,241 +1309,226 @@ class SetupIntentsConfirmParamsPaymentMethodDataFpx(_rt.Model):
             "standard_chartered",
             "uob",
         ]
-        | str
-    )
+    ]
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataIdeal(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataIdeal(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "abn_amro",
-            "asn_bank",
-            "bunq",
-            "handelsbanken",
-            "ing",
-            "knab",
-            "moneyou",
-            "rabobank",
-            "regiobank",
-            "revolut",
-            "sns_bank",
-            "triodos_bank",
-            "van_lanschot",
-            "yoursafe",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "abn_amro",
+        "asn_bank",
+        "bunq",
+        "handelsbanken",
+        "ing",
+        "knab",
+        "moneyou",
+        "rabobank",
+        "regiobank",
+        "revolut",
+        "sns_bank",
+        "triodos_bank",
+        "van_lanschot",
+        "yoursafe",
+    ]
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataKlarna(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataKlarna(TypedDict, total=False):
     """param"""
 
-    dob: SetupIntentsConfirmParamsPaymentMethodDataKlarnaDob | None = None
+    dob: SetupIntentsConfirmParamsPaymentMethodDataKlarnaDob
     """date_of_birth"""
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataKlarnaDob(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
     """date_of_birth"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataP24(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataP24(TypedDict, total=False):
     """param"""
 
-    bank: (
-        Literal[
-            "alior_bank",
-            "bank_millennium",
-            "bank_nowy_bfg_sa",
-            "bank_pekao_sa",
-            "banki_spbdzielcze",
-            "blik",
-            "bnp_paribas",
-            "boz",
-            "citi_handlowy",
-            "credit_agricole",
-            "envelobank",
-            "etransfer_pocztowy24",
-            "getin_bank",
-            "ideabank",
-            "ing",
-            "inteligo",
-            "mbank_mtransfer",
-            "nest_przelew",
-            "noble_pay",
-            "pbac_z_ipko",
-            "plus_bank",
-            "santander_przelew24",
-            "tmobile_usbugi_bankowe",
-            "toyota_bank",
-            "volkswagen_bank",
-        ]
-        | str
-        | None
-    ) = None
+    bank: Literal[
+        "alior_bank",
+        "bank_millennium",
+        "bank_nowy_bfg_sa",
+        "bank_pekao_sa",
+        "banki_spbdzielcze",
+        "blik",
+        "bnp_paribas",
+        "boz",
+        "citi_handlowy",
+        "credit_agricole",
+        "envelobank",
+        "etransfer_pocztowy24",
+        "getin_bank",
+        "ideabank",
+        "ing",
+        "inteligo",
+        "mbank_mtransfer",
+        "nest_przelew",
+        "noble_pay",
+        "pbac_z_ipko",
+        "plus_bank",
+        "santander_przelew24",
+        "tmobile_usbugi_bankowe",
+        "toyota_bank",
+        "volkswagen_bank",
+    ]
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataRadarOptions(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
     """radar_options"""
 
-    session: str | None = None
+    session: str
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataSepaDebit(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
     """param"""
 
-    iban: str
+    iban: Required[str]
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataSofort(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataSofort(TypedDict, total=False):
     """param"""
 
-    country: Literal["AT", "BE", "DE", "ES", "IT", "NL"] | str
+    country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
-class SetupIntentsConfirmParamsPaymentMethodDataUsBankAccount(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
     """payment_method_param"""
 
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str | None = None
-    account_type: Literal["checking", "savings"] | str | None = None
-    financial_connections_account: str | None = None
-    routing_number: str | None = None
+    account_holder_type: Literal["company", "individual"]
+    account_number: str
+    account_type: Literal["checking", "savings"]
+    financial_connections_account: str
+    routing_number: str
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptions(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration for this SetupIntent."""
 
-    acss_debit: SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit | None = None
+    acss_debit: SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit
     """setup_intent_payment_method_options_param"""
 
-    blik: SetupIntentsConfirmParamsPaymentMethodOptionsBlik | None = None
+    blik: SetupIntentsConfirmParamsPaymentMethodOptionsBlik
     """setup_intent_payment_method_options_param"""
 
-    card: SetupIntentsConfirmParamsPaymentMethodOptionsCard | None = None
+    card: SetupIntentsConfirmParamsPaymentMethodOptionsCard
     """setup_intent_param"""
 
-    link: SetupIntentsConfirmParamsPaymentMethodOptionsLink | None = None
+    link: SetupIntentsConfirmParamsPaymentMethodOptionsLink
     """setup_intent_payment_method_options_param"""
 
-    sepa_debit: SetupIntentsConfirmParamsPaymentMethodOptionsSepaDebit | None = None
+    sepa_debit: SetupIntentsConfirmParamsPaymentMethodOptionsSepaDebit
     """setup_intent_payment_method_options_param"""
 
-    us_bank_account: SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccount | None = None
+    us_bank_account: SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccount
     """setup_intent_payment_method_options_param"""
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    currency: Literal["cad", "usd"] | str | None = None
-    mandate_options: SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions | None = (
-        None
-    )
+    currency: Literal["cad", "usd"]
+    mandate_options: SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions
     """setup_intent_payment_method_options_mandate_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """setup_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""] | str | None = None
-    default_for: list[Literal["invoice", "subscription"] | str] | None = None
-    interval_description: str | None = None
-    payment_schedule: Literal["combined", "interval", "sporadic"] | str | None = None
-    transaction_type: Literal["business", "personal"] | str | None = None
+    custom_mandate_url: Literal[""]
+    default_for: list[Literal["invoice", "subscription"]]
+    interval_description: str
+    payment_schedule: Literal["combined", "interval", "sporadic"]
+    transaction_type: Literal["business", "personal"]
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsBlik(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsBlik(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    code: str | None = None
+    code: str
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsCard(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsCard(TypedDict, total=False):
     """setup_intent_param"""
 
-    mandate_options: SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions | None = None
+    mandate_options: SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions
     """setup_intent_mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
     """setup_intent_mandate_options_param"""
 
-    amount: int
-    amount_type: Literal["fixed", "maximum"] | str
-    currency: str
-    description: str | None = None
-    end_date: int | None = None
-    interval: Literal["day", "month", "sporadic", "week", "year"] | str
-    interval_count: int | None = None
-    reference: str
-    start_date: int
-    supported_types: list[Literal["india"] | str] | None = None
+    amount: Required[int]
+    amount_type: Required[Literal["fixed", "maximum"]]
+    currency: Required[str]
+    description: str
+    end_date: int
+    interval: Required[Literal["day", "month", "sporadic", "week", "year"]]
+    interval_count: int
+    reference: Required[str]
+    start_date: Required[int]
+    supported_types: list[Literal["india"]]
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsLink(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsLink(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    persistent_token: str | None = None
+    persistent_token: str
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsSepaDebit(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
-    mandate_options: dict[str, Any] | None = None
+    mandate_options: dict[str, Any]
     """payment_method_options_mandate_options_param"""
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
     """setup_intent_payment_method_options_param"""
 
     financial_connections: (
-        SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections | None
-    ) = None
+        SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections
+    )
     """linked_account_options_param"""
 
-    networks: SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks | None = None
+    networks: SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks
     """networks_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
+    TypedDict, total=False
+):
     """linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
-    return_url: str | None = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
+    return_url: str
 
 
-class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(_rt.Model):
+class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
     """networks_options_param"""
 
-    requested: list[Literal["ach", "us_domestic_wire"] | str] | None = None
+    requested: list[Literal["ach", "us_domestic_wire"]]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.shipping_rate import ShippingRate
 
 
-class ShippingRatesListCreated(_rt.Model):
+class ShippingRatesListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class ShippingRatesListResponse(_rt.Model):
@@ -32,57 +32,53 @@ class ShippingRatesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class ShippingRatesCreateParamsDeliveryEstimate(_rt.Model):
+class ShippingRatesCreateParamsDeliveryEstimate(TypedDict, total=False):
     """The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions."""
 
-    maximum: ShippingRatesCreateParamsDeliveryEstimateMaximum | None = None
+    maximum: ShippingRatesCreateParamsDeliveryEstimateMaximum
     """delivery_estimate_bound"""
 
-    minimum: ShippingRatesCreateParamsDeliveryEstimateMinimum | None = None
+    minimum: ShippingRatesCreateParamsDeliveryEstimateMinimum
     """delivery_estimate_bound"""
 
 
-class ShippingRatesCreateParamsDeliveryEstimateMaximum(_rt.Model):
+class ShippingRatesCreateParamsDeliveryEstimateMaximum(TypedDict, total=False):
     """delivery_estimate_bound"""
 
-    unit: Literal["business_day", "day", "hour", "month", "week"] | str
-    value: int
+    unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
+    value: Required[int]
 
 
-class ShippingRatesCreateParamsDeliveryEstimateMinimum(_rt.Model):
+class ShippingRatesCreateParamsDeliveryEstimateMinimum(TypedDict, total=False):
     """delivery_estimate_bound"""
 
-    unit: Literal["business_day", "day", "hour", "month", "week"] | str
-    value: int
+    unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
+    value: Required[int]
 
 
-class ShippingRatesCreateParamsFixedAmount(_rt.Model):
+class ShippingRatesCreateParamsFixedAmount(TypedDict, total=False):
     """Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`."""
 
-    amount: int
-    currency: str
-    currency_options: dict[str, ShippingRatesCreateParamsFixedAmountCurrencyOptionsValue] | None = (
-        None
-    )
+    amount: Required[int]
+    currency: Required[str]
+    currency_options: dict[str, ShippingRatesCreateParamsFixedAmountCurrencyOptionsValue]
 
 
-class ShippingRatesCreateParamsFixedAmountCurrencyOptionsValue(_rt.Model):
+class ShippingRatesCreateParamsFixedAmountCurrencyOptionsValue(TypedDict, total=False):
     """currency_option"""
 
-    amount: int
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
+    amount: Required[int]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
 
 
-class ShippingRatesUpdateParamsFixedAmount(_rt.Model):
+class ShippingRatesUpdateParamsFixedAmount(TypedDict, total=False):
     """Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`."""
 
-    currency_options: dict[str, ShippingRatesUpdateParamsFixedAmountCurrencyOptionsValue] | None = (
-        None
-    )
+    currency_options: dict[str, ShippingRatesUpdateParamsFixedAmountCurrencyOptionsValue]
 
 
-class ShippingRatesUpdateParamsFixedAmountCurrencyOptionsValue(_rt.Model):
+class ShippingRatesUpdateParamsFixedAmountCurrencyOptionsValue(TypedDict, total=False):
     """currency_option_update"""
 
-    amount: int | None = None
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
+    amount: int
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]

@@ -2,239 +2,235 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.source_transaction import SourceTransaction
 
 
-class SourcesCreateParamsMandate(_rt.Model):
+class SourcesCreateParamsMandate(TypedDict, total=False):
     """Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status."""
 
-    acceptance: SourcesCreateParamsMandateAcceptance | None = None
+    acceptance: SourcesCreateParamsMandateAcceptance
     """mandate_acceptance_params"""
 
-    amount: int | Literal[""] | str | None = None
-    currency: str | None = None
-    interval: Literal["one_time", "scheduled", "variable"] | str | None = None
-    notification_method: (
-        Literal["deprecated_none", "email", "manual", "none", "stripe_email"] | str | None
-    ) = None
+    amount: int | Literal[""]
+    currency: str
+    interval: Literal["one_time", "scheduled", "variable"]
+    notification_method: Literal["deprecated_none", "email", "manual", "none", "stripe_email"]
 
 
-class SourcesCreateParamsMandateAcceptance(_rt.Model):
+class SourcesCreateParamsMandateAcceptance(TypedDict, total=False):
     """mandate_acceptance_params"""
 
-    date: int | None = None
-    ip: str | None = None
-    offline: SourcesCreateParamsMandateAcceptanceOffline | None = None
+    date: int
+    ip: str
+    offline: SourcesCreateParamsMandateAcceptanceOffline
     """mandate_offline_acceptance_params"""
 
-    online: SourcesCreateParamsMandateAcceptanceOnline | None = None
+    online: SourcesCreateParamsMandateAcceptanceOnline
     """mandate_online_acceptance_params"""
 
-    status: Literal["accepted", "pending", "refused", "revoked"] | str
-    type: Literal["offline", "online"] | str | None = None
-    user_agent: str | None = None
+    status: Required[Literal["accepted", "pending", "refused", "revoked"]]
+    type: Literal["offline", "online"]
+    user_agent: str
 
 
-class SourcesCreateParamsMandateAcceptanceOffline(_rt.Model):
+class SourcesCreateParamsMandateAcceptanceOffline(TypedDict, total=False):
     """mandate_offline_acceptance_params"""
 
-    contact_email: str
+    contact_email: Required[str]
 
 
-class SourcesCreateParamsMandateAcceptanceOnline(_rt.Model):
+class SourcesCreateParamsMandateAcceptanceOnline(TypedDict, total=False):
     """mandate_online_acceptance_params"""
 
-    date: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    user_agent: str
 
 
-class SourcesCreateParamsOwner(_rt.Model):
+class SourcesCreateParamsOwner(TypedDict, total=False):
     """Information about the owner of the payment instrument that may be used or required by particular source types."""
 
-    address: SourcesCreateParamsOwnerAddress | None = None
+    address: SourcesCreateParamsOwnerAddress
     """source_address"""
 
-    email: str | None = None
-    name: str | None = None
-    phone: str | None = None
+    email: str
+    name: str
+    phone: str
 
 
-class SourcesCreateParamsOwnerAddress(_rt.Model):
+class SourcesCreateParamsOwnerAddress(TypedDict, total=False):
     """source_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class SourcesCreateParamsReceiver(_rt.Model):
+class SourcesCreateParamsReceiver(TypedDict, total=False):
     """Optional parameters for the receiver flow. Can be set only if the source is a receiver (`flow` is `receiver`)."""
 
-    refund_attributes_method: Literal["email", "manual", "none"] | str | None = None
+    refund_attributes_method: Literal["email", "manual", "none"]
 
 
-class SourcesCreateParamsRedirect(_rt.Model):
+class SourcesCreateParamsRedirect(TypedDict, total=False):
     """Parameters required for the redirect flow. Required if the source is authenticated by a redirect (`flow` is `redirect`)."""
 
-    return_url: str
+    return_url: Required[str]
 
 
-class SourcesCreateParamsSourceOrder(_rt.Model):
+class SourcesCreateParamsSourceOrder(TypedDict, total=False):
     """Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it."""
 
-    items: list[SourcesCreateParamsSourceOrderItemsItem] | None = None
-    shipping: SourcesCreateParamsSourceOrderShipping | None = None
+    items: list[SourcesCreateParamsSourceOrderItemsItem]
+    shipping: SourcesCreateParamsSourceOrderShipping
     """order_shipping"""
 
 
-class SourcesCreateParamsSourceOrderItemsItem(_rt.Model):
+class SourcesCreateParamsSourceOrderItemsItem(TypedDict, total=False):
     """order_item_specs"""
 
-    amount: int | None = None
-    currency: str | None = None
-    description: str | None = None
-    parent: str | None = None
-    quantity: int | None = None
-    type: Literal["discount", "shipping", "sku", "tax"] | str | None = None
+    amount: int
+    currency: str
+    description: str
+    parent: str
+    quantity: int
+    type: Literal["discount", "shipping", "sku", "tax"]
 
 
-class SourcesCreateParamsSourceOrderShipping(_rt.Model):
+class SourcesCreateParamsSourceOrderShipping(TypedDict, total=False):
     """order_shipping"""
 
-    address: SourcesCreateParamsSourceOrderShippingAddress
+    address: Required[SourcesCreateParamsSourceOrderShippingAddress]
     """address"""
 
-    carrier: str | None = None
-    name: str | None = None
-    phone: str | None = None
-    tracking_number: str | None = None
+    carrier: str
+    name: str
+    phone: str
+    tracking_number: str
 
 
-class SourcesCreateParamsSourceOrderShippingAddress(_rt.Model):
+class SourcesCreateParamsSourceOrderShippingAddress(TypedDict, total=False):
     """address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: Required[str]
+    line2: str
+    postal_code: str
+    state: str
 
 
-class SourcesUpdateParamsMandate(_rt.Model):
+class SourcesUpdateParamsMandate(TypedDict, total=False):
     """Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status."""
 
-    acceptance: SourcesUpdateParamsMandateAcceptance | None = None
+    acceptance: SourcesUpdateParamsMandateAcceptance
     """mandate_acceptance_params"""
 
-    amount: int | Literal[""] | str | None = None
-    currency: str | None = None
-    interval: Literal["one_time", "scheduled", "variable"] | str | None = None
-    notification_method: (
-        Literal["deprecated_none", "email", "manual", "none", "stripe_email"] | str | None
-    ) = None
+    amount: int | Literal[""]
+    currency: str
+    interval: Literal["one_time", "scheduled", "variable"]
+    notification_method: Literal["deprecated_none", "email", "manual", "none", "stripe_email"]
 
 
-class SourcesUpdateParamsMandateAcceptance(_rt.Model):
+class SourcesUpdateParamsMandateAcceptance(TypedDict, total=False):
     """mandate_acceptance_params"""
 
-    date: int | None = None
-    ip: str | None = None
-    offline: SourcesUpdateParamsMandateAcceptanceOffline | None = None
+    date: int
+    ip: str
+    offline: SourcesUpdateParamsMandateAcceptanceOffline
     """mandate_offline_acceptance_params"""
 
-    online: SourcesUpdateParamsMandateAcceptanceOnline | None = None
+    online: SourcesUpdateParamsMandateAcceptanceOnline
     """mandate_online_acceptance_params"""
 
-    status: Literal["accepted", "pending", "refused", "revoked"] | str
-    type: Literal["offline", "online"] | str | None = None
-    user_agent: str | None = None
+    status: Required[Literal["accepted", "pending", "refused", "revoked"]]
+    type: Literal["offline", "online"]
+    user_agent: str
 
 
-class SourcesUpdateParamsMandateAcceptanceOffline(_rt.Model):
+class SourcesUpdateParamsMandateAcceptanceOffline(TypedDict, total=False):
     """mandate_offline_acceptance_params"""
 
-    contact_email: str
+    contact_email: Required[str]
 
 
-class SourcesUpdateParamsMandateAcceptanceOnline(_rt.Model):
+class SourcesUpdateParamsMandateAcceptanceOnline(TypedDict, total=False):
     """mandate_online_acceptance_params"""
 
-    date: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    user_agent: str
 
 
-class SourcesUpdateParamsOwner(_rt.Model):
+class SourcesUpdateParamsOwner(TypedDict, total=False):
     """Information about the owner of the payment instrument that may be used or required by particular source types."""
 
-    address: SourcesUpdateParamsOwnerAddress | None = None
+    address: SourcesUpdateParamsOwnerAddress
     """source_address"""
 
-    email: str | None = None
-    name: str | None = None
-    phone: str | None = None
+    email: str
+    name: str
+    phone: str
 
 
-class SourcesUpdateParamsOwnerAddress(_rt.Model):
+class SourcesUpdateParamsOwnerAddress(TypedDict, total=False):
     """source_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class SourcesUpdateParamsSourceOrder(_rt.Model):
+class SourcesUpdateParamsSourceOrder(TypedDict, total=False):
     """Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it."""
 
-    items: list[SourcesUpdateParamsSourceOrderItemsItem] | None = None
-    shipping: SourcesUpdateParamsSourceOrderShipping | None = None
+    items: list[SourcesUpdateParamsSourceOrderItemsItem]
+    shipping: SourcesUpdateParamsSourceOrderShipping
     """order_shipping"""
 
 
-class SourcesUpdateParamsSourceOrderItemsItem(_rt.Model):
+class SourcesUpdateParamsSourceOrderItemsItem(TypedDict, total=False):
     """order_item_specs"""
 
-    amount: int | None = None
-    currency: str | None = None
-    description: str | None = None
-    parent: str | None = None
-    quantity: int | None = None
-    type: Literal["discount", "shipping", "sku", "tax"] | str | None = None
+    amount: int
+    currency: str
+    description: str
+    parent: str
+    quantity: int
+    type: Literal["discount", "shipping", "sku", "tax"]
 
 
-class SourcesUpdateParamsSourceOrderShipping(_rt.Model):
+class SourcesUpdateParamsSourceOrderShipping(TypedDict, total=False):
     """order_shipping"""
 
-    address: SourcesUpdateParamsSourceOrderShippingAddress
+    address: Required[SourcesUpdateParamsSourceOrderShippingAddress]
     """address"""
 
-    carrier: str | None = None
-    name: str | None = None
-    phone: str | None = None
-    tracking_number: str | None = None
+    carrier: str
+    name: str
+    phone: str
+    tracking_number: str
 
 
-class SourcesUpdateParamsSourceOrderShippingAddress(_rt.Model):
+class SourcesUpdateParamsSourceOrderShippingAddress(TypedDict, total=False):
     """address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: Required[str]
+    line2: str
+    postal_code: str
+    state: str
 
 
 class SourcesSourceTransactionsListResponse(_rt.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -24,56 +24,56 @@ class SubscriptionItemsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class SubscriptionItemsCreateParamsBillingThresholds(_rt.Model):
+class SubscriptionItemsCreateParamsBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class SubscriptionItemsCreateParamsPriceData(_rt.Model):
+class SubscriptionItemsCreateParamsPriceData(TypedDict, total=False):
     """Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline."""
 
-    currency: str
-    product: str
-    recurring: SubscriptionItemsCreateParamsPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[SubscriptionItemsCreateParamsPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionItemsCreateParamsPriceDataRecurring(_rt.Model):
+class SubscriptionItemsCreateParamsPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class SubscriptionItemsUpdateParamsBillingThresholds(_rt.Model):
+class SubscriptionItemsUpdateParamsBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class SubscriptionItemsUpdateParamsPriceData(_rt.Model):
+class SubscriptionItemsUpdateParamsPriceData(TypedDict, total=False):
     """Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline."""
 
-    currency: str
-    product: str
-    recurring: SubscriptionItemsUpdateParamsPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[SubscriptionItemsUpdateParamsPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionItemsUpdateParamsPriceDataRecurring(_rt.Model):
+class SubscriptionItemsUpdateParamsPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
 class SubscriptionItemsUsageRecordSummariesResponse(_rt.Model):

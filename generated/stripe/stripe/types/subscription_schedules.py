@@ -2,47 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.account import SubscriptionSchedule
 
 
-class SubscriptionSchedulesListCanceledAt(_rt.Model):
+class SubscriptionSchedulesListCanceledAt(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
-class SubscriptionSchedulesListCompletedAt(_rt.Model):
+class SubscriptionSchedulesListCompletedAt(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
-class SubscriptionSchedulesListCreated(_rt.Model):
+class SubscriptionSchedulesListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
-class SubscriptionSchedulesListReleasedAt(_rt.Model):
+class SubscriptionSchedulesListReleasedAt(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class SubscriptionSchedulesListResponse(_rt.Model):
@@ -59,357 +59,343 @@ class SubscriptionSchedulesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class SubscriptionSchedulesCreateParamsDefaultSettings(_rt.Model):
+class SubscriptionSchedulesCreateParamsDefaultSettings(TypedDict, total=False):
     """Object representing the subscription schedule's default settings."""
 
-    application_fee_percent: float | None = None
-    automatic_tax: SubscriptionSchedulesCreateParamsDefaultSettingsAutomaticTax | None = None
+    application_fee_percent: float
+    automatic_tax: SubscriptionSchedulesCreateParamsDefaultSettingsAutomaticTax
     """automatic_tax_config"""
 
-    billing_cycle_anchor: Literal["automatic", "phase_start"] | str | None = None
+    billing_cycle_anchor: Literal["automatic", "phase_start"]
     billing_thresholds: (
-        SubscriptionSchedulesCreateParamsDefaultSettingsBillingThresholds | Literal[""] | str | None
-    ) = None
-    collection_method: Literal["charge_automatically", "send_invoice"] | str | None = None
-    default_payment_method: str | None = None
-    description: str | None = None
-    invoice_settings: SubscriptionSchedulesCreateParamsDefaultSettingsInvoiceSettings | None = None
+        SubscriptionSchedulesCreateParamsDefaultSettingsBillingThresholds | Literal[""]
+    )
+    collection_method: Literal["charge_automatically", "send_invoice"]
+    default_payment_method: str
+    description: str
+    invoice_settings: SubscriptionSchedulesCreateParamsDefaultSettingsInvoiceSettings
     """subscription_schedule_default_settings_param"""
 
-    on_behalf_of: Literal[""] | str | None = None
-    transfer_data: (
-        SubscriptionSchedulesCreateParamsDefaultSettingsTransferData | Literal[""] | str | None
-    ) = None
+    on_behalf_of: Literal[""]
+    transfer_data: SubscriptionSchedulesCreateParamsDefaultSettingsTransferData | Literal[""]
 
 
-class SubscriptionSchedulesCreateParamsDefaultSettingsAutomaticTax(_rt.Model):
+class SubscriptionSchedulesCreateParamsDefaultSettingsAutomaticTax(TypedDict, total=False):
     """automatic_tax_config"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class SubscriptionSchedulesCreateParamsDefaultSettingsBillingThresholds(_rt.Model):
+class SubscriptionSchedulesCreateParamsDefaultSettingsBillingThresholds(TypedDict, total=False):
     """billing_thresholds_param"""
 
-    amount_gte: int | None = None
-    reset_billing_cycle_anchor: bool | None = None
+    amount_gte: int
+    reset_billing_cycle_anchor: bool
 
 
-class SubscriptionSchedulesCreateParamsDefaultSettingsInvoiceSettings(_rt.Model):
+class SubscriptionSchedulesCreateParamsDefaultSettingsInvoiceSettings(TypedDict, total=False):
     """subscription_schedule_default_settings_param"""
 
-    days_until_due: int | None = None
+    days_until_due: int
 
 
-class SubscriptionSchedulesCreateParamsDefaultSettingsTransferData(_rt.Model):
+class SubscriptionSchedulesCreateParamsDefaultSettingsTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount_percent: float | None = None
-    destination: str
+    amount_percent: float
+    destination: Required[str]
 
 
-class SubscriptionSchedulesCreateParamsPhasesItem(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItem(TypedDict, total=False):
     """phase_configuration_params"""
 
-    add_invoice_items: (
-        list[SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItem] | None
-    ) = None
-    application_fee_percent: float | None = None
-    automatic_tax: SubscriptionSchedulesCreateParamsPhasesItemAutomaticTax | None = None
+    add_invoice_items: list[SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItem]
+    application_fee_percent: float
+    automatic_tax: SubscriptionSchedulesCreateParamsPhasesItemAutomaticTax
     """automatic_tax_config"""
 
-    billing_cycle_anchor: Literal["automatic", "phase_start"] | str | None = None
-    billing_thresholds: (
-        SubscriptionSchedulesCreateParamsPhasesItemBillingThresholds | Literal[""] | str | None
-    ) = None
-    collection_method: Literal["charge_automatically", "send_invoice"] | str | None = None
-    coupon: str | None = None
-    currency: str | None = None
-    default_payment_method: str | None = None
-    default_tax_rates: list[str] | Literal[""] | str | None = None
-    description: str | None = None
-    end_date: int | None = None
-    invoice_settings: SubscriptionSchedulesCreateParamsPhasesItemInvoiceSettings | None = None
+    billing_cycle_anchor: Literal["automatic", "phase_start"]
+    billing_thresholds: SubscriptionSchedulesCreateParamsPhasesItemBillingThresholds | Literal[""]
+    collection_method: Literal["charge_automatically", "send_invoice"]
+    coupon: str
+    currency: str
+    default_payment_method: str
+    default_tax_rates: list[str] | Literal[""]
+    description: str
+    end_date: int
+    invoice_settings: SubscriptionSchedulesCreateParamsPhasesItemInvoiceSettings
     """invoice_settings"""
 
-    items: list[SubscriptionSchedulesCreateParamsPhasesItemItemsItem]
-    iterations: int | None = None
-    metadata: dict[str, str] | None = None
-    on_behalf_of: str | None = None
-    proration_behavior: Literal["always_invoice", "create_prorations", "none"] | str | None = None
-    transfer_data: SubscriptionSchedulesCreateParamsPhasesItemTransferData | None = None
+    items: Required[list[SubscriptionSchedulesCreateParamsPhasesItemItemsItem]]
+    iterations: int
+    metadata: dict[str, str]
+    on_behalf_of: str
+    proration_behavior: Literal["always_invoice", "create_prorations", "none"]
+    transfer_data: SubscriptionSchedulesCreateParamsPhasesItemTransferData
     """transfer_data_specs"""
 
-    trial: bool | None = None
-    trial_end: int | None = None
+    trial: bool
+    trial_end: int
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItem(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItem(TypedDict, total=False):
     """add_invoice_item_entry"""
 
-    price: str | None = None
-    price_data: SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData | None = (
-        None
-    )
+    price: str
+    price_data: SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData
     """one_time_price_data_with_negative_amounts"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData(
+    TypedDict, total=False
+):
     """one_time_price_data_with_negative_amounts"""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemAutomaticTax(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemAutomaticTax(TypedDict, total=False):
     """automatic_tax_config"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemBillingThresholds(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemBillingThresholds(TypedDict, total=False):
     """billing_thresholds_param"""
 
-    amount_gte: int | None = None
-    reset_billing_cycle_anchor: bool | None = None
+    amount_gte: int
+    reset_billing_cycle_anchor: bool
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemInvoiceSettings(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemInvoiceSettings(TypedDict, total=False):
     """invoice_settings"""
 
-    days_until_due: int | None = None
+    days_until_due: int
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemItemsItem(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemItemsItem(TypedDict, total=False):
     """configuration_item_params"""
 
     billing_thresholds: (
-        SubscriptionSchedulesCreateParamsPhasesItemItemsItemBillingThresholds
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    metadata: dict[str, str] | None = None
-    price: str | None = None
-    price_data: SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData | None = None
+        SubscriptionSchedulesCreateParamsPhasesItemItemsItemBillingThresholds | Literal[""]
+    )
+    metadata: dict[str, str]
+    price: str
+    price_data: SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData
     """recurring_price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemItemsItemBillingThresholds(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemItemsItemBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData(TypedDict, total=False):
     """recurring_price_data"""
 
-    currency: str
-    product: str
-    recurring: SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceDataRecurring(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceDataRecurring(
+    TypedDict, total=False
+):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class SubscriptionSchedulesCreateParamsPhasesItemTransferData(_rt.Model):
+class SubscriptionSchedulesCreateParamsPhasesItemTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount_percent: float | None = None
-    destination: str
+    amount_percent: float
+    destination: Required[str]
 
 
-class SubscriptionSchedulesUpdateParamsDefaultSettings(_rt.Model):
+class SubscriptionSchedulesUpdateParamsDefaultSettings(TypedDict, total=False):
     """Object representing the subscription schedule's default settings."""
 
-    application_fee_percent: float | None = None
-    automatic_tax: SubscriptionSchedulesUpdateParamsDefaultSettingsAutomaticTax | None = None
+    application_fee_percent: float
+    automatic_tax: SubscriptionSchedulesUpdateParamsDefaultSettingsAutomaticTax
     """automatic_tax_config"""
 
-    billing_cycle_anchor: Literal["automatic", "phase_start"] | str | None = None
+    billing_cycle_anchor: Literal["automatic", "phase_start"]
     billing_thresholds: (
-        SubscriptionSchedulesUpdateParamsDefaultSettingsBillingThresholds | Literal[""] | str | None
-    ) = None
-    collection_method: Literal["charge_automatically", "send_invoice"] | str | None = None
-    default_payment_method: str | None = None
-    description: str | None = None
-    invoice_settings: SubscriptionSchedulesUpdateParamsDefaultSettingsInvoiceSettings | None = None
+        SubscriptionSchedulesUpdateParamsDefaultSettingsBillingThresholds | Literal[""]
+    )
+    collection_method: Literal["charge_automatically", "send_invoice"]
+    default_payment_method: str
+    description: str
+    invoice_settings: SubscriptionSchedulesUpdateParamsDefaultSettingsInvoiceSettings
     """subscription_schedule_default_settings_param"""
 
-    on_behalf_of: Literal[""] | str | None = None
-    transfer_data: (
-        SubscriptionSchedulesUpdateParamsDefaultSettingsTransferData | Literal[""] | str | None
-    ) = None
+    on_behalf_of: Literal[""]
+    transfer_data: SubscriptionSchedulesUpdateParamsDefaultSettingsTransferData | Literal[""]
 
 
-class SubscriptionSchedulesUpdateParamsDefaultSettingsAutomaticTax(_rt.Model):
+class SubscriptionSchedulesUpdateParamsDefaultSettingsAutomaticTax(TypedDict, total=False):
     """automatic_tax_config"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class SubscriptionSchedulesUpdateParamsDefaultSettingsBillingThresholds(_rt.Model):
+class SubscriptionSchedulesUpdateParamsDefaultSettingsBillingThresholds(TypedDict, total=False):
     """billing_thresholds_param"""
 
-    amount_gte: int | None = None
-    reset_billing_cycle_anchor: bool | None = None
+    amount_gte: int
+    reset_billing_cycle_anchor: bool
 
 
-class SubscriptionSchedulesUpdateParamsDefaultSettingsInvoiceSettings(_rt.Model):
+class SubscriptionSchedulesUpdateParamsDefaultSettingsInvoiceSettings(TypedDict, total=False):
     """subscription_schedule_default_settings_param"""
 
-    days_until_due: int | None = None
+    days_until_due: int
 
 
-class SubscriptionSchedulesUpdateParamsDefaultSettingsTransferData(_rt.Model):
+class SubscriptionSchedulesUpdateParamsDefaultSettingsTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount_percent: float | None = None
-    destination: str
+    amount_percent: float
+    destination: Required[str]
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItem(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItem(TypedDict, total=False):
     """phase_configuration_params"""
 
-    add_invoice_items: (
-        list[SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItem] | None
-    ) = None
-    application_fee_percent: float | None = None
-    automatic_tax: SubscriptionSchedulesUpdateParamsPhasesItemAutomaticTax | None = None
+    add_invoice_items: list[SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItem]
+    application_fee_percent: float
+    automatic_tax: SubscriptionSchedulesUpdateParamsPhasesItemAutomaticTax
     """automatic_tax_config"""
 
-    billing_cycle_anchor: Literal["automatic", "phase_start"] | str | None = None
-    billing_thresholds: (
-        SubscriptionSchedulesUpdateParamsPhasesItemBillingThresholds | Literal[""] | str | None
-    ) = None
-    collection_method: Literal["charge_automatically", "send_invoice"] | str | None = None
-    coupon: str | None = None
-    default_payment_method: str | None = None
-    default_tax_rates: list[str] | Literal[""] | str | None = None
-    description: str | None = None
-    end_date: int | Literal["now"] | str | None = None
-    invoice_settings: SubscriptionSchedulesUpdateParamsPhasesItemInvoiceSettings | None = None
+    billing_cycle_anchor: Literal["automatic", "phase_start"]
+    billing_thresholds: SubscriptionSchedulesUpdateParamsPhasesItemBillingThresholds | Literal[""]
+    collection_method: Literal["charge_automatically", "send_invoice"]
+    coupon: str
+    default_payment_method: str
+    default_tax_rates: list[str] | Literal[""]
+    description: str
+    end_date: int | Literal["now"]
+    invoice_settings: SubscriptionSchedulesUpdateParamsPhasesItemInvoiceSettings
     """invoice_settings"""
 
-    items: list[SubscriptionSchedulesUpdateParamsPhasesItemItemsItem]
-    iterations: int | None = None
-    metadata: dict[str, str] | None = None
-    on_behalf_of: str | None = None
-    proration_behavior: Literal["always_invoice", "create_prorations", "none"] | str | None = None
-    start_date: int | Literal["now"] | str | None = None
-    transfer_data: SubscriptionSchedulesUpdateParamsPhasesItemTransferData | None = None
+    items: Required[list[SubscriptionSchedulesUpdateParamsPhasesItemItemsItem]]
+    iterations: int
+    metadata: dict[str, str]
+    on_behalf_of: str
+    proration_behavior: Literal["always_invoice", "create_prorations", "none"]
+    start_date: int | Literal["now"]
+    transfer_data: SubscriptionSchedulesUpdateParamsPhasesItemTransferData
     """transfer_data_specs"""
 
-    trial: bool | None = None
-    trial_end: int | Literal["now"] | str | None = None
+    trial: bool
+    trial_end: int | Literal["now"]
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItem(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItem(TypedDict, total=False):
     """add_invoice_item_entry"""
 
-    price: str | None = None
-    price_data: SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData | None = (
-        None
-    )
+    price: str
+    price_data: SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData
     """one_time_price_data_with_negative_amounts"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData(
+    TypedDict, total=False
+):
     """one_time_price_data_with_negative_amounts"""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemAutomaticTax(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemAutomaticTax(TypedDict, total=False):
     """automatic_tax_config"""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemBillingThresholds(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemBillingThresholds(TypedDict, total=False):
     """billing_thresholds_param"""
 
-    amount_gte: int | None = None
-    reset_billing_cycle_anchor: bool | None = None
+    amount_gte: int
+    reset_billing_cycle_anchor: bool
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemInvoiceSettings(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemInvoiceSettings(TypedDict, total=False):
     """invoice_settings"""
 
-    days_until_due: int | None = None
+    days_until_due: int
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemItemsItem(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemItemsItem(TypedDict, total=False):
     """configuration_item_params"""
 
     billing_thresholds: (
-        SubscriptionSchedulesUpdateParamsPhasesItemItemsItemBillingThresholds
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    metadata: dict[str, str] | None = None
-    price: str | None = None
-    price_data: SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData | None = None
+        SubscriptionSchedulesUpdateParamsPhasesItemItemsItemBillingThresholds | Literal[""]
+    )
+    metadata: dict[str, str]
+    price: str
+    price_data: SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData
     """recurring_price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemBillingThresholds(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData(TypedDict, total=False):
     """recurring_price_data"""
 
-    currency: str
-    product: str
-    recurring: SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceDataRecurring(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceDataRecurring(
+    TypedDict, total=False
+):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class SubscriptionSchedulesUpdateParamsPhasesItemTransferData(_rt.Model):
+class SubscriptionSchedulesUpdateParamsPhasesItemTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount_percent: float | None = None
-    destination: str
+    amount_percent: float
+    destination: Required[str]

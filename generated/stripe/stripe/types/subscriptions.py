@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.account import Subscription
 
 
-class SubscriptionsListCreated(_rt.Model):
+class SubscriptionsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
-class SubscriptionsListCurrentPeriodEnd(_rt.Model):
+class SubscriptionsListCurrentPeriodEnd(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
-class SubscriptionsListCurrentPeriodStart(_rt.Model):
+class SubscriptionsListCurrentPeriodStart(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class SubscriptionsListResponse(_rt.Model):
@@ -50,87 +50,83 @@ class SubscriptionsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class SubscriptionsCreateParamsAddInvoiceItemsItem(_rt.Model):
+class SubscriptionsCreateParamsAddInvoiceItemsItem(TypedDict, total=False):
     """add_invoice_item_entry"""
 
-    price: str | None = None
-    price_data: SubscriptionsCreateParamsAddInvoiceItemsItemPriceData | None = None
+    price: str
+    price_data: SubscriptionsCreateParamsAddInvoiceItemsItemPriceData
     """one_time_price_data_with_negative_amounts"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class SubscriptionsCreateParamsAddInvoiceItemsItemPriceData(_rt.Model):
+class SubscriptionsCreateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
     """one_time_price_data_with_negative_amounts"""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionsCreateParamsAutomaticTax(_rt.Model):
+class SubscriptionsCreateParamsAutomaticTax(TypedDict, total=False):
     """Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class SubscriptionsCreateParamsBillingThresholds(_rt.Model):
+class SubscriptionsCreateParamsBillingThresholds(TypedDict, total=False):
     """billing_thresholds_param"""
 
-    amount_gte: int | None = None
-    reset_billing_cycle_anchor: bool | None = None
+    amount_gte: int
+    reset_billing_cycle_anchor: bool
 
 
-class SubscriptionsCreateParamsItemsItem(_rt.Model):
+class SubscriptionsCreateParamsItemsItem(TypedDict, total=False):
     """subscription_item_create_params"""
 
-    billing_thresholds: (
-        SubscriptionsCreateParamsItemsItemBillingThresholds | Literal[""] | str | None
-    ) = None
-    metadata: dict[str, str] | None = None
-    price: str | None = None
-    price_data: SubscriptionsCreateParamsItemsItemPriceData | None = None
+    billing_thresholds: SubscriptionsCreateParamsItemsItemBillingThresholds | Literal[""]
+    metadata: dict[str, str]
+    price: str
+    price_data: SubscriptionsCreateParamsItemsItemPriceData
     """recurring_price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class SubscriptionsCreateParamsItemsItemBillingThresholds(_rt.Model):
+class SubscriptionsCreateParamsItemsItemBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class SubscriptionsCreateParamsItemsItemPriceData(_rt.Model):
+class SubscriptionsCreateParamsItemsItemPriceData(TypedDict, total=False):
     """recurring_price_data"""
 
-    currency: str
-    product: str
-    recurring: SubscriptionsCreateParamsItemsItemPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[SubscriptionsCreateParamsItemsItemPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionsCreateParamsItemsItemPriceDataRecurring(_rt.Model):
+class SubscriptionsCreateParamsItemsItemPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class SubscriptionsCreateParamsPaymentSettings(_rt.Model):
+class SubscriptionsCreateParamsPaymentSettings(TypedDict, total=False):
     """Payment settings to pass to invoices created by the subscription."""
 
-    payment_method_options: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions | None = (
-        None
-    )
+    payment_method_options: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions
     """payment_method_options"""
 
     payment_method_types: (
@@ -159,189 +155,161 @@ class SubscriptionsCreateParamsPaymentSettings(_rt.Model):
                 "us_bank_account",
                 "wechat_pay",
             ]
-            | str
         ]
         | Literal[""]
-        | str
-        | None
-    ) = None
-    save_default_payment_method: Literal["off", "on_subscription"] | str | None = None
+    )
+    save_default_payment_method: Literal["off", "on_subscription"]
 
 
-class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions(_rt.Model):
+class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
     """payment_method_options"""
 
-    acss_debit: (
-        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    bancontact: (
-        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    card: (
-        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""] | str | None
-    ) = None
+    acss_debit: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
+    bancontact: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""]
+    card: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
     customer_balance: (
-        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    konbini: dict[str, Any] | Literal[""] | str | None = None
+        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal[""]
+    )
+    konbini: dict[str, Any] | Literal[""]
     us_bank_account: (
-        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount
-        | Literal[""]
-        | str
-        | None
-    ) = None
+        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal[""]
+    )
 
 
-class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(_rt.Model):
+class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
     """invoice_payment_method_options_param"""
 
     mandate_options: (
-        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions | None
-    ) = None
+        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
+    )
     """mandate_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
-    _rt.Model
+    TypedDict, total=False
 ):
     """mandate_options_param"""
 
-    transaction_type: Literal["business", "personal"] | str | None = None
+    transaction_type: Literal["business", "personal"]
 
 
-class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact(_rt.Model):
+class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
-    preferred_language: Literal["de", "en", "fr", "nl"] | str | None = None
+    preferred_language: Literal["de", "en", "fr", "nl"]
 
 
-class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard(_rt.Model):
+class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict, total=False):
     """subscription_payment_method_options_param"""
 
-    mandate_options: (
-        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions | None
-    ) = None
+    mandate_options: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions
     """mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
 
 
-class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(_rt.Model):
+class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(
+    TypedDict, total=False
+):
     """mandate_options_param"""
 
-    amount: int | None = None
-    amount_type: Literal["fixed", "maximum"] | str | None = None
-    description: str | None = None
+    amount: int
+    amount_type: Literal["fixed", "maximum"]
+    description: str
 
 
-class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(_rt.Model):
+class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
     bank_transfer: (
         SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
-        | None
-    ) = None
+    )
     """bank_transfer_param"""
 
-    funding_type: str | None = None
+    funding_type: str
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """bank_transfer_param"""
 
-    eu_bank_transfer: (
-        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    eu_bank_transfer: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     """eu_bank_transfer_param"""
 
-    type: str | None = None
+    type: str
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_param"""
 
-    country: str
+    country: Required[str]
 
 
-class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
-    financial_connections: (
-        SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-        | None
-    ) = None
+    financial_connections: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
     """invoice_linked_account_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
-    _rt.Model
+    TypedDict, total=False
 ):
     """invoice_linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
-class SubscriptionsCreateParamsPendingInvoiceItemInterval(_rt.Model):
+class SubscriptionsCreateParamsPendingInvoiceItemInterval(TypedDict, total=False):
     """pending_invoice_item_interval_params"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class SubscriptionsCreateParamsTransferData(_rt.Model):
+class SubscriptionsCreateParamsTransferData(TypedDict, total=False):
     """If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges."""
 
-    amount_percent: float | None = None
-    destination: str
+    amount_percent: float
+    destination: Required[str]
 
 
-class SubscriptionsCreateParamsTrialSettings(_rt.Model):
+class SubscriptionsCreateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
-    end_behavior: SubscriptionsCreateParamsTrialSettingsEndBehavior
+    end_behavior: Required[SubscriptionsCreateParamsTrialSettingsEndBehavior]
     """end_behavior"""
 
 
-class SubscriptionsCreateParamsTrialSettingsEndBehavior(_rt.Model):
+class SubscriptionsCreateParamsTrialSettingsEndBehavior(TypedDict, total=False):
     """end_behavior"""
 
-    missing_payment_method: Literal["cancel", "create_invoice", "pause"] | str
+    missing_payment_method: Required[Literal["cancel", "create_invoice", "pause"]]
 
 
 class SubscriptionsSearchResponse(_rt.Model):
@@ -359,118 +327,110 @@ class SubscriptionsSearchResponse(_rt.Model):
     url: str
 
 
-class SubscriptionsUpdateParamsAddInvoiceItemsItem(_rt.Model):
+class SubscriptionsUpdateParamsAddInvoiceItemsItem(TypedDict, total=False):
     """add_invoice_item_entry"""
 
-    price: str | None = None
-    price_data: SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData | None = None
+    price: str
+    price_data: SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData
     """one_time_price_data_with_negative_amounts"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData(_rt.Model):
+class SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
     """one_time_price_data_with_negative_amounts"""
 
-    currency: str
-    product: str
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    currency: Required[str]
+    product: Required[str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionsUpdateParamsAutomaticTax(_rt.Model):
+class SubscriptionsUpdateParamsAutomaticTax(TypedDict, total=False):
     """Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed."""
 
-    enabled: bool
+    enabled: Required[bool]
 
 
-class SubscriptionsUpdateParamsBillingThresholds(_rt.Model):
+class SubscriptionsUpdateParamsBillingThresholds(TypedDict, total=False):
     """billing_thresholds_param"""
 
-    amount_gte: int | None = None
-    reset_billing_cycle_anchor: bool | None = None
+    amount_gte: int
+    reset_billing_cycle_anchor: bool
 
 
-class SubscriptionsUpdateParamsCancellationDetails(_rt.Model):
+class SubscriptionsUpdateParamsCancellationDetails(TypedDict, total=False):
     """Details about why this subscription was cancelled"""
 
-    comment: str | None = None
-    feedback: (
-        Literal[
-            "",
-            "customer_service",
-            "low_quality",
-            "missing_features",
-            "other",
-            "switched_service",
-            "too_complex",
-            "too_expensive",
-            "unused",
-        ]
-        | str
-        | None
-    ) = None
+    comment: str
+    feedback: Literal[
+        "",
+        "customer_service",
+        "low_quality",
+        "missing_features",
+        "other",
+        "switched_service",
+        "too_complex",
+        "too_expensive",
+        "unused",
+    ]
 
 
-class SubscriptionsUpdateParamsItemsItem(_rt.Model):
+class SubscriptionsUpdateParamsItemsItem(TypedDict, total=False):
     """subscription_item_update_params"""
 
-    billing_thresholds: (
-        SubscriptionsUpdateParamsItemsItemBillingThresholds | Literal[""] | str | None
-    ) = None
-    clear_usage: bool | None = None
-    deleted: bool | None = None
-    id: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    price: str | None = None
-    price_data: SubscriptionsUpdateParamsItemsItemPriceData | None = None
+    billing_thresholds: SubscriptionsUpdateParamsItemsItemBillingThresholds | Literal[""]
+    clear_usage: bool
+    deleted: bool
+    id: str
+    metadata: dict[str, str] | Literal[""]
+    price: str
+    price_data: SubscriptionsUpdateParamsItemsItemPriceData
     """recurring_price_data"""
 
-    quantity: int | None = None
-    tax_rates: list[str] | Literal[""] | str | None = None
+    quantity: int
+    tax_rates: list[str] | Literal[""]
 
 
-class SubscriptionsUpdateParamsItemsItemBillingThresholds(_rt.Model):
+class SubscriptionsUpdateParamsItemsItemBillingThresholds(TypedDict, total=False):
     """item_billing_thresholds_param"""
 
-    usage_gte: int
+    usage_gte: Required[int]
 
 
-class SubscriptionsUpdateParamsItemsItemPriceData(_rt.Model):
+class SubscriptionsUpdateParamsItemsItemPriceData(TypedDict, total=False):
     """recurring_price_data"""
 
-    currency: str
-    product: str
-    recurring: SubscriptionsUpdateParamsItemsItemPriceDataRecurring
+    currency: Required[str]
+    product: Required[str]
+    recurring: Required[SubscriptionsUpdateParamsItemsItemPriceDataRecurring]
     """recurring_adhoc"""
 
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    unit_amount: int | None = None
-    unit_amount_decimal: str | None = None
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
-class SubscriptionsUpdateParamsItemsItemPriceDataRecurring(_rt.Model):
+class SubscriptionsUpdateParamsItemsItemPriceDataRecurring(TypedDict, total=False):
     """recurring_adhoc"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class SubscriptionsUpdateParamsPauseCollection(_rt.Model):
+class SubscriptionsUpdateParamsPauseCollection(TypedDict, total=False):
     """pause_collection_param"""
 
-    behavior: Literal["keep_as_draft", "mark_uncollectible", "void"] | str
-    resumes_at: int | None = None
+    behavior: Required[Literal["keep_as_draft", "mark_uncollectible", "void"]]
+    resumes_at: int
 
 
-class SubscriptionsUpdateParamsPaymentSettings(_rt.Model):
+class SubscriptionsUpdateParamsPaymentSettings(TypedDict, total=False):
     """Payment settings to pass to invoices created by the subscription."""
 
-    payment_method_options: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions | None = (
-        None
-    )
+    payment_method_options: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions
     """payment_method_options"""
 
     payment_method_types: (
@@ -499,207 +459,175 @@ class SubscriptionsUpdateParamsPaymentSettings(_rt.Model):
                 "us_bank_account",
                 "wechat_pay",
             ]
-            | str
         ]
         | Literal[""]
-        | str
-        | None
-    ) = None
-    save_default_payment_method: Literal["off", "on_subscription"] | str | None = None
+    )
+    save_default_payment_method: Literal["off", "on_subscription"]
 
 
-class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions(_rt.Model):
+class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
     """payment_method_options"""
 
-    acss_debit: (
-        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    bancontact: (
-        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    card: (
-        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""] | str | None
-    ) = None
+    acss_debit: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
+    bancontact: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""]
+    card: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
     customer_balance: (
-        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance
-        | Literal[""]
-        | str
-        | None
-    ) = None
-    konbini: dict[str, Any] | Literal[""] | str | None = None
+        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal[""]
+    )
+    konbini: dict[str, Any] | Literal[""]
     us_bank_account: (
-        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount
-        | Literal[""]
-        | str
-        | None
-    ) = None
+        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal[""]
+    )
 
 
-class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(_rt.Model):
+class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
     """invoice_payment_method_options_param"""
 
     mandate_options: (
-        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions | None
-    ) = None
+        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
+    )
     """mandate_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
-    _rt.Model
+    TypedDict, total=False
 ):
     """mandate_options_param"""
 
-    transaction_type: Literal["business", "personal"] | str | None = None
+    transaction_type: Literal["business", "personal"]
 
 
-class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact(_rt.Model):
+class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
-    preferred_language: Literal["de", "en", "fr", "nl"] | str | None = None
+    preferred_language: Literal["de", "en", "fr", "nl"]
 
 
-class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard(_rt.Model):
+class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict, total=False):
     """subscription_payment_method_options_param"""
 
-    mandate_options: (
-        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions | None
-    ) = None
+    mandate_options: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions
     """mandate_options_param"""
 
-    network: (
-        Literal[
-            "amex",
-            "cartes_bancaires",
-            "diners",
-            "discover",
-            "interac",
-            "jcb",
-            "mastercard",
-            "unionpay",
-            "unknown",
-            "visa",
-        ]
-        | str
-        | None
-    ) = None
-    request_three_d_secure: Literal["any", "automatic"] | str | None = None
+    network: Literal[
+        "amex",
+        "cartes_bancaires",
+        "diners",
+        "discover",
+        "interac",
+        "jcb",
+        "mastercard",
+        "unionpay",
+        "unknown",
+        "visa",
+    ]
+    request_three_d_secure: Literal["any", "automatic"]
 
 
-class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(_rt.Model):
+class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(
+    TypedDict, total=False
+):
     """mandate_options_param"""
 
-    amount: int | None = None
-    amount_type: Literal["fixed", "maximum"] | str | None = None
-    description: str | None = None
+    amount: int
+    amount_type: Literal["fixed", "maximum"]
+    description: str
 
 
-class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(_rt.Model):
+class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
     bank_transfer: (
         SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
-        | None
-    ) = None
+    )
     """bank_transfer_param"""
 
-    funding_type: str | None = None
+    funding_type: str
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """bank_transfer_param"""
 
-    eu_bank_transfer: (
-        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-        | None
-    ) = None
+    eu_bank_transfer: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     """eu_bank_transfer_param"""
 
-    type: str | None = None
+    type: str
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    _rt.Model
+    TypedDict, total=False
 ):
     """eu_bank_transfer_param"""
 
-    country: str
+    country: Required[str]
 
 
-class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(_rt.Model):
+class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
+    TypedDict, total=False
+):
     """invoice_payment_method_options_param"""
 
-    financial_connections: (
-        SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-        | None
-    ) = None
+    financial_connections: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
     """invoice_linked_account_options_param"""
 
-    verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
+    verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
-    _rt.Model
+    TypedDict, total=False
 ):
     """invoice_linked_account_options_param"""
 
-    permissions: (
-        list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
-    ) = None
+    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
-class SubscriptionsUpdateParamsPendingInvoiceItemInterval(_rt.Model):
+class SubscriptionsUpdateParamsPendingInvoiceItemInterval(TypedDict, total=False):
     """pending_invoice_item_interval_params"""
 
-    interval: Literal["day", "month", "week", "year"] | str
-    interval_count: int | None = None
+    interval: Required[Literal["day", "month", "week", "year"]]
+    interval_count: int
 
 
-class SubscriptionsUpdateParamsTransferData(_rt.Model):
+class SubscriptionsUpdateParamsTransferData(TypedDict, total=False):
     """transfer_data_specs"""
 
-    amount_percent: float | None = None
-    destination: str
+    amount_percent: float
+    destination: Required[str]
 
 
-class SubscriptionsUpdateParamsTrialSettings(_rt.Model):
+class SubscriptionsUpdateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
-    end_behavior: SubscriptionsUpdateParamsTrialSettingsEndBehavior
+    end_behavior: Required[SubscriptionsUpdateParamsTrialSettingsEndBehavior]
     """end_behavior"""
 
 
-class SubscriptionsUpdateParamsTrialSettingsEndBehavior(_rt.Model):
+class SubscriptionsUpdateParamsTrialSettingsEndBehavior(TypedDict, total=False):
     """end_behavior"""
 
-    missing_payment_method: Literal["cancel", "create_invoice", "pause"] | str
+    missing_payment_method: Required[Literal["cancel", "create_invoice", "pause"]]
 
 
-class SubscriptionsDeleteParamsCancellationDetails(_rt.Model):
+class SubscriptionsDeleteParamsCancellationDetails(TypedDict, total=False):
     """Details about why this subscription was cancelled"""
 
-    comment: str | None = None
-    feedback: (
-        Literal[
-            "",
-            "customer_service",
-            "low_quality",
-            "missing_features",
-            "other",
-            "switched_service",
-            "too_complex",
-            "too_expensive",
-            "unused",
-        ]
-        | str
-        | None
-    ) = None
+    comment: str
+    feedback: Literal[
+        "",
+        "customer_service",
+        "low_quality",
+        "missing_features",
+        "other",
+        "switched_service",
+        "too_complex",
+        "too_expensive",
+        "unused",
+    ]

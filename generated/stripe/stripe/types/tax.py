@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -10,33 +10,33 @@ from ..models.tax_calculation_line_item import TaxCalculationLineItem
 from ..models.tax_transaction_line_item import TaxTransactionLineItem
 
 
-class TaxCalculationsCreateParamsCustomerDetails(_rt.Model):
+class TaxCalculationsCreateParamsCustomerDetails(TypedDict, total=False):
     """Details about the customer, including address and tax IDs."""
 
-    address: TaxCalculationsCreateParamsCustomerDetailsAddress | None = None
+    address: TaxCalculationsCreateParamsCustomerDetailsAddress
     """postal_address"""
 
-    address_source: Literal["billing", "shipping"] | str | None = None
-    ip_address: str | None = None
-    tax_ids: list[TaxCalculationsCreateParamsCustomerDetailsTaxIdsItem] | None = None
-    taxability_override: Literal["customer_exempt", "none", "reverse_charge"] | str | None = None
+    address_source: Literal["billing", "shipping"]
+    ip_address: str
+    tax_ids: list[TaxCalculationsCreateParamsCustomerDetailsTaxIdsItem]
+    taxability_override: Literal["customer_exempt", "none", "reverse_charge"]
 
 
-class TaxCalculationsCreateParamsCustomerDetailsAddress(_rt.Model):
+class TaxCalculationsCreateParamsCustomerDetailsAddress(TypedDict, total=False):
     """postal_address"""
 
-    city: str | None = None
-    country: str
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: Required[str]
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class TaxCalculationsCreateParamsCustomerDetailsTaxIdsItem(_rt.Model):
+class TaxCalculationsCreateParamsCustomerDetailsTaxIdsItem(TypedDict, total=False):
     """data_params"""
 
-    type: (
+    type: Required[
         Literal[
             "ae_trn",
             "au_abn",
@@ -90,29 +90,28 @@ class TaxCalculationsCreateParamsCustomerDetailsTaxIdsItem(_rt.Model):
             "us_ein",
             "za_vat",
         ]
-        | str
-    )
-    value: str
+    ]
+    value: Required[str]
 
 
-class TaxCalculationsCreateParamsLineItemsItem(_rt.Model):
+class TaxCalculationsCreateParamsLineItemsItem(TypedDict, total=False):
     """calculation_line_item"""
 
-    amount: int
-    product: str | None = None
-    quantity: int | None = None
-    reference: str | None = None
-    tax_behavior: Literal["exclusive", "inclusive"] | str | None = None
-    tax_code: str | None = None
+    amount: Required[int]
+    product: str
+    quantity: int
+    reference: str
+    tax_behavior: Literal["exclusive", "inclusive"]
+    tax_code: str
 
 
-class TaxCalculationsCreateParamsShippingCost(_rt.Model):
+class TaxCalculationsCreateParamsShippingCost(TypedDict, total=False):
     """Shipping cost details to be used for the calculation."""
 
-    amount: int | None = None
-    shipping_rate: str | None = None
-    tax_behavior: Literal["exclusive", "inclusive"] | str | None = None
-    tax_code: str | None = None
+    amount: int
+    shipping_rate: str
+    tax_behavior: Literal["exclusive", "inclusive"]
+    tax_code: str
 
 
 class TaxCalculationsLineItemsResponse(_rt.Model):
@@ -131,22 +130,22 @@ class TaxCalculationsLineItemsResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TaxTransactionsCreateReversalCreateParamsLineItemsItem(_rt.Model):
+class TaxTransactionsCreateReversalCreateParamsLineItemsItem(TypedDict, total=False):
     """transaction_line_item_reversal"""
 
-    amount: int
-    amount_tax: int
-    metadata: dict[str, str] | None = None
-    original_line_item: str
-    quantity: int | None = None
-    reference: str
+    amount: Required[int]
+    amount_tax: Required[int]
+    metadata: dict[str, str]
+    original_line_item: Required[str]
+    quantity: int
+    reference: Required[str]
 
 
-class TaxTransactionsCreateReversalCreateParamsShippingCost(_rt.Model):
+class TaxTransactionsCreateReversalCreateParamsShippingCost(TypedDict, total=False):
     """The shipping cost to reverse."""
 
-    amount: int
-    amount_tax: int
+    amount: Required[int]
+    amount_tax: Required[int]
 
 
 class TaxTransactionsLineItemsResponse(_rt.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -25,344 +25,344 @@ class TerminalConfigurationsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TerminalConfigurationsCreateParamsBbposWiseposE(_rt.Model):
+class TerminalConfigurationsCreateParamsBbposWiseposE(TypedDict, total=False):
     """An object containing device type specific settings for BBPOS WisePOS E readers"""
 
-    splashscreen: Literal[""] | str | None = None
+    splashscreen: Literal[""]
 
 
-class TerminalConfigurationsCreateParamsTipping(_rt.Model):
+class TerminalConfigurationsCreateParamsTipping(TypedDict, total=False):
     """tipping"""
 
-    aud: TerminalConfigurationsCreateParamsTippingAud | None = None
+    aud: TerminalConfigurationsCreateParamsTippingAud
     """currency_specific_config"""
 
-    cad: TerminalConfigurationsCreateParamsTippingCad | None = None
+    cad: TerminalConfigurationsCreateParamsTippingCad
     """currency_specific_config"""
 
-    chf: TerminalConfigurationsCreateParamsTippingChf | None = None
+    chf: TerminalConfigurationsCreateParamsTippingChf
     """currency_specific_config"""
 
-    czk: TerminalConfigurationsCreateParamsTippingCzk | None = None
+    czk: TerminalConfigurationsCreateParamsTippingCzk
     """currency_specific_config"""
 
-    dkk: TerminalConfigurationsCreateParamsTippingDkk | None = None
+    dkk: TerminalConfigurationsCreateParamsTippingDkk
     """currency_specific_config"""
 
-    eur: TerminalConfigurationsCreateParamsTippingEur | None = None
+    eur: TerminalConfigurationsCreateParamsTippingEur
     """currency_specific_config"""
 
-    gbp: TerminalConfigurationsCreateParamsTippingGbp | None = None
+    gbp: TerminalConfigurationsCreateParamsTippingGbp
     """currency_specific_config"""
 
-    hkd: TerminalConfigurationsCreateParamsTippingHkd | None = None
+    hkd: TerminalConfigurationsCreateParamsTippingHkd
     """currency_specific_config"""
 
-    myr: TerminalConfigurationsCreateParamsTippingMyr | None = None
+    myr: TerminalConfigurationsCreateParamsTippingMyr
     """currency_specific_config"""
 
-    nok: TerminalConfigurationsCreateParamsTippingNok | None = None
+    nok: TerminalConfigurationsCreateParamsTippingNok
     """currency_specific_config"""
 
-    nzd: TerminalConfigurationsCreateParamsTippingNzd | None = None
+    nzd: TerminalConfigurationsCreateParamsTippingNzd
     """currency_specific_config"""
 
-    sek: TerminalConfigurationsCreateParamsTippingSek | None = None
+    sek: TerminalConfigurationsCreateParamsTippingSek
     """currency_specific_config"""
 
-    sgd: TerminalConfigurationsCreateParamsTippingSgd | None = None
+    sgd: TerminalConfigurationsCreateParamsTippingSgd
     """currency_specific_config"""
 
-    usd: TerminalConfigurationsCreateParamsTippingUsd | None = None
+    usd: TerminalConfigurationsCreateParamsTippingUsd
     """currency_specific_config"""
 
 
-class TerminalConfigurationsCreateParamsTippingAud(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingAud(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingCad(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingCad(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingChf(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingChf(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingCzk(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingCzk(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingDkk(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingDkk(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingEur(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingEur(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingGbp(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingGbp(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingHkd(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingHkd(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingMyr(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingMyr(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingNok(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingNok(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingNzd(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingNzd(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingSek(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingSek(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingSgd(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingSgd(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsTippingUsd(_rt.Model):
+class TerminalConfigurationsCreateParamsTippingUsd(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsCreateParamsVerifoneP400(_rt.Model):
+class TerminalConfigurationsCreateParamsVerifoneP400(TypedDict, total=False):
     """An object containing device type specific settings for Verifone P400 readers"""
 
-    splashscreen: Literal[""] | str | None = None
+    splashscreen: Literal[""]
 
 
-class TerminalConfigurationsUpdateParamsBbposWiseposE(_rt.Model):
+class TerminalConfigurationsUpdateParamsBbposWiseposE(TypedDict, total=False):
     """bbpos_wise_pose"""
 
-    splashscreen: Literal[""] | str | None = None
+    splashscreen: Literal[""]
 
 
-class TerminalConfigurationsUpdateParamsTipping(_rt.Model):
+class TerminalConfigurationsUpdateParamsTipping(TypedDict, total=False):
     """tipping"""
 
-    aud: TerminalConfigurationsUpdateParamsTippingAud | None = None
+    aud: TerminalConfigurationsUpdateParamsTippingAud
     """currency_specific_config"""
 
-    cad: TerminalConfigurationsUpdateParamsTippingCad | None = None
+    cad: TerminalConfigurationsUpdateParamsTippingCad
     """currency_specific_config"""
 
-    chf: TerminalConfigurationsUpdateParamsTippingChf | None = None
+    chf: TerminalConfigurationsUpdateParamsTippingChf
     """currency_specific_config"""
 
-    czk: TerminalConfigurationsUpdateParamsTippingCzk | None = None
+    czk: TerminalConfigurationsUpdateParamsTippingCzk
     """currency_specific_config"""
 
-    dkk: TerminalConfigurationsUpdateParamsTippingDkk | None = None
+    dkk: TerminalConfigurationsUpdateParamsTippingDkk
     """currency_specific_config"""
 
-    eur: TerminalConfigurationsUpdateParamsTippingEur | None = None
+    eur: TerminalConfigurationsUpdateParamsTippingEur
     """currency_specific_config"""
 
-    gbp: TerminalConfigurationsUpdateParamsTippingGbp | None = None
+    gbp: TerminalConfigurationsUpdateParamsTippingGbp
     """currency_specific_config"""
 
-    hkd: TerminalConfigurationsUpdateParamsTippingHkd | None = None
+    hkd: TerminalConfigurationsUpdateParamsTippingHkd
     """currency_specific_config"""
 
-    myr: TerminalConfigurationsUpdateParamsTippingMyr | None = None
+    myr: TerminalConfigurationsUpdateParamsTippingMyr
     """currency_specific_config"""
 
-    nok: TerminalConfigurationsUpdateParamsTippingNok | None = None
+    nok: TerminalConfigurationsUpdateParamsTippingNok
     """currency_specific_config"""
 
-    nzd: TerminalConfigurationsUpdateParamsTippingNzd | None = None
+    nzd: TerminalConfigurationsUpdateParamsTippingNzd
     """currency_specific_config"""
 
-    sek: TerminalConfigurationsUpdateParamsTippingSek | None = None
+    sek: TerminalConfigurationsUpdateParamsTippingSek
     """currency_specific_config"""
 
-    sgd: TerminalConfigurationsUpdateParamsTippingSgd | None = None
+    sgd: TerminalConfigurationsUpdateParamsTippingSgd
     """currency_specific_config"""
 
-    usd: TerminalConfigurationsUpdateParamsTippingUsd | None = None
+    usd: TerminalConfigurationsUpdateParamsTippingUsd
     """currency_specific_config"""
 
 
-class TerminalConfigurationsUpdateParamsTippingAud(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingAud(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingCad(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingCad(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingChf(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingChf(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingCzk(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingCzk(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingDkk(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingDkk(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingEur(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingEur(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingGbp(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingGbp(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingHkd(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingHkd(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingMyr(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingMyr(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingNok(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingNok(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingNzd(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingNzd(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingSek(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingSek(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingSgd(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingSgd(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsTippingUsd(_rt.Model):
+class TerminalConfigurationsUpdateParamsTippingUsd(TypedDict, total=False):
     """currency_specific_config"""
 
-    fixed_amounts: list[int] | None = None
-    percentages: list[int] | None = None
-    smart_tip_threshold: int | None = None
+    fixed_amounts: list[int]
+    percentages: list[int]
+    smart_tip_threshold: int
 
 
-class TerminalConfigurationsUpdateParamsVerifoneP400(_rt.Model):
+class TerminalConfigurationsUpdateParamsVerifoneP400(TypedDict, total=False):
     """verifone_p400"""
 
-    splashscreen: Literal[""] | str | None = None
+    splashscreen: Literal[""]
 
 
 class TerminalLocationsListResponse(_rt.Model):
@@ -379,26 +379,26 @@ class TerminalLocationsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TerminalLocationsCreateParamsAddress(_rt.Model):
+class TerminalLocationsCreateParamsAddress(TypedDict, total=False):
     """The full address of the location."""
 
-    city: str | None = None
+    city: str
+    country: Required[str]
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+
+
+class TerminalLocationsUpdateParamsAddress(TypedDict, total=False):
+    """The full address of the location."""
+
+    city: str
     country: str
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-
-
-class TerminalLocationsUpdateParamsAddress(_rt.Model):
-    """The full address of the location."""
-
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
 class TerminalReadersListResponse(_rt.Model):
@@ -417,32 +417,32 @@ class TerminalReadersListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TerminalReadersProcessPaymentIntentParamsProcessConfig(_rt.Model):
+class TerminalReadersProcessPaymentIntentParamsProcessConfig(TypedDict, total=False):
     """Configuration overrides"""
 
-    skip_tipping: bool | None = None
-    tipping: TerminalReadersProcessPaymentIntentParamsProcessConfigTipping | None = None
+    skip_tipping: bool
+    tipping: TerminalReadersProcessPaymentIntentParamsProcessConfigTipping
     """tipping_config"""
 
 
-class TerminalReadersProcessPaymentIntentParamsProcessConfigTipping(_rt.Model):
+class TerminalReadersProcessPaymentIntentParamsProcessConfigTipping(TypedDict, total=False):
     """tipping_config"""
 
-    amount_eligible: int | None = None
+    amount_eligible: int
 
 
-class TerminalReadersSetReaderDisplayParamsCart(_rt.Model):
+class TerminalReadersSetReaderDisplayParamsCart(TypedDict, total=False):
     """Cart"""
 
-    currency: str
-    line_items: list[TerminalReadersSetReaderDisplayParamsCartLineItemsItem]
-    tax: int | None = None
-    total: int
+    currency: Required[str]
+    line_items: Required[list[TerminalReadersSetReaderDisplayParamsCartLineItemsItem]]
+    tax: int
+    total: Required[int]
 
 
-class TerminalReadersSetReaderDisplayParamsCartLineItemsItem(_rt.Model):
+class TerminalReadersSetReaderDisplayParamsCartLineItemsItem(TypedDict, total=False):
     """line_item"""
 
-    amount: int
-    description: str
-    quantity: int
+    amount: Required[int]
+    description: Required[str]
+    quantity: Required[int]

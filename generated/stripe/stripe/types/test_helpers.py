@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
 from ..models.test_helpers_test_clock import TestHelpersTestClock
 
 
-class TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent(_rt.Model):
+class TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent(TypedDict, total=False):
     """Simulated data for the card_present payment method."""
 
-    number: str | None = None
+    number: str
 
 
-class TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent(_rt.Model):
+class TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent(TypedDict, total=False):
     """Simulated data for the interac_present payment method."""
 
-    number: str | None = None
+    number: str
 
 
 class TestHelpersTestClocksListResponse(_rt.Model):
@@ -35,109 +35,99 @@ class TestHelpersTestClocksListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TestHelpersTreasuryInboundTransfersFailParamsFailureDetails(_rt.Model):
+class TestHelpersTreasuryInboundTransfersFailParamsFailureDetails(TypedDict, total=False):
     """Details about a failed InboundTransfer."""
 
-    code: (
-        Literal[
-            "account_closed",
-            "account_frozen",
-            "bank_account_restricted",
-            "bank_ownership_changed",
-            "debit_not_authorized",
-            "incorrect_account_holder_address",
-            "incorrect_account_holder_name",
-            "incorrect_account_holder_tax_id",
-            "insufficient_funds",
-            "invalid_account_number",
-            "invalid_currency",
-            "no_account",
-            "other",
-        ]
-        | str
-        | None
-    ) = None
+    code: Literal[
+        "account_closed",
+        "account_frozen",
+        "bank_account_restricted",
+        "bank_ownership_changed",
+        "debit_not_authorized",
+        "incorrect_account_holder_address",
+        "incorrect_account_holder_name",
+        "incorrect_account_holder_tax_id",
+        "insufficient_funds",
+        "invalid_account_number",
+        "invalid_currency",
+        "no_account",
+        "other",
+    ]
 
 
-class TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails(_rt.Model):
+class TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails(TypedDict, total=False):
     """Optional hash to set the the return code."""
 
-    code: (
-        Literal[
-            "account_closed",
-            "account_frozen",
-            "bank_account_restricted",
-            "bank_ownership_changed",
-            "declined",
-            "incorrect_account_holder_name",
-            "invalid_account_number",
-            "invalid_currency",
-            "no_account",
-            "other",
-        ]
-        | str
-        | None
-    ) = None
+    code: Literal[
+        "account_closed",
+        "account_frozen",
+        "bank_account_restricted",
+        "bank_ownership_changed",
+        "declined",
+        "incorrect_account_holder_name",
+        "invalid_account_number",
+        "invalid_currency",
+        "no_account",
+        "other",
+    ]
 
 
-class TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails(_rt.Model):
+class TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails(TypedDict, total=False):
     """Details about a returned OutboundTransfer."""
 
-    code: (
-        Literal[
-            "account_closed",
-            "account_frozen",
-            "bank_account_restricted",
-            "bank_ownership_changed",
-            "declined",
-            "incorrect_account_holder_name",
-            "invalid_account_number",
-            "invalid_currency",
-            "no_account",
-            "other",
-        ]
-        | str
-        | None
-    ) = None
+    code: Literal[
+        "account_closed",
+        "account_frozen",
+        "bank_account_restricted",
+        "bank_ownership_changed",
+        "declined",
+        "incorrect_account_holder_name",
+        "invalid_account_number",
+        "invalid_currency",
+        "no_account",
+        "other",
+    ]
 
 
-class TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails(_rt.Model):
+class TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails(
+    TypedDict, total=False
+):
     """Initiating payment method details for the object."""
 
-    type: Literal["us_bank_account"] | str
+    type: Required[Literal["us_bank_account"]]
     us_bank_account: (
         TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount
-        | None
-    ) = None
+    )
     """us_bank_account_source_params"""
 
 
 class TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount(
-    _rt.Model
+    TypedDict, total=False
 ):
     """us_bank_account_source_params"""
 
-    account_holder_name: str | None = None
-    account_number: str | None = None
-    routing_number: str | None = None
+    account_holder_name: str
+    account_number: str
+    routing_number: str
 
 
-class TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails(_rt.Model):
+class TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails(
+    TypedDict, total=False
+):
     """Initiating payment method details for the object."""
 
-    type: Literal["us_bank_account"] | str
+    type: Required[Literal["us_bank_account"]]
     us_bank_account: (
         TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount
-        | None
-    ) = None
+    )
     """us_bank_account_source_params"""
 
 
 class TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount(
-    _rt.Model
+    TypedDict, total=False
 ):
     """us_bank_account_source_params"""
 
-    account_holder_name: str | None = None
-    account_number: str | None = None
-    routing_number: str | None = None
+    account_holder_name: str
+    account_number: str
+    routing_number: str

@@ -2,458 +2,448 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-import apigen_runtime as _rt
+from typing import Literal, Required, TypedDict
 
 
-class TokensCreateParamsAccount(_rt.Model):
+class TokensCreateParamsAccount(TypedDict, total=False):
     """Information for the account this token will represent."""
 
-    business_type: (
-        Literal["company", "government_entity", "individual", "non_profit"] | str | None
-    ) = None
-    company: TokensCreateParamsAccountCompany | None = None
+    business_type: Literal["company", "government_entity", "individual", "non_profit"]
+    company: TokensCreateParamsAccountCompany
     """connect_js_account_token_company_specs"""
 
-    individual: TokensCreateParamsAccountIndividual | None = None
+    individual: TokensCreateParamsAccountIndividual
     """individual_specs"""
 
-    tos_shown_and_accepted: bool | None = None
+    tos_shown_and_accepted: bool
 
 
-class TokensCreateParamsAccountCompany(_rt.Model):
+class TokensCreateParamsAccountCompany(TypedDict, total=False):
     """connect_js_account_token_company_specs"""
 
-    address: TokensCreateParamsAccountCompanyAddress | None = None
+    address: TokensCreateParamsAccountCompanyAddress
     """address_specs"""
 
-    address_kana: TokensCreateParamsAccountCompanyAddressKana | None = None
+    address_kana: TokensCreateParamsAccountCompanyAddressKana
     """japan_address_kana_specs"""
 
-    address_kanji: TokensCreateParamsAccountCompanyAddressKanji | None = None
+    address_kanji: TokensCreateParamsAccountCompanyAddressKanji
     """japan_address_kanji_specs"""
 
-    directors_provided: bool | None = None
-    executives_provided: bool | None = None
-    export_license_id: str | None = None
-    export_purpose_code: str | None = None
-    name: str | None = None
-    name_kana: str | None = None
-    name_kanji: str | None = None
-    owners_provided: bool | None = None
-    ownership_declaration: TokensCreateParamsAccountCompanyOwnershipDeclaration | None = None
+    directors_provided: bool
+    executives_provided: bool
+    export_license_id: str
+    export_purpose_code: str
+    name: str
+    name_kana: str
+    name_kanji: str
+    owners_provided: bool
+    ownership_declaration: TokensCreateParamsAccountCompanyOwnershipDeclaration
     """company_ownership_declaration"""
 
-    ownership_declaration_shown_and_signed: bool | None = None
-    phone: str | None = None
-    registration_number: str | None = None
-    structure: (
-        Literal[
-            "",
-            "free_zone_establishment",
-            "free_zone_llc",
-            "government_instrumentality",
-            "governmental_unit",
-            "incorporated_non_profit",
-            "limited_liability_partnership",
-            "llc",
-            "multi_member_llc",
-            "private_company",
-            "private_corporation",
-            "private_partnership",
-            "public_company",
-            "public_corporation",
-            "public_partnership",
-            "single_member_llc",
-            "sole_establishment",
-            "sole_proprietorship",
-            "tax_exempt_government_instrumentality",
-            "unincorporated_association",
-            "unincorporated_non_profit",
-        ]
-        | str
-        | None
-    ) = None
-    tax_id: str | None = None
-    tax_id_registrar: str | None = None
-    vat_id: str | None = None
-    verification: TokensCreateParamsAccountCompanyVerification | None = None
+    ownership_declaration_shown_and_signed: bool
+    phone: str
+    registration_number: str
+    structure: Literal[
+        "",
+        "free_zone_establishment",
+        "free_zone_llc",
+        "government_instrumentality",
+        "governmental_unit",
+        "incorporated_non_profit",
+        "limited_liability_partnership",
+        "llc",
+        "multi_member_llc",
+        "private_company",
+        "private_corporation",
+        "private_partnership",
+        "public_company",
+        "public_corporation",
+        "public_partnership",
+        "single_member_llc",
+        "sole_establishment",
+        "sole_proprietorship",
+        "tax_exempt_government_instrumentality",
+        "unincorporated_association",
+        "unincorporated_non_profit",
+    ]
+    tax_id: str
+    tax_id_registrar: str
+    vat_id: str
+    verification: TokensCreateParamsAccountCompanyVerification
     """verification_specs"""
 
 
-class TokensCreateParamsAccountCompanyAddress(_rt.Model):
+class TokensCreateParamsAccountCompanyAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class TokensCreateParamsAccountCompanyAddressKana(_rt.Model):
+class TokensCreateParamsAccountCompanyAddressKana(TypedDict, total=False):
     """japan_address_kana_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class TokensCreateParamsAccountCompanyAddressKanji(_rt.Model):
+class TokensCreateParamsAccountCompanyAddressKanji(TypedDict, total=False):
     """japan_address_kanji_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class TokensCreateParamsAccountCompanyOwnershipDeclaration(_rt.Model):
+class TokensCreateParamsAccountCompanyOwnershipDeclaration(TypedDict, total=False):
     """company_ownership_declaration"""
 
-    date: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+    date: int
+    ip: str
+    user_agent: str
 
 
-class TokensCreateParamsAccountCompanyVerification(_rt.Model):
+class TokensCreateParamsAccountCompanyVerification(TypedDict, total=False):
     """verification_specs"""
 
-    document: TokensCreateParamsAccountCompanyVerificationDocument | None = None
+    document: TokensCreateParamsAccountCompanyVerificationDocument
     """verification_document_specs"""
 
 
-class TokensCreateParamsAccountCompanyVerificationDocument(_rt.Model):
+class TokensCreateParamsAccountCompanyVerificationDocument(TypedDict, total=False):
     """verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class TokensCreateParamsAccountIndividual(_rt.Model):
+class TokensCreateParamsAccountIndividual(TypedDict, total=False):
     """individual_specs"""
 
-    address: TokensCreateParamsAccountIndividualAddress | None = None
+    address: TokensCreateParamsAccountIndividualAddress
     """address_specs"""
 
-    address_kana: TokensCreateParamsAccountIndividualAddressKana | None = None
+    address_kana: TokensCreateParamsAccountIndividualAddressKana
     """japan_address_kana_specs"""
 
-    address_kanji: TokensCreateParamsAccountIndividualAddressKanji | None = None
+    address_kanji: TokensCreateParamsAccountIndividualAddressKanji
     """japan_address_kanji_specs"""
 
-    dob: TokensCreateParamsAccountIndividualDob | Literal[""] | str | None = None
-    email: str | None = None
-    first_name: str | None = None
-    first_name_kana: str | None = None
-    first_name_kanji: str | None = None
-    full_name_aliases: list[str] | Literal[""] | str | None = None
-    gender: str | None = None
-    id_number: str | None = None
-    id_number_secondary: str | None = None
-    last_name: str | None = None
-    last_name_kana: str | None = None
-    last_name_kanji: str | None = None
-    maiden_name: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    phone: str | None = None
-    political_exposure: Literal["existing", "none"] | str | None = None
-    registered_address: TokensCreateParamsAccountIndividualRegisteredAddress | None = None
+    dob: TokensCreateParamsAccountIndividualDob | Literal[""]
+    email: str
+    first_name: str
+    first_name_kana: str
+    first_name_kanji: str
+    full_name_aliases: list[str] | Literal[""]
+    gender: str
+    id_number: str
+    id_number_secondary: str
+    last_name: str
+    last_name_kana: str
+    last_name_kanji: str
+    maiden_name: str
+    metadata: dict[str, str] | Literal[""]
+    phone: str
+    political_exposure: Literal["existing", "none"]
+    registered_address: TokensCreateParamsAccountIndividualRegisteredAddress
     """address_specs"""
 
-    ssn_last_4: str | None = None
-    verification: TokensCreateParamsAccountIndividualVerification | None = None
+    ssn_last_4: str
+    verification: TokensCreateParamsAccountIndividualVerification
     """person_verification_specs"""
 
 
-class TokensCreateParamsAccountIndividualAddress(_rt.Model):
+class TokensCreateParamsAccountIndividualAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class TokensCreateParamsAccountIndividualAddressKana(_rt.Model):
+class TokensCreateParamsAccountIndividualAddressKana(TypedDict, total=False):
     """japan_address_kana_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class TokensCreateParamsAccountIndividualAddressKanji(_rt.Model):
+class TokensCreateParamsAccountIndividualAddressKanji(TypedDict, total=False):
     """japan_address_kanji_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class TokensCreateParamsAccountIndividualDob(_rt.Model):
+class TokensCreateParamsAccountIndividualDob(TypedDict, total=False):
     """date_of_birth_specs"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class TokensCreateParamsAccountIndividualRegisteredAddress(_rt.Model):
+class TokensCreateParamsAccountIndividualRegisteredAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class TokensCreateParamsAccountIndividualVerification(_rt.Model):
+class TokensCreateParamsAccountIndividualVerification(TypedDict, total=False):
     """person_verification_specs"""
 
-    additional_document: (
-        TokensCreateParamsAccountIndividualVerificationAdditionalDocument | None
-    ) = None
+    additional_document: TokensCreateParamsAccountIndividualVerificationAdditionalDocument
     """person_verification_document_specs"""
 
-    document: TokensCreateParamsAccountIndividualVerificationDocument | None = None
+    document: TokensCreateParamsAccountIndividualVerificationDocument
     """person_verification_document_specs"""
 
 
-class TokensCreateParamsAccountIndividualVerificationAdditionalDocument(_rt.Model):
+class TokensCreateParamsAccountIndividualVerificationAdditionalDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class TokensCreateParamsAccountIndividualVerificationDocument(_rt.Model):
+class TokensCreateParamsAccountIndividualVerificationDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class TokensCreateParamsBankAccount(_rt.Model):
+class TokensCreateParamsBankAccount(TypedDict, total=False):
     """The bank account this token will represent."""
 
-    account_holder_name: str | None = None
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str
-    account_type: Literal["checking", "futsu", "savings", "toza"] | str | None = None
-    country: str
-    currency: str | None = None
-    routing_number: str | None = None
+    account_holder_name: str
+    account_holder_type: Literal["company", "individual"]
+    account_number: Required[str]
+    account_type: Literal["checking", "futsu", "savings", "toza"]
+    country: Required[str]
+    currency: str
+    routing_number: str
 
 
-class TokensCreateParamsCard(_rt.Model):
+class TokensCreateParamsCard(TypedDict, total=False):
     """credit_card_specs"""
 
-    address_city: str | None = None
-    address_country: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    address_state: str | None = None
-    address_zip: str | None = None
-    currency: str | None = None
-    cvc: str | None = None
-    exp_month: str
-    exp_year: str
-    name: str | None = None
-    number: str
+    address_city: str
+    address_country: str
+    address_line1: str
+    address_line2: str
+    address_state: str
+    address_zip: str
+    currency: str
+    cvc: str
+    exp_month: Required[str]
+    exp_year: Required[str]
+    name: str
+    number: Required[str]
 
 
-class TokensCreateParamsCvcUpdate(_rt.Model):
+class TokensCreateParamsCvcUpdate(TypedDict, total=False):
     """The updated CVC value this token will represent."""
 
-    cvc: str
+    cvc: Required[str]
 
 
-class TokensCreateParamsPerson(_rt.Model):
+class TokensCreateParamsPerson(TypedDict, total=False):
     """Information for the person this token will represent."""
 
-    address: TokensCreateParamsPersonAddress | None = None
+    address: TokensCreateParamsPersonAddress
     """address_specs"""
 
-    address_kana: TokensCreateParamsPersonAddressKana | None = None
+    address_kana: TokensCreateParamsPersonAddressKana
     """japan_address_kana_specs"""
 
-    address_kanji: TokensCreateParamsPersonAddressKanji | None = None
+    address_kanji: TokensCreateParamsPersonAddressKanji
     """japan_address_kanji_specs"""
 
-    dob: TokensCreateParamsPersonDob | Literal[""] | str | None = None
-    documents: TokensCreateParamsPersonDocuments | None = None
+    dob: TokensCreateParamsPersonDob | Literal[""]
+    documents: TokensCreateParamsPersonDocuments
     """person_documents_specs"""
 
-    email: str | None = None
-    first_name: str | None = None
-    first_name_kana: str | None = None
-    first_name_kanji: str | None = None
-    full_name_aliases: list[str] | Literal[""] | str | None = None
-    gender: str | None = None
-    id_number: str | None = None
-    id_number_secondary: str | None = None
-    last_name: str | None = None
-    last_name_kana: str | None = None
-    last_name_kanji: str | None = None
-    maiden_name: str | None = None
-    metadata: dict[str, str] | Literal[""] | str | None = None
-    nationality: str | None = None
-    phone: str | None = None
-    political_exposure: str | None = None
-    registered_address: TokensCreateParamsPersonRegisteredAddress | None = None
+    email: str
+    first_name: str
+    first_name_kana: str
+    first_name_kanji: str
+    full_name_aliases: list[str] | Literal[""]
+    gender: str
+    id_number: str
+    id_number_secondary: str
+    last_name: str
+    last_name_kana: str
+    last_name_kanji: str
+    maiden_name: str
+    metadata: dict[str, str] | Literal[""]
+    nationality: str
+    phone: str
+    political_exposure: str
+    registered_address: TokensCreateParamsPersonRegisteredAddress
     """address_specs"""
 
-    relationship: TokensCreateParamsPersonRelationship | None = None
+    relationship: TokensCreateParamsPersonRelationship
     """relationship_specs"""
 
-    ssn_last_4: str | None = None
-    verification: TokensCreateParamsPersonVerification | None = None
+    ssn_last_4: str
+    verification: TokensCreateParamsPersonVerification
     """person_verification_specs"""
 
 
-class TokensCreateParamsPersonAddress(_rt.Model):
+class TokensCreateParamsPersonAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class TokensCreateParamsPersonAddressKana(_rt.Model):
+class TokensCreateParamsPersonAddressKana(TypedDict, total=False):
     """japan_address_kana_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class TokensCreateParamsPersonAddressKanji(_rt.Model):
+class TokensCreateParamsPersonAddressKanji(TypedDict, total=False):
     """japan_address_kanji_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
-    town: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
+    town: str
 
 
-class TokensCreateParamsPersonDob(_rt.Model):
+class TokensCreateParamsPersonDob(TypedDict, total=False):
     """date_of_birth_specs"""
 
-    day: int
-    month: int
-    year: int
+    day: Required[int]
+    month: Required[int]
+    year: Required[int]
 
 
-class TokensCreateParamsPersonDocuments(_rt.Model):
+class TokensCreateParamsPersonDocuments(TypedDict, total=False):
     """person_documents_specs"""
 
-    company_authorization: TokensCreateParamsPersonDocumentsCompanyAuthorization | None = None
+    company_authorization: TokensCreateParamsPersonDocumentsCompanyAuthorization
     """documents_param"""
 
-    passport: TokensCreateParamsPersonDocumentsPassport | None = None
+    passport: TokensCreateParamsPersonDocumentsPassport
     """documents_param"""
 
-    visa: TokensCreateParamsPersonDocumentsVisa | None = None
+    visa: TokensCreateParamsPersonDocumentsVisa
     """documents_param"""
 
 
-class TokensCreateParamsPersonDocumentsCompanyAuthorization(_rt.Model):
+class TokensCreateParamsPersonDocumentsCompanyAuthorization(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class TokensCreateParamsPersonDocumentsPassport(_rt.Model):
+class TokensCreateParamsPersonDocumentsPassport(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class TokensCreateParamsPersonDocumentsVisa(_rt.Model):
+class TokensCreateParamsPersonDocumentsVisa(TypedDict, total=False):
     """documents_param"""
 
-    files: list[str] | None = None
+    files: list[str]
 
 
-class TokensCreateParamsPersonRegisteredAddress(_rt.Model):
+class TokensCreateParamsPersonRegisteredAddress(TypedDict, total=False):
     """address_specs"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class TokensCreateParamsPersonRelationship(_rt.Model):
+class TokensCreateParamsPersonRelationship(TypedDict, total=False):
     """relationship_specs"""
 
-    director: bool | None = None
-    executive: bool | None = None
-    owner: bool | None = None
-    percent_ownership: float | Literal[""] | str | None = None
-    representative: bool | None = None
-    title: str | None = None
+    director: bool
+    executive: bool
+    owner: bool
+    percent_ownership: float | Literal[""]
+    representative: bool
+    title: str
 
 
-class TokensCreateParamsPersonVerification(_rt.Model):
+class TokensCreateParamsPersonVerification(TypedDict, total=False):
     """person_verification_specs"""
 
-    additional_document: TokensCreateParamsPersonVerificationAdditionalDocument | None = None
+    additional_document: TokensCreateParamsPersonVerificationAdditionalDocument
     """person_verification_document_specs"""
 
-    document: TokensCreateParamsPersonVerificationDocument | None = None
+    document: TokensCreateParamsPersonVerificationDocument
     """person_verification_document_specs"""
 
 
-class TokensCreateParamsPersonVerificationAdditionalDocument(_rt.Model):
+class TokensCreateParamsPersonVerificationAdditionalDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class TokensCreateParamsPersonVerificationDocument(_rt.Model):
+class TokensCreateParamsPersonVerificationDocument(TypedDict, total=False):
     """person_verification_document_specs"""
 
-    back: str | None = None
-    front: str | None = None
+    back: str
+    front: str
 
 
-class TokensCreateParamsPii(_rt.Model):
+class TokensCreateParamsPii(TypedDict, total=False):
     """The PII this token will represent."""
 
-    id_number: str | None = None
+    id_number: str

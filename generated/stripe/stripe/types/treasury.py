@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Required, TypedDict
 
 import apigen_runtime as _rt
 
@@ -52,13 +52,13 @@ class TreasuryDebitReversalsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TreasuryFinancialAccountsListCreated(_rt.Model):
+class TreasuryFinancialAccountsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class TreasuryFinancialAccountsListResponse(_rt.Model):
@@ -75,348 +75,344 @@ class TreasuryFinancialAccountsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TreasuryFinancialAccountsCreateParamsFeatures(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeatures(TypedDict, total=False):
     """Encodes whether a FinancialAccount has access to a particular feature. Stripe or the platform can control features via the requested field."""
 
-    card_issuing: TreasuryFinancialAccountsCreateParamsFeaturesCardIssuing | None = None
+    card_issuing: TreasuryFinancialAccountsCreateParamsFeaturesCardIssuing
     """access"""
 
-    deposit_insurance: TreasuryFinancialAccountsCreateParamsFeaturesDepositInsurance | None = None
+    deposit_insurance: TreasuryFinancialAccountsCreateParamsFeaturesDepositInsurance
     """access"""
 
-    financial_addresses: TreasuryFinancialAccountsCreateParamsFeaturesFinancialAddresses | None = (
-        None
-    )
+    financial_addresses: TreasuryFinancialAccountsCreateParamsFeaturesFinancialAddresses
     """financial_addresses"""
 
-    inbound_transfers: TreasuryFinancialAccountsCreateParamsFeaturesInboundTransfers | None = None
+    inbound_transfers: TreasuryFinancialAccountsCreateParamsFeaturesInboundTransfers
     """inbound_transfers"""
 
-    intra_stripe_flows: TreasuryFinancialAccountsCreateParamsFeaturesIntraStripeFlows | None = None
+    intra_stripe_flows: TreasuryFinancialAccountsCreateParamsFeaturesIntraStripeFlows
     """access"""
 
-    outbound_payments: TreasuryFinancialAccountsCreateParamsFeaturesOutboundPayments | None = None
+    outbound_payments: TreasuryFinancialAccountsCreateParamsFeaturesOutboundPayments
     """outbound_payments"""
 
-    outbound_transfers: TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfers | None = None
+    outbound_transfers: TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfers
     """outbound_transfers"""
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesCardIssuing(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesCardIssuing(TypedDict, total=False):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesDepositInsurance(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesDepositInsurance(TypedDict, total=False):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesFinancialAddresses(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesFinancialAddresses(TypedDict, total=False):
     """financial_addresses"""
 
-    aba: TreasuryFinancialAccountsCreateParamsFeaturesFinancialAddressesAba | None = None
+    aba: TreasuryFinancialAccountsCreateParamsFeaturesFinancialAddressesAba
     """access"""
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesFinancialAddressesAba(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesFinancialAddressesAba(TypedDict, total=False):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesInboundTransfers(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesInboundTransfers(TypedDict, total=False):
     """inbound_transfers"""
 
-    ach: TreasuryFinancialAccountsCreateParamsFeaturesInboundTransfersAch | None = None
+    ach: TreasuryFinancialAccountsCreateParamsFeaturesInboundTransfersAch
     """access_with_ach_details"""
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesInboundTransfersAch(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesInboundTransfersAch(TypedDict, total=False):
     """access_with_ach_details"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesIntraStripeFlows(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesIntraStripeFlows(TypedDict, total=False):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesOutboundPayments(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesOutboundPayments(TypedDict, total=False):
     """outbound_payments"""
 
-    ach: TreasuryFinancialAccountsCreateParamsFeaturesOutboundPaymentsAch | None = None
+    ach: TreasuryFinancialAccountsCreateParamsFeaturesOutboundPaymentsAch
     """access_with_ach_details"""
 
-    us_domestic_wire: (
-        TreasuryFinancialAccountsCreateParamsFeaturesOutboundPaymentsUsDomesticWire | None
-    ) = None
+    us_domestic_wire: TreasuryFinancialAccountsCreateParamsFeaturesOutboundPaymentsUsDomesticWire
     """access"""
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesOutboundPaymentsAch(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesOutboundPaymentsAch(TypedDict, total=False):
     """access_with_ach_details"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesOutboundPaymentsUsDomesticWire(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesOutboundPaymentsUsDomesticWire(
+    TypedDict, total=False
+):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfers(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfers(TypedDict, total=False):
     """outbound_transfers"""
 
-    ach: TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfersAch | None = None
+    ach: TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfersAch
     """access_with_ach_details"""
 
-    us_domestic_wire: (
-        TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfersUsDomesticWire | None
-    ) = None
+    us_domestic_wire: TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfersUsDomesticWire
     """access"""
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfersAch(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfersAch(TypedDict, total=False):
     """access_with_ach_details"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfersUsDomesticWire(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsFeaturesOutboundTransfersUsDomesticWire(
+    TypedDict, total=False
+):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsCreateParamsPlatformRestrictions(_rt.Model):
+class TreasuryFinancialAccountsCreateParamsPlatformRestrictions(TypedDict, total=False):
     """The set of functionalities that the platform can restrict on the FinancialAccount."""
 
-    inbound_flows: Literal["restricted", "unrestricted"] | str | None = None
-    outbound_flows: Literal["restricted", "unrestricted"] | str | None = None
+    inbound_flows: Literal["restricted", "unrestricted"]
+    outbound_flows: Literal["restricted", "unrestricted"]
 
 
-class TreasuryFinancialAccountsUpdateParamsFeatures(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeatures(TypedDict, total=False):
     """Encodes whether a FinancialAccount has access to a particular feature, with a status enum and associated `status_details`. Stripe or the platform may control features via the requested field."""
 
-    card_issuing: TreasuryFinancialAccountsUpdateParamsFeaturesCardIssuing | None = None
+    card_issuing: TreasuryFinancialAccountsUpdateParamsFeaturesCardIssuing
     """access"""
 
-    deposit_insurance: TreasuryFinancialAccountsUpdateParamsFeaturesDepositInsurance | None = None
+    deposit_insurance: TreasuryFinancialAccountsUpdateParamsFeaturesDepositInsurance
     """access"""
 
-    financial_addresses: TreasuryFinancialAccountsUpdateParamsFeaturesFinancialAddresses | None = (
-        None
-    )
+    financial_addresses: TreasuryFinancialAccountsUpdateParamsFeaturesFinancialAddresses
     """financial_addresses"""
 
-    inbound_transfers: TreasuryFinancialAccountsUpdateParamsFeaturesInboundTransfers | None = None
+    inbound_transfers: TreasuryFinancialAccountsUpdateParamsFeaturesInboundTransfers
     """inbound_transfers"""
 
-    intra_stripe_flows: TreasuryFinancialAccountsUpdateParamsFeaturesIntraStripeFlows | None = None
+    intra_stripe_flows: TreasuryFinancialAccountsUpdateParamsFeaturesIntraStripeFlows
     """access"""
 
-    outbound_payments: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPayments | None = None
+    outbound_payments: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPayments
     """outbound_payments"""
 
-    outbound_transfers: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfers | None = None
+    outbound_transfers: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfers
     """outbound_transfers"""
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesCardIssuing(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesCardIssuing(TypedDict, total=False):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesDepositInsurance(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesDepositInsurance(TypedDict, total=False):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesFinancialAddresses(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesFinancialAddresses(TypedDict, total=False):
     """financial_addresses"""
 
-    aba: TreasuryFinancialAccountsUpdateParamsFeaturesFinancialAddressesAba | None = None
+    aba: TreasuryFinancialAccountsUpdateParamsFeaturesFinancialAddressesAba
     """access"""
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesFinancialAddressesAba(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesFinancialAddressesAba(TypedDict, total=False):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesInboundTransfers(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesInboundTransfers(TypedDict, total=False):
     """inbound_transfers"""
 
-    ach: TreasuryFinancialAccountsUpdateParamsFeaturesInboundTransfersAch | None = None
+    ach: TreasuryFinancialAccountsUpdateParamsFeaturesInboundTransfersAch
     """access_with_ach_details"""
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesInboundTransfersAch(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesInboundTransfersAch(TypedDict, total=False):
     """access_with_ach_details"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesIntraStripeFlows(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesIntraStripeFlows(TypedDict, total=False):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPayments(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPayments(TypedDict, total=False):
     """outbound_payments"""
 
-    ach: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPaymentsAch | None = None
+    ach: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPaymentsAch
     """access_with_ach_details"""
 
-    us_domestic_wire: (
-        TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPaymentsUsDomesticWire | None
-    ) = None
+    us_domestic_wire: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPaymentsUsDomesticWire
     """access"""
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPaymentsAch(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPaymentsAch(TypedDict, total=False):
     """access_with_ach_details"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPaymentsUsDomesticWire(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundPaymentsUsDomesticWire(
+    TypedDict, total=False
+):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfers(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfers(TypedDict, total=False):
     """outbound_transfers"""
 
-    ach: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfersAch | None = None
+    ach: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfersAch
     """access_with_ach_details"""
 
-    us_domestic_wire: (
-        TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfersUsDomesticWire | None
-    ) = None
+    us_domestic_wire: TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfersUsDomesticWire
     """access"""
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfersAch(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfersAch(TypedDict, total=False):
     """access_with_ach_details"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfersUsDomesticWire(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsFeaturesOutboundTransfersUsDomesticWire(
+    TypedDict, total=False
+):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsUpdateParamsPlatformRestrictions(_rt.Model):
+class TreasuryFinancialAccountsUpdateParamsPlatformRestrictions(TypedDict, total=False):
     """The set of functionalities that the platform can restrict on the FinancialAccount."""
 
-    inbound_flows: Literal["restricted", "unrestricted"] | str | None = None
-    outbound_flows: Literal["restricted", "unrestricted"] | str | None = None
+    inbound_flows: Literal["restricted", "unrestricted"]
+    outbound_flows: Literal["restricted", "unrestricted"]
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsCardIssuing(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsCardIssuing(TypedDict, total=False):
     """Encodes the FinancialAccount's ability to be used with the Issuing product, including attaching cards to and drawing funds from the FinancialAccount."""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsDepositInsurance(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsDepositInsurance(TypedDict, total=False):
     """Represents whether this FinancialAccount is eligible for deposit insurance. Various factors determine the insurance amount."""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddresses(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddresses(TypedDict, total=False):
     """Contains Features that add FinancialAddresses to the FinancialAccount."""
 
-    aba: TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddressesAba | None = None
+    aba: TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddressesAba
     """access"""
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddressesAba(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddressesAba(TypedDict, total=False):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfers(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfers(TypedDict, total=False):
     """Contains settings related to adding funds to a FinancialAccount from another Account with the same owner."""
 
-    ach: TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfersAch | None = None
+    ach: TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfersAch
     """access_with_ach_details"""
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfersAch(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfersAch(TypedDict, total=False):
     """access_with_ach_details"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsIntraStripeFlows(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsIntraStripeFlows(TypedDict, total=False):
     """Represents the ability for the FinancialAccount to send money to, or receive money from other FinancialAccounts (for example, via OutboundPayment)."""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsOutboundPayments(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsOutboundPayments(TypedDict, total=False):
     """Includes Features related to initiating money movement out of the FinancialAccount to someone else's bucket of money."""
 
-    ach: TreasuryFinancialAccountsFeaturesCreateParamsOutboundPaymentsAch | None = None
+    ach: TreasuryFinancialAccountsFeaturesCreateParamsOutboundPaymentsAch
     """access_with_ach_details"""
 
-    us_domestic_wire: (
-        TreasuryFinancialAccountsFeaturesCreateParamsOutboundPaymentsUsDomesticWire | None
-    ) = None
+    us_domestic_wire: TreasuryFinancialAccountsFeaturesCreateParamsOutboundPaymentsUsDomesticWire
     """access"""
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsOutboundPaymentsAch(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsOutboundPaymentsAch(TypedDict, total=False):
     """access_with_ach_details"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsOutboundPaymentsUsDomesticWire(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsOutboundPaymentsUsDomesticWire(
+    TypedDict, total=False
+):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfers(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfers(TypedDict, total=False):
     """Contains a Feature and settings related to moving money out of the FinancialAccount into another Account with the same owner."""
 
-    ach: TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfersAch | None = None
+    ach: TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfersAch
     """access_with_ach_details"""
 
-    us_domestic_wire: (
-        TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfersUsDomesticWire | None
-    ) = None
+    us_domestic_wire: TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfersUsDomesticWire
     """access"""
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfersAch(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfersAch(TypedDict, total=False):
     """access_with_ach_details"""
 
-    requested: bool
+    requested: Required[bool]
 
 
-class TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfersUsDomesticWire(_rt.Model):
+class TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfersUsDomesticWire(
+    TypedDict, total=False
+):
     """access"""
 
-    requested: bool
+    requested: Required[bool]
 
 
 class TreasuryInboundTransfersListResponse(_rt.Model):
@@ -451,82 +447,80 @@ class TreasuryOutboundPaymentsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData(_rt.Model):
+class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData(TypedDict, total=False):
     """Hash used to generate the PaymentMethod to be used for this OutboundPayment. Exclusive with `destination_payment_method`."""
 
-    billing_details: (
-        TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetails | None
-    ) = None
+    billing_details: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetails
     """billing_details_inner_params"""
 
-    financial_account: str | None = None
-    metadata: dict[str, str] | None = None
-    type: Literal["financial_account", "us_bank_account"] | str
-    us_bank_account: (
-        TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataUsBankAccount | None
-    ) = None
+    financial_account: str
+    metadata: dict[str, str]
+    type: Required[Literal["financial_account", "us_bank_account"]]
+    us_bank_account: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataUsBankAccount
     """payment_method_param"""
 
 
-class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetails(_rt.Model):
+class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetails(
+    TypedDict, total=False
+):
     """billing_details_inner_params"""
 
     address: (
         TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetailsAddress
         | Literal[""]
-        | str
-        | None
-    ) = None
-    email: Literal[""] | str | None = None
-    name: str | None = None
-    phone: str | None = None
+    )
+    email: Literal[""]
+    name: str
+    phone: str
 
 
 class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetailsAddress(
-    _rt.Model
+    TypedDict, total=False
 ):
     """billing_details_address"""
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city: str
+    country: str
+    line1: str
+    line2: str
+    postal_code: str
+    state: str
 
 
-class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataUsBankAccount(_rt.Model):
+class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataUsBankAccount(
+    TypedDict, total=False
+):
     """payment_method_param"""
 
-    account_holder_type: Literal["company", "individual"] | str | None = None
-    account_number: str | None = None
-    account_type: Literal["checking", "savings"] | str | None = None
-    financial_connections_account: str | None = None
-    routing_number: str | None = None
+    account_holder_type: Literal["company", "individual"]
+    account_number: str
+    account_type: Literal["checking", "savings"]
+    financial_connections_account: str
+    routing_number: str
 
 
-class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions(_rt.Model):
+class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions(TypedDict, total=False):
     """Payment method-specific configuration for this OutboundPayment."""
 
     us_bank_account: (
         TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptionsUsBankAccount
         | Literal[""]
-        | str
-        | None
-    ) = None
+    )
 
 
-class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptionsUsBankAccount(_rt.Model):
+class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptionsUsBankAccount(
+    TypedDict, total=False
+):
     """payment_method_options_param"""
 
-    network: Literal["ach", "us_domestic_wire"] | str | None = None
+    network: Literal["ach", "us_domestic_wire"]
 
 
-class TreasuryOutboundPaymentsCreateParamsEndUserDetails(_rt.Model):
+class TreasuryOutboundPaymentsCreateParamsEndUserDetails(TypedDict, total=False):
     """End user details."""
 
-    ip_address: str | None = None
-    present: bool
+    ip_address: str
+    present: Required[bool]
 
 
 class TreasuryOutboundTransfersListResponse(_rt.Model):
@@ -545,27 +539,27 @@ class TreasuryOutboundTransfersListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions(_rt.Model):
+class TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions(TypedDict, total=False):
     """Hash describing payment method configuration details."""
 
     us_bank_account: (
         TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptionsUsBankAccount
         | Literal[""]
-        | str
-        | None
-    ) = None
+    )
 
 
-class TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptionsUsBankAccount(_rt.Model):
+class TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptionsUsBankAccount(
+    TypedDict, total=False
+):
     """payment_method_options_param"""
 
-    network: Literal["ach", "us_domestic_wire"] | str | None = None
+    network: Literal["ach", "us_domestic_wire"]
 
 
-class TreasuryReceivedCreditsListLinkedFlows(_rt.Model):
+class TreasuryReceivedCreditsListLinkedFlows(TypedDict, total=False):
     """linked_flows_param"""
 
-    source_flow_type: Literal["credit_reversal", "other", "outbound_payment", "payout"] | str
+    source_flow_type: Required[Literal["credit_reversal", "other", "outbound_payment", "payout"]]
 
 
 class TreasuryReceivedCreditsListResponse(_rt.Model):
@@ -600,22 +594,22 @@ class TreasuryReceivedDebitsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TreasuryTransactionEntriesListCreated(_rt.Model):
+class TreasuryTransactionEntriesListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
-class TreasuryTransactionEntriesListEffectiveAt(_rt.Model):
+class TreasuryTransactionEntriesListEffectiveAt(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class TreasuryTransactionEntriesListResponse(_rt.Model):
@@ -634,28 +628,28 @@ class TreasuryTransactionEntriesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class TreasuryTransactionsListCreated(_rt.Model):
+class TreasuryTransactionsListCreated(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
-class TreasuryTransactionsListStatusTransitions(_rt.Model):
+class TreasuryTransactionsListStatusTransitions(TypedDict, total=False):
     """status_transition_timestamp_specs"""
 
-    posted_at: TreasuryTransactionsListStatusTransitionsPostedAt | int | None = None
+    posted_at: TreasuryTransactionsListStatusTransitionsPostedAt | int
 
 
-class TreasuryTransactionsListStatusTransitionsPostedAt(_rt.Model):
+class TreasuryTransactionsListStatusTransitionsPostedAt(TypedDict, total=False):
     """range_query_specs"""
 
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: int
+    gte: int
+    lt: int
+    lte: int
 
 
 class TreasuryTransactionsListResponse(_rt.Model):

@@ -6,7 +6,7 @@ from typing import Literal
 
 import apigen_runtime as _rt
 
-from ..models.customer_balance_resource_cash_balance_transaction_resource_funded_transaction_resource_bank_transfer_resource_eu_bank_transfer import (
+from ..models.customer_underscore_balance_underscore_resource_underscore_cash_underscore_balan import (
     CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer,
 )
 
