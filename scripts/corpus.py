@@ -212,15 +212,13 @@ def run_all(jobs: list[Job], work: Path, parallel: int) -> list[SpecResult]:
 
 
 def _version(argv: list[str]) -> str:
+    """First line a `--version`-style command prints; "unknown" rather than a broken report."""
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"unknown ({exc})"
-    return (
-        (done.stdout.strip() or done.stderr.strip()).splitlines()[0]
-        if done.returncode == 0
-        else "unknown"
-    )
+    lines = (done.stdout.strip() or done.stderr.strip()).splitlines()
+    return lines[0] if done.returncode == 0 and lines else "unknown"
 
 
 def _git_state() -> str:

@@ -69,6 +69,7 @@ class ApigenResult(TypedDict):
     missing_ops: list[str]  # in the spec's paths, absent from the manifest
     extra_ops: list[str]  # in the manifest, not in the spec's paths (nor its webhooks)
     duplicate_ops: list[str]
+    duplicate_calls: list[str]  # one `call` shared by several operations: all but one shadowed
     manifest_webhooks: int
     probe: ProbeResult | None
     probe_error: str

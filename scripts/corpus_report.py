@@ -27,6 +27,7 @@ class Totals:
     ops_generated: int = 0
     webhook_ops: int = 0
     op_mismatch: int = 0
+    call_clash: int = 0
     calls: list[int] = field(default_factory=lambda: [0, 0])  # resolved, total
     models: list[int] = field(default_factory=lambda: [0, 0])
     warnings: int = 0
@@ -63,6 +64,7 @@ def apigen_problems(a: ApigenResult) -> bool:
         or a["missing_ops"]
         or a["extra_ops"]
         or a["duplicate_ops"]
+        or a["duplicate_calls"]
         or (mypy and mypy["errors"] != 0)
     )
 
@@ -83,6 +85,7 @@ def apigen_totals(results: list[SpecResult]) -> Totals:
         t.ops_generated += a["ops"]
         t.import_ok += a["build_rc"] == 0 and _import_ok(a["probe"])
         t.op_mismatch += bool(a["missing_ops"] or a["extra_ops"] or a["duplicate_ops"])
+        t.call_clash += bool(a["duplicate_calls"])
         if (probe := a["probe"]) is not None:
             t.calls[0] += probe["calls_resolved"]
             t.calls[1] += probe["calls_total"]
@@ -132,6 +135,7 @@ def totals_rows(a: Totals, o: Totals | None, mypy: bool) -> list[tuple[str, str,
         row("all modules import", lambda t: _pct(t.import_ok, t.specs)),
         row("operations generated / in specs", lambda t: _pct(t.ops_generated, t.ops_spec)),
         row("specs with operation mismatch", lambda t: str(t.op_mismatch), peer=False),
+        row("specs with one call name for 2+ operations", lambda t: str(t.call_clash), peer=False),
         row("webhook operations (not counted)", lambda t: str(t.webhook_ops), peer=False),
         row("manifest calls resolved (sync+async)", lambda t: _pct(*t.calls), peer=False),
         row("manifest models resolved", lambda t: _pct(*t.models), peer=False),
@@ -141,7 +145,10 @@ def totals_rows(a: Totals, o: Totals | None, mypy: bool) -> list[tuple[str, str,
     ]
     if mypy:
         rows += [
-            row("mypy --strict: specs with 0 errors", lambda t: _pct(t.mypy_clean, t.mypy_run)),
+            row(
+                "mypy --strict: 0 errors / specs type-checked",
+                lambda t: _pct(t.mypy_clean, t.mypy_run),
+            ),
             row("mypy --strict: total errors", lambda t: f"{t.mypy_errors:,}"),
         ]
     return rows
@@ -185,7 +192,7 @@ def _apigen_cells(r: SpecResult) -> list[str]:
         m_ok = probe["models_resolved"] == probe["models_total"]
         calls = "ok" if c_ok and m_ok else "**FAIL**"
     ops = str(a["ops"]) if built else "-"
-    if built and (a["missing_ops"] or a["extra_ops"] or a["duplicate_ops"]):
+    if built and (a["missing_ops"] or a["extra_ops"] or a["duplicate_ops"] or a["duplicate_calls"]):
         ops = f"**{ops}**"
     return [
         _rc_cell(a["build_rc"]),
@@ -289,6 +296,9 @@ def apigen_failure(r: SpecResult) -> list[str]:
     )
     out += _block(f"manifest operations not in spec ({len(a['extra_ops'])})", a["extra_ops"])
     out += _block(f"duplicate manifest operations ({len(a['duplicate_ops'])})", a["duplicate_ops"])
+    out += _block(
+        f"one call name for several operations ({len(a['duplicate_calls'])})", a["duplicate_calls"]
+    )
     if (m := a["mypy"]) is not None and m["errors"] != 0:
         title = f"mypy --strict: {m['errors']} errors" if m["errors"] else "mypy did not finish"
         out += (
@@ -348,7 +358,8 @@ def _legend(peer: bool) -> list[str]:
         "ops in spec: paths x HTTP methods, path-item `$ref`s followed; 3.1 `webhooks` shown "
         "apart. build: apigen exit code. s: build wall time (validation cache cold). warn: "
         "stderr lines with `: warning: `. import: every generated module imports (module "
-        "count). ops: manifest operations (**bold** when they differ from the spec's). "
+        "count). ops: manifest operations (**bold** when they differ from the spec's, or two "
+        "share one method name). "
         "calls+models: every manifest `call` resolves on `Client()` and `AsyncClient()` and "
         "every `models` entry imports. mypy: `mypy --strict` errors (**?**: did not finish)."
     ]

@@ -97,6 +97,7 @@ def run_apigen(job: Job, info: SpecInfo) -> ApigenResult:
         missing_ops=[],
         extra_ops=[],
         duplicate_ops=[],
+        duplicate_calls=[],
         manifest_webhooks=0,
         probe=None,
         probe_error="",
@@ -129,6 +130,10 @@ def _compare_ops(res: ApigenResult, manifest: dict[str, Any], info: SpecInfo) ->
     res["missing_ops"] = sorted(in_spec - set(listed))
     res["extra_ops"] = sorted(set(listed) - in_spec - hooks)
     res["duplicate_ops"] = sorted(op for op, n in Counter(listed).items() if n > 1)
+    calls: dict[str, list[str]] = {}
+    for op, entry in zip(listed, manifest.get("operations", []), strict=True):
+        calls.setdefault(str(entry["call"]), []).append(op)
+    res["duplicate_calls"] = [f"{c}: {', '.join(ops)}" for c, ops in calls.items() if len(ops) > 1]
 
 
 def _failure_tail(done: Done, timeout: float) -> str:
