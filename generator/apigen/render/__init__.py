@@ -148,6 +148,8 @@ def _client_view(api: Api) -> dict[str, Any]:
                 args.append(f"{key}={literal(value)}")
         schemes.append((literal(s.name), f"_rt.{s.kind}({', '.join(args)})"))
         credentials.extend(kw for kw in s.credentials.values() if kw not in credentials)
+        if s.kind == "OAuth2ClientCredentials" and "token_url" not in credentials:
+            credentials.append("token_url")  # overrides the spec's token endpoint
     type_imports: list[str] = []
     resources: list[tuple[str, str, str, str]] = []
     for attr, r in api.resources.items():
