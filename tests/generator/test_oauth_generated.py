@@ -132,7 +132,7 @@ def test_401_refreshes_once_and_replays(
 
 
 def test_no_secret_in_errors(security: tuple[ModuleType, str], server: TokenServer) -> None:
-    pkg, call = security
+    pkg, _ = security
     client = _client(pkg, server)
     assert "secret-value" not in repr(client)
     client.close()
