@@ -244,9 +244,5 @@ def module_name(text: str) -> str:
     return name
 
 
-def constant_name(*parts: str) -> str:
-    return "_" + "_".join(snake(p).upper() for p in parts if p)
-
-
 def env_prefix(package: str) -> str:
     return snake(package).upper()

@@ -10,7 +10,7 @@ from .. import naming
 from ..diagnostics import Report
 from . import grouping, layout, pagination, usage
 from .nodes import Api, OperationDef, ResourceDef
-from .operations import OperationBuilder, collect, is_list_response
+from .operations import OperationBuilder, collect, is_list_response, operation_node
 from .schemas import SchemaConverter
 from .security import build_security
 
@@ -30,7 +30,7 @@ def build_api(
     info = document.get("info") if isinstance(document.get("info"), Mapping) else {}
     assert isinstance(info, Mapping)
     ops = collect(document)
-    list_like = {id(op) for op in ops if is_list_response(document, _node(document, op))}
+    list_like = {id(op) for op in ops if is_list_response(document, operation_node(document, op))}
     grouping.assign(ops, list_like, reserved_client, reserved_resource)
 
     schemas = SchemaConverter(document, report, spec_file)
@@ -73,13 +73,6 @@ def build_api(
         default_security=default_security,
         components=schemas.components,
     )
-
-
-def _node(document: Mapping[str, Any], op: OperationDef) -> Mapping[str, Any]:
-    from .schemas import resolve_pointer
-
-    node = resolve_pointer(document, op.pointer)
-    return node if isinstance(node, Mapping) else {}
 
 
 def _component_modules(names: list[str]) -> dict[str, str]:

@@ -10,9 +10,9 @@ Collisions fall back to the operation id, which the spec guarantees unique.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 
 from .. import naming
 from .nodes import OperationDef
@@ -172,44 +172,4 @@ def _settle(
                 op.name = name
 
 
-_KEYWORDS = {
-    "import",
-    "class",
-    "def",
-    "from",
-    "global",
-    "return",
-    "pass",
-    "lambda",
-    "in",
-    "is",
-    "not",
-    "and",
-    "or",
-    "if",
-    "else",
-    "elif",
-    "for",
-    "while",
-    "try",
-    "except",
-    "finally",
-    "with",
-    "as",
-    "yield",
-    "del",
-    "raise",
-    "assert",
-    "break",
-    "continue",
-    "async",
-    "await",
-    "nonlocal",
-    "None",
-    "True",
-    "False",
-}
-
-
-def calls(ops: Iterable[OperationDef]) -> dict[str, OperationDef]:
-    return {".".join([*op.resource, op.name]): op for op in ops}
+_KEYWORDS = frozenset(keyword.kwlist)

@@ -65,6 +65,12 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
     return ops
 
 
+def operation_node(document: Mapping[str, Any], op: OperationDef) -> Mapping[str, Any]:
+    """The spec's operation object behind `op`."""
+    node = resolve_pointer(document, op.pointer)
+    return node if isinstance(node, Mapping) else {}
+
+
 def deref(document: Mapping[str, Any], node: Any, limit: int = 32) -> Any:
     """Follow `$ref`s of non-schema objects (parameters, bodies, responses)."""
     while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and limit:
@@ -112,8 +118,7 @@ class OperationBuilder:
         self.schemas = schemas
 
     def op_node(self, op: OperationDef) -> Mapping[str, Any]:
-        node = resolve_pointer(self.document, op.pointer)
-        return node if isinstance(node, Mapping) else {}
+        return operation_node(self.document, op)
 
     def build(self, op: OperationDef, hint: list[str], module: str) -> None:
         node = self.op_node(op)
