@@ -314,7 +314,10 @@ def test_measured_rate_stays_under_the_limit(github: ModuleType, server: FaultSe
     for t in threads:
         t.join(10)
     assert len(sent) == 15
-    assert_under(sent, rate=25, burst=1)
+    # Threads can reach the wire up to a scheduler slice after their slot on a loaded 2-core
+    # machine; an unlimited client would send all 15 at once and still fail by far.
+    assert_under(sent, rate=25, burst=1, slack=0.1)
+    assert (len(sent) - 1) / (max(sent) - min(sent)) <= 25 * 1.05
     arrived = [s.at for s in server.seen]  # the server's view, with scheduling noise
     assert (len(arrived) - 1) / (max(arrived) - min(arrived)) <= 25 * 1.1
 
