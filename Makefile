@@ -7,13 +7,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test test-fast generate lint bench corpus clean
 
-$(STAMP): pyproject.toml runtime/pyproject.toml
+$(STAMP): pyproject.toml runtime/pyproject.toml package.json package-lock.json
 	test -x $(VENV)/bin/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ./runtime -e '.[dev]'
 	$(PY) -m pip install --quiet -e './runtime[redis,otel]' opentelemetry-sdk
 	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server) \
 		|| echo "could not install redis-server: the Redis tests will fail in CI" >&2
+	# Prism (tests/prism/), pinned in package-lock.json; npm ci rewrites node_modules/.package-lock.json.
+	command -v npm >/dev/null || { echo "npm (node >= 18.20) is required for the Prism tests" >&2; exit 1; }
+	test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -48,6 +48,21 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+_ref_root_option = click.option(
+    "--ref-root",
+    "ref_root",
+    default=None,
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help=(
+        "Let relative $refs read files anywhere under DIR (the spec's folder or one above it, "
+        "e.g. a monorepo's root for `../common/x.yaml`). Default: only the spec's folder and "
+        "below. Symlinks and `..` cannot leave DIR; URLs are never fetched. "
+        "Config key (planned): ref_root."
+    ),
+)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="apigen")
 def main() -> None:
@@ -69,13 +84,23 @@ def main() -> None:
     "--strict", is_flag=True, help="Fail on any problem, even one apigen can work around."
 )
 @click.option("--quiet", is_flag=True, help="Print errors only.")
-def build(spec: Path, output: Path, name: str | None, strict: bool, quiet: bool) -> None:
+@_ref_root_option
+def build(
+    spec: Path, output: Path, name: str | None, strict: bool, quiet: bool, ref_root: Path | None
+) -> None:
     """Generate a client package from SPEC into OUTPUT."""
     from .pipeline import build as run_build
 
     started = time.perf_counter()
     try:
-        result = run_build(spec, output, name=name, strict=strict, progress=_progress(quiet))
+        result = run_build(
+            spec,
+            output,
+            name=name,
+            strict=strict,
+            progress=_progress(quiet),
+            ref_root=ref_root,
+        )
     except SpecError as err:
         _print_diagnostics([d for d in err.diagnostics if d.severity == "warning"], quiet)
         for d in err.diagnostics:
@@ -108,12 +133,15 @@ def build(spec: Path, output: Path, name: str | None, strict: bool, quiet: bool)
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on any problem.")
 @click.option("--quiet", is_flag=True, help="Print errors only.")
-def check(spec: Path, strict: bool, quiet: bool) -> None:
+@_ref_root_option
+def check(spec: Path, strict: bool, quiet: bool, ref_root: Path | None) -> None:
     """Validate SPEC without generating anything."""
     from .pipeline import check as run_check
 
     try:
-        report: Report = run_check(spec, strict=strict, progress=_progress(quiet))
+        report: Report = run_check(
+            spec, strict=strict, progress=_progress(quiet), ref_root=ref_root
+        )
     except SpecError as err:
         for d in err.diagnostics:
             click.secho(d.format(), err=True, fg="red")
@@ -140,3 +168,9 @@ def sandbox(spec: Path, port: int) -> None:
         _fail(f"apigen: cannot serve {spec}")
         return
     serve(loaded.document, host="127.0.0.1", port=port)  # prints its URL; Ctrl-C stops it
+
+
+# `apigen contract` lives with the contract runner (generator/apigen/contract/).
+from .contract.command import contract as _contract  # noqa: E402
+
+main.add_command(_contract)

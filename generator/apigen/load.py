@@ -17,7 +17,7 @@ import os
 import re
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -527,6 +527,68 @@ def _walk_refs(
                     stack.append(_Frame(v, i, node, frame, False))
 
 
+# --------------------------------------------------------------------------- dangling refs
+
+
+class _Unreadable(Exception):
+    """An external `$ref`'s file cannot be read (missing, a folder, no permission)."""
+
+
+_UNTYPED_JSON: dict[str, Any] = {"application/json": {"schema": {}}}
+
+
+@dataclass
+class _Dangling:
+    """Where dangling `$ref`s are degraded, and the list members to drop once the walks end
+    (dropping during a walk would shift the indices later frames point with)."""
+
+    report: Report
+    swagger2: bool = False
+    drops: list[tuple[list[Any], Any]] = field(default_factory=list)
+
+    def degrade(self, frame: _Frame, schema_ref: bool) -> str | None:
+        """Replace the dangling reference at `frame` by an untyped stand-in; the action taken,
+        or None when nothing sensible can stand in for it (then it stays fatal)."""
+        node, parent = frame.node, frame.parent
+        parent_key = parent.key if parent is not None else None
+        in_map = parent is not None and parent.named
+        if schema_ref or frame.is_schema_position():
+            del node["$ref"]  # siblings (description, nullable) stay; no type = any value
+            return "typed as Any"
+        if parent is not None and type(parent.node) is list and parent_key == "parameters":
+            self.drops.append((parent.node, node))
+            return "parameter left out"
+        if frame.key == "requestBody" or (in_map and parent_key == "requestBodies"):
+            _replace(node, {"content": copy_tree(_UNTYPED_JSON)})
+            return "request body typed as Any (JSON)"
+        if in_map and parent_key == "responses":
+            text = str(node.get("description") or "unresolved response")
+            body = {"schema": {}} if self.swagger2 else {"content": copy_tree(_UNTYPED_JSON)}
+            _replace(node, {"description": text, **body})
+            return "response typed as Any"
+        if in_map and parent_key == "headers":
+            _replace(node, {} if self.swagger2 else {"schema": {}})
+            return "header typed as Any"
+        if in_map and parent_key in ("examples", "callbacks", "paths", "webhooks", "pathItems"):
+            _replace(node, {})
+            return f"{parent_key} entry left empty"
+        return None
+
+    def finish(self) -> None:
+        for container, node in self.drops:
+            container[:] = [item for item in container if item is not node]
+        self.drops.clear()
+
+
+def _replace(node: dict[str, Any], new: dict[str, Any]) -> None:
+    node.clear()
+    node.update(new)
+
+
+def _is_schema_ref(fragment: list[str]) -> bool:
+    return len(fragment) >= 2 and fragment[-2] in ("schemas", "definitions", "$defs")
+
+
 # --------------------------------------------------------------------------- bundling
 
 
@@ -546,10 +608,22 @@ class _Bundler:
     """Pulls relative external `$ref`s into the root document; cycles end because each target is
     registered before it is walked."""
 
-    def __init__(self, root: _File, *, allow_remote: bool, swagger2: bool) -> None:
+    def __init__(
+        self,
+        root: _File,
+        *,
+        allow_remote: bool,
+        swagger2: bool,
+        ref_root: Path | None = None,
+        dangling: _Dangling | None = None,
+    ) -> None:
         self.root = root
         assert root.path is not None
         self.root_dir = root.path.resolve().parent
+        # files may be read from here down: the spec's folder, or the folder the user allowed
+        self.allowed = ref_root.resolve() if ref_root is not None else self.root_dir
+        self.ref_root_given = ref_root is not None
+        self.dangling = dangling
         self.allow_remote = allow_remote
         self.swagger2 = swagger2
         self.files: dict[str, _File] = {root.key: root}
@@ -577,11 +651,12 @@ class _Bundler:
     # -- reading targets -----------------------------------------------------------------------
 
     def _display(self, path: Path) -> str:
-        root_display = Path(self.root.display).parent
-        try:
-            return os.path.normpath(root_display / path.relative_to(self.root_dir))
-        except ValueError:
+        """As the user would write it: relative to how the root spec was named (`..` allowed
+        when the file sits under --ref-root but beside the spec's folder)."""
+        if not path.is_relative_to(self.allowed) and not path.is_relative_to(self.root_dir):
             return str(path)
+        root_display = Path(self.root.display).parent
+        return os.path.normpath(root_display / os.path.relpath(path, self.root_dir))
 
     def _open(self, ref: str, base: _File, where: Callable[[str, str], SpecError]) -> _File:
         """The file a ref's URL part names, read once; refusals name the referring place."""
@@ -618,10 +693,18 @@ class _Bundler:
             else:
                 assert base.path is not None
                 path = base.path.parent / raw
-        resolved = path.resolve()
-        if not self.allow_remote and not resolved.is_relative_to(self.root_dir):
+        resolved = path.resolve()  # symlinks followed and `..` folded before the check
+        if not self.allow_remote and not resolved.is_relative_to(self.allowed):
+            if self.ref_root_given:
+                raise where(
+                    f"$ref {ref!r} refused: it leaves the allowed folder {self.allowed} "
+                    "(--ref-root)",
+                    "external-ref",
+                )
             raise where(
-                f"$ref {ref!r} refused: it leaves the spec's folder {self.root_dir}", "external-ref"
+                f"$ref {ref!r} refused: it leaves the spec's folder {self.root_dir}; "
+                "to let $refs read files under a folder above it, pass --ref-root DIR",
+                "external-ref",
             )
         key = str(resolved)
         known = self.files.get(key)
@@ -630,8 +713,8 @@ class _Bundler:
         try:
             data = resolved.read_bytes()
         except OSError as exc:
-            raise where(
-                f"$ref {ref!r}: cannot read {resolved}: {exc.strerror or exc}", "external-ref"
+            raise _Unreadable(
+                f"$ref {ref!r}: cannot read {self._display(resolved)}: {exc.strerror or exc}"
             ) from None
         display = self._display(resolved)
         doc = parse_document(_decode(data, display), display, json_hint=resolved.suffix == ".json")
@@ -709,12 +792,16 @@ class _Bundler:
         def where(message: str, kind: str) -> SpecError:
             return self._error(base, [*here, "$ref"], message, kind)
 
-        target = base if ref.startswith("#") else self._open(ref, base, where)
         fragment_text = ref.split("#", 1)[1] if "#" in ref else ""
         try:
             fragment = split_pointer("#" + fragment_text)
         except ValueError:
             raise where(f"$ref {ref!r}: the part after '#' is not a JSON pointer", "ref") from None
+        try:
+            target = base if ref.startswith("#") else self._open(ref, base, where)
+        except _Unreadable as exc:
+            self._dangling(frame, base, here, fragment, str(exc), where)
+            return
         if target is self.root:
             node["$ref"] = join_pointer(fragment)
             return
@@ -723,12 +810,10 @@ class _Bundler:
             fragment = split_pointer("#" + unquote(fragment_text))
             value = _resolve_segments(target.doc, fragment)
         if value is _MISSING:
-            raise where(
-                f"$ref {ref!r}: {join_pointer(fragment)} does not exist in {target.display}", "ref"
-            )
-        if frame.is_schema_position() or (
-            len(fragment) >= 2 and fragment[-2] in ("schemas", "definitions", "$defs")
-        ):
+            message = f"$ref {ref!r}: {join_pointer(fragment)} does not exist in {target.display}"
+            self._dangling(frame, base, here, fragment, message, where)
+            return
+        if frame.is_schema_position() or _is_schema_ref(fragment):
             self._link_schema(node, target, fragment, value, queue, chain)
             return
         ident = (target.key, join_pointer(fragment))
@@ -754,6 +839,25 @@ class _Bundler:
         queue.append(
             (new, frame.key, frame.container, frame.named, target, fragment, at, chain | {ident})
         )
+
+    def _dangling(
+        self,
+        frame: _Frame,
+        base: _File,
+        here: list[str],
+        fragment: list[str],
+        message: str,
+        where: Callable[[str, str], SpecError],
+    ) -> None:
+        """A ref whose file or target is missing: degraded with a warning, or fatal."""
+        action = None
+        if self.dangling is not None:
+            action = self.dangling.degrade(frame, _is_schema_ref(fragment))
+        if action is None:
+            raise where(message, "ref")
+        assert self.dangling is not None
+        err = self._error(base, [*here, "$ref"], message, "ref").diagnostics[0]
+        self.dangling.report.add(replace(err, severity="warning", action=action))
 
     def _link_schema(
         self,
@@ -804,8 +908,11 @@ def _check_refs(
     *,
     swagger2: bool,
     place: Callable[[str], tuple[str, str, int | None]],
+    dangling: _Dangling,
 ) -> None:
-    """Every internal `$ref` must resolve: a missing target cannot be generated around."""
+    """Every internal `$ref` must resolve. One that does not is degraded where something
+    untyped can stand in for it (a schema becomes Any), with a located warning; elsewhere it
+    is fatal."""
     if text is not None and _json_refs_ok(doc, text):
         return
     errors: list[Diagnostic] = []
@@ -814,6 +921,20 @@ def _check_refs(
     def error(frame: _Frame, message: str) -> None:
         file, pointer, line = place(join_pointer([*frame.segments(), "$ref"]))  # error path only
         errors.append(Diagnostic(file, pointer, message, "error", "ref", line))
+
+    def missing(frame: _Frame, ref: str) -> None:
+        try:
+            schema_ref = _is_schema_ref(split_pointer(ref))
+        except ValueError:
+            schema_ref = False
+        where = join_pointer([*frame.segments(), "$ref"])  # before degrading changes the frame
+        action = dangling.degrade(frame, schema_ref)
+        message = f"$ref {ref!r} does not resolve"
+        if action is None:
+            error(frame, message)
+            return
+        file, pointer, line = place(where)
+        dangling.report.add(Diagnostic(file, pointer, message, "warning", "ref", line, action))
 
     for frame in _walk_refs(doc, swagger2=swagger2):
         ref = frame.node["$ref"]
@@ -828,9 +949,10 @@ def _check_refs(
             hit = cache[ref] = resolve_pointer(doc, ref)
         found, canonical = hit
         if not found:
-            error(frame, f"$ref {ref!r} does not resolve")
+            missing(frame, ref)
         elif canonical != ref:
             frame.node["$ref"] = canonical
+    dangling.finish()
     if errors:
         raise SpecError(errors)
 
@@ -888,10 +1010,39 @@ def _version(
     return version
 
 
-def load_spec(path: Path, *, report: Report, allow_remote: bool = False) -> LoadedSpec:
+def _check_ref_root(ref_root: Path, spec: Path) -> Path:
+    """The resolved folder relative `$ref`s may read from; it must hold the spec itself."""
+    shown = str(ref_root)
+    try:
+        allowed = ref_root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise _fatal(str(spec), "#", f"--ref-root {shown}: no such folder", "ref-root") from None
+    if not allowed.is_dir():
+        raise _fatal(str(spec), "#", f"--ref-root {shown} is not a folder", "ref-root")
+    if not spec.resolve().is_relative_to(allowed):
+        raise _fatal(
+            str(spec),
+            "#",
+            f"--ref-root {shown} does not contain the spec (it must be the spec's folder "
+            "or one above it)",
+            "ref-root",
+        )
+    return allowed
+
+
+def load_spec(
+    path: Path, *, report: Report, allow_remote: bool = False, ref_root: Path | None = None
+) -> LoadedSpec:
     """Read, bundle, check and (for Swagger 2.0) upgrade one spec; raises SpecError when no
-    correct client can come out of it."""
+    correct client can come out of it.
+
+    Relative `$ref`s may read files in the spec's folder and below; `ref_root` widens that to
+    a folder above it (a monorepo's `../common/x.yaml`), never further: symlinks are resolved
+    and `..` folded before the check. A `$ref` whose target is missing degrades to an untyped
+    stand-in with a warning in `report` where one can be made (a schema becomes Any)."""
     display = str(path)
+    if ref_root is not None:
+        ref_root = _check_ref_root(Path(ref_root), Path(path))
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -906,17 +1057,21 @@ def load_spec(path: Path, *, report: Report, allow_remote: bool = False) -> Load
     spec.original_version = version
 
     json_text = text if is_json else None  # lets refs be found with a regex, not a walk
+    dangling = _Dangling(report, swagger2=swagger2)
     if json_text is None or _EXTERNAL_REF_IN_JSON.search(json_text):
         root = _File(str(Path(path).resolve()), display, Path(path), None, doc, sha)
-        bundler = _Bundler(root, allow_remote=allow_remote, swagger2=swagger2)
+        bundler = _Bundler(
+            root, allow_remote=allow_remote, swagger2=swagger2, ref_root=ref_root, dangling=dangling
+        )
         bundler.run()
+        dangling.finish()
         if len(bundler.files) > 1:
             json_text = None  # the text no longer describes the whole document
             spec.origins = bundler.origins
             for file in bundler.files.values():
                 spec.files[file.display] = file.sha256
                 spec._paths[file.display] = file.path
-    _check_refs(doc, json_text, swagger2=swagger2, place=spec.place)
+    _check_refs(doc, json_text, swagger2=swagger2, place=spec.place, dangling=dangling)
     if swagger2:
         spec.document = upgrade(doc, report=report, locate=spec.locate)
     return spec

@@ -79,12 +79,18 @@ def _merge(
     return [*validator, *(d for d in located if (d.file, d.pointer, d.kind) not in seen)]
 
 
-def check(spec_path: Path, *, strict: bool = False, progress: Progress | None = None) -> Report:
-    """Load and validate only (`apigen check`)."""
+def check(
+    spec_path: Path,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+    ref_root: Path | None = None,
+) -> Report:
+    """Load and validate only (`apigen check`). `ref_root`: see `build`."""
     report = Report()
     say = progress or (lambda _msg: None)
     say(f"loading {spec_path}")
-    spec = load_spec(spec_path, report=report)
+    spec = load_spec(spec_path, report=report, ref_root=ref_root)
     say("validating")
     validate_spec(spec, report=report)
     _verdict(report, strict)
@@ -98,7 +104,15 @@ def build(
     name: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    ref_root: Path | None = None,
 ) -> BuildResult:
+    """Generate a client package from `spec_path` into `out_dir`.
+
+    `ref_root`: a folder (the spec's own or one above it) that relative `$ref`s may read files
+    from; by default only the spec's folder and below (`--ref-root`; the planned config key
+    `ref_root` of issue 9 sets this).
+    `strict`: every warning (a dangling `$ref` typed as Any, a parameter left out...) fails.
+    """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -112,7 +126,7 @@ def build(
     check_target(out_dir)
     report = Report()
     say(f"loading {spec_path}")
-    spec: LoadedSpec = load_spec(spec_path, report=report)
+    spec: LoadedSpec = load_spec(spec_path, report=report, ref_root=ref_root)
     lap("load")
     say("validating (in the background)")
     wait_for_validation = validate_in_background(spec)

@@ -363,7 +363,8 @@ class _Upgrader:
 
     def _parameter(self, p: Mapping[str, Any], where: list[str]) -> dict[str, Any]:
         loc = p.get("in")
-        out: dict[str, Any] = {"name": p.get("name"), "in": loc}
+        # a missing `name`/`in` stays missing (not None): later stages leave such a parameter out
+        out: dict[str, Any] = {key: p[key] for key in ("name", "in") if key in p}
         _copy_keys(p, out, ("description", "required", "allowEmptyValue"))
         if loc == "path":
             out["required"] = True

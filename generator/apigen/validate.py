@@ -35,6 +35,7 @@ from jsonschema_path import SchemaPath
 from openapi_spec_validator.validation.exceptions import (
     DuplicateOperationIDError,
     ExtraParametersError,
+    OpenAPIValidationError,
     ParameterDuplicateError,
     UnresolvableParameterError,
 )
@@ -56,7 +57,7 @@ __all__ = [
     "validation_diagnostics",
 ]
 
-RULES_VERSION = 1  # bump when classification changes: old cache entries stop matching
+RULES_VERSION = 2  # bump when classification changes: old cache entries stop matching
 MAX_PER_KIND = 25
 _MAX_MESSAGE = 240
 _RESOLVED_CACHE = 65_536  # the library's default of 128 thrashes on specs with thousands of refs
@@ -231,13 +232,92 @@ def _tagged(cls: type[Any], suffix: tuple[str, ...] = ()) -> type[Any]:
 
         def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
             where = next((a for a in args if isinstance(a, SchemaPath)), None)
-            for err in super().__call__(*args, **kwargs):
+            errors = super().__call__(*args, **kwargs)
+            while True:
+                try:
+                    err = next(errors)
+                except StopIteration:
+                    return
+                except RecursionError:
+                    raise  # too deep: `_validate` keeps what was found and says so
+                except Exception as exc:  # the library fails on some invalid specs
+                    # (KeyError on a parameter without `name`): report it where it happened,
+                    # and let the caller's loop go on with the next part of the document
+                    yield _crash(exc, where.parts if where is not None else ())
+                    return
                 if where is not None and not hasattr(err, "apigen_parts"):
                     err.apigen_parts = (*where.parts, *suffix)
                 yield err
 
     Tagged.__name__ = f"Tagged{cls.__name__}"
     return Tagged
+
+
+_CRASH = "apigen-validator-crash"
+
+
+def _crash(exc: Exception, parts: tuple[Any, ...]) -> Any:
+    """A validator exception as an error at the place being checked when it happened."""
+    err = OpenAPIValidationError(f"{type(exc).__name__}: {exc}", validator=_CRASH, instance=None)
+    err.apigen_parts = parts
+    err.apigen_exception = exc
+    return err
+
+
+def _crash_site(
+    doc: Any, segs: list[str], exc: BaseException
+) -> tuple[list[str], str, str, str | None]:
+    """(pointer segments, message, kind, action) for a validator crash at `segs`.
+
+    A `KeyError` over a list (the library reads `parameter["name"]` and `["in"]` unchecked)
+    is pinned to the first member that lacks the key."""
+    node = _node_at(doc, segs)
+    if isinstance(node, dict) and isinstance(node.get("parameters"), list):
+        segs, node = [*segs, "parameters"], node["parameters"]  # an operation reading its own
+    if isinstance(exc, KeyError) and isinstance(node, list) and exc.args:
+        key = exc.args[0]
+        for i, item in enumerate(node):
+            item = _deref(doc, item)
+            if isinstance(item, dict) and key not in item:
+                if segs[-1:] == ["parameters"]:
+                    return (
+                        [*segs, str(i)],
+                        f"parameter without {key!r}: it cannot be sent",
+                        "missing-field",
+                        "parameter left out",
+                    )
+                return [*segs, str(i)], f"{key!r} is missing", "missing-field", None
+    message = (
+        f"openapi-spec-validator failed here ({type(exc).__name__}: {exc}); "
+        "this part of the spec is checked only by apigen"
+    )
+    return segs, message[:_MAX_MESSAGE], "validator", "validation of this part stopped"
+
+
+def _node_at(doc: Any, segs: list[str]) -> Any:
+    node = doc
+    for seg in segs:
+        node = _deref(doc, node)
+        if isinstance(node, dict):
+            node = node.get(seg)
+        elif isinstance(node, list) and seg.isdigit() and int(seg) < len(node):
+            node = node[int(seg)]
+        else:
+            return None
+    return _deref(doc, node)
+
+
+def _deref(doc: Any, node: Any) -> Any:
+    for _ in range(32):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            break
+        found, canonical = resolve_pointer(doc, node["$ref"])
+        if not found:
+            return None
+        node = doc
+        for seg in split_pointer(canonical):
+            node = node[int(seg)] if isinstance(node, list) else node[seg]
+    return node
 
 
 def _located(base: type[SpecValidator]) -> type[SpecValidator]:
@@ -349,7 +429,7 @@ def _unknown_keys(err: Any) -> list[str]:
 
 def _short(err: Any) -> str:
     """The validator's message with big instance reprs cut down."""
-    message = str(err.message)
+    message = str(err.message).split("\n\nFailed validating", 1)[0]  # drop the schema dump
     if err.validator == "additionalProperties":
         unknown = _unknown_keys(err)
         if unknown:
@@ -436,6 +516,7 @@ def _validate(spec: LoadedSpec) -> list[Diagnostic]:
     )
     validator = cls(schema_path)
     found: list[tuple[list[str], str, str, str | None]] = []
+    pinned: list[tuple[list[str], str, str, str | None]] = []
     depth_error = False
     with warnings.catch_warnings():
         # e.g. FutureWarning "Possible nested set" from compiling a spec's regex: noise here
@@ -445,6 +526,10 @@ def _validate(spec: LoadedSpec) -> list[Diagnostic]:
                 for leaf in _leaves(err):
                     parts = [*getattr(err, "apigen_parts", ()), *leaf.absolute_path]
                     segs = _physical(doc, parts)
+                    crash = getattr(leaf, "apigen_exception", None)
+                    if crash is not None:
+                        pinned.append(_crash_site(doc, segs, crash))
+                        continue
                     if _false_positive(segs, leaf, ver):
                         continue
                     kind, action = classify(segs, leaf)
@@ -452,6 +537,11 @@ def _validate(spec: LoadedSpec) -> list[Diagnostic]:
         except RecursionError:
             # the validator recurses once per nesting level; keep what it found so far
             depth_error = True
+        except Exception as exc:  # a crash outside any keyword check: keep what was found
+            pinned.append(_crash_site(doc, [], exc))
+    # a crash pinned to a member says what is wrong there better than the schema check did
+    places = {tuple(segs) for segs, *_ in pinned if segs}
+    found = [f for f in found if tuple(f[0]) not in places] + pinned
     return _finish(spec, found, depth_error)
 
 

@@ -10,11 +10,12 @@ import os
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
 from ._operation import Encoding
-from ._params import encode_query, jsonable, quoter, scalar
+from ._params import deep_pairs, encode_query, jsonable, quoter, scalar
 
 __all__ = ["encode_body", "is_json"]
 
@@ -96,6 +97,13 @@ def _multipart(
         enc = encoding.get(name)
         content_type = enc.content_type if enc else None
         is_file_list = isinstance(value, list) and value and all(_is_file(v) for v in value)
+        data = None if _is_file(value) or is_file_list else jsonable(value)
+        if isinstance(data, dict | list) and enc and (enc.style or enc.explode is not None):
+            # OpenAPI 3.1: an explicit style serialises the value as in a form, one part per
+            # pair (Stripe's ``file_link_data[create]=true``).
+            for key, pair_value in styled_pairs(name, data, enc.style or "form", enc.explode):
+                parts.append((key, (None, pair_value.encode(), content_type)))
+            continue
         for item in value if is_file_list else [value]:
             if _is_file(item):
                 parts.append((name, _file(item, content_type)))
@@ -107,6 +115,26 @@ def _multipart(
         return b"", None
     request = httpx.Request("POST", "http://multipart.invalid", files=parts)
     return request.read(), request.headers["content-type"]
+
+
+def styled_pairs(
+    name: str, value: dict[str, Any] | list[Any], style: str, explode: bool | None
+) -> list[tuple[str, str]]:
+    """Unencoded ``(name, value)`` pairs of a form-style serialisation (multipart parts)."""
+    if style == "deepObject":
+        return [(unquote(k), v) for k, v in deep_pairs(name, value)]
+    items: list[Any] = list(value.items()) if isinstance(value, dict) else list(value)
+    if explode if explode is not None else style == "form":
+        if isinstance(value, dict):
+            return [(str(k), scalar(v)) for k, v in items if v is not None]
+        return [(name, scalar(v)) for v in items if v is not None]
+    flat = (
+        [x for k, v in items if v is not None for x in (str(k), scalar(v))]
+        if isinstance(value, dict)
+        else [scalar(v) for v in items if v is not None]
+    )
+    sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+    return [(name, sep.join(flat))]
 
 
 def _raw(value: Any) -> bytes:

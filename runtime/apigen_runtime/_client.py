@@ -77,6 +77,7 @@ class _BaseClient(Generic[HttpT]):
     ) -> None:
         env_url = os.environ.get(f"{env_prefix}_BASE_URL") if env_prefix else None
         self.base_url: str = base_url or env_url or default_base_url
+        self._default_base_url = default_base_url
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.max_retries = max_retries
         self._http: HttpT | None = http_client
@@ -125,6 +126,14 @@ class _BaseClient(Generic[HttpT]):
             secret_query=frozenset(self._secret_query),
         )
 
+    def base_url_for(self, op: Operation[Any]) -> str:
+        """Where ``op`` is sent: the spec's operation/path server (``op.server``) while the
+        client uses the spec's own base URL, else ``base_url`` for every operation (a base URL
+        the caller chose replaces all of the spec's servers)."""
+        if op.server and self.base_url.rstrip("/") == self._default_base_url.rstrip("/"):
+            return op.server
+        return self.base_url
+
     def _flow(
         self,
         op: Operation[Any],
@@ -136,16 +145,17 @@ class _BaseClient(Generic[HttpT]):
         """The one request path, shared by both clients: yields ``Send``/``Sleep`` actions and
         returns the parsed result. Everything that can fail locally fails before any ``Send``."""
         options = options or {}
-        if not self.base_url.startswith(("http://", "https://")):
+        base_url = self.base_url_for(op)
+        if not base_url.startswith(("http://", "https://")):
             raise ValueError(
-                f"Need an absolute base URL, got {self.base_url!r}: pass base_url= to the client"
+                f"Need an absolute base URL, got {base_url!r}: pass base_url= to the client"
                 + (f" or set {self._env_prefix}_BASE_URL" if self._env_prefix else "")
             )
         security = op.security if op.security is not None else self._default_security
         chosen = select_security(
             security, self._schemes, self._lookup, self._env_prefix, op.operation_id, self._tokens
         )
-        prepared = prepare(op, values, options, base_url=self.base_url, headers=self._headers)
+        prepared = prepare(op, values, options, base_url=base_url, headers=self._headers)
         timeout = options.get("timeout", self.timeout)
         timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         res = self._resilience

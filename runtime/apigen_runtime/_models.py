@@ -90,11 +90,14 @@ def _construct_model(cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
     return cls.model_construct(_fields_set=fields_set, **values)
 
 
-def discriminator(prop: str, tags: Mapping[str, str]) -> Callable[[Any], str | None]:
+def discriminator(
+    prop: str, tags: Mapping[str, str], fallback: str | None = None
+) -> Callable[[Any], str | None]:
     """A pydantic callable discriminator: the member tag for the value of ``prop``.
 
     Works on raw dicts (wire names) and on model instances (when validating built objects);
-    an unknown value gives ``None``, which pydantic reports and the lenient parser recovers from.
+    an unknown or missing value gives ``fallback`` (generated unions tag a plain union of every
+    member with it, so each is tried), or ``None`` without one, which pydantic reports.
     """
 
     def pick(value: Any) -> str | None:
@@ -103,7 +106,8 @@ def discriminator(prop: str, tags: Mapping[str, str]) -> Callable[[Any], str | N
         else:
             raw = getattr(value, "model_extra", None) or {}
             raw = raw.get(prop) if prop in raw else _attr_by_alias(value, prop)
-        return tags.get(raw) if isinstance(raw, str) else None
+        tag = tags.get(raw) if isinstance(raw, str) else None
+        return fallback if tag is None else tag
 
     return pick
 

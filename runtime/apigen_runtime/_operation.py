@@ -77,3 +77,6 @@ class Operation(Generic[T]):
     responses: Mapping[str, Response] = field(default_factory=dict)
     security: tuple[tuple[str, ...], ...] | None = None
     pagination: Pagination | None = None  # list operations: how to reach the next page
+    # The spec's operation- or path-level server (absolute, variables substituted) when it
+    # differs from the root server; used only while the client keeps the spec's base URL.
+    server: str | None = None

@@ -448,7 +448,7 @@ class SyncPage(_PageBase[T]):
         body: Any,
         response: httpx.Response | None,
     ) -> None:
-        super().__init__(request, body, response, client.base_url)
+        super().__init__(request, body, response, client.base_url_for(request.op))
         self._client = client
 
     @classmethod
@@ -527,7 +527,7 @@ class AsyncPage(_PageBase[T]):
         body: Any,
         response: httpx.Response | None,
     ) -> None:
-        super().__init__(request, body, response, client.base_url)
+        super().__init__(request, body, response, client.base_url_for(request.op))
         self._client = client
 
     @classmethod

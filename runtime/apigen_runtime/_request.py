@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -12,7 +13,15 @@ import httpx
 
 from ._body import encode_body, is_json
 from ._operation import Operation
-from ._params import encode_cookie, encode_header, encode_path, encode_query, jsonable, quoter
+from ._params import (
+    encode_cookie,
+    encode_header,
+    encode_path,
+    encode_query,
+    jsonable,
+    quoter,
+    scalar,
+)
 from ._types import NotGiven, RequestOptions
 
 __all__ = ["Prepared", "prepare"]
@@ -51,7 +60,7 @@ def prepare(
     headers: Mapping[str, str],
 ) -> Prepared:
     """Encode path, query, header and cookie params and the body; merge ``extra_*`` options."""
-    path = op.path
+    segments: dict[str, str] = {}
     req = Prepared(op.method.upper(), "", headers=httpx.Headers(headers))
     success = [r.kind for code, r in op.responses.items() if code.startswith("2")]
     if "json" in success and "accept" not in req.headers:
@@ -72,14 +81,21 @@ def prepare(
             continue
         value = jsonable(value)
         if p.content_type and is_json(p.content_type):
-            value = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            # Header values must be ASCII: there, non-ASCII goes as JSON ``\u`` escapes.
+            ascii_only = p.location == "header"
+            value = json.dumps(value, separators=(",", ":"), ensure_ascii=ascii_only)
         if value is None:
             continue  # null has no spelling outside a JSON body
         if p.location == "path":
-            segment = encode_path(
-                p.wire_name, value, p.style, bool(p.explode), quoter(p.allow_reserved)
+            if not isinstance(value, dict | list) and scalar(value) in _DOT_SEGMENTS:
+                raise ValueError(
+                    f"path parameter {p.py_name!r} must not be {scalar(value)!r}:"
+                    " it would change the endpoint"
+                )
+            # Always one segment: ``allowReserved`` applies to query parameters only.
+            segments[p.wire_name] = encode_path(
+                p.wire_name, value, p.style, bool(p.explode), quoter()
             )
-            path = path.replace(f"{{{p.wire_name}}}", segment)
         elif p.location == "query":
             req.query += encode_query(
                 p.wire_name, value, p.style, p.explode, quoter(p.allow_reserved)
@@ -88,7 +104,7 @@ def prepare(
             req.headers[p.wire_name] = encode_header(value, bool(p.explode))
         elif p.location == "cookie":
             req.cookies += encode_cookie(p.wire_name, value, p.explode)
-    req.url = base_url.rstrip("/") + "/" + path.lstrip("/")
+    req.url = base_url.rstrip("/") + "/" + fill_path(op.path, segments).lstrip("/")
 
     for name, value in jsonable(options.get("extra_query") or {}).items():
         key = f"{name}="
@@ -102,6 +118,26 @@ def prepare(
     elif req.method in ("POST", "PATCH") and "idempotency-key" not in req.headers:
         req.headers["Idempotency-Key"] = str(uuid.uuid4())
     return req
+
+
+_DOT_SEGMENTS = frozenset({"", ".", ".."})
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+
+
+def fill_path(template: str, segments: Mapping[str, str]) -> str:
+    """Put the encoded ``segments`` into ``template``'s placeholders, segment by segment.
+
+    A filled segment that is empty, ``.`` or ``..`` would be normalised away (or climb a level)
+    on the wire and so reach another endpoint: ``ValueError`` before anything is sent."""
+    parts = []
+    for part in template.split("/"):
+        filled = _PLACEHOLDER.sub(lambda m: segments.get(m.group(1), m.group(0)), part)
+        if filled != part and filled in _DOT_SEGMENTS:
+            raise ValueError(
+                f"path segment {part!r} would be {filled!r}, which changes the endpoint"
+            )
+        parts.append(filled)
+    return "/".join(parts)
 
 
 def _set_body(

@@ -40,7 +40,7 @@ def test_unresolvable_ref_fails_cleanly_and_keeps_previous_output(tmp_path: Path
     out = tmp_path / "petstore"
     assert apigen("build", PETSTORE, "-o", out).returncode == 0
     before = tree_digest(out)
-    result = apigen("build", SPECS / "broken-ref.yaml", "-o", out)
+    result = apigen("build", SPECS / "broken-ref.yaml", "-o", out, "--strict")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "broken-ref.yaml" in result.stderr
@@ -79,8 +79,61 @@ def test_strict_fails_on_recoverable_problems(tmp_path: Path) -> None:
 
 def test_check_command(tmp_path: Path) -> None:
     assert apigen("check", PETSTORE).returncode == 0
-    bad = apigen("check", SPECS / "broken-ref.yaml")
+    bad = apigen("check", SPECS / "broken-ref.yaml", "--strict")
     assert bad.returncode == 1 and "#/components/schemas/Missing" in bad.stderr
+
+
+def test_unresolvable_ref_builds_as_any_with_a_located_warning(tmp_path: Path) -> None:
+    result = apigen("build", SPECS / "broken-ref.yaml", "-o", tmp_path / "broken")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "broken-ref.yaml:11: warning: #/paths/~1items/get/responses/200/content/application~1json"
+        "/schema/$ref: $ref '#/components/schemas/Missing' does not resolve (typed as Any)"
+    ) in result.stderr
+    assert apigen("check", SPECS / "broken-ref.yaml").returncode == 0
+
+
+MONOREPO = ROOT / "tests" / "input" / "specs" / "monorepo"
+MONOREPO_PETS = MONOREPO / "services" / "pets" / "openapi.yaml"
+
+
+def test_ref_leaving_the_spec_folder_needs_ref_root(tmp_path: Path) -> None:
+    out = tmp_path / "pets"
+    refused = apigen("build", MONOREPO_PETS, "-o", out)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "openapi.yaml:19: error: #/paths/~1pets/get/responses/default/$ref" in refused.stderr
+    assert "pass --ref-root DIR" in refused.stderr
+    assert not out.exists()
+    assert apigen("check", MONOREPO_PETS).returncode == 1
+
+    built = apigen("build", MONOREPO_PETS, "-o", out, "--ref-root", MONOREPO)
+    assert built.returncode == 0, built.stderr
+    assert "limit" in (out / "pets" / "resources" / "pets.py").read_text()
+    assert apigen("check", MONOREPO_PETS, "--ref-root", MONOREPO).returncode == 0
+
+    narrow = apigen("build", MONOREPO_PETS, "-o", tmp_path / "n", "--ref-root", MONOREPO / "common")
+    assert narrow.returncode == 1 and "does not contain the spec" in narrow.stderr
+    assert "Traceback" not in narrow.stderr
+
+
+def test_ref_root_help_names_the_future_config_key() -> None:
+    for command in ("build", "check"):
+        text = " ".join(apigen(command, "--help").stdout.split())
+        assert "--ref-root DIR" in text and "Config key (planned): ref_root" in text
+
+
+def test_validator_crash_is_a_located_warning_not_an_internal_error(tmp_path: Path) -> None:
+    spec = ROOT / "tests" / "input" / "specs" / "param-without-name.yaml"
+    result = apigen("build", spec, "-o", tmp_path / "nameless")
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    assert (
+        "param-without-name.yaml:9: warning: #/paths/~1items/get/parameters/0: parameter "
+        "without 'name': it cannot be sent (parameter left out)"
+    ) in result.stderr
+    strict = apigen("build", spec, "-o", tmp_path / "strict", "--strict")
+    assert strict.returncode == 1 and "internal error" not in strict.stderr
+    assert "param-without-name.yaml:9: error: #/paths/~1items/get/parameters/0" in strict.stderr
 
 
 def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:

@@ -51,9 +51,10 @@ def test_path_styles(
     assert send(recorder, operation, id=value) == f"/v1{expected}"
 
 
-def test_path_allow_reserved(recorder: Recorder) -> None:
+def test_path_allow_reserved_is_ignored(recorder: Recorder) -> None:
+    """``allowReserved`` is for query parameters: a path value stays one segment."""
     operation = op(rt.Param("key", "key", "path", allow_reserved=True), path="/files/{key}")
-    assert send(recorder, operation, key="a/b:c") == "/v1/files/a/b:c"
+    assert send(recorder, operation, key="a/b:c") == "/v1/files/a%2Fb%3Ac"
 
 
 @pytest.mark.parametrize("value", [None, NOT_GIVEN])

@@ -139,6 +139,7 @@ class ParamDef:
     explode: bool | None = None
     allow_reserved: bool = False
     deprecated: bool = False
+    content_type: str | None = None  # `content:` parameters: the value is sent as this media
 
 
 @dataclass
@@ -202,6 +203,7 @@ class OperationDef:
     notes: list[str] = field(default_factory=list)  # why parts are typed loosely
     tags: tuple[str, ...] = ()
     pagination: PaginationDef | None = None
+    server: str | None = None  # operation/path-level server URL when it differs from the root
 
 
 # --- security and the whole API ---------------------------------------------------------------

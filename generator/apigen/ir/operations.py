@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urljoin
 
 from .. import naming
 from .nodes import (
@@ -127,6 +128,7 @@ class OperationBuilder:
         )
         params = self._parameters(op, node, path_item, hint, module)
         fields, op.body = self._body(op, node, hint, module)
+        op.server = self._server(node, path_item)
         op.params = _disambiguate(params, fields)
         op.params.sort(key=lambda p: not p.required)
         op.responses = self._responses(op, node, hint, module)
@@ -137,6 +139,22 @@ class OperationBuilder:
                 tuple(sorted(str(k) for k in req)) for req in security if isinstance(req, Mapping)
             )
             op.security = alternatives or ((),)  # `security: []` means anonymous access
+
+    def _server(self, node: Mapping[str, Any], path_item: Any) -> str | None:
+        """The operation's server (else the path item's) when it differs from the root one.
+
+        OpenAPI: operation `servers` override path-item `servers`, which override the root's;
+        the first server is used, variables take their defaults, and a relative URL is resolved
+        against the root server. An empty list overrides nothing."""
+        for owner in (node, path_item):
+            servers = owner.get("servers") if isinstance(owner, Mapping) else None
+            if isinstance(servers, list) and servers and isinstance(servers[0], Mapping):
+                root = root_server_url(self.document)
+                url = urljoin(root + "/", server_url(servers[0]) or "/").rstrip("/")
+                if not re.match(r"^https?://", url, re.IGNORECASE):
+                    return None
+                return None if url == root else url
+        return None
 
     def _parameters(
         self,
@@ -167,6 +185,7 @@ class OperationBuilder:
             content_type = None
             if schema is None and isinstance(p.get("content"), Mapping) and p["content"]:
                 content_type, media = next(iter(p["content"].items()))
+                content_type = str(content_type)
                 schema = media.get("schema") if isinstance(media, Mapping) else None
             ptype = self.schemas.convert(
                 schema if schema is not None else {"type": "string"},
@@ -174,7 +193,10 @@ class OperationBuilder:
                 [*hint, name],
                 module,
             )
-            explode = p.get("explode")
+            # `content` and `style`/`explode`/`allowReserved` exclude each other; and
+            # `allowReserved` applies to query parameters only.
+            explode = p.get("explode") if content_type is None else None
+            style = p.get("style") if content_type is None else None
             result.append(
                 ParamDef(
                     py_name=naming.param_name(name),
@@ -183,16 +205,15 @@ class OperationBuilder:
                     type=ptype,
                     required=p.get("required") is True or location == "path",
                     doc=str(p.get("description") or "").strip(),
-                    style=str(p["style"]) if isinstance(p.get("style"), str) else None,
+                    style=style if isinstance(style, str) else None,
                     explode=explode if isinstance(explode, bool) else None,
-                    allow_reserved=p.get("allowReserved") is True,
+                    allow_reserved=location == "query"
+                    and content_type is None
+                    and p.get("allowReserved") is True,
                     deprecated=p.get("deprecated") is True,
+                    content_type=content_type,
                 )
             )
-            if content_type:
-                op.notes.append(
-                    f"parameter {name!r} uses content {content_type}: sent as JSON text"
-                )
         return result
 
     def _body(
@@ -339,6 +360,34 @@ class OperationBuilder:
         return ResponseDef(
             status, "sse", self.schemas.convert(schema, ptr, [*hint, "Event"], module)
         )
+
+
+_VAR = re.compile(r"\{([^{}]+)\}")
+
+
+def server_url(server: Mapping[str, Any]) -> str:
+    """A Server Object's URL with each variable replaced by its default."""
+    url = str(server.get("url") or "")
+    variables = server.get("variables")
+    variables = variables if isinstance(variables, Mapping) else {}
+
+    def substitute(m: re.Match[str]) -> str:
+        var = variables.get(m.group(1))
+        if isinstance(var, Mapping) and "default" in var:
+            return str(var["default"])
+        return m.group(0)
+
+    return _VAR.sub(substitute, url)
+
+
+def root_server_url(document: Mapping[str, Any]) -> str:
+    """The spec's root server as the client's default base URL (relative: on localhost)."""
+    servers = document.get("servers") or []
+    server = servers[0] if isinstance(servers, list) and servers else {}
+    url = server_url(server if isinstance(server, Mapping) else {}) or "/"
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        url = "http://localhost" + ("/" + url.lstrip("/") if url.strip("/") else "")
+    return url.rstrip("/")
 
 
 def _is_event_stream(media: str) -> bool:

@@ -97,6 +97,7 @@ class SchemaConverter:
         self.components: dict[str, str] = {}
         self.class_names: set[str] = set()
         self._building: set[str] = set()
+        self._nullable: dict[str, bool] = {}
 
     # --- naming ---------------------------------------------------------------------------
 
@@ -173,21 +174,66 @@ class SchemaConverter:
         if not ref.startswith("#"):
             return ANY  # the loader bundles or refuses every external ref
         if ref in self.definitions or _is_component(ref):
-            return Ref(ref)
+            return self._named(ref)
         target = resolve_pointer(self.document, ref)
         if ref in self._building:
-            return Ref(ref)
+            return self._named(ref)
         if isinstance(target, Mapping) and self._needs_definition(target):
             last = unescape(ref.rsplit("/", 1)[-1])
             parent = unescape(ref.rsplit("/", 2)[-2]) if ref.count("/") > 1 else ""
             name = self.claim_class_name([last], [parent, "Schema"])
             self._define(ref, name, target, module, component=None, hint=[name])
-            return Ref(ref)
+            return self._named(ref)
         self._building.add(ref)
         try:
             return self.convert(target, ref, [unescape(ref.rsplit("/", 1)[-1])], module)
         finally:
             self._building.discard(ref)
+
+    def _named(self, ref: str) -> TypeExpr:
+        """A reference to a named definition, `| None` when the schema it names allows null.
+
+        A model class cannot itself be `None`, so the nullability of a `nullable: true` object
+        component (3.0), `type: [object, "null"]` (3.1) or `anyOf: [..., {type: null}]` belongs
+        to every reference to it (a required `assignee: $ref NullableUser` may be null)."""
+        if ref not in self._nullable:
+            self._nullable[ref] = self.ref_nullable(ref)
+        if self._nullable[ref]:
+            return Nullable(Ref(ref))
+        return Ref(ref)
+
+    def ref_nullable(self, ref: str) -> bool:
+        """Whether the schema `ref` names (following `$ref` chains and allOf) accepts null."""
+        seen: set[str] = set()
+        stack = [ref]
+        while stack:
+            current = stack.pop()
+            if current in seen or not current.startswith("#"):
+                continue
+            seen.add(current)
+            try:
+                schema = resolve_pointer(self.document, current)
+            except (KeyError, IndexError, ValueError, TypeError):
+                continue
+            if not isinstance(schema, Mapping):
+                continue
+            if type_set(schema)[1]:
+                return True
+            for combiner in ("oneOf", "anyOf"):
+                variants = schema.get(combiner)
+                if isinstance(variants, list):
+                    for v in variants:
+                        if is_null_schema(v) or (isinstance(v, Mapping) and type_set(v)[1]):
+                            return True
+                        if isinstance(v, Mapping) and isinstance(v.get("$ref"), str):
+                            stack.append(v["$ref"])
+            inner = schema.get("$ref")
+            if isinstance(inner, str):
+                stack.append(inner)
+            one = _single_ref(schema) if "allOf" in schema else None
+            if one is not None:
+                stack.append(one)
+        return False
 
     @staticmethod
     def _needs_definition(schema: Mapping[str, Any]) -> bool:
@@ -524,32 +570,53 @@ def union_of(members: list[TypeExpr]) -> TypeExpr:
                 flat.append(item)
     if ANY in flat:
         return ANY
-    flat = _merge_literals(flat)
+    flat = _without_subsumed(_merge_literals(flat))
     result: TypeExpr = flat[0] if len(flat) == 1 else UnionOf(tuple(flat)) if flat else ANY
     return Nullable(result) if nullable and result != ANY else result
 
 
 def _merge_literals(flat: list[TypeExpr]) -> list[TypeExpr]:
-    """`Literal["a"] | str | Literal["b"] | str` -> `Literal["a", "b"] | str` (one of each)."""
+    """`Literal["a"] | Literal["b"]` of one base -> `Literal["a", "b"]` (one per open base)."""
     literals = [m for m in flat if isinstance(m, LiteralOf)]
-    if not literals:
+    if len(literals) < 2:
         return flat
-    values: list[str | int | bool] = []
+    groups: dict[Prim | None, list[str | int | bool]] = {}
     for lit in literals:
+        values = groups.setdefault(lit.open_base, [])
         values.extend(v for v in lit.values if v not in values)
-    bases = list(dict.fromkeys(lit.open_base for lit in literals if lit.open_base is not None))
-    prims = [m for m in flat if isinstance(m, Prim)]
-    base = bases[0] if len(bases) == 1 else None
-    merged = LiteralOf(tuple(values), base)
     out: list[TypeExpr] = []
     for m in flat:
         if isinstance(m, LiteralOf):
+            merged = LiteralOf(tuple(groups[m.open_base]), m.open_base)
             if merged not in out:
                 out.append(merged)
-        elif m != base:
+        else:
             out.append(m)
-    if len(bases) > 1:
-        out.extend(b for b in bases if b not in prims)
+    return out
+
+
+def _covers(prim: Prim, value: str | int | bool) -> bool:
+    """Whether every value of `prim` includes `value` (bools are not ints here, as in pydantic)."""
+    if isinstance(value, bool):
+        return prim.name == "bool"
+    if isinstance(value, int):
+        return prim.name == "int"
+    return prim.name == "str"
+
+
+def _without_subsumed(flat: list[TypeExpr]) -> list[TypeExpr]:
+    """Drop what another member already accepts: `Literal[""] | str` is `str` (Stripe's "any
+    string or empty string"), `Literal["a", 1] | int` is `Literal["a"] | int`."""
+    prims = [m for m in flat if isinstance(m, Prim)]
+    out: list[TypeExpr] = []
+    for m in flat:
+        if isinstance(m, LiteralOf) and prims:
+            kept = tuple(v for v in m.values if not any(_covers(p, v) for p in prims))
+            if not kept:
+                continue
+            base = m.open_base if m.open_base not in prims else None
+            m = LiteralOf(kept, base)
+        out.append(m)
     return out
 
 

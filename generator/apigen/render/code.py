@@ -25,6 +25,8 @@ from ..ir.nodes import (
 
 _BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes", "list", "dict"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_QUOTES = re.compile('"+')
+_FALLBACK_TAG = "*"  # not a class name, so no member's own tag
 
 
 def literal(value: object) -> str:
@@ -44,14 +46,18 @@ def docstring(text: str, *, indent: str = "") -> str:
     """The text as a safe triple-quoted docstring, or '' for no text."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in text.strip().split("\n")]
     while lines and not lines[-1]:
         lines.pop()
     if not lines:
         return ""
-    if lines[-1].endswith('"'):
-        lines[-1] = lines[-1][:-1] + '\\"'
+    text = "\n".join(lines).replace("\\", "\\\\")
+    # A run of three quotes would close the string, and so would quotes just before the closing
+    # ones: escape every quote of such a run (backslashes are already doubled, so `\"` is safe).
+    text = _QUOTES.sub(
+        lambda m: m[0] if len(m[0]) < 3 and m.end() < len(text) else '\\"' * len(m[0]), text
+    )
+    lines = text.split("\n")
     if len(lines) == 1:
         return f'{indent}"""{lines[0]}"""'
     body = "\n".join((indent + line) if line else "" for line in lines[1:])
@@ -71,6 +77,8 @@ class Imports:
     stdlib: set[str] = field(default_factory=set)  # "import x as _x" lines
     local: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     third_party: set[str] = field(default_factory=set)
+    # names from typing_extensions: `TypedDict` (pydantic refuses typing's before Python 3.12)
+    typing_extensions: set[str] = field(default_factory=set)
     runtime: bool = False
     builtins: bool = False
 
@@ -82,6 +90,9 @@ class Imports:
             std.add(f"from typing import {', '.join(sorted(self.typing))}")
         out = sorted(std, key=_isort_key)
         third = {*extra_third_party, *self.third_party}
+        if self.typing_extensions:
+            names = ", ".join(sorted(self.typing_extensions))
+            third.add(f"from typing_extensions import {names}")
         if self.runtime:
             third.add("import apigen_runtime as _rt")
         block2 = sorted(third, key=_isort_key)
@@ -158,22 +169,28 @@ class TypeRenderer:
         raise AssertionError(t)
 
     def _tagged_union(self, items: tuple[TypeExpr, ...], disc: Discriminator) -> str:
-        """`Annotated[A | B, Discriminator(...)]`: pydantic picks the member by the property."""
+        """`Annotated[A | B, Discriminator(...)]`: pydantic picks the member by the property.
+
+        A value whose tag is unknown or missing (a spec's mapping is often incomplete, or a
+        server adds a kind) goes to one more member, the plain union of all, tagged
+        `_FALLBACK_TAG`: each member is tried (pydantic's smart mode), so it still validates."""
         self.imports.typing.add("Annotated")
         self.imports.third_party.add("from pydantic import Discriminator, Tag")
         self.imports.runtime = True
-        members = " | ".join(
-            f"Annotated[{self.expr(i)}, Tag({literal(self.definitions[i.key].name)})]"
-            for i in items
-            if isinstance(i, Ref)
-        )
+        refs = [i for i in items if isinstance(i, Ref)]
+        members = [
+            f"Annotated[{self.expr(i)}, Tag({literal(self.definitions[i.key].name)})]" for i in refs
+        ]
+        every = " | ".join(self.expr(i) for i in refs)
+        members.append(f"Annotated[{every}, Tag({literal(_FALLBACK_TAG)})]")
         tags = ", ".join(
             f"{literal(value)}: {literal(self.definitions[key].name)}"
             for value, key in disc.mapping
         )
         return (
-            f"Annotated[{members}, "
-            f"Discriminator(_rt.discriminator({literal(disc.property)}, {{{tags}}}))]"
+            f"Annotated[{' | '.join(members)}, "
+            f"Discriminator(_rt.discriminator({literal(disc.property)}, {{{tags}}}, "
+            f"fallback={literal(_FALLBACK_TAG)}))]"
         )
 
     def _prim(self, name: str) -> str:

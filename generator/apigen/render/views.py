@@ -68,7 +68,7 @@ def model_module(api: Api, module: str, defs: list[Definition]) -> ModelModuleVi
         if isinstance(d, AliasDef) or (d.typed_dict and not _identifier_keys(d)):
             assigned.append(d)
         elif d.typed_dict:
-            imports.typing.add("TypedDict")
+            imports.typing_extensions.add("TypedDict")
             fields = [_typed_dict_field(f, requests) for f in d.fields]
             doc = docstring(d.doc, indent="    ")
             classes.append(ClassView(d.name, doc, fields, "TypedDict, total=False"))
@@ -82,7 +82,7 @@ def model_module(api: Api, module: str, defs: list[Definition]) -> ModelModuleVi
             target = (requests if d.request_only else types).expr(d.target)
             aliases.append(AliasView(f"{d.name}: TypeAlias = {target}", docstring(d.doc)))
         else:
-            imports.typing.add("TypedDict")
+            imports.typing_extensions.add("TypedDict")
             items = ", ".join(
                 f"{literal(f.wire_name)}: {_typed_dict_field(f, requests).annotation}"
                 for f in d.fields
@@ -101,7 +101,7 @@ def _typed_dict_field(f: FieldDef, types: TypeRenderer) -> FieldView:
     """A TypedDict key keeps its wire name; required keys are `Required[...]`."""
     annotation = types.expr(f.type)
     if f.required:
-        types.imports.typing.add("Required")
+        types.imports.typing_extensions.add("Required")
         annotation = f"Required[{annotation}]"
     return FieldView(f.wire_name, annotation, None, docstring(f.doc, indent="    "))
 
@@ -300,6 +300,8 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
             extra += f", explode={literal(p.explode)}"
         if p.allow_reserved:
             extra += ", allow_reserved=True"
+        if p.content_type is not None:
+            extra += f", content_type={literal(p.content_type)}"
         params.append(
             f"_rt.Param({literal(p.py_name)}, {literal(p.wire_name)}, {literal(p.location)}{extra})"
         )
@@ -334,6 +336,8 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
         args.append(f"security=({alts}{',' if len(op.security) == 1 else ''})")
     if op.pagination is not None:
         args.append(f"pagination={_pagination(op.pagination)}")
+    if op.server is not None:
+        args.append(f"server={literal(op.server)}")
     return args
 
 

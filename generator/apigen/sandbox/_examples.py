@@ -11,6 +11,8 @@ result does not depend on the order in which values are requested.
 
 from __future__ import annotations
 
+import copy
+import os
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,9 +24,16 @@ from ._scalars import integer, number, string
 from ._schema import MISSING, infer, json_data, merge, minimal
 
 MAX_DEPTH: Final = 8
+#: Drawn values go minimal below this depth: big specs (Stripe expands objects 8 levels deep)
+#: otherwise cost 5-15 ms per response; fixed examples keep MAX_DEPTH.
+VARY_DEPTH: Final = int(os.environ.get("APIGEN_SANDBOX_VARY_DEPTH", "4"))
+NULL_RATE: Final = 0.2  # with `vary`: how often a nullable value is null
+OMIT_RATE: Final = 0.25  # ... an optional property is left out
+EXTRA_RATE: Final = 0.15  # ... an object that allows it gets one unknown property
 NODE_BUDGET: Final = 25_000
 _HARD_DEPTH: Final = 96
 _MAX_CHOICES: Final = 16
+_EXAMPLE_CACHE: Final = 50_000
 
 Schema = Mapping[str, Any]
 
@@ -53,6 +62,8 @@ _REF_SIBLINGS_IGNORED: Final = frozenset({"$ref", "description", "summary", "tit
 @dataclass
 class _Ctx:
     rng: random.Random
+    vary: bool = False  # draw: nulls, omitted optionals, extra fields, random branches
+    keep: bool = False  # the next node is a oneOf/anyOf branch: its null was decided already
     nodes: int = 0  # schema nodes visited for this value (the budget)
     active: int = 0  # nested _gen calls in progress (the recursion guard)
 
@@ -74,11 +85,19 @@ class ExampleGenerator:
         self.checker = Checker(self.resolver, nullable_keyword=not openapi31)
         self._seed = seed
         self._max_depth = max_depth
+        self._vary_depth = min(max_depth, VARY_DEPTH)
+        self._examples: dict[int, tuple[Schema, Any]] = {}
         self._budget = budget
 
-    def generate(self, schema: Any, *, key: str = "") -> Any:
-        """An example for `schema`; `key` (e.g. a JSON pointer) salts the random choices."""
-        ctx = _Ctx(random.Random(f"{self._seed}:{key}"))
+    def generate(self, schema: Any, *, key: str = "", vary: bool = False) -> Any:
+        """An example for `schema`; `key` (e.g. a JSON pointer) salts the random choices.
+
+        `vary` draws instead of building the canonical example: nullable values are sometimes
+        null, optional properties sometimes left out, unknown properties sometimes added where
+        the schema allows them, and `oneOf`/`anyOf` branches, enum members, array lengths and
+        formatted strings are picked at random (still valid; reproducible for a given key).
+        """
+        ctx = _Ctx(random.Random(f"{self._seed}:{key}"), vary)
         return self._gen(schema, ctx, 0, (), False, None, 0)
 
     def random_bytes(self, key: str, size: int = 32) -> bytes:
@@ -106,7 +125,11 @@ class ExampleGenerator:
         try:
             if ctx.active > _HARD_DEPTH or node is False:  # Python's stack, not the data's depth
                 return None
-            cut = cut or ctx.nodes > self._budget or depth >= self._max_depth
+            cut = (
+                cut
+                or ctx.nodes > self._budget
+                or depth >= (self._vary_depth if ctx.vary else self._max_depth)
+            )
             return self._node(node, ctx, depth, stack, cut, hint, variant)
         finally:
             ctx.active -= 1
@@ -121,6 +144,7 @@ class ExampleGenerator:
         hint: str | None,
         variant: int,
     ) -> Any:
+        keep, ctx.keep = ctx.keep, False
         if not isinstance(node, Mapping):
             return string({}, ctx.rng, hint, variant)
         schema, ref, stack, repeats = self._enter(node, stack)
@@ -129,13 +153,15 @@ class ExampleGenerator:
         cut = cut or repeats > 0
         if isinstance(schema.get("allOf"), list):
             schema, stack = self._merge_all_of(schema, stack)
-        literal = self._literal(schema, variant)
+        literal = self._literal(schema, variant, ctx)
         if literal is not MISSING:
             return literal
         if isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
             return self._choice(schema, ctx, depth, stack, cut, hint, variant)
         types, nullable = declared_types(schema, self.checker.nullable_keyword)
         if cut and nullable:
+            return None
+        if ctx.vary and nullable and not keep and depth > 0 and ctx.rng.random() < NULL_RATE:
             return None
         kind = (
             types[0]
@@ -159,8 +185,8 @@ class ExampleGenerator:
         if kind == "number":
             return number(schema, ctx.rng, variant)
         if kind == "boolean":
-            return variant % 2 == 0
-        return string(schema, ctx.rng, hint, variant)
+            return ctx.rng.random() < 0.5 if ctx.vary else variant % 2 == 0
+        return string(schema, ctx.rng, hint, variant, vary=ctx.vary)
 
     def _enter(
         self, node: Schema, stack: tuple[str, ...]
@@ -186,28 +212,49 @@ class ExampleGenerator:
             node = target
         return node, ref, stack, repeats
 
-    def _literal(self, schema: Schema, variant: int) -> Any:
+    def _literal(self, schema: Schema, variant: int, ctx: _Ctx) -> Any:
         if "const" in schema:
             return json_data(schema["const"])
-        if variant == 0:
-            candidates: list[Any] = []
-            if "example" in schema:
-                candidates.append(schema["example"])
-            examples = schema.get("examples")
-            if isinstance(examples, list) and examples:
-                candidates.append(examples[0])
-            if "default" in schema:
-                candidates.append(schema["default"])
-            for candidate in candidates:
-                data = json_data(candidate)
-                if data is not MISSING and self.checker.fits(data, schema):
-                    return data
+        if (
+            variant == 0
+            and ("example" in schema or "examples" in schema or "default" in schema)
+            and not (ctx.vary and ctx.rng.random() < 0.5)
+        ):
+            data = self._own_example(schema)
+            if data is not MISSING:
+                return copy.deepcopy(data) if isinstance(data, dict | list) else data
         enum = schema.get("enum")
         if isinstance(enum, list) and enum:
             values = [json_data(e) for e in enum if e is not None] or [None]
             values = [v for v in values if v is not MISSING] or [None]
+            if ctx.vary and variant == 0:
+                return values[ctx.rng.randrange(len(values))]
             return values[variant % len(values)]
         return MISSING
+
+    def _own_example(self, schema: Schema) -> Any:
+        """The schema's first `example`/`examples`/`default` that fits it (checked once)."""
+        found = self._examples.get(id(schema))
+        if found is not None and found[0] is schema:
+            return found[1]
+        result: Any = MISSING
+        candidates: list[Any] = []
+        if "example" in schema:
+            candidates.append(schema["example"])
+        examples = schema.get("examples")
+        if isinstance(examples, list) and examples:
+            candidates.append(examples[0])
+        if "default" in schema:
+            candidates.append(schema["default"])
+        for candidate in candidates:
+            data = json_data(candidate)
+            if data is not MISSING and self.checker.fits(data, schema):
+                result = data
+                break
+        if len(self._examples) > _EXAMPLE_CACHE:  # merged allOf schemas are new objects
+            self._examples.clear()
+        self._examples[id(schema)] = (schema, result)  # holding `schema` keeps its id unique
+        return result
 
     # -- combinators ----------------------------------------------------------------------
 
@@ -266,6 +313,11 @@ class ExampleGenerator:
         options = [o for o in schema[key] if not self._is_null(o)]
         if not options:
             return None
+        if ctx.vary:
+            if len(options) < len(schema[key]) and depth > 0 and ctx.rng.random() < NULL_RATE:
+                return None
+            start = ctx.rng.randrange(len(options))
+            options = options[start:] + options[:start]
         if cut and (
             len(options) < len(schema[key])
             or declared_types(base, self.checker.nullable_keyword)[1]
@@ -278,6 +330,7 @@ class ExampleGenerator:
         first_index = 0
         for index, option in enumerate(options[:_MAX_CHOICES]):
             sub = {"allOf": [base, option]} if needs_merge else option
+            ctx.keep = True
             value = self._gen(sub, ctx, depth, stack, cut, hint, variant)
             if value is None:  # null options were dropped above: this one gave up (recursion)
                 continue
@@ -423,6 +476,8 @@ class ExampleGenerator:
             if name not in required:
                 if cut or (room is not None and room <= 0) or self._skip_optional(sub, stack):
                     continue
+                if ctx.vary and ctx.rng.random() < OMIT_RATE:
+                    continue
                 if room is not None:
                     room -= 1
             out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
@@ -432,6 +487,19 @@ class ExampleGenerator:
                 out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
         if extra is False:
             return out
+        if (
+            ctx.vary
+            and not cut
+            and schema.get("unevaluatedProperties") is not False
+            and "patternProperties" not in schema
+            and "propertyNames" not in schema
+            and (limit is None or len(out) < limit)
+            and ctx.rng.random() < EXTRA_RATE
+        ):
+            name = f"x_sandbox_extra_{ctx.rng.randrange(1000)}"
+            if name not in props:
+                sub_extra = extra if isinstance(extra, Mapping) else {"type": "string"}
+                out[name] = self._gen(sub_extra, ctx, depth + 1, stack, True, name, 0)
         wanted = schema.get("minProperties")
         wanted = wanted if isinstance(wanted, int) and not isinstance(wanted, bool) else 0
         if not props and not cut and (extra is True or isinstance(extra, Mapping)):
@@ -491,9 +559,11 @@ class ExampleGenerator:
             low if cut or self._skip_optional({"items": items}, stack) else max(low, 1, len(prefix))
         )
         high = schema.get("maxItems")
+        unique = schema.get("uniqueItems") is True
+        if ctx.vary and not cut and count > 0 and not unique:
+            count = ctx.rng.randint(low, max(low, count, 3))
         if isinstance(high, int) and not isinstance(high, bool):
             count = min(count, high)
-        unique = schema.get("uniqueItems") is True
         out: list[Any] = []
         for index in range(count):
             sub = prefix[index] if index < len(prefix) else items

@@ -1,13 +1,21 @@
-"""Operation -> canned HTTP response: status, headers and encoded body.
+"""Operation -> HTTP response: status, headers and encoded body.
 
 Picks the status a client expects on success (lowest 2xx, else `default` as 200, else the
 lowest declared code), the media type it most likely parses (the request's Accept if offered,
-else JSON), and a body from the spec's own examples before falling back to synthesis.
+else JSON), and a body: static (the spec's own example, else the canonical synthesized value),
+a named example, or dynamic (drawn from the schema with variety, see `ExampleGenerator`).
+
+Error bodies (`error_reply`) take the shape of the operation's declared response for that
+status (else its `NXX`, another 4xx, or `default`; else the error schema most used across the
+document), with the message written into the most plausible string field (`message`,
+`detail`, ...), so clients parse sandbox errors exactly like the real API's.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +27,19 @@ from ._refs import RefError, escape_token
 from ._schema import is_missing, json_data
 
 _NO_BODY = frozenset({204, 205, 304})
+_MESSAGE_KEYS = (
+    "message",
+    "detail",
+    "error_description",
+    "error_message",
+    "description",
+    "msg",
+    "title",
+    "reason",
+    "error",
+)
+_PARAM_KEYS = ("param", "parameter", "field")
+_TYPE_VALUES = ("invalid_request_error", "invalid_request", "validation_error", "bad_request")
 _SKIPPED_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "connection"})
 
 
@@ -89,12 +110,22 @@ def is_json(media: str) -> bool:
     return base.endswith("/json") or base.endswith("+json") or base == "*/*"
 
 
+class UnknownExample(LookupError):
+    """`Prefer: example=NAME` names no example of the chosen response."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(f"no example named {name!r} (declared: {', '.join(known) or 'none'})")
+
+
 class Responder:
     """Builds `Reply`s for the operations of one document (see module docstring)."""
 
     def __init__(self, generator: ExampleGenerator) -> None:
         self.generator = generator
         self.resolver = generator.resolver
+        self._headers_cache: dict[str, dict[str, str]] = {}
+        self._common_error: tuple[str, Any] | None = None
+        self._lock = threading.Lock()
 
     def reply(
         self,
@@ -103,8 +134,14 @@ class Responder:
         *,
         status: int | None = None,
         accept: str | None = None,
+        draw: str | None = None,
+        example: str | None = None,
     ) -> Reply | None:
-        """The response for `operation` (at JSON pointer `pointer`); None if `status` is undeclared."""
+        """The response for `operation` (at JSON pointer `pointer`); None if `status` is undeclared.
+
+        `draw` (any text, e.g. a request counter) asks for a dynamic body drawn with that salt;
+        `example` for the named example (raises `UnknownExample`).
+        """
         # YAML reads unquoted status codes as ints: look responses up by their text
         responses = {str(k): v for k, v in self._resolve(operation.get("responses")).items()}
         picked = status_key(responses, status)
@@ -113,7 +150,7 @@ class Responder:
         key, code = picked
         response = self._resolve(responses[key])
         where = f"{pointer}/responses/{escape_token(key)}"
-        headers = self._headers(response, where)
+        headers = dict(self._cached_headers(response, where))
         content = response.get("content")
         if code in _NO_BODY or code < 200 or not isinstance(content, Mapping) or not content:
             return Reply(code, headers)
@@ -121,7 +158,15 @@ class Responder:
         if media is None:
             return Reply(code, headers)
         media_object = self._resolve(content[media])
-        value = self._value(media_object, f"{where}/content/{escape_token(media)}")
+        media_where = f"{where}/content/{escape_token(media)}"
+        if example is not None:
+            value = self._named(media_object, example)
+        elif draw is not None and media_object.get("schema") is not None:
+            value = self.generator.generate(
+                media_object["schema"], key=f"{media_where}/schema#{draw}", vary=True
+            )
+        else:
+            value = self._value(media_object, media_where)
         content_type, body = self._encode(media, media_object, value, where)
         headers["Content-Type"] = content_type
         return Reply(code, headers, body)
@@ -156,6 +201,141 @@ class Responder:
         if schema is None:
             return None
         return self.generator.generate(schema, key=f"{where}/schema")
+
+    def _named(self, media_object: Mapping[str, Any], name: str) -> Any:
+        examples = media_object.get("examples")
+        examples = examples if isinstance(examples, Mapping) else {}
+        if name in examples:
+            resolved = self._resolve(examples[name])
+            data = json_data(resolved.get("value"))
+            return None if is_missing(data) else data
+        raise UnknownExample(name, [str(k) for k in examples])
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def error_reply(
+        self,
+        operation: Mapping[str, Any] | None,
+        pointer: str | None,
+        status: int,
+        message: str,
+        name: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """An error response shaped like the spec's error schema (see module docstring)."""
+        found = self._error_schema(operation, pointer, status)
+        if found is None:
+            found = self._document_error()
+        extra = dict(headers or {})
+        if found is None:
+            payload: Any = {"message": message, "status": status}
+            if name:
+                payload["param"] = name
+            return Reply(status, {"Content-Type": "application/json", **extra}, _dumps(payload))
+        key, schema = found
+        value = self.generator.generate(schema, key=f"{key}#error")
+        value = self._inject(value, schema, message, name)
+        return Reply(status, {"Content-Type": "application/json", **extra}, _dumps(value))
+
+    def _error_schema(
+        self, operation: Mapping[str, Any] | None, pointer: str | None, status: int
+    ) -> tuple[str, Any] | None:
+        if operation is None or pointer is None:
+            return None
+        responses = {str(k): v for k, v in self._resolve(operation.get("responses")).items()}
+        order = [str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx"]
+        order += sorted(k for k in responses if k.startswith("4") and k not in order)
+        order.append("default")
+        for key in order:
+            if key not in responses:
+                continue
+            content = self._resolve(responses[key]).get("content")
+            if not isinstance(content, Mapping):
+                continue
+            for media, media_object in content.items():
+                schema = self._resolve(media_object).get("schema")
+                if is_json(str(media)) and schema is not None:
+                    return f"{pointer}/responses/{escape_token(key)}", schema
+        return None
+
+    def _document_error(self) -> tuple[str, Any] | None:
+        """The error schema most operations use (for 404/405/414, which have no operation)."""
+        with self._lock:
+            if self._common_error is None:
+                counts: Counter[str] = Counter()
+                inline: dict[str, Any] = {}
+                paths = self.resolver.document.get("paths")
+                for item in paths.values() if isinstance(paths, Mapping) else ():
+                    for operation in self._resolve(item).values():
+                        if not isinstance(operation, Mapping):
+                            continue
+                        responses = operation.get("responses")
+                        for code, response in (
+                            responses.items() if isinstance(responses, Mapping) else ()
+                        ):
+                            if not (str(code).startswith("4") or str(code) == "default"):
+                                continue
+                            content = self._resolve(response).get("content")
+                            for media_object in (
+                                content.values() if isinstance(content, Mapping) else ()
+                            ):
+                                schema = self._resolve(media_object).get("schema")
+                                if not isinstance(schema, Mapping):
+                                    continue
+                                ref = schema.get("$ref")
+                                if not isinstance(ref, str):
+                                    ref = "inline:" + json.dumps(schema, sort_keys=True)[:2000]
+                                    inline[ref] = schema
+                                counts[ref] += 1
+                best = counts.most_common(1)
+                if not best:
+                    self._common_error = ("", None)
+                else:
+                    key = best[0][0]
+                    schema = inline.get(key) or {"$ref": key}
+                    self._common_error = ("#/sandbox-error" if key in inline else key, schema)
+        return self._common_error if self._common_error[1] is not None else None
+
+    def _inject(self, value: Any, schema: Any, message: str, name: str | None) -> Any:
+        """Write `message` (and the parameter name) into `value`, keeping it valid if possible."""
+        if not isinstance(value, dict):
+            return {"message": message} if value is None else value
+        slots: list[tuple[int, int, dict[str, Any], str]] = []
+        queue: list[tuple[dict[str, Any], int]] = [(value, 0)]
+        while queue:
+            node, depth = queue.pop(0)
+            for key, item in node.items():
+                if isinstance(item, dict) and depth < 3:
+                    queue.append((item, depth + 1))
+                if isinstance(item, str | None) and key.lower() in _MESSAGE_KEYS:
+                    slots.append((_MESSAGE_KEYS.index(key.lower()), depth, node, key))
+        checker = self.generator.checker
+        for _, _, node, key in sorted(slots, key=lambda s: (s[0], s[1])):
+            before = node[key]
+            node[key] = message
+            if checker.fits(value, schema):
+                break
+            node[key] = before
+        else:
+            if not slots and checker.fits({**value, "message": message}, schema):
+                value["message"] = message
+        for node, key, wanted in _walk_strings(value):
+            before = node[key]
+            if key.lower() in _PARAM_KEYS and name:
+                node[key] = name
+            elif key.lower() in ("type", "code") and wanted:
+                node[key] = wanted
+            else:
+                continue
+            if not checker.fits(value, schema):
+                node[key] = before
+        return value
+
+    def _cached_headers(self, response: Mapping[str, Any], where: str) -> dict[str, str]:
+        found = self._headers_cache.get(where)
+        if found is None:
+            found = self._headers_cache[where] = self._headers(response, where)
+        return found
 
     def _headers(self, response: Mapping[str, Any], where: str) -> dict[str, str]:
         """Declared response headers (e.g. GitHub's Link), so clients reading them get values."""
@@ -215,3 +395,19 @@ def _to_xml(tag: str, value: Any) -> str:
     else:
         inner = escape("true" if value is True else "false" if value is False else str(value))
     return f"<{tag}>{inner}</{tag}>"
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
+
+
+def _walk_strings(value: dict[str, Any], depth: int = 0) -> list[tuple[dict[str, Any], str, str]]:
+    """(object, key, suggested error type) for string fields, shallowest first."""
+    out: list[tuple[dict[str, Any], str, str]] = []
+    for key, item in value.items():
+        if isinstance(item, str):
+            out.append((value, key, _TYPE_VALUES[0]))
+    for item in value.values():
+        if isinstance(item, dict) and depth < 3:
+            out.extend(_walk_strings(item, depth + 1))
+    return out

@@ -133,6 +133,9 @@ class Router:
             pointer = "#/paths/" + escape_token(template)
             routes.append(Route(template, pointer, operations, patterns, names, rank))
         self.routes = sorted(routes, key=lambda r: (r.rank, r.template))
+        self._by_length: dict[int, list[Route]] = {}
+        for route in self.routes:  # exact matches need the same segment count: index by it
+            self._by_length.setdefault(len(route.patterns), []).append(route)
         self.prefixes = sorted(prefixes, key=len, reverse=True)
 
     def __iter__(self) -> Iterator[Route]:
@@ -158,7 +161,8 @@ class Router:
         for greedy in (False, True):
             for path in self.strip_prefix(raw_path):
                 segments = [unquote(s) for s in split_path(path)]
-                for route in self.routes:
+                candidates = self.routes if greedy else self._by_length.get(len(segments), [])
+                for route in candidates:
                     params = route.match(segments, greedy=greedy)
                     if params is None:
                         continue

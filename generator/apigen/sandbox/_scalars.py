@@ -6,6 +6,7 @@ name as a string) so demo output reads well; numbers come from the caller's seed
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 import uuid
@@ -94,11 +95,21 @@ _PATTERN_CANDIDATES: Final = (
 )
 
 
-def string(schema: Schema, rng: random.Random, hint: str | None, variant: int) -> str:
-    """A string honouring format, length and (by trial, not inversion) pattern."""
+def string(
+    schema: Schema, rng: random.Random, hint: str | None, variant: int, *, vary: bool = False
+) -> str:
+    """A string honouring format, length and (by trial, not inversion) pattern.
+
+    With `vary`, formatted and plain strings differ from draw to draw (random timestamps,
+    addresses, suffixes); a drawn value that breaks the pattern falls back to the usual
+    candidates.
+    """
     fmt = schema.get("format")
+    drawn = _drawn(fmt, rng, hint) if vary else None
     if fmt == "uuid":
         value = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    elif drawn is not None:
+        value = drawn
     elif isinstance(fmt, str) and fmt in FORMATS:
         value = FORMATS[fmt]
     else:
@@ -121,6 +132,28 @@ def string(schema: Schema, rng: random.Random, hint: str | None, variant: int) -
         if candidate and low <= len(candidate) <= top and compiled.search(candidate):
             return candidate
     return value
+
+
+def _drawn(fmt: Any, rng: random.Random, hint: str | None) -> str | None:
+    """A random value for the common formats (and plain strings), or None to use the fixed one."""
+    n = rng.randrange(100_000)
+    if fmt == "date-time":
+        stamp = 1_500_000_000 + rng.randrange(400_000_000)
+        return dt.datetime.fromtimestamp(stamp, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if fmt == "date":
+        day = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(10_000))
+        return day.isoformat()
+    if fmt in ("email", "idn-email"):
+        return f"user{n}@example.com"
+    if fmt in ("uri", "url", "iri", "uri-reference", "iri-reference"):
+        return f"https://example.com/{n}"
+    if fmt in ("hostname", "idn-hostname"):
+        return f"host{n}.example.com"
+    if fmt == "ipv4":
+        return f"192.0.2.{n % 255}"
+    if fmt is None:
+        return (hint if hint and hint.isidentifier() else "string") + f"_{n}"
+    return None
 
 
 def _bounds(schema: Schema) -> tuple[float | None, bool, float | None, bool]:

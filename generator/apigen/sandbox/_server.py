@@ -1,20 +1,41 @@
-"""The sandbox itself: routes requests to spec operations and answers with example data.
+"""The sandbox itself: routes, validates and answers requests like the API the spec describes.
 
 `Sandbox.handle` is the whole behaviour as a plain function (tests can drive every operation of
 a large spec in-process); the HTTP layer around it is a thin `ThreadingHTTPServer` bound to
 127.0.0.1 only, because a mock that answers anything must never be reachable from outside.
+
+Per request, in order (every answer is JSON, never an HTML page):
+
+- URL longer than `MAX_URL` -> 414; no template fits -> 404; the path exists but not the
+  method -> 405 with `Allow`. (A canned response set with `respond` wins over 404/405.)
+- security requirements unmet -> 401; invalid parameters or body -> 400 (422 for a body that
+  parses but breaks the schema, when the operation documents 422 and not 400). See `_validate`.
+- a canned response (`respond` / `set_response`) for this method and path, if any;
+- the `Prefer` request header (Prism's convention; several may be combined with `,`):
+    `code=NNN`      answer with that declared status (its example/drawn body), 400 if undeclared;
+    `example=NAME`  the named entry of the response's `examples`, 400 if there is none;
+    `dynamic=true`  a body drawn from the schema (the default unless `dynamic=False`);
+    `dynamic=false` the static body: the spec's example, else the canonical synthesized value.
+- otherwise the success response (lowest 2xx), static or drawn.
+
+Drawn bodies vary from request to request (nulls where nullable, optional properties left out,
+unknown properties added where allowed, oneOf/anyOf branches, enum values, lengths) and are
+reproducible: the n-th draw for one response of one operation depends only on the seed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http
 import json
 import socket
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import EllipsisType, TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -22,11 +43,20 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ._examples import ExampleGenerator
 from ._forms import parse_form
 from ._refs import Resolver
-from ._responses import Reply, Responder
+from ._responses import Reply, Responder, UnknownExample
 from ._routing import Match, Router, split_path
+from ._validate import Problem, RequestValidator
 
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 _NO_BODY = frozenset({204, 205, 304})
+#: Longest request target (path + query) accepted; longer ones get a JSON 414.
+MAX_URL = 8192
+#: Requests kept in `Sandbox.requests` (oldest dropped first).
+RECORD_LIMIT = 1000
+#: Connections served at once; more are answered 503 and closed (bounded threads and memory).
+MAX_CONNECTIONS = 256
+#: Seconds an idle kept-alive connection stays open.
+IDLE_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +72,8 @@ class RecordedRequest:
     template: str | None = None
     operation_id: str | None = None
     path_params: dict[str, str] = field(default_factory=dict)
+    status: int | None = None  # what the sandbox answered
+    problem: str | None = None  # why it refused the request (400/401/404/405/414/422), if it did
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -74,23 +106,68 @@ def _normal(path: str) -> str:
     return "/" + "/".join(split_path(unquote(path)))
 
 
+def parse_prefer(header: str | None) -> dict[str, str]:
+    """`Prefer: code=404, dynamic=true` -> {"code": "404", "dynamic": "true"} (names lower-case)."""
+    out: dict[str, str] = {}
+    for part in (header or "").replace(";", ",").split(","):
+        name, _, value = part.strip().partition("=")
+        if name:
+            out[name.strip().lower()] = value.strip().strip('"')
+    return out
+
+
+def _load(spec: Mapping[str, Any] | str | Path) -> Mapping[str, Any]:
+    if isinstance(spec, Mapping):
+        return spec
+    from ..diagnostics import Report
+    from ..load import load_spec
+
+    return load_spec(Path(spec), report=Report()).document
+
+
 class Sandbox:
-    """A mock server for one OpenAPI 3.x document (already loaded; internal `$ref`s only)."""
+    """A mock server for one OpenAPI 3.x document (a loaded mapping, or a spec file's path).
+
+    `seed` fixes every drawn value; `dynamic=False` serves static bodies unless a request asks
+    `Prefer: dynamic=true`; `validate=False` accepts any request (the old behaviour).
+    """
 
     def __init__(
-        self, document: Mapping[str, Any], *, seed: int = 0, verbose: bool = False
+        self,
+        document: Mapping[str, Any] | str | Path,
+        *,
+        seed: int = 0,
+        verbose: bool = False,
+        dynamic: bool = True,
+        validate: bool = True,
+        record_limit: int = RECORD_LIMIT,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
+        document = _load(document)
         resolver = Resolver(document)
+        self.document = document
         self.router = Router(document, resolver)
-        self.responder = Responder(ExampleGenerator(document, seed=seed, resolver=resolver))
+        generator = ExampleGenerator(document, seed=seed, resolver=resolver)
+        self.responder = Responder(generator)
+        self.validator = (
+            RequestValidator(document, resolver, generator.checker) if validate else None
+        )
+        self.seed = seed
+        self.dynamic = dynamic
         self.verbose = verbose
-        self.requests: list[RecordedRequest] = []
+        self.max_connections = max_connections
+        self.requests: deque[RecordedRequest] = deque(maxlen=record_limit)
         self.url: str | None = None
         self._overrides: dict[tuple[str, str], _Override] = {}
         self._cache: dict[tuple[str, str], Reply] = {}
+        self._draws: dict[str, int] = {}
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int | None:
+        return self._server.server_address[1] if self._server is not None else None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -149,11 +226,29 @@ class Sandbox:
                 status, body, dict(headers or {})
             )
 
+    def respond(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        json: Any = ...,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Per-test canned response: `set_response` (valid requests to `path` get `json`)."""
+        self.set_response(method, path, status, json, headers)
+
     def reset(self) -> None:
-        """Forget recorded requests and overrides (generated responses stay cached)."""
+        """Forget recorded requests, overrides and draw counters (static bodies stay cached)."""
         with self._lock:
             self.requests.clear()
             self._overrides.clear()
+            self._draws.clear()
+
+    def error_reply(
+        self, status: int, message: str, headers: Mapping[str, str] | None = None
+    ) -> Reply:
+        """A JSON error in the document's usual error shape (for errors outside any operation)."""
+        return self.responder.error_reply(None, None, status, message, None, headers)
 
     # -- behaviour ------------------------------------------------------------------------
 
@@ -165,49 +260,133 @@ class Sandbox:
         lowered = {k.lower(): v for k, v in (headers or {}).items()}
         parts = urlsplit(target)
         path = parts.path or "/"
-        match = self.router.match(method, path)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        too_long = len(target) > MAX_URL
+        match = None if too_long else self.router.match(method, path)
         operation = match.operation if match else None
-        op_id = operation.get("operationId") if operation else None
+        problem: Problem | None = None
         with self._lock:
-            self.requests.append(
-                RecordedRequest(
-                    method,
-                    path,
-                    parts.query,
-                    parse_qsl(parts.query, keep_blank_values=True),
-                    lowered,
-                    body,
-                    match.route.template if match else None,
-                    op_id if isinstance(op_id, str) else None,
-                    dict(match.params) if match else {},
-                )
-            )
-            override = self._find_override(method, path, match)
-        accept = lowered.get("accept")
-        if override is not None:
-            return self._override_reply(override, match, accept)
-        if match is None:
-            return _json_reply(404, {"error": "no such operation"})
-        if match.operation is None:
-            allowed = ", ".join(match.allowed)
-            return _json_reply(
-                405, {"error": "method not allowed", "allowed": match.allowed}, {"Allow": allowed}
-            )
-        return self._spec_reply(match, accept, None) or Reply(204)
+            override = None if too_long else self._find_override(method, path, match)
+        if too_long:
+            problem = Problem(414, f"request target longer than {MAX_URL} characters")
+            reply = self.error_reply(414, problem.message)
+        elif override is not None and (match is None or match.operation is None):
+            reply = self._override_reply(override, match, lowered.get("accept"))
+        elif match is None:
+            problem = Problem(404, f"no operation for {method} {path}")
+            reply = self.error_reply(404, problem.message)
+        elif match.operation is None:
+            problem = Problem(405, f"{method} is not allowed on {match.route.template}")
+            reply = self.error_reply(405, problem.message, {"Allow": ", ".join(match.allowed)})
+        else:
+            reply, problem = self._operation_reply(match, query, lowered, body, override)
+        op_id = operation.get("operationId") if operation else None
+        record = RecordedRequest(
+            method,
+            path,
+            parts.query,
+            query,
+            lowered,
+            body,
+            match.route.template if match else None,
+            op_id if isinstance(op_id, str) else None,
+            dict(match.params) if match else {},
+            reply.status,
+            problem.message if problem else None,
+        )
+        with self._lock:
+            self.requests.append(record)
+        return reply
 
-    def _spec_reply(self, match: Match, accept: str | None, status: int | None) -> Reply | None:
-        """The spec's response for a routed request, synthesized once and then cached."""
+    def _pointer(self, match: Match) -> str:
+        op_method = match.method if match.method in match.route.operations else "get"
+        return f"{match.route.pointer}/{op_method}"
+
+    def _operation_reply(
+        self,
+        match: Match,
+        query: list[tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+        override: _Override | None,
+    ) -> tuple[Reply, Problem | None]:
+        operation = match.operation
+        assert operation is not None
+        pointer = self._pointer(match)
+        if self.validator is not None:
+            path_item = self._path_item(match)  # path-level parameters live there
+            problem = self.validator.validate(
+                pointer, path_item, operation, match.params, query, headers, body
+            )
+            if problem is not None:
+                extra = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
+                reply = self.responder.error_reply(
+                    operation, pointer, problem.status, problem.message, problem.name, extra
+                )
+                return reply, problem
+        accept = headers.get("accept")
+        if override is not None:
+            return self._override_reply(override, match, accept), None
+        prefer = parse_prefer(headers.get("prefer"))
+        status: int | None = None
+        if "code" in prefer:
+            try:
+                status = int(prefer["code"])
+            except ValueError:
+                status = -1
+        dynamic = self.dynamic
+        if "dynamic" in prefer:
+            dynamic = prefer["dynamic"].lower() not in ("false", "0", "no")
+        example = prefer.get("example") or None
+        try:
+            found = self._spec_reply(match, accept, status, dynamic=dynamic, example=example)
+        except UnknownExample as exc:
+            problem = Problem(400, f"Prefer: {exc}", "header", "prefer")
+            return self.responder.error_reply(operation, pointer, 400, problem.message), problem
+        if found is None and status is not None:
+            problem = Problem(400, f"Prefer: code={prefer['code']} is not a declared response")
+            return self.responder.error_reply(operation, pointer, 400, problem.message), problem
+        return found or Reply(204), None
+
+    def _path_item(self, match: Match) -> Mapping[str, Any]:
+        try:
+            item, _ = self.responder.resolver.resolve(
+                self.responder.resolver.lookup(match.route.pointer)
+            )
+        except (ValueError, KeyError):
+            return {}
+        return item if isinstance(item, Mapping) else {}
+
+    def _spec_reply(
+        self,
+        match: Match,
+        accept: str | None,
+        status: int | None,
+        *,
+        dynamic: bool = False,
+        example: str | None = None,
+    ) -> Reply | None:
+        """The spec's response for a routed request: drawn, or synthesized once and cached."""
         if match.operation is None:
             return None
-        op_method = match.method if match.method in match.route.operations else "get"
-        pointer = f"{match.route.pointer}/{op_method}"
-        key = (f"{pointer} {status}", accept or "")
-        cached = self._cache.get(key)
+        pointer = self._pointer(match)
+        if dynamic and example is None:
+            key = f"{pointer} {status} {accept or ''}"
+            with self._lock:
+                count = self._draws.get(key, 0)
+                self._draws[key] = count + 1
+            return self.responder.reply(
+                match.operation, pointer, status=status, accept=accept, draw=str(count)
+            )
+        cache_key = (f"{pointer} {status} {example}", accept or "")
+        cached = self._cache.get(cache_key)
         if cached is None:
-            cached = self.responder.reply(match.operation, pointer, status=status, accept=accept)
+            cached = self.responder.reply(
+                match.operation, pointer, status=status, accept=accept, example=example
+            )
             if cached is None:
                 return None
-            self._cache[key] = cached
+            self._cache[cache_key] = cached
         return cached
 
     def _find_override(self, method: str, path: str, match: Match | None) -> _Override | None:
@@ -224,7 +403,11 @@ class Sandbox:
         self, override: _Override, match: Match | None, accept: str | None
     ) -> Reply:
         if isinstance(override.body, EllipsisType):
-            spec = self._spec_reply(match, accept, override.status) if match else None
+            spec = (
+                self._spec_reply(match, accept, override.status, dynamic=self.dynamic)
+                if match
+                else None
+            )
             base = spec or Reply(override.status)
             headers, body = dict(base.headers), base.body
         elif isinstance(override.body, bytes):
@@ -237,9 +420,10 @@ class Sandbox:
 
 
 class _Server(ThreadingHTTPServer):
-    """Tracks open connections so `stop` also ends kept-alive ones (no answers after stop)."""
+    """Tracks open connections so `stop` also ends kept-alive ones, and caps how many are open."""
 
     daemon_threads = True
+    request_queue_size = 128  # listen backlog: 50+ clients connecting at once are not refused
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -247,11 +431,18 @@ class _Server(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
 
-    def get_request(self) -> tuple[socket.socket, Any]:
-        connection, address = super().get_request()
+    def process_request(self, request: Any, client_address: Any) -> None:
         with self._connections_lock:
-            self._connections.add(connection)
-        return connection, address
+            full = len(self._connections) >= self.sandbox.max_connections
+            if not full:
+                self._connections.add(request)
+        if full:  # answer at once instead of queueing threads without bound
+            with contextlib.suppress(OSError):
+                reply = self.sandbox.error_reply(503, "too many open connections")
+                request.sendall(_encode(reply, close=True, head=False))
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:
         with self._connections_lock:
@@ -266,12 +457,42 @@ class _Server(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
 
+def _encode(reply: Reply, *, close: bool, head: bool) -> bytes:
+    """Status line, headers and body as one buffer: a single send, so no Nagle stall."""
+    phrase = http.HTTPStatus(reply.status).phrase if reply.status in _PHRASES else ""
+    lines = [f"HTTP/1.1 {reply.status} {phrase}"]
+    payload = b"" if reply.status in _NO_BODY else reply.body
+    lines += [f"{name}: {value}" for name, value in reply.headers.items()]
+    lines.append(f"Content-Length: {len(payload)}")
+    if close:
+        lines.append("Connection: close")
+    head_bytes = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+    return head_bytes if head else head_bytes + payload
+
+
+_PHRASES = frozenset(int(s) for s in http.HTTPStatus)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+    timeout = IDLE_TIMEOUT
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # any method: unknown ones get a JSON 405, not an HTML 501
+            return self._dispatch
+        raise AttributeError(name)
 
     def _dispatch(self) -> None:
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except (ValueError, OSError):
+            self.send_error(400, "unreadable request body")
+            return
         headers: dict[str, str] = {}
         for name, value in self.headers.items():
             key = name.lower()
@@ -281,14 +502,25 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a sandbox bug must still answer, or the client just hangs up
             self.log_error("sandbox failure on %s %s: %r", self.command, self.path, exc)
             reply = _json_reply(500, {"error": "sandbox failure", "detail": repr(exc)})
-        self.send_response(reply.status)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        payload = b"" if reply.status in _NO_BODY else reply.body
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD" and payload:
-            self.wfile.write(payload)
+        self._send(reply)
+
+    def _send(self, reply: Reply) -> None:
+        if self.server.sandbox.verbose:
+            self.log_request(reply.status)
+        self.wfile.write(_encode(reply, close=self.close_connection, head=self.command == "HEAD"))
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's own errors (414, bad request lines, ...) as JSON, not HTML."""
+        self.close_connection = True
+        text = message or http.HTTPStatus(code).phrase
+        try:
+            reply = self.server.sandbox.error_reply(code, text)
+        except Exception:  # never fail while reporting a failure
+            reply = _json_reply(code, {"message": text, "status": code})
+        if not hasattr(self, "command") or not self.command:
+            self.command = ""
+        with contextlib.suppress(OSError):
+            self._send(reply)
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -304,8 +536,6 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_TRACE = _dispatch
-
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.sandbox.verbose:
             super().log_message(format, *args)
@@ -318,12 +548,14 @@ def serve(
     *,
     seed: int = 0,
     ready: Callable[[str], None] | None = None,
+    dynamic: bool = True,
+    validate: bool = True,
 ) -> None:
     """Run a sandbox in the foreground until interrupted (the `apigen sandbox` command).
 
     `ready` gets the base URL once listening; by default it is printed to stderr.
     """
-    sandbox = Sandbox(document, seed=seed, verbose=True)
+    sandbox = Sandbox(document, seed=seed, verbose=True, dynamic=dynamic, validate=validate)
     url = sandbox.start(host, port)
     (
         ready

@@ -1,0 +1,277 @@
+"""Cases per operation: schemathesis draws them from the spec (positive data only), and the values
+that matter to clients but that random data rarely hits are added on top."""
+
+from __future__ import annotations
+
+import copy
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import unquote
+
+from .spec import Param, SpecView
+
+__all__ = ["MISSING", "CaseInput", "CaseSource", "EdgeValues"]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+# Path values whose expected outcome is a ValueError raised by the client before sending.
+REFUSED_PATH_VALUES = (".", "..", "")
+# Path values that must arrive as exactly one, percent-encoded segment.
+TRICKY_PATH_VALUES = ("/", "?", "#", "%", "a b", "%2F", "é/ü", "日本")
+
+
+@dataclass
+class CaseInput:
+    """One call's inputs by wire name and location, before mapping onto method arguments."""
+
+    label: str  # "drawn #3", "edge: petId='..'", ...
+    path: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
+    cookies: dict[str, Any] = field(default_factory=dict)
+    body: Any = MISSING
+    media_type: str | None = None
+    expect_value_error: bool = False
+    raw_values: frozenset[str] = frozenset()  # python names passed as is (no type conversion)
+    st_case: Any = None  # the schemathesis Case, for its response checks
+
+
+def _plain(value: Any) -> Any:
+    """schemathesis' Binary -> bytes, recursively."""
+    data = getattr(value, "data", None)
+    if isinstance(data, bytes) and type(value).__name__ == "Binary":
+        return data
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def from_schemathesis(case: Any, label: str) -> CaseInput:
+    from schemathesis.core import NOT_SET
+
+    path = {k: unquote(v) if isinstance(v, str) else v for k, v in case.path_parameters.items()}
+    return CaseInput(
+        label,
+        path=path,
+        query=dict(case.query or {}),
+        headers=dict(case.headers or {}),
+        cookies=dict(case.cookies or {}),
+        body=MISSING if case.body is NOT_SET else _plain(case.body),
+        media_type=case.media_type,
+        st_case=case,
+    )
+
+
+class CaseSource:
+    """Loads the spec into schemathesis once; `draw` gives the cases of one operation."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        import schemathesis
+
+        self.view = SpecView(document)
+        self.schema = schemathesis.openapi.from_dict(copy.deepcopy(dict(document)))
+        # Keep parameter values as data: the client does the styling (`form`, `deepObject`, ...)
+        # and the mapping needs the values, not schemathesis' serialised strings.
+        self.schema.get_parameter_serializer = lambda operation, location: None
+        self._operations: dict[tuple[str, str], Any] = {}
+        self.load_errors: dict[tuple[str, str], str] = {}
+        for result in self.schema.get_all_operations():
+            try:
+                op = result.ok()
+            except Exception as exc:  # schemathesis reports an unusable operation this way
+                err = getattr(result, "err", lambda: exc)()
+                key = (str(getattr(err, "method", "") or "").lower(), str(getattr(err, "path", "")))
+                self.load_errors[key] = str(err)[:300]
+                continue
+            self._operations[(op.method.lower(), op.path)] = op
+
+    def operation(self, method: str, path: str) -> Any:
+        return self._operations.get((method.lower(), path))
+
+    def draw(self, method: str, path: str, max_examples: int, seed: int) -> list[CaseInput]:
+        """Up to `max_examples` distinct positive cases, deterministic for `seed`."""
+        from hypothesis import HealthCheck, Phase, given, settings
+        from hypothesis import seed as hseed
+        from schemathesis.generation import GenerationMode
+
+        op = self.operation(method, path)
+        if op is None:
+            raise LookupError(self.load_errors.get((method.lower(), path), "not in the spec"))
+        drawn: list[Any] = []
+
+        @hseed(seed ^ zlib.crc32(f"{method} {path}".encode()))
+        @settings(
+            max_examples=max_examples,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            deadline=None,
+            derandomize=False,
+        )
+        @given(op.as_strategy(generation_mode=GenerationMode.POSITIVE))
+        def collect(case: Any) -> None:
+            if len(drawn) < max_examples:
+                drawn.append(case)
+
+        collect()
+        return [from_schemathesis(c, f"drawn #{i + 1}") for i, c in enumerate(drawn)]
+
+    def make_case(self, method: str, path: str, base: CaseInput) -> Any:
+        """A schemathesis Case carrying `base`'s values (for its response checks)."""
+        from schemathesis.core import NOT_SET
+
+        op = self.operation(method, path)
+        if op is None:
+            return None
+        return op.Case(
+            path_parameters=dict(base.path),
+            query=dict(base.query),
+            headers=dict(base.headers),
+            cookies=dict(base.cookies),
+            body=NOT_SET if base.body is MISSING else base.body,
+            media_type=base.media_type,
+        )
+
+
+class EdgeValues:
+    """The extra cases for one operation, each one value away from a base case."""
+
+    def __init__(self, view: SpecView, method: str, path: str, limit: int = 16) -> None:
+        self.view = view
+        self.method = method
+        self.path = path
+        self.limit = limit
+
+    def cases(self, base: CaseInput) -> list[CaseInput]:
+        params = self.view.parameters(self.path, self.method)
+        out: list[CaseInput] = []
+        required_only = replace(
+            base,
+            label="edge: optionals omitted",
+            query={p.name: base.query[p.name] for p in params if p.location == "query" and p.required and p.name in base.query},
+            headers={p.name: base.headers[p.name] for p in params if p.location == "header" and p.required and p.name in base.headers},
+            cookies={p.name: base.cookies[p.name] for p in params if p.location == "cookie" and p.required and p.name in base.cookies},
+            body=self._required_body(base),
+            st_case=None,
+        )
+        out.append(required_only)
+        for p in params:
+            if p.location == "path":
+                out += self._path_cases(base, p)
+            elif p.location in ("query", "header", "cookie"):
+                out += self._value_cases(base, p)
+        out += self._body_cases(base)
+        return out[: self.limit]
+
+    # -- path ---------------------------------------------------------------------------------
+
+    def _stringy(self, schema: Mapping[str, Any]) -> bool:
+        types = schema.get("type")
+        return (types in (None, "string") or (isinstance(types, list) and "string" in types)) and "enum" not in schema
+
+    def _path_cases(self, base: CaseInput, p: Param) -> list[CaseInput]:
+        if not self._stringy(p.schema):
+            return []
+        out: list[CaseInput] = []
+        for value in REFUSED_PATH_VALUES:
+            out.append(
+                replace(
+                    base,
+                    label=f"edge: {p.name}={value!r} is refused",
+                    path={**base.path, p.name: value},
+                    expect_value_error=True,
+                    st_case=None,
+                )
+            )
+        for value in TRICKY_PATH_VALUES:
+            if not self.view.errors(p.schema, value):
+                out.append(
+                    replace(base, label=f"edge: {p.name}={value!r}", path={**base.path, p.name: value}, st_case=None)
+                )
+        return out
+
+    # -- query / header / cookie ----------------------------------------------------------------
+
+    def _container(self, base: CaseInput, location: str) -> dict[str, Any]:
+        return {"query": base.query, "header": base.headers, "cookie": base.cookies}[location]
+
+    def _with(self, base: CaseInput, p: Param, value: Any, label: str) -> CaseInput:
+        attr = {"query": "query", "header": "headers", "cookie": "cookies"}[p.location]
+        return replace(base, label=label, st_case=None, **{attr: {**self._container(base, p.location), p.name: value}})
+
+    def _value_cases(self, base: CaseInput, p: Param) -> list[CaseInput]:
+        out: list[CaseInput] = []
+        for value, why in boundary_values(p.schema):
+            if p.location == "header" and (not isinstance(value, str | int | float) or value == ""):
+                continue
+            if not self.view.errors(p.schema, value):
+                out.append(self._with(base, p, value, f"edge: {p.location} {p.name}={_short(value)} ({why})"))
+        return out
+
+    # -- body ---------------------------------------------------------------------------------
+
+    def _body_schema(self, base: CaseInput) -> Mapping[str, Any] | None:
+        body = self.view.request_body(self.path, self.method)
+        if body is None or base.media_type is None:
+            return None
+        media = self.view.deref(body.get("content", {}).get(base.media_type, {}))
+        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
+        return schema if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping) else None
+
+    def _required_body(self, base: CaseInput) -> Any:
+        schema = self._body_schema(base)
+        if schema is None or not isinstance(base.body, Mapping):
+            return base.body
+        required = set(schema.get("required", []))
+        return {k: v for k, v in base.body.items() if k in required}
+
+    def _body_cases(self, base: CaseInput) -> list[CaseInput]:
+        schema = self._body_schema(base)
+        if schema is None or not isinstance(base.body, Mapping):
+            return []
+        out: list[CaseInput] = []
+        json_body = "json" in (base.media_type or "")
+        for name, raw in schema["properties"].items():
+            prop = self.view.deref(raw)
+            if not isinstance(prop, Mapping):
+                continue
+            for value, why in boundary_values(prop, nulls=json_body):
+                if not self.view.errors(schema, {**base.body, name: value}):
+                    out.append(replace(base, label=f"edge: body {name}={_short(value)} ({why})", body={**base.body, name: value}, st_case=None))
+        return out
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def boundary_values(schema: Mapping[str, Any], *, nulls: bool = True) -> list[tuple[Any, str]]:
+    """Values at the edges of `schema`: null where nullable, min/max numbers and lengths."""
+    out: list[tuple[Any, str]] = []
+    types = schema.get("type")
+    if nulls and (schema.get("nullable") is True or (isinstance(types, list) and "null" in types)):
+        out.append((None, "null where nullable"))
+    if types in ("integer", "number"):
+        for key, why in (("minimum", "minimum"), ("maximum", "maximum")):
+            if isinstance(schema.get(key), int | float) and not isinstance(schema.get(key), bool):
+                bound = schema[key]
+                out.append((int(bound) if types == "integer" else bound, why))
+    if types == "string" and "enum" not in schema and "format" not in schema and "pattern" not in schema:
+        low = schema.get("minLength")
+        high = schema.get("maxLength")
+        if isinstance(low, int) and low <= 1024:
+            out.append(("a" * low, "minLength"))
+        if isinstance(high, int) and high <= 5000:
+            out.append(("ü" * high, "maxLength, non-ASCII"))
+    return out

@@ -1,0 +1,116 @@
+"""Checks (b) and (c) on one response: it parses STRICTLY into the type the generated method
+declares (the runtime's lenient fallback, which logs a warning and returns the data unvalidated,
+must not be needed), and schemathesis' own response checks hold."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pydantic
+from apigen_runtime import Operation
+from apigen_runtime._response import pick_response
+
+__all__ = ["ResponseProblem", "fallback_warnings", "schemathesis_checks", "strict_parse"]
+
+
+@dataclass(frozen=True)
+class ResponseProblem:
+    check: str
+    message: str
+
+
+def strict_parse(op: Operation[Any], response: httpx.Response) -> ResponseProblem | None:
+    """The declared type for `response`'s status validated strictly against its JSON body."""
+    declared = pick_response(op.responses, response.status_code)
+    if declared is None or declared.kind != "json" or declared.type_ is Any:
+        return None
+    if response.status_code == 204 or not response.content:
+        return None
+    try:
+        declared.adapter().validate_json(response.content)
+    except pydantic.ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        where = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in errors[:3]
+        )
+        name = getattr(declared.type_, "__name__", None) or repr(declared.type_)
+        return ResponseProblem(
+            "strict_parse",
+            f"{response.status_code} body does not parse into {name} "
+            f"({exc.error_count()} errors: {where})",
+        )
+    return None
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "unvalidated" in message:
+            self.messages.append(message)
+
+
+@contextlib.contextmanager
+def fallback_warnings() -> Iterator[list[str]]:
+    """The runtime's 'returning it unvalidated' warnings logged inside the block."""
+    handler = _Collect()
+    logger = logging.getLogger("apigen_runtime")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def schemathesis_checks(case: Any, response: httpx.Response) -> list[ResponseProblem]:
+    """schemathesis' status code, content type, headers and body-schema conformance checks."""
+    from schemathesis.core.failures import FailureGroup
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_headers_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    checks = [
+        status_code_conformance,
+        content_type_conformance,
+        response_headers_conformance,
+        response_schema_conformance,
+    ]
+    try:
+        case.validate_response(response, checks=checks)
+    except FailureGroup as group:
+        return [
+            ResponseProblem(_check_name(f), f"{f.title}: {_one_line(f.message)}")
+            for f in group.exceptions
+        ]
+    except Exception as exc:  # a check that cannot run on this response
+        return [ResponseProblem("schemathesis", f"{type(exc).__name__}: {_one_line(str(exc))}")]
+    return []
+
+
+def _check_name(failure: Any) -> str:
+    title = str(getattr(failure, "title", "")).lower()
+    for key, name in (
+        ("status code", "status_code_conformance"),
+        ("content type", "content_type_conformance"),
+        ("header", "response_headers_conformance"),
+        ("schema", "response_schema_conformance"),
+    ):
+        if key in title:
+            return name
+    return "schemathesis"
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

@@ -1,0 +1,94 @@
+"""`apigen contract CLIENT_DIR`: the click command (thin: the work is in `runner`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["contract"]
+
+
+@click.command()
+@click.argument(
+    "client_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="CLIENT_DIR"
+)
+@click.option(
+    "--spec",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The spec (default: the file the client was built from, found by name and SHA-256 "
+    "next to the client, in ./specs or $APIGEN_SHARED_SPECS).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Send to this API (credentials from the environment, like the client). "
+    "Default: an in-process sandbox on 127.0.0.1.",
+)
+@click.option("--operation", "operations", multiple=True, metavar="GLOB", help="operation_id or call (repeatable).")
+@click.option("--tag", "tags", multiple=True, metavar="GLOB", help="Spec tag (repeatable).")
+@click.option("--max-examples", default=10, show_default=True, type=click.IntRange(1, 10_000), help="Drawn cases per operation.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--time-budget", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Stop starting operations after this long.")
+@click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="JSON list of accepted known failures.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), help="Report format (default: by the --report extension: .json, .xml, else text).")
+@click.option("--sync", "mode", flag_value="sync", help="Only the sync client.")
+@click.option("--async", "mode", flag_value="async", help="Only the async client.")
+@click.option("--both", "mode", flag_value="both", default=True, help="Sync and async (default).")
+@click.option("--no-edge-cases", is_flag=True, help="Only schemathesis' cases.")
+@click.option("-v", "--verbose", is_flag=True, help="Every failure, not one per kind.")
+def contract(
+    client_dir: Path,
+    spec: Path | None,
+    base_url: str | None,
+    operations: tuple[str, ...],
+    tags: tuple[str, ...],
+    max_examples: int,
+    seed: int,
+    time_budget: float | None,
+    baseline: Path | None,
+    report_path: Path | None,
+    fmt: str | None,
+    mode: str,
+    no_edge_cases: bool,
+    verbose: bool,
+) -> None:
+    """Contract-test the generated client in CLIENT_DIR against its spec.
+
+    Cases drawn by schemathesis (plus edge values) are sent through the client, sync and async;
+    the request on the wire, the strict parse of every response and schemathesis' response checks
+    are verified. Exit 1 on a client failure not accepted by --baseline.
+    """
+    from .report import BaselineError
+    from .runner import ContractConfig, ContractError, run_contract
+
+    variants = ("sync", "async") if mode == "both" else (mode,)
+    config = ContractConfig(
+        client_dir=client_dir,
+        spec=spec,
+        base_url=base_url,
+        operations=operations,
+        tags=tags,
+        max_examples=max_examples,
+        seed=seed,
+        time_budget=time_budget,
+        baseline=baseline,
+        variants=variants,
+        edge_cases=not no_edge_cases,
+        progress=(lambda m: click.echo(m, err=True)) if verbose and sys.stderr.isatty() else None,
+    )
+    try:
+        report = run_contract(config)
+    except (ContractError, BaselineError) as err:
+        click.secho(f"apigen contract: {err}", err=True, fg="red")
+        sys.exit(2)
+    click.echo(report.text(verbose=verbose))
+    if report_path is not None:
+        try:
+            report.write(report_path, fmt)
+        except OSError as err:
+            click.secho(f"apigen contract: cannot write {report_path}: {err.strerror}", err=True, fg="red")
+            sys.exit(2)
+    sys.exit(report.exit_code())

@@ -1,0 +1,157 @@
+"""A case (values by wire name and location) onto the keyword arguments of the generated method.
+
+The method's `_rt.Operation` constant says where each argument goes: `Param(py_name, wire_name,
+location)` with location path / query / header / cookie, `field` (one property of the request
+body) or `body` (the whole body). Values are converted to the method's annotated types the way a
+user would pass them (a `dict` into the model, a string into `datetime`, ...) with pydantic, so a
+spec-valid value the annotation refuses is found as a client failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+from apigen_runtime import NotGiven, Operation
+
+from .cases import MISSING, CaseInput
+
+__all__ = ["Call", "MappingError", "to_call"]
+
+
+class MappingError(Exception):
+    """A spec-valid value that the method's argument type refuses (a client failure)."""
+
+
+@dataclass
+class Call:
+    kwargs: dict[str, Any]
+    dropped: list[str] = field(default_factory=list)  # body properties with no argument
+
+    def python(self, call: str, asynchronous: bool = False) -> str:
+        args = ", ".join(f"{k}={_repr(v)}" for k, v in self.kwargs.items())
+        prefix = "await client." if asynchronous else "client."
+        return f"{prefix}{call}({args})"
+
+
+def _repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+_LOCATIONS = {"path": "path", "query": "query", "header": "headers", "cookie": "cookies"}
+
+
+def _find(container: Mapping[str, Any], name: str) -> Any:
+    if name in container:
+        return container[name]
+    lowered = name.lower()
+    for key, value in container.items():
+        if key.lower() == lowered:
+            return value
+    return MISSING
+
+
+def raw_values(case: CaseInput, op: Operation[Any]) -> tuple[dict[str, Any], list[str]]:
+    """Case values by python name, still JSON-shaped; and the body properties left over."""
+    values: dict[str, Any] = {}
+    used_fields: set[str] = set()
+    body = case.body
+    for p in op.params:
+        if p.location in _LOCATIONS:
+            container = getattr(case, _LOCATIONS[p.location])
+            if p.location == "header":
+                value = _find(container, p.wire_name)
+            else:
+                value = container.get(p.wire_name, MISSING)
+        elif p.location == "field":
+            value = body.get(p.wire_name, MISSING) if isinstance(body, Mapping) else MISSING
+            used_fields.add(p.wire_name)
+        else:  # whole body
+            value = body
+            used_fields = {"*"}
+        if value is not MISSING:
+            values[p.py_name] = value
+    dropped: list[str] = []
+    if isinstance(body, Mapping) and "*" not in used_fields:
+        dropped = [k for k in body if k not in used_fields]
+    return values, dropped
+
+
+def _hints(method: Callable[..., Any]) -> dict[str, Any]:
+    """Annotations of `method`, each resolved on its own (an unresolvable one is left out)."""
+    func = getattr(method, "__func__", method)
+    return _resolved(func)
+
+
+@functools.cache
+def _resolved(func: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    namespace = dict(getattr(func, "__globals__", {}))
+    for name, annotation in getattr(func, "__annotations__", {}).items():
+        if name == "return":
+            continue
+        try:
+            hint = eval(annotation, namespace) if isinstance(annotation, str) else annotation
+        except Exception:
+            continue
+        args = [a for a in typing.get_args(hint) if a is not NotGiven]
+        if typing.get_origin(hint) in (typing.Union, _UnionType) and len(args) < len(typing.get_args(hint)):
+            hint = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
+        out[name] = hint
+    return out
+
+
+_UnionType = type(int | str)
+
+
+@functools.cache
+def _adapter(hint: Any) -> pydantic.TypeAdapter[Any] | None:
+    try:
+        return pydantic.TypeAdapter(hint)
+    except Exception:  # e.g. IO[bytes] in a file argument: passed as is
+        return None
+
+
+def _has_bytes(value: Any) -> bool:
+    if isinstance(value, bytes):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_bytes(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_bytes(v) for v in value)
+    return False
+
+
+def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> Call:
+    values, dropped = raw_values(case, op)
+    hints = _hints(method)
+    kwargs: dict[str, Any] = {}
+    for name, value in values.items():
+        hint = hints.get(name)
+        if hint is None or name in case.raw_values or _has_bytes(value):
+            kwargs[name] = value
+            continue
+        adapter = _adapter(hint)
+        if adapter is None:
+            kwargs[name] = value
+            continue
+        try:
+            kwargs[name] = adapter.validate_python(value)
+        except pydantic.ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(map(str, first["loc"]))
+            raise MappingError(
+                f"argument {name}={_repr(value)} is valid for the spec but its type "
+                f"{_type_name(hint)} refuses it ({where or '<value>'}: {first['msg']})"
+            ) from None
+    return Call(kwargs, dropped)
+
+
+def _type_name(hint: Any) -> str:
+    text = getattr(hint, "__name__", None) or repr(hint)
+    return text.replace("typing.", "")[:120]

@@ -1,0 +1,419 @@
+"""The contract run: for every selected operation, draw cases, send each one THROUGH the generated
+client (sync and async) and check the request on the wire, the strict parse of the response and
+schemathesis' response checks; classify every failure client / sandbox / spec."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import fnmatch
+import inspect
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from apigen_runtime import APIConnectionError, APIStatusError, Operation
+from apigen_runtime._params import jsonable
+
+from .cases import MISSING, CaseInput, CaseSource, EdgeValues
+from .checks import fallback_warnings, schemathesis_checks, strict_parse
+from .client import ClientError, GeneratedClient, ManifestOperation, load_client, resolve_call
+from .mapping import Call, MappingError, to_call
+from .report import Baseline, Failure, OperationResult, RunReport
+from .sandbox import RunningSandbox, start_sandbox
+from .wire import check_request
+
+__all__ = ["ContractConfig", "ContractError", "run_contract", "select_operations"]
+
+VARIANTS = ("sync", "async")
+
+
+class ContractError(Exception):
+    """A bad argument or unusable input: the message is for the user (no traceback)."""
+
+
+@dataclass
+class ContractConfig:
+    client_dir: Path
+    spec: Path | None = None
+    base_url: str | None = None
+    operations: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    max_examples: int = 10
+    seed: int = 0
+    time_budget: float | None = None
+    baseline: Path | None = None
+    variants: Sequence[str] = VARIANTS
+    edge_cases: bool = True
+    progress: Callable[[str], None] | None = None
+    spec_search: Sequence[Path] = field(default_factory=list)
+    sandbox_url: str | None = None  # an already running sandbox of ours (not stopped here)
+
+
+class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Transport wrapper keeping every (request, response) the client exchanged; bodies read."""
+
+    def __init__(self) -> None:
+        self.exchanges: list[tuple[httpx.Request, httpx.Response | None]] = []
+        self._sync = httpx.HTTPTransport()
+        self._async = httpx.AsyncHTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        try:
+            response = self._sync.handle_request(request)
+            response.read()
+        except httpx.HTTPError:
+            self.exchanges.append((request, None))
+            raise
+        response.request = request
+        self.exchanges.append((request, response))
+        return response
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        try:
+            response = await self._async.handle_async_request(request)
+            await response.aread()
+        except httpx.HTTPError:
+            self.exchanges.append((request, None))
+            raise
+        response.request = request
+        self.exchanges.append((request, response))
+        return response
+
+    def take(self) -> list[tuple[httpx.Request, httpx.Response | None]]:
+        taken, self.exchanges = self.exchanges, []
+        return taken
+
+    def close(self) -> None:
+        self._sync.close()
+
+    async def aclose(self) -> None:
+        await self._async.aclose()
+
+
+def _spec_search(config: ContractConfig) -> list[Path]:
+    folders = [*config.spec_search, config.client_dir, config.client_dir.parent, Path.cwd(), Path.cwd() / "specs"]
+    shared = os.environ.get("APIGEN_SHARED_SPECS")
+    if shared:
+        folders.append(Path(shared))
+    return folders
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    from ..diagnostics import Report, SpecError
+    from ..load import load_spec
+
+    try:
+        return dict(load_spec(path, report=Report()).document)
+    except SpecError as err:
+        first = err.diagnostics[0].format() if err.diagnostics else str(err)
+        raise ContractError(f"cannot load spec {path}: {first}") from None
+
+
+_LOADED: dict[tuple[str, float], tuple[dict[str, Any], CaseSource]] = {}
+
+
+def _loaded(spec: Path) -> tuple[dict[str, Any], CaseSource]:
+    """The document and its schemathesis schema, loaded once per process (per file version)."""
+    key = (str(spec.resolve()), spec.stat().st_mtime)
+    found = _LOADED.get(key)
+    if found is None:
+        document = load_document(spec)
+        found = _LOADED[key] = (document, CaseSource(document))
+    return found
+
+
+def select_operations(
+    client: GeneratedClient, document: Mapping[str, Any], names: Sequence[str], tags: Sequence[str]
+) -> list[ManifestOperation]:
+    """Operations whose operation_id or call matches one of `names` (globs) and one of `tags`."""
+    chosen: list[ManifestOperation] = []
+    for op in client.operations:
+        if names and not any(
+            fnmatch.fnmatchcase(op.operation_id, n) or fnmatch.fnmatchcase(op.call, n) for n in names
+        ):
+            continue
+        if tags:
+            spec_op = document.get("paths", {}).get(op.path, {}).get(op.method, {})
+            op_tags = spec_op.get("tags", []) if isinstance(spec_op, Mapping) else []
+            if not any(fnmatch.fnmatchcase(str(t), pattern) for t in op_tags for pattern in tags):
+                continue
+        chosen.append(op)
+    return chosen
+
+
+def _http(request: httpx.Request) -> str:
+    body = request.content
+    shown = ""
+    if body:
+        text = repr(body[:300])[2:-1] + ("..." if len(body) > 300 else "")
+        shown = f" body({request.headers.get('content-type', '?')}): {text}"
+    return f"{request.method} {request.url}{shown}"
+
+
+class _Run:
+    def __init__(self, config: ContractConfig) -> None:
+        self.config = config
+        try:
+            self.client = load_client(config.client_dir)
+        except ClientError as exc:
+            raise ContractError(str(exc)) from None
+        spec = config.spec or self.client.find_spec(_spec_search(config))
+        if spec is None:
+            raise ContractError(
+                f"cannot find the spec of {config.client_dir} "
+                f"(built from {self.client.spec_name or 'an unknown file'}): pass --spec"
+            )
+        if not spec.is_file():
+            raise ContractError(f"spec {spec} does not exist")
+        self.spec = spec
+        self.document, self.source = _loaded(spec)
+        self.view = self.source.view
+        self.baseline = Baseline.load(config.baseline)
+        self.sandbox: RunningSandbox | None = None
+        self.recorder = _Recorder()
+        self.started = time.perf_counter()
+
+    def say(self, message: str) -> None:
+        if self.config.progress:
+            self.config.progress(message)
+
+    def out_of_time(self) -> bool:
+        budget = self.config.time_budget
+        return budget is not None and time.perf_counter() - self.started > budget
+
+    # -- the run ------------------------------------------------------------------------------
+
+    def run(self) -> RunReport:
+        ops = select_operations(self.client, self.document, self.config.operations, self.config.tags)
+        if not ops:
+            raise ContractError("no operation matches the --operation/--tag filters")
+        own = self.config.sandbox_url is not None
+        if self.config.sandbox_url is not None:
+            base_url = self.config.sandbox_url
+        elif self.config.base_url is None:
+            self.sandbox = start_sandbox(self.document, seed=self.config.seed)
+            base_url = self.sandbox.url
+            own = True
+        else:
+            base_url = self.config.base_url
+        self.own = own
+        self.base_url = base_url
+        report = RunReport(
+            client=str(self.config.client_dir),
+            spec=str(self.spec),
+            base_url=base_url,
+            seed=self.config.seed,
+            max_examples=self.config.max_examples,
+            variants=list(self.config.variants),
+        )
+        sync_cls, async_cls = self.client.client_classes()
+        credentials = self.client.make_credentials(dummy=own)
+        sync_client = sync_cls(
+            base_url=base_url,
+            max_retries=0,
+            http_client=httpx.Client(transport=self.recorder, timeout=30),
+            **credentials,
+        )
+        runner = asyncio.Runner()
+        async_client = runner.run(self._make_async(async_cls, base_url, credentials))
+        try:
+            for op in ops:
+                if self.out_of_time():
+                    report.budget_exhausted = True
+                    report.operations.append(
+                        OperationResult(op.operation_id, op.call, op.method, op.path, skipped="time budget exhausted")
+                    )
+                    continue
+                result = self._operation(op, sync_client, async_client, runner)
+                report.operations.append(result)
+                self.say(f"{op.operation_id}: {result.cases} cases, {len(result.failures)} failures")
+        finally:
+            sync_client.close()
+            runner.run(async_client.close())
+            runner.close()
+            self.recorder.close()
+            if self.sandbox is not None:
+                self.sandbox.stop()
+        report.seconds = time.perf_counter() - self.started
+        self.baseline.apply(report)
+        return report
+
+    async def _make_async(self, cls: type[Any], base_url: str, credentials: dict[str, str]) -> Any:
+        return cls(
+            base_url=base_url,
+            max_retries=0,
+            http_client=httpx.AsyncClient(transport=self.recorder, timeout=30),
+            **credentials,
+        )
+
+    def _operation(self, op: ManifestOperation, sync_client: Any, async_client: Any, runner: asyncio.Runner) -> OperationResult:
+        result = OperationResult(op.operation_id, op.call, op.method, op.path)
+        started = time.perf_counter()
+        constant = self.client.operation(op)
+        fail = _failer(result)
+        if constant is None:
+            fail("manifest", "client", f"no _rt.Operation constant for {op.method.upper()} {op.path} in the package")
+            return result
+        try:
+            cases = self.source.draw(op.method, op.path, self.config.max_examples, self.config.seed)
+        except Exception as exc:
+            fail("generation", "spec", f"schemathesis cannot draw cases: {type(exc).__name__}: {str(exc)[:300]}")
+            result.seconds = time.perf_counter() - started
+            return result
+        if cases and self.config.edge_cases:
+            cases += EdgeValues(self.view, op.method, op.path).cases(cases[0])
+        sync_method = resolve_call(sync_client, op.call)
+        async_method = resolve_call(async_client, op.call)
+        for case in cases:
+            if self.out_of_time():
+                break
+            result.cases += 1
+            try:
+                call = to_call(case, constant, sync_method)
+            except MappingError as exc:
+                fail("argument_type", "client", str(exc), case=case.label)
+                continue
+            for variant in self.config.variants:
+                method = sync_method if variant == "sync" else async_method
+                result.calls += 1
+                self._one(result, op, constant, case, call, variant, method, runner)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _one(
+        self,
+        result: OperationResult,
+        op: ManifestOperation,
+        constant: Operation[Any],
+        case: CaseInput,
+        call: Call,
+        variant: str,
+        method: Callable[..., Any],
+        runner: asyncio.Runner,
+    ) -> None:
+        python = call.python(op.call, asynchronous=variant == "async")
+        fail = _failer(result, variant=variant, case=case.label, python=python)
+        self.recorder.take()
+        error: BaseException | None = None
+        with fallback_warnings() as fallbacks:
+            try:
+                if variant == "sync":
+                    value = method(**call.kwargs)
+                else:
+                    value = runner.run(_await(method(**call.kwargs)))
+                _close(value)
+            except Exception as exc:
+                error = exc
+        exchanges = self.recorder.take()
+        if case.expect_value_error:
+            if isinstance(error, ValueError) and not exchanges:
+                return
+            sent = _http(exchanges[0][0]) if exchanges else ""
+            fail("path_refusal", "client", f"path value {_refused(case)} was not refused with ValueError before sending"
+                 + (f" ({type(error).__name__}: {error})" if error and not exchanges else ""), http=sent)
+            return
+        if not exchanges:
+            fail("exception", "client", f"raised {type(error).__name__} before sending: {str(error)[:300]}")
+            return
+        request, response = exchanges[0]
+        http = _http(request)
+        intended, body, given = self._intended(constant, call, case)
+        problems = check_request(self.view, op.method, op.path, self.base_url, request, intended, body, given)
+        for problem in problems:
+            fail("request", "client", problem, http=http)
+        if response is None:
+            fail("connection", "sandbox" if self.own else "spec", f"no response: {type(error).__name__}: {error}", http=http)
+            return
+        if error is not None and not isinstance(error, APIStatusError | APIConnectionError):
+            if not _is_response_validation(error):
+                fail("exception", "client", f"raised {type(error).__name__} on a {response.status_code} response: {str(error)[:300]}", http=http)
+        responder = "sandbox" if self.own else "spec"
+        if self.own and 400 <= response.status_code < 500 and not problems:
+            fail("sandbox_rejected", "sandbox", f"{response.status_code} for a valid request: {response.text[:200]}", http=http)
+        try:
+            response.elapsed  # noqa: B018  (httpx sets it when the client closes the response)
+        except RuntimeError:
+            response.elapsed = datetime.timedelta(0)
+        st_case = case.st_case or self.source.make_case(op.method, op.path, case)
+        st_problems = schemathesis_checks(st_case, response) if st_case is not None else []
+        for p in st_problems:
+            fail(p.check, responder, p.message, http=http)
+        strict = strict_parse(constant, response)
+        if strict is not None and not any(p.check == "response_schema_conformance" for p in st_problems):
+            fail(strict.check, "client", strict.message + " though the body conforms to the spec", http=http)
+        elif strict is None and fallbacks:
+            fail("strict_parse", "client", f"the runtime fell back to an unvalidated result: {fallbacks[0][:300]}", http=http)
+
+    def _intended(self, constant: Operation[Any], call: Call, case: CaseInput) -> tuple[dict[tuple[str, str], Any], Any, bool]:
+        intended: dict[tuple[str, str], Any] = {}
+        fields: dict[str, Any] = {}
+        whole: Any = MISSING
+        for p in constant.params:
+            if p.py_name not in call.kwargs:
+                continue
+            value = jsonable(call.kwargs[p.py_name])
+            if p.location == "field":
+                fields[p.wire_name] = value
+            elif p.location == "body":
+                whole = value
+            else:
+                intended[(p.location, p.wire_name)] = value
+        if whole is not MISSING:
+            body = {**whole, **fields} if fields and isinstance(whole, Mapping) else whole
+            return intended, body, True
+        if fields:
+            return intended, fields, True
+        required = constant.body is not None and constant.body.required
+        return intended, {}, required
+
+
+async def _await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+def _close(value: Any) -> None:
+    closer = getattr(value, "close", None)
+    if callable(closer) and type(value).__name__ in ("Stream", "StreamedResponse"):
+        closer()
+
+
+def _is_response_validation(error: BaseException) -> bool:
+    return type(error).__name__ == "APIResponseValidationError"
+
+
+def _refused(case: CaseInput) -> str:
+    return case.label.removeprefix("edge: ").removesuffix(" is refused")
+
+
+def _failer(result: OperationResult, **defaults: str) -> Callable[..., None]:
+    def fail(check: str, klass: Any, message: str, **extra: str) -> None:
+        result.failures.append(
+            Failure(result.operation_id, result.call, check, klass, message, **{**defaults, **extra})
+        )
+
+    return fail
+
+
+def run_contract(config: ContractConfig) -> RunReport:
+    """Run the contract checks; raises ContractError for bad arguments or inputs."""
+    try:
+        import schemathesis  # noqa: F401
+    except ImportError:
+        raise ContractError(
+            "contract testing needs schemathesis: pip install 'apigen[contract]'"
+        ) from None
+    if config.max_examples < 1:
+        raise ContractError("--max-examples must be at least 1")
+    unknown = set(config.variants) - set(VARIANTS)
+    if unknown or not config.variants:
+        raise ContractError(f"variants must be sync and/or async, not {sorted(unknown)}")
+    if config.base_url is not None and not config.base_url.startswith(("http://", "https://")):
+        raise ContractError(f"--base-url must be an http(s) URL, not {config.base_url!r}")
+    return _Run(config).run()

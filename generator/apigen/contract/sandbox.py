@@ -1,0 +1,31 @@
+"""The one place the contract runner touches the sandbox's API (it is being rebuilt: keep the
+coupling here). Starts an in-process sandbox for a document on 127.0.0.1; stopped by handle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["RunningSandbox", "start_sandbox"]
+
+
+@dataclass
+class RunningSandbox:
+    url: str
+    handle: Any  # apigen.sandbox.Sandbox
+
+    def stop(self) -> None:
+        self.handle.stop()
+
+    @property
+    def requests(self) -> list[Any]:
+        return list(self.handle.requests)
+
+
+def start_sandbox(document: Mapping[str, Any], seed: int = 0) -> RunningSandbox:
+    from ..sandbox import Sandbox
+
+    sandbox = Sandbox(document, seed=seed)
+    url = sandbox.start("127.0.0.1", 0)
+    return RunningSandbox(url, sandbox)

@@ -1,0 +1,120 @@
+"""The parts of a loaded OpenAPI 3.x document the contract checks need: resolved parameters,
+request bodies and schema validators (local `$ref`s only: `load_spec` bundles the rest)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+__all__ = ["Param", "SpecView"]
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    location: str  # path | query | header | cookie
+    required: bool
+    schema: Mapping[str, Any]
+    style: str
+    explode: bool
+    content_type: str | None = None
+
+
+class SpecView:
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        version = str(document.get("openapi", "3.0"))
+        self._validator_cls: Any = OAS31Validator if version.startswith("3.1") else OAS30Validator
+        self._validators: dict[int, Any] = {}
+        self._keep: list[Any] = []
+
+    def deref(self, node: Any, depth: int = 0) -> Any:
+        """Follow a chain of local `$ref`s (at most 32 hops)."""
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and depth < 32:
+            ref: str = node["$ref"]
+            if not ref.startswith("#/"):
+                return {}
+            target: Any = self.document
+            for part in ref[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                if not isinstance(target, Mapping) or part not in target:
+                    return {}
+                target = target[part]
+            node, depth = target, depth + 1
+        return node
+
+    def operation(self, path: str, method: str) -> Mapping[str, Any]:
+        item = self.deref(self.document.get("paths", {}).get(path, {}))
+        found = item.get(method.lower(), {}) if isinstance(item, Mapping) else {}
+        return found if isinstance(found, Mapping) else {}
+
+    def parameters(self, path: str, method: str) -> list[Param]:
+        item = self.deref(self.document.get("paths", {}).get(path, {}))
+        merged: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for raw in [*item.get("parameters", []), *self.operation(path, method).get("parameters", [])]:
+            p = self.deref(raw)
+            if isinstance(p, Mapping) and "name" in p and "in" in p:
+                merged[(str(p["name"]), str(p["in"]))] = p
+        out: list[Param] = []
+        for (name, location), p in merged.items():
+            content = p.get("content")
+            content_type = None
+            schema: Any = p.get("schema", {})
+            if isinstance(content, Mapping) and content:
+                content_type, media = next(iter(content.items()))
+                schema = media.get("schema", {}) if isinstance(media, Mapping) else {}
+            default_style = {"query": "form", "cookie": "form"}.get(location, "simple")
+            style = str(p.get("style", default_style))
+            explode = bool(p.get("explode", style == "form"))
+            out.append(
+                Param(
+                    name,
+                    location,
+                    bool(p.get("required", location == "path")),
+                    self.deref(schema) if isinstance(schema, Mapping) else {},
+                    style,
+                    explode,
+                    content_type,
+                )
+            )
+        return out
+
+    def request_body(self, path: str, method: str) -> Mapping[str, Any] | None:
+        body = self.deref(self.operation(path, method).get("requestBody"))
+        return body if isinstance(body, Mapping) and body else None
+
+    def security(self, path: str, method: str) -> list[dict[str, Any]]:
+        """The operation's security alternatives as lists of resolved schemes."""
+        op = self.operation(path, method)
+        requirements = op.get("security", self.document.get("security", []))
+        schemes = self.document.get("components", {}).get("securitySchemes", {})
+        out: list[dict[str, Any]] = []
+        for requirement in requirements or []:
+            if isinstance(requirement, Mapping):
+                out.append({name: self.deref(schemes.get(name, {})) for name in requirement})
+        return out
+
+    def validator(self, schema: Mapping[str, Any]) -> Any:
+        """A validator for `schema` in which `#/components/...` refs resolve."""
+        found = self._validators.get(id(schema))
+        if found is None:
+            root = {**schema, "components": self.document.get("components", {})}
+            found = self._validator_cls(root, format_checker=OAS30Validator.FORMAT_CHECKER)
+            self._validators[id(schema)] = found
+            self._keep.append(schema)  # the id stays valid
+        return found
+
+    def errors(self, schema: Mapping[str, Any], value: Any) -> list[str]:
+        """Validation messages (at most 3) for `value` against `schema`."""
+        try:
+            found = list(self.validator(schema).iter_errors(value))
+        except (jsonschema.exceptions.SchemaError, jsonschema.exceptions.RefResolutionError) as exc:
+            return [f"schema not usable: {exc}"[:200]]
+        return [
+            f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"[:300]
+            for e in found[:3]
+        ]

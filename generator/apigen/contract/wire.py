@@ -1,0 +1,466 @@
+"""Check (a): the request the client put on the wire is valid for the operation in the spec and
+carries exactly the values it was given: the path has the template's segments with each value in
+one percent-encoded segment, every parameter is spelled in its declared style, no parameter the
+spec does not declare is sent, credentials are present and the body has a declared media type, is
+encoded as it says and (JSON) validates against the body schema."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import httpx
+
+from .spec import Param, SpecView
+
+__all__ = ["check_request"]
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def same(wire: Any, intended: Any) -> bool:
+    """Whether the decoded wire text `wire` spells the JSON-shaped `intended` value."""
+    wire = normal(wire)
+    if isinstance(intended, Mapping):
+        # An empty key (`a[]=v`) reads as an array item in a deepObject: not compared.
+        keys = {k for k, v in intended.items() if v is not None and k != ""}
+        if isinstance(wire, list) and not keys:
+            return True
+        if not isinstance(wire, dict):
+            return False
+        wire = {k: v for k, v in wire.items() if k != ""}
+        if not keys <= set(wire) or not set(wire) <= set(intended):
+            return False
+        return all(same(wire[k], intended[k]) for k in keys)
+    if isinstance(intended, list):
+        if isinstance(wire, str) and not intended:
+            return wire == ""
+        return (
+            isinstance(wire, list)
+            and len(wire) == len(intended)
+            and all(same(w, i) for w, i in zip(wire, intended, strict=True))
+        )
+    if not isinstance(wire, str):
+        return False
+    if wire == _scalar_text(intended):
+        return True
+    if isinstance(intended, int | float) and not isinstance(intended, bool):
+        try:
+            return float(wire) == float(intended)
+        except ValueError:
+            return False
+    return False
+
+
+def prune(value: Any) -> Any:
+    """`value` without what a form or deepObject cannot spell: nulls and empty containers."""
+    if isinstance(value, Mapping):
+        out = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None and v != {} and v != []}
+    if isinstance(value, list):
+        items = [prune(v) for v in value]
+        return [v for v in items if v is not None and v != {} and v != []]
+    return value
+
+
+def _shape(p: Param, intended: Any) -> str:
+    if intended is not None:
+        return "array" if isinstance(intended, list) else "object" if isinstance(intended, Mapping) else "scalar"
+    kind = p.schema.get("type")
+    return kind if kind in ("array", "object") else "scalar"
+
+
+def _deep(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """`a[b][]=1&a[c]=2` -> {"a": {"b": {"": ["1"]}, "c": "2"}} (`normal` turns the `""`-only
+    and index-keyed objects into lists); repeated plain keys collect under `""` too."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        head, _, rest = key.partition("[")
+        parts = [head] + ([p for p in rest[:-1].split("][")] if rest.endswith("]") else [])
+        if rest and not rest.endswith("]"):
+            parts = [key]
+        node: Any = out
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if not isinstance(node, dict):
+                break
+            if part == "":
+                items = node.setdefault("", [])
+                if not isinstance(items, list):
+                    break
+                if last:
+                    items.append(value)
+                else:
+                    items.append({})
+                    node = items[-1]
+                continue
+            if last:
+                if part in node:
+                    old = node[part]
+                    node[part] = {"": (old[""] if isinstance(old, dict) and "" in old else [old]) + [value]}
+                else:
+                    node[part] = value
+            else:
+                child = node.setdefault(part, {})
+                if isinstance(child, str):
+                    child = node[part] = {"": [child]}
+                node = child
+    return out
+
+
+def normal(wire: Any) -> Any:
+    """Index-keyed objects and `""`-only objects (from `a[]=`) as lists, recursively."""
+    if isinstance(wire, dict):
+        if set(wire) == {""} and isinstance(wire[""], list):
+            return [normal(v) for v in wire[""]]
+        if wire and all(k.isdigit() for k in wire):
+            return [normal(wire[k]) for k in sorted(wire, key=int)]
+        return {k: normal(v) for k, v in wire.items()}
+    if isinstance(wire, list):
+        return [normal(v) for v in wire]
+    return wire
+
+
+class _Problems(list[str]):
+    pass
+
+
+def check_request(
+    view: SpecView,
+    method: str,
+    template: str,
+    base_url: str,
+    request: httpx.Request,
+    intended: Mapping[tuple[str, str], Any],
+    intended_body: Any,
+    body_given: bool,
+    check_security: bool = True,
+) -> list[str]:
+    """Problems with `request` (empty when it is valid and spells `intended` exactly)."""
+    problems = _Problems()
+    if request.method.upper() != method.upper():
+        problems.append(f"method {request.method} instead of {method.upper()}")
+    base = urlsplit(base_url)
+    url = request.url
+    if (url.scheme, url.netloc.decode()) != (base.scheme, base.netloc):
+        problems.append(f"sent to {url.scheme}://{url.netloc.decode()} instead of {base.scheme}://{base.netloc}")
+    params = view.parameters(template, method)
+    _check_path(problems, url.raw_path.split(b"?")[0].decode("ascii"), base.path, template, params, intended)
+    _check_query(problems, url.query.decode("ascii"), params, intended)
+    _check_headers(problems, request, params, intended)
+    if check_security:
+        _check_security(problems, view, template, method, request)
+    _check_body(problems, view, template, method, request, intended_body, body_given)
+    return list(problems)
+
+
+def _check_path(
+    problems: list[str], raw: str, prefix: str, template: str, params: list[Param], intended: Mapping[tuple[str, str], Any]
+) -> None:
+    prefix = prefix.rstrip("/")
+    if not raw.startswith(prefix + "/"):
+        problems.append(f"path {raw!r} is not under the base path {prefix!r}")
+        return
+    sent = raw[len(prefix) :].split("/")
+    expected = template.split("/")
+    if len(sent) != len(expected):
+        problems.append(f"path {raw!r} has {len(sent) - 1} segments, {template!r} has {len(expected) - 1}")
+        return
+    by_name = {p.name: p for p in params if p.location == "path"}
+    for segment, pattern in zip(sent, expected, strict=True):
+        if "{" not in pattern:
+            if unquote(segment) != pattern:
+                problems.append(f"path segment {segment!r} instead of {pattern!r}")
+            continue
+        if segment in (".", "..", ""):
+            problems.append(f"path segment {segment!r} for {pattern} changes the URL")
+        name = pattern[pattern.find("{") + 1 : pattern.find("}")]
+        if pattern != "{" + name + "}":
+            continue  # a partial segment (`{id}.json`): count checked above
+        value = intended.get(("path", name))
+        p = by_name.get(name)
+        if p is None or value is None:
+            continue
+        decoded: Any = unquote(segment)
+        if isinstance(value, list):
+            decoded = decoded.split(",") if decoded else []
+        elif isinstance(value, Mapping):
+            items = decoded.split(",")
+            decoded = (
+                dict(i.split("=", 1) for i in items if "=" in i)
+                if p.explode
+                else dict(zip(items[::2], items[1::2], strict=False))
+            )
+        if not same(decoded, value):
+            problems.append(f"path parameter {name}: sent {segment!r}, which reads as {decoded!r}, not {value!r}")
+
+
+def _check_query(problems: list[str], query: str, params: list[Param], intended: Mapping[tuple[str, str], Any]) -> None:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    claimed = [False] * len(pairs)
+    for p in (p for p in params if p.location == "query"):
+        value = intended.get(("query", p.name))
+        given = ("query", p.name) in intended and value is not None
+        shape = _shape(p, value)
+        mine = [i for i, (k, _) in enumerate(pairs) if k == p.name]
+        if p.style == "deepObject":
+            mine = [i for i, (k, _) in enumerate(pairs) if k == p.name or k.startswith(p.name + "[")]
+        elif shape == "object" and p.explode and isinstance(value, Mapping):
+            mine = [i for i, (k, _) in enumerate(pairs) if k in value]
+        for i in mine:
+            claimed[i] = True
+        if not given:
+            if mine:
+                problems.append(f"query parameter {p.name} sent though not given")
+            elif p.required:
+                problems.append(f"required query parameter {p.name} missing")
+            continue
+        if not mine:
+            if not (isinstance(value, list | dict) and not value):
+                problems.append(f"query parameter {p.name}={value!r} not sent")
+            continue
+        texts = [pairs[i][1] for i in mine]
+        decoded: Any
+        if p.content_type:
+            try:
+                decoded = json.loads(texts[0])
+            except ValueError:
+                problems.append(f"query parameter {p.name} ({p.content_type}) is not JSON: {texts[0]!r}")
+                continue
+            if decoded != value:
+                problems.append(f"query parameter {p.name}: sent {decoded!r}, not {value!r}")
+            continue
+        if p.style == "deepObject" and isinstance(value, list | Mapping):
+            decoded = _deep([pairs[i] for i in mine]).get(p.name, {})
+            value = prune(value)
+        elif shape == "array":
+            sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(p.style, ",")
+            decoded = texts if p.explode and p.style == "form" else texts[0].split(sep)
+            if decoded == [""] and value == []:
+                decoded = []  # `name=`: the empty list, not omitted
+        elif shape == "object":
+            if p.explode:
+                decoded = {pairs[i][0]: pairs[i][1] for i in mine}
+            else:
+                items = texts[0].split(",")
+                decoded = dict(zip(items[::2], items[1::2], strict=False))
+        else:
+            if len(texts) != 1:
+                problems.append(f"query parameter {p.name} sent {len(texts)} times")
+                continue
+            decoded = texts[0]
+        if not same(decoded, value):
+            problems.append(f"query parameter {p.name}: sent {texts!r}, which reads as {decoded!r}, not {value!r}")
+    for i, (key, _) in enumerate(pairs):
+        if not claimed[i] and not _is_credential(key):
+            problems.append(f"query parameter {key!r} is not declared by the operation")
+
+
+def _is_credential(name: str) -> bool:
+    return False if not name else name.lower() in _CREDENTIAL_QUERY
+
+
+_CREDENTIAL_QUERY: set[str] = set()
+
+
+def _check_headers(problems: list[str], request: httpx.Request, params: list[Param], intended: Mapping[tuple[str, str], Any]) -> None:
+    cookies: dict[str, str] = {}
+    for header in request.headers.get_list("cookie"):
+        for part in header.split(";"):
+            name, _, value = part.strip().partition("=")
+            if name:
+                cookies[name] = value
+    for p in params:
+        if p.location not in ("header", "cookie"):
+            continue
+        value = intended.get((p.location, p.name))
+        given = (p.location, p.name) in intended and value is not None
+        sent = request.headers.get(p.name) if p.location == "header" else cookies.get(p.name)
+        if not given:
+            if p.required and sent is None:
+                problems.append(f"required {p.location} {p.name} missing")
+            continue
+        if sent is None:
+            problems.append(f"{p.location} {p.name}={value!r} not sent")
+            continue
+        decoded: Any = unquote(sent) if p.location == "cookie" else sent
+        if p.content_type:
+            try:
+                ok = json.loads(decoded) == value
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"{p.location} {p.name}: sent {sent!r}, not JSON {value!r}")
+            continue
+        if isinstance(value, list):
+            decoded = decoded.split(",") if decoded else []
+        elif isinstance(value, Mapping):
+            items = decoded.split(",")
+            decoded = dict(i.split("=", 1) for i in items if "=" in i) if p.explode else dict(zip(items[::2], items[1::2], strict=False))
+        if not same(decoded, value):
+            problems.append(f"{p.location} {p.name}: sent {sent!r}, not {value!r}")
+
+
+def _check_security(problems: list[str], view: SpecView, template: str, method: str, request: httpx.Request) -> None:
+    alternatives = view.security(template, method)
+    if not alternatives or any(not alt for alt in alternatives):
+        return
+    query = {k for k, _ in parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)}
+    cookie = request.headers.get("cookie", "")
+    for alt in alternatives:
+        if all(_has_credential(s, request, query, cookie) for s in alt.values()):
+            return
+    names = " or ".join("+".join(alt) for alt in alternatives)
+    problems.append(f"no credentials sent (the operation needs {names})")
+
+
+def _has_credential(scheme: Mapping[str, Any], request: httpx.Request, query: set[str], cookie: str) -> bool:
+    kind = scheme.get("type")
+    if kind == "apiKey":
+        name = str(scheme.get("name", ""))
+        where = scheme.get("in")
+        if where == "query":
+            _CREDENTIAL_QUERY.add(name.lower())
+            return name in query
+        if where == "cookie":
+            return f"{name}=" in cookie
+        return name in request.headers
+    auth = request.headers.get("authorization", "")
+    if kind == "http":
+        return auth.lower().startswith(str(scheme.get("scheme", "")).lower() + " ")
+    return auth.lower().startswith("bearer ")
+
+
+def _media_matches(sent: str, declared: str) -> bool:
+    sent, declared = sent.lower(), declared.split(";")[0].strip().lower()
+    if declared in ("*/*", sent):
+        return True
+    major, _, minor = declared.partition("/")
+    return minor == "*" and sent.startswith(major + "/")
+
+
+def _check_body(
+    problems: list[str],
+    view: SpecView,
+    template: str,
+    method: str,
+    request: httpx.Request,
+    intended: Any,
+    given: bool,
+) -> None:
+    body = view.request_body(template, method)
+    content = request.content
+    ctype = request.headers.get("content-type", "")
+    media = ctype.split(";")[0].strip().lower()
+    if body is None:
+        if content:
+            problems.append(f"a {media or 'untyped'} body is sent but the operation declares none")
+        return
+    if not content:
+        if body.get("required") and given:
+            problems.append("the required request body is not sent")
+        return
+    declared = list((body.get("content") or {}).keys())
+    match = next((d for d in declared if _media_matches(media, d)), None)
+    if match is None:
+        problems.append(f"body sent as {media or 'no content type'}, the operation declares {declared}")
+        return
+    media_object = view.deref(body["content"][match])
+    schema = view.deref(media_object.get("schema", {})) if isinstance(media_object, Mapping) else {}
+    if match.endswith("json") or "+json" in match:
+        try:
+            data = json.loads(content)
+        except ValueError:
+            problems.append(f"body declared {match} is not JSON")
+            return
+        if isinstance(schema, Mapping):
+            for error in view.errors(schema, data):
+                problems.append(f"JSON body does not match the schema: {error}")
+        if given and data != intended:
+            problems.append(f"JSON body {_short(data)} is not the given {_short(intended)}")
+        return
+    if not given or not isinstance(intended, Mapping):
+        return
+    encoding = media_object.get("encoding", {}) if isinstance(media_object, Mapping) else {}
+    if media == "application/x-www-form-urlencoded":
+        fields = _deep(parse_qsl(content.decode("ascii", "replace"), keep_blank_values=True))
+    elif media.startswith("multipart/"):
+        fields = _multipart(ctype, content, problems)
+    else:
+        return
+    form = media == "application/x-www-form-urlencoded"
+    for name, value in intended.items():
+        if form:
+            value = prune(value)
+        enc = view.deref(encoding.get(name, {})) if isinstance(encoding, Mapping) else {}
+        sent = fields.get(name)
+        if value is None or (form and value in ({}, [])):
+            continue
+        if sent is None:
+            if not (isinstance(value, list | dict) and not value):
+                problems.append(f"body field {name}={_short(value)} not sent")
+            continue
+        json_field = isinstance(enc, Mapping) and "json" in str(enc.get("contentType", ""))
+        if (json_field or (media.startswith("multipart/") and isinstance(value, dict | list))) and isinstance(sent, str | bytes):
+            try:
+                ok = json.loads(sent) == value
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"body field {name}: sent {_short(sent)}, not JSON {_short(value)}")
+            continue
+        if isinstance(value, bytes):
+            if sent != value:
+                problems.append(f"file field {name}: {len(sent)} bytes sent, not the {len(value)} given")
+            continue
+        if isinstance(sent, bytes):
+            sent = sent.decode("utf-8", "replace")
+        if not same(sent, value):
+            problems.append(f"body field {name}: sent {_short(sent)}, not {_short(value)}")
+    for name in fields:
+        if name not in intended:
+            problems.append(f"body field {name!r} sent though not given")
+
+
+def _multipart(ctype: str, content: bytes, problems: list[str]) -> dict[str, Any]:
+    if "boundary=" not in ctype:
+        problems.append("multipart body without a boundary")
+        return {}
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + content
+    )
+    out: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str):
+            problems.append("multipart part without a name")
+            continue
+        data = payload if isinstance(payload, bytes) else b""
+        if part.get_filename() is None and part.get_content_type() in ("text/plain", "application/json"):
+            value: Any = data.decode("utf-8", "replace")
+        else:
+            value = data
+        if name in out:
+            old = out[name]
+            out[name] = (old if isinstance(old, list) else [old]) + [value]
+        else:
+            out[name] = value
+    return out
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."

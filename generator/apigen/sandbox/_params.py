@@ -1,0 +1,186 @@
+"""Wire text -> JSON values, the way a server reads OpenAPI parameters and form bodies.
+
+Everything a client sends is text; before a value can be checked against its schema it is
+deserialized by parameter style (`simple`, `label`, `matrix`, `form`, `spaceDelimited`,
+`pipeDelimited`, `deepObject`, and Stripe's bracketed `a[b][0]=v` keys) and then coerced
+guided by the schema: `"3"` becomes `3` only where the schema wants a number, and for
+`anyOf`/`oneOf` the first branch the coerced value fits is kept (Stripe's
+`created` is `{gt: int} | int`, so `created=5` and `created[gt]=5` are both read right).
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ._fits import Checker, declared_types
+from ._forms import _insert, _listify, split_key
+from ._refs import RefError, Resolver
+from ._schema import infer
+
+_INT = re.compile(r"^[+-]?\d+$")
+_FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+class Coercer:
+    """Schema-guided string -> typed value conversion for one document."""
+
+    def __init__(self, resolver: Resolver, checker: Checker) -> None:
+        self.resolver = resolver
+        self.checker = checker
+
+    def coerce(self, value: Any, schema: Any, depth: int = 0) -> Any:
+        if depth > 32:
+            return value
+        try:
+            node, _ = self.resolver.resolve(schema)
+        except RefError:
+            return value
+        if not isinstance(node, Mapping):
+            return value
+        for key in ("oneOf", "anyOf"):
+            options = node.get(key)
+            if isinstance(options, list) and options:
+                for option in options:
+                    candidate = self.coerce(value, option, depth + 1)
+                    if self.checker.fits(candidate, option):
+                        return candidate
+                value = self.coerce(value, options[0], depth + 1)
+        for member in node.get("allOf") or ():
+            value = self.coerce(value, member, depth + 1)
+        types, nullable = declared_types(node, self.checker.nullable_keyword)
+        if not types and "type" not in node:
+            if any(k in node for k in ("oneOf", "anyOf", "allOf", "enum", "const")):
+                return value
+            inferred = infer(node) if len(node) > 0 else None
+            types = [inferred] if inferred else []
+        if isinstance(value, str):
+            return _scalar(value, types, nullable, node, self, depth)
+        if isinstance(value, dict):
+            if "array" in types and value and all(k.isdigit() for k in value):
+                ordered = [value[k] for k in sorted(value, key=int)]
+                return [self.coerce(v, node.get("items"), depth + 1) for v in ordered]
+            if "object" in types or not types:
+                props = node.get("properties")
+                props = props if isinstance(props, Mapping) else {}
+                extra = node.get("additionalProperties")
+                return {
+                    k: self.coerce(
+                        v,
+                        props[k] if k in props else extra if isinstance(extra, Mapping) else {},
+                        depth + 1,
+                    )
+                    for k, v in value.items()
+                }
+            return value
+        if isinstance(value, list) and ("array" in types or not types):
+            return [self.coerce(v, node.get("items"), depth + 1) for v in value]
+        return value
+
+
+def _scalar(
+    value: str,
+    types: list[str],
+    nullable: bool,
+    node: Mapping[str, Any],
+    coercer: Coercer,
+    depth: int,
+) -> Any:
+    if "string" in types or not types:
+        return value
+    if "integer" in types and _INT.match(value):
+        return int(value)
+    if "number" in types and _FLOAT.match(value):
+        number = float(value)
+        return int(number) if _INT.match(value) else number
+    if "boolean" in types and value in ("true", "false"):
+        return value == "true"
+    if "array" in types:
+        return [coercer.coerce(value, node.get("items"), depth + 1)]
+    if nullable and value in ("", "null"):
+        return None
+    return value
+
+
+def split_delimited(value: str, style: str) -> list[str]:
+    return value.split(_DELIMITERS.get(style, ","))
+
+
+def query_value(
+    pairs: list[tuple[list[str], str]], style: str, explode: bool, is_array: bool, is_object: bool
+) -> Any:
+    """One query parameter's value from its (split key, value) pairs (all share the name)."""
+    if any(len(parts) > 1 for parts, _ in pairs):  # bracketed: deepObject or Stripe arrays
+        root: dict[str, Any] = {}
+        for parts, value in pairs:
+            _insert(root, parts, value)
+        found: Any = _listify(root[pairs[0][0][0]]) if pairs[0][0][0] in root else None
+        return found
+    values = [value for _, value in pairs]
+    if is_array:
+        if explode and style == "form":
+            return values
+        return [item for value in values for item in split_delimited(value, style)]
+    if is_object and not explode:
+        items = split_delimited(values[-1], style)
+        return dict(zip(items[0::2], items[1::2], strict=False))
+    return values[-1]
+
+
+def path_value(raw: str, style: str, explode: bool, is_array: bool, is_object: bool) -> Any:
+    """A path (or header) parameter's value for `simple`, `label` and `matrix` styles."""
+    text = raw
+    if style == "label":
+        text = text.removeprefix(".")
+        separator = "." if explode else ","
+    elif style == "matrix":
+        text = re.sub(r"^;[^=;]*=?", "", text)
+        separator = "," if not explode else ";"
+    else:
+        separator = ","
+    if is_array:
+        return text.split(separator) if text else []
+    if is_object:
+        items = text.split(separator)
+        if explode:
+            return dict(item.partition("=")[::2] for item in items)
+        return dict(zip(items[0::2], items[1::2], strict=False))
+    return text
+
+
+def parse_cookies(header: str | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in (header or "").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name:
+            out[name] = value.strip().strip('"')
+    return out
+
+
+def parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
+    """A multipart/form-data body as nested data; file parts become their text (or "")."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        raise ValueError("not a multipart body (no boundary, or no parts)")
+    root: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            raise ValueError("a multipart part has no name")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        value: Any
+        if part.get_filename() is not None or part.get_content_type() == "application/octet-stream":
+            value = data.decode("latin-1")
+        elif part.get_content_type().endswith("json"):
+            value = json.loads(data or b"null")
+        else:
+            value = data.decode("utf-8", "replace")
+        _insert(root, split_key(name), value)
+    return {key: _listify(value) for key, value in root.items()}

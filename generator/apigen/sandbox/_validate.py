@@ -1,0 +1,390 @@
+"""Request validation: is this request one the spec allows? (The sandbox's 400/401/422 answers.)
+
+Checks, in order: security (no credential for any declared requirement -> 401), then
+parameters (path, query, header, cookie: missing required, unknown query keys, wrong type,
+out of enum, any schema violation -> 400), then the body (missing when required, wrong or
+missing Content-Type, unparseable JSON/form/multipart -> 400; a body that parses but breaks
+the schema, e.g. an unknown field where `additionalProperties: false` -> 422 when the
+operation documents a 422 response (GitHub's "Validation Failed"), else 400 (Stripe)).
+
+Values are read the way a server does (see `_params`), then checked with openapi-schema-
+validator (jsonschema with the OpenAPI 3.0 / 3.1 dialects; request bodies use the "write"
+flavour, so readOnly properties are not required). Everything is compiled lazily, once per
+operation on its first request, so a 13 MB spec still starts in well under a second; see
+docs/decisions.md for why this and not openapi-core.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
+
+from ._fits import Checker
+from ._forms import parse_form, split_key
+from ._params import Coercer, parse_cookies, parse_multipart, path_value, query_value
+from ._refs import RefError, Resolver
+
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a request is refused: HTTP status, a message, and where (`query`, `body`...)."""
+
+    status: int
+    message: str
+    location: str = ""
+    name: str | None = None
+
+
+@dataclass
+class _Param:
+    name: str
+    location: str
+    required: bool
+    style: str
+    explode: bool
+    schema: Any
+    json_content: bool
+    is_array: bool
+    is_object: bool
+    validator: Any = None
+
+
+@dataclass
+class _Body:
+    required: bool
+    media: dict[str, Any]  # declared media type (lower-case base) -> schema (or None)
+    validators: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Plan:
+    params: list[_Param]
+    body: _Body | None
+    security: list[dict[str, Mapping[str, Any]]] | None  # None: no requirement
+    free_query: bool  # a form-exploded object parameter takes arbitrary keys
+    api_key_queries: frozenset[str]
+    semantic_status: int
+
+
+class RequestValidator:
+    """Validates requests for the operations of one document (see module docstring)."""
+
+    def __init__(self, document: Mapping[str, Any], resolver: Resolver, checker: Checker) -> None:
+        self.document = document
+        self.resolver = resolver
+        self.coercer = Coercer(resolver, checker)
+        self._openapi31 = str(document.get("openapi", "")).startswith("3.1")
+        self._root = {
+            k: document[k] for k in ("components", "definitions", "paths") if k in document
+        }
+        self._plans: dict[str, _Plan] = {}
+        self._lock = threading.Lock()
+
+    # -- entry point ----------------------------------------------------------------------
+
+    def validate(
+        self,
+        pointer: str,
+        path_item: Mapping[str, Any],
+        operation: Mapping[str, Any],
+        path_params: Mapping[str, str],
+        query: list[tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> Problem | None:
+        plan = self._plan(pointer, path_item, operation)
+        cookies = parse_cookies(headers.get("cookie"))
+        problem = self._security(plan, query, headers, cookies)
+        if problem is None:
+            problem = self._parameters(plan, path_params, query, headers, cookies)
+        if problem is None and plan.body is not None:
+            problem = self._body(plan, plan.body, headers, body)
+        elif problem is None and body and plan.body is None:
+            problem = Problem(400, "this operation takes no request body", "body")
+        return problem
+
+    # -- compiled per operation -----------------------------------------------------------
+
+    def _plan(self, pointer: str, item: Mapping[str, Any], operation: Mapping[str, Any]) -> _Plan:
+        plan = self._plans.get(pointer)
+        if plan is None:
+            with self._lock:
+                plan = self._plans.get(pointer) or self._build(item, operation)
+                self._plans[pointer] = plan
+        return plan
+
+    def _resolve(self, node: Any) -> Mapping[str, Any]:
+        try:
+            target, _ = self.resolver.resolve(node)
+        except RefError:
+            return {}
+        return target if isinstance(target, Mapping) else {}
+
+    def _build(self, item: Mapping[str, Any], operation: Mapping[str, Any]) -> _Plan:
+        declared: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for raw in [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]:
+            param = self._resolve(raw)
+            name, where = param.get("name"), param.get("in")
+            if isinstance(name, str) and isinstance(where, str):
+                declared[(name, where)] = param
+        params: list[_Param] = []
+        free_query = False
+        for (name, where), param in declared.items():
+            if where == "header" and name.lower() in _IGNORED_HEADERS:
+                continue
+            content = param.get("content")
+            json_content = isinstance(content, Mapping) and any(
+                str(m).split(";")[0].strip().lower().endswith("json") for m in content
+            )
+            schema = param.get("schema")
+            if isinstance(content, Mapping) and content:
+                schema = self._resolve(next(iter(content.values()))).get("schema")
+            default_style = "form" if where in ("query", "cookie") else "simple"
+            style = str(param.get("style") or default_style)
+            explode = param.get("explode")
+            explode = (style == "form") if not isinstance(explode, bool) else explode
+            target = self._resolve(schema)
+            kind = target.get("type")
+            is_array = kind == "array" or (isinstance(kind, list) and "array" in kind)
+            is_object = kind == "object" or (isinstance(kind, list) and "object" in kind)
+            if where == "query" and style == "form" and explode and is_object and not json_content:
+                free_query = True
+            params.append(
+                _Param(
+                    name,
+                    where,
+                    where == "path" or param.get("required") is True,
+                    style,
+                    explode,
+                    schema,
+                    json_content,
+                    is_array,
+                    is_object,
+                )
+            )
+        body: _Body | None = None
+        request_body = self._resolve(operation.get("requestBody"))
+        content = request_body.get("content")
+        if isinstance(content, Mapping) and content:
+            media = {
+                str(m).split(";")[0].strip().lower(): self._resolve(v).get("schema")
+                for m, v in content.items()
+            }
+            body = _Body(request_body.get("required") is True, media)
+        security_raw = operation.get("security", self.document.get("security"))
+        security: list[dict[str, Mapping[str, Any]]] | None = None
+        api_key_queries: set[str] = set()
+        schemes = self._resolve(self.document.get("components")).get("securitySchemes")
+        schemes = schemes if isinstance(schemes, Mapping) else {}
+        if isinstance(security_raw, list) and security_raw:
+            security = []
+            for requirement in security_raw:
+                if not isinstance(requirement, Mapping):
+                    continue
+                resolved = {str(n): self._resolve(schemes.get(n)) for n in requirement}
+                security.append(resolved)
+                for scheme in resolved.values():
+                    if scheme.get("type") == "apiKey" and scheme.get("in") == "query":
+                        api_key_queries.add(str(scheme.get("name")))
+        responses = {str(k) for k in operation.get("responses") or ()}
+        semantic = 422 if "422" in responses else 400
+        return _Plan(params, body, security, free_query, frozenset(api_key_queries), semantic)
+
+    def _validator(self, schema: Any, *, write: bool) -> Any:
+        root = {**self._root, "allOf": [schema]}
+        if self._openapi31:
+            return OAS31Validator(root)
+        cls = OAS30WriteValidator if write else OAS30Validator
+        return cls(root)
+
+    # -- checks ---------------------------------------------------------------------------
+
+    def _security(
+        self,
+        plan: _Plan,
+        query: list[tuple[str, str]],
+        headers: Mapping[str, str],
+        cookies: Mapping[str, str],
+    ) -> Problem | None:
+        if plan.security is None:
+            return None
+        keys = {k for k, _ in query}
+        for requirement in plan.security:
+            if all(_satisfied(s, headers, keys, cookies) for s in requirement.values()):
+                return None
+        names = " or ".join(" + ".join(r) or "none" for r in plan.security)
+        return Problem(401, f"missing or malformed credentials (expected {names})", "security")
+
+    def _parameters(
+        self,
+        plan: _Plan,
+        path_params: Mapping[str, str],
+        query: list[tuple[str, str]],
+        headers: Mapping[str, str],
+        cookies: Mapping[str, str],
+    ) -> Problem | None:
+        split = [(split_key(k), v) for k, v in query]
+        known = {p.name for p in plan.params if p.location == "query"} | plan.api_key_queries
+        if not plan.free_query:
+            for parts, _ in split:
+                if parts[0] not in known:
+                    return Problem(400, f"unknown query parameter {parts[0]!r}", "query", parts[0])
+        for param in plan.params:
+            raw: Any
+            if param.location == "path":
+                text = path_params.get(param.name)
+                if text is None:
+                    continue  # the router matched a template with other names: nothing to check
+                raw = self._wire(param, text, path=True)
+            elif param.location == "query":
+                mine = [(parts, v) for parts, v in split if parts[0] == param.name]
+                if not mine:
+                    raw = None
+                elif param.json_content:
+                    raw = mine[-1][1]
+                else:
+                    raw = query_value(
+                        mine, param.style, param.explode, param.is_array, param.is_object
+                    )
+            elif param.location == "header":
+                text = headers.get(param.name.lower())
+                raw = None if text is None else self._wire(param, text, path=False)
+            elif param.location == "cookie":
+                text = cookies.get(param.name)
+                raw = None if text is None else self._wire(param, text, path=False)
+            else:
+                continue
+            if raw is None:
+                if param.required:
+                    where = param.location
+                    return Problem(
+                        400, f"missing required {where} parameter {param.name!r}", where, param.name
+                    )
+                continue
+            if param.json_content:
+                try:
+                    value = json.loads(raw)
+                except ValueError:
+                    return Problem(
+                        400,
+                        f"{param.location} parameter {param.name!r} is not valid JSON",
+                        param.location,
+                        param.name,
+                    )
+            else:
+                value = self.coercer.coerce(raw, param.schema)
+            if param.schema is None:
+                continue
+            if param.validator is None:
+                param.validator = self._validator(param.schema, write=True)
+            error = _first_error(param.validator, value)
+            if error is not None:
+                return Problem(
+                    400,
+                    f"invalid {param.location} parameter {param.name!r}: {error}",
+                    param.location,
+                    param.name,
+                )
+        return None
+
+    def _wire(self, param: _Param, text: str, *, path: bool) -> Any:
+        if param.json_content:
+            return text
+        return path_value(text, param.style, param.explode, param.is_array, param.is_object)
+
+    def _body(
+        self, plan: _Plan, spec: _Body, headers: Mapping[str, str], body: bytes
+    ) -> Problem | None:
+        content_type = headers.get("content-type")
+        if not body and content_type is None:
+            return Problem(400, "a request body is required", "body") if spec.required else None
+        if content_type is None:
+            return Problem(400, "the request has a body but no Content-Type", "header")
+        base = content_type.split(";")[0].strip().lower()
+        media = _pick_media(base, spec.media)
+        if media is None:
+            expected = ", ".join(spec.media)
+            return Problem(
+                400, f"unsupported Content-Type {base!r} (expected {expected})", "header"
+            )
+        schema = spec.media[media]
+        value: Any
+        try:
+            if base.endswith("/json") or base.endswith("+json"):
+                if not body:
+                    if spec.required:
+                        return Problem(400, "a request body is required", "body")
+                    return None
+                value = json.loads(body)
+            elif base == "application/x-www-form-urlencoded":
+                value = self.coercer.coerce(parse_form(body), schema)
+            elif base == "multipart/form-data":
+                value = self.coercer.coerce(parse_multipart(body, content_type), schema)
+            else:
+                return None  # bytes or text: nothing structural to check
+        except (ValueError, UnicodeDecodeError) as exc:
+            return Problem(400, f"the body is not valid {base}: {exc}", "body")
+        if schema is None:
+            return None
+        validator = spec.validators.get(media)
+        if validator is None:
+            validator = spec.validators[media] = self._validator(schema, write=True)
+        error = _first_error(validator, value)
+        if error is not None:
+            return Problem(plan.semantic_status, f"invalid request body: {error}", "body")
+        return None
+
+
+def _pick_media(base: str, declared: Mapping[str, Any]) -> str | None:
+    if base in declared:
+        return base
+    kind = base.split("/")[0]
+    for media in declared:
+        if media in ("*/*", f"{kind}/*"):
+            return media
+    return None
+
+
+def _first_error(validator: Any, value: Any) -> str | None:
+    error = next(iter(validator.iter_errors(value)), None)
+    if error is None:
+        return None
+    where = "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    message = error.message
+    if len(message) > 300:
+        message = message[:300] + "..."
+    return f"{where.lstrip('.')}: {message}" if where else message
+
+
+def _satisfied(
+    scheme: Mapping[str, Any],
+    headers: Mapping[str, str],
+    query_keys: set[str],
+    cookies: Mapping[str, str],
+) -> bool:
+    kind = scheme.get("type")
+    auth = headers.get("authorization", "")
+    if kind == "http":
+        wanted = str(scheme.get("scheme", "")).lower()
+        word, _, credential = auth.partition(" ")
+        return word.lower() == wanted and bool(credential.strip())
+    if kind == "apiKey":
+        name = str(scheme.get("name", ""))
+        where = scheme.get("in")
+        if where == "header":
+            return bool(headers.get(name.lower()))
+        if where == "query":
+            return name in query_keys
+        if where == "cookie":
+            return name in cookies
+        return True
+    if kind in ("oauth2", "openIdConnect"):
+        return bool(auth.strip())
+    return True  # mutualTLS, unknown kinds, or a dangling scheme name: cannot be checked here

@@ -1,0 +1,114 @@
+"""A dangling `$ref` (missing file or missing pointer) degrades that one place, with a warning.
+
+`specs/dangling/openapi.yaml` has one of each: a schema (internal, missing file, missing pointer
+in an existing file), a parameter, a request body and a response. `--strict` still fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apigen.diagnostics import Diagnostic, Report, SpecError
+from apigen.load import load_spec
+from apigen.pipeline import build
+
+from .conftest import FIXTURES
+
+SPEC = FIXTURES / "dangling" / "openapi.yaml"
+ANY = "typed as Any"
+
+
+def warnings_by_pointer() -> tuple[dict[str, object], dict[str, Diagnostic]]:
+    report = Report()
+    spec = load_spec(SPEC, report=report)
+    assert not report.errors
+    return spec.document, {d.pointer: d for d in report.warnings}
+
+
+def test_every_dangling_ref_is_a_located_warning_saying_what_was_done() -> None:
+    _, found = warnings_by_pointer()
+    expected = {
+        # pointer: (line, action, words of the message)
+        "#/paths/~1pets/get/parameters/0/$ref": (9, "parameter left out", "does not resolve"),
+        "#/paths/~1pets/get/responses/200/content/application~1json/schema/items/$ref": (
+            18,
+            ANY,
+            "'#/components/schemas/Missing' does not resolve",
+        ),
+        "#/paths/~1pets/post/requestBody/$ref": (
+            22,
+            "request body typed as Any (JSON)",
+            "does not resolve",
+        ),
+        "#/paths/~1owners/get/responses/404/$ref": (39, "response typed as Any", "NotThere"),
+        "#/components/schemas/Pet/properties/tag/$ref": (
+            46,
+            ANY,
+            "no-such-file.yaml: No such file",
+        ),
+        "#/components/schemas/Pet/properties/kind/$ref": (
+            47,
+            ANY,
+            "#/NoSuchKind does not exist in",
+        ),
+    }
+    assert set(found) == set(expected)
+    for pointer, (line, action, words) in expected.items():
+        d = found[pointer]
+        assert (d.file, d.line, d.action, d.kind) == (str(SPEC), line, action, "ref"), pointer
+        assert words in d.message, d.message
+
+
+def test_the_stand_ins() -> None:
+    doc, _ = warnings_by_pointer()
+    paths = doc["paths"]
+    assert isinstance(paths, dict)
+    get = paths["/pets"]["get"]
+    assert get["parameters"] == [{"name": "limit", "in": "query", "schema": {"type": "integer"}}]
+    assert get["responses"]["200"]["content"]["application/json"]["schema"]["items"] == {}
+    body = paths["/pets"]["post"]["requestBody"]
+    assert body == {"content": {"application/json": {"schema": {}}}}
+    owners = paths["/owners"]["get"]["responses"]
+    assert owners["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Owner"
+    }
+    assert owners["404"]["content"]["application/json"]["schema"] == {}
+    pet = doc["components"]["schemas"]["Pet"]  # type: ignore[index]
+    assert pet["properties"]["tag"] == {} and pet["properties"]["kind"] == {}
+
+
+def test_the_spec_builds_and_the_dangling_places_are_any(tmp_path: Path) -> None:
+    result = build(SPEC, tmp_path / "dangling")
+    assert {d.pointer for d in result.report.warnings if d.kind == "ref"} == set(
+        warnings_by_pointer()[1]
+    )
+    models = "\n".join(
+        p.read_text() for p in (tmp_path / "dangling" / "dangling" / "models").rglob("*.py")
+    )
+    assert "tag: Any" in models and "kind: Any" in models
+    pets = (tmp_path / "dangling" / "dangling" / "resources" / "pets.py").read_text()
+    assert "limit" in pets
+
+
+def test_strict_still_fails_and_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as info:
+        build(SPEC, tmp_path / "dangling", strict=True)
+    refs = [d for d in info.value.diagnostics if d.kind == "ref"]
+    assert len(refs) == 6 and all(d.severity == "error" and d.line for d in refs)
+    assert not (tmp_path / "dangling").exists()
+
+
+def test_a_dangling_ref_with_nothing_to_stand_in_stays_fatal(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+        "paths: {}\n"
+        "components:\n  securitySchemes:\n    key: {$ref: '#/nowhere'}\n"
+    )
+    with pytest.raises(SpecError) as info:
+        load_spec(spec, report=Report())
+    (d,) = info.value.diagnostics
+    assert d.severity == "error" and d.pointer == "#/components/securitySchemes/key/$ref"
+    assert d.line == 6

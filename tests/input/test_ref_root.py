@@ -1,0 +1,139 @@
+"""Relative `$ref`s that leave the spec's folder: refused by default, read under `ref_root`.
+
+`specs/monorepo/` is a monorepo layout: `services/pets/openapi.yaml` refers to
+`../../common/*.yaml`.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen.diagnostics import Report, SpecError
+from apigen.load import load_spec, resolve_pointer
+from apigen.pipeline import check
+
+from .conftest import FIXTURES
+from .test_refs import all_refs
+
+MONOREPO = FIXTURES / "monorepo"
+PETS = MONOREPO / "services" / "pets" / "openapi.yaml"
+ESCAPING_REF = "#/paths/~1pets/get/responses/default/$ref"  # the first one the walk meets
+
+
+def test_leaving_the_spec_folder_is_refused_by_default_and_names_the_option() -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(PETS, report=Report())
+    (d,) = info.value.diagnostics
+    assert d.severity == "error" and d.kind == "external-ref"
+    assert d.file == str(PETS) and d.pointer == ESCAPING_REF and d.line == 19
+    assert "../../common/responses.yaml#/Error" in d.message
+    assert "leaves the spec's folder" in d.message and "--ref-root" in d.message
+
+
+def test_ref_root_reads_files_beside_the_spec_folder() -> None:
+    report = Report()
+    spec = load_spec(PETS, report=report, ref_root=MONOREPO)
+    doc = spec.document
+    assert report.items == []
+    assert set(doc["components"]["schemas"]) == {"Pet", "Owner", "Error"}
+    get = doc["paths"]["/pets"]["get"]
+    assert get["parameters"] == [
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}}
+    ]
+    refs = all_refs(doc)
+    assert refs and all(r.startswith("#/") and resolve_pointer(doc, r)[0] for r in refs)
+    # diagnostics point into the common files, spelt without `..`
+    file, line = spec.locate("#/components/schemas/Owner/properties/name")
+    assert file == str(MONOREPO / "common" / "schemas.yaml") and line == 10
+    assert ".." not in file
+    assert len(spec.files) == 4
+
+
+def test_ref_root_through_the_pipeline_parameter() -> None:
+    """`pipeline.check` (and `build`) take `ref_root`: what the config key will set."""
+    with pytest.raises(SpecError):
+        check(PETS)
+    report = check(PETS, ref_root=MONOREPO)
+    assert not report.errors
+
+
+def test_a_ref_root_that_does_not_hold_the_spec_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(PETS, report=Report(), ref_root=tmp_path)
+    (d,) = info.value.diagnostics
+    assert d.kind == "ref-root" and "does not contain the spec" in d.message
+    with pytest.raises(SpecError) as info:
+        load_spec(PETS, report=Report(), ref_root=tmp_path / "nope")
+    assert "no such folder" in info.value.diagnostics[0].message
+
+
+def test_refs_cannot_leave_the_ref_root_either() -> None:
+    """A root narrower than the refs need: still refused, and the message says by what."""
+    with pytest.raises(SpecError) as info:
+        load_spec(PETS, report=Report(), ref_root=MONOREPO / "services")
+    (d,) = info.value.diagnostics
+    assert d.pointer == ESCAPING_REF
+    assert "leaves the allowed folder" in d.message and str(MONOREPO / "services") in d.message
+
+
+def _api(root: Path, ref: str) -> Path:
+    spec = root / "svc" / "api.yaml"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        f"components:\n  schemas:\n    P:\n      $ref: '{ref}'\n"
+    )
+    return spec
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "../../outside.yaml#/Pet",  # plainly above the root
+        "../svc/../../outside.yaml#/Pet",  # `..` folded before the check
+        "../common/../../outside.yaml#/Pet",
+        "link.yaml#/Pet",  # a symlink in the spec folder pointing outside
+        "linkdir/outside.yaml#/Pet",  # a symlinked folder pointing outside
+    ],
+)
+def test_escaping_the_ref_root_is_refused(tmp_path: Path, ref: str) -> None:
+    root = tmp_path / "repo"
+    (root / "common").mkdir(parents=True)
+    (tmp_path / "outside.yaml").write_text("Pet: {type: object}\n")
+    spec = _api(root, ref)
+    os.symlink(tmp_path / "outside.yaml", spec.parent / "link.yaml")
+    os.symlink(tmp_path, spec.parent / "linkdir")
+    with pytest.raises(SpecError) as info:
+        load_spec(spec, report=Report(), ref_root=root)
+    (d,) = info.value.diagnostics
+    assert d.kind == "external-ref" and "leaves the allowed folder" in d.message
+    assert d.file == str(spec) and d.pointer == "#/components/schemas/P/$ref" and d.line == 7
+
+
+def test_a_symlink_inside_the_ref_root_is_fine(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "common").mkdir(parents=True)
+    (root / "common" / "pet.yaml").write_text("Pet: {type: object}\n")
+    spec = _api(root, "link.yaml#/Pet")
+    os.symlink(root / "common" / "pet.yaml", spec.parent / "link.yaml")
+    doc = load_spec(spec, report=Report(), ref_root=root).document
+    assert doc["components"]["schemas"]["Pet"] == {"type": "object"}
+
+
+@pytest.mark.parametrize("ref", ["https://example.com/x.yaml#/Pet", "file:///etc/passwd"])
+def test_ref_root_never_fetches_urls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str
+) -> None:
+    def no_network(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a refused ref must never be fetched")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    spec = _api(tmp_path, ref)
+    with pytest.raises(SpecError) as info:
+        load_spec(spec, report=Report(), ref_root=tmp_path)
+    assert "refused" in info.value.diagnostics[0].message

@@ -1,0 +1,234 @@
+"""Requests reach exactly the endpoint the caller meant: operation servers, path segments that
+cannot climb or vanish, and credentials only for the origins the client was configured for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+import apigen_runtime as rt
+
+from .conftest import Recorder, op
+
+ROOT = "https://api.test/v1"
+FILES = "https://files.test"
+
+
+def _sync(recorder: Recorder, **kwargs: Any) -> rt.SyncAPIClient:
+    kwargs.setdefault("default_base_url", ROOT)
+    client = rt.SyncAPIClient(
+        http_client=httpx.Client(transport=httpx.MockTransport(recorder)), **kwargs
+    )
+    client._sleep = lambda seconds: None
+    return client
+
+
+def _async(recorder: Recorder, **kwargs: Any) -> rt.AsyncAPIClient:
+    kwargs.setdefault("default_base_url", ROOT)
+    return rt.AsyncAPIClient(
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)), **kwargs
+    )
+
+
+async def _both(
+    recorder: Recorder, operation: rt.Operation[Any], values: dict[str, Any], **kwargs: Any
+) -> list[httpx.Request]:
+    """Send through the sync and the async client; the two recorded requests."""
+    _sync(recorder, **kwargs).request(operation, values)
+    await _async(recorder, **kwargs).request(operation, values)
+    assert len(recorder.requests) == 2
+    return recorder.requests
+
+
+_BEARER = {
+    "credentials": {"token": "sk_secret"},
+    "security_schemes": {
+        "bearer": rt.HTTPBearer("token"),
+        "key": rt.ApiKey("key", "X-Key", "header"),
+    },
+    "default_security": (("bearer",),),
+}
+
+
+def _upload() -> rt.Operation[Any]:
+    return op(
+        rt.Param("body", "body", "body"),
+        method="post",
+        path="/v1/files",
+        body=rt.Body("application/octet-stream"),
+        server=FILES,
+    )
+
+
+# --- bug 1: operation servers ----------------------------------------------------------------
+
+
+async def test_operation_server_is_used_with_the_spec_base_url(recorder: Recorder) -> None:
+    for request in await _both(recorder, _upload(), {"body": b"x"}, **_BEARER):
+        assert str(request.url) == "https://files.test/v1/files"
+        assert request.headers["Authorization"] == "Bearer sk_secret"  # the spec's server
+
+
+async def test_operations_without_a_server_use_the_root(recorder: Recorder) -> None:
+    for request in await _both(recorder, op(path="/things"), {}):
+        assert str(request.url) == "https://api.test/v1/things"
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+async def test_user_base_url_replaces_every_server(
+    recorder: Recorder, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A sandbox (or proxy) the caller points the client at gets every operation, and the
+    credentials go there and nowhere else."""
+    kwargs: dict[str, Any] = dict(_BEARER)
+    if how == "argument":
+        kwargs["base_url"] = "http://127.0.0.1:4010"
+    else:
+        monkeypatch.setenv("SHOP_BASE_URL", "http://127.0.0.1:4010")
+        kwargs["env_prefix"] = "SHOP"
+    for request in await _both(recorder, _upload(), {"body": b"x"}, **kwargs):
+        assert str(request.url) == "http://127.0.0.1:4010/v1/files"
+        assert request.headers["Authorization"] == "Bearer sk_secret"
+
+
+def test_base_url_for(recorder: Recorder) -> None:
+    client = _sync(recorder)
+    assert client.base_url_for(_upload()) == FILES
+    assert client.base_url_for(op()) == ROOT
+    client.base_url = "http://localhost:9"  # set later: still the caller's choice
+    assert client.base_url_for(_upload()) == "http://localhost:9"
+
+
+def test_next_page_urls_are_checked_against_the_operation_server(recorder: Recorder) -> None:
+    listing = op(
+        path="/v1/files",
+        server=FILES,
+        pagination=rt.NextUrlPagination(items="data", next="next"),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+    )
+    recorder.queue = [
+        httpx.Response(200, json={"data": [1], "next": "https://files.test/v1/files?page=2"}),
+        httpx.Response(200, json={"data": [2], "next": None}),
+    ]
+    assert list(_sync(recorder, **_BEARER).paginate(listing, {})) == [1, 2]
+    assert [str(r.url) for r in recorder.requests] == [
+        "https://files.test/v1/files",
+        "https://files.test/v1/files?page=2",
+    ]
+    recorder.requests.clear()
+    recorder.queue = [httpx.Response(200, json={"data": [1], "next": "https://evil.test/v1/x"})]
+    page = _sync(recorder, **_BEARER).paginate(listing, {})
+    with pytest.raises(ValueError, match="not under the base URL"):
+        page.next_page_request()
+
+
+# --- bug 2: path parameters stay one segment --------------------------------------------------
+
+
+_DELETE = op(
+    rt.Param("customer", "customer", "path"),
+    rt.Param("id", "id", "path"),
+    method="delete",
+    path="/v1/customers/{customer}/sources/{id}",
+)
+
+
+@pytest.mark.parametrize("value", ["", ".", ".."])
+async def test_dot_and_empty_path_values_raise_before_sending(
+    recorder: Recorder, value: str
+) -> None:
+    values = {"customer": "cus_1", "id": value}
+    with pytest.raises(ValueError, match="'id'"):
+        _sync(recorder).request(_DELETE, values)
+    with pytest.raises(ValueError, match="'id'"):
+        await _async(recorder).request(_DELETE, values)
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    ("value", "segment"),
+    [
+        ("a/b", "a%2Fb"),
+        ("../x", "..%2Fx"),
+        ("a?b=1", "a%3Fb%3D1"),
+        ("a#b", "a%23b"),
+        ("50%", "50%25"),
+        ("%2E%2E", "%252E%252E"),
+        ("a b", "a%20b"),
+        ("ünï", "%C3%BCn%C3%AF"),
+        ("...", "..."),
+        (".a", ".a"),
+        ("{id}", "%7Bid%7D"),
+        (0, "0"),
+    ],
+)
+async def test_path_values_are_exactly_one_segment(
+    recorder: Recorder, value: object, segment: str
+) -> None:
+    for request in await _both(recorder, _DELETE, {"customer": "cus_1", "id": value}):
+        assert request.url.raw_path.decode() == f"/v1/v1/customers/cus_1/sources/{segment}"
+        assert request.method == "DELETE"
+
+
+@pytest.mark.parametrize(
+    ("style", "explode", "value"),
+    [("label", None, []), ("matrix", True, {}), (None, None, []), (None, None, {})],
+)
+async def test_styled_path_values_that_vanish_raise(
+    recorder: Recorder, style: str | None, explode: bool | None, value: object
+) -> None:
+    operation = op(rt.Param("id", "id", "path", style=style, explode=explode), path="/p/{id}")
+    with pytest.raises(ValueError, match="changes the endpoint"):
+        _sync(recorder).request(operation, {"id": value})
+    assert recorder.requests == []
+
+
+async def test_label_style_value_cannot_form_a_dot_segment(recorder: Recorder) -> None:
+    operation = op(rt.Param("a", "a", "path", style="label"), path="/p/{a}/q")
+    for request in await _both(recorder, operation, {"a": "x/.."}):
+        assert request.url.raw_path.decode() == "/v1/p/.x%2F../q"
+
+
+async def test_allow_reserved_does_not_apply_to_path_parameters(recorder: Recorder) -> None:
+    """OpenAPI: ``allowReserved`` is for query parameters only; a path value never adds a
+    segment."""
+    operation = op(rt.Param("key", "key", "path", allow_reserved=True), path="/files/{key}")
+    for request in await _both(recorder, operation, {"key": "a/../b"}):
+        assert request.url.raw_path.decode() == "/v1/files/a%2F..%2Fb"
+
+
+# --- bug 3: content-encoded parameters ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("location", ["query", "header", "cookie", "path"])
+async def test_json_content_parameters_in_every_location(recorder: Recorder, location: str) -> None:
+    operation = op(
+        rt.Param(
+            "filter",
+            "filter",
+            location,  # type: ignore[arg-type]
+            content_type="application/json",
+            style="form",
+            explode=True,
+        ),
+        path="/things/{filter}" if location == "path" else "/things",
+    )
+    value = {"a": 1, "b": ["x", "é"]}
+    for request in await _both(recorder, operation, {"filter": value}):
+        if location == "query":
+            assert request.url.query.decode() == (
+                "filter=%7B%22a%22%3A1%2C%22b%22%3A%5B%22x%22%2C%22%C3%A9%22%5D%7D"
+            )
+        elif location == "header":
+            assert request.headers["filter"] == '{"a":1,"b":["x","\\u00e9"]}'
+        elif location == "cookie":
+            # cookie-octets (RFC 6265) allow { } [ ] :, not " , or non-ASCII
+            assert request.headers["Cookie"] == (
+                "filter={%22a%22:1%2C%22b%22:[%22x%22%2C%22%C3%A9%22]}"
+            )
+        else:
+            assert request.url.raw_path.decode() == (
+                "/v1/things/%7B%22a%22%3A1%2C%22b%22%3A%5B%22x%22%2C%22%C3%A9%22%5D%7D"
+            )
