@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml runtime/pyproject.toml package.json package-lock.json
 		|| echo "could not install redis-server: the Redis tests will fail in CI" >&2
 	# Prism (tests/prism/), pinned in package-lock.json; npm ci rewrites node_modules/.package-lock.json.
 	command -v npm >/dev/null || { echo "npm (node >= 18.20) is required for the Prism tests" >&2; exit 1; }
-	test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund
+	{ test node_modules/.package-lock.json -nt package-lock.json \
+		&& test node_modules/.package-lock.json -nt package.json; } || npm ci --no-audit --no-fund
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -49,3 +50,10 @@ clean:
 .PHONY: overhead
 overhead: install
 	$(PY) scripts/overhead.py
+
+# Every operation of petstore, Stripe and GitHub through the generated sync and async clients
+# (apigen contract; writes docs/contract.md), then the full model fuzzing of tests/contract.
+.PHONY: contract
+contract: install
+	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/contract.py
+	APIGEN_SHARED_SPECS=$(SHARED) APIGEN_CONTRACT_FULL=1 $(PY) -m pytest -q -p no:cacheprovider tests/contract/test_model_fuzz.py

@@ -16,6 +16,11 @@ WARM (cache shared with the first cold run, so validation is a cache hit).
 
     .venv/bin/python scripts/bench.py [--specs github,stripe] [--tools apigen,opc,dcg]
                                       [--repeat N] [--timeout S] [--json OUT]
+                                      [--sections generate,sandbox]
+
+The `sandbox` section (scripts/_bench_sandbox.py) serves each spec with `apigen sandbox` and
+measures startup, requests/s on one kept-alive connection (drawn bodies, static bodies, 404s),
+50 concurrent clients (connection errors and non-2xx counted) and the server's RSS.
 
 Every subprocess has a timeout; on expiry its whole process group is killed.
 """
@@ -42,6 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bench_peers as peers
+import _bench_sandbox as sandbox_bench
 
 REPO = peers.REPO
 TIME_BIN = Path("/usr/bin/time")
@@ -450,7 +456,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--timeout", type=float, default=300.0, help="seconds per subprocess (default 300)"
     )
     p.add_argument("--json", type=Path, default=None, help="write all runs and medians here")
+    p.add_argument("--sections", default="generate,sandbox", help="comma list of generate,sandbox")
     args = p.parse_args(argv)
+    args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    if set(args.sections) - {"generate", "sandbox"}:
+        p.error("--sections takes generate and/or sandbox")
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = set(args.tools) - set(ALL_TOOLS)
     if unknown:
@@ -498,25 +508,43 @@ def run_all(args: argparse.Namespace, work: Path) -> list[Result]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    versions = peers.ensure_peers("opc" in args.tools, "dcg" in args.tools)
+    generate = "generate" in args.sections
+    versions = peers.ensure_peers(
+        generate and "opc" in args.tools, generate and "dcg" in args.tools
+    )
     if "apigen" in args.tools:
         versions["apigen"] = apigen_version(*apigen_argv())
     info = machine_info()
     print("bench: " + ", ".join(f"{k} {v}" for k, v in {**versions, **info}.items()), flush=True)
-    work = Path(tempfile.mkdtemp(prefix="apigen-bench-"))
-    try:
-        results = run_all(args, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print("\n" + render_table(results) + "\n\n" + render_quality(results))
-    notes = render_notes(results)
-    if notes:
-        print("\nnotes:\n" + notes)
+    results: list[Result] = []
+    if generate:
+        work = Path(tempfile.mkdtemp(prefix="apigen-bench-"))
+        try:
+            results = run_all(args, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        print("\n" + render_table(results) + "\n\n" + render_quality(results))
+        notes = render_notes(results)
+        if notes:
+            print("\nnotes:\n" + notes)
+    served: list[sandbox_bench.SandboxBench] = []
+    if "sandbox" in args.sections:
+        served = sandbox_bench.run(resolve_specs(args.specs))
+        print(
+            "\nsandbox (apigen sandbox SPEC; 1000 sequential requests per column on one "
+            "kept-alive connection; 50 clients x 20 requests):\n" + sandbox_bench.render(served)
+        )
     if args.json:
         rows = [
             {**asdict(r), "median_wall_s": r.median("wall_s"), "status": r.status} for r in results
         ]
-        payload = {"machine": info, "versions": versions, "argv": sys.argv, "results": rows}
+        payload = {
+            "machine": info,
+            "versions": versions,
+            "argv": sys.argv,
+            "results": rows,
+            "sandbox": sandbox_bench.as_json(served),
+        }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         print(f"\nbench: wrote {args.json}")
     return 0

@@ -155,8 +155,18 @@ def check(spec: Path, strict: bool, quiet: bool, ref_root: Path | None) -> None:
 @main.command()
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-def sandbox(spec: Path, port: int) -> None:
-    """Serve a mock of SPEC's API on 127.0.0.1 (responses made from its schemas)."""
+@click.option("--seed", default=0, show_default=True, help="Seed for drawn responses.")
+@click.option(
+    "--static",
+    is_flag=True,
+    help="Fixed example bodies unless a request sends Prefer: dynamic=true.",
+)
+@click.option("--no-validate", is_flag=True, help="Accept any request (no 400/401/422).")
+def sandbox(spec: Path, port: int, seed: int, static: bool, no_validate: bool) -> None:
+    """Serve a mock of SPEC's API on 127.0.0.1: validates requests, draws responses.
+
+    Requests may send `Prefer: code=NNN`, `Prefer: example=NAME` or `Prefer: dynamic=false`.
+    """
     from .load import load_spec
     from .sandbox import serve
 
@@ -167,7 +177,14 @@ def sandbox(spec: Path, port: int) -> None:
             click.secho(d.format(), err=True, fg="red")
         _fail(f"apigen: cannot serve {spec}")
         return
-    serve(loaded.document, host="127.0.0.1", port=port)  # prints its URL; Ctrl-C stops it
+    serve(  # prints its URL; Ctrl-C stops it
+        loaded.document,
+        host="127.0.0.1",
+        port=port,
+        seed=seed,
+        dynamic=not static,
+        validate=not no_validate,
+    )
 
 
 # `apigen contract` lives with the contract runner (generator/apigen/contract/).

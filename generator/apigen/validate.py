@@ -32,6 +32,10 @@ from typing import Any, cast
 
 import openapi_spec_validator
 from jsonschema_path import SchemaPath
+from openapi_spec_validator.schemas import schema_v2, schema_v30, schema_v31
+from openapi_spec_validator.schemas.backend.jsonschema import (
+    create_validator as _python_schema_checker,
+)
 from openapi_spec_validator.validation.exceptions import (
     DuplicateOperationIDError,
     ExtraParametersError,
@@ -57,7 +61,7 @@ __all__ = [
     "validation_diagnostics",
 ]
 
-RULES_VERSION = 2  # bump when classification changes: old cache entries stop matching
+RULES_VERSION = 3  # bump when classification changes: old cache entries stop matching
 MAX_PER_KIND = 25
 _MAX_MESSAGE = 240
 _RESOLVED_CACHE = 65_536  # the library's default of 128 thrashes on specs with thousands of refs
@@ -320,21 +324,23 @@ def _deref(doc: Any, node: Any) -> Any:
     return node
 
 
-def _located(base: type[SpecValidator]) -> type[SpecValidator]:
+def _located(base: type[SpecValidator], schema: Any) -> type[SpecValidator]:
     tagged = {
         key: _tagged(cls, ("default",) if key == "default" else ())
         for key, cls in base.keyword_validators.items()
     }
-    return cast(
-        type[SpecValidator],
-        type(f"Located{base.__name__}", (base,), {"keyword_validators": tagged}),
-    )
+    # Always the Python `jsonschema` checker for the spec's own shape: with `jsonschema_rs`
+    # installed (schemathesis brings it) the library switches to it by default, and its errors
+    # have no `validator`, no `context` (oneOf branches) and a whole report as `message`, which
+    # the classification and location below cannot use.
+    attrs = {"keyword_validators": tagged, "schema_validator": _python_schema_checker(schema)}
+    return cast(type[SpecValidator], type(f"Located{base.__name__}", (base,), attrs))
 
 
 _VALIDATORS = {
-    "2": _located(OpenAPIV2SpecValidator),
-    "3.0": _located(OpenAPIV30SpecValidator),
-    "3.1": _located(OpenAPIV31SpecValidator),
+    "2": _located(OpenAPIV2SpecValidator, schema_v2),
+    "3.0": _located(OpenAPIV30SpecValidator, schema_v30),
+    "3.1": _located(OpenAPIV31SpecValidator, schema_v31),
 }
 
 

@@ -28,7 +28,7 @@ from ._oauth import AsyncOAuth, OAuth, TokenCache
 from ._operation import Operation
 from ._pagination import AsyncPaginator, PageRequest, SyncPage, capture_response
 from ._ratelimit import RateLimit
-from ._request import BuildRequest, prepare
+from ._request import BuildRequest, Prepared, prepare
 from ._response import (
     Mode,
     error_for,
@@ -164,6 +164,7 @@ class _BaseClient(Generic[HttpT]):
         if res.hooks.before_request:  # before auth: hooks never see credentials
             request = prepared.build(build_request, timeout)
             yield from before_request(res.hooks, request, prepared.headers)
+        anonymous = prepared.copy()  # what a redirect to another origin may carry
         ctx = AuthContext(build_request, self.base_url, self._tokens)
         for scheme, creds in chosen:
             yield from scheme.auth_flow(prepared, creds, ctx)
@@ -171,13 +172,16 @@ class _BaseClient(Generic[HttpT]):
         try:
             max_retries = options.get("max_retries", self.max_retries)
             stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
-            response = yield from res.exchange(
-                op.path, prepared, build_request, timeout, max_retries, deadline, stream
-            )
-            if response.status_code == 401 and (yield from reauthorize(chosen, prepared, ctx)):
-                response = yield from res.exchange(  # replayed once, with the renewed token
-                    op.path, prepared, build_request, timeout, max_retries, deadline, stream
+
+            def send(request: Prepared) -> Flow[httpx.Response]:
+                return res.exchange(
+                    op.path, request, build_request, timeout, max_retries, deadline, stream
                 )
+
+            response = yield from self._redirects(prepared, anonymous, send)
+            if response.status_code == 401 and (yield from reauthorize(chosen, prepared, ctx)):
+                # replayed once, with the renewed token
+                response = yield from self._redirects(prepared, anonymous, send)
             yield from run_hooks(res.hooks.after_response, response)
             if not response.is_success:
                 raise error_for(op, response)
@@ -185,6 +189,68 @@ class _BaseClient(Generic[HttpT]):
         except APIError as exc:
             yield from run_hooks(res.hooks.on_error, exc)
             raise
+
+    def _redirects(
+        self,
+        prepared: Prepared,
+        anonymous: Prepared,
+        send: Callable[[Prepared], Flow[httpx.Response]],
+    ) -> Flow[httpx.Response]:
+        """Send ``prepared`` and follow redirects (at most ``MAX_REDIRECTS``). Credentials go
+        along only while the target keeps the origin the request was meant for (or upgrades it
+        from http to https); towards any other origin the request is rebuilt from ``anonymous``
+        (as it was before auth) without ``Authorization``, cookies or API-key headers, and they
+        never come back on later hops."""
+        trusted = httpx.URL(prepared.url)
+        current = prepared
+        response = yield from send(current)
+        for _ in range(MAX_REDIRECTS):
+            if not response.is_redirect:
+                break
+            target = response.request.url.join(response.headers["location"])
+            if target.scheme not in ("http", "https"):
+                break
+            if _same_origin(trusted, target):
+                nxt = current.copy()
+            else:
+                nxt = (anonymous if current is prepared else current).copy()
+                for name in ("authorization", "proxy-authorization", "cookie"):
+                    nxt.headers.pop(name, None)
+                for name in self._secret_headers:
+                    nxt.headers.pop(name, None)
+                nxt.cookies = []
+            nxt.url, nxt.query = str(target), []
+            method = _redirect_method(current.method, response.status_code)
+            if method != nxt.method:  # 303 (and 301/302 after POST): a GET without the body
+                nxt.method, nxt.content = method, None
+                for name in ("content-type", "content-length", "transfer-encoding"):
+                    nxt.headers.pop(name, None)
+            current = nxt
+            response = yield from send(current)
+        return response
+
+
+MAX_REDIRECTS = 20
+
+
+def _same_origin(trusted: httpx.URL, target: httpx.URL) -> bool:
+    if (trusted.scheme, trusted.host, trusted.port) == (target.scheme, target.host, target.port):
+        return True
+    return (  # an http -> https upgrade of the same host on default ports (as httpx allows)
+        trusted.scheme == "http"
+        and target.scheme == "https"
+        and trusted.host == target.host
+        and trusted.port in (None, 80)
+        and target.port in (None, 443)
+    )
+
+
+def _redirect_method(method: str, status: int) -> str:
+    if status == 303 and method != "HEAD":
+        return "GET"
+    if status in (301, 302) and method == "POST":
+        return "GET"
+    return method
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):

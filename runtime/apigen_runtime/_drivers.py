@@ -2,10 +2,12 @@
 
 Request logic is written once as a generator that yields actions (``Send``, ``Sleep``) and is
 sent back outcomes (an ``httpx.Response`` or the ``httpx.TransportError`` raised while
-sending). ``run_sync`` and ``run_async`` perform the actions; nothing else differs. ``Await``
-(an async hook or backend call) is only valid under ``run_async``. ``Exclusive`` runs a
-sub-flow holding a ``FlowLock`` (a ``threading.Lock`` under ``run_sync``, an ``asyncio.Lock`` per
-event loop under ``run_async``): single-flight token renewal.
+sending). ``run_sync`` and ``run_async`` perform the actions; nothing else differs. Redirects
+are never followed here: the request flow follows them itself, so that credentials reach only
+the origins the client was configured for. ``Await`` (an async hook or backend call) is only
+valid under ``run_async``. ``Exclusive`` runs a sub-flow holding a ``FlowLock`` (a
+``threading.Lock`` under ``run_sync``, an ``asyncio.Lock`` per event loop under ``run_async``):
+single-flight token renewal.
 """
 
 from __future__ import annotations
@@ -111,9 +113,9 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                 continue
             try:
                 if action.deadline is None and not action.stream:
-                    outcome = client.send(action.request)
+                    outcome = client.send(action.request, follow_redirects=False)
                 else:
-                    outcome = client.send(action.request, stream=True)
+                    outcome = client.send(action.request, stream=True, follow_redirects=False)
                     if action.deadline is not None:
                         outcome.stream = _Bounded(outcome.stream, action)
                     if not (action.stream and outcome.is_success):
@@ -153,9 +155,9 @@ async def run_async(
                 continue
             try:
                 if action.deadline is None and not action.stream:
-                    outcome = await client.send(action.request)
+                    outcome = await client.send(action.request, follow_redirects=False)
                 else:
-                    outcome = await client.send(action.request, stream=True)
+                    outcome = await client.send(action.request, stream=True, follow_redirects=False)
                     if action.deadline is not None:
                         outcome.stream = _Bounded(outcome.stream, action)
                     if not (action.stream and outcome.is_success):

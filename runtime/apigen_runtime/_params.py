@@ -109,7 +109,9 @@ def encode_query(
         return [f"{k}={q(v)}" for k, v in deep_pairs(key, value)]
     if not isinstance(value, dict | list):
         return [f"{key}={q(scalar(value))}"]
-    if explode is not False:
+    if explode is None:
+        explode = style == "form"  # OpenAPI: explode defaults to true for "form" only
+    if explode:
         if isinstance(value, dict):
             return [f"{q(k)}={q(v)}" for k, v in _pairs(value)]
         return [f"{key}={q(v)}" for v in _flat(value)]

@@ -41,6 +41,17 @@ class Prepared:
     cookies: list[str] = field(default_factory=list)
     content: bytes | None = None
 
+    def copy(self) -> Prepared:
+        """An independent copy (auth amends headers, query and cookies in place)."""
+        return Prepared(
+            self.method,
+            self.url,
+            list(self.query),
+            httpx.Headers(self.headers),
+            list(self.cookies),
+            self.content,
+        )
+
     def build(self, build_request: BuildRequest, timeout: httpx.Timeout) -> httpx.Request:
         headers = httpx.Headers(self.headers)
         if self.cookies:

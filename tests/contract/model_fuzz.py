@@ -88,30 +88,44 @@ class Converter:
         schema = self.convert({"$ref": ref}, (), 0)
         return FuzzSchema(name, schema, accepts_null(self.doc, ref), self.pruned)
 
-    def convert(self, schema: Any, stack: tuple[str, ...], depth: int) -> Any:
+    def convert(
+        self, schema: Any, stack: tuple[str, ...], depth: int, optional: bool = False
+    ) -> Any:
+        """`optional`: an instance may do without this branch (an optional property, an
+        `anyOf` member with siblings, array items): only there is a too-deep ref cut."""
         if isinstance(schema, bool):
             return schema
         if not isinstance(schema, Mapping):
             return True
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            if ref in stack or depth >= self.max_depth:
+            if ref in stack or (optional and depth >= self.max_depth):
                 self.pruned += 1
                 return False
             return self.convert(_resolve(self.doc, ref), (*stack, ref), depth + 1)
+        required = set(schema.get("required") or [])
         out: dict[str, Any] = {}
         for key, value in schema.items():
             if key in _DROP or key.startswith("x-"):
                 continue
-            if key in ("properties", "patternProperties"):
-                out[key] = {k: self.convert(v, stack, depth) for k, v in value.items()}
-            elif key in ("items", "additionalProperties", "not"):
+            if key == "properties":
+                out[key] = {
+                    k: self.convert(v, stack, depth, k not in required) for k, v in value.items()
+                }
+            elif key == "patternProperties":
+                out[key] = {k: self.convert(v, stack, depth, True) for k, v in value.items()}
+            elif key == "items":
+                optional_items = not schema.get("minItems")
                 out[key] = (
-                    [self.convert(v, stack, depth) for v in value]
+                    [self.convert(v, stack, depth, optional_items) for v in value]
                     if isinstance(value, list)
-                    else self.convert(value, stack, depth)
+                    else self.convert(value, stack, depth, optional_items)
                 )
-            elif key in ("allOf", "anyOf", "oneOf"):
+            elif key in ("additionalProperties", "not"):
+                out[key] = self.convert(value, stack, depth, key == "additionalProperties")
+            elif key in ("anyOf", "oneOf"):
+                out[key] = [self.convert(v, stack, depth, len(value) > 1) for v in value]
+            elif key == "allOf":
                 out[key] = [self.convert(v, stack, depth) for v in value]
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
                 bound = schema.get("minimum" if key == "exclusiveMinimum" else "maximum")

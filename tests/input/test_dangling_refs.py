@@ -112,3 +112,39 @@ def test_a_dangling_ref_with_nothing_to_stand_in_stays_fatal(tmp_path: Path) -> 
     (d,) = info.value.diagnostics
     assert d.severity == "error" and d.pointer == "#/components/securitySchemes/key/$ref"
     assert d.line == 6
+
+
+def test_swagger2_dangling_refs_get_2_0_stand_ins() -> None:
+    spec_file = FIXTURES / "dangling" / "swagger2.yaml"
+    report = Report()
+    doc = load_spec(spec_file, report=report).document
+    actions = {(d.line, d.action) for d in report.warnings}
+    assert actions == {
+        (10, "parameter left out"),
+        (16, "header left out"),  # a 2.0 header must claim a primitive type: none can be
+        (17, ANY),
+        (19, "response typed as Any"),
+    }
+    get = doc["paths"]["/pets"]["get"]
+    assert [p["name"] for p in get["parameters"]] == ["limit"]
+    ok = get["responses"]["200"]
+    assert "headers" not in ok or ok["headers"] == {}
+    assert ok["content"]["application/json"]["schema"] == {}
+    assert get["responses"]["404"]["content"]["application/json"]["schema"] == {}
+
+
+def test_a_31_ref_with_sibling_constraints_keeps_them(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
+        "components:\n  schemas:\n    S:\n      $ref: '#/nowhere'\n      maxLength: 3\n"
+        "    T:\n      $ref: '#/nowhere'\n      description: d\n"
+    )
+    report = Report()
+    schemas = load_spec(spec, report=report).document["components"]["schemas"]
+    assert schemas == {"S": {"maxLength": 3}, "T": {"description": "d"}}
+    actions = {d.pointer: d.action for d in report.warnings}
+    assert actions == {
+        "#/components/schemas/S/$ref": "$ref left out; the rest of the schema kept",
+        "#/components/schemas/T/$ref": ANY,
+    }

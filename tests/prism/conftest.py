@@ -124,6 +124,7 @@ def start_prism(spec: Path, workdir: Path, *, timeout: float = START_TIMEOUT) ->
     """Start Prism on `spec` (see the module docstring) and wait until it answers."""
     if not PRISM_BIN.is_file():
         pytest.fail(f"{PRISM_BIN} is missing: run `make install` (npm ci)", pytrace=False)
+    spec = spec.resolve()  # Prism runs in `workdir`
     port = free_port()
     log_path = workdir / f"prism-{spec.stem}-{port}.log"
     command = [str(PRISM_BIN), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port)]

@@ -16,9 +16,11 @@ check asserts, in this order:
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import logging
 import sys
+import typing
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -40,7 +42,8 @@ class Case:
     operation_id: str
     call: str
     kwargs: Mapping[str, Any]
-    #: "Model" / "A|B" (names in `<package>.models`), "page:Model", "str", "bytes" or "None"
+    #: "Model" / "A|B" (names in `<package>.models`, or `module.Name` in the package),
+    #: "page:Model", "str", "bytes" or "None"
     returns: str
 
     def __str__(self) -> str:
@@ -59,13 +62,15 @@ class Exchange:
     def violation_lines(self) -> list[str]:
         """Prism's violations, from the header or a problem+json `validation` list."""
         found: list[str] = []
-        for text in (self.violations, self.body):
+        items: list[Any] = []
+        with contextlib.suppress(ValueError, TypeError):  # the header: a JSON list
+            items += json.loads(self.violations or "")
+        if self.content_type.startswith("application/problem+json"):
             with contextlib.suppress(ValueError, TypeError, AttributeError):
-                data = json.loads(text or "")
-                items = data if isinstance(data, list) else data.get("validation") or []
-                for item in items:
-                    where = ".".join(map(str, item.get("location") or []))
-                    found.append(f"{where}: {item.get('message')} ({item.get('code')})")
+                items += json.loads(self.body or b"").get("validation") or []
+        for item in items:
+            where = ".".join(map(str, item.get("location") or []))
+            found.append(f"{where}: {item.get('message')} ({item.get('code')})")
         return found
 
     def __str__(self) -> str:
@@ -107,7 +112,7 @@ def client_kwargs(server: PrismServer, recorder: Recorder, dynamic: bool) -> dic
     return {
         "base_url": server.url,
         "max_retries": 0,
-        "hooks": rt.Hooks(after_response=recorder),
+        "hooks": rt.Hooks(after_response=(recorder,)),
         "default_headers": {"Prefer": "dynamic=true"} if dynamic else None,
     }
 
@@ -124,7 +129,8 @@ def lenient_log(caplog: pytest.LogCaptureFixture) -> Iterator[list[str]]:
 
 def _expected(package: ModuleType, name: str) -> tuple[type, ...]:
     builtins: dict[str, type] = {"str": str, "bytes": bytes, "None": type(None)}
-    return tuple(builtins.get(n) or getattr(package.models, n) for n in name.split("|"))
+    found = [builtins.get(n) or _model(package, n) for n in name.split("|")]
+    return tuple(typing.get_origin(f) or f for f in found)  # an alias such as list[Item]: list
 
 
 def untyped(value: Any, where: str = "") -> list[str]:
@@ -193,6 +199,13 @@ def judge(
     if reason is not None and not defects:
         problems.append(f"listed as a known defect but none showed up (remove the entry): {reason}")
     return problems
+
+
+def _model(package: ModuleType, name: str) -> Any:
+    """`Name` from `<package>.models`, or `module.path.Name` relative to the package."""
+    module, _, attr = name.rpartition(".")
+    where = importlib.import_module(f"{package.__name__}.{module}") if module else package.models
+    return getattr(where, attr)
 
 
 def check_result(case: Case, result: Any) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped, unused-ignore]
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from .slicing import METHODS
@@ -64,9 +64,17 @@ def schema_errors(document: Mapping[str, Any], schema: Any, value: Any) -> list[
     root: dict[str, Any] = {"components": document.get("components") or {}, "allOf": [schema]}
     checker = validator(root, format_checker=validator.FORMAT_CHECKER)
     return [
-        f"{'.'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:200]}"
+        f"{'.'.join(map(str, e.absolute_path)) or '<root>'}: {_message(e.validator, e.message)}"
         for e in checker.iter_errors(value)
     ]
+
+
+def _message(keyword: Any, message: str) -> str:
+    """jsonschema's message without the (possibly huge) instance it starts with."""
+    for tail in (" is valid under each of ", " is not valid under any of ", " does not contain "):
+        if tail in message:
+            return f"{keyword}: the value{tail}{message.rsplit(tail, 1)[1][:160]}"
+    return message if len(message) <= 200 else f"{keyword}: ...{message[-160:]}"
 
 
 def body_errors(

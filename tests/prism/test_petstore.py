@@ -88,7 +88,7 @@ def document() -> dict[str, Any]:
 
 
 def test_cases_cover_every_operation(petstore_pkg: ModuleType) -> None:
-    manifest = json.loads((Path(petstore_pkg.__file__).parents[1] / "apigen.json").read_text())
+    manifest = json.loads((Path(str(petstore_pkg.__file__)).parents[1] / "apigen.json").read_text())
     declared = {(op["operation_id"], op["call"]) for op in manifest["operations"]}
     assert declared == {(c.operation_id, c.call) for c in CASES}
 

@@ -147,6 +147,46 @@ def test_multipart_with_files_and_fields(recorder: Recorder, tmp_path: Path) -> 
     assert 'name="flag"\r\n\r\ntrue\r\n' in body
 
 
+def test_multipart_fields_with_a_style_are_one_part_per_pair(recorder: Recorder) -> None:
+    """Stripe ``files.create``: ``file_link_data`` (deepObject) goes as ``file_link_data[create]``
+    parts, as OpenAPI 3.1 says for a multipart field with an explicit style."""
+    deep = rt.Encoding(style="deepObject", explode=True)
+    operation = op(
+        *fields("file", "file_link_data", "expand", "tags", "ids"),
+        method="post",
+        body=rt.Body(
+            "multipart/form-data",
+            encoding={
+                "file_link_data": deep,
+                "expand": deep,
+                "tags": rt.Encoding(style="form", explode=True),
+                "ids": rt.Encoding(style="pipeDelimited", explode=False),
+            },
+        ),
+    )
+    make_client(recorder).request(
+        operation,
+        {
+            "file": ("a.csv", b"x", "text/csv"),
+            "file_link_data": {"create": True, "metadata": {"k": "v"}},
+            "expand": ["file_link"],
+            "tags": ["a", "b"],
+            "ids": [1, 2],
+        },
+    )
+    body = recorder.last.content.decode()
+    for name, value in [
+        ("file_link_data[create]", "true"),
+        ("file_link_data[metadata][k]", "v"),
+        ("expand[]", "file_link"),
+        ("tags", "a"),
+        ("tags", "b"),
+        ("ids", "1|2"),
+    ]:
+        assert f'name="{name}"\r\n\r\n{value}\r\n' in body
+    assert "{" not in body  # no JSON parts
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [(b"\x00\x01", b"\x00\x01"), ("text", b"text"), (io.BytesIO(b"stream"), b"stream")],

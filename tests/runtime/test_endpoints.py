@@ -232,3 +232,129 @@ async def test_json_content_parameters_in_every_location(recorder: Recorder, loc
             assert request.url.raw_path.decode() == (
                 "/v1/things/%7B%22a%22%3A1%2C%22b%22%3A%5B%22x%22%2C%22%C3%A9%22%5D%7D"
             )
+
+
+# --- credentials and redirects -----------------------------------------------------------------
+
+_ALL_KEYS = {
+    "credentials": {
+        "token": "sk_secret",
+        "key": "k_secret",
+        "qkey": "q_secret",
+        "ckey": "c_secret",
+    },
+    "security_schemes": {
+        "bearer": rt.HTTPBearer("token"),
+        "key": rt.ApiKey("key", "X-Key", "header"),
+        "qkey": rt.ApiKey("qkey", "api_key", "query"),
+        "ckey": rt.ApiKey("ckey", "session", "cookie"),
+    },
+    "default_security": (("bearer", "key", "qkey", "ckey"),),
+}
+_SECRETS = ("sk_secret", "k_secret", "q_secret", "c_secret")
+
+
+def _redirecting(*hops: tuple[int, str]) -> Recorder:
+    """Answers each request with the next redirect, then 200."""
+    return Recorder(
+        *(httpx.Response(status, headers={"Location": location}) for status, location in hops)
+    )
+
+
+def _leaks(request: httpx.Request) -> list[str]:
+    text = str(request.url) + "\n" + "\n".join(f"{k}: {v}" for k, v in request.headers.items())
+    return [s for s in _SECRETS if s in text]
+
+
+async def _both_following(
+    recorder_factory: Any, operation: rt.Operation[Any], values: dict[str, Any]
+) -> list[list[httpx.Request]]:
+    """Sync and async, each with an httpx client that would follow redirects itself."""
+    runs = []
+    rec = recorder_factory()
+    sync = rt.SyncAPIClient(
+        default_base_url=ROOT,
+        http_client=httpx.Client(transport=httpx.MockTransport(rec), follow_redirects=True),
+        **_ALL_KEYS,
+    )
+    sync.request(operation, values)
+    runs.append(rec.requests)
+    rec = recorder_factory()
+    async_ = rt.AsyncAPIClient(
+        default_base_url=ROOT,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec), follow_redirects=True),
+        **_ALL_KEYS,
+    )
+    await async_.request(operation, values)
+    runs.append(rec.requests)
+    return runs
+
+
+async def test_cross_origin_redirect_carries_no_credentials() -> None:
+    operation = op(path="/things")
+    for requests in await _both_following(
+        lambda: _redirecting((302, "https://elsewhere.test/x?y=1")), operation, {}
+    ):
+        first, second = requests
+        assert sorted(_leaks(first)) == sorted(_SECRETS)  # all four schemes applied
+        assert str(second.url) == "https://elsewhere.test/x?y=1"
+        assert _leaks(second) == []
+        assert "cookie" not in second.headers and "x-key" not in second.headers
+
+
+async def test_same_origin_redirect_keeps_credentials_and_body() -> None:
+    operation = op(
+        rt.Param("name", "name", "field"),
+        method="post",
+        path="/things",
+        body=rt.Body("application/json"),
+    )
+    for requests in await _both_following(
+        lambda: _redirecting((307, "/v1/other")), operation, {"name": "x"}
+    ):
+        _first, second = requests
+        assert str(second.url) == "https://api.test/v1/other"
+        assert second.method == "POST" and second.content == b'{"name":"x"}'
+        assert second.headers["Authorization"] == "Bearer sk_secret"
+        assert second.headers["X-Key"] == "k_secret"
+        assert "session=c_secret" in second.headers["Cookie"]
+
+
+async def test_see_other_becomes_a_get_without_body() -> None:
+    operation = op(
+        rt.Param("name", "name", "field"),
+        method="post",
+        path="/things",
+        body=rt.Body("application/json"),
+    )
+    for requests in await _both_following(
+        lambda: _redirecting((303, "https://api.test/v1/result")), operation, {"name": "x"}
+    ):
+        second = requests[1]
+        assert second.method == "GET" and second.content == b""
+        assert "content-type" not in second.headers
+
+
+async def test_credentials_do_not_come_back_after_leaving_the_origin() -> None:
+    operation = op(path="/things")
+    hops = (
+        (302, "https://api.test/v1/a"),
+        (302, "https://cdn.test/b"),
+        (302, "https://api.test/v1/c"),
+    )
+    for requests in await _both_following(lambda: _redirecting(*hops), operation, {}):
+        assert [str(r.url) for r in requests[1:]] == [
+            "https://api.test/v1/a",
+            "https://cdn.test/b",
+            "https://api.test/v1/c",
+        ]
+        assert requests[1].headers["Authorization"] == "Bearer sk_secret"
+        assert _leaks(requests[2]) == [] and _leaks(requests[3]) == []
+
+
+def test_redirect_loops_end_in_an_error() -> None:
+    rec = Recorder(*(httpx.Response(302, headers={"Location": "/v1/loop"}) for _ in range(30)))
+    client = _sync(rec)
+    with pytest.raises(rt.APIStatusError):
+        client.request(op(path="/loop"), {})
+    assert len(rec.requests) == 21

@@ -111,6 +111,21 @@ def test_github_sample_examples_are_valid(github_doc: dict[str, Any]) -> None:
     assert check_examples(github_doc, sample) > 200
 
 
+def test_every_github_response_draw_is_valid(github_doc: dict[str, Any]) -> None:
+    """All ~2,900 GitHub response schemas, one drawn (varied) value each (~3 s)."""
+    generator = ExampleGenerator(github_doc, seed=9)
+    failures = []
+    count = 0
+    for where, schema in response_schemas(github_doc, generator):
+        value = generator.generate(schema, key=where, vary=True)
+        count += 1
+        errors = validation_errors(github_doc, schema, value)
+        if errors:
+            failures.append(f"{where}: {errors[0][:300]}")
+    assert count > 2000
+    assert not failures, "\n".join(failures[:20])
+
+
 def test_stripe_sample_examples_are_valid(stripe_doc: dict[str, Any]) -> None:
     # Stripe's deep anyOf trees make each validation ~15 ms, so a sample keeps this fast.
     sample = random.Random(0).sample(sorted(stripe_doc["paths"]), 60)

@@ -210,7 +210,10 @@ def test_unknown_path_is_404(mini: tuple[Sandbox, httpx.Client]) -> None:
     sandbox, client = mini
     response = client.get("/nothing/here")
     assert response.status_code == 404
-    assert response.json() == {"message": "no operation for GET /api/v3/nothing/here", "status": 404}
+    assert response.json() == {
+        "message": "no operation for GET /api/v3/nothing/here",
+        "status": 404,
+    }
     assert sandbox.requests[-1].template is None
 
 
@@ -255,7 +258,7 @@ def test_set_response_overrides(mini: tuple[Sandbox, httpx.Client]) -> None:
     assert client.get("/pets/a%20b").status_code == 410
 
     sandbox.reset()
-    assert list(sandbox.requests) == []
+    assert sandbox.requests == []
     assert client.get("/pets/1").status_code == 200
 
 

@@ -82,17 +82,18 @@ class CaseSource:
         self.schema = schemathesis.openapi.from_dict(copy.deepcopy(dict(document)))
         # Keep parameter values as data: the client does the styling (`form`, `deepObject`, ...)
         # and the mapping needs the values, not schemathesis' serialised strings.
-        self.schema.get_parameter_serializer = lambda operation, location: None
+        self.schema.get_parameter_serializer = lambda operation, location: None  # type: ignore[method-assign]
         self._operations: dict[tuple[str, str], Any] = {}
         self.load_errors: dict[tuple[str, str], str] = {}
+        from schemathesis.core.result import Err
+
         for result in self.schema.get_all_operations():
-            try:
-                op = result.ok()
-            except Exception as exc:  # schemathesis reports an unusable operation this way
-                err = getattr(result, "err", lambda: exc)()
+            if isinstance(result, Err):  # an operation schemathesis cannot use
+                err = result.err()
                 key = (str(getattr(err, "method", "") or "").lower(), str(getattr(err, "path", "")))
                 self.load_errors[key] = str(err)[:300]
                 continue
+            op = result.ok()
             self._operations[(op.method.lower(), op.path)] = op
 
     def operation(self, method: str, path: str) -> Any:
@@ -146,7 +147,7 @@ class CaseSource:
 class EdgeValues:
     """The extra cases for one operation, each one value away from a base case."""
 
-    def __init__(self, view: SpecView, method: str, path: str, limit: int = 16) -> None:
+    def __init__(self, view: SpecView, method: str, path: str, limit: int = 24) -> None:
         self.view = view
         self.method = method
         self.path = path
@@ -158,9 +159,21 @@ class EdgeValues:
         required_only = replace(
             base,
             label="edge: optionals omitted",
-            query={p.name: base.query[p.name] for p in params if p.location == "query" and p.required and p.name in base.query},
-            headers={p.name: base.headers[p.name] for p in params if p.location == "header" and p.required and p.name in base.headers},
-            cookies={p.name: base.cookies[p.name] for p in params if p.location == "cookie" and p.required and p.name in base.cookies},
+            query={
+                p.name: base.query[p.name]
+                for p in params
+                if p.location == "query" and p.required and p.name in base.query
+            },
+            headers={
+                p.name: base.headers[p.name]
+                for p in params
+                if p.location == "header" and p.required and p.name in base.headers
+            },
+            cookies={
+                p.name: base.cookies[p.name]
+                for p in params
+                if p.location == "cookie" and p.required and p.name in base.cookies
+            },
             body=self._required_body(base),
             st_case=None,
         )
@@ -177,7 +190,9 @@ class EdgeValues:
 
     def _stringy(self, schema: Mapping[str, Any]) -> bool:
         types = schema.get("type")
-        return (types in (None, "string") or (isinstance(types, list) and "string" in types)) and "enum" not in schema
+        return (
+            types in (None, "string") or (isinstance(types, list) and "string" in types)
+        ) and "enum" not in schema
 
     def _path_cases(self, base: CaseInput, p: Param) -> list[CaseInput]:
         if not self._stringy(p.schema):
@@ -196,7 +211,12 @@ class EdgeValues:
         for value in TRICKY_PATH_VALUES:
             if not self.view.errors(p.schema, value):
                 out.append(
-                    replace(base, label=f"edge: {p.name}={value!r}", path={**base.path, p.name: value}, st_case=None)
+                    replace(
+                        base,
+                        label=f"edge: {p.name}={value!r}",
+                        path={**base.path, p.name: value},
+                        st_case=None,
+                    )
                 )
         return out
 
@@ -206,16 +226,24 @@ class EdgeValues:
         return {"query": base.query, "header": base.headers, "cookie": base.cookies}[location]
 
     def _with(self, base: CaseInput, p: Param, value: Any, label: str) -> CaseInput:
-        attr = {"query": "query", "header": "headers", "cookie": "cookies"}[p.location]
-        return replace(base, label=label, st_case=None, **{attr: {**self._container(base, p.location), p.name: value}})
+        values = {**self._container(base, p.location), p.name: value}
+        if p.location == "query":
+            return replace(base, label=label, st_case=None, query=values)
+        if p.location == "header":
+            return replace(base, label=label, st_case=None, headers=values)
+        return replace(base, label=label, st_case=None, cookies=values)
 
     def _value_cases(self, base: CaseInput, p: Param) -> list[CaseInput]:
         out: list[CaseInput] = []
-        for value, why in boundary_values(p.schema):
+        for value, why in [*boundary_values(p.schema), *branch_values(self.view, p.schema)]:
             if p.location == "header" and (not isinstance(value, str | int | float) or value == ""):
                 continue
             if not self.view.errors(p.schema, value):
-                out.append(self._with(base, p, value, f"edge: {p.location} {p.name}={_short(value)} ({why})"))
+                out.append(
+                    self._with(
+                        base, p, value, f"edge: {p.location} {p.name}={_short(value)} ({why})"
+                    )
+                )
         return out
 
     # -- body ---------------------------------------------------------------------------------
@@ -226,7 +254,11 @@ class EdgeValues:
             return None
         media = self.view.deref(body.get("content", {}).get(base.media_type, {}))
         schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
-        return schema if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping) else None
+        return (
+            schema
+            if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping)
+            else None
+        )
 
     def _required_body(self, base: CaseInput) -> Any:
         schema = self._body_schema(base)
@@ -245,9 +277,19 @@ class EdgeValues:
             prop = self.view.deref(raw)
             if not isinstance(prop, Mapping):
                 continue
-            for value, why in boundary_values(prop, nulls=json_body):
+            for value, why in [
+                *boundary_values(prop, nulls=json_body),
+                *branch_values(self.view, prop),
+            ]:
                 if not self.view.errors(schema, {**base.body, name: value}):
-                    out.append(replace(base, label=f"edge: body {name}={_short(value)} ({why})", body={**base.body, name: value}, st_case=None))
+                    out.append(
+                        replace(
+                            base,
+                            label=f"edge: body {name}={_short(value)} ({why})",
+                            body={**base.body, name: value},
+                            st_case=None,
+                        )
+                    )
         return out
 
 
@@ -267,7 +309,12 @@ def boundary_values(schema: Mapping[str, Any], *, nulls: bool = True) -> list[tu
             if isinstance(schema.get(key), int | float) and not isinstance(schema.get(key), bool):
                 bound = schema[key]
                 out.append((int(bound) if types == "integer" else bound, why))
-    if types == "string" and "enum" not in schema and "format" not in schema and "pattern" not in schema:
+    if (
+        types == "string"
+        and "enum" not in schema
+        and "format" not in schema
+        and "pattern" not in schema
+    ):
         low = schema.get("minLength")
         high = schema.get("maxLength")
         if isinstance(low, int) and low <= 1024:
@@ -275,3 +322,63 @@ def boundary_values(schema: Mapping[str, Any], *, nulls: bool = True) -> list[tu
         if isinstance(high, int) and high <= 5000:
             out.append(("ü" * high, "maxLength, non-ASCII"))
     return out
+
+
+def branch_values(view: SpecView, schema: Mapping[str, Any]) -> list[tuple[Any, str]]:
+    """One plain value per `anyOf`/`oneOf` branch (each type of a union must be accepted)."""
+    out: list[tuple[Any, str]] = []
+    for key in ("anyOf", "oneOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list):
+            for i, branch in enumerate(branches):
+                value = simple_value(view, view.deref(branch))
+                if value is not MISSING:
+                    out.append((value, f"{key} branch {i + 1}"))
+    return out
+
+
+_FORMATS = {
+    "date-time": "2020-01-02T03:04:05Z",
+    "date": "2020-01-02",
+    "email": "contract@example.com",
+    "uri": "https://example.com/x",
+    "uuid": "123e4567-e89b-12d3-a456-426614174000",
+}
+
+
+def simple_value(view: SpecView, schema: Any, depth: int = 0) -> Any:
+    """A plain valid-looking value for `schema` (MISSING when there is none to make)."""
+    if not isinstance(schema, Mapping) or depth > 6:
+        return MISSING
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            return simple_value(view, view.deref(schema[key][0]), depth + 1)
+    kind = schema.get("type")
+    if kind == "string":
+        fmt = schema.get("format")
+        if fmt in _FORMATS:
+            return _FORMATS[fmt]
+        if "pattern" in schema:
+            return MISSING
+        return "a" * max(int(schema.get("minLength", 1) or 1), 1)
+    if kind == "integer":
+        return int(schema.get("minimum", 1))
+    if kind == "number":
+        return float(schema.get("minimum", 1.5))
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        item = simple_value(view, view.deref(schema.get("items", {})), depth + 1)
+        return [] if item is MISSING else [item]
+    if kind == "object" or "properties" in schema:
+        out: dict[str, Any] = {}
+        props = schema.get("properties", {})
+        for name in schema.get("required", []):
+            value = simple_value(view, view.deref(props.get(name, {})), depth + 1)
+            if value is MISSING:
+                return MISSING
+            out[name] = value
+        return out
+    return MISSING

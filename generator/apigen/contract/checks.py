@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pydantic
+
 from apigen_runtime import Operation
 from apigen_runtime._response import pick_response
 
@@ -64,9 +65,11 @@ def fallback_warnings() -> Iterator[list[str]]:
     handler = _Collect()
     logger = logging.getLogger("apigen_runtime")
     logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False  # reported as failures instead
     try:
         yield handler.messages
     finally:
+        logger.propagate = propagate
         logger.removeHandler(handler)
 
 

@@ -94,7 +94,7 @@ class GeneratedClient:
 
     def client_classes(self) -> tuple[type[Any], type[Any]]:
         assert self.module is not None
-        return getattr(self.module, "Client"), getattr(self.module, "AsyncClient")
+        return self.module.Client, self.module.AsyncClient
 
     def credential_names(self) -> list[str]:
         sync_cls, _ = self.client_classes()

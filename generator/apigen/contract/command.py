@@ -12,7 +12,9 @@ __all__ = ["contract"]
 
 @click.command()
 @click.argument(
-    "client_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="CLIENT_DIR"
+    "client_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="CLIENT_DIR",
 )
 @click.option(
     "--spec",
@@ -26,14 +28,45 @@ __all__ = ["contract"]
     help="Send to this API (credentials from the environment, like the client). "
     "Default: an in-process sandbox on 127.0.0.1.",
 )
-@click.option("--operation", "operations", multiple=True, metavar="GLOB", help="operation_id or call (repeatable).")
+@click.option(
+    "--operation",
+    "operations",
+    multiple=True,
+    metavar="GLOB",
+    help="operation_id or call (repeatable).",
+)
 @click.option("--tag", "tags", multiple=True, metavar="GLOB", help="Spec tag (repeatable).")
-@click.option("--max-examples", default=10, show_default=True, type=click.IntRange(1, 10_000), help="Drawn cases per operation.")
+@click.option(
+    "--max-examples",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Drawn cases per operation.",
+)
 @click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--time-budget", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Stop starting operations after this long.")
-@click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="JSON list of accepted known failures.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), help="Report format (default: by the --report extension: .json, .xml, else text).")
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop starting operations after this long.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON list of accepted known failures.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report here.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit"]),
+    help="Report format (default: by the --report extension: .json, .xml, else text).",
+)
 @click.option("--sync", "mode", flag_value="sync", help="Only the sync client.")
 @click.option("--async", "mode", flag_value="async", help="Only the async client.")
 @click.option("--both", "mode", flag_value="both", default=True, help="Sync and async (default).")
@@ -89,6 +122,8 @@ def contract(
         try:
             report.write(report_path, fmt)
         except OSError as err:
-            click.secho(f"apigen contract: cannot write {report_path}: {err.strerror}", err=True, fg="red")
+            click.secho(
+                f"apigen contract: cannot write {report_path}: {err.strerror}", err=True, fg="red"
+            )
             sys.exit(2)
     sys.exit(report.exit_code())

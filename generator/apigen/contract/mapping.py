@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
+
 from apigen_runtime import NotGiven, Operation
 
 from .cases import MISSING, CaseInput
@@ -100,7 +101,9 @@ def _resolved(func: Any) -> dict[str, Any]:
         except Exception:
             continue
         args = [a for a in typing.get_args(hint) if a is not NotGiven]
-        if typing.get_origin(hint) in (typing.Union, _UnionType) and len(args) < len(typing.get_args(hint)):
+        if typing.get_origin(hint) in (typing.Union, _UnionType) and len(args) < len(
+            typing.get_args(hint)
+        ):
             hint = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
         out[name] = hint
     return out

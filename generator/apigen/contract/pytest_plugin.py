@@ -170,6 +170,9 @@ def contract_operations(client_dir: str | Path, *patterns: str) -> list[Any]:
         op.operation_id
         for op in client.operations
         if not patterns
-        or any(fnmatch.fnmatchcase(op.operation_id, p) or fnmatch.fnmatchcase(op.call, p) for p in patterns)
+        or any(
+            fnmatch.fnmatchcase(op.operation_id, p) or fnmatch.fnmatchcase(op.call, p)
+            for p in patterns
+        )
     ]
     return [pytest.param(i, id=i) for i in ids]

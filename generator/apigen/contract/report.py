@@ -64,7 +64,9 @@ class RunReport:
         return [f for op in self.operations for f in op.failures]
 
     def new_failures(self, klass: Klass | None = None) -> list[Failure]:
-        return [f for f in self.failures() if not f.accepted and (klass is None or f.klass == klass)]
+        return [
+            f for f in self.failures() if not f.accepted and (klass is None or f.klass == klass)
+        ]
 
     def by_class(self) -> dict[str, int]:
         counts = Counter(f.klass for f in self.failures())
@@ -162,7 +164,9 @@ class RunReport:
             accepted = [f for f in op.failures if f.accepted]
             if accepted:
                 out = ET.SubElement(case, "system-out")
-                out.text = "\n".join(f"accepted [{f.klass}] {f.check}: {f.message}" for f in accepted)
+                out.text = "\n".join(
+                    f"accepted [{f.klass}] {f.check}: {f.message}" for f in accepted
+                )
         return ET.tostring(suite, encoding="unicode", xml_declaration=True)
 
     def write(self, path: Path, fmt: str | None = None) -> None:
@@ -182,8 +186,8 @@ def _new(op: OperationResult) -> list[Failure]:
 
 def _distinct(failures: list[Failure]) -> list[Failure]:
     """The first failure per (check, class), counting the others: a summary, not a log."""
-    firsts: dict[tuple[str, str], Failure] = {}
-    counts: Counter[tuple[str, str]] = Counter()
+    firsts: dict[tuple[str, Klass], Failure] = {}
+    counts: Counter[tuple[str, Klass]] = Counter()
     for f in failures:
         key = (f.check, f.klass)
         counts[key] += 1

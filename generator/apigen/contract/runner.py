@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from apigen_runtime import APIConnectionError, APIStatusError, Operation
 from apigen_runtime._params import jsonable
 
@@ -98,7 +99,13 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 def _spec_search(config: ContractConfig) -> list[Path]:
-    folders = [*config.spec_search, config.client_dir, config.client_dir.parent, Path.cwd(), Path.cwd() / "specs"]
+    folders = [
+        *config.spec_search,
+        config.client_dir,
+        config.client_dir.parent,
+        Path.cwd(),
+        Path.cwd() / "specs",
+    ]
     shared = os.environ.get("APIGEN_SHARED_SPECS")
     if shared:
         folders.append(Path(shared))
@@ -136,7 +143,8 @@ def select_operations(
     chosen: list[ManifestOperation] = []
     for op in client.operations:
         if names and not any(
-            fnmatch.fnmatchcase(op.operation_id, n) or fnmatch.fnmatchcase(op.call, n) for n in names
+            fnmatch.fnmatchcase(op.operation_id, n) or fnmatch.fnmatchcase(op.call, n)
+            for n in names
         ):
             continue
         if tags:
@@ -191,7 +199,9 @@ class _Run:
     # -- the run ------------------------------------------------------------------------------
 
     def run(self) -> RunReport:
-        ops = select_operations(self.client, self.document, self.config.operations, self.config.tags)
+        ops = select_operations(
+            self.client, self.document, self.config.operations, self.config.tags
+        )
         if not ops:
             raise ContractError("no operation matches the --operation/--tag filters")
         own = self.config.sandbox_url is not None
@@ -228,12 +238,20 @@ class _Run:
                 if self.out_of_time():
                     report.budget_exhausted = True
                     report.operations.append(
-                        OperationResult(op.operation_id, op.call, op.method, op.path, skipped="time budget exhausted")
+                        OperationResult(
+                            op.operation_id,
+                            op.call,
+                            op.method,
+                            op.path,
+                            skipped="time budget exhausted",
+                        )
                     )
                     continue
                 result = self._operation(op, sync_client, async_client, runner)
                 report.operations.append(result)
-                self.say(f"{op.operation_id}: {result.cases} cases, {len(result.failures)} failures")
+                self.say(
+                    f"{op.operation_id}: {result.cases} cases, {len(result.failures)} failures"
+                )
         finally:
             sync_client.close()
             runner.run(async_client.close())
@@ -253,18 +271,28 @@ class _Run:
             **credentials,
         )
 
-    def _operation(self, op: ManifestOperation, sync_client: Any, async_client: Any, runner: asyncio.Runner) -> OperationResult:
+    def _operation(
+        self, op: ManifestOperation, sync_client: Any, async_client: Any, runner: asyncio.Runner
+    ) -> OperationResult:
         result = OperationResult(op.operation_id, op.call, op.method, op.path)
         started = time.perf_counter()
         constant = self.client.operation(op)
         fail = _failer(result)
         if constant is None:
-            fail("manifest", "client", f"no _rt.Operation constant for {op.method.upper()} {op.path} in the package")
+            fail(
+                "manifest",
+                "client",
+                f"no _rt.Operation constant for {op.method.upper()} {op.path} in the package",
+            )
             return result
         try:
             cases = self.source.draw(op.method, op.path, self.config.max_examples, self.config.seed)
         except Exception as exc:
-            fail("generation", "spec", f"schemathesis cannot draw cases: {type(exc).__name__}: {str(exc)[:300]}")
+            fail(
+                "generation",
+                "spec",
+                f"schemathesis cannot draw cases: {type(exc).__name__}: {str(exc)[:300]}",
+            )
             result.seconds = time.perf_counter() - started
             return result
         if cases and self.config.edge_cases:
@@ -316,27 +344,54 @@ class _Run:
             if isinstance(error, ValueError) and not exchanges:
                 return
             sent = _http(exchanges[0][0]) if exchanges else ""
-            fail("path_refusal", "client", f"path value {_refused(case)} was not refused with ValueError before sending"
-                 + (f" ({type(error).__name__}: {error})" if error and not exchanges else ""), http=sent)
+            fail(
+                "path_refusal",
+                "client",
+                f"path value {_refused(case)} was not refused with ValueError before sending"
+                + (f" ({type(error).__name__}: {error})" if error and not exchanges else ""),
+                http=sent,
+            )
             return
         if not exchanges:
-            fail("exception", "client", f"raised {type(error).__name__} before sending: {str(error)[:300]}")
+            fail(
+                "exception",
+                "client",
+                f"raised {type(error).__name__} before sending: {str(error)[:300]}",
+            )
             return
         request, response = exchanges[0]
         http = _http(request)
         intended, body, given = self._intended(constant, call, case)
-        problems = check_request(self.view, op.method, op.path, self.base_url, request, intended, body, given)
+        problems = check_request(
+            self.view, op.method, op.path, self.base_url, request, intended, body, given
+        )
         for problem in problems:
             fail("request", "client", problem, http=http)
         if response is None:
-            fail("connection", "sandbox" if self.own else "spec", f"no response: {type(error).__name__}: {error}", http=http)
+            fail(
+                "connection",
+                "sandbox" if self.own else "spec",
+                f"no response: {type(error).__name__}: {error}",
+                http=http,
+            )
             return
-        if error is not None and not isinstance(error, APIStatusError | APIConnectionError):
-            if not _is_response_validation(error):
-                fail("exception", "client", f"raised {type(error).__name__} on a {response.status_code} response: {str(error)[:300]}", http=http)
+        unexpected = not isinstance(error, APIStatusError | APIConnectionError)
+        if error is not None and unexpected and not _is_response_validation(error):
+            fail(
+                "exception",
+                "client",
+                f"raised {type(error).__name__} on a {response.status_code} response: "
+                f"{str(error)[:300]}",
+                http=http,
+            )
         responder = "sandbox" if self.own else "spec"
         if self.own and 400 <= response.status_code < 500 and not problems:
-            fail("sandbox_rejected", "sandbox", f"{response.status_code} for a valid request: {response.text[:200]}", http=http)
+            fail(
+                "sandbox_rejected",
+                "sandbox",
+                f"{response.status_code} for a valid request: {response.text[:200]}",
+                http=http,
+            )
         try:
             response.elapsed  # noqa: B018  (httpx sets it when the client closes the response)
         except RuntimeError:
@@ -346,12 +401,26 @@ class _Run:
         for p in st_problems:
             fail(p.check, responder, p.message, http=http)
         strict = strict_parse(constant, response)
-        if strict is not None and not any(p.check == "response_schema_conformance" for p in st_problems):
-            fail(strict.check, "client", strict.message + " though the body conforms to the spec", http=http)
+        if strict is not None and not any(
+            p.check == "response_schema_conformance" for p in st_problems
+        ):
+            fail(
+                strict.check,
+                "client",
+                strict.message + " though the body conforms to the spec",
+                http=http,
+            )
         elif strict is None and fallbacks:
-            fail("strict_parse", "client", f"the runtime fell back to an unvalidated result: {fallbacks[0][:300]}", http=http)
+            fail(
+                "strict_parse",
+                "client",
+                f"the runtime fell back to an unvalidated result: {fallbacks[0][:300]}",
+                http=http,
+            )
 
-    def _intended(self, constant: Operation[Any], call: Call, case: CaseInput) -> tuple[dict[tuple[str, str], Any], Any, bool]:
+    def _intended(
+        self, constant: Operation[Any], call: Call, case: CaseInput
+    ) -> tuple[dict[tuple[str, str], Any], Any, bool]:
         intended: dict[tuple[str, str], Any] = {}
         fields: dict[str, Any] = {}
         whole: Any = MISSING
@@ -394,8 +463,19 @@ def _refused(case: CaseInput) -> str:
 
 def _failer(result: OperationResult, **defaults: str) -> Callable[..., None]:
     def fail(check: str, klass: Any, message: str, **extra: str) -> None:
+        where = {**defaults, **extra}
         result.failures.append(
-            Failure(result.operation_id, result.call, check, klass, message, **{**defaults, **extra})
+            Failure(
+                result.operation_id,
+                result.call,
+                check,
+                klass,
+                message,
+                variant=where.get("variant", ""),
+                case=where.get("case", ""),
+                python=where.get("python", ""),
+                http=where.get("http", ""),
+            )
         )
 
     return fail

@@ -20,7 +20,24 @@ class RunningSandbox:
 
     @property
     def requests(self) -> list[Any]:
+        """Recorded requests (method, path, query, headers, body; `.json()`, `.form()`)."""
         return list(self.handle.requests)
+
+    def set_response(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        body: Any = ...,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer `method path` (a concrete path or a spec template) with `status` from now on;
+        `body` left out is the spec's example for that status."""
+        self.handle.set_response(method, path, status, body, headers)
+
+    def reset(self) -> None:
+        """Forget recorded requests and canned responses."""
+        self.handle.reset()
 
 
 def start_sandbox(document: Mapping[str, Any], seed: int = 0) -> RunningSandbox:

@@ -77,12 +77,18 @@ def prune(value: Any) -> Any:
 
 def _shape(p: Param, intended: Any) -> str:
     if intended is not None:
-        return "array" if isinstance(intended, list) else "object" if isinstance(intended, Mapping) else "scalar"
+        return (
+            "array"
+            if isinstance(intended, list)
+            else "object"
+            if isinstance(intended, Mapping)
+            else "scalar"
+        )
     kind = p.schema.get("type")
     return kind if kind in ("array", "object") else "scalar"
 
 
-def _deep(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+def _deep(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """`a[b][]=1&a[c]=2` -> {"a": {"b": {"": ["1"]}, "c": "2"}} (`normal` turns the `""`-only
     and index-keyed objects into lists); repeated plain keys collect under `""` too."""
     out: dict[str, Any] = {}
@@ -109,7 +115,9 @@ def _deep(pairs: list[tuple[str, str]]) -> dict[str, Any]:
             if last:
                 if part in node:
                     old = node[part]
-                    node[part] = {"": (old[""] if isinstance(old, dict) and "" in old else [old]) + [value]}
+                    node[part] = {
+                        "": (old[""] if isinstance(old, dict) and "" in old else [old]) + [value]
+                    }
                 else:
                     node[part] = value
             else:
@@ -155,9 +163,13 @@ def check_request(
     base = urlsplit(base_url)
     url = request.url
     if (url.scheme, url.netloc.decode()) != (base.scheme, base.netloc):
-        problems.append(f"sent to {url.scheme}://{url.netloc.decode()} instead of {base.scheme}://{base.netloc}")
+        problems.append(
+            f"sent to {url.scheme}://{url.netloc.decode()} instead of {base.scheme}://{base.netloc}"
+        )
     params = view.parameters(template, method)
-    _check_path(problems, url.raw_path.split(b"?")[0].decode("ascii"), base.path, template, params, intended)
+    _check_path(
+        problems, url.raw_path.split(b"?")[0].decode("ascii"), base.path, template, params, intended
+    )
     _check_query(problems, url.query.decode("ascii"), params, intended)
     _check_headers(problems, request, params, intended)
     if check_security:
@@ -167,7 +179,12 @@ def check_request(
 
 
 def _check_path(
-    problems: list[str], raw: str, prefix: str, template: str, params: list[Param], intended: Mapping[tuple[str, str], Any]
+    problems: list[str],
+    raw: str,
+    prefix: str,
+    template: str,
+    params: list[Param],
+    intended: Mapping[tuple[str, str], Any],
 ) -> None:
     prefix = prefix.rstrip("/")
     if not raw.startswith(prefix + "/"):
@@ -176,7 +193,9 @@ def _check_path(
     sent = raw[len(prefix) :].split("/")
     expected = template.split("/")
     if len(sent) != len(expected):
-        problems.append(f"path {raw!r} has {len(sent) - 1} segments, {template!r} has {len(expected) - 1}")
+        problems.append(
+            f"path {raw!r} has {len(sent) - 1} segments, {template!r} has {len(expected) - 1}"
+        )
         return
     by_name = {p.name: p for p in params if p.location == "path"}
     for segment, pattern in zip(sent, expected, strict=True):
@@ -204,19 +223,29 @@ def _check_path(
                 else dict(zip(items[::2], items[1::2], strict=False))
             )
         if not same(decoded, value):
-            problems.append(f"path parameter {name}: sent {segment!r}, which reads as {decoded!r}, not {value!r}")
+            problems.append(
+                f"path parameter {name}: sent {segment!r}, which reads as {decoded!r}, not {value!r}"
+            )
 
 
-def _check_query(problems: list[str], query: str, params: list[Param], intended: Mapping[tuple[str, str], Any]) -> None:
+def _check_query(
+    problems: list[str], query: str, params: list[Param], intended: Mapping[tuple[str, str], Any]
+) -> None:
     pairs = parse_qsl(query, keep_blank_values=True)
     claimed = [False] * len(pairs)
     for p in (p for p in params if p.location == "query"):
         value = intended.get(("query", p.name))
+        if p.style == "deepObject" and isinstance(value, list | Mapping):
+            value = prune(value)  # nulls and empty containers have no deepObject spelling
         given = ("query", p.name) in intended and value is not None
         shape = _shape(p, value)
         mine = [i for i, (k, _) in enumerate(pairs) if k == p.name]
-        if p.style == "deepObject":
-            mine = [i for i, (k, _) in enumerate(pairs) if k == p.name or k.startswith(p.name + "[")]
+        if p.content_type:
+            pass  # one JSON-encoded value under the parameter's own name
+        elif p.style == "deepObject":
+            mine = [
+                i for i, (k, _) in enumerate(pairs) if k == p.name or k.startswith(p.name + "[")
+            ]
         elif shape == "object" and p.explode and isinstance(value, Mapping):
             mine = [i for i, (k, _) in enumerate(pairs) if k in value]
         for i in mine:
@@ -237,14 +266,15 @@ def _check_query(problems: list[str], query: str, params: list[Param], intended:
             try:
                 decoded = json.loads(texts[0])
             except ValueError:
-                problems.append(f"query parameter {p.name} ({p.content_type}) is not JSON: {texts[0]!r}")
+                problems.append(
+                    f"query parameter {p.name} ({p.content_type}) is not JSON: {texts[0]!r}"
+                )
                 continue
             if decoded != value:
                 problems.append(f"query parameter {p.name}: sent {decoded!r}, not {value!r}")
             continue
         if p.style == "deepObject" and isinstance(value, list | Mapping):
             decoded = _deep([pairs[i] for i in mine]).get(p.name, {})
-            value = prune(value)
         elif shape == "array":
             sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(p.style, ",")
             decoded = texts if p.explode and p.style == "form" else texts[0].split(sep)
@@ -262,7 +292,9 @@ def _check_query(problems: list[str], query: str, params: list[Param], intended:
                 continue
             decoded = texts[0]
         if not same(decoded, value):
-            problems.append(f"query parameter {p.name}: sent {texts!r}, which reads as {decoded!r}, not {value!r}")
+            problems.append(
+                f"query parameter {p.name}: sent {texts!r}, which reads as {decoded!r}, not {value!r}"
+            )
     for i, (key, _) in enumerate(pairs):
         if not claimed[i] and not _is_credential(key):
             problems.append(f"query parameter {key!r} is not declared by the operation")
@@ -275,19 +307,26 @@ def _is_credential(name: str) -> bool:
 _CREDENTIAL_QUERY: set[str] = set()
 
 
-def _check_headers(problems: list[str], request: httpx.Request, params: list[Param], intended: Mapping[tuple[str, str], Any]) -> None:
+def _check_headers(
+    problems: list[str],
+    request: httpx.Request,
+    params: list[Param],
+    intended: Mapping[tuple[str, str], Any],
+) -> None:
     cookies: dict[str, str] = {}
     for header in request.headers.get_list("cookie"):
         for part in header.split(";"):
-            name, _, value = part.strip().partition("=")
+            name, _, text = part.strip().partition("=")
             if name:
-                cookies[name] = value
+                cookies[name] = text
     for p in params:
         if p.location not in ("header", "cookie"):
             continue
         value = intended.get((p.location, p.name))
         given = (p.location, p.name) in intended and value is not None
-        sent = request.headers.get(p.name) if p.location == "header" else cookies.get(p.name)
+        sent: str | None = (
+            request.headers.get(p.name) if p.location == "header" else cookies.get(p.name)
+        )
         if not given:
             if p.required and sent is None:
                 problems.append(f"required {p.location} {p.name} missing")
@@ -308,12 +347,18 @@ def _check_headers(problems: list[str], request: httpx.Request, params: list[Par
             decoded = decoded.split(",") if decoded else []
         elif isinstance(value, Mapping):
             items = decoded.split(",")
-            decoded = dict(i.split("=", 1) for i in items if "=" in i) if p.explode else dict(zip(items[::2], items[1::2], strict=False))
+            decoded = (
+                dict(i.split("=", 1) for i in items if "=" in i)
+                if p.explode
+                else dict(zip(items[::2], items[1::2], strict=False))
+            )
         if not same(decoded, value):
             problems.append(f"{p.location} {p.name}: sent {sent!r}, not {value!r}")
 
 
-def _check_security(problems: list[str], view: SpecView, template: str, method: str, request: httpx.Request) -> None:
+def _check_security(
+    problems: list[str], view: SpecView, template: str, method: str, request: httpx.Request
+) -> None:
     alternatives = view.security(template, method)
     if not alternatives or any(not alt for alt in alternatives):
         return
@@ -326,7 +371,9 @@ def _check_security(problems: list[str], view: SpecView, template: str, method: 
     problems.append(f"no credentials sent (the operation needs {names})")
 
 
-def _has_credential(scheme: Mapping[str, Any], request: httpx.Request, query: set[str], cookie: str) -> bool:
+def _has_credential(
+    scheme: Mapping[str, Any], request: httpx.Request, query: set[str], cookie: str
+) -> bool:
     kind = scheme.get("type")
     if kind == "apiKey":
         name = str(scheme.get("name", ""))
@@ -337,7 +384,7 @@ def _has_credential(scheme: Mapping[str, Any], request: httpx.Request, query: se
         if where == "cookie":
             return f"{name}=" in cookie
         return name in request.headers
-    auth = request.headers.get("authorization", "")
+    auth = str(request.headers.get("authorization", ""))
     if kind == "http":
         return auth.lower().startswith(str(scheme.get("scheme", "")).lower() + " ")
     return auth.lower().startswith("bearer ")
@@ -375,7 +422,9 @@ def _check_body(
     declared = list((body.get("content") or {}).keys())
     match = next((d for d in declared if _media_matches(media, d)), None)
     if match is None:
-        problems.append(f"body sent as {media or 'no content type'}, the operation declares {declared}")
+        problems.append(
+            f"body sent as {media or 'no content type'}, the operation declares {declared}"
+        )
         return
     media_object = view.deref(body["content"][match])
     schema = view.deref(media_object.get("schema", {})) if isinstance(media_object, Mapping) else {}
@@ -402,18 +451,22 @@ def _check_body(
         return
     form = media == "application/x-www-form-urlencoded"
     for name, value in intended.items():
-        if form:
+        enc_style = encoding.get(name, {}).get("style") if isinstance(encoding, Mapping) else None
+        if form or enc_style == "deepObject":
             value = prune(value)
         enc = view.deref(encoding.get(name, {})) if isinstance(encoding, Mapping) else {}
         sent = fields.get(name)
-        if value is None or (form and value in ({}, [])):
+        if value is None or ((form or enc_style == "deepObject") and value in ({}, [])):
             continue
         if sent is None:
             if not (isinstance(value, list | dict) and not value):
                 problems.append(f"body field {name}={_short(value)} not sent")
             continue
         json_field = isinstance(enc, Mapping) and "json" in str(enc.get("contentType", ""))
-        if (json_field or (media.startswith("multipart/") and isinstance(value, dict | list))) and isinstance(sent, str | bytes):
+        implicit_json = media.startswith("multipart/") and enc_style is None
+        if (json_field or (implicit_json and isinstance(value, dict | list))) and isinstance(
+            sent, str | bytes
+        ):
             try:
                 ok = json.loads(sent) == value
             except ValueError:
@@ -423,7 +476,9 @@ def _check_body(
             continue
         if isinstance(value, bytes):
             if sent != value:
-                problems.append(f"file field {name}: {len(sent)} bytes sent, not the {len(value)} given")
+                problems.append(
+                    f"file field {name}: {len(sent)} bytes sent, not the {len(value)} given"
+                )
             continue
         if isinstance(sent, bytes):
             sent = sent.decode("utf-8", "replace")
@@ -441,7 +496,7 @@ def _multipart(ctype: str, content: bytes, problems: list[str]) -> dict[str, Any
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + content
     )
-    out: dict[str, Any] = {}
+    pairs: list[tuple[str, Any]] = []
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         payload = part.get_payload(decode=True)
@@ -449,16 +504,15 @@ def _multipart(ctype: str, content: bytes, problems: list[str]) -> dict[str, Any
             problems.append("multipart part without a name")
             continue
         data = payload if isinstance(payload, bytes) else b""
-        if part.get_filename() is None and part.get_content_type() in ("text/plain", "application/json"):
-            value: Any = data.decode("utf-8", "replace")
+        name = unquote(name)  # control characters cannot be spelled raw in a header
+        if part.get_filename() is None and part.get_content_type() in (
+            "text/plain",
+            "application/json",
+        ):
+            pairs.append((name, data.decode("utf-8", "replace")))
         else:
-            value = data
-        if name in out:
-            old = out[name]
-            out[name] = (old if isinstance(old, list) else [old]) + [value]
-        else:
-            out[name] = value
-    return out
+            pairs.append((name, data))
+    return _deep(pairs)  # deepObject-encoded fields: `expand[]`, `file_link_data[create]`
 
 
 def _short(value: Any) -> str:

@@ -1,29 +1,51 @@
-"""A mock HTTP server built from an OpenAPI 3.x document, for demos and client tests.
+"""A mock HTTP server built from an OpenAPI 3.x document that behaves like the real API.
 
-    with Sandbox(document) as sandbox:          # binds 127.0.0.1 on a free port
-        client = Client(base_url=sandbox.url)   # URL includes the spec's server path prefix
+    with Sandbox("stripe.json", seed=7) as sandbox:   # or a loaded dict; binds 127.0.0.1
+        client = Client(base_url=sandbox.url)          # URL includes the spec's server path
         ...
-        assert sandbox.requests[-1].form() == {...}
+        assert sandbox.requests[-1].form() == {...}     # recorded (bounded, oldest dropped)
+        sandbox.respond("GET", "/v1/customers/{customer}", 404, json={...})  # canned answer
 
-Every operation answers its success response with the spec's example, or data synthesized from
-the schema (deterministic for a given document and seed). Only the standard library and the
-already-loaded document are used, so tests need no network and no extra dependencies.
+`Sandbox(...).start() -> base_url`, `.port`, `.requests`, `.respond(...)`, `.reset()`, `.stop()`;
+`Sandbox.handle(method, target, headers, body)` is the same behaviour without HTTP.
+
+Requests are validated against the spec: unmet security -> 401; missing, unknown (query keys),
+wrong-typed or out-of-enum parameters, wrong or missing Content-Type, unparseable bodies -> 400;
+bodies that parse but break their schema -> 422 where the operation documents 422, else 400.
+Error bodies take the shape of the operation's declared error response (Stripe's
+`{"error": {"type", "message", "param"}}`, GitHub's `{"message", "documentation_url"}`), with
+the message written into it. Unknown paths (404), methods (405 + Allow) and over-long URLs (414)
+answer JSON too, never HTML.
+
+Responses are drawn from the schemas with variety by default (nullable -> sometimes null,
+optional properties sometimes omitted, unknown properties sometimes added, every oneOf/anyOf
+branch over a run, random enum members/formats/lengths), reproducible for a seed. Requests can
+ask `Prefer: code=NNN` (a declared status), `Prefer: example=NAME` (a named example) or
+`Prefer: dynamic=false|true` (static example body, or drawn). See `_server` for the order.
+
+Validation uses openapi-schema-validator (jsonschema), compiled lazily per operation on first
+use, so GitHub's 13 MB spec starts in about a second (docs/decisions.md, "Sandbox").
 """
 
 from ._examples import ExampleGenerator
 from ._forms import encode_form, parse_form
 from ._responses import Reply
 from ._routing import Route, Router
-from ._server import RecordedRequest, Sandbox, serve
+from ._server import RecordedRequest, RequestLog, Sandbox, parse_prefer, serve
+from ._validate import Problem, RequestValidator
 
 __all__ = [
     "ExampleGenerator",
+    "Problem",
     "RecordedRequest",
     "Reply",
+    "RequestLog",
+    "RequestValidator",
     "Route",
     "Router",
     "Sandbox",
     "encode_form",
     "parse_form",
+    "parse_prefer",
     "serve",
 ]

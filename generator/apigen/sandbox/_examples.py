@@ -64,6 +64,7 @@ class _Ctx:
     rng: random.Random
     vary: bool = False  # draw: nulls, omitted optionals, extra fields, random branches
     keep: bool = False  # the next node is a oneOf/anyOf branch: its null was decided already
+    limit: int | None = None  # depth past which values go minimal (None: the generator's own)
     nodes: int = 0  # schema nodes visited for this value (the budget)
     active: int = 0  # nested _gen calls in progress (the recursion guard)
 
@@ -89,7 +90,9 @@ class ExampleGenerator:
         self._examples: dict[int, tuple[Schema, Any]] = {}
         self._budget = budget
 
-    def generate(self, schema: Any, *, key: str = "", vary: bool = False) -> Any:
+    def generate(
+        self, schema: Any, *, key: str = "", vary: bool = False, depth: int | None = None
+    ) -> Any:
         """An example for `schema`; `key` (e.g. a JSON pointer) salts the random choices.
 
         `vary` draws instead of building the canonical example: nullable values are sometimes
@@ -98,6 +101,9 @@ class ExampleGenerator:
         formatted strings are picked at random (still valid; reproducible for a given key).
         """
         ctx = _Ctx(random.Random(f"{self._seed}:{key}"), vary)
+        if depth is not None:  # shallower than usual: e.g. error bodies (required parts only)
+            ctx.nodes = 0
+            ctx.limit = depth
         return self._gen(schema, ctx, 0, (), False, None, 0)
 
     def random_bytes(self, key: str, size: int = 32) -> bytes:
@@ -125,11 +131,12 @@ class ExampleGenerator:
         try:
             if ctx.active > _HARD_DEPTH or node is False:  # Python's stack, not the data's depth
                 return None
-            cut = (
-                cut
-                or ctx.nodes > self._budget
-                or depth >= (self._vary_depth if ctx.vary else self._max_depth)
+            limit = (
+                ctx.limit
+                if ctx.limit is not None
+                else (self._vary_depth if ctx.vary else self._max_depth)
             )
+            cut = cut or ctx.nodes > self._budget or depth >= limit
             return self._node(node, ctx, depth, stack, cut, hint, variant)
         finally:
             ctx.active -= 1
@@ -352,9 +359,16 @@ class ExampleGenerator:
         if first is MISSING:
             return None
         if key == "oneOf" and isinstance(first, dict):
-            return self._separate(
-                first, options[first_index], [o for i, o in enumerate(options) if i != first_index]
-            )
+            others = [o for i, o in enumerate(options) if i != first_index]
+            separated = self._separate(first, options[first_index], others)
+            if ctx.vary and any(self.checker.fits(separated, o) for o in others):
+                # a draw that left out what told the variants apart: build this one canonically
+                ctx.vary = False
+                try:
+                    return self._choice(schema, ctx, depth, stack, cut, hint, variant)
+                finally:
+                    ctx.vary = True
+            return separated
         return first
 
     def _separate(self, value: dict[str, Any], chosen: Any, others: list[Any]) -> dict[str, Any]:
@@ -389,6 +403,10 @@ class ExampleGenerator:
         ):
             return result
         return value
+
+    def shape(self, node: Any) -> tuple[Mapping[str, Any], list[str], Any]:
+        """(properties, required, additionalProperties) of a schema, `$ref`s and allOf merged."""
+        return self._shape(node)
 
     def _shape(self, node: Any) -> tuple[Mapping[str, Any], list[str], Any]:
         """(properties, required, additionalProperties) of a schema, allOf merged."""

@@ -13,6 +13,7 @@ document), with the message written into the most plausible string field (`messa
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections import Counter
@@ -27,6 +28,8 @@ from ._refs import RefError, escape_token
 from ._schema import is_missing, json_data
 
 _NO_BODY = frozenset({204, 205, 304})
+#: Error bodies are synthesized down to this depth (deeper objects: required parts only).
+ERROR_DEPTH = 3
 _MESSAGE_KEYS = (
     "message",
     "detail",
@@ -125,6 +128,7 @@ class Responder:
         self.resolver = generator.resolver
         self._headers_cache: dict[str, dict[str, str]] = {}
         self._common_error: tuple[str, Any] | None = None
+        self._error_templates: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def reply(
@@ -233,8 +237,18 @@ class Responder:
                 payload["param"] = name
             return Reply(status, {"Content-Type": "application/json", **extra}, _dumps(payload))
         key, schema = found
-        value = self.generator.generate(schema, key=f"{key}#error")
-        value = self._inject(value, schema, message, name)
+        template = self._error_templates.get(key)
+        if template is None:  # generated once (shallow: errors need no deep objects), then copied
+            template = self.generator.generate(schema, key=f"{key}#error", depth=ERROR_DEPTH)
+            pruned = self._prune(copy.deepcopy(template), schema, 0)
+            if self.generator.checker.fits(pruned, schema):
+                template = pruned
+            self._error_templates[key] = template
+        value = copy.deepcopy(template)
+        if not isinstance(value, dict):  # an error that is not an object has no message slot
+            value = {"message": message, "status": status}
+        else:
+            value = self._inject(value, schema, message, name)
         return Reply(status, {"Content-Type": "application/json", **extra}, _dumps(value))
 
     def _error_schema(
@@ -276,9 +290,11 @@ class Responder:
                             if not (str(code).startswith("4") or str(code) == "default"):
                                 continue
                             content = self._resolve(response).get("content")
-                            for media_object in (
-                                content.values() if isinstance(content, Mapping) else ()
+                            for media, media_object in (
+                                content.items() if isinstance(content, Mapping) else ()
                             ):
+                                if not is_json(str(media)):
+                                    continue
                                 schema = self._resolve(media_object).get("schema")
                                 if not isinstance(schema, Mapping):
                                     continue
@@ -295,6 +311,19 @@ class Responder:
                     schema = inline.get(key) or {"$ref": key}
                     self._common_error = ("#/sandbox-error" if key in inline else key, schema)
         return self._common_error if self._common_error[1] is not None else None
+
+    def _prune(self, value: Any, schema: Any, depth: int) -> Any:
+        """Drop optional object/array properties: an error body needs its scalars, not Stripe's
+        whole `payment_intent` (keeps errors small and cheap to answer)."""
+        if not isinstance(value, dict) or depth > 8:
+            return value
+        props, required, _ = self.generator.shape(schema)
+        for key in list(value):
+            if key not in required and isinstance(value[key], dict | list):
+                del value[key]
+            elif key in props:
+                value[key] = self._prune(value[key], props[key], depth + 1)
+        return value
 
     def _inject(self, value: Any, schema: Any, message: str, name: str | None) -> Any:
         """Write `message` (and the parameter name) into `value`, keeping it valid if possible."""
@@ -323,7 +352,7 @@ class Responder:
             before = node[key]
             if key.lower() in _PARAM_KEYS and name:
                 node[key] = name
-            elif key.lower() in ("type", "code") and wanted:
+            elif key.lower() == "type" and wanted:
                 node[key] = wanted
             else:
                 continue

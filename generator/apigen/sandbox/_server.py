@@ -31,7 +31,6 @@ import json
 import socket
 import sys
 import threading
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,6 +83,19 @@ class RecordedRequest:
 
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
+
+
+class RequestLog(list[RecordedRequest]):
+    """The recorded requests, oldest first: a plain list (slices, `== []`) capped at `maxlen`."""
+
+    def __init__(self, maxlen: int) -> None:
+        super().__init__()
+        self.maxlen = max(1, maxlen)
+
+    def append(self, item: RecordedRequest) -> None:
+        super().append(item)
+        if len(self) > self.maxlen:
+            del self[: len(self) - self.maxlen]
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,7 @@ class Sandbox:
         self.dynamic = dynamic
         self.verbose = verbose
         self.max_connections = max_connections
-        self.requests: deque[RecordedRequest] = deque(maxlen=record_limit)
+        self.requests = RequestLog(record_limit)
         self.url: str | None = None
         self._overrides: dict[tuple[str, str], _Override] = {}
         self._cache: dict[tuple[str, str], Reply] = {}

@@ -353,7 +353,10 @@ def _pick_media(base: str, declared: Mapping[str, Any]) -> str | None:
 
 
 def _first_error(validator: Any, value: Any) -> str | None:
-    error = next(iter(validator.iter_errors(value)), None)
+    try:
+        error = next(iter(validator.iter_errors(value)), None)
+    except Exception:  # a schema jsonschema cannot evaluate (bad type, external $ref): accept
+        return None
     if error is None:
         return None
     where = "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)

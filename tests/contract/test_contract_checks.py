@@ -1,0 +1,308 @@
+"""Issue 7 item 1: each check of `apigen contract` finds the bug it is for. The runtime is
+sabotaged in-process (monkeypatch) so that a known-bad request or parse reaches the runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pydantic
+import pytest
+from click.testing import CliRunner
+
+import apigen_runtime
+from apigen.cli import main
+from apigen.contract import Baseline, ContractConfig, ContractError, run_contract
+from apigen.contract.cases import CaseInput, EdgeValues
+from apigen.contract.checks import strict_parse
+from apigen.contract.client import load_client
+from apigen.contract.runner import load_document
+from apigen.contract.spec import SpecView
+from apigen.contract.wire import check_request
+from tests.conftest import ROOT
+
+PETSTORE = ROOT / "generated/petstore"
+SPEC = ROOT / "specs/petstore.yaml"
+BASE = "http://127.0.0.1:9/v1"
+KEY = {"X-API-Key": "k"}
+
+
+@pytest.fixture(scope="module")
+def view() -> SpecView:
+    return SpecView(load_document(SPEC))
+
+
+def _problems(
+    view: SpecView,
+    method: str,
+    template: str,
+    url: str,
+    intended: dict[tuple[str, str], Any],
+    **kw: Any,
+) -> list[str]:
+    headers = {**KEY, **kw.pop("headers", {})}
+    request = httpx.Request(method, url, headers=headers, **kw)
+    body = (
+        json.loads(request.content)
+        if request.content and "json" in headers.get("Content-Type", "")
+        else None
+    )
+    return check_request(view, method, template, BASE, request, intended, body, body is not None)
+
+
+# -- (a) the request on the wire ------------------------------------------------------------------
+
+
+def test_path_value_must_stay_one_segment(view: SpecView) -> None:
+    good = _problems(
+        view, "GET", "/owners/{ownerId}", f"{BASE}/owners/a%2Fb", {("path", "ownerId"): "a/b"}
+    )
+    assert good == []
+    split = _problems(
+        view, "GET", "/owners/{ownerId}", f"{BASE}/owners/a/b", {("path", "ownerId"): "a/b"}
+    )
+    assert any("segments" in p for p in split)
+    # `..` resolved away by the URL: DELETE /owners instead of /owners/..
+    collapsed = _problems(
+        view, "GET", "/owners/{ownerId}", f"{BASE}/owners/", {("path", "ownerId"): ".."}
+    )
+    assert "path segment '' for {ownerId} changes the URL" in collapsed
+
+
+def test_query_style_and_undeclared_parameters(view: SpecView) -> None:
+    intended = {("query", "status"): ["sold", "pending"]}
+    assert _problems(view, "GET", "/pets", f"{BASE}/pets?status=sold,pending", intended) == []
+    exploded = _problems(view, "GET", "/pets", f"{BASE}/pets?status=sold&status=pending", intended)
+    assert any("status" in p for p in exploded)  # explode: false in the spec
+    unknown = _problems(view, "GET", "/pets", f"{BASE}/pets?a=1", {})
+    assert unknown == ["query parameter 'a' is not declared by the operation"]
+
+
+def test_json_content_query_parameter_sent_form_style_is_found() -> None:
+    view = SpecView(
+        {
+            "openapi": "3.0.3",
+            "paths": {
+                "/items": {
+                    "get": {
+                        "parameters": [
+                            {
+                                "name": "filter",
+                                "in": "query",
+                                "content": {"application/json": {"schema": {"type": "object"}}},
+                            }
+                        ],
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            },
+        }
+    )
+    intended = {("query", "filter"): {"a": 1}}
+    form_style = check_request(
+        view,
+        "GET",
+        "/items",
+        "http://h",
+        httpx.Request("GET", "http://h/items?a=1"),
+        intended,
+        None,
+        False,
+    )
+    assert "query parameter filter={'a': 1} not sent" in form_style
+    assert "query parameter 'a' is not declared by the operation" in form_style
+    as_json = httpx.Request("GET", "http://h/items", params={"filter": '{"a":1}'})
+    assert check_request(view, "GET", "/items", "http://h", as_json, intended, None, False) == []
+
+
+def test_credentials_body_media_type_and_schema(view: SpecView) -> None:
+    request = httpx.Request("GET", f"{BASE}/pets/1")
+    no_key = check_request(
+        view, "GET", "/pets/{petId}", BASE, request, {("path", "petId"): 1}, None, False
+    )
+    assert no_key == ["no credentials sent (the operation needs apiKey)"]
+    pet = {"name": "Rex", "kind": "dog"}
+    as_form = _problems(view, "POST", "/pets", f"{BASE}/pets", {}, data=pet)
+    assert any("declares ['application/json']" in p for p in as_form)
+    missing_kind = _problems(
+        view,
+        "POST",
+        "/pets",
+        f"{BASE}/pets",
+        {},
+        json={"name": "Rex"},
+        headers={"Content-Type": "application/json"},
+    )
+    assert any("'kind' is a required property" in p for p in missing_kind)
+
+
+def test_edge_cases_include_refused_and_tricky_path_values(view: SpecView) -> None:
+    base = CaseInput("drawn #1", path={"ownerId": "x"})
+    cases = EdgeValues(view, "get", "/owners/{ownerId}").cases(base)
+    refused = {c.path["ownerId"] for c in cases if c.expect_value_error}
+    assert refused == {".", "..", ""}
+    tricky = {c.path["ownerId"] for c in cases if not c.expect_value_error}
+    assert {"/", "?", "#", "%", "é/ü"} <= tricky
+
+
+# -- (b) strict parse -----------------------------------------------------------------------------
+
+
+def test_strict_parse_reports_what_the_lenient_fallback_would_hide() -> None:
+    class Strict(pydantic.BaseModel):
+        id: int
+        name: str
+
+    op = apigen_runtime.Operation(
+        "get", "/x", responses={"200": apigen_runtime.Response(Strict, "json")}
+    )
+    request = httpx.Request("GET", "http://h/x")
+    ok = httpx.Response(200, json={"id": 1, "name": "a"}, request=request)
+    assert strict_parse(op, ok) is None
+    bad = httpx.Response(200, json={"id": 1, "name": None}, request=request)
+    problem = strict_parse(op, bad)
+    assert problem is not None and "name: Input should be a valid string" in problem.message
+
+
+# -- end to end: a sabotaged runtime is caught ----------------------------------------------------
+
+
+def _run(**kw: Any) -> Any:
+    return run_contract(ContractConfig(PETSTORE, spec=SPEC, max_examples=3, **kw))
+
+
+def test_runner_finds_a_request_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    import apigen_runtime._client as client_module
+
+    original = client_module.prepare
+
+    def leaky(*args: Any, **kwargs: Any) -> Any:
+        prepared = original(*args, **kwargs)
+        prepared.query.append("debug=1")  # a parameter no operation declares
+        return prepared
+
+    monkeypatch.setattr(client_module, "prepare", leaky)
+    report = _run(operations=["getPet"])
+    found = report.new_failures("client")
+    assert found and {f.check for f in found} == {"request"}
+    assert {f.variant for f in found} == {"sync", "async"}
+    first = found[0]
+    assert "query parameter 'debug' is not declared" in first.message
+    assert first.python.startswith(("client.pets.get_pet(", "await client.pets.get_pet("))
+    assert first.http.startswith("GET http://127.0.0.1:") and "debug=1" in first.http
+    assert report.exit_code() == 1
+
+
+def test_runner_finds_a_dot_segment_that_is_not_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import apigen_runtime._client as client_module
+
+    original = client_module.prepare
+
+    def permissive(op: Any, values: Any, *args: Any, **kwargs: Any) -> Any:
+        values = {k: ("dot" if v in (".", "..", "") else v) for k, v in values.items()}
+        return original(op, values, *args, **kwargs)
+
+    monkeypatch.setattr(client_module, "prepare", permissive)
+    report = _run(operations=["getOwner"], variants=["sync"])
+    refusals = [f for f in report.new_failures("client") if f.check == "path_refusal"]
+    assert len(refusals) == 3
+    assert "was not refused with ValueError" in refusals[0].message
+
+
+def test_runner_finds_a_model_stricter_than_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    client = load_client(PETSTORE)
+    op = next(o for o in client.operations if o.operation_id == "health")
+    constant = client.operation(op)
+    assert constant is not None
+
+    class Impossible(pydantic.BaseModel):
+        never_sent: int
+
+    monkeypatch.setitem(constant.responses, "200", apigen_runtime.Response(Impossible, "json"))  # type: ignore[arg-type]
+    report = _run(operations=["health"], variants=["async"])
+    checks = {(f.check, f.klass) for f in report.failures()}
+    assert ("strict_parse", "client") in checks
+
+
+def test_baseline_accepts_known_failures(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import apigen_runtime._client as client_module
+
+    original = client_module.prepare
+
+    def leaky(*args: Any, **kwargs: Any) -> Any:
+        prepared = original(*args, **kwargs)
+        prepared.query.append("debug=1")
+        return prepared
+
+    monkeypatch.setattr(client_module, "prepare", leaky)
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(
+        json.dumps([{"operation_id": "getPet", "check": "request", "class": "client"}])
+    )
+    report = _run(operations=["getPet"], baseline=baseline)
+    assert report.failures() and not report.new_failures("client")
+    assert report.exit_code() == 0
+    assert Baseline.load(baseline).entries[0]["operation_id"] == "getPet"
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+
+def test_cli_reports_in_every_format(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for name, check in (
+        ("r.json", lambda t: json.loads(t)["summary"]["operations"] == 2),
+        ("r.xml", lambda t: t.startswith("<?xml") and 'tests="2"' in t),
+        ("r.txt", lambda t: "2 operations" in t),
+    ):
+        result = runner.invoke(
+            main,
+            [
+                "contract",
+                str(PETSTORE),
+                "--spec",
+                str(SPEC),
+                "--operation",
+                "get*",
+                "--max-examples",
+                "2",
+                "--sync",
+                "--report",
+                str(tmp_path / name),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert "2 operations" in result.output
+        assert check((tmp_path / name).read_text())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["contract", "/"], "is not a generated client folder"),
+        (["contract", str(PETSTORE), "--operation", "nope"], "no operation matches"),
+        (["contract", str(PETSTORE), "--base-url", "ftp://x"], "--base-url must be an http(s) URL"),
+        (["contract", str(PETSTORE), "--max-examples", "0"], "Invalid value for '--max-examples'"),
+    ],
+)
+def test_cli_bad_arguments_give_a_message_not_a_traceback(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_baseline_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "b.json"
+    bad.write_text('{"not": "a list"}')
+    result = CliRunner().invoke(main, ["contract", str(PETSTORE), "--baseline", str(bad)])
+    assert result.exit_code == 2 and "must be a JSON list" in result.output
+
+
+def test_api_rejects_unknown_variants() -> None:
+    with pytest.raises(ContractError, match="variants"):
+        run_contract(ContractConfig(PETSTORE, variants=["threads"]))

@@ -1,0 +1,109 @@
+"""Issue 7 item 2: the pytest plugin (entry point `apigen`) gives users an in-process sandbox
+with recorded requests and per-test responses, generated clients bound to it, and the contract
+cases to parametrize their own suites."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytest_plugins = ["pytester"]
+
+INI = f"""
+[pytest]
+apigen_spec = {ROOT / "specs/petstore.yaml"}
+apigen_client_dir = {ROOT / "generated/petstore"}
+asyncio_mode = auto
+asyncio_default_fixture_loop_scope = function
+"""
+
+
+def test_fixtures_sandbox_client_recorded_requests_and_canned_responses(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini(INI)
+    pytester.makepyfile(
+        """
+        import apigen_runtime
+        import pytest
+
+        def test_client_hits_the_sandbox(apigen_client, apigen_sandbox):
+            assert apigen_sandbox.url.startswith("http://127.0.0.1:")
+            pet = apigen_client.pets.get_pet(pet_id=7)
+            assert type(pet).__name__ == "Pet"
+            (request,) = apigen_sandbox.requests
+            assert request.method == "GET" and request.path.endswith("/pets/7")
+            assert request.headers["x-api-key"]
+
+        def test_canned_response_per_test(apigen_client, apigen_sandbox):
+            apigen_sandbox.set_response("GET", "/pets/{petId}", 404, {"code": 404, "message": "gone"})
+            with pytest.raises(apigen_runtime.APIStatusError) as raised:
+                apigen_client.pets.get_pet(pet_id=1)
+            assert raised.value.status_code == 404
+
+        def test_prefer_code(apigen_client):
+            with pytest.raises(apigen_runtime.APIStatusError) as raised:
+                apigen_client.pets.get_pet(pet_id=1, request_options={"extra_headers": {"Prefer": "code=404"}})
+            assert raised.value.status_code == 404
+
+        def test_fresh_sandbox_per_test(apigen_sandbox):
+            assert apigen_sandbox.requests == []
+
+        async def test_async_client(apigen_async_client, apigen_sandbox):
+            pet = await apigen_async_client.pets.create_pet(name="Rex", kind="dog")
+            assert pet.name
+            assert apigen_sandbox.requests[-1].json() == {"name": "Rex", "kind": "dog"}
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5)
+
+
+def test_contract_cases_in_a_users_suite(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    pytester.makepyfile(
+        f"""
+        import pytest
+        from apigen.contract.pytest_plugin import contract_operations
+
+        @pytest.mark.parametrize("operation", contract_operations({str(ROOT / "generated/petstore")!r}, "get*"))
+        def test_contract(apigen_contract, operation):
+            report = apigen_contract(operation, max_examples=2)
+            assert [op.operation_id for op in report.operations] == [operation]
+            assert report.cases() >= 2
+            assert not report.new_failures("client")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-v")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        ["*test_contract?getPet? PASSED*", "*test_contract?getOwner? PASSED*"]
+    )
+
+
+def test_missing_configuration_is_a_clear_failure(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_needs_spec(apigen_sandbox):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*set the apigen_spec ini option*"])
+
+
+def test_marker_overrides_the_ini(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.apigen(spec={str(ROOT / "specs/petstore.yaml")!r}, client_dir={str(ROOT / "generated/petstore")!r})
+        def test_marked(apigen_client, apigen_sandbox):
+            apigen_client.health.retrieve()
+            assert [r.path for r in apigen_sandbox.requests] == ["/v1/health"]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
