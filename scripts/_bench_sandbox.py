@@ -40,6 +40,7 @@ class SandboxBench:
     spec: str
     startup_s: float
     seq_dynamic_rps: float
+    cpu_ms_dynamic: float  # server CPU per drawn response: stable when the machine is busy
     seq_static_rps: float
     seq_invalid_rps: float
     conc_clients: int
@@ -61,6 +62,15 @@ def _rss_mb(pid: int) -> tuple[float, float]:
     except OSError:
         pass
     return fields.get("VmRSS", float("nan")), fields.get("VmHWM", float("nan"))
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _sequential(host: str, port: int, path: str, headers: dict[str, str], count: int) -> float:
@@ -147,7 +157,10 @@ def bench_one(name: str, spec: Path, requests: int, clients: int, per_client: in
         parts = urlsplit(url)
         host, port, prefix = parts.hostname or "127.0.0.1", parts.port or 80, parts.path
         target = prefix + path
+        _sequential(host, port, target, headers, 20)  # warm-up outside the CPU window
+        cpu_before = _cpu_s(process.pid)
         dynamic = _sequential(host, port, target, headers, requests)
+        cpu_dynamic = (_cpu_s(process.pid) - cpu_before) / (requests + min(20, requests)) * 1000
         static = _sequential(host, port, target, {**headers, "Prefer": "dynamic=false"}, requests)
         invalid = _sequential(host, port, prefix + "/no/such/path", headers, requests)
         conc_rps, errors, non_2xx = _concurrent(host, port, target, headers, clients, per_client)
@@ -156,6 +169,7 @@ def bench_one(name: str, spec: Path, requests: int, clients: int, per_client: in
             name,
             round(startup, 2),
             round(dynamic, 1),
+            round(cpu_dynamic, 2),
             round(static, 1),
             round(invalid, 1),
             clients,
@@ -178,12 +192,14 @@ def bench_one(name: str, spec: Path, requests: int, clients: int, per_client: in
 
 def render(results: list[SandboxBench]) -> str:
     header = (
-        "| spec | startup s | seq req/s drawn | seq req/s static | seq req/s 404 "
+        "| spec | startup s | seq req/s drawn | server CPU ms/drawn | seq req/s static "
+        "| seq req/s 404 "
         "| concurrent clients x req | conc req/s | conn errors | non-2xx | RSS MB | peak RSS MB |"
     )
-    rule = "|" + "---|" * 11
+    rule = "|" + "---|" * 12
     rows = [
-        f"| {r.spec} | {r.startup_s} | {r.seq_dynamic_rps} | {r.seq_static_rps} "
+        f"| {r.spec} | {r.startup_s} | {r.seq_dynamic_rps} | {r.cpu_ms_dynamic} "
+        f"| {r.seq_static_rps} "
         f"| {r.seq_invalid_rps} | {r.conc_clients} x {r.conc_requests // r.conc_clients} "
         f"| {r.conc_rps} | {r.conc_errors} | {r.conc_non_2xx} | {r.rss_mb} | {r.peak_rss_mb} |"
         for r in results

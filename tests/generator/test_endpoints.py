@@ -181,3 +181,9 @@ def test_generated_client_is_clean(out: Path) -> None:
         timeout=600,
     )
     assert mypy.returncode == 0, mypy.stdout[-3000:]
+
+
+def test_client_docstring_states_the_server_rule(pkg: ModuleType) -> None:
+    for cls in (pkg.Client, pkg.AsyncClient):
+        assert "- https://files.api.test\n" in cls.__doc__
+        assert "replaces every server" in cls.__doc__

@@ -59,7 +59,7 @@ def test_any_other_validator_crash_is_a_located_warning(monkeypatch: pytest.Monk
     (d,) = [d for d in diagnostics(NAMELESS) if d.kind == "validator"]
     assert d.pointer == "#/paths/~1items/get/responses" and d.line == 16
     assert "openapi-spec-validator failed here (RuntimeError: boom)" in d.message
-    assert d.action == "validation of this part stopped" and d.severity == "warning"
+    assert d.action == "the rest of this part not validated" and d.severity == "warning"
 
 
 def test_a_crash_outside_the_keyword_checks_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -125,11 +125,18 @@ def start_prism(spec: Path, workdir: Path, *, timeout: float = START_TIMEOUT) ->
     if not PRISM_BIN.is_file():
         pytest.fail(f"{PRISM_BIN} is missing: run `make install` (npm ci)", pytrace=False)
     spec = spec.resolve()  # Prism runs in `workdir`
+    for _attempt in range(3):  # the free port may be taken between our probe and Prism's bind
+        server = _launch(spec, workdir)
+        if _wait_until_listening(server, timeout):
+            return server
+    pytest.fail(f"Prism found no free port in 3 attempts:\n{server.log()}", pytrace=False)
+
+
+def _launch(spec: Path, workdir: Path) -> PrismServer:
     port = free_port()
     log_path = workdir / f"prism-{spec.stem}-{port}.log"
     command = [str(PRISM_BIN), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port)]
     command += ["--errors", "--seed", SEED]
-    began = time.monotonic()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
@@ -139,24 +146,32 @@ def start_prism(spec: Path, workdir: Path, *, timeout: float = START_TIMEOUT) ->
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = PrismServer(spec, f"http://127.0.0.1:{port}", process, log_path, 0.0)
-    listening = f"Prism is listening on http://127.0.0.1:{port}"
+    return PrismServer(spec, f"http://127.0.0.1:{port}", process, log_path, 0.0)
+
+
+def _wait_until_listening(server: PrismServer, timeout: float) -> bool:
+    """True once `server` answers; False if its port was taken; fails the test otherwise."""
+    began = time.monotonic()
+    port = int(server.url.rsplit(":", 1)[1])
+    listening = f"Prism is listening on {server.url}"
     while True:
         elapsed = time.monotonic() - began
-        if process.poll() is not None:
+        if server.process.poll() is not None:
             server.stop()
+            if "EADDRINUSE" in server.log():
+                return False
             pytest.fail(
-                f"Prism exited with {process.returncode} before listening on {spec.name}:\n"
-                f"{server.log()}",
+                f"Prism exited with {server.process.returncode} before listening on "
+                f"{server.spec.name}:\n{server.log()}",
                 pytrace=False,
             )
-        if listening in log_path.read_text(errors="replace") and _answers(port):
+        if listening in server.log_path.read_text(errors="replace") and _answers(port):
             server.started_in = elapsed
-            return server
+            return True
         if elapsed > timeout:
             server.stop()
             pytest.fail(
-                f"Prism did not answer on {spec.name} within {timeout:.0f} s "
+                f"Prism did not answer on {server.spec.name} within {timeout:.0f} s "
                 f"(APIGEN_PRISM_START_TIMEOUT); its log:\n{server.log()}",
                 pytrace=False,
             )

@@ -1,16 +1,19 @@
 """Drive a generated client against Prism and judge each call.
 
-For one `Case` (an operation, the generated method, its arguments, what it should return) a
-check asserts, in this order:
+For one `Case` (an operation, the generated method, its arguments, what it should return),
+`judge` asserts:
 
-1. Prism (`--errors`) accepted the request: no `sl-violations` header, no 4xx/5xx. A rejection
-   fails with Prism's violations, the request and the tail of Prism's log.
-2. The method returned the declared type: a generated model (not a dict), a page of models, str,
-   bytes or None.
-3. The spec judges each JSON body (`oracle.body_errors`): a spec-valid body must have parsed
-   strictly (the runtime's lenient fallback logs "returning it unvalidated" and was not used);
-   a spec-invalid body is a server defect that the client must flag (lenient fallback used), and
-   must be listed in `known_server_defects` with the reason, so a new one is noticed.
+1. Prism (`--errors`) accepted the request: no request violation (`sl-violations` header or a
+   problem+json `validation` list), no 4xx. A rejection fails with the violations, the request
+   and the tail of Prism's log.
+2. The method returned the declared type: a generated model (not a dict, also nested), a page of
+   models, str, bytes or None.
+3. The spec judges every JSON body (`oracle.body_errors`): a spec-valid body must have parsed
+   strictly (the runtime's lenient fallback logs "returning it unvalidated"; needing it for a
+   valid body is a client bug).
+4. A server/spec defect (Prism's 500 for a response that breaks its own spec, or a body the spec
+   rejects) must be listed in `known` with its reason, and a listed defect must show up, so the
+   list stays true.
 """
 
 from __future__ import annotations

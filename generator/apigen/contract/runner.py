@@ -8,6 +8,7 @@ import asyncio
 import datetime
 import fnmatch
 import inspect
+import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +27,7 @@ from .client import ClientError, GeneratedClient, ManifestOperation, load_client
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
 from .sandbox import RunningSandbox, start_sandbox
-from .wire import check_request
+from .wire import SCHEMA_PROBLEM, check_request
 
 __all__ = ["ContractConfig", "ContractError", "run_contract", "select_operations"]
 
@@ -366,7 +367,12 @@ class _Run:
             self.view, op.method, op.path, self.base_url, request, intended, body, given
         )
         for problem in problems:
-            fail("request", "client", problem, http=http)
+            if problem.startswith(SCHEMA_PROBLEM) and _sent_as_drawn(request, case):
+                # The client sent schemathesis' value unchanged and the OpenAPI validator refuses
+                # it: the two read the schema differently (e.g. `nullable` beside `oneOf`).
+                fail("request_schema", "spec", f"validators disagree: {problem}", http=http)
+            else:
+                fail("request", "client", problem, http=http)
         if response is None:
             fail(
                 "connection",
@@ -451,6 +457,13 @@ def _close(value: Any) -> None:
     closer = getattr(value, "close", None)
     if callable(closer) and type(value).__name__ in ("Stream", "StreamedResponse"):
         closer()
+
+
+def _sent_as_drawn(request: httpx.Request, case: CaseInput) -> bool:
+    try:
+        return bool(json.loads(request.content) == case.body)
+    except ValueError:
+        return False
 
 
 def _is_response_validation(error: BaseException) -> bool:

@@ -17,7 +17,9 @@ import httpx
 
 from .spec import Param, SpecView
 
-__all__ = ["check_request"]
+__all__ = ["SCHEMA_PROBLEM", "check_request"]
+
+SCHEMA_PROBLEM = "JSON body does not match the schema"
 
 
 def _scalar_text(value: Any) -> str:
@@ -436,7 +438,7 @@ def _check_body(
             return
         if isinstance(schema, Mapping):
             for error in view.errors(schema, data):
-                problems.append(f"JSON body does not match the schema: {error}")
+                problems.append(f"{SCHEMA_PROBLEM}: {error}")
         if given and data != intended:
             problems.append(f"JSON body {_short(data)} is not the given {_short(intended)}")
         return

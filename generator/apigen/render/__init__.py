@@ -160,6 +160,14 @@ def _client_view(api: Api) -> dict[str, Any]:
         "(" + "".join(f"{literal(n)}, " for n in alt) + ")" for alt in api.default_security
     )
     title = api.title
+    servers = sorted({op.server for op in api.operations if op.server})
+    about = ""
+    if servers:  # the rule lives in the runtime (`base_url_for`); say it where users look
+        shown = "".join(f"\n- {url}" for url in servers[:5]) + ("\n- ..." * (len(servers) > 5))
+        about = (
+            "\n\nSome operations have their own server, used while `base_url` is the spec's"
+            "\n(a `base_url` you pass replaces every server):" + shown
+        )
     return {
         "base_url": literal(api.base_url),
         "schemes": schemes,
@@ -168,8 +176,8 @@ def _client_view(api: Api) -> dict[str, Any]:
         "env_prefix": literal(naming.env_prefix(api.package)),
         "type_imports": sorted(type_imports),
         "resources": resources,
-        "sync_doc": docstring(f"Synchronous client for {title}.", indent="    "),
-        "async_doc": docstring(f"Asynchronous client for {title}.", indent="    "),
+        "sync_doc": docstring(f"Synchronous client for {title}.{about}", indent="    "),
+        "async_doc": docstring(f"Asynchronous client for {title}.{about}", indent="    "),
     }
 
 
