@@ -284,9 +284,12 @@ def _crash_site(
             item = _deref(doc, item)
             if isinstance(item, dict) and key not in item:
                 if segs[-1:] == ["parameters"]:
+                    why = f"parameter without {key!r}: it cannot be sent"
+                    if item.get("in") == "querystring":
+                        why = "`in: querystring` (OpenAPI 3.2) is not supported"
                     return (
                         [*segs, str(i)],
-                        f"parameter without {key!r}: it cannot be sent",
+                        why,
                         "missing-field",
                         "parameter left out",
                     )

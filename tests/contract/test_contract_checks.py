@@ -285,6 +285,7 @@ def test_cli_reports_in_every_format(tmp_path: Path) -> None:
         (["contract", str(PETSTORE), "--operation", "nope"], "no operation matches"),
         (["contract", str(PETSTORE), "--base-url", "ftp://x"], "--base-url must be an http(s) URL"),
         (["contract", str(PETSTORE), "--max-examples", "0"], "Invalid value for '--max-examples'"),
+        (["contract", str(PETSTORE), "--mock"], "--mock needs --base-url"),
     ],
 )
 def test_cli_bad_arguments_give_a_message_not_a_traceback(
@@ -306,3 +307,53 @@ def test_bad_baseline_is_a_clear_error(tmp_path: Path) -> None:
 def test_api_rejects_unknown_variants() -> None:
     with pytest.raises(ContractError, match="variants"):
         run_contract(ContractConfig(PETSTORE, variants=["threads"]))
+
+
+def test_tag_filter_and_time_budget() -> None:
+    tagged = _run(tags=["own*"], variants=["sync"])
+    assert [op.operation_id for op in tagged.operations] == ["getOwner"]
+    budget = _run(time_budget=0.01, variants=["sync"])
+    assert budget.budget_exhausted
+    skipped = [op for op in budget.operations if op.skipped]
+    assert skipped and all(op.cases == 0 for op in skipped)
+    assert len(budget.operations) == 9  # every operation is listed, run or skipped
+
+
+def test_undeclared_status_from_a_real_server_is_a_spec_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apigen.contract.sandbox import start_sandbox
+
+    sandbox = start_sandbox(load_document(SPEC))
+    try:
+        sandbox.set_response("GET", "/pets/{petId}", 418, {"teapot": True})
+        with pytest.raises(ContractError, match="PETSTORE_API_KEY"):  # a real API: from the env
+            _run(operations=["getPet"], variants=["sync"], base_url=sandbox.url)
+        monkeypatch.setenv("PETSTORE_API_KEY", "from-the-environment")
+        report = _run(operations=["getPet"], variants=["sync"], base_url=sandbox.url)
+        assert sandbox.requests[-1].headers["x-api-key"] == "from-the-environment"
+    finally:
+        sandbox.stop()
+    classes = {(f.check, f.klass) for f in report.failures()}
+    assert ("status_code_conformance", "spec") in classes  # not ours: the server broke the spec
+    assert not report.new_failures("client")
+
+
+def test_runner_finds_an_operation_sent_to_the_wrong_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Checked offline with the spec's own base URL (Stripe files.create must go to
+    # files.stripe.com, GitHub repos.upload_release_asset to uploads.github.com).
+    original = apigen_runtime.SyncAPIClient.base_url_for
+
+    def elsewhere(self: Any, op: Any) -> str:
+        url = original(self, op)
+        return "https://elsewhere.example/v1" if op.operation_id == "getPet" else url
+
+    monkeypatch.setattr(apigen_runtime.SyncAPIClient, "base_url_for", elsewhere)
+    report = _run(operations=["getPet", "getOwner"], variants=["async"])
+    servers = [f for f in report.new_failures("client") if f.check == "server"]
+    assert [f.operation_id for f in servers] == ["getPet"]
+    message = servers[0].message
+    assert message.startswith("sent to https://elsewhere.example/v1/pets/")
+    assert message.endswith("the spec's server for it is https://petstore.apigen.example/v1")

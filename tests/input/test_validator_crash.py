@@ -72,3 +72,16 @@ def test_a_crash_outside_the_keyword_checks_is_a_warning(monkeypatch: pytest.Mon
     monkeypatch.setattr(validate, "_iter_errors", crash)
     (d,) = diagnostics(NAMELESS)
     assert d.kind == "validator" and d.pointer == "#" and "ValueError: odd" in d.message
+
+
+def test_a_32_querystring_parameter_is_named_for_what_it_is(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /e:\n    get:\n"
+        "      parameters:\n        - in: querystring\n"
+        "          content: {application/x-www-form-urlencoded: {schema: {type: object}}}\n"
+        "      responses: {'200': {description: ok}}\n"
+    )
+    (d,) = [d for d in diagnostics(spec) if d.kind == "missing-field"]
+    assert d.pointer == "#/paths/~1e/get/parameters/0" and d.line == 7
+    assert "`in: querystring` (OpenAPI 3.2" in d.message and d.action == "parameter left out"

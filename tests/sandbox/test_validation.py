@@ -742,3 +742,15 @@ def test_schema_the_validator_cannot_read_accepts_instead_of_failing() -> None:
     json_type = {"Content-Type": "application/json"}
     assert sandbox.handle("POST", "/odd", json_type, b"[{}]").status == 200
     assert sandbox.handle("POST", "/ext", json_type, b"{}").status == 200
+
+
+def test_oversized_body_is_413_without_reading_it() -> None:
+    with Sandbox(SHOP) as sandbox:
+        assert sandbox.port is not None
+        head, body = _raw(
+            sandbox.port,
+            b"POST /v1/items HTTP/1.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 999999999999\r\n\r\n{}",
+        )
+    assert head.startswith(b"HTTP/1.1 413")
+    assert "larger than" in json.loads(body)["error"]["message"]

@@ -29,6 +29,12 @@ __all__ = ["contract"]
     "Default: an in-process sandbox on 127.0.0.1.",
 )
 @click.option(
+    "--mock",
+    is_flag=True,
+    help="--base-url is a mock server (e.g. Prism): dummy credentials, and its wrong answers "
+    "are classified sandbox, not spec.",
+)
+@click.option(
     "--operation",
     "operations",
     multiple=True,
@@ -76,6 +82,7 @@ def contract(
     client_dir: Path,
     spec: Path | None,
     base_url: str | None,
+    mock: bool,
     operations: tuple[str, ...],
     tags: tuple[str, ...],
     max_examples: int,
@@ -95,6 +102,10 @@ def contract(
     are verified. Exit 1 on a client failure not accepted by --baseline.
     """
     from .report import BaselineError
+
+    if mock and base_url is None:
+        click.secho("apigen contract: --mock needs --base-url", err=True, fg="red")
+        sys.exit(2)
     from .runner import ContractConfig, ContractError, run_contract
 
     variants = ("sync", "async") if mode == "both" else (mode,)
@@ -102,6 +113,7 @@ def contract(
         client_dir=client_dir,
         spec=spec,
         base_url=base_url,
+        mock=mock,
         operations=operations,
         tags=tags,
         max_examples=max_examples,

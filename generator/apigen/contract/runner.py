@@ -5,6 +5,7 @@ schemathesis' response checks; classify every failure client / sandbox / spec.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import fnmatch
 import inspect
@@ -18,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from apigen_runtime import APIConnectionError, APIStatusError, Operation
+from apigen_runtime import APIConnectionError, APIStatusError, MissingCredentialsError, Operation
 from apigen_runtime._params import jsonable
 
 from .cases import MISSING, CaseInput, CaseSource, EdgeValues
@@ -54,6 +55,8 @@ class ContractConfig:
     progress: Callable[[str], None] | None = None
     spec_search: Sequence[Path] = field(default_factory=list)
     sandbox_url: str | None = None  # an already running sandbox of ours (not stopped here)
+    mock: bool = False  # base_url is a mock server (Prism): dummy credentials, its faults "sandbox"
+    check_servers: bool = True  # with the spec's own base URL, each operation goes to its server
 
 
 class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -214,6 +217,7 @@ class _Run:
             own = True
         else:
             base_url = self.config.base_url
+            own = self.config.mock
         self.own = own
         self.base_url = base_url
         report = RunReport(
@@ -298,6 +302,8 @@ class _Run:
             return result
         if cases and self.config.edge_cases:
             cases += EdgeValues(self.view, op.method, op.path).cases(cases[0])
+        if cases and self.config.check_servers:
+            self._server(result, op, constant, cases[0])
         sync_method = resolve_call(sync_client, op.call)
         async_method = resolve_call(async_client, op.call)
         for case in cases:
@@ -341,6 +347,8 @@ class _Run:
             except Exception as exc:
                 error = exc
         exchanges = self.recorder.take()
+        if isinstance(error, MissingCredentialsError):
+            raise ContractError(f"{error} (credentials come from the environment)")
         if case.expect_value_error:
             if isinstance(error, ValueError) and not exchanges:
                 return
@@ -422,6 +430,54 @@ class _Run:
                 "client",
                 f"the runtime fell back to an unvalidated result: {fallbacks[0][:300]}",
                 http=http,
+            )
+
+    def _server(
+        self,
+        result: OperationResult,
+        op: ManifestOperation,
+        constant: Operation[Any],
+        case: CaseInput,
+    ) -> None:
+        """Without a base URL of the caller's, the request goes to the operation's server (or
+        its path's, or the spec's): checked offline, through a transport that answers itself."""
+        expected = self.view.server(op.path, op.method)
+        if expected is None or os.environ.get(f"{self.client.env_prefix()}_BASE_URL"):
+            return
+        seen: list[httpx.Request] = []
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            return httpx.Response(599)
+
+        sync_cls, _ = self.client.client_classes()
+        client = sync_cls(
+            max_retries=0,
+            http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+            **self.client.make_credentials(dummy=True),
+        )
+        try:
+            call = to_call(case, constant, resolve_call(client, op.call))
+            with contextlib.suppress(Exception), fallback_warnings():
+                resolve_call(client, op.call)(**call.kwargs)
+        except MappingError:
+            return
+        finally:
+            client.close()
+        if not seen:
+            return
+        url = str(seen[0].url)
+        if not url.startswith(expected.rstrip("/") + "/"):
+            result.failures.append(
+                Failure(
+                    op.operation_id,
+                    op.call,
+                    "server",
+                    "client",
+                    f"sent to {url.split('?')[0]}, the spec's server for it is {expected}",
+                    python=call.python(op.call),
+                    http=_http(seen[0]),
+                )
             )
 
     def _intended(

@@ -89,6 +89,20 @@ class SpecView:
         body = self.deref(self.operation(path, method).get("requestBody"))
         return body if isinstance(body, Mapping) and body else None
 
+    def server(self, path: str, method: str) -> str | None:
+        """The absolute URL requests for the operation go to by default (operation, path, then
+        root `servers`; variables at their defaults); None when it is relative or missing."""
+        item = self.deref(self.document.get("paths", {}).get(path, {}))
+        for holder in (self.operation(path, method), item, self.document):
+            servers = holder.get("servers") if isinstance(holder, Mapping) else None
+            if isinstance(servers, list) and servers and isinstance(servers[0], Mapping):
+                url = str(servers[0].get("url", ""))
+                for name, var in (servers[0].get("variables") or {}).items():
+                    if isinstance(var, Mapping):
+                        url = url.replace("{" + name + "}", str(var.get("default", "")))
+                return url if url.startswith(("http://", "https://")) else None
+        return None
+
     def security(self, path: str, method: str) -> list[dict[str, Any]]:
         """The operation's security alternatives as lists of resolved schemes."""
         op = self.operation(path, method)

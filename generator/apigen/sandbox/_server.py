@@ -50,10 +50,14 @@ _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 _NO_BODY = frozenset({204, 205, 304})
 #: Longest request target (path + query) accepted; longer ones get a JSON 414.
 MAX_URL = 8192
+#: Largest request body read (bigger ones get a JSON 413 and the connection is closed).
+MAX_BODY = 16 * 1024 * 1024
 #: Requests kept in `Sandbox.requests` (oldest dropped first).
 RECORD_LIMIT = 1000
 #: Connections served at once; more are answered 503 and closed (bounded threads and memory).
 MAX_CONNECTIONS = 256
+#: Entries in the static-body cache and the draw counters (keys include the Accept header).
+_CACHE_LIMIT = 4096
 #: Seconds an idle kept-alive connection stays open.
 IDLE_TIMEOUT = 120.0
 
@@ -386,6 +390,8 @@ class Sandbox:
             key = f"{pointer} {status} {accept or ''}"
             with self._lock:
                 count = self._draws.get(key, 0)
+                if len(self._draws) >= _CACHE_LIMIT:  # keys include the client's Accept
+                    self._draws.clear()
                 self._draws[key] = count + 1
             return self.responder.reply(
                 match.operation, pointer, status=status, accept=accept, draw=str(count)
@@ -398,6 +404,8 @@ class Sandbox:
             )
             if cached is None:
                 return None
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
             self._cache[cache_key] = cached
         return cached
 
@@ -485,6 +493,10 @@ def _encode(reply: Reply, *, close: bool, head: bool) -> bytes:
 _PHRASES = frozenset(int(s) for s in http.HTTPStatus)
 
 
+class _TooLarge(Exception):
+    """A request body over MAX_BODY (answered 413, never read into memory)."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -502,6 +514,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         try:
             body = self._read_body()
+        except _TooLarge:
+            self.send_error(413, f"request body larger than {MAX_BODY} bytes")
+            return
         except (ValueError, OSError):
             self.send_error(400, "unreadable request body")
             return
@@ -537,15 +552,21 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             chunks: list[bytes] = []
+            total = 0
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
                     while self.rfile.readline().strip():  # trailers
                         pass
                     return b"".join(chunks)
+                total += size
+                if total > MAX_BODY:
+                    raise _TooLarge
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            raise _TooLarge
         return self.rfile.read(length) if length > 0 else b""
 
     def log_message(self, format: str, *args: Any) -> None:
