@@ -8,8 +8,10 @@ static by default (examples, else values derived from the schema) and dynamic (j
 deterministic for the seed) for requests that send `Prefer: dynamic=true`.
 
 `--errors` makes Prism validate each request (parameters, body, security) against the spec and
-answer an invalid one with an error (422 with a `validation` list, or 400/401/404...); the
-violations are also listed in an `sl-violations` response header (see drive.py).
+answer an invalid one with an error (the declared 4xx response, else application/problem+json
+422/404/405/415 with a `validation` list); the violations are also listed in an `sl-violations`
+response header. It also validates its own response and answers 500 when the body it would send
+breaks the spec (e.g. a spec example that contradicts its schema). See drive.py.
 """
 
 from __future__ import annotations
