@@ -26,7 +26,7 @@ def main() -> None:
         sys.path.insert(0, str(out))
         petstore = importlib.import_module("petstore")
         document = load_spec(SPEC, report=Report()).document
-        with Sandbox(document) as sandbox:
+        with Sandbox(document, dynamic=False) as sandbox:
             print(f"sandbox listening on {sandbox.url}")
             with petstore.Client(base_url=sandbox.url, api_key="demo-key") as client:
                 page = client.pets.list_pets(limit=2, status=["available"])

@@ -77,9 +77,10 @@ class FuzzSchema:
 class Converter:
     """OpenAPI 3.0 schema -> JSON Schema, refs inlined to a bounded depth."""
 
-    def __init__(self, doc: Mapping[str, Any], max_depth: int) -> None:
+    def __init__(self, doc: Mapping[str, Any], max_depth: int, *, closed: bool = False) -> None:
         self.doc = doc
         self.max_depth = max_depth
+        self.closed = closed  # objects without `additionalProperties` get no extra keys
         self.pruned = 0
 
     def component(self, name: str) -> FuzzSchema:
@@ -89,7 +90,12 @@ class Converter:
         return FuzzSchema(name, schema, accepts_null(self.doc, ref), self.pruned)
 
     def convert(
-        self, schema: Any, stack: tuple[str, ...], depth: int, optional: bool = False
+        self,
+        schema: Any,
+        stack: tuple[str, ...],
+        depth: int,
+        optional: bool = False,
+        part: bool = False,
     ) -> Any:
         """`optional`: an instance may do without this branch (an optional property, an
         `anyOf` member with siblings, array items): only there is a too-deep ref cut."""
@@ -102,7 +108,7 @@ class Converter:
             if ref in stack or (optional and depth >= self.max_depth):
                 self.pruned += 1
                 return False
-            return self.convert(_resolve(self.doc, ref), (*stack, ref), depth + 1)
+            return self.convert(_resolve(self.doc, ref), (*stack, ref), depth + 1, part=part)
         required = set(schema.get("required") or [])
         out: dict[str, Any] = {}
         for key, value in schema.items():
@@ -126,7 +132,7 @@ class Converter:
             elif key in ("anyOf", "oneOf"):
                 out[key] = [self.convert(v, stack, depth, len(value) > 1) for v in value]
             elif key == "allOf":
-                out[key] = [self.convert(v, stack, depth) for v in value]
+                out[key] = [self.convert(v, stack, depth, part=True) for v in value]
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
                 bound = schema.get("minimum" if key == "exclusiveMinimum" else "maximum")
                 if value and isinstance(bound, int | float):
@@ -146,12 +152,43 @@ class Converter:
                 out["type"] = "object"
             elif "items" in out:
                 out["type"] = "array"
+        if "allOf" in out:
+            out = _merge_objects(out)
+        if (
+            self.closed
+            and not part
+            and "properties" in out
+            and not {"additionalProperties", "allOf", "anyOf", "oneOf"} & set(out)
+        ):
+            out["additionalProperties"] = False
         if schema.get("nullable") is True:
             out = _nullable(out)
         return out
 
 
-_FORMATS = {"date-time", "date", "uuid", "email", "uri", "ipv4", "ipv6", "hostname", "time"}
+def _merge_objects(schema: dict[str, Any]) -> dict[str, Any]:
+    """`allOf` of plain object schemas as one object (so it can be closed); else unchanged."""
+    parts = [{k: v for k, v in schema.items() if k != "allOf"}, *schema["allOf"]]
+    plain = {"type", "properties", "required", "additionalProperties"}
+    if not all(isinstance(p, dict) and set(p) <= plain for p in parts):
+        return schema
+    if any(p.get("type", "object") != "object" for p in parts):
+        return schema
+    if any(p.get("additionalProperties", True) is not True for p in parts):
+        return schema
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for p in parts:
+        for name, sub in (p.get("properties") or {}).items():
+            props[name] = {"allOf": [props[name], sub]} if name in props else sub
+        required.extend(r for r in p.get("required") or [] if r not in required)
+    merged: dict[str, Any] = {"type": "object", "properties": props}
+    if required:
+        merged["required"] = required
+    return merged
+
+
+_FORMATS = {"date-time", "date", "uuid"}  # those apigen types (others are plain strings)
 
 
 def _nullable(out: dict[str, Any]) -> dict[str, Any]:

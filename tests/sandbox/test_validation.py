@@ -595,10 +595,13 @@ def test_operation_without_security_and_semantic_422(shop: tuple[Sandbox, httpx.
     body = invalid.json()
     assert set(body) <= {"message", "documentation_url"}
     assert "invalid request body" in body["message"]
-    # a malformed path parameter is still a 400, in the operation's error shape
+    # any other client error is the declared 422 too (no 400 is declared), in its shape
     bad_path = client.put("/items/x", json={"name": "a"})
-    assert bad_path.status_code == 400
+    assert bad_path.status_code == 422
     assert "'id'" in bad_path.json()["message"]
+    no_type = client.put("/items/3", content=b'{"name": "a"}')
+    assert no_type.status_code == 422
+    assert "no Content-Type" in no_type.json()["message"]
 
 
 def test_unknown_path_wrong_method_and_long_url(shop: tuple[Sandbox, httpx.Client]) -> None:
@@ -710,7 +713,7 @@ def test_github_probes(github_doc: dict[str, Any]) -> None:
     assert "'title' is a required property" in missing.json()["message"]
     assert "documentation_url" in missing.json()
     bad_state = sandbox.handle("GET", "/repos/o/r/issues?state=opened")
-    assert bad_state.status == 400
+    assert bad_state.status == 422  # issues/list-for-repo declares 422, not 400
     assert "'state'" in bad_state.json()["message"]
     nowhere = sandbox.handle("GET", "/no/such/thing/here")
     assert nowhere.status == 404

@@ -9,9 +9,12 @@
 `Sandbox(...).start() -> base_url`, `.port`, `.requests`, `.respond(...)`, `.reset()`, `.stop()`;
 `Sandbox.handle(method, target, headers, body)` is the same behaviour without HTTP.
 
-Requests are validated against the spec: unmet security -> 401; missing, unknown (query keys),
-wrong-typed or out-of-enum parameters, wrong or missing Content-Type, unparseable bodies -> 400;
-bodies that parse but break their schema -> 422 where the operation documents 422, else 400.
+Requests are validated against the spec: unmet security -> 401; missing (an empty query value
+too, unless `allowEmptyValue`), unknown (query keys), wrong-typed, out-of-enum or badly
+formatted (date, date-time, uuid, email, ipv4/6, uri, int32/64) parameters and body fields,
+wrong or missing Content-Type, unparseable bodies -> the client-error status the operation
+declares: 400 if declared, else 422 if declared, else 400; a body that parses but breaks its
+schema is 422 whenever 422 is declared. A path parameter fills one segment (`%2F`, not `/`).
 Error bodies take the shape of the operation's declared error response (Stripe's
 `{"error": {"type", "message", "param"}}`, GitHub's `{"message", "documentation_url"}`), with
 the message written into it. Unknown paths (404), methods (405 + Allow) and over-long URLs (414)

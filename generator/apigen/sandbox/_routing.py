@@ -2,9 +2,10 @@
 
 Templates compile to one regex per segment (`{name}.{ext}` included). Candidates are ordered
 most specific first: per segment, literal beats mixed beats a bare parameter, so `/pets/mine`
-wins over `/pets/{id}` whatever order the spec lists them in. Percent-encoded slashes stay
-inside their segment; when nothing matches, a trailing bare parameter may take the rest of the
-path (GitHub's `/contents/{path}` is routinely called with raw slashes).
+wins over `/pets/{id}` whatever order the spec lists them in. A path parameter fills exactly
+one segment (RFC 6570 simple expansion escapes `/`): `/pets/a/b` does not match `/pets/{id}`,
+even for GitHub's `/contents/{path}` (clients must send `a%2Fb`, as ours do; Prism agrees).
+Percent-encoded slashes stay inside their segment and are decoded for validation.
 """
 
 from __future__ import annotations
@@ -32,15 +33,10 @@ class Route:
     names: tuple[tuple[str, ...], ...]
     rank: tuple[int, ...] = field(compare=False)
 
-    def match(self, segments: list[str], *, greedy: bool = False) -> dict[str, str] | None:
-        """Path parameters if `segments` fit this template; `greedy` lets a last bare `{p}` take '/'s."""
+    def match(self, segments: list[str]) -> dict[str, str] | None:
+        """Path parameters if `segments` (percent-decoded, one per template segment) fit."""
         if len(segments) != len(self.patterns):
-            if not (
-                greedy and self.rank and self.rank[-1] == 2 and len(segments) > len(self.patterns)
-            ):
-                return None
-            cut = len(self.patterns) - 1
-            segments = [*segments[:cut], "/".join(segments[cut:])]
+            return None
         params: dict[str, str] = {}
         for pattern, names, segment in zip(self.patterns, self.names, segments, strict=True):
             found = pattern.fullmatch(segment)
@@ -158,20 +154,16 @@ class Router:
         """
         method = method.lower()
         fallback: Match | None = None
-        for greedy in (False, True):
-            for path in self.strip_prefix(raw_path):
-                segments = [unquote(s) for s in split_path(path)]
-                candidates = self.routes if greedy else self._by_length.get(len(segments), [])
-                for route in candidates:
-                    params = route.match(segments, greedy=greedy)
-                    if params is None:
-                        continue
-                    operation = route.operations.get(method)
-                    if operation is None and method == "head":
-                        operation = route.operations.get("get")
-                    if operation is not None:
-                        return Match(route, method, operation, params)
-                    fallback = fallback or Match(route, method, None, params)
-            if fallback is not None:
-                return fallback
-        return None
+        for path in self.strip_prefix(raw_path):
+            segments = [unquote(s) for s in split_path(path)]
+            for route in self._by_length.get(len(segments), []):
+                params = route.match(segments)
+                if params is None:
+                    continue
+                operation = route.operations.get(method)
+                if operation is None and method == "head":
+                    operation = route.operations.get("get")
+                if operation is not None:
+                    return Match(route, method, operation, params)
+                fallback = fallback or Match(route, method, None, params)
+        return fallback

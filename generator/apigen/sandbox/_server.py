@@ -8,8 +8,9 @@ Per request, in order (every answer is JSON, never an HTML page):
 
 - URL longer than `MAX_URL` -> 414; no template fits -> 404; the path exists but not the
   method -> 405 with `Allow`. (A canned response set with `respond` wins over 404/405.)
-- security requirements unmet -> 401; invalid parameters or body -> 400 (422 for a body that
-  parses but breaks the schema, when the operation documents 422 and not 400). See `_validate`.
+- security requirements unmet -> 401; invalid parameters or body -> the declared client-error
+  status (400 if declared, else 422 if declared, else 400; a body that parses but breaks the
+  schema is 422 whenever 422 is declared). See `_validate`.
 - a canned response (`respond` / `set_response`) for this method and path, if any;
 - the `Prefer` request header (Prism's convention; several may be combined with `,`):
     `code=NNN`      answer with that declared status (its example/drawn body), 400 if undeclared;

@@ -1,11 +1,19 @@
 """Request validation: is this request one the spec allows? (The sandbox's 400/401/422 answers.)
 
 Checks, in order: security (no credential for any declared requirement -> 401), then
-parameters (path, query, header, cookie: missing required, unknown query keys, wrong type,
-out of enum, any schema violation -> 400), then the body (missing when required, wrong or
-missing Content-Type, unparseable JSON/form/multipart -> 400; a body that parses but breaks
-the schema, e.g. an unknown field where `additionalProperties: false` -> 422 when the
-operation documents a 422 response (GitHub's "Validation Failed"), else 400 (Stripe)).
+parameters (path, query, header, cookie: missing required (an empty query value counts as
+missing unless `allowEmptyValue: true`), unknown query keys, wrong type, out of enum, bad
+format, any schema violation), then the body (missing when required, wrong or missing
+Content-Type, unparseable JSON/form/multipart; a body that parses but breaks the schema).
+
+The status of a refusal is one the operation declares for client errors: 400 if it declares
+400, else 422 if it declares 422, else 400 (covered by `4XX`/`default`, or by nothing). One
+exception: a body that parses but breaks the schema is 422 whenever 422 is declared (GitHub
+declares both: 400 "Problems parsing JSON", 422 "Validation Failed"). The body is shaped by that
+response's schema (`_responses.error_reply`).
+
+String formats are checked like a real server would (see `_formats`): date, date-time, uuid,
+email, ipv4/ipv6, uri, and the int32/int64 ranges; other formats are accepted.
 
 Values are read the way a server does (see `_params`), then checked with openapi-schema-
 validator (jsonschema with the OpenAPI 3.0 / 3.1 dialects; request bodies use the "write"
@@ -25,6 +33,7 @@ from typing import Any
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
 
 from ._fits import Checker
+from ._formats import REQUEST_FORMATS
 from ._forms import parse_form, split_key
 from ._params import Coercer, parse_cookies, parse_multipart, path_value, query_value
 from ._refs import RefError, Resolver
@@ -53,6 +62,7 @@ class _Param:
     json_content: bool
     is_array: bool
     is_object: bool
+    allow_empty: bool = False
     validator: Any = None
 
 
@@ -70,7 +80,8 @@ class _Plan:
     security: list[dict[str, Mapping[str, Any]]] | None  # None: no requirement
     free_query: bool  # a form-exploded object parameter takes arbitrary keys
     api_key_queries: frozenset[str]
-    semantic_status: int
+    client_status: int  # for any refused request (see module docstring)
+    semantic_status: int  # for a body that parses but breaks the schema
 
 
 class RequestValidator:
@@ -107,7 +118,7 @@ class RequestValidator:
         if problem is None and plan.body is not None:
             problem = self._body(plan, plan.body, headers, body)
         elif problem is None and body and plan.body is None:
-            problem = Problem(400, "this operation takes no request body", "body")
+            problem = Problem(plan.client_status, "this operation takes no request body", "body")
         return problem
 
     # -- compiled per operation -----------------------------------------------------------
@@ -167,6 +178,7 @@ class RequestValidator:
                     json_content,
                     is_array,
                     is_object,
+                    param.get("allowEmptyValue") is True,
                 )
             )
         body: _Body | None = None
@@ -194,15 +206,18 @@ class RequestValidator:
                     if scheme.get("type") == "apiKey" and scheme.get("in") == "query":
                         api_key_queries.add(str(scheme.get("name")))
         responses = {str(k) for k in operation.get("responses") or ()}
-        semantic = 422 if "422" in responses else 400
-        return _Plan(params, body, security, free_query, frozenset(api_key_queries), semantic)
+        client = 400 if "400" in responses else 422 if "422" in responses else 400
+        semantic = 422 if "422" in responses else client
+        return _Plan(
+            params, body, security, free_query, frozenset(api_key_queries), client, semantic
+        )
 
     def _validator(self, schema: Any, *, write: bool) -> Any:
         root = {**self._root, "allOf": [schema]}
         if self._openapi31:
-            return OAS31Validator(root)
+            return OAS31Validator(root, format_checker=REQUEST_FORMATS)
         cls = OAS30WriteValidator if write else OAS30Validator
-        return cls(root)
+        return cls(root, format_checker=REQUEST_FORMATS)
 
     # -- checks ---------------------------------------------------------------------------
 
@@ -235,7 +250,12 @@ class RequestValidator:
         if not plan.free_query:
             for parts, _ in split:
                 if parts[0] not in known:
-                    return Problem(400, f"unknown query parameter {parts[0]!r}", "query", parts[0])
+                    return Problem(
+                        plan.client_status,
+                        f"unknown query parameter {parts[0]!r}",
+                        "query",
+                        parts[0],
+                    )
         for param in plan.params:
             raw: Any
             if param.location == "path":
@@ -245,6 +265,8 @@ class RequestValidator:
                 raw = self._wire(param, text, path=True)
             elif param.location == "query":
                 mine = [(parts, v) for parts, v in split if parts[0] == param.name]
+                if not param.allow_empty and all(len(p) == 1 and not v for p, v in mine):
+                    mine = []  # OpenAPI 3: `name=` is absent unless `allowEmptyValue: true`
                 if not mine:
                     raw = None
                 elif param.json_content:
@@ -265,7 +287,10 @@ class RequestValidator:
                 if param.required:
                     where = param.location
                     return Problem(
-                        400, f"missing required {where} parameter {param.name!r}", where, param.name
+                        plan.client_status,
+                        f"missing required {where} parameter {param.name!r}",
+                        where,
+                        param.name,
                     )
                 continue
             if param.json_content:
@@ -273,7 +298,7 @@ class RequestValidator:
                     value = json.loads(raw)
                 except ValueError:
                     return Problem(
-                        400,
+                        plan.client_status,
                         f"{param.location} parameter {param.name!r} is not valid JSON",
                         param.location,
                         param.name,
@@ -287,7 +312,7 @@ class RequestValidator:
             error = _first_error(param.validator, value)
             if error is not None:
                 return Problem(
-                    400,
+                    plan.client_status,
                     f"invalid {param.location} parameter {param.name!r}: {error}",
                     param.location,
                     param.name,
@@ -302,17 +327,18 @@ class RequestValidator:
     def _body(
         self, plan: _Plan, spec: _Body, headers: Mapping[str, str], body: bytes
     ) -> Problem | None:
+        status = plan.client_status
         content_type = headers.get("content-type")
         if not body and content_type is None:
-            return Problem(400, "a request body is required", "body") if spec.required else None
+            return Problem(status, "a request body is required", "body") if spec.required else None
         if content_type is None:
-            return Problem(400, "the request has a body but no Content-Type", "header")
+            return Problem(status, "the request has a body but no Content-Type", "header")
         base = content_type.split(";")[0].strip().lower()
         media = _pick_media(base, spec.media)
         if media is None:
             expected = ", ".join(spec.media)
             return Problem(
-                400, f"unsupported Content-Type {base!r} (expected {expected})", "header"
+                status, f"unsupported Content-Type {base!r} (expected {expected})", "header"
             )
         schema = spec.media[media]
         value: Any
@@ -320,7 +346,7 @@ class RequestValidator:
             if base.endswith("/json") or base.endswith("+json"):
                 if not body:
                     if spec.required:
-                        return Problem(400, "a request body is required", "body")
+                        return Problem(status, "a request body is required", "body")
                     return None
                 value = json.loads(body)
             elif base == "application/x-www-form-urlencoded":
@@ -330,7 +356,7 @@ class RequestValidator:
             else:
                 return None  # bytes or text: nothing structural to check
         except (ValueError, UnicodeDecodeError) as exc:
-            return Problem(400, f"the body is not valid {base}: {exc}", "body")
+            return Problem(status, f"the body is not valid {base}: {exc}", "body")
         if schema is None:
             return None
         validator = spec.validators.get(media)

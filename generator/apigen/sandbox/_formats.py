@@ -1,0 +1,69 @@
+"""The string and integer formats request validation checks, the way a real server reads them.
+
+Checked: `date`, `date-time`, `uuid`, `email`/`idn-email`, `ipv4`, `ipv6` (jsonschema's own
+checkers, which need no extra package, except `date-time`), `uri` (a cheap syntax check), and
+the OpenAPI ranges `int32`/`int64`. Every other format (`time`, `byte`, `float`, `decimal`,
+`unix-time`, `uri-template`, vendor formats...) is accepted as is: a check that refuses a value a
+generated client sends for a valid argument would be the bug, not the client.
+
+Two deliberate leniencies, both for values our generated clients send:
+- `date-time` without a UTC offset (`2024-02-29T10:00:00`): what `datetime.isoformat()` gives
+  for a naive datetime. The rest of RFC 3339 is enforced (a real calendar date and time of day,
+  `T`/`t`/space, fractions of any length, `Z` or `+hh:mm`, leap second 60).
+- `time` is not checked at all: `time.isoformat()` has no offset, and RFC 3339 requires one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from jsonschema import FormatChecker  # type: ignore[import-untyped, unused-ignore]
+from openapi_schema_validator import oas30_format_checker
+
+_BORROWED = ("date", "email", "idn-email", "ipv4", "ipv6", "uuid", "int32", "int64")
+
+_DATE_TIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})?$",
+    re.ASCII,
+)
+# RFC 3986: a scheme, then no whitespace, controls, or characters that must be escaped.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]*$")
+
+
+def is_date_time(instance: Any) -> bool:
+    if not isinstance(instance, str):
+        return True
+    found = _DATE_TIME.match(instance)
+    if found is None:
+        return False
+    day, hour, minute, second, _, offset = found.groups()
+    if second == "60":  # a leap second: valid RFC 3339, unknown to datetime
+        second = "59"
+    try:
+        dt.datetime.fromisoformat(f"{day}T{hour}:{minute}:{second}")
+    except ValueError:
+        return False
+    if offset and offset not in "Zz":
+        hours, minutes = int(offset[1:3]), int(offset[4:6])
+        return hours < 24 and minutes < 60
+    return True
+
+
+def is_uri(instance: Any) -> bool:
+    return not isinstance(instance, str) or _URI.match(instance) is not None
+
+
+def request_format_checker() -> FormatChecker:
+    """A FormatChecker with exactly the formats above (see module docstring)."""
+    checker = FormatChecker(formats=())
+    for name in _BORROWED:
+        func, raises = oas30_format_checker.checkers[name]
+        checker.checks(name, raises)(func)
+    checker.checks("date-time")(is_date_time)
+    checker.checks("uri")(is_uri)
+    return checker
+
+
+REQUEST_FORMATS = request_format_checker()
