@@ -26,6 +26,8 @@ def main() -> None:
         sys.path.insert(0, str(out))
         petstore = importlib.import_module("petstore")
         document = load_spec(SPEC, report=Report()).document
+        # Static answers (the spec's examples, else one canonical value per schema): the
+        # sandbox's default draws varied values (`name_33929`), which make a poor demo.
         with Sandbox(document, dynamic=False) as sandbox:
             print(f"sandbox listening on {sandbox.url}")
             with petstore.Client(base_url=sandbox.url, api_key="demo-key") as client:

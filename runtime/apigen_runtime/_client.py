@@ -205,7 +205,7 @@ class _BaseClient(Generic[HttpT]):
         current = prepared
         response = yield from send(current)
         for _ in range(MAX_REDIRECTS):
-            if not response.is_redirect:
+            if not response.has_redirect_location:  # 304, or a 3xx without Location
                 break
             target = response.request.url.join(response.headers["location"])
             if target.scheme not in ("http", "https"):

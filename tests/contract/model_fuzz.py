@@ -141,12 +141,12 @@ class Converter:
                 continue  # unknown formats are annotations (hypothesis-jsonschema refuses some)
             else:
                 out[key] = value
-        if out.get("exclusiveMinimum") is not None and "minimum" in out:
-            if out["minimum"] == out["exclusiveMinimum"]:
-                del out["minimum"]
-        if out.get("exclusiveMaximum") is not None and "maximum" in out:
-            if out["maximum"] == out["exclusiveMaximum"]:
-                del out["maximum"]
+        for exclusive, inclusive in (
+            ("exclusiveMinimum", "minimum"),
+            ("exclusiveMaximum", "maximum"),
+        ):
+            if exclusive in out and out.get(inclusive) == out[exclusive]:
+                del out[inclusive]
         if "type" not in out:
             if {"properties", "additionalProperties", "required"} & set(out):
                 out["type"] = "object"

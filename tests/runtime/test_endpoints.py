@@ -352,6 +352,16 @@ async def test_credentials_do_not_come_back_after_leaving_the_origin() -> None:
         assert _leaks(requests[2]) == [] and _leaks(requests[3]) == []
 
 
+@pytest.mark.parametrize("status", [302, 304])
+def test_3xx_without_location_is_a_status_error(status: int) -> None:
+    # GitHub's migrations/download-archive-for-org declares a bare 302; 304 answers a
+    # conditional GET. Neither is followed, neither may escape as a KeyError.
+    rec = Recorder(httpx.Response(status))
+    with pytest.raises(rt.APIStatusError) as caught:
+        _sync(rec).request(op(path="/archive"), {})
+    assert caught.value.status_code == status and len(rec.requests) == 1
+
+
 def test_redirect_loops_end_in_an_error() -> None:
     rec = Recorder(*(httpx.Response(302, headers={"Location": "/v1/loop"}) for _ in range(30)))
     client = _sync(rec)

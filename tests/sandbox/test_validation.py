@@ -718,6 +718,10 @@ def test_github_probes(github_doc: dict[str, Any]) -> None:
     nowhere = sandbox.handle("GET", "/no/such/thing/here")
     assert nowhere.status == 404
     assert set(nowhere.json()) >= {"message", "documentation_url"}
+    # `alert-number` is `readOnly: true` (a schema shared with response bodies): it means
+    # nothing for a parameter, so the path value is accepted.
+    alert = sandbox.handle("GET", "/repos/o/r/code-scanning/alerts/1", {"Prefer": "code=200"})
+    assert alert.status == 200, alert.body
 
 
 def test_schema_the_validator_cannot_read_accepts_instead_of_failing() -> None:

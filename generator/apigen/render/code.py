@@ -91,8 +91,7 @@ class Imports:
         out = sorted(std, key=_isort_key)
         third = {*extra_third_party, *self.third_party}
         if self.typing_extensions:
-            names = ", ".join(sorted(self.typing_extensions))
-            third.add(f"from typing_extensions import {names}")
+            third.add(f"from typing_extensions import {', '.join(sorted(self.typing_extensions))}")
         if self.runtime:
             third.add("import apigen_runtime as _rt")
         block2 = sorted(third, key=_isort_key)

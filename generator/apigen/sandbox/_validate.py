@@ -307,8 +307,8 @@ class RequestValidator:
                 value = self.coercer.coerce(raw, param.schema)
             if param.schema is None:
                 continue
-            if param.validator is None:
-                param.validator = self._validator(param.schema, write=True)
+            if param.validator is None:  # readOnly/writeOnly mean nothing for a parameter
+                param.validator = self._validator(param.schema, write=False)
             error = _first_error(param.validator, value)
             if error is not None:
                 return Problem(
