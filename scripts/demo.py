@@ -40,10 +40,16 @@ def main() -> None:
                 pet = client.pets.get_pet(pet_id=page.data[0].id if page.data else 1)
                 print(f"client.pets.get_pet -> {pet!r}")
                 print(f"  request sent: {sandbox.requests[-1].method} {sandbox.requests[-1].path}")
+                try:  # the sandbox answers with any declared status on request
+                    client.pets.get_pet(
+                        pet_id=7, request_options={"extra_headers": {"Prefer": "code=404"}}
+                    )
+                except petstore.NotFoundError as exc:
+                    print(f"client.pets.get_pet(pet_id=7) -> {type(exc).__name__}: {exc.body!r}")
             asyncio.run(_async_call(petstore, sandbox.url))
 
 
-async def _async_call(petstore: object, url: str) -> None:
+async def _async_call(petstore: object, url: str | None) -> None:
     async with petstore.AsyncClient(base_url=url, api_key="demo-key") as client:  # type: ignore[attr-defined]
         owner = await client.owners.get_owner(owner_id="o-1")
         print(f"await client.owners.get_owner -> {type(owner).__name__}(name={owner.name!r})")

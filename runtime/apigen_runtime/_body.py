@@ -41,7 +41,23 @@ def encode_body(
 
 
 def _json(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    return json.dumps(
+        value, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_text
+    ).encode()
+
+
+def _json_text(value: Any) -> str:
+    """Bytes inside JSON (a ``format: binary`` string property) go as their UTF-8 text, as they
+    do in queries and forms; JSON has no spelling for other bytes (``format: byte`` is base64)."""
+    if isinstance(value, bytes | bytearray):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise TypeError(
+                "bytes in a JSON body must be UTF-8 text: JSON cannot carry other octets "
+                "(send a base64 string for `format: byte`, or upload the file as multipart)"
+            ) from None
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _mapping(value: Any, media: str) -> Mapping[str, Any]:

@@ -123,7 +123,10 @@ def connection_error(request: httpx.Request, exc: Exception) -> APIConnectionErr
     if isinstance(exc, httpx.TimeoutException):
         error = APITimeoutError(request)
     else:
-        error = APIConnectionError(f"Connection error: {_describe(request)}", request=request)
+        # The origin too: with per-operation servers and redirects it is not always base_url.
+        url = request.url
+        where = f"{request.method} {url.scheme}://{url.netloc.decode('ascii')}{url.path}"
+        error = APIConnectionError(f"Connection error: {where}", request=request)
     error.__cause__ = exc
     return error
 

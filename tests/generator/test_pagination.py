@@ -24,14 +24,18 @@ Pager = Callable[[str, str, dict[str, str]], Reply | None]
 
 
 class PagingSandbox(Sandbox):
-    """A sandbox whose list endpoints serve real pages (`pager` returns None for the rest)."""
+    """A sandbox whose list endpoints serve real pages (`pager` returns None for the rest);
+    requests the sandbox refuses as invalid (400/401/422) keep their refusal. (GitHub's `Link`
+    pages go to `/repositories/{id}/...`, a path the spec does not have: the pager serves it.)"""
 
     pager: Pager | None = None
 
     def handle(
         self, method: str, target: str, headers: Mapping[str, str] | None = None, body: bytes = b""
     ) -> Reply:
-        reply = super().handle(method, target, headers, body)  # routes and records
+        reply = super().handle(method, target, headers, body)  # routes, validates, records
+        if reply.status in (400, 401, 422):  # an invalid request to a known route stays refused
+            return reply
         parts = urlsplit(target)
         pager = self.pager
         custom = pager(method, parts.path, dict(parse_qsl(parts.query))) if pager else None

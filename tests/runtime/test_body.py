@@ -28,6 +28,18 @@ def test_json_fields_null_vs_omitted(recorder: Recorder) -> None:
     assert recorder.last.content == b'{"name":"Rex","tag":null}'
 
 
+def test_bytes_in_a_json_body(recorder: Recorder) -> None:
+    # `type: string, format: binary` properties of a JSON body (features/3.0/schema-types.yaml)
+    operation = op(*fields("blob"), method="put", body=rt.Body("application/json"))
+    client = make_client(recorder)
+    client.request(operation, {"blob": "naïve text".encode()})
+    assert recorder.last.content == '{"blob":"naïve text"}'.encode()
+    before = len(recorder.requests)
+    with pytest.raises(TypeError, match="UTF-8 text"):  # not a bare json.dumps TypeError
+        client.request(operation, {"blob": b"\x89PNG\r\n"})
+    assert len(recorder.requests) == before
+
+
 def test_json_field_wire_names_and_models(recorder: Recorder) -> None:
     operation = op(
         rt.Param("pet_name", "petName", "field"),

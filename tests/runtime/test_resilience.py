@@ -154,9 +154,12 @@ def test_on_error_sees_connection_errors() -> None:
     errors: list[Exception] = []
     recorder = Recorder(httpx.ConnectError("refused"))
     c = sync_client(recorder, max_retries=0, hooks=rt.Hooks(on_error=[errors.append]))
-    with pytest.raises(rt.APIConnectionError):
+    with pytest.raises(rt.APIConnectionError) as caught:
         c.request(op(), {})
     assert [type(e) for e in errors] == [rt.APIConnectionError]
+    # the origin is named (per-operation servers and redirects: not always base_url)
+    assert str(caught.value).startswith(f"Connection error: GET {caught.value.request.url.scheme}")
+    assert caught.value.request.url.host in str(caught.value)
 
 
 async def test_async_client_awaits_async_hooks() -> None:

@@ -265,7 +265,13 @@ class EdgeValues:
         if schema is None or not isinstance(base.body, Mapping):
             return base.body
         required = set(schema.get("required", []))
-        return {k: v for k, v in base.body.items() if k in required}
+        for key in ("oneOf", "anyOf"):  # keep what the branches require (one of them must hold)
+            for branch in schema.get(key, []) or []:
+                branch = self.view.deref(branch)
+                if isinstance(branch, Mapping):
+                    required |= set(branch.get("required", []))
+        reduced = {k: v for k, v in base.body.items() if k in required}
+        return base.body if self.view.errors(schema, reduced) else reduced
 
     def _body_cases(self, base: CaseInput) -> list[CaseInput]:
         schema = self._body_schema(base)

@@ -27,6 +27,11 @@ __all__ = ["Call", "MappingError", "to_call"]
 class MappingError(Exception):
     """A spec-valid value that the method's argument type refuses (a client failure)."""
 
+    def __init__(self, message: str, name: str, value: Any) -> None:
+        super().__init__(message)
+        self.name = name
+        self.value = value
+
 
 @dataclass
 class Call:
@@ -150,7 +155,9 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
             where = ".".join(map(str, first["loc"]))
             raise MappingError(
                 f"argument {name}={_repr(value)} is valid for the spec but its type "
-                f"{_type_name(hint)} refuses it ({where or '<value>'}: {first['msg']})"
+                f"{_type_name(hint)} refuses it ({where or '<value>'}: {first['msg']})",
+                name,
+                value,
             ) from None
     return Call(kwargs, dropped)
 

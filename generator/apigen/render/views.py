@@ -101,7 +101,7 @@ def _typed_dict_field(f: FieldDef, types: TypeRenderer) -> FieldView:
     """A TypedDict key keeps its wire name; required keys are `Required[...]`."""
     annotation = types.expr(f.type)
     if f.required:
-        types.imports.typing_extensions.add("Required")
+        types.imports.typing.add("Required")
         annotation = f"Required[{annotation}]"
     return FieldView(f.wire_name, annotation, None, docstring(f.doc, indent="    "))
 

@@ -188,6 +188,9 @@ _FORMAT_PATTERNS: dict[str, re.Pattern[str]] = {
     "time": re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII),
     "uuid": re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"),
     "email": re.compile(r"^[^@\s]+@[^@\s]+$"),
+    # absolute (a scheme first), as jsonschema's `uri` check wants: GitHub's example
+    # `hello-world.github.io` for a `format: uri` property is not one
+    "uri": re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]*$"),
 }
 
 
