@@ -282,7 +282,10 @@ def test_cli_reports_in_every_format(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["contract", "/"], "is not a generated client folder"),
-        (["contract", str(PETSTORE), "--operation", "nope"], "no operation matches"),
+        (
+            ["contract", str(PETSTORE), "--spec", str(SPEC), "--operation", "nope"],
+            "no operation matches",
+        ),
         (["contract", str(PETSTORE), "--base-url", "ftp://x"], "--base-url must be an http(s) URL"),
         (["contract", str(PETSTORE), "--max-examples", "0"], "Invalid value for '--max-examples'"),
         (["contract", str(PETSTORE), "--mock"], "--mock needs --base-url"),
@@ -300,8 +303,25 @@ def test_cli_bad_arguments_give_a_message_not_a_traceback(
 def test_bad_baseline_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "b.json"
     bad.write_text('{"not": "a list"}')
-    result = CliRunner().invoke(main, ["contract", str(PETSTORE), "--baseline", str(bad)])
+    result = CliRunner().invoke(
+        main, ["contract", str(PETSTORE), "--spec", str(SPEC), "--baseline", str(bad)]
+    )
     assert result.exit_code == 2 and "must be a JSON list" in result.output
+
+
+def test_spec_found_by_name_and_hash_or_a_clear_error(tmp_path: Path) -> None:
+    client = load_client(PETSTORE)
+    digest = client.manifest["spec_sha256"]
+    (tmp_path / "petstore.yaml").write_text("openapi: 3.0.3\n")  # same name, other content
+    assert client.find_spec([tmp_path]) is None
+    assert client.stale_specs == [tmp_path / "petstore.yaml"]
+    with pytest.raises(ContractError, match="changed since the client was built"):
+        run_contract(ContractConfig(PETSTORE, spec_search=[tmp_path]))
+    import hashlib
+
+    original = ROOT / "specs/petstore.yaml"
+    if hashlib.sha256(original.read_bytes()).hexdigest() == digest:
+        assert client.find_spec([ROOT / "specs"]) == original
 
 
 def test_api_rejects_unknown_variants() -> None:

@@ -212,3 +212,30 @@ def test_real_spec_draws_vary(
     )
     bodies = [sandbox.handle("GET", path, headers).json() for _ in range(6)]
     assert len({json.dumps(b, sort_keys=True) for b in bodies}) > 1
+
+
+def test_link_pagination_points_back_at_the_sandbox(github_doc: dict[str, Any]) -> None:
+    # GitHub declares `Link` with the example `<https://api.github.com/resource?page=2>`:
+    # served as is, a client could only refuse it (another origin) or leave the sandbox.
+    sandbox = Sandbox(github_doc)
+    links = []
+    for target in (
+        "/repos/o/r/issues?per_page=2",
+        "/repos/o/r/issues?per_page=2&page=2",
+        "/repos/o/r/issues?per_page=2&page=3",
+    ):
+        for dynamic in ("true", "false"):
+            reply = sandbox.handle("GET", target, {"Prefer": f"dynamic={dynamic}"})
+            assert reply.status == 200
+            links.append(reply.headers["Link"])
+    first, _, second, _, third, static_third = links
+    assert first == (
+        '</repos/o/r/issues?per_page=2&page=2>; rel="next", '
+        '</repos/o/r/issues?per_page=2&page=3>; rel="last"'
+    )
+    assert '</repos/o/r/issues?per_page=2&page=3>; rel="next"' in second
+    assert 'rel="next"' not in third and 'rel="prev"' in third and third == static_third
+    assert "api.github.com" not in "".join(links)
+    # `GET /organizations` pages by `since` (an id): no `page` to move on, so no Link at all
+    organizations = sandbox.handle("GET", "/organizations?per_page=2")
+    assert organizations.status == 200 and "Link" not in organizations.headers

@@ -63,6 +63,7 @@ class GeneratedClient:
     operations: list[ManifestOperation]
     constants: dict[tuple[str, str], Operation[Any]] = field(default_factory=dict)
     module: ModuleType | None = None
+    stale_specs: list[Path] = field(default_factory=list)  # same name, other SHA-256
 
     @property
     def spec_name(self) -> str | None:
@@ -77,16 +78,18 @@ class GeneratedClient:
 
     def find_spec(self, search: list[Path]) -> Path | None:
         """The spec this client was built from: the header's file name in `search` folders whose
-        SHA-256 is the manifest's `spec_sha256`."""
+        SHA-256 is the manifest's `spec_sha256` (`stale_specs` lists same-named others)."""
         name, digest = self.spec_name, self.manifest.get("spec_sha256")
+        self.stale_specs = []
         if not name:
             return None
         for folder in search:
             candidate = folder / name
-            if candidate.is_file() and (
-                not digest or hashlib.sha256(candidate.read_bytes()).hexdigest() == digest
-            ):
+            if not candidate.is_file():
+                continue
+            if not digest or hashlib.sha256(candidate.read_bytes()).hexdigest() == digest:
                 return candidate
+            self.stale_specs.append(candidate)
         return None
 
     def operation(self, op: ManifestOperation) -> Operation[Any] | None:

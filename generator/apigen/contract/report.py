@@ -58,6 +58,26 @@ class RunReport:
     seconds: float = 0.0
     budget_exhausted: bool = False
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunReport:
+        """The report `to_json` wrote (e.g. build/contract/stripe.json)."""
+        report = cls(
+            client=data["client"],
+            spec=data["spec"],
+            base_url=data["base_url"],
+            seed=data["seed"],
+            max_examples=data["max_examples"],
+            variants=list(data["variants"]),
+            seconds=data["seconds"],
+            budget_exhausted=data["budget_exhausted"],
+        )
+        for op in data["operations"]:
+            fields = {k: v for k, v in op.items() if k != "failures"}
+            result = OperationResult(**fields)
+            result.failures = [Failure(**f) for f in op["failures"]]
+            report.operations.append(result)
+        return report
+
     # -- figures ------------------------------------------------------------------------------
 
     def failures(self) -> list[Failure]:

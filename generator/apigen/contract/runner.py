@@ -178,9 +178,16 @@ class _Run:
             raise ContractError(str(exc)) from None
         spec = config.spec or self.client.find_spec(_spec_search(config))
         if spec is None:
+            stale = self.client.stale_specs
+            changed = (
+                f"; {stale[0]} has that name but changed since the client was built "
+                "(regenerate the client, or pass --spec to test it anyway)"
+                if stale
+                else ""
+            )
             raise ContractError(
                 f"cannot find the spec of {config.client_dir} "
-                f"(built from {self.client.spec_name or 'an unknown file'}): pass --spec"
+                f"(built from {self.client.spec_name or 'an unknown file'}): pass --spec{changed}"
             )
         if not spec.is_file():
             raise ContractError(f"spec {spec} does not exist")

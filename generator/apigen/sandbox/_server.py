@@ -38,7 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import EllipsisType, TracebackType
 from typing import Any, Self
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ._examples import ExampleGenerator
 from ._forms import parse_form
@@ -116,6 +116,37 @@ def _json_reply(status: int, payload: Any, headers: Mapping[str, str] | None = N
         {"Content-Type": "application/json", **(headers or {})},
         json.dumps(payload).encode(),
     )
+
+
+#: Pages a `Link`-paginated list has in the sandbox (see `_own_links`).
+LINK_PAGES = 3
+
+
+def _own_links(reply: Reply, pageable: bool, path: str, query: list[tuple[str, str]]) -> Reply:
+    """A declared `Link` header (GitHub's pagination) pointing at this sandbox, not at the
+    spec's example host (`<https://api.github.com/resource?page=2>`), which a client must not
+    follow with its credentials: relative links to the same path with `page` moved on
+    (`rel="next"` up to page `LINK_PAGES`, then only `prev`/`first`/`last`), other query
+    parameters kept. An operation without a `page` query parameter gets no `Link` at all."""
+    headers = {k: v for k, v in reply.headers.items() if k.lower() != "link"}
+    if pageable:
+        try:
+            page = max(1, int(next((v for k, v in query if k == "page"), "1")))
+        except ValueError:
+            page = 1
+        kept = [(k, v) for k, v in query if k != "page"]
+
+        def link(number: int, rel: str) -> str:
+            return f'<{path}?{urlencode([*kept, ("page", str(number))])}>; rel="{rel}"'
+
+        links = []
+        if page < LINK_PAGES:
+            links.append(link(page + 1, "next"))
+        if page > 1:
+            links += [link(min(page - 1, LINK_PAGES), "prev"), link(1, "first")]
+        links.append(link(LINK_PAGES, "last"))
+        headers["Link"] = ", ".join(links)
+    return Reply(reply.status, headers, reply.body)
 
 
 def _normal(path: str) -> str:
@@ -296,7 +327,7 @@ class Sandbox:
             problem = Problem(405, f"{method} is not allowed on {match.route.template}")
             reply = self.error_reply(405, problem.message, {"Allow": ", ".join(match.allowed)})
         else:
-            reply, problem = self._operation_reply(match, query, lowered, body, override)
+            reply, problem = self._operation_reply(match, path, query, lowered, body, override)
         op_id = operation.get("operationId") if operation else None
         record = RecordedRequest(
             method,
@@ -322,6 +353,7 @@ class Sandbox:
     def _operation_reply(
         self,
         match: Match,
+        path: str,
         query: list[tuple[str, str]],
         headers: Mapping[str, str],
         body: bytes,
@@ -363,7 +395,28 @@ class Sandbox:
         if found is None and status is not None:
             problem = Problem(400, f"Prefer: code={prefer['code']} is not a declared response")
             return self.responder.error_reply(operation, pointer, 400, problem.message), problem
+        if found is not None and any(k.lower() == "link" for k in found.headers):
+            found = _own_links(found, self._pageable(match), path, query)
         return found or Reply(204), None
+
+    def _pageable(self, match: Match) -> bool:
+        """Whether the operation takes a `page` query parameter."""
+        operation = match.operation or {}
+        declared = [
+            *(self._path_item(match).get("parameters") or ()),
+            *(operation.get("parameters") or ()),
+        ]
+        for raw in declared:
+            try:
+                param, _ = self.responder.resolver.resolve(raw)
+            except (ValueError, KeyError):
+                continue
+            if isinstance(param, Mapping) and (param.get("name"), param.get("in")) == (
+                "page",
+                "query",
+            ):
+                return True
+        return False
 
     def _path_item(self, match: Match) -> Mapping[str, Any]:
         try:
