@@ -49,7 +49,8 @@ CI (tests/contract/test_contract_runs.py, through the runner's Python API): pets
 and GitHub on fixed lists of about 20 risky operations each plus 5 operations rotating by date
 (seed printed; `APIGEN_CONTRACT_SEED=...` replays a day); 0 new client failures allowed. The
 runner's own checks are tested in test_contract_checks.py (a sabotaged runtime is caught) and
-the pytest plugin in test_pytest_plugin.py.
+the pytest plugin in test_pytest_plugin.py. Prism, the independent second sandbox, and where it
+and ours disagree: docs/prism.md.
 """
 
 

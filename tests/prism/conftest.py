@@ -37,7 +37,7 @@ from .slicing import write_slice
 
 PRISM_BIN = ROOT / "node_modules" / ".bin" / "prism"
 #: Seconds Prism may take to listen: petstore and the GitHub slice take 2-4 s here, the whole
-#: GitHub spec 10-13 s (more on a loaded machine); Stripe never listens (see docs/contract.md).
+#: GitHub spec 10-13 s (more on a loaded machine); Stripe never listens (see docs/prism.md).
 START_TIMEOUT = float(os.environ.get("APIGEN_PRISM_START_TIMEOUT", "60"))
 STOP_TIMEOUT = 10.0
 SEED = "apigen"

@@ -22,7 +22,7 @@ JS_SAFE_INTEGER = 2**53 - 1
 
 
 def prism_defect(failure: Failure) -> str | None:
-    """Why `failure` is Prism's fault (see docs/contract.md), or None when it is not known."""
+    """Why `failure` is Prism's fault (see docs/prism.md), or None when it is not known."""
     if failure.operation_id == "getOwner" and failure.check == "response_schema_conformance":
         return "Prism cuts the recursive Owner.referred_by with `{}` (no id, name, pets)"
     pet_id = re.search(r"/pets/(-?\d+)", failure.http)
@@ -64,7 +64,7 @@ def test_contract_runner_against_prism(
 ACCEPTED_REQUEST_VIOLATIONS = {
     # search.repos(q=""): the client sends `?q=`; OAS 3.0 `allowEmptyValue` defaults to false,
     # so Prism treats the empty value as absent. The spec's `q` has no `minLength: 1`, so
-    # schemathesis draws "" (a spec defect; see docs/contract.md).
+    # schemathesis draws "" (a spec defect; see docs/prism.md).
     "request.query Request query must have required property 'q'",
 }
 

@@ -1,4 +1,4 @@
-"""Where the sandbox disagreed with Prism and Prism was right (docs/contract.md, "Prism vs our
+"""Where the sandbox disagreed with Prism and Prism was right (docs/prism.md, "Prism vs our
 sandbox"): string formats of requests, the error status an operation declares, `/` inside a
 path parameter, and empty query values.
 """
@@ -181,7 +181,7 @@ def test_formats_of_headers_cookies_and_path_parameters(formats: Sandbox) -> Non
 
 
 def test_petstore_formats_as_prism_checks_them(petstore: Sandbox) -> None:
-    """docs/contract.md: a bad `X-Request-Id` uuid and `birthday: "not-a-date"` were accepted."""
+    """docs/prism.md: a bad `X-Request-Id` uuid and `birthday: "not-a-date"` were accepted."""
     uuid = "123e4567-e89b-12d3-a456-426614174000"
     assert petstore.handle("GET", "/v1/pets", {**KEY, "X-Request-Id": uuid}).status == 200
     bad_id = petstore.handle("GET", "/v1/pets", {**KEY, "X-Request-Id": "not-a-uuid"})
