@@ -180,6 +180,19 @@ def check_request(
     return list(problems)
 
 
+def _read_simple(text: str, intended: Any, *, explode: bool) -> Any:
+    """Read a `simple`-style value (path, header, cookie) back into the shape of ``intended``:
+    arrays are comma-separated, objects `k=v,...` when exploded, else `k,v,...`."""
+    if isinstance(intended, list):
+        return text.split(",") if text else []
+    if isinstance(intended, Mapping):
+        items = text.split(",")
+        if explode:
+            return dict(i.split("=", 1) for i in items if "=" in i)
+        return dict(zip(items[::2], items[1::2], strict=False))
+    return text
+
+
 def _check_path(
     problems: list[str],
     raw: str,
@@ -214,16 +227,7 @@ def _check_path(
         p = by_name.get(name)
         if p is None or value is None:
             continue
-        decoded: Any = unquote(segment)
-        if isinstance(value, list):
-            decoded = decoded.split(",") if decoded else []
-        elif isinstance(value, Mapping):
-            items = decoded.split(",")
-            decoded = (
-                dict(i.split("=", 1) for i in items if "=" in i)
-                if p.explode
-                else dict(zip(items[::2], items[1::2], strict=False))
-            )
+        decoded = _read_simple(unquote(segment), value, explode=bool(p.explode))
         if not same(decoded, value):
             problems.append(
                 f"path parameter {name}: sent {segment!r}, which reads as {decoded!r}, not {value!r}"
@@ -345,15 +349,7 @@ def _check_headers(
             if not ok:
                 problems.append(f"{p.location} {p.name}: sent {sent!r}, not JSON {value!r}")
             continue
-        if isinstance(value, list):
-            decoded = decoded.split(",") if decoded else []
-        elif isinstance(value, Mapping):
-            items = decoded.split(",")
-            decoded = (
-                dict(i.split("=", 1) for i in items if "=" in i)
-                if p.explode
-                else dict(zip(items[::2], items[1::2], strict=False))
-            )
+        decoded = _read_simple(decoded, value, explode=bool(p.explode))
         if not same(decoded, value):
             problems.append(f"{p.location} {p.name}: sent {sent!r}, not {value!r}")
 
