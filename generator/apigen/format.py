@@ -52,11 +52,10 @@ def format_tree(root: Path) -> None:
             "--select",
             "I,F401",
             "--fix",
-            "--quiet",
             "--exit-zero",
             str(root),
         ],
-        [*ruff, "format", *_ARGS, "--quiet", str(root)],
+        [*ruff, "format", *_ARGS, str(root)],  # not --quiet: it would hide ruff's errors too
     ):
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:

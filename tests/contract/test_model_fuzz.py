@@ -56,7 +56,7 @@ FULL = os.environ.get("APIGEN_CONTRACT_FULL") == "1"
 SEED = int(os.environ.get("APIGEN_FUZZ_SEED", "0"))
 SLICE_SCHEMAS = 60
 SLICE_EXAMPLES = 5
-FULL_EXAMPLES = int(os.environ.get("APIGEN_FUZZ_EXAMPLES", "20"))
+FULL_EXAMPLES = int(os.environ.get("APIGEN_FUZZ_EXAMPLES", "10"))
 MAX_DEPTH = 2
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..ir.nodes import (
+    AliasDef,
     Definition,
     DictOf,
     Discriminator,
@@ -153,6 +154,8 @@ class TypeRenderer:
                 return f"{self.builtin('list')}[{self.expr(item)}]"
             case DictOf(value=value):
                 return f"{self.builtin('dict')}[{self.builtin('str')}, {self.expr(value)}]"
+            case Nullable(inner=Ref(key=key) as inner) if self._alias_of_nullable(key):
+                return self.expr(inner)  # the alias already says `| None`
             case Nullable(inner=inner):
                 return f"{self.expr(inner)} | None"
             case UnionOf(items=items, discriminator=None):
@@ -166,6 +169,10 @@ class TypeRenderer:
                     return lit
                 return f"{lit} | {self._prim(base.name)}"
         raise AssertionError(t)
+
+    def _alias_of_nullable(self, key: str) -> bool:
+        d = self.definitions.get(key)
+        return isinstance(d, AliasDef) and isinstance(d.target, Nullable)
 
     def _tagged_union(self, items: tuple[TypeExpr, ...], disc: Discriminator) -> str:
         """`Annotated[A | B, Discriminator(...)]`: pydantic picks the member by the property.

@@ -12,15 +12,20 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-_KEY = re.compile(r"^([^\[\]]*)((?:\[[^\[\]]*\])*)$")
+_KEY = re.compile(r"^([^\[\]]*)((?:\[[^\]]*\])*)$")
 
 
 def split_key(key: str) -> list[str]:
-    """'a[b][]' -> ['a', 'b', '']; a key that is not bracket-shaped stays whole."""
+    """'a[b][]' -> ['a', 'b', '']; a key that is not bracket-shaped stays whole.
+
+    A bracket group runs to the next `]`, so a `[` inside it belongs to the key, as Rack and PHP
+    read it (`metadata[[k]=v` is `{"[k": "v"}`): a client encoding `{"[k": "v"}` has no other
+    spelling. A `]` inside a key has none at all (`metadata[a]b]` stays one unknown key).
+    """
     found = _KEY.match(key)
     if found is None or not found.group(1):
         return [key]
-    return [found.group(1), *re.findall(r"\[([^\[\]]*)\]", found.group(2))]
+    return [found.group(1), *re.findall(r"\[([^\]]*)\]", found.group(2))]
 
 
 def parse_form(body: bytes | str) -> dict[str, Any]:

@@ -49,10 +49,17 @@ from ._validate import Problem, RequestValidator
 
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 _NO_BODY = frozenset({204, 205, 304})
-#: Longest request target (path + query) accepted; longer ones get a JSON 414.
-MAX_URL = 8192
+#: Longest request target (path + query) accepted; longer ones get a JSON 414. Just under the
+#: standard library's 64 KiB request-line limit (so this recorded 414 answers first), not the
+#: 8 KiB of a default nginx: a spec may make long queries valid (Stripe's `expand[]` items may
+#: each be 5,000 characters, with no cap on their number), and a sandbox that refuses what a
+#: client rightly sends tests nothing.
+MAX_URL = 60_000
 #: Largest request body read (bigger ones get a JSON 413 and the connection is closed).
 MAX_BODY = 16 * 1024 * 1024
+#: Where a declared redirect without a declared `Location` header points (after the server
+#: path): answered 200 with an empty octet-stream body (see `Sandbox._redirect_target`).
+REDIRECT_PATH = "/__sandbox__/redirected"
 #: Requests kept in `Sandbox.requests` (oldest dropped first).
 RECORD_LIMIT = 1000
 #: Connections served at once; more are answered 503 and closed (bounded threads and memory).
@@ -147,6 +154,15 @@ def _own_links(reply: Reply, pageable: bool, path: str, query: list[tuple[str, s
         links.append(link(LINK_PAGES, "last"))
         headers["Link"] = ", ".join(links)
     return Reply(reply.status, headers, reply.body)
+
+
+def _needs_location(reply: Reply) -> bool:
+    """A redirect (3xx but 304 Not Modified) must say where to: RFC 9110 15.4."""
+    return (
+        300 <= reply.status < 400
+        and reply.status != 304
+        and not any(k.lower() == "location" for k in reply.headers)
+    )
 
 
 def _normal(path: str) -> str:
@@ -310,6 +326,8 @@ class Sandbox:
         path = parts.path or "/"
         query = parse_qsl(parts.query, keep_blank_values=True)
         too_long = len(target) > MAX_URL
+        if not too_long and method in ("GET", "HEAD") and path == self._redirect_target():
+            return self._record_plain(method, path, parts.query, query, lowered, body)
         match = None if too_long else self.router.match(method, path)
         operation = match.operation if match else None
         problem: Problem | None = None
@@ -341,6 +359,23 @@ class Sandbox:
             dict(match.params) if match else {},
             reply.status,
             problem.message if problem else None,
+        )
+        with self._lock:
+            self.requests.append(record)
+        return reply
+
+    def _record_plain(
+        self,
+        method: str,
+        path: str,
+        query_string: str,
+        query: list[tuple[str, str]],
+        headers: dict[str, str],
+        body: bytes,
+    ) -> Reply:
+        reply = Reply(200, {"Content-Type": "application/octet-stream"}, b"")
+        record = RecordedRequest(
+            method, path, query_string, query, headers, body, status=reply.status
         )
         with self._lock:
             self.requests.append(record)
@@ -397,7 +432,17 @@ class Sandbox:
             return self.responder.error_reply(operation, pointer, 400, problem.message), problem
         if found is not None and any(k.lower() == "link" for k in found.headers):
             found = _own_links(found, self._pageable(match), path, query)
+        if found is not None and _needs_location(found):
+            found = Reply(
+                found.status, {**found.headers, "Location": self._redirect_target()}, found.body
+            )
         return found or Reply(204), None
+
+    def _redirect_target(self) -> str:
+        """Where a declared 3xx without a declared `Location` points: a same-origin path the
+        sandbox answers with 200 and an empty `application/octet-stream` body (GitHub's 302s
+        lead to a download), so a client following redirects ends on a response."""
+        return self.router.prefix.rstrip("/") + REDIRECT_PATH
 
     def _pageable(self, match: Match) -> bool:
         """Whether the operation takes a `page` query parameter."""

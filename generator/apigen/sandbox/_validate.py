@@ -265,9 +265,12 @@ class RequestValidator:
                 raw = self._wire(param, text, path=True)
             elif param.location == "query":
                 mine = [(parts, v) for parts, v in split if parts[0] == param.name]
-                if not param.allow_empty and all(len(p) == 1 and not v for p, v in mine):
-                    mine = []  # OpenAPI 3: `name=` is absent unless `allowEmptyValue: true`
-                if not mine:
+                empty = bool(mine) and all(len(p) == 1 and not v for p, v in mine)
+                if empty and not param.json_content and _spells_empty(param):
+                    raw = [] if param.is_array else {}  # `status=`: OpenAPI's spelling of []
+                elif empty and not param.allow_empty:
+                    raw = None  # OpenAPI 3: `name=` is absent unless `allowEmptyValue: true`
+                elif not mine:
                     raw = None
                 elif param.json_content:
                     raw = mine[-1][1]
@@ -366,6 +369,15 @@ class RequestValidator:
         if error is not None:
             return Problem(plan.semantic_status, f"invalid request body: {error}", "body")
         return None
+
+
+def _spells_empty(param: _Param) -> bool:
+    """Whether `name=` is how this query parameter writes an empty array or object: the
+    OpenAPI style tables give `color=` for an empty array (form, exploded or not, and the
+    delimited styles) and for an empty object (form, not exploded)."""
+    if param.is_array:
+        return param.style in ("form", "spaceDelimited", "pipeDelimited")
+    return param.is_object and param.style == "form" and not param.explode
 
 
 def _pick_media(base: str, declared: Mapping[str, Any]) -> str | None:
