@@ -18,6 +18,8 @@ Per request, in order (every answer is JSON, never an HTML page):
     `dynamic=true`  a body drawn from the schema (the default unless `dynamic=False`);
     `dynamic=false` the static body: the spec's example, else the canonical synthesized value.
 - otherwise the success response (lowest 2xx), static or drawn.
+- a redirect (3xx but 304) always carries `Location`: the declared header's example or drawn
+  value, else the same-origin `REDIRECT_PATH`, which answers 200 with an empty body.
 
 Drawn bodies vary from request to request (nulls where nullable, optional properties left out,
 unknown properties added where allowed, oneOf/anyOf branches, enum values, lengths) and are
