@@ -244,3 +244,21 @@ def test_baseline_entry_narrowed_by_message_and_reclassified(tmp_path: Path) -> 
     path.write_text(json.dumps([{"operation_id": "*", "check": "*", "class": "oops"}]))
     with pytest.raises(BaselineError):
         Baseline.load(path)
+
+
+def test_index_shaped_metadata_key_is_a_key_where_the_schema_wants_an_object(
+    stripe_doc: dict[str, Any],
+) -> None:
+    # `{"0": "v"}` has no other spelling than `metadata[0]=v`; Rack and PHP read it as a key.
+    sandbox = Sandbox(stripe_doc)
+    form = {
+        "Authorization": "Bearer sk_test",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    for body in (b"metadata[0]=v", b"metadata[0]=v&metadata[1]=w"):
+        reply = sandbox.handle("POST", "/v1/customers", form, body)
+        assert reply.status == 200, reply.body[:300]
+    # where the schema wants an array, indices stay indices; `[]` appends are never keys
+    assert sandbox.handle("POST", "/v1/customers", form, b"expand[0]=a&expand[1]=b").status == 200
+    assert sandbox.handle("POST", "/v1/customers", form, b"metadata[]=v").status == 400
+    assert parse_form("a[0]=x&a[1]=y") == {"a": ["x", "y"]}  # recorded requests: still lists

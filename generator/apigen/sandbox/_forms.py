@@ -28,6 +28,18 @@ def split_key(key: str) -> list[str]:
     return [found.group(1), *re.findall(r"\[([^\]]*)\]", found.group(2))]
 
 
+class _Appended(str):
+    """A key `[]` made (`a[]=v` appends), not one the client wrote (`a[0]=v`)."""
+
+    __slots__ = ()
+
+
+class IndexList(list[Any]):
+    """A list read from keys the client wrote as indices (`a[0]=x&a[1]=y`). Where the schema
+    wants an object instead, they were keys: Rack and PHP read `metadata[0]=v` as
+    `{"0": "v"}` (see `Coercer`); a list made by `[]` appends stays a plain list."""
+
+
 def parse_form(body: bytes | str) -> dict[str, Any]:
     """Decode an `application/x-www-form-urlencoded` body into nested dicts and lists."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -41,7 +53,7 @@ def _insert(node: dict[str, Any], parts: list[str], value: str) -> None:
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
         if part == "":  # `[]`: a new element at the end of a list (kept as a digit-keyed dict)
-            part = str(len(node))
+            part = _Appended(len(node))
         if last:
             if part in node and depth == 0 and not isinstance(node[part], dict):
                 previous = node[part]
@@ -66,7 +78,8 @@ def _listify(node: Any) -> Any:
         and all(k.isdigit() for k in items)
         and sorted(int(k) for k in items) == list(range(len(items)))
     ):
-        return [items[str(i)] for i in range(len(items))]
+        ordered = [items[str(i)] for i in range(len(items))]
+        return ordered if any(isinstance(k, _Appended) for k in items) else IndexList(ordered)
     return items
 
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._fits import Checker, declared_types
-from ._forms import _insert, _listify, split_key
+from ._forms import IndexList, _insert, _listify, split_key
 from ._refs import RefError, Resolver
 from ._schema import infer
 
@@ -59,6 +59,8 @@ class Coercer:
                 return value
             inferred = infer(node) if len(node) > 0 else None
             types = [inferred] if inferred else []
+        if isinstance(value, IndexList) and "object" in types and "array" not in types:
+            value = {str(i): item for i, item in enumerate(value)}  # `metadata[0]=v`: key "0"
         if isinstance(value, str):
             return _scalar(value, types, nullable, node, self, depth)
         if isinstance(value, dict):
