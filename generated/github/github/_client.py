@@ -72,7 +72,12 @@ _DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = ()
 
 
 class Client(_rt.SyncAPIClient):
-    """Synchronous client for GitHub's official OpenAPI spec + Octokit extension."""
+    """Synchronous client for GitHub's official OpenAPI spec + Octokit extension.
+
+    Some operations have their own server, used while `base_url` is the spec's
+    (a `base_url` you pass replaces every server):
+    - https://uploads.github.com
+    """
 
     def __init__(
         self,
@@ -404,7 +409,12 @@ class Client(_rt.SyncAPIClient):
 
 
 class AsyncClient(_rt.AsyncAPIClient):
-    """Asynchronous client for GitHub's official OpenAPI spec + Octokit extension."""
+    """Asynchronous client for GitHub's official OpenAPI spec + Octokit extension.
+
+    Some operations have their own server, used while `base_url` is the spec's
+    (a `base_url` you pass replaces every server):
+    - https://uploads.github.com
+    """
 
     def __init__(
         self,

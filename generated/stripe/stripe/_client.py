@@ -83,7 +83,12 @@ _DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = (("basicAuth",), ("bearerAuth",
 
 
 class Client(_rt.SyncAPIClient):
-    """Synchronous client for Stripe API."""
+    """Synchronous client for Stripe API.
+
+    Some operations have their own server, used while `base_url` is the spec's
+    (a `base_url` you pass replaces every server):
+    - https://files.stripe.com
+    """
 
     def __init__(
         self,
@@ -488,7 +493,12 @@ class Client(_rt.SyncAPIClient):
 
 
 class AsyncClient(_rt.AsyncAPIClient):
-    """Asynchronous client for Stripe API."""
+    """Asynchronous client for Stripe API.
+
+    Some operations have their own server, used while `base_url` is the spec's
+    (a `base_url` you pass replaces every server):
+    - https://files.stripe.com
+    """
 
     def __init__(
         self,

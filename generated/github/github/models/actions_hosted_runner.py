@@ -24,7 +24,7 @@ class ActionsHostedRunner(_rt.Model):
     runner_group_id: int | None = None
     """The unique identifier of the group that the hosted runner belongs to."""
 
-    image_details: NullableActionsHostedRunnerPoolImage
+    image_details: NullableActionsHostedRunnerPoolImage | None
     machine_size_details: ActionsHostedRunnerMachineSpec
     status: Literal["Ready", "Provisioning", "Shutdown", "Deleting", "Stuck"] | str
     """The status of the runner."""

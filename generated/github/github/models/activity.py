@@ -40,4 +40,4 @@ class Activity(_rt.Model):
     )
     """The type of the activity that was performed."""
 
-    actor: NullableSimpleUser
+    actor: NullableSimpleUser | None

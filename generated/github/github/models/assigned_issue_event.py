@@ -20,7 +20,7 @@ class AssignedIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: Integration
+    performed_via_github_app: Integration | None
     assignee: SimpleUser
     assigner: SimpleUser
     intent: NullableIssueEventIntent | None = None

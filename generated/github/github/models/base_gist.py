@@ -29,7 +29,7 @@ class BaseGist(_rt.Model):
     description: str | None
     comments: int
     comments_enabled: bool | None = None
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     comments_url: str
     owner: SimpleUser | None = None
     truncated: bool | None = None

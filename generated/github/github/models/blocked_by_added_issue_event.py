@@ -20,5 +20,5 @@ class BlockedByAddedIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
-    blocked_by: NullableIssueReference
+    performed_via_github_app: NullableIntegration | None
+    blocked_by: NullableIssueReference | None

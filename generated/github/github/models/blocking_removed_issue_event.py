@@ -20,5 +20,5 @@ class BlockingRemovedIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
-    blocking: NullableIssueReference
+    performed_via_github_app: NullableIntegration | None
+    blocking: NullableIssueReference | None

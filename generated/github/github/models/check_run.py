@@ -43,7 +43,7 @@ class CheckRun(_rt.Model):
     """The name of the check."""
 
     check_suite: CheckRunCheckSuite | None
-    app: NullableIntegration
+    app: NullableIntegration | None
     pull_requests: list[PullRequestMinimal]
     """Pull requests that are open with a `head_sha` or `head_branch` that matches the check. The returned pull requests do not necessarily indicate pull requests that triggered the check."""
 

@@ -16,7 +16,7 @@ from ..models.simple_check_suite import SimpleCheckSuite
 class CheckRunWithSimpleCheckSuite(_rt.Model):
     """A check performed on the code of a given code change"""
 
-    app: Integration
+    app: Integration | None
     check_suite: SimpleCheckSuite
     completed_at: _dt.datetime | None
     conclusion: (

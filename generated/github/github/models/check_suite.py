@@ -48,7 +48,7 @@ class CheckSuite(_rt.Model):
     before: str | None
     after: str | None
     pull_requests: list[PullRequestMinimal] | None
-    app: NullableIntegration
+    app: NullableIntegration | None
     repository: MinimalRepository
     created_at: _dt.datetime | None
     updated_at: _dt.datetime | None

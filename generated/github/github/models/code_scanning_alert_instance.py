@@ -18,7 +18,7 @@ class CodeScanningAlertInstance(_rt.Model):
     analysis_key: CodeScanningAnalysisAnalysisKey | None = None
     environment: CodeScanningAlertEnvironment | None = None
     category: CodeScanningAnalysisCategory | None = None
-    state: CodeScanningAlertState | None = None
+    state: CodeScanningAlertState = None
     commit_sha: str | None = None
     message: CodeScanningAlertInstanceMessage | None = None
     location: CodeScanningAlertLocation | None = None

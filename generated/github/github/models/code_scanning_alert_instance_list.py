@@ -18,7 +18,7 @@ class CodeScanningAlertInstanceList(_rt.Model):
     analysis_key: CodeScanningAnalysisAnalysisKey | None = None
     environment: CodeScanningAlertEnvironment | None = None
     category: CodeScanningAnalysisCategory | None = None
-    state: CodeScanningAlertInstanceState | None = None
+    state: CodeScanningAlertInstanceState = None
     commit_sha: str | None = None
     message: CodeScanningAlertInstanceListMessage | None = None
     location: CodeScanningAlertLocation | None = None

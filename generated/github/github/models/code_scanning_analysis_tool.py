@@ -11,5 +11,5 @@ from ..models.code_scanning_analysis_tool_version import CodeScanningAnalysisToo
 
 class CodeScanningAnalysisTool(_rt.Model):
     name: CodeScanningAnalysisToolName | None = None
-    version: CodeScanningAnalysisToolVersion | None = None
-    guid: CodeScanningAnalysisToolGuid | None = None
+    version: CodeScanningAnalysisToolVersion = None
+    guid: CodeScanningAnalysisToolGuid = None

@@ -31,11 +31,11 @@ class CodeScanningOrganizationAlertItems(_rt.Model):
     html_url: AlertHtmlUrl
     instances_url: AlertInstancesUrl
     state: CodeScanningAlertState
-    fixed_at: AlertFixedAt | None = None
-    dismissed_by: NullableSimpleUser
+    fixed_at: AlertFixedAt = None
+    dismissed_by: NullableSimpleUser | None
     dismissed_at: AlertDismissedAt
     dismissed_reason: CodeScanningAlertDismissedReason
-    dismissed_comment: CodeScanningAlertDismissedComment | None = None
+    dismissed_comment: CodeScanningAlertDismissedComment = None
     rule: CodeScanningAlertRuleSummary
     tool: CodeScanningAnalysisTool
     most_recent_instance: CodeScanningAlertInstance

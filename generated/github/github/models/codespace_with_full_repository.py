@@ -28,7 +28,7 @@ class CodespaceWithFullRepository(_rt.Model):
     owner: SimpleUser
     billable_owner: SimpleUser
     repository: FullRepository
-    machine: NullableCodespaceMachine
+    machine: NullableCodespaceMachine | None
     devcontainer_path: str | None = None
     """Path to devcontainer.json from repo root used to create Codespace."""
 

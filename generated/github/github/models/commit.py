@@ -29,8 +29,8 @@ class Commit(_rt.Model):
 
 class CommitCommit(_rt.Model):
     url: str
-    author: NullableGitUser
-    committer: NullableGitUser
+    author: NullableGitUser | None
+    committer: NullableGitUser | None
     message: str
     comment_count: int
     tree: CommitCommitTree

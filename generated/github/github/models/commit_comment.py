@@ -23,7 +23,7 @@ class CommitComment(_rt.Model):
     position: int | None
     line: int | None
     commit_id: str
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     created_at: _dt.datetime
     updated_at: _dt.datetime
     author_association: AuthorAssociation

@@ -21,8 +21,8 @@ class CommitSearchResultItem(_rt.Model):
     html_url: str
     comments_url: str
     commit: CommitSearchResultItemCommit
-    author: NullableSimpleUser
-    committer: NullableGitUser
+    author: NullableSimpleUser | None
+    committer: NullableGitUser | None
     parents: list[CommitSearchResultItemParentsItem]
     repository: MinimalRepository
     score: float
@@ -32,7 +32,7 @@ class CommitSearchResultItem(_rt.Model):
 
 class CommitSearchResultItemCommit(_rt.Model):
     author: CommitSearchResultItemCommitAuthor
-    committer: NullableGitUser
+    committer: NullableGitUser | None
     comment_count: int
     message: str
     tree: CommitSearchResultItemCommitTree

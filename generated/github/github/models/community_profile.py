@@ -23,10 +23,10 @@ class CommunityProfile(_rt.Model):
 
 
 class CommunityProfileFiles(_rt.Model):
-    code_of_conduct: NullableCodeOfConductSimple
-    code_of_conduct_file: NullableCommunityHealthFile
-    license: NullableLicenseSimple
-    contributing: NullableCommunityHealthFile
-    readme: NullableCommunityHealthFile
-    issue_template: NullableCommunityHealthFile
-    pull_request_template: NullableCommunityHealthFile
+    code_of_conduct: NullableCodeOfConductSimple | None
+    code_of_conduct_file: NullableCommunityHealthFile | None
+    license: NullableLicenseSimple | None
+    contributing: NullableCommunityHealthFile | None
+    readme: NullableCommunityHealthFile | None
+    issue_template: NullableCommunityHealthFile | None
+    pull_request_template: NullableCommunityHealthFile | None

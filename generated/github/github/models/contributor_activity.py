@@ -10,7 +10,7 @@ from ..models.nullable_simple_user import NullableSimpleUser
 class ContributorActivity(_rt.Model):
     """Contributor Activity"""
 
-    author: NullableSimpleUser
+    author: NullableSimpleUser | None
     total: int
     weeks: list[ContributorActivityWeeksItem]
 

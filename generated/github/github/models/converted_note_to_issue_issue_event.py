@@ -19,7 +19,7 @@ class ConvertedNoteToIssueIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: Integration
+    performed_via_github_app: Integration | None
     project_card: ConvertedNoteToIssueIssueEventProjectCard | None = None
 
 

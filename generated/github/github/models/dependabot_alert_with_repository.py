@@ -40,7 +40,7 @@ class DependabotAlertWithRepository(_rt.Model):
     created_at: AlertCreatedAt
     updated_at: AlertUpdatedAt
     dismissed_at: AlertDismissedAt
-    dismissed_by: NullableSimpleUser
+    dismissed_by: NullableSimpleUser | None
     dismissed_reason: (
         Literal["fix_started", "inaccurate", "no_bandwidth", "not_used", "tolerable_risk"]
         | str
@@ -52,7 +52,7 @@ class DependabotAlertWithRepository(_rt.Model):
     """An optional comment associated with the alert's dismissal."""
 
     fixed_at: AlertFixedAt
-    auto_dismissed_at: AlertAutoDismissedAt | None = None
+    auto_dismissed_at: AlertAutoDismissedAt = None
     dismissal_request: DependabotAlertDismissalRequestSimple | None = None
     assignees: list[SimpleUser] | None = None
     """The users assigned to this alert."""

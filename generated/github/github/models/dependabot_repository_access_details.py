@@ -15,4 +15,4 @@ class DependabotRepositoryAccessDetails(_rt.Model):
     default_level: Literal["public", "internal"] | str | None = None
     """The default repository access level for Dependabot updates."""
 
-    accessible_repositories: list[NullableSimpleRepository] | None = None
+    accessible_repositories: list[NullableSimpleRepository | None] | None = None

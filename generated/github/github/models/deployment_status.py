@@ -22,7 +22,7 @@ class DeploymentStatus(_rt.Model):
     )
     """The state of the status."""
 
-    creator: NullableSimpleUser
+    creator: NullableSimpleUser | None
     description: str = ""
     """A short description of the status."""
 

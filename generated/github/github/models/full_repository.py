@@ -146,7 +146,7 @@ class FullRepository(_rt.Model):
     web_commit_signoff_required: bool | None = None
     subscribers_count: int
     network_count: int
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
     organization: NullableSimpleUser | None = None
     parent: Repository | None = None
     source: Repository | None = None

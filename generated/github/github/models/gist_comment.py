@@ -19,7 +19,7 @@ class GistComment(_rt.Model):
     body: str
     """The comment text."""
 
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     created_at: _dt.datetime
     updated_at: _dt.datetime
     author_association: AuthorAssociation

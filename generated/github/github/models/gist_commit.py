@@ -14,7 +14,7 @@ class GistCommit(_rt.Model):
 
     url: str
     version: str
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     change_status: GistCommitChangeStatus
     committed_at: _dt.datetime
 

@@ -68,7 +68,7 @@ class GistSimpleForkOf(_rt.Model):
     description: str | None
     comments: int
     comments_enabled: bool | None = None
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     comments_url: str
     owner: NullableSimpleUser | None = None
     truncated: bool | None = None

@@ -40,6 +40,6 @@ class Installation(_rt.Model):
     has_multiple_single_files: bool | None = None
     single_file_paths: list[str] | None = None
     app_slug: str
-    suspended_by: NullableSimpleUser
+    suspended_by: NullableSimpleUser | None
     suspended_at: _dt.datetime | None
     contact_email: str | None = None

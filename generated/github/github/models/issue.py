@@ -49,13 +49,13 @@ class Issue(_rt.Model):
     body: str | None = None
     """Contents of the issue"""
 
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     labels: list[str | IssueLabelsItem]
     """Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository"""
 
-    assignee: NullableSimpleUser
+    assignee: NullableSimpleUser | None
     assignees: list[SimpleUser] | None = None
-    milestone: NullableMilestone
+    milestone: NullableMilestone | None
     locked: bool
     active_lock_reason: str | None = None
     comments: int

@@ -30,7 +30,7 @@ class IssueComment(_rt.Model):
     body_text: str | None = None
     body_html: str | None = None
     html_url: str
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     created_at: _dt.datetime
     updated_at: _dt.datetime
     issue_url: str

@@ -27,7 +27,7 @@ class IssueEvent(_rt.Model):
     id: int
     node_id: str
     url: str
-    actor: NullableSimpleUser
+    actor: NullableSimpleUser | None
     event: str
     commit_id: str | None
     commit_url: str | None

@@ -37,15 +37,15 @@ class IssueSearchResultItem(_rt.Model):
     locked: bool
     active_lock_reason: str | None = None
     assignees: list[SimpleUser] | None = None
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     labels: list[IssueSearchResultItemLabelsItem]
     sub_issues_summary: SubIssuesSummary | None = None
     issue_dependencies_summary: IssueDependenciesSummary | None = None
     issue_field_values: list[IssueFieldValue] | None = None
     state: str
     state_reason: str | None = None
-    assignee: NullableSimpleUser
-    milestone: NullableMilestone
+    assignee: NullableSimpleUser | None
+    milestone: NullableMilestone | None
     comments: int
     created_at: _dt.datetime
     updated_at: _dt.datetime

@@ -21,7 +21,7 @@ class IssueTypeChangedIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
-    issue_type: IssueTypeWebhook
-    prev_issue_type: IssueTypeWebhook
+    performed_via_github_app: NullableIntegration | None
+    issue_type: IssueTypeWebhook | None
+    prev_issue_type: IssueTypeWebhook | None
     intent: NullableIssueEventIntent | None = None

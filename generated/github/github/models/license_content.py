@@ -23,7 +23,7 @@ class LicenseContent(_rt.Model):
     content: str
     encoding: str
     links: LicenseContentLinks = Field(validation_alias="_links", serialization_alias="_links")
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
 
 
 class LicenseContentLinks(_rt.Model):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.dependency import Dependency
 from ..models.metadata import Metadata

@@ -14,7 +14,7 @@ class Migration(_rt.Model):
     """A migration."""
 
     id: int
-    owner: NullableSimpleUser
+    owner: NullableSimpleUser | None
     guid: str
     state: str
     lock_repositories: bool

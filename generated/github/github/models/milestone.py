@@ -28,7 +28,7 @@ class Milestone(_rt.Model):
     """The title of the milestone."""
 
     description: str | None
-    creator: NullableSimpleUser
+    creator: NullableSimpleUser | None
     open_issues: int
     closed_issues: int
     created_at: _dt.datetime

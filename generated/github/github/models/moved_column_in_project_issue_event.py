@@ -19,7 +19,7 @@ class MovedColumnInProjectIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
+    performed_via_github_app: NullableIntegration | None
     project_card: MovedColumnInProjectIssueEventProjectCard | None = None
 
 

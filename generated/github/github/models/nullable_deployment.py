@@ -32,7 +32,7 @@ class NullableDeployment(_rt.Model):
     """Name for the target deployment environment."""
 
     description: str | None
-    creator: NullableSimpleUser
+    creator: NullableSimpleUser | None
     created_at: _dt.datetime
     updated_at: _dt.datetime
     statuses_url: str

@@ -13,4 +13,4 @@ class NullablePinnedIssueComment(_rt.Model):
     """Context around who pinned an issue comment and when it was pinned."""
 
     pinned_at: _dt.datetime
-    pinned_by: NullableSimpleUser
+    pinned_by: NullableSimpleUser | None

@@ -22,7 +22,7 @@ class NullableRepository(_rt.Model):
     """The name of the repository."""
 
     full_name: str
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
     forks: int
     permissions: NullableRepositoryPermissions | None = None
     owner: SimpleUser

@@ -25,7 +25,7 @@ class NullableRepositoryWebhooks(_rt.Model):
     """The name of the repository."""
 
     full_name: str
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
     organization: NullableSimpleUser | None = None
     forks: int
     permissions: NullableRepositoryWebhooksPermissions | None = None

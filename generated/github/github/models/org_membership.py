@@ -30,7 +30,7 @@ class OrgMembership(_rt.Model):
 
     organization_url: str
     organization: OrganizationSimple
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     permissions: OrgMembershipPermissions | None = None
 
 

@@ -31,7 +31,7 @@ class OrganizationRole(_rt.Model):
     permissions: list[str]
     """A list of permissions included in this role."""
 
-    organization: NullableSimpleUser
+    organization: NullableSimpleUser | None
     created_at: _dt.datetime
     """The date and time the role was created."""
 

@@ -15,7 +15,7 @@ class PageBuild(_rt.Model):
     url: str
     status: str
     error: PageBuildError
-    pusher: NullableSimpleUser
+    pusher: NullableSimpleUser | None
     commit: str
     duration: int
     created_at: _dt.datetime

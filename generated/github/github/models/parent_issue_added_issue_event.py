@@ -20,5 +20,5 @@ class ParentIssueAddedIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
-    parent_issue: NullableIssueReference
+    performed_via_github_app: NullableIntegration | None
+    parent_issue: NullableIssueReference | None

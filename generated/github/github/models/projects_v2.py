@@ -50,7 +50,7 @@ class ProjectsV2(_rt.Model):
     deleted_at: _dt.datetime | None
     """The time when the project was deleted."""
 
-    deleted_by: NullableSimpleUser
+    deleted_by: NullableSimpleUser | None
     state: Literal["open", "closed"] | str | None = None
     """The current state of the project."""
 

@@ -24,7 +24,7 @@ class ProjectsV2DraftIssue(_rt.Model):
     body: str | None = None
     """The body content of the draft issue"""
 
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     created_at: _dt.datetime
     """The time the draft issue was created"""
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Required, TypedDict
+from typing import Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 
 class ProjectsV2FieldIterationConfiguration(_rt.Model):

@@ -54,13 +54,13 @@ class ProtectedBranchRequiredPullRequestReviewsDismissalRestrictions(_rt.Model):
     teams_url: str
     users: list[SimpleUser]
     teams: list[Team]
-    apps: list[Integration] | None = None
+    apps: list[Integration | None] | None = None
 
 
 class ProtectedBranchRequiredPullRequestReviewsBypassPullRequestAllowances(_rt.Model):
     users: list[SimpleUser]
     teams: list[Team]
-    apps: list[Integration] | None = None
+    apps: list[Integration | None] | None = None
 
 
 class ProtectedBranchRequiredSignatures(_rt.Model):

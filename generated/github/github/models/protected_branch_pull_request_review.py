@@ -33,7 +33,7 @@ class ProtectedBranchPullRequestReviewDismissalRestrictions(_rt.Model):
     teams: list[Team] | None = None
     """The list of teams with review dismissal access."""
 
-    apps: list[Integration] | None = None
+    apps: list[Integration | None] | None = None
     """The list of apps with review dismissal access."""
 
     url: str | None = None
@@ -50,5 +50,5 @@ class ProtectedBranchPullRequestReviewBypassPullRequestAllowances(_rt.Model):
     teams: list[Team] | None = None
     """The list of teams allowed to bypass pull request requirements."""
 
-    apps: list[Integration] | None = None
+    apps: list[Integration | None] | None = None
     """The list of apps allowed to bypass pull request requirements."""

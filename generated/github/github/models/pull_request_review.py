@@ -18,7 +18,7 @@ class PullRequestReview(_rt.Model):
     """Unique identifier of the review"""
 
     node_id: str
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     body: str
     """The text of the review."""
 

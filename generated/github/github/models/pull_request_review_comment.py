@@ -49,7 +49,7 @@ class PullRequestReviewComment(_rt.Model):
     in_reply_to_id: int | None = None
     """The comment ID to reply to."""
 
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     body: str
     """The text of the comment."""
 

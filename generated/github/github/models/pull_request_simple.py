@@ -37,17 +37,17 @@ class PullRequestSimple(_rt.Model):
     state: str
     locked: bool
     title: str
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     body: str | None
     labels: list[PullRequestSimpleLabelsItem]
-    milestone: NullableMilestone
+    milestone: NullableMilestone | None
     active_lock_reason: str | None = None
     created_at: _dt.datetime
     updated_at: _dt.datetime
     closed_at: _dt.datetime | None
     merged_at: _dt.datetime | None
     merge_commit_sha: str | None
-    assignee: NullableSimpleUser
+    assignee: NullableSimpleUser | None
     assignees: list[SimpleUser] | None = None
     requested_reviewers: list[SimpleUser] | None = None
     requested_teams: list[Team] | None = None
@@ -55,7 +55,7 @@ class PullRequestSimple(_rt.Model):
     base: PullRequestSimpleBase
     links: PullRequestSimpleLinks = Field(validation_alias="_links", serialization_alias="_links")
     author_association: AuthorAssociation
-    auto_merge: AutoMerge
+    auto_merge: AutoMerge | None
     stack: PullRequestStack | None = None
     draft: bool | None = None
     """Indicates whether or not the pull request is a draft."""
@@ -76,7 +76,7 @@ class PullRequestSimpleHead(_rt.Model):
     ref: str
     repo: Repository
     sha: str
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
 
 
 class PullRequestSimpleBase(_rt.Model):
@@ -84,7 +84,7 @@ class PullRequestSimpleBase(_rt.Model):
     ref: str
     repo: Repository
     sha: str
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
 
 
 class PullRequestSimpleLinks(_rt.Model):

@@ -24,7 +24,7 @@ class PullRequestStackPullRequest(_rt.Model):
     merged_at: _dt.datetime | None
     draft: bool
     html_url: str
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
 
 
 class PullRequestStackPullRequestHead(_rt.Model):

@@ -45,14 +45,14 @@ class PullRequestWebhook(_rt.Model):
     user: SimpleUser
     body: str | None
     labels: list[PullRequestWebhookLabelsItem]
-    milestone: NullableMilestone
+    milestone: NullableMilestone | None
     active_lock_reason: str | None = None
     created_at: _dt.datetime
     updated_at: _dt.datetime
     closed_at: _dt.datetime | None
     merged_at: _dt.datetime | None
     merge_commit_sha: str | None
-    assignee: NullableSimpleUser
+    assignee: NullableSimpleUser | None
     assignees: list[SimpleUser] | None = None
     requested_reviewers: list[SimpleUser] | None = None
     requested_teams: list[TeamSimple] | None = None
@@ -60,7 +60,7 @@ class PullRequestWebhook(_rt.Model):
     base: PullRequestWebhookBase
     links: PullRequestWebhookLinks = Field(validation_alias="_links", serialization_alias="_links")
     author_association: AuthorAssociation
-    auto_merge: AutoMerge
+    auto_merge: AutoMerge | None
     stack: PullRequestStack | None = None
     draft: bool | None = None
     """Indicates whether or not the pull request is a draft."""
@@ -69,7 +69,7 @@ class PullRequestWebhook(_rt.Model):
     mergeable: bool | None
     rebaseable: bool | None = None
     mergeable_state: str
-    merged_by: NullableSimpleUser
+    merged_by: NullableSimpleUser | None
     comments: int
     review_comments: int
     maintainer_can_modify: bool

@@ -15,7 +15,7 @@ class Reaction(_rt.Model):
 
     id: int
     node_id: str
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"] | str
     """The reaction to use"""
 

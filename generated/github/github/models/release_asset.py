@@ -30,4 +30,4 @@ class ReleaseAsset(_rt.Model):
     download_count: int
     created_at: _dt.datetime
     updated_at: _dt.datetime
-    uploader: NullableSimpleUser
+    uploader: NullableSimpleUser | None

@@ -19,7 +19,7 @@ class RepoSearchResultItem(_rt.Model):
     node_id: str
     name: str
     full_name: str
-    owner: NullableSimpleUser
+    owner: NullableSimpleUser | None
     private: bool
     html_url: str
     description: str | None
@@ -100,7 +100,7 @@ class RepoSearchResultItem(_rt.Model):
     visibility: str | None = None
     """The repository visibility: public, private, or internal."""
 
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
     permissions: RepoSearchResultItemPermissions | None = None
     text_matches: SearchResultTextMatches | None = None
     temp_clone_token: str | None = None

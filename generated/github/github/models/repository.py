@@ -22,7 +22,7 @@ class Repository(_rt.Model):
     """The name of the repository."""
 
     full_name: str
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
     forks: int
     permissions: RepositoryPermissions | None = None
     owner: SimpleUser

@@ -12,4 +12,4 @@ class RepositoryCollaboratorPermission(_rt.Model):
 
     permission: str
     role_name: str
-    user: NullableCollaborator
+    user: NullableCollaborator | None

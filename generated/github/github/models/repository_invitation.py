@@ -18,8 +18,8 @@ class RepositoryInvitation(_rt.Model):
     """Unique identifier of the repository invitation."""
 
     repository: MinimalRepository
-    invitee: NullableSimpleUser
-    inviter: NullableSimpleUser
+    invitee: NullableSimpleUser | None
+    inviter: NullableSimpleUser | None
     permissions: Literal["read", "write", "admin", "triage", "maintain"] | str
     """The permission associated with the invitation."""
 

@@ -25,7 +25,7 @@ class RepositoryWebhooks(_rt.Model):
     """The name of the repository."""
 
     full_name: str
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
     organization: NullableSimpleUser | None = None
     forks: int
     permissions: RepositoryWebhooksPermissions | None = None

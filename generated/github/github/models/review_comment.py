@@ -28,7 +28,7 @@ class ReviewComment(_rt.Model):
     commit_id: str
     original_commit_id: str
     in_reply_to_id: int | None = None
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     body: str
     created_at: _dt.datetime
     updated_at: _dt.datetime

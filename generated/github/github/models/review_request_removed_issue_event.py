@@ -20,7 +20,7 @@ class ReviewRequestRemovedIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
+    performed_via_github_app: NullableIntegration | None
     review_requester: SimpleUser
     requested_team: Team | None = None
     requested_reviewer: SimpleUser | None = None

@@ -23,14 +23,14 @@ from ..models.secret_scanning_alert_state import SecretScanningAlertState
 class SecretScanningAlert(_rt.Model):
     number: AlertNumber | None = None
     created_at: AlertCreatedAt | None = None
-    updated_at: NullableAlertUpdatedAt | None = None
+    updated_at: NullableAlertUpdatedAt = None
     url: AlertUrl | None = None
     html_url: AlertHtmlUrl | None = None
     locations_url: str | None = None
     """The REST API URL of the code locations for this alert."""
 
     state: SecretScanningAlertState | None = None
-    resolution: SecretScanningAlertResolution | None = None
+    resolution: SecretScanningAlertResolution = None
     resolved_at: _dt.datetime | None = None
     """The time that the alert was resolved in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
@@ -84,7 +84,7 @@ class SecretScanningAlert(_rt.Model):
     is_base64_encoded: bool | None = None
     """A boolean value representing whether or not alert is base64 encoded"""
 
-    first_location_detected: NullableSecretScanningFirstDetectedLocation | None = None
+    first_location_detected: NullableSecretScanningFirstDetectedLocation = None
     has_more_locations: bool | None = None
     """A boolean value representing whether or not the token in the alert was detected in more than one location."""
 

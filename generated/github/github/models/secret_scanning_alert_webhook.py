@@ -20,13 +20,13 @@ from ..models.secret_scanning_alert_resolution_webhook import SecretScanningAler
 class SecretScanningAlertWebhook(_rt.Model):
     number: AlertNumber | None = None
     created_at: AlertCreatedAt | None = None
-    updated_at: NullableAlertUpdatedAt | None = None
+    updated_at: NullableAlertUpdatedAt = None
     url: AlertUrl | None = None
     html_url: AlertHtmlUrl | None = None
     locations_url: str | None = None
     """The REST API URL of the code locations for this alert."""
 
-    resolution: SecretScanningAlertResolutionWebhook | None = None
+    resolution: SecretScanningAlertResolutionWebhook = None
     resolved_at: _dt.datetime | None = None
     """The time that the alert was resolved in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
 

@@ -43,7 +43,7 @@ class SecretScanningCustomPattern(_rt.Model):
     must_not_match: list[str] | None = None
     """List of regexes that the secret must not match."""
 
-    custom_pattern_version: SecretScanningRowVersion | None = None
+    custom_pattern_version: SecretScanningRowVersion = None
     created_at: _dt.datetime | None = None
     """The date and time the custom pattern was created in ISO 8601 format."""
 

@@ -13,4 +13,4 @@ class SecretScanningCustomPatternToDelete(_rt.Model):
     pattern_id: int
     """The ID of the custom pattern to delete."""
 
-    custom_pattern_version: SecretScanningRowVersion | None = None
+    custom_pattern_version: SecretScanningRowVersion = None

@@ -11,7 +11,7 @@ from ..models.secret_scanning_row_version import SecretScanningRowVersion
 class SecretScanningPatternConfiguration(_rt.Model):
     """A collection of secret scanning patterns and their settings related to push protection."""
 
-    pattern_config_version: SecretScanningRowVersion | None = None
+    pattern_config_version: SecretScanningRowVersion = None
     provider_pattern_overrides: list[SecretScanningPatternOverride] | None = None
     """Overrides for partner patterns."""
 

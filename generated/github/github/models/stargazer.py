@@ -13,4 +13,4 @@ class Stargazer(_rt.Model):
     """Stargazer"""
 
     starred_at: _dt.datetime
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None

@@ -20,6 +20,6 @@ class StateChangeIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
+    performed_via_github_app: NullableIntegration | None
     state_reason: str | None = None
     intent: NullableIssueEventIntent | None = None

@@ -20,4 +20,4 @@ class Status(_rt.Model):
     context: str
     created_at: str
     updated_at: str
-    creator: NullableSimpleUser
+    creator: NullableSimpleUser | None

@@ -20,5 +20,5 @@ class SubIssueRemovedIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
-    sub_issue: NullableIssueReference
+    performed_via_github_app: NullableIntegration | None
+    sub_issue: NullableIssueReference | None

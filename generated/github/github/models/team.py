@@ -40,7 +40,7 @@ class Team(_rt.Model):
     enterprise_id: int | None = None
     """Unique identifier of the enterprise to which this team belongs"""
 
-    parent: NullableTeamSimple
+    parent: NullableTeamSimple | None
 
 
 class TeamPermissions(_rt.Model):

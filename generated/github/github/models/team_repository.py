@@ -21,11 +21,11 @@ class TeamRepository(_rt.Model):
     """The name of the repository."""
 
     full_name: str
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
     forks: int
     permissions: TeamRepositoryPermissions | None = None
     role_name: str | None = None
-    owner: NullableSimpleUser
+    owner: NullableSimpleUser | None
     private: bool = False
     """Whether the repository is private or public."""
 

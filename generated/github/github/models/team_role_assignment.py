@@ -28,7 +28,7 @@ class TeamRoleAssignment(_rt.Model):
     html_url: str
     members_url: str
     repositories_url: str
-    parent: NullableTeamSimple
+    parent: NullableTeamSimple | None
     type: Literal["enterprise", "organization"] | str
     """The ownership type of the team"""
 

@@ -20,6 +20,6 @@ class TimelineAssignedIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
+    performed_via_github_app: NullableIntegration | None
     assignee: SimpleUser
     intent: NullableIssueEventIntent | None = None

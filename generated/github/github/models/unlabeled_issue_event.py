@@ -20,7 +20,7 @@ class UnlabeledIssueEvent(_rt.Model):
     commit_id: str | None
     commit_url: str | None
     created_at: str
-    performed_via_github_app: NullableIntegration
+    performed_via_github_app: NullableIntegration | None
     label: UnlabeledIssueEventLabel
     intent: NullableIssueEventIntent | None = None
 

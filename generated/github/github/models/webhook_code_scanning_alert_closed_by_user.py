@@ -46,7 +46,7 @@ class WebhookCodeScanningAlertClosedByUserAlert(_rt.Model):
     dismissed_by: WebhookCodeScanningAlertClosedByUserAlertDismissedBy | None
     """User"""
 
-    dismissed_comment: CodeScanningAlertDismissedComment | None = None
+    dismissed_comment: CodeScanningAlertDismissedComment = None
     dismissed_reason: (
         Literal["false positive", "won't fix", "used in tests", "mitigated"] | str | None
     )

@@ -46,7 +46,7 @@ class WebhookCodeScanningAlertReopenedAlert(_rt.Model):
     """The time that the alert was dismissed in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
     dismissed_by: dict[str, Any] | None
-    dismissed_comment: CodeScanningAlertDismissedComment | None = None
+    dismissed_comment: CodeScanningAlertDismissedComment = None
     dismissed_reason: str | None
     """The reason for dismissing or closing the alert. Can be one of: `false positive`, `won't fix`, `used in tests`, and `mitigated`."""
 

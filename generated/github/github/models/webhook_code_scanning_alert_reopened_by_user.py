@@ -44,7 +44,7 @@ class WebhookCodeScanningAlertReopenedByUserAlert(_rt.Model):
     """The time that the alert was dismissed in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
     dismissed_by: Any
-    dismissed_comment: CodeScanningAlertDismissedComment | None = None
+    dismissed_comment: CodeScanningAlertDismissedComment = None
     dismissed_reason: Any
     """The reason for dismissing or closing the alert. Can be one of: `false positive`, `won't fix`, `used in tests`, and `mitigated`."""
 

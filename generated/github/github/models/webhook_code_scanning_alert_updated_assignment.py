@@ -42,7 +42,7 @@ class WebhookCodeScanningAlertUpdatedAssignmentAlert(_rt.Model):
     dismissed_by: WebhookCodeScanningAlertUpdatedAssignmentAlertDismissedBy | None
     """User"""
 
-    dismissed_comment: CodeScanningAlertDismissedComment | None = None
+    dismissed_comment: CodeScanningAlertDismissedComment = None
     dismissed_reason: (
         Literal["false positive", "won't fix", "used in tests", "mitigated"] | str | None
     )

@@ -27,7 +27,7 @@ class WebhookDeploymentCreated(_rt.Model):
     organization: OrganizationSimpleWebhooks | None = None
     repository: RepositoryWebhooks
     sender: SimpleUser
-    workflow: WebhooksWorkflow
+    workflow: WebhooksWorkflow | None
     workflow_run: WebhookDeploymentCreatedWorkflowRun | None
     """Deployment Workflow Run"""
 

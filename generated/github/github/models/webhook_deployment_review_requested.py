@@ -22,7 +22,7 @@ class WebhookDeploymentReviewRequested(_rt.Model):
     installation: SimpleInstallation | None = None
     organization: OrganizationSimpleWebhooks
     repository: RepositoryWebhooks
-    requestor: WebhooksUser
+    requestor: WebhooksUser | None
     reviewers: list[WebhookDeploymentReviewRequestedReviewersItem]
     sender: SimpleUser
     since: str

@@ -29,7 +29,7 @@ class WebhookInstallationRepositoriesRemoved(_rt.Model):
 
     repository: RepositoryWebhooks | None = None
     repository_selection: WebhooksRepositorySelection
-    requester: WebhooksUser
+    requester: WebhooksUser | None
     sender: SimpleUser
 
 

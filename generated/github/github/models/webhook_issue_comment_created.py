@@ -66,7 +66,7 @@ class WebhookIssueCommentCreatedComment(_rt.Model):
 
     issue_url: str
     node_id: str
-    performed_via_github_app: NullableIntegration
+    performed_via_github_app: NullableIntegration | None
     reactions: WebhookIssueCommentCreatedCommentReactions
     """Reactions"""
 

@@ -22,7 +22,7 @@ class WebhookIssuesTyped(_rt.Model):
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
     issue: WebhooksIssue
-    type: IssueType
+    type: IssueType | None
     organization: OrganizationSimpleWebhooks | None = None
     repository: RepositoryWebhooks
     sender: SimpleUser

@@ -21,7 +21,7 @@ class WebhookMemberAdded(_rt.Model):
     changes: WebhookMemberAddedChanges | None = None
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
-    member: WebhooksUser
+    member: WebhooksUser | None
     organization: OrganizationSimpleWebhooks | None = None
     repository: RepositoryWebhooks
     sender: SimpleUser

@@ -24,7 +24,7 @@ class WebhookMemberEdited(_rt.Model):
 
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
-    member: WebhooksUser
+    member: WebhooksUser | None
     organization: OrganizationSimpleWebhooks | None = None
     repository: RepositoryWebhooks
     sender: SimpleUser

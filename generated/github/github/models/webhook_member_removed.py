@@ -20,7 +20,7 @@ class WebhookMemberRemoved(_rt.Model):
     action: Literal["removed"] | str
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
-    member: WebhooksUser
+    member: WebhooksUser | None
     organization: OrganizationSimpleWebhooks | None = None
     repository: RepositoryWebhooks
     sender: SimpleUser

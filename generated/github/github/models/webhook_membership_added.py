@@ -20,7 +20,7 @@ class WebhookMembershipAdded(_rt.Model):
     action: Literal["added"] | str
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
-    member: WebhooksUser
+    member: WebhooksUser | None
     organization: OrganizationSimpleWebhooks
     repository: RepositoryWebhooks | None = None
     scope: Literal["team"] | str

@@ -20,7 +20,7 @@ class WebhookMembershipRemoved(_rt.Model):
     action: Literal["removed"] | str
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
-    member: WebhooksUser
+    member: WebhooksUser | None
     organization: OrganizationSimpleWebhooks
     repository: RepositoryWebhooks | None = None
     scope: Literal["team", "organization"] | str

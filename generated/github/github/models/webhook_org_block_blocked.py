@@ -18,7 +18,7 @@ class WebhookOrgBlockBlocked(_rt.Model):
     """org_block blocked event"""
 
     action: Literal["blocked"] | str
-    blocked_user: WebhooksUser
+    blocked_user: WebhooksUser | None
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
     organization: OrganizationSimpleWebhooks

@@ -18,7 +18,7 @@ class WebhookOrgBlockUnblocked(_rt.Model):
     """org_block unblocked event"""
 
     action: Literal["unblocked"] | str
-    blocked_user: WebhooksUser
+    blocked_user: WebhooksUser | None
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
     organization: OrganizationSimpleWebhooks

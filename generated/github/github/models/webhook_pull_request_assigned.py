@@ -22,7 +22,7 @@ class WebhookPullRequestAssigned(_rt.Model):
     """pull_request assigned event"""
 
     action: Literal["assigned"] | str
-    assignee: WebhooksUser
+    assignee: WebhooksUser | None
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
     number: WebhooksNumber

@@ -24,7 +24,7 @@ class WebhookWorkflowRunCompleted(_rt.Model):
     organization: OrganizationSimpleWebhooks | None = None
     repository: RepositoryWebhooks
     sender: SimpleUser
-    workflow: WebhooksWorkflow
+    workflow: WebhooksWorkflow | None
     workflow_run: WebhookWorkflowRunCompletedWorkflowRun
     """Workflow Run"""
 

@@ -24,7 +24,7 @@ class WebhookWorkflowRunRequested(_rt.Model):
     organization: OrganizationSimpleWebhooks | None = None
     repository: RepositoryWebhooks
     sender: SimpleUser
-    workflow: WebhooksWorkflow
+    workflow: WebhooksWorkflow | None
     workflow_run: WebhookWorkflowRunRequestedWorkflowRun
     """Workflow Run"""
 

@@ -41,7 +41,7 @@ class WebhooksIssueComment(_rt.Model):
 
     issue_url: str
     node_id: str
-    performed_via_github_app: Integration
+    performed_via_github_app: Integration | None
     reactions: WebhooksIssueCommentReactions
     """Reactions"""
 

@@ -87,7 +87,7 @@ class WorkflowRun(_rt.Model):
     workflow_url: str
     """The URL to the workflow."""
 
-    head_commit: NullableSimpleCommit
+    head_commit: NullableSimpleCommit | None
     repository: MinimalRepository
     head_repository: MinimalRepository
     head_repository_id: int | None = None

@@ -37,12 +37,12 @@ from ..types.apps import (
     AppsListReposAccessibleToInstallationResponseRepositoriesItem,
 )
 
-_APPS_GET_AUTHENTICATED: _rt.Operation[Integration] = _rt.Operation(
+_APPS_GET_AUTHENTICATED: _rt.Operation[Integration | None] = _rt.Operation(
     method="get",
     path="/app",
     operation_id="apps/get-authenticated",
     params=(),
-    responses={"200": _rt.Response(Integration, "json")},
+    responses={"200": _rt.Response(Integration | None, "json")},
 )
 
 _APPS_CREATE_FROM_MANIFEST: _rt.Operation[AppsCreateFromManifestResponse] = _rt.Operation(
@@ -279,13 +279,13 @@ _APPS_SCOPE_TOKEN: _rt.Operation[Authorization] = _rt.Operation(
     },
 )
 
-_APPS_GET_BY_SLUG: _rt.Operation[Integration] = _rt.Operation(
+_APPS_GET_BY_SLUG: _rt.Operation[Integration | None] = _rt.Operation(
     method="get",
     path="/apps/{app_slug}",
     operation_id="apps/get-by-slug",
     params=(_rt.Param("app_slug", "app_slug", "path"),),
     responses={
-        "200": _rt.Response(Integration, "json"),
+        "200": _rt.Response(Integration | None, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
     },
@@ -544,7 +544,7 @@ class Apps(_rt.SyncResource):
         self,
         *,
         request_options: RequestOptions | None = None,
-    ) -> Integration:
+    ) -> Integration | None:
         """Get the authenticated app
 
         Returns the GitHub App associated with the authentication credentials used. To see how many app installations are associated with this GitHub App, see the `installations_count` in the response. For more details about your app's installations, see the "[List installations for the authenticated app](https://docs.github.com/rest/apps/apps#list-installations-for-the-authenticated-app)" endpoint.
@@ -1029,7 +1029,7 @@ class Apps(_rt.SyncResource):
         *,
         app_slug: str,
         request_options: RequestOptions | None = None,
-    ) -> Integration:
+    ) -> Integration | None:
         """Get an app
 
         > [!NOTE]
@@ -1509,7 +1509,7 @@ class AsyncApps(_rt.AsyncResource):
         self,
         *,
         request_options: RequestOptions | None = None,
-    ) -> Integration:
+    ) -> Integration | None:
         """Get the authenticated app
 
         Returns the GitHub App associated with the authentication credentials used. To see how many app installations are associated with this GitHub App, see the `installations_count` in the response. For more details about your app's installations, see the "[List installations for the authenticated app](https://docs.github.com/rest/apps/apps#list-installations-for-the-authenticated-app)" endpoint.
@@ -1994,7 +1994,7 @@ class AsyncApps(_rt.AsyncResource):
         *,
         app_slug: str,
         request_options: RequestOptions | None = None,
-    ) -> Integration:
+    ) -> Integration | None:
         """Get an app
 
         > [!NOTE]

@@ -664,10 +664,12 @@ class CodeSecurity(_rt.SyncResource):
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | NotGiven = NOT_GIVEN,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
@@ -857,8 +859,10 @@ class CodeSecurity(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | NotGiven = NOT_GIVEN,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | None
+        | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
@@ -1114,10 +1118,12 @@ class CodeSecurity(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | NotGiven = NOT_GIVEN,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
@@ -1348,8 +1354,10 @@ class CodeSecurity(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | NotGiven = NOT_GIVEN,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | None
+        | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
@@ -1647,10 +1655,12 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | NotGiven = NOT_GIVEN,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
@@ -1840,8 +1850,10 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | NotGiven = NOT_GIVEN,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | None
+        | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
@@ -2097,10 +2109,12 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | NotGiven = NOT_GIVEN,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
@@ -2331,8 +2345,10 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | NotGiven = NOT_GIVEN,
+        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | None
+        | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,

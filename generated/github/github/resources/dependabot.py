@@ -528,7 +528,7 @@ class Dependabot(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _rt.SyncPage[NullableSimpleRepository]:
+    ) -> _rt.SyncPage[NullableSimpleRepository | None]:
         """Lists the repositories Dependabot can access in an enterprise
 
         Lists repositories that enterprise admins have allowed Dependabot to access when updating dependencies across organizations in the enterprise.
@@ -705,7 +705,7 @@ class Dependabot(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _rt.SyncPage[NullableSimpleRepository]:
+    ) -> _rt.SyncPage[NullableSimpleRepository | None]:
         """Lists the repositories Dependabot can access in an organization
 
         Lists repositories that organization admins have allowed Dependabot to access when updating dependencies.
@@ -1518,7 +1518,7 @@ class AsyncDependabot(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _rt.AsyncPaginator[NullableSimpleRepository]:
+    ) -> _rt.AsyncPaginator[NullableSimpleRepository | None]:
         """Lists the repositories Dependabot can access in an enterprise
 
         Lists repositories that enterprise admins have allowed Dependabot to access when updating dependencies across organizations in the enterprise.
@@ -1695,7 +1695,7 @@ class AsyncDependabot(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> _rt.AsyncPaginator[NullableSimpleRepository]:
+    ) -> _rt.AsyncPaginator[NullableSimpleRepository | None]:
         """Lists the repositories Dependabot can access in an organization
 
         Lists repositories that organization admins have allowed Dependabot to access when updating dependencies.

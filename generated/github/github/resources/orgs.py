@@ -715,18 +715,18 @@ _ORGS_LIST_INVITATION_TEAMS: _rt.Operation[list[Team]] = _rt.Operation(
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
-_ORGS_LIST_ISSUE_FIELDS: _rt.Operation[list[IssueField]] = _rt.Operation(
+_ORGS_LIST_ISSUE_FIELDS: _rt.Operation[list[IssueField | None]] = _rt.Operation(
     method="get",
     path="/orgs/{org}/issue-fields",
     operation_id="orgs/list-issue-fields",
     params=(_rt.Param("org", "org", "path"),),
     responses={
-        "200": _rt.Response(list[IssueField], "json"),
+        "200": _rt.Response(list[IssueField | None], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
 )
 
-_ORGS_CREATE_ISSUE_FIELD: _rt.Operation[IssueField] = _rt.Operation(
+_ORGS_CREATE_ISSUE_FIELD: _rt.Operation[IssueField | None] = _rt.Operation(
     method="post",
     path="/orgs/{org}/issue-fields",
     operation_id="orgs/create-issue-field",
@@ -740,7 +740,7 @@ _ORGS_CREATE_ISSUE_FIELD: _rt.Operation[IssueField] = _rt.Operation(
     ),
     body=_rt.Body("application/json", required=True),
     responses={
-        "200": _rt.Response(IssueField, "json"),
+        "200": _rt.Response(IssueField | None, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     },
@@ -758,7 +758,7 @@ _ORGS_DELETE_ISSUE_FIELD: _rt.Operation[None] = _rt.Operation(
     },
 )
 
-_ORGS_UPDATE_ISSUE_FIELD: _rt.Operation[IssueField] = _rt.Operation(
+_ORGS_UPDATE_ISSUE_FIELD: _rt.Operation[IssueField | None] = _rt.Operation(
     method="patch",
     path="/orgs/{org}/issue-fields/{issue_field_id}",
     operation_id="orgs/update-issue-field",
@@ -772,24 +772,24 @@ _ORGS_UPDATE_ISSUE_FIELD: _rt.Operation[IssueField] = _rt.Operation(
     ),
     body=_rt.Body("application/json", required=True),
     responses={
-        "200": _rt.Response(IssueField, "json"),
+        "200": _rt.Response(IssueField | None, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     },
 )
 
-_ORGS_LIST_ISSUE_TYPES: _rt.Operation[list[IssueType]] = _rt.Operation(
+_ORGS_LIST_ISSUE_TYPES: _rt.Operation[list[IssueType | None]] = _rt.Operation(
     method="get",
     path="/orgs/{org}/issue-types",
     operation_id="orgs/list-issue-types",
     params=(_rt.Param("org", "org", "path"),),
     responses={
-        "200": _rt.Response(list[IssueType], "json"),
+        "200": _rt.Response(list[IssueType | None], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
 )
 
-_ORGS_CREATE_ISSUE_TYPE: _rt.Operation[IssueType] = _rt.Operation(
+_ORGS_CREATE_ISSUE_TYPE: _rt.Operation[IssueType | None] = _rt.Operation(
     method="post",
     path="/orgs/{org}/issue-types",
     operation_id="orgs/create-issue-type",
@@ -802,13 +802,13 @@ _ORGS_CREATE_ISSUE_TYPE: _rt.Operation[IssueType] = _rt.Operation(
     ),
     body=_rt.Body("application/json", required=True),
     responses={
-        "200": _rt.Response(IssueType, "json"),
+        "200": _rt.Response(IssueType | None, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     },
 )
 
-_ORGS_UPDATE_ISSUE_TYPE: _rt.Operation[IssueType] = _rt.Operation(
+_ORGS_UPDATE_ISSUE_TYPE: _rt.Operation[IssueType | None] = _rt.Operation(
     method="put",
     path="/orgs/{org}/issue-types/{issue_type_id}",
     operation_id="orgs/update-issue-type",
@@ -822,7 +822,7 @@ _ORGS_UPDATE_ISSUE_TYPE: _rt.Operation[IssueType] = _rt.Operation(
     ),
     body=_rt.Body("application/json", required=True),
     responses={
-        "200": _rt.Response(IssueType, "json"),
+        "200": _rt.Response(IssueType | None, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     },
@@ -3027,7 +3027,7 @@ class Orgs(_rt.SyncResource):
         *,
         org: str,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueField]:
+    ) -> _builtins.list[IssueField | None]:
         """List issue fields for an organization
 
         Lists all issue fields for an organization. OAuth app tokens and personal access tokens (classic) need the read:org scope to use this endpoint.
@@ -3055,7 +3055,7 @@ class Orgs(_rt.SyncResource):
         | None
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssueField:
+    ) -> IssueField | None:
         """Create issue field for an organization
 
         Creates a new issue field for an organization.
@@ -3125,7 +3125,7 @@ class Orgs(_rt.SyncResource):
         visibility: Literal["organization_members_only", "all"] | NotGiven = NOT_GIVEN,
         options: _builtins.list[OrgsUpdateIssueFieldParamsOptionsItem] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssueField:
+    ) -> IssueField | None:
         """Update issue field for an organization
 
         Updates an issue field for an organization.
@@ -3161,7 +3161,7 @@ class Orgs(_rt.SyncResource):
         *,
         org: str,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueType]:
+    ) -> _builtins.list[IssueType | None]:
         """List issue types for an organization
 
         Lists all issue types for an organization. OAuth app tokens and personal access tokens (classic) need the read:org scope to use this endpoint.
@@ -3188,7 +3188,7 @@ class Orgs(_rt.SyncResource):
         | None
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssueType:
+    ) -> IssueType | None:
         """Create issue type for an organization
 
         Create a new issue type for an organization.
@@ -3229,7 +3229,7 @@ class Orgs(_rt.SyncResource):
         | None
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssueType:
+    ) -> IssueType | None:
         """Update issue type for an organization
 
         Updates an issue type for an organization.
@@ -6353,7 +6353,7 @@ class AsyncOrgs(_rt.AsyncResource):
         *,
         org: str,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueField]:
+    ) -> _builtins.list[IssueField | None]:
         """List issue fields for an organization
 
         Lists all issue fields for an organization. OAuth app tokens and personal access tokens (classic) need the read:org scope to use this endpoint.
@@ -6381,7 +6381,7 @@ class AsyncOrgs(_rt.AsyncResource):
         | None
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssueField:
+    ) -> IssueField | None:
         """Create issue field for an organization
 
         Creates a new issue field for an organization.
@@ -6451,7 +6451,7 @@ class AsyncOrgs(_rt.AsyncResource):
         visibility: Literal["organization_members_only", "all"] | NotGiven = NOT_GIVEN,
         options: _builtins.list[OrgsUpdateIssueFieldParamsOptionsItem] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssueField:
+    ) -> IssueField | None:
         """Update issue field for an organization
 
         Updates an issue field for an organization.
@@ -6487,7 +6487,7 @@ class AsyncOrgs(_rt.AsyncResource):
         *,
         org: str,
         request_options: RequestOptions | None = None,
-    ) -> _builtins.list[IssueType]:
+    ) -> _builtins.list[IssueType | None]:
         """List issue types for an organization
 
         Lists all issue types for an organization. OAuth app tokens and personal access tokens (classic) need the read:org scope to use this endpoint.
@@ -6514,7 +6514,7 @@ class AsyncOrgs(_rt.AsyncResource):
         | None
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssueType:
+    ) -> IssueType | None:
         """Create issue type for an organization
 
         Create a new issue type for an organization.
@@ -6555,7 +6555,7 @@ class AsyncOrgs(_rt.AsyncResource):
         | None
         | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> IssueType:
+    ) -> IssueType | None:
         """Update issue type for an organization
 
         Updates an issue type for an organization.

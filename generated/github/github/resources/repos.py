@@ -884,22 +884,24 @@ _REPOS_DELETE_ACCESS_RESTRICTIONS: _rt.Operation[None] = _rt.Operation(
     responses={"204": _rt.Response(None, "empty")},
 )
 
-_REPOS_GET_APPS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[Integration]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-    operation_id="repos/get-apps-with-access-to-protected-branch",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
-    ),
-    responses={
-        "200": _rt.Response(list[Integration], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+_REPOS_GET_APPS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[Integration | None]] = (
+    _rt.Operation(
+        method="get",
+        path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+        operation_id="repos/get-apps-with-access-to-protected-branch",
+        params=(
+            _rt.Param("owner", "owner", "path"),
+            _rt.Param("repo", "repo", "path"),
+            _rt.Param("branch", "branch", "path"),
+        ),
+        responses={
+            "200": _rt.Response(list[Integration | None], "json"),
+            "404": _rt.Response(BasicError, "json"),
+        },
+    )
 )
 
-_REPOS_SET_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration]] = _rt.Operation(
+_REPOS_SET_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _rt.Operation(
     method="put",
     path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
     operation_id="repos/set-app-access-restrictions",
@@ -911,12 +913,12 @@ _REPOS_SET_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration]] = _rt.Opera
     ),
     body=_rt.Body("application/json", required=True),
     responses={
-        "200": _rt.Response(list[Integration], "json"),
+        "200": _rt.Response(list[Integration | None], "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
 )
 
-_REPOS_ADD_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration]] = _rt.Operation(
+_REPOS_ADD_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _rt.Operation(
     method="post",
     path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
     operation_id="repos/add-app-access-restrictions",
@@ -928,12 +930,12 @@ _REPOS_ADD_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration]] = _rt.Opera
     ),
     body=_rt.Body("application/json", required=True),
     responses={
-        "200": _rt.Response(list[Integration], "json"),
+        "200": _rt.Response(list[Integration | None], "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
 )
 
-_REPOS_REMOVE_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration]] = _rt.Operation(
+_REPOS_REMOVE_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _rt.Operation(
     method="delete",
     path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
     operation_id="repos/remove-app-access-restrictions",
@@ -945,7 +947,7 @@ _REPOS_REMOVE_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration]] = _rt.Op
     ),
     body=_rt.Body("application/json", required=True),
     responses={
-        "200": _rt.Response(list[Integration], "json"),
+        "200": _rt.Response(list[Integration | None], "json"),
         "422": _rt.Response(ValidationError, "json"),
     },
 )
@@ -1428,7 +1430,8 @@ _REPOS_GET_CONTENT: _rt.Operation[
         Annotated[ContentDirectory, Tag("ContentDirectory")]
         | Annotated[ContentFile, Tag("ContentFile")]
         | Annotated[ContentSymlink, Tag("ContentSymlink")]
-        | Annotated[ContentSubmodule, Tag("ContentSubmodule")],
+        | Annotated[ContentSubmodule, Tag("ContentSubmodule")]
+        | Annotated[ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule, Tag("*")],
         Discriminator(
             _rt.discriminator(
                 "type",
@@ -1438,6 +1441,7 @@ _REPOS_GET_CONTENT: _rt.Operation[
                     "symlink": "ContentSymlink",
                     "submodule": "ContentSubmodule",
                 },
+                fallback="*",
             )
         ),
     ]
@@ -1457,7 +1461,10 @@ _REPOS_GET_CONTENT: _rt.Operation[
                 Annotated[ContentDirectory, Tag("ContentDirectory")]
                 | Annotated[ContentFile, Tag("ContentFile")]
                 | Annotated[ContentSymlink, Tag("ContentSymlink")]
-                | Annotated[ContentSubmodule, Tag("ContentSubmodule")],
+                | Annotated[ContentSubmodule, Tag("ContentSubmodule")]
+                | Annotated[
+                    ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule, Tag("*")
+                ],
                 Discriminator(
                     _rt.discriminator(
                         "type",
@@ -1467,6 +1474,7 @@ _REPOS_GET_CONTENT: _rt.Operation[
                             "symlink": "ContentSymlink",
                             "submodule": "ContentSubmodule",
                         },
+                        fallback="*",
                     )
                 ),
             ],
@@ -2215,13 +2223,13 @@ _REPOS_UPDATE_INVITATION: _rt.Operation[RepositoryInvitation] = _rt.Operation(
     responses={"200": _rt.Response(RepositoryInvitation, "json")},
 )
 
-_REPOS_LIST_ISSUE_TYPES: _rt.Operation[list[IssueType]] = _rt.Operation(
+_REPOS_LIST_ISSUE_TYPES: _rt.Operation[list[IssueType | None]] = _rt.Operation(
     method="get",
     path="/repos/{owner}/{repo}/issue-types",
     operation_id="repos/list-issue-types",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
     responses={
-        "200": _rt.Response(list[IssueType], "json"),
+        "200": _rt.Response(list[IssueType | None], "json"),
         "404": _rt.Response(BasicError, "json"),
     },
 )
@@ -2783,6 +2791,7 @@ _REPOS_UPLOAD_RELEASE_ASSET: _rt.Operation[ReleaseAsset] = _rt.Operation(
     ),
     body=_rt.Body("application/octet-stream"),
     responses={"201": _rt.Response(ReleaseAsset, "json"), "422": _rt.Response(None, "empty")},
+    server="https://uploads.github.com",
 )
 
 _REPOS_GET_BRANCH_RULES: _rt.Operation[list[RepositoryRuleDetailed]] = _rt.Operation(
@@ -5011,7 +5020,7 @@ class Repos(_rt.SyncResource):
         repo: str,
         branch: str,
         request_options: RequestOptions | None = None,
-    ) -> list[Integration]:
+    ) -> list[Integration | None]:
         """Get apps with access to the protected branch
 
         Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
@@ -5041,7 +5050,7 @@ class Repos(_rt.SyncResource):
         branch: str,
         apps: list[str],
         request_options: RequestOptions | None = None,
-    ) -> list[Integration]:
+    ) -> list[Integration | None]:
         """Set app access restrictions
 
         Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
@@ -5073,7 +5082,7 @@ class Repos(_rt.SyncResource):
         branch: str,
         apps: list[str],
         request_options: RequestOptions | None = None,
-    ) -> list[Integration]:
+    ) -> list[Integration | None]:
         """Add app access restrictions
 
         Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
@@ -5105,7 +5114,7 @@ class Repos(_rt.SyncResource):
         branch: str,
         apps: list[str],
         request_options: RequestOptions | None = None,
-    ) -> list[Integration]:
+    ) -> list[Integration | None]:
         """Remove app access restrictions
 
         Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
@@ -6323,7 +6332,8 @@ class Repos(_rt.SyncResource):
         Annotated[ContentDirectory, Tag("ContentDirectory")]
         | Annotated[ContentFile, Tag("ContentFile")]
         | Annotated[ContentSymlink, Tag("ContentSymlink")]
-        | Annotated[ContentSubmodule, Tag("ContentSubmodule")],
+        | Annotated[ContentSubmodule, Tag("ContentSubmodule")]
+        | Annotated[ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule, Tag("*")],
         Discriminator(
             _rt.discriminator(
                 "type",
@@ -6333,6 +6343,7 @@ class Repos(_rt.SyncResource):
                     "symlink": "ContentSymlink",
                     "submodule": "ContentSubmodule",
                 },
+                fallback="*",
             )
         ),
     ]:
@@ -6952,7 +6963,7 @@ class Repos(_rt.SyncResource):
         reviewers: list[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
         | None
         | NotGiven = NOT_GIVEN,
-        deployment_branch_policy: DeploymentBranchPolicySettings | NotGiven = NOT_GIVEN,
+        deployment_branch_policy: DeploymentBranchPolicySettings | None | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Environment:
         """Create or update an environment with protection rules, such as required reviewers. For more information about environment protection rules, see "[Environments](/actions/reference/environments#environment-protection-rules)."
@@ -8015,7 +8026,7 @@ class Repos(_rt.SyncResource):
         owner: str,
         repo: str,
         request_options: RequestOptions | None = None,
-    ) -> list[IssueType]:
+    ) -> list[IssueType | None]:
         """List issue types for a repository
 
         Lists issue types available for a repository (inherited from its organization owner, with any per-repository overrides applied).
@@ -12182,7 +12193,7 @@ class AsyncRepos(_rt.AsyncResource):
         repo: str,
         branch: str,
         request_options: RequestOptions | None = None,
-    ) -> list[Integration]:
+    ) -> list[Integration | None]:
         """Get apps with access to the protected branch
 
         Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
@@ -12212,7 +12223,7 @@ class AsyncRepos(_rt.AsyncResource):
         branch: str,
         apps: list[str],
         request_options: RequestOptions | None = None,
-    ) -> list[Integration]:
+    ) -> list[Integration | None]:
         """Set app access restrictions
 
         Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
@@ -12244,7 +12255,7 @@ class AsyncRepos(_rt.AsyncResource):
         branch: str,
         apps: list[str],
         request_options: RequestOptions | None = None,
-    ) -> list[Integration]:
+    ) -> list[Integration | None]:
         """Add app access restrictions
 
         Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
@@ -12276,7 +12287,7 @@ class AsyncRepos(_rt.AsyncResource):
         branch: str,
         apps: list[str],
         request_options: RequestOptions | None = None,
-    ) -> list[Integration]:
+    ) -> list[Integration | None]:
         """Remove app access restrictions
 
         Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
@@ -13494,7 +13505,8 @@ class AsyncRepos(_rt.AsyncResource):
         Annotated[ContentDirectory, Tag("ContentDirectory")]
         | Annotated[ContentFile, Tag("ContentFile")]
         | Annotated[ContentSymlink, Tag("ContentSymlink")]
-        | Annotated[ContentSubmodule, Tag("ContentSubmodule")],
+        | Annotated[ContentSubmodule, Tag("ContentSubmodule")]
+        | Annotated[ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule, Tag("*")],
         Discriminator(
             _rt.discriminator(
                 "type",
@@ -13504,6 +13516,7 @@ class AsyncRepos(_rt.AsyncResource):
                     "symlink": "ContentSymlink",
                     "submodule": "ContentSubmodule",
                 },
+                fallback="*",
             )
         ),
     ]:
@@ -14123,7 +14136,7 @@ class AsyncRepos(_rt.AsyncResource):
         reviewers: list[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
         | None
         | NotGiven = NOT_GIVEN,
-        deployment_branch_policy: DeploymentBranchPolicySettings | NotGiven = NOT_GIVEN,
+        deployment_branch_policy: DeploymentBranchPolicySettings | None | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Environment:
         """Create or update an environment with protection rules, such as required reviewers. For more information about environment protection rules, see "[Environments](/actions/reference/environments#environment-protection-rules)."
@@ -15186,7 +15199,7 @@ class AsyncRepos(_rt.AsyncResource):
         owner: str,
         repo: str,
         request_options: RequestOptions | None = None,
-    ) -> list[IssueType]:
+    ) -> list[IssueType | None]:
         """List issue types for a repository
 
         Lists issue types available for a repository (inherited from its organization owner, with any per-repository overrides applied).

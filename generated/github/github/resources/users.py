@@ -33,9 +33,13 @@ from ..types.users import (
 
 _USERS_GET_AUTHENTICATED: _rt.Operation[
     Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")],
+        Annotated[PrivateUser, Tag("PrivateUser")]
+        | Annotated[PublicUser, Tag("PublicUser")]
+        | Annotated[PrivateUser | PublicUser, Tag("*")],
         Discriminator(
-            _rt.discriminator("user_view_type", {"public": "PublicUser", "private": "PrivateUser"})
+            _rt.discriminator(
+                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
+            )
         ),
     ]
 ] = _rt.Operation(
@@ -47,10 +51,13 @@ _USERS_GET_AUTHENTICATED: _rt.Operation[
         "200": _rt.Response(
             Annotated[
                 Annotated[PrivateUser, Tag("PrivateUser")]
-                | Annotated[PublicUser, Tag("PublicUser")],
+                | Annotated[PublicUser, Tag("PublicUser")]
+                | Annotated[PrivateUser | PublicUser, Tag("*")],
                 Discriminator(
                     _rt.discriminator(
-                        "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}
+                        "user_view_type",
+                        {"public": "PublicUser", "private": "PrivateUser"},
+                        fallback="*",
                     )
                 ),
             ],
@@ -532,9 +539,13 @@ _USERS_DELETE_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.
 
 _USERS_GET_BY_ID: _rt.Operation[
     Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")],
+        Annotated[PrivateUser, Tag("PrivateUser")]
+        | Annotated[PublicUser, Tag("PublicUser")]
+        | Annotated[PrivateUser | PublicUser, Tag("*")],
         Discriminator(
-            _rt.discriminator("user_view_type", {"public": "PublicUser", "private": "PrivateUser"})
+            _rt.discriminator(
+                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
+            )
         ),
     ]
 ] = _rt.Operation(
@@ -546,10 +557,13 @@ _USERS_GET_BY_ID: _rt.Operation[
         "200": _rt.Response(
             Annotated[
                 Annotated[PrivateUser, Tag("PrivateUser")]
-                | Annotated[PublicUser, Tag("PublicUser")],
+                | Annotated[PublicUser, Tag("PublicUser")]
+                | Annotated[PrivateUser | PublicUser, Tag("*")],
                 Discriminator(
                     _rt.discriminator(
-                        "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}
+                        "user_view_type",
+                        {"public": "PublicUser", "private": "PrivateUser"},
+                        fallback="*",
                     )
                 ),
             ],
@@ -570,9 +584,13 @@ _USERS_LIST: _rt.Operation[list[SimpleUser]] = _rt.Operation(
 
 _USERS_GET_BY_USERNAME: _rt.Operation[
     Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")],
+        Annotated[PrivateUser, Tag("PrivateUser")]
+        | Annotated[PublicUser, Tag("PublicUser")]
+        | Annotated[PrivateUser | PublicUser, Tag("*")],
         Discriminator(
-            _rt.discriminator("user_view_type", {"public": "PublicUser", "private": "PrivateUser"})
+            _rt.discriminator(
+                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
+            )
         ),
     ]
 ] = _rt.Operation(
@@ -584,10 +602,13 @@ _USERS_GET_BY_USERNAME: _rt.Operation[
         "200": _rt.Response(
             Annotated[
                 Annotated[PrivateUser, Tag("PrivateUser")]
-                | Annotated[PublicUser, Tag("PublicUser")],
+                | Annotated[PublicUser, Tag("PublicUser")]
+                | Annotated[PrivateUser | PublicUser, Tag("*")],
                 Discriminator(
                     _rt.discriminator(
-                        "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}
+                        "user_view_type",
+                        {"public": "PublicUser", "private": "PrivateUser"},
+                        fallback="*",
                     )
                 ),
             ],
@@ -789,9 +810,13 @@ class Users(_rt.SyncResource):
         *,
         request_options: RequestOptions | None = None,
     ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")],
+        Annotated[PrivateUser, Tag("PrivateUser")]
+        | Annotated[PublicUser, Tag("PublicUser")]
+        | Annotated[PrivateUser | PublicUser, Tag("*")],
         Discriminator(
-            _rt.discriminator("user_view_type", {"public": "PublicUser", "private": "PrivateUser"})
+            _rt.discriminator(
+                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
+            )
         ),
     ]:
         """Get the authenticated user
@@ -1550,9 +1575,13 @@ class Users(_rt.SyncResource):
         account_id: int,
         request_options: RequestOptions | None = None,
     ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")],
+        Annotated[PrivateUser, Tag("PrivateUser")]
+        | Annotated[PublicUser, Tag("PublicUser")]
+        | Annotated[PrivateUser | PublicUser, Tag("*")],
         Discriminator(
-            _rt.discriminator("user_view_type", {"public": "PublicUser", "private": "PrivateUser"})
+            _rt.discriminator(
+                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
+            )
         ),
     ]:
         """Get a user using their ID
@@ -1610,9 +1639,13 @@ class Users(_rt.SyncResource):
         username: str,
         request_options: RequestOptions | None = None,
     ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")],
+        Annotated[PrivateUser, Tag("PrivateUser")]
+        | Annotated[PublicUser, Tag("PublicUser")]
+        | Annotated[PrivateUser | PublicUser, Tag("*")],
         Discriminator(
-            _rt.discriminator("user_view_type", {"public": "PublicUser", "private": "PrivateUser"})
+            _rt.discriminator(
+                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
+            )
         ),
     ]:
         """Get a user
@@ -2025,9 +2058,13 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         request_options: RequestOptions | None = None,
     ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")],
+        Annotated[PrivateUser, Tag("PrivateUser")]
+        | Annotated[PublicUser, Tag("PublicUser")]
+        | Annotated[PrivateUser | PublicUser, Tag("*")],
         Discriminator(
-            _rt.discriminator("user_view_type", {"public": "PublicUser", "private": "PrivateUser"})
+            _rt.discriminator(
+                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
+            )
         ),
     ]:
         """Get the authenticated user
@@ -2786,9 +2823,13 @@ class AsyncUsers(_rt.AsyncResource):
         account_id: int,
         request_options: RequestOptions | None = None,
     ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")],
+        Annotated[PrivateUser, Tag("PrivateUser")]
+        | Annotated[PublicUser, Tag("PublicUser")]
+        | Annotated[PrivateUser | PublicUser, Tag("*")],
         Discriminator(
-            _rt.discriminator("user_view_type", {"public": "PublicUser", "private": "PrivateUser"})
+            _rt.discriminator(
+                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
+            )
         ),
     ]:
         """Get a user using their ID
@@ -2846,9 +2887,13 @@ class AsyncUsers(_rt.AsyncResource):
         username: str,
         request_options: RequestOptions | None = None,
     ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")],
+        Annotated[PrivateUser, Tag("PrivateUser")]
+        | Annotated[PublicUser, Tag("PublicUser")]
+        | Annotated[PrivateUser | PublicUser, Tag("*")],
         Discriminator(
-            _rt.discriminator("user_view_type", {"public": "PublicUser", "private": "PrivateUser"})
+            _rt.discriminator(
+                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
+            )
         ),
     ]:
         """Get a user

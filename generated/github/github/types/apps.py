@@ -278,7 +278,7 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     """The name of the repository."""
 
     full_name: str
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
     forks: int
     permissions: AppsListReposAccessibleToInstallationResponseRepositoriesItemPermissions | None = (
         None
@@ -493,7 +493,7 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     """The name of the repository."""
 
     full_name: str
-    license: NullableLicenseSimple
+    license: NullableLicenseSimple | None
     forks: int
     permissions: (
         AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItemPermissions | None

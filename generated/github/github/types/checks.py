@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.check_run import CheckRun
 from ..models.check_suite import CheckSuite

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Required, TypedDict
+from typing import Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 
 class DependencyGraphDiffRangeResponse503(_rt.Model):

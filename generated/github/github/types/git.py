@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
+
+from typing_extensions import TypedDict
 
 
 class GitCreateCommitParamsAuthor(TypedDict, total=False):

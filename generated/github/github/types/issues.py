@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.author_association import AuthorAssociation
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
@@ -136,13 +137,13 @@ class IssuesUpdateResponse(_rt.Model):
     body: str | None = None
     """Contents of the issue"""
 
-    user: NullableSimpleUser
+    user: NullableSimpleUser | None
     labels: list[str | IssuesUpdateResponseLabelsItem]
     """Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository"""
 
-    assignee: NullableSimpleUser
+    assignee: NullableSimpleUser | None
     assignees: list[SimpleUser] | None = None
-    milestone: NullableMilestone
+    milestone: NullableMilestone | None
     locked: bool
     active_lock_reason: str | None = None
     comments: int

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Literal, Required, TypedDict
+from typing import Any, Literal, Required
 
 import apigen_runtime as _rt
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from ..models.artifact_deployment_record import ArtifactDeploymentRecord
 from ..models.installation import Installation

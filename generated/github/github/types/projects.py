@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
+
+from typing_extensions import TypedDict
 
 from ..models.projects_v2_field_iteration_configuration import ProjectsV2FieldIterationConfiguration
 from ..models.projects_v2_field_single_select_option import ProjectsV2FieldSingleSelectOption

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Required, TypedDict
+from typing import Any, Literal, Required
 
 import apigen_runtime as _rt
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from ..models.custom_deployment_rule_app import CustomDeploymentRuleApp
 from ..models.deployment_branch_policy import DeploymentBranchPolicy

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Required, TypedDict
+from typing import Required
+
+from typing_extensions import TypedDict
 
 from ..models.security_advisory_credit_types import SecurityAdvisoryCreditTypes
 from ..models.security_advisory_ecosystems import SecurityAdvisoryEcosystems

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Required, TypedDict
+from typing import Any, Required
 
 import apigen_runtime as _rt
 from pydantic import Field
+from typing_extensions import TypedDict
 
 
 class UsersAddEmailForAuthenticatedUserBody(TypedDict, total=False):

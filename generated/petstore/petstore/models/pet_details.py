@@ -11,6 +11,10 @@ from ..models.cat_details import CatDetails
 from ..models.dog_details import DogDetails
 
 PetDetails: TypeAlias = Annotated[
-    Annotated[DogDetails, Tag("DogDetails")] | Annotated[CatDetails, Tag("CatDetails")],
-    Discriminator(_rt.discriminator("kind", {"dog": "DogDetails", "cat": "CatDetails"})),
+    Annotated[DogDetails, Tag("DogDetails")]
+    | Annotated[CatDetails, Tag("CatDetails")]
+    | Annotated[DogDetails | CatDetails, Tag("*")],
+    Discriminator(
+        _rt.discriminator("kind", {"dog": "DogDetails", "cat": "CatDetails"}, fallback="*")
+    ),
 ]

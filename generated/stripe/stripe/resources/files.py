@@ -58,6 +58,7 @@ _FILES_CREATE: _rt.Operation[File] = _rt.Operation(
         },
     ),
     responses={"200": _rt.Response(File, "json"), "default": _rt.Response(Error, "json")},
+    server="https://files.stripe.com",
 )
 
 _FILES_RETRIEVE: _rt.Operation[File] = _rt.Operation(

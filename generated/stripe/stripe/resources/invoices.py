@@ -750,7 +750,7 @@ class Invoices(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        on_behalf_of: Literal[""] | NotGiven = NOT_GIVEN,
+        on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_settings: InvoicesUpdateParamsPaymentSettings | NotGiven = NOT_GIVEN,
         rendering_options: InvoicesUpdateParamsRenderingOptions
         | Literal[""]
@@ -1452,7 +1452,7 @@ class AsyncInvoices(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        on_behalf_of: Literal[""] | NotGiven = NOT_GIVEN,
+        on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_settings: InvoicesUpdateParamsPaymentSettings | NotGiven = NOT_GIVEN,
         rendering_options: InvoicesUpdateParamsRenderingOptions
         | Literal[""]

@@ -347,9 +347,9 @@ class Products(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         shippable: bool | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
-        tax_code: Literal[""] | NotGiven = NOT_GIVEN,
+        tax_code: str | NotGiven = NOT_GIVEN,
         unit_label: str | NotGiven = NOT_GIVEN,
-        url: Literal[""] | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Product:
         """<p>Updates the specific product by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
@@ -597,9 +597,9 @@ class AsyncProducts(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         shippable: bool | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
-        tax_code: Literal[""] | NotGiven = NOT_GIVEN,
+        tax_code: str | NotGiven = NOT_GIVEN,
         unit_label: str | NotGiven = NOT_GIVEN,
-        url: Literal[""] | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Product:
         """<p>Updates the specific product by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>

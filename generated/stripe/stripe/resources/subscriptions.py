@@ -385,7 +385,7 @@ class Subscriptions(_rt.SyncResource):
         items: _builtins.list[SubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
-        on_behalf_of: Literal[""] | NotGiven = NOT_GIVEN,
+        on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
         ]
@@ -571,7 +571,7 @@ class Subscriptions(_rt.SyncResource):
         items: _builtins.list[SubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
-        on_behalf_of: Literal[""] | NotGiven = NOT_GIVEN,
+        on_behalf_of: str | NotGiven = NOT_GIVEN,
         pause_collection: SubscriptionsUpdateParamsPauseCollection
         | Literal[""]
         | NotGiven = NOT_GIVEN,
@@ -850,7 +850,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         items: _builtins.list[SubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
-        on_behalf_of: Literal[""] | NotGiven = NOT_GIVEN,
+        on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
         ]
@@ -1036,7 +1036,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         items: _builtins.list[SubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
-        on_behalf_of: Literal[""] | NotGiven = NOT_GIVEN,
+        on_behalf_of: str | NotGiven = NOT_GIVEN,
         pause_collection: SubscriptionsUpdateParamsPauseCollection
         | Literal[""]
         | NotGiven = NOT_GIVEN,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import Account, BankAccount, Card
 from ..models.capability import Capability
@@ -78,7 +79,7 @@ class AccountsCreateParamsBusinessProfile(TypedDict, total=False):
 
     support_email: str
     support_phone: str
-    support_url: Literal[""]
+    support_url: str
     url: str
 
 
@@ -760,8 +761,8 @@ class AccountsCreateParamsSettingsCardPayments(TypedDict, total=False):
     """decline_charge_on_specs"""
 
     statement_descriptor_prefix: str
-    statement_descriptor_prefix_kana: Literal[""]
-    statement_descriptor_prefix_kanji: Literal[""]
+    statement_descriptor_prefix_kana: str
+    statement_descriptor_prefix_kanji: str
 
 
 class AccountsCreateParamsSettingsCardPaymentsDeclineOn(TypedDict, total=False):
@@ -835,7 +836,7 @@ class AccountsUpdateParamsBusinessProfile(TypedDict, total=False):
 
     support_email: str
     support_phone: str
-    support_url: Literal[""]
+    support_url: str
     url: str
 
 
@@ -1517,8 +1518,8 @@ class AccountsUpdateParamsSettingsCardPayments(TypedDict, total=False):
     """decline_charge_on_specs"""
 
     statement_descriptor_prefix: str
-    statement_descriptor_prefix_kana: Literal[""]
-    statement_descriptor_prefix_kanji: Literal[""]
+    statement_descriptor_prefix_kana: str
+    statement_descriptor_prefix_kanji: str
 
 
 class AccountsUpdateParamsSettingsCardPaymentsDeclineOn(TypedDict, total=False):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.billing_portal_configuration import BillingPortalConfiguration
 
@@ -149,8 +150,8 @@ class BillingPortalConfigurationsUpdateParamsBusinessProfile(TypedDict, total=Fa
     """The business information shown to customers in the portal."""
 
     headline: str
-    privacy_policy_url: Literal[""]
-    terms_of_service_url: Literal[""]
+    privacy_policy_url: str
+    terms_of_service_url: str
 
 
 class BillingPortalConfigurationsUpdateParamsFeatures(TypedDict, total=False):

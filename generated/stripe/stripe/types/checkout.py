@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import Item
 from ..models.checkout_session import CheckoutSession
@@ -371,7 +372,7 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(
 ):
     """mandate_options_param"""
 
-    custom_mandate_url: Literal[""]
+    custom_mandate_url: str
     default_for: list[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]

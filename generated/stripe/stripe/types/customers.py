@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Required, TypedDict
+from typing import Any, Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import BankAccount, Card, Customer, PaymentMethod, Subscription, TaxId
 from ..models.credit_note import CustomerBalanceTransaction
@@ -105,7 +106,7 @@ class CustomersCreateParamsShippingAddress(TypedDict, total=False):
 class CustomersCreateParamsTax(TypedDict, total=False):
     """Tax details about the customer."""
 
-    ip_address: Literal[""]
+    ip_address: str
 
 
 class CustomersCreateParamsTaxIdDataItem(TypedDict, total=False):
@@ -284,7 +285,7 @@ class CustomersUpdateParamsShippingAddress(TypedDict, total=False):
 class CustomersUpdateParamsTax(TypedDict, total=False):
     """Tax details about the customer."""
 
-    ip_address: Literal[""]
+    ip_address: str
 
 
 class CustomersBalanceTransactionsListResponse(_rt.Model):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Required, TypedDict
+from typing import Any, Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import Invoice, LineItem
 
@@ -396,7 +397,7 @@ class InvoicesUpcomingRetrieveCustomerDetailsShippingAddress(TypedDict, total=Fa
 class InvoicesUpcomingRetrieveCustomerDetailsTax(TypedDict, total=False):
     """tax_param"""
 
-    ip_address: Literal[""]
+    ip_address: str
 
 
 class InvoicesUpcomingRetrieveCustomerDetailsTaxIdsItem(TypedDict, total=False):
@@ -486,7 +487,7 @@ class InvoicesUpcomingRetrieveInvoiceItemsItem(TypedDict, total=False):
 
     quantity: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tax_code: Literal[""]
+    tax_code: str
     tax_rates: list[str] | Literal[""]
     unit_amount: int
     unit_amount_decimal: str
@@ -611,7 +612,7 @@ class InvoicesUpcomingLinesCustomerDetailsShippingAddress(TypedDict, total=False
 class InvoicesUpcomingLinesCustomerDetailsTax(TypedDict, total=False):
     """tax_param"""
 
-    ip_address: Literal[""]
+    ip_address: str
 
 
 class InvoicesUpcomingLinesCustomerDetailsTaxIdsItem(TypedDict, total=False):
@@ -701,7 +702,7 @@ class InvoicesUpcomingLinesInvoiceItemsItem(TypedDict, total=False):
 
     quantity: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tax_code: Literal[""]
+    tax_code: str
     tax_rates: list[str] | Literal[""]
     unit_amount: int
     unit_amount_decimal: str

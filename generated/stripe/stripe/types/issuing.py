@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import IssuingAuthorization, IssuingDispute, IssuingTransaction
 from ..models.issuing_card import IssuingCard
@@ -3975,7 +3976,7 @@ class IssuingDisputesCreateParamsEvidence(TypedDict, total=False):
 class IssuingDisputesCreateParamsEvidenceCanceled(TypedDict, total=False):
     """canceled"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     canceled_at: int | Literal[""]
     cancellation_policy_provided: bool | Literal[""]
     cancellation_reason: str
@@ -3990,10 +3991,10 @@ class IssuingDisputesCreateParamsEvidenceCanceled(TypedDict, total=False):
 class IssuingDisputesCreateParamsEvidenceDuplicate(TypedDict, total=False):
     """duplicate"""
 
-    additional_documentation: Literal[""]
-    card_statement: Literal[""]
-    cash_receipt: Literal[""]
-    check_image: Literal[""]
+    additional_documentation: str
+    card_statement: str
+    cash_receipt: str
+    check_image: str
     explanation: str
     original_transaction: str
 
@@ -4001,14 +4002,14 @@ class IssuingDisputesCreateParamsEvidenceDuplicate(TypedDict, total=False):
 class IssuingDisputesCreateParamsEvidenceFraudulent(TypedDict, total=False):
     """fraudulent"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     explanation: str
 
 
 class IssuingDisputesCreateParamsEvidenceMerchandiseNotAsDescribed(TypedDict, total=False):
     """merchandise_not_as_described"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     explanation: str
     received_at: int | Literal[""]
     return_description: str
@@ -4019,7 +4020,7 @@ class IssuingDisputesCreateParamsEvidenceMerchandiseNotAsDescribed(TypedDict, to
 class IssuingDisputesCreateParamsEvidenceNotReceived(TypedDict, total=False):
     """not_received"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     expected_at: int | Literal[""]
     explanation: str
     product_description: str
@@ -4029,7 +4030,7 @@ class IssuingDisputesCreateParamsEvidenceNotReceived(TypedDict, total=False):
 class IssuingDisputesCreateParamsEvidenceOther(TypedDict, total=False):
     """other"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     explanation: str
     product_description: str
     product_type: Literal["", "merchandise", "service"]
@@ -4038,7 +4039,7 @@ class IssuingDisputesCreateParamsEvidenceOther(TypedDict, total=False):
 class IssuingDisputesCreateParamsEvidenceServiceNotAsDescribed(TypedDict, total=False):
     """service_not_as_described"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     canceled_at: int | Literal[""]
     cancellation_reason: str
     explanation: str
@@ -4077,7 +4078,7 @@ class IssuingDisputesUpdateParamsEvidence(TypedDict, total=False):
 class IssuingDisputesUpdateParamsEvidenceCanceled(TypedDict, total=False):
     """canceled"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     canceled_at: int | Literal[""]
     cancellation_policy_provided: bool | Literal[""]
     cancellation_reason: str
@@ -4092,10 +4093,10 @@ class IssuingDisputesUpdateParamsEvidenceCanceled(TypedDict, total=False):
 class IssuingDisputesUpdateParamsEvidenceDuplicate(TypedDict, total=False):
     """duplicate"""
 
-    additional_documentation: Literal[""]
-    card_statement: Literal[""]
-    cash_receipt: Literal[""]
-    check_image: Literal[""]
+    additional_documentation: str
+    card_statement: str
+    cash_receipt: str
+    check_image: str
     explanation: str
     original_transaction: str
 
@@ -4103,14 +4104,14 @@ class IssuingDisputesUpdateParamsEvidenceDuplicate(TypedDict, total=False):
 class IssuingDisputesUpdateParamsEvidenceFraudulent(TypedDict, total=False):
     """fraudulent"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     explanation: str
 
 
 class IssuingDisputesUpdateParamsEvidenceMerchandiseNotAsDescribed(TypedDict, total=False):
     """merchandise_not_as_described"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     explanation: str
     received_at: int | Literal[""]
     return_description: str
@@ -4121,7 +4122,7 @@ class IssuingDisputesUpdateParamsEvidenceMerchandiseNotAsDescribed(TypedDict, to
 class IssuingDisputesUpdateParamsEvidenceNotReceived(TypedDict, total=False):
     """not_received"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     expected_at: int | Literal[""]
     explanation: str
     product_description: str
@@ -4131,7 +4132,7 @@ class IssuingDisputesUpdateParamsEvidenceNotReceived(TypedDict, total=False):
 class IssuingDisputesUpdateParamsEvidenceOther(TypedDict, total=False):
     """other"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     explanation: str
     product_description: str
     product_type: Literal["", "merchandise", "service"]
@@ -4140,7 +4141,7 @@ class IssuingDisputesUpdateParamsEvidenceOther(TypedDict, total=False):
 class IssuingDisputesUpdateParamsEvidenceServiceNotAsDescribed(TypedDict, total=False):
     """service_not_as_described"""
 
-    additional_documentation: Literal[""]
+    additional_documentation: str
     canceled_at: int | Literal[""]
     cancellation_reason: str
     explanation: str

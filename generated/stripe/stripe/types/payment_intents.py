@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Required, TypedDict
+from typing import Any, Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import PaymentIntent
 
@@ -224,7 +225,7 @@ class PaymentIntentsCreateParamsPaymentMethodDataBillingDetails(TypedDict, total
     """billing_details_inner_params"""
 
     address: PaymentIntentsCreateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
-    email: Literal[""]
+    email: str
     name: str
     phone: str
 
@@ -457,7 +458,7 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=F
 class PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """payment_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""]
+    custom_mandate_url: str
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -542,8 +543,8 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCard(TypedDict, total=False)
     ]
     request_three_d_secure: Literal["any", "automatic"]
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
-    statement_descriptor_suffix_kana: Literal[""]
-    statement_descriptor_suffix_kanji: Literal[""]
+    statement_descriptor_suffix_kana: str
+    statement_descriptor_suffix_kanji: str
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):
@@ -1024,7 +1025,7 @@ class PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails(TypedDict, total
     """billing_details_inner_params"""
 
     address: PaymentIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
-    email: Literal[""]
+    email: str
     name: str
     phone: str
 
@@ -1257,7 +1258,7 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=F
 class PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """payment_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""]
+    custom_mandate_url: str
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -1342,8 +1343,8 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCard(TypedDict, total=False)
     ]
     request_three_d_secure: Literal["any", "automatic"]
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
-    statement_descriptor_suffix_kana: Literal[""]
-    statement_descriptor_suffix_kanji: Literal[""]
+    statement_descriptor_suffix_kana: str
+    statement_descriptor_suffix_kanji: str
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):
@@ -1870,7 +1871,7 @@ class PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails(TypedDict, tota
     """billing_details_inner_params"""
 
     address: PaymentIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
-    email: Literal[""]
+    email: str
     name: str
     phone: str
 
@@ -2105,7 +2106,7 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(
 ):
     """payment_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""]
+    custom_mandate_url: str
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -2190,8 +2191,8 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCard(TypedDict, total=False
     ]
     request_three_d_secure: Literal["any", "automatic"]
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
-    statement_descriptor_suffix_kana: Literal[""]
-    statement_descriptor_suffix_kanji: Literal[""]
+    statement_descriptor_suffix_kana: str
+    statement_descriptor_suffix_kanji: str
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):

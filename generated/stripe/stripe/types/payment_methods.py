@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import PaymentMethod
 
@@ -49,7 +50,7 @@ class PaymentMethodsCreateParamsBillingDetails(TypedDict, total=False):
     """Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods."""
 
     address: PaymentMethodsCreateParamsBillingDetailsAddress | Literal[""]
-    email: Literal[""]
+    email: str
     name: str
     phone: str
 
@@ -252,7 +253,7 @@ class PaymentMethodsUpdateParamsBillingDetails(TypedDict, total=False):
     """Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods."""
 
     address: PaymentMethodsUpdateParamsBillingDetailsAddress | Literal[""]
-    email: Literal[""]
+    email: str
     name: str
     phone: str
 

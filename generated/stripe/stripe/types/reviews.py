@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import Review
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Required, TypedDict
+from typing import Any, Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import SetupIntent
 
@@ -223,7 +224,7 @@ class SetupIntentsCreateParamsPaymentMethodDataBillingDetails(TypedDict, total=F
     """billing_details_inner_params"""
 
     address: SetupIntentsCreateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
-    email: Literal[""]
+    email: str
     name: str
     phone: str
 
@@ -442,7 +443,7 @@ class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=Fal
 class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """setup_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""]
+    custom_mandate_url: str
     default_for: list[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
@@ -698,7 +699,7 @@ class SetupIntentsUpdateParamsPaymentMethodDataBillingDetails(TypedDict, total=F
     """billing_details_inner_params"""
 
     address: SetupIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
-    email: Literal[""]
+    email: str
     name: str
     phone: str
 
@@ -917,7 +918,7 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=Fal
 class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """setup_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""]
+    custom_mandate_url: str
     default_for: list[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
@@ -1224,7 +1225,7 @@ class SetupIntentsConfirmParamsPaymentMethodDataBillingDetails(TypedDict, total=
     """billing_details_inner_params"""
 
     address: SetupIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
-    email: Literal[""]
+    email: str
     name: str
     phone: str
 
@@ -1443,7 +1444,7 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit(TypedDict, total=Fa
 class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     """setup_intent_payment_method_options_mandate_options_param"""
 
-    custom_mandate_url: Literal[""]
+    custom_mandate_url: str
     default_for: list[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.account import SubscriptionSchedule
 
@@ -76,7 +77,7 @@ class SubscriptionSchedulesCreateParamsDefaultSettings(TypedDict, total=False):
     invoice_settings: SubscriptionSchedulesCreateParamsDefaultSettingsInvoiceSettings
     """subscription_schedule_default_settings_param"""
 
-    on_behalf_of: Literal[""]
+    on_behalf_of: str
     transfer_data: SubscriptionSchedulesCreateParamsDefaultSettingsTransferData | Literal[""]
 
 
@@ -247,7 +248,7 @@ class SubscriptionSchedulesUpdateParamsDefaultSettings(TypedDict, total=False):
     invoice_settings: SubscriptionSchedulesUpdateParamsDefaultSettingsInvoiceSettings
     """subscription_schedule_default_settings_param"""
 
-    on_behalf_of: Literal[""]
+    on_behalf_of: str
     transfer_data: SubscriptionSchedulesUpdateParamsDefaultSettingsTransferData | Literal[""]
 
 

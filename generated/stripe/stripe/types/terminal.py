@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.terminal_configuration import TerminalConfiguration
 from ..models.terminal_location import TerminalLocation
@@ -28,7 +29,7 @@ class TerminalConfigurationsListResponse(_rt.Model):
 class TerminalConfigurationsCreateParamsBbposWiseposE(TypedDict, total=False):
     """An object containing device type specific settings for BBPOS WisePOS E readers"""
 
-    splashscreen: Literal[""]
+    splashscreen: str
 
 
 class TerminalConfigurationsCreateParamsTipping(TypedDict, total=False):
@@ -192,13 +193,13 @@ class TerminalConfigurationsCreateParamsTippingUsd(TypedDict, total=False):
 class TerminalConfigurationsCreateParamsVerifoneP400(TypedDict, total=False):
     """An object containing device type specific settings for Verifone P400 readers"""
 
-    splashscreen: Literal[""]
+    splashscreen: str
 
 
 class TerminalConfigurationsUpdateParamsBbposWiseposE(TypedDict, total=False):
     """bbpos_wise_pose"""
 
-    splashscreen: Literal[""]
+    splashscreen: str
 
 
 class TerminalConfigurationsUpdateParamsTipping(TypedDict, total=False):
@@ -362,7 +363,7 @@ class TerminalConfigurationsUpdateParamsTippingUsd(TypedDict, total=False):
 class TerminalConfigurationsUpdateParamsVerifoneP400(TypedDict, total=False):
     """verifone_p400"""
 
-    splashscreen: Literal[""]
+    splashscreen: str
 
 
 class TerminalLocationsListResponse(_rt.Model):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
+
+from typing_extensions import TypedDict
 
 
 class TokensCreateParamsAccount(TypedDict, total=False):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, Required, TypedDict
+from typing import Literal, Required
 
 import apigen_runtime as _rt
+from typing_extensions import TypedDict
 
 from ..models.treasury_credit_reversal import (
     TreasuryCreditReversal,
@@ -469,7 +470,7 @@ class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDet
         TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetailsAddress
         | Literal[""]
     )
-    email: Literal[""]
+    email: str
     name: str
     phone: str
 
