@@ -21,6 +21,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._hooks import Hooks
+from ._limits import ResponseDecodingError, ResponseTooLargeError
 from ._logging import JSONFormatter, enable_logging
 from ._models import Model, discriminator
 from ._oauth import (
@@ -47,6 +48,7 @@ from ._pagination import (
     PageNumberPagination,
     PageRequest,
     Pagination,
+    PaginationLoopError,
     SyncPage,
 )
 from ._ratelimit import RateLimit, RateLimitBackend
@@ -58,7 +60,7 @@ from ._response import (
     with_raw_response,
     with_streaming_response,
 )
-from ._retry import RetryPolicy, RetryStrategy
+from ._retry import RetryPolicy, RetryStrategy, may_resend
 from ._sse import AsyncStream, ServerSentEvent, Stream
 from ._telemetry import RateWarning
 from ._types import NOT_GIVEN, FileInput, NotGiven, RequestOptions
@@ -113,6 +115,7 @@ __all__ = [
     "PageNumberPagination",
     "PageRequest",
     "Pagination",
+    "PaginationLoopError",
     "Param",
     "PermissionDeniedError",
     "RateLimit",
@@ -123,6 +126,8 @@ __all__ = [
     "RedisRateLimit",
     "RequestOptions",
     "Response",
+    "ResponseDecodingError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "RetryStrategy",
     "SecurityScheme",
@@ -139,6 +144,7 @@ __all__ = [
     "__version__",
     "discriminator",
     "enable_logging",
+    "may_resend",
     "webhooks",
     "with_raw_response",
     "with_streaming_response",

@@ -24,6 +24,12 @@ from ._circuit import CircuitBreaker
 from ._drivers import Flow, run_async, run_sync
 from ._errors import APIError
 from ._hooks import Hooks, before_request, run_hooks
+from ._limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    check_header_inputs,
+    check_headers,
+    limit_responses,
+)
 from ._oauth import AsyncOAuth, OAuth, TokenCache
 from ._operation import Operation
 from ._pagination import AsyncPaginator, PageRequest, SyncPage, capture_response
@@ -42,14 +48,19 @@ from ._response import (
 )
 from ._retry import Resilience, RetryPolicy, RetryStrategy
 from ._sse import AsyncStream, Stream
-from ._telemetry import RateWarning
-from ._types import RequestOptions
+from ._telemetry import RateWarning, abandon_span
+from ._types import NOT_GIVEN, NotGiven, RequestOptions
 from ._version import __version__
 
 __all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
 
 T = TypeVar("T")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+# 60 s to read, write or wait for a pooled connection, 5 s to connect: an unreachable host
+# fails fast (and a connect failure is always safe to retry).
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+RETRY_COUNT_HEADER = "X-Retry-Count"
 
 
 class _BaseClient(Generic[HttpT]):
@@ -64,7 +75,7 @@ class _BaseClient(Generic[HttpT]):
         credentials: Mapping[str, str | None] | None = None,
         security_schemes: Mapping[str, SecurityScheme] | None = None,
         default_security: Sequence[Sequence[str]] | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int = 2,
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -74,12 +85,21 @@ class _BaseClient(Generic[HttpT]):
         circuit_breaker: CircuitBreaker | None = None,
         hooks: Hooks | None = None,
         rate_warning: RateWarning | None = None,
+        idempotency_header: str | None = None,
+        retry_count_header: str | None = RETRY_COUNT_HEADER,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         env_url = os.environ.get(f"{env_prefix}_BASE_URL") if env_prefix else None
         self.base_url: str = base_url or env_url or default_base_url
         self._default_base_url = default_base_url
+        self._check_http_client(http_client)
+        self.max_retries = _check_max_retries(max_retries)
+        if isinstance(timeout, NotGiven):  # a caller's http_client keeps its own timeout
+            timeout = DEFAULT_TIMEOUT if http_client is None else http_client.timeout
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self.max_retries = max_retries
+        self.idempotency_header = idempotency_header
+        self.retry_count_header = retry_count_header
+        self.max_response_bytes = max_response_bytes  # decoded body read into memory; None: any
         self._http: HttpT | None = http_client
         self._owns_http = http_client is None  # a caller-supplied client is never closed by us
         self._lock = threading.Lock()
@@ -126,6 +146,15 @@ class _BaseClient(Generic[HttpT]):
             secret_query=frozenset(self._secret_query),
         )
 
+    def _check_http_client(self, http_client: object) -> None:
+        wanted = httpx.AsyncClient if isinstance(self, AsyncAPIClient) else httpx.Client
+        if http_client is not None and not isinstance(http_client, wanted):
+            raise TypeError(
+                f"{type(self).__name__} needs http_client to be an {wanted.__module__}."
+                f"{wanted.__name__}, got {type(http_client).__module__}."
+                f"{type(http_client).__name__}"
+            )
+
     def base_url_for(self, op: Operation[Any]) -> str:
         """Where ``op`` is sent: the spec's operation/path server (``op.server``) while the
         client uses the spec's own base URL, else ``base_url`` for every operation (a base URL
@@ -145,6 +174,7 @@ class _BaseClient(Generic[HttpT]):
         """The one request path, shared by both clients: yields ``Send``/``Sleep`` actions and
         returns the parsed result. Everything that can fail locally fails before any ``Send``."""
         options = options or {}
+        max_retries = _check_max_retries(options.get("max_retries", self.max_retries))
         base_url = self.base_url_for(op)
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(
@@ -155,12 +185,22 @@ class _BaseClient(Generic[HttpT]):
         chosen = select_security(
             security, self._schemes, self._lookup, self._env_prefix, op.operation_id, self._tokens
         )
-        prepared = prepare(op, values, options, base_url=base_url, headers=self._headers)
+        check_header_inputs(op, values, options, self._headers)  # clear errors, before sending
+        prepared = prepare(
+            op,
+            values,
+            options,
+            base_url=base_url,
+            headers=self._headers,
+            idempotency_header=op.idempotency_header or self.idempotency_header,
+        )
+        prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
         timeout = options.get("timeout", self.timeout)
         timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         res = self._resilience
         seconds = options.get("deadline", res.deadline)
         deadline = None if seconds is None else time.monotonic() + seconds
+        check_headers(prepared.headers, prepared.cookies)  # CR/LF, non-ASCII: before sending
         if res.hooks.before_request:  # before auth: hooks never see credentials
             request = prepared.build(build_request, timeout)
             yield from before_request(res.hooks, request, prepared.headers)
@@ -168,9 +208,11 @@ class _BaseClient(Generic[HttpT]):
         ctx = AuthContext(build_request, self.base_url, self._tokens)
         for scheme, creds in chosen:
             yield from scheme.auth_flow(prepared, creds, ctx)
+        check_headers(prepared.headers, prepared.cookies)  # credentials too (a pasted newline)
+        if not streams(op, mode):  # downloads and event streams are read by the caller: unbounded
+            build_request = limit_responses(build_request, self.max_response_bytes)
 
         try:
-            max_retries = options.get("max_retries", self.max_retries)
             stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
 
             def send(request: Prepared) -> Flow[httpx.Response]:
@@ -189,6 +231,8 @@ class _BaseClient(Generic[HttpT]):
         except APIError as exc:
             yield from run_hooks(res.hooks.on_error, exc)
             raise
+        finally:
+            abandon_span()  # a request cut short while sending leaves no span current
 
     def _redirects(
         self,
@@ -231,6 +275,14 @@ class _BaseClient(Generic[HttpT]):
 
 
 MAX_REDIRECTS = 20
+
+
+def _check_max_retries(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"max_retries must be an int (0: no retries), got {value!r}")
+    if value < 0:
+        raise ValueError(f"max_retries must be 0 or more, got {value}")
+    return value
 
 
 def _same_origin(trusted: httpx.URL, target: httpx.URL) -> bool:

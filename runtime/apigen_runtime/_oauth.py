@@ -16,9 +16,12 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import secrets
 import tempfile
+import threading
 import time
+import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +30,13 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import httpx
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no cross-process token file lock
+    fcntl = None  # type: ignore[assignment]
+
 from ._auth import AuthContext, SecurityScheme, _basic, _set_header
-from ._drivers import Exclusive, Flow, FlowLock, Outcome, Send, run_async, run_sync
+from ._drivers import Exclusive, Flow, FlowLock, Outcome, Send, Sleep, run_async, run_sync
 from ._errors import APIError, MissingCredentialsError, connection_error, make_status_error
 from ._logging import logger
 from ._request import Prepared
@@ -195,6 +203,62 @@ class TokenCache:
         self._tokens[key] = token
 
 
+# --- serialising renewals on a shared store ------------------------------------------------------
+
+_STORE_LOCKS: weakref.WeakKeyDictionary[object, FlowLock] = weakref.WeakKeyDictionary()
+_STORE_LOCKS_BY_ID: dict[int, FlowLock] = {}  # stores that cannot be weakly referenced
+_STORE_LOCKS_GUARD = threading.Lock()
+FILE_LOCK_WAIT = 60.0  # seconds to wait for another process's renewal before going ahead
+
+
+def _store_lock(store: TokenStore) -> FlowLock:
+    """One lock per store object, shared by every client of this process that uses it."""
+    with _STORE_LOCKS_GUARD:
+        try:
+            lock = _STORE_LOCKS.get(store)
+            if lock is None:
+                lock = _STORE_LOCKS[store] = FlowLock()
+        except TypeError:
+            lock = _STORE_LOCKS_BY_ID.setdefault(id(store), FlowLock())
+        return lock
+
+
+def _file_lock(store: TokenStore) -> Flow[int | None]:
+    """For a ``JSONFileTokenStore`` on POSIX, an exclusive ``flock`` on ``<path>.lock`` (other
+    processes renew one at a time), polled so that async callers never block the loop.
+    Returns the locked file descriptor (``None``: no file lock)."""
+    if not isinstance(store, JSONFileTokenStore) or fcntl is None:
+        return None
+    store.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(f"{store.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    waited = 0.0
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                pass
+            if waited >= FILE_LOCK_WAIT:
+                raise OAuthError(
+                    f"Another process has held the token file lock {store.path}.lock for"
+                    f" {FILE_LOCK_WAIT:g} s"
+                )
+            yield Sleep(0.02)
+            waited += 0.02
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _file_unlock(fd: int | None) -> None:
+    if fd is not None and fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
 # --- the token endpoint -------------------------------------------------------------------------
 
 
@@ -214,13 +278,26 @@ def _token_flow(
     elif client_id:
         form = {**form, "client_id": client_id}
     target = urljoin(ctx.base_url.rstrip("/") + "/", url)
-    request = ctx.build_request("POST", target, content=urlencode(form).encode(), headers=headers)
-    outcome = yield Send(request)
     hidden = [
         client_secret or "",
         *(v for k, v in form.items() if k not in ("grant_type", "scope")),
     ]
-    return _read_token(request, outcome, hidden, previous)
+    attempt = 0
+    while True:  # never redirected (the driver does not follow): the secrets stay at ``target``
+        attempt += 1
+        request = ctx.build_request(
+            "POST", target, content=urlencode(form).encode(), headers=headers
+        )
+        outcome = yield Send(request)
+        retryable = not isinstance(outcome, httpx.Response) or outcome.status_code >= 500
+        if not retryable or attempt > TOKEN_RETRIES:
+            return _read_token(request, outcome, hidden, previous)
+        delay = TOKEN_BACKOFF * 2 ** (attempt - 1)
+        yield Sleep(delay * random.uniform(0.75, 1.0))
+
+
+TOKEN_RETRIES = 2  # a 5xx or connection error at the token endpoint: two more tries
+TOKEN_BACKOFF = 0.5  # seconds before the first retry, doubling
 
 
 def _read_token(
@@ -229,12 +306,36 @@ def _read_token(
     if not isinstance(outcome, httpx.Response):
         assert outcome is not None
         raise connection_error(request, outcome)
+    where = f"token endpoint {request.method} {request.url.path}"
+    if outcome.is_redirect:
+        location = httpx.URL(outcome.headers.get("location", ""))
+        raise OAuthError(
+            f"The {where} answered {outcome.status_code} (a redirect to"
+            f" {location.scheme}://{location.host or request.url.host}): not followed, since it"
+            " would carry the client secret or refresh token; configure the final token URL",
+            request=request,
+        )
     try:
         data: Any = outcome.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         data = outcome.text
-    if not outcome.is_success or not isinstance(data, dict) or "access_token" not in data:
+        if outcome.is_success:
+            kind = outcome.headers.get("content-type", "no content type").split(";")[0]
+            raise OAuthError(
+                f"The {where} answered {outcome.status_code} with a body that is not JSON ({kind})",
+                request=request,
+            ) from None
+    if not outcome.is_success:
         raise scrub(make_status_error(outcome, data), hidden)
+    if not isinstance(data, dict):
+        raise OAuthError(
+            f"The {where} answered with JSON {type(data).__name__}, not an object", request=request
+        )
+    token = data.get("access_token")
+    if not isinstance(token, str) or not token:
+        problem = "no access_token" if token is None else "an empty or non-string access_token"
+        fields = ", ".join(sorted(str(k) for k in data)) or "none"
+        raise OAuthError(f"The {where} response has {problem} (fields: {fields})", request=request)
     return Token.from_response(data, previous)
 
 
@@ -262,8 +363,42 @@ class _TokenScheme(SecurityScheme):
     def current(self, creds: Mapping[str, str], cache: TokenCache) -> Token | None:
         return cache.get(self._key(creds), lambda: self._initial(creds, cache))
 
+    def _shared_store(self, cache: TokenCache) -> TokenStore | None:
+        """A store other clients (or processes) may share: renewals are serialised on it."""
+        return None
+
     def _renew(self, creds: Mapping[str, str], ctx: AuthContext, used: str | None) -> Flow[None]:
-        """Runs under the cache lock: fetch unless another caller already replaced ``used``."""
+        """Runs under the cache lock: fetch unless another caller already replaced ``used``.
+        With a shared token store, also under the store's lock (other clients of this process,
+        and for ``JSONFileTokenStore`` other processes: ``flock``), re-reading the store first:
+        a rotated refresh token another client already used is never presented again."""
+        store = self._shared_store(ctx.tokens)
+        if store is None:
+            yield from self._renew_locked(creds, ctx, used, None)
+            return
+        lock = _store_lock(store)
+        yield Exclusive(lock, self._renew_with_file_lock(creds, ctx, used, store))
+
+    def _renew_with_file_lock(
+        self, creds: Mapping[str, str], ctx: AuthContext, used: str | None, store: TokenStore
+    ) -> Flow[None]:
+        held = yield from _file_lock(store)
+        try:
+            yield from self._renew_locked(creds, ctx, used, store)
+        finally:
+            _file_unlock(held)
+
+    def _renew_locked(
+        self,
+        creds: Mapping[str, str],
+        ctx: AuthContext,
+        used: str | None,
+        store: TokenStore | None,
+    ) -> Flow[None]:
+        if store is not None:
+            stored = store.load()  # another client may have refreshed (and rotated) meanwhile
+            if stored is not None:
+                ctx.tokens.put(self._key(creds), stored)
         current = self.current(creds, ctx.tokens)
         if current is not None and current.access_token != used and not current.expires_soon():
             return
@@ -409,6 +544,9 @@ class OAuth2AuthorizationCode(_TokenScheme):
         store = self.store(cache)
         if store is not None:
             store.save(token)
+
+    def _shared_store(self, cache: TokenCache) -> TokenStore | None:
+        return self.store(cache)
 
 
 # --- authorization code with PKCE ---------------------------------------------------------------

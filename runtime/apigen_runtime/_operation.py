@@ -80,3 +80,6 @@ class Operation(Generic[T]):
     # The spec's operation- or path-level server (absolute, variables substituted) when it
     # differs from the root server; used only while the client keeps the spec's base URL.
     server: str | None = None
+    # The idempotency-key header the spec declares for this operation (a header parameter named
+    # like ``Idempotency-Key``): the API honours it, so a keyed POST/PATCH may be retried.
+    idempotency_header: str | None = None

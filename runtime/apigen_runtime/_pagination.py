@@ -29,6 +29,7 @@ import httpx
 from pydantic import BaseModel
 
 from ._drivers import Flow, Outcome
+from ._errors import APIError
 from ._operation import Operation
 from ._types import NotGiven, RequestOptions
 
@@ -46,6 +47,7 @@ __all__ = [
     "PageNumberPagination",
     "PageRequest",
     "Pagination",
+    "PaginationLoopError",
     "SyncPage",
 ]
 
@@ -112,6 +114,40 @@ class PageRequest:
         )
         options: RequestOptions = {**self.options, "extra_query": query}
         return PageRequest(op, self.values, options, followed=True)
+
+    def key(self) -> str:
+        """What identifies the page this request asks for: method, path, values and query."""
+        op = self.op
+        sent = {p.py_name for p in op.params if p.location not in ("header", "cookie")}
+        values = sorted(
+            (k, repr(v))
+            for k, v in self.values.items()
+            if k in sent and not isinstance(v, NotGiven)
+        )
+        extra = sorted((k, repr(v)) for k, v in (self.options.get("extra_query") or {}).items())
+        return repr((op.method.upper(), op.path, values, extra))
+
+
+class PaginationLoopError(APIError):
+    """The server sent a next-page cursor or URL already visited: following it would never
+    end (the items already yielded are all there is)."""
+
+
+class _Visited:
+    """The pages one walk has requested; asking for one again raises ``PaginationLoopError``."""
+
+    def __init__(self, first: PageRequest) -> None:
+        self._seen = {first.key()}
+
+    def check(self, request: PageRequest) -> None:
+        key = request.key()
+        if key in self._seen:
+            op = request.op.operation_id or request.op.path
+            raise PaginationLoopError(
+                f"{op}: the server pointed back to a page already fetched"
+                f" (after {len(self._seen)} pages); stopping instead of looping"
+            )
+        self._seen.add(key)
 
 
 # --- reading bodies ----------------------------------------------------------------------------
@@ -241,9 +277,9 @@ class CursorPagination(Pagination):
             cursor, param = _field(items[0], self.cursor_field), self.reverse_param
         else:
             cursor, param = _field(items[-1], self.cursor_field), self.cursor_param
-        if cursor is None or cursor == request.param(param):
+        if cursor is None:
             return None
-        return request.with_param(param, cursor)
+        return request.with_param(param, cursor)  # a repeated cursor: PaginationLoopError
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -262,9 +298,7 @@ class BodyCursorPagination(Pagination):
         cursor = _field(body, self.cursor)
         if cursor in (None, "") or not self._more(body, self.has_more):
             return None
-        if cursor == request.param(self.cursor_param):
-            return None  # the server repeated the cursor: stop rather than loop
-        return request.with_param(self.cursor_param, cursor)
+        return request.with_param(self.cursor_param, cursor)  # repeated: PaginationLoopError
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,9 +315,7 @@ class NextUrlPagination(Pagination):
         if not isinstance(url, str) or not url:
             return None
         if response is not None:
-            url = str(response.url.join(url))
-            if url == str(response.url):
-                return None
+            url = str(response.url.join(url))  # the same URL again: PaginationLoopError
         return request.follow(url, base_url)
 
 
@@ -300,9 +332,9 @@ class LinkHeaderPagination(Pagination):
         self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
     ) -> PageRequest | None:
         url = _link_next(response)
-        if url is None or (response is not None and url == str(response.url)):
+        if url is None:
             return None
-        return request.follow(url, base_url)
+        return request.follow(url, base_url)  # the same URL again: PaginationLoopError
 
     def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
         if self.page_param is None or request.followed:
@@ -461,15 +493,20 @@ class SyncPage(_PageBase[T]):
         request = self.next_page_request()
         if request is None:
             raise LookupError("no next page: check has_next_page() first")
+        _Visited(self._request).check(request)  # the server sent this page's own cursor/URL
         return SyncPage.fetch(self._client, request)
 
     def iter_pages(self, *, max_pages: int | None = None) -> Iterator[SyncPage[T]]:
         """This page and every later one, fetched one at a time."""
         page: SyncPage[T] = self
         count = 1
+        visited = _Visited(self._request)
         yield page
         while page.has_next_page() and (max_pages is None or count < max_pages):
-            page = page.next_page()
+            request = page.next_page_request()
+            assert request is not None
+            visited.check(request)
+            page = SyncPage.fetch(self._client, request)
             count += 1
             yield page
 
@@ -540,15 +577,20 @@ class AsyncPage(_PageBase[T]):
         request = self.next_page_request()
         if request is None:
             raise LookupError("no next page: check has_next_page() first")
+        _Visited(self._request).check(request)  # the server sent this page's own cursor/URL
         return await AsyncPage.fetch(self._client, request)
 
     async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[T]]:
         """This page and every later one, fetched one at a time."""
         page: AsyncPage[T] = self
         count = 1
+        visited = _Visited(self._request)
         yield page
         while page.has_next_page() and (max_pages is None or count < max_pages):
-            page = await page.next_page()
+            request = page.next_page_request()
+            assert request is not None
+            visited.check(request)
+            page = await AsyncPage.fetch(self._client, request)
             count += 1
             yield page
 

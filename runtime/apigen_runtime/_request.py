@@ -24,9 +24,14 @@ from ._params import (
 )
 from ._types import NotGiven, RequestOptions
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["IDEMPOTENCY_EXTENSION", "Prepared", "prepare"]
 
 BuildRequest = Callable[..., httpx.Request]
+# ``httpx.Request.extensions`` key naming the idempotency-key header the API honours (set only
+# when the request carries one): retries read it to know that a resend cannot repeat an effect.
+IDEMPOTENCY_EXTENSION = "apigen_idempotency_header"
+# Methods that never get an automatic idempotency key (they change nothing).
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 @dataclass
@@ -40,6 +45,8 @@ class Prepared:
     headers: httpx.Headers = field(default_factory=httpx.Headers)
     cookies: list[str] = field(default_factory=list)
     content: bytes | None = None
+    idempotency_header: str | None = None  # set when the request carries an honoured key
+    retry_count_header: str | None = None  # header telling the server the retry number
 
     def copy(self) -> Prepared:
         """An independent copy (auth amends headers, query and cookies in place)."""
@@ -50,6 +57,8 @@ class Prepared:
             httpx.Headers(self.headers),
             list(self.cookies),
             self.content,
+            self.idempotency_header,
+            self.retry_count_header,
         )
 
     def build(self, build_request: BuildRequest, timeout: httpx.Timeout) -> httpx.Request:
@@ -57,8 +66,16 @@ class Prepared:
         if self.cookies:
             headers["Cookie"] = "; ".join([*headers.get_list("cookie"), *self.cookies])
         url = f"{self.url}?{'&'.join(self.query)}" if self.query else self.url
+        extensions = (
+            {IDEMPOTENCY_EXTENSION: self.idempotency_header} if self.idempotency_header else None
+        )
         return build_request(
-            self.method, url, headers=headers, content=self.content, timeout=timeout
+            self.method,
+            url,
+            headers=headers,
+            content=self.content,
+            timeout=timeout,
+            extensions=extensions,
         )
 
 
@@ -69,8 +86,15 @@ def prepare(
     *,
     base_url: str,
     headers: Mapping[str, str],
+    idempotency_header: str | None = None,
 ) -> Prepared:
-    """Encode path, query, header and cookie params and the body; merge ``extra_*`` options."""
+    """Encode path, query, header and cookie params and the body; merge ``extra_*`` options.
+
+    ``idempotency_header`` is the header the API honours as an idempotency key (declared by the
+    operation or configured on the client): a non-safe request gets a fresh key in it (one per
+    call, reused by every attempt) unless it already has one. A per-call ``idempotency_key`` is
+    sent in it (``Idempotency-Key`` when none is configured) and vouches that the API honours
+    it. Without either, no key is sent: a key the API ignores would only suggest safety."""
     segments: dict[str, str] = {}
     req = Prepared(op.method.upper(), "", headers=httpx.Headers(headers))
     success = [r.kind for code, r in op.responses.items() if code.startswith("2")]
@@ -125,9 +149,12 @@ def prepare(
     _set_body(req, op, fields, whole, options.get("extra_body"))
     req.headers.update(options.get("extra_headers") or {})
     if "idempotency_key" in options:
-        req.headers["Idempotency-Key"] = options["idempotency_key"]
-    elif req.method in ("POST", "PATCH") and "idempotency-key" not in req.headers:
-        req.headers["Idempotency-Key"] = str(uuid.uuid4())
+        req.idempotency_header = idempotency_header or "Idempotency-Key"
+        req.headers[req.idempotency_header] = options["idempotency_key"]
+    elif idempotency_header and req.method not in _SAFE_METHODS:
+        req.idempotency_header = idempotency_header
+        if not req.headers.get(idempotency_header):
+            req.headers[idempotency_header] = str(uuid.uuid4())
     return req
 
 

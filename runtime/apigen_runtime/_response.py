@@ -25,6 +25,7 @@ import httpx
 import pydantic
 
 from ._errors import APIError, APIResponseValidationError, APIStatusError, make_status_error
+from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
 from ._models import construct
 from ._operation import Operation, Response
@@ -86,6 +87,8 @@ def _validate(
         return _json(content, response)
     try:
         return spec.adapter().validate_json(content)
+    except RecursionError:
+        raise _too_deep(response) from None
     except pydantic.ValidationError as exc:
         data = _json(content, response)  # raises if the body is not JSON at all
         first = exc.errors(include_url=False, include_input=False, include_context=False)[0]
@@ -106,7 +109,7 @@ def error_for(op: Operation[Any], response: httpx.Response) -> APIStatusError:
     if response.content:
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
             body = response.text
     spec = pick_response(op.responses, response.status_code)
     if body is not None and spec is not None and spec.kind == "json" and spec.type_ is not Any:
@@ -160,12 +163,22 @@ def _guess_kind(response: httpx.Response) -> str:
 def _json(content: bytes | str, response: httpx.Response) -> Any:
     try:
         return json.loads(content)
+    except RecursionError:
+        raise _too_deep(response) from None
     except ValueError as exc:
         raise APIResponseValidationError(
             f"Expected a JSON body from {response.request.method} {response.request.url.path}",
             response=response,
             body=response.text,
         ) from exc
+
+
+def _too_deep(response: httpx.Response) -> APIResponseValidationError:
+    request = response.request
+    return APIResponseValidationError(
+        f"JSON body from {request.method} {request.url.path} is nested too deeply to parse",
+        response=response,
+    )
 
 
 # --- raw, streamed and event-stream responses ---------------------------------------------------
@@ -214,7 +227,7 @@ class StreamedResponse(_StreamedBase[T]):
     """A successful response whose body is not read yet; closed when its ``with`` block ends."""
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        return self.http_response.iter_bytes(chunk_size)
+        return guard_sync(self.http_response, self.http_response.iter_bytes(chunk_size))
 
     def write_to(self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536) -> int:
         """Copy the body to a path or binary file chunk by chunk; returns the bytes written."""
@@ -222,7 +235,7 @@ class StreamedResponse(_StreamedBase[T]):
             with open(file, "wb") as out:
                 return self.write_to(out, chunk_size)
         written = 0
-        for chunk in self.http_response.iter_bytes(chunk_size):
+        for chunk in self.iter_bytes(chunk_size):
             file.write(chunk)
             written += len(chunk)
         return written
@@ -232,7 +245,10 @@ class StreamedResponse(_StreamedBase[T]):
         if is_sse(self._op):
             result: T = _event_stream(self._op, self.http_response, Stream)
             return result
-        self.http_response.read()
+        try:
+            self.http_response.read()
+        except httpx.HTTPError as exc:
+            raise stream_error(self.http_response, exc) from exc
         return parse_success(self._op, self.http_response)  # type: ignore[no-any-return]
 
     def close(self) -> None:
@@ -243,7 +259,7 @@ class AsyncStreamedResponse(_StreamedBase[T]):
     """Async ``StreamedResponse``: ``aiter_bytes``, ``await write_to(...)``, ``await parse()``."""
 
     def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        return self.http_response.aiter_bytes(chunk_size)
+        return guard_async(self.http_response, self.http_response.aiter_bytes(chunk_size))
 
     async def write_to(
         self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536
@@ -253,7 +269,7 @@ class AsyncStreamedResponse(_StreamedBase[T]):
             with open(file, "wb") as out:  # blocking, like any local file write
                 return await self.write_to(out, chunk_size)
         written = 0
-        async for chunk in self.http_response.aiter_bytes(chunk_size):
+        async for chunk in self.aiter_bytes(chunk_size):
             file.write(chunk)
             written += len(chunk)
         return written
@@ -262,7 +278,10 @@ class AsyncStreamedResponse(_StreamedBase[T]):
         if is_sse(self._op):
             result: T = _event_stream(self._op, self.http_response, AsyncStream)
             return result
-        await self.http_response.aread()
+        try:
+            await self.http_response.aread()
+        except httpx.HTTPError as exc:
+            raise stream_error(self.http_response, exc) from exc
         return parse_success(self._op, self.http_response)  # type: ignore[no-any-return]
 
     async def close(self) -> None:

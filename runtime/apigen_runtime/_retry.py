@@ -1,4 +1,4 @@
-"""When to retry and how long to wait: exponential backoff with full jitter, server hints."""
+"""When to retry and how long to wait: exponential backoff with bounded jitter, server hints."""
 
 from __future__ import annotations
 
@@ -15,17 +15,21 @@ from ._drivers import Flow, Send, Sleep
 from ._errors import APITimeoutError, connection_error
 from ._hooks import Hooks
 from ._logging import log_outcome, log_request
-from ._ratelimit import RateLimit, retry_after, server_wait
-from ._request import BuildRequest, Prepared
+from ._ratelimit import RateLimit, read_quota, retry_after
+from ._request import IDEMPOTENCY_EXTENSION, BuildRequest, Prepared
 from ._telemetry import RateWarning, end_span, start_span
 
-__all__ = ["Resilience", "RetryPolicy", "RetryStrategy", "retry_after"]
+__all__ = ["Resilience", "RetryPolicy", "RetryStrategy", "may_resend", "retry_after"]
 
 Attempt: TypeAlias = httpx.Response | httpx.TransportError
-RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+# Statuses retried below 500 (every status >= 500 is retried too).
+RETRY_STATUSES = frozenset({408, 409, 429})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-# Failures where the request provably never reached the server: safe for any method.
+# Failures where the request provably never reached the server: safe for any method
+# (connection refused, DNS failure and TLS handshake errors are ``ConnectError``s).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures no retry can fix: a bad URL scheme, a request h11 refuses to write.
+_HOPELESS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 
 class RetryStrategy(Protocol):
@@ -33,24 +37,50 @@ class RetryStrategy(Protocol):
 
     ``attempt`` is the number of attempts made so far (1 after the first). Return the seconds to
     wait before the next attempt, or ``None`` to stop and raise. The client still enforces
-    ``max_retries`` and the deadline around whatever the strategy says.
+    ``max_retries`` and the deadline around whatever the strategy says. ``may_resend(request,
+    outcome)`` tells whether resending cannot duplicate a side effect.
     """
 
     def decide(self, attempt: int, request: httpx.Request, outcome: Attempt) -> float | None: ...
 
 
+def may_resend(request: httpx.Request, outcome: Attempt) -> bool:
+    """Whether sending ``request`` again cannot repeat a side effect: it never left (connection
+    refused, connect timeout, DNS failure), its method is idempotent (GET, HEAD, OPTIONS, PUT,
+    DELETE, TRACE), or it carries an idempotency key the API honours (the header the spec
+    declares for the operation, the client's ``idempotency_header``, or a per-call
+    ``idempotency_key``)."""
+    if isinstance(outcome, _NOT_SENT) or request.method in IDEMPOTENT_METHODS:
+        return True
+    header = request.extensions.get(IDEMPOTENCY_EXTENSION)
+    return isinstance(header, str) and bool(request.headers.get(header))
+
+
+def should_retry_header(response: httpx.Response) -> bool | None:
+    """The server's ``x-should-retry: true|false`` (``None``: absent or anything else)."""
+    value = response.headers.get("x-should-retry", "").strip().lower()
+    return True if value == "true" else False if value == "false" else None
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """The default strategy. Retries connection errors, timeouts and 408/409/429/5xx (502-504,
-    500), plus a 403 that reports an exhausted rate limit; a POST/PATCH only when it carries an
-    ``Idempotency-Key`` or provably never reached the server. Waits ``Retry-After`` or the
-    rate-limit reset when the server gives one (giving up at once when that is over
-    ``max_wait``), else exponential backoff with full jitter: uniform in
-    ``[0, min(max_delay, base_delay * 2**retry))``."""
+    """The default strategy.
+
+    Retries connection errors, timeouts, 408, 409, 429 and every status >= 500, plus a 403 that
+    reports an exhausted rate limit; ``x-should-retry: true|false`` from the server overrides
+    the status rule. A request that may have reached the server is resent only when
+    ``may_resend`` says that cannot duplicate a side effect.
+
+    Waits: ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` when it is in
+    ``(0, max_wait]``; else, on a 429 (or the rate-limited 403), the rate-limit reset when it is
+    in ``(0, max_wait]`` (a reset further away gives up at once: the quota will not be back
+    sooner); else exponential backoff ``min(max_delay, base_delay * 2**retry)`` reduced by up to
+    ``jitter`` (25 %: never below 75 % of that)."""
 
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_wait: float = 60.0
+    jitter: float = 0.25
 
     def decide(self, attempt: int, request: httpx.Request, outcome: Attempt) -> float | None:
         if not self.should_retry(request, outcome):
@@ -59,23 +89,46 @@ class RetryPolicy:
 
     def should_retry(self, request: httpx.Request, outcome: Attempt) -> bool:
         if isinstance(outcome, httpx.Response):
-            limited = outcome.status_code == 403 and server_wait(outcome) is not None
-            if outcome.status_code not in RETRY_STATUSES and not limited:
+            told = should_retry_header(outcome)
+            if told is False or (told is None and not _retryable_status(outcome)):
                 return False
-        elif isinstance(outcome, httpx.UnsupportedProtocol):
-            return False  # a bad base URL will not fix itself
-        elif isinstance(outcome, _NOT_SENT):
-            return True
-        # A POST/PATCH may have taken effect; resend only if the server can deduplicate it.
-        return request.method in IDEMPOTENT_METHODS or "idempotency-key" in request.headers
+        elif isinstance(outcome, _HOPELESS):
+            return False
+        return may_resend(request, outcome)
 
     def delay(self, retries_done: int, response: httpx.Response | None) -> float | None:
         """Seconds to wait before retry number ``retries_done + 1`` (``None``: do not retry)."""
         if response is not None:
-            wait = server_wait(response)
-            if wait is not None:
-                return max(wait, 0.0) if wait <= self.max_wait else None
-        return random.uniform(0.0, min(self.max_delay, self.base_delay * 2**retries_done))
+            wait = retry_after(response.headers)
+            if wait is not None and 0 < wait <= self.max_wait:
+                return wait
+            reset = _quota_reset(response)
+            if reset is not None and reset > 0:
+                return reset if reset <= self.max_wait else None
+        nominal: float = min(self.max_delay, self.base_delay * 2.0**retries_done)
+        return nominal * (1 - self.jitter * random.random())
+
+
+def _retryable_status(response: httpx.Response) -> bool:
+    status = response.status_code
+    if status >= 500 or status in RETRY_STATUSES:
+        return True
+    # GitHub: a 403 with ``Retry-After`` (secondary limit) or an exhausted primary budget.
+    limited = retry_after(response.headers) is not None or _quota_reset(response) is not None
+    return status == 403 and limited
+
+
+def _quota_reset(response: httpx.Response) -> float | None:
+    """Seconds until the rate-limit budget resets, on a 429 or on a 403 that reports an
+    exhausted budget (GitHub's primary limit)."""
+    if response.status_code not in (403, 429):
+        return None
+    quota = read_quota(response.headers)
+    if quota is None or quota.reset is None:
+        return None
+    if response.status_code == 403 and quota.remaining != 0:
+        return None
+    return quota.reset
 
 
 @dataclass
@@ -117,6 +170,9 @@ class Resilience:
             try:
                 left = None if deadline is None else deadline - time.monotonic()
                 request = prepared.build(build_request, _clip(timeout, left))
+                count = prepared.retry_count_header
+                if count and count not in prepared.headers:  # the caller's own value wins
+                    request.headers[count] = str(attempt - 1)
                 if left is not None and left <= 0:
                     raise _late(request, attempt)
                 if self.rate_warning:

@@ -10,6 +10,8 @@ from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
+from ._limits import guard_async, guard_sync
+
 __all__ = ["AsyncStream", "SSEDecoder", "ServerSentEvent", "Stream"]
 
 T = TypeVar("T")
@@ -90,7 +92,8 @@ class Stream(Generic[T]):
 
     def events(self) -> Generator[ServerSentEvent, None, None]:
         try:
-            yield from SSEDecoder().decode(self.response.iter_lines())
+            lines = guard_sync(self.response, self.response.iter_lines())  # drop: APIError
+            yield from SSEDecoder().decode(lines)
         finally:
             self.response.close()
 
@@ -133,7 +136,7 @@ class AsyncStream(Generic[T]):
     async def events(self) -> AsyncGenerator[ServerSentEvent, None]:
         decoder = SSEDecoder()
         try:
-            async for line in self.response.aiter_lines():
+            async for line in guard_async(self.response, self.response.aiter_lines()):
                 event = decoder.feed(line)
                 if event is not None:
                     yield event

@@ -6,6 +6,7 @@ import importlib
 import threading
 import time
 from collections import deque
+from contextvars import ContextVar
 from typing import Any
 
 import httpx
@@ -13,7 +14,7 @@ import httpx
 from ._logging import logger
 from ._version import __version__
 
-__all__ = ["RateWarning", "end_span", "start_span"]
+__all__ = ["RateWarning", "abandon_span", "end_span", "start_span"]
 
 _otel: Any = None  # the ``opentelemetry.trace`` module, ``False`` when missing; found lazily
 _tracer: Any = None
@@ -52,14 +53,53 @@ def start_span(name: str, request: httpx.Request, attempt: int) -> Any:
             **({"http.request.resend_count": attempt - 1} if attempt > 1 else {}),
         }
     )
+    context = _otel.set_span_in_context(span)
     propagate = importlib.import_module("opentelemetry.propagate")
-    propagate.inject(request.headers, context=_otel.set_span_in_context(span))
-    return span
+    propagate.inject(request.headers, context=context)
+    # Current while the request is sent (the driver sends right after this, in the same thread
+    # or task): an httpx instrumentation's own span becomes a child of ours, one trace.
+    abandon_span()  # one left current by a flow that was cut short in this context
+    current = _Current(span, _context().attach(context))
+    _PENDING.set(current)
+    return current
+
+
+class _Current:
+    """Our span while it is the current one; ``end_span`` detaches it again."""
+
+    __slots__ = ("span", "token")
+
+    def __init__(self, span: Any, token: object) -> None:
+        self.span = span
+        self.token = token
+
+    def is_recording(self) -> bool:
+        return bool(self.span.is_recording())
+
+
+_PENDING: ContextVar[_Current | None] = ContextVar("apigen_runtime_span", default=None)
+
+
+def abandon_span() -> None:
+    """End and detach a span still current because its flow was closed mid-request (an error
+    raised while sending, a cancelled task): later spans must not become its children."""
+    current = _PENDING.get()
+    if current is not None:
+        end_span(current, RuntimeError("request abandoned"))
+
+
+def _context() -> Any:
+    return importlib.import_module("opentelemetry.context")
 
 
 def end_span(span: Any, outcome: httpx.Response | Exception) -> None:
     if span is None:
         return
+    if isinstance(span, _Current):
+        if _PENDING.get() is span:
+            _PENDING.set(None)
+        _context().detach(span.token)
+        span = span.span
     if not span.is_recording():
         pass
     elif isinstance(outcome, httpx.Response):

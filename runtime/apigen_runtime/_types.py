@@ -44,6 +44,7 @@ class RequestOptions(TypedDict, total=False):
     max_retries: int
     idempotency_key: str
     deadline: float | None  # seconds for the whole call, all attempts and waits included
+    retry_count_header: str | None  # the header carrying the retry number; None: not sent
 
 
 FileContent: TypeAlias = bytes | IO[bytes] | PurePath

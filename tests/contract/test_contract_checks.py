@@ -3,14 +3,16 @@ sabotaged in-process (monkeypatch) so that a known-bad request or parse reaches 
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Required
 
 import httpx
 import pydantic
 import pytest
 from click.testing import CliRunner
+from typing_extensions import TypedDict
 
 import apigen_runtime
 from apigen.cli import main
@@ -18,9 +20,14 @@ from apigen.contract import Baseline, ContractConfig, ContractError, run_contrac
 from apigen.contract.cases import CaseInput, EdgeValues
 from apigen.contract.checks import strict_parse
 from apigen.contract.client import load_client
+from apigen.contract.mapping import to_call
+from apigen.contract.markdown import contract_markdown
+from apigen.contract.report import BaselineError, Failure, OperationResult, RunReport
 from apigen.contract.runner import load_document
 from apigen.contract.spec import SpecView
 from apigen.contract.wire import check_request
+from apigen_runtime import Operation
+from apigen_runtime import Param as RtParam
 from tests.conftest import ROOT
 
 PETSTORE = ROOT / "generated/petstore"
@@ -247,6 +254,137 @@ def test_baseline_accepts_known_failures(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert Baseline.load(baseline).entries[0]["operation_id"] == "getPet"
 
 
+def test_baseline_entry_narrowed_by_message_and_reclassified(tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "operation_id": "GetThings",
+                    "check": "sandbox_rejected",
+                    "class": "spec",
+                    "found_as": "sandbox",
+                    "message": "missing required query parameter 'q'",
+                    "reason": "an empty value is no value",
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    baseline = Baseline.load(path)
+    hit = Failure(
+        "GetThings",
+        "things.list",
+        "sandbox_rejected",
+        "sandbox",
+        "400: missing required query parameter 'q'",
+    )
+    other = Failure(
+        "GetThings",
+        "things.list",
+        "sandbox_rejected",
+        "sandbox",
+        "400: unknown query parameter 'x'",
+    )
+    elsewhere = Failure("GetOther", "other.list", "sandbox_rejected", "sandbox", hit.message)
+    report = RunReport("c", "s", "u", 0, 1, ["sync"])
+    report.operations.append(OperationResult("GetThings", "things.list", "get", "/things"))
+    report.operations[0].failures += [hit, other, elsewhere]
+    baseline.apply(report)
+    assert (hit.accepted, hit.klass) == (True, "spec")
+    assert (other.accepted, other.klass) == (False, "sandbox")
+    assert (elsewhere.accepted, elsewhere.klass) == (False, "sandbox")
+    saved = RunReport.from_json(report.to_json())
+    baseline.apply(saved)  # scripts/contract.py applies it again to the saved report
+    assert [(f.accepted, f.klass) for f in saved.failures()] == [
+        (True, "spec"),
+        (False, "sandbox"),
+        (False, "sandbox"),
+    ]
+    path.write_text(json.dumps([{"operation_id": "*", "check": "*", "class": "oops"}]))
+    with pytest.raises(BaselineError):
+        Baseline.load(path)
+
+
+def test_markdown_gives_each_failure_the_reason_of_the_entry_that_accepted_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "operation_id": "*",
+                    "check": "sandbox_rejected",
+                    "class": "spec",
+                    "found_as": "sandbox",
+                    "message": "metadata: [",
+                    "reason": "REASON-METADATA",
+                },
+                {
+                    "operation_id": "*",
+                    "check": "sandbox_rejected",
+                    "class": "spec",
+                    "found_as": "sandbox",
+                    "message": "invalid request body: shipping",
+                    "reason": "REASON-FORM",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    baseline = Baseline.load(path)
+    report = RunReport("c", "s", "u", 0, 1, ["sync"])
+    report.operations.append(OperationResult("PostThings", "things.create", "post", "/things"))
+    report.operations[0].failures += [
+        Failure("PostThings", "things.create", "sandbox_rejected", "sandbox", "400: metadata: [x"),
+        Failure(
+            "PostThings",
+            "things.create",
+            "sandbox_rejected",
+            "sandbox",
+            "400: invalid request body: shipping is required",
+        ),
+        Failure("PostThings", "things.create", "sandbox_rejected", "sandbox", "400: other"),
+    ]
+    baseline.apply(report)
+    text = contract_markdown({"t": report}, baseline, "# Contract", "make contract")
+    lines = text.splitlines()
+    metadata = next(i for i, line in enumerate(lines) if "REASON-METADATA" in line)
+    form = next(i for i, line in enumerate(lines) if "REASON-FORM" in line)
+    assert "metadata: [x" in lines[metadata + 1] and "shipping" in lines[form + 1]
+    assert "**spec / sandbox_rejected**: 1 in 1" in lines[metadata - 1]
+    assert "**spec / sandbox_rejected**: 1 in 1" in lines[form - 1]
+    assert any("NOT ACCEPTED" in line and "400: other" in line for line in lines)
+
+
+class _PagesSource(TypedDict, total=False):
+    branch: Required[str]
+    when: datetime.datetime
+
+
+class _PagesBody(TypedDict, total=False):
+    cname: str | None
+    source: _PagesSource
+
+
+def _update_pages(*, body: _PagesBody) -> None: ...
+
+
+def test_mapping_keeps_body_properties_the_typeddict_does_not_declare() -> None:
+    # GitHub repos/update-information-about-pages-site: the schema's `anyOf` requires one of
+    # five properties, `public` among them though `properties` does not declare it; schemathesis
+    # draws {"public": {}} (valid: additional properties are allowed). pydantic's TypedDict
+    # validation dropped the key, so the client was called with body={} and blamed for it.
+    op: Operation[None] = Operation("put", "/pages", params=(RtParam("body", "body", "body"),))
+    call = to_call(CaseInput("drawn #2", body={"public": {}}), op, _update_pages)
+    assert call.kwargs["body"] == {"public": {}}
+    nested = {"source": {"branch": "b", "x": [1], "when": "2020-01-01T00:00:00Z"}, "y": None}
+    body = to_call(CaseInput("drawn", body=nested), op, _update_pages).kwargs["body"]
+    assert body["y"] is None and body["source"]["x"] == [1] and body["source"]["branch"] == "b"
+    assert isinstance(body["source"]["when"], datetime.datetime)  # still converted
+
+
 # -- the command ----------------------------------------------------------------------------------
 
 
@@ -309,7 +447,10 @@ def test_bad_baseline_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "must be a JSON list" in result.output
 
 
-def test_spec_found_by_name_and_hash_or_a_clear_error(tmp_path: Path) -> None:
+def test_spec_found_by_name_and_hash_or_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the search also looks in ./specs: only the stale copy is there
     client = load_client(PETSTORE)
     digest = client.manifest["spec_sha256"]
     (tmp_path / "petstore.yaml").write_text("openapi: 3.0.3\n")  # same name, other content

@@ -82,8 +82,17 @@ def test_stripe_form_body_is_encoded_as_stripe_expects(
     assert [v for k, v in pairs if k == "preferred_locales[]"] == ["de", "en"]
     assert ("tax_id_data[0][type]", "eu_vat") in pairs
     assert ("tax_id_data[0][value]", "DE123") in pairs
-    assert "idempotency-key" in sent.headers
+    # Issue 8: Stripe's spec declares no idempotency header, so no key unless configured.
+    assert "idempotency-key" not in sent.headers
     client.close()
+    keyed = stripe.Client(
+        base_url=stripe_sandbox.url,
+        bearer_token="sk_test_123",
+        idempotency_header="Idempotency-Key",
+    )
+    keyed.customers.create(email="jenny@example.com")
+    assert "idempotency-key" in stripe_sandbox.requests[-1].headers
+    keyed.close()
 
 
 def test_stripe_list_query_uses_deep_object_and_expand_brackets(

@@ -27,6 +27,8 @@ CREATE_PET: rt.Operation[Pet] = rt.Operation(
     body=rt.Body("application/json", required=True),
     responses={"201": rt.Response(Pet, "json"), "default": rt.Response(Error, "json")},
     security=(("apiKey",),),
+    # The spec declares the header: the POST may be retried with the same key (issue 8).
+    idempotency_header="Idempotency-Key",
 )
 
 
@@ -40,7 +42,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("X-API-Key") != "secret":
             self._send(401, {"code": 401, "message": "bad key"})
         elif self.attempts[key] == 1:  # first attempt of every call fails once
-            self._send(503, {"code": 503, "message": "try again"}, {"Retry-After": "0"})
+            self._send(503, {"code": 503, "message": "try again"}, {"retry-after-ms": "1"})
         else:
             pet_id = int(self.path.split("?")[0].rsplit("/", 1)[1])
             self._send(201, {"id": pet_id, "name": body["name"], "tag": self.path.split("=")[-1]})

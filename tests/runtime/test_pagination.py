@@ -171,7 +171,9 @@ def test_cursor_stops_when_cursor_does_not_move() -> None:
         return httpx.Response(200, json={"data": PETS[:2], "has_more": True})
 
     server = Server(stuck)
-    assert len(ids(sync_client(server).paginate(LIST_CURSOR, {}))) == 4
+    # issue 8: a revisited page stops with an error (not silently, not forever)
+    with pytest.raises(rt.PaginationLoopError):
+        ids(sync_client(server).paginate(LIST_CURSOR, {}))
     assert len(server.requests) == 2
 
 

@@ -35,6 +35,8 @@ _NOT_CREDENTIALS = frozenset(
         "circuit_breaker",
         "hooks",
         "rate_warning",
+        "idempotency_header",
+        "retry_count_header",
         "token_url",
     }
 )

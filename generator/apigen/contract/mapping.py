@@ -149,7 +149,7 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
             kwargs[name] = value
             continue
         try:
-            kwargs[name] = adapter.validate_python(value)
+            kwargs[name] = _keep_undeclared(value, adapter.validate_python(value))
         except pydantic.ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = ".".join(map(str, first["loc"]))
@@ -160,6 +160,21 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
                 value,
             ) from None
     return Call(kwargs, dropped)
+
+
+def _keep_undeclared(given: Any, converted: Any) -> Any:
+    """`converted` with the keys of `given` that validation dropped put back, recursively.
+
+    pydantic validates a `TypedDict` by leaving out the keys it does not declare, but a user's
+    dict reaches the wire as it is: a property the schema allows without declaring it (no
+    `additionalProperties: false`) must not be lost on the way to the call."""
+    if isinstance(given, Mapping) and isinstance(converted, dict):
+        out = {k: _keep_undeclared(given[k], v) if k in given else v for k, v in converted.items()}
+        out.update({k: v for k, v in given.items() if k not in out})
+        return out
+    if isinstance(given, list) and isinstance(converted, list) and len(given) == len(converted):
+        return [_keep_undeclared(g, c) for g, c in zip(given, converted, strict=True)]
+    return converted
 
 
 def _type_name(hint: Any) -> str:

@@ -10,15 +10,10 @@ __all__ = ["contract_markdown"]
 
 
 def _reason(baseline: Baseline, f: Failure) -> str:
-    for e in baseline.entries:
-        if (
-            e["class"] == f.klass
-            and e["operation_id"] in ("*", f.operation_id)
-            and e["check"] in ("*", f.check)
-            and e.get("reason")
-        ):
-            return e["reason"]
-    return ""
+    """The reason of the baseline entry that accepts `f` (the baseline's own matching, so an
+    entry narrowed by `message` speaks only for the failures it accepted)."""
+    entry = baseline.entry(f)
+    return entry.get("reason", "") if entry is not None else ""
 
 
 def contract_markdown(
@@ -41,15 +36,16 @@ def contract_markdown(
     lines.append("")
     for name, r in reports.items():
         lines += [f"## {name}: failures by class", ""]
-        groups: dict[tuple[str, str], list[Failure]] = defaultdict(list)
+        # One group per (class, check, reason): failures accepted by different entries show
+        # each entry's own reason.
+        groups: dict[tuple[str, str, str], list[Failure]] = defaultdict(list)
         for f in r.failures():
-            groups[(f.klass, f.check)].append(f)
+            groups[(f.klass, f.check, _reason(baseline, f))].append(f)
         if not groups:
             lines += ["None.", ""]
             continue
-        for (klass, check), items in sorted(groups.items()):
+        for (klass, check, reason), items in sorted(groups.items()):
             by_op = Counter(f.operation_id for f in items)
-            reason = _reason(baseline, items[0])
             lines.append(
                 f"- **{klass} / {check}**: {len(items)} in {len(by_op)} operation(s)"
                 + (f" (e.g. {', '.join(o for o, _ in by_op.most_common(5))})" if by_op else "")

@@ -28,7 +28,7 @@ from .client import ClientError, GeneratedClient, ManifestOperation, load_client
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
 from .sandbox import RunningSandbox, start_sandbox
-from .wire import SCHEMA_PROBLEM, check_request
+from .wire import EMPTY_REQUIRED, SCHEMA_PROBLEM, check_request
 
 __all__ = ["ContractConfig", "ContractError", "run_contract", "select_operations"]
 
@@ -393,6 +393,8 @@ class _Run:
                 # The client sent schemathesis' value unchanged and the OpenAPI validator refuses
                 # it: the two read the schema differently (e.g. `nullable` beside `oneOf`).
                 fail("request_schema", "spec", f"validators disagree: {problem}", http=http)
+            elif problem.startswith(EMPTY_REQUIRED):
+                fail("empty_query_value", "spec", problem, http=http)
             else:
                 fail("request", "client", problem, http=http)
         if response is None:

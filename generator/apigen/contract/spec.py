@@ -21,6 +21,7 @@ class Param:
     style: str
     explode: bool
     content_type: str | None = None
+    allow_empty: bool = False  # `allowEmptyValue` (query only): `name=` is a value
 
 
 class SpecView:
@@ -81,6 +82,7 @@ class SpecView:
                     style,
                     explode,
                     content_type,
+                    bool(p.get("allowEmptyValue", False)),
                 )
             )
         return out

@@ -17,9 +17,12 @@ import httpx
 
 from .spec import Param, SpecView
 
-__all__ = ["SCHEMA_PROBLEM", "check_request"]
+__all__ = ["EMPTY_REQUIRED", "SCHEMA_PROBLEM", "check_request", "same"]
 
 SCHEMA_PROBLEM = "JSON body does not match the schema"
+# OpenAPI 3.0: `allowEmptyValue` defaults to false, so `q=` spells no value. A required query
+# parameter whose schema admits "" cannot carry it: the spec's defect, not the client's.
+EMPTY_REQUIRED = "required query parameter has an empty value, which the spec reads as absent"
 
 
 def _scalar_text(value: Any) -> str:
@@ -34,7 +37,7 @@ def _scalar_text(value: Any) -> str:
 
 def same(wire: Any, intended: Any) -> bool:
     """Whether the decoded wire text `wire` spells the JSON-shaped `intended` value."""
-    wire = normal(wire)
+    wire = normal(wire, intended)
     if isinstance(intended, Mapping):
         # An empty key (`a[]=v`) reads as an array item in a deepObject: not compared.
         keys = {k for k, v in intended.items() if v is not None and k != ""}
@@ -130,16 +133,17 @@ def _deep(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def normal(wire: Any) -> Any:
-    """Index-keyed objects and `""`-only objects (from `a[]=`) as lists, recursively."""
-    if isinstance(wire, dict):
-        if set(wire) == {""} and isinstance(wire[""], list):
-            return [normal(v) for v in wire[""]]
-        if wire and all(k.isdigit() for k in wire):
-            return [normal(wire[k]) for k in sorted(wire, key=int)]
-        return {k: normal(v) for k, v in wire.items()}
-    if isinstance(wire, list):
-        return [normal(v) for v in wire]
+def normal(wire: Any, intended: Any) -> Any:
+    """`wire` (one level) in the shape of `intended`: a `""`-only object (from `a[]=v`) is a list;
+    an index-keyed object (`a[0][k]=v`) is a list only where a list is meant. An object is
+    meant elsewhere (Stripe `metadata[6]=v` is the key "6"). Indexes may have gaps: the client
+    numbers items before dropping the nulls and empty containers a form cannot spell."""
+    if not isinstance(wire, dict):
+        return wire
+    if set(wire) == {""} and isinstance(wire[""], list):
+        return wire[""]
+    if isinstance(intended, list) and wire and all(k.isdigit() for k in wire):
+        return [wire[k] for k in sorted(wire, key=int)]
     return wire
 
 
@@ -256,6 +260,16 @@ def _check_query(
             mine = [i for i, (k, _) in enumerate(pairs) if k in value]
         for i in mine:
             claimed[i] = True
+        if (
+            given
+            and p.required
+            and not p.allow_empty
+            and not p.content_type
+            and value == ""
+            and [pairs[i][1] for i in mine] == [""]
+        ):
+            problems.append(f"{EMPTY_REQUIRED}: {p.name}=")
+            continue
         if not given:
             if mine:
                 problems.append(f"query parameter {p.name} sent though not given")

@@ -204,6 +204,7 @@ class OperationDef:
     tags: tuple[str, ...] = ()
     pagination: PaginationDef | None = None
     server: str | None = None  # operation/path-level server URL when it differs from the root
+    idempotency_header: str | None = None  # a declared header parameter like Idempotency-Key
 
 
 # --- security and the whole API ---------------------------------------------------------------

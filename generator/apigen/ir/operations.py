@@ -130,6 +130,14 @@ class OperationBuilder:
         fields, op.body = self._body(op, node, hint, module)
         op.server = self._server(node, path_item)
         op.params = _disambiguate(params, fields)
+        op.idempotency_header = next(
+            (
+                p.wire_name
+                for p in op.params
+                if p.location == "header" and _IDEMPOTENCY(p.wire_name)
+            ),
+            None,
+        )
         op.params.sort(key=lambda p: not p.required)
         op.responses = self._responses(op, node, hint, module)
         op.returns = _returns(op.responses)
@@ -388,6 +396,11 @@ def root_server_url(document: Mapping[str, Any]) -> str:
     if not re.match(r"^https?://", url, re.IGNORECASE):
         url = "http://localhost" + ("/" + url.lstrip("/") if url.strip("/") else "")
     return url.rstrip("/")
+
+
+# A header parameter named like ``Idempotency-Key`` (any case; ``X-`` prefix, ``_`` allowed):
+# the API honours idempotency keys there, so the runtime may resend a keyed POST/PATCH.
+_IDEMPOTENCY = re.compile(r"(?:x-)?idempotency[-_]?key", re.IGNORECASE).fullmatch
 
 
 def _is_event_stream(media: str) -> bool:

@@ -338,6 +338,8 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
         args.append(f"pagination={_pagination(op.pagination)}")
     if op.server is not None:
         args.append(f"server={literal(op.server)}")
+    if op.idempotency_header is not None:
+        args.append(f"idempotency_header={literal(op.idempotency_header)}")
     return args
 
 

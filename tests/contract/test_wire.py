@@ -1,0 +1,91 @@
+"""`apigen.contract.wire`: how the request on the wire is read back and compared (issue 7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from apigen.contract.spec import SpecView
+from apigen.contract.wire import EMPTY_REQUIRED, check_request, same
+
+BASE = "http://127.0.0.1:9/v1"
+
+
+def _view(operation: dict[str, Any]) -> SpecView:
+    return SpecView(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/things": {"post": {**operation, "responses": {"200": {"description": "ok"}}}}
+            },
+        }
+    )
+
+
+FORM_BODY = {
+    "requestBody": {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "items": {"type": "array", "items": {"type": "object"}},
+                    },
+                }
+            }
+        }
+    }
+}
+
+
+def _form(view: SpecView, content: str, body: dict[str, Any]) -> list[str]:
+    request = httpx.Request(
+        "POST",
+        f"{BASE}/things",
+        content=content.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    return check_request(view, "POST", "/things", BASE, request, {}, body, True)
+
+
+def test_digit_keyed_object_stays_an_object_where_an_object_is_meant() -> None:
+    # Stripe PostTransfers: `metadata[6]=%C2%85` is the object {"6": "\x85"}, not a list.
+    view = _view(FORM_BODY)
+    assert _form(view, "metadata[6]=%C2%85", {"metadata": {"6": "\x85"}}) == []
+    assert _form(view, "metadata[0]=a", {"metadata": {"0": "a"}}) == []
+    assert same({"6": "\x85"}, {"6": "\x85"})
+    assert same({"0": "a", "1": "b"}, {"0": "a", "1": "b"})
+    assert not same({"0": "a", "1": "b"}, ["a", "b", "c"])
+
+
+def test_index_keyed_object_reads_as_the_list_meant() -> None:
+    view = _view(FORM_BODY)
+    assert _form(view, "items[0][a]=1&items[1][b]=2", {"items": [{"a": "1"}, {"b": "2"}]}) == []
+    assert same({"0": "a", "1": "b"}, ["a", "b"])
+    assert not same({"0": "a", "1": "b"}, ["b", "a"])
+
+
+def _query(view: SpecView, query: str, value: Any) -> list[str]:
+    request = httpx.Request("POST", f"{BASE}/things?{query}")
+    return check_request(
+        view, "POST", "/things", BASE, request, {("query", "q"): value}, None, False
+    )
+
+
+def _q(**extra: Any) -> SpecView:
+    return _view(
+        {"parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}, **extra}]}
+    )
+
+
+def test_empty_value_of_required_query_parameter_is_a_spec_problem() -> None:
+    # OpenAPI 3.0: allowEmptyValue defaults to false, so `q=` is no value: a required parameter
+    # whose schema admits "" cannot carry it.
+    problems = _query(_q(required=True), "q=", "")
+    assert len(problems) == 1 and problems[0].startswith(EMPTY_REQUIRED)
+    assert _query(_q(required=True, allowEmptyValue=True), "q=", "") == []
+    assert _query(_q(), "q=", "") == []  # optional: absent is fine
+    assert _query(_q(required=True), "q=x", "x") == []

@@ -1,0 +1,417 @@
+"""Every failure a call raises is an APIError (or a clear ValueError before sending), and the
+response body read into memory is bounded (decoded size), while streamed downloads are not."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+import apigen_runtime as rt
+
+BASE = "https://api.test"
+JSON_OP: rt.Operation[Any] = rt.Operation(
+    method="get", path="/things", responses={"200": rt.Response(Any, "json")}
+)
+BINARY_OP: rt.Operation[Any] = rt.Operation(
+    method="get", path="/file", responses={"200": rt.Response(bytes, "binary")}
+)
+SSE_OP: rt.Operation[Any] = rt.Operation(
+    method="get", path="/events", responses={"200": rt.Response(str, "sse")}
+)
+
+
+class Server:
+    """A MockTransport handler (sync and async) counting requests."""
+
+    def __init__(self, respond: Any) -> None:
+        self.respond = respond
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        response: httpx.Response = self.respond(request)
+        return response
+
+    async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        return self(request)
+
+
+def sync_client(server: Server, **kwargs: Any) -> rt.SyncAPIClient:
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    client = rt.SyncAPIClient(base_url=BASE, http_client=http, **kwargs)
+    client._sleep = lambda s: None
+    return client
+
+
+def async_client(server: Server, **kwargs: Any) -> rt.AsyncAPIClient:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(server.handle_async))
+    client = rt.AsyncAPIClient(base_url=BASE, http_client=http, **kwargs)
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    client._sleep = no_sleep
+    return client
+
+
+# --- decompression bombs and the response size limit -----------------------------------------
+
+
+class Bomb(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """2 GiB of zeros, gzip-compressed lazily 1 MiB at a time (about 2 MB on the wire)."""
+
+    MIB = 1024 * 1024
+
+    def __init__(self, total_mib: int = 2048) -> None:
+        self.total_mib = total_mib
+        self.produced = 0  # MiB compressed so far
+
+    def __iter__(self) -> Iterator[bytes]:
+        packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        zeros = bytes(self.MIB)
+        for _ in range(self.total_mib):
+            self.produced += 1
+            chunk = packer.compress(zeros)
+            if chunk:
+                yield chunk
+        yield packer.flush()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+
+def bomb_server(bomb: Bomb) -> Server:
+    return Server(
+        lambda r: httpx.Response(
+            200,
+            headers={"content-type": "application/json", "content-encoding": "gzip"},
+            stream=bomb,
+        )
+    )
+
+
+def test_sync_gzip_bomb_stops_at_the_default_limit() -> None:
+    bomb = Bomb()
+    client = sync_client(bomb_server(bomb))
+    assert client.max_response_bytes == 64 * 1024 * 1024
+    with pytest.raises(rt.ResponseTooLargeError, match="max_response_bytes") as info:
+        client.request(JSON_OP, {})
+    assert isinstance(info.value, rt.APIError)
+    assert bomb.produced < 100  # stopped after about 64 MiB of the 2048 MiB
+
+
+async def test_async_gzip_bomb_stops_at_the_default_limit() -> None:
+    bomb = Bomb()
+    client = async_client(bomb_server(bomb))
+    with pytest.raises(rt.ResponseTooLargeError):
+        await client.request(JSON_OP, {})
+    assert bomb.produced < 100
+
+
+BIG = b'{"data": "' + b"x" * 5000 + b'"}'
+
+
+def big_json(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(
+        200, stream=httpx.ByteStream(BIG), headers={"content-type": "application/json"}
+    )
+
+
+def big_gzip(request: httpx.Request) -> httpx.Response:
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    return httpx.Response(200, stream=httpx.ByteStream(gzip.compress(BIG)), headers=headers)
+
+
+@pytest.mark.parametrize("respond", [big_json, big_gzip])
+def test_sync_max_response_bytes_is_configurable(respond: Any) -> None:
+    with pytest.raises(rt.ResponseTooLargeError):
+        sync_client(Server(respond), max_response_bytes=1000).request(JSON_OP, {})
+    assert sync_client(Server(respond), max_response_bytes=None).request(JSON_OP, {}) == {
+        "data": "x" * 5000
+    }
+    assert sync_client(Server(respond), max_response_bytes=len(BIG)).request(JSON_OP, {})
+
+
+@pytest.mark.parametrize("respond", [big_json, big_gzip])
+async def test_async_max_response_bytes_is_configurable(respond: Any) -> None:
+    with pytest.raises(rt.ResponseTooLargeError):
+        await async_client(Server(respond), max_response_bytes=1000).request(JSON_OP, {})
+    client = async_client(Server(respond), max_response_bytes=len(BIG))
+    assert await client.request(JSON_OP, {}) == {"data": "x" * 5000}
+
+
+def test_sync_streamed_download_is_not_limited() -> None:
+    client = sync_client(Server(big_gzip), max_response_bytes=1000)
+
+    def method() -> bytes:
+        result: bytes = client.request(BINARY_OP, {})
+        return result
+
+    with rt.with_streaming_response(method)() as response:
+        assert b"".join(response.iter_bytes()) == BIG
+    with pytest.raises(rt.ResponseTooLargeError):  # the same body read into memory is
+        client.request(BINARY_OP, {})
+
+
+async def test_async_streamed_download_is_not_limited() -> None:
+    client = async_client(Server(big_gzip), max_response_bytes=1000)
+
+    async def method() -> Any:
+        return await client.request(BINARY_OP, {})
+
+    async with rt.with_streaming_response(method)() as response:
+        assert b"".join([c async for c in response.aiter_bytes()]) == BIG
+
+
+def test_error_bodies_are_limited_too() -> None:
+    def huge_error(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, content=BIG, headers={"content-type": "application/json"})
+
+    # (``content=`` responses are read at once by httpx: checked by length after the fact)
+
+    with pytest.raises(rt.ResponseTooLargeError):
+        sync_client(Server(huge_error), max_response_bytes=1000).request(JSON_OP, {})
+
+
+# --- corrupt encodings, redirects, deep JSON --------------------------------------------------
+
+
+def corrupt_gzip(request: httpx.Request) -> httpx.Response:
+    body = gzip.compress(b'{"a": 1}')[:12] + b"not gzip at all" * 10
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    return httpx.Response(200, stream=httpx.ByteStream(body), headers=headers)
+
+
+def test_sync_corrupt_gzip_is_an_api_error() -> None:
+    server = Server(corrupt_gzip)
+    with pytest.raises(rt.ResponseDecodingError, match="gzip"):
+        sync_client(server).request(JSON_OP, {})
+    assert len(server.requests) == 1  # not retried as a "connection error"
+    with pytest.raises(rt.APIError):  # without a limit: httpx's own DecodingError, wrapped
+        sync_client(Server(corrupt_gzip), max_response_bytes=None).request(JSON_OP, {})
+
+
+async def test_async_corrupt_gzip_is_an_api_error() -> None:
+    with pytest.raises(rt.ResponseDecodingError):
+        await async_client(Server(corrupt_gzip)).request(JSON_OP, {})
+    with pytest.raises(rt.APIError):
+        await async_client(Server(corrupt_gzip), max_response_bytes=None).request(JSON_OP, {})
+
+
+def test_corrupt_deflate_is_an_api_error() -> None:
+    def corrupt(request: httpx.Request) -> httpx.Response:
+        headers = {"content-encoding": "deflate", "content-type": "application/json"}
+        return httpx.Response(200, stream=httpx.ByteStream(b"\x00garbage" * 20), headers=headers)
+
+    with pytest.raises(rt.ResponseDecodingError):
+        sync_client(Server(corrupt)).request(JSON_OP, {})
+
+
+def deflate_ok(request: httpx.Request) -> httpx.Response:
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    body = raw.compress(b'{"ok": 1}') + raw.flush()  # raw deflate, as some servers send
+    return httpx.Response(200, content=body, headers={"content-encoding": "deflate"})
+
+
+def test_valid_deflate_variants_still_parse() -> None:
+    def wrapped(request: httpx.Request) -> httpx.Response:
+        body = zlib.compress(b'{"ok": 1}')
+        return httpx.Response(200, content=body, headers={"content-encoding": "deflate"})
+
+    assert sync_client(Server(deflate_ok)).request(JSON_OP, {}) == {"ok": 1}
+    assert sync_client(Server(wrapped)).request(JSON_OP, {}) == {"ok": 1}
+
+
+def redirect_forever(request: httpx.Request) -> httpx.Response:
+    n = int(request.url.params.get("n", "0"))
+    return httpx.Response(302, headers={"location": f"{BASE}/things?n={n + 1}"})
+
+
+def test_sync_too_many_redirects_is_an_api_error() -> None:
+    server = Server(redirect_forever)
+    with pytest.raises(rt.APIStatusError) as info:
+        sync_client(server).request(JSON_OP, {})
+    assert info.value.status_code == 302
+    assert len(server.requests) == 21  # the first request and 20 redirects, then stop
+
+
+async def test_async_too_many_redirects_is_an_api_error() -> None:
+    server = Server(redirect_forever)
+    with pytest.raises(rt.APIStatusError):
+        await async_client(server).request(JSON_OP, {})
+    assert len(server.requests) == 21
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+class Nested(rt.Model):
+    a: list[Any]
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        JSON_OP,
+        rt.Operation(method="get", path="/things", responses={"200": rt.Response(Nested, "json")}),
+        rt.Operation(method="get", path="/things", responses={}),
+    ],
+)
+def test_sync_deeply_nested_json_is_an_api_error(op: rt.Operation[Any]) -> None:
+    def deep(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=DEEP, headers={"content-type": "application/json"})
+
+    with pytest.raises(rt.APIResponseValidationError, match="nested too deeply"):
+        sync_client(Server(deep)).request(op, {})
+
+
+async def test_async_deeply_nested_json_is_an_api_error() -> None:
+    def deep(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=DEEP, headers={"content-type": "application/json"})
+
+    with pytest.raises(rt.APIResponseValidationError):
+        await async_client(Server(deep)).request(JSON_OP, {})
+
+
+def test_deeply_nested_error_body_is_still_a_status_error() -> None:
+    def deep(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, content=DEEP, headers={"content-type": "application/json"})
+
+    with pytest.raises(rt.BadRequestError) as info:
+        sync_client(Server(deep)).request(JSON_OP, {})
+    assert isinstance(info.value.body, str)
+
+
+# --- a dropped stream -------------------------------------------------------------------------
+
+
+class Dropping(httpx.SyncByteStream, httpx.AsyncByteStream):
+    def __init__(self, first: bytes) -> None:
+        self.first = first
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.first
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.first
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+
+def dropped_sse(request: httpx.Request) -> httpx.Response:
+    headers = {"content-type": "text/event-stream"}
+    return httpx.Response(200, headers=headers, stream=Dropping(b"data: one\n\n"))
+
+
+def dropped_download(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, stream=Dropping(b"partial"))
+
+
+def test_sync_dropped_event_stream_is_a_connection_error() -> None:
+    stream = sync_client(Server(dropped_sse)).stream(SSE_OP, {})
+    received = []
+    with pytest.raises(rt.APIConnectionError, match="Connection lost"):
+        for data in stream:
+            received.append(data)
+    assert received == ["one"]
+
+
+async def test_async_dropped_event_stream_is_a_connection_error() -> None:
+    stream = await async_client(Server(dropped_sse)).stream(SSE_OP, {})
+    received = []
+    with pytest.raises(rt.APIConnectionError):
+        async for data in stream:
+            received.append(data)
+    assert received == ["one"]
+
+
+def test_sync_dropped_download_is_a_connection_error() -> None:
+    client = sync_client(Server(dropped_download))
+
+    def method() -> bytes:
+        result: bytes = client.request(BINARY_OP, {})
+        return result
+
+    with rt.with_streaming_response(method)() as response, pytest.raises(rt.APIConnectionError):
+        response.write_to(io.BytesIO())
+    with rt.with_streaming_response(method)() as response, pytest.raises(rt.APIConnectionError):
+        response.parse()
+
+
+async def test_async_dropped_download_is_a_connection_error() -> None:
+    client = async_client(Server(dropped_download))
+
+    async def method() -> Any:
+        return await client.request(BINARY_OP, {})
+
+    async with rt.with_streaming_response(method)() as response:
+        with pytest.raises(rt.APIConnectionError):
+            [c async for c in response.aiter_bytes()]
+    async with rt.with_streaming_response(method)() as response:
+        with pytest.raises(rt.APIConnectionError):
+            await response.parse()
+
+
+def test_dropped_body_read_into_memory_is_a_connection_error() -> None:
+    server = Server(dropped_download)
+    with pytest.raises(rt.APIConnectionError):
+        sync_client(server, max_retries=1).request(BINARY_OP, {})
+    assert len(server.requests) == 2  # a GET: retried once, then reported
+
+
+# --- header values ----------------------------------------------------------------------------
+
+BAD_VALUES = ["a\r\nX-Injected: 1", "a\nb", "a\rb", "nul\x00", "café", "emoji 🙂"]
+
+
+@pytest.mark.parametrize("value", BAD_VALUES)
+def test_sync_bad_header_value_is_a_value_error_before_sending(value: str) -> None:
+    server = Server(lambda r: httpx.Response(200, json={}))
+    with pytest.raises(ValueError, match="X-Custom") as info:
+        sync_client(server).request(JSON_OP, {}, {"extra_headers": {"X-Custom": value}})
+    assert type(info.value) is ValueError and value not in str(info.value)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("value", BAD_VALUES)
+async def test_async_bad_header_value_is_a_value_error_before_sending(value: str) -> None:
+    server = Server(lambda r: httpx.Response(200, json={}))
+    with pytest.raises(ValueError, match="X-Custom"):
+        await async_client(server).request(JSON_OP, {}, {"extra_headers": {"X-Custom": value}})
+    assert server.requests == []
+
+
+def test_credential_with_a_newline_is_a_value_error_naming_only_the_header() -> None:
+    server = Server(lambda r: httpx.Response(200, json={}))
+    client = sync_client(
+        server,
+        credentials={"api_key": "sk_live_secret\n"},
+        security_schemes={"key": rt.ApiKey("api_key", "X-Api-Key", "header")},
+        default_security=(("key",),),
+    )
+    with pytest.raises(ValueError, match="X-Api-Key") as info:
+        client.request(JSON_OP, {})
+    assert "sk_live_secret" not in str(info.value)
+    assert server.requests == []
+
+
+def test_bad_header_parameter_and_default_header() -> None:
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/things",
+        params=(rt.Param("trace", "X-Trace", "header"),),
+        responses={"200": rt.Response(Any, "json")},
+    )
+    server = Server(lambda r: httpx.Response(200, json={}))
+    with pytest.raises(ValueError, match="X-Trace"):
+        sync_client(server).request(op, {"trace": "a\r\nb"})
+    with pytest.raises(ValueError, match="X-Default"):
+        sync_client(server, default_headers={"X-Default": "ü"}).request(op, {})
+    assert server.requests == []

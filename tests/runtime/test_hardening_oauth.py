@@ -1,0 +1,283 @@
+"""Token endpoint hardening: retries with backoff, errors that name the problem, no redirect
+that could carry secrets elsewhere, and rotating refresh tokens shared between clients."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import apigen_runtime as rt
+from apigen_runtime import _oauth
+
+from .test_oauth import THINGS as LIST
+from .test_oauth import AuthServer, code_settings
+
+
+@pytest.fixture
+def server() -> Iterator[AuthServer]:
+    srv = AuthServer()
+    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+SECRET = "cs_token_endpoint_secret"
+API = "https://api.test"
+
+
+class TokenEndpoint:
+    """A MockTransport: ``/token`` answers from ``replies`` in turn, the API path says 200."""
+
+    def __init__(self, *replies: Any) -> None:
+        self.replies = list(replies)
+        self.token_calls = 0
+        self.hosts: list[str] = []
+        self.sleeps: list[float] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.hosts.append(request.url.host)
+        if request.url.path == "/token":
+            self.token_calls += 1
+            reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+            if isinstance(reply, Exception):
+                raise reply
+            assert isinstance(reply, httpx.Response)  # a fresh copy: responses are used once
+            return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
+        return httpx.Response(200, json={"ok": True})
+
+    async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        return self(request)
+
+
+def settings() -> dict[str, Any]:
+    return {
+        "base_url": API,
+        "credentials": {"client_id": "cid", "client_secret": SECRET},
+        "security_schemes": {
+            "oauth": rt.OAuth2ClientCredentials("client_id", "client_secret", "/token")
+        },
+        "default_security": (("oauth",),),
+    }
+
+
+def sync_client(endpoint: TokenEndpoint) -> rt.SyncAPIClient:
+    http = httpx.Client(transport=httpx.MockTransport(endpoint))
+    client = rt.SyncAPIClient(http_client=http, **settings())
+    client._sleep = endpoint.sleeps.append
+    return client
+
+
+def async_client(endpoint: TokenEndpoint) -> rt.AsyncAPIClient:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(endpoint.handle_async))
+    client = rt.AsyncAPIClient(http_client=http, **settings())
+
+    async def sleep(seconds: float) -> None:
+        endpoint.sleeps.append(seconds)
+
+    client._sleep = sleep
+    return client
+
+
+OK_TOKEN = httpx.Response(200, json={"access_token": "at_1", "expires_in": 3600})
+
+
+def flaky() -> TokenEndpoint:
+    connect = httpx.ConnectError("refused")
+    return TokenEndpoint(httpx.Response(503), connect, OK_TOKEN)
+
+
+def test_sync_token_endpoint_5xx_and_connection_errors_are_retried() -> None:
+    endpoint = flaky()
+    assert sync_client(endpoint).request(LIST, {}) == {"ok": True}
+    assert endpoint.token_calls == 3
+    assert len(endpoint.sleeps) == 2 and 0.3 <= endpoint.sleeps[0] <= 0.5
+    assert endpoint.sleeps[1] > endpoint.sleeps[0]  # backoff grows
+
+
+async def test_async_token_endpoint_5xx_and_connection_errors_are_retried() -> None:
+    endpoint = flaky()
+    assert await async_client(endpoint).request(LIST, {}) == {"ok": True}
+    assert endpoint.token_calls == 3 and len(endpoint.sleeps) == 2
+
+
+def test_token_endpoint_retries_are_bounded() -> None:
+    endpoint = TokenEndpoint(httpx.Response(502))
+    with pytest.raises(rt.InternalServerError):
+        sync_client(endpoint).request(LIST, {})
+    assert endpoint.token_calls == 3
+    endpoint = TokenEndpoint(httpx.ConnectError("refused"))
+    with pytest.raises(rt.APIConnectionError):
+        sync_client(endpoint).request(LIST, {})
+    assert endpoint.token_calls == 3
+
+
+def test_token_endpoint_4xx_is_not_retried() -> None:
+    endpoint = TokenEndpoint(httpx.Response(401, json={"error": "invalid_client"}))
+    with pytest.raises(rt.AuthenticationError):
+        sync_client(endpoint).request(LIST, {})
+    assert endpoint.token_calls == 1
+
+
+BAD_REPLIES = [
+    (httpx.Response(200, json={"token_type": "bearer", "expires_in": 60}), "no access_token"),
+    (httpx.Response(200, json={"access_token": ""}), "empty or non-string access_token"),
+    (httpx.Response(200, json={"access_token": 7}), "empty or non-string access_token"),
+    (httpx.Response(200, json=["at_1"]), "not an object"),
+    (
+        httpx.Response(200, text="<html>login</html>", headers={"content-type": "text/html"}),
+        r"not JSON \(text/html\)",
+    ),
+    (httpx.Response(200, content=b"[" * 100_000), "not JSON"),
+]
+
+
+@pytest.mark.parametrize(("reply", "problem"), BAD_REPLIES)
+def test_sync_bad_token_response_names_the_problem(reply: httpx.Response, problem: str) -> None:
+    with pytest.raises(rt.OAuthError, match=problem) as info:
+        sync_client(TokenEndpoint(reply)).request(LIST, {})
+    assert SECRET not in str(info.value)
+
+
+@pytest.mark.parametrize(("reply", "problem"), BAD_REPLIES[:2])
+async def test_async_bad_token_response_names_the_problem(
+    reply: httpx.Response, problem: str
+) -> None:
+    with pytest.raises(rt.OAuthError, match=problem):
+        await async_client(TokenEndpoint(reply)).request(LIST, {})
+
+
+def redirecting() -> TokenEndpoint:
+    return TokenEndpoint(httpx.Response(307, headers={"location": "https://evil.test/token"}))
+
+
+def test_sync_token_endpoint_redirect_is_not_followed() -> None:
+    endpoint = redirecting()
+    with pytest.raises(rt.OAuthError, match=r"redirect to https://evil\.test"):
+        sync_client(endpoint).request(LIST, {})
+    assert "evil.test" not in endpoint.hosts and endpoint.token_calls == 1
+
+
+async def test_async_token_endpoint_redirect_is_not_followed() -> None:
+    endpoint = redirecting()
+    with pytest.raises(rt.OAuthError):
+        await async_client(endpoint).request(LIST, {})
+    assert endpoint.hosts == ["api.test"]
+
+
+def test_refresh_token_redirect_is_not_followed(server: AuthServer) -> None:
+    """The authorization-code refresh (the refresh token in the form) is never redirected."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.host == "auth.test":
+            return httpx.Response(308, headers={"location": "https://evil.test/token"})
+        return httpx.Response(401)
+
+    settings = code_settings(server, refresh_token="rt_secret_refresh")
+    scheme = settings["security_schemes"]["oauth"]
+    scheme.token_url = "https://auth.test/token"
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = rt.SyncAPIClient(http_client=http, **settings)
+    with pytest.raises(rt.OAuthError, match="redirect"):
+        client.request(LIST, {})
+    assert not any("evil.test" in url for url in seen)
+
+
+# --- rotating refresh tokens, shared between clients --------------------------------------------
+
+
+def seeded(server: AuthServer) -> rt.Token:
+    server.refresh_tokens.add("rt_seed_secret_refresh")
+    return rt.Token("at_expired", expires_at=0.0, refresh_token="rt_seed_secret_refresh")
+
+
+def presented(server: AuthServer) -> list[str]:
+    return [f["refresh_token"] for f in server.token_requests if "refresh_token" in f]
+
+
+def test_clients_sharing_a_store_never_present_a_used_refresh_token(
+    server: AuthServer,
+) -> None:
+    store = rt.InMemoryTokenStore(seeded(server))
+    first = rt.SyncAPIClient(**code_settings(server))
+    second = rt.SyncAPIClient(**code_settings(server))
+    first.oauth.token_store = second.oauth.token_store = store
+    assert second.oauth.token is not None  # the second client has read the seed already
+    assert first.request(LIST, {}) == {"ok": True}  # refreshes: the seed is now used
+    assert second.request(LIST, {}) == {"ok": True}  # picks up the rotated token instead
+    assert presented(server) == ["rt_seed_secret_refresh"]
+    assert len(set(presented(server))) == len(presented(server))
+    server.valid.clear()  # every access token revoked: both renew on the 401, once in all
+    assert first.request(LIST, {}) == {"ok": True}
+    assert second.request(LIST, {}) == {"ok": True}
+    assert len(presented(server)) == 2 and len(set(presented(server))) == 2
+
+
+def test_concurrent_clients_sharing_a_store_refresh_once(server: AuthServer) -> None:
+    store = rt.InMemoryTokenStore(seeded(server))
+    server.delay = 0.1
+    clients = [rt.SyncAPIClient(**code_settings(server)) for _ in range(4)]
+    for client in clients:
+        client.oauth.token_store = store
+        assert client.oauth.token is not None
+    errors: list[BaseException] = []
+
+    def call(client: rt.SyncAPIClient) -> None:
+        try:
+            client.request(LIST, {})
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert errors == [] and presented(server) == ["rt_seed_secret_refresh"]
+
+
+async def test_async_clients_sharing_a_store(server: AuthServer) -> None:
+    store = rt.InMemoryTokenStore(seeded(server))
+    first = rt.AsyncAPIClient(**code_settings(server))
+    second = rt.AsyncAPIClient(**code_settings(server))
+    first.oauth.token_store = second.oauth.token_store = store
+    assert second.oauth.token is not None
+    assert await first.request(LIST, {}) == {"ok": True}
+    assert await second.request(LIST, {}) == {"ok": True}
+    assert presented(server) == ["rt_seed_secret_refresh"]
+
+
+def test_file_stores_on_one_path_refresh_once(server: AuthServer, tmp_path: Path) -> None:
+    """Separate ``JSONFileTokenStore`` objects on one file (as separate processes have) are
+    serialised by the file lock and re-read the file: one refresh for all of them."""
+    path = tmp_path / "token.json"
+    rt.JSONFileTokenStore(path).save(seeded(server))
+    server.delay = 0.1
+    clients = [rt.SyncAPIClient(**code_settings(server)) for _ in range(3)]
+    for client in clients:
+        client.oauth.token_store = rt.JSONFileTokenStore(path)  # one object each
+        assert client.oauth.token is not None
+    errors: list[BaseException] = []
+
+    def call(client: rt.SyncAPIClient) -> None:
+        try:
+            client.request(LIST, {})
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert errors == [] and presented(server) == ["rt_seed_secret_refresh"]
+    assert (tmp_path / "token.json.lock").exists()
+    assert _oauth.fcntl is not None
