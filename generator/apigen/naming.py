@@ -79,7 +79,18 @@ _FIELD_RESERVED: frozenset[str] = frozenset(
 
 # Names a method keyword argument may not take (besides keywords): the method's own plumbing.
 _PARAM_RESERVED: frozenset[str] = frozenset(
-    set(keyword.kwlist) | {"self", "request_options", "cls"}
+    set(keyword.kwlist)
+    | {"self", "cls", "httpx"}
+    | {  # the per-call options every method takes (runtime's `request_options`)
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "max_retries",
+        "idempotency_key",
+        "deadline",
+        "retry_count_header",
+    }
 )
 
 # Class names that would shadow what generated modules import or define.

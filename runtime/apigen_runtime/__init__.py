@@ -63,7 +63,17 @@ from ._response import (
 from ._retry import RetryPolicy, RetryStrategy, may_resend
 from ._sse import AsyncStream, ServerSentEvent, Stream
 from ._telemetry import RateWarning
-from ._types import NOT_GIVEN, FileInput, NotGiven, RequestOptions
+from ._types import (
+    NOT_GIVEN,
+    ExtraBody,
+    ExtraHeaders,
+    ExtraQuery,
+    FileInput,
+    NotGiven,
+    RequestOptions,
+    TimeoutOption,
+    request_options,
+)
 from ._version import __version__
 from ._webhooks import WebhookVerificationError
 
@@ -92,6 +102,9 @@ __all__ = [
     "ConflictError",
     "CursorPagination",
     "Encoding",
+    "ExtraBody",
+    "ExtraHeaders",
+    "ExtraQuery",
     "FileInput",
     "HTTPBasic",
     "HTTPBearer",
@@ -137,6 +150,7 @@ __all__ = [
     "SyncAPIClient",
     "SyncPage",
     "SyncResource",
+    "TimeoutOption",
     "Token",
     "TokenStore",
     "UnprocessableEntityError",
@@ -146,6 +160,7 @@ __all__ = [
     "enable_logging",
     "may_resend",
     "webhooks",
+    "request_options",
     "with_raw_response",
     "with_streaming_response",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import platform
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -88,6 +89,8 @@ class _BaseClient(Generic[HttpT]):
         idempotency_header: str | None = None,
         retry_count_header: str | None = RETRY_COUNT_HEADER,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        package: tuple[str, str] | None = None,
+        errors: Mapping[type[APIError], type[APIError]] | None = None,
     ) -> None:
         env_url = os.environ.get(f"{env_prefix}_BASE_URL") if env_prefix else None
         self.base_url: str = base_url or env_url or default_base_url
@@ -107,7 +110,8 @@ class _BaseClient(Generic[HttpT]):
         self._lookup = credential_lookup(dict(credentials or {}), env_prefix)
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
-        self._headers = {"User-Agent": f"apigen-runtime/{__version__}", **(default_headers or {})}
+        self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
+        self._errors: Mapping[type[APIError], type[APIError]] = dict(errors or {})
         self._tokens = TokenCache()  # OAuth2 tokens of this client
         keys = [s for s in self._schemes.values() if isinstance(s, ApiKey)]
         self._secret_headers = {k.name for k in keys if k.location == "header"}
@@ -275,6 +279,13 @@ class _BaseClient(Generic[HttpT]):
 
 
 MAX_REDIRECTS = 20
+
+
+def user_agent(package: tuple[str, str] | None = None) -> str:
+    """``stripe/0.1.0 apigen/0.1.0 Python/3.11.7``: the generated package (name, version),
+    the runtime and the interpreter."""
+    own = f"apigen/{__version__} Python/{platform.python_version()}"
+    return f"{package[0]}/{package[1]} {own}" if package else own
 
 
 def _check_max_retries(value: object) -> int:

@@ -16,6 +16,7 @@ pasted API key with a trailing newline, say) is a ``ValueError`` naming the head
 from __future__ import annotations
 
 import re
+import threading
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -138,14 +139,16 @@ def limit_responses(
     return build
 
 
+_INSTALL = threading.Lock()
+
+
 def _install(client: httpx.Client | httpx.AsyncClient) -> None:
-    hooks = client.event_hooks
-    responses = list(hooks.get("response", []))
-    if isinstance(client, httpx.AsyncClient):
-        if _hook_async not in responses:
-            client.event_hooks = {**hooks, "response": [*responses, _hook_async]}
-    elif _hook not in responses:
-        client.event_hooks = {**hooks, "response": [*responses, _hook]}
+    with _INSTALL:  # two first calls at once must not add the hook twice
+        hooks = client.event_hooks
+        responses = list(hooks.get("response", []))
+        hook: Any = _hook_async if isinstance(client, httpx.AsyncClient) else _hook
+        if hook not in responses:
+            client.event_hooks = {**hooks, "response": [*responses, hook]}
 
 
 def _hook(response: httpx.Response) -> None:
@@ -215,7 +218,7 @@ class _Counter:
             )
 
 
-_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+_WBITS = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}  # what httpx decodes
 
 
 class _Zlib:

@@ -8,7 +8,17 @@ from typing import IO, Final, Literal, TypeAlias, TypedDict
 
 import httpx
 
-__all__ = ["NOT_GIVEN", "FileInput", "NotGiven", "RequestOptions"]
+__all__ = [
+    "NOT_GIVEN",
+    "ExtraBody",
+    "ExtraHeaders",
+    "ExtraQuery",
+    "FileInput",
+    "NotGiven",
+    "RequestOptions",
+    "TimeoutOption",
+    "request_options",
+]
 
 
 class NotGiven:
@@ -35,7 +45,10 @@ NOT_GIVEN: Final = NotGiven()
 
 
 class RequestOptions(TypedDict, total=False):
-    """Per-call overrides accepted by every generated method as ``request_options=``."""
+    """Per-call overrides. Generated methods take them as keyword arguments (``extra_headers=``,
+    ``extra_query=``, ``extra_body=``, ``timeout=``, ``max_retries=``, ``idempotency_key=``,
+    ``deadline=``, ``retry_count_header=``) and pass them on as this dict
+    (``request_options(...)``)."""
 
     extra_headers: Mapping[str, str]
     extra_query: Mapping[str, object]
@@ -52,3 +65,42 @@ FileInput: TypeAlias = (
     FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 )
 """A file to upload: raw bytes, an open binary file, a path, or ``(filename, content[, type])``."""
+
+
+ExtraHeaders: TypeAlias = Mapping[str, str]
+ExtraQuery: TypeAlias = Mapping[str, object]
+ExtraBody: TypeAlias = Mapping[str, object]
+TimeoutOption: TypeAlias = float | httpx.Timeout | None
+"""Seconds (or an ``httpx.Timeout``) for one call; ``None`` waits forever."""
+
+
+def request_options(
+    extra_headers: ExtraHeaders | None = None,
+    extra_query: ExtraQuery | None = None,
+    extra_body: ExtraBody | None = None,
+    timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+    max_retries: int | NotGiven = NOT_GIVEN,
+    idempotency_key: str | NotGiven = NOT_GIVEN,
+    deadline: float | None | NotGiven = NOT_GIVEN,
+    retry_count_header: str | None | NotGiven = NOT_GIVEN,
+) -> RequestOptions:
+    """The per-call keyword arguments of a generated method, as the runtime's options dict
+    (omitted ones left out, so the client's own settings apply)."""
+    options = RequestOptions()
+    if extra_headers is not None:
+        options["extra_headers"] = extra_headers
+    if extra_query is not None:
+        options["extra_query"] = extra_query
+    if extra_body is not None:
+        options["extra_body"] = extra_body
+    if not isinstance(timeout, NotGiven):
+        options["timeout"] = timeout
+    if not isinstance(max_retries, NotGiven):
+        options["max_retries"] = max_retries
+    if not isinstance(idempotency_key, NotGiven):
+        options["idempotency_key"] = idempotency_key
+    if not isinstance(deadline, NotGiven):
+        options["deadline"] = deadline
+    if not isinstance(retry_count_header, NotGiven):
+        options["retry_count_header"] = retry_count_header
+    return options

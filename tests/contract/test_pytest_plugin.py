@@ -44,7 +44,7 @@ def test_fixtures_sandbox_client_recorded_requests_and_canned_responses(
 
         def test_prefer_code(apigen_client):
             with pytest.raises(apigen_runtime.APIStatusError) as raised:
-                apigen_client.pets.get_pet(pet_id=1, request_options={"extra_headers": {"Prefer": "code=404"}})
+                apigen_client.pets.get_pet(pet_id=1, extra_headers={"Prefer": "code=404"})
             assert raised.value.status_code == 404
 
         def test_fresh_sandbox_per_test(apigen_sandbox):

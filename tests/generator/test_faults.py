@@ -393,11 +393,11 @@ def test_debug_logs_carry_no_secrets(
         stripe.Client, server, [], username=secrets[0], idempotency_header="Idempotency-Key"
     )
     client.customers.create(
-        email="a@example.com", request_options={"extra_body": {"password": secrets[3]}}
+        email="a@example.com", extra_body={"password": secrets[3]}
     )
     assert server.seen[0].headers["Authorization"].startswith("Basic ")
     gh = make(github.Client, server, [], default_headers={"Authorization": f"token {secrets[1]}"})
-    gh.meta.get_zen(request_options={"extra_query": {"access_token": secrets[2]}})
+    gh.meta.get_zen(extra_query={"access_token": secrets[2]})
     assert secrets[2] in server.seen[-1].target  # sent, but ...
     formatter = rt.JSONFormatter()
     text = caplog.text + "".join(formatter.format(r) for r in caplog.records)

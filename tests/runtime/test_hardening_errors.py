@@ -415,3 +415,14 @@ def test_bad_header_parameter_and_default_header() -> None:
     with pytest.raises(ValueError, match="X-Default"):
         sync_client(server, default_headers={"X-Default": "ü"}).request(op, {})
     assert server.requests == []
+
+
+def test_the_hook_is_added_once_and_ignores_the_callers_own_requests() -> None:
+    server = Server(big_json)
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    client = rt.SyncAPIClient(base_url=BASE, http_client=http, max_response_bytes=1000)
+    for _ in range(3):
+        with pytest.raises(rt.ResponseTooLargeError):
+            client.request(JSON_OP, {})
+    assert len(http.event_hooks["response"]) == 1
+    assert http.get(f"{BASE}/things").content == BIG  # the caller's own use: not limited

@@ -281,3 +281,44 @@ def test_file_stores_on_one_path_refresh_once(server: AuthServer, tmp_path: Path
     assert errors == [] and presented(server) == ["rt_seed_secret_refresh"]
     assert (tmp_path / "token.json.lock").exists()
     assert _oauth.fcntl is not None
+
+
+_CHILD = """
+import sys
+import apigen_runtime as rt
+from tests.runtime.test_oauth import THINGS, AuthServer, code_settings
+
+class Remote:  # what code_settings reads from the server
+    url = sys.argv[1]
+
+client = rt.SyncAPIClient(**code_settings(Remote()))  # type: ignore[arg-type]
+client.oauth.token_store = rt.JSONFileTokenStore(sys.argv[2])
+assert client.oauth.token is not None
+print(client.request(THINGS, {}))
+"""
+
+
+def test_processes_sharing_a_token_file_refresh_once(server: AuthServer, tmp_path: Path) -> None:
+    """Three processes, one token file, an expired token with a rotating refresh token: one
+    refresh in all (the file lock serialises them; each re-reads the file under it)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "token.json"
+    rt.JSONFileTokenStore(path).save(seeded(server))
+    server.delay = 0.3  # the first refresh is still running when the others want theirs
+    root = Path(__file__).resolve().parents[2]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CHILD, server.url, str(path)],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [child.communicate(timeout=60) for child in children]
+    assert [child.returncode for child in children] == [0, 0, 0], results
+    assert all("'ok': True" in out for out, _ in results)
+    assert presented(server) == ["rt_seed_secret_refresh"]

@@ -38,6 +38,9 @@ _ERRORS = (
 _HELPERS = ("with_raw_response", "with_streaming_response")
 
 
+PACKAGE_VERSION = "0.1.0"  # of every generated package (pyproject.toml and its User-Agent)
+
+
 def templates_dir() -> Path:
     """Templates ship inside the wheel as `apigen/templates`; in a checkout they are top-level."""
     here = Path(__file__).resolve().parent.parent
@@ -123,7 +126,7 @@ def render_api(api: Api) -> dict[str, str]:
             "generator": GENERATOR,
             "spec_file": comment_text(api.spec_file),
             "dist_name": json.dumps(pkg.replace("_", "-")),
-            "version": json.dumps("0.1.0"),
+            "version": json.dumps(PACKAGE_VERSION),
             "description": json.dumps(f"Python client for {comment_text(api.title)}"),
             "package": json.dumps(pkg),
         }
@@ -170,6 +173,8 @@ def _client_view(api: Api) -> dict[str, Any]:
         )
     return {
         "base_url": literal(api.base_url),
+        "dist_name": literal(api.package.replace("_", "-")),
+        "version": literal(PACKAGE_VERSION),
         "schemes": schemes,
         "default_security": f"({alts}{',' if len(api.default_security) == 1 else ''})",
         "credentials": credentials,

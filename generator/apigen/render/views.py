@@ -176,6 +176,8 @@ class Flavour:
 class MethodView:
     name: str
     params: list[ParamView]
+    positional: list[ParamView]  # path parameters, in path order, before the `*`
+    keywords: list[ParamView]  # everything else, keyword-only
     doc: str
     const: str
     deprecated: bool
@@ -222,7 +224,6 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
     consts: list[OperationConstView] = []
     taken_consts: set[str] = set()
     classes: list[ResourceClassView] = []
-    uses_not_given = False
     for r in nodes:
         methods: list[MethodView] = []
         # Method and attribute names shadow builtins inside this class's signatures only.
@@ -236,17 +237,31 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
             taken_consts.add(const)
             consts.append(OperationConstView(const, types.expr(op.returns), _op_args(op, types)))
             params = [_param_view(p, arguments) for p in op.params]
-            uses_not_given = uses_not_given or any(not p.required for p in op.params)
+            positional_defs = _positional(op)
+            positional = [_param_view(p, arguments) for p in positional_defs]
+            keywords = [
+                _param_view(p, arguments) for p in op.params if p not in positional_defs
+            ]
             sync, async_ = _flavours(op, results)
             methods.append(
-                MethodView(op.name, params, _method_doc(op), const, op.deprecated, sync, async_)
+                MethodView(
+                    op.name,
+                    params,
+                    positional,
+                    keywords,
+                    _method_doc(op),
+                    const,
+                    op.deprecated,
+                    sync,
+                    async_,
+                )
             )
         children = [(attr, c.class_name, c.async_class_name) for attr, c in r.children.items()]
         doc = docstring(f"Operations under `{'.'.join(r.path)}`.", indent="    ")
         classes.append(ResourceClassView(r.class_name, r.async_class_name, doc, children, methods))
     if any(c.children for c in classes):
         imports.stdlib.add("from functools import cached_property")
-    rt_names = ["RequestOptions"] + (["NOT_GIVEN", "NotGiven"] if uses_not_given else [])
+    rt_names = ["NOT_GIVEN", "NotGiven"]  # every method's `timeout=` etc. default to NOT_GIVEN
     return ResourceModuleView(
         imports.lines(
             _depth(module),
@@ -274,6 +289,16 @@ def _flavours(op: OperationDef, results: TypeRenderer) -> tuple[Flavour, Flavour
     return Flavour("def", returns, "self._client.request("), Flavour(
         "async def", returns, "await self._client.request("
     )
+
+
+def _positional(op: OperationDef) -> list[ParamDef]:
+    """Required path parameters, in the order the path names them (`retrieve("cus_123")`)."""
+    found: list[tuple[int, ParamDef]] = []
+    for p in op.params:
+        if p.location == "path" and p.required:
+            at = op.path.find("{" + p.wire_name + "}")
+            found.append((at if at >= 0 else len(op.path), p))
+    return [p for _, p in sorted(found, key=lambda item: item[0])]
 
 
 def _param_view(p: ParamDef, types: TypeRenderer) -> ParamView:
