@@ -41,9 +41,7 @@ def main() -> None:
                 print(f"client.pets.get_pet -> {pet!r}")
                 print(f"  request sent: {sandbox.requests[-1].method} {sandbox.requests[-1].path}")
                 try:  # the sandbox answers with any declared status on request
-                    client.pets.get_pet(
-                        pet_id=7, extra_headers={"Prefer": "code=404"}
-                    )
+                    client.pets.get_pet(pet_id=7, extra_headers={"Prefer": "code=404"})
                 except petstore.NotFoundError as exc:
                     print(f"client.pets.get_pet(pet_id=7) -> {type(exc).__name__}: {exc.body!r}")
             asyncio.run(_async_call(petstore, sandbox.url))

@@ -80,7 +80,7 @@ _FIELD_RESERVED: frozenset[str] = frozenset(
 # Names a method keyword argument may not take (besides keywords): the method's own plumbing.
 _PARAM_RESERVED: frozenset[str] = frozenset(
     set(keyword.kwlist)
-    | {"self", "cls", "httpx"}
+    | {"self", "cls", "request_options"}
     | {  # the per-call options every method takes (runtime's `request_options`)
         "extra_headers",
         "extra_query",

@@ -51,6 +51,7 @@ def _reserved() -> tuple[set[str], set[str]]:
 
     client = {n for cls in (rt.SyncAPIClient, rt.AsyncAPIClient) for n in dir(cls)}
     resource = {n for cls in (rt.SyncResource, rt.AsyncResource) for n in dir(cls)}
+    resource |= {"with_raw_response", "with_streaming_response"}  # generated on every resource
     return {n for n in client if not n.startswith("_")}, {
         n for n in resource if not n.startswith("_")
     }

@@ -53,6 +53,7 @@ from ._pagination import (
 )
 from ._ratelimit import RateLimit, RateLimitBackend
 from ._ratelimit_redis import RedisRateLimit
+from ._resource import raw_async_page, raw_page, streaming_async_page, streaming_page
 from ._response import (
     AsyncStreamedResponse,
     RawResponse,
@@ -61,7 +62,7 @@ from ._response import (
     with_streaming_response,
 )
 from ._retry import RetryPolicy, RetryStrategy, may_resend
-from ._sse import AsyncStream, ServerSentEvent, Stream
+from ._sse import APIStreamError, AsyncStream, ServerSentEvent, Stream
 from ._telemetry import RateWarning
 from ._types import (
     NOT_GIVEN,
@@ -83,6 +84,7 @@ __all__ = [
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
     "ApiKey",
     "AsyncAPIClient",
@@ -159,8 +161,12 @@ __all__ = [
     "discriminator",
     "enable_logging",
     "may_resend",
-    "webhooks",
+    "raw_async_page",
+    "raw_page",
     "request_options",
+    "streaming_async_page",
+    "streaming_page",
+    "webhooks",
     "with_raw_response",
     "with_streaming_response",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import platform
 import threading
@@ -21,6 +22,7 @@ from ._auth import (
     reauthorize,
     select_security,
 )
+from ._body import StreamBody
 from ._circuit import CircuitBreaker
 from ._drivers import Flow, run_async, run_sync
 from ._errors import APIError
@@ -32,7 +34,7 @@ from ._limits import (
     limit_responses,
 )
 from ._oauth import AsyncOAuth, OAuth, TokenCache
-from ._operation import Operation
+from ._operation import Body, Operation, Param, Response
 from ._pagination import AsyncPaginator, PageRequest, SyncPage, capture_response
 from ._ratelimit import RateLimit
 from ._request import BuildRequest, Prepared, prepare
@@ -48,9 +50,18 @@ from ._response import (
     take_mode,
 )
 from ._retry import Resilience, RetryPolicy, RetryStrategy
-from ._sse import AsyncStream, Stream
+from ._sse import AsyncStream, Reconnect, Stream
 from ._telemetry import RateWarning, abandon_span
-from ._types import NOT_GIVEN, NotGiven, RequestOptions
+from ._types import (
+    NOT_GIVEN,
+    ExtraBody,
+    ExtraHeaders,
+    ExtraQuery,
+    NotGiven,
+    RequestOptions,
+    TimeoutOption,
+    request_options,
+)
 from ._version import __version__
 
 __all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
@@ -66,6 +77,10 @@ RETRY_COUNT_HEADER = "X-Retry-Count"
 
 class _BaseClient(Generic[HttpT]):
     """Shared configuration and the single request/retry flow (no I/O happens here)."""
+
+    # Event streams: how many times a dropped stream reconnects (sending ``Last-Event-ID`` and
+    # waiting the server's ``retry:``); 0, the default, raises ``APIConnectionError`` instead.
+    max_stream_reconnects: int = 0
 
     def __init__(
         self,
@@ -159,6 +174,13 @@ class _BaseClient(Generic[HttpT]):
                 f"{type(http_client).__name__}"
             )
 
+    def _custom_security(self) -> tuple[tuple[str, ...], ...]:
+        """What ``client.get(...)`` & co authenticate with: the spec's default security, or
+        else the first scheme whose credentials the client has (or none)."""
+        if self._default_security:
+            return tuple(tuple(alt) for alt in self._default_security)
+        return (*((name,) for name in self._schemes), ())
+
     def base_url_for(self, op: Operation[Any]) -> str:
         """Where ``op`` is sent: the spec's operation/path server (``op.server``) while the
         client uses the spec's own base URL, else ``base_url`` for every operation (a base URL
@@ -168,6 +190,21 @@ class _BaseClient(Generic[HttpT]):
         return self.base_url
 
     def _flow(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None,
+        build_request: BuildRequest,
+        mode: Mode = None,
+    ) -> Flow[Any]:
+        """``_send_flow``, raising the generated package's own error classes (``errors=``)."""
+        try:
+            return (yield from self._send_flow(op, values, options, build_request, mode))
+        except APIError as exc:
+            package_error(exc, self._errors)
+            raise
+
+    def _send_flow(
         self,
         op: Operation[Any],
         values: Mapping[str, object],
@@ -199,6 +236,11 @@ class _BaseClient(Generic[HttpT]):
             idempotency_header=op.idempotency_header or self.idempotency_header,
         )
         prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
+        if isinstance(prepared.content, StreamBody):
+            if prepared.content.async_only and not isinstance(self, AsyncAPIClient):
+                raise TypeError("an async iterable request body needs the AsyncClient")
+            if not prepared.content.replayable:
+                max_retries = 0  # an iterator is consumed by the first attempt: never resent
         timeout = options.get("timeout", self.timeout)
         timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         res = self._resilience
@@ -273,12 +315,94 @@ class _BaseClient(Generic[HttpT]):
                 nxt.method, nxt.content = method, None
                 for name in ("content-type", "content-length", "transfer-encoding"):
                     nxt.headers.pop(name, None)
+            elif isinstance(nxt.content, StreamBody) and not nxt.content.replayable:
+                break  # 307/308 would resend an upload iterator that is already consumed
             current = nxt
             response = yield from send(current)
         return response
 
 
 MAX_REDIRECTS = 20
+
+
+def resume_options(options: RequestOptions | None, last_event_id: str | None) -> RequestOptions:
+    """``options`` for reopening an event stream: ``Accept: text/event-stream`` and, when an
+    event id was seen, ``Last-Event-ID`` (an empty id resets it: no header, as the spec says)."""
+    options = sse_options(options)
+    if last_event_id:
+        headers = {**(options.get("extra_headers") or {}), "Last-Event-ID": last_event_id}
+        options = {**options, "extra_headers": headers}
+    return options
+
+
+def custom_operation(
+    method: str,
+    path: str,
+    cast_to: type[Any] | None,
+    body: object,
+    query: Mapping[str, object] | None,
+    options: RequestOptions,
+    security: tuple[tuple[str, ...], ...] | None = None,
+) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
+    """An ``Operation`` for ``client.get/post/...(path, cast_to=...)``: an endpoint the spec
+    does not describe, sent through the same flow (auth, retries, hooks). Only a path relative
+    to the client's base URL is accepted: credentials never go to another origin."""
+    url = httpx.URL(path)
+    if url.is_absolute_url or path.startswith("//") or url.scheme:
+        raise ValueError(
+            f"client.{method}() takes a path relative to base_url (like '/v1/things'), not the"
+            f" absolute URL {path!r}: credentials are only sent to the client's own origin"
+        )
+    extra: dict[str, object] = dict(url.params.multi_items())
+    extra.update(query or {})
+    extra.update(options.get("extra_query") or {})
+    if extra:
+        options = {**options, "extra_query": extra}
+    if cast_to is str:
+        kind = "text"
+    elif cast_to is bytes:
+        kind = "binary"
+    elif cast_to is None or cast_to is type(None):
+        kind = "empty"
+    else:
+        kind = "json"
+    target = Any if cast_to is None or kind == "empty" else cast_to
+    has_body = not isinstance(body, NotGiven)
+    op: Operation[Any] = Operation(
+        method=method,
+        path="/" + url.raw_path.decode("ascii").split("?", 1)[0].lstrip("/"),
+        operation_id=f"{method.upper()} {path}",
+        params=(Param("body", "body", "body"),) if has_body else (),
+        body=Body("application/json", required=True) if has_body else None,
+        responses={"2XX": Response(target, kind)},  # type: ignore[arg-type]
+        security=security,
+    )
+    return op, ({"body": body} if has_body else {}), options
+
+
+_DERIVED: dict[tuple[type[APIError], type[APIError]], type[APIError]] = {}
+
+
+def package_error(exc: APIError, errors: Mapping[type[APIError], type[APIError]]) -> APIError:
+    """``exc`` re-classed in place as the generated package's subclass of its class (so
+    ``except stripe.NotFoundError`` does not catch another package's); a runtime error class the
+    package does not list gets a subclass of it and of the package's nearest listed ancestor."""
+    cls = type(exc)
+    if not errors or any(c in errors.values() for c in cls.__mro__):
+        return exc
+    target = errors.get(cls)
+    if target is None:
+        base = next((errors[c] for c in cls.__mro__[1:] if c in errors), None)
+        if base is None:
+            return exc
+        target = _DERIVED.get((cls, base))
+        if target is None:
+            target = type(cls.__name__, (cls, base), {"__module__": base.__module__})
+            target.__qualname__ = cls.__qualname__
+            _DERIVED[(cls, base)] = target
+    with contextlib.suppress(TypeError):  # an incompatible layout: keep the runtime's class
+        exc.__class__ = target
+    return exc
 
 
 def user_agent(package: tuple[str, str] | None = None) -> str:
@@ -345,7 +469,203 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         http = self._client()
         flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
         result: Stream[T] = open_sync(run_sync(flow, http, self._sleep))
+        if self.max_stream_reconnects and isinstance(result, Stream):
+            result._reconnect = Reconnect(
+                self.max_stream_reconnects,
+                self._sleep,
+                lambda last_id: self._reopen_stream(op, values, options, last_id),
+            )
         return result
+
+    def _reopen_stream(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None,
+        last_event_id: str | None,
+    ) -> httpx.Response:
+        """The same event-stream request again, resuming after ``last_event_id``."""
+        http = self._client()
+        flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
+        opened: Any = run_sync(flow, http, self._sleep)
+        response: httpx.Response = opened.response
+        return response
+
+    def _custom(
+        self,
+        method: str,
+        path: str,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        options = request_options(
+            extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key
+        )
+        op, values, options = custom_operation(
+            method, path, cast_to, body, query, options, self._custom_security()
+        )
+        return self.request(op, values, options)  # type: ignore[no-any-return]
+
+    def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``GET path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``)."""
+        return self._custom(
+            "get",
+            path,
+            cast_to,
+            NOT_GIVEN,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return self._custom(
+            "post",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return self._custom(
+            "put",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return self._custom(
+            "patch",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return self._custom(
+            "delete",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
 
     @property
     def oauth(self) -> OAuth:
@@ -415,7 +735,203 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         http = self._client()
         flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
         result: AsyncStream[T] = open_async(await run_async(flow, http, self._sleep))
+        if self.max_stream_reconnects and isinstance(result, AsyncStream):
+            result._reconnect = Reconnect(
+                self.max_stream_reconnects,
+                self._sleep,
+                lambda last_id: self._reopen_stream(op, values, options, last_id),
+            )
         return result
+
+    async def _reopen_stream(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None,
+        last_event_id: str | None,
+    ) -> httpx.Response:
+        """The same event-stream request again, resuming after ``last_event_id``."""
+        http = self._client()
+        flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
+        opened: Any = await run_async(flow, http, self._sleep)
+        response: httpx.Response = opened.response
+        return response
+
+    async def _custom(
+        self,
+        method: str,
+        path: str,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        options = request_options(
+            extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key
+        )
+        op, values, options = custom_operation(
+            method, path, cast_to, body, query, options, self._custom_security()
+        )
+        return await self.request(op, values, options)
+
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``GET path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``)."""
+        return await self._custom(
+            "get",
+            path,
+            cast_to,
+            NOT_GIVEN,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return await self._custom(
+            "post",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    async def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return await self._custom(
+            "put",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    async def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return await self._custom(
+            "patch",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return await self._custom(
+            "delete",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
 
     @property
     def oauth(self) -> AsyncOAuth:

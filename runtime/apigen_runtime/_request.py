@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from ._body import encode_body, is_json
+from ._body import StreamBody, encode_body, is_json
 from ._operation import Operation
 from ._params import (
     encode_cookie,
@@ -44,7 +44,7 @@ class Prepared:
     query: list[str] = field(default_factory=list)
     headers: httpx.Headers = field(default_factory=httpx.Headers)
     cookies: list[str] = field(default_factory=list)
-    content: bytes | None = None
+    content: bytes | StreamBody | None = None  # StreamBody: read while sending (uploads)
     idempotency_header: str | None = None  # set when the request carries an honoured key
     retry_count_header: str | None = None  # header telling the server the retry number
 
@@ -69,13 +69,32 @@ class Prepared:
         extensions = (
             {IDEMPOTENCY_EXTENSION: self.idempotency_header} if self.idempotency_header else None
         )
-        return build_request(
-            self.method,
-            url,
-            headers=headers,
-            content=self.content,
-            timeout=timeout,
-            extensions=extensions,
+        body = self.content
+        if not isinstance(body, StreamBody):
+            return build_request(
+                self.method,
+                url,
+                headers=headers,
+                content=body,
+                timeout=timeout,
+                extensions=extensions,
+            )
+        # A streamed upload: httpx's ``content=`` would pick a sync-only or async-only stream
+        # by type; ``StreamBody`` is both, so it is set as the request's stream directly.
+        headers.pop("transfer-encoding", None)
+        if body.length is not None:
+            headers["Content-Length"] = str(body.length)
+        else:
+            headers["Transfer-Encoding"] = "chunked"
+        request = build_request(
+            self.method, url, headers=headers, timeout=timeout, extensions=extensions
+        )
+        return httpx.Request(
+            request.method,
+            request.url,
+            headers=request.headers,
+            stream=body,
+            extensions=request.extensions,
         )
 
 

@@ -75,8 +75,27 @@ def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
     if kind == "binary":
         return response.content
     if not response.content:
-        return None
+        return _empty(op, spec, response)
     return _validate(op, spec, response.content, response)
+
+
+def _empty(op: Operation[Any], spec: Response | None, response: httpx.Response) -> None:
+    """A success without a body: ``None`` when nothing (or ``Any``, or an optional type) was
+    declared, or for ``HEAD``; otherwise the spec promised a value: ``APIResponseValidationError``
+    (as openai-python and stripe-python fail on an empty JSON body, never a silent ``None``)."""
+    if spec is None or spec.type_ is Any or response.request.method == "HEAD":
+        return None
+    try:
+        spec.adapter().validate_python(None)
+    except pydantic.ValidationError:
+        request = response.request
+        raise APIResponseValidationError(
+            f"{op.operation_id or op.path}: the {response.status_code} response body was empty, "
+            f"but the spec declares a JSON body ({request.method} {request.url.path})",
+            response=response,
+            body=None,
+        ) from None
+    return None
 
 
 def _validate(
@@ -169,7 +188,8 @@ def _json(content: bytes | str, response: httpx.Response) -> Any:
         raise APIResponseValidationError(
             f"Expected a JSON body from {response.request.method} {response.request.url.path}",
             response=response,
-            body=response.text,
+            # the content itself: an event stream's response body is never read into memory
+            body=content if isinstance(content, str) else content.decode("utf-8", "replace"),
         ) from exc
 
 
@@ -199,8 +219,34 @@ class RawResponse(Generic[T]):
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
 
-    def parse(self) -> T:
-        return self._parse()
+    @property
+    def retries_taken(self) -> int:
+        """How many times the request was retried before this response (0: first attempt)."""
+        taken = self.http_response.request.extensions.get("apigen_retries_taken", 0)
+        return taken if isinstance(taken, int) else 0
+
+    @overload
+    def parse(self) -> T: ...
+    @overload
+    def parse(self, *, to: type[R]) -> R: ...
+    def parse(self, *, to: type[Any] | None = None) -> Any:
+        """What the method returns; ``to=``: the body read as that type instead (a model,
+        ``dict``, ``str``, ``bytes`` or ``httpx.Response``), e.g. for an undocumented field."""
+        if to is None:
+            return self._parse()
+        if to is httpx.Response:
+            return self.http_response
+        if to is bytes:
+            return self.http_response.content
+        if to is str:
+            return self.http_response.text
+        try:
+            return pydantic.TypeAdapter(to).validate_python(self.http_response.json())
+        except (ValueError, pydantic.ValidationError) as exc:
+            raise APIResponseValidationError(
+                f"Response body is not a valid {getattr(to, '__name__', to)}: {exc}",
+                response=self.http_response,
+            ) from exc
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code}]>"

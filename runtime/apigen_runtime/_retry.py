@@ -21,6 +21,8 @@ from ._telemetry import RateWarning, end_span, start_span
 
 __all__ = ["Resilience", "RetryPolicy", "RetryStrategy", "may_resend", "retry_after"]
 
+RETRIES_TAKEN = "apigen_retries_taken"  # request extension: retries before this attempt
+
 Attempt: TypeAlias = httpx.Response | httpx.TransportError
 # Statuses retried below 500 (every status >= 500 is retried too).
 RETRY_STATUSES = frozenset({408, 409, 429})
@@ -170,6 +172,7 @@ class Resilience:
             try:
                 left = None if deadline is None else deadline - time.monotonic()
                 request = prepared.build(build_request, _clip(timeout, left))
+                request.extensions[RETRIES_TAKEN] = attempt - 1  # RawResponse.retries_taken
                 count = prepared.retry_count_header
                 if count and count not in prepared.headers:  # the caller's own value wins
                     request.headers[count] = str(attempt - 1)

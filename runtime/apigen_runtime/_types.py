@@ -81,8 +81,8 @@ def request_options(
     timeout: TimeoutOption | NotGiven = NOT_GIVEN,
     max_retries: int | NotGiven = NOT_GIVEN,
     idempotency_key: str | NotGiven = NOT_GIVEN,
-    deadline: float | None | NotGiven = NOT_GIVEN,
-    retry_count_header: str | None | NotGiven = NOT_GIVEN,
+    deadline: float | NotGiven | None = NOT_GIVEN,
+    retry_count_header: str | NotGiven | None = NOT_GIVEN,
 ) -> RequestOptions:
     """The per-call keyword arguments of a generated method, as the runtime's options dict
     (omitted ones left out, so the client's own settings apply)."""

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from apigen.contract.spec import SpecView
-from apigen.contract.wire import EMPTY_REQUIRED, check_request, same
+from apigen.contract.wire import EMPTY_REQUIRED, UNSPELLABLE_KEY, check_request, same
 
 BASE = "http://127.0.0.1:9/v1"
 
@@ -89,3 +89,13 @@ def test_empty_value_of_required_query_parameter_is_a_spec_problem() -> None:
     assert _query(_q(required=True, allowEmptyValue=True), "q=", "") == []
     assert _query(_q(), "q=", "") == []  # optional: absent is fine
     assert _query(_q(required=True), "q=x", "x") == []
+
+
+def test_form_key_without_a_spelling_is_a_spec_problem() -> None:
+    # Stripe's bracketed keys cannot spell the key "" (`a[]=v` reads as a list item) nor a key
+    # holding `]`: the client sends the only spelling there is, the reader cannot get it back.
+    view = _view(FORM_BODY)
+    for key, content in (("", "metadata[]=v"), ("a]b", "metadata[a%5Db]=v")):
+        problems = _form(view, content, {"metadata": {key: "v"}})
+        assert len(problems) == 1 and problems[0].startswith(UNSPELLABLE_KEY), problems
+    assert _form(view, "metadata[a%5Bb]=v", {"metadata": {"a[b": "v"}}) == []

@@ -172,7 +172,7 @@ def test_importing_and_constructing_is_lazy(built: dict[str, Path]) -> None:
         check=True,
         timeout=120,
     ).stdout.strip()
-    assert out.split(",") == ["github._client"]
+    assert out.split(",") == ["github._client", "github._exceptions"]  # no resource, no model
 
 
 @pytest.mark.parametrize("name", ["petstore"])

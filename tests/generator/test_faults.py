@@ -392,9 +392,7 @@ def test_debug_logs_carry_no_secrets(
     client = make(
         stripe.Client, server, [], username=secrets[0], idempotency_header="Idempotency-Key"
     )
-    client.customers.create(
-        email="a@example.com", extra_body={"password": secrets[3]}
-    )
+    client.customers.create(email="a@example.com", extra_body={"password": secrets[3]})
     assert server.seen[0].headers["Authorization"].startswith("Basic ")
     gh = make(github.Client, server, [], default_headers={"Authorization": f"token {secrets[1]}"})
     gh.meta.get_zen(extra_query={"access_token": secrets[2]})

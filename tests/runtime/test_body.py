@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import platform
 from pathlib import Path
 from typing import Any
 
@@ -219,7 +220,7 @@ def test_extra_headers_and_user_agent(recorder: Recorder) -> None:
     headers = recorder.last.headers
     assert headers["X-Trace"] == "override"
     assert headers["X-Default"] == "d"
-    assert headers["User-Agent"] == f"apigen-runtime/{rt.__version__}"
+    assert headers["User-Agent"] == f"apigen/{rt.__version__} Python/{platform.python_version()}"
     assert headers["Accept"] == "application/json"
 
 

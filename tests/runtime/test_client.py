@@ -23,13 +23,19 @@ GET_PET: rt.Operation[Pet] = rt.Operation(
 
 
 class Pets(rt.SyncResource):
-    def get(self, pet_id: int, *, request_options: rt.RequestOptions | None = None) -> Pet:
-        return self._client.request(GET_PET, {"pet_id": pet_id}, request_options)
+    def get(self, pet_id: int, *, timeout: rt.TimeoutOption | rt.NotGiven = rt.NOT_GIVEN) -> Pet:
+        return self._client.request(
+            GET_PET, {"pet_id": pet_id}, rt.request_options(timeout=timeout)
+        )
 
 
 class AsyncPets(rt.AsyncResource):
-    async def get(self, pet_id: int, *, request_options: rt.RequestOptions | None = None) -> Pet:
-        return await self._client.request(GET_PET, {"pet_id": pet_id}, request_options)
+    async def get(
+        self, pet_id: int, *, timeout: rt.TimeoutOption | rt.NotGiven = rt.NOT_GIVEN
+    ) -> Pet:
+        return await self._client.request(
+            GET_PET, {"pet_id": pet_id}, rt.request_options(timeout=timeout)
+        )
 
 
 class Client(rt.SyncAPIClient):

@@ -52,29 +52,33 @@ PET_EVENTS: rt.Operation[Pet] = events_op(Pet)
 
 # Resources exactly as the generator emits them.
 class Pets(rt.SyncResource):
-    def get(self, *, id: int, request_options: rt.RequestOptions | None = None) -> Pet:
-        return self._client.request(GET_PET, {"id": id}, request_options)
+    def get(self, *, id: int, timeout: rt.TimeoutOption | rt.NotGiven = rt.NOT_GIVEN) -> Pet:
+        return self._client.request(GET_PET, {"id": id}, rt.request_options(timeout=timeout))
 
-    def events(self, *, request_options: rt.RequestOptions | None = None) -> rt.Stream[Pet]:
-        return self._client.stream(PET_EVENTS, {}, request_options)
+    def events(self, *, timeout: rt.TimeoutOption | rt.NotGiven = rt.NOT_GIVEN) -> rt.Stream[Pet]:
+        return self._client.stream(PET_EVENTS, {}, rt.request_options(timeout=timeout))
 
-    def download(self, *, name: str, request_options: rt.RequestOptions | None = None) -> bytes:
-        return self._client.request(DOWNLOAD, {"name": name}, request_options)
+    def download(
+        self, *, name: str, timeout: rt.TimeoutOption | rt.NotGiven = rt.NOT_GIVEN
+    ) -> bytes:
+        return self._client.request(DOWNLOAD, {"name": name}, rt.request_options(timeout=timeout))
 
 
 class AsyncPets(rt.AsyncResource):
-    async def get(self, *, id: int, request_options: rt.RequestOptions | None = None) -> Pet:
-        return await self._client.request(GET_PET, {"id": id}, request_options)
+    async def get(self, *, id: int, timeout: rt.TimeoutOption | rt.NotGiven = rt.NOT_GIVEN) -> Pet:
+        return await self._client.request(GET_PET, {"id": id}, rt.request_options(timeout=timeout))
 
     async def events(
-        self, *, request_options: rt.RequestOptions | None = None
+        self, *, timeout: rt.TimeoutOption | rt.NotGiven = rt.NOT_GIVEN
     ) -> rt.AsyncStream[Pet]:
-        return await self._client.stream(PET_EVENTS, {}, request_options)
+        return await self._client.stream(PET_EVENTS, {}, rt.request_options(timeout=timeout))
 
     async def download(
-        self, *, name: str, request_options: rt.RequestOptions | None = None
+        self, *, name: str, timeout: rt.TimeoutOption | rt.NotGiven = rt.NOT_GIVEN
     ) -> bytes:
-        return await self._client.request(DOWNLOAD, {"name": name}, request_options)
+        return await self._client.request(
+            DOWNLOAD, {"name": name}, rt.request_options(timeout=timeout)
+        )
 
 
 SSE_BODY = (

@@ -28,7 +28,7 @@ from .client import ClientError, GeneratedClient, ManifestOperation, load_client
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
 from .sandbox import RunningSandbox, start_sandbox
-from .wire import EMPTY_REQUIRED, SCHEMA_PROBLEM, check_request
+from .wire import EMPTY_REQUIRED, SCHEMA_PROBLEM, UNSPELLABLE_KEY, check_request
 
 __all__ = ["ContractConfig", "ContractError", "run_contract", "select_operations"]
 
@@ -395,6 +395,8 @@ class _Run:
                 fail("request_schema", "spec", f"validators disagree: {problem}", http=http)
             elif problem.startswith(EMPTY_REQUIRED):
                 fail("empty_query_value", "spec", problem, http=http)
+            elif problem.startswith(UNSPELLABLE_KEY):
+                fail("form_key", "spec", problem, http=http)
             else:
                 fail("request", "client", problem, http=http)
         if response is None:

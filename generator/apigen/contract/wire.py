@@ -17,12 +17,17 @@ import httpx
 
 from .spec import Param, SpecView
 
-__all__ = ["EMPTY_REQUIRED", "SCHEMA_PROBLEM", "check_request", "same"]
+__all__ = ["EMPTY_REQUIRED", "SCHEMA_PROBLEM", "UNSPELLABLE_KEY", "check_request", "same"]
 
 SCHEMA_PROBLEM = "JSON body does not match the schema"
 # OpenAPI 3.0: `allowEmptyValue` defaults to false, so `q=` spells no value. A required query
 # parameter whose schema admits "" cannot carry it: the spec's defect, not the client's.
 EMPTY_REQUIRED = "required query parameter has an empty value, which the spec reads as absent"
+# Bracketed form keys (Stripe, deepObject) cannot spell every free-form key: `a[]=v` is an array
+# item, not the key "", and a key holding `]` has no spelling (brackets are read after
+# percent-decoding by Rack, PHP and the sandbox alike). The client sends the only spelling there
+# is; a schema admitting such keys asks for what the encoding cannot carry.
+UNSPELLABLE_KEY = "a key the bracketed form encoding cannot spell"
 
 
 def _scalar_text(value: Any) -> str:
@@ -78,6 +83,23 @@ def prune(value: Any) -> Any:
         items = [prune(v) for v in value]
         return [v for v in items if v is not None and v != {} and v != []]
     return value
+
+
+def _unspellable(value: Any, where: str) -> str | None:
+    """The first nested key of `value` that `a[key]=v` cannot spell ("" or holding `]`)."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if k == "" or "]" in str(k):
+                return f"{where}[{k}]"
+            found = _unspellable(v, f"{where}[{k}]")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _unspellable(v, f"{where}[{i}]")
+            if found:
+                return found
+    return None
 
 
 def _shape(p: Param, intended: Any) -> str:
@@ -247,6 +269,10 @@ def _check_query(
         value = intended.get(("query", p.name))
         if p.style == "deepObject" and isinstance(value, list | Mapping):
             value = prune(value)  # nulls and empty containers have no deepObject spelling
+            bad = _unspellable(value, p.name)
+            if bad is not None:
+                problems.append(f"{UNSPELLABLE_KEY}: query {bad!r}")
+                continue
         given = ("query", p.name) in intended and value is not None
         shape = _shape(p, value)
         mine = [i for i, (k, _) in enumerate(pairs) if k == p.name]
@@ -467,6 +493,10 @@ def _check_body(
         enc_style = encoding.get(name, {}).get("style") if isinstance(encoding, Mapping) else None
         if form or enc_style == "deepObject":
             value = prune(value)
+            bad = _unspellable(value, name)
+            if bad is not None:
+                problems.append(f"{UNSPELLABLE_KEY}: body {bad!r}")
+                continue
         enc = view.deref(encoding.get(name, {})) if isinstance(encoding, Mapping) else {}
         sent = fields.get(name)
         if value is None or ((form or enc_style == "deepObject") and value in ({}, [])):

@@ -109,13 +109,17 @@ def render_api(api: Api) -> dict[str, str]:
     files[f"{pkg}/_client.py"] = env.get_template("client.py.jinja").render(
         header=header, view=_client_view(api)
     )
+    files[f"{pkg}/_exceptions.py"] = env.get_template("exceptions.py.jinja").render(
+        header=header, view={"package": pkg, "classes": _error_classes()}
+    )
     files[f"{pkg}/__init__.py"] = env.get_template("package_init.py.jinja").render(
         header=header,
         view={
             "doc": docstring(
                 f"Python client for {api.title}.\n\n{_first_paragraph(api.description)}"
             ),
-            "errors": sorted([*_ERRORS, *_HELPERS]),
+            "errors": sorted(_ERRORS),
+            "helpers": sorted(_HELPERS),
             "exports": sorted(["AsyncClient", "Client", *_ERRORS, *_HELPERS]),
         },
     )
@@ -133,6 +137,29 @@ def render_api(api: Api) -> dict[str, str]:
     )
     files["apigen.json"] = manifest_text(api)
     return files
+
+
+def _error_classes() -> list[tuple[str, str | None]]:
+    """(name, parent in the package) of each runtime error class, parents first."""
+    import apigen_runtime as rt
+
+    names = set(_ERRORS)
+    out: list[tuple[str, str | None]] = []
+    done: set[str] = set()
+
+    def add(name: str) -> None:
+        if name in done:
+            return
+        base = getattr(rt, name).__bases__[0].__name__
+        parent = base if base in names else None
+        if parent:
+            add(parent)
+        done.add(name)
+        out.append((name, parent))
+
+    for name in sorted(names):
+        add(name)
+    return out
 
 
 def _first_paragraph(text: str) -> str:
@@ -206,6 +233,8 @@ def _readme_view(api: Api) -> dict[str, Any]:
     return {
         "generator": GENERATOR,
         "package": api.package,
+        "dist_name": api.package.replace("_", "-"),
+        "package_version": PACKAGE_VERSION,
         "spec_file": comment_text(api.spec_file),
         "title": comment_text(api.title),
         "version": comment_text(api.version),

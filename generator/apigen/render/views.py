@@ -183,6 +183,7 @@ class MethodView:
     deprecated: bool
     sync: Flavour
     async_: Flavour
+    paginated: bool = False  # `with_raw_response` wraps it with the runtime's page helpers
 
 
 @dataclass
@@ -239,9 +240,7 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
             params = [_param_view(p, arguments) for p in op.params]
             positional_defs = _positional(op)
             positional = [_param_view(p, arguments) for p in positional_defs]
-            keywords = [
-                _param_view(p, arguments) for p in op.params if p not in positional_defs
-            ]
+            keywords = [_param_view(p, arguments) for p in op.params if p not in positional_defs]
             sync, async_ = _flavours(op, results)
             methods.append(
                 MethodView(
@@ -254,13 +253,13 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
                     op.deprecated,
                     sync,
                     async_,
+                    op.pagination is not None,
                 )
             )
         children = [(attr, c.class_name, c.async_class_name) for attr, c in r.children.items()]
         doc = docstring(f"Operations under `{'.'.join(r.path)}`.", indent="    ")
         classes.append(ResourceClassView(r.class_name, r.async_class_name, doc, children, methods))
-    if any(c.children for c in classes):
-        imports.stdlib.add("from functools import cached_property")
+    imports.stdlib.add("from functools import cached_property")  # with_raw_response & co
     rt_names = ["NOT_GIVEN", "NotGiven"]  # every method's `timeout=` etc. default to NOT_GIVEN
     return ResourceModuleView(
         imports.lines(

@@ -1,0 +1,106 @@
+"""``client.<resource>.with_raw_response.<method>(...)`` and ``.with_streaming_response.``: the
+wrappers generated resource classes build from these helpers (one typed attribute per method).
+Paginated methods get their own: the raw response of the first page, ``parse()`` the page."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from typing import Any, ParamSpec, TypeVar
+
+import httpx
+
+from ._pagination import AsyncPage, AsyncPaginator, SyncPage, _PageBase
+from ._response import AsyncStreamedResponse, RawResponse, StreamedResponse
+
+__all__ = ["raw_async_page", "raw_page", "streaming_async_page", "streaming_page"]
+
+T = TypeVar("T")
+PageT = TypeVar("PageT", bound=_PageBase[Any])
+P = ParamSpec("P")
+
+
+def _response_of(page: _PageBase[Any]) -> httpx.Response:
+    if page.response is None:  # pragma: no cover - every fetched page records its response
+        raise TypeError("the page has no HTTP response")
+    return page.response
+
+
+class _PageStreamed(StreamedResponse[PageT]):
+    """A page's (already read) response; ``parse()`` is the page."""
+
+    def __init__(self, page: PageT) -> None:
+        super().__init__(page.request.op, _response_of(page))
+        self._page = page
+
+    def parse(self) -> PageT:
+        return self._page
+
+
+class _AsyncPageStreamed(AsyncStreamedResponse[PageT]):
+    def __init__(self, page: PageT) -> None:
+        super().__init__(page.request.op, _response_of(page))
+        self._page = page
+
+    async def parse(self) -> PageT:
+        return self._page
+
+
+def raw_page(method: Callable[P, SyncPage[T]]) -> Callable[P, RawResponse[SyncPage[T]]]:
+    """``with_raw_response`` for a sync list method: the first page's response."""
+
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[SyncPage[T]]:
+        page = method(*args, **kwargs)
+        return RawResponse(_response_of(page), lambda: page)
+
+    return call
+
+
+def raw_async_page(
+    method: Callable[P, AsyncPaginator[T]],
+) -> Callable[P, Coroutine[Any, Any, RawResponse[AsyncPage[T]]]]:
+    """``with_raw_response`` for an async list method: ``await`` it for the first page's."""
+
+    @functools.wraps(method)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[AsyncPage[T]]:
+        page = await method(*args, **kwargs)
+        return RawResponse(_response_of(page), lambda: page)
+
+    return call
+
+
+def streaming_page(
+    method: Callable[P, SyncPage[T]],
+) -> Callable[P, AbstractContextManager[StreamedResponse[SyncPage[T]]]]:
+    """``with_streaming_response`` for a sync list method (a page is small: it is read)."""
+
+    @contextlib.contextmanager
+    def call(*args: P.args, **kwargs: P.kwargs) -> Iterator[StreamedResponse[SyncPage[T]]]:
+        response = _PageStreamed(method(*args, **kwargs))
+        try:
+            yield response
+        finally:
+            response.close()
+
+    return call
+
+
+def streaming_async_page(
+    method: Callable[P, AsyncPaginator[T]],
+) -> Callable[P, AbstractAsyncContextManager[AsyncStreamedResponse[AsyncPage[T]]]]:
+    """``with_streaming_response`` for an async list method."""
+
+    @contextlib.asynccontextmanager
+    async def call(
+        *args: P.args, **kwargs: P.kwargs
+    ) -> AsyncIterator[AsyncStreamedResponse[AsyncPage[T]]]:
+        response = _AsyncPageStreamed(await method(*args, **kwargs))
+        try:
+            yield response
+        finally:
+            await response.close()
+
+    return call

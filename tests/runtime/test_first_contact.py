@@ -1,0 +1,216 @@
+"""Issue 8, first contact, in the runtime: per-call option keywords (``request_options``), the
+User-Agent, per-package error classes, ``RawResponse.retries_taken``/``parse(to=)``, the list
+method wrappers and ``client.get/post/...`` for undocumented endpoints (sync and async)."""
+
+from __future__ import annotations
+
+import platform
+from typing import Any
+
+import httpx
+import pytest
+
+import apigen_runtime as rt
+from apigen_runtime._client import package_error, user_agent
+
+from .conftest import Recorder, make_client, op
+
+
+class Thing(rt.Model):
+    id: int
+
+
+def make_async_client(recorder: Recorder, **kwargs: Any) -> rt.AsyncAPIClient:
+    kwargs.setdefault("base_url", "https://api.test/v1")
+    client = rt.AsyncAPIClient(
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)), **kwargs
+    )
+
+    async def sleep(seconds: float) -> None:
+        return None
+
+    client._sleep = sleep
+    return client
+
+
+# --- per-call options -------------------------------------------------------------------------
+
+
+def test_request_options_leaves_out_what_was_not_given() -> None:
+    assert rt.request_options() == {}
+    assert rt.request_options(timeout=None, max_retries=0, retry_count_header=None) == {
+        "timeout": None,
+        "max_retries": 0,
+        "retry_count_header": None,
+    }
+    options = rt.request_options(
+        {"X-A": "1"}, {"q": 1}, {"b": 2}, 3.0, 1, "key-1", 9.0, "X-Attempt"
+    )
+    assert options == {
+        "extra_headers": {"X-A": "1"},
+        "extra_query": {"q": 1},
+        "extra_body": {"b": 2},
+        "timeout": 3.0,
+        "max_retries": 1,
+        "idempotency_key": "key-1",
+        "deadline": 9.0,
+        "retry_count_header": "X-Attempt",
+    }
+
+
+def test_request_options_reach_the_wire() -> None:
+    recorder = Recorder()
+    client = make_client(recorder)
+    client.request(
+        op(),
+        {},
+        rt.request_options(extra_headers={"X-A": "1"}, extra_query={"q": 1}, timeout=4.0),
+    )
+    assert recorder.last.headers["X-A"] == "1" and recorder.last.url.params["q"] == "1"
+    assert recorder.last.extensions["timeout"]["read"] == 4.0
+
+
+# --- User-Agent -------------------------------------------------------------------------------
+
+
+def test_user_agent_names_package_apigen_and_python() -> None:
+    python = platform.python_version()
+    assert (
+        user_agent(("stripe", "1.2.3")) == f"stripe/1.2.3 apigen/{rt.__version__} Python/{python}"
+    )
+    assert user_agent() == f"apigen/{rt.__version__} Python/{python}"
+    recorder = Recorder()
+    make_client(recorder, package=("petstore", "0.1.0")).request(op(), {})
+    assert recorder.last.headers["User-Agent"].startswith("petstore/0.1.0 apigen/")
+    assert "apigen-runtime" not in recorder.last.headers["User-Agent"]
+
+
+async def test_user_agent_async() -> None:
+    recorder = Recorder()
+    await make_async_client(recorder, package=("petstore", "0.1.0")).request(op(), {})
+    assert recorder.last.headers["User-Agent"].startswith("petstore/0.1.0 apigen/")
+
+
+# --- per-package errors -----------------------------------------------------------------------
+
+
+class PkgAPIError(rt.APIError):
+    pass
+
+
+class PkgAPIStatusError(PkgAPIError, rt.APIStatusError):
+    pass
+
+
+class PkgNotFoundError(PkgAPIStatusError, rt.NotFoundError):
+    pass
+
+
+ERRORS: dict[type[rt.APIError], type[rt.APIError]] = {
+    rt.APIError: PkgAPIError,
+    rt.APIStatusError: PkgAPIStatusError,
+    rt.NotFoundError: PkgNotFoundError,
+}
+
+
+def test_runtime_raises_the_package_error_classes() -> None:
+    recorder = Recorder(httpx.Response(404, json={"message": "gone"}))
+    with pytest.raises(PkgNotFoundError) as info:
+        make_client(recorder, errors=ERRORS).request(op(), {})
+    assert isinstance(info.value, rt.NotFoundError) and info.value.status_code == 404
+    # a client without the mapping keeps raising the runtime's own classes
+    with pytest.raises(rt.NotFoundError) as plain:
+        make_client(Recorder(httpx.Response(404))).request(op(), {})
+    assert not isinstance(plain.value, PkgAPIError)
+
+
+async def test_runtime_raises_the_package_error_classes_async() -> None:
+    recorder = Recorder(httpx.Response(422, json={}))
+    with pytest.raises(PkgAPIStatusError) as info:  # 422: not mapped: the nearest ancestor
+        await make_async_client(recorder, errors=ERRORS).request(op(), {})
+    assert isinstance(info.value, rt.UnprocessableEntityError) and isinstance(
+        info.value, PkgAPIError
+    )
+
+
+def test_package_error_derives_unlisted_classes_once() -> None:
+    request = httpx.Request("GET", "https://api.test/")
+    first = package_error(rt.APIConnectionError(request=request), ERRORS)
+    second = package_error(rt.APIConnectionError(request=request), ERRORS)
+    assert type(first) is type(second) and type(first).__name__ == "APIConnectionError"
+    assert isinstance(first, PkgAPIError) and isinstance(first, rt.APIConnectionError)
+    already = PkgNotFoundError("x", response=httpx.Response(404, request=request), body=None)
+    assert type(package_error(already, ERRORS)) is PkgNotFoundError
+
+
+# --- raw responses ----------------------------------------------------------------------------
+
+
+def test_raw_response_retries_taken_and_parse_to() -> None:
+    recorder = Recorder(httpx.Response(503), httpx.Response(200, json={"id": 7, "x": 1}))
+    client = make_client(recorder)
+
+    def get() -> dict[str, Any]:
+        result: dict[str, Any] = client.request(op(), {})
+        return result
+
+    raw = rt.with_raw_response(get)()
+    assert raw.retries_taken == 1 and raw.parse() == {"id": 7, "x": 1}
+    assert raw.parse(to=Thing).id == 7 and raw.parse(to=str) == '{"id":7,"x":1}'
+    assert raw.parse(to=httpx.Response) is raw.http_response
+    with pytest.raises(rt.APIResponseValidationError):
+        raw.parse(to=list[int])
+    assert rt.with_raw_response(get)().retries_taken == 0
+
+
+async def test_raw_response_retries_taken_async() -> None:
+    recorder = Recorder(httpx.Response(502), httpx.Response(500), httpx.Response(200, json={}))
+    client = make_async_client(recorder)
+
+    async def get() -> Any:
+        return await client.request(op(), {})
+
+    raw = await rt.with_raw_response(get)()
+    assert raw.retries_taken == 2
+
+
+# --- client.get/post/... ----------------------------------------------------------------------
+
+SECURED: dict[str, Any] = {
+    "security_schemes": {"key": rt.ApiKey("api_key", "X-Key", "header")},
+    "credentials": {"api_key": "secret"},
+}
+
+
+def test_escape_hatch_uses_the_request_path() -> None:
+    recorder = Recorder(httpx.Response(500), httpx.Response(200, json={"id": 3}))
+    client = make_client(recorder, **SECURED)
+    assert client.get("/things/3", cast_to=Thing) == Thing(id=3)
+    assert len(recorder.requests) == 2 and recorder.last.headers["X-Key"] == "secret"
+    assert str(recorder.last.url) == "https://api.test/v1/things/3"
+    assert client.post("/things", cast_to=dict, body={"a": [1]}) == {}
+    assert recorder.last.content == b'{"a":[1]}'
+    assert client.delete("/things/3", cast_to=type(None)) is None
+    assert client.put("/t", cast_to=bytes) == b"{}" and client.patch("/t", cast_to=str) == "{}"
+    with pytest.raises(rt.NotFoundError):
+        make_client(Recorder(httpx.Response(404))).get("/nope", cast_to=dict)
+
+
+@pytest.mark.parametrize(
+    "path", ["https://evil.test/x", "//evil.test/x", "http://api.test/v1/x", "ftp://x/y"]
+)
+def test_escape_hatch_refuses_absolute_urls(path: str) -> None:
+    recorder = Recorder()
+    with pytest.raises(ValueError, match="relative to base_url"):
+        make_client(recorder, **SECURED).get(path, cast_to=dict)
+    assert recorder.requests == []
+
+
+async def test_escape_hatch_async() -> None:
+    recorder = Recorder(httpx.Response(503), httpx.Response(200, json={"id": 4}))
+    client = make_async_client(recorder, **SECURED)
+    assert await client.get("/things/4", cast_to=Thing) == Thing(id=4)
+    assert len(recorder.requests) == 2 and recorder.last.headers["X-Key"] == "secret"
+    assert await client.post("/things", cast_to=dict, body={"b": 1}) == {}
+    with pytest.raises(ValueError, match="relative"):
+        await client.get("https://evil.test/x", cast_to=dict)
