@@ -33,6 +33,7 @@ from ._limits import (
     check_headers,
     limit_responses,
 )
+from ._logging import setup_client_logging
 from ._oauth import AsyncOAuth, OAuth, TokenCache
 from ._operation import Body, Operation, Param, Response
 from ._pagination import AsyncPaginator, PageRequest, SyncPage, capture_response
@@ -131,6 +132,7 @@ class _BaseClient(Generic[HttpT]):
         keys = [s for s in self._schemes.values() if isinstance(s, ApiKey)]
         self._secret_headers = {k.name for k in keys if k.location == "header"}
         self._secret_query = {k.name for k in keys if k.location == "query"}
+        setup_client_logging(env_prefix, self._secret_query)  # <PREFIX>_LOG; httpx's line redacted
         self._configure(
             retry=retry,
             deadline=deadline,

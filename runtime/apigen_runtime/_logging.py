@@ -2,28 +2,39 @@
 
 Each record carries ``method``, ``path``, ``status``, ``duration_ms``, ``attempt`` and
 ``request_id`` attributes (``extra=``), which ``JSONFormatter`` prints as JSON.
+
+Turning it on: ``<PREFIX>_LOG=debug|info`` in the environment (``PETSTORE_LOG=debug``), read when
+a client is built (``configure_from_env``); or ``enable_logging()``; or the standard
+``logging.getLogger("apigen_runtime")``. Secrets are redacted in every line (headers, query
+parameters, JSON and form body fields), and in httpx's own ``HTTP Request:`` INFO line
+(``HttpxRedactFilter``, installed on the ``httpx`` logger by the first client built).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Collection
 from typing import IO, Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 import httpx
 
 __all__ = [
+    "HttpxRedactFilter",
     "JSONFormatter",
+    "configure_from_env",
     "enable_logging",
+    "install_httpx_filter",
     "log_outcome",
     "log_request",
     "logger",
     "redact_body",
     "redact_headers",
     "redact_url",
+    "setup_client_logging",
 ]
 
 logger = logging.getLogger("apigen_runtime")
@@ -34,7 +45,19 @@ SENSITIVE_HEADERS = frozenset(
 )
 _SENSITIVE_PARTS = ("auth", "token", "secret", "api-key", "apikey", "password", "session")
 SENSITIVE_QUERY = frozenset(
-    {"api_key", "apikey", "access_token", "token", "client_secret", "key", "password"}
+    {
+        "api_key",
+        "apikey",
+        "api-key",
+        "key",
+        "token",
+        "access_token",
+        "client_secret",
+        "password",
+        "secret",
+        "signature",
+        "sig",
+    }
 )
 SENSITIVE_FIELDS = frozenset(
     {
@@ -49,9 +72,24 @@ SENSITIVE_FIELDS = frozenset(
         "secret",
         "private_key",
         "code_verifier",
+        # Payment and identity data: ``card[number]`` is checked as ``card_number``.
+        "card_number",
         "cvc",
+        "cvc2",
+        "cvv",
+        "cvv2",
+        "exp",
+        "exp_month",
+        "exp_year",
+        "ssn",
+        "account_number",
+        "routing_number",
+        "iban",
+        "pin",
     }
 )
+# A last key segment ending in one of these (``db_password``, ``webhook_secret``) is secret too.
+_SENSITIVE_SUFFIXES = ("_password", "_secret", "_token", "_api_key")
 _FIELDS = ("method", "path", "status", "duration_ms", "attempt", "request_id")
 _MAX_BODY = 2000
 
@@ -72,22 +110,40 @@ def redact_url(url: httpx.URL, extra: Collection[str] = ()) -> str:
     hidden = SENSITIVE_QUERY | {q.lower() for q in extra}
     pairs = url.query.decode("ascii", "replace").split("&")
     safe = [
-        f"{p.split('=', 1)[0]}={REDACTED}" if p.split("=", 1)[0].lower() in hidden else p
+        f"{p.split('=', 1)[0]}={REDACTED}"
+        if unquote_plus(p.split("=", 1)[0]).lower() in hidden
+        else p
         for p in pairs
     ]
     return str(url.copy_with(query=None)) + "?" + "&".join(safe)
 
 
-def _secret_field(name: str) -> bool:
-    # The last part of a form key: ``card[cvc]`` -> ``cvc``.
-    return name.rstrip("]").rsplit("[", 1)[-1].lower() in SENSITIVE_FIELDS
+def _is_secret_name(name: str) -> bool:
+    name = name.lower()
+    return name in SENSITIVE_FIELDS or name.endswith(_SENSITIVE_SUFFIXES)
 
 
-def _redact_json(data: Any) -> Any:
+def _secret_field(name: str, parent: str = "") -> bool:
+    """Whether a body field is secret, judged on its last key segment (case-insensitive):
+    ``card[cvc]`` -> ``cvc``; with its parent segment too, so ``card[number]`` (or JSON
+    ``{"card": {"number": ...}}``) is checked as ``card_number``."""
+    # List indexes are skipped: ``cards[0][cvc]`` -> ``cards``, ``cvc``.
+    parts = [p for p in name.replace("]", "").split("[") if p and not p.isdigit()]
+    if not parts:
+        return False
+    last = parts[-1]
+    parent = parts[-2] if len(parts) > 1 else parent
+    return _is_secret_name(last) or (bool(parent) and _is_secret_name(f"{parent}_{last}"))
+
+
+def _redact_json(data: Any, parent: str = "") -> Any:
     if isinstance(data, dict):
-        return {k: REDACTED if _secret_field(str(k)) else _redact_json(v) for k, v in data.items()}
+        return {
+            k: REDACTED if _secret_field(str(k), parent) else _redact_json(v, str(k))
+            for k, v in data.items()
+        }
     if isinstance(data, list):
-        return [_redact_json(v) for v in data]
+        return [_redact_json(v, parent) for v in data]
     return data
 
 
@@ -181,6 +237,81 @@ class JSONFormatter(logging.Formatter):
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return json.dumps(data, default=str)
+
+
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+_env_handler: logging.Handler | None = None  # the one stderr handler ``<PREFIX>_LOG`` installs
+_warned: set[str] = set()
+
+
+def configure_from_env(env_prefix: str) -> None:
+    """Honour ``<env_prefix>_LOG=debug|info``: the runtime's logger at that level, with one
+    stderr handler per process (building more clients adds none). Other values are ignored with
+    a one-line warning. Called by every client's constructor."""
+    global _env_handler
+    if not env_prefix:
+        return
+    var = f"{env_prefix}_LOG"
+    raw = os.environ.get(var)
+    if raw is None or not raw.strip():
+        return
+    level = _LEVELS.get(raw.strip().lower())
+    if level is None:
+        if var not in _warned:
+            _warned.add(var)
+            logger.warning("ignoring %s=%r: expected 'debug' or 'info'", var, raw)
+        return
+    if _env_handler is None:
+        _env_handler = logging.StreamHandler(sys.stderr)
+        _env_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(_env_handler)
+    if logger.level == logging.NOTSET or level < logger.level:
+        logger.setLevel(level)  # the most verbose asked for wins; never quietened by a later one
+
+
+class HttpxRedactFilter(logging.Filter):
+    """Rewrites the URL in httpx's ``HTTP Request: GET <url> "HTTP/1.1 200 OK"`` record with the
+    same query redaction as ours; every other record passes untouched."""
+
+    def __init__(self) -> None:
+        super().__init__("httpx")
+        self.secret_query: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if (
+            isinstance(record.msg, str)
+            and record.msg.startswith("HTTP Request:")
+            and isinstance(args, tuple)
+            and len(args) > 1
+            and isinstance(args[1], httpx.URL | str)
+        ):
+            try:
+                url = args[1] if isinstance(args[1], httpx.URL) else httpx.URL(args[1])
+                record.args = (args[0], redact_url(url, self.secret_query), *args[2:])
+            except Exception:  # a filter must never break logging
+                return True
+        return True
+
+
+_httpx_filter: HttpxRedactFilter | None = None
+
+
+def install_httpx_filter(secret_query: Collection[str] = ()) -> HttpxRedactFilter:
+    """Add ``HttpxRedactFilter`` to the ``httpx`` logger, once per process; ``secret_query``
+    (a client's API-key query names) is added to what it redacts."""
+    global _httpx_filter
+    if _httpx_filter is None:
+        _httpx_filter = HttpxRedactFilter()
+        logging.getLogger("httpx").addFilter(_httpx_filter)
+    _httpx_filter.secret_query.update(q.lower() for q in secret_query)
+    return _httpx_filter
+
+
+def setup_client_logging(env_prefix: str, secret_query: Collection[str] = ()) -> None:
+    """What a client's constructor calls: ``configure_from_env`` and ``install_httpx_filter``."""
+    configure_from_env(env_prefix)
+    install_httpx_filter(secret_query)
 
 
 def enable_logging(

@@ -518,3 +518,16 @@ def test_runner_finds_an_operation_sent_to_the_wrong_server(
     message = servers[0].message
     assert message.startswith("sent to https://elsewhere.example/v1/pets/")
     assert message.endswith("the spec's server for it is https://petstore.apigen.example/v1")
+
+
+def test_sandbox_rejection_shows_the_refusals_own_message_in_full() -> None:
+    # Stripe's 400 body starts with the error object's placeholder fields; cut at 200 characters
+    # of body text, the key the sandbox refused (`documents[company_ministe...`) was lost.
+    from apigen.contract.runner import _rejection
+
+    reason = "invalid request body: Additional properties are not allowed ('" + "k" * 300 + "')"
+    stripe = {"error": {"charge": "charge", "code": "code", "message": reason, "param": "p"}}
+    assert _rejection(httpx.Response(400, json=stripe)) == reason
+    assert _rejection(httpx.Response(400, json={"message": "Bad", "status": 400})) == "Bad"
+    assert _rejection(httpx.Response(400, text="x" * 500)) == "x" * 200
+    assert _rejection(httpx.Response(400, json={"error": {"message": "m" * 2000}})).endswith("...")

@@ -99,3 +99,13 @@ def test_form_key_without_a_spelling_is_a_spec_problem() -> None:
         problems = _form(view, content, {"metadata": {key: "v"}})
         assert len(problems) == 1 and problems[0].startswith(UNSPELLABLE_KEY), problems
     assert _form(view, "metadata[a%5Bb]=v", {"metadata": {"a[b": "v"}}) == []
+
+
+def test_unspellable_deep_object_query_parameter_still_claims_its_pairs() -> None:
+    # Stripe GetInvoicesUpcoming: `subscription_items[0][k][]=v` for the key "" is the spec's
+    # problem; the parameter's other pairs are still its own, not undeclared parameters (which
+    # would blame the client).
+    view = _q(style="deepObject", explode=True)
+    query = "q[a]=1&q[b][]=2"
+    problems = _query(view, query, {"a": "1", "b": {"": "2"}})
+    assert len(problems) == 1 and problems[0].startswith(UNSPELLABLE_KEY), problems

@@ -109,7 +109,7 @@ def _check_options(server: Server) -> None:
     assert request.url.params["expand"] == "name" and request.url.params["debug"] == "1"
     assert request.url.params["timeout"] == "5"  # the spec's own `timeout` query parameter
     assert request.extensions["timeout"]["read"] == 2.5  # the per-call timeout
-    assert len(server.requests) == 1  # max_retries=0: the 503 first answer is not retried
+    assert len(server.requests) == 1
 
 
 def test_per_call_options_are_keywords_sync(pkg: ModuleType) -> None:
@@ -178,7 +178,7 @@ def test_every_method_takes_the_same_option_keywords(pkg: ModuleType) -> None:
 
 def test_path_parameters_are_positional_in_path_order(pkg: ModuleType) -> None:
     for cls in (pkg.Client, pkg.AsyncClient):
-        method = cls(api_key="k").customers.retrieve_customer_source
+        method = cls(api_key="k").customers.sources.retrieve
         params = list(inspect.signature(method).parameters.values())
         assert [p.name for p in params[:2]] == ["customer", "id"]  # path order, not spec order
         assert all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params[:2])
@@ -191,9 +191,9 @@ def test_path_parameters_are_positional_in_path_order(pkg: ModuleType) -> None:
 def test_path_parameters_positional_sync(pkg: ModuleType) -> None:
     server = Server()
     customers = sync_client(pkg, server).customers
-    assert customers.retrieve_customer_source("cus_1", "src_2").id == "src_2"
+    assert customers.sources.retrieve("cus_1", "src_2").id == "src_2"
     assert server.last.url.path == "/v1/customers/cus_1/sources/src_2"
-    customers.retrieve_customer_source(customer="cus_3", id="src_4")
+    customers.sources.retrieve(customer="cus_3", id="src_4")
     assert server.last.url.path == "/v1/customers/cus_3/sources/src_4"
     assert customers.retrieve_customer("cus_9").id == "cus_1"
     assert server.last.url.path == "/v1/customers/cus_9"
@@ -206,9 +206,9 @@ def test_path_parameters_positional_async(pkg: ModuleType) -> None:
 
     async def main() -> None:
         customers = async_client(pkg, server).customers
-        assert (await customers.retrieve_customer_source("cus_1", "src_2")).id == "src_2"
+        assert (await customers.sources.retrieve("cus_1", "src_2")).id == "src_2"
         assert server.last.url.path == "/v1/customers/cus_1/sources/src_2"
-        await customers.retrieve_customer_source(customer="cus_3", id="src_4")
+        await customers.sources.retrieve(customer="cus_3", id="src_4")
         assert server.last.url.path == "/v1/customers/cus_3/sources/src_4"
 
     run(main())
@@ -305,6 +305,10 @@ def test_with_raw_response_attribute_sync(pkg: ModuleType) -> None:
         assert streamed.status_code == 200 and streamed.parse().id == "cus_1"
     with customers.with_streaming_response.list_customers() as streamed_page:
         assert [c.id for c in streamed_page.parse().items] == ["cus_1", "cus_2"]
+    nested = customers.with_raw_response.sources.retrieve("cus_1", "src_9")  # child resources
+    assert nested.parse().id == "src_9" and nested.headers["content-type"] == "application/json"
+    with customers.with_streaming_response.sources.retrieve("cus_1", "src_8") as streamed_child:
+        assert streamed_child.parse().id == "src_8"
 
 
 def test_with_raw_response_attribute_async(pkg: ModuleType) -> None:
@@ -323,6 +327,8 @@ def test_with_raw_response_attribute_async(pkg: ModuleType) -> None:
             assert (await streamed.parse()).id == "cus_1"
         async with customers.with_streaming_response.list_customers() as streamed_page:
             assert [c.id for c in (await streamed_page.parse()).items] == ["cus_1", "cus_2"]
+        nested = await customers.with_raw_response.sources.retrieve("cus_1", "src_9")
+        assert nested.parse().id == "src_9"
 
     run(main())
 
@@ -333,7 +339,7 @@ def test_raw_response_types_under_mypy(out: Path, tmp_path: Path) -> None:
     snippet.write_text(
         "from apigen_runtime import AsyncPage, RawResponse, StreamedResponse, SyncPage\n"
         "from fcpkg import AsyncClient, Client\n"
-        "from fcpkg.models import Customer\n\n\n"
+        "from fcpkg.models import Customer, Source\n\n\n"
         "def use(client: Client) -> None:\n"
         "    raw: RawResponse[Customer] = client.customers.with_raw_response.retrieve_customer('c')\n"
         "    page: RawResponse[SyncPage[Customer]] = (\n"
@@ -341,7 +347,8 @@ def test_raw_response_types_under_mypy(out: Path, tmp_path: Path) -> None:
         "    )\n"
         "    with client.customers.with_streaming_response.retrieve_customer('c') as s:\n"
         "        streamed: StreamedResponse[Customer] = s\n"
-        "    print(raw, page, streamed)\n\n\n"
+        "    src: RawResponse[Source] = client.customers.with_raw_response.sources.retrieve('c', 's')\n"
+        "    print(raw, page, streamed, src)\n\n\n"
         "async def use_async(client: AsyncClient) -> None:\n"
         "    raw: RawResponse[Customer] = (\n"
         "        await client.customers.with_raw_response.retrieve_customer('c')\n"

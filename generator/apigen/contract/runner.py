@@ -160,6 +160,39 @@ def select_operations(
     return chosen
 
 
+_MESSAGE_KEYS = frozenset(
+    {"message", "detail", "error_description", "error_message", "description", "msg", "reason"}
+)
+
+
+def _rejection(response: httpx.Response) -> str:
+    """The refusal's own reason: the longest message-like string of a JSON error body (Stripe's
+    `{"error": {"message": ...}}`, GitHub's `{"message": ...}`), up to 1000 characters so the
+    key or path it names is not cut off; otherwise the start of the body."""
+    text = response.text
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text[:200]
+    found = ""
+    queue: list[tuple[Any, int]] = [(data, 0)]
+    while queue:
+        node, depth = queue.pop()
+        if not isinstance(node, dict) or depth > 3:
+            continue
+        for key, item in node.items():
+            if (
+                isinstance(item, str)
+                and str(key).lower() in _MESSAGE_KEYS
+                and len(item) > len(found)
+            ):
+                found = item
+            queue.append((item, depth + 1))
+    if not found:
+        return text[:200]
+    return found if len(found) <= 1000 else found[:997] + "..."
+
+
 def _http(request: httpx.Request) -> str:
     body = request.content
     shown = ""
@@ -421,7 +454,7 @@ class _Run:
             fail(
                 "sandbox_rejected",
                 "sandbox",
-                f"{response.status_code} for a valid request: {response.text[:200]}",
+                f"{response.status_code} for a valid request: {_rejection(response)}",
                 http=http,
             )
         try:

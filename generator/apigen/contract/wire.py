@@ -272,6 +272,9 @@ def _check_query(
             bad = _unspellable(value, p.name)
             if bad is not None:
                 problems.append(f"{UNSPELLABLE_KEY}: query {bad!r}")
+                for i, (k, _) in enumerate(pairs):  # still this parameter's pairs
+                    if k == p.name or k.startswith(p.name + "["):
+                        claimed[i] = True
                 continue
         given = ("query", p.name) in intended and value is not None
         shape = _shape(p, value)
