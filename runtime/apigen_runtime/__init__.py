@@ -17,6 +17,7 @@ from ._errors import (
     MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitBackendError,
     RateLimitError,
     UnprocessableEntityError,
 )
@@ -135,6 +136,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimit",
     "RateLimitBackend",
+    "RateLimitBackendError",
     "RateLimitError",
     "RateWarning",
     "RawResponse",

@@ -19,6 +19,7 @@ __all__ = [
     "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
+    "RateLimitBackendError",
     "RateLimitError",
     "UnprocessableEntityError",
 ]
@@ -49,6 +50,15 @@ class APITimeoutError(APIConnectionError):
 
     def __init__(self, request: httpx.Request, message: str | None = None) -> None:
         super().__init__(message or f"Request timed out: {_describe(request)}", request=request)
+
+
+class RateLimitBackendError(APIError):
+    """The shared rate-limit backend (``RedisRateLimit``) failed: unreachable, timed out,
+    refused the credentials or the script. Nothing was sent; the backend's own exception is
+    ``__cause__``. Not an ``APIConnectionError``: the API itself was never contacted."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
 
 
 class APIResponseValidationError(APIError):
