@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from apigen_runtime import PaginationLoopError
 from tests.conftest import ROOT
 
 from .conftest import PrismServer
@@ -160,12 +161,14 @@ def test_prism_rejects_an_invalid_request(
 
 def test_pagination_sends_the_cursor(petstore_pkg: ModuleType, petstore_prism: PrismServer) -> None:
     """The second request carries starting_after = the last id of the first page, and Prism
-    accepts it; Prism's static page repeats itself, so the client's loop guard (a repeated
-    cursor ends the list) stops there instead of fetching forever."""
+    accepts it; Prism's static page repeats itself, so the client's loop guard (a cursor
+    already visited) raises PaginationLoopError instead of fetching forever."""
     recorder = Recorder()
     client = petstore_pkg.Client(**client_kwargs(petstore_prism, recorder, False), **CREDENTIALS)
-    with client:
-        pages = list(client.pets.list_pets(limit=2).iter_pages(max_pages=5))
+    pages: list[Any] = []
+    with client, pytest.raises(PaginationLoopError):
+        for page in client.pets.list_pets(limit=2).iter_pages(max_pages=5):
+            pages.append(page)
     assert not recorder.rejected(), recorder.rejected()
     assert len(pages) == len(recorder.exchanges) == 2
     first, second = recorder.exchanges

@@ -7,8 +7,10 @@ skip locally and FAIL in CI (``CI=true``), so a missing install step cannot pass
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -16,12 +18,14 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, NoReturn
 
 import httpx
 import pytest
 
 import apigen_runtime as rt
+from apigen_runtime._ratelimit_redis import _SCRIPT
 
 from .conftest import op
 
@@ -40,45 +44,70 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def start_redis(folder: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """A ``redis-server`` on a free port of 127.0.0.1 that answers ``PING`` (``extra``: options)."""
     exe = shutil.which("redis-server") or missing("redis-server is not installed")
     try:
         import redis
     except ImportError:
         missing("the redis package is not installed (pip install 'apigen-runtime[redis]')")
-    folder = tmp_path_factory.mktemp("redis")
     for _ in range(3):  # the port might be taken between picking and binding it
         port = free_port()
         args = [exe, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
         server = subprocess.Popen(
-            [*args, "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*args, "--dir", str(folder), *extra],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         url = f"redis://127.0.0.1:{port}/0"
         probe = redis.Redis.from_url(url, socket_timeout=1)
-        for _ in range(100):
-            if server.poll() is not None:
-                break
-            try:
-                probe.ping()
-            except redis.ConnectionError:
-                time.sleep(0.05)
-            else:
-                break
+        try:
+            for _ in range(100):
+                if server.poll() is not None:
+                    break
+                try:
+                    probe.ping()
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+                except redis.ResponseError:  # NOAUTH with --requirepass: it is up
+                    break
+                else:
+                    break
+        finally:
+            probe.close()
         if server.poll() is None:
-            break
-    else:
-        pytest.fail("redis-server did not start", pytrace=False)
+            return server, url
+    pytest.fail("redis-server did not start", pytrace=False)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        os.kill(server.pid, signal.SIGCONT)  # in case a test left it stopped
+        server.terminate()
+    try:
+        server.wait(5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(5)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, url = start_redis(tmp_path_factory.mktemp("redis"))
     try:
         yield url
     finally:
-        probe.close()
-        server.terminate()
-        try:
-            server.wait(5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(5)
+        stop(server)
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A server of the test's own, to stop or freeze by its PID."""
+    server, url = start_redis(tmp_path)
+    try:
+        yield server, url
+    finally:
+        stop(server)
 
 
 def assert_under(times: list[float], rate: float, burst: int, slack: float = 0.03) -> None:
@@ -179,3 +208,148 @@ def test_async_backend_needs_the_async_client(redis_url: str) -> None:
     )
     with pytest.raises(TypeError, match="async client"):
         client.request(op(), {})
+
+
+# --- Redis failing: every call raises RateLimitBackendError (an APIError), sync and async ----
+
+
+def closed_port_url() -> str:
+    """A port that was just bound and closed: nothing listens there."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+def call_sync(backend: rt.RedisRateLimit) -> list[httpx.Request]:
+    """One call through a sync client limited by ``backend``; the requests that reached the wire."""
+    sent: list[httpx.Request] = []
+    client = rt.SyncAPIClient(
+        base_url="https://api.test",
+        http_client=httpx.Client(
+            transport=httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200, json={}))
+        ),
+        rate_limit=rt.RateLimit(rate=100, backend=backend),
+        max_retries=0,
+    )
+    with client:
+        client.request(op(), {})
+    return sent
+
+
+async def call_async(backend: rt.RedisRateLimit) -> list[httpx.Request]:
+    sent: list[httpx.Request] = []
+    client = rt.AsyncAPIClient(
+        base_url="https://api.test",
+        http_client=httpx.AsyncClient(
+            transport=httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200, json={}))
+        ),
+        rate_limit=rt.RateLimit(rate=100, backend=backend),
+        max_retries=0,
+    )
+    async with client:
+        await client.request(op(), {})
+    return sent
+
+
+def backend_for(url: str, is_async: bool, **kwargs: Any) -> rt.RedisRateLimit:
+    key = f"test:{uuid.uuid4()}"
+    return rt.RedisRateLimit.from_url(url, key, asyncio=is_async, timeout=0.5, **kwargs)
+
+
+async def raises_backend_error(backend: rt.RedisRateLimit, is_async: bool) -> BaseException:
+    """The call fails with RateLimitBackendError, quickly, having sent nothing."""
+    sent: list[httpx.Request] = []
+    started = time.monotonic()
+    with pytest.raises(rt.RateLimitBackendError) as info:
+        if is_async:
+            sent = await call_async(backend)
+        else:
+            sent = call_sync(backend)
+    assert time.monotonic() - started < 5
+    assert sent == []
+    assert isinstance(info.value, rt.APIError)
+    assert "nothing was sent" in str(info.value)
+    cause = info.value.__cause__
+    assert cause is not None
+    assert type(cause).__module__.startswith("redis"), repr(cause)  # the Redis error, kept
+    return cause
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_nothing_listening_raises_api_error(redis_url: str, is_async: bool) -> None:
+    import redis
+
+    backend = backend_for(closed_port_url(), is_async)
+    assert isinstance(await raises_backend_error(backend, is_async), redis.ConnectionError)
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_server_killed_mid_run_raises_api_error(
+    own_redis: tuple[subprocess.Popen[bytes], str], is_async: bool
+) -> None:
+    import redis
+
+    server, url = own_redis
+    backend = backend_for(url, is_async)
+    assert len(await call_async(backend) if is_async else call_sync(backend)) == 1
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait(5)
+    for _ in range(2):  # the pooled connection dies, then reconnecting is refused
+        assert isinstance(await raises_backend_error(backend, is_async), redis.ConnectionError)
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_frozen_server_times_out_as_api_error(
+    own_redis: tuple[subprocess.Popen[bytes], str], is_async: bool
+) -> None:
+    import redis
+
+    server, url = own_redis
+    backend = backend_for(url, is_async)
+    assert len(await call_async(backend) if is_async else call_sync(backend)) == 1
+    os.kill(server.pid, signal.SIGSTOP)  # accepts nothing, answers nothing: only a timeout ends it
+    try:
+        cause = await raises_backend_error(backend, is_async)
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+    assert isinstance(cause, redis.TimeoutError | redis.ConnectionError)
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_wrong_password_raises_api_error(tmp_path: Path, is_async: bool) -> None:
+    import redis
+
+    server, url = start_redis(tmp_path, "--requirepass", "s3cret")
+    try:
+        bad = url.replace("redis://", "redis://:wrong@")
+        cause = await raises_backend_error(backend_for(bad, is_async), is_async)
+        assert isinstance(cause, redis.AuthenticationError | redis.ResponseError)
+        cause = await raises_backend_error(backend_for(url, is_async), is_async)  # no password
+        assert isinstance(cause, redis.AuthenticationError | redis.ResponseError)
+    finally:
+        stop(server)
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_script_error_raises_api_error(redis_url: str, is_async: bool) -> None:
+    import redis
+
+    backend = backend_for(redis_url, is_async)
+    with redis.Redis.from_url(redis_url) as r:
+        r.hset(backend.key, "not", "a bucket")  # the script's GET fails: WRONGTYPE
+    assert isinstance(await raises_backend_error(backend, is_async), redis.ResponseError)
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_fail_open_sends_unlimited_and_warns_once(
+    redis_url: str, is_async: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend = backend_for(closed_port_url(), is_async, fail_open=True)
+    caplog.set_level(logging.INFO, logger="apigen_runtime")
+    for _ in range(3):
+        assert len(await call_async(backend) if is_async else call_sync(backend)) == 1
+    warnings = [r for r in caplog.records if "without the shared rate limit" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
+    # Redis back (here: the backend pointed at a live server): one info line, limiting again
+    backend.redis = rt.RedisRateLimit.from_url(redis_url, asyncio=is_async).redis
+    backend._script = backend.redis.register_script(_SCRIPT)
+    assert len(await call_async(backend) if is_async else call_sync(backend)) == 1
+    assert any("answers again" in r.getMessage() for r in caplog.records)
