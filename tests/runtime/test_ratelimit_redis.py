@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,7 +25,6 @@ import httpx
 import pytest
 
 import apigen_runtime as rt
-from apigen_runtime._ratelimit_redis import _SCRIPT
 
 from .conftest import op
 
@@ -67,10 +66,10 @@ def start_redis(folder: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str
                     break
                 try:
                     probe.ping()
+                except (redis.AuthenticationError, redis.ResponseError):  # --requirepass: it is up
+                    break
                 except redis.ConnectionError:
                     time.sleep(0.05)
-                except redis.ResponseError:  # NOAUTH with --requirepass: it is up
-                    break
                 else:
                     break
         finally:
@@ -249,9 +248,26 @@ async def call_async(backend: rt.RedisRateLimit) -> list[httpx.Request]:
     return sent
 
 
-def backend_for(url: str, is_async: bool, **kwargs: Any) -> rt.RedisRateLimit:
-    key = f"test:{uuid.uuid4()}"
-    return rt.RedisRateLimit.from_url(url, key, asyncio=is_async, timeout=0.5, **kwargs)
+MakeBackend = Callable[..., rt.RedisRateLimit]
+
+
+@pytest.fixture
+async def backend_for() -> AsyncIterator[MakeBackend]:
+    """``backend_for(url, is_async, **options)``: a backend with 0.5 s timeouts, closed after."""
+    made: list[rt.RedisRateLimit] = []
+
+    def make(url: str, is_async: bool, **kwargs: Any) -> rt.RedisRateLimit:
+        key = f"test:{uuid.uuid4()}"
+        made.append(rt.RedisRateLimit.from_url(url, key, asyncio=is_async, timeout=0.5, **kwargs))
+        return made[-1]
+
+    yield make
+    for backend in made:
+        closing = backend.redis.aclose() if hasattr(backend.redis, "aclose") else None
+        if closing is not None:
+            await closing
+        else:
+            backend.redis.close()
 
 
 async def raises_backend_error(backend: rt.RedisRateLimit, is_async: bool) -> BaseException:
@@ -274,7 +290,9 @@ async def raises_backend_error(backend: rt.RedisRateLimit, is_async: bool) -> Ba
 
 
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
-async def test_nothing_listening_raises_api_error(redis_url: str, is_async: bool) -> None:
+async def test_nothing_listening_raises_api_error(
+    backend_for: MakeBackend, redis_url: str, is_async: bool
+) -> None:
     import redis
 
     backend = backend_for(closed_port_url(), is_async)
@@ -283,7 +301,7 @@ async def test_nothing_listening_raises_api_error(redis_url: str, is_async: bool
 
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 async def test_server_killed_mid_run_raises_api_error(
-    own_redis: tuple[subprocess.Popen[bytes], str], is_async: bool
+    backend_for: MakeBackend, own_redis: tuple[subprocess.Popen[bytes], str], is_async: bool
 ) -> None:
     import redis
 
@@ -298,7 +316,7 @@ async def test_server_killed_mid_run_raises_api_error(
 
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 async def test_frozen_server_times_out_as_api_error(
-    own_redis: tuple[subprocess.Popen[bytes], str], is_async: bool
+    backend_for: MakeBackend, own_redis: tuple[subprocess.Popen[bytes], str], is_async: bool
 ) -> None:
     import redis
 
@@ -314,7 +332,9 @@ async def test_frozen_server_times_out_as_api_error(
 
 
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
-async def test_wrong_password_raises_api_error(tmp_path: Path, is_async: bool) -> None:
+async def test_wrong_password_raises_api_error(
+    backend_for: MakeBackend, tmp_path: Path, is_async: bool
+) -> None:
     import redis
 
     server, url = start_redis(tmp_path, "--requirepass", "s3cret")
@@ -329,7 +349,9 @@ async def test_wrong_password_raises_api_error(tmp_path: Path, is_async: bool) -
 
 
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
-async def test_script_error_raises_api_error(redis_url: str, is_async: bool) -> None:
+async def test_script_error_raises_api_error(
+    backend_for: MakeBackend, redis_url: str, is_async: bool
+) -> None:
     import redis
 
     backend = backend_for(redis_url, is_async)
@@ -338,18 +360,32 @@ async def test_script_error_raises_api_error(redis_url: str, is_async: bool) -> 
     assert isinstance(await raises_backend_error(backend, is_async), redis.ResponseError)
 
 
+def test_from_url_bounds_every_redis_call() -> None:
+    """A Redis that stops answering must not hold calls forever: ``from_url`` sets timeouts."""
+    for is_async in (False, True):
+        backend = rt.RedisRateLimit.from_url(closed_port_url(), asyncio=is_async)
+        options = backend.redis.connection_pool.connection_kwargs
+        assert options["socket_timeout"] == options["socket_connect_timeout"] == 2.0
+
+
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 async def test_fail_open_sends_unlimited_and_warns_once(
-    redis_url: str, is_async: bool, caplog: pytest.LogCaptureFixture
+    backend_for: MakeBackend,
+    own_redis: tuple[subprocess.Popen[bytes], str],
+    is_async: bool,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    backend = backend_for(closed_port_url(), is_async, fail_open=True)
+    server, url = own_redis
+    backend = backend_for(url, is_async, fail_open=True)
     caplog.set_level(logging.INFO, logger="apigen_runtime")
-    for _ in range(3):
-        assert len(await call_async(backend) if is_async else call_sync(backend)) == 1
+    assert len(await call_async(backend) if is_async else call_sync(backend)) == 1
+    os.kill(server.pid, signal.SIGSTOP)
+    try:
+        for _ in range(2):  # each waits out the 0.5 s timeout, then sends unlimited
+            assert len(await call_async(backend) if is_async else call_sync(backend)) == 1
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
     warnings = [r for r in caplog.records if "without the shared rate limit" in r.getMessage()]
-    assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
-    # Redis back (here: the backend pointed at a live server): one info line, limiting again
-    backend.redis = rt.RedisRateLimit.from_url(redis_url, asyncio=is_async).redis
-    backend._script = backend.redis.register_script(_SCRIPT)
+    assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING  # once per outage
     assert len(await call_async(backend) if is_async else call_sync(backend)) == 1
     assert any("answers again" in r.getMessage() for r in caplog.records)
