@@ -47,13 +47,15 @@ their reason in tests/contract/baseline.json; below, each group of failures show
 the baseline entry that accepted it. An empty value drawn for a required query parameter (`q=`)
 is a spec failure (`empty_query_value`): OpenAPI 3.0's `allowEmptyValue` defaults to false, so
 `q=` means no value, and a schema that admits `""` asks for a value the parameter cannot carry.
+A free-form key that bracketed form keys cannot spell (`""`, read back as an array item, or a key
+holding `]`) is a spec failure too (`form_key`): the client sends the only spelling there is.
 
 CI (tests/contract/test_contract_runs.py, through the runner's Python API): petstore fully; Stripe
 and GitHub on fixed lists of about 20 risky operations each plus 5 operations rotating by date
 (seed printed; `APIGEN_CONTRACT_SEED=...` replays a day); 0 new client failures allowed. The
 runner's own checks are tested in test_contract_checks.py (a sabotaged runtime is caught) and
 the pytest plugin in test_pytest_plugin.py. Prism, the independent second sandbox, and where it
-and ours disagree: docs/prism.md.
+and ours disagree: [docs/prism.md](prism.md).
 """
 
 

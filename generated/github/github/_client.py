@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import apigen_runtime as _rt
 import httpx
 
+from ._exceptions import ERRORS
+
 if TYPE_CHECKING:
     from .resources.actions import Actions, AsyncActions
     from .resources.activity import ActivityResource, AsyncActivityResource
@@ -67,6 +69,8 @@ if TYPE_CHECKING:
     from .resources.users import AsyncUsers, Users
 
 _DEFAULT_BASE_URL = "https://api.github.com"
+_PACKAGE_NAME = "github"
+_PACKAGE_VERSION = "0.1.0"
 _SECURITY_SCHEMES: dict[str, _rt.SecurityScheme] = {}
 _DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = ()
 
@@ -83,7 +87,7 @@ class Client(_rt.SyncAPIClient):
         self,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -93,6 +97,8 @@ class Client(_rt.SyncAPIClient):
         circuit_breaker: _rt.CircuitBreaker | None = None,
         hooks: _rt.Hooks | None = None,
         rate_warning: _rt.RateWarning | None = None,
+        idempotency_header: str | None = None,
+        retry_count_header: str | None = "X-Retry-Count",
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -111,6 +117,10 @@ class Client(_rt.SyncAPIClient):
             circuit_breaker=circuit_breaker,
             hooks=hooks,
             rate_warning=rate_warning,
+            idempotency_header=idempotency_header,
+            retry_count_header=retry_count_header,
+            package=(_PACKAGE_NAME, _PACKAGE_VERSION),
+            errors=ERRORS,
         )
 
     @cached_property
@@ -420,7 +430,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         self,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -430,6 +440,8 @@ class AsyncClient(_rt.AsyncAPIClient):
         circuit_breaker: _rt.CircuitBreaker | None = None,
         hooks: _rt.Hooks | None = None,
         rate_warning: _rt.RateWarning | None = None,
+        idempotency_header: str | None = None,
+        retry_count_header: str | None = "X-Retry-Count",
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -448,6 +460,10 @@ class AsyncClient(_rt.AsyncAPIClient):
             circuit_breaker=circuit_breaker,
             hooks=hooks,
             rate_warning=rate_warning,
+            idempotency_header=idempotency_header,
+            retry_count_header=retry_count_header,
+            package=(_PACKAGE_NAME, _PACKAGE_VERSION),
+            errors=ERRORS,
         )
 
     @cached_property

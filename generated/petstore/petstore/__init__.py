@@ -8,6 +8,12 @@ downloads, and API-key security.
 """
 
 from apigen_runtime import (
+    with_raw_response,
+    with_streaming_response,
+)
+
+from ._client import AsyncClient, Client
+from ._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -22,11 +28,7 @@ from apigen_runtime import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
-    with_raw_response,
-    with_streaming_response,
 )
-
-from ._client import AsyncClient, Client
 
 __all__ = [
     "APIConnectionError",

@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING
 import apigen_runtime as _rt
 import httpx
 
+from ._exceptions import ERRORS
+
 if TYPE_CHECKING:
     from .resources.health import AsyncHealth, Health
     from .resources.owners import AsyncOwners, Owners
     from .resources.pets import AsyncPets, Pets
 
 _DEFAULT_BASE_URL = "https://petstore.apigen.example/v1"
+_PACKAGE_NAME = "petstore"
+_PACKAGE_VERSION = "0.1.0"
 _SECURITY_SCHEMES: dict[str, _rt.SecurityScheme] = {
     "apiKey": _rt.ApiKey(credential="api_key", name="X-API-Key", location="header"),
 }
@@ -29,7 +33,7 @@ class Client(_rt.SyncAPIClient):
         *,
         base_url: str | None = None,
         api_key: str | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -39,6 +43,8 @@ class Client(_rt.SyncAPIClient):
         circuit_breaker: _rt.CircuitBreaker | None = None,
         hooks: _rt.Hooks | None = None,
         rate_warning: _rt.RateWarning | None = None,
+        idempotency_header: str | None = None,
+        retry_count_header: str | None = "X-Retry-Count",
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -59,6 +65,10 @@ class Client(_rt.SyncAPIClient):
             circuit_breaker=circuit_breaker,
             hooks=hooks,
             rate_warning=rate_warning,
+            idempotency_header=idempotency_header,
+            retry_count_header=retry_count_header,
+            package=(_PACKAGE_NAME, _PACKAGE_VERSION),
+            errors=ERRORS,
         )
 
     @cached_property
@@ -88,7 +98,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         *,
         base_url: str | None = None,
         api_key: str | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -98,6 +108,8 @@ class AsyncClient(_rt.AsyncAPIClient):
         circuit_breaker: _rt.CircuitBreaker | None = None,
         hooks: _rt.Hooks | None = None,
         rate_warning: _rt.RateWarning | None = None,
+        idempotency_header: str | None = None,
+        retry_count_header: str | None = "X-Retry-Count",
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -118,6 +130,10 @@ class AsyncClient(_rt.AsyncAPIClient):
             circuit_breaker=circuit_breaker,
             hooks=hooks,
             rate_warning=rate_warning,
+            idempotency_header=idempotency_header,
+            retry_count_header=retry_count_header,
+            package=(_PACKAGE_NAME, _PACKAGE_VERSION),
+            errors=ERRORS,
         )
 
     @cached_property

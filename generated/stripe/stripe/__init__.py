@@ -5,6 +5,12 @@ The Stripe REST API. Please see https://stripe.com/docs/api for more details.
 """
 
 from apigen_runtime import (
+    with_raw_response,
+    with_streaming_response,
+)
+
+from ._client import AsyncClient, Client
+from ._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -19,11 +25,7 @@ from apigen_runtime import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
-    with_raw_response,
-    with_streaming_response,
 )
-
-from ._client import AsyncClient, Client
 
 __all__ = [
     "APIConnectionError",

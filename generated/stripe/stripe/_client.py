@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import apigen_runtime as _rt
 import httpx
 
+from ._exceptions import ERRORS
+
 if TYPE_CHECKING:
     from .resources.account import AccountResource, AsyncAccountResource
     from .resources.account_links import AccountLinks, AsyncAccountLinks
@@ -75,6 +77,8 @@ if TYPE_CHECKING:
     from .resources.webhook_endpoints import AsyncWebhookEndpoints, WebhookEndpoints
 
 _DEFAULT_BASE_URL = "https://api.stripe.com"
+_PACKAGE_NAME = "stripe"
+_PACKAGE_VERSION = "0.1.0"
 _SECURITY_SCHEMES: dict[str, _rt.SecurityScheme] = {
     "basicAuth": _rt.HTTPBasic(username="username", password="password"),
     "bearerAuth": _rt.HTTPBearer(credential="bearer_token"),
@@ -97,7 +101,7 @@ class Client(_rt.SyncAPIClient):
         username: str | None = None,
         password: str | None = None,
         bearer_token: str | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -107,6 +111,8 @@ class Client(_rt.SyncAPIClient):
         circuit_breaker: _rt.CircuitBreaker | None = None,
         hooks: _rt.Hooks | None = None,
         rate_warning: _rt.RateWarning | None = None,
+        idempotency_header: str | None = None,
+        retry_count_header: str | None = "X-Retry-Count",
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -129,6 +135,10 @@ class Client(_rt.SyncAPIClient):
             circuit_breaker=circuit_breaker,
             hooks=hooks,
             rate_warning=rate_warning,
+            idempotency_header=idempotency_header,
+            retry_count_header=retry_count_header,
+            package=(_PACKAGE_NAME, _PACKAGE_VERSION),
+            errors=ERRORS,
         )
 
     @cached_property
@@ -507,7 +517,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         username: str | None = None,
         password: str | None = None,
         bearer_token: str | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -517,6 +527,8 @@ class AsyncClient(_rt.AsyncAPIClient):
         circuit_breaker: _rt.CircuitBreaker | None = None,
         hooks: _rt.Hooks | None = None,
         rate_warning: _rt.RateWarning | None = None,
+        idempotency_header: str | None = None,
+        retry_count_header: str | None = "X-Retry-Count",
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -539,6 +551,10 @@ class AsyncClient(_rt.AsyncAPIClient):
             circuit_breaker=circuit_breaker,
             hooks=hooks,
             rate_warning=rate_warning,
+            idempotency_header=idempotency_header,
+            retry_count_header=retry_count_header,
+            package=(_PACKAGE_NAME, _PACKAGE_VERSION),
+            errors=ERRORS,
         )
 
     @cached_property

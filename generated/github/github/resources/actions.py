@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.actions_artifact_and_log_retention_response import (
     ActionsArtifactAndLogRetentionResponse,
@@ -2855,11 +2856,28 @@ _ACTIONS_UPDATE_ENVIRONMENT_VARIABLE: _rt.Operation[None] = _rt.Operation(
 class Actions(_rt.SyncResource):
     """Operations under `actions`."""
 
+    @cached_property
+    def with_raw_response(self) -> ActionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ActionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ActionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ActionsWithStreamingResponse(self)
+
     def get_actions_cache_retention_limit_for_enterprise(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheRetentionLimitForEnterprise:
         """Get GitHub Actions cache retention limit for an enterprise
 
@@ -2876,15 +2894,31 @@ class Actions(_rt.SyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_actions_cache_retention_limit_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         max_cache_retention_days: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache retention limit for an enterprise
 
@@ -2903,14 +2937,30 @@ class Actions(_rt.SyncResource):
                 "enterprise": enterprise,
                 "max_cache_retention_days": max_cache_retention_days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_storage_limit_for_enterprise(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheStorageLimitForEnterprise:
         """Get GitHub Actions cache storage limit for an enterprise
 
@@ -2927,15 +2977,31 @@ class Actions(_rt.SyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_actions_cache_storage_limit_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         max_cache_size_gb: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache storage limit for an enterprise
 
@@ -2954,14 +3020,30 @@ class Actions(_rt.SyncResource):
                 "enterprise": enterprise,
                 "max_cache_size_gb": max_cache_size_gb,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_retention_limit_for_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheRetentionLimitForOrganization:
         """Get GitHub Actions cache retention limit for an organization
 
@@ -2978,15 +3060,31 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_actions_cache_retention_limit_for_organization(
         self,
-        *,
         org: str,
+        *,
         max_cache_retention_days: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache retention limit for an organization
 
@@ -3005,14 +3103,30 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "max_cache_retention_days": max_cache_retention_days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_storage_limit_for_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheStorageLimitForOrganization:
         """Get GitHub Actions cache storage limit for an organization
 
@@ -3029,15 +3143,31 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_actions_cache_storage_limit_for_organization(
         self,
-        *,
         org: str,
+        *,
         max_cache_size_gb: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache storage limit for an organization
 
@@ -3056,14 +3186,30 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "max_cache_size_gb": max_cache_size_gb,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_usage_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheUsageOrgEnterprise:
         """Get GitHub Actions cache usage for an organization
 
@@ -3080,16 +3226,32 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_usage_by_repo_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsCacheUsageByRepository]:
         """List repositories with GitHub Actions cache usage for an organization
 
@@ -3112,16 +3274,32 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_hosted_runners_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsHostedRunner]:
         """List GitHub-hosted runners for an organization
 
@@ -3143,13 +3321,22 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_hosted_runner_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         image: ActionsCreateHostedRunnerForOrgParamsImage,
         size: str,
@@ -3157,7 +3344,14 @@ class Actions(_rt.SyncResource):
         maximum_runners: int | NotGiven = NOT_GIVEN,
         enable_static_ip: bool | NotGiven = NOT_GIVEN,
         image_gen: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunner:
         """Create a GitHub-hosted runner for an organization
 
@@ -3186,14 +3380,30 @@ class Actions(_rt.SyncResource):
                 "enable_static_ip": enable_static_ip,
                 "image_gen": image_gen,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_custom_images_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsListCustomImagesForOrgResponse:
         """List custom images for an organization.
 
@@ -3207,15 +3417,31 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_custom_image_for_org(
         self,
-        *,
         org: str,
         image_definition_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunnerCustomImage:
         """Get a custom image definition for GitHub Actions Hosted Runners.
 
@@ -3231,15 +3457,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "image_definition_id": image_definition_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_custom_image_from_org(
         self,
-        *,
         org: str,
         image_definition_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a custom image from the organization.
 
@@ -3255,15 +3497,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "image_definition_id": image_definition_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_custom_image_versions_for_org(
         self,
-        *,
-        image_definition_id: int,
         org: str,
-        request_options: RequestOptions | None = None,
+        image_definition_id: int,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsListCustomImageVersionsForOrgResponse:
         """List image versions of a custom image for an organization.
 
@@ -3279,16 +3537,32 @@ class Actions(_rt.SyncResource):
                 "image_definition_id": image_definition_id,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_custom_image_version_for_org(
         self,
-        *,
         org: str,
         image_definition_id: int,
         version: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunnerCustomImageVersion:
         """Get an image version of a custom image for GitHub Actions Hosted Runners.
 
@@ -3306,16 +3580,32 @@ class Actions(_rt.SyncResource):
                 "image_definition_id": image_definition_id,
                 "version": version,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_custom_image_version_from_org(
         self,
-        *,
         org: str,
         image_definition_id: int,
         version: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an image version of custom image from the organization.
 
@@ -3333,14 +3623,30 @@ class Actions(_rt.SyncResource):
                 "image_definition_id": image_definition_id,
                 "version": version,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_hosted_runners_github_owned_images_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetHostedRunnersGithubOwnedImagesForOrgResponse:
         """Get GitHub-owned images for GitHub-hosted runners in an organization
 
@@ -3354,14 +3660,30 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_hosted_runners_partner_images_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetHostedRunnersPartnerImagesForOrgResponse:
         """Get partner images for GitHub-hosted runners in an organization
 
@@ -3375,14 +3697,30 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_hosted_runners_limits_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunnerLimits:
         """Get limits on GitHub-hosted runners for an organization
 
@@ -3396,14 +3734,30 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_hosted_runners_machine_specs_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetHostedRunnersMachineSpecsForOrgResponse:
         """Get GitHub-hosted runners machine specs for an organization
 
@@ -3417,14 +3771,30 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_hosted_runners_platforms_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetHostedRunnersPlatformsForOrgResponse:
         """Get platforms for GitHub-hosted runners in an organization
 
@@ -3438,15 +3808,31 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_hosted_runner_for_org(
         self,
-        *,
         org: str,
         hosted_runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunner:
         """Get a GitHub-hosted runner for an organization
 
@@ -3464,15 +3850,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "hosted_runner_id": hosted_runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_hosted_runner_for_org(
         self,
-        *,
         org: str,
         hosted_runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunner:
         """Delete a GitHub-hosted runner for an organization
 
@@ -3488,14 +3890,23 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "hosted_runner_id": hosted_runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_hosted_runner_for_org(
         self,
-        *,
         org: str,
         hosted_runner_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         runner_group_id: int | NotGiven = NOT_GIVEN,
         maximum_runners: int | NotGiven = NOT_GIVEN,
@@ -3505,7 +3916,14 @@ class Actions(_rt.SyncResource):
         image_id: str | NotGiven = NOT_GIVEN,
         image_version: str | None | NotGiven = NOT_GIVEN,
         image_gen: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunner:
         """Update a GitHub-hosted runner for an organization
 
@@ -3540,14 +3958,30 @@ class Actions(_rt.SyncResource):
                 "image_version": image_version,
                 "image_gen": image_gen,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_actions_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsOrganizationPermissions:
         """Get GitHub Actions permissions for an organization
 
@@ -3563,17 +3997,33 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_github_actions_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         enabled_repositories: EnabledRepositories,
         allowed_actions: AllowedActions | NotGiven = NOT_GIVEN,
         sha_pinning_required: ShaPinningRequired | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions permissions for an organization
 
@@ -3595,14 +4045,30 @@ class Actions(_rt.SyncResource):
                 "allowed_actions": allowed_actions,
                 "sha_pinning_required": sha_pinning_required,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_artifact_and_log_retention_settings_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsArtifactAndLogRetentionResponse:
         """Get artifact and log retention settings for an organization
 
@@ -3618,15 +4084,31 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_artifact_and_log_retention_settings_organization(
         self,
-        *,
         org: str,
+        *,
         days: int,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set artifact and log retention settings for an organization
 
@@ -3644,14 +4126,30 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "days": days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_fork_pr_contributor_approval_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsForkPrContributorApproval:
         """Get fork PR contributor approval permissions for an organization
 
@@ -3667,19 +4165,35 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_fork_pr_contributor_approval_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         approval_policy: Literal[
             "first_time_contributors_new_to_github",
             "first_time_contributors",
             "all_external_contributors",
         ],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set fork PR contributor approval permissions for an organization
 
@@ -3697,14 +4211,30 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "approval_policy": approval_policy,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_private_repo_fork_pr_workflows_settings_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsForkPrWorkflowsPrivateRepos:
         """Get private repo fork PR workflow settings for an organization
 
@@ -3718,18 +4248,34 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_private_repo_fork_pr_workflows_settings_organization(
         self,
-        *,
         org: str,
+        *,
         run_workflows_from_fork_pull_requests: bool,
         send_write_tokens_to_workflows: bool | NotGiven = NOT_GIVEN,
         send_secrets_and_variables: bool | NotGiven = NOT_GIVEN,
         require_approval_for_fork_pr_workflows: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set private repo fork PR workflow settings for an organization
 
@@ -3751,16 +4297,32 @@ class Actions(_rt.SyncResource):
                 "send_secrets_and_variables": send_secrets_and_variables,
                 "require_approval_for_fork_pr_workflows": require_approval_for_fork_pr_workflows,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repositories_enabled_github_actions_organization(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Repository]:
         """List selected repositories enabled for GitHub Actions in an organization
 
@@ -3782,15 +4344,31 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_selected_repositories_enabled_github_actions_organization(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories enabled for GitHub Actions in an organization
 
@@ -3809,15 +4387,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_selected_repository_github_actions_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable a selected repository for GitHub Actions in an organization
 
@@ -3835,15 +4429,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_selected_repository_github_actions_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a selected repository for GitHub Actions in an organization
 
@@ -3861,14 +4471,30 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_allowed_actions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SelectedActions:
         """Get allowed actions and reusable workflows for an organization
 
@@ -3884,17 +4510,33 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_allowed_actions_organization(
         self,
-        *,
         org: str,
+        *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
         patterns_allowed: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set allowed actions and reusable workflows for an organization
 
@@ -3916,14 +4558,30 @@ class Actions(_rt.SyncResource):
                 "verified_allowed": verified_allowed,
                 "patterns_allowed": patterns_allowed,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_self_hosted_runners_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SelfHostedRunnersSettings:
         """Get self-hosted runners settings for an organization
 
@@ -3939,15 +4597,31 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_self_hosted_runners_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         enabled_repositories: Literal["all", "selected", "none"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set self-hosted runners settings for an organization
 
@@ -3965,16 +4639,32 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "enabled_repositories": enabled_repositories,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repositories_self_hosted_runners_organization(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Repository]:
         """List repositories allowed to use self-hosted runners in an organization
 
@@ -3996,15 +4686,31 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_selected_repositories_self_hosted_runners_organization(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set repositories allowed to use self-hosted runners in an organization
 
@@ -4022,15 +4728,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_selected_repository_self_hosted_runners_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add a repository to the list of repositories allowed to use self-hosted runners in an organization
 
@@ -4048,15 +4770,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_selected_repository_self_hosted_runners_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a repository from the list of repositories allowed to use self-hosted runners in an organization
 
@@ -4074,14 +4812,30 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_actions_default_workflow_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetDefaultWorkflowPermissions:
         """Get default workflow permissions for an organization
 
@@ -4099,17 +4853,33 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_github_actions_default_workflow_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         default_workflow_permissions: ActionsDefaultWorkflowPermissions | NotGiven = NOT_GIVEN,
         can_approve_pull_request_reviews: ActionsCanApprovePullRequestReviews
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set default workflow permissions for an organization
 
@@ -4131,17 +4901,33 @@ class Actions(_rt.SyncResource):
                 "default_workflow_permissions": default_workflow_permissions,
                 "can_approve_pull_request_reviews": can_approve_pull_request_reviews,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_self_hosted_runner_groups_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         visible_to_repository: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RunnerGroupsOrg]:
         """List self-hosted runner groups for an organization
 
@@ -4165,13 +4951,22 @@ class Actions(_rt.SyncResource):
                 "page": page,
                 "visible_to_repository": visible_to_repository,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_self_hosted_runner_group_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         visibility: Literal["selected", "all", "private"] | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
@@ -4180,7 +4975,14 @@ class Actions(_rt.SyncResource):
         restricted_to_workflows: bool | NotGiven = NOT_GIVEN,
         selected_workflows: list[str] | NotGiven = NOT_GIVEN,
         network_configuration_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RunnerGroupsOrg:
         """Create a self-hosted runner group for an organization
 
@@ -4212,15 +5014,31 @@ class Actions(_rt.SyncResource):
                 "selected_workflows": selected_workflows,
                 "network_configuration_id": network_configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_self_hosted_runner_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RunnerGroupsOrg:
         """Get a self-hosted runner group for an organization
 
@@ -4238,15 +5056,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "runner_group_id": runner_group_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_self_hosted_runner_group_from_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a self-hosted runner group from an organization
 
@@ -4264,21 +5098,37 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "runner_group_id": runner_group_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_self_hosted_runner_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         name: str,
         visibility: Literal["selected", "all", "private"] | NotGiven = NOT_GIVEN,
         allows_public_repositories: bool | NotGiven = NOT_GIVEN,
         restricted_to_workflows: bool | NotGiven = NOT_GIVEN,
         selected_workflows: list[str] | NotGiven = NOT_GIVEN,
         network_configuration_id: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RunnerGroupsOrg:
         """Update a self-hosted runner group for an organization
 
@@ -4308,17 +5158,33 @@ class Actions(_rt.SyncResource):
                 "selected_workflows": selected_workflows,
                 "network_configuration_id": network_configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_github_hosted_runners_in_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsHostedRunner]:
         """List GitHub-hosted runners in a group for an organization
 
@@ -4342,17 +5208,33 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_access_to_self_hosted_runner_group_in_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List repository access to a self-hosted runner group in an organization
 
@@ -4376,16 +5258,32 @@ class Actions(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_repo_access_to_self_hosted_runner_group_in_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set repository access for a self-hosted runner group in an organization
 
@@ -4405,16 +5303,32 @@ class Actions(_rt.SyncResource):
                 "runner_group_id": runner_group_id,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_repo_access_to_self_hosted_runner_group_in_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add repository access to a self-hosted runner group in an organization
 
@@ -4434,16 +5348,32 @@ class Actions(_rt.SyncResource):
                 "runner_group_id": runner_group_id,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_repo_access_to_self_hosted_runner_group_in_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove repository access to a self-hosted runner group in an organization
 
@@ -4463,17 +5393,33 @@ class Actions(_rt.SyncResource):
                 "runner_group_id": runner_group_id,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_self_hosted_runners_in_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Runner]:
         """List self-hosted runners in a group for an organization
 
@@ -4497,16 +5443,32 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_self_hosted_runners_in_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         runners: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set self-hosted runners in a group for an organization
 
@@ -4526,16 +5488,32 @@ class Actions(_rt.SyncResource):
                 "runner_group_id": runner_group_id,
                 "runners": runners,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_self_hosted_runner_to_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add a self-hosted runner to a group for an organization
 
@@ -4555,16 +5533,32 @@ class Actions(_rt.SyncResource):
                 "runner_group_id": runner_group_id,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_self_hosted_runner_from_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a self-hosted runner from a group for an organization
 
@@ -4584,17 +5578,33 @@ class Actions(_rt.SyncResource):
                 "runner_group_id": runner_group_id,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_self_hosted_runners_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Runner]:
         """List self-hosted runners for an organization
 
@@ -4620,14 +5630,30 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_runner_applications_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[RunnerApplication]:
         """List runner applications for an organization
 
@@ -4645,18 +5671,34 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def generate_runner_jitconfig_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         runner_group_id: int,
         labels: list[str],
         work_folder: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGenerateRunnerJitconfigForOrgResponse:
         """Create configuration for a just-in-time runner for an organization
 
@@ -4682,14 +5724,30 @@ class Actions(_rt.SyncResource):
                 "labels": labels,
                 "work_folder": work_folder,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_registration_token_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AuthenticationToken:
         """Create a registration token for an organization
 
@@ -4713,14 +5771,30 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_remove_token_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AuthenticationToken:
         """Create a remove token for an organization
 
@@ -4744,15 +5818,31 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Runner:
         """Get a self-hosted runner for an organization
 
@@ -4772,15 +5862,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_self_hosted_runner_from_org(
         self,
-        *,
         org: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a self-hosted runner from an organization
 
@@ -4800,15 +5906,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_labels_for_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsListLabelsForSelfHostedRunnerForOrgResponse:
         """List labels for a self-hosted runner for an organization
 
@@ -4828,16 +5950,32 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_custom_labels_for_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
+        *,
         labels: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse:
         """Set custom labels for a self-hosted runner for an organization
 
@@ -4860,16 +5998,32 @@ class Actions(_rt.SyncResource):
                 "runner_id": runner_id,
                 "labels": labels,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_custom_labels_to_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
+        *,
         labels: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse:
         """Add custom labels to a self-hosted runner for an organization
 
@@ -4891,15 +6045,31 @@ class Actions(_rt.SyncResource):
                 "runner_id": runner_id,
                 "labels": labels,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_all_custom_labels_from_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse:
         """Remove all custom labels from a self-hosted runner for an organization
 
@@ -4920,16 +6090,32 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_custom_label_from_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse:
         """Remove a custom label from a self-hosted runner for an organization
 
@@ -4955,16 +6141,32 @@ class Actions(_rt.SyncResource):
                 "runner_id": runner_id,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_secrets(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationActionsSecret]:
         """List organization secrets
 
@@ -4989,14 +6191,30 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_public_key(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsPublicKey:
         """Get an organization public key
 
@@ -5015,15 +6233,31 @@ class Actions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationActionsSecret:
         """Get an organization secret
 
@@ -5043,19 +6277,35 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_or_update_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         visibility: Literal["all", "private", "selected"],
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update an organization secret
 
@@ -5153,15 +6403,31 @@ class Actions(_rt.SyncResource):
                 "key_id": key_id,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization secret
 
@@ -5181,17 +6447,33 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repos_for_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for an organization secret
 
@@ -5218,16 +6500,32 @@ class Actions(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_selected_repos_for_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for an organization secret
 
@@ -5251,16 +6549,32 @@ class Actions(_rt.SyncResource):
                 "secret_name": secret_name,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_selected_repo_to_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add selected repository to an organization secret
 
@@ -5283,16 +6597,32 @@ class Actions(_rt.SyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_selected_repo_from_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove selected repository from an organization secret
 
@@ -5315,16 +6645,32 @@ class Actions(_rt.SyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_variables(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationActionsVariable]:
         """List organization variables
 
@@ -5348,18 +6694,34 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_org_variable(
         self,
-        *,
         org: str,
+        *,
         name: str,
         value: str,
         visibility: Literal["all", "private", "selected"],
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Create an organization variable
 
@@ -5385,15 +6747,31 @@ class Actions(_rt.SyncResource):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_variable(
         self,
-        *,
         org: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationActionsVariable:
         """Get an organization variable
 
@@ -5413,15 +6791,31 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_org_variable(
         self,
-        *,
         org: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization variable
 
@@ -5441,19 +6835,35 @@ class Actions(_rt.SyncResource):
                 "org": org,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_org_variable(
         self,
-        *,
         org: str,
         name: str,
+        *,
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         visibility: Literal["all", "private", "selected"] | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update an organization variable
 
@@ -5481,17 +6891,33 @@ class Actions(_rt.SyncResource):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repos_for_org_variable(
         self,
-        *,
         org: str,
         name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for an organization variable
 
@@ -5518,16 +6944,32 @@ class Actions(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_selected_repos_for_org_variable(
         self,
-        *,
         org: str,
         name: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for an organization variable
 
@@ -5551,16 +6993,32 @@ class Actions(_rt.SyncResource):
                 "name": name,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_selected_repo_to_org_variable(
         self,
-        *,
         org: str,
         name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add selected repository to an organization variable
 
@@ -5582,16 +7040,32 @@ class Actions(_rt.SyncResource):
                 "name": name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_selected_repo_from_org_variable(
         self,
-        *,
         org: str,
         name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove selected repository from an organization variable
 
@@ -5614,18 +7088,34 @@ class Actions(_rt.SyncResource):
                 "name": name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_artifacts_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Artifact]:
         """List artifacts for a repository
 
@@ -5653,16 +7143,32 @@ class Actions(_rt.SyncResource):
                 "page": page,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_artifact(
         self,
-        *,
         owner: str,
         repo: str,
         artifact_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Artifact:
         """Get an artifact
 
@@ -5684,16 +7190,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "artifact_id": artifact_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_artifact(
         self,
-        *,
         owner: str,
         repo: str,
         artifact_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an artifact
 
@@ -5712,17 +7234,33 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "artifact_id": artifact_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def download_artifact(
         self,
-        *,
         owner: str,
         repo: str,
         artifact_id: int,
         archive_format: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download an artifact
 
@@ -5744,15 +7282,31 @@ class Actions(_rt.SyncResource):
                 "artifact_id": artifact_id,
                 "archive_format": archive_format,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_retention_limit_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheRetentionLimitForRepository:
         """Get GitHub Actions cache retention limit for a repository
 
@@ -5771,16 +7325,32 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_actions_cache_retention_limit_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         max_cache_retention_days: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache retention limit for a repository
 
@@ -5801,15 +7371,31 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "max_cache_retention_days": max_cache_retention_days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_storage_limit_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheStorageLimitForRepository:
         """Get GitHub Actions cache storage limit for a repository
 
@@ -5828,16 +7414,32 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_actions_cache_storage_limit_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         max_cache_size_gb: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache storage limit for a repository
 
@@ -5858,15 +7460,31 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "max_cache_size_gb": max_cache_size_gb,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_usage(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheUsageByRepository:
         """Get GitHub Actions cache usage for a repository
 
@@ -5887,21 +7505,37 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_list(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         ref: str | NotGiven = NOT_GIVEN,
         key: str | NotGiven = NOT_GIVEN,
         sort: Literal["created_at", "last_accessed_at", "size_in_bytes"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsCacheListActionsCachesItem]:
         """List GitHub Actions caches for a repository
 
@@ -5933,17 +7567,33 @@ class Actions(_rt.SyncResource):
                 "sort": sort,
                 "direction": direction,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_actions_cache_by_key(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         key: str,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheList:
         """Delete GitHub Actions caches for a repository (using a cache key)
 
@@ -5965,16 +7615,32 @@ class Actions(_rt.SyncResource):
                 "key": key,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_actions_cache_by_id(
         self,
-        *,
         owner: str,
         repo: str,
         cache_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a GitHub Actions cache for a repository (using a cache ID)
 
@@ -5994,17 +7660,33 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "cache_id": cache_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_concurrency_groups_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ConcurrencyGroupListConcurrencyGroupsItem]:
         """List concurrency groups for a repository
 
@@ -6028,18 +7710,34 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_concurrency_group_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
         concurrency_group_name: str,
+        *,
         ahead_of_run: int | NotGiven = NOT_GIVEN,
         ahead_of_job: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ConcurrencyGroup:
         """Get a concurrency group for a repository
 
@@ -6074,16 +7772,32 @@ class Actions(_rt.SyncResource):
                 "ahead_of_run": ahead_of_run,
                 "ahead_of_job": ahead_of_job,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_job_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         job_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Job:
         """Get a job for a workflow run
 
@@ -6105,16 +7819,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "job_id": job_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def download_job_logs_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         job_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download job logs for a workflow run
 
@@ -6137,18 +7867,34 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "job_id": job_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def re_run_job_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         job_id: int,
+        *,
         enable_debug_logging: bool | NotGiven = NOT_GIVEN,
         enable_debugger: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Re-run a job from a workflow run
 
@@ -6172,15 +7918,31 @@ class Actions(_rt.SyncResource):
                 "enable_debug_logging": enable_debug_logging,
                 "enable_debugger": enable_debugger,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_custom_oidc_sub_claim_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OidcCustomSubRepo:
         """Get the customization template for an OIDC subject claim for a repository
 
@@ -6198,18 +7960,34 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_custom_oidc_sub_claim_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         use_default: bool,
         include_claim_keys: list[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Set the customization template for an OIDC subject claim for a repository
 
@@ -6233,17 +8011,33 @@ class Actions(_rt.SyncResource):
                 "include_claim_keys": include_claim_keys,
                 "use_immutable_subject": use_immutable_subject,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_organization_secrets(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsSecret]:
         """List repository organization secrets
 
@@ -6270,17 +8064,33 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_organization_variables(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsVariable]:
         """List repository organization variables
 
@@ -6306,15 +8116,31 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_actions_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRepositoryPermissions:
         """Get GitHub Actions permissions for a repository
 
@@ -6332,18 +8158,34 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_github_actions_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         enabled: ActionsEnabled,
         allowed_actions: AllowedActions | NotGiven = NOT_GIVEN,
         sha_pinning_required: ShaPinningRequired | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions permissions for a repository
 
@@ -6367,15 +8209,31 @@ class Actions(_rt.SyncResource):
                 "allowed_actions": allowed_actions,
                 "sha_pinning_required": sha_pinning_required,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_workflow_access_to_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsWorkflowAccessToRepository:
         """Get the level of access for workflows outside of the repository
 
@@ -6395,16 +8253,32 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_workflow_access_to_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         access_level: Literal["none", "user", "organization"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set the level of access for workflows outside of the repository
 
@@ -6426,15 +8300,31 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "access_level": access_level,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_artifact_and_log_retention_settings_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsArtifactAndLogRetentionResponse:
         """Get artifact and log retention settings for a repository
 
@@ -6452,16 +8342,32 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_artifact_and_log_retention_settings_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         days: int,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set artifact and log retention settings for a repository
 
@@ -6481,15 +8387,31 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "days": days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_fork_pr_contributor_approval_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsForkPrContributorApproval:
         """Get fork PR contributor approval permissions for a repository
 
@@ -6507,20 +8429,36 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_fork_pr_contributor_approval_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         approval_policy: Literal[
             "first_time_contributors_new_to_github",
             "first_time_contributors",
             "all_external_contributors",
         ],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set fork PR contributor approval permissions for a repository
 
@@ -6540,15 +8478,31 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "approval_policy": approval_policy,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_private_repo_fork_pr_workflows_settings_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsForkPrWorkflowsPrivateRepos:
         """Get private repo fork PR workflow settings for a repository
 
@@ -6566,19 +8520,35 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_private_repo_fork_pr_workflows_settings_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         run_workflows_from_fork_pull_requests: bool,
         send_write_tokens_to_workflows: bool | NotGiven = NOT_GIVEN,
         send_secrets_and_variables: bool | NotGiven = NOT_GIVEN,
         require_approval_for_fork_pr_workflows: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set private repo fork PR workflow settings for a repository
 
@@ -6604,15 +8574,31 @@ class Actions(_rt.SyncResource):
                 "send_secrets_and_variables": send_secrets_and_variables,
                 "require_approval_for_fork_pr_workflows": require_approval_for_fork_pr_workflows,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_allowed_actions_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SelectedActions:
         """Get allowed actions and reusable workflows for a repository
 
@@ -6630,18 +8616,34 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_allowed_actions_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
         patterns_allowed: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set allowed actions and reusable workflows for a repository
 
@@ -6665,15 +8667,31 @@ class Actions(_rt.SyncResource):
                 "verified_allowed": verified_allowed,
                 "patterns_allowed": patterns_allowed,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_actions_default_workflow_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetDefaultWorkflowPermissions:
         """Get default workflow permissions for a repository
 
@@ -6693,18 +8711,34 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_github_actions_default_workflow_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         default_workflow_permissions: ActionsDefaultWorkflowPermissions | NotGiven = NOT_GIVEN,
         can_approve_pull_request_reviews: ActionsCanApprovePullRequestReviews
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set default workflow permissions for a repository
 
@@ -6728,18 +8762,34 @@ class Actions(_rt.SyncResource):
                 "default_workflow_permissions": default_workflow_permissions,
                 "can_approve_pull_request_reviews": can_approve_pull_request_reviews,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_self_hosted_runners_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Runner]:
         """List self-hosted runners for a repository
 
@@ -6767,15 +8817,31 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_runner_applications_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[RunnerApplication]:
         """List runner applications for a repository
 
@@ -6795,19 +8861,35 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def generate_runner_jitconfig_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         runner_group_id: int,
         labels: list[str],
         work_folder: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGenerateRunnerJitconfigForRepoResponse:
         """Create configuration for a just-in-time runner for a repository
 
@@ -6835,15 +8917,31 @@ class Actions(_rt.SyncResource):
                 "labels": labels,
                 "work_folder": work_folder,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_registration_token_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AuthenticationToken:
         """Create a registration token for a repository
 
@@ -6869,15 +8967,31 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_remove_token_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AuthenticationToken:
         """Create a remove token for a repository
 
@@ -6903,16 +9017,32 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Runner:
         """Get a self-hosted runner for a repository
 
@@ -6934,16 +9064,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_self_hosted_runner_from_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a self-hosted runner from a repository
 
@@ -6965,16 +9111,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_labels_for_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsListLabelsForSelfHostedRunnerForRepoResponse:
         """List labels for a self-hosted runner for a repository
 
@@ -6996,17 +9158,33 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_custom_labels_for_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
+        *,
         labels: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse:
         """Set custom labels for a self-hosted runner for a repository
 
@@ -7031,17 +9209,33 @@ class Actions(_rt.SyncResource):
                 "runner_id": runner_id,
                 "labels": labels,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_custom_labels_to_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
+        *,
         labels: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse:
         """Add custom labels to a self-hosted runner for a repository
 
@@ -7065,16 +9259,32 @@ class Actions(_rt.SyncResource):
                 "runner_id": runner_id,
                 "labels": labels,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_all_custom_labels_from_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse:
         """Remove all custom labels from a self-hosted runner for a repository
 
@@ -7097,17 +9307,33 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_custom_label_from_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse:
         """Remove a custom label from a self-hosted runner for a repository
 
@@ -7135,14 +9361,23 @@ class Actions(_rt.SyncResource):
                 "runner_id": runner_id,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_workflow_runs_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         actor: str | NotGiven = NOT_GIVEN,
         branch: str | NotGiven = NOT_GIVEN,
         event: str | NotGiven = NOT_GIVEN,
@@ -7169,7 +9404,14 @@ class Actions(_rt.SyncResource):
         exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
         check_suite_id: int | NotGiven = NOT_GIVEN,
         head_sha: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[WorkflowRun]:
         """List workflow runs for a repository
 
@@ -7213,17 +9455,33 @@ class Actions(_rt.SyncResource):
                 "check_suite_id": check_suite_id,
                 "head_sha": head_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowRun:
         """Get a workflow run
 
@@ -7247,16 +9505,32 @@ class Actions(_rt.SyncResource):
                 "run_id": run_id,
                 "exclude_pull_requests": exclude_pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a workflow run
 
@@ -7278,16 +9552,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_reviews_for_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[EnvironmentApprovals]:
         """Get the review history for a workflow run
 
@@ -7307,16 +9597,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def approve_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Approve a workflow run for a fork pull request
 
@@ -7336,20 +9642,36 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_workflow_run_artifacts(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Artifact]:
         """List workflow run artifacts
 
@@ -7381,18 +9703,34 @@ class Actions(_rt.SyncResource):
                 "name": name,
                 "direction": direction,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_workflow_run_attempt(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
         attempt_number: int,
+        *,
         exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowRun:
         """Get a workflow run attempt
 
@@ -7418,19 +9756,35 @@ class Actions(_rt.SyncResource):
                 "attempt_number": attempt_number,
                 "exclude_pull_requests": exclude_pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_jobs_for_workflow_run_attempt(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
         attempt_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Job]:
         """List jobs for a workflow run attempt
 
@@ -7461,17 +9815,33 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def download_workflow_run_attempt_logs(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
         attempt_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download workflow run attempt logs
 
@@ -7496,16 +9866,32 @@ class Actions(_rt.SyncResource):
                 "run_id": run_id,
                 "attempt_number": attempt_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Cancel a workflow run
 
@@ -7525,19 +9911,35 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_concurrency_groups_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ConcurrencyGroupRunListConcurrencyGroupsItem]:
         """List concurrency groups for a workflow run
 
@@ -7581,17 +9983,33 @@ class Actions(_rt.SyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def review_custom_gates_for_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         body: ReviewCustomGatesCommentRequired | ReviewCustomGatesStateRequired,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Review custom deployment protection rules for a workflow run
 
@@ -7616,16 +10034,32 @@ class Actions(_rt.SyncResource):
                 "run_id": run_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def force_cancel_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Force cancel a workflow run
 
@@ -7646,19 +10080,35 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_jobs_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Job]:
         """List jobs for a workflow run
 
@@ -7689,16 +10139,32 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def download_workflow_run_logs(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download workflow run logs
 
@@ -7721,16 +10187,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_workflow_run_logs(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete workflow run logs
 
@@ -7750,16 +10232,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pending_deployments_for_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[PendingDeployment]:
         """Get pending deployments for a workflow run
 
@@ -7781,19 +10279,35 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def review_pending_deployments_for_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         environment_ids: list[int],
         state: Literal["approved", "rejected"],
         comment: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Deployment]:
         """Review pending deployments for a workflow run
 
@@ -7821,17 +10335,33 @@ class Actions(_rt.SyncResource):
                 "state": state,
                 "comment": comment,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def re_run_workflow(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         enable_debug_logging: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Re-run a workflow
 
@@ -7853,17 +10383,33 @@ class Actions(_rt.SyncResource):
                 "run_id": run_id,
                 "enable_debug_logging": enable_debug_logging,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def re_run_workflow_failed_jobs(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         enable_debug_logging: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Re-run failed jobs from a workflow run
 
@@ -7885,16 +10431,32 @@ class Actions(_rt.SyncResource):
                 "run_id": run_id,
                 "enable_debug_logging": enable_debug_logging,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_workflow_run_usage(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowRunUsage:
         """Get workflow run usage
 
@@ -7919,17 +10481,33 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_secrets(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsSecret]:
         """List repository secrets
 
@@ -7956,15 +10534,31 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_public_key(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsPublicKey:
         """Get a repository public key
 
@@ -7985,16 +10579,32 @@ class Actions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsSecret:
         """Get a repository secret
 
@@ -8016,18 +10626,34 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_or_update_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
+        *,
         encrypted_value: str,
         key_id: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update a repository secret
 
@@ -8054,16 +10680,32 @@ class Actions(_rt.SyncResource):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository secret
 
@@ -8085,17 +10727,33 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_variables(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsVariable]:
         """List repository variables
 
@@ -8121,17 +10779,33 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_repo_variable(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         value: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Create a repository variable
 
@@ -8155,16 +10829,32 @@ class Actions(_rt.SyncResource):
                 "name": name,
                 "value": value,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_variable(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsVariable:
         """Get a repository variable
 
@@ -8186,16 +10876,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_repo_variable(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository variable
 
@@ -8217,18 +10923,34 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_repo_variable(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
+        *,
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update a repository variable
 
@@ -8254,17 +10976,33 @@ class Actions(_rt.SyncResource):
                 "body_name": body_name,
                 "value": value,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_workflows(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Workflow]:
         """List repository workflows
 
@@ -8290,16 +11028,32 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_workflow(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Workflow:
         """Get a workflow
 
@@ -8322,16 +11076,32 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_workflow(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a workflow
 
@@ -8351,19 +11121,35 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_workflow_dispatch(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
+        *,
         ref: str,
         inputs: dict[str, Any] | NotGiven = NOT_GIVEN,
         return_run_details: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowDispatchResponse | None:
         """Create a workflow dispatch event
 
@@ -8391,16 +11177,32 @@ class Actions(_rt.SyncResource):
                 "inputs": inputs,
                 "return_run_details": return_run_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_workflow(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable a workflow
 
@@ -8420,15 +11222,24 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_workflow_runs(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
+        *,
         actor: str | NotGiven = NOT_GIVEN,
         branch: str | NotGiven = NOT_GIVEN,
         event: str | NotGiven = NOT_GIVEN,
@@ -8455,7 +11266,14 @@ class Actions(_rt.SyncResource):
         exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
         check_suite_id: int | NotGiven = NOT_GIVEN,
         head_sha: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[WorkflowRun]:
         """List workflow runs for a workflow
 
@@ -8501,16 +11319,32 @@ class Actions(_rt.SyncResource):
                 "check_suite_id": check_suite_id,
                 "head_sha": head_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_workflow_usage(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowUsage:
         """Get workflow usage
 
@@ -8537,18 +11371,34 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_environment_secrets(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsSecret]:
         """List environment secrets
 
@@ -8577,16 +11427,32 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_environment_public_key(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsPublicKey:
         """Get an environment public key
 
@@ -8609,17 +11475,33 @@ class Actions(_rt.SyncResource):
                 "repo": repo,
                 "environment_name": environment_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_environment_secret(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsSecret:
         """Get an environment secret
 
@@ -8643,19 +11525,35 @@ class Actions(_rt.SyncResource):
                 "environment_name": environment_name,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_or_update_environment_secret(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         secret_name: str,
+        *,
         encrypted_value: str,
         key_id: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update an environment secret
 
@@ -8684,17 +11582,33 @@ class Actions(_rt.SyncResource):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_environment_secret(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an environment secret
 
@@ -8718,18 +11632,34 @@ class Actions(_rt.SyncResource):
                 "environment_name": environment_name,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_environment_variables(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ActionsVariable]:
         """List environment variables
 
@@ -8757,18 +11687,34 @@ class Actions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_environment_variable(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         name: str,
         value: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Create an environment variable that you can reference in a GitHub Actions workflow.
 
@@ -8792,17 +11738,33 @@ class Actions(_rt.SyncResource):
                 "name": name,
                 "value": value,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_environment_variable(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsVariable:
         """Get an environment variable
 
@@ -8826,17 +11788,33 @@ class Actions(_rt.SyncResource):
                 "environment_name": environment_name,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_environment_variable(
         self,
-        *,
         owner: str,
         repo: str,
-        name: str,
         environment_name: str,
-        request_options: RequestOptions | None = None,
+        name: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an environment variable
 
@@ -8860,19 +11838,35 @@ class Actions(_rt.SyncResource):
                 "name": name,
                 "environment_name": environment_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_environment_variable(
         self,
-        *,
         owner: str,
         repo: str,
-        name: str,
         environment_name: str,
+        name: str,
+        *,
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update an environment variable
 
@@ -8900,18 +11894,998 @@ class Actions(_rt.SyncResource):
                 "body_name": body_name,
                 "value": value,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class ActionsWithRawResponse:
+    """`Actions.with_raw_response`."""
+
+    def __init__(self, resource: Actions) -> None:
+        self._resource = resource
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_enterprise
+        )
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_enterprise
+        )
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_enterprise
+        )
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_enterprise
+        )
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_organization
+        )
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_organization
+        )
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_organization
+        )
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_organization
+        )
+        self.get_actions_cache_usage_for_org = _rt.with_raw_response(
+            resource.get_actions_cache_usage_for_org
+        )
+        self.get_actions_cache_usage_by_repo_for_org = _rt.raw_page(
+            resource.get_actions_cache_usage_by_repo_for_org
+        )
+        self.list_hosted_runners_for_org = _rt.raw_page(resource.list_hosted_runners_for_org)
+        self.create_hosted_runner_for_org = _rt.with_raw_response(
+            resource.create_hosted_runner_for_org
+        )
+        self.list_custom_images_for_org = _rt.with_raw_response(resource.list_custom_images_for_org)
+        self.get_custom_image_for_org = _rt.with_raw_response(resource.get_custom_image_for_org)
+        self.delete_custom_image_from_org = _rt.with_raw_response(
+            resource.delete_custom_image_from_org
+        )
+        self.list_custom_image_versions_for_org = _rt.with_raw_response(
+            resource.list_custom_image_versions_for_org
+        )
+        self.get_custom_image_version_for_org = _rt.with_raw_response(
+            resource.get_custom_image_version_for_org
+        )
+        self.delete_custom_image_version_from_org = _rt.with_raw_response(
+            resource.delete_custom_image_version_from_org
+        )
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_github_owned_images_for_org
+        )
+        self.get_hosted_runners_partner_images_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_partner_images_for_org
+        )
+        self.get_hosted_runners_limits_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_limits_for_org
+        )
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_machine_specs_for_org
+        )
+        self.get_hosted_runners_platforms_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_platforms_for_org
+        )
+        self.get_hosted_runner_for_org = _rt.with_raw_response(resource.get_hosted_runner_for_org)
+        self.delete_hosted_runner_for_org = _rt.with_raw_response(
+            resource.delete_hosted_runner_for_org
+        )
+        self.update_hosted_runner_for_org = _rt.with_raw_response(
+            resource.update_hosted_runner_for_org
+        )
+        self.get_github_actions_permissions_organization = _rt.with_raw_response(
+            resource.get_github_actions_permissions_organization
+        )
+        self.set_github_actions_permissions_organization = _rt.with_raw_response(
+            resource.set_github_actions_permissions_organization
+        )
+        self.get_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+            resource.get_artifact_and_log_retention_settings_organization
+        )
+        self.set_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+            resource.set_artifact_and_log_retention_settings_organization
+        )
+        self.get_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
+            resource.get_fork_pr_contributor_approval_permissions_organization
+        )
+        self.set_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
+            resource.set_fork_pr_contributor_approval_permissions_organization
+        )
+        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+            resource.get_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+            resource.set_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.list_selected_repositories_enabled_github_actions_organization = _rt.raw_page(
+            resource.list_selected_repositories_enabled_github_actions_organization
+        )
+        self.set_selected_repositories_enabled_github_actions_organization = _rt.with_raw_response(
+            resource.set_selected_repositories_enabled_github_actions_organization
+        )
+        self.enable_selected_repository_github_actions_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_github_actions_organization
+        )
+        self.disable_selected_repository_github_actions_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_github_actions_organization
+        )
+        self.get_allowed_actions_organization = _rt.with_raw_response(
+            resource.get_allowed_actions_organization
+        )
+        self.set_allowed_actions_organization = _rt.with_raw_response(
+            resource.set_allowed_actions_organization
+        )
+        self.get_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+            resource.get_self_hosted_runners_permissions_organization
+        )
+        self.set_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+            resource.set_self_hosted_runners_permissions_organization
+        )
+        self.list_selected_repositories_self_hosted_runners_organization = _rt.raw_page(
+            resource.list_selected_repositories_self_hosted_runners_organization
+        )
+        self.set_selected_repositories_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.set_selected_repositories_self_hosted_runners_organization
+        )
+        self.enable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_self_hosted_runners_organization
+        )
+        self.disable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_self_hosted_runners_organization
+        )
+        self.get_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
+            resource.get_github_actions_default_workflow_permissions_organization
+        )
+        self.set_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
+            resource.set_github_actions_default_workflow_permissions_organization
+        )
+        self.list_self_hosted_runner_groups_for_org = _rt.raw_page(
+            resource.list_self_hosted_runner_groups_for_org
+        )
+        self.create_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.create_self_hosted_runner_group_for_org
+        )
+        self.get_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.get_self_hosted_runner_group_for_org
+        )
+        self.delete_self_hosted_runner_group_from_org = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_group_from_org
+        )
+        self.update_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.update_self_hosted_runner_group_for_org
+        )
+        self.list_github_hosted_runners_in_group_for_org = _rt.raw_page(
+            resource.list_github_hosted_runners_in_group_for_org
+        )
+        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.raw_page(
+            resource.list_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.set_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.add_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.remove_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.list_self_hosted_runners_in_group_for_org = _rt.raw_page(
+            resource.list_self_hosted_runners_in_group_for_org
+        )
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_raw_response(
+            resource.set_self_hosted_runners_in_group_for_org
+        )
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_raw_response(
+            resource.add_self_hosted_runner_to_group_for_org
+        )
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_raw_response(
+            resource.remove_self_hosted_runner_from_group_for_org
+        )
+        self.list_self_hosted_runners_for_org = _rt.raw_page(
+            resource.list_self_hosted_runners_for_org
+        )
+        self.list_runner_applications_for_org = _rt.with_raw_response(
+            resource.list_runner_applications_for_org
+        )
+        self.generate_runner_jitconfig_for_org = _rt.with_raw_response(
+            resource.generate_runner_jitconfig_for_org
+        )
+        self.create_registration_token_for_org = _rt.with_raw_response(
+            resource.create_registration_token_for_org
+        )
+        self.create_remove_token_for_org = _rt.with_raw_response(
+            resource.create_remove_token_for_org
+        )
+        self.get_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.get_self_hosted_runner_for_org
+        )
+        self.delete_self_hosted_runner_from_org = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_from_org
+        )
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.list_labels_for_self_hosted_runner_for_org
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_org
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_org
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_org
+        )
+        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_org_variables = _rt.raw_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.raw_page(
+            resource.list_selected_repos_for_org_variable
+        )
+        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_artifacts_for_repo = _rt.raw_page(resource.list_artifacts_for_repo)
+        self.get_artifact = _rt.with_raw_response(resource.get_artifact)
+        self.delete_artifact = _rt.with_raw_response(resource.delete_artifact)
+        self.download_artifact = _rt.with_raw_response(resource.download_artifact)
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_repository
+        )
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_repository
+        )
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_repository
+        )
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_repository
+        )
+        self.get_actions_cache_usage = _rt.with_raw_response(resource.get_actions_cache_usage)
+        self.get_actions_cache_list = _rt.raw_page(resource.get_actions_cache_list)
+        self.delete_actions_cache_by_key = _rt.with_raw_response(
+            resource.delete_actions_cache_by_key
+        )
+        self.delete_actions_cache_by_id = _rt.with_raw_response(resource.delete_actions_cache_by_id)
+        self.list_concurrency_groups_for_repository = _rt.raw_page(
+            resource.list_concurrency_groups_for_repository
+        )
+        self.get_concurrency_group_for_repository = _rt.with_raw_response(
+            resource.get_concurrency_group_for_repository
+        )
+        self.get_job_for_workflow_run = _rt.with_raw_response(resource.get_job_for_workflow_run)
+        self.download_job_logs_for_workflow_run = _rt.with_raw_response(
+            resource.download_job_logs_for_workflow_run
+        )
+        self.re_run_job_for_workflow_run = _rt.with_raw_response(
+            resource.re_run_job_for_workflow_run
+        )
+        self.get_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
+            resource.get_custom_oidc_sub_claim_for_repo
+        )
+        self.set_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
+            resource.set_custom_oidc_sub_claim_for_repo
+        )
+        self.list_repo_organization_secrets = _rt.raw_page(resource.list_repo_organization_secrets)
+        self.list_repo_organization_variables = _rt.raw_page(
+            resource.list_repo_organization_variables
+        )
+        self.get_github_actions_permissions_repository = _rt.with_raw_response(
+            resource.get_github_actions_permissions_repository
+        )
+        self.set_github_actions_permissions_repository = _rt.with_raw_response(
+            resource.set_github_actions_permissions_repository
+        )
+        self.get_workflow_access_to_repository = _rt.with_raw_response(
+            resource.get_workflow_access_to_repository
+        )
+        self.set_workflow_access_to_repository = _rt.with_raw_response(
+            resource.set_workflow_access_to_repository
+        )
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+            resource.get_artifact_and_log_retention_settings_repository
+        )
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+            resource.set_artifact_and_log_retention_settings_repository
+        )
+        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+            resource.get_fork_pr_contributor_approval_permissions_repository
+        )
+        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+            resource.set_fork_pr_contributor_approval_permissions_repository
+        )
+        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+            resource.get_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+            resource.set_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.get_allowed_actions_repository = _rt.with_raw_response(
+            resource.get_allowed_actions_repository
+        )
+        self.set_allowed_actions_repository = _rt.with_raw_response(
+            resource.set_allowed_actions_repository
+        )
+        self.get_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
+            resource.get_github_actions_default_workflow_permissions_repository
+        )
+        self.set_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
+            resource.set_github_actions_default_workflow_permissions_repository
+        )
+        self.list_self_hosted_runners_for_repo = _rt.raw_page(
+            resource.list_self_hosted_runners_for_repo
+        )
+        self.list_runner_applications_for_repo = _rt.with_raw_response(
+            resource.list_runner_applications_for_repo
+        )
+        self.generate_runner_jitconfig_for_repo = _rt.with_raw_response(
+            resource.generate_runner_jitconfig_for_repo
+        )
+        self.create_registration_token_for_repo = _rt.with_raw_response(
+            resource.create_registration_token_for_repo
+        )
+        self.create_remove_token_for_repo = _rt.with_raw_response(
+            resource.create_remove_token_for_repo
+        )
+        self.get_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.get_self_hosted_runner_for_repo
+        )
+        self.delete_self_hosted_runner_from_repo = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_from_repo
+        )
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.list_labels_for_self_hosted_runner_for_repo
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_repo
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_repo
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_repo
+        )
+        self.list_workflow_runs_for_repo = _rt.raw_page(resource.list_workflow_runs_for_repo)
+        self.get_workflow_run = _rt.with_raw_response(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_raw_response(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_raw_response(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_raw_response(resource.approve_workflow_run)
+        self.list_workflow_run_artifacts = _rt.raw_page(resource.list_workflow_run_artifacts)
+        self.get_workflow_run_attempt = _rt.with_raw_response(resource.get_workflow_run_attempt)
+        self.list_jobs_for_workflow_run_attempt = _rt.raw_page(
+            resource.list_jobs_for_workflow_run_attempt
+        )
+        self.download_workflow_run_attempt_logs = _rt.with_raw_response(
+            resource.download_workflow_run_attempt_logs
+        )
+        self.cancel_workflow_run = _rt.with_raw_response(resource.cancel_workflow_run)
+        self.list_concurrency_groups_for_workflow_run = _rt.raw_page(
+            resource.list_concurrency_groups_for_workflow_run
+        )
+        self.review_custom_gates_for_run = _rt.with_raw_response(
+            resource.review_custom_gates_for_run
+        )
+        self.force_cancel_workflow_run = _rt.with_raw_response(resource.force_cancel_workflow_run)
+        self.list_jobs_for_workflow_run = _rt.raw_page(resource.list_jobs_for_workflow_run)
+        self.download_workflow_run_logs = _rt.with_raw_response(resource.download_workflow_run_logs)
+        self.delete_workflow_run_logs = _rt.with_raw_response(resource.delete_workflow_run_logs)
+        self.get_pending_deployments_for_run = _rt.with_raw_response(
+            resource.get_pending_deployments_for_run
+        )
+        self.review_pending_deployments_for_run = _rt.with_raw_response(
+            resource.review_pending_deployments_for_run
+        )
+        self.re_run_workflow = _rt.with_raw_response(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_raw_response(
+            resource.re_run_workflow_failed_jobs
+        )
+        self.get_workflow_run_usage = _rt.with_raw_response(resource.get_workflow_run_usage)
+        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+        self.list_repo_variables = _rt.raw_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
+        self.list_repo_workflows = _rt.raw_page(resource.list_repo_workflows)
+        self.get_workflow = _rt.with_raw_response(resource.get_workflow)
+        self.disable_workflow = _rt.with_raw_response(resource.disable_workflow)
+        self.create_workflow_dispatch = _rt.with_raw_response(resource.create_workflow_dispatch)
+        self.enable_workflow = _rt.with_raw_response(resource.enable_workflow)
+        self.list_workflow_runs = _rt.raw_page(resource.list_workflow_runs)
+        self.get_workflow_usage = _rt.with_raw_response(resource.get_workflow_usage)
+        self.list_environment_secrets = _rt.raw_page(resource.list_environment_secrets)
+        self.get_environment_public_key = _rt.with_raw_response(resource.get_environment_public_key)
+        self.get_environment_secret = _rt.with_raw_response(resource.get_environment_secret)
+        self.create_or_update_environment_secret = _rt.with_raw_response(
+            resource.create_or_update_environment_secret
+        )
+        self.delete_environment_secret = _rt.with_raw_response(resource.delete_environment_secret)
+        self.list_environment_variables = _rt.raw_page(resource.list_environment_variables)
+        self.create_environment_variable = _rt.with_raw_response(
+            resource.create_environment_variable
+        )
+        self.get_environment_variable = _rt.with_raw_response(resource.get_environment_variable)
+        self.delete_environment_variable = _rt.with_raw_response(
+            resource.delete_environment_variable
+        )
+        self.update_environment_variable = _rt.with_raw_response(
+            resource.update_environment_variable
+        )
+
+
+class ActionsWithStreamingResponse:
+    """`Actions.with_streaming_response`."""
+
+    def __init__(self, resource: Actions) -> None:
+        self._resource = resource
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_enterprise
+        )
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_enterprise
+        )
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_enterprise
+        )
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_enterprise
+        )
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_organization
+        )
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_organization
+        )
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_organization
+        )
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_organization
+        )
+        self.get_actions_cache_usage_for_org = _rt.with_streaming_response(
+            resource.get_actions_cache_usage_for_org
+        )
+        self.get_actions_cache_usage_by_repo_for_org = _rt.streaming_page(
+            resource.get_actions_cache_usage_by_repo_for_org
+        )
+        self.list_hosted_runners_for_org = _rt.streaming_page(resource.list_hosted_runners_for_org)
+        self.create_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.create_hosted_runner_for_org
+        )
+        self.list_custom_images_for_org = _rt.with_streaming_response(
+            resource.list_custom_images_for_org
+        )
+        self.get_custom_image_for_org = _rt.with_streaming_response(
+            resource.get_custom_image_for_org
+        )
+        self.delete_custom_image_from_org = _rt.with_streaming_response(
+            resource.delete_custom_image_from_org
+        )
+        self.list_custom_image_versions_for_org = _rt.with_streaming_response(
+            resource.list_custom_image_versions_for_org
+        )
+        self.get_custom_image_version_for_org = _rt.with_streaming_response(
+            resource.get_custom_image_version_for_org
+        )
+        self.delete_custom_image_version_from_org = _rt.with_streaming_response(
+            resource.delete_custom_image_version_from_org
+        )
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_github_owned_images_for_org
+        )
+        self.get_hosted_runners_partner_images_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_partner_images_for_org
+        )
+        self.get_hosted_runners_limits_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_limits_for_org
+        )
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_machine_specs_for_org
+        )
+        self.get_hosted_runners_platforms_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_platforms_for_org
+        )
+        self.get_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runner_for_org
+        )
+        self.delete_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.delete_hosted_runner_for_org
+        )
+        self.update_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.update_hosted_runner_for_org
+        )
+        self.get_github_actions_permissions_organization = _rt.with_streaming_response(
+            resource.get_github_actions_permissions_organization
+        )
+        self.set_github_actions_permissions_organization = _rt.with_streaming_response(
+            resource.set_github_actions_permissions_organization
+        )
+        self.get_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
+            resource.get_artifact_and_log_retention_settings_organization
+        )
+        self.set_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
+            resource.set_artifact_and_log_retention_settings_organization
+        )
+        self.get_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.get_fork_pr_contributor_approval_permissions_organization
+            )
+        )
+        self.set_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.set_fork_pr_contributor_approval_permissions_organization
+            )
+        )
+        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
+            resource.get_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
+            resource.set_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.list_selected_repositories_enabled_github_actions_organization = _rt.streaming_page(
+            resource.list_selected_repositories_enabled_github_actions_organization
+        )
+        self.set_selected_repositories_enabled_github_actions_organization = (
+            _rt.with_streaming_response(
+                resource.set_selected_repositories_enabled_github_actions_organization
+            )
+        )
+        self.enable_selected_repository_github_actions_organization = _rt.with_streaming_response(
+            resource.enable_selected_repository_github_actions_organization
+        )
+        self.disable_selected_repository_github_actions_organization = _rt.with_streaming_response(
+            resource.disable_selected_repository_github_actions_organization
+        )
+        self.get_allowed_actions_organization = _rt.with_streaming_response(
+            resource.get_allowed_actions_organization
+        )
+        self.set_allowed_actions_organization = _rt.with_streaming_response(
+            resource.set_allowed_actions_organization
+        )
+        self.get_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+            resource.get_self_hosted_runners_permissions_organization
+        )
+        self.set_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+            resource.set_self_hosted_runners_permissions_organization
+        )
+        self.list_selected_repositories_self_hosted_runners_organization = _rt.streaming_page(
+            resource.list_selected_repositories_self_hosted_runners_organization
+        )
+        self.set_selected_repositories_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.set_selected_repositories_self_hosted_runners_organization
+            )
+        )
+        self.enable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.enable_selected_repository_self_hosted_runners_organization
+            )
+        )
+        self.disable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.disable_selected_repository_self_hosted_runners_organization
+            )
+        )
+        self.get_github_actions_default_workflow_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.get_github_actions_default_workflow_permissions_organization
+            )
+        )
+        self.set_github_actions_default_workflow_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.set_github_actions_default_workflow_permissions_organization
+            )
+        )
+        self.list_self_hosted_runner_groups_for_org = _rt.streaming_page(
+            resource.list_self_hosted_runner_groups_for_org
+        )
+        self.create_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.create_self_hosted_runner_group_for_org
+        )
+        self.get_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_group_for_org
+        )
+        self.delete_self_hosted_runner_group_from_org = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_group_from_org
+        )
+        self.update_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.update_self_hosted_runner_group_for_org
+        )
+        self.list_github_hosted_runners_in_group_for_org = _rt.streaming_page(
+            resource.list_github_hosted_runners_in_group_for_org
+        )
+        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.streaming_page(
+            resource.list_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.set_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.add_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.remove_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.list_self_hosted_runners_in_group_for_org = _rt.streaming_page(
+            resource.list_self_hosted_runners_in_group_for_org
+        )
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_streaming_response(
+            resource.set_self_hosted_runners_in_group_for_org
+        )
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_streaming_response(
+            resource.add_self_hosted_runner_to_group_for_org
+        )
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_streaming_response(
+            resource.remove_self_hosted_runner_from_group_for_org
+        )
+        self.list_self_hosted_runners_for_org = _rt.streaming_page(
+            resource.list_self_hosted_runners_for_org
+        )
+        self.list_runner_applications_for_org = _rt.with_streaming_response(
+            resource.list_runner_applications_for_org
+        )
+        self.generate_runner_jitconfig_for_org = _rt.with_streaming_response(
+            resource.generate_runner_jitconfig_for_org
+        )
+        self.create_registration_token_for_org = _rt.with_streaming_response(
+            resource.create_registration_token_for_org
+        )
+        self.create_remove_token_for_org = _rt.with_streaming_response(
+            resource.create_remove_token_for_org
+        )
+        self.get_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_for_org
+        )
+        self.delete_self_hosted_runner_from_org = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_from_org
+        )
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.list_labels_for_self_hosted_runner_for_org
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_org
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_org
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_org
+        )
+        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_org_variables = _rt.streaming_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.streaming_page(
+            resource.list_selected_repos_for_org_variable
+        )
+        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_artifacts_for_repo = _rt.streaming_page(resource.list_artifacts_for_repo)
+        self.get_artifact = _rt.with_streaming_response(resource.get_artifact)
+        self.delete_artifact = _rt.with_streaming_response(resource.delete_artifact)
+        self.download_artifact = _rt.with_streaming_response(resource.download_artifact)
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_repository
+        )
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_repository
+        )
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_repository
+        )
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_repository
+        )
+        self.get_actions_cache_usage = _rt.with_streaming_response(resource.get_actions_cache_usage)
+        self.get_actions_cache_list = _rt.streaming_page(resource.get_actions_cache_list)
+        self.delete_actions_cache_by_key = _rt.with_streaming_response(
+            resource.delete_actions_cache_by_key
+        )
+        self.delete_actions_cache_by_id = _rt.with_streaming_response(
+            resource.delete_actions_cache_by_id
+        )
+        self.list_concurrency_groups_for_repository = _rt.streaming_page(
+            resource.list_concurrency_groups_for_repository
+        )
+        self.get_concurrency_group_for_repository = _rt.with_streaming_response(
+            resource.get_concurrency_group_for_repository
+        )
+        self.get_job_for_workflow_run = _rt.with_streaming_response(
+            resource.get_job_for_workflow_run
+        )
+        self.download_job_logs_for_workflow_run = _rt.with_streaming_response(
+            resource.download_job_logs_for_workflow_run
+        )
+        self.re_run_job_for_workflow_run = _rt.with_streaming_response(
+            resource.re_run_job_for_workflow_run
+        )
+        self.get_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
+            resource.get_custom_oidc_sub_claim_for_repo
+        )
+        self.set_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
+            resource.set_custom_oidc_sub_claim_for_repo
+        )
+        self.list_repo_organization_secrets = _rt.streaming_page(
+            resource.list_repo_organization_secrets
+        )
+        self.list_repo_organization_variables = _rt.streaming_page(
+            resource.list_repo_organization_variables
+        )
+        self.get_github_actions_permissions_repository = _rt.with_streaming_response(
+            resource.get_github_actions_permissions_repository
+        )
+        self.set_github_actions_permissions_repository = _rt.with_streaming_response(
+            resource.set_github_actions_permissions_repository
+        )
+        self.get_workflow_access_to_repository = _rt.with_streaming_response(
+            resource.get_workflow_access_to_repository
+        )
+        self.set_workflow_access_to_repository = _rt.with_streaming_response(
+            resource.set_workflow_access_to_repository
+        )
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+            resource.get_artifact_and_log_retention_settings_repository
+        )
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+            resource.set_artifact_and_log_retention_settings_repository
+        )
+        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
+            resource.get_fork_pr_contributor_approval_permissions_repository
+        )
+        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
+            resource.set_fork_pr_contributor_approval_permissions_repository
+        )
+        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
+            resource.get_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
+            resource.set_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.get_allowed_actions_repository = _rt.with_streaming_response(
+            resource.get_allowed_actions_repository
+        )
+        self.set_allowed_actions_repository = _rt.with_streaming_response(
+            resource.set_allowed_actions_repository
+        )
+        self.get_github_actions_default_workflow_permissions_repository = (
+            _rt.with_streaming_response(
+                resource.get_github_actions_default_workflow_permissions_repository
+            )
+        )
+        self.set_github_actions_default_workflow_permissions_repository = (
+            _rt.with_streaming_response(
+                resource.set_github_actions_default_workflow_permissions_repository
+            )
+        )
+        self.list_self_hosted_runners_for_repo = _rt.streaming_page(
+            resource.list_self_hosted_runners_for_repo
+        )
+        self.list_runner_applications_for_repo = _rt.with_streaming_response(
+            resource.list_runner_applications_for_repo
+        )
+        self.generate_runner_jitconfig_for_repo = _rt.with_streaming_response(
+            resource.generate_runner_jitconfig_for_repo
+        )
+        self.create_registration_token_for_repo = _rt.with_streaming_response(
+            resource.create_registration_token_for_repo
+        )
+        self.create_remove_token_for_repo = _rt.with_streaming_response(
+            resource.create_remove_token_for_repo
+        )
+        self.get_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_for_repo
+        )
+        self.delete_self_hosted_runner_from_repo = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_from_repo
+        )
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.list_labels_for_self_hosted_runner_for_repo
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_repo
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_repo
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = (
+            _rt.with_streaming_response(
+                resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+            )
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_repo
+        )
+        self.list_workflow_runs_for_repo = _rt.streaming_page(resource.list_workflow_runs_for_repo)
+        self.get_workflow_run = _rt.with_streaming_response(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_streaming_response(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_streaming_response(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_streaming_response(resource.approve_workflow_run)
+        self.list_workflow_run_artifacts = _rt.streaming_page(resource.list_workflow_run_artifacts)
+        self.get_workflow_run_attempt = _rt.with_streaming_response(
+            resource.get_workflow_run_attempt
+        )
+        self.list_jobs_for_workflow_run_attempt = _rt.streaming_page(
+            resource.list_jobs_for_workflow_run_attempt
+        )
+        self.download_workflow_run_attempt_logs = _rt.with_streaming_response(
+            resource.download_workflow_run_attempt_logs
+        )
+        self.cancel_workflow_run = _rt.with_streaming_response(resource.cancel_workflow_run)
+        self.list_concurrency_groups_for_workflow_run = _rt.streaming_page(
+            resource.list_concurrency_groups_for_workflow_run
+        )
+        self.review_custom_gates_for_run = _rt.with_streaming_response(
+            resource.review_custom_gates_for_run
+        )
+        self.force_cancel_workflow_run = _rt.with_streaming_response(
+            resource.force_cancel_workflow_run
+        )
+        self.list_jobs_for_workflow_run = _rt.streaming_page(resource.list_jobs_for_workflow_run)
+        self.download_workflow_run_logs = _rt.with_streaming_response(
+            resource.download_workflow_run_logs
+        )
+        self.delete_workflow_run_logs = _rt.with_streaming_response(
+            resource.delete_workflow_run_logs
+        )
+        self.get_pending_deployments_for_run = _rt.with_streaming_response(
+            resource.get_pending_deployments_for_run
+        )
+        self.review_pending_deployments_for_run = _rt.with_streaming_response(
+            resource.review_pending_deployments_for_run
+        )
+        self.re_run_workflow = _rt.with_streaming_response(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_streaming_response(
+            resource.re_run_workflow_failed_jobs
+        )
+        self.get_workflow_run_usage = _rt.with_streaming_response(resource.get_workflow_run_usage)
+        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+        self.list_repo_variables = _rt.streaming_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)
+        self.list_repo_workflows = _rt.streaming_page(resource.list_repo_workflows)
+        self.get_workflow = _rt.with_streaming_response(resource.get_workflow)
+        self.disable_workflow = _rt.with_streaming_response(resource.disable_workflow)
+        self.create_workflow_dispatch = _rt.with_streaming_response(
+            resource.create_workflow_dispatch
+        )
+        self.enable_workflow = _rt.with_streaming_response(resource.enable_workflow)
+        self.list_workflow_runs = _rt.streaming_page(resource.list_workflow_runs)
+        self.get_workflow_usage = _rt.with_streaming_response(resource.get_workflow_usage)
+        self.list_environment_secrets = _rt.streaming_page(resource.list_environment_secrets)
+        self.get_environment_public_key = _rt.with_streaming_response(
+            resource.get_environment_public_key
+        )
+        self.get_environment_secret = _rt.with_streaming_response(resource.get_environment_secret)
+        self.create_or_update_environment_secret = _rt.with_streaming_response(
+            resource.create_or_update_environment_secret
+        )
+        self.delete_environment_secret = _rt.with_streaming_response(
+            resource.delete_environment_secret
+        )
+        self.list_environment_variables = _rt.streaming_page(resource.list_environment_variables)
+        self.create_environment_variable = _rt.with_streaming_response(
+            resource.create_environment_variable
+        )
+        self.get_environment_variable = _rt.with_streaming_response(
+            resource.get_environment_variable
+        )
+        self.delete_environment_variable = _rt.with_streaming_response(
+            resource.delete_environment_variable
+        )
+        self.update_environment_variable = _rt.with_streaming_response(
+            resource.update_environment_variable
         )
 
 
 class AsyncActions(_rt.AsyncResource):
     """Operations under `actions`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncActionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncActionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncActionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncActionsWithStreamingResponse(self)
+
     async def get_actions_cache_retention_limit_for_enterprise(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheRetentionLimitForEnterprise:
         """Get GitHub Actions cache retention limit for an enterprise
 
@@ -8928,15 +12902,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_actions_cache_retention_limit_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         max_cache_retention_days: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache retention limit for an enterprise
 
@@ -8955,14 +12945,30 @@ class AsyncActions(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "max_cache_retention_days": max_cache_retention_days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_actions_cache_storage_limit_for_enterprise(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheStorageLimitForEnterprise:
         """Get GitHub Actions cache storage limit for an enterprise
 
@@ -8979,15 +12985,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_actions_cache_storage_limit_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         max_cache_size_gb: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache storage limit for an enterprise
 
@@ -9006,14 +13028,30 @@ class AsyncActions(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "max_cache_size_gb": max_cache_size_gb,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_actions_cache_retention_limit_for_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheRetentionLimitForOrganization:
         """Get GitHub Actions cache retention limit for an organization
 
@@ -9030,15 +13068,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_actions_cache_retention_limit_for_organization(
         self,
-        *,
         org: str,
+        *,
         max_cache_retention_days: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache retention limit for an organization
 
@@ -9057,14 +13111,30 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "max_cache_retention_days": max_cache_retention_days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_actions_cache_storage_limit_for_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheStorageLimitForOrganization:
         """Get GitHub Actions cache storage limit for an organization
 
@@ -9081,15 +13151,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_actions_cache_storage_limit_for_organization(
         self,
-        *,
         org: str,
+        *,
         max_cache_size_gb: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache storage limit for an organization
 
@@ -9108,14 +13194,30 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "max_cache_size_gb": max_cache_size_gb,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_actions_cache_usage_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheUsageOrgEnterprise:
         """Get GitHub Actions cache usage for an organization
 
@@ -9132,16 +13234,32 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_usage_by_repo_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsCacheUsageByRepository]:
         """List repositories with GitHub Actions cache usage for an organization
 
@@ -9164,16 +13282,32 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_hosted_runners_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsHostedRunner]:
         """List GitHub-hosted runners for an organization
 
@@ -9195,13 +13329,22 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_hosted_runner_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         image: ActionsCreateHostedRunnerForOrgParamsImage,
         size: str,
@@ -9209,7 +13352,14 @@ class AsyncActions(_rt.AsyncResource):
         maximum_runners: int | NotGiven = NOT_GIVEN,
         enable_static_ip: bool | NotGiven = NOT_GIVEN,
         image_gen: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunner:
         """Create a GitHub-hosted runner for an organization
 
@@ -9238,14 +13388,30 @@ class AsyncActions(_rt.AsyncResource):
                 "enable_static_ip": enable_static_ip,
                 "image_gen": image_gen,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_custom_images_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsListCustomImagesForOrgResponse:
         """List custom images for an organization.
 
@@ -9259,15 +13425,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_custom_image_for_org(
         self,
-        *,
         org: str,
         image_definition_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunnerCustomImage:
         """Get a custom image definition for GitHub Actions Hosted Runners.
 
@@ -9283,15 +13465,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "image_definition_id": image_definition_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_custom_image_from_org(
         self,
-        *,
         org: str,
         image_definition_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a custom image from the organization.
 
@@ -9307,15 +13505,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "image_definition_id": image_definition_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_custom_image_versions_for_org(
         self,
-        *,
-        image_definition_id: int,
         org: str,
-        request_options: RequestOptions | None = None,
+        image_definition_id: int,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsListCustomImageVersionsForOrgResponse:
         """List image versions of a custom image for an organization.
 
@@ -9331,16 +13545,32 @@ class AsyncActions(_rt.AsyncResource):
                 "image_definition_id": image_definition_id,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_custom_image_version_for_org(
         self,
-        *,
         org: str,
         image_definition_id: int,
         version: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunnerCustomImageVersion:
         """Get an image version of a custom image for GitHub Actions Hosted Runners.
 
@@ -9358,16 +13588,32 @@ class AsyncActions(_rt.AsyncResource):
                 "image_definition_id": image_definition_id,
                 "version": version,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_custom_image_version_from_org(
         self,
-        *,
         org: str,
         image_definition_id: int,
         version: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an image version of custom image from the organization.
 
@@ -9385,14 +13631,30 @@ class AsyncActions(_rt.AsyncResource):
                 "image_definition_id": image_definition_id,
                 "version": version,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_hosted_runners_github_owned_images_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetHostedRunnersGithubOwnedImagesForOrgResponse:
         """Get GitHub-owned images for GitHub-hosted runners in an organization
 
@@ -9406,14 +13668,30 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_hosted_runners_partner_images_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetHostedRunnersPartnerImagesForOrgResponse:
         """Get partner images for GitHub-hosted runners in an organization
 
@@ -9427,14 +13705,30 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_hosted_runners_limits_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunnerLimits:
         """Get limits on GitHub-hosted runners for an organization
 
@@ -9448,14 +13742,30 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_hosted_runners_machine_specs_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetHostedRunnersMachineSpecsForOrgResponse:
         """Get GitHub-hosted runners machine specs for an organization
 
@@ -9469,14 +13779,30 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_hosted_runners_platforms_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetHostedRunnersPlatformsForOrgResponse:
         """Get platforms for GitHub-hosted runners in an organization
 
@@ -9490,15 +13816,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_hosted_runner_for_org(
         self,
-        *,
         org: str,
         hosted_runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunner:
         """Get a GitHub-hosted runner for an organization
 
@@ -9516,15 +13858,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "hosted_runner_id": hosted_runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_hosted_runner_for_org(
         self,
-        *,
         org: str,
         hosted_runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunner:
         """Delete a GitHub-hosted runner for an organization
 
@@ -9540,14 +13898,23 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "hosted_runner_id": hosted_runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_hosted_runner_for_org(
         self,
-        *,
         org: str,
         hosted_runner_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         runner_group_id: int | NotGiven = NOT_GIVEN,
         maximum_runners: int | NotGiven = NOT_GIVEN,
@@ -9557,7 +13924,14 @@ class AsyncActions(_rt.AsyncResource):
         image_id: str | NotGiven = NOT_GIVEN,
         image_version: str | None | NotGiven = NOT_GIVEN,
         image_gen: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsHostedRunner:
         """Update a GitHub-hosted runner for an organization
 
@@ -9592,14 +13966,30 @@ class AsyncActions(_rt.AsyncResource):
                 "image_version": image_version,
                 "image_gen": image_gen,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_actions_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsOrganizationPermissions:
         """Get GitHub Actions permissions for an organization
 
@@ -9615,17 +14005,33 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_github_actions_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         enabled_repositories: EnabledRepositories,
         allowed_actions: AllowedActions | NotGiven = NOT_GIVEN,
         sha_pinning_required: ShaPinningRequired | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions permissions for an organization
 
@@ -9647,14 +14053,30 @@ class AsyncActions(_rt.AsyncResource):
                 "allowed_actions": allowed_actions,
                 "sha_pinning_required": sha_pinning_required,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_artifact_and_log_retention_settings_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsArtifactAndLogRetentionResponse:
         """Get artifact and log retention settings for an organization
 
@@ -9670,15 +14092,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_artifact_and_log_retention_settings_organization(
         self,
-        *,
         org: str,
+        *,
         days: int,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set artifact and log retention settings for an organization
 
@@ -9696,14 +14134,30 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "days": days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_fork_pr_contributor_approval_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsForkPrContributorApproval:
         """Get fork PR contributor approval permissions for an organization
 
@@ -9719,19 +14173,35 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_fork_pr_contributor_approval_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         approval_policy: Literal[
             "first_time_contributors_new_to_github",
             "first_time_contributors",
             "all_external_contributors",
         ],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set fork PR contributor approval permissions for an organization
 
@@ -9749,14 +14219,30 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "approval_policy": approval_policy,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_private_repo_fork_pr_workflows_settings_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsForkPrWorkflowsPrivateRepos:
         """Get private repo fork PR workflow settings for an organization
 
@@ -9770,18 +14256,34 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_private_repo_fork_pr_workflows_settings_organization(
         self,
-        *,
         org: str,
+        *,
         run_workflows_from_fork_pull_requests: bool,
         send_write_tokens_to_workflows: bool | NotGiven = NOT_GIVEN,
         send_secrets_and_variables: bool | NotGiven = NOT_GIVEN,
         require_approval_for_fork_pr_workflows: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set private repo fork PR workflow settings for an organization
 
@@ -9803,16 +14305,32 @@ class AsyncActions(_rt.AsyncResource):
                 "send_secrets_and_variables": send_secrets_and_variables,
                 "require_approval_for_fork_pr_workflows": require_approval_for_fork_pr_workflows,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repositories_enabled_github_actions_organization(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Repository]:
         """List selected repositories enabled for GitHub Actions in an organization
 
@@ -9834,15 +14352,31 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_selected_repositories_enabled_github_actions_organization(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories enabled for GitHub Actions in an organization
 
@@ -9861,15 +14395,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_selected_repository_github_actions_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable a selected repository for GitHub Actions in an organization
 
@@ -9887,15 +14437,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_selected_repository_github_actions_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a selected repository for GitHub Actions in an organization
 
@@ -9913,14 +14479,30 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_allowed_actions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SelectedActions:
         """Get allowed actions and reusable workflows for an organization
 
@@ -9936,17 +14518,33 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_allowed_actions_organization(
         self,
-        *,
         org: str,
+        *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
         patterns_allowed: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set allowed actions and reusable workflows for an organization
 
@@ -9968,14 +14566,30 @@ class AsyncActions(_rt.AsyncResource):
                 "verified_allowed": verified_allowed,
                 "patterns_allowed": patterns_allowed,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_self_hosted_runners_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SelfHostedRunnersSettings:
         """Get self-hosted runners settings for an organization
 
@@ -9991,15 +14605,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_self_hosted_runners_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         enabled_repositories: Literal["all", "selected", "none"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set self-hosted runners settings for an organization
 
@@ -10017,16 +14647,32 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "enabled_repositories": enabled_repositories,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repositories_self_hosted_runners_organization(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Repository]:
         """List repositories allowed to use self-hosted runners in an organization
 
@@ -10048,15 +14694,31 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_selected_repositories_self_hosted_runners_organization(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set repositories allowed to use self-hosted runners in an organization
 
@@ -10074,15 +14736,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_selected_repository_self_hosted_runners_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add a repository to the list of repositories allowed to use self-hosted runners in an organization
 
@@ -10100,15 +14778,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_selected_repository_self_hosted_runners_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a repository from the list of repositories allowed to use self-hosted runners in an organization
 
@@ -10126,14 +14820,30 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_actions_default_workflow_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetDefaultWorkflowPermissions:
         """Get default workflow permissions for an organization
 
@@ -10151,17 +14861,33 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_github_actions_default_workflow_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         default_workflow_permissions: ActionsDefaultWorkflowPermissions | NotGiven = NOT_GIVEN,
         can_approve_pull_request_reviews: ActionsCanApprovePullRequestReviews
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set default workflow permissions for an organization
 
@@ -10183,17 +14909,33 @@ class AsyncActions(_rt.AsyncResource):
                 "default_workflow_permissions": default_workflow_permissions,
                 "can_approve_pull_request_reviews": can_approve_pull_request_reviews,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_self_hosted_runner_groups_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         visible_to_repository: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RunnerGroupsOrg]:
         """List self-hosted runner groups for an organization
 
@@ -10217,13 +14959,22 @@ class AsyncActions(_rt.AsyncResource):
                 "page": page,
                 "visible_to_repository": visible_to_repository,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_self_hosted_runner_group_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         visibility: Literal["selected", "all", "private"] | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
@@ -10232,7 +14983,14 @@ class AsyncActions(_rt.AsyncResource):
         restricted_to_workflows: bool | NotGiven = NOT_GIVEN,
         selected_workflows: list[str] | NotGiven = NOT_GIVEN,
         network_configuration_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RunnerGroupsOrg:
         """Create a self-hosted runner group for an organization
 
@@ -10264,15 +15022,31 @@ class AsyncActions(_rt.AsyncResource):
                 "selected_workflows": selected_workflows,
                 "network_configuration_id": network_configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_self_hosted_runner_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RunnerGroupsOrg:
         """Get a self-hosted runner group for an organization
 
@@ -10290,15 +15064,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "runner_group_id": runner_group_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_self_hosted_runner_group_from_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a self-hosted runner group from an organization
 
@@ -10316,21 +15106,37 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "runner_group_id": runner_group_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_self_hosted_runner_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         name: str,
         visibility: Literal["selected", "all", "private"] | NotGiven = NOT_GIVEN,
         allows_public_repositories: bool | NotGiven = NOT_GIVEN,
         restricted_to_workflows: bool | NotGiven = NOT_GIVEN,
         selected_workflows: list[str] | NotGiven = NOT_GIVEN,
         network_configuration_id: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RunnerGroupsOrg:
         """Update a self-hosted runner group for an organization
 
@@ -10360,17 +15166,33 @@ class AsyncActions(_rt.AsyncResource):
                 "selected_workflows": selected_workflows,
                 "network_configuration_id": network_configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_github_hosted_runners_in_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsHostedRunner]:
         """List GitHub-hosted runners in a group for an organization
 
@@ -10394,17 +15216,33 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_access_to_self_hosted_runner_group_in_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repository access to a self-hosted runner group in an organization
 
@@ -10428,16 +15266,32 @@ class AsyncActions(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_repo_access_to_self_hosted_runner_group_in_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set repository access for a self-hosted runner group in an organization
 
@@ -10457,16 +15311,32 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_group_id": runner_group_id,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_repo_access_to_self_hosted_runner_group_in_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add repository access to a self-hosted runner group in an organization
 
@@ -10486,16 +15356,32 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_group_id": runner_group_id,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_repo_access_to_self_hosted_runner_group_in_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove repository access to a self-hosted runner group in an organization
 
@@ -10515,17 +15401,33 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_group_id": runner_group_id,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_self_hosted_runners_in_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Runner]:
         """List self-hosted runners in a group for an organization
 
@@ -10549,16 +15451,32 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_self_hosted_runners_in_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
+        *,
         runners: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set self-hosted runners in a group for an organization
 
@@ -10578,16 +15496,32 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_group_id": runner_group_id,
                 "runners": runners,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_self_hosted_runner_to_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add a self-hosted runner to a group for an organization
 
@@ -10607,16 +15541,32 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_group_id": runner_group_id,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_self_hosted_runner_from_group_for_org(
         self,
-        *,
         org: str,
         runner_group_id: int,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a self-hosted runner from a group for an organization
 
@@ -10636,17 +15586,33 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_group_id": runner_group_id,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_self_hosted_runners_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Runner]:
         """List self-hosted runners for an organization
 
@@ -10672,14 +15638,30 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_runner_applications_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[RunnerApplication]:
         """List runner applications for an organization
 
@@ -10697,18 +15679,34 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def generate_runner_jitconfig_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         runner_group_id: int,
         labels: list[str],
         work_folder: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGenerateRunnerJitconfigForOrgResponse:
         """Create configuration for a just-in-time runner for an organization
 
@@ -10734,14 +15732,30 @@ class AsyncActions(_rt.AsyncResource):
                 "labels": labels,
                 "work_folder": work_folder,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_registration_token_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AuthenticationToken:
         """Create a registration token for an organization
 
@@ -10765,14 +15779,30 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_remove_token_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AuthenticationToken:
         """Create a remove token for an organization
 
@@ -10796,15 +15826,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Runner:
         """Get a self-hosted runner for an organization
 
@@ -10824,15 +15870,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_self_hosted_runner_from_org(
         self,
-        *,
         org: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a self-hosted runner from an organization
 
@@ -10852,15 +15914,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_labels_for_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsListLabelsForSelfHostedRunnerForOrgResponse:
         """List labels for a self-hosted runner for an organization
 
@@ -10880,16 +15958,32 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_custom_labels_for_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
+        *,
         labels: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse:
         """Set custom labels for a self-hosted runner for an organization
 
@@ -10912,16 +16006,32 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_id": runner_id,
                 "labels": labels,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_custom_labels_to_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
+        *,
         labels: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse:
         """Add custom labels to a self-hosted runner for an organization
 
@@ -10943,15 +16053,31 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_id": runner_id,
                 "labels": labels,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_all_custom_labels_from_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse:
         """Remove all custom labels from a self-hosted runner for an organization
 
@@ -10972,16 +16098,32 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_custom_label_from_self_hosted_runner_for_org(
         self,
-        *,
         org: str,
         runner_id: int,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse:
         """Remove a custom label from a self-hosted runner for an organization
 
@@ -11007,16 +16149,32 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_id": runner_id,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_secrets(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationActionsSecret]:
         """List organization secrets
 
@@ -11041,14 +16199,30 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_public_key(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsPublicKey:
         """Get an organization public key
 
@@ -11067,15 +16241,31 @@ class AsyncActions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationActionsSecret:
         """Get an organization secret
 
@@ -11095,19 +16285,35 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_or_update_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         visibility: Literal["all", "private", "selected"],
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update an organization secret
 
@@ -11205,15 +16411,31 @@ class AsyncActions(_rt.AsyncResource):
                 "key_id": key_id,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization secret
 
@@ -11233,17 +16455,33 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repos_for_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for an organization secret
 
@@ -11270,16 +16508,32 @@ class AsyncActions(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_selected_repos_for_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for an organization secret
 
@@ -11303,16 +16557,32 @@ class AsyncActions(_rt.AsyncResource):
                 "secret_name": secret_name,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_selected_repo_to_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add selected repository to an organization secret
 
@@ -11335,16 +16605,32 @@ class AsyncActions(_rt.AsyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_selected_repo_from_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove selected repository from an organization secret
 
@@ -11367,16 +16653,32 @@ class AsyncActions(_rt.AsyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_variables(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationActionsVariable]:
         """List organization variables
 
@@ -11400,18 +16702,34 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_org_variable(
         self,
-        *,
         org: str,
+        *,
         name: str,
         value: str,
         visibility: Literal["all", "private", "selected"],
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Create an organization variable
 
@@ -11437,15 +16755,31 @@ class AsyncActions(_rt.AsyncResource):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_variable(
         self,
-        *,
         org: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationActionsVariable:
         """Get an organization variable
 
@@ -11465,15 +16799,31 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_org_variable(
         self,
-        *,
         org: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization variable
 
@@ -11493,19 +16843,35 @@ class AsyncActions(_rt.AsyncResource):
                 "org": org,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_org_variable(
         self,
-        *,
         org: str,
         name: str,
+        *,
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         visibility: Literal["all", "private", "selected"] | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update an organization variable
 
@@ -11533,17 +16899,33 @@ class AsyncActions(_rt.AsyncResource):
                 "visibility": visibility,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repos_for_org_variable(
         self,
-        *,
         org: str,
         name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for an organization variable
 
@@ -11570,16 +16952,32 @@ class AsyncActions(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_selected_repos_for_org_variable(
         self,
-        *,
         org: str,
         name: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for an organization variable
 
@@ -11603,16 +17001,32 @@ class AsyncActions(_rt.AsyncResource):
                 "name": name,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_selected_repo_to_org_variable(
         self,
-        *,
         org: str,
         name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add selected repository to an organization variable
 
@@ -11634,16 +17048,32 @@ class AsyncActions(_rt.AsyncResource):
                 "name": name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_selected_repo_from_org_variable(
         self,
-        *,
         org: str,
         name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove selected repository from an organization variable
 
@@ -11666,18 +17096,34 @@ class AsyncActions(_rt.AsyncResource):
                 "name": name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_artifacts_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Artifact]:
         """List artifacts for a repository
 
@@ -11705,16 +17151,32 @@ class AsyncActions(_rt.AsyncResource):
                 "page": page,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_artifact(
         self,
-        *,
         owner: str,
         repo: str,
         artifact_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Artifact:
         """Get an artifact
 
@@ -11736,16 +17198,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "artifact_id": artifact_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_artifact(
         self,
-        *,
         owner: str,
         repo: str,
         artifact_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an artifact
 
@@ -11764,17 +17242,33 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "artifact_id": artifact_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def download_artifact(
         self,
-        *,
         owner: str,
         repo: str,
         artifact_id: int,
         archive_format: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download an artifact
 
@@ -11796,15 +17290,31 @@ class AsyncActions(_rt.AsyncResource):
                 "artifact_id": artifact_id,
                 "archive_format": archive_format,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_actions_cache_retention_limit_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheRetentionLimitForRepository:
         """Get GitHub Actions cache retention limit for a repository
 
@@ -11823,16 +17333,32 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_actions_cache_retention_limit_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         max_cache_retention_days: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache retention limit for a repository
 
@@ -11853,15 +17379,31 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "max_cache_retention_days": max_cache_retention_days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_actions_cache_storage_limit_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheStorageLimitForRepository:
         """Get GitHub Actions cache storage limit for a repository
 
@@ -11880,16 +17422,32 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_actions_cache_storage_limit_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         max_cache_size_gb: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions cache storage limit for a repository
 
@@ -11910,15 +17468,31 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "max_cache_size_gb": max_cache_size_gb,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_actions_cache_usage(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheUsageByRepository:
         """Get GitHub Actions cache usage for a repository
 
@@ -11939,21 +17513,37 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_actions_cache_list(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         ref: str | NotGiven = NOT_GIVEN,
         key: str | NotGiven = NOT_GIVEN,
         sort: Literal["created_at", "last_accessed_at", "size_in_bytes"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsCacheListActionsCachesItem]:
         """List GitHub Actions caches for a repository
 
@@ -11985,17 +17575,33 @@ class AsyncActions(_rt.AsyncResource):
                 "sort": sort,
                 "direction": direction,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_actions_cache_by_key(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         key: str,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsCacheList:
         """Delete GitHub Actions caches for a repository (using a cache key)
 
@@ -12017,16 +17623,32 @@ class AsyncActions(_rt.AsyncResource):
                 "key": key,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_actions_cache_by_id(
         self,
-        *,
         owner: str,
         repo: str,
         cache_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a GitHub Actions cache for a repository (using a cache ID)
 
@@ -12046,17 +17668,33 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "cache_id": cache_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_concurrency_groups_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ConcurrencyGroupListConcurrencyGroupsItem]:
         """List concurrency groups for a repository
 
@@ -12080,18 +17718,34 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_concurrency_group_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
         concurrency_group_name: str,
+        *,
         ahead_of_run: int | NotGiven = NOT_GIVEN,
         ahead_of_job: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ConcurrencyGroup:
         """Get a concurrency group for a repository
 
@@ -12126,16 +17780,32 @@ class AsyncActions(_rt.AsyncResource):
                 "ahead_of_run": ahead_of_run,
                 "ahead_of_job": ahead_of_job,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_job_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         job_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Job:
         """Get a job for a workflow run
 
@@ -12157,16 +17827,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "job_id": job_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def download_job_logs_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         job_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download job logs for a workflow run
 
@@ -12189,18 +17875,34 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "job_id": job_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def re_run_job_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         job_id: int,
+        *,
         enable_debug_logging: bool | NotGiven = NOT_GIVEN,
         enable_debugger: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Re-run a job from a workflow run
 
@@ -12224,15 +17926,31 @@ class AsyncActions(_rt.AsyncResource):
                 "enable_debug_logging": enable_debug_logging,
                 "enable_debugger": enable_debugger,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_custom_oidc_sub_claim_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OidcCustomSubRepo:
         """Get the customization template for an OIDC subject claim for a repository
 
@@ -12250,18 +17968,34 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_custom_oidc_sub_claim_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         use_default: bool,
         include_claim_keys: list[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Set the customization template for an OIDC subject claim for a repository
 
@@ -12285,17 +18019,33 @@ class AsyncActions(_rt.AsyncResource):
                 "include_claim_keys": include_claim_keys,
                 "use_immutable_subject": use_immutable_subject,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_organization_secrets(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsSecret]:
         """List repository organization secrets
 
@@ -12322,17 +18072,33 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_organization_variables(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsVariable]:
         """List repository organization variables
 
@@ -12358,15 +18124,31 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_actions_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRepositoryPermissions:
         """Get GitHub Actions permissions for a repository
 
@@ -12384,18 +18166,34 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_github_actions_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         enabled: ActionsEnabled,
         allowed_actions: AllowedActions | NotGiven = NOT_GIVEN,
         sha_pinning_required: ShaPinningRequired | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set GitHub Actions permissions for a repository
 
@@ -12419,15 +18217,31 @@ class AsyncActions(_rt.AsyncResource):
                 "allowed_actions": allowed_actions,
                 "sha_pinning_required": sha_pinning_required,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_workflow_access_to_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsWorkflowAccessToRepository:
         """Get the level of access for workflows outside of the repository
 
@@ -12447,16 +18261,32 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_workflow_access_to_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         access_level: Literal["none", "user", "organization"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set the level of access for workflows outside of the repository
 
@@ -12478,15 +18308,31 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "access_level": access_level,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_artifact_and_log_retention_settings_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsArtifactAndLogRetentionResponse:
         """Get artifact and log retention settings for a repository
 
@@ -12504,16 +18350,32 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_artifact_and_log_retention_settings_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         days: int,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set artifact and log retention settings for a repository
 
@@ -12533,15 +18395,31 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "days": days,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_fork_pr_contributor_approval_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsForkPrContributorApproval:
         """Get fork PR contributor approval permissions for a repository
 
@@ -12559,20 +18437,36 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_fork_pr_contributor_approval_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         approval_policy: Literal[
             "first_time_contributors_new_to_github",
             "first_time_contributors",
             "all_external_contributors",
         ],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set fork PR contributor approval permissions for a repository
 
@@ -12592,15 +18486,31 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "approval_policy": approval_policy,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_private_repo_fork_pr_workflows_settings_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsForkPrWorkflowsPrivateRepos:
         """Get private repo fork PR workflow settings for a repository
 
@@ -12618,19 +18528,35 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_private_repo_fork_pr_workflows_settings_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         run_workflows_from_fork_pull_requests: bool,
         send_write_tokens_to_workflows: bool | NotGiven = NOT_GIVEN,
         send_secrets_and_variables: bool | NotGiven = NOT_GIVEN,
         require_approval_for_fork_pr_workflows: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set private repo fork PR workflow settings for a repository
 
@@ -12656,15 +18582,31 @@ class AsyncActions(_rt.AsyncResource):
                 "send_secrets_and_variables": send_secrets_and_variables,
                 "require_approval_for_fork_pr_workflows": require_approval_for_fork_pr_workflows,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_allowed_actions_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SelectedActions:
         """Get allowed actions and reusable workflows for a repository
 
@@ -12682,18 +18624,34 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_allowed_actions_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
         patterns_allowed: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set allowed actions and reusable workflows for a repository
 
@@ -12717,15 +18675,31 @@ class AsyncActions(_rt.AsyncResource):
                 "verified_allowed": verified_allowed,
                 "patterns_allowed": patterns_allowed,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_actions_default_workflow_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGetDefaultWorkflowPermissions:
         """Get default workflow permissions for a repository
 
@@ -12745,18 +18719,34 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_github_actions_default_workflow_permissions_repository(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         default_workflow_permissions: ActionsDefaultWorkflowPermissions | NotGiven = NOT_GIVEN,
         can_approve_pull_request_reviews: ActionsCanApprovePullRequestReviews
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set default workflow permissions for a repository
 
@@ -12780,18 +18770,34 @@ class AsyncActions(_rt.AsyncResource):
                 "default_workflow_permissions": default_workflow_permissions,
                 "can_approve_pull_request_reviews": can_approve_pull_request_reviews,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_self_hosted_runners_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Runner]:
         """List self-hosted runners for a repository
 
@@ -12819,15 +18825,31 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_runner_applications_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[RunnerApplication]:
         """List runner applications for a repository
 
@@ -12847,19 +18869,35 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def generate_runner_jitconfig_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         runner_group_id: int,
         labels: list[str],
         work_folder: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsGenerateRunnerJitconfigForRepoResponse:
         """Create configuration for a just-in-time runner for a repository
 
@@ -12887,15 +18925,31 @@ class AsyncActions(_rt.AsyncResource):
                 "labels": labels,
                 "work_folder": work_folder,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_registration_token_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AuthenticationToken:
         """Create a registration token for a repository
 
@@ -12921,15 +18975,31 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_remove_token_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AuthenticationToken:
         """Create a remove token for a repository
 
@@ -12955,16 +19025,32 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Runner:
         """Get a self-hosted runner for a repository
 
@@ -12986,16 +19072,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_self_hosted_runner_from_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a self-hosted runner from a repository
 
@@ -13017,16 +19119,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_labels_for_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsListLabelsForSelfHostedRunnerForRepoResponse:
         """List labels for a self-hosted runner for a repository
 
@@ -13048,17 +19166,33 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_custom_labels_for_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
+        *,
         labels: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse:
         """Set custom labels for a self-hosted runner for a repository
 
@@ -13083,17 +19217,33 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_id": runner_id,
                 "labels": labels,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_custom_labels_to_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
+        *,
         labels: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse:
         """Add custom labels to a self-hosted runner for a repository
 
@@ -13117,16 +19267,32 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_id": runner_id,
                 "labels": labels,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_all_custom_labels_from_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse:
         """Remove all custom labels from a self-hosted runner for a repository
 
@@ -13149,17 +19315,33 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "runner_id": runner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_custom_label_from_self_hosted_runner_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         runner_id: int,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse:
         """Remove a custom label from a self-hosted runner for a repository
 
@@ -13187,14 +19369,23 @@ class AsyncActions(_rt.AsyncResource):
                 "runner_id": runner_id,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_workflow_runs_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         actor: str | NotGiven = NOT_GIVEN,
         branch: str | NotGiven = NOT_GIVEN,
         event: str | NotGiven = NOT_GIVEN,
@@ -13221,7 +19412,14 @@ class AsyncActions(_rt.AsyncResource):
         exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
         check_suite_id: int | NotGiven = NOT_GIVEN,
         head_sha: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[WorkflowRun]:
         """List workflow runs for a repository
 
@@ -13265,17 +19463,33 @@ class AsyncActions(_rt.AsyncResource):
                 "check_suite_id": check_suite_id,
                 "head_sha": head_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowRun:
         """Get a workflow run
 
@@ -13299,16 +19513,32 @@ class AsyncActions(_rt.AsyncResource):
                 "run_id": run_id,
                 "exclude_pull_requests": exclude_pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a workflow run
 
@@ -13330,16 +19560,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_reviews_for_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[EnvironmentApprovals]:
         """Get the review history for a workflow run
 
@@ -13359,16 +19605,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def approve_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Approve a workflow run for a fork pull request
 
@@ -13388,20 +19650,36 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_workflow_run_artifacts(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Artifact]:
         """List workflow run artifacts
 
@@ -13433,18 +19711,34 @@ class AsyncActions(_rt.AsyncResource):
                 "name": name,
                 "direction": direction,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_workflow_run_attempt(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
         attempt_number: int,
+        *,
         exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowRun:
         """Get a workflow run attempt
 
@@ -13470,19 +19764,35 @@ class AsyncActions(_rt.AsyncResource):
                 "attempt_number": attempt_number,
                 "exclude_pull_requests": exclude_pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_jobs_for_workflow_run_attempt(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
         attempt_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Job]:
         """List jobs for a workflow run attempt
 
@@ -13513,17 +19823,33 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def download_workflow_run_attempt_logs(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
         attempt_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download workflow run attempt logs
 
@@ -13548,16 +19874,32 @@ class AsyncActions(_rt.AsyncResource):
                 "run_id": run_id,
                 "attempt_number": attempt_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Cancel a workflow run
 
@@ -13577,19 +19919,35 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_concurrency_groups_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ConcurrencyGroupRunListConcurrencyGroupsItem]:
         """List concurrency groups for a workflow run
 
@@ -13633,17 +19991,33 @@ class AsyncActions(_rt.AsyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def review_custom_gates_for_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         body: ReviewCustomGatesCommentRequired | ReviewCustomGatesStateRequired,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Review custom deployment protection rules for a workflow run
 
@@ -13668,16 +20042,32 @@ class AsyncActions(_rt.AsyncResource):
                 "run_id": run_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def force_cancel_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Force cancel a workflow run
 
@@ -13698,19 +20088,35 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_jobs_for_workflow_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Job]:
         """List jobs for a workflow run
 
@@ -13741,16 +20147,32 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def download_workflow_run_logs(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download workflow run logs
 
@@ -13773,16 +20195,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_workflow_run_logs(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete workflow run logs
 
@@ -13802,16 +20240,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pending_deployments_for_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[PendingDeployment]:
         """Get pending deployments for a workflow run
 
@@ -13833,19 +20287,35 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def review_pending_deployments_for_run(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         environment_ids: list[int],
         state: Literal["approved", "rejected"],
         comment: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Deployment]:
         """Review pending deployments for a workflow run
 
@@ -13873,17 +20343,33 @@ class AsyncActions(_rt.AsyncResource):
                 "state": state,
                 "comment": comment,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def re_run_workflow(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         enable_debug_logging: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Re-run a workflow
 
@@ -13905,17 +20391,33 @@ class AsyncActions(_rt.AsyncResource):
                 "run_id": run_id,
                 "enable_debug_logging": enable_debug_logging,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def re_run_workflow_failed_jobs(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
+        *,
         enable_debug_logging: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Re-run failed jobs from a workflow run
 
@@ -13937,16 +20439,32 @@ class AsyncActions(_rt.AsyncResource):
                 "run_id": run_id,
                 "enable_debug_logging": enable_debug_logging,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_workflow_run_usage(
         self,
-        *,
         owner: str,
         repo: str,
         run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowRunUsage:
         """Get workflow run usage
 
@@ -13971,17 +20489,33 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "run_id": run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_secrets(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsSecret]:
         """List repository secrets
 
@@ -14008,15 +20542,31 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_public_key(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsPublicKey:
         """Get a repository public key
 
@@ -14037,16 +20587,32 @@ class AsyncActions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsSecret:
         """Get a repository secret
 
@@ -14068,18 +20634,34 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_or_update_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
+        *,
         encrypted_value: str,
         key_id: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update a repository secret
 
@@ -14106,16 +20688,32 @@ class AsyncActions(_rt.AsyncResource):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository secret
 
@@ -14137,17 +20735,33 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_variables(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsVariable]:
         """List repository variables
 
@@ -14173,17 +20787,33 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_repo_variable(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         value: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Create a repository variable
 
@@ -14207,16 +20837,32 @@ class AsyncActions(_rt.AsyncResource):
                 "name": name,
                 "value": value,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_variable(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsVariable:
         """Get a repository variable
 
@@ -14238,16 +20884,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_repo_variable(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository variable
 
@@ -14269,18 +20931,34 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_repo_variable(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
+        *,
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update a repository variable
 
@@ -14306,17 +20984,33 @@ class AsyncActions(_rt.AsyncResource):
                 "body_name": body_name,
                 "value": value,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_workflows(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Workflow]:
         """List repository workflows
 
@@ -14342,16 +21036,32 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_workflow(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Workflow:
         """Get a workflow
 
@@ -14374,16 +21084,32 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_workflow(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a workflow
 
@@ -14403,19 +21129,35 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_workflow_dispatch(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
+        *,
         ref: str,
         inputs: dict[str, Any] | NotGiven = NOT_GIVEN,
         return_run_details: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowDispatchResponse | None:
         """Create a workflow dispatch event
 
@@ -14443,16 +21185,32 @@ class AsyncActions(_rt.AsyncResource):
                 "inputs": inputs,
                 "return_run_details": return_run_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_workflow(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable a workflow
 
@@ -14472,15 +21230,24 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_workflow_runs(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
+        *,
         actor: str | NotGiven = NOT_GIVEN,
         branch: str | NotGiven = NOT_GIVEN,
         event: str | NotGiven = NOT_GIVEN,
@@ -14507,7 +21274,14 @@ class AsyncActions(_rt.AsyncResource):
         exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
         check_suite_id: int | NotGiven = NOT_GIVEN,
         head_sha: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[WorkflowRun]:
         """List workflow runs for a workflow
 
@@ -14553,16 +21327,32 @@ class AsyncActions(_rt.AsyncResource):
                 "check_suite_id": check_suite_id,
                 "head_sha": head_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_workflow_usage(
         self,
-        *,
         owner: str,
         repo: str,
         workflow_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WorkflowUsage:
         """Get workflow usage
 
@@ -14589,18 +21379,34 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "workflow_id": workflow_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_environment_secrets(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsSecret]:
         """List environment secrets
 
@@ -14629,16 +21435,32 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_environment_public_key(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsPublicKey:
         """Get an environment public key
 
@@ -14661,17 +21483,33 @@ class AsyncActions(_rt.AsyncResource):
                 "repo": repo,
                 "environment_name": environment_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_environment_secret(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsSecret:
         """Get an environment secret
 
@@ -14695,19 +21533,35 @@ class AsyncActions(_rt.AsyncResource):
                 "environment_name": environment_name,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_or_update_environment_secret(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         secret_name: str,
+        *,
         encrypted_value: str,
         key_id: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update an environment secret
 
@@ -14736,17 +21590,33 @@ class AsyncActions(_rt.AsyncResource):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_environment_secret(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an environment secret
 
@@ -14770,18 +21640,34 @@ class AsyncActions(_rt.AsyncResource):
                 "environment_name": environment_name,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_environment_variables(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ActionsVariable]:
         """List environment variables
 
@@ -14809,18 +21695,34 @@ class AsyncActions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_environment_variable(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         name: str,
         value: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Create an environment variable that you can reference in a GitHub Actions workflow.
 
@@ -14844,17 +21746,33 @@ class AsyncActions(_rt.AsyncResource):
                 "name": name,
                 "value": value,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_environment_variable(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActionsVariable:
         """Get an environment variable
 
@@ -14878,17 +21796,33 @@ class AsyncActions(_rt.AsyncResource):
                 "environment_name": environment_name,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_environment_variable(
         self,
-        *,
         owner: str,
         repo: str,
-        name: str,
         environment_name: str,
-        request_options: RequestOptions | None = None,
+        name: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an environment variable
 
@@ -14912,19 +21846,35 @@ class AsyncActions(_rt.AsyncResource):
                 "name": name,
                 "environment_name": environment_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_environment_variable(
         self,
-        *,
         owner: str,
         repo: str,
-        name: str,
         environment_name: str,
+        name: str,
+        *,
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update an environment variable
 
@@ -14952,5 +21902,982 @@ class AsyncActions(_rt.AsyncResource):
                 "body_name": body_name,
                 "value": value,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncActionsWithRawResponse:
+    """`AsyncActions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncActions) -> None:
+        self._resource = resource
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_enterprise
+        )
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_enterprise
+        )
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_enterprise
+        )
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_enterprise
+        )
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_organization
+        )
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_organization
+        )
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_organization
+        )
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_organization
+        )
+        self.get_actions_cache_usage_for_org = _rt.with_raw_response(
+            resource.get_actions_cache_usage_for_org
+        )
+        self.get_actions_cache_usage_by_repo_for_org = _rt.raw_async_page(
+            resource.get_actions_cache_usage_by_repo_for_org
+        )
+        self.list_hosted_runners_for_org = _rt.raw_async_page(resource.list_hosted_runners_for_org)
+        self.create_hosted_runner_for_org = _rt.with_raw_response(
+            resource.create_hosted_runner_for_org
+        )
+        self.list_custom_images_for_org = _rt.with_raw_response(resource.list_custom_images_for_org)
+        self.get_custom_image_for_org = _rt.with_raw_response(resource.get_custom_image_for_org)
+        self.delete_custom_image_from_org = _rt.with_raw_response(
+            resource.delete_custom_image_from_org
+        )
+        self.list_custom_image_versions_for_org = _rt.with_raw_response(
+            resource.list_custom_image_versions_for_org
+        )
+        self.get_custom_image_version_for_org = _rt.with_raw_response(
+            resource.get_custom_image_version_for_org
+        )
+        self.delete_custom_image_version_from_org = _rt.with_raw_response(
+            resource.delete_custom_image_version_from_org
+        )
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_github_owned_images_for_org
+        )
+        self.get_hosted_runners_partner_images_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_partner_images_for_org
+        )
+        self.get_hosted_runners_limits_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_limits_for_org
+        )
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_machine_specs_for_org
+        )
+        self.get_hosted_runners_platforms_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_platforms_for_org
+        )
+        self.get_hosted_runner_for_org = _rt.with_raw_response(resource.get_hosted_runner_for_org)
+        self.delete_hosted_runner_for_org = _rt.with_raw_response(
+            resource.delete_hosted_runner_for_org
+        )
+        self.update_hosted_runner_for_org = _rt.with_raw_response(
+            resource.update_hosted_runner_for_org
+        )
+        self.get_github_actions_permissions_organization = _rt.with_raw_response(
+            resource.get_github_actions_permissions_organization
+        )
+        self.set_github_actions_permissions_organization = _rt.with_raw_response(
+            resource.set_github_actions_permissions_organization
+        )
+        self.get_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+            resource.get_artifact_and_log_retention_settings_organization
+        )
+        self.set_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+            resource.set_artifact_and_log_retention_settings_organization
+        )
+        self.get_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
+            resource.get_fork_pr_contributor_approval_permissions_organization
+        )
+        self.set_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
+            resource.set_fork_pr_contributor_approval_permissions_organization
+        )
+        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+            resource.get_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+            resource.set_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.list_selected_repositories_enabled_github_actions_organization = _rt.raw_async_page(
+            resource.list_selected_repositories_enabled_github_actions_organization
+        )
+        self.set_selected_repositories_enabled_github_actions_organization = _rt.with_raw_response(
+            resource.set_selected_repositories_enabled_github_actions_organization
+        )
+        self.enable_selected_repository_github_actions_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_github_actions_organization
+        )
+        self.disable_selected_repository_github_actions_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_github_actions_organization
+        )
+        self.get_allowed_actions_organization = _rt.with_raw_response(
+            resource.get_allowed_actions_organization
+        )
+        self.set_allowed_actions_organization = _rt.with_raw_response(
+            resource.set_allowed_actions_organization
+        )
+        self.get_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+            resource.get_self_hosted_runners_permissions_organization
+        )
+        self.set_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+            resource.set_self_hosted_runners_permissions_organization
+        )
+        self.list_selected_repositories_self_hosted_runners_organization = _rt.raw_async_page(
+            resource.list_selected_repositories_self_hosted_runners_organization
+        )
+        self.set_selected_repositories_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.set_selected_repositories_self_hosted_runners_organization
+        )
+        self.enable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_self_hosted_runners_organization
+        )
+        self.disable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_self_hosted_runners_organization
+        )
+        self.get_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
+            resource.get_github_actions_default_workflow_permissions_organization
+        )
+        self.set_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
+            resource.set_github_actions_default_workflow_permissions_organization
+        )
+        self.list_self_hosted_runner_groups_for_org = _rt.raw_async_page(
+            resource.list_self_hosted_runner_groups_for_org
+        )
+        self.create_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.create_self_hosted_runner_group_for_org
+        )
+        self.get_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.get_self_hosted_runner_group_for_org
+        )
+        self.delete_self_hosted_runner_group_from_org = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_group_from_org
+        )
+        self.update_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.update_self_hosted_runner_group_for_org
+        )
+        self.list_github_hosted_runners_in_group_for_org = _rt.raw_async_page(
+            resource.list_github_hosted_runners_in_group_for_org
+        )
+        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.raw_async_page(
+            resource.list_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.set_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.add_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.remove_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.list_self_hosted_runners_in_group_for_org = _rt.raw_async_page(
+            resource.list_self_hosted_runners_in_group_for_org
+        )
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_raw_response(
+            resource.set_self_hosted_runners_in_group_for_org
+        )
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_raw_response(
+            resource.add_self_hosted_runner_to_group_for_org
+        )
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_raw_response(
+            resource.remove_self_hosted_runner_from_group_for_org
+        )
+        self.list_self_hosted_runners_for_org = _rt.raw_async_page(
+            resource.list_self_hosted_runners_for_org
+        )
+        self.list_runner_applications_for_org = _rt.with_raw_response(
+            resource.list_runner_applications_for_org
+        )
+        self.generate_runner_jitconfig_for_org = _rt.with_raw_response(
+            resource.generate_runner_jitconfig_for_org
+        )
+        self.create_registration_token_for_org = _rt.with_raw_response(
+            resource.create_registration_token_for_org
+        )
+        self.create_remove_token_for_org = _rt.with_raw_response(
+            resource.create_remove_token_for_org
+        )
+        self.get_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.get_self_hosted_runner_for_org
+        )
+        self.delete_self_hosted_runner_from_org = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_from_org
+        )
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.list_labels_for_self_hosted_runner_for_org
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_org
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_org
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_org
+        )
+        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_org_variables = _rt.raw_async_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.raw_async_page(
+            resource.list_selected_repos_for_org_variable
+        )
+        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_artifacts_for_repo = _rt.raw_async_page(resource.list_artifacts_for_repo)
+        self.get_artifact = _rt.with_raw_response(resource.get_artifact)
+        self.delete_artifact = _rt.with_raw_response(resource.delete_artifact)
+        self.download_artifact = _rt.with_raw_response(resource.download_artifact)
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_repository
+        )
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_repository
+        )
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_repository
+        )
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_repository
+        )
+        self.get_actions_cache_usage = _rt.with_raw_response(resource.get_actions_cache_usage)
+        self.get_actions_cache_list = _rt.raw_async_page(resource.get_actions_cache_list)
+        self.delete_actions_cache_by_key = _rt.with_raw_response(
+            resource.delete_actions_cache_by_key
+        )
+        self.delete_actions_cache_by_id = _rt.with_raw_response(resource.delete_actions_cache_by_id)
+        self.list_concurrency_groups_for_repository = _rt.raw_async_page(
+            resource.list_concurrency_groups_for_repository
+        )
+        self.get_concurrency_group_for_repository = _rt.with_raw_response(
+            resource.get_concurrency_group_for_repository
+        )
+        self.get_job_for_workflow_run = _rt.with_raw_response(resource.get_job_for_workflow_run)
+        self.download_job_logs_for_workflow_run = _rt.with_raw_response(
+            resource.download_job_logs_for_workflow_run
+        )
+        self.re_run_job_for_workflow_run = _rt.with_raw_response(
+            resource.re_run_job_for_workflow_run
+        )
+        self.get_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
+            resource.get_custom_oidc_sub_claim_for_repo
+        )
+        self.set_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
+            resource.set_custom_oidc_sub_claim_for_repo
+        )
+        self.list_repo_organization_secrets = _rt.raw_async_page(
+            resource.list_repo_organization_secrets
+        )
+        self.list_repo_organization_variables = _rt.raw_async_page(
+            resource.list_repo_organization_variables
+        )
+        self.get_github_actions_permissions_repository = _rt.with_raw_response(
+            resource.get_github_actions_permissions_repository
+        )
+        self.set_github_actions_permissions_repository = _rt.with_raw_response(
+            resource.set_github_actions_permissions_repository
+        )
+        self.get_workflow_access_to_repository = _rt.with_raw_response(
+            resource.get_workflow_access_to_repository
+        )
+        self.set_workflow_access_to_repository = _rt.with_raw_response(
+            resource.set_workflow_access_to_repository
+        )
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+            resource.get_artifact_and_log_retention_settings_repository
+        )
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+            resource.set_artifact_and_log_retention_settings_repository
+        )
+        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+            resource.get_fork_pr_contributor_approval_permissions_repository
+        )
+        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+            resource.set_fork_pr_contributor_approval_permissions_repository
+        )
+        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+            resource.get_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+            resource.set_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.get_allowed_actions_repository = _rt.with_raw_response(
+            resource.get_allowed_actions_repository
+        )
+        self.set_allowed_actions_repository = _rt.with_raw_response(
+            resource.set_allowed_actions_repository
+        )
+        self.get_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
+            resource.get_github_actions_default_workflow_permissions_repository
+        )
+        self.set_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
+            resource.set_github_actions_default_workflow_permissions_repository
+        )
+        self.list_self_hosted_runners_for_repo = _rt.raw_async_page(
+            resource.list_self_hosted_runners_for_repo
+        )
+        self.list_runner_applications_for_repo = _rt.with_raw_response(
+            resource.list_runner_applications_for_repo
+        )
+        self.generate_runner_jitconfig_for_repo = _rt.with_raw_response(
+            resource.generate_runner_jitconfig_for_repo
+        )
+        self.create_registration_token_for_repo = _rt.with_raw_response(
+            resource.create_registration_token_for_repo
+        )
+        self.create_remove_token_for_repo = _rt.with_raw_response(
+            resource.create_remove_token_for_repo
+        )
+        self.get_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.get_self_hosted_runner_for_repo
+        )
+        self.delete_self_hosted_runner_from_repo = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_from_repo
+        )
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.list_labels_for_self_hosted_runner_for_repo
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_repo
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_repo
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_repo
+        )
+        self.list_workflow_runs_for_repo = _rt.raw_async_page(resource.list_workflow_runs_for_repo)
+        self.get_workflow_run = _rt.with_raw_response(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_raw_response(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_raw_response(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_raw_response(resource.approve_workflow_run)
+        self.list_workflow_run_artifacts = _rt.raw_async_page(resource.list_workflow_run_artifacts)
+        self.get_workflow_run_attempt = _rt.with_raw_response(resource.get_workflow_run_attempt)
+        self.list_jobs_for_workflow_run_attempt = _rt.raw_async_page(
+            resource.list_jobs_for_workflow_run_attempt
+        )
+        self.download_workflow_run_attempt_logs = _rt.with_raw_response(
+            resource.download_workflow_run_attempt_logs
+        )
+        self.cancel_workflow_run = _rt.with_raw_response(resource.cancel_workflow_run)
+        self.list_concurrency_groups_for_workflow_run = _rt.raw_async_page(
+            resource.list_concurrency_groups_for_workflow_run
+        )
+        self.review_custom_gates_for_run = _rt.with_raw_response(
+            resource.review_custom_gates_for_run
+        )
+        self.force_cancel_workflow_run = _rt.with_raw_response(resource.force_cancel_workflow_run)
+        self.list_jobs_for_workflow_run = _rt.raw_async_page(resource.list_jobs_for_workflow_run)
+        self.download_workflow_run_logs = _rt.with_raw_response(resource.download_workflow_run_logs)
+        self.delete_workflow_run_logs = _rt.with_raw_response(resource.delete_workflow_run_logs)
+        self.get_pending_deployments_for_run = _rt.with_raw_response(
+            resource.get_pending_deployments_for_run
+        )
+        self.review_pending_deployments_for_run = _rt.with_raw_response(
+            resource.review_pending_deployments_for_run
+        )
+        self.re_run_workflow = _rt.with_raw_response(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_raw_response(
+            resource.re_run_workflow_failed_jobs
+        )
+        self.get_workflow_run_usage = _rt.with_raw_response(resource.get_workflow_run_usage)
+        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+        self.list_repo_variables = _rt.raw_async_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
+        self.list_repo_workflows = _rt.raw_async_page(resource.list_repo_workflows)
+        self.get_workflow = _rt.with_raw_response(resource.get_workflow)
+        self.disable_workflow = _rt.with_raw_response(resource.disable_workflow)
+        self.create_workflow_dispatch = _rt.with_raw_response(resource.create_workflow_dispatch)
+        self.enable_workflow = _rt.with_raw_response(resource.enable_workflow)
+        self.list_workflow_runs = _rt.raw_async_page(resource.list_workflow_runs)
+        self.get_workflow_usage = _rt.with_raw_response(resource.get_workflow_usage)
+        self.list_environment_secrets = _rt.raw_async_page(resource.list_environment_secrets)
+        self.get_environment_public_key = _rt.with_raw_response(resource.get_environment_public_key)
+        self.get_environment_secret = _rt.with_raw_response(resource.get_environment_secret)
+        self.create_or_update_environment_secret = _rt.with_raw_response(
+            resource.create_or_update_environment_secret
+        )
+        self.delete_environment_secret = _rt.with_raw_response(resource.delete_environment_secret)
+        self.list_environment_variables = _rt.raw_async_page(resource.list_environment_variables)
+        self.create_environment_variable = _rt.with_raw_response(
+            resource.create_environment_variable
+        )
+        self.get_environment_variable = _rt.with_raw_response(resource.get_environment_variable)
+        self.delete_environment_variable = _rt.with_raw_response(
+            resource.delete_environment_variable
+        )
+        self.update_environment_variable = _rt.with_raw_response(
+            resource.update_environment_variable
+        )
+
+
+class AsyncActionsWithStreamingResponse:
+    """`AsyncActions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncActions) -> None:
+        self._resource = resource
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_enterprise
+        )
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_enterprise
+        )
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_enterprise
+        )
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_enterprise
+        )
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_organization
+        )
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_organization
+        )
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_organization
+        )
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_organization
+        )
+        self.get_actions_cache_usage_for_org = _rt.with_streaming_response(
+            resource.get_actions_cache_usage_for_org
+        )
+        self.get_actions_cache_usage_by_repo_for_org = _rt.streaming_async_page(
+            resource.get_actions_cache_usage_by_repo_for_org
+        )
+        self.list_hosted_runners_for_org = _rt.streaming_async_page(
+            resource.list_hosted_runners_for_org
+        )
+        self.create_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.create_hosted_runner_for_org
+        )
+        self.list_custom_images_for_org = _rt.with_streaming_response(
+            resource.list_custom_images_for_org
+        )
+        self.get_custom_image_for_org = _rt.with_streaming_response(
+            resource.get_custom_image_for_org
+        )
+        self.delete_custom_image_from_org = _rt.with_streaming_response(
+            resource.delete_custom_image_from_org
+        )
+        self.list_custom_image_versions_for_org = _rt.with_streaming_response(
+            resource.list_custom_image_versions_for_org
+        )
+        self.get_custom_image_version_for_org = _rt.with_streaming_response(
+            resource.get_custom_image_version_for_org
+        )
+        self.delete_custom_image_version_from_org = _rt.with_streaming_response(
+            resource.delete_custom_image_version_from_org
+        )
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_github_owned_images_for_org
+        )
+        self.get_hosted_runners_partner_images_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_partner_images_for_org
+        )
+        self.get_hosted_runners_limits_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_limits_for_org
+        )
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_machine_specs_for_org
+        )
+        self.get_hosted_runners_platforms_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_platforms_for_org
+        )
+        self.get_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runner_for_org
+        )
+        self.delete_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.delete_hosted_runner_for_org
+        )
+        self.update_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.update_hosted_runner_for_org
+        )
+        self.get_github_actions_permissions_organization = _rt.with_streaming_response(
+            resource.get_github_actions_permissions_organization
+        )
+        self.set_github_actions_permissions_organization = _rt.with_streaming_response(
+            resource.set_github_actions_permissions_organization
+        )
+        self.get_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
+            resource.get_artifact_and_log_retention_settings_organization
+        )
+        self.set_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
+            resource.set_artifact_and_log_retention_settings_organization
+        )
+        self.get_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.get_fork_pr_contributor_approval_permissions_organization
+            )
+        )
+        self.set_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.set_fork_pr_contributor_approval_permissions_organization
+            )
+        )
+        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
+            resource.get_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
+            resource.set_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.list_selected_repositories_enabled_github_actions_organization = (
+            _rt.streaming_async_page(
+                resource.list_selected_repositories_enabled_github_actions_organization
+            )
+        )
+        self.set_selected_repositories_enabled_github_actions_organization = (
+            _rt.with_streaming_response(
+                resource.set_selected_repositories_enabled_github_actions_organization
+            )
+        )
+        self.enable_selected_repository_github_actions_organization = _rt.with_streaming_response(
+            resource.enable_selected_repository_github_actions_organization
+        )
+        self.disable_selected_repository_github_actions_organization = _rt.with_streaming_response(
+            resource.disable_selected_repository_github_actions_organization
+        )
+        self.get_allowed_actions_organization = _rt.with_streaming_response(
+            resource.get_allowed_actions_organization
+        )
+        self.set_allowed_actions_organization = _rt.with_streaming_response(
+            resource.set_allowed_actions_organization
+        )
+        self.get_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+            resource.get_self_hosted_runners_permissions_organization
+        )
+        self.set_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+            resource.set_self_hosted_runners_permissions_organization
+        )
+        self.list_selected_repositories_self_hosted_runners_organization = _rt.streaming_async_page(
+            resource.list_selected_repositories_self_hosted_runners_organization
+        )
+        self.set_selected_repositories_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.set_selected_repositories_self_hosted_runners_organization
+            )
+        )
+        self.enable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.enable_selected_repository_self_hosted_runners_organization
+            )
+        )
+        self.disable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.disable_selected_repository_self_hosted_runners_organization
+            )
+        )
+        self.get_github_actions_default_workflow_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.get_github_actions_default_workflow_permissions_organization
+            )
+        )
+        self.set_github_actions_default_workflow_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.set_github_actions_default_workflow_permissions_organization
+            )
+        )
+        self.list_self_hosted_runner_groups_for_org = _rt.streaming_async_page(
+            resource.list_self_hosted_runner_groups_for_org
+        )
+        self.create_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.create_self_hosted_runner_group_for_org
+        )
+        self.get_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_group_for_org
+        )
+        self.delete_self_hosted_runner_group_from_org = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_group_from_org
+        )
+        self.update_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.update_self_hosted_runner_group_for_org
+        )
+        self.list_github_hosted_runners_in_group_for_org = _rt.streaming_async_page(
+            resource.list_github_hosted_runners_in_group_for_org
+        )
+        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.streaming_async_page(
+            resource.list_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.set_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.add_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.remove_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.list_self_hosted_runners_in_group_for_org = _rt.streaming_async_page(
+            resource.list_self_hosted_runners_in_group_for_org
+        )
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_streaming_response(
+            resource.set_self_hosted_runners_in_group_for_org
+        )
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_streaming_response(
+            resource.add_self_hosted_runner_to_group_for_org
+        )
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_streaming_response(
+            resource.remove_self_hosted_runner_from_group_for_org
+        )
+        self.list_self_hosted_runners_for_org = _rt.streaming_async_page(
+            resource.list_self_hosted_runners_for_org
+        )
+        self.list_runner_applications_for_org = _rt.with_streaming_response(
+            resource.list_runner_applications_for_org
+        )
+        self.generate_runner_jitconfig_for_org = _rt.with_streaming_response(
+            resource.generate_runner_jitconfig_for_org
+        )
+        self.create_registration_token_for_org = _rt.with_streaming_response(
+            resource.create_registration_token_for_org
+        )
+        self.create_remove_token_for_org = _rt.with_streaming_response(
+            resource.create_remove_token_for_org
+        )
+        self.get_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_for_org
+        )
+        self.delete_self_hosted_runner_from_org = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_from_org
+        )
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.list_labels_for_self_hosted_runner_for_org
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_org
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_org
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_org
+        )
+        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_org_variables = _rt.streaming_async_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.streaming_async_page(
+            resource.list_selected_repos_for_org_variable
+        )
+        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_artifacts_for_repo = _rt.streaming_async_page(resource.list_artifacts_for_repo)
+        self.get_artifact = _rt.with_streaming_response(resource.get_artifact)
+        self.delete_artifact = _rt.with_streaming_response(resource.delete_artifact)
+        self.download_artifact = _rt.with_streaming_response(resource.download_artifact)
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_repository
+        )
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_repository
+        )
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_repository
+        )
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_repository
+        )
+        self.get_actions_cache_usage = _rt.with_streaming_response(resource.get_actions_cache_usage)
+        self.get_actions_cache_list = _rt.streaming_async_page(resource.get_actions_cache_list)
+        self.delete_actions_cache_by_key = _rt.with_streaming_response(
+            resource.delete_actions_cache_by_key
+        )
+        self.delete_actions_cache_by_id = _rt.with_streaming_response(
+            resource.delete_actions_cache_by_id
+        )
+        self.list_concurrency_groups_for_repository = _rt.streaming_async_page(
+            resource.list_concurrency_groups_for_repository
+        )
+        self.get_concurrency_group_for_repository = _rt.with_streaming_response(
+            resource.get_concurrency_group_for_repository
+        )
+        self.get_job_for_workflow_run = _rt.with_streaming_response(
+            resource.get_job_for_workflow_run
+        )
+        self.download_job_logs_for_workflow_run = _rt.with_streaming_response(
+            resource.download_job_logs_for_workflow_run
+        )
+        self.re_run_job_for_workflow_run = _rt.with_streaming_response(
+            resource.re_run_job_for_workflow_run
+        )
+        self.get_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
+            resource.get_custom_oidc_sub_claim_for_repo
+        )
+        self.set_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
+            resource.set_custom_oidc_sub_claim_for_repo
+        )
+        self.list_repo_organization_secrets = _rt.streaming_async_page(
+            resource.list_repo_organization_secrets
+        )
+        self.list_repo_organization_variables = _rt.streaming_async_page(
+            resource.list_repo_organization_variables
+        )
+        self.get_github_actions_permissions_repository = _rt.with_streaming_response(
+            resource.get_github_actions_permissions_repository
+        )
+        self.set_github_actions_permissions_repository = _rt.with_streaming_response(
+            resource.set_github_actions_permissions_repository
+        )
+        self.get_workflow_access_to_repository = _rt.with_streaming_response(
+            resource.get_workflow_access_to_repository
+        )
+        self.set_workflow_access_to_repository = _rt.with_streaming_response(
+            resource.set_workflow_access_to_repository
+        )
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+            resource.get_artifact_and_log_retention_settings_repository
+        )
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+            resource.set_artifact_and_log_retention_settings_repository
+        )
+        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
+            resource.get_fork_pr_contributor_approval_permissions_repository
+        )
+        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
+            resource.set_fork_pr_contributor_approval_permissions_repository
+        )
+        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
+            resource.get_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
+            resource.set_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.get_allowed_actions_repository = _rt.with_streaming_response(
+            resource.get_allowed_actions_repository
+        )
+        self.set_allowed_actions_repository = _rt.with_streaming_response(
+            resource.set_allowed_actions_repository
+        )
+        self.get_github_actions_default_workflow_permissions_repository = (
+            _rt.with_streaming_response(
+                resource.get_github_actions_default_workflow_permissions_repository
+            )
+        )
+        self.set_github_actions_default_workflow_permissions_repository = (
+            _rt.with_streaming_response(
+                resource.set_github_actions_default_workflow_permissions_repository
+            )
+        )
+        self.list_self_hosted_runners_for_repo = _rt.streaming_async_page(
+            resource.list_self_hosted_runners_for_repo
+        )
+        self.list_runner_applications_for_repo = _rt.with_streaming_response(
+            resource.list_runner_applications_for_repo
+        )
+        self.generate_runner_jitconfig_for_repo = _rt.with_streaming_response(
+            resource.generate_runner_jitconfig_for_repo
+        )
+        self.create_registration_token_for_repo = _rt.with_streaming_response(
+            resource.create_registration_token_for_repo
+        )
+        self.create_remove_token_for_repo = _rt.with_streaming_response(
+            resource.create_remove_token_for_repo
+        )
+        self.get_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_for_repo
+        )
+        self.delete_self_hosted_runner_from_repo = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_from_repo
+        )
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.list_labels_for_self_hosted_runner_for_repo
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_repo
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_repo
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = (
+            _rt.with_streaming_response(
+                resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+            )
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_repo
+        )
+        self.list_workflow_runs_for_repo = _rt.streaming_async_page(
+            resource.list_workflow_runs_for_repo
+        )
+        self.get_workflow_run = _rt.with_streaming_response(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_streaming_response(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_streaming_response(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_streaming_response(resource.approve_workflow_run)
+        self.list_workflow_run_artifacts = _rt.streaming_async_page(
+            resource.list_workflow_run_artifacts
+        )
+        self.get_workflow_run_attempt = _rt.with_streaming_response(
+            resource.get_workflow_run_attempt
+        )
+        self.list_jobs_for_workflow_run_attempt = _rt.streaming_async_page(
+            resource.list_jobs_for_workflow_run_attempt
+        )
+        self.download_workflow_run_attempt_logs = _rt.with_streaming_response(
+            resource.download_workflow_run_attempt_logs
+        )
+        self.cancel_workflow_run = _rt.with_streaming_response(resource.cancel_workflow_run)
+        self.list_concurrency_groups_for_workflow_run = _rt.streaming_async_page(
+            resource.list_concurrency_groups_for_workflow_run
+        )
+        self.review_custom_gates_for_run = _rt.with_streaming_response(
+            resource.review_custom_gates_for_run
+        )
+        self.force_cancel_workflow_run = _rt.with_streaming_response(
+            resource.force_cancel_workflow_run
+        )
+        self.list_jobs_for_workflow_run = _rt.streaming_async_page(
+            resource.list_jobs_for_workflow_run
+        )
+        self.download_workflow_run_logs = _rt.with_streaming_response(
+            resource.download_workflow_run_logs
+        )
+        self.delete_workflow_run_logs = _rt.with_streaming_response(
+            resource.delete_workflow_run_logs
+        )
+        self.get_pending_deployments_for_run = _rt.with_streaming_response(
+            resource.get_pending_deployments_for_run
+        )
+        self.review_pending_deployments_for_run = _rt.with_streaming_response(
+            resource.review_pending_deployments_for_run
+        )
+        self.re_run_workflow = _rt.with_streaming_response(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_streaming_response(
+            resource.re_run_workflow_failed_jobs
+        )
+        self.get_workflow_run_usage = _rt.with_streaming_response(resource.get_workflow_run_usage)
+        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+        self.list_repo_variables = _rt.streaming_async_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)
+        self.list_repo_workflows = _rt.streaming_async_page(resource.list_repo_workflows)
+        self.get_workflow = _rt.with_streaming_response(resource.get_workflow)
+        self.disable_workflow = _rt.with_streaming_response(resource.disable_workflow)
+        self.create_workflow_dispatch = _rt.with_streaming_response(
+            resource.create_workflow_dispatch
+        )
+        self.enable_workflow = _rt.with_streaming_response(resource.enable_workflow)
+        self.list_workflow_runs = _rt.streaming_async_page(resource.list_workflow_runs)
+        self.get_workflow_usage = _rt.with_streaming_response(resource.get_workflow_usage)
+        self.list_environment_secrets = _rt.streaming_async_page(resource.list_environment_secrets)
+        self.get_environment_public_key = _rt.with_streaming_response(
+            resource.get_environment_public_key
+        )
+        self.get_environment_secret = _rt.with_streaming_response(resource.get_environment_secret)
+        self.create_or_update_environment_secret = _rt.with_streaming_response(
+            resource.create_or_update_environment_secret
+        )
+        self.delete_environment_secret = _rt.with_streaming_response(
+            resource.delete_environment_secret
+        )
+        self.list_environment_variables = _rt.streaming_async_page(
+            resource.list_environment_variables
+        )
+        self.create_environment_variable = _rt.with_streaming_response(
+            resource.create_environment_variable
+        )
+        self.get_environment_variable = _rt.with_streaming_response(
+            resource.get_environment_variable
+        )
+        self.delete_environment_variable = _rt.with_streaming_response(
+            resource.delete_environment_variable
+        )
+        self.update_environment_variable = _rt.with_streaming_response(
+            resource.update_environment_variable
         )

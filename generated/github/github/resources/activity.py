@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.event import Event
@@ -503,12 +504,29 @@ _ACTIVITY_LIST_REPOS_WATCHED_BY_USER: _rt.Operation[list[MinimalRepository]] = _
 class ActivityResource(_rt.SyncResource):
     """Operations under `activity`."""
 
+    @cached_property
+    def with_raw_response(self) -> ActivityResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ActivityResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ActivityResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ActivityResourceWithStreamingResponse(self)
+
     def list_public_events(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
         """List public events
 
@@ -527,13 +545,29 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_feeds(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Feed:
         """Get feeds
 
@@ -555,17 +589,33 @@ class ActivityResource(_rt.SyncResource):
         return self._client.request(
             _ACTIVITY_GET_FEEDS,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_events_for_repo_network(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
         """List public events for a network of repositories
 
@@ -588,7 +638,16 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_notifications_for_authenticated_user(
@@ -600,7 +659,14 @@ class ActivityResource(_rt.SyncResource):
         before: _dt.datetime | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Thread]:
         """List notifications for the authenticated user
 
@@ -626,7 +692,16 @@ class ActivityResource(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def mark_notifications_as_read(
@@ -634,7 +709,14 @@ class ActivityResource(_rt.SyncResource):
         *,
         last_read_at: _dt.datetime | NotGiven = NOT_GIVEN,
         read: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActivityMarkNotificationsAsReadResponse | None:
         """Mark notifications as read
 
@@ -650,14 +732,30 @@ class ActivityResource(_rt.SyncResource):
                 "last_read_at": last_read_at,
                 "read": read,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_thread(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Thread:
         """Get a thread
 
@@ -671,14 +769,30 @@ class ActivityResource(_rt.SyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def mark_thread_as_done(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Mark a thread as done
 
@@ -692,14 +806,30 @@ class ActivityResource(_rt.SyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def mark_thread_as_read(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Mark a thread as read
 
@@ -713,14 +843,30 @@ class ActivityResource(_rt.SyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_thread_subscription_for_authenticated_user(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ThreadSubscription:
         """Get a thread subscription for the authenticated user
 
@@ -736,15 +882,31 @@ class ActivityResource(_rt.SyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_thread_subscription(
         self,
-        *,
         thread_id: int,
+        *,
         ignored: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ThreadSubscription:
         """Set a thread subscription
 
@@ -764,14 +926,30 @@ class ActivityResource(_rt.SyncResource):
                 "thread_id": thread_id,
                 "ignored": ignored,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_thread_subscription(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a thread subscription
 
@@ -785,16 +963,32 @@ class ActivityResource(_rt.SyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_org_events(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
         """List public organization events
 
@@ -815,17 +1009,33 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_events(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
         """List repository events
 
@@ -848,21 +1058,37 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_notifications_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         all: bool | NotGiven = NOT_GIVEN,
         participating: bool | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         before: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Thread]:
         """List repository notifications for the authenticated user
 
@@ -892,16 +1118,32 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def mark_repo_notifications_as_read(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         last_read_at: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActivityMarkRepoNotificationsAsReadResponse | None:
         """Mark repository notifications as read
 
@@ -919,17 +1161,33 @@ class ActivityResource(_rt.SyncResource):
                 "repo": repo,
                 "last_read_at": last_read_at,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_stargazers_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser] | list[Stargazer]:
         """List stargazers
 
@@ -953,15 +1211,31 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_stargazer_count_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActivityGetStargazerCountForRepoResponse:
         """Get stargazer count
 
@@ -977,17 +1251,33 @@ class ActivityResource(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_watchers_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List watchers
 
@@ -1009,15 +1299,31 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_subscription(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositorySubscription:
         """Get a repository subscription
 
@@ -1033,17 +1339,33 @@ class ActivityResource(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_repo_subscription(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         subscribed: bool | NotGiven = NOT_GIVEN,
         ignored: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositorySubscription:
         """Set a repository subscription
 
@@ -1063,15 +1385,31 @@ class ActivityResource(_rt.SyncResource):
                 "subscribed": subscribed,
                 "ignored": ignored,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_repo_subscription(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository subscription
 
@@ -1087,7 +1425,16 @@ class ActivityResource(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_starred_by_authenticated_user(
@@ -1097,7 +1444,14 @@ class ActivityResource(_rt.SyncResource):
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Repository]:
         """List repositories starred by the authenticated user
 
@@ -1123,15 +1477,31 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_repo_is_starred_by_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a repository is starred by the authenticated user
 
@@ -1147,15 +1517,31 @@ class ActivityResource(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def star_repo_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Star a repository for the authenticated user
 
@@ -1171,15 +1557,31 @@ class ActivityResource(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unstar_repo_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unstar a repository for the authenticated user
 
@@ -1195,7 +1597,16 @@ class ActivityResource(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_watched_repos_for_authenticated_user(
@@ -1203,7 +1614,14 @@ class ActivityResource(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories watched by the authenticated user
 
@@ -1221,16 +1639,32 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_events_for_authenticated_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
         """List events for the authenticated user
 
@@ -1253,17 +1687,33 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_events_for_authenticated_user(
         self,
-        *,
         username: str,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
         """List organization events for the authenticated user
 
@@ -1288,16 +1738,32 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_events_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
         """List public events for a user
 
@@ -1318,16 +1784,32 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_received_events_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
         """List events received by the authenticated user
 
@@ -1351,16 +1833,32 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_received_public_events_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
         """List public events received by a user
 
@@ -1381,18 +1879,34 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_starred_by_user(
         self,
-        *,
         username: str,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[StarredRepository] | list[Repository]:
         """List repositories starred by a user
 
@@ -1418,16 +1932,32 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_watched_by_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories watched by a user
 
@@ -1447,19 +1977,193 @@ class ActivityResource(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ActivityResourceWithRawResponse:
+    """`ActivityResource.with_raw_response`."""
+
+    def __init__(self, resource: ActivityResource) -> None:
+        self._resource = resource
+        self.list_public_events = _rt.raw_page(resource.list_public_events)
+        self.get_feeds = _rt.with_raw_response(resource.get_feeds)
+        self.list_public_events_for_repo_network = _rt.raw_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_notifications_for_authenticated_user = _rt.raw_page(
+            resource.list_notifications_for_authenticated_user
+        )
+        self.mark_notifications_as_read = _rt.with_raw_response(resource.mark_notifications_as_read)
+        self.get_thread = _rt.with_raw_response(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_raw_response(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_raw_response(resource.mark_thread_as_read)
+        self.get_thread_subscription_for_authenticated_user = _rt.with_raw_response(
+            resource.get_thread_subscription_for_authenticated_user
+        )
+        self.set_thread_subscription = _rt.with_raw_response(resource.set_thread_subscription)
+        self.delete_thread_subscription = _rt.with_raw_response(resource.delete_thread_subscription)
+        self.list_public_org_events = _rt.raw_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.raw_page(resource.list_repo_events)
+        self.list_repo_notifications_for_authenticated_user = _rt.raw_page(
+            resource.list_repo_notifications_for_authenticated_user
+        )
+        self.mark_repo_notifications_as_read = _rt.with_raw_response(
+            resource.mark_repo_notifications_as_read
+        )
+        self.list_stargazers_for_repo = _rt.with_raw_response(resource.list_stargazers_for_repo)
+        self.get_stargazer_count_for_repo = _rt.with_raw_response(
+            resource.get_stargazer_count_for_repo
+        )
+        self.list_watchers_for_repo = _rt.raw_page(resource.list_watchers_for_repo)
+        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
+        self.list_repos_starred_by_authenticated_user = _rt.raw_page(
+            resource.list_repos_starred_by_authenticated_user
+        )
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_raw_response(
+            resource.check_repo_is_starred_by_authenticated_user
+        )
+        self.star_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.star_repo_for_authenticated_user
+        )
+        self.unstar_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unstar_repo_for_authenticated_user
+        )
+        self.list_watched_repos_for_authenticated_user = _rt.raw_page(
+            resource.list_watched_repos_for_authenticated_user
+        )
+        self.list_events_for_authenticated_user = _rt.raw_page(
+            resource.list_events_for_authenticated_user
+        )
+        self.list_org_events_for_authenticated_user = _rt.raw_page(
+            resource.list_org_events_for_authenticated_user
+        )
+        self.list_public_events_for_user = _rt.raw_page(resource.list_public_events_for_user)
+        self.list_received_events_for_user = _rt.raw_page(resource.list_received_events_for_user)
+        self.list_received_public_events_for_user = _rt.raw_page(
+            resource.list_received_public_events_for_user
+        )
+        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
+        self.list_repos_watched_by_user = _rt.raw_page(resource.list_repos_watched_by_user)
+
+
+class ActivityResourceWithStreamingResponse:
+    """`ActivityResource.with_streaming_response`."""
+
+    def __init__(self, resource: ActivityResource) -> None:
+        self._resource = resource
+        self.list_public_events = _rt.streaming_page(resource.list_public_events)
+        self.get_feeds = _rt.with_streaming_response(resource.get_feeds)
+        self.list_public_events_for_repo_network = _rt.streaming_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_notifications_for_authenticated_user = _rt.streaming_page(
+            resource.list_notifications_for_authenticated_user
+        )
+        self.mark_notifications_as_read = _rt.with_streaming_response(
+            resource.mark_notifications_as_read
+        )
+        self.get_thread = _rt.with_streaming_response(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_streaming_response(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_streaming_response(resource.mark_thread_as_read)
+        self.get_thread_subscription_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_thread_subscription_for_authenticated_user
+        )
+        self.set_thread_subscription = _rt.with_streaming_response(resource.set_thread_subscription)
+        self.delete_thread_subscription = _rt.with_streaming_response(
+            resource.delete_thread_subscription
+        )
+        self.list_public_org_events = _rt.streaming_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.streaming_page(resource.list_repo_events)
+        self.list_repo_notifications_for_authenticated_user = _rt.streaming_page(
+            resource.list_repo_notifications_for_authenticated_user
+        )
+        self.mark_repo_notifications_as_read = _rt.with_streaming_response(
+            resource.mark_repo_notifications_as_read
+        )
+        self.list_stargazers_for_repo = _rt.with_streaming_response(
+            resource.list_stargazers_for_repo
+        )
+        self.get_stargazer_count_for_repo = _rt.with_streaming_response(
+            resource.get_stargazer_count_for_repo
+        )
+        self.list_watchers_for_repo = _rt.streaming_page(resource.list_watchers_for_repo)
+        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_streaming_response(
+            resource.delete_repo_subscription
+        )
+        self.list_repos_starred_by_authenticated_user = _rt.streaming_page(
+            resource.list_repos_starred_by_authenticated_user
+        )
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_streaming_response(
+            resource.check_repo_is_starred_by_authenticated_user
+        )
+        self.star_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.star_repo_for_authenticated_user
+        )
+        self.unstar_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.unstar_repo_for_authenticated_user
+        )
+        self.list_watched_repos_for_authenticated_user = _rt.streaming_page(
+            resource.list_watched_repos_for_authenticated_user
+        )
+        self.list_events_for_authenticated_user = _rt.streaming_page(
+            resource.list_events_for_authenticated_user
+        )
+        self.list_org_events_for_authenticated_user = _rt.streaming_page(
+            resource.list_org_events_for_authenticated_user
+        )
+        self.list_public_events_for_user = _rt.streaming_page(resource.list_public_events_for_user)
+        self.list_received_events_for_user = _rt.streaming_page(
+            resource.list_received_events_for_user
+        )
+        self.list_received_public_events_for_user = _rt.streaming_page(
+            resource.list_received_public_events_for_user
+        )
+        self.list_repos_starred_by_user = _rt.with_streaming_response(
+            resource.list_repos_starred_by_user
+        )
+        self.list_repos_watched_by_user = _rt.streaming_page(resource.list_repos_watched_by_user)
 
 
 class AsyncActivityResource(_rt.AsyncResource):
     """Operations under `activity`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncActivityResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncActivityResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncActivityResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncActivityResourceWithStreamingResponse(self)
 
     def list_public_events(
         self,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
         """List public events
 
@@ -1478,13 +2182,29 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_feeds(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Feed:
         """Get feeds
 
@@ -1506,17 +2226,33 @@ class AsyncActivityResource(_rt.AsyncResource):
         return await self._client.request(
             _ACTIVITY_GET_FEEDS,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_events_for_repo_network(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
         """List public events for a network of repositories
 
@@ -1539,7 +2275,16 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_notifications_for_authenticated_user(
@@ -1551,7 +2296,14 @@ class AsyncActivityResource(_rt.AsyncResource):
         before: _dt.datetime | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Thread]:
         """List notifications for the authenticated user
 
@@ -1577,7 +2329,16 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def mark_notifications_as_read(
@@ -1585,7 +2346,14 @@ class AsyncActivityResource(_rt.AsyncResource):
         *,
         last_read_at: _dt.datetime | NotGiven = NOT_GIVEN,
         read: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActivityMarkNotificationsAsReadResponse | None:
         """Mark notifications as read
 
@@ -1601,14 +2369,30 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "last_read_at": last_read_at,
                 "read": read,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_thread(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Thread:
         """Get a thread
 
@@ -1622,14 +2406,30 @@ class AsyncActivityResource(_rt.AsyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def mark_thread_as_done(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Mark a thread as done
 
@@ -1643,14 +2443,30 @@ class AsyncActivityResource(_rt.AsyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def mark_thread_as_read(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Mark a thread as read
 
@@ -1664,14 +2480,30 @@ class AsyncActivityResource(_rt.AsyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_thread_subscription_for_authenticated_user(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ThreadSubscription:
         """Get a thread subscription for the authenticated user
 
@@ -1687,15 +2519,31 @@ class AsyncActivityResource(_rt.AsyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_thread_subscription(
         self,
-        *,
         thread_id: int,
+        *,
         ignored: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ThreadSubscription:
         """Set a thread subscription
 
@@ -1715,14 +2563,30 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "thread_id": thread_id,
                 "ignored": ignored,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_thread_subscription(
         self,
-        *,
         thread_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a thread subscription
 
@@ -1736,16 +2600,32 @@ class AsyncActivityResource(_rt.AsyncResource):
             {
                 "thread_id": thread_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_org_events(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
         """List public organization events
 
@@ -1766,17 +2646,33 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_events(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
         """List repository events
 
@@ -1799,21 +2695,37 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_notifications_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         all: bool | NotGiven = NOT_GIVEN,
         participating: bool | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         before: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Thread]:
         """List repository notifications for the authenticated user
 
@@ -1843,16 +2755,32 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def mark_repo_notifications_as_read(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         last_read_at: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActivityMarkRepoNotificationsAsReadResponse | None:
         """Mark repository notifications as read
 
@@ -1870,17 +2798,33 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "repo": repo,
                 "last_read_at": last_read_at,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_stargazers_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser] | list[Stargazer]:
         """List stargazers
 
@@ -1904,15 +2848,31 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_stargazer_count_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ActivityGetStargazerCountForRepoResponse:
         """Get stargazer count
 
@@ -1928,17 +2888,33 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_watchers_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List watchers
 
@@ -1960,15 +2936,31 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_subscription(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositorySubscription:
         """Get a repository subscription
 
@@ -1984,17 +2976,33 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_repo_subscription(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         subscribed: bool | NotGiven = NOT_GIVEN,
         ignored: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositorySubscription:
         """Set a repository subscription
 
@@ -2014,15 +3022,31 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "subscribed": subscribed,
                 "ignored": ignored,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_repo_subscription(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository subscription
 
@@ -2038,7 +3062,16 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_starred_by_authenticated_user(
@@ -2048,7 +3081,14 @@ class AsyncActivityResource(_rt.AsyncResource):
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Repository]:
         """List repositories starred by the authenticated user
 
@@ -2074,15 +3114,31 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_repo_is_starred_by_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a repository is starred by the authenticated user
 
@@ -2098,15 +3154,31 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def star_repo_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Star a repository for the authenticated user
 
@@ -2122,15 +3194,31 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unstar_repo_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unstar a repository for the authenticated user
 
@@ -2146,7 +3234,16 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_watched_repos_for_authenticated_user(
@@ -2154,7 +3251,14 @@ class AsyncActivityResource(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories watched by the authenticated user
 
@@ -2172,16 +3276,32 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_events_for_authenticated_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
         """List events for the authenticated user
 
@@ -2204,17 +3324,33 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_events_for_authenticated_user(
         self,
-        *,
         username: str,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
         """List organization events for the authenticated user
 
@@ -2239,16 +3375,32 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_events_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
         """List public events for a user
 
@@ -2269,16 +3421,32 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_received_events_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
         """List events received by the authenticated user
 
@@ -2302,16 +3470,32 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_received_public_events_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
         """List public events received by a user
 
@@ -2332,18 +3516,34 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_repos_starred_by_user(
         self,
-        *,
         username: str,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[StarredRepository] | list[Repository]:
         """List repositories starred by a user
 
@@ -2369,16 +3569,32 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_watched_by_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories watched by a user
 
@@ -2398,5 +3614,168 @@ class AsyncActivityResource(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncActivityResourceWithRawResponse:
+    """`AsyncActivityResource.with_raw_response`."""
+
+    def __init__(self, resource: AsyncActivityResource) -> None:
+        self._resource = resource
+        self.list_public_events = _rt.raw_async_page(resource.list_public_events)
+        self.get_feeds = _rt.with_raw_response(resource.get_feeds)
+        self.list_public_events_for_repo_network = _rt.raw_async_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_notifications_for_authenticated_user = _rt.raw_async_page(
+            resource.list_notifications_for_authenticated_user
+        )
+        self.mark_notifications_as_read = _rt.with_raw_response(resource.mark_notifications_as_read)
+        self.get_thread = _rt.with_raw_response(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_raw_response(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_raw_response(resource.mark_thread_as_read)
+        self.get_thread_subscription_for_authenticated_user = _rt.with_raw_response(
+            resource.get_thread_subscription_for_authenticated_user
+        )
+        self.set_thread_subscription = _rt.with_raw_response(resource.set_thread_subscription)
+        self.delete_thread_subscription = _rt.with_raw_response(resource.delete_thread_subscription)
+        self.list_public_org_events = _rt.raw_async_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.raw_async_page(resource.list_repo_events)
+        self.list_repo_notifications_for_authenticated_user = _rt.raw_async_page(
+            resource.list_repo_notifications_for_authenticated_user
+        )
+        self.mark_repo_notifications_as_read = _rt.with_raw_response(
+            resource.mark_repo_notifications_as_read
+        )
+        self.list_stargazers_for_repo = _rt.with_raw_response(resource.list_stargazers_for_repo)
+        self.get_stargazer_count_for_repo = _rt.with_raw_response(
+            resource.get_stargazer_count_for_repo
+        )
+        self.list_watchers_for_repo = _rt.raw_async_page(resource.list_watchers_for_repo)
+        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
+        self.list_repos_starred_by_authenticated_user = _rt.raw_async_page(
+            resource.list_repos_starred_by_authenticated_user
+        )
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_raw_response(
+            resource.check_repo_is_starred_by_authenticated_user
+        )
+        self.star_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.star_repo_for_authenticated_user
+        )
+        self.unstar_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unstar_repo_for_authenticated_user
+        )
+        self.list_watched_repos_for_authenticated_user = _rt.raw_async_page(
+            resource.list_watched_repos_for_authenticated_user
+        )
+        self.list_events_for_authenticated_user = _rt.raw_async_page(
+            resource.list_events_for_authenticated_user
+        )
+        self.list_org_events_for_authenticated_user = _rt.raw_async_page(
+            resource.list_org_events_for_authenticated_user
+        )
+        self.list_public_events_for_user = _rt.raw_async_page(resource.list_public_events_for_user)
+        self.list_received_events_for_user = _rt.raw_async_page(
+            resource.list_received_events_for_user
+        )
+        self.list_received_public_events_for_user = _rt.raw_async_page(
+            resource.list_received_public_events_for_user
+        )
+        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
+        self.list_repos_watched_by_user = _rt.raw_async_page(resource.list_repos_watched_by_user)
+
+
+class AsyncActivityResourceWithStreamingResponse:
+    """`AsyncActivityResource.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncActivityResource) -> None:
+        self._resource = resource
+        self.list_public_events = _rt.streaming_async_page(resource.list_public_events)
+        self.get_feeds = _rt.with_streaming_response(resource.get_feeds)
+        self.list_public_events_for_repo_network = _rt.streaming_async_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_notifications_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_notifications_for_authenticated_user
+        )
+        self.mark_notifications_as_read = _rt.with_streaming_response(
+            resource.mark_notifications_as_read
+        )
+        self.get_thread = _rt.with_streaming_response(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_streaming_response(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_streaming_response(resource.mark_thread_as_read)
+        self.get_thread_subscription_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_thread_subscription_for_authenticated_user
+        )
+        self.set_thread_subscription = _rt.with_streaming_response(resource.set_thread_subscription)
+        self.delete_thread_subscription = _rt.with_streaming_response(
+            resource.delete_thread_subscription
+        )
+        self.list_public_org_events = _rt.streaming_async_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.streaming_async_page(resource.list_repo_events)
+        self.list_repo_notifications_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_repo_notifications_for_authenticated_user
+        )
+        self.mark_repo_notifications_as_read = _rt.with_streaming_response(
+            resource.mark_repo_notifications_as_read
+        )
+        self.list_stargazers_for_repo = _rt.with_streaming_response(
+            resource.list_stargazers_for_repo
+        )
+        self.get_stargazer_count_for_repo = _rt.with_streaming_response(
+            resource.get_stargazer_count_for_repo
+        )
+        self.list_watchers_for_repo = _rt.streaming_async_page(resource.list_watchers_for_repo)
+        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_streaming_response(
+            resource.delete_repo_subscription
+        )
+        self.list_repos_starred_by_authenticated_user = _rt.streaming_async_page(
+            resource.list_repos_starred_by_authenticated_user
+        )
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_streaming_response(
+            resource.check_repo_is_starred_by_authenticated_user
+        )
+        self.star_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.star_repo_for_authenticated_user
+        )
+        self.unstar_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.unstar_repo_for_authenticated_user
+        )
+        self.list_watched_repos_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_watched_repos_for_authenticated_user
+        )
+        self.list_events_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_events_for_authenticated_user
+        )
+        self.list_org_events_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_org_events_for_authenticated_user
+        )
+        self.list_public_events_for_user = _rt.streaming_async_page(
+            resource.list_public_events_for_user
+        )
+        self.list_received_events_for_user = _rt.streaming_async_page(
+            resource.list_received_events_for_user
+        )
+        self.list_received_public_events_for_user = _rt.streaming_async_page(
+            resource.list_received_public_events_for_user
+        )
+        self.list_repos_starred_by_user = _rt.with_streaming_response(
+            resource.list_repos_starred_by_user
+        )
+        self.list_repos_watched_by_user = _rt.streaming_async_page(
+            resource.list_repos_watched_by_user
         )

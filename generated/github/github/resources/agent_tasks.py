@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..types.agent_tasks import (
     AgentTasksCreateTaskInRepoResponse,
@@ -155,11 +156,21 @@ _AGENT_TASKS_GET_TASK_BY_ID: _rt.Operation[AgentTasksGetTaskByIdResponse] = _rt.
 class AgentTasks(_rt.SyncResource):
     """Operations under `agent_tasks`."""
 
+    @cached_property
+    def with_raw_response(self) -> AgentTasksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AgentTasksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AgentTasksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AgentTasksWithStreamingResponse(self)
+
     def list_tasks_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["updated_at", "created_at"] | NotGiven = NOT_GIVEN,
@@ -168,7 +179,14 @@ class AgentTasks(_rt.SyncResource):
         is_archived: bool | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         creator_id: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[AgentTasksListTasksForRepoResponseTasksItem]:
         """List tasks for repository
 
@@ -218,21 +236,37 @@ class AgentTasks(_rt.SyncResource):
                 "since": since,
                 "creator_id": creator_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_task_in_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         prompt: str,
         model: str | NotGiven = NOT_GIVEN,
         custom_agent: str | NotGiven = NOT_GIVEN,
         create_pull_request: bool | NotGiven = NOT_GIVEN,
         base_ref: str | NotGiven = NOT_GIVEN,
         head_ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AgentTasksCreateTaskInRepoResponse:
         """Start a task
 
@@ -278,16 +312,32 @@ class AgentTasks(_rt.SyncResource):
                 "base_ref": base_ref,
                 "head_ref": head_ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_task_by_repo_and_id(
         self,
-        *,
         owner: str,
         repo: str,
         task_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AgentTasksGetTaskByRepoAndIdResponse:
         """Get a task by repo
 
@@ -321,7 +371,16 @@ class AgentTasks(_rt.SyncResource):
                 "repo": repo,
                 "task_id": task_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_tasks(
@@ -334,7 +393,14 @@ class AgentTasks(_rt.SyncResource):
         state: str | NotGiven = NOT_GIVEN,
         is_archived: bool | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[AgentTasksListTasksResponseTasksItem]:
         """List tasks
 
@@ -378,14 +444,30 @@ class AgentTasks(_rt.SyncResource):
                 "is_archived": is_archived,
                 "since": since,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_task_by_id(
         self,
-        *,
         task_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AgentTasksGetTaskByIdResponse:
         """Get a task by ID
 
@@ -415,18 +497,61 @@ class AgentTasks(_rt.SyncResource):
             {
                 "task_id": task_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AgentTasksWithRawResponse:
+    """`AgentTasks.with_raw_response`."""
+
+    def __init__(self, resource: AgentTasks) -> None:
+        self._resource = resource
+        self.list_tasks_for_repo = _rt.raw_page(resource.list_tasks_for_repo)
+        self.create_task_in_repo = _rt.with_raw_response(resource.create_task_in_repo)
+        self.get_task_by_repo_and_id = _rt.with_raw_response(resource.get_task_by_repo_and_id)
+        self.list_tasks = _rt.raw_page(resource.list_tasks)
+        self.get_task_by_id = _rt.with_raw_response(resource.get_task_by_id)
+
+
+class AgentTasksWithStreamingResponse:
+    """`AgentTasks.with_streaming_response`."""
+
+    def __init__(self, resource: AgentTasks) -> None:
+        self._resource = resource
+        self.list_tasks_for_repo = _rt.streaming_page(resource.list_tasks_for_repo)
+        self.create_task_in_repo = _rt.with_streaming_response(resource.create_task_in_repo)
+        self.get_task_by_repo_and_id = _rt.with_streaming_response(resource.get_task_by_repo_and_id)
+        self.list_tasks = _rt.streaming_page(resource.list_tasks)
+        self.get_task_by_id = _rt.with_streaming_response(resource.get_task_by_id)
 
 
 class AsyncAgentTasks(_rt.AsyncResource):
     """Operations under `agent_tasks`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncAgentTasksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAgentTasksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAgentTasksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAgentTasksWithStreamingResponse(self)
+
     def list_tasks_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["updated_at", "created_at"] | NotGiven = NOT_GIVEN,
@@ -435,7 +560,14 @@ class AsyncAgentTasks(_rt.AsyncResource):
         is_archived: bool | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         creator_id: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[AgentTasksListTasksForRepoResponseTasksItem]:
         """List tasks for repository
 
@@ -485,21 +617,37 @@ class AsyncAgentTasks(_rt.AsyncResource):
                 "since": since,
                 "creator_id": creator_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_task_in_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         prompt: str,
         model: str | NotGiven = NOT_GIVEN,
         custom_agent: str | NotGiven = NOT_GIVEN,
         create_pull_request: bool | NotGiven = NOT_GIVEN,
         base_ref: str | NotGiven = NOT_GIVEN,
         head_ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AgentTasksCreateTaskInRepoResponse:
         """Start a task
 
@@ -545,16 +693,32 @@ class AsyncAgentTasks(_rt.AsyncResource):
                 "base_ref": base_ref,
                 "head_ref": head_ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_task_by_repo_and_id(
         self,
-        *,
         owner: str,
         repo: str,
         task_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AgentTasksGetTaskByRepoAndIdResponse:
         """Get a task by repo
 
@@ -588,7 +752,16 @@ class AsyncAgentTasks(_rt.AsyncResource):
                 "repo": repo,
                 "task_id": task_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_tasks(
@@ -601,7 +774,14 @@ class AsyncAgentTasks(_rt.AsyncResource):
         state: str | NotGiven = NOT_GIVEN,
         is_archived: bool | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[AgentTasksListTasksResponseTasksItem]:
         """List tasks
 
@@ -645,14 +825,30 @@ class AsyncAgentTasks(_rt.AsyncResource):
                 "is_archived": is_archived,
                 "since": since,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_task_by_id(
         self,
-        *,
         task_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AgentTasksGetTaskByIdResponse:
         """Get a task by ID
 
@@ -682,5 +878,38 @@ class AsyncAgentTasks(_rt.AsyncResource):
             {
                 "task_id": task_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAgentTasksWithRawResponse:
+    """`AsyncAgentTasks.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAgentTasks) -> None:
+        self._resource = resource
+        self.list_tasks_for_repo = _rt.raw_async_page(resource.list_tasks_for_repo)
+        self.create_task_in_repo = _rt.with_raw_response(resource.create_task_in_repo)
+        self.get_task_by_repo_and_id = _rt.with_raw_response(resource.get_task_by_repo_and_id)
+        self.list_tasks = _rt.raw_async_page(resource.list_tasks)
+        self.get_task_by_id = _rt.with_raw_response(resource.get_task_by_id)
+
+
+class AsyncAgentTasksWithStreamingResponse:
+    """`AsyncAgentTasks.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAgentTasks) -> None:
+        self._resource = resource
+        self.list_tasks_for_repo = _rt.streaming_async_page(resource.list_tasks_for_repo)
+        self.create_task_in_repo = _rt.with_streaming_response(resource.create_task_in_repo)
+        self.get_task_by_repo_and_id = _rt.with_streaming_response(resource.get_task_by_repo_and_id)
+        self.list_tasks = _rt.streaming_async_page(resource.list_tasks)
+        self.get_task_by_id = _rt.with_streaming_response(resource.get_task_by_id)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.api_insights_route_stats import ApiInsightsRouteStats, ApiInsightsRouteStatsItem
 from ..models.api_insights_subject_stats import ApiInsightsSubjectStats, ApiInsightsSubjectStatsItem
@@ -155,9 +156,18 @@ _API_INSIGHTS_GET_USER_STATS: _rt.Operation[ApiInsightsUserStats] = _rt.Operatio
 class ApiInsights(_rt.SyncResource):
     """Operations under `api_insights`."""
 
+    @cached_property
+    def with_raw_response(self) -> ApiInsightsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ApiInsightsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ApiInsightsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ApiInsightsWithStreamingResponse(self)
+
     def get_route_stats_by_actor(
         self,
-        *,
         org: str,
         actor_type: Literal[
             "installation",
@@ -167,6 +177,7 @@ class ApiInsights(_rt.SyncResource):
             "github_app_user_to_server",
         ],
         actor_id: int,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -184,7 +195,14 @@ class ApiInsights(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         api_route_substring: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ApiInsightsRouteStatsItem]:
         """Get route stats by actor
 
@@ -220,13 +238,22 @@ class ApiInsights(_rt.SyncResource):
                 "sort": sort,
                 "api_route_substring": api_route_substring,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_subject_stats(
         self,
-        *,
         org: str,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -243,7 +270,14 @@ class ApiInsights(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         subject_name_substring: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ApiInsightsSubjectStatsItem]:
         """Get subject stats
 
@@ -275,16 +309,32 @@ class ApiInsights(_rt.SyncResource):
                 "sort": sort,
                 "subject_name_substring": subject_name_substring,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_summary_stats(
         self,
-        *,
         org: str,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsSummaryStats:
         """Get summary stats
 
@@ -304,17 +354,33 @@ class ApiInsights(_rt.SyncResource):
                 "min_timestamp": min_timestamp,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_summary_stats_by_user(
         self,
-        *,
         org: str,
         user_id: str,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsSummaryStats:
         """Get summary stats by user
 
@@ -336,14 +402,21 @@ class ApiInsights(_rt.SyncResource):
                 "min_timestamp": min_timestamp,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_summary_stats_by_actor(
         self,
-        *,
         org: str,
-        min_timestamp: str,
         actor_type: Literal[
             "installation",
             "classic_pat",
@@ -352,8 +425,17 @@ class ApiInsights(_rt.SyncResource):
             "github_app_user_to_server",
         ],
         actor_id: int,
+        *,
+        min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsSummaryStats:
         """Get summary stats by actor
 
@@ -377,17 +459,33 @@ class ApiInsights(_rt.SyncResource):
                 "actor_id": actor_id,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_time_stats(
         self,
-        *,
         org: str,
+        *,
         min_timestamp: str,
         timestamp_increment: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsTimeStats:
         """Get time stats
 
@@ -409,18 +507,34 @@ class ApiInsights(_rt.SyncResource):
                 "timestamp_increment": timestamp_increment,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_time_stats_by_user(
         self,
-        *,
         org: str,
         user_id: str,
+        *,
         min_timestamp: str,
         timestamp_increment: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsTimeStats:
         """Get time stats by user
 
@@ -444,12 +558,20 @@ class ApiInsights(_rt.SyncResource):
                 "timestamp_increment": timestamp_increment,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_time_stats_by_actor(
         self,
-        *,
         org: str,
         actor_type: Literal[
             "installation",
@@ -459,10 +581,18 @@ class ApiInsights(_rt.SyncResource):
             "github_app_user_to_server",
         ],
         actor_id: int,
+        *,
         min_timestamp: str,
         timestamp_increment: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsTimeStats:
         """Get time stats by actor
 
@@ -488,14 +618,23 @@ class ApiInsights(_rt.SyncResource):
                 "timestamp_increment": timestamp_increment,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_user_stats(
         self,
-        *,
         org: str,
         user_id: str,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -512,7 +651,14 @@ class ApiInsights(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         actor_name_substring: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ApiInsightsUserStatsItem]:
         """Get user stats
 
@@ -546,16 +692,70 @@ class ApiInsights(_rt.SyncResource):
                 "sort": sort,
                 "actor_name_substring": actor_name_substring,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ApiInsightsWithRawResponse:
+    """`ApiInsights.with_raw_response`."""
+
+    def __init__(self, resource: ApiInsights) -> None:
+        self._resource = resource
+        self.get_route_stats_by_actor = _rt.raw_page(resource.get_route_stats_by_actor)
+        self.get_subject_stats = _rt.raw_page(resource.get_subject_stats)
+        self.get_summary_stats = _rt.with_raw_response(resource.get_summary_stats)
+        self.get_summary_stats_by_user = _rt.with_raw_response(resource.get_summary_stats_by_user)
+        self.get_summary_stats_by_actor = _rt.with_raw_response(resource.get_summary_stats_by_actor)
+        self.get_time_stats = _rt.with_raw_response(resource.get_time_stats)
+        self.get_time_stats_by_user = _rt.with_raw_response(resource.get_time_stats_by_user)
+        self.get_time_stats_by_actor = _rt.with_raw_response(resource.get_time_stats_by_actor)
+        self.get_user_stats = _rt.raw_page(resource.get_user_stats)
+
+
+class ApiInsightsWithStreamingResponse:
+    """`ApiInsights.with_streaming_response`."""
+
+    def __init__(self, resource: ApiInsights) -> None:
+        self._resource = resource
+        self.get_route_stats_by_actor = _rt.streaming_page(resource.get_route_stats_by_actor)
+        self.get_subject_stats = _rt.streaming_page(resource.get_subject_stats)
+        self.get_summary_stats = _rt.with_streaming_response(resource.get_summary_stats)
+        self.get_summary_stats_by_user = _rt.with_streaming_response(
+            resource.get_summary_stats_by_user
+        )
+        self.get_summary_stats_by_actor = _rt.with_streaming_response(
+            resource.get_summary_stats_by_actor
+        )
+        self.get_time_stats = _rt.with_streaming_response(resource.get_time_stats)
+        self.get_time_stats_by_user = _rt.with_streaming_response(resource.get_time_stats_by_user)
+        self.get_time_stats_by_actor = _rt.with_streaming_response(resource.get_time_stats_by_actor)
+        self.get_user_stats = _rt.streaming_page(resource.get_user_stats)
 
 
 class AsyncApiInsights(_rt.AsyncResource):
     """Operations under `api_insights`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncApiInsightsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncApiInsightsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncApiInsightsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncApiInsightsWithStreamingResponse(self)
+
     def get_route_stats_by_actor(
         self,
-        *,
         org: str,
         actor_type: Literal[
             "installation",
@@ -565,6 +765,7 @@ class AsyncApiInsights(_rt.AsyncResource):
             "github_app_user_to_server",
         ],
         actor_id: int,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -582,7 +783,14 @@ class AsyncApiInsights(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         api_route_substring: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ApiInsightsRouteStatsItem]:
         """Get route stats by actor
 
@@ -618,13 +826,22 @@ class AsyncApiInsights(_rt.AsyncResource):
                 "sort": sort,
                 "api_route_substring": api_route_substring,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_subject_stats(
         self,
-        *,
         org: str,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -641,7 +858,14 @@ class AsyncApiInsights(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         subject_name_substring: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ApiInsightsSubjectStatsItem]:
         """Get subject stats
 
@@ -673,16 +897,32 @@ class AsyncApiInsights(_rt.AsyncResource):
                 "sort": sort,
                 "subject_name_substring": subject_name_substring,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_summary_stats(
         self,
-        *,
         org: str,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsSummaryStats:
         """Get summary stats
 
@@ -702,17 +942,33 @@ class AsyncApiInsights(_rt.AsyncResource):
                 "min_timestamp": min_timestamp,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_summary_stats_by_user(
         self,
-        *,
         org: str,
         user_id: str,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsSummaryStats:
         """Get summary stats by user
 
@@ -734,14 +990,21 @@ class AsyncApiInsights(_rt.AsyncResource):
                 "min_timestamp": min_timestamp,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_summary_stats_by_actor(
         self,
-        *,
         org: str,
-        min_timestamp: str,
         actor_type: Literal[
             "installation",
             "classic_pat",
@@ -750,8 +1013,17 @@ class AsyncApiInsights(_rt.AsyncResource):
             "github_app_user_to_server",
         ],
         actor_id: int,
+        *,
+        min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsSummaryStats:
         """Get summary stats by actor
 
@@ -775,17 +1047,33 @@ class AsyncApiInsights(_rt.AsyncResource):
                 "actor_id": actor_id,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_time_stats(
         self,
-        *,
         org: str,
+        *,
         min_timestamp: str,
         timestamp_increment: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsTimeStats:
         """Get time stats
 
@@ -807,18 +1095,34 @@ class AsyncApiInsights(_rt.AsyncResource):
                 "timestamp_increment": timestamp_increment,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_time_stats_by_user(
         self,
-        *,
         org: str,
         user_id: str,
+        *,
         min_timestamp: str,
         timestamp_increment: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsTimeStats:
         """Get time stats by user
 
@@ -842,12 +1146,20 @@ class AsyncApiInsights(_rt.AsyncResource):
                 "timestamp_increment": timestamp_increment,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_time_stats_by_actor(
         self,
-        *,
         org: str,
         actor_type: Literal[
             "installation",
@@ -857,10 +1169,18 @@ class AsyncApiInsights(_rt.AsyncResource):
             "github_app_user_to_server",
         ],
         actor_id: int,
+        *,
         min_timestamp: str,
         timestamp_increment: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiInsightsTimeStats:
         """Get time stats by actor
 
@@ -886,14 +1206,23 @@ class AsyncApiInsights(_rt.AsyncResource):
                 "timestamp_increment": timestamp_increment,
                 "max_timestamp": max_timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_user_stats(
         self,
-        *,
         org: str,
         user_id: str,
+        *,
         min_timestamp: str,
         max_timestamp: str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -910,7 +1239,14 @@ class AsyncApiInsights(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         actor_name_substring: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ApiInsightsUserStatsItem]:
         """Get user stats
 
@@ -944,5 +1280,50 @@ class AsyncApiInsights(_rt.AsyncResource):
                 "sort": sort,
                 "actor_name_substring": actor_name_substring,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncApiInsightsWithRawResponse:
+    """`AsyncApiInsights.with_raw_response`."""
+
+    def __init__(self, resource: AsyncApiInsights) -> None:
+        self._resource = resource
+        self.get_route_stats_by_actor = _rt.raw_async_page(resource.get_route_stats_by_actor)
+        self.get_subject_stats = _rt.raw_async_page(resource.get_subject_stats)
+        self.get_summary_stats = _rt.with_raw_response(resource.get_summary_stats)
+        self.get_summary_stats_by_user = _rt.with_raw_response(resource.get_summary_stats_by_user)
+        self.get_summary_stats_by_actor = _rt.with_raw_response(resource.get_summary_stats_by_actor)
+        self.get_time_stats = _rt.with_raw_response(resource.get_time_stats)
+        self.get_time_stats_by_user = _rt.with_raw_response(resource.get_time_stats_by_user)
+        self.get_time_stats_by_actor = _rt.with_raw_response(resource.get_time_stats_by_actor)
+        self.get_user_stats = _rt.raw_async_page(resource.get_user_stats)
+
+
+class AsyncApiInsightsWithStreamingResponse:
+    """`AsyncApiInsights.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncApiInsights) -> None:
+        self._resource = resource
+        self.get_route_stats_by_actor = _rt.streaming_async_page(resource.get_route_stats_by_actor)
+        self.get_subject_stats = _rt.streaming_async_page(resource.get_subject_stats)
+        self.get_summary_stats = _rt.with_streaming_response(resource.get_summary_stats)
+        self.get_summary_stats_by_user = _rt.with_streaming_response(
+            resource.get_summary_stats_by_user
+        )
+        self.get_summary_stats_by_actor = _rt.with_streaming_response(
+            resource.get_summary_stats_by_actor
+        )
+        self.get_time_stats = _rt.with_streaming_response(resource.get_time_stats)
+        self.get_time_stats_by_user = _rt.with_streaming_response(resource.get_time_stats_by_user)
+        self.get_time_stats_by_actor = _rt.with_streaming_response(resource.get_time_stats_by_actor)
+        self.get_user_stats = _rt.streaming_async_page(resource.get_user_stats)

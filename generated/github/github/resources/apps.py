@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.app_permissions import AppPermissions
 from ..models.authorization import Authorization
@@ -540,10 +541,27 @@ _APPS_GET_USER_INSTALLATION: _rt.Operation[Installation] = _rt.Operation(
 class Apps(_rt.SyncResource):
     """Operations under `apps`."""
 
+    @cached_property
+    def with_raw_response(self) -> AppsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AppsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AppsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AppsWithStreamingResponse(self)
+
     def get_authenticated(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Integration | None:
         """Get the authenticated app
 
@@ -554,14 +572,30 @@ class Apps(_rt.SyncResource):
         return self._client.request(
             _APPS_GET_AUTHENTICATED,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_from_manifest(
         self,
-        *,
         code: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AppsCreateFromManifestResponse:
         """Create a GitHub App from a manifest
 
@@ -572,13 +606,29 @@ class Apps(_rt.SyncResource):
             {
                 "code": code,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_webhook_config_for_app(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Get a webhook configuration for an app
 
@@ -589,7 +639,16 @@ class Apps(_rt.SyncResource):
         return self._client.request(
             _APPS_GET_WEBHOOK_CONFIG_FOR_APP,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_webhook_config_for_app(
@@ -599,7 +658,14 @@ class Apps(_rt.SyncResource):
         content_type: WebhookConfigContentType | NotGiven = NOT_GIVEN,
         secret: WebhookConfigSecret | NotGiven = NOT_GIVEN,
         insecure_ssl: WebhookConfigInsecureSsl | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Update a webhook configuration for an app
 
@@ -620,7 +686,16 @@ class Apps(_rt.SyncResource):
                 "secret": secret,
                 "insecure_ssl": insecure_ssl,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhook_deliveries(
@@ -629,7 +704,14 @@ class Apps(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[HookDeliveryItem]:
         """List deliveries for an app webhook
 
@@ -651,14 +733,30 @@ class Apps(_rt.SyncResource):
                 "cursor": cursor,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_webhook_delivery(
         self,
-        *,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> HookDelivery:
         """Get a delivery for an app webhook
 
@@ -671,14 +769,30 @@ class Apps(_rt.SyncResource):
             {
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def redeliver_webhook_delivery(
         self,
-        *,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Redeliver a delivery for an app webhook
 
@@ -691,7 +805,16 @@ class Apps(_rt.SyncResource):
             {
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_installation_requests_for_authenticated_app(
@@ -699,7 +822,14 @@ class Apps(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IntegrationInstallationRequest]:
         """List installation requests for the authenticated app
 
@@ -717,7 +847,16 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_installations(
@@ -727,7 +866,14 @@ class Apps(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         outdated: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[AppsListInstallationsResponseItem]:
         """List installations for the authenticated app
 
@@ -750,14 +896,30 @@ class Apps(_rt.SyncResource):
                 "since": since,
                 "outdated": outdated,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_installation(
         self,
-        *,
         installation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Installation:
         """Get an installation for the authenticated app
 
@@ -773,14 +935,30 @@ class Apps(_rt.SyncResource):
             {
                 "installation_id": installation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_installation(
         self,
-        *,
         installation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an installation for the authenticated app
 
@@ -796,17 +974,33 @@ class Apps(_rt.SyncResource):
             {
                 "installation_id": installation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_installation_access_token(
         self,
-        *,
         installation_id: int,
+        *,
         repositories: list[str] | NotGiven = NOT_GIVEN,
         repository_ids: list[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InstallationToken:
         """Create an installation access token for an app
 
@@ -835,14 +1029,30 @@ class Apps(_rt.SyncResource):
                 "repository_ids": repository_ids,
                 "permissions": permissions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def suspend_installation(
         self,
-        *,
         installation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Suspend an app installation
 
@@ -858,14 +1068,30 @@ class Apps(_rt.SyncResource):
             {
                 "installation_id": installation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unsuspend_installation(
         self,
-        *,
         installation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unsuspend an app installation
 
@@ -881,15 +1107,31 @@ class Apps(_rt.SyncResource):
             {
                 "installation_id": installation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_authorization(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an app authorization
 
@@ -906,15 +1148,31 @@ class Apps(_rt.SyncResource):
                 "client_id": client_id,
                 "access_token": access_token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_token(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Authorization:
         """Check a token
 
@@ -930,15 +1188,31 @@ class Apps(_rt.SyncResource):
                 "client_id": client_id,
                 "access_token": access_token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_token(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an app token
 
@@ -954,15 +1228,31 @@ class Apps(_rt.SyncResource):
                 "client_id": client_id,
                 "access_token": access_token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def reset_token(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Authorization:
         """Reset a token
 
@@ -978,20 +1268,36 @@ class Apps(_rt.SyncResource):
                 "client_id": client_id,
                 "access_token": access_token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def scope_token(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
         target: str | NotGiven = NOT_GIVEN,
         target_id: int | NotGiven = NOT_GIVEN,
         repositories: list[str] | NotGiven = NOT_GIVEN,
         repository_ids: list[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Authorization:
         """Create a scoped access token
 
@@ -1021,14 +1327,30 @@ class Apps(_rt.SyncResource):
                 "repository_ids": repository_ids,
                 "permissions": permissions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_by_slug(
         self,
-        *,
         app_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Integration | None:
         """Get an app
 
@@ -1040,7 +1362,16 @@ class Apps(_rt.SyncResource):
             {
                 "app_slug": app_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_accessible_to_installation(
@@ -1048,7 +1379,14 @@ class Apps(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[AppsListReposAccessibleToInstallationResponseRepositoriesItem]:
         """List repositories accessible to the app installation
 
@@ -1066,13 +1404,29 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def revoke_installation_access_token(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Revoke an installation access token
 
@@ -1083,14 +1437,30 @@ class Apps(_rt.SyncResource):
         return self._client.request(
             _APPS_REVOKE_INSTALLATION_ACCESS_TOKEN,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_subscription_plan_for_account(
         self,
-        *,
         account_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> MarketplacePurchase:
         """Get a subscription plan for an account
 
@@ -1106,7 +1476,16 @@ class Apps(_rt.SyncResource):
             {
                 "account_id": account_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_plans(
@@ -1114,7 +1493,14 @@ class Apps(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MarketplaceListingPlan]:
         """List plans
 
@@ -1134,18 +1520,34 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_accounts_for_plan(
         self,
-        *,
         plan_id: int,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MarketplacePurchase]:
         """List accounts for a plan
 
@@ -1171,14 +1573,30 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_subscription_plan_for_account_stubbed(
         self,
-        *,
         account_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> MarketplacePurchase:
         """Get a subscription plan for an account (stubbed)
 
@@ -1194,7 +1612,16 @@ class Apps(_rt.SyncResource):
             {
                 "account_id": account_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_plans_stubbed(
@@ -1202,7 +1629,14 @@ class Apps(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MarketplaceListingPlan]:
         """List plans (stubbed)
 
@@ -1222,18 +1656,34 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_accounts_for_plan_stubbed(
         self,
-        *,
         plan_id: int,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MarketplacePurchase]:
         """List accounts for a plan (stubbed)
 
@@ -1259,14 +1709,30 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_installation(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Installation:
         """Get an organization installation for the authenticated app
 
@@ -1282,15 +1748,31 @@ class Apps(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_installation(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Installation:
         """Get a repository installation for the authenticated app
 
@@ -1308,7 +1790,16 @@ class Apps(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_installations_for_authenticated_user(
@@ -1316,7 +1807,14 @@ class Apps(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Installation]:
         """List app installations accessible to the user access token
 
@@ -1338,16 +1836,32 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_installation_repos_for_authenticated_user(
         self,
-        *,
         installation_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem]:
         """List repositories accessible to the user access token
 
@@ -1371,15 +1885,31 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_repo_to_installation_for_authenticated_user(
         self,
-        *,
         installation_id: int,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add a repository to an app installation
 
@@ -1397,15 +1927,31 @@ class Apps(_rt.SyncResource):
                 "installation_id": installation_id,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_repo_from_installation_for_authenticated_user(
         self,
-        *,
         installation_id: int,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a repository from an app installation
 
@@ -1423,7 +1969,16 @@ class Apps(_rt.SyncResource):
                 "installation_id": installation_id,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_subscriptions_for_authenticated_user(
@@ -1431,7 +1986,14 @@ class Apps(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user
 
@@ -1449,7 +2011,16 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_subscriptions_for_authenticated_user_stubbed(
@@ -1457,7 +2028,14 @@ class Apps(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user (stubbed)
 
@@ -1475,14 +2053,30 @@ class Apps(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_user_installation(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Installation:
         """Get a user installation for the authenticated app
 
@@ -1498,17 +2092,189 @@ class Apps(_rt.SyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AppsWithRawResponse:
+    """`Apps.with_raw_response`."""
+
+    def __init__(self, resource: Apps) -> None:
+        self._resource = resource
+        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
+        self.create_from_manifest = _rt.with_raw_response(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_raw_response(resource.get_webhook_config_for_app)
+        self.update_webhook_config_for_app = _rt.with_raw_response(
+            resource.update_webhook_config_for_app
+        )
+        self.list_webhook_deliveries = _rt.raw_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.list_installation_requests_for_authenticated_app = _rt.raw_page(
+            resource.list_installation_requests_for_authenticated_app
+        )
+        self.list_installations = _rt.raw_page(resource.list_installations)
+        self.get_installation = _rt.with_raw_response(resource.get_installation)
+        self.delete_installation = _rt.with_raw_response(resource.delete_installation)
+        self.create_installation_access_token = _rt.with_raw_response(
+            resource.create_installation_access_token
+        )
+        self.suspend_installation = _rt.with_raw_response(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_raw_response(resource.unsuspend_installation)
+        self.delete_authorization = _rt.with_raw_response(resource.delete_authorization)
+        self.check_token = _rt.with_raw_response(resource.check_token)
+        self.delete_token = _rt.with_raw_response(resource.delete_token)
+        self.reset_token = _rt.with_raw_response(resource.reset_token)
+        self.scope_token = _rt.with_raw_response(resource.scope_token)
+        self.get_by_slug = _rt.with_raw_response(resource.get_by_slug)
+        self.list_repos_accessible_to_installation = _rt.raw_page(
+            resource.list_repos_accessible_to_installation
+        )
+        self.revoke_installation_access_token = _rt.with_raw_response(
+            resource.revoke_installation_access_token
+        )
+        self.get_subscription_plan_for_account = _rt.with_raw_response(
+            resource.get_subscription_plan_for_account
+        )
+        self.list_plans = _rt.raw_page(resource.list_plans)
+        self.list_accounts_for_plan = _rt.raw_page(resource.list_accounts_for_plan)
+        self.get_subscription_plan_for_account_stubbed = _rt.with_raw_response(
+            resource.get_subscription_plan_for_account_stubbed
+        )
+        self.list_plans_stubbed = _rt.raw_page(resource.list_plans_stubbed)
+        self.list_accounts_for_plan_stubbed = _rt.raw_page(resource.list_accounts_for_plan_stubbed)
+        self.get_org_installation = _rt.with_raw_response(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_raw_response(resource.get_repo_installation)
+        self.list_installations_for_authenticated_user = _rt.raw_page(
+            resource.list_installations_for_authenticated_user
+        )
+        self.list_installation_repos_for_authenticated_user = _rt.raw_page(
+            resource.list_installation_repos_for_authenticated_user
+        )
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_raw_response(
+            resource.add_repo_to_installation_for_authenticated_user
+        )
+        self.remove_repo_from_installation_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_repo_from_installation_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user = _rt.raw_page(
+            resource.list_subscriptions_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user_stubbed = _rt.raw_page(
+            resource.list_subscriptions_for_authenticated_user_stubbed
+        )
+        self.get_user_installation = _rt.with_raw_response(resource.get_user_installation)
+
+
+class AppsWithStreamingResponse:
+    """`Apps.with_streaming_response`."""
+
+    def __init__(self, resource: Apps) -> None:
+        self._resource = resource
+        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
+        self.create_from_manifest = _rt.with_streaming_response(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_streaming_response(
+            resource.get_webhook_config_for_app
+        )
+        self.update_webhook_config_for_app = _rt.with_streaming_response(
+            resource.update_webhook_config_for_app
+        )
+        self.list_webhook_deliveries = _rt.streaming_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.list_installation_requests_for_authenticated_app = _rt.streaming_page(
+            resource.list_installation_requests_for_authenticated_app
+        )
+        self.list_installations = _rt.streaming_page(resource.list_installations)
+        self.get_installation = _rt.with_streaming_response(resource.get_installation)
+        self.delete_installation = _rt.with_streaming_response(resource.delete_installation)
+        self.create_installation_access_token = _rt.with_streaming_response(
+            resource.create_installation_access_token
+        )
+        self.suspend_installation = _rt.with_streaming_response(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_streaming_response(resource.unsuspend_installation)
+        self.delete_authorization = _rt.with_streaming_response(resource.delete_authorization)
+        self.check_token = _rt.with_streaming_response(resource.check_token)
+        self.delete_token = _rt.with_streaming_response(resource.delete_token)
+        self.reset_token = _rt.with_streaming_response(resource.reset_token)
+        self.scope_token = _rt.with_streaming_response(resource.scope_token)
+        self.get_by_slug = _rt.with_streaming_response(resource.get_by_slug)
+        self.list_repos_accessible_to_installation = _rt.streaming_page(
+            resource.list_repos_accessible_to_installation
+        )
+        self.revoke_installation_access_token = _rt.with_streaming_response(
+            resource.revoke_installation_access_token
+        )
+        self.get_subscription_plan_for_account = _rt.with_streaming_response(
+            resource.get_subscription_plan_for_account
+        )
+        self.list_plans = _rt.streaming_page(resource.list_plans)
+        self.list_accounts_for_plan = _rt.streaming_page(resource.list_accounts_for_plan)
+        self.get_subscription_plan_for_account_stubbed = _rt.with_streaming_response(
+            resource.get_subscription_plan_for_account_stubbed
+        )
+        self.list_plans_stubbed = _rt.streaming_page(resource.list_plans_stubbed)
+        self.list_accounts_for_plan_stubbed = _rt.streaming_page(
+            resource.list_accounts_for_plan_stubbed
+        )
+        self.get_org_installation = _rt.with_streaming_response(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_streaming_response(resource.get_repo_installation)
+        self.list_installations_for_authenticated_user = _rt.streaming_page(
+            resource.list_installations_for_authenticated_user
+        )
+        self.list_installation_repos_for_authenticated_user = _rt.streaming_page(
+            resource.list_installation_repos_for_authenticated_user
+        )
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_repo_to_installation_for_authenticated_user
+        )
+        self.remove_repo_from_installation_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_repo_from_installation_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user = _rt.streaming_page(
+            resource.list_subscriptions_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user_stubbed = _rt.streaming_page(
+            resource.list_subscriptions_for_authenticated_user_stubbed
+        )
+        self.get_user_installation = _rt.with_streaming_response(resource.get_user_installation)
 
 
 class AsyncApps(_rt.AsyncResource):
     """Operations under `apps`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncAppsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAppsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAppsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAppsWithStreamingResponse(self)
+
     async def get_authenticated(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Integration | None:
         """Get the authenticated app
 
@@ -1519,14 +2285,30 @@ class AsyncApps(_rt.AsyncResource):
         return await self._client.request(
             _APPS_GET_AUTHENTICATED,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_from_manifest(
         self,
-        *,
         code: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AppsCreateFromManifestResponse:
         """Create a GitHub App from a manifest
 
@@ -1537,13 +2319,29 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "code": code,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_webhook_config_for_app(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Get a webhook configuration for an app
 
@@ -1554,7 +2352,16 @@ class AsyncApps(_rt.AsyncResource):
         return await self._client.request(
             _APPS_GET_WEBHOOK_CONFIG_FOR_APP,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_webhook_config_for_app(
@@ -1564,7 +2371,14 @@ class AsyncApps(_rt.AsyncResource):
         content_type: WebhookConfigContentType | NotGiven = NOT_GIVEN,
         secret: WebhookConfigSecret | NotGiven = NOT_GIVEN,
         insecure_ssl: WebhookConfigInsecureSsl | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Update a webhook configuration for an app
 
@@ -1585,7 +2399,16 @@ class AsyncApps(_rt.AsyncResource):
                 "secret": secret,
                 "insecure_ssl": insecure_ssl,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhook_deliveries(
@@ -1594,7 +2417,14 @@ class AsyncApps(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[HookDeliveryItem]:
         """List deliveries for an app webhook
 
@@ -1616,14 +2446,30 @@ class AsyncApps(_rt.AsyncResource):
                 "cursor": cursor,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_webhook_delivery(
         self,
-        *,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> HookDelivery:
         """Get a delivery for an app webhook
 
@@ -1636,14 +2482,30 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def redeliver_webhook_delivery(
         self,
-        *,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Redeliver a delivery for an app webhook
 
@@ -1656,7 +2518,16 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_installation_requests_for_authenticated_app(
@@ -1664,7 +2535,14 @@ class AsyncApps(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IntegrationInstallationRequest]:
         """List installation requests for the authenticated app
 
@@ -1682,7 +2560,16 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_installations(
@@ -1692,7 +2579,14 @@ class AsyncApps(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         outdated: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[AppsListInstallationsResponseItem]:
         """List installations for the authenticated app
 
@@ -1715,14 +2609,30 @@ class AsyncApps(_rt.AsyncResource):
                 "since": since,
                 "outdated": outdated,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_installation(
         self,
-        *,
         installation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Installation:
         """Get an installation for the authenticated app
 
@@ -1738,14 +2648,30 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "installation_id": installation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_installation(
         self,
-        *,
         installation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an installation for the authenticated app
 
@@ -1761,17 +2687,33 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "installation_id": installation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_installation_access_token(
         self,
-        *,
         installation_id: int,
+        *,
         repositories: list[str] | NotGiven = NOT_GIVEN,
         repository_ids: list[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InstallationToken:
         """Create an installation access token for an app
 
@@ -1800,14 +2742,30 @@ class AsyncApps(_rt.AsyncResource):
                 "repository_ids": repository_ids,
                 "permissions": permissions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def suspend_installation(
         self,
-        *,
         installation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Suspend an app installation
 
@@ -1823,14 +2781,30 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "installation_id": installation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unsuspend_installation(
         self,
-        *,
         installation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unsuspend an app installation
 
@@ -1846,15 +2820,31 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "installation_id": installation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_authorization(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an app authorization
 
@@ -1871,15 +2861,31 @@ class AsyncApps(_rt.AsyncResource):
                 "client_id": client_id,
                 "access_token": access_token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_token(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Authorization:
         """Check a token
 
@@ -1895,15 +2901,31 @@ class AsyncApps(_rt.AsyncResource):
                 "client_id": client_id,
                 "access_token": access_token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_token(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an app token
 
@@ -1919,15 +2941,31 @@ class AsyncApps(_rt.AsyncResource):
                 "client_id": client_id,
                 "access_token": access_token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def reset_token(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Authorization:
         """Reset a token
 
@@ -1943,20 +2981,36 @@ class AsyncApps(_rt.AsyncResource):
                 "client_id": client_id,
                 "access_token": access_token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def scope_token(
         self,
-        *,
         client_id: str,
+        *,
         access_token: str,
         target: str | NotGiven = NOT_GIVEN,
         target_id: int | NotGiven = NOT_GIVEN,
         repositories: list[str] | NotGiven = NOT_GIVEN,
         repository_ids: list[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Authorization:
         """Create a scoped access token
 
@@ -1986,14 +3040,30 @@ class AsyncApps(_rt.AsyncResource):
                 "repository_ids": repository_ids,
                 "permissions": permissions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_by_slug(
         self,
-        *,
         app_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Integration | None:
         """Get an app
 
@@ -2005,7 +3075,16 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "app_slug": app_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_accessible_to_installation(
@@ -2013,7 +3092,14 @@ class AsyncApps(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[AppsListReposAccessibleToInstallationResponseRepositoriesItem]:
         """List repositories accessible to the app installation
 
@@ -2031,13 +3117,29 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def revoke_installation_access_token(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Revoke an installation access token
 
@@ -2048,14 +3150,30 @@ class AsyncApps(_rt.AsyncResource):
         return await self._client.request(
             _APPS_REVOKE_INSTALLATION_ACCESS_TOKEN,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_subscription_plan_for_account(
         self,
-        *,
         account_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> MarketplacePurchase:
         """Get a subscription plan for an account
 
@@ -2071,7 +3189,16 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "account_id": account_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_plans(
@@ -2079,7 +3206,14 @@ class AsyncApps(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MarketplaceListingPlan]:
         """List plans
 
@@ -2099,18 +3233,34 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_accounts_for_plan(
         self,
-        *,
         plan_id: int,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MarketplacePurchase]:
         """List accounts for a plan
 
@@ -2136,14 +3286,30 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_subscription_plan_for_account_stubbed(
         self,
-        *,
         account_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> MarketplacePurchase:
         """Get a subscription plan for an account (stubbed)
 
@@ -2159,7 +3325,16 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "account_id": account_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_plans_stubbed(
@@ -2167,7 +3342,14 @@ class AsyncApps(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MarketplaceListingPlan]:
         """List plans (stubbed)
 
@@ -2187,18 +3369,34 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_accounts_for_plan_stubbed(
         self,
-        *,
         plan_id: int,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MarketplacePurchase]:
         """List accounts for a plan (stubbed)
 
@@ -2224,14 +3422,30 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_installation(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Installation:
         """Get an organization installation for the authenticated app
 
@@ -2247,15 +3461,31 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_installation(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Installation:
         """Get a repository installation for the authenticated app
 
@@ -2273,7 +3503,16 @@ class AsyncApps(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_installations_for_authenticated_user(
@@ -2281,7 +3520,14 @@ class AsyncApps(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Installation]:
         """List app installations accessible to the user access token
 
@@ -2303,16 +3549,32 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_installation_repos_for_authenticated_user(
         self,
-        *,
         installation_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem]:
         """List repositories accessible to the user access token
 
@@ -2336,15 +3598,31 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_repo_to_installation_for_authenticated_user(
         self,
-        *,
         installation_id: int,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add a repository to an app installation
 
@@ -2362,15 +3640,31 @@ class AsyncApps(_rt.AsyncResource):
                 "installation_id": installation_id,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_repo_from_installation_for_authenticated_user(
         self,
-        *,
         installation_id: int,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a repository from an app installation
 
@@ -2388,7 +3682,16 @@ class AsyncApps(_rt.AsyncResource):
                 "installation_id": installation_id,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_subscriptions_for_authenticated_user(
@@ -2396,7 +3699,14 @@ class AsyncApps(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user
 
@@ -2414,7 +3724,16 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_subscriptions_for_authenticated_user_stubbed(
@@ -2422,7 +3741,14 @@ class AsyncApps(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[UserMarketplacePurchase]:
         """List subscriptions for the authenticated user (stubbed)
 
@@ -2440,14 +3766,30 @@ class AsyncApps(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_user_installation(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Installation:
         """Get a user installation for the authenticated app
 
@@ -2463,5 +3805,162 @@ class AsyncApps(_rt.AsyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAppsWithRawResponse:
+    """`AsyncApps.with_raw_response`."""
+
+    def __init__(self, resource: AsyncApps) -> None:
+        self._resource = resource
+        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
+        self.create_from_manifest = _rt.with_raw_response(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_raw_response(resource.get_webhook_config_for_app)
+        self.update_webhook_config_for_app = _rt.with_raw_response(
+            resource.update_webhook_config_for_app
+        )
+        self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.list_installation_requests_for_authenticated_app = _rt.raw_async_page(
+            resource.list_installation_requests_for_authenticated_app
+        )
+        self.list_installations = _rt.raw_async_page(resource.list_installations)
+        self.get_installation = _rt.with_raw_response(resource.get_installation)
+        self.delete_installation = _rt.with_raw_response(resource.delete_installation)
+        self.create_installation_access_token = _rt.with_raw_response(
+            resource.create_installation_access_token
+        )
+        self.suspend_installation = _rt.with_raw_response(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_raw_response(resource.unsuspend_installation)
+        self.delete_authorization = _rt.with_raw_response(resource.delete_authorization)
+        self.check_token = _rt.with_raw_response(resource.check_token)
+        self.delete_token = _rt.with_raw_response(resource.delete_token)
+        self.reset_token = _rt.with_raw_response(resource.reset_token)
+        self.scope_token = _rt.with_raw_response(resource.scope_token)
+        self.get_by_slug = _rt.with_raw_response(resource.get_by_slug)
+        self.list_repos_accessible_to_installation = _rt.raw_async_page(
+            resource.list_repos_accessible_to_installation
+        )
+        self.revoke_installation_access_token = _rt.with_raw_response(
+            resource.revoke_installation_access_token
+        )
+        self.get_subscription_plan_for_account = _rt.with_raw_response(
+            resource.get_subscription_plan_for_account
+        )
+        self.list_plans = _rt.raw_async_page(resource.list_plans)
+        self.list_accounts_for_plan = _rt.raw_async_page(resource.list_accounts_for_plan)
+        self.get_subscription_plan_for_account_stubbed = _rt.with_raw_response(
+            resource.get_subscription_plan_for_account_stubbed
+        )
+        self.list_plans_stubbed = _rt.raw_async_page(resource.list_plans_stubbed)
+        self.list_accounts_for_plan_stubbed = _rt.raw_async_page(
+            resource.list_accounts_for_plan_stubbed
+        )
+        self.get_org_installation = _rt.with_raw_response(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_raw_response(resource.get_repo_installation)
+        self.list_installations_for_authenticated_user = _rt.raw_async_page(
+            resource.list_installations_for_authenticated_user
+        )
+        self.list_installation_repos_for_authenticated_user = _rt.raw_async_page(
+            resource.list_installation_repos_for_authenticated_user
+        )
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_raw_response(
+            resource.add_repo_to_installation_for_authenticated_user
+        )
+        self.remove_repo_from_installation_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_repo_from_installation_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user = _rt.raw_async_page(
+            resource.list_subscriptions_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user_stubbed = _rt.raw_async_page(
+            resource.list_subscriptions_for_authenticated_user_stubbed
+        )
+        self.get_user_installation = _rt.with_raw_response(resource.get_user_installation)
+
+
+class AsyncAppsWithStreamingResponse:
+    """`AsyncApps.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncApps) -> None:
+        self._resource = resource
+        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
+        self.create_from_manifest = _rt.with_streaming_response(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_streaming_response(
+            resource.get_webhook_config_for_app
+        )
+        self.update_webhook_config_for_app = _rt.with_streaming_response(
+            resource.update_webhook_config_for_app
+        )
+        self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.list_installation_requests_for_authenticated_app = _rt.streaming_async_page(
+            resource.list_installation_requests_for_authenticated_app
+        )
+        self.list_installations = _rt.streaming_async_page(resource.list_installations)
+        self.get_installation = _rt.with_streaming_response(resource.get_installation)
+        self.delete_installation = _rt.with_streaming_response(resource.delete_installation)
+        self.create_installation_access_token = _rt.with_streaming_response(
+            resource.create_installation_access_token
+        )
+        self.suspend_installation = _rt.with_streaming_response(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_streaming_response(resource.unsuspend_installation)
+        self.delete_authorization = _rt.with_streaming_response(resource.delete_authorization)
+        self.check_token = _rt.with_streaming_response(resource.check_token)
+        self.delete_token = _rt.with_streaming_response(resource.delete_token)
+        self.reset_token = _rt.with_streaming_response(resource.reset_token)
+        self.scope_token = _rt.with_streaming_response(resource.scope_token)
+        self.get_by_slug = _rt.with_streaming_response(resource.get_by_slug)
+        self.list_repos_accessible_to_installation = _rt.streaming_async_page(
+            resource.list_repos_accessible_to_installation
+        )
+        self.revoke_installation_access_token = _rt.with_streaming_response(
+            resource.revoke_installation_access_token
+        )
+        self.get_subscription_plan_for_account = _rt.with_streaming_response(
+            resource.get_subscription_plan_for_account
+        )
+        self.list_plans = _rt.streaming_async_page(resource.list_plans)
+        self.list_accounts_for_plan = _rt.streaming_async_page(resource.list_accounts_for_plan)
+        self.get_subscription_plan_for_account_stubbed = _rt.with_streaming_response(
+            resource.get_subscription_plan_for_account_stubbed
+        )
+        self.list_plans_stubbed = _rt.streaming_async_page(resource.list_plans_stubbed)
+        self.list_accounts_for_plan_stubbed = _rt.streaming_async_page(
+            resource.list_accounts_for_plan_stubbed
+        )
+        self.get_org_installation = _rt.with_streaming_response(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_streaming_response(resource.get_repo_installation)
+        self.list_installations_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_installations_for_authenticated_user
+        )
+        self.list_installation_repos_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_installation_repos_for_authenticated_user
+        )
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_repo_to_installation_for_authenticated_user
+        )
+        self.remove_repo_from_installation_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_repo_from_installation_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_subscriptions_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user_stubbed = _rt.streaming_async_page(
+            resource.list_subscriptions_for_authenticated_user_stubbed
+        )
+        self.get_user_installation = _rt.with_streaming_response(resource.get_user_installation)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.billing_ai_credit_usage_report_org import BillingAiCreditUsageReportOrg
@@ -334,17 +335,34 @@ _BILLING_GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_USER: _rt.Operation[
 class Billing(_rt.SyncResource):
     """Operations under `billing`."""
 
+    @cached_property
+    def with_raw_response(self) -> BillingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return BillingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BillingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return BillingWithStreamingResponse(self)
+
     def get_github_billing_ai_credit_usage_report_org(
         self,
-        *,
         org: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingAiCreditUsageReportOrg:
         """Get billing AI credit usage report for an organization
 
@@ -372,13 +390,22 @@ class Billing(_rt.SyncResource):
                 "model": model,
                 "product": product,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_budgets_org(
         self,
-        *,
         org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         scope: Literal[
@@ -386,7 +413,14 @@ class Billing(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GetAllBudgets:
         """Get all budgets for an organization
 
@@ -409,13 +443,22 @@ class Billing(_rt.SyncResource):
                 "scope": scope,
                 "user": user,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_organization_budget(
         self,
-        *,
         org: str,
+        *,
         budget_amount: int | NotGiven = NOT_GIVEN,
         prevent_further_usage: bool | NotGiven = NOT_GIVEN,
         budget_alerting: BillingCreateOrganizationBudgetParamsBudgetAlerting | NotGiven = NOT_GIVEN,
@@ -426,7 +469,14 @@ class Billing(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         budget_product_sku: str | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreateBudget:
         """Create a budget for an organization
 
@@ -456,15 +506,31 @@ class Billing(_rt.SyncResource):
                 "budget_product_sku": budget_product_sku,
                 "user": user,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_budget_org(
         self,
-        *,
         org: str,
         budget_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GetBudget:
         """Get a budget by ID for an organization
 
@@ -480,15 +546,31 @@ class Billing(_rt.SyncResource):
                 "org": org,
                 "budget_id": budget_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_budget_org(
         self,
-        *,
         org: str,
         budget_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeleteBudget:
         """Delete a budget for an organization
 
@@ -504,14 +586,23 @@ class Billing(_rt.SyncResource):
                 "org": org,
                 "budget_id": budget_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_budget_org(
         self,
-        *,
         org: str,
         budget_id: str,
+        *,
         budget_amount: int | NotGiven = NOT_GIVEN,
         prevent_further_usage: bool | NotGiven = NOT_GIVEN,
         budget_alerting: BillingUpdateBudgetOrgParamsBudgetAlerting | NotGiven = NOT_GIVEN,
@@ -524,7 +615,14 @@ class Billing(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         budget_product_sku: str | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UpdateBudget:
         """Update a budget for an organization
 
@@ -555,20 +653,36 @@ class Billing(_rt.SyncResource):
                 "budget_product_sku": budget_product_sku,
                 "user": user,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_billing_premium_request_usage_report_org(
         self,
-        *,
         org: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPremiumRequestUsageReportOrg:
         """Get billing premium request usage report for an organization
 
@@ -596,17 +710,33 @@ class Billing(_rt.SyncResource):
                 "model": model,
                 "product": product,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_billing_usage_report_org(
         self,
-        *,
         org: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingUsageReport:
         """Get billing usage report for an organization
 
@@ -628,20 +758,36 @@ class Billing(_rt.SyncResource):
                 "month": month,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_billing_usage_summary_report_org(
         self,
-        *,
         org: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         repository: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         sku: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingUsageSummaryReportOrg:
         """Get billing usage summary for an organization
 
@@ -672,19 +818,35 @@ class Billing(_rt.SyncResource):
                 "product": product,
                 "sku": sku,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_billing_ai_credit_usage_report_user(
         self,
-        *,
         username: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingAiCreditUsageReportUser:
         """Get billing AI credit usage report for a user
 
@@ -710,19 +872,35 @@ class Billing(_rt.SyncResource):
                 "model": model,
                 "product": product,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_billing_premium_request_usage_report_user(
         self,
-        *,
         username: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPremiumRequestUsageReportUser:
         """Get billing premium request usage report for a user
 
@@ -748,17 +926,33 @@ class Billing(_rt.SyncResource):
                 "model": model,
                 "product": product,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_billing_usage_report_user(
         self,
-        *,
         username: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingUsageReportUser:
         """Get billing usage report for a user
 
@@ -780,20 +974,36 @@ class Billing(_rt.SyncResource):
                 "month": month,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_github_billing_usage_summary_report_user(
         self,
-        *,
         username: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         repository: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         sku: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingUsageSummaryReportUser:
         """Get billing usage summary for a user
 
@@ -824,24 +1034,124 @@ class Billing(_rt.SyncResource):
                 "product": product,
                 "sku": sku,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class BillingWithRawResponse:
+    """`Billing.with_raw_response`."""
+
+    def __init__(self, resource: Billing) -> None:
+        self._resource = resource
+        self.get_github_billing_ai_credit_usage_report_org = _rt.with_raw_response(
+            resource.get_github_billing_ai_credit_usage_report_org
+        )
+        self.get_all_budgets_org = _rt.with_raw_response(resource.get_all_budgets_org)
+        self.create_organization_budget = _rt.with_raw_response(resource.create_organization_budget)
+        self.get_budget_org = _rt.with_raw_response(resource.get_budget_org)
+        self.delete_budget_org = _rt.with_raw_response(resource.delete_budget_org)
+        self.update_budget_org = _rt.with_raw_response(resource.update_budget_org)
+        self.get_github_billing_premium_request_usage_report_org = _rt.with_raw_response(
+            resource.get_github_billing_premium_request_usage_report_org
+        )
+        self.get_github_billing_usage_report_org = _rt.with_raw_response(
+            resource.get_github_billing_usage_report_org
+        )
+        self.get_github_billing_usage_summary_report_org = _rt.with_raw_response(
+            resource.get_github_billing_usage_summary_report_org
+        )
+        self.get_github_billing_ai_credit_usage_report_user = _rt.with_raw_response(
+            resource.get_github_billing_ai_credit_usage_report_user
+        )
+        self.get_github_billing_premium_request_usage_report_user = _rt.with_raw_response(
+            resource.get_github_billing_premium_request_usage_report_user
+        )
+        self.get_github_billing_usage_report_user = _rt.with_raw_response(
+            resource.get_github_billing_usage_report_user
+        )
+        self.get_github_billing_usage_summary_report_user = _rt.with_raw_response(
+            resource.get_github_billing_usage_summary_report_user
+        )
+
+
+class BillingWithStreamingResponse:
+    """`Billing.with_streaming_response`."""
+
+    def __init__(self, resource: Billing) -> None:
+        self._resource = resource
+        self.get_github_billing_ai_credit_usage_report_org = _rt.with_streaming_response(
+            resource.get_github_billing_ai_credit_usage_report_org
+        )
+        self.get_all_budgets_org = _rt.with_streaming_response(resource.get_all_budgets_org)
+        self.create_organization_budget = _rt.with_streaming_response(
+            resource.create_organization_budget
+        )
+        self.get_budget_org = _rt.with_streaming_response(resource.get_budget_org)
+        self.delete_budget_org = _rt.with_streaming_response(resource.delete_budget_org)
+        self.update_budget_org = _rt.with_streaming_response(resource.update_budget_org)
+        self.get_github_billing_premium_request_usage_report_org = _rt.with_streaming_response(
+            resource.get_github_billing_premium_request_usage_report_org
+        )
+        self.get_github_billing_usage_report_org = _rt.with_streaming_response(
+            resource.get_github_billing_usage_report_org
+        )
+        self.get_github_billing_usage_summary_report_org = _rt.with_streaming_response(
+            resource.get_github_billing_usage_summary_report_org
+        )
+        self.get_github_billing_ai_credit_usage_report_user = _rt.with_streaming_response(
+            resource.get_github_billing_ai_credit_usage_report_user
+        )
+        self.get_github_billing_premium_request_usage_report_user = _rt.with_streaming_response(
+            resource.get_github_billing_premium_request_usage_report_user
+        )
+        self.get_github_billing_usage_report_user = _rt.with_streaming_response(
+            resource.get_github_billing_usage_report_user
+        )
+        self.get_github_billing_usage_summary_report_user = _rt.with_streaming_response(
+            resource.get_github_billing_usage_summary_report_user
         )
 
 
 class AsyncBilling(_rt.AsyncResource):
     """Operations under `billing`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncBillingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncBillingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBillingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncBillingWithStreamingResponse(self)
+
     async def get_github_billing_ai_credit_usage_report_org(
         self,
-        *,
         org: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingAiCreditUsageReportOrg:
         """Get billing AI credit usage report for an organization
 
@@ -869,13 +1179,22 @@ class AsyncBilling(_rt.AsyncResource):
                 "model": model,
                 "product": product,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_all_budgets_org(
         self,
-        *,
         org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         scope: Literal[
@@ -883,7 +1202,14 @@ class AsyncBilling(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GetAllBudgets:
         """Get all budgets for an organization
 
@@ -906,13 +1232,22 @@ class AsyncBilling(_rt.AsyncResource):
                 "scope": scope,
                 "user": user,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_organization_budget(
         self,
-        *,
         org: str,
+        *,
         budget_amount: int | NotGiven = NOT_GIVEN,
         prevent_further_usage: bool | NotGiven = NOT_GIVEN,
         budget_alerting: BillingCreateOrganizationBudgetParamsBudgetAlerting | NotGiven = NOT_GIVEN,
@@ -923,7 +1258,14 @@ class AsyncBilling(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         budget_product_sku: str | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreateBudget:
         """Create a budget for an organization
 
@@ -953,15 +1295,31 @@ class AsyncBilling(_rt.AsyncResource):
                 "budget_product_sku": budget_product_sku,
                 "user": user,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_budget_org(
         self,
-        *,
         org: str,
         budget_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GetBudget:
         """Get a budget by ID for an organization
 
@@ -977,15 +1335,31 @@ class AsyncBilling(_rt.AsyncResource):
                 "org": org,
                 "budget_id": budget_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_budget_org(
         self,
-        *,
         org: str,
         budget_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeleteBudget:
         """Delete a budget for an organization
 
@@ -1001,14 +1375,23 @@ class AsyncBilling(_rt.AsyncResource):
                 "org": org,
                 "budget_id": budget_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_budget_org(
         self,
-        *,
         org: str,
         budget_id: str,
+        *,
         budget_amount: int | NotGiven = NOT_GIVEN,
         prevent_further_usage: bool | NotGiven = NOT_GIVEN,
         budget_alerting: BillingUpdateBudgetOrgParamsBudgetAlerting | NotGiven = NOT_GIVEN,
@@ -1021,7 +1404,14 @@ class AsyncBilling(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         budget_product_sku: str | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UpdateBudget:
         """Update a budget for an organization
 
@@ -1052,20 +1442,36 @@ class AsyncBilling(_rt.AsyncResource):
                 "budget_product_sku": budget_product_sku,
                 "user": user,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_billing_premium_request_usage_report_org(
         self,
-        *,
         org: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPremiumRequestUsageReportOrg:
         """Get billing premium request usage report for an organization
 
@@ -1093,17 +1499,33 @@ class AsyncBilling(_rt.AsyncResource):
                 "model": model,
                 "product": product,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_billing_usage_report_org(
         self,
-        *,
         org: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingUsageReport:
         """Get billing usage report for an organization
 
@@ -1125,20 +1547,36 @@ class AsyncBilling(_rt.AsyncResource):
                 "month": month,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_billing_usage_summary_report_org(
         self,
-        *,
         org: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         repository: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         sku: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingUsageSummaryReportOrg:
         """Get billing usage summary for an organization
 
@@ -1169,19 +1607,35 @@ class AsyncBilling(_rt.AsyncResource):
                 "product": product,
                 "sku": sku,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_billing_ai_credit_usage_report_user(
         self,
-        *,
         username: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingAiCreditUsageReportUser:
         """Get billing AI credit usage report for a user
 
@@ -1207,19 +1661,35 @@ class AsyncBilling(_rt.AsyncResource):
                 "model": model,
                 "product": product,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_billing_premium_request_usage_report_user(
         self,
-        *,
         username: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPremiumRequestUsageReportUser:
         """Get billing premium request usage report for a user
 
@@ -1245,17 +1715,33 @@ class AsyncBilling(_rt.AsyncResource):
                 "model": model,
                 "product": product,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_billing_usage_report_user(
         self,
-        *,
         username: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingUsageReportUser:
         """Get billing usage report for a user
 
@@ -1277,20 +1763,36 @@ class AsyncBilling(_rt.AsyncResource):
                 "month": month,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_github_billing_usage_summary_report_user(
         self,
-        *,
         username: str,
+        *,
         year: int | NotGiven = NOT_GIVEN,
         month: int | NotGiven = NOT_GIVEN,
         day: int | NotGiven = NOT_GIVEN,
         repository: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         sku: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingUsageSummaryReportUser:
         """Get billing usage summary for a user
 
@@ -1321,5 +1823,88 @@ class AsyncBilling(_rt.AsyncResource):
                 "product": product,
                 "sku": sku,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncBillingWithRawResponse:
+    """`AsyncBilling.with_raw_response`."""
+
+    def __init__(self, resource: AsyncBilling) -> None:
+        self._resource = resource
+        self.get_github_billing_ai_credit_usage_report_org = _rt.with_raw_response(
+            resource.get_github_billing_ai_credit_usage_report_org
+        )
+        self.get_all_budgets_org = _rt.with_raw_response(resource.get_all_budgets_org)
+        self.create_organization_budget = _rt.with_raw_response(resource.create_organization_budget)
+        self.get_budget_org = _rt.with_raw_response(resource.get_budget_org)
+        self.delete_budget_org = _rt.with_raw_response(resource.delete_budget_org)
+        self.update_budget_org = _rt.with_raw_response(resource.update_budget_org)
+        self.get_github_billing_premium_request_usage_report_org = _rt.with_raw_response(
+            resource.get_github_billing_premium_request_usage_report_org
+        )
+        self.get_github_billing_usage_report_org = _rt.with_raw_response(
+            resource.get_github_billing_usage_report_org
+        )
+        self.get_github_billing_usage_summary_report_org = _rt.with_raw_response(
+            resource.get_github_billing_usage_summary_report_org
+        )
+        self.get_github_billing_ai_credit_usage_report_user = _rt.with_raw_response(
+            resource.get_github_billing_ai_credit_usage_report_user
+        )
+        self.get_github_billing_premium_request_usage_report_user = _rt.with_raw_response(
+            resource.get_github_billing_premium_request_usage_report_user
+        )
+        self.get_github_billing_usage_report_user = _rt.with_raw_response(
+            resource.get_github_billing_usage_report_user
+        )
+        self.get_github_billing_usage_summary_report_user = _rt.with_raw_response(
+            resource.get_github_billing_usage_summary_report_user
+        )
+
+
+class AsyncBillingWithStreamingResponse:
+    """`AsyncBilling.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncBilling) -> None:
+        self._resource = resource
+        self.get_github_billing_ai_credit_usage_report_org = _rt.with_streaming_response(
+            resource.get_github_billing_ai_credit_usage_report_org
+        )
+        self.get_all_budgets_org = _rt.with_streaming_response(resource.get_all_budgets_org)
+        self.create_organization_budget = _rt.with_streaming_response(
+            resource.create_organization_budget
+        )
+        self.get_budget_org = _rt.with_streaming_response(resource.get_budget_org)
+        self.delete_budget_org = _rt.with_streaming_response(resource.delete_budget_org)
+        self.update_budget_org = _rt.with_streaming_response(resource.update_budget_org)
+        self.get_github_billing_premium_request_usage_report_org = _rt.with_streaming_response(
+            resource.get_github_billing_premium_request_usage_report_org
+        )
+        self.get_github_billing_usage_report_org = _rt.with_streaming_response(
+            resource.get_github_billing_usage_report_org
+        )
+        self.get_github_billing_usage_summary_report_org = _rt.with_streaming_response(
+            resource.get_github_billing_usage_summary_report_org
+        )
+        self.get_github_billing_ai_credit_usage_report_user = _rt.with_streaming_response(
+            resource.get_github_billing_ai_credit_usage_report_user
+        )
+        self.get_github_billing_premium_request_usage_report_user = _rt.with_streaming_response(
+            resource.get_github_billing_premium_request_usage_report_user
+        )
+        self.get_github_billing_usage_report_user = _rt.with_streaming_response(
+            resource.get_github_billing_usage_report_user
+        )
+        self.get_github_billing_usage_summary_report_user = _rt.with_streaming_response(
+            resource.get_github_billing_usage_summary_report_user
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.campaign_state import CampaignState
@@ -116,16 +117,33 @@ _CAMPAIGNS_UPDATE_CAMPAIGN: _rt.Operation[CampaignSummary] = _rt.Operation(
 class Campaigns(_rt.SyncResource):
     """Operations under `campaigns`."""
 
+    @cached_property
+    def with_raw_response(self) -> CampaignsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CampaignsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CampaignsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CampaignsWithStreamingResponse(self)
+
     def list_org_campaigns(
         self,
-        *,
         org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         state: CampaignState | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "ends_at", "published"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CampaignSummary]:
         """List campaigns for an organization
 
@@ -155,15 +173,31 @@ class Campaigns(_rt.SyncResource):
                 "state": state,
                 "sort": sort,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_campaign(
         self,
-        *,
         org: str,
+        *,
         body: CampaignsCreateCampaignBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CampaignSummary:
         """Create a campaign for an organization.
 
@@ -184,15 +218,31 @@ class Campaigns(_rt.SyncResource):
                 "org": org,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_campaign_summary(
         self,
-        *,
         org: str,
         campaign_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CampaignSummary:
         """Get a campaign for an organization
 
@@ -212,15 +262,31 @@ class Campaigns(_rt.SyncResource):
                 "org": org,
                 "campaign_number": campaign_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_campaign(
         self,
-        *,
         org: str,
         campaign_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a campaign for an organization
 
@@ -240,14 +306,23 @@ class Campaigns(_rt.SyncResource):
                 "org": org,
                 "campaign_number": campaign_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_campaign(
         self,
-        *,
         org: str,
         campaign_number: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         managers: list[str] | NotGiven = NOT_GIVEN,
@@ -255,7 +330,14 @@ class Campaigns(_rt.SyncResource):
         ends_at: _dt.datetime | NotGiven = NOT_GIVEN,
         contact_link: str | None | NotGiven = NOT_GIVEN,
         state: CampaignState | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CampaignSummary:
         """Update a campaign
 
@@ -289,23 +371,73 @@ class Campaigns(_rt.SyncResource):
                 "contact_link": contact_link,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CampaignsWithRawResponse:
+    """`Campaigns.with_raw_response`."""
+
+    def __init__(self, resource: Campaigns) -> None:
+        self._resource = resource
+        self.list_org_campaigns = _rt.raw_page(resource.list_org_campaigns)
+        self.create_campaign = _rt.with_raw_response(resource.create_campaign)
+        self.get_campaign_summary = _rt.with_raw_response(resource.get_campaign_summary)
+        self.delete_campaign = _rt.with_raw_response(resource.delete_campaign)
+        self.update_campaign = _rt.with_raw_response(resource.update_campaign)
+
+
+class CampaignsWithStreamingResponse:
+    """`Campaigns.with_streaming_response`."""
+
+    def __init__(self, resource: Campaigns) -> None:
+        self._resource = resource
+        self.list_org_campaigns = _rt.streaming_page(resource.list_org_campaigns)
+        self.create_campaign = _rt.with_streaming_response(resource.create_campaign)
+        self.get_campaign_summary = _rt.with_streaming_response(resource.get_campaign_summary)
+        self.delete_campaign = _rt.with_streaming_response(resource.delete_campaign)
+        self.update_campaign = _rt.with_streaming_response(resource.update_campaign)
 
 
 class AsyncCampaigns(_rt.AsyncResource):
     """Operations under `campaigns`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCampaignsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCampaignsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCampaignsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCampaignsWithStreamingResponse(self)
+
     def list_org_campaigns(
         self,
-        *,
         org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         state: CampaignState | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "ends_at", "published"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CampaignSummary]:
         """List campaigns for an organization
 
@@ -335,15 +467,31 @@ class AsyncCampaigns(_rt.AsyncResource):
                 "state": state,
                 "sort": sort,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_campaign(
         self,
-        *,
         org: str,
+        *,
         body: CampaignsCreateCampaignBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CampaignSummary:
         """Create a campaign for an organization.
 
@@ -364,15 +512,31 @@ class AsyncCampaigns(_rt.AsyncResource):
                 "org": org,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_campaign_summary(
         self,
-        *,
         org: str,
         campaign_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CampaignSummary:
         """Get a campaign for an organization
 
@@ -392,15 +556,31 @@ class AsyncCampaigns(_rt.AsyncResource):
                 "org": org,
                 "campaign_number": campaign_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_campaign(
         self,
-        *,
         org: str,
         campaign_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a campaign for an organization
 
@@ -420,14 +600,23 @@ class AsyncCampaigns(_rt.AsyncResource):
                 "org": org,
                 "campaign_number": campaign_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_campaign(
         self,
-        *,
         org: str,
         campaign_number: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         managers: list[str] | NotGiven = NOT_GIVEN,
@@ -435,7 +624,14 @@ class AsyncCampaigns(_rt.AsyncResource):
         ends_at: _dt.datetime | NotGiven = NOT_GIVEN,
         contact_link: str | None | NotGiven = NOT_GIVEN,
         state: CampaignState | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CampaignSummary:
         """Update a campaign
 
@@ -469,5 +665,38 @@ class AsyncCampaigns(_rt.AsyncResource):
                 "contact_link": contact_link,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCampaignsWithRawResponse:
+    """`AsyncCampaigns.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCampaigns) -> None:
+        self._resource = resource
+        self.list_org_campaigns = _rt.raw_async_page(resource.list_org_campaigns)
+        self.create_campaign = _rt.with_raw_response(resource.create_campaign)
+        self.get_campaign_summary = _rt.with_raw_response(resource.get_campaign_summary)
+        self.delete_campaign = _rt.with_raw_response(resource.delete_campaign)
+        self.update_campaign = _rt.with_raw_response(resource.update_campaign)
+
+
+class AsyncCampaignsWithStreamingResponse:
+    """`AsyncCampaigns.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCampaigns) -> None:
+        self._resource = resource
+        self.list_org_campaigns = _rt.streaming_async_page(resource.list_org_campaigns)
+        self.create_campaign = _rt.with_streaming_response(resource.create_campaign)
+        self.get_campaign_summary = _rt.with_streaming_response(resource.get_campaign_summary)
+        self.delete_campaign = _rt.with_streaming_response(resource.delete_campaign)
+        self.update_campaign = _rt.with_streaming_response(resource.update_campaign)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.check_annotation import CheckAnnotation
@@ -218,11 +219,21 @@ _CHECKS_LIST_SUITES_FOR_REF: _rt.Operation[ChecksListSuitesForRefResponse] = _rt
 class Checks(_rt.SyncResource):
     """Operations under `checks`."""
 
+    @cached_property
+    def with_raw_response(self) -> ChecksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ChecksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChecksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ChecksWithStreamingResponse(self)
+
     def create(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         head_sha: str,
         details_url: str | NotGiven = NOT_GIVEN,
@@ -243,7 +254,14 @@ class Checks(_rt.SyncResource):
         completed_at: _dt.datetime | NotGiven = NOT_GIVEN,
         output: ChecksCreateParamsOutput | NotGiven = NOT_GIVEN,
         actions: list[ChecksCreateParamsActionsItem] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckRun:
         """Create a check run
 
@@ -283,16 +301,32 @@ class Checks(_rt.SyncResource):
                 "output": output,
                 "actions": actions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
-        *,
         owner: str,
         repo: str,
         check_run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckRun:
         """Get a check run
 
@@ -315,17 +349,33 @@ class Checks(_rt.SyncResource):
                 "repo": repo,
                 "check_run_id": check_run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         owner: str,
         repo: str,
         check_run_id: int,
+        *,
         body: ChecksUpdateBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckRun:
         """Update a check run
 
@@ -350,18 +400,34 @@ class Checks(_rt.SyncResource):
                 "check_run_id": check_run_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_annotations(
         self,
-        *,
         owner: str,
         repo: str,
         check_run_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CheckAnnotation]:
         """List check run annotations
 
@@ -387,16 +453,32 @@ class Checks(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def rerequest_run(
         self,
-        *,
         owner: str,
         repo: str,
         check_run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Rerequest a check run
 
@@ -416,16 +498,32 @@ class Checks(_rt.SyncResource):
                 "repo": repo,
                 "check_run_id": check_run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_suite(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         head_sha: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckSuite:
         """Create a check suite
 
@@ -448,17 +546,33 @@ class Checks(_rt.SyncResource):
                 "repo": repo,
                 "head_sha": head_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_suites_preferences(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         auto_trigger_checks: list[ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckSuitePreference:
         """Update repository preferences for check suites
 
@@ -477,16 +591,32 @@ class Checks(_rt.SyncResource):
                 "repo": repo,
                 "auto_trigger_checks": auto_trigger_checks,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_suite(
         self,
-        *,
         owner: str,
         repo: str,
         check_suite_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckSuite:
         """Get a check suite
 
@@ -509,21 +639,37 @@ class Checks(_rt.SyncResource):
                 "repo": repo,
                 "check_suite_id": check_suite_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_suite(
         self,
-        *,
         owner: str,
         repo: str,
         check_suite_id: int,
+        *,
         check_name: str | NotGiven = NOT_GIVEN,
         status: Literal["queued", "in_progress", "completed"] | NotGiven = NOT_GIVEN,
         filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CheckRun]:
         """List check runs in a check suite
 
@@ -558,16 +704,32 @@ class Checks(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def rerequest_suite(
         self,
-        *,
         owner: str,
         repo: str,
         check_suite_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Rerequest a check suite
 
@@ -585,22 +747,38 @@ class Checks(_rt.SyncResource):
                 "repo": repo,
                 "check_suite_id": check_suite_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         check_name: str | NotGiven = NOT_GIVEN,
         status: Literal["queued", "in_progress", "completed"] | NotGiven = NOT_GIVEN,
         filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         app_id: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CheckRun]:
         """List check runs for a Git reference
 
@@ -638,20 +816,36 @@ class Checks(_rt.SyncResource):
                 "page": page,
                 "app_id": app_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_suites_for_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         app_id: int | NotGiven = NOT_GIVEN,
         check_name: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CheckSuite]:
         """List check suites for a Git reference
 
@@ -684,18 +878,75 @@ class Checks(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ChecksWithRawResponse:
+    """`Checks.with_raw_response`."""
+
+    def __init__(self, resource: Checks) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.update = _rt.with_raw_response(resource.update)
+        self.list_annotations = _rt.raw_page(resource.list_annotations)
+        self.rerequest_run = _rt.with_raw_response(resource.rerequest_run)
+        self.create_suite = _rt.with_raw_response(resource.create_suite)
+        self.set_suites_preferences = _rt.with_raw_response(resource.set_suites_preferences)
+        self.get_suite = _rt.with_raw_response(resource.get_suite)
+        self.list_for_suite = _rt.raw_page(resource.list_for_suite)
+        self.rerequest_suite = _rt.with_raw_response(resource.rerequest_suite)
+        self.list_for_ref = _rt.raw_page(resource.list_for_ref)
+        self.list_suites_for_ref = _rt.raw_page(resource.list_suites_for_ref)
+
+
+class ChecksWithStreamingResponse:
+    """`Checks.with_streaming_response`."""
+
+    def __init__(self, resource: Checks) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.list_annotations = _rt.streaming_page(resource.list_annotations)
+        self.rerequest_run = _rt.with_streaming_response(resource.rerequest_run)
+        self.create_suite = _rt.with_streaming_response(resource.create_suite)
+        self.set_suites_preferences = _rt.with_streaming_response(resource.set_suites_preferences)
+        self.get_suite = _rt.with_streaming_response(resource.get_suite)
+        self.list_for_suite = _rt.streaming_page(resource.list_for_suite)
+        self.rerequest_suite = _rt.with_streaming_response(resource.rerequest_suite)
+        self.list_for_ref = _rt.streaming_page(resource.list_for_ref)
+        self.list_suites_for_ref = _rt.streaming_page(resource.list_suites_for_ref)
 
 
 class AsyncChecks(_rt.AsyncResource):
     """Operations under `checks`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncChecksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncChecksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChecksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncChecksWithStreamingResponse(self)
+
     async def create(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         head_sha: str,
         details_url: str | NotGiven = NOT_GIVEN,
@@ -716,7 +967,14 @@ class AsyncChecks(_rt.AsyncResource):
         completed_at: _dt.datetime | NotGiven = NOT_GIVEN,
         output: ChecksCreateParamsOutput | NotGiven = NOT_GIVEN,
         actions: list[ChecksCreateParamsActionsItem] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckRun:
         """Create a check run
 
@@ -756,16 +1014,32 @@ class AsyncChecks(_rt.AsyncResource):
                 "output": output,
                 "actions": actions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
-        *,
         owner: str,
         repo: str,
         check_run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckRun:
         """Get a check run
 
@@ -788,17 +1062,33 @@ class AsyncChecks(_rt.AsyncResource):
                 "repo": repo,
                 "check_run_id": check_run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         owner: str,
         repo: str,
         check_run_id: int,
+        *,
         body: ChecksUpdateBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckRun:
         """Update a check run
 
@@ -823,18 +1113,34 @@ class AsyncChecks(_rt.AsyncResource):
                 "check_run_id": check_run_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_annotations(
         self,
-        *,
         owner: str,
         repo: str,
         check_run_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CheckAnnotation]:
         """List check run annotations
 
@@ -860,16 +1166,32 @@ class AsyncChecks(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def rerequest_run(
         self,
-        *,
         owner: str,
         repo: str,
         check_run_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Rerequest a check run
 
@@ -889,16 +1211,32 @@ class AsyncChecks(_rt.AsyncResource):
                 "repo": repo,
                 "check_run_id": check_run_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_suite(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         head_sha: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckSuite:
         """Create a check suite
 
@@ -921,17 +1259,33 @@ class AsyncChecks(_rt.AsyncResource):
                 "repo": repo,
                 "head_sha": head_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_suites_preferences(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         auto_trigger_checks: list[ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckSuitePreference:
         """Update repository preferences for check suites
 
@@ -950,16 +1304,32 @@ class AsyncChecks(_rt.AsyncResource):
                 "repo": repo,
                 "auto_trigger_checks": auto_trigger_checks,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_suite(
         self,
-        *,
         owner: str,
         repo: str,
         check_suite_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckSuite:
         """Get a check suite
 
@@ -982,21 +1352,37 @@ class AsyncChecks(_rt.AsyncResource):
                 "repo": repo,
                 "check_suite_id": check_suite_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_suite(
         self,
-        *,
         owner: str,
         repo: str,
         check_suite_id: int,
+        *,
         check_name: str | NotGiven = NOT_GIVEN,
         status: Literal["queued", "in_progress", "completed"] | NotGiven = NOT_GIVEN,
         filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CheckRun]:
         """List check runs in a check suite
 
@@ -1031,16 +1417,32 @@ class AsyncChecks(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def rerequest_suite(
         self,
-        *,
         owner: str,
         repo: str,
         check_suite_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Rerequest a check suite
 
@@ -1058,22 +1460,38 @@ class AsyncChecks(_rt.AsyncResource):
                 "repo": repo,
                 "check_suite_id": check_suite_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         check_name: str | NotGiven = NOT_GIVEN,
         status: Literal["queued", "in_progress", "completed"] | NotGiven = NOT_GIVEN,
         filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         app_id: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CheckRun]:
         """List check runs for a Git reference
 
@@ -1111,20 +1529,36 @@ class AsyncChecks(_rt.AsyncResource):
                 "page": page,
                 "app_id": app_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_suites_for_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         app_id: int | NotGiven = NOT_GIVEN,
         check_name: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CheckSuite]:
         """List check suites for a Git reference
 
@@ -1157,5 +1591,52 @@ class AsyncChecks(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncChecksWithRawResponse:
+    """`AsyncChecks.with_raw_response`."""
+
+    def __init__(self, resource: AsyncChecks) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.update = _rt.with_raw_response(resource.update)
+        self.list_annotations = _rt.raw_async_page(resource.list_annotations)
+        self.rerequest_run = _rt.with_raw_response(resource.rerequest_run)
+        self.create_suite = _rt.with_raw_response(resource.create_suite)
+        self.set_suites_preferences = _rt.with_raw_response(resource.set_suites_preferences)
+        self.get_suite = _rt.with_raw_response(resource.get_suite)
+        self.list_for_suite = _rt.raw_async_page(resource.list_for_suite)
+        self.rerequest_suite = _rt.with_raw_response(resource.rerequest_suite)
+        self.list_for_ref = _rt.raw_async_page(resource.list_for_ref)
+        self.list_suites_for_ref = _rt.raw_async_page(resource.list_suites_for_ref)
+
+
+class AsyncChecksWithStreamingResponse:
+    """`AsyncChecks.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncChecks) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.list_annotations = _rt.streaming_async_page(resource.list_annotations)
+        self.rerequest_run = _rt.with_streaming_response(resource.rerequest_run)
+        self.create_suite = _rt.with_streaming_response(resource.create_suite)
+        self.set_suites_preferences = _rt.with_streaming_response(resource.set_suites_preferences)
+        self.get_suite = _rt.with_streaming_response(resource.get_suite)
+        self.list_for_suite = _rt.streaming_async_page(resource.list_for_suite)
+        self.rerequest_suite = _rt.with_streaming_response(resource.rerequest_suite)
+        self.list_for_ref = _rt.streaming_async_page(resource.list_for_ref)
+        self.list_suites_for_ref = _rt.streaming_async_page(resource.list_suites_for_ref)

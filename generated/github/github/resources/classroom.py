@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.classroom import Classroom
@@ -101,11 +103,28 @@ _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM: _rt.Operation[list[SimpleClassroomA
 class ClassroomResource(_rt.SyncResource):
     """Operations under `classroom`."""
 
+    @cached_property
+    def with_raw_response(self) -> ClassroomResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ClassroomResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClassroomResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ClassroomResourceWithStreamingResponse(self)
+
     def get_an_assignment(
         self,
-        *,
         assignment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ClassroomAssignment:
         """Deprecated.
 
@@ -125,16 +144,32 @@ class ClassroomResource(_rt.SyncResource):
             {
                 "assignment_id": assignment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_accepted_assignments_for_an_assignment(
         self,
-        *,
         assignment_id: int,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ClassroomAcceptedAssignment]:
         """Deprecated.
 
@@ -160,14 +195,30 @@ class ClassroomResource(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_assignment_grades(
         self,
-        *,
         assignment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[ClassroomAssignmentGrade]:
         """Deprecated.
 
@@ -187,7 +238,16 @@ class ClassroomResource(_rt.SyncResource):
             {
                 "assignment_id": assignment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_classrooms(
@@ -195,7 +255,14 @@ class ClassroomResource(_rt.SyncResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleClassroom]:
         """Deprecated.
 
@@ -219,14 +286,30 @@ class ClassroomResource(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_a_classroom(
         self,
-        *,
         classroom_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Classroom:
         """Deprecated.
 
@@ -246,16 +329,32 @@ class ClassroomResource(_rt.SyncResource):
             {
                 "classroom_id": classroom_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_assignments_for_a_classroom(
         self,
-        *,
         classroom_id: int,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleClassroomAssignment]:
         """Deprecated.
 
@@ -281,18 +380,78 @@ class ClassroomResource(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class ClassroomResourceWithRawResponse:
+    """`ClassroomResource.with_raw_response`."""
+
+    def __init__(self, resource: ClassroomResource) -> None:
+        self._resource = resource
+        self.get_an_assignment = _rt.with_raw_response(resource.get_an_assignment)
+        self.list_accepted_assignments_for_an_assignment = _rt.raw_page(
+            resource.list_accepted_assignments_for_an_assignment
+        )
+        self.get_assignment_grades = _rt.with_raw_response(resource.get_assignment_grades)
+        self.list_classrooms = _rt.raw_page(resource.list_classrooms)
+        self.get_a_classroom = _rt.with_raw_response(resource.get_a_classroom)
+        self.list_assignments_for_a_classroom = _rt.raw_page(
+            resource.list_assignments_for_a_classroom
+        )
+
+
+class ClassroomResourceWithStreamingResponse:
+    """`ClassroomResource.with_streaming_response`."""
+
+    def __init__(self, resource: ClassroomResource) -> None:
+        self._resource = resource
+        self.get_an_assignment = _rt.with_streaming_response(resource.get_an_assignment)
+        self.list_accepted_assignments_for_an_assignment = _rt.streaming_page(
+            resource.list_accepted_assignments_for_an_assignment
+        )
+        self.get_assignment_grades = _rt.with_streaming_response(resource.get_assignment_grades)
+        self.list_classrooms = _rt.streaming_page(resource.list_classrooms)
+        self.get_a_classroom = _rt.with_streaming_response(resource.get_a_classroom)
+        self.list_assignments_for_a_classroom = _rt.streaming_page(
+            resource.list_assignments_for_a_classroom
         )
 
 
 class AsyncClassroomResource(_rt.AsyncResource):
     """Operations under `classroom`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncClassroomResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncClassroomResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClassroomResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncClassroomResourceWithStreamingResponse(self)
+
     async def get_an_assignment(
         self,
-        *,
         assignment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ClassroomAssignment:
         """Deprecated.
 
@@ -312,16 +471,32 @@ class AsyncClassroomResource(_rt.AsyncResource):
             {
                 "assignment_id": assignment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_accepted_assignments_for_an_assignment(
         self,
-        *,
         assignment_id: int,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ClassroomAcceptedAssignment]:
         """Deprecated.
 
@@ -347,14 +522,30 @@ class AsyncClassroomResource(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_assignment_grades(
         self,
-        *,
         assignment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[ClassroomAssignmentGrade]:
         """Deprecated.
 
@@ -374,7 +565,16 @@ class AsyncClassroomResource(_rt.AsyncResource):
             {
                 "assignment_id": assignment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_classrooms(
@@ -382,7 +582,14 @@ class AsyncClassroomResource(_rt.AsyncResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleClassroom]:
         """Deprecated.
 
@@ -406,14 +613,30 @@ class AsyncClassroomResource(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_a_classroom(
         self,
-        *,
         classroom_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Classroom:
         """Deprecated.
 
@@ -433,16 +656,32 @@ class AsyncClassroomResource(_rt.AsyncResource):
             {
                 "classroom_id": classroom_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_assignments_for_a_classroom(
         self,
-        *,
         classroom_id: int,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleClassroomAssignment]:
         """Deprecated.
 
@@ -468,5 +707,48 @@ class AsyncClassroomResource(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncClassroomResourceWithRawResponse:
+    """`AsyncClassroomResource.with_raw_response`."""
+
+    def __init__(self, resource: AsyncClassroomResource) -> None:
+        self._resource = resource
+        self.get_an_assignment = _rt.with_raw_response(resource.get_an_assignment)
+        self.list_accepted_assignments_for_an_assignment = _rt.raw_async_page(
+            resource.list_accepted_assignments_for_an_assignment
+        )
+        self.get_assignment_grades = _rt.with_raw_response(resource.get_assignment_grades)
+        self.list_classrooms = _rt.raw_async_page(resource.list_classrooms)
+        self.get_a_classroom = _rt.with_raw_response(resource.get_a_classroom)
+        self.list_assignments_for_a_classroom = _rt.raw_async_page(
+            resource.list_assignments_for_a_classroom
+        )
+
+
+class AsyncClassroomResourceWithStreamingResponse:
+    """`AsyncClassroomResource.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncClassroomResource) -> None:
+        self._resource = resource
+        self.get_an_assignment = _rt.with_streaming_response(resource.get_an_assignment)
+        self.list_accepted_assignments_for_an_assignment = _rt.streaming_async_page(
+            resource.list_accepted_assignments_for_an_assignment
+        )
+        self.get_assignment_grades = _rt.with_streaming_response(resource.get_assignment_grades)
+        self.list_classrooms = _rt.streaming_async_page(resource.list_classrooms)
+        self.get_a_classroom = _rt.with_streaming_response(resource.get_a_classroom)
+        self.list_assignments_for_a_classroom = _rt.streaming_async_page(
+            resource.list_assignments_for_a_classroom
         )

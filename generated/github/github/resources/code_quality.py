@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.code_quality_finding import CodeQualityFinding
@@ -99,17 +100,34 @@ _CODE_QUALITY_UPDATE_SETUP: _rt.Operation[EmptyObject | CodeQualitySetupUpdateRe
 class CodeQuality(_rt.SyncResource):
     """Operations under `code_quality`."""
 
+    @cached_property
+    def with_raw_response(self) -> CodeQualityWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CodeQualityWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CodeQualityWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CodeQualityWithStreamingResponse(self)
+
     def list_findings_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "dismissed"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeQualityFinding]:
         """List code quality findings for a repository
 
@@ -139,16 +157,32 @@ class CodeQuality(_rt.SyncResource):
                 "after": after,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_finding(
         self,
-        *,
         owner: str,
         repo: str,
         finding_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeQualityFinding:
         """Get a code quality finding
 
@@ -168,15 +202,31 @@ class CodeQuality(_rt.SyncResource):
                 "repo": repo,
                 "finding_number": finding_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_setup(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeQualitySetup:
         """Get a code quality setup configuration
 
@@ -194,16 +244,32 @@ class CodeQuality(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_setup(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         body: CodeQualitySetupUpdate,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | CodeQualitySetupUpdateResponse:
         """Update a code quality setup configuration
 
@@ -223,24 +289,72 @@ class CodeQuality(_rt.SyncResource):
                 "repo": repo,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CodeQualityWithRawResponse:
+    """`CodeQuality.with_raw_response`."""
+
+    def __init__(self, resource: CodeQuality) -> None:
+        self._resource = resource
+        self.list_findings_for_repo = _rt.raw_page(resource.list_findings_for_repo)
+        self.get_finding = _rt.with_raw_response(resource.get_finding)
+        self.get_setup = _rt.with_raw_response(resource.get_setup)
+        self.update_setup = _rt.with_raw_response(resource.update_setup)
+
+
+class CodeQualityWithStreamingResponse:
+    """`CodeQuality.with_streaming_response`."""
+
+    def __init__(self, resource: CodeQuality) -> None:
+        self._resource = resource
+        self.list_findings_for_repo = _rt.streaming_page(resource.list_findings_for_repo)
+        self.get_finding = _rt.with_streaming_response(resource.get_finding)
+        self.get_setup = _rt.with_streaming_response(resource.get_setup)
+        self.update_setup = _rt.with_streaming_response(resource.update_setup)
 
 
 class AsyncCodeQuality(_rt.AsyncResource):
     """Operations under `code_quality`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCodeQualityWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCodeQualityWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCodeQualityWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCodeQualityWithStreamingResponse(self)
+
     def list_findings_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "dismissed"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeQualityFinding]:
         """List code quality findings for a repository
 
@@ -270,16 +384,32 @@ class AsyncCodeQuality(_rt.AsyncResource):
                 "after": after,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_finding(
         self,
-        *,
         owner: str,
         repo: str,
         finding_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeQualityFinding:
         """Get a code quality finding
 
@@ -299,15 +429,31 @@ class AsyncCodeQuality(_rt.AsyncResource):
                 "repo": repo,
                 "finding_number": finding_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_setup(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeQualitySetup:
         """Get a code quality setup configuration
 
@@ -325,16 +471,32 @@ class AsyncCodeQuality(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_setup(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         body: CodeQualitySetupUpdate,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | CodeQualitySetupUpdateResponse:
         """Update a code quality setup configuration
 
@@ -354,5 +516,36 @@ class AsyncCodeQuality(_rt.AsyncResource):
                 "repo": repo,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCodeQualityWithRawResponse:
+    """`AsyncCodeQuality.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCodeQuality) -> None:
+        self._resource = resource
+        self.list_findings_for_repo = _rt.raw_async_page(resource.list_findings_for_repo)
+        self.get_finding = _rt.with_raw_response(resource.get_finding)
+        self.get_setup = _rt.with_raw_response(resource.get_setup)
+        self.update_setup = _rt.with_raw_response(resource.update_setup)
+
+
+class AsyncCodeQualityWithStreamingResponse:
+    """`AsyncCodeQuality.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCodeQuality) -> None:
+        self._resource = resource
+        self.list_findings_for_repo = _rt.streaming_async_page(resource.list_findings_for_repo)
+        self.get_finding = _rt.with_streaming_response(resource.get_finding)
+        self.get_setup = _rt.with_streaming_response(resource.get_setup)
+        self.update_setup = _rt.with_streaming_response(resource.update_setup)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.alert_number import AlertNumber
 from ..models.basic_error import BasicError
@@ -493,10 +494,20 @@ _CODE_SCANNING_GET_SARIF: _rt.Operation[CodeScanningSarifsStatus] = _rt.Operatio
 class CodeScanning(_rt.SyncResource):
     """Operations under `code_scanning`."""
 
+    @cached_property
+    def with_raw_response(self) -> CodeScanningWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CodeScanningWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CodeScanningWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CodeScanningWithStreamingResponse(self)
+
     def list_alerts_for_org(
         self,
-        *,
         org: str,
+        *,
         tool_name: CodeScanningAnalysisToolName | NotGiven = NOT_GIVEN,
         tool_guid: CodeScanningAnalysisToolGuid | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
@@ -508,7 +519,14 @@ class CodeScanning(_rt.SyncResource):
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         severity: CodeScanningAlertSeverity | NotGiven = NOT_GIVEN,
         assignees: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeScanningOrganizationAlertItems]:
         """List code scanning alerts for an organization
 
@@ -550,14 +568,23 @@ class CodeScanning(_rt.SyncResource):
                 "severity": severity,
                 "assignees": assignees,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_alerts_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tool_name: CodeScanningAnalysisToolName | NotGiven = NOT_GIVEN,
         tool_guid: CodeScanningAnalysisToolGuid | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -566,7 +593,14 @@ class CodeScanning(_rt.SyncResource):
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "number", "updated"] | NotGiven = NOT_GIVEN,
         state: CodeScanningAlertState | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeScanningAlertItems]:
         """List code scanning alerts for a repository
 
@@ -609,16 +643,32 @@ class CodeScanning(_rt.SyncResource):
                 "sort": sort,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAlert:
         """Get a code scanning alert
 
@@ -638,17 +688,33 @@ class CodeScanning(_rt.SyncResource):
                 "repo": repo,
                 "alert_number": alert_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         body: CodeScanningUpdateAlertBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAlert:
         """Update a code scanning alert
 
@@ -669,16 +735,32 @@ class CodeScanning(_rt.SyncResource):
                 "alert_number": alert_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_autofix(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAutofix:
         """Get the status of an autofix for a code scanning alert
 
@@ -698,16 +780,32 @@ class CodeScanning(_rt.SyncResource):
                 "repo": repo,
                 "alert_number": alert_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_autofix(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAutofix:
         """Create an autofix for a code scanning alert
 
@@ -731,18 +829,34 @@ class CodeScanning(_rt.SyncResource):
                 "repo": repo,
                 "alert_number": alert_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def commit_autofix(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         target_ref: str | NotGiven = NOT_GIVEN,
         message: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAutofixCommitsResponse:
         """Commit an autofix for a code scanning alert
 
@@ -768,20 +882,36 @@ class CodeScanning(_rt.SyncResource):
                 "target_ref": target_ref,
                 "message": message,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_alert_instances(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         ref: CodeScanningRef | NotGiven = NOT_GIVEN,
         pr: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeScanningAlertInstanceList]:
         """List instances of a code scanning alert
 
@@ -811,14 +941,23 @@ class CodeScanning(_rt.SyncResource):
                 "ref": ref,
                 "pr": pr,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_recent_analyses(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tool_name: CodeScanningAnalysisToolName | NotGiven = NOT_GIVEN,
         tool_guid: CodeScanningAnalysisToolGuid | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -828,7 +967,14 @@ class CodeScanning(_rt.SyncResource):
         sarif_id: CodeScanningAnalysisSarifId | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeScanningAnalysis]:
         """List code scanning analyses for a repository
 
@@ -878,16 +1024,32 @@ class CodeScanning(_rt.SyncResource):
                 "direction": direction,
                 "sort": sort,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_analysis(
         self,
-        *,
         owner: str,
         repo: str,
         analysis_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAnalysis:
         """Get a code scanning analysis for a repository
 
@@ -921,17 +1083,33 @@ class CodeScanning(_rt.SyncResource):
                 "repo": repo,
                 "analysis_id": analysis_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_analysis(
         self,
-        *,
         owner: str,
         repo: str,
         analysis_id: int,
+        *,
         confirm_delete: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAnalysisDeletion:
         """Delete a code scanning analysis from a repository
 
@@ -1014,15 +1192,31 @@ class CodeScanning(_rt.SyncResource):
                 "analysis_id": analysis_id,
                 "confirm_delete": confirm_delete,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_codeql_databases(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CodeScanningCodeqlDatabase]:
         """List CodeQL databases for a repository
 
@@ -1040,16 +1234,32 @@ class CodeScanning(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_codeql_database(
         self,
-        *,
         owner: str,
         repo: str,
         language: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningCodeqlDatabase:
         """Get a CodeQL database for a repository
 
@@ -1075,16 +1285,32 @@ class CodeScanning(_rt.SyncResource):
                 "repo": repo,
                 "language": language,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_codeql_database(
         self,
-        *,
         owner: str,
         repo: str,
         language: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a CodeQL database
 
@@ -1104,16 +1330,32 @@ class CodeScanning(_rt.SyncResource):
                 "repo": repo,
                 "language": language,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_variant_analysis(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         body: CodeScanningCreateVariantAnalysisBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningVariantAnalysis:
         """Create a CodeQL variant analysis
 
@@ -1138,16 +1380,32 @@ class CodeScanning(_rt.SyncResource):
                 "repo": repo,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_variant_analysis(
         self,
-        *,
         owner: str,
         repo: str,
         codeql_variant_analysis_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningVariantAnalysis:
         """Get the summary of a CodeQL variant analysis
 
@@ -1167,18 +1425,34 @@ class CodeScanning(_rt.SyncResource):
                 "repo": repo,
                 "codeql_variant_analysis_id": codeql_variant_analysis_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_variant_analysis_repo_task(
         self,
-        *,
         owner: str,
         repo: str,
         codeql_variant_analysis_id: int,
         repo_owner: str,
         repo_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningVariantAnalysisRepoTask:
         """Get the analysis status of a repository in a CodeQL variant analysis
 
@@ -1202,15 +1476,31 @@ class CodeScanning(_rt.SyncResource):
                 "repo_owner": repo_owner,
                 "repo_name": repo_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_default_setup(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningDefaultSetup:
         """Get a code scanning default setup configuration
 
@@ -1228,14 +1518,23 @@ class CodeScanning(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_default_setup(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["configured", "not-configured"] | NotGiven = NOT_GIVEN,
         runner_type: Literal["standard", "labeled"] | NotGiven = NOT_GIVEN,
         runner_label: str | None | NotGiven = NOT_GIVEN,
@@ -1255,7 +1554,14 @@ class CodeScanning(_rt.SyncResource):
             ]
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | CodeScanningDefaultSetupUpdateResponse:
         """Update a code scanning default setup configuration
 
@@ -1285,14 +1591,23 @@ class CodeScanning(_rt.SyncResource):
                 "threat_model": threat_model,
                 "languages": languages,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def upload_sarif(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         commit_sha: CodeScanningAnalysisCommitSha,
         ref: CodeScanningRefFull,
         sarif: CodeScanningAnalysisSarifFile,
@@ -1300,7 +1615,14 @@ class CodeScanning(_rt.SyncResource):
         started_at: _dt.datetime | NotGiven = NOT_GIVEN,
         tool_name: str | NotGiven = NOT_GIVEN,
         validate: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningSarifsReceipt:
         """Upload an analysis as SARIF data
 
@@ -1363,16 +1685,32 @@ class CodeScanning(_rt.SyncResource):
                 "tool_name": tool_name,
                 "validate": validate,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_sarif(
         self,
-        *,
         owner: str,
         repo: str,
         sarif_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningSarifsStatus:
         """Get information about a SARIF upload
 
@@ -1391,17 +1729,96 @@ class CodeScanning(_rt.SyncResource):
                 "repo": repo,
                 "sarif_id": sarif_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CodeScanningWithRawResponse:
+    """`CodeScanning.with_raw_response`."""
+
+    def __init__(self, resource: CodeScanning) -> None:
+        self._resource = resource
+        self.list_alerts_for_org = _rt.raw_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.raw_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.get_autofix = _rt.with_raw_response(resource.get_autofix)
+        self.create_autofix = _rt.with_raw_response(resource.create_autofix)
+        self.commit_autofix = _rt.with_raw_response(resource.commit_autofix)
+        self.list_alert_instances = _rt.raw_page(resource.list_alert_instances)
+        self.list_recent_analyses = _rt.raw_page(resource.list_recent_analyses)
+        self.get_analysis = _rt.with_raw_response(resource.get_analysis)
+        self.delete_analysis = _rt.with_raw_response(resource.delete_analysis)
+        self.list_codeql_databases = _rt.with_raw_response(resource.list_codeql_databases)
+        self.get_codeql_database = _rt.with_raw_response(resource.get_codeql_database)
+        self.delete_codeql_database = _rt.with_raw_response(resource.delete_codeql_database)
+        self.create_variant_analysis = _rt.with_raw_response(resource.create_variant_analysis)
+        self.get_variant_analysis = _rt.with_raw_response(resource.get_variant_analysis)
+        self.get_variant_analysis_repo_task = _rt.with_raw_response(
+            resource.get_variant_analysis_repo_task
+        )
+        self.get_default_setup = _rt.with_raw_response(resource.get_default_setup)
+        self.update_default_setup = _rt.with_raw_response(resource.update_default_setup)
+        self.upload_sarif = _rt.with_raw_response(resource.upload_sarif)
+        self.get_sarif = _rt.with_raw_response(resource.get_sarif)
+
+
+class CodeScanningWithStreamingResponse:
+    """`CodeScanning.with_streaming_response`."""
+
+    def __init__(self, resource: CodeScanning) -> None:
+        self._resource = resource
+        self.list_alerts_for_org = _rt.streaming_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.streaming_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.get_autofix = _rt.with_streaming_response(resource.get_autofix)
+        self.create_autofix = _rt.with_streaming_response(resource.create_autofix)
+        self.commit_autofix = _rt.with_streaming_response(resource.commit_autofix)
+        self.list_alert_instances = _rt.streaming_page(resource.list_alert_instances)
+        self.list_recent_analyses = _rt.streaming_page(resource.list_recent_analyses)
+        self.get_analysis = _rt.with_streaming_response(resource.get_analysis)
+        self.delete_analysis = _rt.with_streaming_response(resource.delete_analysis)
+        self.list_codeql_databases = _rt.with_streaming_response(resource.list_codeql_databases)
+        self.get_codeql_database = _rt.with_streaming_response(resource.get_codeql_database)
+        self.delete_codeql_database = _rt.with_streaming_response(resource.delete_codeql_database)
+        self.create_variant_analysis = _rt.with_streaming_response(resource.create_variant_analysis)
+        self.get_variant_analysis = _rt.with_streaming_response(resource.get_variant_analysis)
+        self.get_variant_analysis_repo_task = _rt.with_streaming_response(
+            resource.get_variant_analysis_repo_task
+        )
+        self.get_default_setup = _rt.with_streaming_response(resource.get_default_setup)
+        self.update_default_setup = _rt.with_streaming_response(resource.update_default_setup)
+        self.upload_sarif = _rt.with_streaming_response(resource.upload_sarif)
+        self.get_sarif = _rt.with_streaming_response(resource.get_sarif)
 
 
 class AsyncCodeScanning(_rt.AsyncResource):
     """Operations under `code_scanning`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCodeScanningWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCodeScanningWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCodeScanningWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCodeScanningWithStreamingResponse(self)
+
     def list_alerts_for_org(
         self,
-        *,
         org: str,
+        *,
         tool_name: CodeScanningAnalysisToolName | NotGiven = NOT_GIVEN,
         tool_guid: CodeScanningAnalysisToolGuid | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
@@ -1413,7 +1830,14 @@ class AsyncCodeScanning(_rt.AsyncResource):
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         severity: CodeScanningAlertSeverity | NotGiven = NOT_GIVEN,
         assignees: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeScanningOrganizationAlertItems]:
         """List code scanning alerts for an organization
 
@@ -1455,14 +1879,23 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "severity": severity,
                 "assignees": assignees,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_alerts_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tool_name: CodeScanningAnalysisToolName | NotGiven = NOT_GIVEN,
         tool_guid: CodeScanningAnalysisToolGuid | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -1471,7 +1904,14 @@ class AsyncCodeScanning(_rt.AsyncResource):
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "number", "updated"] | NotGiven = NOT_GIVEN,
         state: CodeScanningAlertState | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeScanningAlertItems]:
         """List code scanning alerts for a repository
 
@@ -1514,16 +1954,32 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "sort": sort,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAlert:
         """Get a code scanning alert
 
@@ -1543,17 +1999,33 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo": repo,
                 "alert_number": alert_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         body: CodeScanningUpdateAlertBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAlert:
         """Update a code scanning alert
 
@@ -1574,16 +2046,32 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "alert_number": alert_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_autofix(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAutofix:
         """Get the status of an autofix for a code scanning alert
 
@@ -1603,16 +2091,32 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo": repo,
                 "alert_number": alert_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_autofix(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAutofix:
         """Create an autofix for a code scanning alert
 
@@ -1636,18 +2140,34 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo": repo,
                 "alert_number": alert_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def commit_autofix(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         target_ref: str | NotGiven = NOT_GIVEN,
         message: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAutofixCommitsResponse:
         """Commit an autofix for a code scanning alert
 
@@ -1673,20 +2193,36 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "target_ref": target_ref,
                 "message": message,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_alert_instances(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         ref: CodeScanningRef | NotGiven = NOT_GIVEN,
         pr: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeScanningAlertInstanceList]:
         """List instances of a code scanning alert
 
@@ -1716,14 +2252,23 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "ref": ref,
                 "pr": pr,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_recent_analyses(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tool_name: CodeScanningAnalysisToolName | NotGiven = NOT_GIVEN,
         tool_guid: CodeScanningAnalysisToolGuid | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
@@ -1733,7 +2278,14 @@ class AsyncCodeScanning(_rt.AsyncResource):
         sarif_id: CodeScanningAnalysisSarifId | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeScanningAnalysis]:
         """List code scanning analyses for a repository
 
@@ -1783,16 +2335,32 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "direction": direction,
                 "sort": sort,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_analysis(
         self,
-        *,
         owner: str,
         repo: str,
         analysis_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAnalysis:
         """Get a code scanning analysis for a repository
 
@@ -1826,17 +2394,33 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo": repo,
                 "analysis_id": analysis_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_analysis(
         self,
-        *,
         owner: str,
         repo: str,
         analysis_id: int,
+        *,
         confirm_delete: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningAnalysisDeletion:
         """Delete a code scanning analysis from a repository
 
@@ -1919,15 +2503,31 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "analysis_id": analysis_id,
                 "confirm_delete": confirm_delete,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_codeql_databases(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CodeScanningCodeqlDatabase]:
         """List CodeQL databases for a repository
 
@@ -1945,16 +2545,32 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_codeql_database(
         self,
-        *,
         owner: str,
         repo: str,
         language: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningCodeqlDatabase:
         """Get a CodeQL database for a repository
 
@@ -1980,16 +2596,32 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo": repo,
                 "language": language,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_codeql_database(
         self,
-        *,
         owner: str,
         repo: str,
         language: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a CodeQL database
 
@@ -2009,16 +2641,32 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo": repo,
                 "language": language,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_variant_analysis(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         body: CodeScanningCreateVariantAnalysisBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningVariantAnalysis:
         """Create a CodeQL variant analysis
 
@@ -2043,16 +2691,32 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo": repo,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_variant_analysis(
         self,
-        *,
         owner: str,
         repo: str,
         codeql_variant_analysis_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningVariantAnalysis:
         """Get the summary of a CodeQL variant analysis
 
@@ -2072,18 +2736,34 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo": repo,
                 "codeql_variant_analysis_id": codeql_variant_analysis_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_variant_analysis_repo_task(
         self,
-        *,
         owner: str,
         repo: str,
         codeql_variant_analysis_id: int,
         repo_owner: str,
         repo_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningVariantAnalysisRepoTask:
         """Get the analysis status of a repository in a CodeQL variant analysis
 
@@ -2107,15 +2787,31 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo_owner": repo_owner,
                 "repo_name": repo_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_default_setup(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningDefaultSetup:
         """Get a code scanning default setup configuration
 
@@ -2133,14 +2829,23 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_default_setup(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["configured", "not-configured"] | NotGiven = NOT_GIVEN,
         runner_type: Literal["standard", "labeled"] | NotGiven = NOT_GIVEN,
         runner_label: str | None | NotGiven = NOT_GIVEN,
@@ -2160,7 +2865,14 @@ class AsyncCodeScanning(_rt.AsyncResource):
             ]
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | CodeScanningDefaultSetupUpdateResponse:
         """Update a code scanning default setup configuration
 
@@ -2190,14 +2902,23 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "threat_model": threat_model,
                 "languages": languages,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def upload_sarif(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         commit_sha: CodeScanningAnalysisCommitSha,
         ref: CodeScanningRefFull,
         sarif: CodeScanningAnalysisSarifFile,
@@ -2205,7 +2926,14 @@ class AsyncCodeScanning(_rt.AsyncResource):
         started_at: _dt.datetime | NotGiven = NOT_GIVEN,
         tool_name: str | NotGiven = NOT_GIVEN,
         validate: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningSarifsReceipt:
         """Upload an analysis as SARIF data
 
@@ -2268,16 +2996,32 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "tool_name": tool_name,
                 "validate": validate,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_sarif(
         self,
-        *,
         owner: str,
         repo: str,
         sarif_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeScanningSarifsStatus:
         """Get information about a SARIF upload
 
@@ -2296,5 +3040,74 @@ class AsyncCodeScanning(_rt.AsyncResource):
                 "repo": repo,
                 "sarif_id": sarif_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCodeScanningWithRawResponse:
+    """`AsyncCodeScanning.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCodeScanning) -> None:
+        self._resource = resource
+        self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.get_autofix = _rt.with_raw_response(resource.get_autofix)
+        self.create_autofix = _rt.with_raw_response(resource.create_autofix)
+        self.commit_autofix = _rt.with_raw_response(resource.commit_autofix)
+        self.list_alert_instances = _rt.raw_async_page(resource.list_alert_instances)
+        self.list_recent_analyses = _rt.raw_async_page(resource.list_recent_analyses)
+        self.get_analysis = _rt.with_raw_response(resource.get_analysis)
+        self.delete_analysis = _rt.with_raw_response(resource.delete_analysis)
+        self.list_codeql_databases = _rt.with_raw_response(resource.list_codeql_databases)
+        self.get_codeql_database = _rt.with_raw_response(resource.get_codeql_database)
+        self.delete_codeql_database = _rt.with_raw_response(resource.delete_codeql_database)
+        self.create_variant_analysis = _rt.with_raw_response(resource.create_variant_analysis)
+        self.get_variant_analysis = _rt.with_raw_response(resource.get_variant_analysis)
+        self.get_variant_analysis_repo_task = _rt.with_raw_response(
+            resource.get_variant_analysis_repo_task
+        )
+        self.get_default_setup = _rt.with_raw_response(resource.get_default_setup)
+        self.update_default_setup = _rt.with_raw_response(resource.update_default_setup)
+        self.upload_sarif = _rt.with_raw_response(resource.upload_sarif)
+        self.get_sarif = _rt.with_raw_response(resource.get_sarif)
+
+
+class AsyncCodeScanningWithStreamingResponse:
+    """`AsyncCodeScanning.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCodeScanning) -> None:
+        self._resource = resource
+        self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.get_autofix = _rt.with_streaming_response(resource.get_autofix)
+        self.create_autofix = _rt.with_streaming_response(resource.create_autofix)
+        self.commit_autofix = _rt.with_streaming_response(resource.commit_autofix)
+        self.list_alert_instances = _rt.streaming_async_page(resource.list_alert_instances)
+        self.list_recent_analyses = _rt.streaming_async_page(resource.list_recent_analyses)
+        self.get_analysis = _rt.with_streaming_response(resource.get_analysis)
+        self.delete_analysis = _rt.with_streaming_response(resource.delete_analysis)
+        self.list_codeql_databases = _rt.with_streaming_response(resource.list_codeql_databases)
+        self.get_codeql_database = _rt.with_streaming_response(resource.get_codeql_database)
+        self.delete_codeql_database = _rt.with_streaming_response(resource.delete_codeql_database)
+        self.create_variant_analysis = _rt.with_streaming_response(resource.create_variant_analysis)
+        self.get_variant_analysis = _rt.with_streaming_response(resource.get_variant_analysis)
+        self.get_variant_analysis_repo_task = _rt.with_streaming_response(
+            resource.get_variant_analysis_repo_task
+        )
+        self.get_default_setup = _rt.with_streaming_response(resource.get_default_setup)
+        self.update_default_setup = _rt.with_streaming_response(resource.update_default_setup)
+        self.upload_sarif = _rt.with_streaming_response(resource.upload_sarif)
+        self.get_sarif = _rt.with_streaming_response(resource.get_sarif)

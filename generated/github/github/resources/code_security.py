@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.code_scanning_default_setup_options import CodeScanningDefaultSetupOptions
@@ -611,14 +612,31 @@ _CODE_SECURITY_GET_CONFIGURATION_FOR_REPOSITORY: _rt.Operation[
 class CodeSecurity(_rt.SyncResource):
     """Operations under `code_security`."""
 
+    @cached_property
+    def with_raw_response(self) -> CodeSecurityWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CodeSecurityWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CodeSecurityWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CodeSecurityWithStreamingResponse(self)
+
     def get_configurations_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeSecurityConfiguration]:
         """Get code security configurations for an enterprise
 
@@ -644,13 +662,22 @@ class CodeSecurity(_rt.SyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_configuration_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
@@ -689,7 +716,14 @@ class CodeSecurity(_rt.SyncResource):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Create a code security configuration for an enterprise
 
@@ -753,14 +787,30 @@ class CodeSecurity(_rt.SyncResource):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_default_configurations_for_enterprise(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityDefaultConfigurations:
         """Get default code security configurations for an enterprise
 
@@ -778,15 +828,31 @@ class CodeSecurity(_rt.SyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_single_configuration_for_enterprise(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Retrieve a code security configuration of an enterprise
 
@@ -806,15 +872,31 @@ class CodeSecurity(_rt.SyncResource):
                 "enterprise": enterprise,
                 "configuration_id": configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_configuration_for_enterprise(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a code security configuration for an enterprise
 
@@ -836,14 +918,23 @@ class CodeSecurity(_rt.SyncResource):
                 "enterprise": enterprise,
                 "configuration_id": configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_enterprise_configuration(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
@@ -882,7 +973,14 @@ class CodeSecurity(_rt.SyncResource):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Update a custom code security configuration for an enterprise
 
@@ -948,16 +1046,32 @@ class CodeSecurity(_rt.SyncResource):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def attach_enterprise_configuration(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
+        *,
         scope: Literal["all", "all_without_configurations"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Attach an enterprise configuration to repositories
 
@@ -981,17 +1095,33 @@ class CodeSecurity(_rt.SyncResource):
                 "configuration_id": configuration_id,
                 "scope": scope,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_configuration_as_default_for_enterprise(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
+        *,
         default_for_new_repos: Literal["all", "none", "private_and_internal", "public"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse:
         """Set a code security configuration as a default for an enterprise
 
@@ -1015,19 +1145,35 @@ class CodeSecurity(_rt.SyncResource):
                 "configuration_id": configuration_id,
                 "default_for_new_repos": default_for_new_repos,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repositories_for_enterprise_configuration(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with an enterprise code security configuration
 
@@ -1057,18 +1203,34 @@ class CodeSecurity(_rt.SyncResource):
                 "after": after,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_configurations_for_org(
         self,
-        *,
         org: str,
+        *,
         target_type: Literal["global", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeSecurityConfiguration]:
         """Get code security configurations for an organization
 
@@ -1096,13 +1258,22 @@ class CodeSecurity(_rt.SyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_configuration(
         self,
-        *,
         org: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
@@ -1147,7 +1318,14 @@ class CodeSecurity(_rt.SyncResource):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Create a code security configuration
 
@@ -1217,14 +1395,30 @@ class CodeSecurity(_rt.SyncResource):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_default_configurations(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityDefaultConfigurations:
         """Get default code security configurations
 
@@ -1242,15 +1436,31 @@ class CodeSecurity(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def detach_configuration(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Detach configurations from repositories
 
@@ -1271,15 +1481,31 @@ class CodeSecurity(_rt.SyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Get a code security configuration
 
@@ -1299,15 +1525,31 @@ class CodeSecurity(_rt.SyncResource):
                 "org": org,
                 "configuration_id": configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a code security configuration
 
@@ -1329,14 +1571,23 @@ class CodeSecurity(_rt.SyncResource):
                 "org": org,
                 "configuration_id": configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
@@ -1381,7 +1632,14 @@ class CodeSecurity(_rt.SyncResource):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration | None:
         """Update a code security configuration
 
@@ -1453,19 +1711,35 @@ class CodeSecurity(_rt.SyncResource):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def attach_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
+        *,
         scope: Literal[
             "all", "all_without_configurations", "public", "private_or_internal", "selected"
         ],
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Attach a configuration to repositories
 
@@ -1491,17 +1765,33 @@ class CodeSecurity(_rt.SyncResource):
                 "scope": scope,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_configuration_as_default(
         self,
-        *,
         org: str,
         configuration_id: int,
+        *,
         default_for_new_repos: Literal["all", "none", "private_and_internal", "public"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecuritySetConfigurationAsDefaultResponse:
         """Set a code security configuration as a default for an organization
 
@@ -1525,19 +1815,35 @@ class CodeSecurity(_rt.SyncResource):
                 "configuration_id": configuration_id,
                 "default_for_new_repos": default_for_new_repos,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repositories_for_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with a code security configuration
 
@@ -1567,15 +1873,31 @@ class CodeSecurity(_rt.SyncResource):
                 "after": after,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_configuration_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfigurationForRepository | None:
         """Get the code security configuration associated with a repository
 
@@ -1595,21 +1917,151 @@ class CodeSecurity(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class CodeSecurityWithRawResponse:
+    """`CodeSecurity.with_raw_response`."""
+
+    def __init__(self, resource: CodeSecurity) -> None:
+        self._resource = resource
+        self.get_configurations_for_enterprise = _rt.raw_page(
+            resource.get_configurations_for_enterprise
+        )
+        self.create_configuration_for_enterprise = _rt.with_raw_response(
+            resource.create_configuration_for_enterprise
+        )
+        self.get_default_configurations_for_enterprise = _rt.with_raw_response(
+            resource.get_default_configurations_for_enterprise
+        )
+        self.get_single_configuration_for_enterprise = _rt.with_raw_response(
+            resource.get_single_configuration_for_enterprise
+        )
+        self.delete_configuration_for_enterprise = _rt.with_raw_response(
+            resource.delete_configuration_for_enterprise
+        )
+        self.update_enterprise_configuration = _rt.with_raw_response(
+            resource.update_enterprise_configuration
+        )
+        self.attach_enterprise_configuration = _rt.with_raw_response(
+            resource.attach_enterprise_configuration
+        )
+        self.set_configuration_as_default_for_enterprise = _rt.with_raw_response(
+            resource.set_configuration_as_default_for_enterprise
+        )
+        self.get_repositories_for_enterprise_configuration = _rt.raw_page(
+            resource.get_repositories_for_enterprise_configuration
+        )
+        self.get_configurations_for_org = _rt.raw_page(resource.get_configurations_for_org)
+        self.create_configuration = _rt.with_raw_response(resource.create_configuration)
+        self.get_default_configurations = _rt.with_raw_response(resource.get_default_configurations)
+        self.detach_configuration = _rt.with_raw_response(resource.detach_configuration)
+        self.get_configuration = _rt.with_raw_response(resource.get_configuration)
+        self.delete_configuration = _rt.with_raw_response(resource.delete_configuration)
+        self.update_configuration = _rt.with_raw_response(resource.update_configuration)
+        self.attach_configuration = _rt.with_raw_response(resource.attach_configuration)
+        self.set_configuration_as_default = _rt.with_raw_response(
+            resource.set_configuration_as_default
+        )
+        self.get_repositories_for_configuration = _rt.raw_page(
+            resource.get_repositories_for_configuration
+        )
+        self.get_configuration_for_repository = _rt.with_raw_response(
+            resource.get_configuration_for_repository
+        )
+
+
+class CodeSecurityWithStreamingResponse:
+    """`CodeSecurity.with_streaming_response`."""
+
+    def __init__(self, resource: CodeSecurity) -> None:
+        self._resource = resource
+        self.get_configurations_for_enterprise = _rt.streaming_page(
+            resource.get_configurations_for_enterprise
+        )
+        self.create_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.create_configuration_for_enterprise
+        )
+        self.get_default_configurations_for_enterprise = _rt.with_streaming_response(
+            resource.get_default_configurations_for_enterprise
+        )
+        self.get_single_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.get_single_configuration_for_enterprise
+        )
+        self.delete_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.delete_configuration_for_enterprise
+        )
+        self.update_enterprise_configuration = _rt.with_streaming_response(
+            resource.update_enterprise_configuration
+        )
+        self.attach_enterprise_configuration = _rt.with_streaming_response(
+            resource.attach_enterprise_configuration
+        )
+        self.set_configuration_as_default_for_enterprise = _rt.with_streaming_response(
+            resource.set_configuration_as_default_for_enterprise
+        )
+        self.get_repositories_for_enterprise_configuration = _rt.streaming_page(
+            resource.get_repositories_for_enterprise_configuration
+        )
+        self.get_configurations_for_org = _rt.streaming_page(resource.get_configurations_for_org)
+        self.create_configuration = _rt.with_streaming_response(resource.create_configuration)
+        self.get_default_configurations = _rt.with_streaming_response(
+            resource.get_default_configurations
+        )
+        self.detach_configuration = _rt.with_streaming_response(resource.detach_configuration)
+        self.get_configuration = _rt.with_streaming_response(resource.get_configuration)
+        self.delete_configuration = _rt.with_streaming_response(resource.delete_configuration)
+        self.update_configuration = _rt.with_streaming_response(resource.update_configuration)
+        self.attach_configuration = _rt.with_streaming_response(resource.attach_configuration)
+        self.set_configuration_as_default = _rt.with_streaming_response(
+            resource.set_configuration_as_default
+        )
+        self.get_repositories_for_configuration = _rt.streaming_page(
+            resource.get_repositories_for_configuration
+        )
+        self.get_configuration_for_repository = _rt.with_streaming_response(
+            resource.get_configuration_for_repository
         )
 
 
 class AsyncCodeSecurity(_rt.AsyncResource):
     """Operations under `code_security`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCodeSecurityWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCodeSecurityWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCodeSecurityWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCodeSecurityWithStreamingResponse(self)
+
     def get_configurations_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeSecurityConfiguration]:
         """Get code security configurations for an enterprise
 
@@ -1635,13 +2087,22 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_configuration_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
@@ -1680,7 +2141,14 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Create a code security configuration for an enterprise
 
@@ -1744,14 +2212,30 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_default_configurations_for_enterprise(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityDefaultConfigurations:
         """Get default code security configurations for an enterprise
 
@@ -1769,15 +2253,31 @@ class AsyncCodeSecurity(_rt.AsyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_single_configuration_for_enterprise(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Retrieve a code security configuration of an enterprise
 
@@ -1797,15 +2297,31 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "configuration_id": configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_configuration_for_enterprise(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a code security configuration for an enterprise
 
@@ -1827,14 +2343,23 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "configuration_id": configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_enterprise_configuration(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
@@ -1873,7 +2398,14 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Update a custom code security configuration for an enterprise
 
@@ -1939,16 +2471,32 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def attach_enterprise_configuration(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
+        *,
         scope: Literal["all", "all_without_configurations"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Attach an enterprise configuration to repositories
 
@@ -1972,17 +2520,33 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "configuration_id": configuration_id,
                 "scope": scope,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_configuration_as_default_for_enterprise(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
+        *,
         default_for_new_repos: Literal["all", "none", "private_and_internal", "public"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse:
         """Set a code security configuration as a default for an enterprise
 
@@ -2006,19 +2570,35 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "configuration_id": configuration_id,
                 "default_for_new_repos": default_for_new_repos,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repositories_for_enterprise_configuration(
         self,
-        *,
         enterprise: str,
         configuration_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with an enterprise code security configuration
 
@@ -2048,18 +2628,34 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "after": after,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_configurations_for_org(
         self,
-        *,
         org: str,
+        *,
         target_type: Literal["global", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeSecurityConfiguration]:
         """Get code security configurations for an organization
 
@@ -2087,13 +2683,22 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_configuration(
         self,
-        *,
         org: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
@@ -2138,7 +2743,14 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Create a code security configuration
 
@@ -2208,14 +2820,30 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_default_configurations(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityDefaultConfigurations:
         """Get default code security configurations
 
@@ -2233,15 +2861,31 @@ class AsyncCodeSecurity(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def detach_configuration(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Detach configurations from repositories
 
@@ -2262,15 +2906,31 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration:
         """Get a code security configuration
 
@@ -2290,15 +2950,31 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "org": org,
                 "configuration_id": configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a code security configuration
 
@@ -2320,14 +2996,23 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "org": org,
                 "configuration_id": configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
@@ -2372,7 +3057,14 @@ class AsyncCodeSecurity(_rt.AsyncResource):
         private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfiguration | None:
         """Update a code security configuration
 
@@ -2444,19 +3136,35 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "private_vulnerability_reporting": private_vulnerability_reporting,
                 "enforcement": enforcement,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def attach_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
+        *,
         scope: Literal[
             "all", "all_without_configurations", "public", "private_or_internal", "selected"
         ],
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Attach a configuration to repositories
 
@@ -2482,17 +3190,33 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "scope": scope,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_configuration_as_default(
         self,
-        *,
         org: str,
         configuration_id: int,
+        *,
         default_for_new_repos: Literal["all", "none", "private_and_internal", "public"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecuritySetConfigurationAsDefaultResponse:
         """Set a code security configuration as a default for an organization
 
@@ -2516,19 +3240,35 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "configuration_id": configuration_id,
                 "default_for_new_repos": default_for_new_repos,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repositories_for_configuration(
         self,
-        *,
         org: str,
         configuration_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeSecurityConfigurationRepositories]:
         """Get repositories associated with a code security configuration
 
@@ -2558,15 +3298,31 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "after": after,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_configuration_for_repository(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeSecurityConfigurationForRepository | None:
         """Get the code security configuration associated with a repository
 
@@ -2586,5 +3342,120 @@ class AsyncCodeSecurity(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncCodeSecurityWithRawResponse:
+    """`AsyncCodeSecurity.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCodeSecurity) -> None:
+        self._resource = resource
+        self.get_configurations_for_enterprise = _rt.raw_async_page(
+            resource.get_configurations_for_enterprise
+        )
+        self.create_configuration_for_enterprise = _rt.with_raw_response(
+            resource.create_configuration_for_enterprise
+        )
+        self.get_default_configurations_for_enterprise = _rt.with_raw_response(
+            resource.get_default_configurations_for_enterprise
+        )
+        self.get_single_configuration_for_enterprise = _rt.with_raw_response(
+            resource.get_single_configuration_for_enterprise
+        )
+        self.delete_configuration_for_enterprise = _rt.with_raw_response(
+            resource.delete_configuration_for_enterprise
+        )
+        self.update_enterprise_configuration = _rt.with_raw_response(
+            resource.update_enterprise_configuration
+        )
+        self.attach_enterprise_configuration = _rt.with_raw_response(
+            resource.attach_enterprise_configuration
+        )
+        self.set_configuration_as_default_for_enterprise = _rt.with_raw_response(
+            resource.set_configuration_as_default_for_enterprise
+        )
+        self.get_repositories_for_enterprise_configuration = _rt.raw_async_page(
+            resource.get_repositories_for_enterprise_configuration
+        )
+        self.get_configurations_for_org = _rt.raw_async_page(resource.get_configurations_for_org)
+        self.create_configuration = _rt.with_raw_response(resource.create_configuration)
+        self.get_default_configurations = _rt.with_raw_response(resource.get_default_configurations)
+        self.detach_configuration = _rt.with_raw_response(resource.detach_configuration)
+        self.get_configuration = _rt.with_raw_response(resource.get_configuration)
+        self.delete_configuration = _rt.with_raw_response(resource.delete_configuration)
+        self.update_configuration = _rt.with_raw_response(resource.update_configuration)
+        self.attach_configuration = _rt.with_raw_response(resource.attach_configuration)
+        self.set_configuration_as_default = _rt.with_raw_response(
+            resource.set_configuration_as_default
+        )
+        self.get_repositories_for_configuration = _rt.raw_async_page(
+            resource.get_repositories_for_configuration
+        )
+        self.get_configuration_for_repository = _rt.with_raw_response(
+            resource.get_configuration_for_repository
+        )
+
+
+class AsyncCodeSecurityWithStreamingResponse:
+    """`AsyncCodeSecurity.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCodeSecurity) -> None:
+        self._resource = resource
+        self.get_configurations_for_enterprise = _rt.streaming_async_page(
+            resource.get_configurations_for_enterprise
+        )
+        self.create_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.create_configuration_for_enterprise
+        )
+        self.get_default_configurations_for_enterprise = _rt.with_streaming_response(
+            resource.get_default_configurations_for_enterprise
+        )
+        self.get_single_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.get_single_configuration_for_enterprise
+        )
+        self.delete_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.delete_configuration_for_enterprise
+        )
+        self.update_enterprise_configuration = _rt.with_streaming_response(
+            resource.update_enterprise_configuration
+        )
+        self.attach_enterprise_configuration = _rt.with_streaming_response(
+            resource.attach_enterprise_configuration
+        )
+        self.set_configuration_as_default_for_enterprise = _rt.with_streaming_response(
+            resource.set_configuration_as_default_for_enterprise
+        )
+        self.get_repositories_for_enterprise_configuration = _rt.streaming_async_page(
+            resource.get_repositories_for_enterprise_configuration
+        )
+        self.get_configurations_for_org = _rt.streaming_async_page(
+            resource.get_configurations_for_org
+        )
+        self.create_configuration = _rt.with_streaming_response(resource.create_configuration)
+        self.get_default_configurations = _rt.with_streaming_response(
+            resource.get_default_configurations
+        )
+        self.detach_configuration = _rt.with_streaming_response(resource.detach_configuration)
+        self.get_configuration = _rt.with_streaming_response(resource.get_configuration)
+        self.delete_configuration = _rt.with_streaming_response(resource.delete_configuration)
+        self.update_configuration = _rt.with_streaming_response(resource.update_configuration)
+        self.attach_configuration = _rt.with_streaming_response(resource.attach_configuration)
+        self.set_configuration_as_default = _rt.with_streaming_response(
+            resource.set_configuration_as_default
+        )
+        self.get_repositories_for_configuration = _rt.streaming_async_page(
+            resource.get_repositories_for_configuration
+        )
+        self.get_configuration_for_repository = _rt.with_streaming_response(
+            resource.get_configuration_for_repository
         )

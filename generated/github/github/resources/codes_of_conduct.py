@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.code_of_conduct import CodeOfConduct
@@ -35,10 +37,27 @@ _CODES_OF_CONDUCT_GET_CONDUCT_CODE: _rt.Operation[CodeOfConduct] = _rt.Operation
 class CodesOfConduct(_rt.SyncResource):
     """Operations under `codes_of_conduct`."""
 
+    @cached_property
+    def with_raw_response(self) -> CodesOfConductWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CodesOfConductWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CodesOfConductWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CodesOfConductWithStreamingResponse(self)
+
     def get_all_codes_of_conduct(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CodeOfConduct]:
         """Get all codes of conduct
 
@@ -47,14 +66,30 @@ class CodesOfConduct(_rt.SyncResource):
         return self._client.request(
             _CODES_OF_CONDUCT_GET_ALL_CODES_OF_CONDUCT,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_conduct_code(
         self,
-        *,
         key: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeOfConduct:
         """Get a code of conduct
 
@@ -65,17 +100,63 @@ class CodesOfConduct(_rt.SyncResource):
             {
                 "key": key,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CodesOfConductWithRawResponse:
+    """`CodesOfConduct.with_raw_response`."""
+
+    def __init__(self, resource: CodesOfConduct) -> None:
+        self._resource = resource
+        self.get_all_codes_of_conduct = _rt.with_raw_response(resource.get_all_codes_of_conduct)
+        self.get_conduct_code = _rt.with_raw_response(resource.get_conduct_code)
+
+
+class CodesOfConductWithStreamingResponse:
+    """`CodesOfConduct.with_streaming_response`."""
+
+    def __init__(self, resource: CodesOfConduct) -> None:
+        self._resource = resource
+        self.get_all_codes_of_conduct = _rt.with_streaming_response(
+            resource.get_all_codes_of_conduct
+        )
+        self.get_conduct_code = _rt.with_streaming_response(resource.get_conduct_code)
 
 
 class AsyncCodesOfConduct(_rt.AsyncResource):
     """Operations under `codes_of_conduct`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCodesOfConductWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCodesOfConductWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCodesOfConductWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCodesOfConductWithStreamingResponse(self)
+
     async def get_all_codes_of_conduct(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CodeOfConduct]:
         """Get all codes of conduct
 
@@ -84,14 +165,30 @@ class AsyncCodesOfConduct(_rt.AsyncResource):
         return await self._client.request(
             _CODES_OF_CONDUCT_GET_ALL_CODES_OF_CONDUCT,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_conduct_code(
         self,
-        *,
         key: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeOfConduct:
         """Get a code of conduct
 
@@ -102,5 +199,34 @@ class AsyncCodesOfConduct(_rt.AsyncResource):
             {
                 "key": key,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCodesOfConductWithRawResponse:
+    """`AsyncCodesOfConduct.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCodesOfConduct) -> None:
+        self._resource = resource
+        self.get_all_codes_of_conduct = _rt.with_raw_response(resource.get_all_codes_of_conduct)
+        self.get_conduct_code = _rt.with_raw_response(resource.get_conduct_code)
+
+
+class AsyncCodesOfConductWithStreamingResponse:
+    """`AsyncCodesOfConduct.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCodesOfConduct) -> None:
+        self._resource = resource
+        self.get_all_codes_of_conduct = _rt.with_streaming_response(
+            resource.get_all_codes_of_conduct
+        )
+        self.get_conduct_code = _rt.with_streaming_response(resource.get_conduct_code)

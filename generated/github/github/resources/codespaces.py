@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.codespace import Codespace
@@ -882,13 +883,30 @@ _CODESPACES_STOP_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operatio
 class Codespaces(_rt.SyncResource):
     """Operations under `codespaces`."""
 
+    @cached_property
+    def with_raw_response(self) -> CodespacesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CodespacesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CodespacesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CodespacesWithStreamingResponse(self)
+
     def list_in_organization(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Codespace]:
         """List codespaces for the organization
 
@@ -910,18 +928,34 @@ class Codespaces(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_codespaces_access(
         self,
-        *,
         org: str,
+        *,
         visibility: Literal[
             "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
         ],
         selected_usernames: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -942,15 +976,31 @@ class Codespaces(_rt.SyncResource):
                 "visibility": visibility,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_codespaces_access_users(
         self,
-        *,
         org: str,
+        *,
         selected_usernames: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -973,15 +1023,31 @@ class Codespaces(_rt.SyncResource):
                 "org": org,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_codespaces_access_users(
         self,
-        *,
         org: str,
+        *,
         selected_usernames: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -1004,16 +1070,32 @@ class Codespaces(_rt.SyncResource):
                 "org": org,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_secrets(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodespacesOrgSecret]:
         """List organization secrets
 
@@ -1036,14 +1118,30 @@ class Codespaces(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_public_key(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesPublicKey:
         """Get an organization public key
 
@@ -1058,15 +1156,31 @@ class Codespaces(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesOrgSecret:
         """Get an organization secret
 
@@ -1084,19 +1198,35 @@ class Codespaces(_rt.SyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_or_update_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         visibility: Literal["all", "private", "selected"],
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update an organization secret
 
@@ -1123,15 +1253,31 @@ class Codespaces(_rt.SyncResource):
                 "key_id": key_id,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization secret
 
@@ -1149,17 +1295,33 @@ class Codespaces(_rt.SyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repos_for_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for an organization secret
 
@@ -1184,16 +1346,32 @@ class Codespaces(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_selected_repos_for_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for an organization secret
 
@@ -1215,16 +1393,32 @@ class Codespaces(_rt.SyncResource):
                 "secret_name": secret_name,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_selected_repo_to_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add selected repository to an organization secret
 
@@ -1242,16 +1436,32 @@ class Codespaces(_rt.SyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_selected_repo_from_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove selected repository from an organization secret
 
@@ -1272,17 +1482,33 @@ class Codespaces(_rt.SyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_codespaces_for_user_in_org(
         self,
-        *,
         org: str,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Codespace]:
         """List codespaces for a user in organization
 
@@ -1306,16 +1532,32 @@ class Codespaces(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_from_organization(
         self,
-        *,
         org: str,
         username: str,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Delete a codespace from the organization
 
@@ -1335,16 +1577,32 @@ class Codespaces(_rt.SyncResource):
                 "username": username,
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def stop_in_organization(
         self,
-        *,
         org: str,
         username: str,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Stop a codespace for an organization user
 
@@ -1364,17 +1622,33 @@ class Codespaces(_rt.SyncResource):
                 "username": username,
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_in_repository_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Codespace]:
         """List codespaces in a repository for the authenticated user
 
@@ -1398,14 +1672,23 @@ class Codespaces(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_with_repo_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | NotGiven = NOT_GIVEN,
@@ -1417,7 +1700,14 @@ class Codespaces(_rt.SyncResource):
         idle_timeout_minutes: int | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         retention_period_minutes: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Create a codespace in a repository
 
@@ -1457,17 +1747,33 @@ class Codespaces(_rt.SyncResource):
                 "display_name": display_name,
                 "retention_period_minutes": retention_period_minutes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_devcontainers_in_repository_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[
         CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem
     ]:
@@ -1494,18 +1800,34 @@ class Codespaces(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def repo_machines_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         location: str | NotGiven = NOT_GIVEN,
         client_ip: str | NotGiven = NOT_GIVEN,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesRepoMachinesForAuthenticatedUserResponse:
         """List available machine types for a repository
 
@@ -1529,17 +1851,33 @@ class Codespaces(_rt.SyncResource):
                 "client_ip": client_ip,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def pre_flight_with_repo_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
         client_ip: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesPreFlightWithRepoForAuthenticatedUserResponse:
         """Get default attributes for a codespace
 
@@ -1561,17 +1899,33 @@ class Codespaces(_rt.SyncResource):
                 "ref": ref,
                 "client_ip": client_ip,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_permissions_for_devcontainer(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str,
         devcontainer_path: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesPermissionsCheckForDevcontainer:
         """Check if permissions defined by a devcontainer have been accepted by the authenticated user
 
@@ -1593,17 +1947,33 @@ class Codespaces(_rt.SyncResource):
                 "ref": ref,
                 "devcontainer_path": devcontainer_path,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_secrets(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RepoCodespacesSecret]:
         """List repository secrets
 
@@ -1628,15 +1998,31 @@ class Codespaces(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_public_key(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesPublicKey:
         """Get a repository public key
 
@@ -1655,16 +2041,32 @@ class Codespaces(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepoCodespacesSecret:
         """Get a repository secret
 
@@ -1684,18 +2086,34 @@ class Codespaces(_rt.SyncResource):
                 "repo": repo,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_or_update_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
+        *,
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update a repository secret
 
@@ -1720,16 +2138,32 @@ class Codespaces(_rt.SyncResource):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository secret
 
@@ -1749,15 +2183,24 @@ class Codespaces(_rt.SyncResource):
                 "repo": repo,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_with_pr_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         location: str | NotGiven = NOT_GIVEN,
         geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | NotGiven = NOT_GIVEN,
         client_ip: str | NotGiven = NOT_GIVEN,
@@ -1768,7 +2211,14 @@ class Codespaces(_rt.SyncResource):
         idle_timeout_minutes: int | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         retention_period_minutes: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Create a codespace from a pull request
 
@@ -1808,7 +2258,16 @@ class Codespaces(_rt.SyncResource):
                 "display_name": display_name,
                 "retention_period_minutes": retention_period_minutes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -1817,7 +2276,14 @@ class Codespaces(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         repository_id: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Codespace]:
         """List codespaces for the authenticated user
 
@@ -1839,7 +2305,16 @@ class Codespaces(_rt.SyncResource):
                 "page": page,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_for_authenticated_user(
@@ -1847,7 +2322,14 @@ class Codespaces(_rt.SyncResource):
         *,
         body: CodespacesCreateForAuthenticatedUserBodyWithRepositoryId
         | CodespacesCreateForAuthenticatedUserBodyWithPullRequest,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Create a codespace for the authenticated user
 
@@ -1865,7 +2347,16 @@ class Codespaces(_rt.SyncResource):
             {
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_secrets_for_authenticated_user(
@@ -1873,7 +2364,14 @@ class Codespaces(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodespacesSecret]:
         """List secrets for the authenticated user
 
@@ -1896,13 +2394,29 @@ class Codespaces(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_public_key_for_authenticated_user(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesUserPublicKey:
         """Get public key for the authenticated user
 
@@ -1915,14 +2429,30 @@ class Codespaces(_rt.SyncResource):
         return self._client.request(
             _CODESPACES_GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesSecret:
         """Get a secret for the authenticated user
 
@@ -1940,17 +2470,33 @@ class Codespaces(_rt.SyncResource):
             {
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_or_update_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
+        *,
         key_id: str,
         encrypted_value: str | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update a secret for the authenticated user
 
@@ -1975,14 +2521,30 @@ class Codespaces(_rt.SyncResource):
                 "encrypted_value": encrypted_value,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a secret for the authenticated user
 
@@ -2000,14 +2562,30 @@ class Codespaces(_rt.SyncResource):
             {
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repositories_for_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesListRepositoriesForSecretForAuthenticatedUserResponse:
         """List selected repositories for a user secret
 
@@ -2025,15 +2603,31 @@ class Codespaces(_rt.SyncResource):
             {
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_repositories_for_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for a user secret
 
@@ -2053,15 +2647,31 @@ class Codespaces(_rt.SyncResource):
                 "secret_name": secret_name,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_repository_for_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add a selected repository to a user secret
 
@@ -2080,15 +2690,31 @@ class Codespaces(_rt.SyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_repository_for_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a selected repository from a user secret
 
@@ -2107,14 +2733,30 @@ class Codespaces(_rt.SyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Get a codespace for the authenticated user
 
@@ -2130,14 +2772,30 @@ class Codespaces(_rt.SyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Delete a codespace for the authenticated user
 
@@ -2153,17 +2811,33 @@ class Codespaces(_rt.SyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
+        *,
         machine: str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         recent_folders: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Update a codespace for the authenticated user
 
@@ -2187,14 +2861,30 @@ class Codespaces(_rt.SyncResource):
                 "display_name": display_name,
                 "recent_folders": recent_folders,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def export_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespaceExportDetails:
         """Export a codespace for the authenticated user
 
@@ -2212,15 +2902,31 @@ class Codespaces(_rt.SyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_export_details_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
         export_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespaceExportDetails:
         """Get details about a codespace export
 
@@ -2238,14 +2944,30 @@ class Codespaces(_rt.SyncResource):
                 "codespace_name": codespace_name,
                 "export_id": export_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def codespace_machines_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesCodespaceMachinesForAuthenticatedUserResponse:
         """List machine types for a codespace
 
@@ -2261,16 +2983,32 @@ class Codespaces(_rt.SyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def publish_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         private: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespaceWithFullRepository:
         """Create a repository from an unpublished codespace
 
@@ -2294,14 +3032,30 @@ class Codespaces(_rt.SyncResource):
                 "name": name,
                 "private": private,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def start_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Start a codespace for the authenticated user
 
@@ -2317,14 +3071,30 @@ class Codespaces(_rt.SyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def stop_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Stop a codespace for the authenticated user
 
@@ -2340,20 +3110,294 @@ class Codespaces(_rt.SyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class CodespacesWithRawResponse:
+    """`Codespaces.with_raw_response`."""
+
+    def __init__(self, resource: Codespaces) -> None:
+        self._resource = resource
+        self.list_in_organization = _rt.raw_page(resource.list_in_organization)
+        self.set_codespaces_access = _rt.with_raw_response(resource.set_codespaces_access)
+        self.set_codespaces_access_users = _rt.with_raw_response(
+            resource.set_codespaces_access_users
+        )
+        self.delete_codespaces_access_users = _rt.with_raw_response(
+            resource.delete_codespaces_access_users
+        )
+        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.get_codespaces_for_user_in_org = _rt.raw_page(resource.get_codespaces_for_user_in_org)
+        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
+        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
+        self.list_in_repository_for_authenticated_user = _rt.raw_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.pre_flight_with_repo_for_authenticated_user
+        )
+        self.check_permissions_for_devcontainer = _rt.with_raw_response(
+            resource.check_permissions_for_devcontainer
+        )
+        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_secrets_for_authenticated_user = _rt.raw_page(
+            resource.list_secrets_for_authenticated_user
+        )
+        self.get_public_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_public_key_for_authenticated_user
+        )
+        self.get_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.get_secret_for_authenticated_user
+        )
+        self.create_or_update_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.create_or_update_secret_for_authenticated_user
+        )
+        self.delete_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_secret_for_authenticated_user
+        )
+        self.list_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.list_repositories_for_secret_for_authenticated_user
+        )
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.set_repositories_for_secret_for_authenticated_user
+        )
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.add_repository_for_secret_for_authenticated_user
+        )
+        self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_repository_for_secret_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
+        self.delete_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_raw_response(
+            resource.update_for_authenticated_user
+        )
+        self.export_for_authenticated_user = _rt.with_raw_response(
+            resource.export_for_authenticated_user
+        )
+        self.get_export_details_for_authenticated_user = _rt.with_raw_response(
+            resource.get_export_details_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.codespace_machines_for_authenticated_user
+        )
+        self.publish_for_authenticated_user = _rt.with_raw_response(
+            resource.publish_for_authenticated_user
+        )
+        self.start_for_authenticated_user = _rt.with_raw_response(
+            resource.start_for_authenticated_user
+        )
+        self.stop_for_authenticated_user = _rt.with_raw_response(
+            resource.stop_for_authenticated_user
+        )
+
+
+class CodespacesWithStreamingResponse:
+    """`Codespaces.with_streaming_response`."""
+
+    def __init__(self, resource: Codespaces) -> None:
+        self._resource = resource
+        self.list_in_organization = _rt.streaming_page(resource.list_in_organization)
+        self.set_codespaces_access = _rt.with_streaming_response(resource.set_codespaces_access)
+        self.set_codespaces_access_users = _rt.with_streaming_response(
+            resource.set_codespaces_access_users
+        )
+        self.delete_codespaces_access_users = _rt.with_streaming_response(
+            resource.delete_codespaces_access_users
+        )
+        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.get_codespaces_for_user_in_org = _rt.streaming_page(
+            resource.get_codespaces_for_user_in_org
+        )
+        self.delete_from_organization = _rt.with_streaming_response(
+            resource.delete_from_organization
+        )
+        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
+        self.list_in_repository_for_authenticated_user = _rt.streaming_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.pre_flight_with_repo_for_authenticated_user
+        )
+        self.check_permissions_for_devcontainer = _rt.with_streaming_response(
+            resource.check_permissions_for_devcontainer
+        )
+        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_secrets_for_authenticated_user = _rt.streaming_page(
+            resource.list_secrets_for_authenticated_user
+        )
+        self.get_public_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_public_key_for_authenticated_user
+        )
+        self.get_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_secret_for_authenticated_user
+        )
+        self.create_or_update_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_or_update_secret_for_authenticated_user
+        )
+        self.delete_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_secret_for_authenticated_user
+        )
+        self.list_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.list_repositories_for_secret_for_authenticated_user
+        )
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_repositories_for_secret_for_authenticated_user
+        )
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_repository_for_secret_for_authenticated_user
+        )
+        self.remove_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_repository_for_secret_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_for_authenticated_user
+        )
+        self.delete_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_for_authenticated_user
+        )
+        self.export_for_authenticated_user = _rt.with_streaming_response(
+            resource.export_for_authenticated_user
+        )
+        self.get_export_details_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_export_details_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.codespace_machines_for_authenticated_user
+        )
+        self.publish_for_authenticated_user = _rt.with_streaming_response(
+            resource.publish_for_authenticated_user
+        )
+        self.start_for_authenticated_user = _rt.with_streaming_response(
+            resource.start_for_authenticated_user
+        )
+        self.stop_for_authenticated_user = _rt.with_streaming_response(
+            resource.stop_for_authenticated_user
         )
 
 
 class AsyncCodespaces(_rt.AsyncResource):
     """Operations under `codespaces`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCodespacesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCodespacesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCodespacesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCodespacesWithStreamingResponse(self)
+
     def list_in_organization(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Codespace]:
         """List codespaces for the organization
 
@@ -2375,18 +3419,34 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_codespaces_access(
         self,
-        *,
         org: str,
+        *,
         visibility: Literal[
             "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
         ],
         selected_usernames: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2407,15 +3467,31 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "visibility": visibility,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_codespaces_access_users(
         self,
-        *,
         org: str,
+        *,
         selected_usernames: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2438,15 +3514,31 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "org": org,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_codespaces_access_users(
         self,
-        *,
         org: str,
+        *,
         selected_usernames: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2469,16 +3561,32 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "org": org,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_secrets(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodespacesOrgSecret]:
         """List organization secrets
 
@@ -2501,14 +3609,30 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_public_key(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesPublicKey:
         """Get an organization public key
 
@@ -2523,15 +3647,31 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesOrgSecret:
         """Get an organization secret
 
@@ -2549,19 +3689,35 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_or_update_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         visibility: Literal["all", "private", "selected"],
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update an organization secret
 
@@ -2588,15 +3744,31 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "key_id": key_id,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization secret
 
@@ -2614,17 +3786,33 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_selected_repos_for_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for an organization secret
 
@@ -2649,16 +3837,32 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_selected_repos_for_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for an organization secret
 
@@ -2680,16 +3884,32 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "secret_name": secret_name,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_selected_repo_to_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add selected repository to an organization secret
 
@@ -2707,16 +3927,32 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_selected_repo_from_org_secret(
         self,
-        *,
         org: str,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove selected repository from an organization secret
 
@@ -2737,17 +3973,33 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_codespaces_for_user_in_org(
         self,
-        *,
         org: str,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Codespace]:
         """List codespaces for a user in organization
 
@@ -2771,16 +4023,32 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_from_organization(
         self,
-        *,
         org: str,
         username: str,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Delete a codespace from the organization
 
@@ -2800,16 +4068,32 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "username": username,
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def stop_in_organization(
         self,
-        *,
         org: str,
         username: str,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Stop a codespace for an organization user
 
@@ -2829,17 +4113,33 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "username": username,
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_in_repository_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Codespace]:
         """List codespaces in a repository for the authenticated user
 
@@ -2863,14 +4163,23 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_with_repo_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | NotGiven = NOT_GIVEN,
@@ -2882,7 +4191,14 @@ class AsyncCodespaces(_rt.AsyncResource):
         idle_timeout_minutes: int | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         retention_period_minutes: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Create a codespace in a repository
 
@@ -2922,17 +4238,33 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "display_name": display_name,
                 "retention_period_minutes": retention_period_minutes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_devcontainers_in_repository_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[
         CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem
     ]:
@@ -2959,18 +4291,34 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def repo_machines_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         location: str | NotGiven = NOT_GIVEN,
         client_ip: str | NotGiven = NOT_GIVEN,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesRepoMachinesForAuthenticatedUserResponse:
         """List available machine types for a repository
 
@@ -2994,17 +4342,33 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "client_ip": client_ip,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def pre_flight_with_repo_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
         client_ip: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesPreFlightWithRepoForAuthenticatedUserResponse:
         """Get default attributes for a codespace
 
@@ -3026,17 +4390,33 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "ref": ref,
                 "client_ip": client_ip,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_permissions_for_devcontainer(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str,
         devcontainer_path: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesPermissionsCheckForDevcontainer:
         """Check if permissions defined by a devcontainer have been accepted by the authenticated user
 
@@ -3058,17 +4438,33 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "ref": ref,
                 "devcontainer_path": devcontainer_path,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_secrets(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RepoCodespacesSecret]:
         """List repository secrets
 
@@ -3093,15 +4489,31 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_public_key(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesPublicKey:
         """Get a repository public key
 
@@ -3120,16 +4532,32 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepoCodespacesSecret:
         """Get a repository secret
 
@@ -3149,18 +4577,34 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "repo": repo,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_or_update_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
+        *,
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update a repository secret
 
@@ -3185,16 +4629,32 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "encrypted_value": encrypted_value,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_repo_secret(
         self,
-        *,
         owner: str,
         repo: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository secret
 
@@ -3214,15 +4674,24 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "repo": repo,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_with_pr_for_authenticated_user(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         location: str | NotGiven = NOT_GIVEN,
         geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | NotGiven = NOT_GIVEN,
         client_ip: str | NotGiven = NOT_GIVEN,
@@ -3233,7 +4702,14 @@ class AsyncCodespaces(_rt.AsyncResource):
         idle_timeout_minutes: int | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         retention_period_minutes: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Create a codespace from a pull request
 
@@ -3273,7 +4749,16 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "display_name": display_name,
                 "retention_period_minutes": retention_period_minutes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -3282,7 +4767,14 @@ class AsyncCodespaces(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         repository_id: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Codespace]:
         """List codespaces for the authenticated user
 
@@ -3304,7 +4796,16 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "page": page,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_for_authenticated_user(
@@ -3312,7 +4813,14 @@ class AsyncCodespaces(_rt.AsyncResource):
         *,
         body: CodespacesCreateForAuthenticatedUserBodyWithRepositoryId
         | CodespacesCreateForAuthenticatedUserBodyWithPullRequest,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Create a codespace for the authenticated user
 
@@ -3330,7 +4838,16 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_secrets_for_authenticated_user(
@@ -3338,7 +4855,14 @@ class AsyncCodespaces(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodespacesSecret]:
         """List secrets for the authenticated user
 
@@ -3361,13 +4885,29 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_public_key_for_authenticated_user(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesUserPublicKey:
         """Get public key for the authenticated user
 
@@ -3380,14 +4920,30 @@ class AsyncCodespaces(_rt.AsyncResource):
         return await self._client.request(
             _CODESPACES_GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesSecret:
         """Get a secret for the authenticated user
 
@@ -3405,17 +4961,33 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_or_update_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
+        *,
         key_id: str,
         encrypted_value: str | NotGiven = NOT_GIVEN,
         selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject | None:
         """Create or update a secret for the authenticated user
 
@@ -3440,14 +5012,30 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "encrypted_value": encrypted_value,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a secret for the authenticated user
 
@@ -3465,14 +5053,30 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_repositories_for_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesListRepositoriesForSecretForAuthenticatedUserResponse:
         """List selected repositories for a user secret
 
@@ -3490,15 +5094,31 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_repositories_for_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for a user secret
 
@@ -3518,15 +5138,31 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "secret_name": secret_name,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_repository_for_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add a selected repository to a user secret
 
@@ -3545,15 +5181,31 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_repository_for_secret_for_authenticated_user(
         self,
-        *,
         secret_name: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a selected repository from a user secret
 
@@ -3572,14 +5224,30 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "secret_name": secret_name,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Get a codespace for the authenticated user
 
@@ -3595,14 +5263,30 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Delete a codespace for the authenticated user
 
@@ -3618,17 +5302,33 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
+        *,
         machine: str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         recent_folders: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Update a codespace for the authenticated user
 
@@ -3652,14 +5352,30 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "display_name": display_name,
                 "recent_folders": recent_folders,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def export_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespaceExportDetails:
         """Export a codespace for the authenticated user
 
@@ -3677,15 +5393,31 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_export_details_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
         export_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespaceExportDetails:
         """Get details about a codespace export
 
@@ -3703,14 +5435,30 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "codespace_name": codespace_name,
                 "export_id": export_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def codespace_machines_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespacesCodespaceMachinesForAuthenticatedUserResponse:
         """List machine types for a codespace
 
@@ -3726,16 +5474,32 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def publish_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         private: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodespaceWithFullRepository:
         """Create a repository from an unpublished codespace
 
@@ -3759,14 +5523,30 @@ class AsyncCodespaces(_rt.AsyncResource):
                 "name": name,
                 "private": private,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def start_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Start a codespace for the authenticated user
 
@@ -3782,14 +5562,30 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def stop_for_authenticated_user(
         self,
-        *,
         codespace_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Codespace:
         """Stop a codespace for the authenticated user
 
@@ -3805,5 +5601,266 @@ class AsyncCodespaces(_rt.AsyncResource):
             {
                 "codespace_name": codespace_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncCodespacesWithRawResponse:
+    """`AsyncCodespaces.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCodespaces) -> None:
+        self._resource = resource
+        self.list_in_organization = _rt.raw_async_page(resource.list_in_organization)
+        self.set_codespaces_access = _rt.with_raw_response(resource.set_codespaces_access)
+        self.set_codespaces_access_users = _rt.with_raw_response(
+            resource.set_codespaces_access_users
+        )
+        self.delete_codespaces_access_users = _rt.with_raw_response(
+            resource.delete_codespaces_access_users
+        )
+        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.get_codespaces_for_user_in_org = _rt.raw_async_page(
+            resource.get_codespaces_for_user_in_org
+        )
+        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
+        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
+        self.list_in_repository_for_authenticated_user = _rt.raw_async_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_async_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.pre_flight_with_repo_for_authenticated_user
+        )
+        self.check_permissions_for_devcontainer = _rt.with_raw_response(
+            resource.check_permissions_for_devcontainer
+        )
+        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_secrets_for_authenticated_user = _rt.raw_async_page(
+            resource.list_secrets_for_authenticated_user
+        )
+        self.get_public_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_public_key_for_authenticated_user
+        )
+        self.get_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.get_secret_for_authenticated_user
+        )
+        self.create_or_update_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.create_or_update_secret_for_authenticated_user
+        )
+        self.delete_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_secret_for_authenticated_user
+        )
+        self.list_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.list_repositories_for_secret_for_authenticated_user
+        )
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.set_repositories_for_secret_for_authenticated_user
+        )
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.add_repository_for_secret_for_authenticated_user
+        )
+        self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_repository_for_secret_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
+        self.delete_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_raw_response(
+            resource.update_for_authenticated_user
+        )
+        self.export_for_authenticated_user = _rt.with_raw_response(
+            resource.export_for_authenticated_user
+        )
+        self.get_export_details_for_authenticated_user = _rt.with_raw_response(
+            resource.get_export_details_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.codespace_machines_for_authenticated_user
+        )
+        self.publish_for_authenticated_user = _rt.with_raw_response(
+            resource.publish_for_authenticated_user
+        )
+        self.start_for_authenticated_user = _rt.with_raw_response(
+            resource.start_for_authenticated_user
+        )
+        self.stop_for_authenticated_user = _rt.with_raw_response(
+            resource.stop_for_authenticated_user
+        )
+
+
+class AsyncCodespacesWithStreamingResponse:
+    """`AsyncCodespaces.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCodespaces) -> None:
+        self._resource = resource
+        self.list_in_organization = _rt.streaming_async_page(resource.list_in_organization)
+        self.set_codespaces_access = _rt.with_streaming_response(resource.set_codespaces_access)
+        self.set_codespaces_access_users = _rt.with_streaming_response(
+            resource.set_codespaces_access_users
+        )
+        self.delete_codespaces_access_users = _rt.with_streaming_response(
+            resource.delete_codespaces_access_users
+        )
+        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.get_codespaces_for_user_in_org = _rt.streaming_async_page(
+            resource.get_codespaces_for_user_in_org
+        )
+        self.delete_from_organization = _rt.with_streaming_response(
+            resource.delete_from_organization
+        )
+        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
+        self.list_in_repository_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.pre_flight_with_repo_for_authenticated_user
+        )
+        self.check_permissions_for_devcontainer = _rt.with_streaming_response(
+            resource.check_permissions_for_devcontainer
+        )
+        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
+        )
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_secrets_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_secrets_for_authenticated_user
+        )
+        self.get_public_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_public_key_for_authenticated_user
+        )
+        self.get_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_secret_for_authenticated_user
+        )
+        self.create_or_update_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_or_update_secret_for_authenticated_user
+        )
+        self.delete_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_secret_for_authenticated_user
+        )
+        self.list_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.list_repositories_for_secret_for_authenticated_user
+        )
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_repositories_for_secret_for_authenticated_user
+        )
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_repository_for_secret_for_authenticated_user
+        )
+        self.remove_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_repository_for_secret_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_for_authenticated_user
+        )
+        self.delete_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_for_authenticated_user
+        )
+        self.export_for_authenticated_user = _rt.with_streaming_response(
+            resource.export_for_authenticated_user
+        )
+        self.get_export_details_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_export_details_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.codespace_machines_for_authenticated_user
+        )
+        self.publish_for_authenticated_user = _rt.with_streaming_response(
+            resource.publish_for_authenticated_user
+        )
+        self.start_for_authenticated_user = _rt.with_streaming_response(
+            resource.start_for_authenticated_user
+        )
+        self.stop_for_authenticated_user = _rt.with_streaming_response(
+            resource.stop_for_authenticated_user
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.copilot_organization_content_exclusion_details import (
@@ -572,12 +573,29 @@ _COPILOT_GET_COPILOT_CLOUD_AGENT_CONFIGURATION: _rt.Operation[
 class Copilot(_rt.SyncResource):
     """Operations under `copilot`."""
 
+    @cached_property
+    def with_raw_response(self) -> CopilotWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CopilotWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CopilotWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CopilotWithStreamingResponse(self)
+
     def copilot_enterprise_one_day_usage_metrics(
         self,
-        *,
         enterprise: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport:
         """Get Copilot enterprise usage metrics for a specific day
 
@@ -599,14 +617,30 @@ class Copilot(_rt.SyncResource):
                 "enterprise": enterprise,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_enterprise_usage_metrics(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics28DayReport:
         """Get Copilot enterprise usage metrics
 
@@ -626,15 +660,31 @@ class Copilot(_rt.SyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_enterprise_repos_one_day_report(
         self,
-        *,
         enterprise: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot enterprise repository report for a specific day
 
@@ -656,15 +706,31 @@ class Copilot(_rt.SyncResource):
                 "enterprise": enterprise,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_enterprise_user_teams_one_day_report(
         self,
-        *,
         enterprise: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport:
         """Get Copilot enterprise user-teams report for a specific day
 
@@ -686,15 +752,31 @@ class Copilot(_rt.SyncResource):
                 "enterprise": enterprise,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_users_one_day_usage_metrics(
         self,
-        *,
         enterprise: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport:
         """Get Copilot users usage metrics for a specific day
 
@@ -716,14 +798,30 @@ class Copilot(_rt.SyncResource):
                 "enterprise": enterprise,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_users_usage_metrics(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics28DayReport:
         """Get Copilot users usage metrics
 
@@ -743,20 +841,36 @@ class Copilot(_rt.SyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_enterprise_coding_agent_policy(
         self,
-        *,
         enterprise: str,
+        *,
         policy_state: Literal[
             "enabled_for_all_orgs",
             "disabled_for_all_orgs",
             "enabled_for_selected_orgs",
             "configured_by_org_admins",
         ],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set the coding agent policy for an enterprise
 
@@ -780,19 +894,35 @@ class Copilot(_rt.SyncResource):
                 "enterprise": enterprise,
                 "policy_state": policy_state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_organizations_to_enterprise_coding_agent_policy(
         self,
-        *,
         enterprise: str,
+        *,
         organizations: list[str] | NotGiven = NOT_GIVEN,
         custom_properties: list[
             CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add organizations to the enterprise coding agent policy
 
@@ -819,19 +949,35 @@ class Copilot(_rt.SyncResource):
                 "organizations": organizations,
                 "custom_properties": custom_properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_organizations_from_enterprise_coding_agent_policy(
         self,
-        *,
         enterprise: str,
+        *,
         organizations: list[str] | NotGiven = NOT_GIVEN,
         custom_properties: list[
             CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove organizations from the enterprise coding agent policy
 
@@ -858,14 +1004,30 @@ class Copilot(_rt.SyncResource):
                 "organizations": organizations,
                 "custom_properties": custom_properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_copilot_organization_details(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotOrganizationDetails:
         """Get Copilot seat information and settings for an organization
 
@@ -888,16 +1050,32 @@ class Copilot(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_copilot_seats(
         self,
-        *,
         org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CopilotSeatDetails]:
         """List all Copilot seat assignments for an organization
 
@@ -926,15 +1104,31 @@ class Copilot(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_copilot_seats_for_teams(
         self,
-        *,
         org: str,
+        *,
         selected_teams: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotAddCopilotSeatsForTeamsResponse:
         """Add teams to the Copilot subscription for an organization
 
@@ -962,15 +1156,31 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "selected_teams": selected_teams,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel_copilot_seat_assignment_for_teams(
         self,
-        *,
         org: str,
+        *,
         selected_teams: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotCancelCopilotSeatAssignmentForTeamsResponse:
         """Remove teams from the Copilot subscription for an organization
 
@@ -997,15 +1207,31 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "selected_teams": selected_teams,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_copilot_seats_for_users(
         self,
-        *,
         org: str,
+        *,
         selected_usernames: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotAddCopilotSeatsForUsersResponse:
         """Add users to the Copilot subscription for an organization
 
@@ -1033,15 +1259,31 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel_copilot_seat_assignment_for_users(
         self,
-        *,
         org: str,
+        *,
         selected_usernames: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotCancelCopilotSeatAssignmentForUsersResponse:
         """Remove users from the Copilot subscription for an organization
 
@@ -1068,14 +1310,30 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_copilot_coding_agent_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotGetCopilotCodingAgentPermissionsOrganizationResponse:
         """Get Copilot cloud agent permissions for an organization
 
@@ -1098,15 +1356,31 @@ class Copilot(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_copilot_coding_agent_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         enabled_repositories: Literal["all", "selected", "none"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set Copilot cloud agent permissions for an organization
 
@@ -1130,16 +1404,32 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "enabled_repositories": enabled_repositories,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_copilot_coding_agent_selected_repositories_for_organization(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories enabled for Copilot cloud agent in an organization
 
@@ -1167,15 +1457,31 @@ class Copilot(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_copilot_coding_agent_selected_repositories_for_organization(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for Copilot cloud agent in an organization
 
@@ -1198,15 +1504,31 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_copilot_coding_agent_for_repository_in_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable a repository for Copilot cloud agent in an organization
 
@@ -1229,15 +1551,31 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_copilot_coding_agent_for_repository_in_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a repository for Copilot cloud agent in an organization
 
@@ -1260,14 +1598,30 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_content_exclusion_for_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotOrganizationContentExclusionDetails:
         """Get Copilot content exclusion rules for an organization
 
@@ -1294,13 +1648,22 @@ class Copilot(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_copilot_content_exclusion_for_organization(
         self,
-        *,
         org: str,
+        *,
         body: dict[
             str,
             list[
@@ -1309,7 +1672,14 @@ class Copilot(_rt.SyncResource):
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfNoneMatch
             ],
         ],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSetCopilotContentExclusionForOrganizationResponse:
         """Set Copilot content exclusion rules for an organization
 
@@ -1338,15 +1708,31 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_organization_one_day_usage_metrics(
         self,
-        *,
         org: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot organization usage metrics for a specific day
 
@@ -1370,14 +1756,30 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_organization_usage_metrics(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics28DayReport:
         """Get Copilot organization usage metrics
 
@@ -1399,15 +1801,31 @@ class Copilot(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_organization_repos_one_day_report(
         self,
-        *,
         org: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot organization repository report for a specific day
 
@@ -1431,15 +1849,31 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_organization_user_teams_one_day_report(
         self,
-        *,
         org: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot organization user-teams report for a specific day
 
@@ -1463,15 +1897,31 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_organization_users_one_day_usage_metrics(
         self,
-        *,
         org: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot organization users usage metrics for a specific day
 
@@ -1495,14 +1945,30 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def copilot_organization_users_usage_metrics(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics28DayReport:
         """Get Copilot organization users usage metrics
 
@@ -1524,15 +1990,31 @@ class Copilot(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_copilot_seat_details_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSeatDetails:
         """Get Copilot seat assignment details for a user
 
@@ -1558,15 +2040,31 @@ class Copilot(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_copilot_cloud_agent_configuration(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotGetCopilotCloudAgentConfigurationResponse:
         """Get Copilot cloud agent configuration for a repository
 
@@ -1589,19 +2087,249 @@ class Copilot(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class CopilotWithRawResponse:
+    """`Copilot.with_raw_response`."""
+
+    def __init__(self, resource: Copilot) -> None:
+        self._resource = resource
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_enterprise_one_day_usage_metrics
+        )
+        self.copilot_enterprise_usage_metrics = _rt.with_raw_response(
+            resource.copilot_enterprise_usage_metrics
+        )
+        self.copilot_enterprise_repos_one_day_report = _rt.with_raw_response(
+            resource.copilot_enterprise_repos_one_day_report
+        )
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_raw_response(
+            resource.copilot_enterprise_user_teams_one_day_report
+        )
+        self.copilot_users_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_users_one_day_usage_metrics
+        )
+        self.copilot_users_usage_metrics = _rt.with_raw_response(
+            resource.copilot_users_usage_metrics
+        )
+        self.set_enterprise_coding_agent_policy = _rt.with_raw_response(
+            resource.set_enterprise_coding_agent_policy
+        )
+        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_raw_response(
+            resource.add_organizations_to_enterprise_coding_agent_policy
+        )
+        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_raw_response(
+            resource.remove_organizations_from_enterprise_coding_agent_policy
+        )
+        self.get_copilot_organization_details = _rt.with_raw_response(
+            resource.get_copilot_organization_details
+        )
+        self.list_copilot_seats = _rt.raw_page(resource.list_copilot_seats)
+        self.add_copilot_seats_for_teams = _rt.with_raw_response(
+            resource.add_copilot_seats_for_teams
+        )
+        self.cancel_copilot_seat_assignment_for_teams = _rt.with_raw_response(
+            resource.cancel_copilot_seat_assignment_for_teams
+        )
+        self.add_copilot_seats_for_users = _rt.with_raw_response(
+            resource.add_copilot_seats_for_users
+        )
+        self.cancel_copilot_seat_assignment_for_users = _rt.with_raw_response(
+            resource.cancel_copilot_seat_assignment_for_users
+        )
+        self.get_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
+            resource.get_copilot_coding_agent_permissions_organization
+        )
+        self.set_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
+            resource.set_copilot_coding_agent_permissions_organization
+        )
+        self.list_copilot_coding_agent_selected_repositories_for_organization = _rt.raw_page(
+            resource.list_copilot_coding_agent_selected_repositories_for_organization
+        )
+        self.set_copilot_coding_agent_selected_repositories_for_organization = (
+            _rt.with_raw_response(
+                resource.set_copilot_coding_agent_selected_repositories_for_organization
+            )
+        )
+        self.enable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
+            resource.enable_copilot_coding_agent_for_repository_in_organization
+        )
+        self.disable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
+            resource.disable_copilot_coding_agent_for_repository_in_organization
+        )
+        self.copilot_content_exclusion_for_organization = _rt.with_raw_response(
+            resource.copilot_content_exclusion_for_organization
+        )
+        self.set_copilot_content_exclusion_for_organization = _rt.with_raw_response(
+            resource.set_copilot_content_exclusion_for_organization
+        )
+        self.copilot_organization_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_one_day_usage_metrics
+        )
+        self.copilot_organization_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_usage_metrics
+        )
+        self.copilot_organization_repos_one_day_report = _rt.with_raw_response(
+            resource.copilot_organization_repos_one_day_report
+        )
+        self.copilot_organization_user_teams_one_day_report = _rt.with_raw_response(
+            resource.copilot_organization_user_teams_one_day_report
+        )
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_users_one_day_usage_metrics
+        )
+        self.copilot_organization_users_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_users_usage_metrics
+        )
+        self.get_copilot_seat_details_for_user = _rt.with_raw_response(
+            resource.get_copilot_seat_details_for_user
+        )
+        self.get_copilot_cloud_agent_configuration = _rt.with_raw_response(
+            resource.get_copilot_cloud_agent_configuration
+        )
+
+
+class CopilotWithStreamingResponse:
+    """`Copilot.with_streaming_response`."""
+
+    def __init__(self, resource: Copilot) -> None:
+        self._resource = resource
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_enterprise_one_day_usage_metrics
+        )
+        self.copilot_enterprise_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_enterprise_usage_metrics
+        )
+        self.copilot_enterprise_repos_one_day_report = _rt.with_streaming_response(
+            resource.copilot_enterprise_repos_one_day_report
+        )
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_streaming_response(
+            resource.copilot_enterprise_user_teams_one_day_report
+        )
+        self.copilot_users_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_users_one_day_usage_metrics
+        )
+        self.copilot_users_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_users_usage_metrics
+        )
+        self.set_enterprise_coding_agent_policy = _rt.with_streaming_response(
+            resource.set_enterprise_coding_agent_policy
+        )
+        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_streaming_response(
+            resource.add_organizations_to_enterprise_coding_agent_policy
+        )
+        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_streaming_response(
+            resource.remove_organizations_from_enterprise_coding_agent_policy
+        )
+        self.get_copilot_organization_details = _rt.with_streaming_response(
+            resource.get_copilot_organization_details
+        )
+        self.list_copilot_seats = _rt.streaming_page(resource.list_copilot_seats)
+        self.add_copilot_seats_for_teams = _rt.with_streaming_response(
+            resource.add_copilot_seats_for_teams
+        )
+        self.cancel_copilot_seat_assignment_for_teams = _rt.with_streaming_response(
+            resource.cancel_copilot_seat_assignment_for_teams
+        )
+        self.add_copilot_seats_for_users = _rt.with_streaming_response(
+            resource.add_copilot_seats_for_users
+        )
+        self.cancel_copilot_seat_assignment_for_users = _rt.with_streaming_response(
+            resource.cancel_copilot_seat_assignment_for_users
+        )
+        self.get_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
+            resource.get_copilot_coding_agent_permissions_organization
+        )
+        self.set_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
+            resource.set_copilot_coding_agent_permissions_organization
+        )
+        self.list_copilot_coding_agent_selected_repositories_for_organization = _rt.streaming_page(
+            resource.list_copilot_coding_agent_selected_repositories_for_organization
+        )
+        self.set_copilot_coding_agent_selected_repositories_for_organization = (
+            _rt.with_streaming_response(
+                resource.set_copilot_coding_agent_selected_repositories_for_organization
+            )
+        )
+        self.enable_copilot_coding_agent_for_repository_in_organization = (
+            _rt.with_streaming_response(
+                resource.enable_copilot_coding_agent_for_repository_in_organization
+            )
+        )
+        self.disable_copilot_coding_agent_for_repository_in_organization = (
+            _rt.with_streaming_response(
+                resource.disable_copilot_coding_agent_for_repository_in_organization
+            )
+        )
+        self.copilot_content_exclusion_for_organization = _rt.with_streaming_response(
+            resource.copilot_content_exclusion_for_organization
+        )
+        self.set_copilot_content_exclusion_for_organization = _rt.with_streaming_response(
+            resource.set_copilot_content_exclusion_for_organization
+        )
+        self.copilot_organization_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_one_day_usage_metrics
+        )
+        self.copilot_organization_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_usage_metrics
+        )
+        self.copilot_organization_repos_one_day_report = _rt.with_streaming_response(
+            resource.copilot_organization_repos_one_day_report
+        )
+        self.copilot_organization_user_teams_one_day_report = _rt.with_streaming_response(
+            resource.copilot_organization_user_teams_one_day_report
+        )
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_users_one_day_usage_metrics
+        )
+        self.copilot_organization_users_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_users_usage_metrics
+        )
+        self.get_copilot_seat_details_for_user = _rt.with_streaming_response(
+            resource.get_copilot_seat_details_for_user
+        )
+        self.get_copilot_cloud_agent_configuration = _rt.with_streaming_response(
+            resource.get_copilot_cloud_agent_configuration
         )
 
 
 class AsyncCopilot(_rt.AsyncResource):
     """Operations under `copilot`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCopilotWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCopilotWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCopilotWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCopilotWithStreamingResponse(self)
+
     async def copilot_enterprise_one_day_usage_metrics(
         self,
-        *,
         enterprise: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport:
         """Get Copilot enterprise usage metrics for a specific day
 
@@ -1623,14 +2351,30 @@ class AsyncCopilot(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_enterprise_usage_metrics(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics28DayReport:
         """Get Copilot enterprise usage metrics
 
@@ -1650,15 +2394,31 @@ class AsyncCopilot(_rt.AsyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_enterprise_repos_one_day_report(
         self,
-        *,
         enterprise: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot enterprise repository report for a specific day
 
@@ -1680,15 +2440,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_enterprise_user_teams_one_day_report(
         self,
-        *,
         enterprise: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport:
         """Get Copilot enterprise user-teams report for a specific day
 
@@ -1710,15 +2486,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_users_one_day_usage_metrics(
         self,
-        *,
         enterprise: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport:
         """Get Copilot users usage metrics for a specific day
 
@@ -1740,14 +2532,30 @@ class AsyncCopilot(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_users_usage_metrics(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics28DayReport:
         """Get Copilot users usage metrics
 
@@ -1767,20 +2575,36 @@ class AsyncCopilot(_rt.AsyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_enterprise_coding_agent_policy(
         self,
-        *,
         enterprise: str,
+        *,
         policy_state: Literal[
             "enabled_for_all_orgs",
             "disabled_for_all_orgs",
             "enabled_for_selected_orgs",
             "configured_by_org_admins",
         ],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set the coding agent policy for an enterprise
 
@@ -1804,19 +2628,35 @@ class AsyncCopilot(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "policy_state": policy_state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_organizations_to_enterprise_coding_agent_policy(
         self,
-        *,
         enterprise: str,
+        *,
         organizations: list[str] | NotGiven = NOT_GIVEN,
         custom_properties: list[
             CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add organizations to the enterprise coding agent policy
 
@@ -1843,19 +2683,35 @@ class AsyncCopilot(_rt.AsyncResource):
                 "organizations": organizations,
                 "custom_properties": custom_properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_organizations_from_enterprise_coding_agent_policy(
         self,
-        *,
         enterprise: str,
+        *,
         organizations: list[str] | NotGiven = NOT_GIVEN,
         custom_properties: list[
             CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove organizations from the enterprise coding agent policy
 
@@ -1882,14 +2738,30 @@ class AsyncCopilot(_rt.AsyncResource):
                 "organizations": organizations,
                 "custom_properties": custom_properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_copilot_organization_details(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotOrganizationDetails:
         """Get Copilot seat information and settings for an organization
 
@@ -1912,16 +2784,32 @@ class AsyncCopilot(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_copilot_seats(
         self,
-        *,
         org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CopilotSeatDetails]:
         """List all Copilot seat assignments for an organization
 
@@ -1950,15 +2838,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_copilot_seats_for_teams(
         self,
-        *,
         org: str,
+        *,
         selected_teams: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotAddCopilotSeatsForTeamsResponse:
         """Add teams to the Copilot subscription for an organization
 
@@ -1986,15 +2890,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "selected_teams": selected_teams,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel_copilot_seat_assignment_for_teams(
         self,
-        *,
         org: str,
+        *,
         selected_teams: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotCancelCopilotSeatAssignmentForTeamsResponse:
         """Remove teams from the Copilot subscription for an organization
 
@@ -2021,15 +2941,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "selected_teams": selected_teams,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_copilot_seats_for_users(
         self,
-        *,
         org: str,
+        *,
         selected_usernames: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotAddCopilotSeatsForUsersResponse:
         """Add users to the Copilot subscription for an organization
 
@@ -2057,15 +2993,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel_copilot_seat_assignment_for_users(
         self,
-        *,
         org: str,
+        *,
         selected_usernames: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotCancelCopilotSeatAssignmentForUsersResponse:
         """Remove users from the Copilot subscription for an organization
 
@@ -2092,14 +3044,30 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "selected_usernames": selected_usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_copilot_coding_agent_permissions_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotGetCopilotCodingAgentPermissionsOrganizationResponse:
         """Get Copilot cloud agent permissions for an organization
 
@@ -2122,15 +3090,31 @@ class AsyncCopilot(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_copilot_coding_agent_permissions_organization(
         self,
-        *,
         org: str,
+        *,
         enabled_repositories: Literal["all", "selected", "none"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set Copilot cloud agent permissions for an organization
 
@@ -2154,16 +3138,32 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "enabled_repositories": enabled_repositories,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_copilot_coding_agent_selected_repositories_for_organization(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories enabled for Copilot cloud agent in an organization
 
@@ -2191,15 +3191,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_copilot_coding_agent_selected_repositories_for_organization(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for Copilot cloud agent in an organization
 
@@ -2222,15 +3238,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_copilot_coding_agent_for_repository_in_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable a repository for Copilot cloud agent in an organization
 
@@ -2253,15 +3285,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_copilot_coding_agent_for_repository_in_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a repository for Copilot cloud agent in an organization
 
@@ -2284,14 +3332,30 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_content_exclusion_for_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotOrganizationContentExclusionDetails:
         """Get Copilot content exclusion rules for an organization
 
@@ -2318,13 +3382,22 @@ class AsyncCopilot(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_copilot_content_exclusion_for_organization(
         self,
-        *,
         org: str,
+        *,
         body: dict[
             str,
             list[
@@ -2333,7 +3406,14 @@ class AsyncCopilot(_rt.AsyncResource):
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfNoneMatch
             ],
         ],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSetCopilotContentExclusionForOrganizationResponse:
         """Set Copilot content exclusion rules for an organization
 
@@ -2362,15 +3442,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_organization_one_day_usage_metrics(
         self,
-        *,
         org: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot organization usage metrics for a specific day
 
@@ -2394,14 +3490,30 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_organization_usage_metrics(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics28DayReport:
         """Get Copilot organization usage metrics
 
@@ -2423,15 +3535,31 @@ class AsyncCopilot(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_organization_repos_one_day_report(
         self,
-        *,
         org: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot organization repository report for a specific day
 
@@ -2455,15 +3583,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_organization_user_teams_one_day_report(
         self,
-        *,
         org: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot organization user-teams report for a specific day
 
@@ -2487,15 +3631,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_organization_users_one_day_usage_metrics(
         self,
-        *,
         org: str,
+        *,
         day: _dt.date,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics1DayReport | None:
         """Get Copilot organization users usage metrics for a specific day
 
@@ -2519,14 +3679,30 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "day": day,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def copilot_organization_users_usage_metrics(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotUsageMetrics28DayReport:
         """Get Copilot organization users usage metrics
 
@@ -2548,15 +3724,31 @@ class AsyncCopilot(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_copilot_seat_details_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSeatDetails:
         """Get Copilot seat assignment details for a user
 
@@ -2582,15 +3774,31 @@ class AsyncCopilot(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_copilot_cloud_agent_configuration(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotGetCopilotCloudAgentConfigurationResponse:
         """Get Copilot cloud agent configuration for a repository
 
@@ -2613,5 +3821,220 @@ class AsyncCopilot(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncCopilotWithRawResponse:
+    """`AsyncCopilot.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCopilot) -> None:
+        self._resource = resource
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_enterprise_one_day_usage_metrics
+        )
+        self.copilot_enterprise_usage_metrics = _rt.with_raw_response(
+            resource.copilot_enterprise_usage_metrics
+        )
+        self.copilot_enterprise_repos_one_day_report = _rt.with_raw_response(
+            resource.copilot_enterprise_repos_one_day_report
+        )
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_raw_response(
+            resource.copilot_enterprise_user_teams_one_day_report
+        )
+        self.copilot_users_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_users_one_day_usage_metrics
+        )
+        self.copilot_users_usage_metrics = _rt.with_raw_response(
+            resource.copilot_users_usage_metrics
+        )
+        self.set_enterprise_coding_agent_policy = _rt.with_raw_response(
+            resource.set_enterprise_coding_agent_policy
+        )
+        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_raw_response(
+            resource.add_organizations_to_enterprise_coding_agent_policy
+        )
+        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_raw_response(
+            resource.remove_organizations_from_enterprise_coding_agent_policy
+        )
+        self.get_copilot_organization_details = _rt.with_raw_response(
+            resource.get_copilot_organization_details
+        )
+        self.list_copilot_seats = _rt.raw_async_page(resource.list_copilot_seats)
+        self.add_copilot_seats_for_teams = _rt.with_raw_response(
+            resource.add_copilot_seats_for_teams
+        )
+        self.cancel_copilot_seat_assignment_for_teams = _rt.with_raw_response(
+            resource.cancel_copilot_seat_assignment_for_teams
+        )
+        self.add_copilot_seats_for_users = _rt.with_raw_response(
+            resource.add_copilot_seats_for_users
+        )
+        self.cancel_copilot_seat_assignment_for_users = _rt.with_raw_response(
+            resource.cancel_copilot_seat_assignment_for_users
+        )
+        self.get_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
+            resource.get_copilot_coding_agent_permissions_organization
+        )
+        self.set_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
+            resource.set_copilot_coding_agent_permissions_organization
+        )
+        self.list_copilot_coding_agent_selected_repositories_for_organization = _rt.raw_async_page(
+            resource.list_copilot_coding_agent_selected_repositories_for_organization
+        )
+        self.set_copilot_coding_agent_selected_repositories_for_organization = (
+            _rt.with_raw_response(
+                resource.set_copilot_coding_agent_selected_repositories_for_organization
+            )
+        )
+        self.enable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
+            resource.enable_copilot_coding_agent_for_repository_in_organization
+        )
+        self.disable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
+            resource.disable_copilot_coding_agent_for_repository_in_organization
+        )
+        self.copilot_content_exclusion_for_organization = _rt.with_raw_response(
+            resource.copilot_content_exclusion_for_organization
+        )
+        self.set_copilot_content_exclusion_for_organization = _rt.with_raw_response(
+            resource.set_copilot_content_exclusion_for_organization
+        )
+        self.copilot_organization_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_one_day_usage_metrics
+        )
+        self.copilot_organization_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_usage_metrics
+        )
+        self.copilot_organization_repos_one_day_report = _rt.with_raw_response(
+            resource.copilot_organization_repos_one_day_report
+        )
+        self.copilot_organization_user_teams_one_day_report = _rt.with_raw_response(
+            resource.copilot_organization_user_teams_one_day_report
+        )
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_users_one_day_usage_metrics
+        )
+        self.copilot_organization_users_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_users_usage_metrics
+        )
+        self.get_copilot_seat_details_for_user = _rt.with_raw_response(
+            resource.get_copilot_seat_details_for_user
+        )
+        self.get_copilot_cloud_agent_configuration = _rt.with_raw_response(
+            resource.get_copilot_cloud_agent_configuration
+        )
+
+
+class AsyncCopilotWithStreamingResponse:
+    """`AsyncCopilot.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCopilot) -> None:
+        self._resource = resource
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_enterprise_one_day_usage_metrics
+        )
+        self.copilot_enterprise_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_enterprise_usage_metrics
+        )
+        self.copilot_enterprise_repos_one_day_report = _rt.with_streaming_response(
+            resource.copilot_enterprise_repos_one_day_report
+        )
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_streaming_response(
+            resource.copilot_enterprise_user_teams_one_day_report
+        )
+        self.copilot_users_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_users_one_day_usage_metrics
+        )
+        self.copilot_users_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_users_usage_metrics
+        )
+        self.set_enterprise_coding_agent_policy = _rt.with_streaming_response(
+            resource.set_enterprise_coding_agent_policy
+        )
+        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_streaming_response(
+            resource.add_organizations_to_enterprise_coding_agent_policy
+        )
+        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_streaming_response(
+            resource.remove_organizations_from_enterprise_coding_agent_policy
+        )
+        self.get_copilot_organization_details = _rt.with_streaming_response(
+            resource.get_copilot_organization_details
+        )
+        self.list_copilot_seats = _rt.streaming_async_page(resource.list_copilot_seats)
+        self.add_copilot_seats_for_teams = _rt.with_streaming_response(
+            resource.add_copilot_seats_for_teams
+        )
+        self.cancel_copilot_seat_assignment_for_teams = _rt.with_streaming_response(
+            resource.cancel_copilot_seat_assignment_for_teams
+        )
+        self.add_copilot_seats_for_users = _rt.with_streaming_response(
+            resource.add_copilot_seats_for_users
+        )
+        self.cancel_copilot_seat_assignment_for_users = _rt.with_streaming_response(
+            resource.cancel_copilot_seat_assignment_for_users
+        )
+        self.get_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
+            resource.get_copilot_coding_agent_permissions_organization
+        )
+        self.set_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
+            resource.set_copilot_coding_agent_permissions_organization
+        )
+        self.list_copilot_coding_agent_selected_repositories_for_organization = (
+            _rt.streaming_async_page(
+                resource.list_copilot_coding_agent_selected_repositories_for_organization
+            )
+        )
+        self.set_copilot_coding_agent_selected_repositories_for_organization = (
+            _rt.with_streaming_response(
+                resource.set_copilot_coding_agent_selected_repositories_for_organization
+            )
+        )
+        self.enable_copilot_coding_agent_for_repository_in_organization = (
+            _rt.with_streaming_response(
+                resource.enable_copilot_coding_agent_for_repository_in_organization
+            )
+        )
+        self.disable_copilot_coding_agent_for_repository_in_organization = (
+            _rt.with_streaming_response(
+                resource.disable_copilot_coding_agent_for_repository_in_organization
+            )
+        )
+        self.copilot_content_exclusion_for_organization = _rt.with_streaming_response(
+            resource.copilot_content_exclusion_for_organization
+        )
+        self.set_copilot_content_exclusion_for_organization = _rt.with_streaming_response(
+            resource.set_copilot_content_exclusion_for_organization
+        )
+        self.copilot_organization_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_one_day_usage_metrics
+        )
+        self.copilot_organization_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_usage_metrics
+        )
+        self.copilot_organization_repos_one_day_report = _rt.with_streaming_response(
+            resource.copilot_organization_repos_one_day_report
+        )
+        self.copilot_organization_user_teams_one_day_report = _rt.with_streaming_response(
+            resource.copilot_organization_user_teams_one_day_report
+        )
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_users_one_day_usage_metrics
+        )
+        self.copilot_organization_users_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_users_usage_metrics
+        )
+        self.get_copilot_seat_details_for_user = _rt.with_streaming_response(
+            resource.get_copilot_seat_details_for_user
+        )
+        self.get_copilot_cloud_agent_configuration = _rt.with_streaming_response(
+            resource.get_copilot_cloud_agent_configuration
         )

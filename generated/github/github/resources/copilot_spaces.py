@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.copilot_space import CopilotSpace
@@ -529,14 +530,31 @@ _COPILOT_SPACES_DELETE_RESOURCE_FOR_USER: _rt.Operation[None] = _rt.Operation(
 class CopilotSpaces(_rt.SyncResource):
     """Operations under `copilot_spaces`."""
 
+    @cached_property
+    def with_raw_response(self) -> CopilotSpacesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CopilotSpacesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CopilotSpacesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CopilotSpacesWithStreamingResponse(self)
+
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CopilotSpace]:
         """List organization Copilot Spaces
 
@@ -564,20 +582,36 @@ class CopilotSpaces(_rt.SyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "writer", "admin", "no_access"] | NotGiven = NOT_GIVEN,
         resources_attributes: list[CopilotSpacesCreateForOrgParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Create an organization Copilot Space
 
@@ -607,15 +641,31 @@ class CopilotSpaces(_rt.SyncResource):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_for_org(
         self,
-        *,
         org: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Get an organization Copilot Space
 
@@ -637,21 +687,37 @@ class CopilotSpaces(_rt.SyncResource):
                 "org": org,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_for_org(
         self,
-        *,
         org: str,
         space_number: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "writer", "admin", "no_access"] | NotGiven = NOT_GIVEN,
         resources_attributes: list[CopilotSpacesUpdateForOrgParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Set an organization Copilot Space
 
@@ -683,15 +749,31 @@ class CopilotSpaces(_rt.SyncResource):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_for_org(
         self,
-        *,
         org: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization Copilot Space
 
@@ -715,15 +797,31 @@ class CopilotSpaces(_rt.SyncResource):
                 "org": org,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_collaborators_for_org(
         self,
-        *,
         org: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpacesListCollaboratorsForOrgResponse:
         """List collaborators for an organization Copilot Space
 
@@ -747,18 +845,34 @@ class CopilotSpaces(_rt.SyncResource):
                 "org": org,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_collaborator_for_org(
         self,
-        *,
         org: str,
         space_number: int,
+        *,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
         role: Literal["reader", "writer", "admin"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceCollaborator:
         """Add a collaborator to an organization Copilot Space
 
@@ -787,18 +901,34 @@ class CopilotSpaces(_rt.SyncResource):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_collaborator_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
+        *,
         role: Literal["reader", "writer", "admin", "no_access"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceCollaborator | None:
         """Set a collaborator role for an organization Copilot Space
 
@@ -824,17 +954,33 @@ class CopilotSpaces(_rt.SyncResource):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_collaborator_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a collaborator from an organization Copilot Space
 
@@ -858,15 +1004,31 @@ class CopilotSpaces(_rt.SyncResource):
                 "actor_type": actor_type,
                 "actor_identifier": actor_identifier,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_resources_for_org(
         self,
-        *,
         org: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpacesListResourcesForOrgResponse:
         """List resources for an organization Copilot Space
 
@@ -887,19 +1049,35 @@ class CopilotSpaces(_rt.SyncResource):
                 "org": org,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_resource_for_org(
         self,
-        *,
         org: str,
         space_number: int,
+        *,
         resource_type: Literal[
             "repository", "github_file", "free_text", "github_issue", "github_pull_request"
         ],
         metadata: dict[str, Any],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Create a resource for an organization Copilot Space
 
@@ -929,16 +1107,32 @@ class CopilotSpaces(_rt.SyncResource):
                 "resource_type": resource_type,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_resource_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         space_resource_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Get a resource for an organization Copilot Space
 
@@ -961,17 +1155,33 @@ class CopilotSpaces(_rt.SyncResource):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_resource_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         space_resource_id: int,
+        *,
         metadata: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Set a resource for an organization Copilot Space
 
@@ -996,16 +1206,32 @@ class CopilotSpaces(_rt.SyncResource):
                 "space_resource_id": space_resource_id,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_resource_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         space_resource_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a resource from an organization Copilot Space
 
@@ -1028,17 +1254,33 @@ class CopilotSpaces(_rt.SyncResource):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CopilotSpace]:
         """List Copilot Spaces for a user
 
@@ -1064,20 +1306,36 @@ class CopilotSpaces(_rt.SyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_for_user(
         self,
-        *,
         username: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "no_access"] | NotGiven = NOT_GIVEN,
         resources_attributes: list[CopilotSpacesCreateForUserParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Create a Copilot Space for a user
 
@@ -1105,15 +1363,31 @@ class CopilotSpaces(_rt.SyncResource):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_for_user(
         self,
-        *,
         username: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Get a Copilot Space for a user
 
@@ -1134,21 +1408,37 @@ class CopilotSpaces(_rt.SyncResource):
                 "username": username,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_for_user(
         self,
-        *,
         username: str,
         space_number: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "no_access"] | NotGiven = NOT_GIVEN,
         resources_attributes: list[CopilotSpacesUpdateForUserParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Set a Copilot Space for a user
 
@@ -1178,15 +1468,31 @@ class CopilotSpaces(_rt.SyncResource):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_for_user(
         self,
-        *,
         username: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a Copilot Space for a user
 
@@ -1206,15 +1512,31 @@ class CopilotSpaces(_rt.SyncResource):
                 "username": username,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_collaborators_for_user(
         self,
-        *,
         username: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpacesListCollaboratorsForUserResponse:
         """List collaborators for a Copilot Space for a user
 
@@ -1236,18 +1558,34 @@ class CopilotSpaces(_rt.SyncResource):
                 "username": username,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_collaborator_for_user(
         self,
-        *,
         username: str,
         space_number: int,
+        *,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
         role: Literal["reader", "writer", "admin"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceCollaborator:
         """Add a collaborator to a Copilot Space for a user
 
@@ -1273,18 +1611,34 @@ class CopilotSpaces(_rt.SyncResource):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_collaborator_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
+        *,
         role: Literal["reader", "writer", "admin", "no_access"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceCollaborator | None:
         """Set a collaborator role for a Copilot Space for a user
 
@@ -1308,17 +1662,33 @@ class CopilotSpaces(_rt.SyncResource):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_collaborator_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a collaborator from a Copilot Space for a user
 
@@ -1340,15 +1710,31 @@ class CopilotSpaces(_rt.SyncResource):
                 "actor_type": actor_type,
                 "actor_identifier": actor_identifier,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_resources_for_user(
         self,
-        *,
         username: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpacesListResourcesForUserResponse:
         """List resources for a Copilot Space for a user
 
@@ -1367,19 +1753,35 @@ class CopilotSpaces(_rt.SyncResource):
                 "username": username,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_resource_for_user(
         self,
-        *,
         username: str,
         space_number: int,
+        *,
         resource_type: Literal[
             "repository", "github_file", "free_text", "github_issue", "github_pull_request"
         ],
         metadata: dict[str, Any],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Create a resource for a Copilot Space for a user
 
@@ -1407,16 +1809,32 @@ class CopilotSpaces(_rt.SyncResource):
                 "resource_type": resource_type,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_resource_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         space_resource_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Get a resource for a Copilot Space for a user
 
@@ -1437,17 +1855,33 @@ class CopilotSpaces(_rt.SyncResource):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_resource_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         space_resource_id: int,
+        *,
         metadata: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Set a resource for a Copilot Space for a user
 
@@ -1470,16 +1904,32 @@ class CopilotSpaces(_rt.SyncResource):
                 "space_resource_id": space_resource_id,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_resource_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         space_resource_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a resource from a Copilot Space for a user
 
@@ -1500,21 +1950,149 @@ class CopilotSpaces(_rt.SyncResource):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class CopilotSpacesWithRawResponse:
+    """`CopilotSpaces.with_raw_response`."""
+
+    def __init__(self, resource: CopilotSpaces) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.create_for_org = _rt.with_raw_response(resource.create_for_org)
+        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
+        self.update_for_org = _rt.with_raw_response(resource.update_for_org)
+        self.delete_for_org = _rt.with_raw_response(resource.delete_for_org)
+        self.list_collaborators_for_org = _rt.with_raw_response(resource.list_collaborators_for_org)
+        self.add_collaborator_for_org = _rt.with_raw_response(resource.add_collaborator_for_org)
+        self.update_collaborator_for_org = _rt.with_raw_response(
+            resource.update_collaborator_for_org
+        )
+        self.remove_collaborator_for_org = _rt.with_raw_response(
+            resource.remove_collaborator_for_org
+        )
+        self.list_resources_for_org = _rt.with_raw_response(resource.list_resources_for_org)
+        self.create_resource_for_org = _rt.with_raw_response(resource.create_resource_for_org)
+        self.get_resource_for_org = _rt.with_raw_response(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_raw_response(resource.update_resource_for_org)
+        self.delete_resource_for_org = _rt.with_raw_response(resource.delete_resource_for_org)
+        self.list_for_user = _rt.raw_page(resource.list_for_user)
+        self.create_for_user = _rt.with_raw_response(resource.create_for_user)
+        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
+        self.update_for_user = _rt.with_raw_response(resource.update_for_user)
+        self.delete_for_user = _rt.with_raw_response(resource.delete_for_user)
+        self.list_collaborators_for_user = _rt.with_raw_response(
+            resource.list_collaborators_for_user
+        )
+        self.add_collaborator_for_user = _rt.with_raw_response(resource.add_collaborator_for_user)
+        self.update_collaborator_for_user = _rt.with_raw_response(
+            resource.update_collaborator_for_user
+        )
+        self.remove_collaborator_for_user = _rt.with_raw_response(
+            resource.remove_collaborator_for_user
+        )
+        self.list_resources_for_user = _rt.with_raw_response(resource.list_resources_for_user)
+        self.create_resource_for_user = _rt.with_raw_response(resource.create_resource_for_user)
+        self.get_resource_for_user = _rt.with_raw_response(resource.get_resource_for_user)
+        self.update_resource_for_user = _rt.with_raw_response(resource.update_resource_for_user)
+        self.delete_resource_for_user = _rt.with_raw_response(resource.delete_resource_for_user)
+
+
+class CopilotSpacesWithStreamingResponse:
+    """`CopilotSpaces.with_streaming_response`."""
+
+    def __init__(self, resource: CopilotSpaces) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.create_for_org = _rt.with_streaming_response(resource.create_for_org)
+        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
+        self.update_for_org = _rt.with_streaming_response(resource.update_for_org)
+        self.delete_for_org = _rt.with_streaming_response(resource.delete_for_org)
+        self.list_collaborators_for_org = _rt.with_streaming_response(
+            resource.list_collaborators_for_org
+        )
+        self.add_collaborator_for_org = _rt.with_streaming_response(
+            resource.add_collaborator_for_org
+        )
+        self.update_collaborator_for_org = _rt.with_streaming_response(
+            resource.update_collaborator_for_org
+        )
+        self.remove_collaborator_for_org = _rt.with_streaming_response(
+            resource.remove_collaborator_for_org
+        )
+        self.list_resources_for_org = _rt.with_streaming_response(resource.list_resources_for_org)
+        self.create_resource_for_org = _rt.with_streaming_response(resource.create_resource_for_org)
+        self.get_resource_for_org = _rt.with_streaming_response(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_streaming_response(resource.update_resource_for_org)
+        self.delete_resource_for_org = _rt.with_streaming_response(resource.delete_resource_for_org)
+        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+        self.create_for_user = _rt.with_streaming_response(resource.create_for_user)
+        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
+        self.update_for_user = _rt.with_streaming_response(resource.update_for_user)
+        self.delete_for_user = _rt.with_streaming_response(resource.delete_for_user)
+        self.list_collaborators_for_user = _rt.with_streaming_response(
+            resource.list_collaborators_for_user
+        )
+        self.add_collaborator_for_user = _rt.with_streaming_response(
+            resource.add_collaborator_for_user
+        )
+        self.update_collaborator_for_user = _rt.with_streaming_response(
+            resource.update_collaborator_for_user
+        )
+        self.remove_collaborator_for_user = _rt.with_streaming_response(
+            resource.remove_collaborator_for_user
+        )
+        self.list_resources_for_user = _rt.with_streaming_response(resource.list_resources_for_user)
+        self.create_resource_for_user = _rt.with_streaming_response(
+            resource.create_resource_for_user
+        )
+        self.get_resource_for_user = _rt.with_streaming_response(resource.get_resource_for_user)
+        self.update_resource_for_user = _rt.with_streaming_response(
+            resource.update_resource_for_user
+        )
+        self.delete_resource_for_user = _rt.with_streaming_response(
+            resource.delete_resource_for_user
         )
 
 
 class AsyncCopilotSpaces(_rt.AsyncResource):
     """Operations under `copilot_spaces`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCopilotSpacesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCopilotSpacesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCopilotSpacesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCopilotSpacesWithStreamingResponse(self)
+
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CopilotSpace]:
         """List organization Copilot Spaces
 
@@ -1542,20 +2120,36 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "writer", "admin", "no_access"] | NotGiven = NOT_GIVEN,
         resources_attributes: list[CopilotSpacesCreateForOrgParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Create an organization Copilot Space
 
@@ -1585,15 +2179,31 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_for_org(
         self,
-        *,
         org: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Get an organization Copilot Space
 
@@ -1615,21 +2225,37 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "org": org,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_for_org(
         self,
-        *,
         org: str,
         space_number: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "writer", "admin", "no_access"] | NotGiven = NOT_GIVEN,
         resources_attributes: list[CopilotSpacesUpdateForOrgParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Set an organization Copilot Space
 
@@ -1661,15 +2287,31 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_for_org(
         self,
-        *,
         org: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization Copilot Space
 
@@ -1693,15 +2335,31 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "org": org,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_collaborators_for_org(
         self,
-        *,
         org: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpacesListCollaboratorsForOrgResponse:
         """List collaborators for an organization Copilot Space
 
@@ -1725,18 +2383,34 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "org": org,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_collaborator_for_org(
         self,
-        *,
         org: str,
         space_number: int,
+        *,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
         role: Literal["reader", "writer", "admin"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceCollaborator:
         """Add a collaborator to an organization Copilot Space
 
@@ -1765,18 +2439,34 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_collaborator_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
+        *,
         role: Literal["reader", "writer", "admin", "no_access"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceCollaborator | None:
         """Set a collaborator role for an organization Copilot Space
 
@@ -1802,17 +2492,33 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_collaborator_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a collaborator from an organization Copilot Space
 
@@ -1836,15 +2542,31 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "actor_type": actor_type,
                 "actor_identifier": actor_identifier,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_resources_for_org(
         self,
-        *,
         org: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpacesListResourcesForOrgResponse:
         """List resources for an organization Copilot Space
 
@@ -1865,19 +2587,35 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "org": org,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_resource_for_org(
         self,
-        *,
         org: str,
         space_number: int,
+        *,
         resource_type: Literal[
             "repository", "github_file", "free_text", "github_issue", "github_pull_request"
         ],
         metadata: dict[str, Any],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Create a resource for an organization Copilot Space
 
@@ -1907,16 +2645,32 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "resource_type": resource_type,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_resource_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         space_resource_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Get a resource for an organization Copilot Space
 
@@ -1939,17 +2693,33 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_resource_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         space_resource_id: int,
+        *,
         metadata: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Set a resource for an organization Copilot Space
 
@@ -1974,16 +2744,32 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "space_resource_id": space_resource_id,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_resource_for_org(
         self,
-        *,
         org: str,
         space_number: int,
         space_resource_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a resource from an organization Copilot Space
 
@@ -2006,17 +2792,33 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CopilotSpace]:
         """List Copilot Spaces for a user
 
@@ -2042,20 +2844,36 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_for_user(
         self,
-        *,
         username: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "no_access"] | NotGiven = NOT_GIVEN,
         resources_attributes: list[CopilotSpacesCreateForUserParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Create a Copilot Space for a user
 
@@ -2083,15 +2901,31 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_for_user(
         self,
-        *,
         username: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Get a Copilot Space for a user
 
@@ -2112,21 +2946,37 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "username": username,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_for_user(
         self,
-        *,
         username: str,
         space_number: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "no_access"] | NotGiven = NOT_GIVEN,
         resources_attributes: list[CopilotSpacesUpdateForUserParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpace:
         """Set a Copilot Space for a user
 
@@ -2156,15 +3006,31 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "base_role": base_role,
                 "resources_attributes": resources_attributes,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_for_user(
         self,
-        *,
         username: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a Copilot Space for a user
 
@@ -2184,15 +3050,31 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "username": username,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_collaborators_for_user(
         self,
-        *,
         username: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpacesListCollaboratorsForUserResponse:
         """List collaborators for a Copilot Space for a user
 
@@ -2214,18 +3096,34 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "username": username,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_collaborator_for_user(
         self,
-        *,
         username: str,
         space_number: int,
+        *,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
         role: Literal["reader", "writer", "admin"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceCollaborator:
         """Add a collaborator to a Copilot Space for a user
 
@@ -2251,18 +3149,34 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_collaborator_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
+        *,
         role: Literal["reader", "writer", "admin", "no_access"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceCollaborator | None:
         """Set a collaborator role for a Copilot Space for a user
 
@@ -2286,17 +3200,33 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "actor_identifier": actor_identifier,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_collaborator_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         actor_type: Literal["User", "Team"],
         actor_identifier: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a collaborator from a Copilot Space for a user
 
@@ -2318,15 +3248,31 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "actor_type": actor_type,
                 "actor_identifier": actor_identifier,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_resources_for_user(
         self,
-        *,
         username: str,
         space_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpacesListResourcesForUserResponse:
         """List resources for a Copilot Space for a user
 
@@ -2345,19 +3291,35 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "username": username,
                 "space_number": space_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_resource_for_user(
         self,
-        *,
         username: str,
         space_number: int,
+        *,
         resource_type: Literal[
             "repository", "github_file", "free_text", "github_issue", "github_pull_request"
         ],
         metadata: dict[str, Any],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Create a resource for a Copilot Space for a user
 
@@ -2385,16 +3347,32 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "resource_type": resource_type,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_resource_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         space_resource_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Get a resource for a Copilot Space for a user
 
@@ -2415,17 +3393,33 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_resource_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         space_resource_id: int,
+        *,
         metadata: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CopilotSpaceResource:
         """Set a resource for a Copilot Space for a user
 
@@ -2448,16 +3442,32 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "space_resource_id": space_resource_id,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_resource_for_user(
         self,
-        *,
         username: str,
         space_number: int,
         space_resource_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a resource from a Copilot Space for a user
 
@@ -2478,5 +3488,116 @@ class AsyncCopilotSpaces(_rt.AsyncResource):
                 "space_number": space_number,
                 "space_resource_id": space_resource_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncCopilotSpacesWithRawResponse:
+    """`AsyncCopilotSpaces.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCopilotSpaces) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.create_for_org = _rt.with_raw_response(resource.create_for_org)
+        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
+        self.update_for_org = _rt.with_raw_response(resource.update_for_org)
+        self.delete_for_org = _rt.with_raw_response(resource.delete_for_org)
+        self.list_collaborators_for_org = _rt.with_raw_response(resource.list_collaborators_for_org)
+        self.add_collaborator_for_org = _rt.with_raw_response(resource.add_collaborator_for_org)
+        self.update_collaborator_for_org = _rt.with_raw_response(
+            resource.update_collaborator_for_org
+        )
+        self.remove_collaborator_for_org = _rt.with_raw_response(
+            resource.remove_collaborator_for_org
+        )
+        self.list_resources_for_org = _rt.with_raw_response(resource.list_resources_for_org)
+        self.create_resource_for_org = _rt.with_raw_response(resource.create_resource_for_org)
+        self.get_resource_for_org = _rt.with_raw_response(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_raw_response(resource.update_resource_for_org)
+        self.delete_resource_for_org = _rt.with_raw_response(resource.delete_resource_for_org)
+        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+        self.create_for_user = _rt.with_raw_response(resource.create_for_user)
+        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
+        self.update_for_user = _rt.with_raw_response(resource.update_for_user)
+        self.delete_for_user = _rt.with_raw_response(resource.delete_for_user)
+        self.list_collaborators_for_user = _rt.with_raw_response(
+            resource.list_collaborators_for_user
+        )
+        self.add_collaborator_for_user = _rt.with_raw_response(resource.add_collaborator_for_user)
+        self.update_collaborator_for_user = _rt.with_raw_response(
+            resource.update_collaborator_for_user
+        )
+        self.remove_collaborator_for_user = _rt.with_raw_response(
+            resource.remove_collaborator_for_user
+        )
+        self.list_resources_for_user = _rt.with_raw_response(resource.list_resources_for_user)
+        self.create_resource_for_user = _rt.with_raw_response(resource.create_resource_for_user)
+        self.get_resource_for_user = _rt.with_raw_response(resource.get_resource_for_user)
+        self.update_resource_for_user = _rt.with_raw_response(resource.update_resource_for_user)
+        self.delete_resource_for_user = _rt.with_raw_response(resource.delete_resource_for_user)
+
+
+class AsyncCopilotSpacesWithStreamingResponse:
+    """`AsyncCopilotSpaces.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCopilotSpaces) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.create_for_org = _rt.with_streaming_response(resource.create_for_org)
+        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
+        self.update_for_org = _rt.with_streaming_response(resource.update_for_org)
+        self.delete_for_org = _rt.with_streaming_response(resource.delete_for_org)
+        self.list_collaborators_for_org = _rt.with_streaming_response(
+            resource.list_collaborators_for_org
+        )
+        self.add_collaborator_for_org = _rt.with_streaming_response(
+            resource.add_collaborator_for_org
+        )
+        self.update_collaborator_for_org = _rt.with_streaming_response(
+            resource.update_collaborator_for_org
+        )
+        self.remove_collaborator_for_org = _rt.with_streaming_response(
+            resource.remove_collaborator_for_org
+        )
+        self.list_resources_for_org = _rt.with_streaming_response(resource.list_resources_for_org)
+        self.create_resource_for_org = _rt.with_streaming_response(resource.create_resource_for_org)
+        self.get_resource_for_org = _rt.with_streaming_response(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_streaming_response(resource.update_resource_for_org)
+        self.delete_resource_for_org = _rt.with_streaming_response(resource.delete_resource_for_org)
+        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
+        self.create_for_user = _rt.with_streaming_response(resource.create_for_user)
+        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
+        self.update_for_user = _rt.with_streaming_response(resource.update_for_user)
+        self.delete_for_user = _rt.with_streaming_response(resource.delete_for_user)
+        self.list_collaborators_for_user = _rt.with_streaming_response(
+            resource.list_collaborators_for_user
+        )
+        self.add_collaborator_for_user = _rt.with_streaming_response(
+            resource.add_collaborator_for_user
+        )
+        self.update_collaborator_for_user = _rt.with_streaming_response(
+            resource.update_collaborator_for_user
+        )
+        self.remove_collaborator_for_user = _rt.with_streaming_response(
+            resource.remove_collaborator_for_user
+        )
+        self.list_resources_for_user = _rt.with_streaming_response(resource.list_resources_for_user)
+        self.create_resource_for_user = _rt.with_streaming_response(
+            resource.create_resource_for_user
+        )
+        self.get_resource_for_user = _rt.with_streaming_response(resource.get_resource_for_user)
+        self.update_resource_for_user = _rt.with_streaming_response(
+            resource.update_resource_for_user
+        )
+        self.delete_resource_for_user = _rt.with_streaming_response(
+            resource.delete_resource_for_user
         )

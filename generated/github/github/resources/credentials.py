@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.validation_error_simple import ValidationErrorSimple
@@ -27,11 +28,28 @@ _CREDENTIALS_REVOKE: _rt.Operation[dict[str, Any]] = _rt.Operation(
 class Credentials(_rt.SyncResource):
     """Operations under `credentials`."""
 
+    @cached_property
+    def with_raw_response(self) -> CredentialsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CredentialsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CredentialsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CredentialsWithStreamingResponse(self)
+
     def revoke(
         self,
         *,
         credentials: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Revoke a list of credentials
 
@@ -61,18 +79,60 @@ class Credentials(_rt.SyncResource):
             {
                 "credentials": credentials,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CredentialsWithRawResponse:
+    """`Credentials.with_raw_response`."""
+
+    def __init__(self, resource: Credentials) -> None:
+        self._resource = resource
+        self.revoke = _rt.with_raw_response(resource.revoke)
+
+
+class CredentialsWithStreamingResponse:
+    """`Credentials.with_streaming_response`."""
+
+    def __init__(self, resource: Credentials) -> None:
+        self._resource = resource
+        self.revoke = _rt.with_streaming_response(resource.revoke)
 
 
 class AsyncCredentials(_rt.AsyncResource):
     """Operations under `credentials`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCredentialsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCredentialsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCredentialsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCredentialsWithStreamingResponse(self)
+
     async def revoke(
         self,
         *,
         credentials: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Revoke a list of credentials
 
@@ -102,5 +162,30 @@ class AsyncCredentials(_rt.AsyncResource):
             {
                 "credentials": credentials,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCredentialsWithRawResponse:
+    """`AsyncCredentials.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCredentials) -> None:
+        self._resource = resource
+        self.revoke = _rt.with_raw_response(resource.revoke)
+
+
+class AsyncCredentialsWithStreamingResponse:
+    """`AsyncCredentials.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCredentials) -> None:
+        self._resource = resource
+        self.revoke = _rt.with_streaming_response(resource.revoke)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.dependency_graph_diff import DependencyGraphDiff, DependencyGraphDiffItem
@@ -110,14 +111,31 @@ _DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT: _rt.Operation[
 class DependencyGraph(_rt.SyncResource):
     """Operations under `dependency_graph`."""
 
+    @cached_property
+    def with_raw_response(self) -> DependencyGraphWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return DependencyGraphWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> DependencyGraphWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return DependencyGraphWithStreamingResponse(self)
+
     def diff_range(
         self,
-        *,
         owner: str,
         repo: str,
         basehead: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[DependencyGraphDiffItem]:
         """Get a diff of the dependencies between commits
 
@@ -139,15 +157,31 @@ class DependencyGraph(_rt.SyncResource):
                 "basehead": basehead,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def export_sbom(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DependencyGraphSpdxSbom:
         """Export a software bill of materials (SBOM) for a repository.
 
@@ -163,16 +197,32 @@ class DependencyGraph(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def fetch_sbom_report(
         self,
-        *,
         owner: str,
         repo: str,
         sbom_uuid: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Fetch a software bill of materials (SBOM) for a repository.
 
@@ -193,15 +243,31 @@ class DependencyGraph(_rt.SyncResource):
                 "repo": repo,
                 "sbom_uuid": sbom_uuid,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def generate_sbom_report(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DependencyGraphGenerateSbomReportResponse:
         """Request generation of a software bill of materials (SBOM) for a repository.
 
@@ -217,14 +283,23 @@ class DependencyGraph(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_repository_snapshot(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         version: int,
         job: DependencyGraphCreateRepositorySnapshotParamsJob,
         sha: str,
@@ -233,7 +308,14 @@ class DependencyGraph(_rt.SyncResource):
         scanned: _dt.datetime,
         metadata: Metadata | NotGiven = NOT_GIVEN,
         manifests: dict[str, Manifest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DependencyGraphCreateRepositorySnapshotResponse:
         """Create a snapshot of dependencies for a repository
 
@@ -268,21 +350,73 @@ class DependencyGraph(_rt.SyncResource):
                 "metadata": metadata,
                 "manifests": manifests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class DependencyGraphWithRawResponse:
+    """`DependencyGraph.with_raw_response`."""
+
+    def __init__(self, resource: DependencyGraph) -> None:
+        self._resource = resource
+        self.diff_range = _rt.raw_page(resource.diff_range)
+        self.export_sbom = _rt.with_raw_response(resource.export_sbom)
+        self.fetch_sbom_report = _rt.with_raw_response(resource.fetch_sbom_report)
+        self.generate_sbom_report = _rt.with_raw_response(resource.generate_sbom_report)
+        self.create_repository_snapshot = _rt.with_raw_response(resource.create_repository_snapshot)
+
+
+class DependencyGraphWithStreamingResponse:
+    """`DependencyGraph.with_streaming_response`."""
+
+    def __init__(self, resource: DependencyGraph) -> None:
+        self._resource = resource
+        self.diff_range = _rt.streaming_page(resource.diff_range)
+        self.export_sbom = _rt.with_streaming_response(resource.export_sbom)
+        self.fetch_sbom_report = _rt.with_streaming_response(resource.fetch_sbom_report)
+        self.generate_sbom_report = _rt.with_streaming_response(resource.generate_sbom_report)
+        self.create_repository_snapshot = _rt.with_streaming_response(
+            resource.create_repository_snapshot
         )
 
 
 class AsyncDependencyGraph(_rt.AsyncResource):
     """Operations under `dependency_graph`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncDependencyGraphWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncDependencyGraphWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncDependencyGraphWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncDependencyGraphWithStreamingResponse(self)
+
     def diff_range(
         self,
-        *,
         owner: str,
         repo: str,
         basehead: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[DependencyGraphDiffItem]:
         """Get a diff of the dependencies between commits
 
@@ -304,15 +438,31 @@ class AsyncDependencyGraph(_rt.AsyncResource):
                 "basehead": basehead,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def export_sbom(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DependencyGraphSpdxSbom:
         """Export a software bill of materials (SBOM) for a repository.
 
@@ -328,16 +478,32 @@ class AsyncDependencyGraph(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def fetch_sbom_report(
         self,
-        *,
         owner: str,
         repo: str,
         sbom_uuid: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Fetch a software bill of materials (SBOM) for a repository.
 
@@ -358,15 +524,31 @@ class AsyncDependencyGraph(_rt.AsyncResource):
                 "repo": repo,
                 "sbom_uuid": sbom_uuid,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def generate_sbom_report(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DependencyGraphGenerateSbomReportResponse:
         """Request generation of a software bill of materials (SBOM) for a repository.
 
@@ -382,14 +564,23 @@ class AsyncDependencyGraph(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_repository_snapshot(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         version: int,
         job: DependencyGraphCreateRepositorySnapshotParamsJob,
         sha: str,
@@ -398,7 +589,14 @@ class AsyncDependencyGraph(_rt.AsyncResource):
         scanned: _dt.datetime,
         metadata: Metadata | NotGiven = NOT_GIVEN,
         manifests: dict[str, Manifest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DependencyGraphCreateRepositorySnapshotResponse:
         """Create a snapshot of dependencies for a repository
 
@@ -433,5 +631,40 @@ class AsyncDependencyGraph(_rt.AsyncResource):
                 "metadata": metadata,
                 "manifests": manifests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncDependencyGraphWithRawResponse:
+    """`AsyncDependencyGraph.with_raw_response`."""
+
+    def __init__(self, resource: AsyncDependencyGraph) -> None:
+        self._resource = resource
+        self.diff_range = _rt.raw_async_page(resource.diff_range)
+        self.export_sbom = _rt.with_raw_response(resource.export_sbom)
+        self.fetch_sbom_report = _rt.with_raw_response(resource.fetch_sbom_report)
+        self.generate_sbom_report = _rt.with_raw_response(resource.generate_sbom_report)
+        self.create_repository_snapshot = _rt.with_raw_response(resource.create_repository_snapshot)
+
+
+class AsyncDependencyGraphWithStreamingResponse:
+    """`AsyncDependencyGraph.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncDependencyGraph) -> None:
+        self._resource = resource
+        self.diff_range = _rt.streaming_async_page(resource.diff_range)
+        self.export_sbom = _rt.with_streaming_response(resource.export_sbom)
+        self.fetch_sbom_report = _rt.with_streaming_response(resource.fetch_sbom_report)
+        self.generate_sbom_report = _rt.with_streaming_response(resource.generate_sbom_report)
+        self.create_repository_snapshot = _rt.with_streaming_response(
+            resource.create_repository_snapshot
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 _EMOJIS_GET: _rt.Operation[dict[str, str]] = _rt.Operation(
     method="get",
@@ -17,10 +19,27 @@ _EMOJIS_GET: _rt.Operation[dict[str, str]] = _rt.Operation(
 class Emojis(_rt.SyncResource):
     """Operations under `emojis`."""
 
+    @cached_property
+    def with_raw_response(self) -> EmojisWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return EmojisWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> EmojisWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return EmojisWithStreamingResponse(self)
+
     def get(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, str]:
         """Get emojis
 
@@ -29,17 +48,59 @@ class Emojis(_rt.SyncResource):
         return self._client.request(
             _EMOJIS_GET,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class EmojisWithRawResponse:
+    """`Emojis.with_raw_response`."""
+
+    def __init__(self, resource: Emojis) -> None:
+        self._resource = resource
+        self.get = _rt.with_raw_response(resource.get)
+
+
+class EmojisWithStreamingResponse:
+    """`Emojis.with_streaming_response`."""
+
+    def __init__(self, resource: Emojis) -> None:
+        self._resource = resource
+        self.get = _rt.with_streaming_response(resource.get)
 
 
 class AsyncEmojis(_rt.AsyncResource):
     """Operations under `emojis`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncEmojisWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncEmojisWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncEmojisWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncEmojisWithStreamingResponse(self)
+
     async def get(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, str]:
         """Get emojis
 
@@ -48,5 +109,30 @@ class AsyncEmojis(_rt.AsyncResource):
         return await self._client.request(
             _EMOJIS_GET,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncEmojisWithRawResponse:
+    """`AsyncEmojis.with_raw_response`."""
+
+    def __init__(self, resource: AsyncEmojis) -> None:
+        self._resource = resource
+        self.get = _rt.with_raw_response(resource.get)
+
+
+class AsyncEmojisWithStreamingResponse:
+    """`AsyncEmojis.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncEmojis) -> None:
+        self._resource = resource
+        self.get = _rt.with_streaming_response(resource.get)

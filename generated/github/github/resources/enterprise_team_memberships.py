@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.simple_user import SimpleUser
@@ -90,14 +91,31 @@ _ENTERPRISE_TEAM_MEMBERSHIPS_REMOVE: _rt.Operation[None] = _rt.Operation(
 class EnterpriseTeamMemberships(_rt.SyncResource):
     """Operations under `enterprise_team_memberships`."""
 
+    @cached_property
+    def with_raw_response(self) -> EnterpriseTeamMembershipsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return EnterpriseTeamMembershipsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> EnterpriseTeamMembershipsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return EnterpriseTeamMembershipsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List members in an enterprise team
 
@@ -119,16 +137,32 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def bulk_add(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         usernames: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[SimpleUser]:
         """Bulk add team members
 
@@ -146,16 +180,32 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "usernames": usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def bulk_remove(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         usernames: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[SimpleUser]:
         """Bulk remove team members
 
@@ -173,16 +223,32 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "usernames": usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SimpleUser:
         """Get enterprise team membership
 
@@ -200,16 +266,32 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SimpleUser:
         """Add team member
 
@@ -227,16 +309,32 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove team membership
 
@@ -254,21 +352,73 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class EnterpriseTeamMembershipsWithRawResponse:
+    """`EnterpriseTeamMemberships.with_raw_response`."""
+
+    def __init__(self, resource: EnterpriseTeamMemberships) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.bulk_add = _rt.with_raw_response(resource.bulk_add)
+        self.bulk_remove = _rt.with_raw_response(resource.bulk_remove)
+        self.get = _rt.with_raw_response(resource.get)
+        self.add = _rt.with_raw_response(resource.add)
+        self.remove = _rt.with_raw_response(resource.remove)
+
+
+class EnterpriseTeamMembershipsWithStreamingResponse:
+    """`EnterpriseTeamMemberships.with_streaming_response`."""
+
+    def __init__(self, resource: EnterpriseTeamMemberships) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.bulk_add = _rt.with_streaming_response(resource.bulk_add)
+        self.bulk_remove = _rt.with_streaming_response(resource.bulk_remove)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.add = _rt.with_streaming_response(resource.add)
+        self.remove = _rt.with_streaming_response(resource.remove)
 
 
 class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
     """Operations under `enterprise_team_memberships`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncEnterpriseTeamMembershipsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncEnterpriseTeamMembershipsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncEnterpriseTeamMembershipsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncEnterpriseTeamMembershipsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List members in an enterprise team
 
@@ -290,16 +440,32 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def bulk_add(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         usernames: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[SimpleUser]:
         """Bulk add team members
 
@@ -317,16 +483,32 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "usernames": usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def bulk_remove(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         usernames: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[SimpleUser]:
         """Bulk remove team members
 
@@ -344,16 +526,32 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "usernames": usernames,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SimpleUser:
         """Get enterprise team membership
 
@@ -371,16 +569,32 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SimpleUser:
         """Add team member
 
@@ -398,16 +612,32 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove team membership
 
@@ -425,5 +655,40 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncEnterpriseTeamMembershipsWithRawResponse:
+    """`AsyncEnterpriseTeamMemberships.with_raw_response`."""
+
+    def __init__(self, resource: AsyncEnterpriseTeamMemberships) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.bulk_add = _rt.with_raw_response(resource.bulk_add)
+        self.bulk_remove = _rt.with_raw_response(resource.bulk_remove)
+        self.get = _rt.with_raw_response(resource.get)
+        self.add = _rt.with_raw_response(resource.add)
+        self.remove = _rt.with_raw_response(resource.remove)
+
+
+class AsyncEnterpriseTeamMembershipsWithStreamingResponse:
+    """`AsyncEnterpriseTeamMemberships.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncEnterpriseTeamMemberships) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.bulk_add = _rt.with_streaming_response(resource.bulk_add)
+        self.bulk_remove = _rt.with_streaming_response(resource.bulk_remove)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.add = _rt.with_streaming_response(resource.add)
+        self.remove = _rt.with_streaming_response(resource.remove)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.organization_simple import OrganizationSimple
 
@@ -89,14 +91,31 @@ _ENTERPRISE_TEAM_ORGANIZATIONS_DELETE: _rt.Operation[None] = _rt.Operation(
 class EnterpriseTeamOrganizations(_rt.SyncResource):
     """Operations under `enterprise_team_organizations`."""
 
+    @cached_property
+    def with_raw_response(self) -> EnterpriseTeamOrganizationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return EnterpriseTeamOrganizationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> EnterpriseTeamOrganizationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return EnterpriseTeamOrganizationsWithStreamingResponse(self)
+
     def get_assignments(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationSimple]:
         """Get organization assignments
 
@@ -118,16 +137,32 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def bulk_add(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         organization_slugs: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[OrganizationSimple]:
         """Add organization assignments
 
@@ -145,16 +180,32 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "organization_slugs": organization_slugs,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def bulk_remove(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         organization_slugs: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove organization assignments
 
@@ -172,16 +223,32 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "organization_slugs": organization_slugs,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_assignment(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationSimple:
         """Get organization assignment
 
@@ -199,16 +266,32 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationSimple:
         """Add an organization assignment
 
@@ -226,16 +309,32 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization assignment
 
@@ -253,21 +352,73 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
                 "enterprise_team": enterprise_team,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class EnterpriseTeamOrganizationsWithRawResponse:
+    """`EnterpriseTeamOrganizations.with_raw_response`."""
+
+    def __init__(self, resource: EnterpriseTeamOrganizations) -> None:
+        self._resource = resource
+        self.get_assignments = _rt.raw_page(resource.get_assignments)
+        self.bulk_add = _rt.with_raw_response(resource.bulk_add)
+        self.bulk_remove = _rt.with_raw_response(resource.bulk_remove)
+        self.get_assignment = _rt.with_raw_response(resource.get_assignment)
+        self.add = _rt.with_raw_response(resource.add)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class EnterpriseTeamOrganizationsWithStreamingResponse:
+    """`EnterpriseTeamOrganizations.with_streaming_response`."""
+
+    def __init__(self, resource: EnterpriseTeamOrganizations) -> None:
+        self._resource = resource
+        self.get_assignments = _rt.streaming_page(resource.get_assignments)
+        self.bulk_add = _rt.with_streaming_response(resource.bulk_add)
+        self.bulk_remove = _rt.with_streaming_response(resource.bulk_remove)
+        self.get_assignment = _rt.with_streaming_response(resource.get_assignment)
+        self.add = _rt.with_streaming_response(resource.add)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
     """Operations under `enterprise_team_organizations`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncEnterpriseTeamOrganizationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncEnterpriseTeamOrganizationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncEnterpriseTeamOrganizationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncEnterpriseTeamOrganizationsWithStreamingResponse(self)
+
     def get_assignments(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationSimple]:
         """Get organization assignments
 
@@ -289,16 +440,32 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def bulk_add(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         organization_slugs: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[OrganizationSimple]:
         """Add organization assignments
 
@@ -316,16 +483,32 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "organization_slugs": organization_slugs,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def bulk_remove(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
+        *,
         organization_slugs: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove organization assignments
 
@@ -343,16 +526,32 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "organization_slugs": organization_slugs,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_assignment(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationSimple:
         """Get organization assignment
 
@@ -370,16 +569,32 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationSimple:
         """Add an organization assignment
 
@@ -397,16 +612,32 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         enterprise: str,
         enterprise_team: str,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization assignment
 
@@ -424,5 +655,40 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
                 "enterprise_team": enterprise_team,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncEnterpriseTeamOrganizationsWithRawResponse:
+    """`AsyncEnterpriseTeamOrganizations.with_raw_response`."""
+
+    def __init__(self, resource: AsyncEnterpriseTeamOrganizations) -> None:
+        self._resource = resource
+        self.get_assignments = _rt.raw_async_page(resource.get_assignments)
+        self.bulk_add = _rt.with_raw_response(resource.bulk_add)
+        self.bulk_remove = _rt.with_raw_response(resource.bulk_remove)
+        self.get_assignment = _rt.with_raw_response(resource.get_assignment)
+        self.add = _rt.with_raw_response(resource.add)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncEnterpriseTeamOrganizationsWithStreamingResponse:
+    """`AsyncEnterpriseTeamOrganizations.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncEnterpriseTeamOrganizations) -> None:
+        self._resource = resource
+        self.get_assignments = _rt.streaming_async_page(resource.get_assignments)
+        self.bulk_add = _rt.with_streaming_response(resource.bulk_add)
+        self.bulk_remove = _rt.with_streaming_response(resource.bulk_remove)
+        self.get_assignment = _rt.with_streaming_response(resource.get_assignment)
+        self.add = _rt.with_streaming_response(resource.add)
+        self.delete = _rt.with_streaming_response(resource.delete)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.enterprise_team import EnterpriseTeam
@@ -93,13 +94,30 @@ _ENTERPRISE_TEAMS_UPDATE: _rt.Operation[EnterpriseTeam] = _rt.Operation(
 class EnterpriseTeams(_rt.SyncResource):
     """Operations under `enterprise_teams`."""
 
+    @cached_property
+    def with_raw_response(self) -> EnterpriseTeamsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return EnterpriseTeamsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> EnterpriseTeamsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return EnterpriseTeamsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         enterprise: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[EnterpriseTeam]:
         """List enterprise teams
 
@@ -119,13 +137,22 @@ class EnterpriseTeams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         enterprise: str,
+        *,
         name: str,
         description: str | None | NotGiven = NOT_GIVEN,
         sync_to_organizations: Literal["all", "disabled"] | NotGiven = NOT_GIVEN,
@@ -133,7 +160,14 @@ class EnterpriseTeams(_rt.SyncResource):
         group_id: str | None | NotGiven = NOT_GIVEN,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EnterpriseTeam:
         """Create an enterprise team
 
@@ -159,15 +193,31 @@ class EnterpriseTeams(_rt.SyncResource):
                 "group_id": group_id,
                 "notification_setting": notification_setting,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
-        *,
         enterprise: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EnterpriseTeam:
         """Get an enterprise team
 
@@ -183,15 +233,31 @@ class EnterpriseTeams(_rt.SyncResource):
                 "enterprise": enterprise,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         enterprise: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an enterprise team
 
@@ -209,14 +275,23 @@ class EnterpriseTeams(_rt.SyncResource):
                 "enterprise": enterprise,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         enterprise: str,
         team_slug: str,
+        *,
         name: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         sync_to_organizations: Literal["all", "disabled"] | NotGiven = NOT_GIVEN,
@@ -224,7 +299,14 @@ class EnterpriseTeams(_rt.SyncResource):
         group_id: str | None | NotGiven = NOT_GIVEN,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EnterpriseTeam:
         """Update an enterprise team
 
@@ -252,20 +334,70 @@ class EnterpriseTeams(_rt.SyncResource):
                 "group_id": group_id,
                 "notification_setting": notification_setting,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class EnterpriseTeamsWithRawResponse:
+    """`EnterpriseTeams.with_raw_response`."""
+
+    def __init__(self, resource: EnterpriseTeams) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class EnterpriseTeamsWithStreamingResponse:
+    """`EnterpriseTeams.with_streaming_response`."""
+
+    def __init__(self, resource: EnterpriseTeams) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AsyncEnterpriseTeams(_rt.AsyncResource):
     """Operations under `enterprise_teams`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncEnterpriseTeamsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncEnterpriseTeamsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncEnterpriseTeamsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncEnterpriseTeamsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         enterprise: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[EnterpriseTeam]:
         """List enterprise teams
 
@@ -285,13 +417,22 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         enterprise: str,
+        *,
         name: str,
         description: str | None | NotGiven = NOT_GIVEN,
         sync_to_organizations: Literal["all", "disabled"] | NotGiven = NOT_GIVEN,
@@ -299,7 +440,14 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
         group_id: str | None | NotGiven = NOT_GIVEN,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EnterpriseTeam:
         """Create an enterprise team
 
@@ -325,15 +473,31 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
                 "group_id": group_id,
                 "notification_setting": notification_setting,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
-        *,
         enterprise: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EnterpriseTeam:
         """Get an enterprise team
 
@@ -349,15 +513,31 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         enterprise: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an enterprise team
 
@@ -375,14 +555,23 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         enterprise: str,
         team_slug: str,
+        *,
         name: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         sync_to_organizations: Literal["all", "disabled"] | NotGiven = NOT_GIVEN,
@@ -390,7 +579,14 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
         group_id: str | None | NotGiven = NOT_GIVEN,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EnterpriseTeam:
         """Update an enterprise team
 
@@ -418,5 +614,38 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
                 "group_id": group_id,
                 "notification_setting": notification_setting,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncEnterpriseTeamsWithRawResponse:
+    """`AsyncEnterpriseTeams.with_raw_response`."""
+
+    def __init__(self, resource: AsyncEnterpriseTeams) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AsyncEnterpriseTeamsWithStreamingResponse:
+    """`AsyncEnterpriseTeams.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncEnterpriseTeams) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.blob import Blob
@@ -261,14 +262,31 @@ _GIT_GET_TREE: _rt.Operation[GitTree] = _rt.Operation(
 class Git(_rt.SyncResource):
     """Operations under `git`."""
 
+    @cached_property
+    def with_raw_response(self) -> GitWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return GitWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> GitWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return GitWithStreamingResponse(self)
+
     def create_blob(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         content: str,
         encoding: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ShortBlob:
         """Create a blob
 
@@ -286,16 +304,32 @@ class Git(_rt.SyncResource):
                 "content": content,
                 "encoding": encoding,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_blob(
         self,
-        *,
         owner: str,
         repo: str,
         file_sha: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Blob:
         """Get a blob
 
@@ -319,21 +353,37 @@ class Git(_rt.SyncResource):
                 "repo": repo,
                 "file_sha": file_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_commit(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         message: str,
         tree: str,
         parents: list[str] | NotGiven = NOT_GIVEN,
         author: GitCreateCommitParamsAuthor | NotGiven = NOT_GIVEN,
         committer: GitCreateCommitParamsCommitter | NotGiven = NOT_GIVEN,
         signature: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitCommit:
         """Create a commit
 
@@ -391,16 +441,32 @@ class Git(_rt.SyncResource):
                 "committer": committer,
                 "signature": signature,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_commit(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitCommit:
         """Get a commit object
 
@@ -450,16 +516,32 @@ class Git(_rt.SyncResource):
                 "repo": repo,
                 "commit_sha": commit_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_matching_refs(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[GitRef]:
         """List matching references
 
@@ -486,16 +568,32 @@ class Git(_rt.SyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitRef:
         """Get a reference
 
@@ -516,17 +614,33 @@ class Git(_rt.SyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_ref(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str,
         sha: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitRef:
         """Create a reference
 
@@ -546,16 +660,32 @@ class Git(_rt.SyncResource):
                 "ref": ref,
                 "sha": sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a reference
 
@@ -573,18 +703,34 @@ class Git(_rt.SyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         sha: str,
         force: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitRef:
         """Update a reference
 
@@ -606,20 +752,36 @@ class Git(_rt.SyncResource):
                 "sha": sha,
                 "force": force,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_tag(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tag: str,
         message: str,
         object: str,
         type: Literal["commit", "tree", "blob"],
         tagger: GitCreateTagParamsTagger | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitTag:
         """Create a tag object
 
@@ -675,16 +837,32 @@ class Git(_rt.SyncResource):
                 "type": type,
                 "tagger": tagger,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_tag(
         self,
-        *,
         owner: str,
         repo: str,
         tag_sha: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitTag:
         """Get a tag
 
@@ -729,17 +907,33 @@ class Git(_rt.SyncResource):
                 "repo": repo,
                 "tag_sha": tag_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_tree(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tree: list[GitCreateTreeParamsTreeItem],
         base_tree: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitTree:
         """Create a tree
 
@@ -763,17 +957,33 @@ class Git(_rt.SyncResource):
                 "tree": tree,
                 "base_tree": base_tree,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_tree(
         self,
-        *,
         owner: str,
         repo: str,
         tree_sha: str,
+        *,
         recursive: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitTree:
         """Get a tree
 
@@ -798,21 +1008,87 @@ class Git(_rt.SyncResource):
                 "tree_sha": tree_sha,
                 "recursive": recursive,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class GitWithRawResponse:
+    """`Git.with_raw_response`."""
+
+    def __init__(self, resource: Git) -> None:
+        self._resource = resource
+        self.create_blob = _rt.with_raw_response(resource.create_blob)
+        self.get_blob = _rt.with_raw_response(resource.get_blob)
+        self.create_commit = _rt.with_raw_response(resource.create_commit)
+        self.get_commit = _rt.with_raw_response(resource.get_commit)
+        self.list_matching_refs = _rt.raw_page(resource.list_matching_refs)
+        self.get_ref = _rt.with_raw_response(resource.get_ref)
+        self.create_ref = _rt.with_raw_response(resource.create_ref)
+        self.delete_ref = _rt.with_raw_response(resource.delete_ref)
+        self.update_ref = _rt.with_raw_response(resource.update_ref)
+        self.create_tag = _rt.with_raw_response(resource.create_tag)
+        self.get_tag = _rt.with_raw_response(resource.get_tag)
+        self.create_tree = _rt.with_raw_response(resource.create_tree)
+        self.get_tree = _rt.with_raw_response(resource.get_tree)
+
+
+class GitWithStreamingResponse:
+    """`Git.with_streaming_response`."""
+
+    def __init__(self, resource: Git) -> None:
+        self._resource = resource
+        self.create_blob = _rt.with_streaming_response(resource.create_blob)
+        self.get_blob = _rt.with_streaming_response(resource.get_blob)
+        self.create_commit = _rt.with_streaming_response(resource.create_commit)
+        self.get_commit = _rt.with_streaming_response(resource.get_commit)
+        self.list_matching_refs = _rt.streaming_page(resource.list_matching_refs)
+        self.get_ref = _rt.with_streaming_response(resource.get_ref)
+        self.create_ref = _rt.with_streaming_response(resource.create_ref)
+        self.delete_ref = _rt.with_streaming_response(resource.delete_ref)
+        self.update_ref = _rt.with_streaming_response(resource.update_ref)
+        self.create_tag = _rt.with_streaming_response(resource.create_tag)
+        self.get_tag = _rt.with_streaming_response(resource.get_tag)
+        self.create_tree = _rt.with_streaming_response(resource.create_tree)
+        self.get_tree = _rt.with_streaming_response(resource.get_tree)
 
 
 class AsyncGit(_rt.AsyncResource):
     """Operations under `git`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncGitWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncGitWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncGitWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncGitWithStreamingResponse(self)
+
     async def create_blob(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         content: str,
         encoding: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ShortBlob:
         """Create a blob
 
@@ -830,16 +1106,32 @@ class AsyncGit(_rt.AsyncResource):
                 "content": content,
                 "encoding": encoding,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_blob(
         self,
-        *,
         owner: str,
         repo: str,
         file_sha: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Blob:
         """Get a blob
 
@@ -863,21 +1155,37 @@ class AsyncGit(_rt.AsyncResource):
                 "repo": repo,
                 "file_sha": file_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_commit(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         message: str,
         tree: str,
         parents: list[str] | NotGiven = NOT_GIVEN,
         author: GitCreateCommitParamsAuthor | NotGiven = NOT_GIVEN,
         committer: GitCreateCommitParamsCommitter | NotGiven = NOT_GIVEN,
         signature: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitCommit:
         """Create a commit
 
@@ -935,16 +1243,32 @@ class AsyncGit(_rt.AsyncResource):
                 "committer": committer,
                 "signature": signature,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_commit(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitCommit:
         """Get a commit object
 
@@ -994,16 +1318,32 @@ class AsyncGit(_rt.AsyncResource):
                 "repo": repo,
                 "commit_sha": commit_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_matching_refs(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[GitRef]:
         """List matching references
 
@@ -1030,16 +1370,32 @@ class AsyncGit(_rt.AsyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitRef:
         """Get a reference
 
@@ -1060,17 +1416,33 @@ class AsyncGit(_rt.AsyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_ref(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str,
         sha: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitRef:
         """Create a reference
 
@@ -1090,16 +1462,32 @@ class AsyncGit(_rt.AsyncResource):
                 "ref": ref,
                 "sha": sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a reference
 
@@ -1117,18 +1505,34 @@ class AsyncGit(_rt.AsyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         sha: str,
         force: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitRef:
         """Update a reference
 
@@ -1150,20 +1554,36 @@ class AsyncGit(_rt.AsyncResource):
                 "sha": sha,
                 "force": force,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_tag(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tag: str,
         message: str,
         object: str,
         type: Literal["commit", "tree", "blob"],
         tagger: GitCreateTagParamsTagger | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitTag:
         """Create a tag object
 
@@ -1219,16 +1639,32 @@ class AsyncGit(_rt.AsyncResource):
                 "type": type,
                 "tagger": tagger,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_tag(
         self,
-        *,
         owner: str,
         repo: str,
         tag_sha: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitTag:
         """Get a tag
 
@@ -1273,17 +1709,33 @@ class AsyncGit(_rt.AsyncResource):
                 "repo": repo,
                 "tag_sha": tag_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_tree(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tree: list[GitCreateTreeParamsTreeItem],
         base_tree: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitTree:
         """Create a tree
 
@@ -1307,17 +1759,33 @@ class AsyncGit(_rt.AsyncResource):
                 "tree": tree,
                 "base_tree": base_tree,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_tree(
         self,
-        *,
         owner: str,
         repo: str,
         tree_sha: str,
+        *,
         recursive: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitTree:
         """Get a tree
 
@@ -1342,5 +1810,54 @@ class AsyncGit(_rt.AsyncResource):
                 "tree_sha": tree_sha,
                 "recursive": recursive,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncGitWithRawResponse:
+    """`AsyncGit.with_raw_response`."""
+
+    def __init__(self, resource: AsyncGit) -> None:
+        self._resource = resource
+        self.create_blob = _rt.with_raw_response(resource.create_blob)
+        self.get_blob = _rt.with_raw_response(resource.get_blob)
+        self.create_commit = _rt.with_raw_response(resource.create_commit)
+        self.get_commit = _rt.with_raw_response(resource.get_commit)
+        self.list_matching_refs = _rt.raw_async_page(resource.list_matching_refs)
+        self.get_ref = _rt.with_raw_response(resource.get_ref)
+        self.create_ref = _rt.with_raw_response(resource.create_ref)
+        self.delete_ref = _rt.with_raw_response(resource.delete_ref)
+        self.update_ref = _rt.with_raw_response(resource.update_ref)
+        self.create_tag = _rt.with_raw_response(resource.create_tag)
+        self.get_tag = _rt.with_raw_response(resource.get_tag)
+        self.create_tree = _rt.with_raw_response(resource.create_tree)
+        self.get_tree = _rt.with_raw_response(resource.get_tree)
+
+
+class AsyncGitWithStreamingResponse:
+    """`AsyncGit.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncGit) -> None:
+        self._resource = resource
+        self.create_blob = _rt.with_streaming_response(resource.create_blob)
+        self.get_blob = _rt.with_streaming_response(resource.get_blob)
+        self.create_commit = _rt.with_streaming_response(resource.create_commit)
+        self.get_commit = _rt.with_streaming_response(resource.get_commit)
+        self.list_matching_refs = _rt.streaming_async_page(resource.list_matching_refs)
+        self.get_ref = _rt.with_streaming_response(resource.get_ref)
+        self.create_ref = _rt.with_streaming_response(resource.create_ref)
+        self.delete_ref = _rt.with_streaming_response(resource.delete_ref)
+        self.update_ref = _rt.with_streaming_response(resource.update_ref)
+        self.create_tag = _rt.with_streaming_response(resource.create_tag)
+        self.get_tag = _rt.with_streaming_response(resource.get_tag)
+        self.create_tree = _rt.with_streaming_response(resource.create_tree)
+        self.get_tree = _rt.with_streaming_response(resource.get_tree)

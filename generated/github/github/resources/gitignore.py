@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.gitignore_template import GitignoreTemplate
 
@@ -27,10 +29,27 @@ _GITIGNORE_GET_TEMPLATE: _rt.Operation[GitignoreTemplate] = _rt.Operation(
 class Gitignore(_rt.SyncResource):
     """Operations under `gitignore`."""
 
+    @cached_property
+    def with_raw_response(self) -> GitignoreWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return GitignoreWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> GitignoreWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return GitignoreWithStreamingResponse(self)
+
     def get_all_templates(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Get all gitignore templates
 
@@ -39,14 +58,30 @@ class Gitignore(_rt.SyncResource):
         return self._client.request(
             _GITIGNORE_GET_ALL_TEMPLATES,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_template(
         self,
-        *,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitignoreTemplate:
         """Get a gitignore template
 
@@ -61,17 +96,61 @@ class Gitignore(_rt.SyncResource):
             {
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class GitignoreWithRawResponse:
+    """`Gitignore.with_raw_response`."""
+
+    def __init__(self, resource: Gitignore) -> None:
+        self._resource = resource
+        self.get_all_templates = _rt.with_raw_response(resource.get_all_templates)
+        self.get_template = _rt.with_raw_response(resource.get_template)
+
+
+class GitignoreWithStreamingResponse:
+    """`Gitignore.with_streaming_response`."""
+
+    def __init__(self, resource: Gitignore) -> None:
+        self._resource = resource
+        self.get_all_templates = _rt.with_streaming_response(resource.get_all_templates)
+        self.get_template = _rt.with_streaming_response(resource.get_template)
 
 
 class AsyncGitignore(_rt.AsyncResource):
     """Operations under `gitignore`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncGitignoreWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncGitignoreWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncGitignoreWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncGitignoreWithStreamingResponse(self)
+
     async def get_all_templates(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Get all gitignore templates
 
@@ -80,14 +159,30 @@ class AsyncGitignore(_rt.AsyncResource):
         return await self._client.request(
             _GITIGNORE_GET_ALL_TEMPLATES,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_template(
         self,
-        *,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GitignoreTemplate:
         """Get a gitignore template
 
@@ -102,5 +197,32 @@ class AsyncGitignore(_rt.AsyncResource):
             {
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncGitignoreWithRawResponse:
+    """`AsyncGitignore.with_raw_response`."""
+
+    def __init__(self, resource: AsyncGitignore) -> None:
+        self._resource = resource
+        self.get_all_templates = _rt.with_raw_response(resource.get_all_templates)
+        self.get_template = _rt.with_raw_response(resource.get_template)
+
+
+class AsyncGitignoreWithStreamingResponse:
+    """`AsyncGitignore.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncGitignore) -> None:
+        self._resource = resource
+        self.get_all_templates = _rt.with_streaming_response(resource.get_all_templates)
+        self.get_template = _rt.with_streaming_response(resource.get_template)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.network_configuration import NetworkConfiguration
 from ..models.network_settings import NetworkSettings
@@ -104,13 +105,30 @@ _HOSTED_COMPUTE_GET_NETWORK_SETTINGS_FOR_ORG: _rt.Operation[NetworkSettings] = _
 class HostedCompute(_rt.SyncResource):
     """Operations under `hosted_compute`."""
 
+    @cached_property
+    def with_raw_response(self) -> HostedComputeWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return HostedComputeWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> HostedComputeWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return HostedComputeWithStreamingResponse(self)
+
     def list_network_configurations_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[NetworkConfiguration]:
         """List hosted compute network configurations for an organization
 
@@ -132,19 +150,35 @@ class HostedCompute(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_network_configuration_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         network_settings_ids: list[str],
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
         failover_network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> NetworkConfiguration:
         """Create a hosted compute network configuration for an organization
 
@@ -170,15 +204,31 @@ class HostedCompute(_rt.SyncResource):
                 "failover_network_settings_ids": failover_network_settings_ids,
                 "failover_network_enabled": failover_network_enabled,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_network_configuration_for_org(
         self,
-        *,
         org: str,
         network_configuration_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> NetworkConfiguration:
         """Get a hosted compute network configuration for an organization
 
@@ -196,15 +246,31 @@ class HostedCompute(_rt.SyncResource):
                 "org": org,
                 "network_configuration_id": network_configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_network_configuration_from_org(
         self,
-        *,
         org: str,
         network_configuration_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a hosted compute network configuration from an organization
 
@@ -222,20 +288,36 @@ class HostedCompute(_rt.SyncResource):
                 "org": org,
                 "network_configuration_id": network_configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_network_configuration_for_org(
         self,
-        *,
         org: str,
         network_configuration_id: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
         network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
         failover_network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> NetworkConfiguration:
         """Update a hosted compute network configuration for an organization
 
@@ -263,15 +345,31 @@ class HostedCompute(_rt.SyncResource):
                 "failover_network_settings_ids": failover_network_settings_ids,
                 "failover_network_enabled": failover_network_enabled,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_network_settings_for_org(
         self,
-        *,
         org: str,
         network_settings_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> NetworkSettings:
         """Get a hosted compute network settings resource for an organization
 
@@ -289,20 +387,96 @@ class HostedCompute(_rt.SyncResource):
                 "org": org,
                 "network_settings_id": network_settings_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class HostedComputeWithRawResponse:
+    """`HostedCompute.with_raw_response`."""
+
+    def __init__(self, resource: HostedCompute) -> None:
+        self._resource = resource
+        self.list_network_configurations_for_org = _rt.raw_page(
+            resource.list_network_configurations_for_org
+        )
+        self.create_network_configuration_for_org = _rt.with_raw_response(
+            resource.create_network_configuration_for_org
+        )
+        self.get_network_configuration_for_org = _rt.with_raw_response(
+            resource.get_network_configuration_for_org
+        )
+        self.delete_network_configuration_from_org = _rt.with_raw_response(
+            resource.delete_network_configuration_from_org
+        )
+        self.update_network_configuration_for_org = _rt.with_raw_response(
+            resource.update_network_configuration_for_org
+        )
+        self.get_network_settings_for_org = _rt.with_raw_response(
+            resource.get_network_settings_for_org
+        )
+
+
+class HostedComputeWithStreamingResponse:
+    """`HostedCompute.with_streaming_response`."""
+
+    def __init__(self, resource: HostedCompute) -> None:
+        self._resource = resource
+        self.list_network_configurations_for_org = _rt.streaming_page(
+            resource.list_network_configurations_for_org
+        )
+        self.create_network_configuration_for_org = _rt.with_streaming_response(
+            resource.create_network_configuration_for_org
+        )
+        self.get_network_configuration_for_org = _rt.with_streaming_response(
+            resource.get_network_configuration_for_org
+        )
+        self.delete_network_configuration_from_org = _rt.with_streaming_response(
+            resource.delete_network_configuration_from_org
+        )
+        self.update_network_configuration_for_org = _rt.with_streaming_response(
+            resource.update_network_configuration_for_org
+        )
+        self.get_network_settings_for_org = _rt.with_streaming_response(
+            resource.get_network_settings_for_org
         )
 
 
 class AsyncHostedCompute(_rt.AsyncResource):
     """Operations under `hosted_compute`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncHostedComputeWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncHostedComputeWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncHostedComputeWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncHostedComputeWithStreamingResponse(self)
+
     def list_network_configurations_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[NetworkConfiguration]:
         """List hosted compute network configurations for an organization
 
@@ -324,19 +498,35 @@ class AsyncHostedCompute(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_network_configuration_for_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         network_settings_ids: list[str],
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
         failover_network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> NetworkConfiguration:
         """Create a hosted compute network configuration for an organization
 
@@ -362,15 +552,31 @@ class AsyncHostedCompute(_rt.AsyncResource):
                 "failover_network_settings_ids": failover_network_settings_ids,
                 "failover_network_enabled": failover_network_enabled,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_network_configuration_for_org(
         self,
-        *,
         org: str,
         network_configuration_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> NetworkConfiguration:
         """Get a hosted compute network configuration for an organization
 
@@ -388,15 +594,31 @@ class AsyncHostedCompute(_rt.AsyncResource):
                 "org": org,
                 "network_configuration_id": network_configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_network_configuration_from_org(
         self,
-        *,
         org: str,
         network_configuration_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a hosted compute network configuration from an organization
 
@@ -414,20 +636,36 @@ class AsyncHostedCompute(_rt.AsyncResource):
                 "org": org,
                 "network_configuration_id": network_configuration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_network_configuration_for_org(
         self,
-        *,
         org: str,
         network_configuration_id: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
         network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
         failover_network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> NetworkConfiguration:
         """Update a hosted compute network configuration for an organization
 
@@ -455,15 +693,31 @@ class AsyncHostedCompute(_rt.AsyncResource):
                 "failover_network_settings_ids": failover_network_settings_ids,
                 "failover_network_enabled": failover_network_enabled,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_network_settings_for_org(
         self,
-        *,
         org: str,
         network_settings_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> NetworkSettings:
         """Get a hosted compute network settings resource for an organization
 
@@ -481,5 +735,64 @@ class AsyncHostedCompute(_rt.AsyncResource):
                 "org": org,
                 "network_settings_id": network_settings_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncHostedComputeWithRawResponse:
+    """`AsyncHostedCompute.with_raw_response`."""
+
+    def __init__(self, resource: AsyncHostedCompute) -> None:
+        self._resource = resource
+        self.list_network_configurations_for_org = _rt.raw_async_page(
+            resource.list_network_configurations_for_org
+        )
+        self.create_network_configuration_for_org = _rt.with_raw_response(
+            resource.create_network_configuration_for_org
+        )
+        self.get_network_configuration_for_org = _rt.with_raw_response(
+            resource.get_network_configuration_for_org
+        )
+        self.delete_network_configuration_from_org = _rt.with_raw_response(
+            resource.delete_network_configuration_from_org
+        )
+        self.update_network_configuration_for_org = _rt.with_raw_response(
+            resource.update_network_configuration_for_org
+        )
+        self.get_network_settings_for_org = _rt.with_raw_response(
+            resource.get_network_settings_for_org
+        )
+
+
+class AsyncHostedComputeWithStreamingResponse:
+    """`AsyncHostedCompute.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncHostedCompute) -> None:
+        self._resource = resource
+        self.list_network_configurations_for_org = _rt.streaming_async_page(
+            resource.list_network_configurations_for_org
+        )
+        self.create_network_configuration_for_org = _rt.with_streaming_response(
+            resource.create_network_configuration_for_org
+        )
+        self.get_network_configuration_for_org = _rt.with_streaming_response(
+            resource.get_network_configuration_for_org
+        )
+        self.delete_network_configuration_from_org = _rt.with_streaming_response(
+            resource.delete_network_configuration_from_org
+        )
+        self.update_network_configuration_for_org = _rt.with_streaming_response(
+            resource.update_network_configuration_for_org
+        )
+        self.get_network_settings_for_org = _rt.with_streaming_response(
+            resource.get_network_settings_for_org
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.interaction_expiry import InteractionExpiry
@@ -251,11 +252,28 @@ _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER: _rt.Operation[None] = 
 class Interactions(_rt.SyncResource):
     """Operations under `interactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> InteractionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return InteractionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> InteractionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return InteractionsWithStreamingResponse(self)
+
     def get_restrictions_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse | dict[str, Any]:
         """Get interaction restrictions for an organization
 
@@ -269,16 +287,32 @@ class Interactions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_restrictions_for_org(
         self,
-        *,
         org: str,
+        *,
         limit: InteractionGroup,
         expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse:
         """Set interaction restrictions for an organization
 
@@ -296,14 +330,30 @@ class Interactions(_rt.SyncResource):
                 "limit": limit,
                 "expiry": expiry,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_restrictions_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove interaction restrictions for an organization
 
@@ -317,14 +367,30 @@ class Interactions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pull_request_creation_cap_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionsGetPullRequestCreationCapForOrgResponse:
         """Get pull request creation cap for an org
 
@@ -342,16 +408,32 @@ class Interactions(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_pull_request_creation_cap_for_org(
         self,
-        *,
         org: str,
+        *,
         enabled: bool,
         max_open_pull_requests: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionsUpdatePullRequestCreationCapForOrgResponse:
         """Update pull request creation cap for an org
 
@@ -373,15 +455,31 @@ class Interactions(_rt.SyncResource):
                 "enabled": enabled,
                 "max_open_pull_requests": max_open_pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_restrictions_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse | dict[str, Any]:
         """Get interaction restrictions for a repository
 
@@ -397,17 +495,33 @@ class Interactions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_restrictions_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         limit: InteractionGroup,
         expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse:
         """Set interaction restrictions for a repository
 
@@ -427,15 +541,31 @@ class Interactions(_rt.SyncResource):
                 "limit": limit,
                 "expiry": expiry,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_restrictions_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove interaction restrictions for a repository
 
@@ -451,15 +581,31 @@ class Interactions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pull_request_bypass_list_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Get pull request creation cap bypass list for a repository
 
@@ -479,16 +625,32 @@ class Interactions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_pull_request_bypass_list_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add users to the pull request creation cap bypass list for a repository
 
@@ -512,16 +674,32 @@ class Interactions(_rt.SyncResource):
                 "repo": repo,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_pull_request_bypass_list_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove users from the pull request creation cap bypass list for a repository
 
@@ -543,15 +721,31 @@ class Interactions(_rt.SyncResource):
                 "repo": repo,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pull_request_creation_cap_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionsGetPullRequestCreationCapForRepoResponse:
         """Get pull request creation cap for a repository
 
@@ -570,17 +764,33 @@ class Interactions(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_pull_request_creation_cap_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         enabled: bool,
         max_open_pull_requests: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionsUpdatePullRequestCreationCapForRepoResponse:
         """Update pull request creation cap for a repository
 
@@ -603,13 +813,29 @@ class Interactions(_rt.SyncResource):
                 "enabled": enabled,
                 "max_open_pull_requests": max_open_pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_restrictions_for_authenticated_user(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse | dict[str, Any] | None:
         """Get interaction restrictions for your public repositories
 
@@ -618,7 +844,16 @@ class Interactions(_rt.SyncResource):
         return self._client.request(
             _INTERACTIONS_GET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_restrictions_for_authenticated_user(
@@ -626,7 +861,14 @@ class Interactions(_rt.SyncResource):
         *,
         limit: InteractionGroup,
         expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse:
         """Set interaction restrictions for your public repositories
 
@@ -642,13 +884,29 @@ class Interactions(_rt.SyncResource):
                 "limit": limit,
                 "expiry": expiry,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_restrictions_for_authenticated_user(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove interaction restrictions from your public repositories
 
@@ -657,18 +915,146 @@ class Interactions(_rt.SyncResource):
         return self._client.request(
             _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class InteractionsWithRawResponse:
+    """`Interactions.with_raw_response`."""
+
+    def __init__(self, resource: Interactions) -> None:
+        self._resource = resource
+        self.get_restrictions_for_org = _rt.with_raw_response(resource.get_restrictions_for_org)
+        self.set_restrictions_for_org = _rt.with_raw_response(resource.set_restrictions_for_org)
+        self.remove_restrictions_for_org = _rt.with_raw_response(
+            resource.remove_restrictions_for_org
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_restrictions_for_repo = _rt.with_raw_response(resource.get_restrictions_for_repo)
+        self.set_restrictions_for_repo = _rt.with_raw_response(resource.set_restrictions_for_repo)
+        self.remove_restrictions_for_repo = _rt.with_raw_response(
+            resource.remove_restrictions_for_repo
+        )
+        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.remove_pull_request_bypass_list_for_repo
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+        self.get_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.get_restrictions_for_authenticated_user
+        )
+        self.set_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.set_restrictions_for_authenticated_user
+        )
+        self.remove_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_restrictions_for_authenticated_user
+        )
+
+
+class InteractionsWithStreamingResponse:
+    """`Interactions.with_streaming_response`."""
+
+    def __init__(self, resource: Interactions) -> None:
+        self._resource = resource
+        self.get_restrictions_for_org = _rt.with_streaming_response(
+            resource.get_restrictions_for_org
+        )
+        self.set_restrictions_for_org = _rt.with_streaming_response(
+            resource.set_restrictions_for_org
+        )
+        self.remove_restrictions_for_org = _rt.with_streaming_response(
+            resource.remove_restrictions_for_org
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_restrictions_for_repo = _rt.with_streaming_response(
+            resource.get_restrictions_for_repo
+        )
+        self.set_restrictions_for_repo = _rt.with_streaming_response(
+            resource.set_restrictions_for_repo
+        )
+        self.remove_restrictions_for_repo = _rt.with_streaming_response(
+            resource.remove_restrictions_for_repo
+        )
+        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.remove_pull_request_bypass_list_for_repo
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+        self.get_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_restrictions_for_authenticated_user
+        )
+        self.set_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_restrictions_for_authenticated_user
+        )
+        self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_restrictions_for_authenticated_user
         )
 
 
 class AsyncInteractions(_rt.AsyncResource):
     """Operations under `interactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncInteractionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncInteractionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncInteractionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncInteractionsWithStreamingResponse(self)
+
     async def get_restrictions_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse | dict[str, Any]:
         """Get interaction restrictions for an organization
 
@@ -682,16 +1068,32 @@ class AsyncInteractions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_restrictions_for_org(
         self,
-        *,
         org: str,
+        *,
         limit: InteractionGroup,
         expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse:
         """Set interaction restrictions for an organization
 
@@ -709,14 +1111,30 @@ class AsyncInteractions(_rt.AsyncResource):
                 "limit": limit,
                 "expiry": expiry,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_restrictions_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove interaction restrictions for an organization
 
@@ -730,14 +1148,30 @@ class AsyncInteractions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pull_request_creation_cap_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionsGetPullRequestCreationCapForOrgResponse:
         """Get pull request creation cap for an org
 
@@ -755,16 +1189,32 @@ class AsyncInteractions(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_pull_request_creation_cap_for_org(
         self,
-        *,
         org: str,
+        *,
         enabled: bool,
         max_open_pull_requests: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionsUpdatePullRequestCreationCapForOrgResponse:
         """Update pull request creation cap for an org
 
@@ -786,15 +1236,31 @@ class AsyncInteractions(_rt.AsyncResource):
                 "enabled": enabled,
                 "max_open_pull_requests": max_open_pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_restrictions_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse | dict[str, Any]:
         """Get interaction restrictions for a repository
 
@@ -810,17 +1276,33 @@ class AsyncInteractions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_restrictions_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         limit: InteractionGroup,
         expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse:
         """Set interaction restrictions for a repository
 
@@ -840,15 +1322,31 @@ class AsyncInteractions(_rt.AsyncResource):
                 "limit": limit,
                 "expiry": expiry,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_restrictions_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove interaction restrictions for a repository
 
@@ -864,15 +1362,31 @@ class AsyncInteractions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pull_request_bypass_list_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Get pull request creation cap bypass list for a repository
 
@@ -892,16 +1406,32 @@ class AsyncInteractions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_pull_request_bypass_list_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add users to the pull request creation cap bypass list for a repository
 
@@ -925,16 +1455,32 @@ class AsyncInteractions(_rt.AsyncResource):
                 "repo": repo,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_pull_request_bypass_list_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove users from the pull request creation cap bypass list for a repository
 
@@ -956,15 +1502,31 @@ class AsyncInteractions(_rt.AsyncResource):
                 "repo": repo,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pull_request_creation_cap_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionsGetPullRequestCreationCapForRepoResponse:
         """Get pull request creation cap for a repository
 
@@ -983,17 +1545,33 @@ class AsyncInteractions(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_pull_request_creation_cap_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         enabled: bool,
         max_open_pull_requests: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionsUpdatePullRequestCreationCapForRepoResponse:
         """Update pull request creation cap for a repository
 
@@ -1016,13 +1594,29 @@ class AsyncInteractions(_rt.AsyncResource):
                 "enabled": enabled,
                 "max_open_pull_requests": max_open_pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_restrictions_for_authenticated_user(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse | dict[str, Any] | None:
         """Get interaction restrictions for your public repositories
 
@@ -1031,7 +1625,16 @@ class AsyncInteractions(_rt.AsyncResource):
         return await self._client.request(
             _INTERACTIONS_GET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_restrictions_for_authenticated_user(
@@ -1039,7 +1642,14 @@ class AsyncInteractions(_rt.AsyncResource):
         *,
         limit: InteractionGroup,
         expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> InteractionLimitResponse:
         """Set interaction restrictions for your public repositories
 
@@ -1055,13 +1665,29 @@ class AsyncInteractions(_rt.AsyncResource):
                 "limit": limit,
                 "expiry": expiry,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_restrictions_for_authenticated_user(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove interaction restrictions from your public repositories
 
@@ -1070,5 +1696,116 @@ class AsyncInteractions(_rt.AsyncResource):
         return await self._client.request(
             _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncInteractionsWithRawResponse:
+    """`AsyncInteractions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncInteractions) -> None:
+        self._resource = resource
+        self.get_restrictions_for_org = _rt.with_raw_response(resource.get_restrictions_for_org)
+        self.set_restrictions_for_org = _rt.with_raw_response(resource.set_restrictions_for_org)
+        self.remove_restrictions_for_org = _rt.with_raw_response(
+            resource.remove_restrictions_for_org
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_restrictions_for_repo = _rt.with_raw_response(resource.get_restrictions_for_repo)
+        self.set_restrictions_for_repo = _rt.with_raw_response(resource.set_restrictions_for_repo)
+        self.remove_restrictions_for_repo = _rt.with_raw_response(
+            resource.remove_restrictions_for_repo
+        )
+        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.remove_pull_request_bypass_list_for_repo
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+        self.get_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.get_restrictions_for_authenticated_user
+        )
+        self.set_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.set_restrictions_for_authenticated_user
+        )
+        self.remove_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_restrictions_for_authenticated_user
+        )
+
+
+class AsyncInteractionsWithStreamingResponse:
+    """`AsyncInteractions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncInteractions) -> None:
+        self._resource = resource
+        self.get_restrictions_for_org = _rt.with_streaming_response(
+            resource.get_restrictions_for_org
+        )
+        self.set_restrictions_for_org = _rt.with_streaming_response(
+            resource.set_restrictions_for_org
+        )
+        self.remove_restrictions_for_org = _rt.with_streaming_response(
+            resource.remove_restrictions_for_org
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_restrictions_for_repo = _rt.with_streaming_response(
+            resource.get_restrictions_for_repo
+        )
+        self.set_restrictions_for_repo = _rt.with_streaming_response(
+            resource.set_restrictions_for_repo
+        )
+        self.remove_restrictions_for_repo = _rt.with_streaming_response(
+            resource.remove_restrictions_for_repo
+        )
+        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.remove_pull_request_bypass_list_for_repo
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+        self.get_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_restrictions_for_authenticated_user
+        )
+        self.set_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_restrictions_for_authenticated_user
+        )
+        self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_restrictions_for_authenticated_user
         )

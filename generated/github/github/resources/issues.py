@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import builtins as _builtins
 import datetime as _dt
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.issue import Issue
@@ -1127,6 +1128,16 @@ _ISSUES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Issue]] = _rt.Operation(
 class Issues(_rt.SyncResource):
     """Operations under `issues`."""
 
+    @cached_property
+    def with_raw_response(self) -> IssuesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IssuesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IssuesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IssuesWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -1143,7 +1154,14 @@ class Issues(_rt.SyncResource):
         pulls: bool | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Issue]:
         """List issues assigned to the authenticated user across all visible repositories including owned repositories, member
         repositories, and organization repositories. You can use the `filter` query parameter to fetch issues that are not
@@ -1187,13 +1205,22 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"]
         | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed", "all"] | NotGiven = NOT_GIVEN,
@@ -1204,7 +1231,14 @@ class Issues(_rt.SyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Issue]:
         """List organization issues assigned to the authenticated user
 
@@ -1248,17 +1282,33 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_assignees(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List assignees
 
@@ -1280,16 +1330,32 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_user_can_be_assigned(
         self,
-        *,
         owner: str,
         repo: str,
         assignee: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user can be assigned
 
@@ -1310,14 +1376,23 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "assignee": assignee,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         milestone: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed", "all"] | NotGiven = NOT_GIVEN,
         assignee: str | NotGiven = NOT_GIVEN,
@@ -1331,7 +1406,14 @@ class Issues(_rt.SyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Issue]:
         """List repository issues
 
@@ -1385,14 +1467,23 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         title: str | int,
         body: str | NotGiven = NOT_GIVEN,
         assignee: str | None | NotGiven = NOT_GIVEN,
@@ -1402,7 +1493,14 @@ class Issues(_rt.SyncResource):
         issue_field_values: _builtins.list[IssuesCreateParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
         type: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Create an issue
 
@@ -1443,20 +1541,36 @@ class Issues(_rt.SyncResource):
                 "issue_field_values": issue_field_values,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_comments_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssueComment]:
         """List issue comments for a repository
 
@@ -1493,16 +1607,32 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueComment:
         """Get an issue comment
 
@@ -1527,16 +1657,32 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an issue comment
 
@@ -1554,17 +1700,33 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueComment:
         """Update an issue comment
 
@@ -1591,16 +1753,32 @@ class Issues(_rt.SyncResource):
                 "comment_id": comment_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def pin_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueComment:
         """Pin an issue comment
 
@@ -1625,16 +1803,32 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unpin_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unpin an issue comment
 
@@ -1652,17 +1846,33 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_events_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssueEvent]:
         """List issue events for a repository
 
@@ -1684,16 +1894,32 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_event(
         self,
-        *,
         owner: str,
         repo: str,
         event_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueEvent:
         """Get an issue event
 
@@ -1710,16 +1936,32 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "event_id": event_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Get an issue
 
@@ -1752,15 +1994,24 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "issue_number": issue_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         title: str | int | None | NotGiven = NOT_GIVEN,
         body: str | None | NotGiven = NOT_GIVEN,
         assignee: str | None | NotGiven = NOT_GIVEN,
@@ -1775,7 +2026,14 @@ class Issues(_rt.SyncResource):
         issue_field_values: _builtins.list[IssuesUpdateParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
         type: str | IssuesUpdateParamsType | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuesUpdateResponse:
         """Update an issue
 
@@ -1821,18 +2079,34 @@ class Issues(_rt.SyncResource):
                 "issue_field_values": issue_field_values,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_assignees(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         assignees: _builtins.list[str | IssuesAddAssigneesParamsAssigneesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Add assignees to an issue
 
@@ -1852,17 +2126,33 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "assignees": assignees,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_assignees(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         assignees: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Remove assignees from an issue
 
@@ -1882,17 +2172,33 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "assignees": assignees,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_user_can_be_assigned_to_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         assignee: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user can be assigned to a issue
 
@@ -1915,19 +2221,35 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "assignee": assignee,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_comments(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssueComment]:
         """List issue comments
 
@@ -1962,17 +2284,33 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_comment(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueComment:
         """Create an issue comment
 
@@ -2004,18 +2342,34 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_dependencies_blocked_by(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Issue]:
         """List dependencies an issue is blocked by
 
@@ -2046,17 +2400,33 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_blocked_by_dependency(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         issue_id: int,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Add a dependency an issue is blocked by
 
@@ -2087,17 +2457,33 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "issue_id": issue_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_dependency_blocked_by(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         issue_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Remove dependency an issue is blocked by
 
@@ -2127,18 +2513,34 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "issue_id": issue_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_dependencies_blocking(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Issue]:
         """List dependencies an issue is blocking
 
@@ -2169,18 +2571,34 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_events(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssueEventForIssue]:
         """List issue events
 
@@ -2204,18 +2622,34 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_issue_field_values_for_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssueFieldValue]:
         """List issue field values for an issue
 
@@ -2239,18 +2673,34 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_issue_field_values(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         issue_field_values: _builtins.list[IssuesSetIssueFieldValuesParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[IssueFieldValue]:
         """Set issue field values for an issue
 
@@ -2283,18 +2733,34 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "issue_field_values": issue_field_values,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_issue_field_values(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         issue_field_values: _builtins.list[IssuesAddIssueFieldValuesParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[IssueFieldValue]:
         """Add issue field values to an issue
 
@@ -2326,17 +2792,33 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "issue_field_values": issue_field_values,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_issue_field_value(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         issue_field_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an issue field value from an issue
 
@@ -2363,18 +2845,34 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "issue_field_id": issue_field_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_labels_on_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Label]:
         """List labels for an issue
 
@@ -2398,17 +2896,33 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_labels(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         body: IssuesSetLabelsBodyObjectA | IssuesSetLabelsBodyObjectB | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Label]:
         """Set labels for an issue
 
@@ -2428,17 +2942,33 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_labels(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         body: IssuesAddLabelsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Label]:
         """Add labels to an issue
 
@@ -2458,16 +2988,32 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_all_labels(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove all labels from an issue
 
@@ -2485,17 +3031,33 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "issue_number": issue_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_label(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Label]:
         """Remove a label from an issue
 
@@ -2514,17 +3076,33 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def lock(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         lock_reason: Literal["off-topic", "too heated", "resolved", "spam"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Lock an issue
 
@@ -2546,16 +3124,32 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "lock_reason": lock_reason,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unlock(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unlock an issue
 
@@ -2573,16 +3167,32 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "issue_number": issue_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_parent(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Get parent issue
 
@@ -2607,17 +3217,33 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "issue_number": issue_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_sub_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         sub_issue_id: int,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Remove sub-issue
 
@@ -2645,18 +3271,34 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "sub_issue_id": sub_issue_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_sub_issues(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Issue]:
         """List sub-issues
 
@@ -2687,18 +3329,34 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_sub_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         sub_issue_id: int,
         replace_parent: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Add sub-issue
 
@@ -2731,19 +3389,35 @@ class Issues(_rt.SyncResource):
                 "sub_issue_id": sub_issue_id,
                 "replace_parent": replace_parent,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def reprioritize_sub_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         sub_issue_id: int,
         after_id: int | NotGiven = NOT_GIVEN,
         before_id: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Reprioritize sub-issue
 
@@ -2767,15 +3441,24 @@ class Issues(_rt.SyncResource):
                 "after_id": after_id,
                 "before_id": before_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_suggestions(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         state: Literal[
             "pending", "applied", "approved", "dismissed", "replaced", "invalidated", "all"
         ]
@@ -2784,7 +3467,14 @@ class Issues(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssueSuggestion]:
         """List issue suggestions
 
@@ -2818,17 +3508,33 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def approve_suggestion(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         suggestion_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueSuggestion:
         """Approve an issue suggestion
 
@@ -2850,17 +3556,33 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "suggestion_id": suggestion_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def dismiss_suggestion(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         suggestion_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueSuggestion:
         """Dismiss an issue suggestion
 
@@ -2882,19 +3604,35 @@ class Issues(_rt.SyncResource):
                 "issue_number": issue_number,
                 "suggestion_id": suggestion_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_events_for_timeline(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         exclude: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TimelineIssueEvents]:
         """List timeline events for an issue
 
@@ -2920,17 +3658,33 @@ class Issues(_rt.SyncResource):
                 "page": page,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_labels_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Label]:
         """List labels for a repository
 
@@ -2952,18 +3706,34 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_label(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         color: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Label:
         """Create a label
 
@@ -2985,16 +3755,32 @@ class Issues(_rt.SyncResource):
                 "color": color,
                 "description": description,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_label(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Label:
         """Get a label
 
@@ -3011,16 +3797,32 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_label(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a label
 
@@ -3037,19 +3839,35 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_label(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
+        *,
         new_name: str | NotGiven = NOT_GIVEN,
         color: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Label:
         """Update a label
 
@@ -3072,20 +3890,36 @@ class Issues(_rt.SyncResource):
                 "color": color,
                 "description": description,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_milestones(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["open", "closed", "all"] | NotGiven = NOT_GIVEN,
         sort: Literal["due_on", "completeness"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Milestone]:
         """List milestones
 
@@ -3113,19 +3947,35 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_milestone(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         title: str,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         due_on: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Milestone:
         """Create a milestone
 
@@ -3149,16 +3999,32 @@ class Issues(_rt.SyncResource):
                 "description": description,
                 "due_on": due_on,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_milestone(
         self,
-        *,
         owner: str,
         repo: str,
         milestone_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Milestone:
         """Get a milestone
 
@@ -3176,16 +4042,32 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "milestone_number": milestone_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_milestone(
         self,
-        *,
         owner: str,
         repo: str,
         milestone_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a milestone
 
@@ -3203,20 +4085,36 @@ class Issues(_rt.SyncResource):
                 "repo": repo,
                 "milestone_number": milestone_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_milestone(
         self,
-        *,
         owner: str,
         repo: str,
         milestone_number: int,
+        *,
         title: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         due_on: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Milestone:
         """Update a milestone
 
@@ -3240,18 +4138,34 @@ class Issues(_rt.SyncResource):
                 "description": description,
                 "due_on": due_on,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_labels_for_milestone(
         self,
-        *,
         owner: str,
         repo: str,
         milestone_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Label]:
         """List labels for issues in a milestone
 
@@ -3275,7 +4189,16 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -3290,7 +4213,14 @@ class Issues(_rt.SyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Issue]:
         """List user account issues assigned to the authenticated user
 
@@ -3330,12 +4260,181 @@ class Issues(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class IssuesWithRawResponse:
+    """`Issues.with_raw_response`."""
+
+    def __init__(self, resource: Issues) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.list_assignees = _rt.raw_page(resource.list_assignees)
+        self.check_user_can_be_assigned = _rt.with_raw_response(resource.check_user_can_be_assigned)
+        self.list_for_repo = _rt.raw_page(resource.list_for_repo)
+        self.create = _rt.with_raw_response(resource.create)
+        self.list_comments_for_repo = _rt.raw_page(resource.list_comments_for_repo)
+        self.get_comment = _rt.with_raw_response(resource.get_comment)
+        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
+        self.update_comment = _rt.with_raw_response(resource.update_comment)
+        self.pin_comment = _rt.with_raw_response(resource.pin_comment)
+        self.unpin_comment = _rt.with_raw_response(resource.unpin_comment)
+        self.list_events_for_repo = _rt.raw_page(resource.list_events_for_repo)
+        self.get_event = _rt.with_raw_response(resource.get_event)
+        self.get = _rt.with_raw_response(resource.get)
+        self.update = _rt.with_raw_response(resource.update)
+        self.add_assignees = _rt.with_raw_response(resource.add_assignees)
+        self.remove_assignees = _rt.with_raw_response(resource.remove_assignees)
+        self.check_user_can_be_assigned_to_issue = _rt.with_raw_response(
+            resource.check_user_can_be_assigned_to_issue
+        )
+        self.list_comments = _rt.raw_page(resource.list_comments)
+        self.create_comment = _rt.with_raw_response(resource.create_comment)
+        self.list_dependencies_blocked_by = _rt.raw_page(resource.list_dependencies_blocked_by)
+        self.add_blocked_by_dependency = _rt.with_raw_response(resource.add_blocked_by_dependency)
+        self.remove_dependency_blocked_by = _rt.with_raw_response(
+            resource.remove_dependency_blocked_by
+        )
+        self.list_dependencies_blocking = _rt.raw_page(resource.list_dependencies_blocking)
+        self.list_events = _rt.raw_page(resource.list_events)
+        self.list_issue_field_values_for_issue = _rt.raw_page(
+            resource.list_issue_field_values_for_issue
+        )
+        self.set_issue_field_values = _rt.with_raw_response(resource.set_issue_field_values)
+        self.add_issue_field_values = _rt.with_raw_response(resource.add_issue_field_values)
+        self.delete_issue_field_value = _rt.with_raw_response(resource.delete_issue_field_value)
+        self.list_labels_on_issue = _rt.raw_page(resource.list_labels_on_issue)
+        self.set_labels = _rt.with_raw_response(resource.set_labels)
+        self.add_labels = _rt.with_raw_response(resource.add_labels)
+        self.remove_all_labels = _rt.with_raw_response(resource.remove_all_labels)
+        self.remove_label = _rt.with_raw_response(resource.remove_label)
+        self.lock = _rt.with_raw_response(resource.lock)
+        self.unlock = _rt.with_raw_response(resource.unlock)
+        self.get_parent = _rt.with_raw_response(resource.get_parent)
+        self.remove_sub_issue = _rt.with_raw_response(resource.remove_sub_issue)
+        self.list_sub_issues = _rt.raw_page(resource.list_sub_issues)
+        self.add_sub_issue = _rt.with_raw_response(resource.add_sub_issue)
+        self.reprioritize_sub_issue = _rt.with_raw_response(resource.reprioritize_sub_issue)
+        self.list_suggestions = _rt.raw_page(resource.list_suggestions)
+        self.approve_suggestion = _rt.with_raw_response(resource.approve_suggestion)
+        self.dismiss_suggestion = _rt.with_raw_response(resource.dismiss_suggestion)
+        self.list_events_for_timeline = _rt.raw_page(resource.list_events_for_timeline)
+        self.list_labels_for_repo = _rt.raw_page(resource.list_labels_for_repo)
+        self.create_label = _rt.with_raw_response(resource.create_label)
+        self.get_label = _rt.with_raw_response(resource.get_label)
+        self.delete_label = _rt.with_raw_response(resource.delete_label)
+        self.update_label = _rt.with_raw_response(resource.update_label)
+        self.list_milestones = _rt.raw_page(resource.list_milestones)
+        self.create_milestone = _rt.with_raw_response(resource.create_milestone)
+        self.get_milestone = _rt.with_raw_response(resource.get_milestone)
+        self.delete_milestone = _rt.with_raw_response(resource.delete_milestone)
+        self.update_milestone = _rt.with_raw_response(resource.update_milestone)
+        self.list_labels_for_milestone = _rt.raw_page(resource.list_labels_for_milestone)
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+
+
+class IssuesWithStreamingResponse:
+    """`Issues.with_streaming_response`."""
+
+    def __init__(self, resource: Issues) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.list_assignees = _rt.streaming_page(resource.list_assignees)
+        self.check_user_can_be_assigned = _rt.with_streaming_response(
+            resource.check_user_can_be_assigned
+        )
+        self.list_for_repo = _rt.streaming_page(resource.list_for_repo)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.list_comments_for_repo = _rt.streaming_page(resource.list_comments_for_repo)
+        self.get_comment = _rt.with_streaming_response(resource.get_comment)
+        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
+        self.update_comment = _rt.with_streaming_response(resource.update_comment)
+        self.pin_comment = _rt.with_streaming_response(resource.pin_comment)
+        self.unpin_comment = _rt.with_streaming_response(resource.unpin_comment)
+        self.list_events_for_repo = _rt.streaming_page(resource.list_events_for_repo)
+        self.get_event = _rt.with_streaming_response(resource.get_event)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.add_assignees = _rt.with_streaming_response(resource.add_assignees)
+        self.remove_assignees = _rt.with_streaming_response(resource.remove_assignees)
+        self.check_user_can_be_assigned_to_issue = _rt.with_streaming_response(
+            resource.check_user_can_be_assigned_to_issue
+        )
+        self.list_comments = _rt.streaming_page(resource.list_comments)
+        self.create_comment = _rt.with_streaming_response(resource.create_comment)
+        self.list_dependencies_blocked_by = _rt.streaming_page(
+            resource.list_dependencies_blocked_by
+        )
+        self.add_blocked_by_dependency = _rt.with_streaming_response(
+            resource.add_blocked_by_dependency
+        )
+        self.remove_dependency_blocked_by = _rt.with_streaming_response(
+            resource.remove_dependency_blocked_by
+        )
+        self.list_dependencies_blocking = _rt.streaming_page(resource.list_dependencies_blocking)
+        self.list_events = _rt.streaming_page(resource.list_events)
+        self.list_issue_field_values_for_issue = _rt.streaming_page(
+            resource.list_issue_field_values_for_issue
+        )
+        self.set_issue_field_values = _rt.with_streaming_response(resource.set_issue_field_values)
+        self.add_issue_field_values = _rt.with_streaming_response(resource.add_issue_field_values)
+        self.delete_issue_field_value = _rt.with_streaming_response(
+            resource.delete_issue_field_value
+        )
+        self.list_labels_on_issue = _rt.streaming_page(resource.list_labels_on_issue)
+        self.set_labels = _rt.with_streaming_response(resource.set_labels)
+        self.add_labels = _rt.with_streaming_response(resource.add_labels)
+        self.remove_all_labels = _rt.with_streaming_response(resource.remove_all_labels)
+        self.remove_label = _rt.with_streaming_response(resource.remove_label)
+        self.lock = _rt.with_streaming_response(resource.lock)
+        self.unlock = _rt.with_streaming_response(resource.unlock)
+        self.get_parent = _rt.with_streaming_response(resource.get_parent)
+        self.remove_sub_issue = _rt.with_streaming_response(resource.remove_sub_issue)
+        self.list_sub_issues = _rt.streaming_page(resource.list_sub_issues)
+        self.add_sub_issue = _rt.with_streaming_response(resource.add_sub_issue)
+        self.reprioritize_sub_issue = _rt.with_streaming_response(resource.reprioritize_sub_issue)
+        self.list_suggestions = _rt.streaming_page(resource.list_suggestions)
+        self.approve_suggestion = _rt.with_streaming_response(resource.approve_suggestion)
+        self.dismiss_suggestion = _rt.with_streaming_response(resource.dismiss_suggestion)
+        self.list_events_for_timeline = _rt.streaming_page(resource.list_events_for_timeline)
+        self.list_labels_for_repo = _rt.streaming_page(resource.list_labels_for_repo)
+        self.create_label = _rt.with_streaming_response(resource.create_label)
+        self.get_label = _rt.with_streaming_response(resource.get_label)
+        self.delete_label = _rt.with_streaming_response(resource.delete_label)
+        self.update_label = _rt.with_streaming_response(resource.update_label)
+        self.list_milestones = _rt.streaming_page(resource.list_milestones)
+        self.create_milestone = _rt.with_streaming_response(resource.create_milestone)
+        self.get_milestone = _rt.with_streaming_response(resource.get_milestone)
+        self.delete_milestone = _rt.with_streaming_response(resource.delete_milestone)
+        self.update_milestone = _rt.with_streaming_response(resource.update_milestone)
+        self.list_labels_for_milestone = _rt.streaming_page(resource.list_labels_for_milestone)
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
 
 
 class AsyncIssues(_rt.AsyncResource):
     """Operations under `issues`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIssuesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIssuesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIssuesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIssuesWithStreamingResponse(self)
 
     def list(
         self,
@@ -3353,7 +4452,14 @@ class AsyncIssues(_rt.AsyncResource):
         pulls: bool | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Issue]:
         """List issues assigned to the authenticated user across all visible repositories including owned repositories, member
         repositories, and organization repositories. You can use the `filter` query parameter to fetch issues that are not
@@ -3397,13 +4503,22 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         filter: Literal["assigned", "created", "mentioned", "subscribed", "repos", "all"]
         | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed", "all"] | NotGiven = NOT_GIVEN,
@@ -3414,7 +4529,14 @@ class AsyncIssues(_rt.AsyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Issue]:
         """List organization issues assigned to the authenticated user
 
@@ -3458,17 +4580,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_assignees(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List assignees
 
@@ -3490,16 +4628,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_user_can_be_assigned(
         self,
-        *,
         owner: str,
         repo: str,
         assignee: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user can be assigned
 
@@ -3520,14 +4674,23 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "assignee": assignee,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         milestone: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed", "all"] | NotGiven = NOT_GIVEN,
         assignee: str | NotGiven = NOT_GIVEN,
@@ -3541,7 +4704,14 @@ class AsyncIssues(_rt.AsyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Issue]:
         """List repository issues
 
@@ -3595,14 +4765,23 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         title: str | int,
         body: str | NotGiven = NOT_GIVEN,
         assignee: str | None | NotGiven = NOT_GIVEN,
@@ -3612,7 +4791,14 @@ class AsyncIssues(_rt.AsyncResource):
         issue_field_values: _builtins.list[IssuesCreateParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
         type: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Create an issue
 
@@ -3653,20 +4839,36 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_field_values": issue_field_values,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_comments_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssueComment]:
         """List issue comments for a repository
 
@@ -3703,16 +4905,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueComment:
         """Get an issue comment
 
@@ -3737,16 +4955,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an issue comment
 
@@ -3764,17 +4998,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueComment:
         """Update an issue comment
 
@@ -3801,16 +5051,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def pin_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueComment:
         """Pin an issue comment
 
@@ -3835,16 +5101,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unpin_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unpin an issue comment
 
@@ -3862,17 +5144,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_events_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssueEvent]:
         """List issue events for a repository
 
@@ -3894,16 +5192,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_event(
         self,
-        *,
         owner: str,
         repo: str,
         event_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueEvent:
         """Get an issue event
 
@@ -3920,16 +5234,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "event_id": event_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Get an issue
 
@@ -3962,15 +5292,24 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "issue_number": issue_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         title: str | int | None | NotGiven = NOT_GIVEN,
         body: str | None | NotGiven = NOT_GIVEN,
         assignee: str | None | NotGiven = NOT_GIVEN,
@@ -3985,7 +5324,14 @@ class AsyncIssues(_rt.AsyncResource):
         issue_field_values: _builtins.list[IssuesUpdateParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
         type: str | IssuesUpdateParamsType | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuesUpdateResponse:
         """Update an issue
 
@@ -4031,18 +5377,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_field_values": issue_field_values,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_assignees(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         assignees: _builtins.list[str | IssuesAddAssigneesParamsAssigneesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Add assignees to an issue
 
@@ -4062,17 +5424,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "assignees": assignees,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_assignees(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         assignees: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Remove assignees from an issue
 
@@ -4092,17 +5470,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "assignees": assignees,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_user_can_be_assigned_to_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         assignee: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user can be assigned to a issue
 
@@ -4125,19 +5519,35 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "assignee": assignee,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_comments(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssueComment]:
         """List issue comments
 
@@ -4172,17 +5582,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_comment(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueComment:
         """Create an issue comment
 
@@ -4214,18 +5640,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_dependencies_blocked_by(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Issue]:
         """List dependencies an issue is blocked by
 
@@ -4256,17 +5698,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_blocked_by_dependency(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         issue_id: int,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Add a dependency an issue is blocked by
 
@@ -4297,17 +5755,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "issue_id": issue_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_dependency_blocked_by(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         issue_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Remove dependency an issue is blocked by
 
@@ -4337,18 +5811,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "issue_id": issue_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_dependencies_blocking(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Issue]:
         """List dependencies an issue is blocking
 
@@ -4379,18 +5869,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_events(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssueEventForIssue]:
         """List issue events
 
@@ -4414,18 +5920,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_issue_field_values_for_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssueFieldValue]:
         """List issue field values for an issue
 
@@ -4449,18 +5971,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_issue_field_values(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         issue_field_values: _builtins.list[IssuesSetIssueFieldValuesParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[IssueFieldValue]:
         """Set issue field values for an issue
 
@@ -4493,18 +6031,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "issue_field_values": issue_field_values,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_issue_field_values(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         issue_field_values: _builtins.list[IssuesAddIssueFieldValuesParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[IssueFieldValue]:
         """Add issue field values to an issue
 
@@ -4536,17 +6090,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "issue_field_values": issue_field_values,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_issue_field_value(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         issue_field_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an issue field value from an issue
 
@@ -4573,18 +6143,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "issue_field_id": issue_field_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_labels_on_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Label]:
         """List labels for an issue
 
@@ -4608,17 +6194,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_labels(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         body: IssuesSetLabelsBodyObjectA | IssuesSetLabelsBodyObjectB | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Label]:
         """Set labels for an issue
 
@@ -4638,17 +6240,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_labels(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         body: IssuesAddLabelsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Label]:
         """Add labels to an issue
 
@@ -4668,16 +6286,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_all_labels(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove all labels from an issue
 
@@ -4695,17 +6329,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "issue_number": issue_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_label(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Label]:
         """Remove a label from an issue
 
@@ -4724,17 +6374,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def lock(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         lock_reason: Literal["off-topic", "too heated", "resolved", "spam"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Lock an issue
 
@@ -4756,16 +6422,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "lock_reason": lock_reason,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unlock(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unlock an issue
 
@@ -4783,16 +6465,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "issue_number": issue_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_parent(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Get parent issue
 
@@ -4817,17 +6515,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "issue_number": issue_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_sub_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         sub_issue_id: int,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Remove sub-issue
 
@@ -4855,18 +6569,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "sub_issue_id": sub_issue_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_sub_issues(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Issue]:
         """List sub-issues
 
@@ -4897,18 +6627,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_sub_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         sub_issue_id: int,
         replace_parent: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Add sub-issue
 
@@ -4941,19 +6687,35 @@ class AsyncIssues(_rt.AsyncResource):
                 "sub_issue_id": sub_issue_id,
                 "replace_parent": replace_parent,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def reprioritize_sub_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         sub_issue_id: int,
         after_id: int | NotGiven = NOT_GIVEN,
         before_id: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Issue:
         """Reprioritize sub-issue
 
@@ -4977,15 +6739,24 @@ class AsyncIssues(_rt.AsyncResource):
                 "after_id": after_id,
                 "before_id": before_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_suggestions(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         state: Literal[
             "pending", "applied", "approved", "dismissed", "replaced", "invalidated", "all"
         ]
@@ -4994,7 +6765,14 @@ class AsyncIssues(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssueSuggestion]:
         """List issue suggestions
 
@@ -5028,17 +6806,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def approve_suggestion(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         suggestion_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueSuggestion:
         """Approve an issue suggestion
 
@@ -5060,17 +6854,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "suggestion_id": suggestion_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def dismiss_suggestion(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         suggestion_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueSuggestion:
         """Dismiss an issue suggestion
 
@@ -5092,19 +6902,35 @@ class AsyncIssues(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "suggestion_id": suggestion_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_events_for_timeline(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         exclude: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TimelineIssueEvents]:
         """List timeline events for an issue
 
@@ -5130,17 +6956,33 @@ class AsyncIssues(_rt.AsyncResource):
                 "page": page,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_labels_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Label]:
         """List labels for a repository
 
@@ -5162,18 +7004,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_label(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         color: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Label:
         """Create a label
 
@@ -5195,16 +7053,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "color": color,
                 "description": description,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_label(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Label:
         """Get a label
 
@@ -5221,16 +7095,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_label(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a label
 
@@ -5247,19 +7137,35 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_label(
         self,
-        *,
         owner: str,
         repo: str,
         name: str,
+        *,
         new_name: str | NotGiven = NOT_GIVEN,
         color: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Label:
         """Update a label
 
@@ -5282,20 +7188,36 @@ class AsyncIssues(_rt.AsyncResource):
                 "color": color,
                 "description": description,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_milestones(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["open", "closed", "all"] | NotGiven = NOT_GIVEN,
         sort: Literal["due_on", "completeness"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Milestone]:
         """List milestones
 
@@ -5323,19 +7245,35 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_milestone(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         title: str,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         due_on: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Milestone:
         """Create a milestone
 
@@ -5359,16 +7297,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "description": description,
                 "due_on": due_on,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_milestone(
         self,
-        *,
         owner: str,
         repo: str,
         milestone_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Milestone:
         """Get a milestone
 
@@ -5386,16 +7340,32 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "milestone_number": milestone_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_milestone(
         self,
-        *,
         owner: str,
         repo: str,
         milestone_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a milestone
 
@@ -5413,20 +7383,36 @@ class AsyncIssues(_rt.AsyncResource):
                 "repo": repo,
                 "milestone_number": milestone_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_milestone(
         self,
-        *,
         owner: str,
         repo: str,
         milestone_number: int,
+        *,
         title: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         due_on: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Milestone:
         """Update a milestone
 
@@ -5450,18 +7436,34 @@ class AsyncIssues(_rt.AsyncResource):
                 "description": description,
                 "due_on": due_on,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_labels_for_milestone(
         self,
-        *,
         owner: str,
         repo: str,
         milestone_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Label]:
         """List labels for issues in a milestone
 
@@ -5485,7 +7487,16 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -5500,7 +7511,14 @@ class AsyncIssues(_rt.AsyncResource):
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Issue]:
         """List user account issues assigned to the authenticated user
 
@@ -5540,5 +7558,172 @@ class AsyncIssues(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncIssuesWithRawResponse:
+    """`AsyncIssues.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIssues) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.list_assignees = _rt.raw_async_page(resource.list_assignees)
+        self.check_user_can_be_assigned = _rt.with_raw_response(resource.check_user_can_be_assigned)
+        self.list_for_repo = _rt.raw_async_page(resource.list_for_repo)
+        self.create = _rt.with_raw_response(resource.create)
+        self.list_comments_for_repo = _rt.raw_async_page(resource.list_comments_for_repo)
+        self.get_comment = _rt.with_raw_response(resource.get_comment)
+        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
+        self.update_comment = _rt.with_raw_response(resource.update_comment)
+        self.pin_comment = _rt.with_raw_response(resource.pin_comment)
+        self.unpin_comment = _rt.with_raw_response(resource.unpin_comment)
+        self.list_events_for_repo = _rt.raw_async_page(resource.list_events_for_repo)
+        self.get_event = _rt.with_raw_response(resource.get_event)
+        self.get = _rt.with_raw_response(resource.get)
+        self.update = _rt.with_raw_response(resource.update)
+        self.add_assignees = _rt.with_raw_response(resource.add_assignees)
+        self.remove_assignees = _rt.with_raw_response(resource.remove_assignees)
+        self.check_user_can_be_assigned_to_issue = _rt.with_raw_response(
+            resource.check_user_can_be_assigned_to_issue
+        )
+        self.list_comments = _rt.raw_async_page(resource.list_comments)
+        self.create_comment = _rt.with_raw_response(resource.create_comment)
+        self.list_dependencies_blocked_by = _rt.raw_async_page(
+            resource.list_dependencies_blocked_by
+        )
+        self.add_blocked_by_dependency = _rt.with_raw_response(resource.add_blocked_by_dependency)
+        self.remove_dependency_blocked_by = _rt.with_raw_response(
+            resource.remove_dependency_blocked_by
+        )
+        self.list_dependencies_blocking = _rt.raw_async_page(resource.list_dependencies_blocking)
+        self.list_events = _rt.raw_async_page(resource.list_events)
+        self.list_issue_field_values_for_issue = _rt.raw_async_page(
+            resource.list_issue_field_values_for_issue
+        )
+        self.set_issue_field_values = _rt.with_raw_response(resource.set_issue_field_values)
+        self.add_issue_field_values = _rt.with_raw_response(resource.add_issue_field_values)
+        self.delete_issue_field_value = _rt.with_raw_response(resource.delete_issue_field_value)
+        self.list_labels_on_issue = _rt.raw_async_page(resource.list_labels_on_issue)
+        self.set_labels = _rt.with_raw_response(resource.set_labels)
+        self.add_labels = _rt.with_raw_response(resource.add_labels)
+        self.remove_all_labels = _rt.with_raw_response(resource.remove_all_labels)
+        self.remove_label = _rt.with_raw_response(resource.remove_label)
+        self.lock = _rt.with_raw_response(resource.lock)
+        self.unlock = _rt.with_raw_response(resource.unlock)
+        self.get_parent = _rt.with_raw_response(resource.get_parent)
+        self.remove_sub_issue = _rt.with_raw_response(resource.remove_sub_issue)
+        self.list_sub_issues = _rt.raw_async_page(resource.list_sub_issues)
+        self.add_sub_issue = _rt.with_raw_response(resource.add_sub_issue)
+        self.reprioritize_sub_issue = _rt.with_raw_response(resource.reprioritize_sub_issue)
+        self.list_suggestions = _rt.raw_async_page(resource.list_suggestions)
+        self.approve_suggestion = _rt.with_raw_response(resource.approve_suggestion)
+        self.dismiss_suggestion = _rt.with_raw_response(resource.dismiss_suggestion)
+        self.list_events_for_timeline = _rt.raw_async_page(resource.list_events_for_timeline)
+        self.list_labels_for_repo = _rt.raw_async_page(resource.list_labels_for_repo)
+        self.create_label = _rt.with_raw_response(resource.create_label)
+        self.get_label = _rt.with_raw_response(resource.get_label)
+        self.delete_label = _rt.with_raw_response(resource.delete_label)
+        self.update_label = _rt.with_raw_response(resource.update_label)
+        self.list_milestones = _rt.raw_async_page(resource.list_milestones)
+        self.create_milestone = _rt.with_raw_response(resource.create_milestone)
+        self.get_milestone = _rt.with_raw_response(resource.get_milestone)
+        self.delete_milestone = _rt.with_raw_response(resource.delete_milestone)
+        self.update_milestone = _rt.with_raw_response(resource.update_milestone)
+        self.list_labels_for_milestone = _rt.raw_async_page(resource.list_labels_for_milestone)
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+
+
+class AsyncIssuesWithStreamingResponse:
+    """`AsyncIssues.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIssues) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.list_assignees = _rt.streaming_async_page(resource.list_assignees)
+        self.check_user_can_be_assigned = _rt.with_streaming_response(
+            resource.check_user_can_be_assigned
+        )
+        self.list_for_repo = _rt.streaming_async_page(resource.list_for_repo)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.list_comments_for_repo = _rt.streaming_async_page(resource.list_comments_for_repo)
+        self.get_comment = _rt.with_streaming_response(resource.get_comment)
+        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
+        self.update_comment = _rt.with_streaming_response(resource.update_comment)
+        self.pin_comment = _rt.with_streaming_response(resource.pin_comment)
+        self.unpin_comment = _rt.with_streaming_response(resource.unpin_comment)
+        self.list_events_for_repo = _rt.streaming_async_page(resource.list_events_for_repo)
+        self.get_event = _rt.with_streaming_response(resource.get_event)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.add_assignees = _rt.with_streaming_response(resource.add_assignees)
+        self.remove_assignees = _rt.with_streaming_response(resource.remove_assignees)
+        self.check_user_can_be_assigned_to_issue = _rt.with_streaming_response(
+            resource.check_user_can_be_assigned_to_issue
+        )
+        self.list_comments = _rt.streaming_async_page(resource.list_comments)
+        self.create_comment = _rt.with_streaming_response(resource.create_comment)
+        self.list_dependencies_blocked_by = _rt.streaming_async_page(
+            resource.list_dependencies_blocked_by
+        )
+        self.add_blocked_by_dependency = _rt.with_streaming_response(
+            resource.add_blocked_by_dependency
+        )
+        self.remove_dependency_blocked_by = _rt.with_streaming_response(
+            resource.remove_dependency_blocked_by
+        )
+        self.list_dependencies_blocking = _rt.streaming_async_page(
+            resource.list_dependencies_blocking
+        )
+        self.list_events = _rt.streaming_async_page(resource.list_events)
+        self.list_issue_field_values_for_issue = _rt.streaming_async_page(
+            resource.list_issue_field_values_for_issue
+        )
+        self.set_issue_field_values = _rt.with_streaming_response(resource.set_issue_field_values)
+        self.add_issue_field_values = _rt.with_streaming_response(resource.add_issue_field_values)
+        self.delete_issue_field_value = _rt.with_streaming_response(
+            resource.delete_issue_field_value
+        )
+        self.list_labels_on_issue = _rt.streaming_async_page(resource.list_labels_on_issue)
+        self.set_labels = _rt.with_streaming_response(resource.set_labels)
+        self.add_labels = _rt.with_streaming_response(resource.add_labels)
+        self.remove_all_labels = _rt.with_streaming_response(resource.remove_all_labels)
+        self.remove_label = _rt.with_streaming_response(resource.remove_label)
+        self.lock = _rt.with_streaming_response(resource.lock)
+        self.unlock = _rt.with_streaming_response(resource.unlock)
+        self.get_parent = _rt.with_streaming_response(resource.get_parent)
+        self.remove_sub_issue = _rt.with_streaming_response(resource.remove_sub_issue)
+        self.list_sub_issues = _rt.streaming_async_page(resource.list_sub_issues)
+        self.add_sub_issue = _rt.with_streaming_response(resource.add_sub_issue)
+        self.reprioritize_sub_issue = _rt.with_streaming_response(resource.reprioritize_sub_issue)
+        self.list_suggestions = _rt.streaming_async_page(resource.list_suggestions)
+        self.approve_suggestion = _rt.with_streaming_response(resource.approve_suggestion)
+        self.dismiss_suggestion = _rt.with_streaming_response(resource.dismiss_suggestion)
+        self.list_events_for_timeline = _rt.streaming_async_page(resource.list_events_for_timeline)
+        self.list_labels_for_repo = _rt.streaming_async_page(resource.list_labels_for_repo)
+        self.create_label = _rt.with_streaming_response(resource.create_label)
+        self.get_label = _rt.with_streaming_response(resource.get_label)
+        self.delete_label = _rt.with_streaming_response(resource.delete_label)
+        self.update_label = _rt.with_streaming_response(resource.update_label)
+        self.list_milestones = _rt.streaming_async_page(resource.list_milestones)
+        self.create_milestone = _rt.with_streaming_response(resource.create_milestone)
+        self.get_milestone = _rt.with_streaming_response(resource.get_milestone)
+        self.delete_milestone = _rt.with_streaming_response(resource.delete_milestone)
+        self.update_milestone = _rt.with_streaming_response(resource.update_milestone)
+        self.list_labels_for_milestone = _rt.streaming_async_page(
+            resource.list_labels_for_milestone
+        )
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
         )

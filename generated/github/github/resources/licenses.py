@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.code_scanning_ref import CodeScanningRef
@@ -59,13 +61,30 @@ _LICENSES_GET_FOR_REPO: _rt.Operation[LicenseContent] = _rt.Operation(
 class Licenses(_rt.SyncResource):
     """Operations under `licenses`."""
 
+    @cached_property
+    def with_raw_response(self) -> LicensesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return LicensesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LicensesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return LicensesWithStreamingResponse(self)
+
     def get_all_commonly_used(
         self,
         *,
         featured: bool | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[LicenseSimple]:
         """Get all commonly used licenses
 
@@ -84,14 +103,30 @@ class Licenses(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
-        *,
         license: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> License:
         """Get a license
 
@@ -102,16 +137,32 @@ class Licenses(_rt.SyncResource):
             {
                 "license": license,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: CodeScanningRef | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> LicenseContent:
         """Get the license for a repository
 
@@ -134,12 +185,51 @@ class Licenses(_rt.SyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class LicensesWithRawResponse:
+    """`Licenses.with_raw_response`."""
+
+    def __init__(self, resource: Licenses) -> None:
+        self._resource = resource
+        self.get_all_commonly_used = _rt.raw_page(resource.get_all_commonly_used)
+        self.get = _rt.with_raw_response(resource.get)
+        self.get_for_repo = _rt.with_raw_response(resource.get_for_repo)
+
+
+class LicensesWithStreamingResponse:
+    """`Licenses.with_streaming_response`."""
+
+    def __init__(self, resource: Licenses) -> None:
+        self._resource = resource
+        self.get_all_commonly_used = _rt.streaming_page(resource.get_all_commonly_used)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.get_for_repo = _rt.with_streaming_response(resource.get_for_repo)
 
 
 class AsyncLicenses(_rt.AsyncResource):
     """Operations under `licenses`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLicensesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncLicensesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLicensesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncLicensesWithStreamingResponse(self)
 
     def get_all_commonly_used(
         self,
@@ -147,7 +237,14 @@ class AsyncLicenses(_rt.AsyncResource):
         featured: bool | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[LicenseSimple]:
         """Get all commonly used licenses
 
@@ -166,14 +263,30 @@ class AsyncLicenses(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
-        *,
         license: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> License:
         """Get a license
 
@@ -184,16 +297,32 @@ class AsyncLicenses(_rt.AsyncResource):
             {
                 "license": license,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: CodeScanningRef | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> LicenseContent:
         """Get the license for a repository
 
@@ -216,5 +345,34 @@ class AsyncLicenses(_rt.AsyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncLicensesWithRawResponse:
+    """`AsyncLicenses.with_raw_response`."""
+
+    def __init__(self, resource: AsyncLicenses) -> None:
+        self._resource = resource
+        self.get_all_commonly_used = _rt.raw_async_page(resource.get_all_commonly_used)
+        self.get = _rt.with_raw_response(resource.get)
+        self.get_for_repo = _rt.with_raw_response(resource.get_for_repo)
+
+
+class AsyncLicensesWithStreamingResponse:
+    """`AsyncLicenses.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncLicenses) -> None:
+        self._resource = resource
+        self.get_all_commonly_used = _rt.streaming_async_page(resource.get_all_commonly_used)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.get_for_repo = _rt.with_streaming_response(resource.get_for_repo)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 _MARKDOWN_RENDER: _rt.Operation[str] = _rt.Operation(
     method="post",
@@ -33,13 +34,30 @@ _MARKDOWN_RENDER_RAW: _rt.Operation[str] = _rt.Operation(
 class Markdown(_rt.SyncResource):
     """Operations under `markdown`."""
 
+    @cached_property
+    def with_raw_response(self) -> MarkdownWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return MarkdownWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MarkdownWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return MarkdownWithStreamingResponse(self)
+
     def render(
         self,
         *,
         text: str,
         mode: Literal["markdown", "gfm"] | NotGiven = NOT_GIVEN,
         context: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> str:
         """Render a Markdown document
 
@@ -57,14 +75,30 @@ class Markdown(_rt.SyncResource):
                 "mode": mode,
                 "context": context,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def render_raw(
         self,
         *,
         body: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> str:
         """Render a Markdown document in raw mode
 
@@ -78,12 +112,49 @@ class Markdown(_rt.SyncResource):
             {
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class MarkdownWithRawResponse:
+    """`Markdown.with_raw_response`."""
+
+    def __init__(self, resource: Markdown) -> None:
+        self._resource = resource
+        self.render = _rt.with_raw_response(resource.render)
+        self.render_raw = _rt.with_raw_response(resource.render_raw)
+
+
+class MarkdownWithStreamingResponse:
+    """`Markdown.with_streaming_response`."""
+
+    def __init__(self, resource: Markdown) -> None:
+        self._resource = resource
+        self.render = _rt.with_streaming_response(resource.render)
+        self.render_raw = _rt.with_streaming_response(resource.render_raw)
 
 
 class AsyncMarkdown(_rt.AsyncResource):
     """Operations under `markdown`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncMarkdownWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncMarkdownWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMarkdownWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncMarkdownWithStreamingResponse(self)
 
     async def render(
         self,
@@ -91,7 +162,14 @@ class AsyncMarkdown(_rt.AsyncResource):
         text: str,
         mode: Literal["markdown", "gfm"] | NotGiven = NOT_GIVEN,
         context: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> str:
         """Render a Markdown document
 
@@ -109,14 +187,30 @@ class AsyncMarkdown(_rt.AsyncResource):
                 "mode": mode,
                 "context": context,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def render_raw(
         self,
         *,
         body: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> str:
         """Render a Markdown document in raw mode
 
@@ -130,5 +224,32 @@ class AsyncMarkdown(_rt.AsyncResource):
             {
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncMarkdownWithRawResponse:
+    """`AsyncMarkdown.with_raw_response`."""
+
+    def __init__(self, resource: AsyncMarkdown) -> None:
+        self._resource = resource
+        self.render = _rt.with_raw_response(resource.render)
+        self.render_raw = _rt.with_raw_response(resource.render_raw)
+
+
+class AsyncMarkdownWithStreamingResponse:
+    """`AsyncMarkdown.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncMarkdown) -> None:
+        self._resource = resource
+        self.render = _rt.with_streaming_response(resource.render)
+        self.render_raw = _rt.with_streaming_response(resource.render_raw)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.api_overview import ApiOverview
 from ..models.basic_error import BasicError
@@ -58,10 +59,27 @@ _META_GET_ZEN: _rt.Operation[str] = _rt.Operation(
 class Meta(_rt.SyncResource):
     """Operations under `meta`."""
 
+    @cached_property
+    def with_raw_response(self) -> MetaWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return MetaWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MetaWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return MetaWithStreamingResponse(self)
+
     def root(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Root:
         """GitHub API Root
 
@@ -70,13 +88,29 @@ class Meta(_rt.SyncResource):
         return self._client.request(
             _META_ROOT,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiOverview:
         """Get GitHub meta information
 
@@ -92,14 +126,30 @@ class Meta(_rt.SyncResource):
         return self._client.request(
             _META_GET,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_octocat(
         self,
         *,
         s: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> bytes:
         """Get Octocat
 
@@ -113,13 +163,29 @@ class Meta(_rt.SyncResource):
             {
                 "s": s,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_versions(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[_dt.date]:
         """Get all API versions
 
@@ -128,13 +194,29 @@ class Meta(_rt.SyncResource):
         return self._client.request(
             _META_GET_ALL_VERSIONS,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_zen(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> str:
         """Get the Zen of GitHub
 
@@ -143,17 +225,67 @@ class Meta(_rt.SyncResource):
         return self._client.request(
             _META_GET_ZEN,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class MetaWithRawResponse:
+    """`Meta.with_raw_response`."""
+
+    def __init__(self, resource: Meta) -> None:
+        self._resource = resource
+        self.root = _rt.with_raw_response(resource.root)
+        self.get = _rt.with_raw_response(resource.get)
+        self.get_octocat = _rt.with_raw_response(resource.get_octocat)
+        self.get_all_versions = _rt.with_raw_response(resource.get_all_versions)
+        self.get_zen = _rt.with_raw_response(resource.get_zen)
+
+
+class MetaWithStreamingResponse:
+    """`Meta.with_streaming_response`."""
+
+    def __init__(self, resource: Meta) -> None:
+        self._resource = resource
+        self.root = _rt.with_streaming_response(resource.root)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.get_octocat = _rt.with_streaming_response(resource.get_octocat)
+        self.get_all_versions = _rt.with_streaming_response(resource.get_all_versions)
+        self.get_zen = _rt.with_streaming_response(resource.get_zen)
 
 
 class AsyncMeta(_rt.AsyncResource):
     """Operations under `meta`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncMetaWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncMetaWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMetaWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncMetaWithStreamingResponse(self)
+
     async def root(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Root:
         """GitHub API Root
 
@@ -162,13 +294,29 @@ class AsyncMeta(_rt.AsyncResource):
         return await self._client.request(
             _META_ROOT,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApiOverview:
         """Get GitHub meta information
 
@@ -184,14 +332,30 @@ class AsyncMeta(_rt.AsyncResource):
         return await self._client.request(
             _META_GET,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_octocat(
         self,
         *,
         s: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> bytes:
         """Get Octocat
 
@@ -205,13 +369,29 @@ class AsyncMeta(_rt.AsyncResource):
             {
                 "s": s,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_all_versions(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[_dt.date]:
         """Get all API versions
 
@@ -220,13 +400,29 @@ class AsyncMeta(_rt.AsyncResource):
         return await self._client.request(
             _META_GET_ALL_VERSIONS,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_zen(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> str:
         """Get the Zen of GitHub
 
@@ -235,5 +431,38 @@ class AsyncMeta(_rt.AsyncResource):
         return await self._client.request(
             _META_GET_ZEN,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncMetaWithRawResponse:
+    """`AsyncMeta.with_raw_response`."""
+
+    def __init__(self, resource: AsyncMeta) -> None:
+        self._resource = resource
+        self.root = _rt.with_raw_response(resource.root)
+        self.get = _rt.with_raw_response(resource.get)
+        self.get_octocat = _rt.with_raw_response(resource.get_octocat)
+        self.get_all_versions = _rt.with_raw_response(resource.get_all_versions)
+        self.get_zen = _rt.with_raw_response(resource.get_zen)
+
+
+class AsyncMetaWithStreamingResponse:
+    """`AsyncMeta.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncMeta) -> None:
+        self._resource = resource
+        self.root = _rt.with_streaming_response(resource.root)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.get_octocat = _rt.with_streaming_response(resource.get_octocat)
+        self.get_all_versions = _rt.with_streaming_response(resource.get_all_versions)
+        self.get_zen = _rt.with_streaming_response(resource.get_zen)

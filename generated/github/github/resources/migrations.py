@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.import_ import Import
@@ -354,14 +355,31 @@ _MIGRATIONS_LIST_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[list[MinimalReposit
 class Migrations(_rt.SyncResource):
     """Operations under `migrations`."""
 
+    @cached_property
+    def with_raw_response(self) -> MigrationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return MigrationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MigrationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return MigrationsWithStreamingResponse(self)
+
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Migration]:
         """List organization migrations
 
@@ -385,13 +403,22 @@ class Migrations(_rt.SyncResource):
                 "page": page,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def start_for_org(
         self,
-        *,
         org: str,
+        *,
         repositories: list[str],
         lock_repositories: bool | NotGiven = NOT_GIVEN,
         exclude_metadata: bool | NotGiven = NOT_GIVEN,
@@ -401,7 +428,14 @@ class Migrations(_rt.SyncResource):
         exclude_owner_projects: bool | NotGiven = NOT_GIVEN,
         org_metadata_only: bool | NotGiven = NOT_GIVEN,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Migration:
         """Start an organization migration
 
@@ -433,16 +467,32 @@ class Migrations(_rt.SyncResource):
                 "org_metadata_only": org_metadata_only,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_status_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
+        *,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Migration:
         """Get an organization migration status
 
@@ -467,15 +517,31 @@ class Migrations(_rt.SyncResource):
                 "migration_id": migration_id,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def download_archive_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download an organization migration archive
 
@@ -491,15 +557,31 @@ class Migrations(_rt.SyncResource):
                 "org": org,
                 "migration_id": migration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_archive_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization migration archive
 
@@ -515,16 +597,32 @@ class Migrations(_rt.SyncResource):
                 "org": org,
                 "migration_id": migration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unlock_repo_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
         repo_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unlock an organization repository
 
@@ -542,17 +640,33 @@ class Migrations(_rt.SyncResource):
                 "migration_id": migration_id,
                 "repo_name": repo_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories in an organization migration
 
@@ -574,15 +688,31 @@ class Migrations(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_import_status(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Import:
         """Deprecated.
 
@@ -636,20 +766,36 @@ class Migrations(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def start_import(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         vcs_url: str,
         vcs: Literal["subversion", "git", "mercurial", "tfvc"] | NotGiven = NOT_GIVEN,
         vcs_username: str | NotGiven = NOT_GIVEN,
         vcs_password: str | NotGiven = NOT_GIVEN,
         tfvc_project: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Import:
         """Deprecated.
 
@@ -682,15 +828,31 @@ class Migrations(_rt.SyncResource):
                 "vcs_password": vcs_password,
                 "tfvc_project": tfvc_project,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel_import(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -711,19 +873,35 @@ class Migrations(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_import(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         vcs_username: str | NotGiven = NOT_GIVEN,
         vcs_password: str | NotGiven = NOT_GIVEN,
         vcs: Literal["subversion", "tfvc", "git", "mercurial"] | NotGiven = NOT_GIVEN,
         tfvc_project: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Import:
         """Deprecated.
 
@@ -757,16 +935,32 @@ class Migrations(_rt.SyncResource):
                 "vcs": vcs,
                 "tfvc_project": tfvc_project,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_commit_authors(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         since: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[PorterAuthor]:
         """Deprecated.
 
@@ -791,18 +985,34 @@ class Migrations(_rt.SyncResource):
                 "repo": repo,
                 "since": since,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def map_commit_author(
         self,
-        *,
         owner: str,
         repo: str,
         author_id: int,
+        *,
         email: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PorterAuthor:
         """Deprecated.
 
@@ -829,15 +1039,31 @@ class Migrations(_rt.SyncResource):
                 "email": email,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_large_files(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[PorterLargeFile]:
         """Deprecated.
 
@@ -858,16 +1084,32 @@ class Migrations(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_lfs_preference(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         use_lfs: Literal["opt_in", "opt_out"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Import:
         """Deprecated.
 
@@ -894,7 +1136,16 @@ class Migrations(_rt.SyncResource):
                 "repo": repo,
                 "use_lfs": use_lfs,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -902,7 +1153,14 @@ class Migrations(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Migration]:
         """List user migrations
 
@@ -920,7 +1178,16 @@ class Migrations(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def start_for_authenticated_user(
@@ -935,7 +1202,14 @@ class Migrations(_rt.SyncResource):
         exclude_owner_projects: bool | NotGiven = NOT_GIVEN,
         org_metadata_only: bool | NotGiven = NOT_GIVEN,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Migration:
         """Start a user migration
 
@@ -964,15 +1238,31 @@ class Migrations(_rt.SyncResource):
                 "org_metadata_only": org_metadata_only,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_status_for_authenticated_user(
         self,
-        *,
         migration_id: int,
+        *,
         exclude: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Migration:
         """Get a user migration status
 
@@ -994,14 +1284,30 @@ class Migrations(_rt.SyncResource):
                 "migration_id": migration_id,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_archive_for_authenticated_user(
         self,
-        *,
         migration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download a user migration archive
 
@@ -1035,14 +1341,30 @@ class Migrations(_rt.SyncResource):
             {
                 "migration_id": migration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_archive_for_authenticated_user(
         self,
-        *,
         migration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a user migration archive
 
@@ -1056,15 +1378,31 @@ class Migrations(_rt.SyncResource):
             {
                 "migration_id": migration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unlock_repo_for_authenticated_user(
         self,
-        *,
         migration_id: int,
         repo_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unlock a user repository
 
@@ -1080,16 +1418,32 @@ class Migrations(_rt.SyncResource):
                 "migration_id": migration_id,
                 "repo_name": repo_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_for_authenticated_user(
         self,
-        *,
         migration_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories for a user migration
 
@@ -1109,21 +1463,131 @@ class Migrations(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class MigrationsWithRawResponse:
+    """`Migrations.with_raw_response`."""
+
+    def __init__(self, resource: Migrations) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.start_for_org = _rt.with_raw_response(resource.start_for_org)
+        self.get_status_for_org = _rt.with_raw_response(resource.get_status_for_org)
+        self.download_archive_for_org = _rt.with_raw_response(resource.download_archive_for_org)
+        self.delete_archive_for_org = _rt.with_raw_response(resource.delete_archive_for_org)
+        self.unlock_repo_for_org = _rt.with_raw_response(resource.unlock_repo_for_org)
+        self.list_repos_for_org = _rt.raw_page(resource.list_repos_for_org)
+        self.get_import_status = _rt.with_raw_response(resource.get_import_status)
+        self.start_import = _rt.with_raw_response(resource.start_import)
+        self.cancel_import = _rt.with_raw_response(resource.cancel_import)
+        self.update_import = _rt.with_raw_response(resource.update_import)
+        self.get_commit_authors = _rt.with_raw_response(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
+        self.get_large_files = _rt.with_raw_response(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.start_for_authenticated_user = _rt.with_raw_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_raw_response(
+            resource.get_status_for_authenticated_user
+        )
+        self.get_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_archive_for_authenticated_user
+        )
+        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unlock_repo_for_authenticated_user
+        )
+        self.list_repos_for_authenticated_user = _rt.raw_page(
+            resource.list_repos_for_authenticated_user
+        )
+
+
+class MigrationsWithStreamingResponse:
+    """`Migrations.with_streaming_response`."""
+
+    def __init__(self, resource: Migrations) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.start_for_org = _rt.with_streaming_response(resource.start_for_org)
+        self.get_status_for_org = _rt.with_streaming_response(resource.get_status_for_org)
+        self.download_archive_for_org = _rt.with_streaming_response(
+            resource.download_archive_for_org
+        )
+        self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
+        self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
+        self.list_repos_for_org = _rt.streaming_page(resource.list_repos_for_org)
+        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
+        self.start_import = _rt.with_streaming_response(resource.start_import)
+        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
+        self.update_import = _rt.with_streaming_response(resource.update_import)
+        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
+        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.start_for_authenticated_user = _rt.with_streaming_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_status_for_authenticated_user
+        )
+        self.get_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_archive_for_authenticated_user
+        )
+        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.unlock_repo_for_authenticated_user
+        )
+        self.list_repos_for_authenticated_user = _rt.streaming_page(
+            resource.list_repos_for_authenticated_user
         )
 
 
 class AsyncMigrations(_rt.AsyncResource):
     """Operations under `migrations`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncMigrationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncMigrationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMigrationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncMigrationsWithStreamingResponse(self)
+
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Migration]:
         """List organization migrations
 
@@ -1147,13 +1611,22 @@ class AsyncMigrations(_rt.AsyncResource):
                 "page": page,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def start_for_org(
         self,
-        *,
         org: str,
+        *,
         repositories: list[str],
         lock_repositories: bool | NotGiven = NOT_GIVEN,
         exclude_metadata: bool | NotGiven = NOT_GIVEN,
@@ -1163,7 +1636,14 @@ class AsyncMigrations(_rt.AsyncResource):
         exclude_owner_projects: bool | NotGiven = NOT_GIVEN,
         org_metadata_only: bool | NotGiven = NOT_GIVEN,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Migration:
         """Start an organization migration
 
@@ -1195,16 +1675,32 @@ class AsyncMigrations(_rt.AsyncResource):
                 "org_metadata_only": org_metadata_only,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_status_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
+        *,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Migration:
         """Get an organization migration status
 
@@ -1229,15 +1725,31 @@ class AsyncMigrations(_rt.AsyncResource):
                 "migration_id": migration_id,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def download_archive_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download an organization migration archive
 
@@ -1253,15 +1765,31 @@ class AsyncMigrations(_rt.AsyncResource):
                 "org": org,
                 "migration_id": migration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_archive_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization migration archive
 
@@ -1277,16 +1805,32 @@ class AsyncMigrations(_rt.AsyncResource):
                 "org": org,
                 "migration_id": migration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unlock_repo_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
         repo_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unlock an organization repository
 
@@ -1304,17 +1848,33 @@ class AsyncMigrations(_rt.AsyncResource):
                 "migration_id": migration_id,
                 "repo_name": repo_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_for_org(
         self,
-        *,
         org: str,
         migration_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories in an organization migration
 
@@ -1336,15 +1896,31 @@ class AsyncMigrations(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_import_status(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Import:
         """Deprecated.
 
@@ -1398,20 +1974,36 @@ class AsyncMigrations(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def start_import(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         vcs_url: str,
         vcs: Literal["subversion", "git", "mercurial", "tfvc"] | NotGiven = NOT_GIVEN,
         vcs_username: str | NotGiven = NOT_GIVEN,
         vcs_password: str | NotGiven = NOT_GIVEN,
         tfvc_project: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Import:
         """Deprecated.
 
@@ -1444,15 +2036,31 @@ class AsyncMigrations(_rt.AsyncResource):
                 "vcs_password": vcs_password,
                 "tfvc_project": tfvc_project,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel_import(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -1473,19 +2081,35 @@ class AsyncMigrations(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_import(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         vcs_username: str | NotGiven = NOT_GIVEN,
         vcs_password: str | NotGiven = NOT_GIVEN,
         vcs: Literal["subversion", "tfvc", "git", "mercurial"] | NotGiven = NOT_GIVEN,
         tfvc_project: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Import:
         """Deprecated.
 
@@ -1519,16 +2143,32 @@ class AsyncMigrations(_rt.AsyncResource):
                 "vcs": vcs,
                 "tfvc_project": tfvc_project,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_commit_authors(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         since: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[PorterAuthor]:
         """Deprecated.
 
@@ -1553,18 +2193,34 @@ class AsyncMigrations(_rt.AsyncResource):
                 "repo": repo,
                 "since": since,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def map_commit_author(
         self,
-        *,
         owner: str,
         repo: str,
         author_id: int,
+        *,
         email: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PorterAuthor:
         """Deprecated.
 
@@ -1591,15 +2247,31 @@ class AsyncMigrations(_rt.AsyncResource):
                 "email": email,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_large_files(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[PorterLargeFile]:
         """Deprecated.
 
@@ -1620,16 +2292,32 @@ class AsyncMigrations(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_lfs_preference(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         use_lfs: Literal["opt_in", "opt_out"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Import:
         """Deprecated.
 
@@ -1656,7 +2344,16 @@ class AsyncMigrations(_rt.AsyncResource):
                 "repo": repo,
                 "use_lfs": use_lfs,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -1664,7 +2361,14 @@ class AsyncMigrations(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Migration]:
         """List user migrations
 
@@ -1682,7 +2386,16 @@ class AsyncMigrations(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def start_for_authenticated_user(
@@ -1697,7 +2410,14 @@ class AsyncMigrations(_rt.AsyncResource):
         exclude_owner_projects: bool | NotGiven = NOT_GIVEN,
         org_metadata_only: bool | NotGiven = NOT_GIVEN,
         exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Migration:
         """Start a user migration
 
@@ -1726,15 +2446,31 @@ class AsyncMigrations(_rt.AsyncResource):
                 "org_metadata_only": org_metadata_only,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_status_for_authenticated_user(
         self,
-        *,
         migration_id: int,
+        *,
         exclude: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Migration:
         """Get a user migration status
 
@@ -1756,14 +2492,30 @@ class AsyncMigrations(_rt.AsyncResource):
                 "migration_id": migration_id,
                 "exclude": exclude,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_archive_for_authenticated_user(
         self,
-        *,
         migration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download a user migration archive
 
@@ -1797,14 +2549,30 @@ class AsyncMigrations(_rt.AsyncResource):
             {
                 "migration_id": migration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_archive_for_authenticated_user(
         self,
-        *,
         migration_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a user migration archive
 
@@ -1818,15 +2586,31 @@ class AsyncMigrations(_rt.AsyncResource):
             {
                 "migration_id": migration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unlock_repo_for_authenticated_user(
         self,
-        *,
         migration_id: int,
         repo_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unlock a user repository
 
@@ -1842,16 +2626,32 @@ class AsyncMigrations(_rt.AsyncResource):
                 "migration_id": migration_id,
                 "repo_name": repo_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_for_authenticated_user(
         self,
-        *,
         migration_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories for a user migration
 
@@ -1871,5 +2671,100 @@ class AsyncMigrations(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncMigrationsWithRawResponse:
+    """`AsyncMigrations.with_raw_response`."""
+
+    def __init__(self, resource: AsyncMigrations) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.start_for_org = _rt.with_raw_response(resource.start_for_org)
+        self.get_status_for_org = _rt.with_raw_response(resource.get_status_for_org)
+        self.download_archive_for_org = _rt.with_raw_response(resource.download_archive_for_org)
+        self.delete_archive_for_org = _rt.with_raw_response(resource.delete_archive_for_org)
+        self.unlock_repo_for_org = _rt.with_raw_response(resource.unlock_repo_for_org)
+        self.list_repos_for_org = _rt.raw_async_page(resource.list_repos_for_org)
+        self.get_import_status = _rt.with_raw_response(resource.get_import_status)
+        self.start_import = _rt.with_raw_response(resource.start_import)
+        self.cancel_import = _rt.with_raw_response(resource.cancel_import)
+        self.update_import = _rt.with_raw_response(resource.update_import)
+        self.get_commit_authors = _rt.with_raw_response(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
+        self.get_large_files = _rt.with_raw_response(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.start_for_authenticated_user = _rt.with_raw_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_raw_response(
+            resource.get_status_for_authenticated_user
+        )
+        self.get_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_archive_for_authenticated_user
+        )
+        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unlock_repo_for_authenticated_user
+        )
+        self.list_repos_for_authenticated_user = _rt.raw_async_page(
+            resource.list_repos_for_authenticated_user
+        )
+
+
+class AsyncMigrationsWithStreamingResponse:
+    """`AsyncMigrations.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncMigrations) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.start_for_org = _rt.with_streaming_response(resource.start_for_org)
+        self.get_status_for_org = _rt.with_streaming_response(resource.get_status_for_org)
+        self.download_archive_for_org = _rt.with_streaming_response(
+            resource.download_archive_for_org
+        )
+        self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
+        self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
+        self.list_repos_for_org = _rt.streaming_async_page(resource.list_repos_for_org)
+        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
+        self.start_import = _rt.with_streaming_response(resource.start_import)
+        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
+        self.update_import = _rt.with_streaming_response(resource.update_import)
+        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
+        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
+        )
+        self.start_for_authenticated_user = _rt.with_streaming_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_status_for_authenticated_user
+        )
+        self.get_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_archive_for_authenticated_user
+        )
+        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.unlock_repo_for_authenticated_user
+        )
+        self.list_repos_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_repos_for_authenticated_user
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.empty_object import EmptyObject
@@ -137,11 +139,28 @@ _OIDC_UPDATE_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG: _rt.Operation[EmptyObject] = _rt.
 class Oidc(_rt.SyncResource):
     """Operations under `oidc`."""
 
+    @cached_property
+    def with_raw_response(self) -> OidcWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return OidcWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> OidcWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return OidcWithStreamingResponse(self)
+
     def list_oidc_custom_property_inclusions_for_enterprise(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[OidcCustomPropertyInclusion]:
         """List OIDC custom property inclusions for an enterprise
 
@@ -157,15 +176,31 @@ class Oidc(_rt.SyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_oidc_custom_property_inclusion_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OidcCustomPropertyInclusion:
         """Create an OIDC custom property inclusion for an enterprise
 
@@ -183,15 +218,31 @@ class Oidc(_rt.SyncResource):
                 "enterprise": enterprise,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_oidc_custom_property_inclusion_for_enterprise(
         self,
-        *,
         enterprise: str,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an OIDC custom property inclusion for an enterprise
 
@@ -209,14 +260,30 @@ class Oidc(_rt.SyncResource):
                 "enterprise": enterprise,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_oidc_custom_property_inclusions_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[OidcCustomPropertyInclusion]:
         """List OIDC custom property inclusions for an organization
 
@@ -232,15 +299,31 @@ class Oidc(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_oidc_custom_property_inclusion_for_org(
         self,
-        *,
         org: str,
+        *,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OidcCustomPropertyInclusion:
         """Create an OIDC custom property inclusion for an organization
 
@@ -258,15 +341,31 @@ class Oidc(_rt.SyncResource):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_oidc_custom_property_inclusion_for_org(
         self,
-        *,
         org: str,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an OIDC custom property inclusion for an organization
 
@@ -284,14 +383,30 @@ class Oidc(_rt.SyncResource):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_oidc_custom_sub_template_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OidcCustomSub:
         """Get the customization template for an OIDC subject claim for an organization
 
@@ -307,16 +422,32 @@ class Oidc(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_oidc_custom_sub_template_for_org(
         self,
-        *,
         org: str,
+        *,
         include_claim_keys: list[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Set the customization template for an OIDC subject claim for an organization
 
@@ -336,18 +467,106 @@ class Oidc(_rt.SyncResource):
                 "include_claim_keys": include_claim_keys,
                 "use_immutable_subject": use_immutable_subject,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class OidcWithRawResponse:
+    """`Oidc.with_raw_response`."""
+
+    def __init__(self, resource: Oidc) -> None:
+        self._resource = resource
+        self.list_oidc_custom_property_inclusions_for_enterprise = _rt.with_raw_response(
+            resource.list_oidc_custom_property_inclusions_for_enterprise
+        )
+        self.create_oidc_custom_property_inclusion_for_enterprise = _rt.with_raw_response(
+            resource.create_oidc_custom_property_inclusion_for_enterprise
+        )
+        self.delete_oidc_custom_property_inclusion_for_enterprise = _rt.with_raw_response(
+            resource.delete_oidc_custom_property_inclusion_for_enterprise
+        )
+        self.list_oidc_custom_property_inclusions_for_org = _rt.with_raw_response(
+            resource.list_oidc_custom_property_inclusions_for_org
+        )
+        self.create_oidc_custom_property_inclusion_for_org = _rt.with_raw_response(
+            resource.create_oidc_custom_property_inclusion_for_org
+        )
+        self.delete_oidc_custom_property_inclusion_for_org = _rt.with_raw_response(
+            resource.delete_oidc_custom_property_inclusion_for_org
+        )
+        self.get_oidc_custom_sub_template_for_org = _rt.with_raw_response(
+            resource.get_oidc_custom_sub_template_for_org
+        )
+        self.update_oidc_custom_sub_template_for_org = _rt.with_raw_response(
+            resource.update_oidc_custom_sub_template_for_org
+        )
+
+
+class OidcWithStreamingResponse:
+    """`Oidc.with_streaming_response`."""
+
+    def __init__(self, resource: Oidc) -> None:
+        self._resource = resource
+        self.list_oidc_custom_property_inclusions_for_enterprise = _rt.with_streaming_response(
+            resource.list_oidc_custom_property_inclusions_for_enterprise
+        )
+        self.create_oidc_custom_property_inclusion_for_enterprise = _rt.with_streaming_response(
+            resource.create_oidc_custom_property_inclusion_for_enterprise
+        )
+        self.delete_oidc_custom_property_inclusion_for_enterprise = _rt.with_streaming_response(
+            resource.delete_oidc_custom_property_inclusion_for_enterprise
+        )
+        self.list_oidc_custom_property_inclusions_for_org = _rt.with_streaming_response(
+            resource.list_oidc_custom_property_inclusions_for_org
+        )
+        self.create_oidc_custom_property_inclusion_for_org = _rt.with_streaming_response(
+            resource.create_oidc_custom_property_inclusion_for_org
+        )
+        self.delete_oidc_custom_property_inclusion_for_org = _rt.with_streaming_response(
+            resource.delete_oidc_custom_property_inclusion_for_org
+        )
+        self.get_oidc_custom_sub_template_for_org = _rt.with_streaming_response(
+            resource.get_oidc_custom_sub_template_for_org
+        )
+        self.update_oidc_custom_sub_template_for_org = _rt.with_streaming_response(
+            resource.update_oidc_custom_sub_template_for_org
         )
 
 
 class AsyncOidc(_rt.AsyncResource):
     """Operations under `oidc`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncOidcWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncOidcWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncOidcWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncOidcWithStreamingResponse(self)
+
     async def list_oidc_custom_property_inclusions_for_enterprise(
         self,
-        *,
         enterprise: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[OidcCustomPropertyInclusion]:
         """List OIDC custom property inclusions for an enterprise
 
@@ -363,15 +582,31 @@ class AsyncOidc(_rt.AsyncResource):
             {
                 "enterprise": enterprise,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_oidc_custom_property_inclusion_for_enterprise(
         self,
-        *,
         enterprise: str,
+        *,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OidcCustomPropertyInclusion:
         """Create an OIDC custom property inclusion for an enterprise
 
@@ -389,15 +624,31 @@ class AsyncOidc(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_oidc_custom_property_inclusion_for_enterprise(
         self,
-        *,
         enterprise: str,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an OIDC custom property inclusion for an enterprise
 
@@ -415,14 +666,30 @@ class AsyncOidc(_rt.AsyncResource):
                 "enterprise": enterprise,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_oidc_custom_property_inclusions_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[OidcCustomPropertyInclusion]:
         """List OIDC custom property inclusions for an organization
 
@@ -438,15 +705,31 @@ class AsyncOidc(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_oidc_custom_property_inclusion_for_org(
         self,
-        *,
         org: str,
+        *,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OidcCustomPropertyInclusion:
         """Create an OIDC custom property inclusion for an organization
 
@@ -464,15 +747,31 @@ class AsyncOidc(_rt.AsyncResource):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_oidc_custom_property_inclusion_for_org(
         self,
-        *,
         org: str,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an OIDC custom property inclusion for an organization
 
@@ -490,14 +789,30 @@ class AsyncOidc(_rt.AsyncResource):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_oidc_custom_sub_template_for_org(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OidcCustomSub:
         """Get the customization template for an OIDC subject claim for an organization
 
@@ -513,16 +828,32 @@ class AsyncOidc(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_oidc_custom_sub_template_for_org(
         self,
-        *,
         org: str,
+        *,
         include_claim_keys: list[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EmptyObject:
         """Set the customization template for an OIDC subject claim for an organization
 
@@ -542,5 +873,76 @@ class AsyncOidc(_rt.AsyncResource):
                 "include_claim_keys": include_claim_keys,
                 "use_immutable_subject": use_immutable_subject,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncOidcWithRawResponse:
+    """`AsyncOidc.with_raw_response`."""
+
+    def __init__(self, resource: AsyncOidc) -> None:
+        self._resource = resource
+        self.list_oidc_custom_property_inclusions_for_enterprise = _rt.with_raw_response(
+            resource.list_oidc_custom_property_inclusions_for_enterprise
+        )
+        self.create_oidc_custom_property_inclusion_for_enterprise = _rt.with_raw_response(
+            resource.create_oidc_custom_property_inclusion_for_enterprise
+        )
+        self.delete_oidc_custom_property_inclusion_for_enterprise = _rt.with_raw_response(
+            resource.delete_oidc_custom_property_inclusion_for_enterprise
+        )
+        self.list_oidc_custom_property_inclusions_for_org = _rt.with_raw_response(
+            resource.list_oidc_custom_property_inclusions_for_org
+        )
+        self.create_oidc_custom_property_inclusion_for_org = _rt.with_raw_response(
+            resource.create_oidc_custom_property_inclusion_for_org
+        )
+        self.delete_oidc_custom_property_inclusion_for_org = _rt.with_raw_response(
+            resource.delete_oidc_custom_property_inclusion_for_org
+        )
+        self.get_oidc_custom_sub_template_for_org = _rt.with_raw_response(
+            resource.get_oidc_custom_sub_template_for_org
+        )
+        self.update_oidc_custom_sub_template_for_org = _rt.with_raw_response(
+            resource.update_oidc_custom_sub_template_for_org
+        )
+
+
+class AsyncOidcWithStreamingResponse:
+    """`AsyncOidc.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncOidc) -> None:
+        self._resource = resource
+        self.list_oidc_custom_property_inclusions_for_enterprise = _rt.with_streaming_response(
+            resource.list_oidc_custom_property_inclusions_for_enterprise
+        )
+        self.create_oidc_custom_property_inclusion_for_enterprise = _rt.with_streaming_response(
+            resource.create_oidc_custom_property_inclusion_for_enterprise
+        )
+        self.delete_oidc_custom_property_inclusion_for_enterprise = _rt.with_streaming_response(
+            resource.delete_oidc_custom_property_inclusion_for_enterprise
+        )
+        self.list_oidc_custom_property_inclusions_for_org = _rt.with_streaming_response(
+            resource.list_oidc_custom_property_inclusions_for_org
+        )
+        self.create_oidc_custom_property_inclusion_for_org = _rt.with_streaming_response(
+            resource.create_oidc_custom_property_inclusion_for_org
+        )
+        self.delete_oidc_custom_property_inclusion_for_org = _rt.with_streaming_response(
+            resource.delete_oidc_custom_property_inclusion_for_org
+        )
+        self.get_oidc_custom_sub_template_for_org = _rt.with_streaming_response(
+            resource.get_oidc_custom_sub_template_for_org
+        )
+        self.update_oidc_custom_sub_template_for_org = _rt.with_streaming_response(
+            resource.update_oidc_custom_sub_template_for_org
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import builtins as _builtins
 import datetime as _dt
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.custom_property import CustomProperty
@@ -1672,12 +1673,29 @@ _ORGS_LIST_ORGANIZATION_FINE_GRAINED_PERMISSIONS: _rt.Operation[
 class Orgs(_rt.SyncResource):
     """Operations under `orgs`."""
 
+    @cached_property
+    def with_raw_response(self) -> OrgsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return OrgsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> OrgsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return OrgsWithStreamingResponse(self)
+
     def list(
         self,
         *,
         since: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationSimple]:
         """List organizations
 
@@ -1698,14 +1716,30 @@ class Orgs(_rt.SyncResource):
                 "since": since,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationFull:
         """Get an organization
 
@@ -1727,14 +1761,30 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Delete an organization
 
@@ -1754,13 +1804,22 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         org: str,
+        *,
         billing_email: str | NotGiven = NOT_GIVEN,
         company: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
@@ -1793,7 +1852,14 @@ class Orgs(_rt.SyncResource):
         secret_scanning_push_protection_custom_link_enabled: bool | NotGiven = NOT_GIVEN,
         secret_scanning_push_protection_custom_link: str | NotGiven = NOT_GIVEN,
         deploy_keys_enabled_for_repositories: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationFull:
         """Update an organization
 
@@ -1876,13 +1942,22 @@ class Orgs(_rt.SyncResource):
                 "secret_scanning_push_protection_custom_link": secret_scanning_push_protection_custom_link,
                 "deploy_keys_enabled_for_repositories": deploy_keys_enabled_for_repositories,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_artifact_deployment_record(
         self,
-        *,
         org: str,
+        *,
         name: str,
         digest: str,
         status: Literal["deployed", "decommissioned"],
@@ -1898,7 +1973,14 @@ class Orgs(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         github_repository: str | NotGiven = NOT_GIVEN,
         return_records: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsCreateArtifactDeploymentRecordResponse:
         """Create an artifact deployment record
 
@@ -1948,20 +2030,36 @@ class Orgs(_rt.SyncResource):
                 "github_repository": github_repository,
                 "return_records": return_records,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_cluster_deployment_records(
         self,
-        *,
         org: str,
         cluster: str,
+        *,
         logical_environment: str,
         deployments: _builtins.list[OrgsSetClusterDeploymentRecordsParamsDeploymentsItem],
         physical_environment: str | NotGiven = NOT_GIVEN,
         partial_success: bool | NotGiven = NOT_GIVEN,
         return_records: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsSetClusterDeploymentRecordsResponse | OrgsSetClusterDeploymentRecordsResponseObject:
         """Set cluster deployment records
 
@@ -1994,18 +2092,34 @@ class Orgs(_rt.SyncResource):
                 "partial_success": partial_success,
                 "return_records": return_records,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_cluster_deployment_records_job(
         self,
-        *,
         org: str,
         cluster: str,
+        *,
         logical_environment: str,
         deployments: _builtins.list[OrgsCreateClusterDeploymentRecordsJobParamsDeploymentsItem],
         physical_environment: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsCreateClusterDeploymentRecordsJobResponse:
         """Create a cluster deployment records job
 
@@ -2030,16 +2144,32 @@ class Orgs(_rt.SyncResource):
                 "deployments": deployments,
                 "physical_environment": physical_environment,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_cluster_deployment_records_job(
         self,
-        *,
         org: str,
         cluster: str,
         job_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsGetClusterDeploymentRecordsJobResponse:
         """Get cluster deployment records job status
 
@@ -2057,13 +2187,22 @@ class Orgs(_rt.SyncResource):
                 "cluster": cluster,
                 "job_id": job_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_artifact_storage_record(
         self,
-        *,
         org: str,
+        *,
         name: str,
         digest: str,
         registry_url: str,
@@ -2074,7 +2213,14 @@ class Orgs(_rt.SyncResource):
         status: Literal["active", "eol", "deleted"] | NotGiven = NOT_GIVEN,
         github_repository: str | NotGiven = NOT_GIVEN,
         return_records: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsCreateArtifactStorageRecordResponse:
         """Create artifact metadata storage record
 
@@ -2110,15 +2256,31 @@ class Orgs(_rt.SyncResource):
                 "github_repository": github_repository,
                 "return_records": return_records,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_artifact_deployment_records(
         self,
-        *,
         org: str,
         subject_digest: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListArtifactDeploymentRecordsResponse:
         """List artifact deployment records
 
@@ -2134,15 +2296,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "subject_digest": subject_digest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_artifact_storage_records(
         self,
-        *,
         org: str,
         subject_digest: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListArtifactStorageRecordsResponse:
         """List artifact storage records with a given subject digest for repositories owned by an organization.
 
@@ -2158,19 +2336,35 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "subject_digest": subject_digest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_attestations_bulk(
         self,
-        *,
         org: str,
+        *,
         subject_digests: _builtins.list[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListAttestationsBulkResponse:
         """List attestations by bulk subject digests
 
@@ -2198,16 +2392,32 @@ class Orgs(_rt.SyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_attestations_bulk(
         self,
-        *,
         org: str,
+        *,
         body: OrgsDeleteAttestationsBulkBodyWithSubjectDigests
         | OrgsDeleteAttestationsBulkBodyWithAttestationIds,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations in bulk
 
@@ -2223,15 +2433,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_attestations_by_subject_digest(
         self,
-        *,
         org: str,
         subject_digest: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations by subject digest
 
@@ -2247,18 +2473,34 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "subject_digest": subject_digest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_attestation_repositories(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrgsListAttestationRepositoriesResponseItem]:
         """List attestation repositories
 
@@ -2283,15 +2525,31 @@ class Orgs(_rt.SyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_attestations_by_id(
         self,
-        *,
         org: str,
         attestation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations by ID
 
@@ -2307,19 +2565,35 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "attestation_id": attestation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_attestations(
         self,
-        *,
         org: str,
         subject_digest: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListAttestationsResponse:
         """List attestations
 
@@ -2347,16 +2621,32 @@ class Orgs(_rt.SyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_blocked_users(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List users blocked by an organization
 
@@ -2376,15 +2666,31 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_blocked_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user is blocked by an organization
 
@@ -2400,15 +2706,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def block_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Block a user from an organization
 
@@ -2424,15 +2746,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unblock_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unblock a user from an organization
 
@@ -2448,16 +2786,32 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_failed_invitations(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationInvitation]:
         """List failed organization invitations
 
@@ -2477,16 +2831,32 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhooks(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrgHook]:
         """List organization webhooks
 
@@ -2511,18 +2881,34 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_webhook(
         self,
-        *,
         org: str,
+        *,
         name: str,
         config: OrgsCreateWebhookParamsConfig,
         events: _builtins.list[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgHook:
         """Create an organization webhook
 
@@ -2549,15 +2935,31 @@ class Orgs(_rt.SyncResource):
                 "events": events,
                 "active": active,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_webhook(
         self,
-        *,
         org: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgHook:
         """Get an organization webhook
 
@@ -2579,15 +2981,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_webhook(
         self,
-        *,
         org: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization webhook
 
@@ -2608,19 +3026,35 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_webhook(
         self,
-        *,
         org: str,
         hook_id: int,
+        *,
         config: OrgsUpdateWebhookParamsConfig | NotGiven = NOT_GIVEN,
         events: _builtins.list[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgHook:
         """Update an organization webhook
 
@@ -2652,15 +3086,31 @@ class Orgs(_rt.SyncResource):
                 "active": active,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_webhook_config_for_org(
         self,
-        *,
         org: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Get a webhook configuration for an organization
 
@@ -2681,19 +3131,35 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_webhook_config_for_org(
         self,
-        *,
         org: str,
         hook_id: int,
+        *,
         url: WebhookConfigUrl | NotGiven = NOT_GIVEN,
         content_type: WebhookConfigContentType | NotGiven = NOT_GIVEN,
         secret: WebhookConfigSecret | NotGiven = NOT_GIVEN,
         insecure_ssl: WebhookConfigInsecureSsl | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Update a webhook configuration for an organization
 
@@ -2721,18 +3187,34 @@ class Orgs(_rt.SyncResource):
                 "secret": secret,
                 "insecure_ssl": insecure_ssl,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhook_deliveries(
         self,
-        *,
         org: str,
         hook_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[HookDeliveryItem]:
         """List deliveries for an organization webhook
 
@@ -2761,16 +3243,32 @@ class Orgs(_rt.SyncResource):
                 "cursor": cursor,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_webhook_delivery(
         self,
-        *,
         org: str,
         hook_id: int,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> HookDelivery:
         """Get a webhook delivery for an organization webhook
 
@@ -2792,16 +3290,32 @@ class Orgs(_rt.SyncResource):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def redeliver_webhook_delivery(
         self,
-        *,
         org: str,
         hook_id: int,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Redeliver a delivery for an organization webhook
 
@@ -2823,15 +3337,31 @@ class Orgs(_rt.SyncResource):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def ping_webhook(
         self,
-        *,
         org: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Ping an organization webhook
 
@@ -2853,16 +3383,32 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_app_installations(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Installation]:
         """List app installations for an organization
 
@@ -2887,19 +3433,35 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pending_invitations(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         role: Literal["all", "admin", "direct_member", "billing_manager", "hiring_manager"]
         | NotGiven = NOT_GIVEN,
         invitation_source: Literal["all", "member", "scim"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationInvitation]:
         """List pending organization invitations
 
@@ -2926,19 +3488,35 @@ class Orgs(_rt.SyncResource):
                 "role": role,
                 "invitation_source": invitation_source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_invitation(
         self,
-        *,
         org: str,
+        *,
         invitee_id: int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         role: Literal["admin", "direct_member", "billing_manager", "reinstate"]
         | NotGiven = NOT_GIVEN,
         team_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationInvitation:
         """Create an organization invitation
 
@@ -2963,15 +3541,31 @@ class Orgs(_rt.SyncResource):
                 "role": role,
                 "team_ids": team_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel_invitation(
         self,
-        *,
         org: str,
         invitation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Cancel an organization invitation. In order to cancel an organization invitation, the authenticated user must be an organization owner.
 
@@ -2987,17 +3581,33 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "invitation_id": invitation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_invitation_teams(
         self,
-        *,
         org: str,
         invitation_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Team]:
         """List organization invitation teams
 
@@ -3019,14 +3629,30 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_issue_fields(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[IssueField | None]:
         """List issue fields for an organization
 
@@ -3040,13 +3666,22 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_issue_field(
         self,
-        *,
         org: str,
+        *,
         name: str,
         data_type: Literal["text", "date", "single_select", "multi_select", "number"],
         description: str | None | NotGiven = NOT_GIVEN,
@@ -3054,7 +3689,14 @@ class Orgs(_rt.SyncResource):
         options: _builtins.list[OrgsCreateIssueFieldParamsOptionsItem]
         | None
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueField | None:
         """Create issue field for an organization
 
@@ -3083,15 +3725,31 @@ class Orgs(_rt.SyncResource):
                 "visibility": visibility,
                 "options": options,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_issue_field(
         self,
-        *,
         org: str,
         issue_field_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete issue field for an organization
 
@@ -3112,19 +3770,35 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "issue_field_id": issue_field_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_issue_field(
         self,
-        *,
         org: str,
         issue_field_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         visibility: Literal["organization_members_only", "all"] | NotGiven = NOT_GIVEN,
         options: _builtins.list[OrgsUpdateIssueFieldParamsOptionsItem] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueField | None:
         """Update issue field for an organization
 
@@ -3153,14 +3827,30 @@ class Orgs(_rt.SyncResource):
                 "visibility": visibility,
                 "options": options,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_issue_types(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[IssueType | None]:
         """List issue types for an organization
 
@@ -3174,20 +3864,36 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_issue_type(
         self,
-        *,
         org: str,
+        *,
         name: str,
         is_enabled: bool,
         description: str | None | NotGiven = NOT_GIVEN,
         color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"]
         | None
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueType | None:
         """Create issue type for an organization
 
@@ -3214,21 +3920,37 @@ class Orgs(_rt.SyncResource):
                 "description": description,
                 "color": color,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_issue_type(
         self,
-        *,
         org: str,
         issue_type_id: int,
+        *,
         name: str,
         is_enabled: bool,
         description: str | None | NotGiven = NOT_GIVEN,
         color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"]
         | None
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueType | None:
         """Update issue type for an organization
 
@@ -3257,15 +3979,31 @@ class Orgs(_rt.SyncResource):
                 "description": description,
                 "color": color,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_issue_type(
         self,
-        *,
         org: str,
         issue_type_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete issue type for an organization
 
@@ -3286,18 +4024,34 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "issue_type_id": issue_type_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_members(
         self,
-        *,
         org: str,
+        *,
         filter: Literal["2fa_disabled", "2fa_insecure", "all"] | NotGiven = NOT_GIVEN,
         role: Literal["all", "admin", "member"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List organization members
 
@@ -3321,15 +4075,31 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check organization membership for a user
 
@@ -3345,15 +4115,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_member(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove an organization member
 
@@ -3372,15 +4158,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgMembership:
         """Get organization membership for a user
 
@@ -3396,16 +4198,32 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
+        *,
         role: Literal["admin", "member"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgMembership:
         """Set organization membership for a user
 
@@ -3431,15 +4249,31 @@ class Orgs(_rt.SyncResource):
                 "username": username,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove organization membership for a user
 
@@ -3460,14 +4294,30 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_roles(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListOrgRolesResponse:
         """Get all organization roles for an organization
 
@@ -3488,15 +4338,31 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def revoke_all_org_roles_team(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove all organization roles for a team
 
@@ -3516,16 +4382,32 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def assign_team_to_org_role(
         self,
-        *,
         org: str,
         team_slug: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Assign an organization role to a team
 
@@ -3547,16 +4429,32 @@ class Orgs(_rt.SyncResource):
                 "team_slug": team_slug,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def revoke_org_role_team(
         self,
-        *,
         org: str,
         team_slug: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove an organization role from a team
 
@@ -3578,15 +4476,31 @@ class Orgs(_rt.SyncResource):
                 "team_slug": team_slug,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def revoke_all_org_roles_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove all organization roles for a user
 
@@ -3606,16 +4520,32 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def assign_user_to_org_role(
         self,
-        *,
         org: str,
         username: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Assign an organization role to a user
 
@@ -3637,16 +4567,32 @@ class Orgs(_rt.SyncResource):
                 "username": username,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def revoke_org_role_user(
         self,
-        *,
         org: str,
         username: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove an organization role from a user. For more information on organization roles, see "[Using organization roles](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/using-organization-roles)."
 
@@ -3666,15 +4612,31 @@ class Orgs(_rt.SyncResource):
                 "username": username,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_role(
         self,
-        *,
         org: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationRole:
         """Get an organization role
 
@@ -3697,17 +4659,33 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_role_teams(
         self,
-        *,
         org: str,
         role_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TeamRoleAssignment]:
         """List teams that are assigned to an organization role
 
@@ -3733,17 +4711,33 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_role_users(
         self,
-        *,
         org: str,
         role_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[UserRoleAssignment]:
         """List users that are assigned to an organization role
 
@@ -3769,17 +4763,33 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_outside_collaborators(
         self,
-        *,
         org: str,
+        *,
         filter: Literal["2fa_disabled", "2fa_insecure", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List outside collaborators for an organization
 
@@ -3801,16 +4811,32 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def convert_member_to_outside_collaborator(
         self,
-        *,
         org: str,
         username: str,
+        *,
         async_: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any] | None:
         """Convert an organization member to outside collaborator
 
@@ -3828,15 +4854,31 @@ class Orgs(_rt.SyncResource):
                 "username": username,
                 "async_": async_,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_outside_collaborator(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove outside collaborator from an organization
 
@@ -3852,13 +4894,22 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pat_grant_requests(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["created_at"] | NotGiven = NOT_GIVEN,
@@ -3869,7 +4920,14 @@ class Orgs(_rt.SyncResource):
         last_used_before: _dt.datetime | NotGiven = NOT_GIVEN,
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
         token_id: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationProgrammaticAccessGrantRequest]:
         """List requests to access organization resources with fine-grained personal access tokens
 
@@ -3907,17 +4965,33 @@ class Orgs(_rt.SyncResource):
                 "last_used_after": last_used_after,
                 "token_id": token_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def review_pat_grant_requests_in_bulk(
         self,
-        *,
         org: str,
+        *,
         action: Literal["approve", "deny"],
         pat_request_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
         reason: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Review requests to access organization resources with fine-grained personal access tokens
 
@@ -3939,17 +5013,33 @@ class Orgs(_rt.SyncResource):
                 "pat_request_ids": pat_request_ids,
                 "reason": reason,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def review_pat_grant_request(
         self,
-        *,
         org: str,
         pat_request_id: int,
+        *,
         action: Literal["approve", "deny"],
         reason: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Review a request to access organization resources with a fine-grained personal access token
 
@@ -3971,17 +5061,33 @@ class Orgs(_rt.SyncResource):
                 "action": action,
                 "reason": reason,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pat_grant_request_repositories(
         self,
-        *,
         org: str,
         pat_request_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories requested to be accessed by a fine-grained personal access token
 
@@ -4005,13 +5111,22 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pat_grants(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["created_at"] | NotGiven = NOT_GIVEN,
@@ -4022,7 +5137,14 @@ class Orgs(_rt.SyncResource):
         last_used_before: _dt.datetime | NotGiven = NOT_GIVEN,
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
         token_id: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationProgrammaticAccessGrant]:
         """List fine-grained personal access tokens with access to organization resources
 
@@ -4060,16 +5182,32 @@ class Orgs(_rt.SyncResource):
                 "last_used_after": last_used_after,
                 "token_id": token_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_pat_accesses(
         self,
-        *,
         org: str,
+        *,
         action: Literal["revoke"],
         pat_ids: _builtins.list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Update the access to organization resources via fine-grained personal access tokens
 
@@ -4089,16 +5227,32 @@ class Orgs(_rt.SyncResource):
                 "action": action,
                 "pat_ids": pat_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_pat_access(
         self,
-        *,
         org: str,
         pat_id: int,
+        *,
         action: Literal["revoke"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update the access a fine-grained personal access token has to organization resources
 
@@ -4118,17 +5272,33 @@ class Orgs(_rt.SyncResource):
                 "pat_id": pat_id,
                 "action": action,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pat_grant_repositories(
         self,
-        *,
         org: str,
         pat_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories a fine-grained personal access token has access to
 
@@ -4152,14 +5322,30 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_get_organization_definitions(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[CustomProperty]:
         """Get all custom properties for an organization
 
@@ -4174,15 +5360,31 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_create_or_update_organization_definitions(
         self,
-        *,
         org: str,
+        *,
         properties: _builtins.list[CustomProperty],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[CustomProperty]:
         """Create or update custom properties for an organization
 
@@ -4206,15 +5408,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "properties": properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_get_organization_definition(
         self,
-        *,
         org: str,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomProperty:
         """Get a custom property for an organization
 
@@ -4231,14 +5449,23 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_create_or_update_organization_definition(
         self,
-        *,
         org: str,
         custom_property_name: str,
+        *,
         value_type: Literal["string", "single_select", "multi_select", "true_false", "url"],
         required: bool | NotGiven = NOT_GIVEN,
         default_value: str | _builtins.list[str] | None | NotGiven = NOT_GIVEN,
@@ -4248,7 +5475,14 @@ class Orgs(_rt.SyncResource):
         | None
         | NotGiven = NOT_GIVEN,
         require_explicit_values: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomProperty:
         """Create or update a custom property for an organization
 
@@ -4282,15 +5516,31 @@ class Orgs(_rt.SyncResource):
                 "values_editable_by": values_editable_by,
                 "require_explicit_values": require_explicit_values,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_delete_organization_definition(
         self,
-        *,
         org: str,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a custom property for an organization
 
@@ -4310,17 +5560,33 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_get_organization_values(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         repository_query: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrgRepoCustomPropertyValues]:
         """List custom property values for organization repositories
 
@@ -4343,16 +5609,32 @@ class Orgs(_rt.SyncResource):
                 "page": page,
                 "repository_query": repository_query,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_create_or_update_organization_values(
         self,
-        *,
         org: str,
+        *,
         repository_names: _builtins.list[str],
         properties: _builtins.list[CustomPropertyValue],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Create or update custom property values for organization repositories
 
@@ -4379,16 +5661,32 @@ class Orgs(_rt.SyncResource):
                 "repository_names": repository_names,
                 "properties": properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_members(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List public organization members
 
@@ -4408,15 +5706,31 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_public_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check public organization membership for a user
 
@@ -4432,15 +5746,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_public_membership_for_authenticated_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set public organization membership for the authenticated user
 
@@ -4458,15 +5788,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_public_membership_for_authenticated_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove public organization membership for the authenticated user
 
@@ -4482,17 +5828,33 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_ruleset_history(
         self,
-        *,
         org: str,
         ruleset_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RulesetVersion]:
         """Get organization ruleset history
 
@@ -4514,16 +5876,32 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_ruleset_version(
         self,
-        *,
         org: str,
         ruleset_id: int,
         version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RulesetVersionWithState:
         """Get organization ruleset version
 
@@ -4541,14 +5919,30 @@ class Orgs(_rt.SyncResource):
                 "ruleset_id": ruleset_id,
                 "version_id": version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_security_manager_teams(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[TeamSimple]:
         """Deprecated.
 
@@ -4565,15 +5959,31 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_security_manager_team(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -4592,15 +6002,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_security_manager_team(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -4619,14 +6045,30 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_immutable_releases_settings(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ImmutableReleasesOrganizationSettings:
         """Get immutable releases settings for an organization
 
@@ -4642,16 +6084,32 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_immutable_releases_settings(
         self,
-        *,
         org: str,
+        *,
         enforced_repositories: Literal["all", "none", "selected"],
         selected_repository_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set immutable releases settings for an organization
 
@@ -4671,16 +6129,32 @@ class Orgs(_rt.SyncResource):
                 "enforced_repositories": enforced_repositories,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_immutable_releases_settings_repositories(
         self,
-        *,
         org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List selected repositories for immutable releases enforcement
 
@@ -4702,15 +6176,31 @@ class Orgs(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_immutable_releases_settings_repositories(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: _builtins.list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for immutable releases enforcement
 
@@ -4728,15 +6218,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_selected_repository_immutable_releases_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable a selected repository for immutable releases in an organization
 
@@ -4754,15 +6260,31 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_selected_repository_immutable_releases_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a selected repository for immutable releases in an organization
 
@@ -4780,12 +6302,20 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_or_disable_security_product_on_all_org_repos(
         self,
-        *,
         org: str,
         security_product: Literal[
             "dependency_graph",
@@ -4797,8 +6327,16 @@ class Orgs(_rt.SyncResource):
             "secret_scanning_push_protection",
         ],
         enablement: Literal["enable_all", "disable_all"],
+        *,
         query_suite: Literal["default", "extended"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -4827,7 +6365,16 @@ class Orgs(_rt.SyncResource):
                 "enablement": enablement,
                 "query_suite": query_suite,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_memberships_for_authenticated_user(
@@ -4836,7 +6383,14 @@ class Orgs(_rt.SyncResource):
         state: Literal["active", "pending"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrgMembership]:
         """List organization memberships for the authenticated user
 
@@ -4856,14 +6410,30 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_membership_for_authenticated_user(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgMembership:
         """Get an organization membership for the authenticated user
 
@@ -4877,15 +6447,31 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_membership_for_authenticated_user(
         self,
-        *,
         org: str,
+        *,
         state: Literal["active"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgMembership:
         """Update an organization membership for the authenticated user
 
@@ -4901,7 +6487,16 @@ class Orgs(_rt.SyncResource):
                 "org": org,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -4909,7 +6504,14 @@ class Orgs(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationSimple]:
         """List organizations for the authenticated user.
 
@@ -4930,16 +6532,32 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationSimple]:
         """List organizations for a user
 
@@ -4961,14 +6579,30 @@ class Orgs(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_organization_fine_grained_permissions(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[OrgsListOrganizationFineGrainedPermissionsResponseItem]:
         """List organization fine-grained permissions for an organization
 
@@ -4991,19 +6625,447 @@ class Orgs(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class OrgsWithRawResponse:
+    """`Orgs.with_raw_response`."""
+
+    def __init__(self, resource: Orgs) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
+        self.create_artifact_deployment_record = _rt.with_raw_response(
+            resource.create_artifact_deployment_record
+        )
+        self.set_cluster_deployment_records = _rt.with_raw_response(
+            resource.set_cluster_deployment_records
+        )
+        self.create_cluster_deployment_records_job = _rt.with_raw_response(
+            resource.create_cluster_deployment_records_job
+        )
+        self.get_cluster_deployment_records_job = _rt.with_raw_response(
+            resource.get_cluster_deployment_records_job
+        )
+        self.create_artifact_storage_record = _rt.with_raw_response(
+            resource.create_artifact_storage_record
+        )
+        self.list_artifact_deployment_records = _rt.with_raw_response(
+            resource.list_artifact_deployment_records
+        )
+        self.list_artifact_storage_records = _rt.with_raw_response(
+            resource.list_artifact_storage_records
+        )
+        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
+        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.list_attestation_repositories = _rt.raw_page(resource.list_attestation_repositories)
+        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
+        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.list_blocked_users = _rt.raw_page(resource.list_blocked_users)
+        self.check_blocked_user = _rt.with_raw_response(resource.check_blocked_user)
+        self.block_user = _rt.with_raw_response(resource.block_user)
+        self.unblock_user = _rt.with_raw_response(resource.unblock_user)
+        self.list_failed_invitations = _rt.raw_page(resource.list_failed_invitations)
+        self.list_webhooks = _rt.raw_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
+        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_raw_response(resource.get_webhook_config_for_org)
+        self.update_webhook_config_for_org = _rt.with_raw_response(
+            resource.update_webhook_config_for_org
+        )
+        self.list_webhook_deliveries = _rt.raw_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
+        self.list_app_installations = _rt.raw_page(resource.list_app_installations)
+        self.list_pending_invitations = _rt.raw_page(resource.list_pending_invitations)
+        self.create_invitation = _rt.with_raw_response(resource.create_invitation)
+        self.cancel_invitation = _rt.with_raw_response(resource.cancel_invitation)
+        self.list_invitation_teams = _rt.raw_page(resource.list_invitation_teams)
+        self.list_issue_fields = _rt.with_raw_response(resource.list_issue_fields)
+        self.create_issue_field = _rt.with_raw_response(resource.create_issue_field)
+        self.delete_issue_field = _rt.with_raw_response(resource.delete_issue_field)
+        self.update_issue_field = _rt.with_raw_response(resource.update_issue_field)
+        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
+        self.create_issue_type = _rt.with_raw_response(resource.create_issue_type)
+        self.update_issue_type = _rt.with_raw_response(resource.update_issue_type)
+        self.delete_issue_type = _rt.with_raw_response(resource.delete_issue_type)
+        self.list_members = _rt.raw_page(resource.list_members)
+        self.check_membership_for_user = _rt.with_raw_response(resource.check_membership_for_user)
+        self.remove_member = _rt.with_raw_response(resource.remove_member)
+        self.get_membership_for_user = _rt.with_raw_response(resource.get_membership_for_user)
+        self.set_membership_for_user = _rt.with_raw_response(resource.set_membership_for_user)
+        self.remove_membership_for_user = _rt.with_raw_response(resource.remove_membership_for_user)
+        self.list_org_roles = _rt.with_raw_response(resource.list_org_roles)
+        self.revoke_all_org_roles_team = _rt.with_raw_response(resource.revoke_all_org_roles_team)
+        self.assign_team_to_org_role = _rt.with_raw_response(resource.assign_team_to_org_role)
+        self.revoke_org_role_team = _rt.with_raw_response(resource.revoke_org_role_team)
+        self.revoke_all_org_roles_user = _rt.with_raw_response(resource.revoke_all_org_roles_user)
+        self.assign_user_to_org_role = _rt.with_raw_response(resource.assign_user_to_org_role)
+        self.revoke_org_role_user = _rt.with_raw_response(resource.revoke_org_role_user)
+        self.get_org_role = _rt.with_raw_response(resource.get_org_role)
+        self.list_org_role_teams = _rt.raw_page(resource.list_org_role_teams)
+        self.list_org_role_users = _rt.raw_page(resource.list_org_role_users)
+        self.list_outside_collaborators = _rt.raw_page(resource.list_outside_collaborators)
+        self.convert_member_to_outside_collaborator = _rt.with_raw_response(
+            resource.convert_member_to_outside_collaborator
+        )
+        self.remove_outside_collaborator = _rt.with_raw_response(
+            resource.remove_outside_collaborator
+        )
+        self.list_pat_grant_requests = _rt.raw_page(resource.list_pat_grant_requests)
+        self.review_pat_grant_requests_in_bulk = _rt.with_raw_response(
+            resource.review_pat_grant_requests_in_bulk
+        )
+        self.review_pat_grant_request = _rt.with_raw_response(resource.review_pat_grant_request)
+        self.list_pat_grant_request_repositories = _rt.raw_page(
+            resource.list_pat_grant_request_repositories
+        )
+        self.list_pat_grants = _rt.raw_page(resource.list_pat_grants)
+        self.update_pat_accesses = _rt.with_raw_response(resource.update_pat_accesses)
+        self.update_pat_access = _rt.with_raw_response(resource.update_pat_access)
+        self.list_pat_grant_repositories = _rt.raw_page(resource.list_pat_grant_repositories)
+        self.custom_properties_for_repos_get_organization_definitions = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_organization_definitions
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definitions = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definitions
+            )
+        )
+        self.custom_properties_for_repos_get_organization_definition = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_organization_definition
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definition = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_delete_organization_definition = _rt.with_raw_response(
+            resource.custom_properties_for_repos_delete_organization_definition
+        )
+        self.custom_properties_for_repos_get_organization_values = _rt.raw_page(
+            resource.custom_properties_for_repos_get_organization_values
+        )
+        self.custom_properties_for_repos_create_or_update_organization_values = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_values
+            )
+        )
+        self.list_public_members = _rt.raw_page(resource.list_public_members)
+        self.check_public_membership_for_user = _rt.with_raw_response(
+            resource.check_public_membership_for_user
+        )
+        self.set_public_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.set_public_membership_for_authenticated_user
+        )
+        self.remove_public_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_public_membership_for_authenticated_user
+        )
+        self.get_org_ruleset_history = _rt.raw_page(resource.get_org_ruleset_history)
+        self.get_org_ruleset_version = _rt.with_raw_response(resource.get_org_ruleset_version)
+        self.list_security_manager_teams = _rt.with_raw_response(
+            resource.list_security_manager_teams
+        )
+        self.add_security_manager_team = _rt.with_raw_response(resource.add_security_manager_team)
+        self.remove_security_manager_team = _rt.with_raw_response(
+            resource.remove_security_manager_team
+        )
+        self.get_immutable_releases_settings = _rt.with_raw_response(
+            resource.get_immutable_releases_settings
+        )
+        self.set_immutable_releases_settings = _rt.with_raw_response(
+            resource.set_immutable_releases_settings
+        )
+        self.get_immutable_releases_settings_repositories = _rt.raw_page(
+            resource.get_immutable_releases_settings_repositories
+        )
+        self.set_immutable_releases_settings_repositories = _rt.with_raw_response(
+            resource.set_immutable_releases_settings_repositories
+        )
+        self.enable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_immutable_releases_organization
+        )
+        self.disable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_immutable_releases_organization
+        )
+        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response(
+            resource.enable_or_disable_security_product_on_all_org_repos
+        )
+        self.list_memberships_for_authenticated_user = _rt.raw_page(
+            resource.list_memberships_for_authenticated_user
+        )
+        self.get_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.get_membership_for_authenticated_user
+        )
+        self.update_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.update_membership_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.list_for_user = _rt.raw_page(resource.list_for_user)
+        self.list_organization_fine_grained_permissions = _rt.with_raw_response(
+            resource.list_organization_fine_grained_permissions
+        )
+
+
+class OrgsWithStreamingResponse:
+    """`Orgs.with_streaming_response`."""
+
+    def __init__(self, resource: Orgs) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.create_artifact_deployment_record = _rt.with_streaming_response(
+            resource.create_artifact_deployment_record
+        )
+        self.set_cluster_deployment_records = _rt.with_streaming_response(
+            resource.set_cluster_deployment_records
+        )
+        self.create_cluster_deployment_records_job = _rt.with_streaming_response(
+            resource.create_cluster_deployment_records_job
+        )
+        self.get_cluster_deployment_records_job = _rt.with_streaming_response(
+            resource.get_cluster_deployment_records_job
+        )
+        self.create_artifact_storage_record = _rt.with_streaming_response(
+            resource.create_artifact_storage_record
+        )
+        self.list_artifact_deployment_records = _rt.with_streaming_response(
+            resource.list_artifact_deployment_records
+        )
+        self.list_artifact_storage_records = _rt.with_streaming_response(
+            resource.list_artifact_storage_records
+        )
+        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_streaming_response(
+            resource.delete_attestations_bulk
+        )
+        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.list_attestation_repositories = _rt.streaming_page(
+            resource.list_attestation_repositories
+        )
+        self.delete_attestations_by_id = _rt.with_streaming_response(
+            resource.delete_attestations_by_id
+        )
+        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.list_blocked_users = _rt.streaming_page(resource.list_blocked_users)
+        self.check_blocked_user = _rt.with_streaming_response(resource.check_blocked_user)
+        self.block_user = _rt.with_streaming_response(resource.block_user)
+        self.unblock_user = _rt.with_streaming_response(resource.unblock_user)
+        self.list_failed_invitations = _rt.streaming_page(resource.list_failed_invitations)
+        self.list_webhooks = _rt.streaming_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
+        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_streaming_response(
+            resource.get_webhook_config_for_org
+        )
+        self.update_webhook_config_for_org = _rt.with_streaming_response(
+            resource.update_webhook_config_for_org
+        )
+        self.list_webhook_deliveries = _rt.streaming_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
+        self.list_app_installations = _rt.streaming_page(resource.list_app_installations)
+        self.list_pending_invitations = _rt.streaming_page(resource.list_pending_invitations)
+        self.create_invitation = _rt.with_streaming_response(resource.create_invitation)
+        self.cancel_invitation = _rt.with_streaming_response(resource.cancel_invitation)
+        self.list_invitation_teams = _rt.streaming_page(resource.list_invitation_teams)
+        self.list_issue_fields = _rt.with_streaming_response(resource.list_issue_fields)
+        self.create_issue_field = _rt.with_streaming_response(resource.create_issue_field)
+        self.delete_issue_field = _rt.with_streaming_response(resource.delete_issue_field)
+        self.update_issue_field = _rt.with_streaming_response(resource.update_issue_field)
+        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
+        self.create_issue_type = _rt.with_streaming_response(resource.create_issue_type)
+        self.update_issue_type = _rt.with_streaming_response(resource.update_issue_type)
+        self.delete_issue_type = _rt.with_streaming_response(resource.delete_issue_type)
+        self.list_members = _rt.streaming_page(resource.list_members)
+        self.check_membership_for_user = _rt.with_streaming_response(
+            resource.check_membership_for_user
+        )
+        self.remove_member = _rt.with_streaming_response(resource.remove_member)
+        self.get_membership_for_user = _rt.with_streaming_response(resource.get_membership_for_user)
+        self.set_membership_for_user = _rt.with_streaming_response(resource.set_membership_for_user)
+        self.remove_membership_for_user = _rt.with_streaming_response(
+            resource.remove_membership_for_user
+        )
+        self.list_org_roles = _rt.with_streaming_response(resource.list_org_roles)
+        self.revoke_all_org_roles_team = _rt.with_streaming_response(
+            resource.revoke_all_org_roles_team
+        )
+        self.assign_team_to_org_role = _rt.with_streaming_response(resource.assign_team_to_org_role)
+        self.revoke_org_role_team = _rt.with_streaming_response(resource.revoke_org_role_team)
+        self.revoke_all_org_roles_user = _rt.with_streaming_response(
+            resource.revoke_all_org_roles_user
+        )
+        self.assign_user_to_org_role = _rt.with_streaming_response(resource.assign_user_to_org_role)
+        self.revoke_org_role_user = _rt.with_streaming_response(resource.revoke_org_role_user)
+        self.get_org_role = _rt.with_streaming_response(resource.get_org_role)
+        self.list_org_role_teams = _rt.streaming_page(resource.list_org_role_teams)
+        self.list_org_role_users = _rt.streaming_page(resource.list_org_role_users)
+        self.list_outside_collaborators = _rt.streaming_page(resource.list_outside_collaborators)
+        self.convert_member_to_outside_collaborator = _rt.with_streaming_response(
+            resource.convert_member_to_outside_collaborator
+        )
+        self.remove_outside_collaborator = _rt.with_streaming_response(
+            resource.remove_outside_collaborator
+        )
+        self.list_pat_grant_requests = _rt.streaming_page(resource.list_pat_grant_requests)
+        self.review_pat_grant_requests_in_bulk = _rt.with_streaming_response(
+            resource.review_pat_grant_requests_in_bulk
+        )
+        self.review_pat_grant_request = _rt.with_streaming_response(
+            resource.review_pat_grant_request
+        )
+        self.list_pat_grant_request_repositories = _rt.streaming_page(
+            resource.list_pat_grant_request_repositories
+        )
+        self.list_pat_grants = _rt.streaming_page(resource.list_pat_grants)
+        self.update_pat_accesses = _rt.with_streaming_response(resource.update_pat_accesses)
+        self.update_pat_access = _rt.with_streaming_response(resource.update_pat_access)
+        self.list_pat_grant_repositories = _rt.streaming_page(resource.list_pat_grant_repositories)
+        self.custom_properties_for_repos_get_organization_definitions = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_organization_definitions
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definitions = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definitions
+            )
+        )
+        self.custom_properties_for_repos_get_organization_definition = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_organization_definition
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definition = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_delete_organization_definition = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_delete_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_get_organization_values = _rt.streaming_page(
+            resource.custom_properties_for_repos_get_organization_values
+        )
+        self.custom_properties_for_repos_create_or_update_organization_values = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_values
+            )
+        )
+        self.list_public_members = _rt.streaming_page(resource.list_public_members)
+        self.check_public_membership_for_user = _rt.with_streaming_response(
+            resource.check_public_membership_for_user
+        )
+        self.set_public_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_public_membership_for_authenticated_user
+        )
+        self.remove_public_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_public_membership_for_authenticated_user
+        )
+        self.get_org_ruleset_history = _rt.streaming_page(resource.get_org_ruleset_history)
+        self.get_org_ruleset_version = _rt.with_streaming_response(resource.get_org_ruleset_version)
+        self.list_security_manager_teams = _rt.with_streaming_response(
+            resource.list_security_manager_teams
+        )
+        self.add_security_manager_team = _rt.with_streaming_response(
+            resource.add_security_manager_team
+        )
+        self.remove_security_manager_team = _rt.with_streaming_response(
+            resource.remove_security_manager_team
+        )
+        self.get_immutable_releases_settings = _rt.with_streaming_response(
+            resource.get_immutable_releases_settings
+        )
+        self.set_immutable_releases_settings = _rt.with_streaming_response(
+            resource.set_immutable_releases_settings
+        )
+        self.get_immutable_releases_settings_repositories = _rt.streaming_page(
+            resource.get_immutable_releases_settings_repositories
+        )
+        self.set_immutable_releases_settings_repositories = _rt.with_streaming_response(
+            resource.set_immutable_releases_settings_repositories
+        )
+        self.enable_selected_repository_immutable_releases_organization = (
+            _rt.with_streaming_response(
+                resource.enable_selected_repository_immutable_releases_organization
+            )
+        )
+        self.disable_selected_repository_immutable_releases_organization = (
+            _rt.with_streaming_response(
+                resource.disable_selected_repository_immutable_releases_organization
+            )
+        )
+        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_streaming_response(
+            resource.enable_or_disable_security_product_on_all_org_repos
+        )
+        self.list_memberships_for_authenticated_user = _rt.streaming_page(
+            resource.list_memberships_for_authenticated_user
+        )
+        self.get_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_membership_for_authenticated_user
+        )
+        self.update_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_membership_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+        self.list_organization_fine_grained_permissions = _rt.with_streaming_response(
+            resource.list_organization_fine_grained_permissions
         )
 
 
 class AsyncOrgs(_rt.AsyncResource):
     """Operations under `orgs`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncOrgsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncOrgsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncOrgsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncOrgsWithStreamingResponse(self)
+
     def list(
         self,
         *,
         since: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationSimple]:
         """List organizations
 
@@ -5024,14 +7086,30 @@ class AsyncOrgs(_rt.AsyncResource):
                 "since": since,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationFull:
         """Get an organization
 
@@ -5053,14 +7131,30 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Delete an organization
 
@@ -5080,13 +7174,22 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         org: str,
+        *,
         billing_email: str | NotGiven = NOT_GIVEN,
         company: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
@@ -5119,7 +7222,14 @@ class AsyncOrgs(_rt.AsyncResource):
         secret_scanning_push_protection_custom_link_enabled: bool | NotGiven = NOT_GIVEN,
         secret_scanning_push_protection_custom_link: str | NotGiven = NOT_GIVEN,
         deploy_keys_enabled_for_repositories: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationFull:
         """Update an organization
 
@@ -5202,13 +7312,22 @@ class AsyncOrgs(_rt.AsyncResource):
                 "secret_scanning_push_protection_custom_link": secret_scanning_push_protection_custom_link,
                 "deploy_keys_enabled_for_repositories": deploy_keys_enabled_for_repositories,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_artifact_deployment_record(
         self,
-        *,
         org: str,
+        *,
         name: str,
         digest: str,
         status: Literal["deployed", "decommissioned"],
@@ -5224,7 +7343,14 @@ class AsyncOrgs(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         github_repository: str | NotGiven = NOT_GIVEN,
         return_records: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsCreateArtifactDeploymentRecordResponse:
         """Create an artifact deployment record
 
@@ -5274,20 +7400,36 @@ class AsyncOrgs(_rt.AsyncResource):
                 "github_repository": github_repository,
                 "return_records": return_records,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_cluster_deployment_records(
         self,
-        *,
         org: str,
         cluster: str,
+        *,
         logical_environment: str,
         deployments: _builtins.list[OrgsSetClusterDeploymentRecordsParamsDeploymentsItem],
         physical_environment: str | NotGiven = NOT_GIVEN,
         partial_success: bool | NotGiven = NOT_GIVEN,
         return_records: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsSetClusterDeploymentRecordsResponse | OrgsSetClusterDeploymentRecordsResponseObject:
         """Set cluster deployment records
 
@@ -5320,18 +7462,34 @@ class AsyncOrgs(_rt.AsyncResource):
                 "partial_success": partial_success,
                 "return_records": return_records,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_cluster_deployment_records_job(
         self,
-        *,
         org: str,
         cluster: str,
+        *,
         logical_environment: str,
         deployments: _builtins.list[OrgsCreateClusterDeploymentRecordsJobParamsDeploymentsItem],
         physical_environment: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsCreateClusterDeploymentRecordsJobResponse:
         """Create a cluster deployment records job
 
@@ -5356,16 +7514,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "deployments": deployments,
                 "physical_environment": physical_environment,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_cluster_deployment_records_job(
         self,
-        *,
         org: str,
         cluster: str,
         job_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsGetClusterDeploymentRecordsJobResponse:
         """Get cluster deployment records job status
 
@@ -5383,13 +7557,22 @@ class AsyncOrgs(_rt.AsyncResource):
                 "cluster": cluster,
                 "job_id": job_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_artifact_storage_record(
         self,
-        *,
         org: str,
+        *,
         name: str,
         digest: str,
         registry_url: str,
@@ -5400,7 +7583,14 @@ class AsyncOrgs(_rt.AsyncResource):
         status: Literal["active", "eol", "deleted"] | NotGiven = NOT_GIVEN,
         github_repository: str | NotGiven = NOT_GIVEN,
         return_records: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsCreateArtifactStorageRecordResponse:
         """Create artifact metadata storage record
 
@@ -5436,15 +7626,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "github_repository": github_repository,
                 "return_records": return_records,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_artifact_deployment_records(
         self,
-        *,
         org: str,
         subject_digest: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListArtifactDeploymentRecordsResponse:
         """List artifact deployment records
 
@@ -5460,15 +7666,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "subject_digest": subject_digest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_artifact_storage_records(
         self,
-        *,
         org: str,
         subject_digest: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListArtifactStorageRecordsResponse:
         """List artifact storage records with a given subject digest for repositories owned by an organization.
 
@@ -5484,19 +7706,35 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "subject_digest": subject_digest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_attestations_bulk(
         self,
-        *,
         org: str,
+        *,
         subject_digests: _builtins.list[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListAttestationsBulkResponse:
         """List attestations by bulk subject digests
 
@@ -5524,16 +7762,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_attestations_bulk(
         self,
-        *,
         org: str,
+        *,
         body: OrgsDeleteAttestationsBulkBodyWithSubjectDigests
         | OrgsDeleteAttestationsBulkBodyWithAttestationIds,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations in bulk
 
@@ -5549,15 +7803,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_attestations_by_subject_digest(
         self,
-        *,
         org: str,
         subject_digest: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations by subject digest
 
@@ -5573,18 +7843,34 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "subject_digest": subject_digest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_attestation_repositories(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrgsListAttestationRepositoriesResponseItem]:
         """List attestation repositories
 
@@ -5609,15 +7895,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_attestations_by_id(
         self,
-        *,
         org: str,
         attestation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations by ID
 
@@ -5633,19 +7935,35 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "attestation_id": attestation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_attestations(
         self,
-        *,
         org: str,
         subject_digest: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListAttestationsResponse:
         """List attestations
 
@@ -5673,16 +7991,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_blocked_users(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List users blocked by an organization
 
@@ -5702,15 +8036,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_blocked_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user is blocked by an organization
 
@@ -5726,15 +8076,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def block_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Block a user from an organization
 
@@ -5750,15 +8116,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unblock_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unblock a user from an organization
 
@@ -5774,16 +8156,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_failed_invitations(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationInvitation]:
         """List failed organization invitations
 
@@ -5803,16 +8201,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhooks(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrgHook]:
         """List organization webhooks
 
@@ -5837,18 +8251,34 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_webhook(
         self,
-        *,
         org: str,
+        *,
         name: str,
         config: OrgsCreateWebhookParamsConfig,
         events: _builtins.list[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgHook:
         """Create an organization webhook
 
@@ -5875,15 +8305,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "events": events,
                 "active": active,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_webhook(
         self,
-        *,
         org: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgHook:
         """Get an organization webhook
 
@@ -5905,15 +8351,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_webhook(
         self,
-        *,
         org: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization webhook
 
@@ -5934,19 +8396,35 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_webhook(
         self,
-        *,
         org: str,
         hook_id: int,
+        *,
         config: OrgsUpdateWebhookParamsConfig | NotGiven = NOT_GIVEN,
         events: _builtins.list[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgHook:
         """Update an organization webhook
 
@@ -5978,15 +8456,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "active": active,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_webhook_config_for_org(
         self,
-        *,
         org: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Get a webhook configuration for an organization
 
@@ -6007,19 +8501,35 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_webhook_config_for_org(
         self,
-        *,
         org: str,
         hook_id: int,
+        *,
         url: WebhookConfigUrl | NotGiven = NOT_GIVEN,
         content_type: WebhookConfigContentType | NotGiven = NOT_GIVEN,
         secret: WebhookConfigSecret | NotGiven = NOT_GIVEN,
         insecure_ssl: WebhookConfigInsecureSsl | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Update a webhook configuration for an organization
 
@@ -6047,18 +8557,34 @@ class AsyncOrgs(_rt.AsyncResource):
                 "secret": secret,
                 "insecure_ssl": insecure_ssl,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhook_deliveries(
         self,
-        *,
         org: str,
         hook_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[HookDeliveryItem]:
         """List deliveries for an organization webhook
 
@@ -6087,16 +8613,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "cursor": cursor,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_webhook_delivery(
         self,
-        *,
         org: str,
         hook_id: int,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> HookDelivery:
         """Get a webhook delivery for an organization webhook
 
@@ -6118,16 +8660,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def redeliver_webhook_delivery(
         self,
-        *,
         org: str,
         hook_id: int,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Redeliver a delivery for an organization webhook
 
@@ -6149,15 +8707,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def ping_webhook(
         self,
-        *,
         org: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Ping an organization webhook
 
@@ -6179,16 +8753,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_app_installations(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Installation]:
         """List app installations for an organization
 
@@ -6213,19 +8803,35 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pending_invitations(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         role: Literal["all", "admin", "direct_member", "billing_manager", "hiring_manager"]
         | NotGiven = NOT_GIVEN,
         invitation_source: Literal["all", "member", "scim"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationInvitation]:
         """List pending organization invitations
 
@@ -6252,19 +8858,35 @@ class AsyncOrgs(_rt.AsyncResource):
                 "role": role,
                 "invitation_source": invitation_source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_invitation(
         self,
-        *,
         org: str,
+        *,
         invitee_id: int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         role: Literal["admin", "direct_member", "billing_manager", "reinstate"]
         | NotGiven = NOT_GIVEN,
         team_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationInvitation:
         """Create an organization invitation
 
@@ -6289,15 +8911,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "role": role,
                 "team_ids": team_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel_invitation(
         self,
-        *,
         org: str,
         invitation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Cancel an organization invitation. In order to cancel an organization invitation, the authenticated user must be an organization owner.
 
@@ -6313,17 +8951,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "invitation_id": invitation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_invitation_teams(
         self,
-        *,
         org: str,
         invitation_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Team]:
         """List organization invitation teams
 
@@ -6345,14 +8999,30 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_issue_fields(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[IssueField | None]:
         """List issue fields for an organization
 
@@ -6366,13 +9036,22 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_issue_field(
         self,
-        *,
         org: str,
+        *,
         name: str,
         data_type: Literal["text", "date", "single_select", "multi_select", "number"],
         description: str | None | NotGiven = NOT_GIVEN,
@@ -6380,7 +9059,14 @@ class AsyncOrgs(_rt.AsyncResource):
         options: _builtins.list[OrgsCreateIssueFieldParamsOptionsItem]
         | None
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueField | None:
         """Create issue field for an organization
 
@@ -6409,15 +9095,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "visibility": visibility,
                 "options": options,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_issue_field(
         self,
-        *,
         org: str,
         issue_field_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete issue field for an organization
 
@@ -6438,19 +9140,35 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "issue_field_id": issue_field_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_issue_field(
         self,
-        *,
         org: str,
         issue_field_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         visibility: Literal["organization_members_only", "all"] | NotGiven = NOT_GIVEN,
         options: _builtins.list[OrgsUpdateIssueFieldParamsOptionsItem] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueField | None:
         """Update issue field for an organization
 
@@ -6479,14 +9197,30 @@ class AsyncOrgs(_rt.AsyncResource):
                 "visibility": visibility,
                 "options": options,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_issue_types(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[IssueType | None]:
         """List issue types for an organization
 
@@ -6500,20 +9234,36 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_issue_type(
         self,
-        *,
         org: str,
+        *,
         name: str,
         is_enabled: bool,
         description: str | None | NotGiven = NOT_GIVEN,
         color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"]
         | None
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueType | None:
         """Create issue type for an organization
 
@@ -6540,21 +9290,37 @@ class AsyncOrgs(_rt.AsyncResource):
                 "description": description,
                 "color": color,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_issue_type(
         self,
-        *,
         org: str,
         issue_type_id: int,
+        *,
         name: str,
         is_enabled: bool,
         description: str | None | NotGiven = NOT_GIVEN,
         color: Literal["gray", "blue", "green", "yellow", "orange", "red", "pink", "purple"]
         | None
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssueType | None:
         """Update issue type for an organization
 
@@ -6583,15 +9349,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "description": description,
                 "color": color,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_issue_type(
         self,
-        *,
         org: str,
         issue_type_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete issue type for an organization
 
@@ -6612,18 +9394,34 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "issue_type_id": issue_type_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_members(
         self,
-        *,
         org: str,
+        *,
         filter: Literal["2fa_disabled", "2fa_insecure", "all"] | NotGiven = NOT_GIVEN,
         role: Literal["all", "admin", "member"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List organization members
 
@@ -6647,15 +9445,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check organization membership for a user
 
@@ -6671,15 +9485,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_member(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove an organization member
 
@@ -6698,15 +9528,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgMembership:
         """Get organization membership for a user
 
@@ -6722,16 +9568,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
+        *,
         role: Literal["admin", "member"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgMembership:
         """Set organization membership for a user
 
@@ -6757,15 +9619,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "username": username,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove organization membership for a user
 
@@ -6786,14 +9664,30 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_org_roles(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgsListOrgRolesResponse:
         """Get all organization roles for an organization
 
@@ -6814,15 +9708,31 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def revoke_all_org_roles_team(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove all organization roles for a team
 
@@ -6842,16 +9752,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def assign_team_to_org_role(
         self,
-        *,
         org: str,
         team_slug: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Assign an organization role to a team
 
@@ -6873,16 +9799,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "team_slug": team_slug,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def revoke_org_role_team(
         self,
-        *,
         org: str,
         team_slug: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove an organization role from a team
 
@@ -6904,15 +9846,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "team_slug": team_slug,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def revoke_all_org_roles_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove all organization roles for a user
 
@@ -6932,16 +9890,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def assign_user_to_org_role(
         self,
-        *,
         org: str,
         username: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Assign an organization role to a user
 
@@ -6963,16 +9937,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "username": username,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def revoke_org_role_user(
         self,
-        *,
         org: str,
         username: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove an organization role from a user. For more information on organization roles, see "[Using organization roles](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/using-organization-roles)."
 
@@ -6992,15 +9982,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "username": username,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_role(
         self,
-        *,
         org: str,
         role_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrganizationRole:
         """Get an organization role
 
@@ -7023,17 +10029,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "role_id": role_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_role_teams(
         self,
-        *,
         org: str,
         role_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TeamRoleAssignment]:
         """List teams that are assigned to an organization role
 
@@ -7059,17 +10081,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_role_users(
         self,
-        *,
         org: str,
         role_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[UserRoleAssignment]:
         """List users that are assigned to an organization role
 
@@ -7095,17 +10133,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_outside_collaborators(
         self,
-        *,
         org: str,
+        *,
         filter: Literal["2fa_disabled", "2fa_insecure", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List outside collaborators for an organization
 
@@ -7127,16 +10181,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def convert_member_to_outside_collaborator(
         self,
-        *,
         org: str,
         username: str,
+        *,
         async_: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any] | None:
         """Convert an organization member to outside collaborator
 
@@ -7154,15 +10224,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "username": username,
                 "async_": async_,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_outside_collaborator(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove outside collaborator from an organization
 
@@ -7178,13 +10264,22 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pat_grant_requests(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["created_at"] | NotGiven = NOT_GIVEN,
@@ -7195,7 +10290,14 @@ class AsyncOrgs(_rt.AsyncResource):
         last_used_before: _dt.datetime | NotGiven = NOT_GIVEN,
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
         token_id: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationProgrammaticAccessGrantRequest]:
         """List requests to access organization resources with fine-grained personal access tokens
 
@@ -7233,17 +10335,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "last_used_after": last_used_after,
                 "token_id": token_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def review_pat_grant_requests_in_bulk(
         self,
-        *,
         org: str,
+        *,
         action: Literal["approve", "deny"],
         pat_request_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
         reason: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Review requests to access organization resources with fine-grained personal access tokens
 
@@ -7265,17 +10383,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "pat_request_ids": pat_request_ids,
                 "reason": reason,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def review_pat_grant_request(
         self,
-        *,
         org: str,
         pat_request_id: int,
+        *,
         action: Literal["approve", "deny"],
         reason: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Review a request to access organization resources with a fine-grained personal access token
 
@@ -7297,17 +10431,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "action": action,
                 "reason": reason,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pat_grant_request_repositories(
         self,
-        *,
         org: str,
         pat_request_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories requested to be accessed by a fine-grained personal access token
 
@@ -7331,13 +10481,22 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pat_grants(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["created_at"] | NotGiven = NOT_GIVEN,
@@ -7348,7 +10507,14 @@ class AsyncOrgs(_rt.AsyncResource):
         last_used_before: _dt.datetime | NotGiven = NOT_GIVEN,
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
         token_id: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationProgrammaticAccessGrant]:
         """List fine-grained personal access tokens with access to organization resources
 
@@ -7386,16 +10552,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "last_used_after": last_used_after,
                 "token_id": token_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_pat_accesses(
         self,
-        *,
         org: str,
+        *,
         action: Literal["revoke"],
         pat_ids: _builtins.list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Update the access to organization resources via fine-grained personal access tokens
 
@@ -7415,16 +10597,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "action": action,
                 "pat_ids": pat_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_pat_access(
         self,
-        *,
         org: str,
         pat_id: int,
+        *,
         action: Literal["revoke"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update the access a fine-grained personal access token has to organization resources
 
@@ -7444,17 +10642,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "pat_id": pat_id,
                 "action": action,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pat_grant_repositories(
         self,
-        *,
         org: str,
         pat_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories a fine-grained personal access token has access to
 
@@ -7478,14 +10692,30 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def custom_properties_for_repos_get_organization_definitions(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[CustomProperty]:
         """Get all custom properties for an organization
 
@@ -7500,15 +10730,31 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def custom_properties_for_repos_create_or_update_organization_definitions(
         self,
-        *,
         org: str,
+        *,
         properties: _builtins.list[CustomProperty],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[CustomProperty]:
         """Create or update custom properties for an organization
 
@@ -7532,15 +10778,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "properties": properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def custom_properties_for_repos_get_organization_definition(
         self,
-        *,
         org: str,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomProperty:
         """Get a custom property for an organization
 
@@ -7557,14 +10819,23 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def custom_properties_for_repos_create_or_update_organization_definition(
         self,
-        *,
         org: str,
         custom_property_name: str,
+        *,
         value_type: Literal["string", "single_select", "multi_select", "true_false", "url"],
         required: bool | NotGiven = NOT_GIVEN,
         default_value: str | _builtins.list[str] | None | NotGiven = NOT_GIVEN,
@@ -7574,7 +10845,14 @@ class AsyncOrgs(_rt.AsyncResource):
         | None
         | NotGiven = NOT_GIVEN,
         require_explicit_values: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomProperty:
         """Create or update a custom property for an organization
 
@@ -7608,15 +10886,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "values_editable_by": values_editable_by,
                 "require_explicit_values": require_explicit_values,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def custom_properties_for_repos_delete_organization_definition(
         self,
-        *,
         org: str,
         custom_property_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a custom property for an organization
 
@@ -7636,17 +10930,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "custom_property_name": custom_property_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_get_organization_values(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         repository_query: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrgRepoCustomPropertyValues]:
         """List custom property values for organization repositories
 
@@ -7669,16 +10979,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "page": page,
                 "repository_query": repository_query,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def custom_properties_for_repos_create_or_update_organization_values(
         self,
-        *,
         org: str,
+        *,
         repository_names: _builtins.list[str],
         properties: _builtins.list[CustomPropertyValue],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Create or update custom property values for organization repositories
 
@@ -7705,16 +11031,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "repository_names": repository_names,
                 "properties": properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_members(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List public organization members
 
@@ -7734,15 +11076,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_public_membership_for_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check public organization membership for a user
 
@@ -7758,15 +11116,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_public_membership_for_authenticated_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set public organization membership for the authenticated user
 
@@ -7784,15 +11158,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_public_membership_for_authenticated_user(
         self,
-        *,
         org: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove public organization membership for the authenticated user
 
@@ -7808,17 +11198,33 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_ruleset_history(
         self,
-        *,
         org: str,
         ruleset_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RulesetVersion]:
         """Get organization ruleset history
 
@@ -7840,16 +11246,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_ruleset_version(
         self,
-        *,
         org: str,
         ruleset_id: int,
         version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RulesetVersionWithState:
         """Get organization ruleset version
 
@@ -7867,14 +11289,30 @@ class AsyncOrgs(_rt.AsyncResource):
                 "ruleset_id": ruleset_id,
                 "version_id": version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_security_manager_teams(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[TeamSimple]:
         """Deprecated.
 
@@ -7891,15 +11329,31 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_security_manager_team(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -7918,15 +11372,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_security_manager_team(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -7945,14 +11415,30 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_immutable_releases_settings(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ImmutableReleasesOrganizationSettings:
         """Get immutable releases settings for an organization
 
@@ -7968,16 +11454,32 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_immutable_releases_settings(
         self,
-        *,
         org: str,
+        *,
         enforced_repositories: Literal["all", "none", "selected"],
         selected_repository_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set immutable releases settings for an organization
 
@@ -7997,16 +11499,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "enforced_repositories": enforced_repositories,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_immutable_releases_settings_repositories(
         self,
-        *,
         org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List selected repositories for immutable releases enforcement
 
@@ -8028,15 +11546,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_immutable_releases_settings_repositories(
         self,
-        *,
         org: str,
+        *,
         selected_repository_ids: _builtins.list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Set selected repositories for immutable releases enforcement
 
@@ -8054,15 +11588,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "selected_repository_ids": selected_repository_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_selected_repository_immutable_releases_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable a selected repository for immutable releases in an organization
 
@@ -8080,15 +11630,31 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_selected_repository_immutable_releases_organization(
         self,
-        *,
         org: str,
         repository_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a selected repository for immutable releases in an organization
 
@@ -8106,12 +11672,20 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "repository_id": repository_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_or_disable_security_product_on_all_org_repos(
         self,
-        *,
         org: str,
         security_product: Literal[
             "dependency_graph",
@@ -8123,8 +11697,16 @@ class AsyncOrgs(_rt.AsyncResource):
             "secret_scanning_push_protection",
         ],
         enablement: Literal["enable_all", "disable_all"],
+        *,
         query_suite: Literal["default", "extended"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -8153,7 +11735,16 @@ class AsyncOrgs(_rt.AsyncResource):
                 "enablement": enablement,
                 "query_suite": query_suite,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_memberships_for_authenticated_user(
@@ -8162,7 +11753,14 @@ class AsyncOrgs(_rt.AsyncResource):
         state: Literal["active", "pending"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrgMembership]:
         """List organization memberships for the authenticated user
 
@@ -8182,14 +11780,30 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_membership_for_authenticated_user(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgMembership:
         """Get an organization membership for the authenticated user
 
@@ -8203,15 +11817,31 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_membership_for_authenticated_user(
         self,
-        *,
         org: str,
+        *,
         state: Literal["active"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgMembership:
         """Update an organization membership for the authenticated user
 
@@ -8227,7 +11857,16 @@ class AsyncOrgs(_rt.AsyncResource):
                 "org": org,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -8235,7 +11874,14 @@ class AsyncOrgs(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationSimple]:
         """List organizations for the authenticated user.
 
@@ -8256,16 +11902,32 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationSimple]:
         """List organizations for a user
 
@@ -8287,14 +11949,30 @@ class AsyncOrgs(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_organization_fine_grained_permissions(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[OrgsListOrganizationFineGrainedPermissionsResponseItem]:
         """List organization fine-grained permissions for an organization
 
@@ -8317,5 +11995,424 @@ class AsyncOrgs(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncOrgsWithRawResponse:
+    """`AsyncOrgs.with_raw_response`."""
+
+    def __init__(self, resource: AsyncOrgs) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
+        self.create_artifact_deployment_record = _rt.with_raw_response(
+            resource.create_artifact_deployment_record
+        )
+        self.set_cluster_deployment_records = _rt.with_raw_response(
+            resource.set_cluster_deployment_records
+        )
+        self.create_cluster_deployment_records_job = _rt.with_raw_response(
+            resource.create_cluster_deployment_records_job
+        )
+        self.get_cluster_deployment_records_job = _rt.with_raw_response(
+            resource.get_cluster_deployment_records_job
+        )
+        self.create_artifact_storage_record = _rt.with_raw_response(
+            resource.create_artifact_storage_record
+        )
+        self.list_artifact_deployment_records = _rt.with_raw_response(
+            resource.list_artifact_deployment_records
+        )
+        self.list_artifact_storage_records = _rt.with_raw_response(
+            resource.list_artifact_storage_records
+        )
+        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
+        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.list_attestation_repositories = _rt.raw_async_page(
+            resource.list_attestation_repositories
+        )
+        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
+        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.list_blocked_users = _rt.raw_async_page(resource.list_blocked_users)
+        self.check_blocked_user = _rt.with_raw_response(resource.check_blocked_user)
+        self.block_user = _rt.with_raw_response(resource.block_user)
+        self.unblock_user = _rt.with_raw_response(resource.unblock_user)
+        self.list_failed_invitations = _rt.raw_async_page(resource.list_failed_invitations)
+        self.list_webhooks = _rt.raw_async_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
+        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_raw_response(resource.get_webhook_config_for_org)
+        self.update_webhook_config_for_org = _rt.with_raw_response(
+            resource.update_webhook_config_for_org
+        )
+        self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
+        self.list_app_installations = _rt.raw_async_page(resource.list_app_installations)
+        self.list_pending_invitations = _rt.raw_async_page(resource.list_pending_invitations)
+        self.create_invitation = _rt.with_raw_response(resource.create_invitation)
+        self.cancel_invitation = _rt.with_raw_response(resource.cancel_invitation)
+        self.list_invitation_teams = _rt.raw_async_page(resource.list_invitation_teams)
+        self.list_issue_fields = _rt.with_raw_response(resource.list_issue_fields)
+        self.create_issue_field = _rt.with_raw_response(resource.create_issue_field)
+        self.delete_issue_field = _rt.with_raw_response(resource.delete_issue_field)
+        self.update_issue_field = _rt.with_raw_response(resource.update_issue_field)
+        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
+        self.create_issue_type = _rt.with_raw_response(resource.create_issue_type)
+        self.update_issue_type = _rt.with_raw_response(resource.update_issue_type)
+        self.delete_issue_type = _rt.with_raw_response(resource.delete_issue_type)
+        self.list_members = _rt.raw_async_page(resource.list_members)
+        self.check_membership_for_user = _rt.with_raw_response(resource.check_membership_for_user)
+        self.remove_member = _rt.with_raw_response(resource.remove_member)
+        self.get_membership_for_user = _rt.with_raw_response(resource.get_membership_for_user)
+        self.set_membership_for_user = _rt.with_raw_response(resource.set_membership_for_user)
+        self.remove_membership_for_user = _rt.with_raw_response(resource.remove_membership_for_user)
+        self.list_org_roles = _rt.with_raw_response(resource.list_org_roles)
+        self.revoke_all_org_roles_team = _rt.with_raw_response(resource.revoke_all_org_roles_team)
+        self.assign_team_to_org_role = _rt.with_raw_response(resource.assign_team_to_org_role)
+        self.revoke_org_role_team = _rt.with_raw_response(resource.revoke_org_role_team)
+        self.revoke_all_org_roles_user = _rt.with_raw_response(resource.revoke_all_org_roles_user)
+        self.assign_user_to_org_role = _rt.with_raw_response(resource.assign_user_to_org_role)
+        self.revoke_org_role_user = _rt.with_raw_response(resource.revoke_org_role_user)
+        self.get_org_role = _rt.with_raw_response(resource.get_org_role)
+        self.list_org_role_teams = _rt.raw_async_page(resource.list_org_role_teams)
+        self.list_org_role_users = _rt.raw_async_page(resource.list_org_role_users)
+        self.list_outside_collaborators = _rt.raw_async_page(resource.list_outside_collaborators)
+        self.convert_member_to_outside_collaborator = _rt.with_raw_response(
+            resource.convert_member_to_outside_collaborator
+        )
+        self.remove_outside_collaborator = _rt.with_raw_response(
+            resource.remove_outside_collaborator
+        )
+        self.list_pat_grant_requests = _rt.raw_async_page(resource.list_pat_grant_requests)
+        self.review_pat_grant_requests_in_bulk = _rt.with_raw_response(
+            resource.review_pat_grant_requests_in_bulk
+        )
+        self.review_pat_grant_request = _rt.with_raw_response(resource.review_pat_grant_request)
+        self.list_pat_grant_request_repositories = _rt.raw_async_page(
+            resource.list_pat_grant_request_repositories
+        )
+        self.list_pat_grants = _rt.raw_async_page(resource.list_pat_grants)
+        self.update_pat_accesses = _rt.with_raw_response(resource.update_pat_accesses)
+        self.update_pat_access = _rt.with_raw_response(resource.update_pat_access)
+        self.list_pat_grant_repositories = _rt.raw_async_page(resource.list_pat_grant_repositories)
+        self.custom_properties_for_repos_get_organization_definitions = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_organization_definitions
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definitions = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definitions
+            )
+        )
+        self.custom_properties_for_repos_get_organization_definition = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_organization_definition
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definition = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_delete_organization_definition = _rt.with_raw_response(
+            resource.custom_properties_for_repos_delete_organization_definition
+        )
+        self.custom_properties_for_repos_get_organization_values = _rt.raw_async_page(
+            resource.custom_properties_for_repos_get_organization_values
+        )
+        self.custom_properties_for_repos_create_or_update_organization_values = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_values
+            )
+        )
+        self.list_public_members = _rt.raw_async_page(resource.list_public_members)
+        self.check_public_membership_for_user = _rt.with_raw_response(
+            resource.check_public_membership_for_user
+        )
+        self.set_public_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.set_public_membership_for_authenticated_user
+        )
+        self.remove_public_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_public_membership_for_authenticated_user
+        )
+        self.get_org_ruleset_history = _rt.raw_async_page(resource.get_org_ruleset_history)
+        self.get_org_ruleset_version = _rt.with_raw_response(resource.get_org_ruleset_version)
+        self.list_security_manager_teams = _rt.with_raw_response(
+            resource.list_security_manager_teams
+        )
+        self.add_security_manager_team = _rt.with_raw_response(resource.add_security_manager_team)
+        self.remove_security_manager_team = _rt.with_raw_response(
+            resource.remove_security_manager_team
+        )
+        self.get_immutable_releases_settings = _rt.with_raw_response(
+            resource.get_immutable_releases_settings
+        )
+        self.set_immutable_releases_settings = _rt.with_raw_response(
+            resource.set_immutable_releases_settings
+        )
+        self.get_immutable_releases_settings_repositories = _rt.raw_async_page(
+            resource.get_immutable_releases_settings_repositories
+        )
+        self.set_immutable_releases_settings_repositories = _rt.with_raw_response(
+            resource.set_immutable_releases_settings_repositories
+        )
+        self.enable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_immutable_releases_organization
+        )
+        self.disable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_immutable_releases_organization
+        )
+        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response(
+            resource.enable_or_disable_security_product_on_all_org_repos
+        )
+        self.list_memberships_for_authenticated_user = _rt.raw_async_page(
+            resource.list_memberships_for_authenticated_user
+        )
+        self.get_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.get_membership_for_authenticated_user
+        )
+        self.update_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.update_membership_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+        self.list_organization_fine_grained_permissions = _rt.with_raw_response(
+            resource.list_organization_fine_grained_permissions
+        )
+
+
+class AsyncOrgsWithStreamingResponse:
+    """`AsyncOrgs.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncOrgs) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.create_artifact_deployment_record = _rt.with_streaming_response(
+            resource.create_artifact_deployment_record
+        )
+        self.set_cluster_deployment_records = _rt.with_streaming_response(
+            resource.set_cluster_deployment_records
+        )
+        self.create_cluster_deployment_records_job = _rt.with_streaming_response(
+            resource.create_cluster_deployment_records_job
+        )
+        self.get_cluster_deployment_records_job = _rt.with_streaming_response(
+            resource.get_cluster_deployment_records_job
+        )
+        self.create_artifact_storage_record = _rt.with_streaming_response(
+            resource.create_artifact_storage_record
+        )
+        self.list_artifact_deployment_records = _rt.with_streaming_response(
+            resource.list_artifact_deployment_records
+        )
+        self.list_artifact_storage_records = _rt.with_streaming_response(
+            resource.list_artifact_storage_records
+        )
+        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_streaming_response(
+            resource.delete_attestations_bulk
+        )
+        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.list_attestation_repositories = _rt.streaming_async_page(
+            resource.list_attestation_repositories
+        )
+        self.delete_attestations_by_id = _rt.with_streaming_response(
+            resource.delete_attestations_by_id
+        )
+        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.list_blocked_users = _rt.streaming_async_page(resource.list_blocked_users)
+        self.check_blocked_user = _rt.with_streaming_response(resource.check_blocked_user)
+        self.block_user = _rt.with_streaming_response(resource.block_user)
+        self.unblock_user = _rt.with_streaming_response(resource.unblock_user)
+        self.list_failed_invitations = _rt.streaming_async_page(resource.list_failed_invitations)
+        self.list_webhooks = _rt.streaming_async_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
+        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_streaming_response(
+            resource.get_webhook_config_for_org
+        )
+        self.update_webhook_config_for_org = _rt.with_streaming_response(
+            resource.update_webhook_config_for_org
+        )
+        self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
+        self.list_app_installations = _rt.streaming_async_page(resource.list_app_installations)
+        self.list_pending_invitations = _rt.streaming_async_page(resource.list_pending_invitations)
+        self.create_invitation = _rt.with_streaming_response(resource.create_invitation)
+        self.cancel_invitation = _rt.with_streaming_response(resource.cancel_invitation)
+        self.list_invitation_teams = _rt.streaming_async_page(resource.list_invitation_teams)
+        self.list_issue_fields = _rt.with_streaming_response(resource.list_issue_fields)
+        self.create_issue_field = _rt.with_streaming_response(resource.create_issue_field)
+        self.delete_issue_field = _rt.with_streaming_response(resource.delete_issue_field)
+        self.update_issue_field = _rt.with_streaming_response(resource.update_issue_field)
+        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
+        self.create_issue_type = _rt.with_streaming_response(resource.create_issue_type)
+        self.update_issue_type = _rt.with_streaming_response(resource.update_issue_type)
+        self.delete_issue_type = _rt.with_streaming_response(resource.delete_issue_type)
+        self.list_members = _rt.streaming_async_page(resource.list_members)
+        self.check_membership_for_user = _rt.with_streaming_response(
+            resource.check_membership_for_user
+        )
+        self.remove_member = _rt.with_streaming_response(resource.remove_member)
+        self.get_membership_for_user = _rt.with_streaming_response(resource.get_membership_for_user)
+        self.set_membership_for_user = _rt.with_streaming_response(resource.set_membership_for_user)
+        self.remove_membership_for_user = _rt.with_streaming_response(
+            resource.remove_membership_for_user
+        )
+        self.list_org_roles = _rt.with_streaming_response(resource.list_org_roles)
+        self.revoke_all_org_roles_team = _rt.with_streaming_response(
+            resource.revoke_all_org_roles_team
+        )
+        self.assign_team_to_org_role = _rt.with_streaming_response(resource.assign_team_to_org_role)
+        self.revoke_org_role_team = _rt.with_streaming_response(resource.revoke_org_role_team)
+        self.revoke_all_org_roles_user = _rt.with_streaming_response(
+            resource.revoke_all_org_roles_user
+        )
+        self.assign_user_to_org_role = _rt.with_streaming_response(resource.assign_user_to_org_role)
+        self.revoke_org_role_user = _rt.with_streaming_response(resource.revoke_org_role_user)
+        self.get_org_role = _rt.with_streaming_response(resource.get_org_role)
+        self.list_org_role_teams = _rt.streaming_async_page(resource.list_org_role_teams)
+        self.list_org_role_users = _rt.streaming_async_page(resource.list_org_role_users)
+        self.list_outside_collaborators = _rt.streaming_async_page(
+            resource.list_outside_collaborators
+        )
+        self.convert_member_to_outside_collaborator = _rt.with_streaming_response(
+            resource.convert_member_to_outside_collaborator
+        )
+        self.remove_outside_collaborator = _rt.with_streaming_response(
+            resource.remove_outside_collaborator
+        )
+        self.list_pat_grant_requests = _rt.streaming_async_page(resource.list_pat_grant_requests)
+        self.review_pat_grant_requests_in_bulk = _rt.with_streaming_response(
+            resource.review_pat_grant_requests_in_bulk
+        )
+        self.review_pat_grant_request = _rt.with_streaming_response(
+            resource.review_pat_grant_request
+        )
+        self.list_pat_grant_request_repositories = _rt.streaming_async_page(
+            resource.list_pat_grant_request_repositories
+        )
+        self.list_pat_grants = _rt.streaming_async_page(resource.list_pat_grants)
+        self.update_pat_accesses = _rt.with_streaming_response(resource.update_pat_accesses)
+        self.update_pat_access = _rt.with_streaming_response(resource.update_pat_access)
+        self.list_pat_grant_repositories = _rt.streaming_async_page(
+            resource.list_pat_grant_repositories
+        )
+        self.custom_properties_for_repos_get_organization_definitions = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_organization_definitions
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definitions = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definitions
+            )
+        )
+        self.custom_properties_for_repos_get_organization_definition = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_organization_definition
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definition = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_delete_organization_definition = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_delete_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_get_organization_values = _rt.streaming_async_page(
+            resource.custom_properties_for_repos_get_organization_values
+        )
+        self.custom_properties_for_repos_create_or_update_organization_values = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_values
+            )
+        )
+        self.list_public_members = _rt.streaming_async_page(resource.list_public_members)
+        self.check_public_membership_for_user = _rt.with_streaming_response(
+            resource.check_public_membership_for_user
+        )
+        self.set_public_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_public_membership_for_authenticated_user
+        )
+        self.remove_public_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_public_membership_for_authenticated_user
+        )
+        self.get_org_ruleset_history = _rt.streaming_async_page(resource.get_org_ruleset_history)
+        self.get_org_ruleset_version = _rt.with_streaming_response(resource.get_org_ruleset_version)
+        self.list_security_manager_teams = _rt.with_streaming_response(
+            resource.list_security_manager_teams
+        )
+        self.add_security_manager_team = _rt.with_streaming_response(
+            resource.add_security_manager_team
+        )
+        self.remove_security_manager_team = _rt.with_streaming_response(
+            resource.remove_security_manager_team
+        )
+        self.get_immutable_releases_settings = _rt.with_streaming_response(
+            resource.get_immutable_releases_settings
+        )
+        self.set_immutable_releases_settings = _rt.with_streaming_response(
+            resource.set_immutable_releases_settings
+        )
+        self.get_immutable_releases_settings_repositories = _rt.streaming_async_page(
+            resource.get_immutable_releases_settings_repositories
+        )
+        self.set_immutable_releases_settings_repositories = _rt.with_streaming_response(
+            resource.set_immutable_releases_settings_repositories
+        )
+        self.enable_selected_repository_immutable_releases_organization = (
+            _rt.with_streaming_response(
+                resource.enable_selected_repository_immutable_releases_organization
+            )
+        )
+        self.disable_selected_repository_immutable_releases_organization = (
+            _rt.with_streaming_response(
+                resource.disable_selected_repository_immutable_releases_organization
+            )
+        )
+        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_streaming_response(
+            resource.enable_or_disable_security_product_on_all_org_repos
+        )
+        self.list_memberships_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_memberships_for_authenticated_user
+        )
+        self.get_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_membership_for_authenticated_user
+        )
+        self.update_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_membership_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
+        )
+        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
+        self.list_organization_fine_grained_permissions = _rt.with_streaming_response(
+            resource.list_organization_fine_grained_permissions
         )

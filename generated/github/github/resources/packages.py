@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.package import Package
@@ -453,11 +454,28 @@ _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_USER: _rt.Operation[None] = _rt.Operation(
 class Packages(_rt.SyncResource):
     """Operations under `packages`."""
 
+    @cached_property
+    def with_raw_response(self) -> PackagesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return PackagesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PackagesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return PackagesWithStreamingResponse(self)
+
     def list_docker_migration_conflicting_packages_for_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Package]:
         """Get list of conflicting packages during Docker migration for organization
 
@@ -473,18 +491,34 @@ class Packages(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_packages_for_organization(
         self,
+        org: str,
         *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        org: str,
         visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Package]:
         """List packages for an organization
 
@@ -510,16 +544,32 @@ class Packages(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_package_for_organization(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Package:
         """Get a package for an organization
 
@@ -539,16 +589,32 @@ class Packages(_rt.SyncResource):
                 "package_name": package_name,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_package_for_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a package for an organization
 
@@ -570,17 +636,33 @@ class Packages(_rt.SyncResource):
                 "package_name": package_name,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def restore_package_for_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
+        *,
         token: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore a package for an organization
 
@@ -608,19 +690,35 @@ class Packages(_rt.SyncResource):
                 "org": org,
                 "token": token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_package_versions_for_package_owned_by_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PackageVersion]:
         """List package versions for a package owned by an organization
 
@@ -648,17 +746,33 @@ class Packages(_rt.SyncResource):
                 "per_page": per_page,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_package_version_for_organization(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PackageVersion:
         """Get a package version for an organization
 
@@ -680,17 +794,33 @@ class Packages(_rt.SyncResource):
                 "org": org,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_package_version_for_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete package version for an organization
 
@@ -714,17 +844,33 @@ class Packages(_rt.SyncResource):
                 "org": org,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def restore_package_version_for_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore package version for an organization
 
@@ -752,13 +898,29 @@ class Packages(_rt.SyncResource):
                 "org": org,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_docker_migration_conflicting_packages_for_authenticated_user(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Package]:
         """Get list of conflicting packages during Docker migration for authenticated-user
 
@@ -769,7 +931,16 @@ class Packages(_rt.SyncResource):
         return self._client.request(
             _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_AUTHENTICATED_USER,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_packages_for_authenticated_user(
@@ -779,7 +950,14 @@ class Packages(_rt.SyncResource):
         visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Package]:
         """List packages for the authenticated user's namespace
 
@@ -803,15 +981,31 @@ class Packages(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_package_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Package:
         """Get a package for the authenticated user
 
@@ -829,15 +1023,31 @@ class Packages(_rt.SyncResource):
                 "package_type": package_type,
                 "package_name": package_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_package_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a package for the authenticated user
 
@@ -855,16 +1065,32 @@ class Packages(_rt.SyncResource):
                 "package_type": package_type,
                 "package_name": package_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def restore_package_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
+        *,
         token: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore a package for the authenticated user
 
@@ -888,18 +1114,34 @@ class Packages(_rt.SyncResource):
                 "package_name": package_name,
                 "token": token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_package_versions_for_package_owned_by_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PackageVersion]:
         """List package versions for a package owned by the authenticated user
 
@@ -925,16 +1167,32 @@ class Packages(_rt.SyncResource):
                 "per_page": per_page,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_package_version_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PackageVersion:
         """Get a package version for the authenticated user
 
@@ -954,16 +1212,32 @@ class Packages(_rt.SyncResource):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_package_version_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a package version for the authenticated user
 
@@ -985,16 +1259,32 @@ class Packages(_rt.SyncResource):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def restore_package_version_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore a package version for the authenticated user
 
@@ -1018,14 +1308,30 @@ class Packages(_rt.SyncResource):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_docker_migration_conflicting_packages_for_user(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Package]:
         """Get list of conflicting packages during Docker migration for user
 
@@ -1041,18 +1347,34 @@ class Packages(_rt.SyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_packages_for_user(
         self,
+        username: str,
         *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        username: str,
         visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Package]:
         """List packages for a user
 
@@ -1078,16 +1400,32 @@ class Packages(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_package_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Package:
         """Get a package for a user
 
@@ -1107,16 +1445,32 @@ class Packages(_rt.SyncResource):
                 "package_name": package_name,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_package_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a package for a user
 
@@ -1138,17 +1492,33 @@ class Packages(_rt.SyncResource):
                 "package_name": package_name,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def restore_package_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
+        *,
         token: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore a package for a user
 
@@ -1176,16 +1546,32 @@ class Packages(_rt.SyncResource):
                 "username": username,
                 "token": token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_package_versions_for_package_owned_by_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[PackageVersion]:
         """List package versions for a package owned by a user
 
@@ -1205,17 +1591,33 @@ class Packages(_rt.SyncResource):
                 "package_name": package_name,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_package_version_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
         package_version_id: int,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PackageVersion:
         """Get a package version for a user
 
@@ -1237,17 +1639,33 @@ class Packages(_rt.SyncResource):
                 "package_version_id": package_version_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_package_version_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete package version for a user
 
@@ -1271,17 +1689,33 @@ class Packages(_rt.SyncResource):
                 "username": username,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def restore_package_version_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore package version for a user
 
@@ -1309,18 +1743,202 @@ class Packages(_rt.SyncResource):
                 "username": username,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class PackagesWithRawResponse:
+    """`Packages.with_raw_response`."""
+
+    def __init__(self, resource: Packages) -> None:
+        self._resource = resource
+        self.list_docker_migration_conflicting_packages_for_organization = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_organization
+        )
+        self.list_packages_for_organization = _rt.raw_page(resource.list_packages_for_organization)
+        self.get_package_for_organization = _rt.with_raw_response(
+            resource.get_package_for_organization
+        )
+        self.delete_package_for_org = _rt.with_raw_response(resource.delete_package_for_org)
+        self.restore_package_for_org = _rt.with_raw_response(resource.restore_package_for_org)
+        self.get_all_package_versions_for_package_owned_by_org = _rt.raw_page(
+            resource.get_all_package_versions_for_package_owned_by_org
+        )
+        self.get_package_version_for_organization = _rt.with_raw_response(
+            resource.get_package_version_for_organization
+        )
+        self.delete_package_version_for_org = _rt.with_raw_response(
+            resource.delete_package_version_for_org
+        )
+        self.restore_package_version_for_org = _rt.with_raw_response(
+            resource.restore_package_version_for_org
+        )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_raw_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_packages_for_authenticated_user = _rt.raw_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.restore_package_for_authenticated_user = _rt.with_raw_response(
+            resource.restore_package_for_authenticated_user
+        )
+        self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.raw_page(
+            resource.get_all_package_versions_for_package_owned_by_authenticated_user
+        )
+        self.get_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_version_for_authenticated_user
+        )
+        self.delete_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_version_for_authenticated_user
+        )
+        self.restore_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.restore_package_version_for_authenticated_user
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
+        self.list_packages_for_user = _rt.raw_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
+        self.restore_package_for_user = _rt.with_raw_response(resource.restore_package_for_user)
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response(
+            resource.get_all_package_versions_for_package_owned_by_user
+        )
+        self.get_package_version_for_user = _rt.with_raw_response(
+            resource.get_package_version_for_user
+        )
+        self.delete_package_version_for_user = _rt.with_raw_response(
+            resource.delete_package_version_for_user
+        )
+        self.restore_package_version_for_user = _rt.with_raw_response(
+            resource.restore_package_version_for_user
+        )
+
+
+class PackagesWithStreamingResponse:
+    """`Packages.with_streaming_response`."""
+
+    def __init__(self, resource: Packages) -> None:
+        self._resource = resource
+        self.list_docker_migration_conflicting_packages_for_organization = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_organization
+            )
+        )
+        self.list_packages_for_organization = _rt.streaming_page(
+            resource.list_packages_for_organization
+        )
+        self.get_package_for_organization = _rt.with_streaming_response(
+            resource.get_package_for_organization
+        )
+        self.delete_package_for_org = _rt.with_streaming_response(resource.delete_package_for_org)
+        self.restore_package_for_org = _rt.with_streaming_response(resource.restore_package_for_org)
+        self.get_all_package_versions_for_package_owned_by_org = _rt.streaming_page(
+            resource.get_all_package_versions_for_package_owned_by_org
+        )
+        self.get_package_version_for_organization = _rt.with_streaming_response(
+            resource.get_package_version_for_organization
+        )
+        self.delete_package_version_for_org = _rt.with_streaming_response(
+            resource.delete_package_version_for_org
+        )
+        self.restore_package_version_for_org = _rt.with_streaming_response(
+            resource.restore_package_version_for_org
+        )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_packages_for_authenticated_user = _rt.streaming_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.restore_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.restore_package_for_authenticated_user
+        )
+        self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.streaming_page(
+            resource.get_all_package_versions_for_package_owned_by_authenticated_user
+        )
+        self.get_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_version_for_authenticated_user
+        )
+        self.delete_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_version_for_authenticated_user
+        )
+        self.restore_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.restore_package_version_for_authenticated_user
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
+        self.list_packages_for_user = _rt.streaming_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
+        self.restore_package_for_user = _rt.with_streaming_response(
+            resource.restore_package_for_user
+        )
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response(
+            resource.get_all_package_versions_for_package_owned_by_user
+        )
+        self.get_package_version_for_user = _rt.with_streaming_response(
+            resource.get_package_version_for_user
+        )
+        self.delete_package_version_for_user = _rt.with_streaming_response(
+            resource.delete_package_version_for_user
+        )
+        self.restore_package_version_for_user = _rt.with_streaming_response(
+            resource.restore_package_version_for_user
         )
 
 
 class AsyncPackages(_rt.AsyncResource):
     """Operations under `packages`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPackagesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncPackagesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPackagesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncPackagesWithStreamingResponse(self)
+
     async def list_docker_migration_conflicting_packages_for_organization(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Package]:
         """Get list of conflicting packages during Docker migration for organization
 
@@ -1336,18 +1954,34 @@ class AsyncPackages(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_packages_for_organization(
         self,
+        org: str,
         *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        org: str,
         visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Package]:
         """List packages for an organization
 
@@ -1373,16 +2007,32 @@ class AsyncPackages(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_package_for_organization(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Package:
         """Get a package for an organization
 
@@ -1402,16 +2052,32 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_name": package_name,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_package_for_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a package for an organization
 
@@ -1433,17 +2099,33 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_name": package_name,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def restore_package_for_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
+        *,
         token: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore a package for an organization
 
@@ -1471,19 +2153,35 @@ class AsyncPackages(_rt.AsyncResource):
                 "org": org,
                 "token": token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_package_versions_for_package_owned_by_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PackageVersion]:
         """List package versions for a package owned by an organization
 
@@ -1511,17 +2209,33 @@ class AsyncPackages(_rt.AsyncResource):
                 "per_page": per_page,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_package_version_for_organization(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PackageVersion:
         """Get a package version for an organization
 
@@ -1543,17 +2257,33 @@ class AsyncPackages(_rt.AsyncResource):
                 "org": org,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_package_version_for_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete package version for an organization
 
@@ -1577,17 +2307,33 @@ class AsyncPackages(_rt.AsyncResource):
                 "org": org,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def restore_package_version_for_org(
         self,
-        *,
+        org: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        org: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore package version for an organization
 
@@ -1615,13 +2361,29 @@ class AsyncPackages(_rt.AsyncResource):
                 "org": org,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_docker_migration_conflicting_packages_for_authenticated_user(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Package]:
         """Get list of conflicting packages during Docker migration for authenticated-user
 
@@ -1632,7 +2394,16 @@ class AsyncPackages(_rt.AsyncResource):
         return await self._client.request(
             _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_AUTHENTICATED_USER,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_packages_for_authenticated_user(
@@ -1642,7 +2413,14 @@ class AsyncPackages(_rt.AsyncResource):
         visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Package]:
         """List packages for the authenticated user's namespace
 
@@ -1666,15 +2444,31 @@ class AsyncPackages(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_package_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Package:
         """Get a package for the authenticated user
 
@@ -1692,15 +2486,31 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_type": package_type,
                 "package_name": package_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_package_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a package for the authenticated user
 
@@ -1718,16 +2528,32 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_type": package_type,
                 "package_name": package_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def restore_package_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
+        *,
         token: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore a package for the authenticated user
 
@@ -1751,18 +2577,34 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_name": package_name,
                 "token": token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_package_versions_for_package_owned_by_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PackageVersion]:
         """List package versions for a package owned by the authenticated user
 
@@ -1788,16 +2630,32 @@ class AsyncPackages(_rt.AsyncResource):
                 "per_page": per_page,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_package_version_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PackageVersion:
         """Get a package version for the authenticated user
 
@@ -1817,16 +2675,32 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_package_version_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a package version for the authenticated user
 
@@ -1848,16 +2722,32 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def restore_package_version_for_authenticated_user(
         self,
-        *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore a package version for the authenticated user
 
@@ -1881,14 +2771,30 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_name": package_name,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_docker_migration_conflicting_packages_for_user(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Package]:
         """Get list of conflicting packages during Docker migration for user
 
@@ -1904,18 +2810,34 @@ class AsyncPackages(_rt.AsyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_packages_for_user(
         self,
+        username: str,
         *,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        username: str,
         visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Package]:
         """List packages for a user
 
@@ -1941,16 +2863,32 @@ class AsyncPackages(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_package_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Package:
         """Get a package for a user
 
@@ -1970,16 +2908,32 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_name": package_name,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_package_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a package for a user
 
@@ -2001,17 +2955,33 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_name": package_name,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def restore_package_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
+        *,
         token: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore a package for a user
 
@@ -2039,16 +3009,32 @@ class AsyncPackages(_rt.AsyncResource):
                 "username": username,
                 "token": token,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_all_package_versions_for_package_owned_by_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[PackageVersion]:
         """List package versions for a package owned by a user
 
@@ -2068,17 +3054,33 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_name": package_name,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_package_version_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
         package_version_id: int,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PackageVersion:
         """Get a package version for a user
 
@@ -2100,17 +3102,33 @@ class AsyncPackages(_rt.AsyncResource):
                 "package_version_id": package_version_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_package_version_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete package version for a user
 
@@ -2134,17 +3152,33 @@ class AsyncPackages(_rt.AsyncResource):
                 "username": username,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def restore_package_version_for_user(
         self,
-        *,
+        username: str,
         package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
         package_name: str,
-        username: str,
         package_version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Restore package version for a user
 
@@ -2172,5 +3206,176 @@ class AsyncPackages(_rt.AsyncResource):
                 "username": username,
                 "package_version_id": package_version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncPackagesWithRawResponse:
+    """`AsyncPackages.with_raw_response`."""
+
+    def __init__(self, resource: AsyncPackages) -> None:
+        self._resource = resource
+        self.list_docker_migration_conflicting_packages_for_organization = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_organization
+        )
+        self.list_packages_for_organization = _rt.raw_async_page(
+            resource.list_packages_for_organization
+        )
+        self.get_package_for_organization = _rt.with_raw_response(
+            resource.get_package_for_organization
+        )
+        self.delete_package_for_org = _rt.with_raw_response(resource.delete_package_for_org)
+        self.restore_package_for_org = _rt.with_raw_response(resource.restore_package_for_org)
+        self.get_all_package_versions_for_package_owned_by_org = _rt.raw_async_page(
+            resource.get_all_package_versions_for_package_owned_by_org
+        )
+        self.get_package_version_for_organization = _rt.with_raw_response(
+            resource.get_package_version_for_organization
+        )
+        self.delete_package_version_for_org = _rt.with_raw_response(
+            resource.delete_package_version_for_org
+        )
+        self.restore_package_version_for_org = _rt.with_raw_response(
+            resource.restore_package_version_for_org
+        )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_raw_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_packages_for_authenticated_user = _rt.raw_async_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.restore_package_for_authenticated_user = _rt.with_raw_response(
+            resource.restore_package_for_authenticated_user
+        )
+        self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.raw_async_page(
+            resource.get_all_package_versions_for_package_owned_by_authenticated_user
+        )
+        self.get_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_version_for_authenticated_user
+        )
+        self.delete_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_version_for_authenticated_user
+        )
+        self.restore_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.restore_package_version_for_authenticated_user
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
+        self.list_packages_for_user = _rt.raw_async_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
+        self.restore_package_for_user = _rt.with_raw_response(resource.restore_package_for_user)
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response(
+            resource.get_all_package_versions_for_package_owned_by_user
+        )
+        self.get_package_version_for_user = _rt.with_raw_response(
+            resource.get_package_version_for_user
+        )
+        self.delete_package_version_for_user = _rt.with_raw_response(
+            resource.delete_package_version_for_user
+        )
+        self.restore_package_version_for_user = _rt.with_raw_response(
+            resource.restore_package_version_for_user
+        )
+
+
+class AsyncPackagesWithStreamingResponse:
+    """`AsyncPackages.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncPackages) -> None:
+        self._resource = resource
+        self.list_docker_migration_conflicting_packages_for_organization = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_organization
+            )
+        )
+        self.list_packages_for_organization = _rt.streaming_async_page(
+            resource.list_packages_for_organization
+        )
+        self.get_package_for_organization = _rt.with_streaming_response(
+            resource.get_package_for_organization
+        )
+        self.delete_package_for_org = _rt.with_streaming_response(resource.delete_package_for_org)
+        self.restore_package_for_org = _rt.with_streaming_response(resource.restore_package_for_org)
+        self.get_all_package_versions_for_package_owned_by_org = _rt.streaming_async_page(
+            resource.get_all_package_versions_for_package_owned_by_org
+        )
+        self.get_package_version_for_organization = _rt.with_streaming_response(
+            resource.get_package_version_for_organization
+        )
+        self.delete_package_version_for_org = _rt.with_streaming_response(
+            resource.delete_package_version_for_org
+        )
+        self.restore_package_version_for_org = _rt.with_streaming_response(
+            resource.restore_package_version_for_org
+        )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_packages_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.restore_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.restore_package_for_authenticated_user
+        )
+        self.get_all_package_versions_for_package_owned_by_authenticated_user = (
+            _rt.streaming_async_page(
+                resource.get_all_package_versions_for_package_owned_by_authenticated_user
+            )
+        )
+        self.get_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_version_for_authenticated_user
+        )
+        self.delete_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_version_for_authenticated_user
+        )
+        self.restore_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.restore_package_version_for_authenticated_user
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
+        self.list_packages_for_user = _rt.streaming_async_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
+        self.restore_package_for_user = _rt.with_streaming_response(
+            resource.restore_package_for_user
+        )
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response(
+            resource.get_all_package_versions_for_package_owned_by_user
+        )
+        self.get_package_version_for_user = _rt.with_streaming_response(
+            resource.get_package_version_for_user
+        )
+        self.delete_package_version_for_user = _rt.with_streaming_response(
+            resource.delete_package_version_for_user
+        )
+        self.restore_package_version_for_user = _rt.with_streaming_response(
+            resource.restore_package_version_for_user
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.org_private_registry_configuration import OrgPrivateRegistryConfiguration
@@ -162,13 +163,30 @@ _PRIVATE_REGISTRIES_UPDATE_ORG_PRIVATE_REGISTRY: _rt.Operation[None] = _rt.Opera
 class PrivateRegistries(_rt.SyncResource):
     """Operations under `private_registries`."""
 
+    @cached_property
+    def with_raw_response(self) -> PrivateRegistriesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return PrivateRegistriesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PrivateRegistriesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return PrivateRegistriesWithStreamingResponse(self)
+
     def list_org_private_registries(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrgPrivateRegistryConfiguration]:
         """List private registries for an organization
 
@@ -191,13 +209,22 @@ class PrivateRegistries(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_org_private_registry(
         self,
-        *,
         org: str,
+        *,
         registry_type: Literal[
             "maven_repository",
             "nuget_feed",
@@ -247,7 +274,14 @@ class PrivateRegistries(_rt.SyncResource):
         api_host: str | NotGiven = NOT_GIVEN,
         workload_identity_provider: str | NotGiven = NOT_GIVEN,
         service_account: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgPrivateRegistryConfigurationWithSelectedRepositories:
         """Create a private registry for an organization
 
@@ -312,14 +346,30 @@ class PrivateRegistries(_rt.SyncResource):
                 "workload_identity_provider": workload_identity_provider,
                 "service_account": service_account,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_public_key(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PrivateRegistriesGetOrgPublicKeyResponse:
         """Get private registries public key for an organization
 
@@ -335,15 +385,31 @@ class PrivateRegistries(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_private_registry(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgPrivateRegistryConfiguration:
         """Get a private registry for an organization
 
@@ -361,15 +427,31 @@ class PrivateRegistries(_rt.SyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_org_private_registry(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a private registry for an organization
 
@@ -387,14 +469,23 @@ class PrivateRegistries(_rt.SyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_org_private_registry(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         registry_type: Literal[
             "maven_repository",
             "nuget_feed",
@@ -445,7 +536,14 @@ class PrivateRegistries(_rt.SyncResource):
         api_host: str | NotGiven = NOT_GIVEN,
         workload_identity_provider: str | NotGiven = NOT_GIVEN,
         service_account: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update a private registry for an organization
 
@@ -512,20 +610,86 @@ class PrivateRegistries(_rt.SyncResource):
                 "workload_identity_provider": workload_identity_provider,
                 "service_account": service_account,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class PrivateRegistriesWithRawResponse:
+    """`PrivateRegistries.with_raw_response`."""
+
+    def __init__(self, resource: PrivateRegistries) -> None:
+        self._resource = resource
+        self.list_org_private_registries = _rt.raw_page(resource.list_org_private_registries)
+        self.create_org_private_registry = _rt.with_raw_response(
+            resource.create_org_private_registry
+        )
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_private_registry = _rt.with_raw_response(resource.get_org_private_registry)
+        self.delete_org_private_registry = _rt.with_raw_response(
+            resource.delete_org_private_registry
+        )
+        self.update_org_private_registry = _rt.with_raw_response(
+            resource.update_org_private_registry
+        )
+
+
+class PrivateRegistriesWithStreamingResponse:
+    """`PrivateRegistries.with_streaming_response`."""
+
+    def __init__(self, resource: PrivateRegistries) -> None:
+        self._resource = resource
+        self.list_org_private_registries = _rt.streaming_page(resource.list_org_private_registries)
+        self.create_org_private_registry = _rt.with_streaming_response(
+            resource.create_org_private_registry
+        )
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_private_registry = _rt.with_streaming_response(
+            resource.get_org_private_registry
+        )
+        self.delete_org_private_registry = _rt.with_streaming_response(
+            resource.delete_org_private_registry
+        )
+        self.update_org_private_registry = _rt.with_streaming_response(
+            resource.update_org_private_registry
         )
 
 
 class AsyncPrivateRegistries(_rt.AsyncResource):
     """Operations under `private_registries`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPrivateRegistriesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncPrivateRegistriesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPrivateRegistriesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncPrivateRegistriesWithStreamingResponse(self)
+
     def list_org_private_registries(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrgPrivateRegistryConfiguration]:
         """List private registries for an organization
 
@@ -548,13 +712,22 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_org_private_registry(
         self,
-        *,
         org: str,
+        *,
         registry_type: Literal[
             "maven_repository",
             "nuget_feed",
@@ -604,7 +777,14 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
         api_host: str | NotGiven = NOT_GIVEN,
         workload_identity_provider: str | NotGiven = NOT_GIVEN,
         service_account: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgPrivateRegistryConfigurationWithSelectedRepositories:
         """Create a private registry for an organization
 
@@ -669,14 +849,30 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
                 "workload_identity_provider": workload_identity_provider,
                 "service_account": service_account,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_public_key(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PrivateRegistriesGetOrgPublicKeyResponse:
         """Get private registries public key for an organization
 
@@ -692,15 +888,31 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_private_registry(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> OrgPrivateRegistryConfiguration:
         """Get a private registry for an organization
 
@@ -718,15 +930,31 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_org_private_registry(
         self,
-        *,
         org: str,
         secret_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a private registry for an organization
 
@@ -744,14 +972,23 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
                 "org": org,
                 "secret_name": secret_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_org_private_registry(
         self,
-        *,
         org: str,
         secret_name: str,
+        *,
         registry_type: Literal[
             "maven_repository",
             "nuget_feed",
@@ -802,7 +1039,14 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
         api_host: str | NotGiven = NOT_GIVEN,
         workload_identity_provider: str | NotGiven = NOT_GIVEN,
         service_account: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update a private registry for an organization
 
@@ -869,5 +1113,56 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
                 "workload_identity_provider": workload_identity_provider,
                 "service_account": service_account,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncPrivateRegistriesWithRawResponse:
+    """`AsyncPrivateRegistries.with_raw_response`."""
+
+    def __init__(self, resource: AsyncPrivateRegistries) -> None:
+        self._resource = resource
+        self.list_org_private_registries = _rt.raw_async_page(resource.list_org_private_registries)
+        self.create_org_private_registry = _rt.with_raw_response(
+            resource.create_org_private_registry
+        )
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_private_registry = _rt.with_raw_response(resource.get_org_private_registry)
+        self.delete_org_private_registry = _rt.with_raw_response(
+            resource.delete_org_private_registry
+        )
+        self.update_org_private_registry = _rt.with_raw_response(
+            resource.update_org_private_registry
+        )
+
+
+class AsyncPrivateRegistriesWithStreamingResponse:
+    """`AsyncPrivateRegistries.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncPrivateRegistries) -> None:
+        self._resource = resource
+        self.list_org_private_registries = _rt.streaming_async_page(
+            resource.list_org_private_registries
+        )
+        self.create_org_private_registry = _rt.with_streaming_response(
+            resource.create_org_private_registry
+        )
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_private_registry = _rt.with_streaming_response(
+            resource.get_org_private_registry
+        )
+        self.delete_org_private_registry = _rt.with_streaming_response(
+            resource.delete_org_private_registry
+        )
+        self.update_org_private_registry = _rt.with_streaming_response(
+            resource.update_org_private_registry
         )

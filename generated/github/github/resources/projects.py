@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.projects_v2 import ProjectsV2
@@ -541,15 +542,32 @@ _PROJECTS_LIST_VIEW_ITEMS_FOR_USER: _rt.Operation[list[ProjectsV2ItemWithContent
 class Projects(_rt.SyncResource):
     """Operations under `projects`."""
 
+    @cached_property
+    def with_raw_response(self) -> ProjectsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ProjectsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ProjectsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ProjectsWithStreamingResponse(self)
+
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         q: str | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ProjectsV2]:
         """List projects for organization
 
@@ -573,15 +591,31 @@ class Projects(_rt.SyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
-        request_options: RequestOptions | None = None,
+        project_number: int,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2:
         """Get project for organization
 
@@ -597,17 +631,33 @@ class Projects(_rt.SyncResource):
                 "project_number": project_number,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_draft_item_for_org(
         self,
-        *,
         org: str,
         project_number: int,
+        *,
         title: str,
         body: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemSimple:
         """Create draft item for organization owned project
 
@@ -627,18 +677,34 @@ class Projects(_rt.SyncResource):
                 "title": title,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_fields_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ProjectsV2Field]:
         """List project fields for organization
 
@@ -662,19 +728,35 @@ class Projects(_rt.SyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_field_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
+        *,
         body: ProjectsAddFieldForOrgBodyWithIssueFieldId
         | ProjectsAddFieldForOrgBodyObject
         | ProjectsAddFieldForOrgBodyWithSingleSelectOptions
         | ProjectsAddFieldForOrgBodyWithIterationConfiguration,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2Field:
         """Add a field to an organization-owned project.
 
@@ -690,16 +772,32 @@ class Projects(_rt.SyncResource):
                 "org": org,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_field_for_org(
         self,
-        *,
+        org: str,
         project_number: int,
         field_id: int,
-        org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2Field:
         """Get project field for organization
 
@@ -717,20 +815,36 @@ class Projects(_rt.SyncResource):
                 "field_id": field_id,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_items_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
+        *,
         q: str | NotGiven = NOT_GIVEN,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ProjectsV2ItemWithContent]:
         """List items for an organization owned project
 
@@ -758,16 +872,32 @@ class Projects(_rt.SyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_item_for_org(
         self,
-        *,
         org: str,
         project_number: int,
+        *,
         body: ProjectsAddItemForOrgBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemSimple:
         """Add item to organization owned project
 
@@ -785,17 +915,33 @@ class Projects(_rt.SyncResource):
                 "project_number": project_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_item(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
         item_id: int,
+        *,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemWithContent:
         """Get an item for an organization owned project
 
@@ -815,16 +961,32 @@ class Projects(_rt.SyncResource):
                 "item_id": item_id,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_item_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
         item_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete project item for organization
 
@@ -842,17 +1004,33 @@ class Projects(_rt.SyncResource):
                 "org": org,
                 "item_id": item_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_item_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
         item_id: int,
+        *,
         fields: list[ProjectsUpdateItemForOrgParamsFieldsItem],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemWithContent:
         """Update project item for organization
 
@@ -872,14 +1050,23 @@ class Projects(_rt.SyncResource):
                 "item_id": item_id,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_view_for_org(
         self,
-        *,
         org: str,
         project_number: int,
+        *,
         name: str,
         layout: Literal["table", "board", "roadmap"],
         filter: str | NotGiven = NOT_GIVEN,
@@ -887,7 +1074,14 @@ class Projects(_rt.SyncResource):
         sort_by: list[list[int | str]] | NotGiven = NOT_GIVEN,
         group_by: list[int] | NotGiven = NOT_GIVEN,
         vertical_group_by: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2View:
         """Create a view for an organization-owned project
 
@@ -917,20 +1111,36 @@ class Projects(_rt.SyncResource):
                 "group_by": group_by,
                 "vertical_group_by": vertical_group_by,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_view_items_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
         view_number: int,
+        *,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ProjectsV2ItemWithContent]:
         """List items for an organization project view
 
@@ -958,17 +1168,33 @@ class Projects(_rt.SyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_draft_item_for_authenticated_user(
         self,
-        *,
         user_id: str,
         project_number: int,
+        *,
         title: str,
         body: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemSimple:
         """Create draft item for user owned project
 
@@ -988,14 +1214,23 @@ class Projects(_rt.SyncResource):
                 "title": title,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_view_for_user(
         self,
-        *,
         user_id: str,
         project_number: int,
+        *,
         name: str,
         layout: Literal["table", "board", "roadmap"],
         filter: str | NotGiven = NOT_GIVEN,
@@ -1003,7 +1238,14 @@ class Projects(_rt.SyncResource):
         sort_by: list[list[int | str]] | NotGiven = NOT_GIVEN,
         group_by: list[int] | NotGiven = NOT_GIVEN,
         vertical_group_by: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2View:
         """Create a view for a user-owned project
 
@@ -1033,18 +1275,34 @@ class Projects(_rt.SyncResource):
                 "group_by": group_by,
                 "vertical_group_by": vertical_group_by,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_user(
         self,
-        *,
         username: str,
+        *,
         q: str | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ProjectsV2]:
         """List projects for user
 
@@ -1068,15 +1326,31 @@ class Projects(_rt.SyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        project_number: int,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2:
         """Get project for user
 
@@ -1092,18 +1366,34 @@ class Projects(_rt.SyncResource):
                 "project_number": project_number,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_fields_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ProjectsV2Field]:
         """List project fields for user
 
@@ -1127,18 +1417,34 @@ class Projects(_rt.SyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_field_for_user(
         self,
-        *,
         username: str,
         project_number: int,
+        *,
         body: ProjectsAddFieldForUserBodyObject
         | ProjectsAddFieldForUserBodyWithSingleSelectOptions
         | ProjectsAddFieldForUserBodyWithIterationConfiguration,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2Field:
         """Add field to user owned project
 
@@ -1156,16 +1462,32 @@ class Projects(_rt.SyncResource):
                 "project_number": project_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_field_for_user(
         self,
-        *,
+        username: str,
         project_number: int,
         field_id: int,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2Field:
         """Get project field for user
 
@@ -1183,20 +1505,36 @@ class Projects(_rt.SyncResource):
                 "field_id": field_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_items_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
+        *,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         q: str | NotGiven = NOT_GIVEN,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ProjectsV2ItemWithContent]:
         """List items for a user owned project
 
@@ -1224,16 +1562,32 @@ class Projects(_rt.SyncResource):
                 "q": q,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_item_for_user(
         self,
-        *,
         username: str,
         project_number: int,
+        *,
         body: ProjectsAddItemForUserBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemSimple:
         """Add item to user owned project
 
@@ -1251,17 +1605,33 @@ class Projects(_rt.SyncResource):
                 "project_number": project_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_user_item(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
         item_id: int,
+        *,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemWithContent:
         """Get an item for a user owned project
 
@@ -1281,16 +1651,32 @@ class Projects(_rt.SyncResource):
                 "item_id": item_id,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_item_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
         item_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete project item for user
 
@@ -1308,17 +1694,33 @@ class Projects(_rt.SyncResource):
                 "username": username,
                 "item_id": item_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_item_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
         item_id: int,
+        *,
         fields: list[ProjectsUpdateItemForUserParamsFieldsItem],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemWithContent:
         """Update project item for user
 
@@ -1338,20 +1740,36 @@ class Projects(_rt.SyncResource):
                 "item_id": item_id,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_view_items_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
         view_number: int,
+        *,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ProjectsV2ItemWithContent]:
         """List items for a user project view
 
@@ -1379,22 +1797,120 @@ class Projects(_rt.SyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ProjectsWithRawResponse:
+    """`Projects.with_raw_response`."""
+
+    def __init__(self, resource: Projects) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
+        self.create_draft_item_for_org = _rt.with_raw_response(resource.create_draft_item_for_org)
+        self.list_fields_for_org = _rt.raw_page(resource.list_fields_for_org)
+        self.add_field_for_org = _rt.with_raw_response(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_raw_response(resource.get_field_for_org)
+        self.list_items_for_org = _rt.raw_page(resource.list_items_for_org)
+        self.add_item_for_org = _rt.with_raw_response(resource.add_item_for_org)
+        self.get_org_item = _rt.with_raw_response(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_raw_response(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_raw_response(resource.update_item_for_org)
+        self.create_view_for_org = _rt.with_raw_response(resource.create_view_for_org)
+        self.list_view_items_for_org = _rt.raw_page(resource.list_view_items_for_org)
+        self.create_draft_item_for_authenticated_user = _rt.with_raw_response(
+            resource.create_draft_item_for_authenticated_user
+        )
+        self.create_view_for_user = _rt.with_raw_response(resource.create_view_for_user)
+        self.list_for_user = _rt.raw_page(resource.list_for_user)
+        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
+        self.list_fields_for_user = _rt.raw_page(resource.list_fields_for_user)
+        self.add_field_for_user = _rt.with_raw_response(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_raw_response(resource.get_field_for_user)
+        self.list_items_for_user = _rt.raw_page(resource.list_items_for_user)
+        self.add_item_for_user = _rt.with_raw_response(resource.add_item_for_user)
+        self.get_user_item = _rt.with_raw_response(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_raw_response(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_raw_response(resource.update_item_for_user)
+        self.list_view_items_for_user = _rt.raw_page(resource.list_view_items_for_user)
+
+
+class ProjectsWithStreamingResponse:
+    """`Projects.with_streaming_response`."""
+
+    def __init__(self, resource: Projects) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
+        self.create_draft_item_for_org = _rt.with_streaming_response(
+            resource.create_draft_item_for_org
+        )
+        self.list_fields_for_org = _rt.streaming_page(resource.list_fields_for_org)
+        self.add_field_for_org = _rt.with_streaming_response(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_streaming_response(resource.get_field_for_org)
+        self.list_items_for_org = _rt.streaming_page(resource.list_items_for_org)
+        self.add_item_for_org = _rt.with_streaming_response(resource.add_item_for_org)
+        self.get_org_item = _rt.with_streaming_response(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_streaming_response(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_streaming_response(resource.update_item_for_org)
+        self.create_view_for_org = _rt.with_streaming_response(resource.create_view_for_org)
+        self.list_view_items_for_org = _rt.streaming_page(resource.list_view_items_for_org)
+        self.create_draft_item_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_draft_item_for_authenticated_user
+        )
+        self.create_view_for_user = _rt.with_streaming_response(resource.create_view_for_user)
+        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
+        self.list_fields_for_user = _rt.streaming_page(resource.list_fields_for_user)
+        self.add_field_for_user = _rt.with_streaming_response(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_streaming_response(resource.get_field_for_user)
+        self.list_items_for_user = _rt.streaming_page(resource.list_items_for_user)
+        self.add_item_for_user = _rt.with_streaming_response(resource.add_item_for_user)
+        self.get_user_item = _rt.with_streaming_response(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_streaming_response(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_streaming_response(resource.update_item_for_user)
+        self.list_view_items_for_user = _rt.streaming_page(resource.list_view_items_for_user)
 
 
 class AsyncProjects(_rt.AsyncResource):
     """Operations under `projects`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncProjectsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncProjectsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncProjectsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncProjectsWithStreamingResponse(self)
+
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         q: str | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ProjectsV2]:
         """List projects for organization
 
@@ -1418,15 +1934,31 @@ class AsyncProjects(_rt.AsyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
-        request_options: RequestOptions | None = None,
+        project_number: int,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2:
         """Get project for organization
 
@@ -1442,17 +1974,33 @@ class AsyncProjects(_rt.AsyncResource):
                 "project_number": project_number,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_draft_item_for_org(
         self,
-        *,
         org: str,
         project_number: int,
+        *,
         title: str,
         body: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemSimple:
         """Create draft item for organization owned project
 
@@ -1472,18 +2020,34 @@ class AsyncProjects(_rt.AsyncResource):
                 "title": title,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_fields_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ProjectsV2Field]:
         """List project fields for organization
 
@@ -1507,19 +2071,35 @@ class AsyncProjects(_rt.AsyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_field_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
+        *,
         body: ProjectsAddFieldForOrgBodyWithIssueFieldId
         | ProjectsAddFieldForOrgBodyObject
         | ProjectsAddFieldForOrgBodyWithSingleSelectOptions
         | ProjectsAddFieldForOrgBodyWithIterationConfiguration,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2Field:
         """Add a field to an organization-owned project.
 
@@ -1535,16 +2115,32 @@ class AsyncProjects(_rt.AsyncResource):
                 "org": org,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_field_for_org(
         self,
-        *,
+        org: str,
         project_number: int,
         field_id: int,
-        org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2Field:
         """Get project field for organization
 
@@ -1562,20 +2158,36 @@ class AsyncProjects(_rt.AsyncResource):
                 "field_id": field_id,
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_items_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
+        *,
         q: str | NotGiven = NOT_GIVEN,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ProjectsV2ItemWithContent]:
         """List items for an organization owned project
 
@@ -1603,16 +2215,32 @@ class AsyncProjects(_rt.AsyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_item_for_org(
         self,
-        *,
         org: str,
         project_number: int,
+        *,
         body: ProjectsAddItemForOrgBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemSimple:
         """Add item to organization owned project
 
@@ -1630,17 +2258,33 @@ class AsyncProjects(_rt.AsyncResource):
                 "project_number": project_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_item(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
         item_id: int,
+        *,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemWithContent:
         """Get an item for an organization owned project
 
@@ -1660,16 +2304,32 @@ class AsyncProjects(_rt.AsyncResource):
                 "item_id": item_id,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_item_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
         item_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete project item for organization
 
@@ -1687,17 +2347,33 @@ class AsyncProjects(_rt.AsyncResource):
                 "org": org,
                 "item_id": item_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_item_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
         item_id: int,
+        *,
         fields: list[ProjectsUpdateItemForOrgParamsFieldsItem],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemWithContent:
         """Update project item for organization
 
@@ -1717,14 +2393,23 @@ class AsyncProjects(_rt.AsyncResource):
                 "item_id": item_id,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_view_for_org(
         self,
-        *,
         org: str,
         project_number: int,
+        *,
         name: str,
         layout: Literal["table", "board", "roadmap"],
         filter: str | NotGiven = NOT_GIVEN,
@@ -1732,7 +2417,14 @@ class AsyncProjects(_rt.AsyncResource):
         sort_by: list[list[int | str]] | NotGiven = NOT_GIVEN,
         group_by: list[int] | NotGiven = NOT_GIVEN,
         vertical_group_by: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2View:
         """Create a view for an organization-owned project
 
@@ -1762,20 +2454,36 @@ class AsyncProjects(_rt.AsyncResource):
                 "group_by": group_by,
                 "vertical_group_by": vertical_group_by,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_view_items_for_org(
         self,
-        *,
-        project_number: int,
         org: str,
+        project_number: int,
         view_number: int,
+        *,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ProjectsV2ItemWithContent]:
         """List items for an organization project view
 
@@ -1803,17 +2511,33 @@ class AsyncProjects(_rt.AsyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_draft_item_for_authenticated_user(
         self,
-        *,
         user_id: str,
         project_number: int,
+        *,
         title: str,
         body: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemSimple:
         """Create draft item for user owned project
 
@@ -1833,14 +2557,23 @@ class AsyncProjects(_rt.AsyncResource):
                 "title": title,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_view_for_user(
         self,
-        *,
         user_id: str,
         project_number: int,
+        *,
         name: str,
         layout: Literal["table", "board", "roadmap"],
         filter: str | NotGiven = NOT_GIVEN,
@@ -1848,7 +2581,14 @@ class AsyncProjects(_rt.AsyncResource):
         sort_by: list[list[int | str]] | NotGiven = NOT_GIVEN,
         group_by: list[int] | NotGiven = NOT_GIVEN,
         vertical_group_by: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2View:
         """Create a view for a user-owned project
 
@@ -1878,18 +2618,34 @@ class AsyncProjects(_rt.AsyncResource):
                 "group_by": group_by,
                 "vertical_group_by": vertical_group_by,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_user(
         self,
-        *,
         username: str,
+        *,
         q: str | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ProjectsV2]:
         """List projects for user
 
@@ -1913,15 +2669,31 @@ class AsyncProjects(_rt.AsyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        project_number: int,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2:
         """Get project for user
 
@@ -1937,18 +2709,34 @@ class AsyncProjects(_rt.AsyncResource):
                 "project_number": project_number,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_fields_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ProjectsV2Field]:
         """List project fields for user
 
@@ -1972,18 +2760,34 @@ class AsyncProjects(_rt.AsyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_field_for_user(
         self,
-        *,
         username: str,
         project_number: int,
+        *,
         body: ProjectsAddFieldForUserBodyObject
         | ProjectsAddFieldForUserBodyWithSingleSelectOptions
         | ProjectsAddFieldForUserBodyWithIterationConfiguration,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2Field:
         """Add field to user owned project
 
@@ -2001,16 +2805,32 @@ class AsyncProjects(_rt.AsyncResource):
                 "project_number": project_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_field_for_user(
         self,
-        *,
+        username: str,
         project_number: int,
         field_id: int,
-        username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2Field:
         """Get project field for user
 
@@ -2028,20 +2848,36 @@ class AsyncProjects(_rt.AsyncResource):
                 "field_id": field_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_items_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
+        *,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         q: str | NotGiven = NOT_GIVEN,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ProjectsV2ItemWithContent]:
         """List items for a user owned project
 
@@ -2069,16 +2905,32 @@ class AsyncProjects(_rt.AsyncResource):
                 "q": q,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_item_for_user(
         self,
-        *,
         username: str,
         project_number: int,
+        *,
         body: ProjectsAddItemForUserBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemSimple:
         """Add item to user owned project
 
@@ -2096,17 +2948,33 @@ class AsyncProjects(_rt.AsyncResource):
                 "project_number": project_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_user_item(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
         item_id: int,
+        *,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemWithContent:
         """Get an item for a user owned project
 
@@ -2126,16 +2994,32 @@ class AsyncProjects(_rt.AsyncResource):
                 "item_id": item_id,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_item_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
         item_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete project item for user
 
@@ -2153,17 +3037,33 @@ class AsyncProjects(_rt.AsyncResource):
                 "username": username,
                 "item_id": item_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_item_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
         item_id: int,
+        *,
         fields: list[ProjectsUpdateItemForUserParamsFieldsItem],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProjectsV2ItemWithContent:
         """Update project item for user
 
@@ -2183,20 +3083,36 @@ class AsyncProjects(_rt.AsyncResource):
                 "item_id": item_id,
                 "fields": fields,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_view_items_for_user(
         self,
-        *,
-        project_number: int,
         username: str,
+        project_number: int,
         view_number: int,
+        *,
         fields: str | list[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ProjectsV2ItemWithContent]:
         """List items for a user project view
 
@@ -2224,5 +3140,86 @@ class AsyncProjects(_rt.AsyncResource):
                 "after": after,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncProjectsWithRawResponse:
+    """`AsyncProjects.with_raw_response`."""
+
+    def __init__(self, resource: AsyncProjects) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
+        self.create_draft_item_for_org = _rt.with_raw_response(resource.create_draft_item_for_org)
+        self.list_fields_for_org = _rt.raw_async_page(resource.list_fields_for_org)
+        self.add_field_for_org = _rt.with_raw_response(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_raw_response(resource.get_field_for_org)
+        self.list_items_for_org = _rt.raw_async_page(resource.list_items_for_org)
+        self.add_item_for_org = _rt.with_raw_response(resource.add_item_for_org)
+        self.get_org_item = _rt.with_raw_response(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_raw_response(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_raw_response(resource.update_item_for_org)
+        self.create_view_for_org = _rt.with_raw_response(resource.create_view_for_org)
+        self.list_view_items_for_org = _rt.raw_async_page(resource.list_view_items_for_org)
+        self.create_draft_item_for_authenticated_user = _rt.with_raw_response(
+            resource.create_draft_item_for_authenticated_user
+        )
+        self.create_view_for_user = _rt.with_raw_response(resource.create_view_for_user)
+        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
+        self.list_fields_for_user = _rt.raw_async_page(resource.list_fields_for_user)
+        self.add_field_for_user = _rt.with_raw_response(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_raw_response(resource.get_field_for_user)
+        self.list_items_for_user = _rt.raw_async_page(resource.list_items_for_user)
+        self.add_item_for_user = _rt.with_raw_response(resource.add_item_for_user)
+        self.get_user_item = _rt.with_raw_response(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_raw_response(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_raw_response(resource.update_item_for_user)
+        self.list_view_items_for_user = _rt.raw_async_page(resource.list_view_items_for_user)
+
+
+class AsyncProjectsWithStreamingResponse:
+    """`AsyncProjects.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncProjects) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
+        self.create_draft_item_for_org = _rt.with_streaming_response(
+            resource.create_draft_item_for_org
+        )
+        self.list_fields_for_org = _rt.streaming_async_page(resource.list_fields_for_org)
+        self.add_field_for_org = _rt.with_streaming_response(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_streaming_response(resource.get_field_for_org)
+        self.list_items_for_org = _rt.streaming_async_page(resource.list_items_for_org)
+        self.add_item_for_org = _rt.with_streaming_response(resource.add_item_for_org)
+        self.get_org_item = _rt.with_streaming_response(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_streaming_response(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_streaming_response(resource.update_item_for_org)
+        self.create_view_for_org = _rt.with_streaming_response(resource.create_view_for_org)
+        self.list_view_items_for_org = _rt.streaming_async_page(resource.list_view_items_for_org)
+        self.create_draft_item_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_draft_item_for_authenticated_user
+        )
+        self.create_view_for_user = _rt.with_streaming_response(resource.create_view_for_user)
+        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
+        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
+        self.list_fields_for_user = _rt.streaming_async_page(resource.list_fields_for_user)
+        self.add_field_for_user = _rt.with_streaming_response(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_streaming_response(resource.get_field_for_user)
+        self.list_items_for_user = _rt.streaming_async_page(resource.list_items_for_user)
+        self.add_item_for_user = _rt.with_streaming_response(resource.add_item_for_user)
+        self.get_user_item = _rt.with_streaming_response(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_streaming_response(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_streaming_response(resource.update_item_for_user)
+        self.list_view_items_for_user = _rt.streaming_async_page(resource.list_view_items_for_user)

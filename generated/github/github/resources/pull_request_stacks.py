@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.pull_request_stack_minimal import PullRequestStackMinimal
@@ -113,15 +114,32 @@ _PULL_REQUEST_STACKS_UNSTACK: _rt.Operation[PullRequestStacksUnstackResponse | N
 class PullRequestStacks(_rt.SyncResource):
     """Operations under `pull_request_stacks`."""
 
+    @cached_property
+    def with_raw_response(self) -> PullRequestStacksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return PullRequestStacksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PullRequestStacksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return PullRequestStacksWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         pull_request: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PullRequestStackMinimal]:
         """List pull request stacks
 
@@ -145,16 +163,32 @@ class PullRequestStacks(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         pull_requests: _builtins.list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestStacksCreateResponse:
         """Create a pull request stack
 
@@ -174,16 +208,32 @@ class PullRequestStacks(_rt.SyncResource):
                 "repo": repo,
                 "pull_requests": pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
-        *,
         owner: str,
         repo: str,
         stack_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestStacksGetResponse:
         """Get a pull request stack
 
@@ -201,17 +251,33 @@ class PullRequestStacks(_rt.SyncResource):
                 "repo": repo,
                 "stack_number": stack_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add(
         self,
-        *,
         owner: str,
         repo: str,
         stack_number: int,
+        *,
         pull_requests: _builtins.list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestStacksAddResponse:
         """Add pull requests to a pull request stack
 
@@ -234,16 +300,32 @@ class PullRequestStacks(_rt.SyncResource):
                 "stack_number": stack_number,
                 "pull_requests": pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unstack(
         self,
-        *,
         owner: str,
         repo: str,
         stack_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestStacksUnstackResponse | None:
         """Remove pull requests from a pull request stack
 
@@ -264,22 +346,72 @@ class PullRequestStacks(_rt.SyncResource):
                 "repo": repo,
                 "stack_number": stack_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class PullRequestStacksWithRawResponse:
+    """`PullRequestStacks.with_raw_response`."""
+
+    def __init__(self, resource: PullRequestStacks) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.add = _rt.with_raw_response(resource.add)
+        self.unstack = _rt.with_raw_response(resource.unstack)
+
+
+class PullRequestStacksWithStreamingResponse:
+    """`PullRequestStacks.with_streaming_response`."""
+
+    def __init__(self, resource: PullRequestStacks) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.add = _rt.with_streaming_response(resource.add)
+        self.unstack = _rt.with_streaming_response(resource.unstack)
 
 
 class AsyncPullRequestStacks(_rt.AsyncResource):
     """Operations under `pull_request_stacks`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPullRequestStacksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncPullRequestStacksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPullRequestStacksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncPullRequestStacksWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         pull_request: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PullRequestStackMinimal]:
         """List pull request stacks
 
@@ -303,16 +435,32 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         pull_requests: _builtins.list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestStacksCreateResponse:
         """Create a pull request stack
 
@@ -332,16 +480,32 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
                 "repo": repo,
                 "pull_requests": pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
-        *,
         owner: str,
         repo: str,
         stack_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestStacksGetResponse:
         """Get a pull request stack
 
@@ -359,17 +523,33 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
                 "repo": repo,
                 "stack_number": stack_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add(
         self,
-        *,
         owner: str,
         repo: str,
         stack_number: int,
+        *,
         pull_requests: _builtins.list[int],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestStacksAddResponse:
         """Add pull requests to a pull request stack
 
@@ -392,16 +572,32 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
                 "stack_number": stack_number,
                 "pull_requests": pull_requests,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unstack(
         self,
-        *,
         owner: str,
         repo: str,
         stack_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestStacksUnstackResponse | None:
         """Remove pull requests from a pull request stack
 
@@ -422,5 +618,38 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
                 "repo": repo,
                 "stack_number": stack_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncPullRequestStacksWithRawResponse:
+    """`AsyncPullRequestStacks.with_raw_response`."""
+
+    def __init__(self, resource: AsyncPullRequestStacks) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.add = _rt.with_raw_response(resource.add)
+        self.unstack = _rt.with_raw_response(resource.unstack)
+
+
+class AsyncPullRequestStacksWithStreamingResponse:
+    """`AsyncPullRequestStacks.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncPullRequestStacks) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.add = _rt.with_streaming_response(resource.add)
+        self.unstack = _rt.with_streaming_response(resource.unstack)

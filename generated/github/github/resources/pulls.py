@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import builtins as _builtins
 import datetime as _dt
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.commit import Commit
@@ -572,11 +573,21 @@ _PULLS_UPDATE_BRANCH: _rt.Operation[PullsUpdateBranchResponse] = _rt.Operation(
 class Pulls(_rt.SyncResource):
     """Operations under `pulls`."""
 
+    @cached_property
+    def with_raw_response(self) -> PullsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return PullsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PullsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return PullsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["open", "closed", "all"] | NotGiven = NOT_GIVEN,
         head: str | NotGiven = NOT_GIVEN,
         base: str | NotGiven = NOT_GIVEN,
@@ -584,7 +595,14 @@ class Pulls(_rt.SyncResource):
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PullRequestSimple]:
         """List pull requests
 
@@ -629,14 +647,23 @@ class Pulls(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         head: str,
         base: str,
         title: str | NotGiven = NOT_GIVEN,
@@ -645,7 +672,14 @@ class Pulls(_rt.SyncResource):
         maintainer_can_modify: bool | NotGiven = NOT_GIVEN,
         draft: bool | NotGiven = NOT_GIVEN,
         issue: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequest:
         """Create a pull request
 
@@ -688,20 +722,36 @@ class Pulls(_rt.SyncResource):
                 "draft": draft,
                 "issue": issue,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_review_comments_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sort: Literal["created", "updated", "created_at"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PullRequestReviewComment]:
         """List review comments in a repository
 
@@ -736,16 +786,32 @@ class Pulls(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewComment:
         """Get a review comment for a pull request
 
@@ -770,16 +836,32 @@ class Pulls(_rt.SyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a review comment for a pull request
 
@@ -797,17 +879,33 @@ class Pulls(_rt.SyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewComment:
         """Update a review comment for a pull request
 
@@ -834,16 +932,32 @@ class Pulls(_rt.SyncResource):
                 "comment_id": comment_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequest:
         """Get a pull request
 
@@ -883,21 +997,37 @@ class Pulls(_rt.SyncResource):
                 "repo": repo,
                 "pull_number": pull_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         title: str | NotGiven = NOT_GIVEN,
         body: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         base: str | NotGiven = NOT_GIVEN,
         maintainer_can_modify: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequest:
         """Update a pull request
 
@@ -934,21 +1064,37 @@ class Pulls(_rt.SyncResource):
                 "base": base,
                 "maintainer_can_modify": maintainer_can_modify,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_review_comments(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PullRequestReviewComment]:
         """List review comments on a pull request
 
@@ -986,15 +1132,24 @@ class Pulls(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         body: str,
         commit_id: str,
         path: str,
@@ -1005,7 +1160,14 @@ class Pulls(_rt.SyncResource):
         start_side: Literal["LEFT", "RIGHT", "side"] | NotGiven = NOT_GIVEN,
         in_reply_to: int | NotGiven = NOT_GIVEN,
         subject_type: Literal["line", "file"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewComment:
         """Create a review comment for a pull request
 
@@ -1057,18 +1219,34 @@ class Pulls(_rt.SyncResource):
                 "in_reply_to": in_reply_to,
                 "subject_type": subject_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_reply_for_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         comment_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewComment:
         """Create a reply for a review comment
 
@@ -1100,18 +1278,34 @@ class Pulls(_rt.SyncResource):
                 "comment_id": comment_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_commits(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Commit]:
         """List commits on a pull request
 
@@ -1144,18 +1338,34 @@ class Pulls(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_files(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[DiffEntry]:
         """List pull requests files
 
@@ -1189,16 +1399,32 @@ class Pulls(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_if_merged(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a pull request has been merged
 
@@ -1216,20 +1442,36 @@ class Pulls(_rt.SyncResource):
                 "repo": repo,
                 "pull_number": pull_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def merge(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         commit_title: str | NotGiven = NOT_GIVEN,
         commit_message: str | NotGiven = NOT_GIVEN,
         sha: str | NotGiven = NOT_GIVEN,
         merge_method: Literal["merge", "squash", "rebase"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestMergeResult:
         """Merge a pull request
 
@@ -1256,21 +1498,37 @@ class Pulls(_rt.SyncResource):
                 "sha": sha,
                 "merge_method": merge_method,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def merge_async(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         commit_title: str | NotGiven = NOT_GIVEN,
         commit_message: str | NotGiven = NOT_GIVEN,
         sha: str | NotGiven = NOT_GIVEN,
         merge_method: Literal["merge", "squash", "rebase"] | NotGiven = NOT_GIVEN,
         merge_action: Literal["default", "direct_merge", "merge_queue"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestMergeAsyncResult:
         """Merge a pull request asynchronously
 
@@ -1306,17 +1564,33 @@ class Pulls(_rt.SyncResource):
                 "merge_method": merge_method,
                 "merge_action": merge_action,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_merge_async_result(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         uuid: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestMergeAsyncResult:
         """Get the result of an asynchronous merge
 
@@ -1340,16 +1614,32 @@ class Pulls(_rt.SyncResource):
                 "pull_number": pull_number,
                 "uuid": uuid,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_requested_reviewers(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewRequest:
         """Get all requested reviewers for a pull request
 
@@ -1367,18 +1657,34 @@ class Pulls(_rt.SyncResource):
                 "repo": repo,
                 "pull_number": pull_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def request_reviewers(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
         team_reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestSimple:
         """Request reviewers for a pull request
 
@@ -1400,18 +1706,34 @@ class Pulls(_rt.SyncResource):
                 "reviewers": reviewers,
                 "team_reviewers": team_reviewers,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_requested_reviewers(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         reviewers: _builtins.list[str],
         team_reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestSimple:
         """Remove requested reviewers from a pull request
 
@@ -1433,18 +1755,34 @@ class Pulls(_rt.SyncResource):
                 "reviewers": reviewers,
                 "team_reviewers": team_reviewers,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_reviews(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PullRequestReview]:
         """List reviews for a pull request
 
@@ -1475,20 +1813,36 @@ class Pulls(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         commit_id: str | NotGiven = NOT_GIVEN,
         body: str | NotGiven = NOT_GIVEN,
         event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | NotGiven = NOT_GIVEN,
         comments: _builtins.list[PullsCreateReviewParamsCommentsItem] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Create a review for a pull request
 
@@ -1530,17 +1884,33 @@ class Pulls(_rt.SyncResource):
                 "event": event,
                 "comments": comments,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Get a review for a pull request
 
@@ -1567,18 +1937,34 @@ class Pulls(_rt.SyncResource):
                 "pull_number": pull_number,
                 "review_id": review_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Update a review for a pull request
 
@@ -1607,17 +1993,33 @@ class Pulls(_rt.SyncResource):
                 "review_id": review_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_pending_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Delete a pending review for a pull request
 
@@ -1644,19 +2046,35 @@ class Pulls(_rt.SyncResource):
                 "pull_number": pull_number,
                 "review_id": review_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_comments_for_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ReviewComment]:
         """List comments for a pull request review
 
@@ -1689,19 +2107,35 @@ class Pulls(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def dismiss_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
+        *,
         message: str,
         event: Literal["DISMISS"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Dismiss a review for a pull request
 
@@ -1734,19 +2168,35 @@ class Pulls(_rt.SyncResource):
                 "message": message,
                 "event": event,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def submit_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
+        *,
         event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"],
         body: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Submit a review for a pull request
 
@@ -1777,17 +2227,33 @@ class Pulls(_rt.SyncResource):
                 "event": event,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_branch(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         expected_head_sha: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullsUpdateBranchResponse:
         """Update a pull request branch
 
@@ -1808,18 +2274,119 @@ class Pulls(_rt.SyncResource):
                 "pull_number": pull_number,
                 "expected_head_sha": expected_head_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class PullsWithRawResponse:
+    """`Pulls.with_raw_response`."""
+
+    def __init__(self, resource: Pulls) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.list_review_comments_for_repo = _rt.raw_page(resource.list_review_comments_for_repo)
+        self.get_review_comment = _rt.with_raw_response(resource.get_review_comment)
+        self.delete_review_comment = _rt.with_raw_response(resource.delete_review_comment)
+        self.update_review_comment = _rt.with_raw_response(resource.update_review_comment)
+        self.get = _rt.with_raw_response(resource.get)
+        self.update = _rt.with_raw_response(resource.update)
+        self.list_review_comments = _rt.raw_page(resource.list_review_comments)
+        self.create_review_comment = _rt.with_raw_response(resource.create_review_comment)
+        self.create_reply_for_review_comment = _rt.with_raw_response(
+            resource.create_reply_for_review_comment
+        )
+        self.list_commits = _rt.raw_page(resource.list_commits)
+        self.list_files = _rt.raw_page(resource.list_files)
+        self.check_if_merged = _rt.with_raw_response(resource.check_if_merged)
+        self.merge = _rt.with_raw_response(resource.merge)
+        self.merge_async = _rt.with_raw_response(resource.merge_async)
+        self.get_merge_async_result = _rt.with_raw_response(resource.get_merge_async_result)
+        self.list_requested_reviewers = _rt.with_raw_response(resource.list_requested_reviewers)
+        self.request_reviewers = _rt.with_raw_response(resource.request_reviewers)
+        self.remove_requested_reviewers = _rt.with_raw_response(resource.remove_requested_reviewers)
+        self.list_reviews = _rt.raw_page(resource.list_reviews)
+        self.create_review = _rt.with_raw_response(resource.create_review)
+        self.get_review = _rt.with_raw_response(resource.get_review)
+        self.update_review = _rt.with_raw_response(resource.update_review)
+        self.delete_pending_review = _rt.with_raw_response(resource.delete_pending_review)
+        self.list_comments_for_review = _rt.raw_page(resource.list_comments_for_review)
+        self.dismiss_review = _rt.with_raw_response(resource.dismiss_review)
+        self.submit_review = _rt.with_raw_response(resource.submit_review)
+        self.update_branch = _rt.with_raw_response(resource.update_branch)
+
+
+class PullsWithStreamingResponse:
+    """`Pulls.with_streaming_response`."""
+
+    def __init__(self, resource: Pulls) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.list_review_comments_for_repo = _rt.streaming_page(
+            resource.list_review_comments_for_repo
+        )
+        self.get_review_comment = _rt.with_streaming_response(resource.get_review_comment)
+        self.delete_review_comment = _rt.with_streaming_response(resource.delete_review_comment)
+        self.update_review_comment = _rt.with_streaming_response(resource.update_review_comment)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.list_review_comments = _rt.streaming_page(resource.list_review_comments)
+        self.create_review_comment = _rt.with_streaming_response(resource.create_review_comment)
+        self.create_reply_for_review_comment = _rt.with_streaming_response(
+            resource.create_reply_for_review_comment
+        )
+        self.list_commits = _rt.streaming_page(resource.list_commits)
+        self.list_files = _rt.streaming_page(resource.list_files)
+        self.check_if_merged = _rt.with_streaming_response(resource.check_if_merged)
+        self.merge = _rt.with_streaming_response(resource.merge)
+        self.merge_async = _rt.with_streaming_response(resource.merge_async)
+        self.get_merge_async_result = _rt.with_streaming_response(resource.get_merge_async_result)
+        self.list_requested_reviewers = _rt.with_streaming_response(
+            resource.list_requested_reviewers
+        )
+        self.request_reviewers = _rt.with_streaming_response(resource.request_reviewers)
+        self.remove_requested_reviewers = _rt.with_streaming_response(
+            resource.remove_requested_reviewers
+        )
+        self.list_reviews = _rt.streaming_page(resource.list_reviews)
+        self.create_review = _rt.with_streaming_response(resource.create_review)
+        self.get_review = _rt.with_streaming_response(resource.get_review)
+        self.update_review = _rt.with_streaming_response(resource.update_review)
+        self.delete_pending_review = _rt.with_streaming_response(resource.delete_pending_review)
+        self.list_comments_for_review = _rt.streaming_page(resource.list_comments_for_review)
+        self.dismiss_review = _rt.with_streaming_response(resource.dismiss_review)
+        self.submit_review = _rt.with_streaming_response(resource.submit_review)
+        self.update_branch = _rt.with_streaming_response(resource.update_branch)
 
 
 class AsyncPulls(_rt.AsyncResource):
     """Operations under `pulls`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPullsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncPullsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPullsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncPullsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["open", "closed", "all"] | NotGiven = NOT_GIVEN,
         head: str | NotGiven = NOT_GIVEN,
         base: str | NotGiven = NOT_GIVEN,
@@ -1827,7 +2394,14 @@ class AsyncPulls(_rt.AsyncResource):
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PullRequestSimple]:
         """List pull requests
 
@@ -1872,14 +2446,23 @@ class AsyncPulls(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         head: str,
         base: str,
         title: str | NotGiven = NOT_GIVEN,
@@ -1888,7 +2471,14 @@ class AsyncPulls(_rt.AsyncResource):
         maintainer_can_modify: bool | NotGiven = NOT_GIVEN,
         draft: bool | NotGiven = NOT_GIVEN,
         issue: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequest:
         """Create a pull request
 
@@ -1931,20 +2521,36 @@ class AsyncPulls(_rt.AsyncResource):
                 "draft": draft,
                 "issue": issue,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_review_comments_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sort: Literal["created", "updated", "created_at"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PullRequestReviewComment]:
         """List review comments in a repository
 
@@ -1979,16 +2585,32 @@ class AsyncPulls(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewComment:
         """Get a review comment for a pull request
 
@@ -2013,16 +2635,32 @@ class AsyncPulls(_rt.AsyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a review comment for a pull request
 
@@ -2040,17 +2678,33 @@ class AsyncPulls(_rt.AsyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewComment:
         """Update a review comment for a pull request
 
@@ -2077,16 +2731,32 @@ class AsyncPulls(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequest:
         """Get a pull request
 
@@ -2126,21 +2796,37 @@ class AsyncPulls(_rt.AsyncResource):
                 "repo": repo,
                 "pull_number": pull_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         title: str | NotGiven = NOT_GIVEN,
         body: str | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         base: str | NotGiven = NOT_GIVEN,
         maintainer_can_modify: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequest:
         """Update a pull request
 
@@ -2177,21 +2863,37 @@ class AsyncPulls(_rt.AsyncResource):
                 "base": base,
                 "maintainer_can_modify": maintainer_can_modify,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_review_comments(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PullRequestReviewComment]:
         """List review comments on a pull request
 
@@ -2229,15 +2931,24 @@ class AsyncPulls(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         body: str,
         commit_id: str,
         path: str,
@@ -2248,7 +2959,14 @@ class AsyncPulls(_rt.AsyncResource):
         start_side: Literal["LEFT", "RIGHT", "side"] | NotGiven = NOT_GIVEN,
         in_reply_to: int | NotGiven = NOT_GIVEN,
         subject_type: Literal["line", "file"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewComment:
         """Create a review comment for a pull request
 
@@ -2300,18 +3018,34 @@ class AsyncPulls(_rt.AsyncResource):
                 "in_reply_to": in_reply_to,
                 "subject_type": subject_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_reply_for_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         comment_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewComment:
         """Create a reply for a review comment
 
@@ -2343,18 +3077,34 @@ class AsyncPulls(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_commits(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Commit]:
         """List commits on a pull request
 
@@ -2387,18 +3137,34 @@ class AsyncPulls(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_files(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[DiffEntry]:
         """List pull requests files
 
@@ -2432,16 +3198,32 @@ class AsyncPulls(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_if_merged(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a pull request has been merged
 
@@ -2459,20 +3241,36 @@ class AsyncPulls(_rt.AsyncResource):
                 "repo": repo,
                 "pull_number": pull_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def merge(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         commit_title: str | NotGiven = NOT_GIVEN,
         commit_message: str | NotGiven = NOT_GIVEN,
         sha: str | NotGiven = NOT_GIVEN,
         merge_method: Literal["merge", "squash", "rebase"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestMergeResult:
         """Merge a pull request
 
@@ -2499,21 +3297,37 @@ class AsyncPulls(_rt.AsyncResource):
                 "sha": sha,
                 "merge_method": merge_method,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def merge_async(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         commit_title: str | NotGiven = NOT_GIVEN,
         commit_message: str | NotGiven = NOT_GIVEN,
         sha: str | NotGiven = NOT_GIVEN,
         merge_method: Literal["merge", "squash", "rebase"] | NotGiven = NOT_GIVEN,
         merge_action: Literal["default", "direct_merge", "merge_queue"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestMergeAsyncResult:
         """Merge a pull request asynchronously
 
@@ -2549,17 +3363,33 @@ class AsyncPulls(_rt.AsyncResource):
                 "merge_method": merge_method,
                 "merge_action": merge_action,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_merge_async_result(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         uuid: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestMergeAsyncResult:
         """Get the result of an asynchronous merge
 
@@ -2583,16 +3413,32 @@ class AsyncPulls(_rt.AsyncResource):
                 "pull_number": pull_number,
                 "uuid": uuid,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_requested_reviewers(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReviewRequest:
         """Get all requested reviewers for a pull request
 
@@ -2610,18 +3456,34 @@ class AsyncPulls(_rt.AsyncResource):
                 "repo": repo,
                 "pull_number": pull_number,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def request_reviewers(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
         team_reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestSimple:
         """Request reviewers for a pull request
 
@@ -2643,18 +3505,34 @@ class AsyncPulls(_rt.AsyncResource):
                 "reviewers": reviewers,
                 "team_reviewers": team_reviewers,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_requested_reviewers(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         reviewers: _builtins.list[str],
         team_reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestSimple:
         """Remove requested reviewers from a pull request
 
@@ -2676,18 +3554,34 @@ class AsyncPulls(_rt.AsyncResource):
                 "reviewers": reviewers,
                 "team_reviewers": team_reviewers,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_reviews(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PullRequestReview]:
         """List reviews for a pull request
 
@@ -2718,20 +3612,36 @@ class AsyncPulls(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         commit_id: str | NotGiven = NOT_GIVEN,
         body: str | NotGiven = NOT_GIVEN,
         event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | NotGiven = NOT_GIVEN,
         comments: _builtins.list[PullsCreateReviewParamsCommentsItem] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Create a review for a pull request
 
@@ -2773,17 +3683,33 @@ class AsyncPulls(_rt.AsyncResource):
                 "event": event,
                 "comments": comments,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Get a review for a pull request
 
@@ -2810,18 +3736,34 @@ class AsyncPulls(_rt.AsyncResource):
                 "pull_number": pull_number,
                 "review_id": review_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Update a review for a pull request
 
@@ -2850,17 +3792,33 @@ class AsyncPulls(_rt.AsyncResource):
                 "review_id": review_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_pending_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Delete a pending review for a pull request
 
@@ -2887,19 +3845,35 @@ class AsyncPulls(_rt.AsyncResource):
                 "pull_number": pull_number,
                 "review_id": review_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_comments_for_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ReviewComment]:
         """List comments for a pull request review
 
@@ -2932,19 +3906,35 @@ class AsyncPulls(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def dismiss_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
+        *,
         message: str,
         event: Literal["DISMISS"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Dismiss a review for a pull request
 
@@ -2977,19 +3967,35 @@ class AsyncPulls(_rt.AsyncResource):
                 "message": message,
                 "event": event,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def submit_review(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
         review_id: int,
+        *,
         event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"],
         body: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullRequestReview:
         """Submit a review for a pull request
 
@@ -3020,17 +4026,33 @@ class AsyncPulls(_rt.AsyncResource):
                 "event": event,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_branch(
         self,
-        *,
         owner: str,
         repo: str,
         pull_number: int,
+        *,
         expected_head_sha: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PullsUpdateBranchResponse:
         """Update a pull request branch
 
@@ -3051,5 +4073,98 @@ class AsyncPulls(_rt.AsyncResource):
                 "pull_number": pull_number,
                 "expected_head_sha": expected_head_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncPullsWithRawResponse:
+    """`AsyncPulls.with_raw_response`."""
+
+    def __init__(self, resource: AsyncPulls) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.list_review_comments_for_repo = _rt.raw_async_page(
+            resource.list_review_comments_for_repo
+        )
+        self.get_review_comment = _rt.with_raw_response(resource.get_review_comment)
+        self.delete_review_comment = _rt.with_raw_response(resource.delete_review_comment)
+        self.update_review_comment = _rt.with_raw_response(resource.update_review_comment)
+        self.get = _rt.with_raw_response(resource.get)
+        self.update = _rt.with_raw_response(resource.update)
+        self.list_review_comments = _rt.raw_async_page(resource.list_review_comments)
+        self.create_review_comment = _rt.with_raw_response(resource.create_review_comment)
+        self.create_reply_for_review_comment = _rt.with_raw_response(
+            resource.create_reply_for_review_comment
+        )
+        self.list_commits = _rt.raw_async_page(resource.list_commits)
+        self.list_files = _rt.raw_async_page(resource.list_files)
+        self.check_if_merged = _rt.with_raw_response(resource.check_if_merged)
+        self.merge = _rt.with_raw_response(resource.merge)
+        self.merge_async = _rt.with_raw_response(resource.merge_async)
+        self.get_merge_async_result = _rt.with_raw_response(resource.get_merge_async_result)
+        self.list_requested_reviewers = _rt.with_raw_response(resource.list_requested_reviewers)
+        self.request_reviewers = _rt.with_raw_response(resource.request_reviewers)
+        self.remove_requested_reviewers = _rt.with_raw_response(resource.remove_requested_reviewers)
+        self.list_reviews = _rt.raw_async_page(resource.list_reviews)
+        self.create_review = _rt.with_raw_response(resource.create_review)
+        self.get_review = _rt.with_raw_response(resource.get_review)
+        self.update_review = _rt.with_raw_response(resource.update_review)
+        self.delete_pending_review = _rt.with_raw_response(resource.delete_pending_review)
+        self.list_comments_for_review = _rt.raw_async_page(resource.list_comments_for_review)
+        self.dismiss_review = _rt.with_raw_response(resource.dismiss_review)
+        self.submit_review = _rt.with_raw_response(resource.submit_review)
+        self.update_branch = _rt.with_raw_response(resource.update_branch)
+
+
+class AsyncPullsWithStreamingResponse:
+    """`AsyncPulls.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncPulls) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.list_review_comments_for_repo = _rt.streaming_async_page(
+            resource.list_review_comments_for_repo
+        )
+        self.get_review_comment = _rt.with_streaming_response(resource.get_review_comment)
+        self.delete_review_comment = _rt.with_streaming_response(resource.delete_review_comment)
+        self.update_review_comment = _rt.with_streaming_response(resource.update_review_comment)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.list_review_comments = _rt.streaming_async_page(resource.list_review_comments)
+        self.create_review_comment = _rt.with_streaming_response(resource.create_review_comment)
+        self.create_reply_for_review_comment = _rt.with_streaming_response(
+            resource.create_reply_for_review_comment
+        )
+        self.list_commits = _rt.streaming_async_page(resource.list_commits)
+        self.list_files = _rt.streaming_async_page(resource.list_files)
+        self.check_if_merged = _rt.with_streaming_response(resource.check_if_merged)
+        self.merge = _rt.with_streaming_response(resource.merge)
+        self.merge_async = _rt.with_streaming_response(resource.merge_async)
+        self.get_merge_async_result = _rt.with_streaming_response(resource.get_merge_async_result)
+        self.list_requested_reviewers = _rt.with_streaming_response(
+            resource.list_requested_reviewers
+        )
+        self.request_reviewers = _rt.with_streaming_response(resource.request_reviewers)
+        self.remove_requested_reviewers = _rt.with_streaming_response(
+            resource.remove_requested_reviewers
+        )
+        self.list_reviews = _rt.streaming_async_page(resource.list_reviews)
+        self.create_review = _rt.with_streaming_response(resource.create_review)
+        self.get_review = _rt.with_streaming_response(resource.get_review)
+        self.update_review = _rt.with_streaming_response(resource.update_review)
+        self.delete_pending_review = _rt.with_streaming_response(resource.delete_pending_review)
+        self.list_comments_for_review = _rt.streaming_async_page(resource.list_comments_for_review)
+        self.dismiss_review = _rt.with_streaming_response(resource.dismiss_review)
+        self.submit_review = _rt.with_streaming_response(resource.submit_review)
+        self.update_branch = _rt.with_streaming_response(resource.update_branch)

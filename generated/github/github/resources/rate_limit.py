@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.rate_limit_overview import RateLimitOverview
@@ -24,10 +26,27 @@ _RATE_LIMIT_GET: _rt.Operation[RateLimitOverview] = _rt.Operation(
 class RateLimitResource(_rt.SyncResource):
     """Operations under `rate_limit`."""
 
+    @cached_property
+    def with_raw_response(self) -> RateLimitResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return RateLimitResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RateLimitResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return RateLimitResourceWithStreamingResponse(self)
+
     def get(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RateLimitOverview:
         """Get rate limit status for the authenticated user
 
@@ -51,17 +70,59 @@ class RateLimitResource(_rt.SyncResource):
         return self._client.request(
             _RATE_LIMIT_GET,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class RateLimitResourceWithRawResponse:
+    """`RateLimitResource.with_raw_response`."""
+
+    def __init__(self, resource: RateLimitResource) -> None:
+        self._resource = resource
+        self.get = _rt.with_raw_response(resource.get)
+
+
+class RateLimitResourceWithStreamingResponse:
+    """`RateLimitResource.with_streaming_response`."""
+
+    def __init__(self, resource: RateLimitResource) -> None:
+        self._resource = resource
+        self.get = _rt.with_streaming_response(resource.get)
 
 
 class AsyncRateLimitResource(_rt.AsyncResource):
     """Operations under `rate_limit`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncRateLimitResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncRateLimitResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRateLimitResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncRateLimitResourceWithStreamingResponse(self)
+
     async def get(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RateLimitOverview:
         """Get rate limit status for the authenticated user
 
@@ -85,5 +146,30 @@ class AsyncRateLimitResource(_rt.AsyncResource):
         return await self._client.request(
             _RATE_LIMIT_GET,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncRateLimitResourceWithRawResponse:
+    """`AsyncRateLimitResource.with_raw_response`."""
+
+    def __init__(self, resource: AsyncRateLimitResource) -> None:
+        self._resource = resource
+        self.get = _rt.with_raw_response(resource.get)
+
+
+class AsyncRateLimitResourceWithStreamingResponse:
+    """`AsyncRateLimitResource.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncRateLimitResource) -> None:
+        self._resource = resource
+        self.get = _rt.with_streaming_response(resource.get)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.reaction import Reaction
@@ -266,17 +267,34 @@ _REACTIONS_DELETE_FOR_RELEASE: _rt.Operation[None] = _rt.Operation(
 class Reactions(_rt.SyncResource):
     """Operations under `reactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> ReactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ReactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ReactionsWithStreamingResponse(self)
+
     def list_for_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for a commit comment
 
@@ -302,17 +320,33 @@ class Reactions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_for_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for a commit comment
 
@@ -332,17 +366,33 @@ class Reactions(_rt.SyncResource):
                 "comment_id": comment_id,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_for_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a commit comment reaction
 
@@ -365,20 +415,36 @@ class Reactions(_rt.SyncResource):
                 "comment_id": comment_id,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_issue_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for an issue comment
 
@@ -404,17 +470,33 @@ class Reactions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_for_issue_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for an issue comment
 
@@ -434,17 +516,33 @@ class Reactions(_rt.SyncResource):
                 "comment_id": comment_id,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_for_issue_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an issue comment reaction
 
@@ -467,20 +565,36 @@ class Reactions(_rt.SyncResource):
                 "comment_id": comment_id,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for an issue
 
@@ -506,17 +620,33 @@ class Reactions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_for_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for an issue
 
@@ -536,17 +666,33 @@ class Reactions(_rt.SyncResource):
                 "issue_number": issue_number,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_for_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an issue reaction
 
@@ -569,20 +715,36 @@ class Reactions(_rt.SyncResource):
                 "issue_number": issue_number,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_pull_request_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for a pull request review comment
 
@@ -608,17 +770,33 @@ class Reactions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_for_pull_request_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for a pull request review comment
 
@@ -638,17 +816,33 @@ class Reactions(_rt.SyncResource):
                 "comment_id": comment_id,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_for_pull_request_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a pull request comment reaction
 
@@ -671,19 +865,35 @@ class Reactions(_rt.SyncResource):
                 "comment_id": comment_id,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         content: Literal["+1", "laugh", "heart", "hooray", "rocket", "eyes"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for a release
 
@@ -709,17 +919,33 @@ class Reactions(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_for_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         content: Literal["+1", "laugh", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for a release
 
@@ -739,17 +965,33 @@ class Reactions(_rt.SyncResource):
                 "release_id": release_id,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_for_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a release reaction
 
@@ -772,24 +1014,114 @@ class Reactions(_rt.SyncResource):
                 "release_id": release_id,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ReactionsWithRawResponse:
+    """`Reactions.with_raw_response`."""
+
+    def __init__(self, resource: Reactions) -> None:
+        self._resource = resource
+        self.list_for_commit_comment = _rt.raw_page(resource.list_for_commit_comment)
+        self.create_for_commit_comment = _rt.with_raw_response(resource.create_for_commit_comment)
+        self.delete_for_commit_comment = _rt.with_raw_response(resource.delete_for_commit_comment)
+        self.list_for_issue_comment = _rt.raw_page(resource.list_for_issue_comment)
+        self.create_for_issue_comment = _rt.with_raw_response(resource.create_for_issue_comment)
+        self.delete_for_issue_comment = _rt.with_raw_response(resource.delete_for_issue_comment)
+        self.list_for_issue = _rt.raw_page(resource.list_for_issue)
+        self.create_for_issue = _rt.with_raw_response(resource.create_for_issue)
+        self.delete_for_issue = _rt.with_raw_response(resource.delete_for_issue)
+        self.list_for_pull_request_review_comment = _rt.raw_page(
+            resource.list_for_pull_request_review_comment
+        )
+        self.create_for_pull_request_review_comment = _rt.with_raw_response(
+            resource.create_for_pull_request_review_comment
+        )
+        self.delete_for_pull_request_comment = _rt.with_raw_response(
+            resource.delete_for_pull_request_comment
+        )
+        self.list_for_release = _rt.raw_page(resource.list_for_release)
+        self.create_for_release = _rt.with_raw_response(resource.create_for_release)
+        self.delete_for_release = _rt.with_raw_response(resource.delete_for_release)
+
+
+class ReactionsWithStreamingResponse:
+    """`Reactions.with_streaming_response`."""
+
+    def __init__(self, resource: Reactions) -> None:
+        self._resource = resource
+        self.list_for_commit_comment = _rt.streaming_page(resource.list_for_commit_comment)
+        self.create_for_commit_comment = _rt.with_streaming_response(
+            resource.create_for_commit_comment
+        )
+        self.delete_for_commit_comment = _rt.with_streaming_response(
+            resource.delete_for_commit_comment
+        )
+        self.list_for_issue_comment = _rt.streaming_page(resource.list_for_issue_comment)
+        self.create_for_issue_comment = _rt.with_streaming_response(
+            resource.create_for_issue_comment
+        )
+        self.delete_for_issue_comment = _rt.with_streaming_response(
+            resource.delete_for_issue_comment
+        )
+        self.list_for_issue = _rt.streaming_page(resource.list_for_issue)
+        self.create_for_issue = _rt.with_streaming_response(resource.create_for_issue)
+        self.delete_for_issue = _rt.with_streaming_response(resource.delete_for_issue)
+        self.list_for_pull_request_review_comment = _rt.streaming_page(
+            resource.list_for_pull_request_review_comment
+        )
+        self.create_for_pull_request_review_comment = _rt.with_streaming_response(
+            resource.create_for_pull_request_review_comment
+        )
+        self.delete_for_pull_request_comment = _rt.with_streaming_response(
+            resource.delete_for_pull_request_comment
+        )
+        self.list_for_release = _rt.streaming_page(resource.list_for_release)
+        self.create_for_release = _rt.with_streaming_response(resource.create_for_release)
+        self.delete_for_release = _rt.with_streaming_response(resource.delete_for_release)
 
 
 class AsyncReactions(_rt.AsyncResource):
     """Operations under `reactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncReactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncReactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncReactionsWithStreamingResponse(self)
+
     def list_for_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for a commit comment
 
@@ -815,17 +1147,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_for_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for a commit comment
 
@@ -845,17 +1193,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_for_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a commit comment reaction
 
@@ -878,20 +1242,36 @@ class AsyncReactions(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_issue_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for an issue comment
 
@@ -917,17 +1297,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_for_issue_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for an issue comment
 
@@ -947,17 +1343,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_for_issue_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an issue comment reaction
 
@@ -980,20 +1392,36 @@ class AsyncReactions(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for an issue
 
@@ -1019,17 +1447,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_for_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for an issue
 
@@ -1049,17 +1493,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_for_issue(
         self,
-        *,
         owner: str,
         repo: str,
         issue_number: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an issue reaction
 
@@ -1082,20 +1542,36 @@ class AsyncReactions(_rt.AsyncResource):
                 "issue_number": issue_number,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_pull_request_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
         | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for a pull request review comment
 
@@ -1121,17 +1597,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_for_pull_request_review_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         content: Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for a pull request review comment
 
@@ -1151,17 +1643,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_for_pull_request_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a pull request comment reaction
 
@@ -1184,19 +1692,35 @@ class AsyncReactions(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         content: Literal["+1", "laugh", "heart", "hooray", "rocket", "eyes"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for a release
 
@@ -1222,17 +1746,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_for_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         content: Literal["+1", "laugh", "heart", "hooray", "rocket", "eyes"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Reaction:
         """Create reaction for a release
 
@@ -1252,17 +1792,33 @@ class AsyncReactions(_rt.AsyncResource):
                 "release_id": release_id,
                 "content": content,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_for_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
         reaction_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a release reaction
 
@@ -1285,5 +1841,78 @@ class AsyncReactions(_rt.AsyncResource):
                 "release_id": release_id,
                 "reaction_id": reaction_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncReactionsWithRawResponse:
+    """`AsyncReactions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncReactions) -> None:
+        self._resource = resource
+        self.list_for_commit_comment = _rt.raw_async_page(resource.list_for_commit_comment)
+        self.create_for_commit_comment = _rt.with_raw_response(resource.create_for_commit_comment)
+        self.delete_for_commit_comment = _rt.with_raw_response(resource.delete_for_commit_comment)
+        self.list_for_issue_comment = _rt.raw_async_page(resource.list_for_issue_comment)
+        self.create_for_issue_comment = _rt.with_raw_response(resource.create_for_issue_comment)
+        self.delete_for_issue_comment = _rt.with_raw_response(resource.delete_for_issue_comment)
+        self.list_for_issue = _rt.raw_async_page(resource.list_for_issue)
+        self.create_for_issue = _rt.with_raw_response(resource.create_for_issue)
+        self.delete_for_issue = _rt.with_raw_response(resource.delete_for_issue)
+        self.list_for_pull_request_review_comment = _rt.raw_async_page(
+            resource.list_for_pull_request_review_comment
+        )
+        self.create_for_pull_request_review_comment = _rt.with_raw_response(
+            resource.create_for_pull_request_review_comment
+        )
+        self.delete_for_pull_request_comment = _rt.with_raw_response(
+            resource.delete_for_pull_request_comment
+        )
+        self.list_for_release = _rt.raw_async_page(resource.list_for_release)
+        self.create_for_release = _rt.with_raw_response(resource.create_for_release)
+        self.delete_for_release = _rt.with_raw_response(resource.delete_for_release)
+
+
+class AsyncReactionsWithStreamingResponse:
+    """`AsyncReactions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncReactions) -> None:
+        self._resource = resource
+        self.list_for_commit_comment = _rt.streaming_async_page(resource.list_for_commit_comment)
+        self.create_for_commit_comment = _rt.with_streaming_response(
+            resource.create_for_commit_comment
+        )
+        self.delete_for_commit_comment = _rt.with_streaming_response(
+            resource.delete_for_commit_comment
+        )
+        self.list_for_issue_comment = _rt.streaming_async_page(resource.list_for_issue_comment)
+        self.create_for_issue_comment = _rt.with_streaming_response(
+            resource.create_for_issue_comment
+        )
+        self.delete_for_issue_comment = _rt.with_streaming_response(
+            resource.delete_for_issue_comment
+        )
+        self.list_for_issue = _rt.streaming_async_page(resource.list_for_issue)
+        self.create_for_issue = _rt.with_streaming_response(resource.create_for_issue)
+        self.delete_for_issue = _rt.with_streaming_response(resource.delete_for_issue)
+        self.list_for_pull_request_review_comment = _rt.streaming_async_page(
+            resource.list_for_pull_request_review_comment
+        )
+        self.create_for_pull_request_review_comment = _rt.with_streaming_response(
+            resource.create_for_pull_request_review_comment
+        )
+        self.delete_for_pull_request_comment = _rt.with_streaming_response(
+            resource.delete_for_pull_request_comment
+        )
+        self.list_for_release = _rt.streaming_async_page(resource.list_for_release)
+        self.create_for_release = _rt.with_streaming_response(resource.create_for_release)
+        self.delete_for_release = _rt.with_streaming_response(resource.delete_for_release)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 from pydantic import Discriminator, Tag
 
 from ..models.activity import Activity
@@ -3416,17 +3417,34 @@ _REPOS_COMPARE_COMMITS: _rt.Operation[CommitComparison] = _rt.Operation(
 class Repos(_rt.SyncResource):
     """Operations under `repos`."""
 
+    @cached_property
+    def with_raw_response(self) -> ReposWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ReposWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReposWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ReposWithStreamingResponse(self)
+
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         type: Literal["all", "public", "private", "forks", "sources", "member"]
         | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "pushed", "full_name"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List organization repositories
 
@@ -3455,13 +3473,22 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_in_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         homepage: str | NotGiven = NOT_GIVEN,
@@ -3488,7 +3515,14 @@ class Repos(_rt.SyncResource):
         merge_commit_title: Literal["PR_TITLE", "MERGE_MESSAGE"] | NotGiven = NOT_GIVEN,
         merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | NotGiven = NOT_GIVEN,
         custom_properties: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create an organization repository
 
@@ -3554,17 +3588,33 @@ class Repos(_rt.SyncResource):
                 "merge_commit_message": merge_commit_message,
                 "custom_properties": custom_properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_rulesets(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         targets: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RepositoryRuleset]:
         """Get all organization repository rulesets
 
@@ -3586,20 +3636,36 @@ class Repos(_rt.SyncResource):
                 "page": page,
                 "targets": targets,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_org_ruleset(
         self,
-        *,
         org: str,
+        *,
         name: str,
         enforcement: RepositoryRuleEnforcement,
         target: Literal["branch", "tag", "push", "repository"] | NotGiven = NOT_GIVEN,
         bypass_actors: list[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
         conditions: OrgRulesetConditions | NotGiven = NOT_GIVEN,
         rules: list[OrgRules] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Create an organization repository ruleset
 
@@ -3625,13 +3691,22 @@ class Repos(_rt.SyncResource):
                 "conditions": conditions,
                 "rules": rules,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_rule_suites(
         self,
-        *,
         org: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
         repository_name: str | NotGiven = NOT_GIVEN,
         time_period: Literal["hour", "day", "week", "month"] | NotGiven = NOT_GIVEN,
@@ -3640,7 +3715,14 @@ class Repos(_rt.SyncResource):
         evaluate_status: Literal["all", "active", "evaluate"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RuleSuitesItem]:
         """List organization rule suites
 
@@ -3673,15 +3755,31 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_rule_suite(
         self,
-        *,
         org: str,
         rule_suite_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RuleSuite:
         """Get an organization rule suite
 
@@ -3698,15 +3796,31 @@ class Repos(_rt.SyncResource):
                 "org": org,
                 "rule_suite_id": rule_suite_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_ruleset(
         self,
-        *,
         org: str,
         ruleset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Get an organization repository ruleset
 
@@ -3725,21 +3839,37 @@ class Repos(_rt.SyncResource):
                 "org": org,
                 "ruleset_id": ruleset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_org_ruleset(
         self,
-        *,
         org: str,
         ruleset_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         target: Literal["branch", "tag", "push", "repository"] | NotGiven = NOT_GIVEN,
         enforcement: RepositoryRuleEnforcement | NotGiven = NOT_GIVEN,
         bypass_actors: list[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
         conditions: OrgRulesetConditions | NotGiven = NOT_GIVEN,
         rules: list[OrgRules] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Update an organization repository ruleset
 
@@ -3767,15 +3897,31 @@ class Repos(_rt.SyncResource):
                 "conditions": conditions,
                 "rules": rules,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_org_ruleset(
         self,
-        *,
         org: str,
         ruleset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization repository ruleset
 
@@ -3791,15 +3937,31 @@ class Repos(_rt.SyncResource):
                 "org": org,
                 "ruleset_id": ruleset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Get a repository
 
@@ -3819,15 +3981,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository
 
@@ -3848,14 +4026,23 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         homepage: str | NotGiven = NOT_GIVEN,
@@ -3884,7 +4071,14 @@ class Repos(_rt.SyncResource):
         archived: bool | NotGiven = NOT_GIVEN,
         allow_forking: bool | NotGiven = NOT_GIVEN,
         web_commit_signoff_required: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Update a repository
 
@@ -3954,14 +4148,23 @@ class Repos(_rt.SyncResource):
                 "allow_forking": allow_forking,
                 "web_commit_signoff_required": web_commit_signoff_required,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_activities(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
@@ -3978,7 +4181,14 @@ class Repos(_rt.SyncResource):
             "merge_queue_merge",
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Activity]:
         """List repository activities
 
@@ -4015,16 +4225,32 @@ class Repos(_rt.SyncResource):
                 "time_period": time_period,
                 "activity_type": activity_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_attestation(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         bundle: ReposCreateAttestationParamsBundle,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReposCreateAttestationResponse:
         """Create an attestation
 
@@ -4046,20 +4272,36 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "bundle": bundle,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_attestations(
         self,
-        *,
         owner: str,
         repo: str,
         subject_digest: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReposListAttestationsResponse:
         """List attestations
 
@@ -4089,15 +4331,31 @@ class Repos(_rt.SyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_autolinks(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Autolink]:
         """Get all autolinks of a repository
 
@@ -4115,18 +4373,34 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_autolink(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         key_prefix: str,
         url_template: str,
         is_alphanumeric: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Autolink:
         """Create an autolink reference for a repository
 
@@ -4148,16 +4422,32 @@ class Repos(_rt.SyncResource):
                 "url_template": url_template,
                 "is_alphanumeric": is_alphanumeric,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_autolink(
         self,
-        *,
         owner: str,
         repo: str,
         autolink_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Autolink:
         """Get an autolink reference of a repository
 
@@ -4177,16 +4467,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "autolink_id": autolink_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_autolink(
         self,
-        *,
         owner: str,
         repo: str,
         autolink_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an autolink reference from a repository
 
@@ -4206,15 +4512,31 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "autolink_id": autolink_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_automated_security_fixes(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckAutomatedSecurityFixes:
         """Check if Dependabot security updates are enabled for a repository
 
@@ -4230,15 +4552,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_automated_security_fixes(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable Dependabot security updates
 
@@ -4254,15 +4592,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_automated_security_fixes(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable Dependabot security updates
 
@@ -4278,18 +4632,34 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_branches(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         protected: bool | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ShortBranch]:
         """List branches
 
@@ -4311,16 +4681,32 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BranchWithProtection:
         """Get a branch
 
@@ -4336,16 +4722,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BranchProtection:
         """Get branch protection
 
@@ -4363,15 +4765,24 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         required_status_checks: ReposUpdateBranchProtectionParamsRequiredStatusChecks | None,
         enforce_admins: bool | None,
         required_pull_request_reviews: ReposUpdateBranchProtectionParamsRequiredPullRequestReviews
@@ -4384,7 +4795,14 @@ class Repos(_rt.SyncResource):
         required_conversation_resolution: bool | NotGiven = NOT_GIVEN,
         lock_branch: bool | NotGiven = NOT_GIVEN,
         allow_fork_syncing: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranch:
         """Update branch protection
 
@@ -4432,16 +4850,32 @@ class Repos(_rt.SyncResource):
                 "lock_branch": lock_branch,
                 "allow_fork_syncing": allow_fork_syncing,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete branch protection
 
@@ -4459,16 +4893,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_admin_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchAdminEnforced:
         """Get admin branch protection
 
@@ -4486,16 +4936,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_admin_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchAdminEnforced:
         """Set admin branch protection
 
@@ -4515,16 +4981,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_admin_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete admin branch protection
 
@@ -4544,16 +5026,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pull_request_review_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchPullRequestReview:
         """Get pull request review protection
 
@@ -4571,16 +5069,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_pull_request_review_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete pull request review protection
 
@@ -4598,15 +5112,24 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_pull_request_review_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         dismissal_restrictions: ReposUpdatePullRequestReviewProtectionParamsDismissalRestrictions
         | NotGiven = NOT_GIVEN,
         dismiss_stale_reviews: bool | NotGiven = NOT_GIVEN,
@@ -4615,7 +5138,14 @@ class Repos(_rt.SyncResource):
         require_last_push_approval: bool | NotGiven = NOT_GIVEN,
         bypass_pull_request_allowances: ReposUpdatePullRequestReviewProtectionParamsBypassPullRequestAllowances
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchPullRequestReview:
         """Update pull request review protection
 
@@ -4650,16 +5180,32 @@ class Repos(_rt.SyncResource):
                 "require_last_push_approval": require_last_push_approval,
                 "bypass_pull_request_allowances": bypass_pull_request_allowances,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_commit_signature_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchAdminEnforced:
         """Get commit signature protection
 
@@ -4682,16 +5228,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_commit_signature_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchAdminEnforced:
         """Create commit signature protection
 
@@ -4711,16 +5273,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_commit_signature_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete commit signature protection
 
@@ -4740,16 +5318,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_status_checks_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> StatusCheckPolicy:
         """Get status checks protection
 
@@ -4767,16 +5361,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_status_check_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove status check protection
 
@@ -4794,19 +5404,35 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_status_check_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         strict: bool | NotGiven = NOT_GIVEN,
         contexts: list[str] | NotGiven = NOT_GIVEN,
         checks: list[ReposUpdateStatusCheckProtectionParamsChecksItem] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> StatusCheckPolicy:
         """Update status check protection
 
@@ -4832,16 +5458,32 @@ class Repos(_rt.SyncResource):
                 "contexts": contexts,
                 "checks": checks,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_status_check_contexts(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Get all status check contexts
 
@@ -4859,17 +5501,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_status_check_contexts(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposSetStatusCheckContextsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Set status check contexts
 
@@ -4889,17 +5547,33 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_status_check_contexts(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposAddStatusCheckContextsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Add status check contexts
 
@@ -4919,17 +5593,33 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_status_check_contexts(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposRemoveStatusCheckContextsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Remove status check contexts
 
@@ -4949,16 +5639,32 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BranchRestrictionPolicy:
         """Get access restrictions
 
@@ -4981,16 +5687,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete access restrictions
 
@@ -5010,16 +5732,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_apps_with_access_to_protected_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Integration | None]:
         """Get apps with access to the protected branch
 
@@ -5039,17 +5777,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_app_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         apps: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Integration | None]:
         """Set app access restrictions
 
@@ -5071,17 +5825,33 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "apps": apps,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_app_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         apps: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Integration | None]:
         """Add app access restrictions
 
@@ -5103,17 +5873,33 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "apps": apps,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_app_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         apps: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Integration | None]:
         """Remove app access restrictions
 
@@ -5135,16 +5921,32 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "apps": apps,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_teams_with_access_to_protected_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Team]:
         """Get teams with access to the protected branch
 
@@ -5164,17 +5966,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_team_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposSetTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Team]:
         """Set team access restrictions
 
@@ -5196,17 +6014,33 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_team_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposAddTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Team]:
         """Add team access restrictions
 
@@ -5228,17 +6062,33 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_team_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposRemoveTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Team]:
         """Remove team access restrictions
 
@@ -5260,16 +6110,32 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_users_with_access_to_protected_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Get users with access to the protected branch
 
@@ -5289,17 +6155,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_user_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Set user access restrictions
 
@@ -5325,17 +6207,33 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_user_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Add user access restrictions
 
@@ -5361,17 +6259,33 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_user_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Remove user access restrictions
 
@@ -5397,17 +6311,33 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def rename_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         new_name: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BranchWithProtection:
         """Rename a branch
 
@@ -5434,16 +6364,32 @@ class Repos(_rt.SyncResource):
                 "branch": branch,
                 "new_name": new_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def codeowners_errors(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeownersErrors:
         """List CODEOWNERS errors
 
@@ -5465,19 +6411,35 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_collaborators(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         affiliation: Literal["outside", "direct", "all"] | NotGiven = NOT_GIVEN,
         permission: Literal["pull", "triage", "push", "maintain", "admin"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Collaborator]:
         """List repository collaborators
 
@@ -5510,16 +6472,32 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_collaborator(
         self,
-        *,
         owner: str,
         repo: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user is a repository collaborator
 
@@ -5543,17 +6521,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_collaborator(
         self,
-        *,
         owner: str,
         repo: str,
         username: str,
+        *,
         permission: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryInvitation | None:
         """Add a repository collaborator
 
@@ -5597,16 +6591,32 @@ class Repos(_rt.SyncResource):
                 "username": username,
                 "permission": permission,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_collaborator(
         self,
-        *,
         owner: str,
         repo: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a repository collaborator
 
@@ -5645,16 +6655,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_collaborator_permission_level(
         self,
-        *,
         owner: str,
         repo: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryCollaboratorPermission:
         """Get repository permissions for a user
 
@@ -5680,17 +6706,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_commit_comments_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CommitComment]:
         """List commit comments for a repository
 
@@ -5719,16 +6761,32 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComment:
         """Get a commit comment
 
@@ -5753,16 +6811,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a commit comment
 
@@ -5778,17 +6852,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComment:
         """Update a commit comment
 
@@ -5815,14 +6905,23 @@ class Repos(_rt.SyncResource):
                 "comment_id": comment_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_commits(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sha: str | NotGiven = NOT_GIVEN,
         path: str | NotGiven = NOT_GIVEN,
         author: str | NotGiven = NOT_GIVEN,
@@ -5831,7 +6930,14 @@ class Repos(_rt.SyncResource):
         until: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Commit]:
         """List commits
 
@@ -5893,16 +6999,32 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_branches_for_head_commit(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[BranchShort]:
         """List branches for HEAD commit
 
@@ -5922,18 +7044,34 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "commit_sha": commit_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_comments_for_commit(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CommitComment]:
         """List commit comments
 
@@ -5964,20 +7102,36 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
+        *,
         body: str,
         path: str | NotGiven = NOT_GIVEN,
         position: int | NotGiven = NOT_GIVEN,
         line: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComment:
         """Create a commit comment
 
@@ -6014,18 +7168,34 @@ class Repos(_rt.SyncResource):
                 "position": position,
                 "line": line,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pull_requests_associated_with_commit(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PullRequestSimple]:
         """List pull requests associated with a commit
 
@@ -6051,18 +7221,34 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_commit(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Commit:
         """Get a commit
 
@@ -6123,18 +7309,34 @@ class Repos(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_combined_status_for_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CombinedCommitStatus:
         """Get the combined status for a specific reference
 
@@ -6163,18 +7365,34 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_commit_statuses_for_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Status]:
         """List commit statuses for a reference
 
@@ -6200,15 +7418,31 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_community_profile_metrics(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommunityProfile:
         """Get community profile metrics
 
@@ -6234,18 +7468,34 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def compare_commits_with_basehead(
         self,
-        *,
         owner: str,
         repo: str,
         basehead: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComparison:
         """Compare two commits
 
@@ -6317,17 +7567,33 @@ class Repos(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_content(
         self,
-        *,
         owner: str,
         repo: str,
         path: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Annotated[
         Annotated[ContentDirectory, Tag("ContentDirectory")]
         | Annotated[ContentFile, Tag("ContentFile")]
@@ -6389,22 +7655,38 @@ class Repos(_rt.SyncResource):
                 "path": path,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_or_update_file_contents(
         self,
-        *,
         owner: str,
         repo: str,
         path: str,
+        *,
         message: str,
         content: str,
         sha: str | NotGiven = NOT_GIVEN,
         branch: str | NotGiven = NOT_GIVEN,
         committer: ReposCreateOrUpdateFileContentsParamsCommitter | NotGiven = NOT_GIVEN,
         author: ReposCreateOrUpdateFileContentsParamsAuthor | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileCommit:
         """Create or update file contents
 
@@ -6439,21 +7721,37 @@ class Repos(_rt.SyncResource):
                 "committer": committer,
                 "author": author,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_file(
         self,
-        *,
         owner: str,
         repo: str,
         path: str,
+        *,
         message: str,
         sha: str,
         branch: str | NotGiven = NOT_GIVEN,
         committer: ReposDeleteFileParamsCommitter | NotGiven = NOT_GIVEN,
         author: ReposDeleteFileParamsAuthor | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileCommit:
         """Delete a file
 
@@ -6490,18 +7788,34 @@ class Repos(_rt.SyncResource):
                 "committer": committer,
                 "author": author,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_contributors(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         anon: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Contributor]:
         """List repository contributors
 
@@ -6527,21 +7841,37 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_deployments(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sha: str | NotGiven = NOT_GIVEN,
         ref: str | NotGiven = NOT_GIVEN,
         task: str | NotGiven = NOT_GIVEN,
         environment: str | None | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Deployment]:
         """List deployments
 
@@ -6571,14 +7901,23 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_deployment(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str,
         task: str | NotGiven = NOT_GIVEN,
         auto_merge: bool | NotGiven = NOT_GIVEN,
@@ -6588,7 +7927,14 @@ class Repos(_rt.SyncResource):
         description: str | None | NotGiven = NOT_GIVEN,
         transient_environment: bool | NotGiven = NOT_GIVEN,
         production_environment: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Deployment | ReposCreateDeploymentResponse:
         """Create a deployment
 
@@ -6668,16 +8014,32 @@ class Repos(_rt.SyncResource):
                 "transient_environment": transient_environment,
                 "production_environment": production_environment,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_deployment(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Deployment:
         """Get a deployment
 
@@ -6693,16 +8055,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "deployment_id": deployment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_deployment(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a deployment
 
@@ -6729,18 +8107,34 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "deployment_id": deployment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_deployment_statuses(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[DeploymentStatus]:
         """List deployment statuses
 
@@ -6764,15 +8158,24 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_deployment_status(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
+        *,
         state: Literal[
             "error", "failure", "inactive", "in_progress", "queued", "pending", "success"
         ],
@@ -6782,7 +8185,14 @@ class Repos(_rt.SyncResource):
         environment: str | NotGiven = NOT_GIVEN,
         environment_url: str | NotGiven = NOT_GIVEN,
         auto_inactive: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentStatus:
         """Create a deployment status
 
@@ -6816,17 +8226,33 @@ class Repos(_rt.SyncResource):
                 "environment_url": environment_url,
                 "auto_inactive": auto_inactive,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_deployment_status(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
         status_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentStatus:
         """Get a deployment status
 
@@ -6845,17 +8271,33 @@ class Repos(_rt.SyncResource):
                 "deployment_id": deployment_id,
                 "status_id": status_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_dispatch_event(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         event_type: str,
         client_payload: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Create a repository dispatch event
 
@@ -6881,17 +8323,33 @@ class Repos(_rt.SyncResource):
                 "event_type": event_type,
                 "client_payload": client_payload,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_environments(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Environment]:
         """List environments
 
@@ -6917,16 +8375,32 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_environment(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Environment:
         """Get an environment
 
@@ -6949,22 +8423,38 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "environment_name": environment_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_or_update_environment(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         wait_timer: WaitTimer | NotGiven = NOT_GIVEN,
         prevent_self_review: PreventSelfReview | NotGiven = NOT_GIVEN,
         reviewers: list[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
         | None
         | NotGiven = NOT_GIVEN,
         deployment_branch_policy: DeploymentBranchPolicySettings | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Environment:
         """Create or update an environment with protection rules, such as required reviewers. For more information about environment protection rules, see "[Environments](/actions/reference/environments#environment-protection-rules)."
 
@@ -6996,16 +8486,32 @@ class Repos(_rt.SyncResource):
                 "reviewers": reviewers,
                 "deployment_branch_policy": deployment_branch_policy,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_an_environment(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an environment
 
@@ -7023,18 +8529,34 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "environment_name": environment_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_deployment_branch_policies(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[DeploymentBranchPolicy]:
         """List deployment branch policies
 
@@ -7062,18 +8584,34 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_deployment_branch_policy(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         name: str,
         type: Literal["branch", "tag"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentBranchPolicy:
         """Create a deployment branch policy
 
@@ -7097,17 +8635,33 @@ class Repos(_rt.SyncResource):
                 "name": name,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_deployment_branch_policy(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         branch_policy_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentBranchPolicy:
         """Get a deployment branch policy
 
@@ -7131,18 +8685,34 @@ class Repos(_rt.SyncResource):
                 "environment_name": environment_name,
                 "branch_policy_id": branch_policy_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_deployment_branch_policy(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         branch_policy_id: int,
+        *,
         name: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentBranchPolicy:
         """Update a deployment branch policy
 
@@ -7166,17 +8736,33 @@ class Repos(_rt.SyncResource):
                 "branch_policy_id": branch_policy_id,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_deployment_branch_policy(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         branch_policy_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a deployment branch policy
 
@@ -7198,16 +8784,32 @@ class Repos(_rt.SyncResource):
                 "environment_name": environment_name,
                 "branch_policy_id": branch_policy_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_deployment_protection_rules(
         self,
-        *,
-        environment_name: str,
-        repo: str,
         owner: str,
-        request_options: RequestOptions | None = None,
+        repo: str,
+        environment_name: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReposGetAllDeploymentProtectionRulesResponse:
         """Get all deployment protection rules for an environment
 
@@ -7229,17 +8831,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "owner": owner,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_deployment_protection_rule(
         self,
-        *,
-        environment_name: str,
-        repo: str,
         owner: str,
+        repo: str,
+        environment_name: str,
+        *,
         integration_id: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentProtectionRule:
         """Create a custom deployment protection rule on an environment
 
@@ -7265,18 +8883,34 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "integration_id": integration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_custom_deployment_rule_integrations(
         self,
-        *,
-        environment_name: str,
-        repo: str,
         owner: str,
+        repo: str,
+        environment_name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CustomDeploymentRuleApp]:
         """List custom deployment rule integrations available for an environment
 
@@ -7308,17 +8942,33 @@ class Repos(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_custom_deployment_protection_rule(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         protection_rule_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentProtectionRule:
         """Get a custom deployment protection rule
 
@@ -7342,17 +8992,33 @@ class Repos(_rt.SyncResource):
                 "environment_name": environment_name,
                 "protection_rule_id": protection_rule_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_deployment_protection_rule(
         self,
-        *,
-        environment_name: str,
-        repo: str,
         owner: str,
+        repo: str,
+        environment_name: str,
         protection_rule_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a custom protection rule for an environment
 
@@ -7376,18 +9042,34 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "protection_rule_id": protection_rule_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_forks(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sort: Literal["newest", "oldest", "stargazers", "watchers"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List forks
 
@@ -7409,18 +9091,34 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_fork(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         organization: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         default_branch_only: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create a fork for the authenticated user.
 
@@ -7446,15 +9144,31 @@ class Repos(_rt.SyncResource):
                 "name": name,
                 "default_branch_only": default_branch_only,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_hash_algorithm(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryHashAlgorithm:
         """Get the hash algorithm for a repository
 
@@ -7470,17 +9184,33 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhooks(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Hook]:
         """List repository webhooks
 
@@ -7502,19 +9232,35 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_webhook(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         config: ReposCreateWebhookParamsConfig | NotGiven = NOT_GIVEN,
         events: list[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Hook:
         """Create a repository webhook
 
@@ -7539,16 +9285,32 @@ class Repos(_rt.SyncResource):
                 "events": events,
                 "active": active,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Hook:
         """Get a repository webhook
 
@@ -7566,16 +9328,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository webhook
 
@@ -7595,21 +9373,37 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
+        *,
         config: WebhookConfig | NotGiven = NOT_GIVEN,
         events: list[str] | NotGiven = NOT_GIVEN,
         add_events: list[str] | NotGiven = NOT_GIVEN,
         remove_events: list[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Hook:
         """Update a repository webhook
 
@@ -7637,16 +9431,32 @@ class Repos(_rt.SyncResource):
                 "remove_events": remove_events,
                 "active": active,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_webhook_config_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Get a webhook configuration for a repository
 
@@ -7666,20 +9476,36 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_webhook_config_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
+        *,
         url: WebhookConfigUrl | NotGiven = NOT_GIVEN,
         content_type: WebhookConfigContentType | NotGiven = NOT_GIVEN,
         secret: WebhookConfigSecret | NotGiven = NOT_GIVEN,
         insecure_ssl: WebhookConfigInsecureSsl | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Update a webhook configuration for a repository
 
@@ -7706,19 +9532,35 @@ class Repos(_rt.SyncResource):
                 "secret": secret,
                 "insecure_ssl": insecure_ssl,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhook_deliveries(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[HookDeliveryItem]:
         """List deliveries for a repository webhook
 
@@ -7744,17 +9586,33 @@ class Repos(_rt.SyncResource):
                 "cursor": cursor,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_webhook_delivery(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> HookDelivery:
         """Get a delivery for a repository webhook
 
@@ -7773,17 +9631,33 @@ class Repos(_rt.SyncResource):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def redeliver_webhook_delivery(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Redeliver a delivery for a repository webhook
 
@@ -7802,16 +9676,32 @@ class Repos(_rt.SyncResource):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def ping_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Ping a repository webhook
 
@@ -7829,16 +9719,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def test_push_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Test the push repository webhook
 
@@ -7859,15 +9765,31 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_immutable_releases(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckImmutableReleases:
         """Check if immutable releases are enabled for a repository
 
@@ -7884,15 +9806,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_immutable_releases(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable immutable releases
 
@@ -7908,15 +9846,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_immutable_releases(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable immutable releases
 
@@ -7932,17 +9886,33 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_invitations(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RepositoryInvitation]:
         """List repository invitations
 
@@ -7964,16 +9934,32 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_invitation(
         self,
-        *,
         owner: str,
         repo: str,
         invitation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository invitation
 
@@ -7989,17 +9975,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "invitation_id": invitation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_invitation(
         self,
-        *,
         owner: str,
         repo: str,
         invitation_id: int,
+        *,
         permissions: Literal["read", "write", "maintain", "triage", "admin"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryInvitation:
         """Update a repository invitation
 
@@ -8017,15 +10019,31 @@ class Repos(_rt.SyncResource):
                 "invitation_id": invitation_id,
                 "permissions": permissions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_issue_types(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[IssueType | None]:
         """List issue types for a repository
 
@@ -8043,17 +10061,33 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_deploy_keys(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[DeployKey]:
         """List deploy keys
 
@@ -8073,18 +10107,34 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_deploy_key(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         key: str,
         title: str | NotGiven = NOT_GIVEN,
         read_only: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeployKey:
         """Create a deploy key
 
@@ -8106,16 +10156,32 @@ class Repos(_rt.SyncResource):
                 "title": title,
                 "read_only": read_only,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_deploy_key(
         self,
-        *,
         owner: str,
         repo: str,
         key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeployKey:
         """Get a deploy key
 
@@ -8131,16 +10197,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_deploy_key(
         self,
-        *,
         owner: str,
         repo: str,
         key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a deploy key
 
@@ -8158,15 +10240,31 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_languages(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Language:
         """List repository languages
 
@@ -8182,16 +10280,32 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def merge_upstream(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         branch: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> MergedUpstream:
         """Sync a fork branch with the upstream repository
 
@@ -8209,18 +10323,34 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def merge(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         base: str,
         head: str,
         commit_message: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Commit | None:
         """Merge a branch
 
@@ -8240,15 +10370,31 @@ class Repos(_rt.SyncResource):
                 "head": head,
                 "commit_message": commit_message,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pages(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Page:
         """Get a GitHub Pages site
 
@@ -8266,16 +10412,32 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_information_about_pages_site(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         body: ReposUpdateInformationAboutPagesSiteBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update information about a GitHub Pages site
 
@@ -8297,16 +10459,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_pages_site(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         body: ReposCreatePagesSiteBody | None,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Page:
         """Create a GitHub Pages site
 
@@ -8328,15 +10506,31 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_pages_site(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a GitHub Pages site
 
@@ -8356,17 +10550,33 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pages_builds(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PageBuild]:
         """List GitHub Pages builds
 
@@ -8390,15 +10600,31 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def request_pages_build(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PageBuildStatus:
         """Request a GitHub Pages build
 
@@ -8416,15 +10642,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_latest_pages_build(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PageBuild:
         """Get latest Pages build
 
@@ -8442,16 +10684,32 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pages_build(
         self,
-        *,
         owner: str,
         repo: str,
         build_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PageBuild:
         """Get GitHub Pages build
 
@@ -8470,20 +10728,36 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "build_id": build_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_pages_deployment(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         pages_build_version: str,
         oidc_token: str,
         artifact_id: float | NotGiven = NOT_GIVEN,
         artifact_url: str | NotGiven = NOT_GIVEN,
         environment: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PageDeployment:
         """Create a GitHub Pages deployment for a repository.
 
@@ -8509,16 +10783,32 @@ class Repos(_rt.SyncResource):
                 "artifact_url": artifact_url,
                 "environment": environment,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pages_deployment(
         self,
-        *,
         owner: str,
         repo: str,
         pages_deployment_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PagesDeploymentStatus:
         """Get the status of a GitHub Pages deployment
 
@@ -8538,16 +10828,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "pages_deployment_id": pages_deployment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel_pages_deployment(
         self,
-        *,
         owner: str,
         repo: str,
         pages_deployment_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Cancel a GitHub Pages deployment
 
@@ -8567,15 +10873,31 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "pages_deployment_id": pages_deployment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pages_health_check(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PagesHealthCheck | EmptyObject:
         """Get a DNS health check for GitHub Pages
 
@@ -8597,15 +10919,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_private_vulnerability_reporting(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReposCheckPrivateVulnerabilityReportingResponse:
         """Check if private vulnerability reporting is enabled for a repository
 
@@ -8621,15 +10959,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_private_vulnerability_reporting(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable private vulnerability reporting for a repository
 
@@ -8645,15 +10999,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_private_vulnerability_reporting(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable private vulnerability reporting for a repository
 
@@ -8669,15 +11039,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_get_repository_values(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CustomPropertyValue]:
         """Get all custom property values for a repository
 
@@ -8694,16 +11080,32 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def custom_properties_for_repos_create_or_update_repository_values(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         properties: list[CustomPropertyValue],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Create or update custom property values for a repository
 
@@ -8724,16 +11126,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "properties": properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_readme(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ContentFile:
         """Get a repository README
 
@@ -8756,17 +11174,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_readme_in_directory(
         self,
-        *,
         owner: str,
         repo: str,
         dir: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ContentFile:
         """Get a repository README for a directory
 
@@ -8791,17 +11225,33 @@ class Repos(_rt.SyncResource):
                 "dir": dir,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_releases(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Release]:
         """List releases
 
@@ -8825,14 +11275,23 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_release(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tag_name: str,
         target_commitish: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
@@ -8842,7 +11301,14 @@ class Repos(_rt.SyncResource):
         discussion_category_name: str | NotGiven = NOT_GIVEN,
         generate_release_notes: bool | NotGiven = NOT_GIVEN,
         make_latest: Literal["true", "false", "legacy"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Create a release
 
@@ -8883,16 +11349,32 @@ class Repos(_rt.SyncResource):
                 "generate_release_notes": generate_release_notes,
                 "make_latest": make_latest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_release_asset(
         self,
-        *,
         owner: str,
         repo: str,
         asset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReleaseAsset:
         """Get a release asset
 
@@ -8916,16 +11398,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "asset_id": asset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_release_asset(
         self,
-        *,
         owner: str,
         repo: str,
         asset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a release asset
 
@@ -8941,19 +11439,35 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "asset_id": asset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_release_asset(
         self,
-        *,
         owner: str,
         repo: str,
         asset_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         state: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReleaseAsset:
         """Update a release asset
 
@@ -8976,19 +11490,35 @@ class Repos(_rt.SyncResource):
                 "label": label,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def generate_release_notes(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tag_name: str,
         target_commitish: str | NotGiven = NOT_GIVEN,
         previous_tag_name: str | NotGiven = NOT_GIVEN,
         configuration_file_path: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReleaseNotesContent:
         """Generate release notes content for a release
 
@@ -9012,15 +11542,31 @@ class Repos(_rt.SyncResource):
                 "previous_tag_name": previous_tag_name,
                 "configuration_file_path": configuration_file_path,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_latest_release(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Get the latest release
 
@@ -9038,16 +11584,32 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_release_by_tag(
         self,
-        *,
         owner: str,
         repo: str,
         tag: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Get a release by tag name
 
@@ -9065,16 +11627,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "tag": tag,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Get a release
 
@@ -9095,16 +11673,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "release_id": release_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a release
 
@@ -9122,15 +11716,24 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "release_id": release_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         tag_name: str | NotGiven = NOT_GIVEN,
         target_commitish: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
@@ -9139,7 +11742,14 @@ class Repos(_rt.SyncResource):
         prerelease: bool | NotGiven = NOT_GIVEN,
         make_latest: Literal["true", "false", "legacy"] | NotGiven = NOT_GIVEN,
         discussion_category_name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Update a release
 
@@ -9178,18 +11788,34 @@ class Repos(_rt.SyncResource):
                 "make_latest": make_latest,
                 "discussion_category_name": discussion_category_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_release_assets(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ReleaseAsset]:
         """List release assets
 
@@ -9211,19 +11837,35 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def upload_release_asset(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         name: str,
         label: str | NotGiven = NOT_GIVEN,
         body: _rt.FileInput | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReleaseAsset:
         """Upload a release asset
 
@@ -9263,18 +11905,34 @@ class Repos(_rt.SyncResource):
                 "label": label,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_branch_rules(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RepositoryRuleDetailed]:
         """Get rules for a branch
 
@@ -9301,19 +11959,35 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_rulesets(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         includes_parents: bool | NotGiven = NOT_GIVEN,
         targets: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RepositoryRuleset]:
         """Get all repository rulesets
 
@@ -9339,21 +12013,37 @@ class Repos(_rt.SyncResource):
                 "includes_parents": includes_parents,
                 "targets": targets,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_repo_ruleset(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         enforcement: RepositoryRuleEnforcement,
         target: Literal["branch", "tag", "push"] | NotGiven = NOT_GIVEN,
         bypass_actors: list[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
         conditions: RepositoryRulesetConditions | NotGiven = NOT_GIVEN,
         rules: list[RepositoryRule] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Create a repository ruleset
 
@@ -9381,14 +12071,23 @@ class Repos(_rt.SyncResource):
                 "conditions": conditions,
                 "rules": rules,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_rule_suites(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
         time_period: Literal["hour", "day", "week", "month"] | NotGiven = NOT_GIVEN,
         actor_name: str | NotGiven = NOT_GIVEN,
@@ -9396,7 +12095,14 @@ class Repos(_rt.SyncResource):
         evaluate_status: Literal["all", "active", "evaluate"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RuleSuitesItem]:
         """List repository rule suites
 
@@ -9429,16 +12135,32 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_rule_suite(
         self,
-        *,
         owner: str,
         repo: str,
         rule_suite_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RuleSuite:
         """Get a repository rule suite
 
@@ -9457,17 +12179,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "rule_suite_id": rule_suite_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_ruleset(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
+        *,
         includes_parents: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Get a repository ruleset
 
@@ -9490,22 +12228,38 @@ class Repos(_rt.SyncResource):
                 "ruleset_id": ruleset_id,
                 "includes_parents": includes_parents,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_repo_ruleset(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         target: Literal["branch", "tag", "push"] | NotGiven = NOT_GIVEN,
         enforcement: RepositoryRuleEnforcement | NotGiven = NOT_GIVEN,
         bypass_actors: list[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
         conditions: RepositoryRulesetConditions | NotGiven = NOT_GIVEN,
         rules: list[RepositoryRule] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Update a repository ruleset
 
@@ -9535,16 +12289,32 @@ class Repos(_rt.SyncResource):
                 "conditions": conditions,
                 "rules": rules,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_repo_ruleset(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository ruleset
 
@@ -9562,18 +12332,34 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "ruleset_id": ruleset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_ruleset_history(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RulesetVersion]:
         """Get repository ruleset history
 
@@ -9597,17 +12383,33 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_ruleset_version(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
         version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RulesetVersionWithState:
         """Get repository ruleset version
 
@@ -9627,15 +12429,31 @@ class Repos(_rt.SyncResource):
                 "ruleset_id": ruleset_id,
                 "version_id": version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_code_frequency_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CodeFrequencyStat] | dict[str, Any] | None:
         """Get the weekly commit activity
 
@@ -9654,15 +12472,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_commit_activity_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CommitActivity] | dict[str, Any] | None:
         """Get the last year of commit activity
 
@@ -9678,15 +12512,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_contributors_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[ContributorActivity] | dict[str, Any] | None:
         """Get all contributor commit activity
 
@@ -9710,15 +12560,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_participation_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ParticipationStats:
         """Get the weekly commit count
 
@@ -9738,15 +12604,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_punch_card_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CodeFrequencyStat] | None:
         """Get the hourly commit count for each day
 
@@ -9768,20 +12650,36 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_commit_status(
         self,
-        *,
         owner: str,
         repo: str,
         sha: str,
+        *,
         state: Literal["error", "failure", "pending", "success"],
         target_url: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         context: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Status:
         """Create a commit status
 
@@ -9808,17 +12706,33 @@ class Repos(_rt.SyncResource):
                 "description": description,
                 "context": context,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_tags(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TagModel]:
         """List repository tags
 
@@ -9838,16 +12752,32 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def download_tarball_archive(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download a repository archive (tar)
 
@@ -9869,17 +12799,33 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_teams(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Team]:
         """List repository teams
 
@@ -9905,17 +12851,33 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_topics(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[str]:
         """Get all repository topics
 
@@ -9935,16 +12897,32 @@ class Repos(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def replace_all_topics(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         names: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topic:
         """Replace all repository topics
 
@@ -9960,16 +12938,32 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "names": names,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_clones(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per: Literal["day", "week"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CloneTraffic:
         """Get repository clones
 
@@ -9987,15 +12981,31 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "per": per,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_top_paths(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[ContentTraffic]:
         """Get top referral paths
 
@@ -10011,15 +13021,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_top_referrers(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[ReferrerTraffic]:
         """Get top referral sources
 
@@ -10035,16 +13061,32 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_views(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per: Literal["day", "week"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ViewTraffic:
         """Get page views
 
@@ -10062,18 +13104,34 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "per": per,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def transfer(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         new_owner: str,
         new_name: str | NotGiven = NOT_GIVEN,
         team_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> MinimalRepository:
         """Transfer a repository
 
@@ -10095,15 +13153,31 @@ class Repos(_rt.SyncResource):
                 "new_name": new_name,
                 "team_ids": team_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_vulnerability_alerts(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if vulnerability alerts are enabled for a repository
 
@@ -10119,15 +13193,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def enable_vulnerability_alerts(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable vulnerability alerts
 
@@ -10143,15 +13233,31 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disable_vulnerability_alerts(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable vulnerability alerts
 
@@ -10169,16 +13275,32 @@ class Repos(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def download_zipball_archive(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download a repository archive (zip)
 
@@ -10200,20 +13322,36 @@ class Repos(_rt.SyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_using_template(
         self,
-        *,
         template_owner: str,
         template_repo: str,
+        *,
         name: str,
         owner: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         include_all_branches: bool | NotGiven = NOT_GIVEN,
         private: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create a repository using a template
 
@@ -10241,14 +13379,30 @@ class Repos(_rt.SyncResource):
                 "include_all_branches": include_all_branches,
                 "private": private,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public(
         self,
         *,
         since: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List public repositories
 
@@ -10268,7 +13422,16 @@ class Repos(_rt.SyncResource):
             {
                 "since": since,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -10283,7 +13446,14 @@ class Repos(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         before: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Repository]:
         """List repositories for the authenticated user
 
@@ -10317,7 +13487,16 @@ class Repos(_rt.SyncResource):
                 "since": since,
                 "before": before,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_for_authenticated_user(
@@ -10347,7 +13526,14 @@ class Repos(_rt.SyncResource):
         merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | NotGiven = NOT_GIVEN,
         has_downloads: bool | NotGiven = NOT_GIVEN,
         is_template: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create a repository for the authenticated user
 
@@ -10407,7 +13593,16 @@ class Repos(_rt.SyncResource):
                 "has_downloads": has_downloads,
                 "is_template": is_template,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_invitations_for_authenticated_user(
@@ -10415,7 +13610,14 @@ class Repos(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RepositoryInvitation]:
         """List repository invitations for the authenticated user
 
@@ -10433,14 +13635,30 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def decline_invitation_for_authenticated_user(
         self,
-        *,
         invitation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Decline a repository invitation
 
@@ -10452,14 +13670,30 @@ class Repos(_rt.SyncResource):
             {
                 "invitation_id": invitation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def accept_invitation_for_authenticated_user(
         self,
-        *,
         invitation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Accept a repository invitation
 
@@ -10471,19 +13705,35 @@ class Repos(_rt.SyncResource):
             {
                 "invitation_id": invitation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_user(
         self,
-        *,
         username: str,
+        *,
         type: Literal["all", "owner", "member"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "pushed", "full_name"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List repositories for a user
 
@@ -10509,19 +13759,35 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def compare_commits(
         self,
-        *,
         owner: str,
         repo: str,
         base: str,
         head: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComparison:
         """Compare two commits
 
@@ -10582,24 +13848,754 @@ class Repos(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ReposWithRawResponse:
+    """`Repos.with_raw_response`."""
+
+    def __init__(self, resource: Repos) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.create_in_org = _rt.with_raw_response(resource.create_in_org)
+        self.get_org_rulesets = _rt.raw_page(resource.get_org_rulesets)
+        self.create_org_ruleset = _rt.with_raw_response(resource.create_org_ruleset)
+        self.get_org_rule_suites = _rt.raw_page(resource.get_org_rule_suites)
+        self.get_org_rule_suite = _rt.with_raw_response(resource.get_org_rule_suite)
+        self.get_org_ruleset = _rt.with_raw_response(resource.get_org_ruleset)
+        self.update_org_ruleset = _rt.with_raw_response(resource.update_org_ruleset)
+        self.delete_org_ruleset = _rt.with_raw_response(resource.delete_org_ruleset)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
+        self.list_activities = _rt.raw_page(resource.list_activities)
+        self.create_attestation = _rt.with_raw_response(resource.create_attestation)
+        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.list_autolinks = _rt.with_raw_response(resource.list_autolinks)
+        self.create_autolink = _rt.with_raw_response(resource.create_autolink)
+        self.get_autolink = _rt.with_raw_response(resource.get_autolink)
+        self.delete_autolink = _rt.with_raw_response(resource.delete_autolink)
+        self.check_automated_security_fixes = _rt.with_raw_response(
+            resource.check_automated_security_fixes
+        )
+        self.enable_automated_security_fixes = _rt.with_raw_response(
+            resource.enable_automated_security_fixes
+        )
+        self.disable_automated_security_fixes = _rt.with_raw_response(
+            resource.disable_automated_security_fixes
+        )
+        self.list_branches = _rt.raw_page(resource.list_branches)
+        self.get_branch = _rt.with_raw_response(resource.get_branch)
+        self.get_branch_protection = _rt.with_raw_response(resource.get_branch_protection)
+        self.update_branch_protection = _rt.with_raw_response(resource.update_branch_protection)
+        self.delete_branch_protection = _rt.with_raw_response(resource.delete_branch_protection)
+        self.get_admin_branch_protection = _rt.with_raw_response(
+            resource.get_admin_branch_protection
+        )
+        self.set_admin_branch_protection = _rt.with_raw_response(
+            resource.set_admin_branch_protection
+        )
+        self.delete_admin_branch_protection = _rt.with_raw_response(
+            resource.delete_admin_branch_protection
+        )
+        self.get_pull_request_review_protection = _rt.with_raw_response(
+            resource.get_pull_request_review_protection
+        )
+        self.delete_pull_request_review_protection = _rt.with_raw_response(
+            resource.delete_pull_request_review_protection
+        )
+        self.update_pull_request_review_protection = _rt.with_raw_response(
+            resource.update_pull_request_review_protection
+        )
+        self.get_commit_signature_protection = _rt.with_raw_response(
+            resource.get_commit_signature_protection
+        )
+        self.create_commit_signature_protection = _rt.with_raw_response(
+            resource.create_commit_signature_protection
+        )
+        self.delete_commit_signature_protection = _rt.with_raw_response(
+            resource.delete_commit_signature_protection
+        )
+        self.get_status_checks_protection = _rt.with_raw_response(
+            resource.get_status_checks_protection
+        )
+        self.remove_status_check_protection = _rt.with_raw_response(
+            resource.remove_status_check_protection
+        )
+        self.update_status_check_protection = _rt.with_raw_response(
+            resource.update_status_check_protection
+        )
+        self.get_all_status_check_contexts = _rt.with_raw_response(
+            resource.get_all_status_check_contexts
+        )
+        self.set_status_check_contexts = _rt.with_raw_response(resource.set_status_check_contexts)
+        self.add_status_check_contexts = _rt.with_raw_response(resource.add_status_check_contexts)
+        self.remove_status_check_contexts = _rt.with_raw_response(
+            resource.remove_status_check_contexts
+        )
+        self.get_access_restrictions = _rt.with_raw_response(resource.get_access_restrictions)
+        self.delete_access_restrictions = _rt.with_raw_response(resource.delete_access_restrictions)
+        self.get_apps_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_apps_with_access_to_protected_branch
+        )
+        self.set_app_access_restrictions = _rt.with_raw_response(
+            resource.set_app_access_restrictions
+        )
+        self.add_app_access_restrictions = _rt.with_raw_response(
+            resource.add_app_access_restrictions
+        )
+        self.remove_app_access_restrictions = _rt.with_raw_response(
+            resource.remove_app_access_restrictions
+        )
+        self.get_teams_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_teams_with_access_to_protected_branch
+        )
+        self.set_team_access_restrictions = _rt.with_raw_response(
+            resource.set_team_access_restrictions
+        )
+        self.add_team_access_restrictions = _rt.with_raw_response(
+            resource.add_team_access_restrictions
+        )
+        self.remove_team_access_restrictions = _rt.with_raw_response(
+            resource.remove_team_access_restrictions
+        )
+        self.get_users_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_users_with_access_to_protected_branch
+        )
+        self.set_user_access_restrictions = _rt.with_raw_response(
+            resource.set_user_access_restrictions
+        )
+        self.add_user_access_restrictions = _rt.with_raw_response(
+            resource.add_user_access_restrictions
+        )
+        self.remove_user_access_restrictions = _rt.with_raw_response(
+            resource.remove_user_access_restrictions
+        )
+        self.rename_branch = _rt.with_raw_response(resource.rename_branch)
+        self.codeowners_errors = _rt.with_raw_response(resource.codeowners_errors)
+        self.list_collaborators = _rt.raw_page(resource.list_collaborators)
+        self.check_collaborator = _rt.with_raw_response(resource.check_collaborator)
+        self.add_collaborator = _rt.with_raw_response(resource.add_collaborator)
+        self.remove_collaborator = _rt.with_raw_response(resource.remove_collaborator)
+        self.get_collaborator_permission_level = _rt.with_raw_response(
+            resource.get_collaborator_permission_level
+        )
+        self.list_commit_comments_for_repo = _rt.raw_page(resource.list_commit_comments_for_repo)
+        self.get_commit_comment = _rt.with_raw_response(resource.get_commit_comment)
+        self.delete_commit_comment = _rt.with_raw_response(resource.delete_commit_comment)
+        self.update_commit_comment = _rt.with_raw_response(resource.update_commit_comment)
+        self.list_commits = _rt.raw_page(resource.list_commits)
+        self.list_branches_for_head_commit = _rt.with_raw_response(
+            resource.list_branches_for_head_commit
+        )
+        self.list_comments_for_commit = _rt.raw_page(resource.list_comments_for_commit)
+        self.create_commit_comment = _rt.with_raw_response(resource.create_commit_comment)
+        self.list_pull_requests_associated_with_commit = _rt.raw_page(
+            resource.list_pull_requests_associated_with_commit
+        )
+        self.get_commit = _rt.with_raw_response(resource.get_commit)
+        self.get_combined_status_for_ref = _rt.with_raw_response(
+            resource.get_combined_status_for_ref
+        )
+        self.list_commit_statuses_for_ref = _rt.raw_page(resource.list_commit_statuses_for_ref)
+        self.get_community_profile_metrics = _rt.with_raw_response(
+            resource.get_community_profile_metrics
+        )
+        self.compare_commits_with_basehead = _rt.with_raw_response(
+            resource.compare_commits_with_basehead
+        )
+        self.get_content = _rt.with_raw_response(resource.get_content)
+        self.create_or_update_file_contents = _rt.with_raw_response(
+            resource.create_or_update_file_contents
+        )
+        self.delete_file = _rt.with_raw_response(resource.delete_file)
+        self.list_contributors = _rt.raw_page(resource.list_contributors)
+        self.list_deployments = _rt.raw_page(resource.list_deployments)
+        self.create_deployment = _rt.with_raw_response(resource.create_deployment)
+        self.get_deployment = _rt.with_raw_response(resource.get_deployment)
+        self.delete_deployment = _rt.with_raw_response(resource.delete_deployment)
+        self.list_deployment_statuses = _rt.raw_page(resource.list_deployment_statuses)
+        self.create_deployment_status = _rt.with_raw_response(resource.create_deployment_status)
+        self.get_deployment_status = _rt.with_raw_response(resource.get_deployment_status)
+        self.create_dispatch_event = _rt.with_raw_response(resource.create_dispatch_event)
+        self.get_all_environments = _rt.raw_page(resource.get_all_environments)
+        self.get_environment = _rt.with_raw_response(resource.get_environment)
+        self.create_or_update_environment = _rt.with_raw_response(
+            resource.create_or_update_environment
+        )
+        self.delete_an_environment = _rt.with_raw_response(resource.delete_an_environment)
+        self.list_deployment_branch_policies = _rt.raw_page(
+            resource.list_deployment_branch_policies
+        )
+        self.create_deployment_branch_policy = _rt.with_raw_response(
+            resource.create_deployment_branch_policy
+        )
+        self.get_deployment_branch_policy = _rt.with_raw_response(
+            resource.get_deployment_branch_policy
+        )
+        self.update_deployment_branch_policy = _rt.with_raw_response(
+            resource.update_deployment_branch_policy
+        )
+        self.delete_deployment_branch_policy = _rt.with_raw_response(
+            resource.delete_deployment_branch_policy
+        )
+        self.get_all_deployment_protection_rules = _rt.with_raw_response(
+            resource.get_all_deployment_protection_rules
+        )
+        self.create_deployment_protection_rule = _rt.with_raw_response(
+            resource.create_deployment_protection_rule
+        )
+        self.list_custom_deployment_rule_integrations = _rt.raw_page(
+            resource.list_custom_deployment_rule_integrations
+        )
+        self.get_custom_deployment_protection_rule = _rt.with_raw_response(
+            resource.get_custom_deployment_protection_rule
+        )
+        self.disable_deployment_protection_rule = _rt.with_raw_response(
+            resource.disable_deployment_protection_rule
+        )
+        self.list_forks = _rt.raw_page(resource.list_forks)
+        self.create_fork = _rt.with_raw_response(resource.create_fork)
+        self.get_hash_algorithm = _rt.with_raw_response(resource.get_hash_algorithm)
+        self.list_webhooks = _rt.raw_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
+        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
+        self.get_webhook_config_for_repo = _rt.with_raw_response(
+            resource.get_webhook_config_for_repo
+        )
+        self.update_webhook_config_for_repo = _rt.with_raw_response(
+            resource.update_webhook_config_for_repo
+        )
+        self.list_webhook_deliveries = _rt.raw_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
+        self.test_push_webhook = _rt.with_raw_response(resource.test_push_webhook)
+        self.check_immutable_releases = _rt.with_raw_response(resource.check_immutable_releases)
+        self.enable_immutable_releases = _rt.with_raw_response(resource.enable_immutable_releases)
+        self.disable_immutable_releases = _rt.with_raw_response(resource.disable_immutable_releases)
+        self.list_invitations = _rt.raw_page(resource.list_invitations)
+        self.delete_invitation = _rt.with_raw_response(resource.delete_invitation)
+        self.update_invitation = _rt.with_raw_response(resource.update_invitation)
+        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
+        self.list_deploy_keys = _rt.raw_page(resource.list_deploy_keys)
+        self.create_deploy_key = _rt.with_raw_response(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_raw_response(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_raw_response(resource.delete_deploy_key)
+        self.list_languages = _rt.with_raw_response(resource.list_languages)
+        self.merge_upstream = _rt.with_raw_response(resource.merge_upstream)
+        self.merge = _rt.with_raw_response(resource.merge)
+        self.get_pages = _rt.with_raw_response(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_raw_response(
+            resource.update_information_about_pages_site
+        )
+        self.create_pages_site = _rt.with_raw_response(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_raw_response(resource.delete_pages_site)
+        self.list_pages_builds = _rt.raw_page(resource.list_pages_builds)
+        self.request_pages_build = _rt.with_raw_response(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_raw_response(resource.get_latest_pages_build)
+        self.get_pages_build = _rt.with_raw_response(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_raw_response(resource.create_pages_deployment)
+        self.get_pages_deployment = _rt.with_raw_response(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_raw_response(resource.cancel_pages_deployment)
+        self.get_pages_health_check = _rt.with_raw_response(resource.get_pages_health_check)
+        self.check_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.check_private_vulnerability_reporting
+        )
+        self.enable_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.enable_private_vulnerability_reporting
+        )
+        self.disable_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.disable_private_vulnerability_reporting
+        )
+        self.custom_properties_for_repos_get_repository_values = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_repository_values
+        )
+        self.custom_properties_for_repos_create_or_update_repository_values = _rt.with_raw_response(
+            resource.custom_properties_for_repos_create_or_update_repository_values
+        )
+        self.get_readme = _rt.with_raw_response(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_raw_response(resource.get_readme_in_directory)
+        self.list_releases = _rt.raw_page(resource.list_releases)
+        self.create_release = _rt.with_raw_response(resource.create_release)
+        self.get_release_asset = _rt.with_raw_response(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_raw_response(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_raw_response(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_raw_response(resource.generate_release_notes)
+        self.get_latest_release = _rt.with_raw_response(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_raw_response(resource.get_release_by_tag)
+        self.get_release = _rt.with_raw_response(resource.get_release)
+        self.delete_release = _rt.with_raw_response(resource.delete_release)
+        self.update_release = _rt.with_raw_response(resource.update_release)
+        self.list_release_assets = _rt.raw_page(resource.list_release_assets)
+        self.upload_release_asset = _rt.with_raw_response(resource.upload_release_asset)
+        self.get_branch_rules = _rt.raw_page(resource.get_branch_rules)
+        self.get_repo_rulesets = _rt.raw_page(resource.get_repo_rulesets)
+        self.create_repo_ruleset = _rt.with_raw_response(resource.create_repo_ruleset)
+        self.get_repo_rule_suites = _rt.raw_page(resource.get_repo_rule_suites)
+        self.get_repo_rule_suite = _rt.with_raw_response(resource.get_repo_rule_suite)
+        self.get_repo_ruleset = _rt.with_raw_response(resource.get_repo_ruleset)
+        self.update_repo_ruleset = _rt.with_raw_response(resource.update_repo_ruleset)
+        self.delete_repo_ruleset = _rt.with_raw_response(resource.delete_repo_ruleset)
+        self.get_repo_ruleset_history = _rt.raw_page(resource.get_repo_ruleset_history)
+        self.get_repo_ruleset_version = _rt.with_raw_response(resource.get_repo_ruleset_version)
+        self.get_code_frequency_stats = _rt.with_raw_response(resource.get_code_frequency_stats)
+        self.get_commit_activity_stats = _rt.with_raw_response(resource.get_commit_activity_stats)
+        self.get_contributors_stats = _rt.with_raw_response(resource.get_contributors_stats)
+        self.get_participation_stats = _rt.with_raw_response(resource.get_participation_stats)
+        self.get_punch_card_stats = _rt.with_raw_response(resource.get_punch_card_stats)
+        self.create_commit_status = _rt.with_raw_response(resource.create_commit_status)
+        self.list_tags = _rt.raw_page(resource.list_tags)
+        self.download_tarball_archive = _rt.with_raw_response(resource.download_tarball_archive)
+        self.list_teams = _rt.raw_page(resource.list_teams)
+        self.get_all_topics = _rt.raw_page(resource.get_all_topics)
+        self.replace_all_topics = _rt.with_raw_response(resource.replace_all_topics)
+        self.get_clones = _rt.with_raw_response(resource.get_clones)
+        self.get_top_paths = _rt.with_raw_response(resource.get_top_paths)
+        self.get_top_referrers = _rt.with_raw_response(resource.get_top_referrers)
+        self.get_views = _rt.with_raw_response(resource.get_views)
+        self.transfer = _rt.with_raw_response(resource.transfer)
+        self.check_vulnerability_alerts = _rt.with_raw_response(resource.check_vulnerability_alerts)
+        self.enable_vulnerability_alerts = _rt.with_raw_response(
+            resource.enable_vulnerability_alerts
+        )
+        self.disable_vulnerability_alerts = _rt.with_raw_response(
+            resource.disable_vulnerability_alerts
+        )
+        self.download_zipball_archive = _rt.with_raw_response(resource.download_zipball_archive)
+        self.create_using_template = _rt.with_raw_response(resource.create_using_template)
+        self.list_public = _rt.raw_page(resource.list_public)
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_invitations_for_authenticated_user = _rt.raw_page(
+            resource.list_invitations_for_authenticated_user
+        )
+        self.decline_invitation_for_authenticated_user = _rt.with_raw_response(
+            resource.decline_invitation_for_authenticated_user
+        )
+        self.accept_invitation_for_authenticated_user = _rt.with_raw_response(
+            resource.accept_invitation_for_authenticated_user
+        )
+        self.list_for_user = _rt.raw_page(resource.list_for_user)
+        self.compare_commits = _rt.with_raw_response(resource.compare_commits)
+
+
+class ReposWithStreamingResponse:
+    """`Repos.with_streaming_response`."""
+
+    def __init__(self, resource: Repos) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.create_in_org = _rt.with_streaming_response(resource.create_in_org)
+        self.get_org_rulesets = _rt.streaming_page(resource.get_org_rulesets)
+        self.create_org_ruleset = _rt.with_streaming_response(resource.create_org_ruleset)
+        self.get_org_rule_suites = _rt.streaming_page(resource.get_org_rule_suites)
+        self.get_org_rule_suite = _rt.with_streaming_response(resource.get_org_rule_suite)
+        self.get_org_ruleset = _rt.with_streaming_response(resource.get_org_ruleset)
+        self.update_org_ruleset = _rt.with_streaming_response(resource.update_org_ruleset)
+        self.delete_org_ruleset = _rt.with_streaming_response(resource.delete_org_ruleset)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.list_activities = _rt.streaming_page(resource.list_activities)
+        self.create_attestation = _rt.with_streaming_response(resource.create_attestation)
+        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.list_autolinks = _rt.with_streaming_response(resource.list_autolinks)
+        self.create_autolink = _rt.with_streaming_response(resource.create_autolink)
+        self.get_autolink = _rt.with_streaming_response(resource.get_autolink)
+        self.delete_autolink = _rt.with_streaming_response(resource.delete_autolink)
+        self.check_automated_security_fixes = _rt.with_streaming_response(
+            resource.check_automated_security_fixes
+        )
+        self.enable_automated_security_fixes = _rt.with_streaming_response(
+            resource.enable_automated_security_fixes
+        )
+        self.disable_automated_security_fixes = _rt.with_streaming_response(
+            resource.disable_automated_security_fixes
+        )
+        self.list_branches = _rt.streaming_page(resource.list_branches)
+        self.get_branch = _rt.with_streaming_response(resource.get_branch)
+        self.get_branch_protection = _rt.with_streaming_response(resource.get_branch_protection)
+        self.update_branch_protection = _rt.with_streaming_response(
+            resource.update_branch_protection
+        )
+        self.delete_branch_protection = _rt.with_streaming_response(
+            resource.delete_branch_protection
+        )
+        self.get_admin_branch_protection = _rt.with_streaming_response(
+            resource.get_admin_branch_protection
+        )
+        self.set_admin_branch_protection = _rt.with_streaming_response(
+            resource.set_admin_branch_protection
+        )
+        self.delete_admin_branch_protection = _rt.with_streaming_response(
+            resource.delete_admin_branch_protection
+        )
+        self.get_pull_request_review_protection = _rt.with_streaming_response(
+            resource.get_pull_request_review_protection
+        )
+        self.delete_pull_request_review_protection = _rt.with_streaming_response(
+            resource.delete_pull_request_review_protection
+        )
+        self.update_pull_request_review_protection = _rt.with_streaming_response(
+            resource.update_pull_request_review_protection
+        )
+        self.get_commit_signature_protection = _rt.with_streaming_response(
+            resource.get_commit_signature_protection
+        )
+        self.create_commit_signature_protection = _rt.with_streaming_response(
+            resource.create_commit_signature_protection
+        )
+        self.delete_commit_signature_protection = _rt.with_streaming_response(
+            resource.delete_commit_signature_protection
+        )
+        self.get_status_checks_protection = _rt.with_streaming_response(
+            resource.get_status_checks_protection
+        )
+        self.remove_status_check_protection = _rt.with_streaming_response(
+            resource.remove_status_check_protection
+        )
+        self.update_status_check_protection = _rt.with_streaming_response(
+            resource.update_status_check_protection
+        )
+        self.get_all_status_check_contexts = _rt.with_streaming_response(
+            resource.get_all_status_check_contexts
+        )
+        self.set_status_check_contexts = _rt.with_streaming_response(
+            resource.set_status_check_contexts
+        )
+        self.add_status_check_contexts = _rt.with_streaming_response(
+            resource.add_status_check_contexts
+        )
+        self.remove_status_check_contexts = _rt.with_streaming_response(
+            resource.remove_status_check_contexts
+        )
+        self.get_access_restrictions = _rt.with_streaming_response(resource.get_access_restrictions)
+        self.delete_access_restrictions = _rt.with_streaming_response(
+            resource.delete_access_restrictions
+        )
+        self.get_apps_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_apps_with_access_to_protected_branch
+        )
+        self.set_app_access_restrictions = _rt.with_streaming_response(
+            resource.set_app_access_restrictions
+        )
+        self.add_app_access_restrictions = _rt.with_streaming_response(
+            resource.add_app_access_restrictions
+        )
+        self.remove_app_access_restrictions = _rt.with_streaming_response(
+            resource.remove_app_access_restrictions
+        )
+        self.get_teams_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_teams_with_access_to_protected_branch
+        )
+        self.set_team_access_restrictions = _rt.with_streaming_response(
+            resource.set_team_access_restrictions
+        )
+        self.add_team_access_restrictions = _rt.with_streaming_response(
+            resource.add_team_access_restrictions
+        )
+        self.remove_team_access_restrictions = _rt.with_streaming_response(
+            resource.remove_team_access_restrictions
+        )
+        self.get_users_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_users_with_access_to_protected_branch
+        )
+        self.set_user_access_restrictions = _rt.with_streaming_response(
+            resource.set_user_access_restrictions
+        )
+        self.add_user_access_restrictions = _rt.with_streaming_response(
+            resource.add_user_access_restrictions
+        )
+        self.remove_user_access_restrictions = _rt.with_streaming_response(
+            resource.remove_user_access_restrictions
+        )
+        self.rename_branch = _rt.with_streaming_response(resource.rename_branch)
+        self.codeowners_errors = _rt.with_streaming_response(resource.codeowners_errors)
+        self.list_collaborators = _rt.streaming_page(resource.list_collaborators)
+        self.check_collaborator = _rt.with_streaming_response(resource.check_collaborator)
+        self.add_collaborator = _rt.with_streaming_response(resource.add_collaborator)
+        self.remove_collaborator = _rt.with_streaming_response(resource.remove_collaborator)
+        self.get_collaborator_permission_level = _rt.with_streaming_response(
+            resource.get_collaborator_permission_level
+        )
+        self.list_commit_comments_for_repo = _rt.streaming_page(
+            resource.list_commit_comments_for_repo
+        )
+        self.get_commit_comment = _rt.with_streaming_response(resource.get_commit_comment)
+        self.delete_commit_comment = _rt.with_streaming_response(resource.delete_commit_comment)
+        self.update_commit_comment = _rt.with_streaming_response(resource.update_commit_comment)
+        self.list_commits = _rt.streaming_page(resource.list_commits)
+        self.list_branches_for_head_commit = _rt.with_streaming_response(
+            resource.list_branches_for_head_commit
+        )
+        self.list_comments_for_commit = _rt.streaming_page(resource.list_comments_for_commit)
+        self.create_commit_comment = _rt.with_streaming_response(resource.create_commit_comment)
+        self.list_pull_requests_associated_with_commit = _rt.streaming_page(
+            resource.list_pull_requests_associated_with_commit
+        )
+        self.get_commit = _rt.with_streaming_response(resource.get_commit)
+        self.get_combined_status_for_ref = _rt.with_streaming_response(
+            resource.get_combined_status_for_ref
+        )
+        self.list_commit_statuses_for_ref = _rt.streaming_page(
+            resource.list_commit_statuses_for_ref
+        )
+        self.get_community_profile_metrics = _rt.with_streaming_response(
+            resource.get_community_profile_metrics
+        )
+        self.compare_commits_with_basehead = _rt.with_streaming_response(
+            resource.compare_commits_with_basehead
+        )
+        self.get_content = _rt.with_streaming_response(resource.get_content)
+        self.create_or_update_file_contents = _rt.with_streaming_response(
+            resource.create_or_update_file_contents
+        )
+        self.delete_file = _rt.with_streaming_response(resource.delete_file)
+        self.list_contributors = _rt.streaming_page(resource.list_contributors)
+        self.list_deployments = _rt.streaming_page(resource.list_deployments)
+        self.create_deployment = _rt.with_streaming_response(resource.create_deployment)
+        self.get_deployment = _rt.with_streaming_response(resource.get_deployment)
+        self.delete_deployment = _rt.with_streaming_response(resource.delete_deployment)
+        self.list_deployment_statuses = _rt.streaming_page(resource.list_deployment_statuses)
+        self.create_deployment_status = _rt.with_streaming_response(
+            resource.create_deployment_status
+        )
+        self.get_deployment_status = _rt.with_streaming_response(resource.get_deployment_status)
+        self.create_dispatch_event = _rt.with_streaming_response(resource.create_dispatch_event)
+        self.get_all_environments = _rt.streaming_page(resource.get_all_environments)
+        self.get_environment = _rt.with_streaming_response(resource.get_environment)
+        self.create_or_update_environment = _rt.with_streaming_response(
+            resource.create_or_update_environment
+        )
+        self.delete_an_environment = _rt.with_streaming_response(resource.delete_an_environment)
+        self.list_deployment_branch_policies = _rt.streaming_page(
+            resource.list_deployment_branch_policies
+        )
+        self.create_deployment_branch_policy = _rt.with_streaming_response(
+            resource.create_deployment_branch_policy
+        )
+        self.get_deployment_branch_policy = _rt.with_streaming_response(
+            resource.get_deployment_branch_policy
+        )
+        self.update_deployment_branch_policy = _rt.with_streaming_response(
+            resource.update_deployment_branch_policy
+        )
+        self.delete_deployment_branch_policy = _rt.with_streaming_response(
+            resource.delete_deployment_branch_policy
+        )
+        self.get_all_deployment_protection_rules = _rt.with_streaming_response(
+            resource.get_all_deployment_protection_rules
+        )
+        self.create_deployment_protection_rule = _rt.with_streaming_response(
+            resource.create_deployment_protection_rule
+        )
+        self.list_custom_deployment_rule_integrations = _rt.streaming_page(
+            resource.list_custom_deployment_rule_integrations
+        )
+        self.get_custom_deployment_protection_rule = _rt.with_streaming_response(
+            resource.get_custom_deployment_protection_rule
+        )
+        self.disable_deployment_protection_rule = _rt.with_streaming_response(
+            resource.disable_deployment_protection_rule
+        )
+        self.list_forks = _rt.streaming_page(resource.list_forks)
+        self.create_fork = _rt.with_streaming_response(resource.create_fork)
+        self.get_hash_algorithm = _rt.with_streaming_response(resource.get_hash_algorithm)
+        self.list_webhooks = _rt.streaming_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
+        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
+        self.get_webhook_config_for_repo = _rt.with_streaming_response(
+            resource.get_webhook_config_for_repo
+        )
+        self.update_webhook_config_for_repo = _rt.with_streaming_response(
+            resource.update_webhook_config_for_repo
+        )
+        self.list_webhook_deliveries = _rt.streaming_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
+        self.test_push_webhook = _rt.with_streaming_response(resource.test_push_webhook)
+        self.check_immutable_releases = _rt.with_streaming_response(
+            resource.check_immutable_releases
+        )
+        self.enable_immutable_releases = _rt.with_streaming_response(
+            resource.enable_immutable_releases
+        )
+        self.disable_immutable_releases = _rt.with_streaming_response(
+            resource.disable_immutable_releases
+        )
+        self.list_invitations = _rt.streaming_page(resource.list_invitations)
+        self.delete_invitation = _rt.with_streaming_response(resource.delete_invitation)
+        self.update_invitation = _rt.with_streaming_response(resource.update_invitation)
+        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
+        self.list_deploy_keys = _rt.streaming_page(resource.list_deploy_keys)
+        self.create_deploy_key = _rt.with_streaming_response(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_streaming_response(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_streaming_response(resource.delete_deploy_key)
+        self.list_languages = _rt.with_streaming_response(resource.list_languages)
+        self.merge_upstream = _rt.with_streaming_response(resource.merge_upstream)
+        self.merge = _rt.with_streaming_response(resource.merge)
+        self.get_pages = _rt.with_streaming_response(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_streaming_response(
+            resource.update_information_about_pages_site
+        )
+        self.create_pages_site = _rt.with_streaming_response(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_streaming_response(resource.delete_pages_site)
+        self.list_pages_builds = _rt.streaming_page(resource.list_pages_builds)
+        self.request_pages_build = _rt.with_streaming_response(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_streaming_response(resource.get_latest_pages_build)
+        self.get_pages_build = _rt.with_streaming_response(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_streaming_response(resource.create_pages_deployment)
+        self.get_pages_deployment = _rt.with_streaming_response(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_streaming_response(resource.cancel_pages_deployment)
+        self.get_pages_health_check = _rt.with_streaming_response(resource.get_pages_health_check)
+        self.check_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.check_private_vulnerability_reporting
+        )
+        self.enable_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.enable_private_vulnerability_reporting
+        )
+        self.disable_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.disable_private_vulnerability_reporting
+        )
+        self.custom_properties_for_repos_get_repository_values = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_repository_values
+        )
+        self.custom_properties_for_repos_create_or_update_repository_values = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_repository_values
+            )
+        )
+        self.get_readme = _rt.with_streaming_response(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_streaming_response(resource.get_readme_in_directory)
+        self.list_releases = _rt.streaming_page(resource.list_releases)
+        self.create_release = _rt.with_streaming_response(resource.create_release)
+        self.get_release_asset = _rt.with_streaming_response(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_streaming_response(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_streaming_response(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_streaming_response(resource.generate_release_notes)
+        self.get_latest_release = _rt.with_streaming_response(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_streaming_response(resource.get_release_by_tag)
+        self.get_release = _rt.with_streaming_response(resource.get_release)
+        self.delete_release = _rt.with_streaming_response(resource.delete_release)
+        self.update_release = _rt.with_streaming_response(resource.update_release)
+        self.list_release_assets = _rt.streaming_page(resource.list_release_assets)
+        self.upload_release_asset = _rt.with_streaming_response(resource.upload_release_asset)
+        self.get_branch_rules = _rt.streaming_page(resource.get_branch_rules)
+        self.get_repo_rulesets = _rt.streaming_page(resource.get_repo_rulesets)
+        self.create_repo_ruleset = _rt.with_streaming_response(resource.create_repo_ruleset)
+        self.get_repo_rule_suites = _rt.streaming_page(resource.get_repo_rule_suites)
+        self.get_repo_rule_suite = _rt.with_streaming_response(resource.get_repo_rule_suite)
+        self.get_repo_ruleset = _rt.with_streaming_response(resource.get_repo_ruleset)
+        self.update_repo_ruleset = _rt.with_streaming_response(resource.update_repo_ruleset)
+        self.delete_repo_ruleset = _rt.with_streaming_response(resource.delete_repo_ruleset)
+        self.get_repo_ruleset_history = _rt.streaming_page(resource.get_repo_ruleset_history)
+        self.get_repo_ruleset_version = _rt.with_streaming_response(
+            resource.get_repo_ruleset_version
+        )
+        self.get_code_frequency_stats = _rt.with_streaming_response(
+            resource.get_code_frequency_stats
+        )
+        self.get_commit_activity_stats = _rt.with_streaming_response(
+            resource.get_commit_activity_stats
+        )
+        self.get_contributors_stats = _rt.with_streaming_response(resource.get_contributors_stats)
+        self.get_participation_stats = _rt.with_streaming_response(resource.get_participation_stats)
+        self.get_punch_card_stats = _rt.with_streaming_response(resource.get_punch_card_stats)
+        self.create_commit_status = _rt.with_streaming_response(resource.create_commit_status)
+        self.list_tags = _rt.streaming_page(resource.list_tags)
+        self.download_tarball_archive = _rt.with_streaming_response(
+            resource.download_tarball_archive
+        )
+        self.list_teams = _rt.streaming_page(resource.list_teams)
+        self.get_all_topics = _rt.streaming_page(resource.get_all_topics)
+        self.replace_all_topics = _rt.with_streaming_response(resource.replace_all_topics)
+        self.get_clones = _rt.with_streaming_response(resource.get_clones)
+        self.get_top_paths = _rt.with_streaming_response(resource.get_top_paths)
+        self.get_top_referrers = _rt.with_streaming_response(resource.get_top_referrers)
+        self.get_views = _rt.with_streaming_response(resource.get_views)
+        self.transfer = _rt.with_streaming_response(resource.transfer)
+        self.check_vulnerability_alerts = _rt.with_streaming_response(
+            resource.check_vulnerability_alerts
+        )
+        self.enable_vulnerability_alerts = _rt.with_streaming_response(
+            resource.enable_vulnerability_alerts
+        )
+        self.disable_vulnerability_alerts = _rt.with_streaming_response(
+            resource.disable_vulnerability_alerts
+        )
+        self.download_zipball_archive = _rt.with_streaming_response(
+            resource.download_zipball_archive
+        )
+        self.create_using_template = _rt.with_streaming_response(resource.create_using_template)
+        self.list_public = _rt.streaming_page(resource.list_public)
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_invitations_for_authenticated_user = _rt.streaming_page(
+            resource.list_invitations_for_authenticated_user
+        )
+        self.decline_invitation_for_authenticated_user = _rt.with_streaming_response(
+            resource.decline_invitation_for_authenticated_user
+        )
+        self.accept_invitation_for_authenticated_user = _rt.with_streaming_response(
+            resource.accept_invitation_for_authenticated_user
+        )
+        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+        self.compare_commits = _rt.with_streaming_response(resource.compare_commits)
 
 
 class AsyncRepos(_rt.AsyncResource):
     """Operations under `repos`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncReposWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncReposWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReposWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncReposWithStreamingResponse(self)
+
     def list_for_org(
         self,
-        *,
         org: str,
+        *,
         type: Literal["all", "public", "private", "forks", "sources", "member"]
         | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "pushed", "full_name"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List organization repositories
 
@@ -10628,13 +14624,22 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_in_org(
         self,
-        *,
         org: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         homepage: str | NotGiven = NOT_GIVEN,
@@ -10661,7 +14666,14 @@ class AsyncRepos(_rt.AsyncResource):
         merge_commit_title: Literal["PR_TITLE", "MERGE_MESSAGE"] | NotGiven = NOT_GIVEN,
         merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | NotGiven = NOT_GIVEN,
         custom_properties: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create an organization repository
 
@@ -10727,17 +14739,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "merge_commit_message": merge_commit_message,
                 "custom_properties": custom_properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_rulesets(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         targets: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RepositoryRuleset]:
         """Get all organization repository rulesets
 
@@ -10759,20 +14787,36 @@ class AsyncRepos(_rt.AsyncResource):
                 "page": page,
                 "targets": targets,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_org_ruleset(
         self,
-        *,
         org: str,
+        *,
         name: str,
         enforcement: RepositoryRuleEnforcement,
         target: Literal["branch", "tag", "push", "repository"] | NotGiven = NOT_GIVEN,
         bypass_actors: list[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
         conditions: OrgRulesetConditions | NotGiven = NOT_GIVEN,
         rules: list[OrgRules] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Create an organization repository ruleset
 
@@ -10798,13 +14842,22 @@ class AsyncRepos(_rt.AsyncResource):
                 "conditions": conditions,
                 "rules": rules,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_org_rule_suites(
         self,
-        *,
         org: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
         repository_name: str | NotGiven = NOT_GIVEN,
         time_period: Literal["hour", "day", "week", "month"] | NotGiven = NOT_GIVEN,
@@ -10813,7 +14866,14 @@ class AsyncRepos(_rt.AsyncResource):
         evaluate_status: Literal["all", "active", "evaluate"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RuleSuitesItem]:
         """List organization rule suites
 
@@ -10846,15 +14906,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_rule_suite(
         self,
-        *,
         org: str,
         rule_suite_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RuleSuite:
         """Get an organization rule suite
 
@@ -10871,15 +14947,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "org": org,
                 "rule_suite_id": rule_suite_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_org_ruleset(
         self,
-        *,
         org: str,
         ruleset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Get an organization repository ruleset
 
@@ -10898,21 +14990,37 @@ class AsyncRepos(_rt.AsyncResource):
                 "org": org,
                 "ruleset_id": ruleset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_org_ruleset(
         self,
-        *,
         org: str,
         ruleset_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         target: Literal["branch", "tag", "push", "repository"] | NotGiven = NOT_GIVEN,
         enforcement: RepositoryRuleEnforcement | NotGiven = NOT_GIVEN,
         bypass_actors: list[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
         conditions: OrgRulesetConditions | NotGiven = NOT_GIVEN,
         rules: list[OrgRules] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Update an organization repository ruleset
 
@@ -10940,15 +15048,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "conditions": conditions,
                 "rules": rules,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_org_ruleset(
         self,
-        *,
         org: str,
         ruleset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an organization repository ruleset
 
@@ -10964,15 +15088,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "org": org,
                 "ruleset_id": ruleset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Get a repository
 
@@ -10992,15 +15132,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository
 
@@ -11021,14 +15177,23 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         homepage: str | NotGiven = NOT_GIVEN,
@@ -11057,7 +15222,14 @@ class AsyncRepos(_rt.AsyncResource):
         archived: bool | NotGiven = NOT_GIVEN,
         allow_forking: bool | NotGiven = NOT_GIVEN,
         web_commit_signoff_required: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Update a repository
 
@@ -11127,14 +15299,23 @@ class AsyncRepos(_rt.AsyncResource):
                 "allow_forking": allow_forking,
                 "web_commit_signoff_required": web_commit_signoff_required,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_activities(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
@@ -11151,7 +15332,14 @@ class AsyncRepos(_rt.AsyncResource):
             "merge_queue_merge",
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Activity]:
         """List repository activities
 
@@ -11188,16 +15376,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "time_period": time_period,
                 "activity_type": activity_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_attestation(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         bundle: ReposCreateAttestationParamsBundle,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReposCreateAttestationResponse:
         """Create an attestation
 
@@ -11219,20 +15423,36 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "bundle": bundle,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_attestations(
         self,
-        *,
         owner: str,
         repo: str,
         subject_digest: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReposListAttestationsResponse:
         """List attestations
 
@@ -11262,15 +15482,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_autolinks(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Autolink]:
         """Get all autolinks of a repository
 
@@ -11288,18 +15524,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_autolink(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         key_prefix: str,
         url_template: str,
         is_alphanumeric: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Autolink:
         """Create an autolink reference for a repository
 
@@ -11321,16 +15573,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "url_template": url_template,
                 "is_alphanumeric": is_alphanumeric,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_autolink(
         self,
-        *,
         owner: str,
         repo: str,
         autolink_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Autolink:
         """Get an autolink reference of a repository
 
@@ -11350,16 +15618,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "autolink_id": autolink_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_autolink(
         self,
-        *,
         owner: str,
         repo: str,
         autolink_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an autolink reference from a repository
 
@@ -11379,15 +15663,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "autolink_id": autolink_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_automated_security_fixes(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckAutomatedSecurityFixes:
         """Check if Dependabot security updates are enabled for a repository
 
@@ -11403,15 +15703,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_automated_security_fixes(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable Dependabot security updates
 
@@ -11427,15 +15743,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_automated_security_fixes(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable Dependabot security updates
 
@@ -11451,18 +15783,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_branches(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         protected: bool | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ShortBranch]:
         """List branches
 
@@ -11484,16 +15832,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BranchWithProtection:
         """Get a branch
 
@@ -11509,16 +15873,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BranchProtection:
         """Get branch protection
 
@@ -11536,15 +15916,24 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         required_status_checks: ReposUpdateBranchProtectionParamsRequiredStatusChecks | None,
         enforce_admins: bool | None,
         required_pull_request_reviews: ReposUpdateBranchProtectionParamsRequiredPullRequestReviews
@@ -11557,7 +15946,14 @@ class AsyncRepos(_rt.AsyncResource):
         required_conversation_resolution: bool | NotGiven = NOT_GIVEN,
         lock_branch: bool | NotGiven = NOT_GIVEN,
         allow_fork_syncing: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranch:
         """Update branch protection
 
@@ -11605,16 +16001,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "lock_branch": lock_branch,
                 "allow_fork_syncing": allow_fork_syncing,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete branch protection
 
@@ -11632,16 +16044,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_admin_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchAdminEnforced:
         """Get admin branch protection
 
@@ -11659,16 +16087,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_admin_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchAdminEnforced:
         """Set admin branch protection
 
@@ -11688,16 +16132,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_admin_branch_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete admin branch protection
 
@@ -11717,16 +16177,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pull_request_review_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchPullRequestReview:
         """Get pull request review protection
 
@@ -11744,16 +16220,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_pull_request_review_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete pull request review protection
 
@@ -11771,15 +16263,24 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_pull_request_review_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         dismissal_restrictions: ReposUpdatePullRequestReviewProtectionParamsDismissalRestrictions
         | NotGiven = NOT_GIVEN,
         dismiss_stale_reviews: bool | NotGiven = NOT_GIVEN,
@@ -11788,7 +16289,14 @@ class AsyncRepos(_rt.AsyncResource):
         require_last_push_approval: bool | NotGiven = NOT_GIVEN,
         bypass_pull_request_allowances: ReposUpdatePullRequestReviewProtectionParamsBypassPullRequestAllowances
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchPullRequestReview:
         """Update pull request review protection
 
@@ -11823,16 +16331,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "require_last_push_approval": require_last_push_approval,
                 "bypass_pull_request_allowances": bypass_pull_request_allowances,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_commit_signature_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchAdminEnforced:
         """Get commit signature protection
 
@@ -11855,16 +16379,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_commit_signature_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ProtectedBranchAdminEnforced:
         """Create commit signature protection
 
@@ -11884,16 +16424,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_commit_signature_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete commit signature protection
 
@@ -11913,16 +16469,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_status_checks_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> StatusCheckPolicy:
         """Get status checks protection
 
@@ -11940,16 +16512,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_status_check_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove status check protection
 
@@ -11967,19 +16555,35 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_status_check_protection(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         strict: bool | NotGiven = NOT_GIVEN,
         contexts: list[str] | NotGiven = NOT_GIVEN,
         checks: list[ReposUpdateStatusCheckProtectionParamsChecksItem] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> StatusCheckPolicy:
         """Update status check protection
 
@@ -12005,16 +16609,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "contexts": contexts,
                 "checks": checks,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_all_status_check_contexts(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Get all status check contexts
 
@@ -12032,17 +16652,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_status_check_contexts(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposSetStatusCheckContextsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Set status check contexts
 
@@ -12062,17 +16698,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_status_check_contexts(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposAddStatusCheckContextsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Add status check contexts
 
@@ -12092,17 +16744,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_status_check_contexts(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposRemoveStatusCheckContextsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[str]:
         """Remove status check contexts
 
@@ -12122,16 +16790,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BranchRestrictionPolicy:
         """Get access restrictions
 
@@ -12154,16 +16838,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete access restrictions
 
@@ -12183,16 +16883,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_apps_with_access_to_protected_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Integration | None]:
         """Get apps with access to the protected branch
 
@@ -12212,17 +16928,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_app_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         apps: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Integration | None]:
         """Set app access restrictions
 
@@ -12244,17 +16976,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "apps": apps,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_app_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         apps: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Integration | None]:
         """Add app access restrictions
 
@@ -12276,17 +17024,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "apps": apps,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_app_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         apps: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Integration | None]:
         """Remove app access restrictions
 
@@ -12308,16 +17072,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "apps": apps,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_teams_with_access_to_protected_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Team]:
         """Get teams with access to the protected branch
 
@@ -12337,17 +17117,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_team_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposSetTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Team]:
         """Set team access restrictions
 
@@ -12369,17 +17165,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_team_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposAddTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Team]:
         """Add team access restrictions
 
@@ -12401,17 +17213,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_team_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         body: ReposRemoveTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[Team]:
         """Remove team access restrictions
 
@@ -12433,16 +17261,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_users_with_access_to_protected_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Get users with access to the protected branch
 
@@ -12462,17 +17306,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_user_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Set user access restrictions
 
@@ -12498,17 +17358,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_user_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Add user access restrictions
 
@@ -12534,17 +17410,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_user_access_restrictions(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         users: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[SimpleUser]:
         """Remove user access restrictions
 
@@ -12570,17 +17462,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "users": users,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def rename_branch(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         new_name: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BranchWithProtection:
         """Rename a branch
 
@@ -12607,16 +17515,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch": branch,
                 "new_name": new_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def codeowners_errors(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CodeownersErrors:
         """List CODEOWNERS errors
 
@@ -12638,19 +17562,35 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_collaborators(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         affiliation: Literal["outside", "direct", "all"] | NotGiven = NOT_GIVEN,
         permission: Literal["pull", "triage", "push", "maintain", "admin"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Collaborator]:
         """List repository collaborators
 
@@ -12683,16 +17623,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_collaborator(
         self,
-        *,
         owner: str,
         repo: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user is a repository collaborator
 
@@ -12716,17 +17672,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_collaborator(
         self,
-        *,
         owner: str,
         repo: str,
         username: str,
+        *,
         permission: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryInvitation | None:
         """Add a repository collaborator
 
@@ -12770,16 +17742,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "username": username,
                 "permission": permission,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_collaborator(
         self,
-        *,
         owner: str,
         repo: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a repository collaborator
 
@@ -12818,16 +17806,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_collaborator_permission_level(
         self,
-        *,
         owner: str,
         repo: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryCollaboratorPermission:
         """Get repository permissions for a user
 
@@ -12853,17 +17857,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_commit_comments_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CommitComment]:
         """List commit comments for a repository
 
@@ -12892,16 +17912,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComment:
         """Get a commit comment
 
@@ -12926,16 +17962,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a commit comment
 
@@ -12951,17 +18003,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "comment_id": comment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         comment_id: int,
+        *,
         body: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComment:
         """Update a commit comment
 
@@ -12988,14 +18056,23 @@ class AsyncRepos(_rt.AsyncResource):
                 "comment_id": comment_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_commits(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sha: str | NotGiven = NOT_GIVEN,
         path: str | NotGiven = NOT_GIVEN,
         author: str | NotGiven = NOT_GIVEN,
@@ -13004,7 +18081,14 @@ class AsyncRepos(_rt.AsyncResource):
         until: _dt.datetime | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Commit]:
         """List commits
 
@@ -13066,16 +18150,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_branches_for_head_commit(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[BranchShort]:
         """List branches for HEAD commit
 
@@ -13095,18 +18195,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "commit_sha": commit_sha,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_comments_for_commit(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CommitComment]:
         """List commit comments
 
@@ -13137,20 +18253,36 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_commit_comment(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
+        *,
         body: str,
         path: str | NotGiven = NOT_GIVEN,
         position: int | NotGiven = NOT_GIVEN,
         line: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComment:
         """Create a commit comment
 
@@ -13187,18 +18319,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "position": position,
                 "line": line,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pull_requests_associated_with_commit(
         self,
-        *,
         owner: str,
         repo: str,
         commit_sha: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PullRequestSimple]:
         """List pull requests associated with a commit
 
@@ -13224,18 +18372,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_commit(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Commit:
         """Get a commit
 
@@ -13296,18 +18460,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_combined_status_for_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CombinedCommitStatus:
         """Get the combined status for a specific reference
 
@@ -13336,18 +18516,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_commit_statuses_for_ref(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Status]:
         """List commit statuses for a reference
 
@@ -13373,15 +18569,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_community_profile_metrics(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommunityProfile:
         """Get community profile metrics
 
@@ -13407,18 +18619,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def compare_commits_with_basehead(
         self,
-        *,
         owner: str,
         repo: str,
         basehead: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComparison:
         """Compare two commits
 
@@ -13490,17 +18718,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_content(
         self,
-        *,
         owner: str,
         repo: str,
         path: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Annotated[
         Annotated[ContentDirectory, Tag("ContentDirectory")]
         | Annotated[ContentFile, Tag("ContentFile")]
@@ -13562,22 +18806,38 @@ class AsyncRepos(_rt.AsyncResource):
                 "path": path,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_or_update_file_contents(
         self,
-        *,
         owner: str,
         repo: str,
         path: str,
+        *,
         message: str,
         content: str,
         sha: str | NotGiven = NOT_GIVEN,
         branch: str | NotGiven = NOT_GIVEN,
         committer: ReposCreateOrUpdateFileContentsParamsCommitter | NotGiven = NOT_GIVEN,
         author: ReposCreateOrUpdateFileContentsParamsAuthor | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileCommit:
         """Create or update file contents
 
@@ -13612,21 +18872,37 @@ class AsyncRepos(_rt.AsyncResource):
                 "committer": committer,
                 "author": author,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_file(
         self,
-        *,
         owner: str,
         repo: str,
         path: str,
+        *,
         message: str,
         sha: str,
         branch: str | NotGiven = NOT_GIVEN,
         committer: ReposDeleteFileParamsCommitter | NotGiven = NOT_GIVEN,
         author: ReposDeleteFileParamsAuthor | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileCommit:
         """Delete a file
 
@@ -13663,18 +18939,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "committer": committer,
                 "author": author,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_contributors(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         anon: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Contributor]:
         """List repository contributors
 
@@ -13700,21 +18992,37 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_deployments(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sha: str | NotGiven = NOT_GIVEN,
         ref: str | NotGiven = NOT_GIVEN,
         task: str | NotGiven = NOT_GIVEN,
         environment: str | None | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Deployment]:
         """List deployments
 
@@ -13744,14 +19052,23 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_deployment(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str,
         task: str | NotGiven = NOT_GIVEN,
         auto_merge: bool | NotGiven = NOT_GIVEN,
@@ -13761,7 +19078,14 @@ class AsyncRepos(_rt.AsyncResource):
         description: str | None | NotGiven = NOT_GIVEN,
         transient_environment: bool | NotGiven = NOT_GIVEN,
         production_environment: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Deployment | ReposCreateDeploymentResponse:
         """Create a deployment
 
@@ -13841,16 +19165,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "transient_environment": transient_environment,
                 "production_environment": production_environment,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_deployment(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Deployment:
         """Get a deployment
 
@@ -13866,16 +19206,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "deployment_id": deployment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_deployment(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a deployment
 
@@ -13902,18 +19258,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "deployment_id": deployment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_deployment_statuses(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[DeploymentStatus]:
         """List deployment statuses
 
@@ -13937,15 +19309,24 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_deployment_status(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
+        *,
         state: Literal[
             "error", "failure", "inactive", "in_progress", "queued", "pending", "success"
         ],
@@ -13955,7 +19336,14 @@ class AsyncRepos(_rt.AsyncResource):
         environment: str | NotGiven = NOT_GIVEN,
         environment_url: str | NotGiven = NOT_GIVEN,
         auto_inactive: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentStatus:
         """Create a deployment status
 
@@ -13989,17 +19377,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "environment_url": environment_url,
                 "auto_inactive": auto_inactive,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_deployment_status(
         self,
-        *,
         owner: str,
         repo: str,
         deployment_id: int,
         status_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentStatus:
         """Get a deployment status
 
@@ -14018,17 +19422,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "deployment_id": deployment_id,
                 "status_id": status_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_dispatch_event(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         event_type: str,
         client_payload: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Create a repository dispatch event
 
@@ -14054,17 +19474,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "event_type": event_type,
                 "client_payload": client_payload,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_environments(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Environment]:
         """List environments
 
@@ -14090,16 +19526,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_environment(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Environment:
         """Get an environment
 
@@ -14122,22 +19574,38 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "environment_name": environment_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_or_update_environment(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         wait_timer: WaitTimer | NotGiven = NOT_GIVEN,
         prevent_self_review: PreventSelfReview | NotGiven = NOT_GIVEN,
         reviewers: list[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
         | None
         | NotGiven = NOT_GIVEN,
         deployment_branch_policy: DeploymentBranchPolicySettings | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Environment:
         """Create or update an environment with protection rules, such as required reviewers. For more information about environment protection rules, see "[Environments](/actions/reference/environments#environment-protection-rules)."
 
@@ -14169,16 +19637,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "reviewers": reviewers,
                 "deployment_branch_policy": deployment_branch_policy,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_an_environment(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an environment
 
@@ -14196,18 +19680,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "environment_name": environment_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_deployment_branch_policies(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[DeploymentBranchPolicy]:
         """List deployment branch policies
 
@@ -14235,18 +19735,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_deployment_branch_policy(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
+        *,
         name: str,
         type: Literal["branch", "tag"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentBranchPolicy:
         """Create a deployment branch policy
 
@@ -14270,17 +19786,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "name": name,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_deployment_branch_policy(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         branch_policy_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentBranchPolicy:
         """Get a deployment branch policy
 
@@ -14304,18 +19836,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "environment_name": environment_name,
                 "branch_policy_id": branch_policy_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_deployment_branch_policy(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         branch_policy_id: int,
+        *,
         name: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentBranchPolicy:
         """Update a deployment branch policy
 
@@ -14339,17 +19887,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "branch_policy_id": branch_policy_id,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_deployment_branch_policy(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         branch_policy_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a deployment branch policy
 
@@ -14371,16 +19935,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "environment_name": environment_name,
                 "branch_policy_id": branch_policy_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_all_deployment_protection_rules(
         self,
-        *,
-        environment_name: str,
-        repo: str,
         owner: str,
-        request_options: RequestOptions | None = None,
+        repo: str,
+        environment_name: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReposGetAllDeploymentProtectionRulesResponse:
         """Get all deployment protection rules for an environment
 
@@ -14402,17 +19982,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "owner": owner,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_deployment_protection_rule(
         self,
-        *,
-        environment_name: str,
-        repo: str,
         owner: str,
+        repo: str,
+        environment_name: str,
+        *,
         integration_id: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentProtectionRule:
         """Create a custom deployment protection rule on an environment
 
@@ -14438,18 +20034,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "integration_id": integration_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_custom_deployment_rule_integrations(
         self,
-        *,
-        environment_name: str,
-        repo: str,
         owner: str,
+        repo: str,
+        environment_name: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CustomDeploymentRuleApp]:
         """List custom deployment rule integrations available for an environment
 
@@ -14481,17 +20093,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_custom_deployment_protection_rule(
         self,
-        *,
         owner: str,
         repo: str,
         environment_name: str,
         protection_rule_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeploymentProtectionRule:
         """Get a custom deployment protection rule
 
@@ -14515,17 +20143,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "environment_name": environment_name,
                 "protection_rule_id": protection_rule_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_deployment_protection_rule(
         self,
-        *,
-        environment_name: str,
-        repo: str,
         owner: str,
+        repo: str,
+        environment_name: str,
         protection_rule_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable a custom protection rule for an environment
 
@@ -14549,18 +20193,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "protection_rule_id": protection_rule_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_forks(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         sort: Literal["newest", "oldest", "stargazers", "watchers"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List forks
 
@@ -14582,18 +20242,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_fork(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         organization: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         default_branch_only: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create a fork for the authenticated user.
 
@@ -14619,15 +20295,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "name": name,
                 "default_branch_only": default_branch_only,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_hash_algorithm(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryHashAlgorithm:
         """Get the hash algorithm for a repository
 
@@ -14643,17 +20335,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhooks(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Hook]:
         """List repository webhooks
 
@@ -14675,19 +20383,35 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_webhook(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         config: ReposCreateWebhookParamsConfig | NotGiven = NOT_GIVEN,
         events: list[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Hook:
         """Create a repository webhook
 
@@ -14712,16 +20436,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "events": events,
                 "active": active,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Hook:
         """Get a repository webhook
 
@@ -14739,16 +20479,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository webhook
 
@@ -14768,21 +20524,37 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
+        *,
         config: WebhookConfig | NotGiven = NOT_GIVEN,
         events: list[str] | NotGiven = NOT_GIVEN,
         add_events: list[str] | NotGiven = NOT_GIVEN,
         remove_events: list[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Hook:
         """Update a repository webhook
 
@@ -14810,16 +20582,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "remove_events": remove_events,
                 "active": active,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_webhook_config_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Get a webhook configuration for a repository
 
@@ -14839,20 +20627,36 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_webhook_config_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
+        *,
         url: WebhookConfigUrl | NotGiven = NOT_GIVEN,
         content_type: WebhookConfigContentType | NotGiven = NOT_GIVEN,
         secret: WebhookConfigSecret | NotGiven = NOT_GIVEN,
         insecure_ssl: WebhookConfigInsecureSsl | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookConfig:
         """Update a webhook configuration for a repository
 
@@ -14879,19 +20683,35 @@ class AsyncRepos(_rt.AsyncResource):
                 "secret": secret,
                 "insecure_ssl": insecure_ssl,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_webhook_deliveries(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven = NOT_GIVEN,
         status: Literal["success", "failure"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[HookDeliveryItem]:
         """List deliveries for a repository webhook
 
@@ -14917,17 +20737,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "cursor": cursor,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_webhook_delivery(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> HookDelivery:
         """Get a delivery for a repository webhook
 
@@ -14946,17 +20782,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def redeliver_webhook_delivery(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
         delivery_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Redeliver a delivery for a repository webhook
 
@@ -14975,16 +20827,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "hook_id": hook_id,
                 "delivery_id": delivery_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def ping_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Ping a repository webhook
 
@@ -15002,16 +20870,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def test_push_webhook(
         self,
-        *,
         owner: str,
         repo: str,
         hook_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Test the push repository webhook
 
@@ -15032,15 +20916,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "hook_id": hook_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_immutable_releases(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckImmutableReleases:
         """Check if immutable releases are enabled for a repository
 
@@ -15057,15 +20957,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_immutable_releases(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable immutable releases
 
@@ -15081,15 +20997,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_immutable_releases(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable immutable releases
 
@@ -15105,17 +21037,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_invitations(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RepositoryInvitation]:
         """List repository invitations
 
@@ -15137,16 +21085,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_invitation(
         self,
-        *,
         owner: str,
         repo: str,
         invitation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository invitation
 
@@ -15162,17 +21126,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "invitation_id": invitation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_invitation(
         self,
-        *,
         owner: str,
         repo: str,
         invitation_id: int,
+        *,
         permissions: Literal["read", "write", "maintain", "triage", "admin"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryInvitation:
         """Update a repository invitation
 
@@ -15190,15 +21170,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "invitation_id": invitation_id,
                 "permissions": permissions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_issue_types(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[IssueType | None]:
         """List issue types for a repository
 
@@ -15216,17 +21212,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_deploy_keys(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[DeployKey]:
         """List deploy keys
 
@@ -15246,18 +21258,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_deploy_key(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         key: str,
         title: str | NotGiven = NOT_GIVEN,
         read_only: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeployKey:
         """Create a deploy key
 
@@ -15279,16 +21307,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "title": title,
                 "read_only": read_only,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_deploy_key(
         self,
-        *,
         owner: str,
         repo: str,
         key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeployKey:
         """Get a deploy key
 
@@ -15304,16 +21348,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_deploy_key(
         self,
-        *,
         owner: str,
         repo: str,
         key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a deploy key
 
@@ -15331,15 +21391,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_languages(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Language:
         """List repository languages
 
@@ -15355,16 +21431,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def merge_upstream(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         branch: str,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> MergedUpstream:
         """Sync a fork branch with the upstream repository
 
@@ -15382,18 +21474,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "branch": branch,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def merge(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         base: str,
         head: str,
         commit_message: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Commit | None:
         """Merge a branch
 
@@ -15413,15 +21521,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "head": head,
                 "commit_message": commit_message,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pages(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Page:
         """Get a GitHub Pages site
 
@@ -15439,16 +21563,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_information_about_pages_site(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         body: ReposUpdateInformationAboutPagesSiteBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Update information about a GitHub Pages site
 
@@ -15470,16 +21610,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_pages_site(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         body: ReposCreatePagesSiteBody | None,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Page:
         """Create a GitHub Pages site
 
@@ -15501,15 +21657,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_pages_site(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a GitHub Pages site
 
@@ -15529,17 +21701,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pages_builds(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PageBuild]:
         """List GitHub Pages builds
 
@@ -15563,15 +21751,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def request_pages_build(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PageBuildStatus:
         """Request a GitHub Pages build
 
@@ -15589,15 +21793,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_latest_pages_build(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PageBuild:
         """Get latest Pages build
 
@@ -15615,16 +21835,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pages_build(
         self,
-        *,
         owner: str,
         repo: str,
         build_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PageBuild:
         """Get GitHub Pages build
 
@@ -15643,20 +21879,36 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "build_id": build_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_pages_deployment(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         pages_build_version: str,
         oidc_token: str,
         artifact_id: float | NotGiven = NOT_GIVEN,
         artifact_url: str | NotGiven = NOT_GIVEN,
         environment: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PageDeployment:
         """Create a GitHub Pages deployment for a repository.
 
@@ -15682,16 +21934,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "artifact_url": artifact_url,
                 "environment": environment,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pages_deployment(
         self,
-        *,
         owner: str,
         repo: str,
         pages_deployment_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PagesDeploymentStatus:
         """Get the status of a GitHub Pages deployment
 
@@ -15711,16 +21979,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "pages_deployment_id": pages_deployment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel_pages_deployment(
         self,
-        *,
         owner: str,
         repo: str,
         pages_deployment_id: int | str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Cancel a GitHub Pages deployment
 
@@ -15740,15 +22024,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "pages_deployment_id": pages_deployment_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pages_health_check(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PagesHealthCheck | EmptyObject:
         """Get a DNS health check for GitHub Pages
 
@@ -15770,15 +22070,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_private_vulnerability_reporting(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReposCheckPrivateVulnerabilityReportingResponse:
         """Check if private vulnerability reporting is enabled for a repository
 
@@ -15794,15 +22110,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_private_vulnerability_reporting(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable private vulnerability reporting for a repository
 
@@ -15818,15 +22150,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_private_vulnerability_reporting(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable private vulnerability reporting for a repository
 
@@ -15842,15 +22190,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def custom_properties_for_repos_get_repository_values(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CustomPropertyValue]:
         """Get all custom property values for a repository
 
@@ -15867,16 +22231,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def custom_properties_for_repos_create_or_update_repository_values(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         properties: list[CustomPropertyValue],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Create or update custom property values for a repository
 
@@ -15897,16 +22277,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "properties": properties,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_readme(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ContentFile:
         """Get a repository README
 
@@ -15929,17 +22325,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_readme_in_directory(
         self,
-        *,
         owner: str,
         repo: str,
         dir: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ContentFile:
         """Get a repository README for a directory
 
@@ -15964,17 +22376,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "dir": dir,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_releases(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Release]:
         """List releases
 
@@ -15998,14 +22426,23 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_release(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tag_name: str,
         target_commitish: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
@@ -16015,7 +22452,14 @@ class AsyncRepos(_rt.AsyncResource):
         discussion_category_name: str | NotGiven = NOT_GIVEN,
         generate_release_notes: bool | NotGiven = NOT_GIVEN,
         make_latest: Literal["true", "false", "legacy"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Create a release
 
@@ -16056,16 +22500,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "generate_release_notes": generate_release_notes,
                 "make_latest": make_latest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_release_asset(
         self,
-        *,
         owner: str,
         repo: str,
         asset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReleaseAsset:
         """Get a release asset
 
@@ -16089,16 +22549,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "asset_id": asset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_release_asset(
         self,
-        *,
         owner: str,
         repo: str,
         asset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a release asset
 
@@ -16114,19 +22590,35 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "asset_id": asset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_release_asset(
         self,
-        *,
         owner: str,
         repo: str,
         asset_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         state: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReleaseAsset:
         """Update a release asset
 
@@ -16149,19 +22641,35 @@ class AsyncRepos(_rt.AsyncResource):
                 "label": label,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def generate_release_notes(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         tag_name: str,
         target_commitish: str | NotGiven = NOT_GIVEN,
         previous_tag_name: str | NotGiven = NOT_GIVEN,
         configuration_file_path: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReleaseNotesContent:
         """Generate release notes content for a release
 
@@ -16185,15 +22693,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "previous_tag_name": previous_tag_name,
                 "configuration_file_path": configuration_file_path,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_latest_release(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Get the latest release
 
@@ -16211,16 +22735,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_release_by_tag(
         self,
-        *,
         owner: str,
         repo: str,
         tag: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Get a release by tag name
 
@@ -16238,16 +22778,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "tag": tag,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Get a release
 
@@ -16268,16 +22824,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "release_id": release_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a release
 
@@ -16295,15 +22867,24 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "release_id": release_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_release(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         tag_name: str | NotGiven = NOT_GIVEN,
         target_commitish: str | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
@@ -16312,7 +22893,14 @@ class AsyncRepos(_rt.AsyncResource):
         prerelease: bool | NotGiven = NOT_GIVEN,
         make_latest: Literal["true", "false", "legacy"] | NotGiven = NOT_GIVEN,
         discussion_category_name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Release:
         """Update a release
 
@@ -16351,18 +22939,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "make_latest": make_latest,
                 "discussion_category_name": discussion_category_name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_release_assets(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ReleaseAsset]:
         """List release assets
 
@@ -16384,19 +22988,35 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def upload_release_asset(
         self,
-        *,
         owner: str,
         repo: str,
         release_id: int,
+        *,
         name: str,
         label: str | NotGiven = NOT_GIVEN,
         body: _rt.FileInput | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReleaseAsset:
         """Upload a release asset
 
@@ -16436,18 +23056,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "label": label,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_branch_rules(
         self,
-        *,
         owner: str,
         repo: str,
         branch: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RepositoryRuleDetailed]:
         """Get rules for a branch
 
@@ -16474,19 +23110,35 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_rulesets(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         includes_parents: bool | NotGiven = NOT_GIVEN,
         targets: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RepositoryRuleset]:
         """Get all repository rulesets
 
@@ -16512,21 +23164,37 @@ class AsyncRepos(_rt.AsyncResource):
                 "includes_parents": includes_parents,
                 "targets": targets,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_repo_ruleset(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         name: str,
         enforcement: RepositoryRuleEnforcement,
         target: Literal["branch", "tag", "push"] | NotGiven = NOT_GIVEN,
         bypass_actors: list[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
         conditions: RepositoryRulesetConditions | NotGiven = NOT_GIVEN,
         rules: list[RepositoryRule] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Create a repository ruleset
 
@@ -16554,14 +23222,23 @@ class AsyncRepos(_rt.AsyncResource):
                 "conditions": conditions,
                 "rules": rules,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_rule_suites(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         ref: str | NotGiven = NOT_GIVEN,
         time_period: Literal["hour", "day", "week", "month"] | NotGiven = NOT_GIVEN,
         actor_name: str | NotGiven = NOT_GIVEN,
@@ -16569,7 +23246,14 @@ class AsyncRepos(_rt.AsyncResource):
         evaluate_status: Literal["all", "active", "evaluate"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RuleSuitesItem]:
         """List repository rule suites
 
@@ -16602,16 +23286,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_rule_suite(
         self,
-        *,
         owner: str,
         repo: str,
         rule_suite_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RuleSuite:
         """Get a repository rule suite
 
@@ -16630,17 +23330,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "rule_suite_id": rule_suite_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_ruleset(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
+        *,
         includes_parents: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Get a repository ruleset
 
@@ -16663,22 +23379,38 @@ class AsyncRepos(_rt.AsyncResource):
                 "ruleset_id": ruleset_id,
                 "includes_parents": includes_parents,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_repo_ruleset(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         target: Literal["branch", "tag", "push"] | NotGiven = NOT_GIVEN,
         enforcement: RepositoryRuleEnforcement | NotGiven = NOT_GIVEN,
         bypass_actors: list[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
         conditions: RepositoryRulesetConditions | NotGiven = NOT_GIVEN,
         rules: list[RepositoryRule] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryRuleset:
         """Update a repository ruleset
 
@@ -16708,16 +23440,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "conditions": conditions,
                 "rules": rules,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_repo_ruleset(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a repository ruleset
 
@@ -16735,18 +23483,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "ruleset_id": ruleset_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repo_ruleset_history(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RulesetVersion]:
         """Get repository ruleset history
 
@@ -16770,17 +23534,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repo_ruleset_version(
         self,
-        *,
         owner: str,
         repo: str,
         ruleset_id: int,
         version_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RulesetVersionWithState:
         """Get repository ruleset version
 
@@ -16800,15 +23580,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "ruleset_id": ruleset_id,
                 "version_id": version_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_code_frequency_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CodeFrequencyStat] | dict[str, Any] | None:
         """Get the weekly commit activity
 
@@ -16827,15 +23623,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_commit_activity_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CommitActivity] | dict[str, Any] | None:
         """Get the last year of commit activity
 
@@ -16851,15 +23663,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_contributors_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[ContributorActivity] | dict[str, Any] | None:
         """Get all contributor commit activity
 
@@ -16883,15 +23711,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_participation_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ParticipationStats:
         """Get the weekly commit count
 
@@ -16911,15 +23755,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_punch_card_stats(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[CodeFrequencyStat] | None:
         """Get the hourly commit count for each day
 
@@ -16941,20 +23801,36 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_commit_status(
         self,
-        *,
         owner: str,
         repo: str,
         sha: str,
+        *,
         state: Literal["error", "failure", "pending", "success"],
         target_url: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         context: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Status:
         """Create a commit status
 
@@ -16981,17 +23857,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "description": description,
                 "context": context,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_tags(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TagModel]:
         """List repository tags
 
@@ -17011,16 +23903,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def download_tarball_archive(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download a repository archive (tar)
 
@@ -17042,17 +23950,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_teams(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Team]:
         """List repository teams
 
@@ -17078,17 +24002,33 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_all_topics(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[str]:
         """Get all repository topics
 
@@ -17108,16 +24048,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def replace_all_topics(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         names: list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topic:
         """Replace all repository topics
 
@@ -17133,16 +24089,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "names": names,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_clones(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per: Literal["day", "week"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CloneTraffic:
         """Get repository clones
 
@@ -17160,15 +24132,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "per": per,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_top_paths(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[ContentTraffic]:
         """Get top referral paths
 
@@ -17184,15 +24172,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_top_referrers(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> list[ReferrerTraffic]:
         """Get top referral sources
 
@@ -17208,16 +24212,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_views(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         per: Literal["day", "week"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ViewTraffic:
         """Get page views
 
@@ -17235,18 +24255,34 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "per": per,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def transfer(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         new_owner: str,
         new_name: str | NotGiven = NOT_GIVEN,
         team_ids: list[int] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> MinimalRepository:
         """Transfer a repository
 
@@ -17268,15 +24304,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "new_name": new_name,
                 "team_ids": team_ids,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_vulnerability_alerts(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if vulnerability alerts are enabled for a repository
 
@@ -17292,15 +24344,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def enable_vulnerability_alerts(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Enable vulnerability alerts
 
@@ -17316,15 +24384,31 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disable_vulnerability_alerts(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Disable vulnerability alerts
 
@@ -17342,16 +24426,32 @@ class AsyncRepos(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def download_zipball_archive(
         self,
-        *,
         owner: str,
         repo: str,
         ref: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Download a repository archive (zip)
 
@@ -17373,20 +24473,36 @@ class AsyncRepos(_rt.AsyncResource):
                 "repo": repo,
                 "ref": ref,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_using_template(
         self,
-        *,
         template_owner: str,
         template_repo: str,
+        *,
         name: str,
         owner: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         include_all_branches: bool | NotGiven = NOT_GIVEN,
         private: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create a repository using a template
 
@@ -17414,14 +24530,30 @@ class AsyncRepos(_rt.AsyncResource):
                 "include_all_branches": include_all_branches,
                 "private": private,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public(
         self,
         *,
         since: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List public repositories
 
@@ -17441,7 +24573,16 @@ class AsyncRepos(_rt.AsyncResource):
             {
                 "since": since,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -17456,7 +24597,14 @@ class AsyncRepos(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         since: _dt.datetime | NotGiven = NOT_GIVEN,
         before: _dt.datetime | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Repository]:
         """List repositories for the authenticated user
 
@@ -17490,7 +24638,16 @@ class AsyncRepos(_rt.AsyncResource):
                 "since": since,
                 "before": before,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_for_authenticated_user(
@@ -17520,7 +24677,14 @@ class AsyncRepos(_rt.AsyncResource):
         merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | NotGiven = NOT_GIVEN,
         has_downloads: bool | NotGiven = NOT_GIVEN,
         is_template: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create a repository for the authenticated user
 
@@ -17580,7 +24744,16 @@ class AsyncRepos(_rt.AsyncResource):
                 "has_downloads": has_downloads,
                 "is_template": is_template,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_invitations_for_authenticated_user(
@@ -17588,7 +24761,14 @@ class AsyncRepos(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RepositoryInvitation]:
         """List repository invitations for the authenticated user
 
@@ -17606,14 +24786,30 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def decline_invitation_for_authenticated_user(
         self,
-        *,
         invitation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Decline a repository invitation
 
@@ -17625,14 +24821,30 @@ class AsyncRepos(_rt.AsyncResource):
             {
                 "invitation_id": invitation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def accept_invitation_for_authenticated_user(
         self,
-        *,
         invitation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Accept a repository invitation
 
@@ -17644,19 +24856,35 @@ class AsyncRepos(_rt.AsyncResource):
             {
                 "invitation_id": invitation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_user(
         self,
-        *,
         username: str,
+        *,
         type: Literal["all", "owner", "member"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "pushed", "full_name"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List repositories for a user
 
@@ -17682,19 +24910,35 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def compare_commits(
         self,
-        *,
         owner: str,
         repo: str,
         base: str,
         head: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CommitComparison:
         """Compare two commits
 
@@ -17755,5 +24999,724 @@ class AsyncRepos(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncReposWithRawResponse:
+    """`AsyncRepos.with_raw_response`."""
+
+    def __init__(self, resource: AsyncRepos) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.create_in_org = _rt.with_raw_response(resource.create_in_org)
+        self.get_org_rulesets = _rt.raw_async_page(resource.get_org_rulesets)
+        self.create_org_ruleset = _rt.with_raw_response(resource.create_org_ruleset)
+        self.get_org_rule_suites = _rt.raw_async_page(resource.get_org_rule_suites)
+        self.get_org_rule_suite = _rt.with_raw_response(resource.get_org_rule_suite)
+        self.get_org_ruleset = _rt.with_raw_response(resource.get_org_ruleset)
+        self.update_org_ruleset = _rt.with_raw_response(resource.update_org_ruleset)
+        self.delete_org_ruleset = _rt.with_raw_response(resource.delete_org_ruleset)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
+        self.list_activities = _rt.raw_async_page(resource.list_activities)
+        self.create_attestation = _rt.with_raw_response(resource.create_attestation)
+        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.list_autolinks = _rt.with_raw_response(resource.list_autolinks)
+        self.create_autolink = _rt.with_raw_response(resource.create_autolink)
+        self.get_autolink = _rt.with_raw_response(resource.get_autolink)
+        self.delete_autolink = _rt.with_raw_response(resource.delete_autolink)
+        self.check_automated_security_fixes = _rt.with_raw_response(
+            resource.check_automated_security_fixes
+        )
+        self.enable_automated_security_fixes = _rt.with_raw_response(
+            resource.enable_automated_security_fixes
+        )
+        self.disable_automated_security_fixes = _rt.with_raw_response(
+            resource.disable_automated_security_fixes
+        )
+        self.list_branches = _rt.raw_async_page(resource.list_branches)
+        self.get_branch = _rt.with_raw_response(resource.get_branch)
+        self.get_branch_protection = _rt.with_raw_response(resource.get_branch_protection)
+        self.update_branch_protection = _rt.with_raw_response(resource.update_branch_protection)
+        self.delete_branch_protection = _rt.with_raw_response(resource.delete_branch_protection)
+        self.get_admin_branch_protection = _rt.with_raw_response(
+            resource.get_admin_branch_protection
+        )
+        self.set_admin_branch_protection = _rt.with_raw_response(
+            resource.set_admin_branch_protection
+        )
+        self.delete_admin_branch_protection = _rt.with_raw_response(
+            resource.delete_admin_branch_protection
+        )
+        self.get_pull_request_review_protection = _rt.with_raw_response(
+            resource.get_pull_request_review_protection
+        )
+        self.delete_pull_request_review_protection = _rt.with_raw_response(
+            resource.delete_pull_request_review_protection
+        )
+        self.update_pull_request_review_protection = _rt.with_raw_response(
+            resource.update_pull_request_review_protection
+        )
+        self.get_commit_signature_protection = _rt.with_raw_response(
+            resource.get_commit_signature_protection
+        )
+        self.create_commit_signature_protection = _rt.with_raw_response(
+            resource.create_commit_signature_protection
+        )
+        self.delete_commit_signature_protection = _rt.with_raw_response(
+            resource.delete_commit_signature_protection
+        )
+        self.get_status_checks_protection = _rt.with_raw_response(
+            resource.get_status_checks_protection
+        )
+        self.remove_status_check_protection = _rt.with_raw_response(
+            resource.remove_status_check_protection
+        )
+        self.update_status_check_protection = _rt.with_raw_response(
+            resource.update_status_check_protection
+        )
+        self.get_all_status_check_contexts = _rt.with_raw_response(
+            resource.get_all_status_check_contexts
+        )
+        self.set_status_check_contexts = _rt.with_raw_response(resource.set_status_check_contexts)
+        self.add_status_check_contexts = _rt.with_raw_response(resource.add_status_check_contexts)
+        self.remove_status_check_contexts = _rt.with_raw_response(
+            resource.remove_status_check_contexts
+        )
+        self.get_access_restrictions = _rt.with_raw_response(resource.get_access_restrictions)
+        self.delete_access_restrictions = _rt.with_raw_response(resource.delete_access_restrictions)
+        self.get_apps_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_apps_with_access_to_protected_branch
+        )
+        self.set_app_access_restrictions = _rt.with_raw_response(
+            resource.set_app_access_restrictions
+        )
+        self.add_app_access_restrictions = _rt.with_raw_response(
+            resource.add_app_access_restrictions
+        )
+        self.remove_app_access_restrictions = _rt.with_raw_response(
+            resource.remove_app_access_restrictions
+        )
+        self.get_teams_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_teams_with_access_to_protected_branch
+        )
+        self.set_team_access_restrictions = _rt.with_raw_response(
+            resource.set_team_access_restrictions
+        )
+        self.add_team_access_restrictions = _rt.with_raw_response(
+            resource.add_team_access_restrictions
+        )
+        self.remove_team_access_restrictions = _rt.with_raw_response(
+            resource.remove_team_access_restrictions
+        )
+        self.get_users_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_users_with_access_to_protected_branch
+        )
+        self.set_user_access_restrictions = _rt.with_raw_response(
+            resource.set_user_access_restrictions
+        )
+        self.add_user_access_restrictions = _rt.with_raw_response(
+            resource.add_user_access_restrictions
+        )
+        self.remove_user_access_restrictions = _rt.with_raw_response(
+            resource.remove_user_access_restrictions
+        )
+        self.rename_branch = _rt.with_raw_response(resource.rename_branch)
+        self.codeowners_errors = _rt.with_raw_response(resource.codeowners_errors)
+        self.list_collaborators = _rt.raw_async_page(resource.list_collaborators)
+        self.check_collaborator = _rt.with_raw_response(resource.check_collaborator)
+        self.add_collaborator = _rt.with_raw_response(resource.add_collaborator)
+        self.remove_collaborator = _rt.with_raw_response(resource.remove_collaborator)
+        self.get_collaborator_permission_level = _rt.with_raw_response(
+            resource.get_collaborator_permission_level
+        )
+        self.list_commit_comments_for_repo = _rt.raw_async_page(
+            resource.list_commit_comments_for_repo
+        )
+        self.get_commit_comment = _rt.with_raw_response(resource.get_commit_comment)
+        self.delete_commit_comment = _rt.with_raw_response(resource.delete_commit_comment)
+        self.update_commit_comment = _rt.with_raw_response(resource.update_commit_comment)
+        self.list_commits = _rt.raw_async_page(resource.list_commits)
+        self.list_branches_for_head_commit = _rt.with_raw_response(
+            resource.list_branches_for_head_commit
+        )
+        self.list_comments_for_commit = _rt.raw_async_page(resource.list_comments_for_commit)
+        self.create_commit_comment = _rt.with_raw_response(resource.create_commit_comment)
+        self.list_pull_requests_associated_with_commit = _rt.raw_async_page(
+            resource.list_pull_requests_associated_with_commit
+        )
+        self.get_commit = _rt.with_raw_response(resource.get_commit)
+        self.get_combined_status_for_ref = _rt.with_raw_response(
+            resource.get_combined_status_for_ref
+        )
+        self.list_commit_statuses_for_ref = _rt.raw_async_page(
+            resource.list_commit_statuses_for_ref
+        )
+        self.get_community_profile_metrics = _rt.with_raw_response(
+            resource.get_community_profile_metrics
+        )
+        self.compare_commits_with_basehead = _rt.with_raw_response(
+            resource.compare_commits_with_basehead
+        )
+        self.get_content = _rt.with_raw_response(resource.get_content)
+        self.create_or_update_file_contents = _rt.with_raw_response(
+            resource.create_or_update_file_contents
+        )
+        self.delete_file = _rt.with_raw_response(resource.delete_file)
+        self.list_contributors = _rt.raw_async_page(resource.list_contributors)
+        self.list_deployments = _rt.raw_async_page(resource.list_deployments)
+        self.create_deployment = _rt.with_raw_response(resource.create_deployment)
+        self.get_deployment = _rt.with_raw_response(resource.get_deployment)
+        self.delete_deployment = _rt.with_raw_response(resource.delete_deployment)
+        self.list_deployment_statuses = _rt.raw_async_page(resource.list_deployment_statuses)
+        self.create_deployment_status = _rt.with_raw_response(resource.create_deployment_status)
+        self.get_deployment_status = _rt.with_raw_response(resource.get_deployment_status)
+        self.create_dispatch_event = _rt.with_raw_response(resource.create_dispatch_event)
+        self.get_all_environments = _rt.raw_async_page(resource.get_all_environments)
+        self.get_environment = _rt.with_raw_response(resource.get_environment)
+        self.create_or_update_environment = _rt.with_raw_response(
+            resource.create_or_update_environment
+        )
+        self.delete_an_environment = _rt.with_raw_response(resource.delete_an_environment)
+        self.list_deployment_branch_policies = _rt.raw_async_page(
+            resource.list_deployment_branch_policies
+        )
+        self.create_deployment_branch_policy = _rt.with_raw_response(
+            resource.create_deployment_branch_policy
+        )
+        self.get_deployment_branch_policy = _rt.with_raw_response(
+            resource.get_deployment_branch_policy
+        )
+        self.update_deployment_branch_policy = _rt.with_raw_response(
+            resource.update_deployment_branch_policy
+        )
+        self.delete_deployment_branch_policy = _rt.with_raw_response(
+            resource.delete_deployment_branch_policy
+        )
+        self.get_all_deployment_protection_rules = _rt.with_raw_response(
+            resource.get_all_deployment_protection_rules
+        )
+        self.create_deployment_protection_rule = _rt.with_raw_response(
+            resource.create_deployment_protection_rule
+        )
+        self.list_custom_deployment_rule_integrations = _rt.raw_async_page(
+            resource.list_custom_deployment_rule_integrations
+        )
+        self.get_custom_deployment_protection_rule = _rt.with_raw_response(
+            resource.get_custom_deployment_protection_rule
+        )
+        self.disable_deployment_protection_rule = _rt.with_raw_response(
+            resource.disable_deployment_protection_rule
+        )
+        self.list_forks = _rt.raw_async_page(resource.list_forks)
+        self.create_fork = _rt.with_raw_response(resource.create_fork)
+        self.get_hash_algorithm = _rt.with_raw_response(resource.get_hash_algorithm)
+        self.list_webhooks = _rt.raw_async_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
+        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
+        self.get_webhook_config_for_repo = _rt.with_raw_response(
+            resource.get_webhook_config_for_repo
+        )
+        self.update_webhook_config_for_repo = _rt.with_raw_response(
+            resource.update_webhook_config_for_repo
+        )
+        self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
+        self.test_push_webhook = _rt.with_raw_response(resource.test_push_webhook)
+        self.check_immutable_releases = _rt.with_raw_response(resource.check_immutable_releases)
+        self.enable_immutable_releases = _rt.with_raw_response(resource.enable_immutable_releases)
+        self.disable_immutable_releases = _rt.with_raw_response(resource.disable_immutable_releases)
+        self.list_invitations = _rt.raw_async_page(resource.list_invitations)
+        self.delete_invitation = _rt.with_raw_response(resource.delete_invitation)
+        self.update_invitation = _rt.with_raw_response(resource.update_invitation)
+        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
+        self.list_deploy_keys = _rt.raw_async_page(resource.list_deploy_keys)
+        self.create_deploy_key = _rt.with_raw_response(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_raw_response(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_raw_response(resource.delete_deploy_key)
+        self.list_languages = _rt.with_raw_response(resource.list_languages)
+        self.merge_upstream = _rt.with_raw_response(resource.merge_upstream)
+        self.merge = _rt.with_raw_response(resource.merge)
+        self.get_pages = _rt.with_raw_response(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_raw_response(
+            resource.update_information_about_pages_site
+        )
+        self.create_pages_site = _rt.with_raw_response(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_raw_response(resource.delete_pages_site)
+        self.list_pages_builds = _rt.raw_async_page(resource.list_pages_builds)
+        self.request_pages_build = _rt.with_raw_response(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_raw_response(resource.get_latest_pages_build)
+        self.get_pages_build = _rt.with_raw_response(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_raw_response(resource.create_pages_deployment)
+        self.get_pages_deployment = _rt.with_raw_response(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_raw_response(resource.cancel_pages_deployment)
+        self.get_pages_health_check = _rt.with_raw_response(resource.get_pages_health_check)
+        self.check_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.check_private_vulnerability_reporting
+        )
+        self.enable_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.enable_private_vulnerability_reporting
+        )
+        self.disable_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.disable_private_vulnerability_reporting
+        )
+        self.custom_properties_for_repos_get_repository_values = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_repository_values
+        )
+        self.custom_properties_for_repos_create_or_update_repository_values = _rt.with_raw_response(
+            resource.custom_properties_for_repos_create_or_update_repository_values
+        )
+        self.get_readme = _rt.with_raw_response(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_raw_response(resource.get_readme_in_directory)
+        self.list_releases = _rt.raw_async_page(resource.list_releases)
+        self.create_release = _rt.with_raw_response(resource.create_release)
+        self.get_release_asset = _rt.with_raw_response(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_raw_response(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_raw_response(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_raw_response(resource.generate_release_notes)
+        self.get_latest_release = _rt.with_raw_response(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_raw_response(resource.get_release_by_tag)
+        self.get_release = _rt.with_raw_response(resource.get_release)
+        self.delete_release = _rt.with_raw_response(resource.delete_release)
+        self.update_release = _rt.with_raw_response(resource.update_release)
+        self.list_release_assets = _rt.raw_async_page(resource.list_release_assets)
+        self.upload_release_asset = _rt.with_raw_response(resource.upload_release_asset)
+        self.get_branch_rules = _rt.raw_async_page(resource.get_branch_rules)
+        self.get_repo_rulesets = _rt.raw_async_page(resource.get_repo_rulesets)
+        self.create_repo_ruleset = _rt.with_raw_response(resource.create_repo_ruleset)
+        self.get_repo_rule_suites = _rt.raw_async_page(resource.get_repo_rule_suites)
+        self.get_repo_rule_suite = _rt.with_raw_response(resource.get_repo_rule_suite)
+        self.get_repo_ruleset = _rt.with_raw_response(resource.get_repo_ruleset)
+        self.update_repo_ruleset = _rt.with_raw_response(resource.update_repo_ruleset)
+        self.delete_repo_ruleset = _rt.with_raw_response(resource.delete_repo_ruleset)
+        self.get_repo_ruleset_history = _rt.raw_async_page(resource.get_repo_ruleset_history)
+        self.get_repo_ruleset_version = _rt.with_raw_response(resource.get_repo_ruleset_version)
+        self.get_code_frequency_stats = _rt.with_raw_response(resource.get_code_frequency_stats)
+        self.get_commit_activity_stats = _rt.with_raw_response(resource.get_commit_activity_stats)
+        self.get_contributors_stats = _rt.with_raw_response(resource.get_contributors_stats)
+        self.get_participation_stats = _rt.with_raw_response(resource.get_participation_stats)
+        self.get_punch_card_stats = _rt.with_raw_response(resource.get_punch_card_stats)
+        self.create_commit_status = _rt.with_raw_response(resource.create_commit_status)
+        self.list_tags = _rt.raw_async_page(resource.list_tags)
+        self.download_tarball_archive = _rt.with_raw_response(resource.download_tarball_archive)
+        self.list_teams = _rt.raw_async_page(resource.list_teams)
+        self.get_all_topics = _rt.raw_async_page(resource.get_all_topics)
+        self.replace_all_topics = _rt.with_raw_response(resource.replace_all_topics)
+        self.get_clones = _rt.with_raw_response(resource.get_clones)
+        self.get_top_paths = _rt.with_raw_response(resource.get_top_paths)
+        self.get_top_referrers = _rt.with_raw_response(resource.get_top_referrers)
+        self.get_views = _rt.with_raw_response(resource.get_views)
+        self.transfer = _rt.with_raw_response(resource.transfer)
+        self.check_vulnerability_alerts = _rt.with_raw_response(resource.check_vulnerability_alerts)
+        self.enable_vulnerability_alerts = _rt.with_raw_response(
+            resource.enable_vulnerability_alerts
+        )
+        self.disable_vulnerability_alerts = _rt.with_raw_response(
+            resource.disable_vulnerability_alerts
+        )
+        self.download_zipball_archive = _rt.with_raw_response(resource.download_zipball_archive)
+        self.create_using_template = _rt.with_raw_response(resource.create_using_template)
+        self.list_public = _rt.raw_async_page(resource.list_public)
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_invitations_for_authenticated_user = _rt.raw_async_page(
+            resource.list_invitations_for_authenticated_user
+        )
+        self.decline_invitation_for_authenticated_user = _rt.with_raw_response(
+            resource.decline_invitation_for_authenticated_user
+        )
+        self.accept_invitation_for_authenticated_user = _rt.with_raw_response(
+            resource.accept_invitation_for_authenticated_user
+        )
+        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+        self.compare_commits = _rt.with_raw_response(resource.compare_commits)
+
+
+class AsyncReposWithStreamingResponse:
+    """`AsyncRepos.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncRepos) -> None:
+        self._resource = resource
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.create_in_org = _rt.with_streaming_response(resource.create_in_org)
+        self.get_org_rulesets = _rt.streaming_async_page(resource.get_org_rulesets)
+        self.create_org_ruleset = _rt.with_streaming_response(resource.create_org_ruleset)
+        self.get_org_rule_suites = _rt.streaming_async_page(resource.get_org_rule_suites)
+        self.get_org_rule_suite = _rt.with_streaming_response(resource.get_org_rule_suite)
+        self.get_org_ruleset = _rt.with_streaming_response(resource.get_org_ruleset)
+        self.update_org_ruleset = _rt.with_streaming_response(resource.update_org_ruleset)
+        self.delete_org_ruleset = _rt.with_streaming_response(resource.delete_org_ruleset)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.list_activities = _rt.streaming_async_page(resource.list_activities)
+        self.create_attestation = _rt.with_streaming_response(resource.create_attestation)
+        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.list_autolinks = _rt.with_streaming_response(resource.list_autolinks)
+        self.create_autolink = _rt.with_streaming_response(resource.create_autolink)
+        self.get_autolink = _rt.with_streaming_response(resource.get_autolink)
+        self.delete_autolink = _rt.with_streaming_response(resource.delete_autolink)
+        self.check_automated_security_fixes = _rt.with_streaming_response(
+            resource.check_automated_security_fixes
+        )
+        self.enable_automated_security_fixes = _rt.with_streaming_response(
+            resource.enable_automated_security_fixes
+        )
+        self.disable_automated_security_fixes = _rt.with_streaming_response(
+            resource.disable_automated_security_fixes
+        )
+        self.list_branches = _rt.streaming_async_page(resource.list_branches)
+        self.get_branch = _rt.with_streaming_response(resource.get_branch)
+        self.get_branch_protection = _rt.with_streaming_response(resource.get_branch_protection)
+        self.update_branch_protection = _rt.with_streaming_response(
+            resource.update_branch_protection
+        )
+        self.delete_branch_protection = _rt.with_streaming_response(
+            resource.delete_branch_protection
+        )
+        self.get_admin_branch_protection = _rt.with_streaming_response(
+            resource.get_admin_branch_protection
+        )
+        self.set_admin_branch_protection = _rt.with_streaming_response(
+            resource.set_admin_branch_protection
+        )
+        self.delete_admin_branch_protection = _rt.with_streaming_response(
+            resource.delete_admin_branch_protection
+        )
+        self.get_pull_request_review_protection = _rt.with_streaming_response(
+            resource.get_pull_request_review_protection
+        )
+        self.delete_pull_request_review_protection = _rt.with_streaming_response(
+            resource.delete_pull_request_review_protection
+        )
+        self.update_pull_request_review_protection = _rt.with_streaming_response(
+            resource.update_pull_request_review_protection
+        )
+        self.get_commit_signature_protection = _rt.with_streaming_response(
+            resource.get_commit_signature_protection
+        )
+        self.create_commit_signature_protection = _rt.with_streaming_response(
+            resource.create_commit_signature_protection
+        )
+        self.delete_commit_signature_protection = _rt.with_streaming_response(
+            resource.delete_commit_signature_protection
+        )
+        self.get_status_checks_protection = _rt.with_streaming_response(
+            resource.get_status_checks_protection
+        )
+        self.remove_status_check_protection = _rt.with_streaming_response(
+            resource.remove_status_check_protection
+        )
+        self.update_status_check_protection = _rt.with_streaming_response(
+            resource.update_status_check_protection
+        )
+        self.get_all_status_check_contexts = _rt.with_streaming_response(
+            resource.get_all_status_check_contexts
+        )
+        self.set_status_check_contexts = _rt.with_streaming_response(
+            resource.set_status_check_contexts
+        )
+        self.add_status_check_contexts = _rt.with_streaming_response(
+            resource.add_status_check_contexts
+        )
+        self.remove_status_check_contexts = _rt.with_streaming_response(
+            resource.remove_status_check_contexts
+        )
+        self.get_access_restrictions = _rt.with_streaming_response(resource.get_access_restrictions)
+        self.delete_access_restrictions = _rt.with_streaming_response(
+            resource.delete_access_restrictions
+        )
+        self.get_apps_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_apps_with_access_to_protected_branch
+        )
+        self.set_app_access_restrictions = _rt.with_streaming_response(
+            resource.set_app_access_restrictions
+        )
+        self.add_app_access_restrictions = _rt.with_streaming_response(
+            resource.add_app_access_restrictions
+        )
+        self.remove_app_access_restrictions = _rt.with_streaming_response(
+            resource.remove_app_access_restrictions
+        )
+        self.get_teams_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_teams_with_access_to_protected_branch
+        )
+        self.set_team_access_restrictions = _rt.with_streaming_response(
+            resource.set_team_access_restrictions
+        )
+        self.add_team_access_restrictions = _rt.with_streaming_response(
+            resource.add_team_access_restrictions
+        )
+        self.remove_team_access_restrictions = _rt.with_streaming_response(
+            resource.remove_team_access_restrictions
+        )
+        self.get_users_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_users_with_access_to_protected_branch
+        )
+        self.set_user_access_restrictions = _rt.with_streaming_response(
+            resource.set_user_access_restrictions
+        )
+        self.add_user_access_restrictions = _rt.with_streaming_response(
+            resource.add_user_access_restrictions
+        )
+        self.remove_user_access_restrictions = _rt.with_streaming_response(
+            resource.remove_user_access_restrictions
+        )
+        self.rename_branch = _rt.with_streaming_response(resource.rename_branch)
+        self.codeowners_errors = _rt.with_streaming_response(resource.codeowners_errors)
+        self.list_collaborators = _rt.streaming_async_page(resource.list_collaborators)
+        self.check_collaborator = _rt.with_streaming_response(resource.check_collaborator)
+        self.add_collaborator = _rt.with_streaming_response(resource.add_collaborator)
+        self.remove_collaborator = _rt.with_streaming_response(resource.remove_collaborator)
+        self.get_collaborator_permission_level = _rt.with_streaming_response(
+            resource.get_collaborator_permission_level
+        )
+        self.list_commit_comments_for_repo = _rt.streaming_async_page(
+            resource.list_commit_comments_for_repo
+        )
+        self.get_commit_comment = _rt.with_streaming_response(resource.get_commit_comment)
+        self.delete_commit_comment = _rt.with_streaming_response(resource.delete_commit_comment)
+        self.update_commit_comment = _rt.with_streaming_response(resource.update_commit_comment)
+        self.list_commits = _rt.streaming_async_page(resource.list_commits)
+        self.list_branches_for_head_commit = _rt.with_streaming_response(
+            resource.list_branches_for_head_commit
+        )
+        self.list_comments_for_commit = _rt.streaming_async_page(resource.list_comments_for_commit)
+        self.create_commit_comment = _rt.with_streaming_response(resource.create_commit_comment)
+        self.list_pull_requests_associated_with_commit = _rt.streaming_async_page(
+            resource.list_pull_requests_associated_with_commit
+        )
+        self.get_commit = _rt.with_streaming_response(resource.get_commit)
+        self.get_combined_status_for_ref = _rt.with_streaming_response(
+            resource.get_combined_status_for_ref
+        )
+        self.list_commit_statuses_for_ref = _rt.streaming_async_page(
+            resource.list_commit_statuses_for_ref
+        )
+        self.get_community_profile_metrics = _rt.with_streaming_response(
+            resource.get_community_profile_metrics
+        )
+        self.compare_commits_with_basehead = _rt.with_streaming_response(
+            resource.compare_commits_with_basehead
+        )
+        self.get_content = _rt.with_streaming_response(resource.get_content)
+        self.create_or_update_file_contents = _rt.with_streaming_response(
+            resource.create_or_update_file_contents
+        )
+        self.delete_file = _rt.with_streaming_response(resource.delete_file)
+        self.list_contributors = _rt.streaming_async_page(resource.list_contributors)
+        self.list_deployments = _rt.streaming_async_page(resource.list_deployments)
+        self.create_deployment = _rt.with_streaming_response(resource.create_deployment)
+        self.get_deployment = _rt.with_streaming_response(resource.get_deployment)
+        self.delete_deployment = _rt.with_streaming_response(resource.delete_deployment)
+        self.list_deployment_statuses = _rt.streaming_async_page(resource.list_deployment_statuses)
+        self.create_deployment_status = _rt.with_streaming_response(
+            resource.create_deployment_status
+        )
+        self.get_deployment_status = _rt.with_streaming_response(resource.get_deployment_status)
+        self.create_dispatch_event = _rt.with_streaming_response(resource.create_dispatch_event)
+        self.get_all_environments = _rt.streaming_async_page(resource.get_all_environments)
+        self.get_environment = _rt.with_streaming_response(resource.get_environment)
+        self.create_or_update_environment = _rt.with_streaming_response(
+            resource.create_or_update_environment
+        )
+        self.delete_an_environment = _rt.with_streaming_response(resource.delete_an_environment)
+        self.list_deployment_branch_policies = _rt.streaming_async_page(
+            resource.list_deployment_branch_policies
+        )
+        self.create_deployment_branch_policy = _rt.with_streaming_response(
+            resource.create_deployment_branch_policy
+        )
+        self.get_deployment_branch_policy = _rt.with_streaming_response(
+            resource.get_deployment_branch_policy
+        )
+        self.update_deployment_branch_policy = _rt.with_streaming_response(
+            resource.update_deployment_branch_policy
+        )
+        self.delete_deployment_branch_policy = _rt.with_streaming_response(
+            resource.delete_deployment_branch_policy
+        )
+        self.get_all_deployment_protection_rules = _rt.with_streaming_response(
+            resource.get_all_deployment_protection_rules
+        )
+        self.create_deployment_protection_rule = _rt.with_streaming_response(
+            resource.create_deployment_protection_rule
+        )
+        self.list_custom_deployment_rule_integrations = _rt.streaming_async_page(
+            resource.list_custom_deployment_rule_integrations
+        )
+        self.get_custom_deployment_protection_rule = _rt.with_streaming_response(
+            resource.get_custom_deployment_protection_rule
+        )
+        self.disable_deployment_protection_rule = _rt.with_streaming_response(
+            resource.disable_deployment_protection_rule
+        )
+        self.list_forks = _rt.streaming_async_page(resource.list_forks)
+        self.create_fork = _rt.with_streaming_response(resource.create_fork)
+        self.get_hash_algorithm = _rt.with_streaming_response(resource.get_hash_algorithm)
+        self.list_webhooks = _rt.streaming_async_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
+        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
+        self.get_webhook_config_for_repo = _rt.with_streaming_response(
+            resource.get_webhook_config_for_repo
+        )
+        self.update_webhook_config_for_repo = _rt.with_streaming_response(
+            resource.update_webhook_config_for_repo
+        )
+        self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
+        self.test_push_webhook = _rt.with_streaming_response(resource.test_push_webhook)
+        self.check_immutable_releases = _rt.with_streaming_response(
+            resource.check_immutable_releases
+        )
+        self.enable_immutable_releases = _rt.with_streaming_response(
+            resource.enable_immutable_releases
+        )
+        self.disable_immutable_releases = _rt.with_streaming_response(
+            resource.disable_immutable_releases
+        )
+        self.list_invitations = _rt.streaming_async_page(resource.list_invitations)
+        self.delete_invitation = _rt.with_streaming_response(resource.delete_invitation)
+        self.update_invitation = _rt.with_streaming_response(resource.update_invitation)
+        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
+        self.list_deploy_keys = _rt.streaming_async_page(resource.list_deploy_keys)
+        self.create_deploy_key = _rt.with_streaming_response(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_streaming_response(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_streaming_response(resource.delete_deploy_key)
+        self.list_languages = _rt.with_streaming_response(resource.list_languages)
+        self.merge_upstream = _rt.with_streaming_response(resource.merge_upstream)
+        self.merge = _rt.with_streaming_response(resource.merge)
+        self.get_pages = _rt.with_streaming_response(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_streaming_response(
+            resource.update_information_about_pages_site
+        )
+        self.create_pages_site = _rt.with_streaming_response(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_streaming_response(resource.delete_pages_site)
+        self.list_pages_builds = _rt.streaming_async_page(resource.list_pages_builds)
+        self.request_pages_build = _rt.with_streaming_response(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_streaming_response(resource.get_latest_pages_build)
+        self.get_pages_build = _rt.with_streaming_response(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_streaming_response(resource.create_pages_deployment)
+        self.get_pages_deployment = _rt.with_streaming_response(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_streaming_response(resource.cancel_pages_deployment)
+        self.get_pages_health_check = _rt.with_streaming_response(resource.get_pages_health_check)
+        self.check_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.check_private_vulnerability_reporting
+        )
+        self.enable_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.enable_private_vulnerability_reporting
+        )
+        self.disable_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.disable_private_vulnerability_reporting
+        )
+        self.custom_properties_for_repos_get_repository_values = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_repository_values
+        )
+        self.custom_properties_for_repos_create_or_update_repository_values = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_repository_values
+            )
+        )
+        self.get_readme = _rt.with_streaming_response(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_streaming_response(resource.get_readme_in_directory)
+        self.list_releases = _rt.streaming_async_page(resource.list_releases)
+        self.create_release = _rt.with_streaming_response(resource.create_release)
+        self.get_release_asset = _rt.with_streaming_response(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_streaming_response(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_streaming_response(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_streaming_response(resource.generate_release_notes)
+        self.get_latest_release = _rt.with_streaming_response(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_streaming_response(resource.get_release_by_tag)
+        self.get_release = _rt.with_streaming_response(resource.get_release)
+        self.delete_release = _rt.with_streaming_response(resource.delete_release)
+        self.update_release = _rt.with_streaming_response(resource.update_release)
+        self.list_release_assets = _rt.streaming_async_page(resource.list_release_assets)
+        self.upload_release_asset = _rt.with_streaming_response(resource.upload_release_asset)
+        self.get_branch_rules = _rt.streaming_async_page(resource.get_branch_rules)
+        self.get_repo_rulesets = _rt.streaming_async_page(resource.get_repo_rulesets)
+        self.create_repo_ruleset = _rt.with_streaming_response(resource.create_repo_ruleset)
+        self.get_repo_rule_suites = _rt.streaming_async_page(resource.get_repo_rule_suites)
+        self.get_repo_rule_suite = _rt.with_streaming_response(resource.get_repo_rule_suite)
+        self.get_repo_ruleset = _rt.with_streaming_response(resource.get_repo_ruleset)
+        self.update_repo_ruleset = _rt.with_streaming_response(resource.update_repo_ruleset)
+        self.delete_repo_ruleset = _rt.with_streaming_response(resource.delete_repo_ruleset)
+        self.get_repo_ruleset_history = _rt.streaming_async_page(resource.get_repo_ruleset_history)
+        self.get_repo_ruleset_version = _rt.with_streaming_response(
+            resource.get_repo_ruleset_version
+        )
+        self.get_code_frequency_stats = _rt.with_streaming_response(
+            resource.get_code_frequency_stats
+        )
+        self.get_commit_activity_stats = _rt.with_streaming_response(
+            resource.get_commit_activity_stats
+        )
+        self.get_contributors_stats = _rt.with_streaming_response(resource.get_contributors_stats)
+        self.get_participation_stats = _rt.with_streaming_response(resource.get_participation_stats)
+        self.get_punch_card_stats = _rt.with_streaming_response(resource.get_punch_card_stats)
+        self.create_commit_status = _rt.with_streaming_response(resource.create_commit_status)
+        self.list_tags = _rt.streaming_async_page(resource.list_tags)
+        self.download_tarball_archive = _rt.with_streaming_response(
+            resource.download_tarball_archive
+        )
+        self.list_teams = _rt.streaming_async_page(resource.list_teams)
+        self.get_all_topics = _rt.streaming_async_page(resource.get_all_topics)
+        self.replace_all_topics = _rt.with_streaming_response(resource.replace_all_topics)
+        self.get_clones = _rt.with_streaming_response(resource.get_clones)
+        self.get_top_paths = _rt.with_streaming_response(resource.get_top_paths)
+        self.get_top_referrers = _rt.with_streaming_response(resource.get_top_referrers)
+        self.get_views = _rt.with_streaming_response(resource.get_views)
+        self.transfer = _rt.with_streaming_response(resource.transfer)
+        self.check_vulnerability_alerts = _rt.with_streaming_response(
+            resource.check_vulnerability_alerts
+        )
+        self.enable_vulnerability_alerts = _rt.with_streaming_response(
+            resource.enable_vulnerability_alerts
+        )
+        self.disable_vulnerability_alerts = _rt.with_streaming_response(
+            resource.disable_vulnerability_alerts
+        )
+        self.download_zipball_archive = _rt.with_streaming_response(
+            resource.download_zipball_archive
+        )
+        self.create_using_template = _rt.with_streaming_response(resource.create_using_template)
+        self.list_public = _rt.streaming_async_page(resource.list_public)
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
+        )
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_invitations_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_invitations_for_authenticated_user
+        )
+        self.decline_invitation_for_authenticated_user = _rt.with_streaming_response(
+            resource.decline_invitation_for_authenticated_user
+        )
+        self.accept_invitation_for_authenticated_user = _rt.with_streaming_response(
+            resource.accept_invitation_for_authenticated_user
+        )
+        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
+        self.compare_commits = _rt.with_streaming_response(resource.compare_commits)

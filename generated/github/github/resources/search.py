@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.code_search_result_item import CodeSearchResultItem
@@ -191,6 +192,16 @@ _SEARCH_USERS: _rt.Operation[SearchUsersResponse] = _rt.Operation(
 class Search(_rt.SyncResource):
     """Operations under `search`."""
 
+    @cached_property
+    def with_raw_response(self) -> SearchWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SearchWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SearchWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SearchWithStreamingResponse(self)
+
     def code(
         self,
         *,
@@ -199,7 +210,14 @@ class Search(_rt.SyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CodeSearchResultItem]:
         """Search code
 
@@ -242,7 +260,16 @@ class Search(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def commits(
@@ -253,7 +280,14 @@ class Search(_rt.SyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CommitSearchResultItem]:
         """Search commits
 
@@ -284,7 +318,16 @@ class Search(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def issues_and_pull_requests(
@@ -310,7 +353,14 @@ class Search(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         advanced_search: str | NotGiven = NOT_GIVEN,
         search_type: Literal["semantic", "hybrid"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssueSearchResultItem]:
         """Search issues and pull requests
 
@@ -350,7 +400,16 @@ class Search(_rt.SyncResource):
                 "advanced_search": advanced_search,
                 "search_type": search_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def labels(
@@ -362,7 +421,14 @@ class Search(_rt.SyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[LabelSearchResultItem]:
         """Search labels
 
@@ -396,7 +462,16 @@ class Search(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def repos(
@@ -407,7 +482,14 @@ class Search(_rt.SyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RepoSearchResultItem]:
         """Search repositories
 
@@ -439,7 +521,16 @@ class Search(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def topics(
@@ -448,7 +539,14 @@ class Search(_rt.SyncResource):
         q: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TopicSearchResultItem]:
         """Search topics
 
@@ -476,7 +574,16 @@ class Search(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def users(
@@ -487,7 +594,14 @@ class Search(_rt.SyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[UserSearchResultItem]:
         """Search users
 
@@ -521,12 +635,59 @@ class Search(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SearchWithRawResponse:
+    """`Search.with_raw_response`."""
+
+    def __init__(self, resource: Search) -> None:
+        self._resource = resource
+        self.code = _rt.raw_page(resource.code)
+        self.commits = _rt.raw_page(resource.commits)
+        self.issues_and_pull_requests = _rt.raw_page(resource.issues_and_pull_requests)
+        self.labels = _rt.raw_page(resource.labels)
+        self.repos = _rt.raw_page(resource.repos)
+        self.topics = _rt.raw_page(resource.topics)
+        self.users = _rt.raw_page(resource.users)
+
+
+class SearchWithStreamingResponse:
+    """`Search.with_streaming_response`."""
+
+    def __init__(self, resource: Search) -> None:
+        self._resource = resource
+        self.code = _rt.streaming_page(resource.code)
+        self.commits = _rt.streaming_page(resource.commits)
+        self.issues_and_pull_requests = _rt.streaming_page(resource.issues_and_pull_requests)
+        self.labels = _rt.streaming_page(resource.labels)
+        self.repos = _rt.streaming_page(resource.repos)
+        self.topics = _rt.streaming_page(resource.topics)
+        self.users = _rt.streaming_page(resource.users)
 
 
 class AsyncSearch(_rt.AsyncResource):
     """Operations under `search`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSearchWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSearchWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSearchWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSearchWithStreamingResponse(self)
 
     def code(
         self,
@@ -536,7 +697,14 @@ class AsyncSearch(_rt.AsyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CodeSearchResultItem]:
         """Search code
 
@@ -579,7 +747,16 @@ class AsyncSearch(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def commits(
@@ -590,7 +767,14 @@ class AsyncSearch(_rt.AsyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CommitSearchResultItem]:
         """Search commits
 
@@ -621,7 +805,16 @@ class AsyncSearch(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def issues_and_pull_requests(
@@ -647,7 +840,14 @@ class AsyncSearch(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         advanced_search: str | NotGiven = NOT_GIVEN,
         search_type: Literal["semantic", "hybrid"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssueSearchResultItem]:
         """Search issues and pull requests
 
@@ -687,7 +887,16 @@ class AsyncSearch(_rt.AsyncResource):
                 "advanced_search": advanced_search,
                 "search_type": search_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def labels(
@@ -699,7 +908,14 @@ class AsyncSearch(_rt.AsyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[LabelSearchResultItem]:
         """Search labels
 
@@ -733,7 +949,16 @@ class AsyncSearch(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def repos(
@@ -744,7 +969,14 @@ class AsyncSearch(_rt.AsyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RepoSearchResultItem]:
         """Search repositories
 
@@ -776,7 +1008,16 @@ class AsyncSearch(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def topics(
@@ -785,7 +1026,14 @@ class AsyncSearch(_rt.AsyncResource):
         q: str,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TopicSearchResultItem]:
         """Search topics
 
@@ -813,7 +1061,16 @@ class AsyncSearch(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def users(
@@ -824,7 +1081,14 @@ class AsyncSearch(_rt.AsyncResource):
         order: Literal["desc", "asc"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[UserSearchResultItem]:
         """Search users
 
@@ -858,5 +1122,42 @@ class AsyncSearch(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSearchWithRawResponse:
+    """`AsyncSearch.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSearch) -> None:
+        self._resource = resource
+        self.code = _rt.raw_async_page(resource.code)
+        self.commits = _rt.raw_async_page(resource.commits)
+        self.issues_and_pull_requests = _rt.raw_async_page(resource.issues_and_pull_requests)
+        self.labels = _rt.raw_async_page(resource.labels)
+        self.repos = _rt.raw_async_page(resource.repos)
+        self.topics = _rt.raw_async_page(resource.topics)
+        self.users = _rt.raw_async_page(resource.users)
+
+
+class AsyncSearchWithStreamingResponse:
+    """`AsyncSearch.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSearch) -> None:
+        self._resource = resource
+        self.code = _rt.streaming_async_page(resource.code)
+        self.commits = _rt.streaming_async_page(resource.commits)
+        self.issues_and_pull_requests = _rt.streaming_async_page(resource.issues_and_pull_requests)
+        self.labels = _rt.streaming_async_page(resource.labels)
+        self.repos = _rt.streaming_async_page(resource.repos)
+        self.topics = _rt.streaming_async_page(resource.topics)
+        self.users = _rt.streaming_async_page(resource.users)

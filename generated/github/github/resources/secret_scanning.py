@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.alert_number import AlertNumber
 from ..models.basic_error import BasicError
@@ -427,10 +428,20 @@ _SECRET_SCANNING_GET_SCAN_HISTORY: _rt.Operation[SecretScanningScanHistory] = _r
 class SecretScanning(_rt.SyncResource):
     """Operations under `secret_scanning`."""
 
+    @cached_property
+    def with_raw_response(self) -> SecretScanningWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SecretScanningWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SecretScanningWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SecretScanningWithStreamingResponse(self)
+
     def list_alerts_for_org(
         self,
-        *,
         org: str,
+        *,
         state: Literal["open", "resolved"] | NotGiven = NOT_GIVEN,
         secret_type: str | NotGiven = NOT_GIVEN,
         exclude_secret_types: str | NotGiven = NOT_GIVEN,
@@ -451,7 +462,14 @@ class SecretScanning(_rt.SyncResource):
         is_bypassed: bool | NotGiven = NOT_GIVEN,
         included_metadata: str | NotGiven = NOT_GIVEN,
         owner_email_hash: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationSecretScanningAlert]:
         """List secret scanning alerts for an organization
 
@@ -511,13 +529,22 @@ class SecretScanning(_rt.SyncResource):
                 "included_metadata": included_metadata,
                 "owner_email_hash": owner_email_hash,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_custom_patterns(
         self,
-        *,
         org: str,
+        *,
         state: Literal["published", "unpublished"] | NotGiven = NOT_GIVEN,
         push_protection: Literal["enabled", "disabled"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "name"] | NotGiven = NOT_GIVEN,
@@ -526,7 +553,14 @@ class SecretScanning(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SecretScanningCustomPattern]:
         """List organization custom patterns
 
@@ -560,15 +594,31 @@ class SecretScanning(_rt.SyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def bulk_create_org_custom_patterns(
         self,
-        *,
         org: str,
+        *,
         patterns: list[SecretScanningCustomPatternToCreate],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningBulkCreateOrgCustomPatternsResponse:
         """Bulk create organization custom patterns
 
@@ -586,16 +636,32 @@ class SecretScanning(_rt.SyncResource):
                 "org": org,
                 "patterns": patterns,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def bulk_delete_org_custom_patterns(
         self,
-        *,
         org: str,
+        *,
         patterns: list[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Bulk delete organization custom patterns
 
@@ -615,16 +681,32 @@ class SecretScanning(_rt.SyncResource):
                 "patterns": patterns,
                 "post_delete_action": post_delete_action,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_org_custom_pattern(
         self,
-        *,
         org: str,
         pattern_id: int,
+        *,
         body: SecretScanningCustomPatternToUpdate,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningCustomPattern:
         """Update an organization custom pattern
 
@@ -644,14 +726,30 @@ class SecretScanning(_rt.SyncResource):
                 "pattern_id": pattern_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_pattern_configs(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningPatternConfiguration:
         """List organization pattern configurations
 
@@ -667,13 +765,22 @@ class SecretScanning(_rt.SyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_org_pattern_configs(
         self,
-        *,
         org: str,
+        *,
         pattern_config_version: SecretScanningRowVersion | NotGiven = NOT_GIVEN,
         provider_pattern_settings: list[
             SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem
@@ -683,7 +790,14 @@ class SecretScanning(_rt.SyncResource):
             SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningUpdateOrgPatternConfigsResponse:
         """Update organization pattern configurations
 
@@ -705,14 +819,23 @@ class SecretScanning(_rt.SyncResource):
                 "provider_pattern_settings": provider_pattern_settings,
                 "custom_pattern_settings": custom_pattern_settings,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_alerts_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["open", "resolved"] | NotGiven = NOT_GIVEN,
         secret_type: str | NotGiven = NOT_GIVEN,
         exclude_secret_types: str | NotGiven = NOT_GIVEN,
@@ -733,7 +856,14 @@ class SecretScanning(_rt.SyncResource):
         is_bypassed: bool | NotGiven = NOT_GIVEN,
         included_metadata: str | NotGiven = NOT_GIVEN,
         owner_email_hash: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SecretScanningAlert]:
         """List secret scanning alerts for a repository
 
@@ -795,17 +925,33 @@ class SecretScanning(_rt.SyncResource):
                 "included_metadata": included_metadata,
                 "owner_email_hash": owner_email_hash,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         hide_secret: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningAlertWithMetadata:
         """Get a secret scanning alert
 
@@ -829,17 +975,33 @@ class SecretScanning(_rt.SyncResource):
                 "alert_number": alert_number,
                 "hide_secret": hide_secret,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         body: SecretScanningUpdateAlertBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningAlertWithMetadata:
         """Update a secret scanning alert
 
@@ -865,18 +1027,34 @@ class SecretScanning(_rt.SyncResource):
                 "alert_number": alert_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_locations_for_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SecretScanningLocation]:
         """List locations for a secret scanning alert
 
@@ -904,14 +1082,23 @@ class SecretScanning(_rt.SyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_custom_patterns(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["published", "unpublished"] | NotGiven = NOT_GIVEN,
         push_protection: Literal["enabled", "disabled"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "name"] | NotGiven = NOT_GIVEN,
@@ -920,7 +1107,14 @@ class SecretScanning(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SecretScanningCustomPattern]:
         """List repository custom patterns
 
@@ -956,16 +1150,32 @@ class SecretScanning(_rt.SyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def bulk_create_repo_custom_patterns(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         patterns: list[SecretScanningCustomPatternToCreate],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningBulkCreateRepoCustomPatternsResponse:
         """Bulk create repository custom patterns
 
@@ -985,17 +1195,33 @@ class SecretScanning(_rt.SyncResource):
                 "repo": repo,
                 "patterns": patterns,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def bulk_delete_repo_custom_patterns(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         patterns: list[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Bulk delete repository custom patterns
 
@@ -1017,17 +1243,33 @@ class SecretScanning(_rt.SyncResource):
                 "patterns": patterns,
                 "post_delete_action": post_delete_action,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_repo_custom_pattern(
         self,
-        *,
         owner: str,
         repo: str,
         pattern_id: int,
+        *,
         body: SecretScanningCustomPatternToUpdate,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningCustomPattern:
         """Update a repository custom pattern
 
@@ -1049,17 +1291,33 @@ class SecretScanning(_rt.SyncResource):
                 "pattern_id": pattern_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_push_protection_bypass(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         reason: SecretScanningPushProtectionBypassReason,
         placeholder_id: SecretScanningPushProtectionBypassPlaceholderId,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningPushProtectionBypass:
         """Create a push protection bypass
 
@@ -1083,15 +1341,31 @@ class SecretScanning(_rt.SyncResource):
                 "reason": reason,
                 "placeholder_id": placeholder_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_scan_history(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningScanHistory:
         """Get secret scanning scan history for a repository
 
@@ -1112,17 +1386,112 @@ class SecretScanning(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SecretScanningWithRawResponse:
+    """`SecretScanning.with_raw_response`."""
+
+    def __init__(self, resource: SecretScanning) -> None:
+        self._resource = resource
+        self.list_alerts_for_org = _rt.raw_page(resource.list_alerts_for_org)
+        self.list_org_custom_patterns = _rt.raw_page(resource.list_org_custom_patterns)
+        self.bulk_create_org_custom_patterns = _rt.with_raw_response(
+            resource.bulk_create_org_custom_patterns
+        )
+        self.bulk_delete_org_custom_patterns = _rt.with_raw_response(
+            resource.bulk_delete_org_custom_patterns
+        )
+        self.update_org_custom_pattern = _rt.with_raw_response(resource.update_org_custom_pattern)
+        self.list_org_pattern_configs = _rt.with_raw_response(resource.list_org_pattern_configs)
+        self.update_org_pattern_configs = _rt.with_raw_response(resource.update_org_pattern_configs)
+        self.list_alerts_for_repo = _rt.raw_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.list_locations_for_alert = _rt.raw_page(resource.list_locations_for_alert)
+        self.list_repo_custom_patterns = _rt.raw_page(resource.list_repo_custom_patterns)
+        self.bulk_create_repo_custom_patterns = _rt.with_raw_response(
+            resource.bulk_create_repo_custom_patterns
+        )
+        self.bulk_delete_repo_custom_patterns = _rt.with_raw_response(
+            resource.bulk_delete_repo_custom_patterns
+        )
+        self.update_repo_custom_pattern = _rt.with_raw_response(resource.update_repo_custom_pattern)
+        self.create_push_protection_bypass = _rt.with_raw_response(
+            resource.create_push_protection_bypass
+        )
+        self.get_scan_history = _rt.with_raw_response(resource.get_scan_history)
+
+
+class SecretScanningWithStreamingResponse:
+    """`SecretScanning.with_streaming_response`."""
+
+    def __init__(self, resource: SecretScanning) -> None:
+        self._resource = resource
+        self.list_alerts_for_org = _rt.streaming_page(resource.list_alerts_for_org)
+        self.list_org_custom_patterns = _rt.streaming_page(resource.list_org_custom_patterns)
+        self.bulk_create_org_custom_patterns = _rt.with_streaming_response(
+            resource.bulk_create_org_custom_patterns
+        )
+        self.bulk_delete_org_custom_patterns = _rt.with_streaming_response(
+            resource.bulk_delete_org_custom_patterns
+        )
+        self.update_org_custom_pattern = _rt.with_streaming_response(
+            resource.update_org_custom_pattern
+        )
+        self.list_org_pattern_configs = _rt.with_streaming_response(
+            resource.list_org_pattern_configs
+        )
+        self.update_org_pattern_configs = _rt.with_streaming_response(
+            resource.update_org_pattern_configs
+        )
+        self.list_alerts_for_repo = _rt.streaming_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.list_locations_for_alert = _rt.streaming_page(resource.list_locations_for_alert)
+        self.list_repo_custom_patterns = _rt.streaming_page(resource.list_repo_custom_patterns)
+        self.bulk_create_repo_custom_patterns = _rt.with_streaming_response(
+            resource.bulk_create_repo_custom_patterns
+        )
+        self.bulk_delete_repo_custom_patterns = _rt.with_streaming_response(
+            resource.bulk_delete_repo_custom_patterns
+        )
+        self.update_repo_custom_pattern = _rt.with_streaming_response(
+            resource.update_repo_custom_pattern
+        )
+        self.create_push_protection_bypass = _rt.with_streaming_response(
+            resource.create_push_protection_bypass
+        )
+        self.get_scan_history = _rt.with_streaming_response(resource.get_scan_history)
 
 
 class AsyncSecretScanning(_rt.AsyncResource):
     """Operations under `secret_scanning`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncSecretScanningWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSecretScanningWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSecretScanningWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSecretScanningWithStreamingResponse(self)
+
     def list_alerts_for_org(
         self,
-        *,
         org: str,
+        *,
         state: Literal["open", "resolved"] | NotGiven = NOT_GIVEN,
         secret_type: str | NotGiven = NOT_GIVEN,
         exclude_secret_types: str | NotGiven = NOT_GIVEN,
@@ -1143,7 +1512,14 @@ class AsyncSecretScanning(_rt.AsyncResource):
         is_bypassed: bool | NotGiven = NOT_GIVEN,
         included_metadata: str | NotGiven = NOT_GIVEN,
         owner_email_hash: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationSecretScanningAlert]:
         """List secret scanning alerts for an organization
 
@@ -1203,13 +1579,22 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "included_metadata": included_metadata,
                 "owner_email_hash": owner_email_hash,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_custom_patterns(
         self,
-        *,
         org: str,
+        *,
         state: Literal["published", "unpublished"] | NotGiven = NOT_GIVEN,
         push_protection: Literal["enabled", "disabled"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "name"] | NotGiven = NOT_GIVEN,
@@ -1218,7 +1603,14 @@ class AsyncSecretScanning(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SecretScanningCustomPattern]:
         """List organization custom patterns
 
@@ -1252,15 +1644,31 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def bulk_create_org_custom_patterns(
         self,
-        *,
         org: str,
+        *,
         patterns: list[SecretScanningCustomPatternToCreate],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningBulkCreateOrgCustomPatternsResponse:
         """Bulk create organization custom patterns
 
@@ -1278,16 +1686,32 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "org": org,
                 "patterns": patterns,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def bulk_delete_org_custom_patterns(
         self,
-        *,
         org: str,
+        *,
         patterns: list[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Bulk delete organization custom patterns
 
@@ -1307,16 +1731,32 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "patterns": patterns,
                 "post_delete_action": post_delete_action,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_org_custom_pattern(
         self,
-        *,
         org: str,
         pattern_id: int,
+        *,
         body: SecretScanningCustomPatternToUpdate,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningCustomPattern:
         """Update an organization custom pattern
 
@@ -1336,14 +1776,30 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "pattern_id": pattern_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_org_pattern_configs(
         self,
-        *,
         org: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningPatternConfiguration:
         """List organization pattern configurations
 
@@ -1359,13 +1815,22 @@ class AsyncSecretScanning(_rt.AsyncResource):
             {
                 "org": org,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_org_pattern_configs(
         self,
-        *,
         org: str,
+        *,
         pattern_config_version: SecretScanningRowVersion | NotGiven = NOT_GIVEN,
         provider_pattern_settings: list[
             SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem
@@ -1375,7 +1840,14 @@ class AsyncSecretScanning(_rt.AsyncResource):
             SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem
         ]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningUpdateOrgPatternConfigsResponse:
         """Update organization pattern configurations
 
@@ -1397,14 +1869,23 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "provider_pattern_settings": provider_pattern_settings,
                 "custom_pattern_settings": custom_pattern_settings,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_alerts_for_repo(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["open", "resolved"] | NotGiven = NOT_GIVEN,
         secret_type: str | NotGiven = NOT_GIVEN,
         exclude_secret_types: str | NotGiven = NOT_GIVEN,
@@ -1425,7 +1906,14 @@ class AsyncSecretScanning(_rt.AsyncResource):
         is_bypassed: bool | NotGiven = NOT_GIVEN,
         included_metadata: str | NotGiven = NOT_GIVEN,
         owner_email_hash: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SecretScanningAlert]:
         """List secret scanning alerts for a repository
 
@@ -1487,17 +1975,33 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "included_metadata": included_metadata,
                 "owner_email_hash": owner_email_hash,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         hide_secret: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningAlertWithMetadata:
         """Get a secret scanning alert
 
@@ -1521,17 +2025,33 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "alert_number": alert_number,
                 "hide_secret": hide_secret,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         body: SecretScanningUpdateAlertBody,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningAlertWithMetadata:
         """Update a secret scanning alert
 
@@ -1557,18 +2077,34 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "alert_number": alert_number,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_locations_for_alert(
         self,
-        *,
         owner: str,
         repo: str,
         alert_number: AlertNumber,
+        *,
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SecretScanningLocation]:
         """List locations for a secret scanning alert
 
@@ -1596,14 +2132,23 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "page": page,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repo_custom_patterns(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         state: Literal["published", "unpublished"] | NotGiven = NOT_GIVEN,
         push_protection: Literal["enabled", "disabled"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "name"] | NotGiven = NOT_GIVEN,
@@ -1612,7 +2157,14 @@ class AsyncSecretScanning(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SecretScanningCustomPattern]:
         """List repository custom patterns
 
@@ -1648,16 +2200,32 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "before": before,
                 "after": after,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def bulk_create_repo_custom_patterns(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         patterns: list[SecretScanningCustomPatternToCreate],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningBulkCreateRepoCustomPatternsResponse:
         """Bulk create repository custom patterns
 
@@ -1677,17 +2245,33 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "repo": repo,
                 "patterns": patterns,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def bulk_delete_repo_custom_patterns(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         patterns: list[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Bulk delete repository custom patterns
 
@@ -1709,17 +2293,33 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "patterns": patterns,
                 "post_delete_action": post_delete_action,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_repo_custom_pattern(
         self,
-        *,
         owner: str,
         repo: str,
         pattern_id: int,
+        *,
         body: SecretScanningCustomPatternToUpdate,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningCustomPattern:
         """Update a repository custom pattern
 
@@ -1741,17 +2341,33 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "pattern_id": pattern_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_push_protection_bypass(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         reason: SecretScanningPushProtectionBypassReason,
         placeholder_id: SecretScanningPushProtectionBypassPlaceholderId,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningPushProtectionBypass:
         """Create a push protection bypass
 
@@ -1775,15 +2391,31 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "reason": reason,
                 "placeholder_id": placeholder_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_scan_history(
         self,
-        *,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SecretScanningScanHistory:
         """Get secret scanning scan history for a repository
 
@@ -1804,5 +2436,92 @@ class AsyncSecretScanning(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSecretScanningWithRawResponse:
+    """`AsyncSecretScanning.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSecretScanning) -> None:
+        self._resource = resource
+        self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
+        self.list_org_custom_patterns = _rt.raw_async_page(resource.list_org_custom_patterns)
+        self.bulk_create_org_custom_patterns = _rt.with_raw_response(
+            resource.bulk_create_org_custom_patterns
+        )
+        self.bulk_delete_org_custom_patterns = _rt.with_raw_response(
+            resource.bulk_delete_org_custom_patterns
+        )
+        self.update_org_custom_pattern = _rt.with_raw_response(resource.update_org_custom_pattern)
+        self.list_org_pattern_configs = _rt.with_raw_response(resource.list_org_pattern_configs)
+        self.update_org_pattern_configs = _rt.with_raw_response(resource.update_org_pattern_configs)
+        self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.list_locations_for_alert = _rt.raw_async_page(resource.list_locations_for_alert)
+        self.list_repo_custom_patterns = _rt.raw_async_page(resource.list_repo_custom_patterns)
+        self.bulk_create_repo_custom_patterns = _rt.with_raw_response(
+            resource.bulk_create_repo_custom_patterns
+        )
+        self.bulk_delete_repo_custom_patterns = _rt.with_raw_response(
+            resource.bulk_delete_repo_custom_patterns
+        )
+        self.update_repo_custom_pattern = _rt.with_raw_response(resource.update_repo_custom_pattern)
+        self.create_push_protection_bypass = _rt.with_raw_response(
+            resource.create_push_protection_bypass
+        )
+        self.get_scan_history = _rt.with_raw_response(resource.get_scan_history)
+
+
+class AsyncSecretScanningWithStreamingResponse:
+    """`AsyncSecretScanning.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSecretScanning) -> None:
+        self._resource = resource
+        self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
+        self.list_org_custom_patterns = _rt.streaming_async_page(resource.list_org_custom_patterns)
+        self.bulk_create_org_custom_patterns = _rt.with_streaming_response(
+            resource.bulk_create_org_custom_patterns
+        )
+        self.bulk_delete_org_custom_patterns = _rt.with_streaming_response(
+            resource.bulk_delete_org_custom_patterns
+        )
+        self.update_org_custom_pattern = _rt.with_streaming_response(
+            resource.update_org_custom_pattern
+        )
+        self.list_org_pattern_configs = _rt.with_streaming_response(
+            resource.list_org_pattern_configs
+        )
+        self.update_org_pattern_configs = _rt.with_streaming_response(
+            resource.update_org_pattern_configs
+        )
+        self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.list_locations_for_alert = _rt.streaming_async_page(resource.list_locations_for_alert)
+        self.list_repo_custom_patterns = _rt.streaming_async_page(
+            resource.list_repo_custom_patterns
+        )
+        self.bulk_create_repo_custom_patterns = _rt.with_streaming_response(
+            resource.bulk_create_repo_custom_patterns
+        )
+        self.bulk_delete_repo_custom_patterns = _rt.with_streaming_response(
+            resource.bulk_delete_repo_custom_patterns
+        )
+        self.update_repo_custom_pattern = _rt.with_streaming_response(
+            resource.update_repo_custom_pattern
+        )
+        self.create_push_protection_bypass = _rt.with_streaming_response(
+            resource.create_push_protection_bypass
+        )
+        self.get_scan_history = _rt.with_streaming_response(resource.get_scan_history)

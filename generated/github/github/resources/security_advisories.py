@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.full_repository import FullRepository
@@ -251,6 +252,16 @@ _SECURITY_ADVISORIES_CREATE_FORK: _rt.Operation[FullRepository] = _rt.Operation(
 class SecurityAdvisories(_rt.SyncResource):
     """Operations under `security_advisories`."""
 
+    @cached_property
+    def with_raw_response(self) -> SecurityAdvisoriesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SecurityAdvisoriesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SecurityAdvisoriesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SecurityAdvisoriesWithStreamingResponse(self)
+
     def list_global_advisories(
         self,
         *,
@@ -273,7 +284,14 @@ class SecurityAdvisories(_rt.SyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         sort: Literal["updated", "published", "epss_percentage", "epss_percentile"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[GlobalAdvisory]:
         """List global security advisories
 
@@ -325,14 +343,30 @@ class SecurityAdvisories(_rt.SyncResource):
                 "per_page": per_page,
                 "sort": sort,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_global_advisory(
         self,
-        *,
         ghsa_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GlobalAdvisory:
         """Get a global security advisory
 
@@ -346,20 +380,36 @@ class SecurityAdvisories(_rt.SyncResource):
             {
                 "ghsa_id": ghsa_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_repository_advisories(
         self,
-        *,
         org: str,
+        *,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "published"] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["triage", "draft", "published", "closed"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RepositoryAdvisory]:
         """List repository security advisories for an organization
 
@@ -391,21 +441,37 @@ class SecurityAdvisories(_rt.SyncResource):
                 "per_page": per_page,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repository_advisories(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "published"] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["triage", "draft", "published", "closed"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RepositoryAdvisory]:
         """List repository security advisories
 
@@ -439,14 +505,23 @@ class SecurityAdvisories(_rt.SyncResource):
                 "per_page": per_page,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_repository_advisory(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         summary: str,
         description: str,
         vulnerabilities: list[SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem],
@@ -458,7 +533,14 @@ class SecurityAdvisories(_rt.SyncResource):
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         start_private_fork: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
         """Create a repository security advisory
 
@@ -496,14 +578,23 @@ class SecurityAdvisories(_rt.SyncResource):
                 "cvss_vector_string": cvss_vector_string,
                 "start_private_fork": start_private_fork,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_private_vulnerability_report(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         summary: str,
         description: str,
         vulnerabilities: list[
@@ -515,7 +606,14 @@ class SecurityAdvisories(_rt.SyncResource):
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         start_private_fork: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
         """Privately report a security vulnerability
 
@@ -546,16 +644,32 @@ class SecurityAdvisories(_rt.SyncResource):
                 "cvss_vector_string": cvss_vector_string,
                 "start_private_fork": start_private_fork,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_repository_advisory(
         self,
-        *,
         owner: str,
         repo: str,
         ghsa_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
         """Get a repository security advisory using its GitHub Security Advisory (GHSA) identifier.
 
@@ -578,15 +692,24 @@ class SecurityAdvisories(_rt.SyncResource):
                 "repo": repo,
                 "ghsa_id": ghsa_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_repository_advisory(
         self,
-        *,
         owner: str,
         repo: str,
         ghsa_id: str,
+        *,
         summary: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         cve_id: str | None | NotGiven = NOT_GIVEN,
@@ -601,7 +724,14 @@ class SecurityAdvisories(_rt.SyncResource):
         state: Literal["published", "closed", "draft"] | NotGiven = NOT_GIVEN,
         collaborating_users: list[str] | None | NotGiven = NOT_GIVEN,
         collaborating_teams: list[str] | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
         """Update a repository security advisory using its GitHub Security Advisory (GHSA) identifier.
 
@@ -644,16 +774,32 @@ class SecurityAdvisories(_rt.SyncResource):
                 "collaborating_users": collaborating_users,
                 "collaborating_teams": collaborating_teams,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_repository_advisory_cve_request(
         self,
-        *,
         owner: str,
         repo: str,
         ghsa_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Request a CVE for a repository security advisory
 
@@ -677,16 +823,32 @@ class SecurityAdvisories(_rt.SyncResource):
                 "repo": repo,
                 "ghsa_id": ghsa_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_fork(
         self,
-        *,
         owner: str,
         repo: str,
         ghsa_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create a temporary private fork to collaborate on fixing a security vulnerability in your repository.
 
@@ -705,12 +867,79 @@ class SecurityAdvisories(_rt.SyncResource):
                 "repo": repo,
                 "ghsa_id": ghsa_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SecurityAdvisoriesWithRawResponse:
+    """`SecurityAdvisories.with_raw_response`."""
+
+    def __init__(self, resource: SecurityAdvisories) -> None:
+        self._resource = resource
+        self.list_global_advisories = _rt.raw_page(resource.list_global_advisories)
+        self.get_global_advisory = _rt.with_raw_response(resource.get_global_advisory)
+        self.list_org_repository_advisories = _rt.raw_page(resource.list_org_repository_advisories)
+        self.list_repository_advisories = _rt.raw_page(resource.list_repository_advisories)
+        self.create_repository_advisory = _rt.with_raw_response(resource.create_repository_advisory)
+        self.create_private_vulnerability_report = _rt.with_raw_response(
+            resource.create_private_vulnerability_report
+        )
+        self.get_repository_advisory = _rt.with_raw_response(resource.get_repository_advisory)
+        self.update_repository_advisory = _rt.with_raw_response(resource.update_repository_advisory)
+        self.create_repository_advisory_cve_request = _rt.with_raw_response(
+            resource.create_repository_advisory_cve_request
+        )
+        self.create_fork = _rt.with_raw_response(resource.create_fork)
+
+
+class SecurityAdvisoriesWithStreamingResponse:
+    """`SecurityAdvisories.with_streaming_response`."""
+
+    def __init__(self, resource: SecurityAdvisories) -> None:
+        self._resource = resource
+        self.list_global_advisories = _rt.streaming_page(resource.list_global_advisories)
+        self.get_global_advisory = _rt.with_streaming_response(resource.get_global_advisory)
+        self.list_org_repository_advisories = _rt.streaming_page(
+            resource.list_org_repository_advisories
+        )
+        self.list_repository_advisories = _rt.streaming_page(resource.list_repository_advisories)
+        self.create_repository_advisory = _rt.with_streaming_response(
+            resource.create_repository_advisory
+        )
+        self.create_private_vulnerability_report = _rt.with_streaming_response(
+            resource.create_private_vulnerability_report
+        )
+        self.get_repository_advisory = _rt.with_streaming_response(resource.get_repository_advisory)
+        self.update_repository_advisory = _rt.with_streaming_response(
+            resource.update_repository_advisory
+        )
+        self.create_repository_advisory_cve_request = _rt.with_streaming_response(
+            resource.create_repository_advisory_cve_request
+        )
+        self.create_fork = _rt.with_streaming_response(resource.create_fork)
 
 
 class AsyncSecurityAdvisories(_rt.AsyncResource):
     """Operations under `security_advisories`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSecurityAdvisoriesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSecurityAdvisoriesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSecurityAdvisoriesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSecurityAdvisoriesWithStreamingResponse(self)
 
     def list_global_advisories(
         self,
@@ -734,7 +963,14 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         per_page: int | NotGiven = NOT_GIVEN,
         sort: Literal["updated", "published", "epss_percentage", "epss_percentile"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[GlobalAdvisory]:
         """List global security advisories
 
@@ -786,14 +1022,30 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
                 "per_page": per_page,
                 "sort": sort,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_global_advisory(
         self,
-        *,
         ghsa_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GlobalAdvisory:
         """Get a global security advisory
 
@@ -807,20 +1059,36 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
             {
                 "ghsa_id": ghsa_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_org_repository_advisories(
         self,
-        *,
         org: str,
+        *,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "published"] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["triage", "draft", "published", "closed"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RepositoryAdvisory]:
         """List repository security advisories for an organization
 
@@ -852,21 +1120,37 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
                 "per_page": per_page,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repository_advisories(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "published"] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         state: Literal["triage", "draft", "published", "closed"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RepositoryAdvisory]:
         """List repository security advisories
 
@@ -900,14 +1184,23 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
                 "per_page": per_page,
                 "state": state,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_repository_advisory(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         summary: str,
         description: str,
         vulnerabilities: list[SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem],
@@ -919,7 +1212,14 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         start_private_fork: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
         """Create a repository security advisory
 
@@ -957,14 +1257,23 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
                 "cvss_vector_string": cvss_vector_string,
                 "start_private_fork": start_private_fork,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_private_vulnerability_report(
         self,
-        *,
         owner: str,
         repo: str,
+        *,
         summary: str,
         description: str,
         vulnerabilities: list[
@@ -976,7 +1285,14 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         start_private_fork: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
         """Privately report a security vulnerability
 
@@ -1007,16 +1323,32 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
                 "cvss_vector_string": cvss_vector_string,
                 "start_private_fork": start_private_fork,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_repository_advisory(
         self,
-        *,
         owner: str,
         repo: str,
         ghsa_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
         """Get a repository security advisory using its GitHub Security Advisory (GHSA) identifier.
 
@@ -1039,15 +1371,24 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
                 "repo": repo,
                 "ghsa_id": ghsa_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_repository_advisory(
         self,
-        *,
         owner: str,
         repo: str,
         ghsa_id: str,
+        *,
         summary: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         cve_id: str | None | NotGiven = NOT_GIVEN,
@@ -1062,7 +1403,14 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         state: Literal["published", "closed", "draft"] | NotGiven = NOT_GIVEN,
         collaborating_users: list[str] | None | NotGiven = NOT_GIVEN,
         collaborating_teams: list[str] | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
         """Update a repository security advisory using its GitHub Security Advisory (GHSA) identifier.
 
@@ -1105,16 +1453,32 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
                 "collaborating_users": collaborating_users,
                 "collaborating_teams": collaborating_teams,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_repository_advisory_cve_request(
         self,
-        *,
         owner: str,
         repo: str,
         ghsa_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> dict[str, Any]:
         """Request a CVE for a repository security advisory
 
@@ -1138,16 +1502,32 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
                 "repo": repo,
                 "ghsa_id": ghsa_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_fork(
         self,
-        *,
         owner: str,
         repo: str,
         ghsa_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
         """Create a temporary private fork to collaborate on fixing a security vulnerability in your repository.
 
@@ -1166,5 +1546,66 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
                 "repo": repo,
                 "ghsa_id": ghsa_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSecurityAdvisoriesWithRawResponse:
+    """`AsyncSecurityAdvisories.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSecurityAdvisories) -> None:
+        self._resource = resource
+        self.list_global_advisories = _rt.raw_async_page(resource.list_global_advisories)
+        self.get_global_advisory = _rt.with_raw_response(resource.get_global_advisory)
+        self.list_org_repository_advisories = _rt.raw_async_page(
+            resource.list_org_repository_advisories
+        )
+        self.list_repository_advisories = _rt.raw_async_page(resource.list_repository_advisories)
+        self.create_repository_advisory = _rt.with_raw_response(resource.create_repository_advisory)
+        self.create_private_vulnerability_report = _rt.with_raw_response(
+            resource.create_private_vulnerability_report
+        )
+        self.get_repository_advisory = _rt.with_raw_response(resource.get_repository_advisory)
+        self.update_repository_advisory = _rt.with_raw_response(resource.update_repository_advisory)
+        self.create_repository_advisory_cve_request = _rt.with_raw_response(
+            resource.create_repository_advisory_cve_request
+        )
+        self.create_fork = _rt.with_raw_response(resource.create_fork)
+
+
+class AsyncSecurityAdvisoriesWithStreamingResponse:
+    """`AsyncSecurityAdvisories.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSecurityAdvisories) -> None:
+        self._resource = resource
+        self.list_global_advisories = _rt.streaming_async_page(resource.list_global_advisories)
+        self.get_global_advisory = _rt.with_streaming_response(resource.get_global_advisory)
+        self.list_org_repository_advisories = _rt.streaming_async_page(
+            resource.list_org_repository_advisories
+        )
+        self.list_repository_advisories = _rt.streaming_async_page(
+            resource.list_repository_advisories
+        )
+        self.create_repository_advisory = _rt.with_streaming_response(
+            resource.create_repository_advisory
+        )
+        self.create_private_vulnerability_report = _rt.with_streaming_response(
+            resource.create_private_vulnerability_report
+        )
+        self.get_repository_advisory = _rt.with_streaming_response(resource.get_repository_advisory)
+        self.update_repository_advisory = _rt.with_streaming_response(
+            resource.update_repository_advisory
+        )
+        self.create_repository_advisory_cve_request = _rt.with_streaming_response(
+            resource.create_repository_advisory_cve_request
+        )
+        self.create_fork = _rt.with_streaming_response(resource.create_fork)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.basic_error import BasicError
 from ..models.minimal_repository import MinimalRepository
@@ -482,14 +483,31 @@ _TEAMS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[TeamFull]] = _rt.Operatio
 class Teams(_rt.SyncResource):
     """Operations under `teams`."""
 
+    @cached_property
+    def with_raw_response(self) -> TeamsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TeamsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TeamsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TeamsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         team_type: Literal["all", "enterprise", "organization"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Team]:
         """List teams
 
@@ -511,13 +529,22 @@ class Teams(_rt.SyncResource):
                 "page": page,
                 "team_type": team_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         org: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         maintainers: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -528,7 +555,14 @@ class Teams(_rt.SyncResource):
         permission: Literal["pull", "push"] | NotGiven = NOT_GIVEN,
         parent_team_id: int | NotGiven = NOT_GIVEN,
         parent_team_slug: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Create a team
 
@@ -562,15 +596,31 @@ class Teams(_rt.SyncResource):
                 "parent_team_id": parent_team_id,
                 "parent_team_slug": parent_team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_by_name(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Get a team by name
 
@@ -589,15 +639,31 @@ class Teams(_rt.SyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a team
 
@@ -618,14 +684,23 @@ class Teams(_rt.SyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         privacy: Literal["secret", "closed"] | NotGiven = NOT_GIVEN,
@@ -634,7 +709,14 @@ class Teams(_rt.SyncResource):
         permission: Literal["pull", "push", "admin"] | NotGiven = NOT_GIVEN,
         parent_team_id: int | None | NotGiven = NOT_GIVEN,
         parent_team_slug: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Update a team
 
@@ -667,17 +749,33 @@ class Teams(_rt.SyncResource):
                 "parent_team_id": parent_team_id,
                 "parent_team_slug": parent_team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pending_invitations_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationInvitation]:
         """List pending team invitations
 
@@ -702,18 +800,34 @@ class Teams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_members_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         role: Literal["member", "maintainer", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TeamMember]:
         """List team members
 
@@ -741,16 +855,32 @@ class Teams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_membership_for_user_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamMembership:
         """Get team membership for a user
 
@@ -778,17 +908,33 @@ class Teams(_rt.SyncResource):
                 "team_slug": team_slug,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_or_update_membership_for_user_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         username: str,
+        *,
         role: Literal["member", "maintainer"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamMembership:
         """Add or update team membership for a user
 
@@ -820,16 +966,32 @@ class Teams(_rt.SyncResource):
                 "username": username,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_membership_for_user_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove team membership for a user
 
@@ -855,17 +1017,33 @@ class Teams(_rt.SyncResource):
                 "team_slug": team_slug,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """List team repositories
 
@@ -892,17 +1070,33 @@ class Teams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_permissions_for_repo_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamRepository | None:
         """Check team permissions for a repository
 
@@ -931,18 +1125,34 @@ class Teams(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_or_update_repo_permissions_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         owner: str,
         repo: str,
+        *,
         permission: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add or update team repository permissions
 
@@ -969,17 +1179,33 @@ class Teams(_rt.SyncResource):
                 "repo": repo,
                 "permission": permission,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_repo_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a repository from a team
 
@@ -1002,17 +1228,33 @@ class Teams(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_child_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Team]:
         """List child teams
 
@@ -1037,14 +1279,30 @@ class Teams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_legacy(
         self,
-        *,
         team_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Deprecated.
 
@@ -1061,14 +1319,30 @@ class Teams(_rt.SyncResource):
             {
                 "team_id": team_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_legacy(
         self,
-        *,
         team_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -1089,13 +1363,22 @@ class Teams(_rt.SyncResource):
             {
                 "team_id": team_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_legacy(
         self,
-        *,
         team_id: int,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         privacy: Literal["secret", "closed"] | NotGiven = NOT_GIVEN,
@@ -1104,7 +1387,14 @@ class Teams(_rt.SyncResource):
         permission: Literal["pull", "push", "admin"] | NotGiven = NOT_GIVEN,
         parent_team_id: int | None | NotGiven = NOT_GIVEN,
         parent_team_slug: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Deprecated.
 
@@ -1140,16 +1430,32 @@ class Teams(_rt.SyncResource):
                 "parent_team_id": parent_team_id,
                 "parent_team_slug": parent_team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pending_invitations_legacy(
         self,
-        *,
         team_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[OrganizationInvitation]:
         """Deprecated.
 
@@ -1174,17 +1480,33 @@ class Teams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_members_legacy(
         self,
-        *,
         team_id: int,
+        *,
         role: Literal["member", "maintainer", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TeamMember]:
         """Deprecated.
 
@@ -1213,15 +1535,31 @@ class Teams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_member_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -1243,15 +1581,31 @@ class Teams(_rt.SyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_member_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -1280,15 +1634,31 @@ class Teams(_rt.SyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_member_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -1315,15 +1685,31 @@ class Teams(_rt.SyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_membership_for_user_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamMembership:
         """Deprecated.
 
@@ -1351,16 +1737,32 @@ class Teams(_rt.SyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_or_update_membership_for_user_legacy(
         self,
-        *,
         team_id: int,
         username: str,
+        *,
         role: Literal["member", "maintainer"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamMembership:
         """Deprecated.
 
@@ -1392,15 +1794,31 @@ class Teams(_rt.SyncResource):
                 "username": username,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_membership_for_user_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -1426,16 +1844,32 @@ class Teams(_rt.SyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_legacy(
         self,
-        *,
         team_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[MinimalRepository]:
         """Deprecated.
 
@@ -1458,16 +1892,32 @@ class Teams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_permissions_for_repo_legacy(
         self,
-        *,
         team_id: int,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamRepository | None:
         """Deprecated.
 
@@ -1493,17 +1943,33 @@ class Teams(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_or_update_repo_permissions_legacy(
         self,
-        *,
         team_id: int,
         owner: str,
         repo: str,
+        *,
         permission: Literal["pull", "push", "admin"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -1530,16 +1996,32 @@ class Teams(_rt.SyncResource):
                 "repo": repo,
                 "permission": permission,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def remove_repo_legacy(
         self,
-        *,
         team_id: int,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -1562,16 +2044,32 @@ class Teams(_rt.SyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_child_legacy(
         self,
-        *,
         team_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Team]:
         """Deprecated.
 
@@ -1594,7 +2092,16 @@ class Teams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -1602,7 +2109,14 @@ class Teams(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TeamFull]:
         """List teams for the authenticated user
 
@@ -1625,21 +2139,173 @@ class Teams(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TeamsWithRawResponse:
+    """`Teams.with_raw_response`."""
+
+    def __init__(self, resource: Teams) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get_by_name = _rt.with_raw_response(resource.get_by_name)
+        self.delete_in_org = _rt.with_raw_response(resource.delete_in_org)
+        self.update_in_org = _rt.with_raw_response(resource.update_in_org)
+        self.list_pending_invitations_in_org = _rt.raw_page(
+            resource.list_pending_invitations_in_org
+        )
+        self.list_members_in_org = _rt.raw_page(resource.list_members_in_org)
+        self.get_membership_for_user_in_org = _rt.with_raw_response(
+            resource.get_membership_for_user_in_org
+        )
+        self.add_or_update_membership_for_user_in_org = _rt.with_raw_response(
+            resource.add_or_update_membership_for_user_in_org
+        )
+        self.remove_membership_for_user_in_org = _rt.with_raw_response(
+            resource.remove_membership_for_user_in_org
+        )
+        self.list_repos_in_org = _rt.raw_page(resource.list_repos_in_org)
+        self.check_permissions_for_repo_in_org = _rt.with_raw_response(
+            resource.check_permissions_for_repo_in_org
+        )
+        self.add_or_update_repo_permissions_in_org = _rt.with_raw_response(
+            resource.add_or_update_repo_permissions_in_org
+        )
+        self.remove_repo_in_org = _rt.with_raw_response(resource.remove_repo_in_org)
+        self.list_child_in_org = _rt.raw_page(resource.list_child_in_org)
+        self.get_legacy = _rt.with_raw_response(resource.get_legacy)
+        self.delete_legacy = _rt.with_raw_response(resource.delete_legacy)
+        self.update_legacy = _rt.with_raw_response(resource.update_legacy)
+        self.list_pending_invitations_legacy = _rt.raw_page(
+            resource.list_pending_invitations_legacy
+        )
+        self.list_members_legacy = _rt.raw_page(resource.list_members_legacy)
+        self.get_member_legacy = _rt.with_raw_response(resource.get_member_legacy)
+        self.add_member_legacy = _rt.with_raw_response(resource.add_member_legacy)
+        self.remove_member_legacy = _rt.with_raw_response(resource.remove_member_legacy)
+        self.get_membership_for_user_legacy = _rt.with_raw_response(
+            resource.get_membership_for_user_legacy
+        )
+        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response(
+            resource.add_or_update_membership_for_user_legacy
+        )
+        self.remove_membership_for_user_legacy = _rt.with_raw_response(
+            resource.remove_membership_for_user_legacy
+        )
+        self.list_repos_legacy = _rt.raw_page(resource.list_repos_legacy)
+        self.check_permissions_for_repo_legacy = _rt.with_raw_response(
+            resource.check_permissions_for_repo_legacy
+        )
+        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response(
+            resource.add_or_update_repo_permissions_legacy
+        )
+        self.remove_repo_legacy = _rt.with_raw_response(resource.remove_repo_legacy)
+        self.list_child_legacy = _rt.raw_page(resource.list_child_legacy)
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+
+
+class TeamsWithStreamingResponse:
+    """`Teams.with_streaming_response`."""
+
+    def __init__(self, resource: Teams) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get_by_name = _rt.with_streaming_response(resource.get_by_name)
+        self.delete_in_org = _rt.with_streaming_response(resource.delete_in_org)
+        self.update_in_org = _rt.with_streaming_response(resource.update_in_org)
+        self.list_pending_invitations_in_org = _rt.streaming_page(
+            resource.list_pending_invitations_in_org
+        )
+        self.list_members_in_org = _rt.streaming_page(resource.list_members_in_org)
+        self.get_membership_for_user_in_org = _rt.with_streaming_response(
+            resource.get_membership_for_user_in_org
+        )
+        self.add_or_update_membership_for_user_in_org = _rt.with_streaming_response(
+            resource.add_or_update_membership_for_user_in_org
+        )
+        self.remove_membership_for_user_in_org = _rt.with_streaming_response(
+            resource.remove_membership_for_user_in_org
+        )
+        self.list_repos_in_org = _rt.streaming_page(resource.list_repos_in_org)
+        self.check_permissions_for_repo_in_org = _rt.with_streaming_response(
+            resource.check_permissions_for_repo_in_org
+        )
+        self.add_or_update_repo_permissions_in_org = _rt.with_streaming_response(
+            resource.add_or_update_repo_permissions_in_org
+        )
+        self.remove_repo_in_org = _rt.with_streaming_response(resource.remove_repo_in_org)
+        self.list_child_in_org = _rt.streaming_page(resource.list_child_in_org)
+        self.get_legacy = _rt.with_streaming_response(resource.get_legacy)
+        self.delete_legacy = _rt.with_streaming_response(resource.delete_legacy)
+        self.update_legacy = _rt.with_streaming_response(resource.update_legacy)
+        self.list_pending_invitations_legacy = _rt.streaming_page(
+            resource.list_pending_invitations_legacy
+        )
+        self.list_members_legacy = _rt.streaming_page(resource.list_members_legacy)
+        self.get_member_legacy = _rt.with_streaming_response(resource.get_member_legacy)
+        self.add_member_legacy = _rt.with_streaming_response(resource.add_member_legacy)
+        self.remove_member_legacy = _rt.with_streaming_response(resource.remove_member_legacy)
+        self.get_membership_for_user_legacy = _rt.with_streaming_response(
+            resource.get_membership_for_user_legacy
+        )
+        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response(
+            resource.add_or_update_membership_for_user_legacy
+        )
+        self.remove_membership_for_user_legacy = _rt.with_streaming_response(
+            resource.remove_membership_for_user_legacy
+        )
+        self.list_repos_legacy = _rt.streaming_page(resource.list_repos_legacy)
+        self.check_permissions_for_repo_legacy = _rt.with_streaming_response(
+            resource.check_permissions_for_repo_legacy
+        )
+        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response(
+            resource.add_or_update_repo_permissions_legacy
+        )
+        self.remove_repo_legacy = _rt.with_streaming_response(resource.remove_repo_legacy)
+        self.list_child_legacy = _rt.streaming_page(resource.list_child_legacy)
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
 
 
 class AsyncTeams(_rt.AsyncResource):
     """Operations under `teams`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTeamsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTeamsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTeamsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTeamsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         org: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         team_type: Literal["all", "enterprise", "organization"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Team]:
         """List teams
 
@@ -1661,13 +2327,22 @@ class AsyncTeams(_rt.AsyncResource):
                 "page": page,
                 "team_type": team_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         org: str,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         maintainers: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -1678,7 +2353,14 @@ class AsyncTeams(_rt.AsyncResource):
         permission: Literal["pull", "push"] | NotGiven = NOT_GIVEN,
         parent_team_id: int | NotGiven = NOT_GIVEN,
         parent_team_slug: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Create a team
 
@@ -1712,15 +2394,31 @@ class AsyncTeams(_rt.AsyncResource):
                 "parent_team_id": parent_team_id,
                 "parent_team_slug": parent_team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_by_name(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Get a team by name
 
@@ -1739,15 +2437,31 @@ class AsyncTeams(_rt.AsyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a team
 
@@ -1768,14 +2482,23 @@ class AsyncTeams(_rt.AsyncResource):
                 "org": org,
                 "team_slug": team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         privacy: Literal["secret", "closed"] | NotGiven = NOT_GIVEN,
@@ -1784,7 +2507,14 @@ class AsyncTeams(_rt.AsyncResource):
         permission: Literal["pull", "push", "admin"] | NotGiven = NOT_GIVEN,
         parent_team_id: int | None | NotGiven = NOT_GIVEN,
         parent_team_slug: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Update a team
 
@@ -1817,17 +2547,33 @@ class AsyncTeams(_rt.AsyncResource):
                 "parent_team_id": parent_team_id,
                 "parent_team_slug": parent_team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pending_invitations_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationInvitation]:
         """List pending team invitations
 
@@ -1852,18 +2598,34 @@ class AsyncTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_members_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         role: Literal["member", "maintainer", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TeamMember]:
         """List team members
 
@@ -1891,16 +2653,32 @@ class AsyncTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_membership_for_user_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamMembership:
         """Get team membership for a user
 
@@ -1928,17 +2706,33 @@ class AsyncTeams(_rt.AsyncResource):
                 "team_slug": team_slug,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_or_update_membership_for_user_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         username: str,
+        *,
         role: Literal["member", "maintainer"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamMembership:
         """Add or update team membership for a user
 
@@ -1970,16 +2764,32 @@ class AsyncTeams(_rt.AsyncResource):
                 "username": username,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_membership_for_user_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove team membership for a user
 
@@ -2005,17 +2815,33 @@ class AsyncTeams(_rt.AsyncResource):
                 "team_slug": team_slug,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """List team repositories
 
@@ -2042,17 +2868,33 @@ class AsyncTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_permissions_for_repo_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamRepository | None:
         """Check team permissions for a repository
 
@@ -2081,18 +2923,34 @@ class AsyncTeams(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_or_update_repo_permissions_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         owner: str,
         repo: str,
+        *,
         permission: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Add or update team repository permissions
 
@@ -2119,17 +2977,33 @@ class AsyncTeams(_rt.AsyncResource):
                 "repo": repo,
                 "permission": permission,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_repo_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a repository from a team
 
@@ -2152,17 +3026,33 @@ class AsyncTeams(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_child_in_org(
         self,
-        *,
         org: str,
         team_slug: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Team]:
         """List child teams
 
@@ -2187,14 +3077,30 @@ class AsyncTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_legacy(
         self,
-        *,
         team_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Deprecated.
 
@@ -2211,14 +3117,30 @@ class AsyncTeams(_rt.AsyncResource):
             {
                 "team_id": team_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_legacy(
         self,
-        *,
         team_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2239,13 +3161,22 @@ class AsyncTeams(_rt.AsyncResource):
             {
                 "team_id": team_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_legacy(
         self,
-        *,
         team_id: int,
+        *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
         privacy: Literal["secret", "closed"] | NotGiven = NOT_GIVEN,
@@ -2254,7 +3185,14 @@ class AsyncTeams(_rt.AsyncResource):
         permission: Literal["pull", "push", "admin"] | NotGiven = NOT_GIVEN,
         parent_team_id: int | None | NotGiven = NOT_GIVEN,
         parent_team_slug: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamFull:
         """Deprecated.
 
@@ -2290,16 +3228,32 @@ class AsyncTeams(_rt.AsyncResource):
                 "parent_team_id": parent_team_id,
                 "parent_team_slug": parent_team_slug,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_pending_invitations_legacy(
         self,
-        *,
         team_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[OrganizationInvitation]:
         """Deprecated.
 
@@ -2324,17 +3278,33 @@ class AsyncTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_members_legacy(
         self,
-        *,
         team_id: int,
+        *,
         role: Literal["member", "maintainer", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TeamMember]:
         """Deprecated.
 
@@ -2363,15 +3333,31 @@ class AsyncTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_member_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2393,15 +3379,31 @@ class AsyncTeams(_rt.AsyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_member_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2430,15 +3432,31 @@ class AsyncTeams(_rt.AsyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_member_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2465,15 +3483,31 @@ class AsyncTeams(_rt.AsyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_membership_for_user_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamMembership:
         """Deprecated.
 
@@ -2501,16 +3535,32 @@ class AsyncTeams(_rt.AsyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_or_update_membership_for_user_legacy(
         self,
-        *,
         team_id: int,
         username: str,
+        *,
         role: Literal["member", "maintainer"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamMembership:
         """Deprecated.
 
@@ -2542,15 +3592,31 @@ class AsyncTeams(_rt.AsyncResource):
                 "username": username,
                 "role": role,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_membership_for_user_legacy(
         self,
-        *,
         team_id: int,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2576,16 +3642,32 @@ class AsyncTeams(_rt.AsyncResource):
                 "team_id": team_id,
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_repos_legacy(
         self,
-        *,
         team_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[MinimalRepository]:
         """Deprecated.
 
@@ -2608,16 +3690,32 @@ class AsyncTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_permissions_for_repo_legacy(
         self,
-        *,
         team_id: int,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TeamRepository | None:
         """Deprecated.
 
@@ -2643,17 +3741,33 @@ class AsyncTeams(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_or_update_repo_permissions_legacy(
         self,
-        *,
         team_id: int,
         owner: str,
         repo: str,
+        *,
         permission: Literal["pull", "push", "admin"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2680,16 +3794,32 @@ class AsyncTeams(_rt.AsyncResource):
                 "repo": repo,
                 "permission": permission,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def remove_repo_legacy(
         self,
-        *,
         team_id: int,
         owner: str,
         repo: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Deprecated.
 
@@ -2712,16 +3842,32 @@ class AsyncTeams(_rt.AsyncResource):
                 "owner": owner,
                 "repo": repo,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_child_legacy(
         self,
-        *,
         team_id: int,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Team]:
         """Deprecated.
 
@@ -2744,7 +3890,16 @@ class AsyncTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_for_authenticated_user(
@@ -2752,7 +3907,14 @@ class AsyncTeams(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TeamFull]:
         """List teams for the authenticated user
 
@@ -2775,5 +3937,142 @@ class AsyncTeams(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncTeamsWithRawResponse:
+    """`AsyncTeams.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTeams) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get_by_name = _rt.with_raw_response(resource.get_by_name)
+        self.delete_in_org = _rt.with_raw_response(resource.delete_in_org)
+        self.update_in_org = _rt.with_raw_response(resource.update_in_org)
+        self.list_pending_invitations_in_org = _rt.raw_async_page(
+            resource.list_pending_invitations_in_org
+        )
+        self.list_members_in_org = _rt.raw_async_page(resource.list_members_in_org)
+        self.get_membership_for_user_in_org = _rt.with_raw_response(
+            resource.get_membership_for_user_in_org
+        )
+        self.add_or_update_membership_for_user_in_org = _rt.with_raw_response(
+            resource.add_or_update_membership_for_user_in_org
+        )
+        self.remove_membership_for_user_in_org = _rt.with_raw_response(
+            resource.remove_membership_for_user_in_org
+        )
+        self.list_repos_in_org = _rt.raw_async_page(resource.list_repos_in_org)
+        self.check_permissions_for_repo_in_org = _rt.with_raw_response(
+            resource.check_permissions_for_repo_in_org
+        )
+        self.add_or_update_repo_permissions_in_org = _rt.with_raw_response(
+            resource.add_or_update_repo_permissions_in_org
+        )
+        self.remove_repo_in_org = _rt.with_raw_response(resource.remove_repo_in_org)
+        self.list_child_in_org = _rt.raw_async_page(resource.list_child_in_org)
+        self.get_legacy = _rt.with_raw_response(resource.get_legacy)
+        self.delete_legacy = _rt.with_raw_response(resource.delete_legacy)
+        self.update_legacy = _rt.with_raw_response(resource.update_legacy)
+        self.list_pending_invitations_legacy = _rt.raw_async_page(
+            resource.list_pending_invitations_legacy
+        )
+        self.list_members_legacy = _rt.raw_async_page(resource.list_members_legacy)
+        self.get_member_legacy = _rt.with_raw_response(resource.get_member_legacy)
+        self.add_member_legacy = _rt.with_raw_response(resource.add_member_legacy)
+        self.remove_member_legacy = _rt.with_raw_response(resource.remove_member_legacy)
+        self.get_membership_for_user_legacy = _rt.with_raw_response(
+            resource.get_membership_for_user_legacy
+        )
+        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response(
+            resource.add_or_update_membership_for_user_legacy
+        )
+        self.remove_membership_for_user_legacy = _rt.with_raw_response(
+            resource.remove_membership_for_user_legacy
+        )
+        self.list_repos_legacy = _rt.raw_async_page(resource.list_repos_legacy)
+        self.check_permissions_for_repo_legacy = _rt.with_raw_response(
+            resource.check_permissions_for_repo_legacy
+        )
+        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response(
+            resource.add_or_update_repo_permissions_legacy
+        )
+        self.remove_repo_legacy = _rt.with_raw_response(resource.remove_repo_legacy)
+        self.list_child_legacy = _rt.raw_async_page(resource.list_child_legacy)
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+
+
+class AsyncTeamsWithStreamingResponse:
+    """`AsyncTeams.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTeams) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get_by_name = _rt.with_streaming_response(resource.get_by_name)
+        self.delete_in_org = _rt.with_streaming_response(resource.delete_in_org)
+        self.update_in_org = _rt.with_streaming_response(resource.update_in_org)
+        self.list_pending_invitations_in_org = _rt.streaming_async_page(
+            resource.list_pending_invitations_in_org
+        )
+        self.list_members_in_org = _rt.streaming_async_page(resource.list_members_in_org)
+        self.get_membership_for_user_in_org = _rt.with_streaming_response(
+            resource.get_membership_for_user_in_org
+        )
+        self.add_or_update_membership_for_user_in_org = _rt.with_streaming_response(
+            resource.add_or_update_membership_for_user_in_org
+        )
+        self.remove_membership_for_user_in_org = _rt.with_streaming_response(
+            resource.remove_membership_for_user_in_org
+        )
+        self.list_repos_in_org = _rt.streaming_async_page(resource.list_repos_in_org)
+        self.check_permissions_for_repo_in_org = _rt.with_streaming_response(
+            resource.check_permissions_for_repo_in_org
+        )
+        self.add_or_update_repo_permissions_in_org = _rt.with_streaming_response(
+            resource.add_or_update_repo_permissions_in_org
+        )
+        self.remove_repo_in_org = _rt.with_streaming_response(resource.remove_repo_in_org)
+        self.list_child_in_org = _rt.streaming_async_page(resource.list_child_in_org)
+        self.get_legacy = _rt.with_streaming_response(resource.get_legacy)
+        self.delete_legacy = _rt.with_streaming_response(resource.delete_legacy)
+        self.update_legacy = _rt.with_streaming_response(resource.update_legacy)
+        self.list_pending_invitations_legacy = _rt.streaming_async_page(
+            resource.list_pending_invitations_legacy
+        )
+        self.list_members_legacy = _rt.streaming_async_page(resource.list_members_legacy)
+        self.get_member_legacy = _rt.with_streaming_response(resource.get_member_legacy)
+        self.add_member_legacy = _rt.with_streaming_response(resource.add_member_legacy)
+        self.remove_member_legacy = _rt.with_streaming_response(resource.remove_member_legacy)
+        self.get_membership_for_user_legacy = _rt.with_streaming_response(
+            resource.get_membership_for_user_legacy
+        )
+        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response(
+            resource.add_or_update_membership_for_user_legacy
+        )
+        self.remove_membership_for_user_legacy = _rt.with_streaming_response(
+            resource.remove_membership_for_user_legacy
+        )
+        self.list_repos_legacy = _rt.streaming_async_page(resource.list_repos_legacy)
+        self.check_permissions_for_repo_legacy = _rt.with_streaming_response(
+            resource.check_permissions_for_repo_legacy
+        )
+        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response(
+            resource.add_or_update_repo_permissions_legacy
+        )
+        self.remove_repo_legacy = _rt.with_streaming_response(resource.remove_repo_legacy)
+        self.list_child_legacy = _rt.streaming_async_page(resource.list_child_legacy)
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
         )

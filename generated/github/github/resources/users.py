@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Annotated, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 from pydantic import Discriminator, Tag
 
 from ..models.basic_error import BasicError
@@ -805,10 +806,27 @@ _USERS_LIST_SSH_SIGNING_KEYS_FOR_USER: _rt.Operation[list[SshSigningKey]] = _rt.
 class Users(_rt.SyncResource):
     """Operations under `users`."""
 
+    @cached_property
+    def with_raw_response(self) -> UsersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return UsersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> UsersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return UsersWithStreamingResponse(self)
+
     def get_authenticated(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Annotated[
         Annotated[PrivateUser, Tag("PrivateUser")]
         | Annotated[PublicUser, Tag("PublicUser")]
@@ -826,7 +844,16 @@ class Users(_rt.SyncResource):
         return self._client.request(
             _USERS_GET_AUTHENTICATED,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_authenticated(
@@ -840,7 +867,14 @@ class Users(_rt.SyncResource):
         location: str | NotGiven = NOT_GIVEN,
         hireable: bool | NotGiven = NOT_GIVEN,
         bio: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PrivateUser:
         """Update the authenticated user
 
@@ -868,7 +902,16 @@ class Users(_rt.SyncResource):
                 "hireable": hireable,
                 "bio": bio,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_blocked_by_authenticated_user(
@@ -876,7 +919,14 @@ class Users(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List users blocked by the authenticated user
 
@@ -894,14 +944,30 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_blocked(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user is blocked by the authenticated user
 
@@ -915,14 +981,30 @@ class Users(_rt.SyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def block(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Block a user
 
@@ -936,14 +1018,30 @@ class Users(_rt.SyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unblock(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unblock a user
 
@@ -957,14 +1055,30 @@ class Users(_rt.SyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_primary_email_visibility_for_authenticated_user(
         self,
         *,
         visibility: Literal["public", "private"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Email]:
         """Set primary email visibility for the authenticated user
 
@@ -978,7 +1092,16 @@ class Users(_rt.SyncResource):
             {
                 "visibility": visibility,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_emails_for_authenticated_user(
@@ -986,7 +1109,14 @@ class Users(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Email]:
         """List email addresses for the authenticated user
 
@@ -1007,14 +1137,30 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_email_for_authenticated_user(
         self,
         *,
         body: UsersAddEmailForAuthenticatedUserBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Email]:
         """Add an email address for the authenticated user
 
@@ -1028,14 +1174,30 @@ class Users(_rt.SyncResource):
             {
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_email_for_authenticated_user(
         self,
         *,
         body: UsersDeleteEmailForAuthenticatedUserBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an email address for the authenticated user
 
@@ -1049,7 +1211,16 @@ class Users(_rt.SyncResource):
             {
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_followers_for_authenticated_user(
@@ -1057,7 +1228,14 @@ class Users(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List followers of the authenticated user
 
@@ -1075,7 +1253,16 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_followed_by_authenticated_user(
@@ -1083,7 +1270,14 @@ class Users(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List the people the authenticated user follows
 
@@ -1101,14 +1295,30 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_person_is_followed_by_authenticated(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a person is followed by the authenticated user
 
@@ -1120,14 +1330,30 @@ class Users(_rt.SyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def follow(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Follow a user
 
@@ -1143,14 +1369,30 @@ class Users(_rt.SyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def unfollow(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unfollow a user
 
@@ -1164,7 +1406,16 @@ class Users(_rt.SyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_gpg_keys_for_authenticated_user(
@@ -1172,7 +1423,14 @@ class Users(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[GpgKey]:
         """List GPG keys for the authenticated user
 
@@ -1192,7 +1450,16 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_gpg_key_for_authenticated_user(
@@ -1200,7 +1467,14 @@ class Users(_rt.SyncResource):
         *,
         armored_public_key: str,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GpgKey:
         """Create a GPG key for the authenticated user
 
@@ -1218,14 +1492,30 @@ class Users(_rt.SyncResource):
                 "armored_public_key": armored_public_key,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_gpg_key_for_authenticated_user(
         self,
-        *,
         gpg_key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GpgKey:
         """Get a GPG key for the authenticated user
 
@@ -1241,14 +1531,30 @@ class Users(_rt.SyncResource):
             {
                 "gpg_key_id": gpg_key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_gpg_key_for_authenticated_user(
         self,
-        *,
         gpg_key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a GPG key for the authenticated user
 
@@ -1264,7 +1570,16 @@ class Users(_rt.SyncResource):
             {
                 "gpg_key_id": gpg_key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_ssh_keys_for_authenticated_user(
@@ -1272,7 +1587,14 @@ class Users(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Key]:
         """List public SSH keys for the authenticated user
 
@@ -1292,7 +1614,16 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_public_ssh_key_for_authenticated_user(
@@ -1300,7 +1631,14 @@ class Users(_rt.SyncResource):
         *,
         key: str,
         title: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Key:
         """Create a public SSH key for the authenticated user
 
@@ -1318,14 +1656,30 @@ class Users(_rt.SyncResource):
                 "key": key,
                 "title": title,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_public_ssh_key_for_authenticated_user(
         self,
-        *,
         key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Key:
         """Get a public SSH key for the authenticated user
 
@@ -1341,14 +1695,30 @@ class Users(_rt.SyncResource):
             {
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_public_ssh_key_for_authenticated_user(
         self,
-        *,
         key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a public SSH key for the authenticated user
 
@@ -1364,7 +1734,16 @@ class Users(_rt.SyncResource):
             {
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_emails_for_authenticated_user(
@@ -1372,7 +1751,14 @@ class Users(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Email]:
         """List public email addresses for the authenticated user
 
@@ -1394,7 +1780,16 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_social_accounts_for_authenticated_user(
@@ -1402,7 +1797,14 @@ class Users(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SocialAccount]:
         """List social accounts for the authenticated user
 
@@ -1420,14 +1822,30 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def add_social_account_for_authenticated_user(
         self,
         *,
         account_urls: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[SocialAccount]:
         """Add social accounts for the authenticated user
 
@@ -1443,14 +1861,30 @@ class Users(_rt.SyncResource):
             {
                 "account_urls": account_urls,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_social_account_for_authenticated_user(
         self,
         *,
         account_urls: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete social accounts for the authenticated user
 
@@ -1466,7 +1900,16 @@ class Users(_rt.SyncResource):
             {
                 "account_urls": account_urls,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_ssh_signing_keys_for_authenticated_user(
@@ -1474,7 +1917,14 @@ class Users(_rt.SyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SshSigningKey]:
         """List SSH signing keys for the authenticated user
 
@@ -1494,7 +1944,16 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_ssh_signing_key_for_authenticated_user(
@@ -1502,7 +1961,14 @@ class Users(_rt.SyncResource):
         *,
         key: str,
         title: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SshSigningKey:
         """Create a SSH signing key for the authenticated user
 
@@ -1520,14 +1986,30 @@ class Users(_rt.SyncResource):
                 "key": key,
                 "title": title,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_ssh_signing_key_for_authenticated_user(
         self,
-        *,
         ssh_signing_key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SshSigningKey:
         """Get an SSH signing key for the authenticated user
 
@@ -1543,14 +2025,30 @@ class Users(_rt.SyncResource):
             {
                 "ssh_signing_key_id": ssh_signing_key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_ssh_signing_key_for_authenticated_user(
         self,
-        *,
         ssh_signing_key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an SSH signing key for the authenticated user
 
@@ -1566,14 +2064,30 @@ class Users(_rt.SyncResource):
             {
                 "ssh_signing_key_id": ssh_signing_key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_by_id(
         self,
-        *,
         account_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Annotated[
         Annotated[PrivateUser, Tag("PrivateUser")]
         | Annotated[PublicUser, Tag("PublicUser")]
@@ -1602,7 +2116,16 @@ class Users(_rt.SyncResource):
             {
                 "account_id": account_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list(
@@ -1610,7 +2133,14 @@ class Users(_rt.SyncResource):
         *,
         since: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List users
 
@@ -1630,14 +2160,30 @@ class Users(_rt.SyncResource):
                 "since": since,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_by_username(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Annotated[
         Annotated[PrivateUser, Tag("PrivateUser")]
         | Annotated[PublicUser, Tag("PublicUser")]
@@ -1666,19 +2212,35 @@ class Users(_rt.SyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_attestations_bulk(
         self,
-        *,
         username: str,
+        *,
         subject_digests: _builtins.list[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UsersListAttestationsBulkResponse:
         """List attestations by bulk subject digests
 
@@ -1706,16 +2268,32 @@ class Users(_rt.SyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_attestations_bulk(
         self,
-        *,
         username: str,
+        *,
         body: UsersDeleteAttestationsBulkBodyWithSubjectDigests
         | UsersDeleteAttestationsBulkBodyWithAttestationIds,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations in bulk
 
@@ -1731,15 +2309,31 @@ class Users(_rt.SyncResource):
                 "username": username,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_attestations_by_subject_digest(
         self,
-        *,
         username: str,
         subject_digest: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations by subject digest
 
@@ -1755,15 +2349,31 @@ class Users(_rt.SyncResource):
                 "username": username,
                 "subject_digest": subject_digest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_attestations_by_id(
         self,
-        *,
         username: str,
         attestation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations by ID
 
@@ -1779,19 +2389,35 @@ class Users(_rt.SyncResource):
                 "username": username,
                 "attestation_id": attestation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_attestations(
         self,
-        *,
         username: str,
         subject_digest: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UsersListAttestationsResponse | EmptyObject | None:
         """List attestations
 
@@ -1819,16 +2445,32 @@ class Users(_rt.SyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_followers_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List followers of a user
 
@@ -1848,16 +2490,32 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_following_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SimpleUser]:
         """List the people a user follows
 
@@ -1877,15 +2535,31 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def check_following_for_user(
         self,
-        *,
         username: str,
         target_user: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user follows another user
 
@@ -1898,16 +2572,32 @@ class Users(_rt.SyncResource):
                 "username": username,
                 "target_user": target_user,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_gpg_keys_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[GpgKey]:
         """List GPG keys for a user
 
@@ -1927,17 +2617,33 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_context_for_user(
         self,
-        *,
         username: str,
+        *,
         subject_type: Literal["organization", "repository", "issue", "pull_request"]
         | NotGiven = NOT_GIVEN,
         subject_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Hovercard:
         """Get contextual information for a user
 
@@ -1959,16 +2665,32 @@ class Users(_rt.SyncResource):
                 "subject_type": subject_type,
                 "subject_id": subject_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_keys_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[KeySimple]:
         """List public keys for a user
 
@@ -1988,16 +2710,32 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_social_accounts_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SocialAccount]:
         """List social accounts for a user
 
@@ -2017,16 +2755,32 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_ssh_signing_keys_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SshSigningKey]:
         """List SSH signing keys for a user
 
@@ -2046,17 +2800,261 @@ class Users(_rt.SyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class UsersWithRawResponse:
+    """`Users.with_raw_response`."""
+
+    def __init__(self, resource: Users) -> None:
+        self._resource = resource
+        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
+        self.update_authenticated = _rt.with_raw_response(resource.update_authenticated)
+        self.list_blocked_by_authenticated_user = _rt.raw_page(
+            resource.list_blocked_by_authenticated_user
+        )
+        self.check_blocked = _rt.with_raw_response(resource.check_blocked)
+        self.block = _rt.with_raw_response(resource.block)
+        self.unblock = _rt.with_raw_response(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = _rt.with_raw_response(
+            resource.set_primary_email_visibility_for_authenticated_user
+        )
+        self.list_emails_for_authenticated_user = _rt.raw_page(
+            resource.list_emails_for_authenticated_user
+        )
+        self.add_email_for_authenticated_user = _rt.with_raw_response(
+            resource.add_email_for_authenticated_user
+        )
+        self.delete_email_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_email_for_authenticated_user
+        )
+        self.list_followers_for_authenticated_user = _rt.raw_page(
+            resource.list_followers_for_authenticated_user
+        )
+        self.list_followed_by_authenticated_user = _rt.raw_page(
+            resource.list_followed_by_authenticated_user
+        )
+        self.check_person_is_followed_by_authenticated = _rt.with_raw_response(
+            resource.check_person_is_followed_by_authenticated
+        )
+        self.follow = _rt.with_raw_response(resource.follow)
+        self.unfollow = _rt.with_raw_response(resource.unfollow)
+        self.list_gpg_keys_for_authenticated_user = _rt.raw_page(
+            resource.list_gpg_keys_for_authenticated_user
+        )
+        self.create_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_gpg_key_for_authenticated_user
+        )
+        self.get_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_gpg_key_for_authenticated_user
+        )
+        self.delete_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_gpg_key_for_authenticated_user
+        )
+        self.list_public_ssh_keys_for_authenticated_user = _rt.raw_page(
+            resource.list_public_ssh_keys_for_authenticated_user
+        )
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_public_ssh_key_for_authenticated_user
+        )
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_public_ssh_key_for_authenticated_user
+        )
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_public_ssh_key_for_authenticated_user
+        )
+        self.list_public_emails_for_authenticated_user = _rt.raw_page(
+            resource.list_public_emails_for_authenticated_user
+        )
+        self.list_social_accounts_for_authenticated_user = _rt.raw_page(
+            resource.list_social_accounts_for_authenticated_user
+        )
+        self.add_social_account_for_authenticated_user = _rt.with_raw_response(
+            resource.add_social_account_for_authenticated_user
+        )
+        self.delete_social_account_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_social_account_for_authenticated_user
+        )
+        self.list_ssh_signing_keys_for_authenticated_user = _rt.raw_page(
+            resource.list_ssh_signing_keys_for_authenticated_user
+        )
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_ssh_signing_key_for_authenticated_user
+        )
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_ssh_signing_key_for_authenticated_user
+        )
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_ssh_signing_key_for_authenticated_user
+        )
+        self.get_by_id = _rt.with_raw_response(resource.get_by_id)
+        self.list = _rt.raw_page(resource.list)
+        self.get_by_username = _rt.with_raw_response(resource.get_by_username)
+        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
+        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
+        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.list_followers_for_user = _rt.raw_page(resource.list_followers_for_user)
+        self.list_following_for_user = _rt.raw_page(resource.list_following_for_user)
+        self.check_following_for_user = _rt.with_raw_response(resource.check_following_for_user)
+        self.list_gpg_keys_for_user = _rt.raw_page(resource.list_gpg_keys_for_user)
+        self.get_context_for_user = _rt.with_raw_response(resource.get_context_for_user)
+        self.list_public_keys_for_user = _rt.raw_page(resource.list_public_keys_for_user)
+        self.list_social_accounts_for_user = _rt.raw_page(resource.list_social_accounts_for_user)
+        self.list_ssh_signing_keys_for_user = _rt.raw_page(resource.list_ssh_signing_keys_for_user)
+
+
+class UsersWithStreamingResponse:
+    """`Users.with_streaming_response`."""
+
+    def __init__(self, resource: Users) -> None:
+        self._resource = resource
+        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
+        self.update_authenticated = _rt.with_streaming_response(resource.update_authenticated)
+        self.list_blocked_by_authenticated_user = _rt.streaming_page(
+            resource.list_blocked_by_authenticated_user
+        )
+        self.check_blocked = _rt.with_streaming_response(resource.check_blocked)
+        self.block = _rt.with_streaming_response(resource.block)
+        self.unblock = _rt.with_streaming_response(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_primary_email_visibility_for_authenticated_user
+        )
+        self.list_emails_for_authenticated_user = _rt.streaming_page(
+            resource.list_emails_for_authenticated_user
+        )
+        self.add_email_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_email_for_authenticated_user
+        )
+        self.delete_email_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_email_for_authenticated_user
+        )
+        self.list_followers_for_authenticated_user = _rt.streaming_page(
+            resource.list_followers_for_authenticated_user
+        )
+        self.list_followed_by_authenticated_user = _rt.streaming_page(
+            resource.list_followed_by_authenticated_user
+        )
+        self.check_person_is_followed_by_authenticated = _rt.with_streaming_response(
+            resource.check_person_is_followed_by_authenticated
+        )
+        self.follow = _rt.with_streaming_response(resource.follow)
+        self.unfollow = _rt.with_streaming_response(resource.unfollow)
+        self.list_gpg_keys_for_authenticated_user = _rt.streaming_page(
+            resource.list_gpg_keys_for_authenticated_user
+        )
+        self.create_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_gpg_key_for_authenticated_user
+        )
+        self.get_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_gpg_key_for_authenticated_user
+        )
+        self.delete_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_gpg_key_for_authenticated_user
+        )
+        self.list_public_ssh_keys_for_authenticated_user = _rt.streaming_page(
+            resource.list_public_ssh_keys_for_authenticated_user
+        )
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_public_ssh_key_for_authenticated_user
+        )
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_public_ssh_key_for_authenticated_user
+        )
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_public_ssh_key_for_authenticated_user
+        )
+        self.list_public_emails_for_authenticated_user = _rt.streaming_page(
+            resource.list_public_emails_for_authenticated_user
+        )
+        self.list_social_accounts_for_authenticated_user = _rt.streaming_page(
+            resource.list_social_accounts_for_authenticated_user
+        )
+        self.add_social_account_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_social_account_for_authenticated_user
+        )
+        self.delete_social_account_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_social_account_for_authenticated_user
+        )
+        self.list_ssh_signing_keys_for_authenticated_user = _rt.streaming_page(
+            resource.list_ssh_signing_keys_for_authenticated_user
+        )
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_ssh_signing_key_for_authenticated_user
+        )
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_ssh_signing_key_for_authenticated_user
+        )
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_ssh_signing_key_for_authenticated_user
+        )
+        self.get_by_id = _rt.with_streaming_response(resource.get_by_id)
+        self.list = _rt.streaming_page(resource.list)
+        self.get_by_username = _rt.with_streaming_response(resource.get_by_username)
+        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_streaming_response(
+            resource.delete_attestations_bulk
+        )
+        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.delete_attestations_by_id = _rt.with_streaming_response(
+            resource.delete_attestations_by_id
+        )
+        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.list_followers_for_user = _rt.streaming_page(resource.list_followers_for_user)
+        self.list_following_for_user = _rt.streaming_page(resource.list_following_for_user)
+        self.check_following_for_user = _rt.with_streaming_response(
+            resource.check_following_for_user
+        )
+        self.list_gpg_keys_for_user = _rt.streaming_page(resource.list_gpg_keys_for_user)
+        self.get_context_for_user = _rt.with_streaming_response(resource.get_context_for_user)
+        self.list_public_keys_for_user = _rt.streaming_page(resource.list_public_keys_for_user)
+        self.list_social_accounts_for_user = _rt.streaming_page(
+            resource.list_social_accounts_for_user
+        )
+        self.list_ssh_signing_keys_for_user = _rt.streaming_page(
+            resource.list_ssh_signing_keys_for_user
         )
 
 
 class AsyncUsers(_rt.AsyncResource):
     """Operations under `users`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncUsersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncUsersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncUsersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncUsersWithStreamingResponse(self)
+
     async def get_authenticated(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Annotated[
         Annotated[PrivateUser, Tag("PrivateUser")]
         | Annotated[PublicUser, Tag("PublicUser")]
@@ -2074,7 +3072,16 @@ class AsyncUsers(_rt.AsyncResource):
         return await self._client.request(
             _USERS_GET_AUTHENTICATED,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_authenticated(
@@ -2088,7 +3095,14 @@ class AsyncUsers(_rt.AsyncResource):
         location: str | NotGiven = NOT_GIVEN,
         hireable: bool | NotGiven = NOT_GIVEN,
         bio: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PrivateUser:
         """Update the authenticated user
 
@@ -2116,7 +3130,16 @@ class AsyncUsers(_rt.AsyncResource):
                 "hireable": hireable,
                 "bio": bio,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_blocked_by_authenticated_user(
@@ -2124,7 +3147,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List users blocked by the authenticated user
 
@@ -2142,14 +3172,30 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_blocked(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user is blocked by the authenticated user
 
@@ -2163,14 +3209,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def block(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Block a user
 
@@ -2184,14 +3246,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unblock(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unblock a user
 
@@ -2205,14 +3283,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_primary_email_visibility_for_authenticated_user(
         self,
         *,
         visibility: Literal["public", "private"],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Email]:
         """Set primary email visibility for the authenticated user
 
@@ -2226,7 +3320,16 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "visibility": visibility,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_emails_for_authenticated_user(
@@ -2234,7 +3337,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Email]:
         """List email addresses for the authenticated user
 
@@ -2255,14 +3365,30 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_email_for_authenticated_user(
         self,
         *,
         body: UsersAddEmailForAuthenticatedUserBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[Email]:
         """Add an email address for the authenticated user
 
@@ -2276,14 +3402,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_email_for_authenticated_user(
         self,
         *,
         body: UsersDeleteEmailForAuthenticatedUserBody | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an email address for the authenticated user
 
@@ -2297,7 +3439,16 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_followers_for_authenticated_user(
@@ -2305,7 +3456,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List followers of the authenticated user
 
@@ -2323,7 +3481,16 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_followed_by_authenticated_user(
@@ -2331,7 +3498,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List the people the authenticated user follows
 
@@ -2349,14 +3523,30 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_person_is_followed_by_authenticated(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a person is followed by the authenticated user
 
@@ -2368,14 +3558,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def follow(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Follow a user
 
@@ -2391,14 +3597,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def unfollow(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Unfollow a user
 
@@ -2412,7 +3634,16 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_gpg_keys_for_authenticated_user(
@@ -2420,7 +3651,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[GpgKey]:
         """List GPG keys for the authenticated user
 
@@ -2440,7 +3678,16 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_gpg_key_for_authenticated_user(
@@ -2448,7 +3695,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         armored_public_key: str,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GpgKey:
         """Create a GPG key for the authenticated user
 
@@ -2466,14 +3720,30 @@ class AsyncUsers(_rt.AsyncResource):
                 "armored_public_key": armored_public_key,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_gpg_key_for_authenticated_user(
         self,
-        *,
         gpg_key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> GpgKey:
         """Get a GPG key for the authenticated user
 
@@ -2489,14 +3759,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "gpg_key_id": gpg_key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_gpg_key_for_authenticated_user(
         self,
-        *,
         gpg_key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a GPG key for the authenticated user
 
@@ -2512,7 +3798,16 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "gpg_key_id": gpg_key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_ssh_keys_for_authenticated_user(
@@ -2520,7 +3815,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Key]:
         """List public SSH keys for the authenticated user
 
@@ -2540,7 +3842,16 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_public_ssh_key_for_authenticated_user(
@@ -2548,7 +3859,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         key: str,
         title: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Key:
         """Create a public SSH key for the authenticated user
 
@@ -2566,14 +3884,30 @@ class AsyncUsers(_rt.AsyncResource):
                 "key": key,
                 "title": title,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_public_ssh_key_for_authenticated_user(
         self,
-        *,
         key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Key:
         """Get a public SSH key for the authenticated user
 
@@ -2589,14 +3923,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_public_ssh_key_for_authenticated_user(
         self,
-        *,
         key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete a public SSH key for the authenticated user
 
@@ -2612,7 +3962,16 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "key_id": key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_emails_for_authenticated_user(
@@ -2620,7 +3979,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Email]:
         """List public email addresses for the authenticated user
 
@@ -2642,7 +4008,16 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_social_accounts_for_authenticated_user(
@@ -2650,7 +4025,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SocialAccount]:
         """List social accounts for the authenticated user
 
@@ -2668,14 +4050,30 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def add_social_account_for_authenticated_user(
         self,
         *,
         account_urls: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _builtins.list[SocialAccount]:
         """Add social accounts for the authenticated user
 
@@ -2691,14 +4089,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "account_urls": account_urls,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_social_account_for_authenticated_user(
         self,
         *,
         account_urls: _builtins.list[str],
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete social accounts for the authenticated user
 
@@ -2714,7 +4128,16 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "account_urls": account_urls,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_ssh_signing_keys_for_authenticated_user(
@@ -2722,7 +4145,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SshSigningKey]:
         """List SSH signing keys for the authenticated user
 
@@ -2742,7 +4172,16 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_ssh_signing_key_for_authenticated_user(
@@ -2750,7 +4189,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         key: str,
         title: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SshSigningKey:
         """Create a SSH signing key for the authenticated user
 
@@ -2768,14 +4214,30 @@ class AsyncUsers(_rt.AsyncResource):
                 "key": key,
                 "title": title,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_ssh_signing_key_for_authenticated_user(
         self,
-        *,
         ssh_signing_key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SshSigningKey:
         """Get an SSH signing key for the authenticated user
 
@@ -2791,14 +4253,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "ssh_signing_key_id": ssh_signing_key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_ssh_signing_key_for_authenticated_user(
         self,
-        *,
         ssh_signing_key_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete an SSH signing key for the authenticated user
 
@@ -2814,14 +4292,30 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "ssh_signing_key_id": ssh_signing_key_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_by_id(
         self,
-        *,
         account_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Annotated[
         Annotated[PrivateUser, Tag("PrivateUser")]
         | Annotated[PublicUser, Tag("PublicUser")]
@@ -2850,7 +4344,16 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "account_id": account_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list(
@@ -2858,7 +4361,14 @@ class AsyncUsers(_rt.AsyncResource):
         *,
         since: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List users
 
@@ -2878,14 +4388,30 @@ class AsyncUsers(_rt.AsyncResource):
                 "since": since,
                 "per_page": per_page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_by_username(
         self,
-        *,
         username: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Annotated[
         Annotated[PrivateUser, Tag("PrivateUser")]
         | Annotated[PublicUser, Tag("PublicUser")]
@@ -2914,19 +4440,35 @@ class AsyncUsers(_rt.AsyncResource):
             {
                 "username": username,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_attestations_bulk(
         self,
-        *,
         username: str,
+        *,
         subject_digests: _builtins.list[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UsersListAttestationsBulkResponse:
         """List attestations by bulk subject digests
 
@@ -2954,16 +4496,32 @@ class AsyncUsers(_rt.AsyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_attestations_bulk(
         self,
-        *,
         username: str,
+        *,
         body: UsersDeleteAttestationsBulkBodyWithSubjectDigests
         | UsersDeleteAttestationsBulkBodyWithAttestationIds,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations in bulk
 
@@ -2979,15 +4537,31 @@ class AsyncUsers(_rt.AsyncResource):
                 "username": username,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_attestations_by_subject_digest(
         self,
-        *,
         username: str,
         subject_digest: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations by subject digest
 
@@ -3003,15 +4577,31 @@ class AsyncUsers(_rt.AsyncResource):
                 "username": username,
                 "subject_digest": subject_digest,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_attestations_by_id(
         self,
-        *,
         username: str,
         attestation_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Delete attestations by ID
 
@@ -3027,19 +4617,35 @@ class AsyncUsers(_rt.AsyncResource):
                 "username": username,
                 "attestation_id": attestation_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def list_attestations(
         self,
-        *,
         username: str,
         subject_digest: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         predicate_type: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UsersListAttestationsResponse | EmptyObject | None:
         """List attestations
 
@@ -3067,16 +4673,32 @@ class AsyncUsers(_rt.AsyncResource):
                 "after": after,
                 "predicate_type": predicate_type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_followers_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List followers of a user
 
@@ -3096,16 +4718,32 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_following_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SimpleUser]:
         """List the people a user follows
 
@@ -3125,15 +4763,31 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def check_following_for_user(
         self,
-        *,
         username: str,
         target_user: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Check if a user follows another user
 
@@ -3146,16 +4800,32 @@ class AsyncUsers(_rt.AsyncResource):
                 "username": username,
                 "target_user": target_user,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_gpg_keys_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[GpgKey]:
         """List GPG keys for a user
 
@@ -3175,17 +4845,33 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_context_for_user(
         self,
-        *,
         username: str,
+        *,
         subject_type: Literal["organization", "repository", "issue", "pull_request"]
         | NotGiven = NOT_GIVEN,
         subject_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Hovercard:
         """Get contextual information for a user
 
@@ -3207,16 +4893,32 @@ class AsyncUsers(_rt.AsyncResource):
                 "subject_type": subject_type,
                 "subject_id": subject_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_public_keys_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[KeySimple]:
         """List public keys for a user
 
@@ -3236,16 +4938,32 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_social_accounts_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SocialAccount]:
         """List social accounts for a user
 
@@ -3265,16 +4983,32 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def list_ssh_signing_keys_for_user(
         self,
-        *,
         username: str,
+        *,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SshSigningKey]:
         """List SSH signing keys for a user
 
@@ -3294,5 +5028,238 @@ class AsyncUsers(_rt.AsyncResource):
                 "per_page": per_page,
                 "page": page,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+
+class AsyncUsersWithRawResponse:
+    """`AsyncUsers.with_raw_response`."""
+
+    def __init__(self, resource: AsyncUsers) -> None:
+        self._resource = resource
+        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
+        self.update_authenticated = _rt.with_raw_response(resource.update_authenticated)
+        self.list_blocked_by_authenticated_user = _rt.raw_async_page(
+            resource.list_blocked_by_authenticated_user
+        )
+        self.check_blocked = _rt.with_raw_response(resource.check_blocked)
+        self.block = _rt.with_raw_response(resource.block)
+        self.unblock = _rt.with_raw_response(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = _rt.with_raw_response(
+            resource.set_primary_email_visibility_for_authenticated_user
+        )
+        self.list_emails_for_authenticated_user = _rt.raw_async_page(
+            resource.list_emails_for_authenticated_user
+        )
+        self.add_email_for_authenticated_user = _rt.with_raw_response(
+            resource.add_email_for_authenticated_user
+        )
+        self.delete_email_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_email_for_authenticated_user
+        )
+        self.list_followers_for_authenticated_user = _rt.raw_async_page(
+            resource.list_followers_for_authenticated_user
+        )
+        self.list_followed_by_authenticated_user = _rt.raw_async_page(
+            resource.list_followed_by_authenticated_user
+        )
+        self.check_person_is_followed_by_authenticated = _rt.with_raw_response(
+            resource.check_person_is_followed_by_authenticated
+        )
+        self.follow = _rt.with_raw_response(resource.follow)
+        self.unfollow = _rt.with_raw_response(resource.unfollow)
+        self.list_gpg_keys_for_authenticated_user = _rt.raw_async_page(
+            resource.list_gpg_keys_for_authenticated_user
+        )
+        self.create_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_gpg_key_for_authenticated_user
+        )
+        self.get_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_gpg_key_for_authenticated_user
+        )
+        self.delete_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_gpg_key_for_authenticated_user
+        )
+        self.list_public_ssh_keys_for_authenticated_user = _rt.raw_async_page(
+            resource.list_public_ssh_keys_for_authenticated_user
+        )
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_public_ssh_key_for_authenticated_user
+        )
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_public_ssh_key_for_authenticated_user
+        )
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_public_ssh_key_for_authenticated_user
+        )
+        self.list_public_emails_for_authenticated_user = _rt.raw_async_page(
+            resource.list_public_emails_for_authenticated_user
+        )
+        self.list_social_accounts_for_authenticated_user = _rt.raw_async_page(
+            resource.list_social_accounts_for_authenticated_user
+        )
+        self.add_social_account_for_authenticated_user = _rt.with_raw_response(
+            resource.add_social_account_for_authenticated_user
+        )
+        self.delete_social_account_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_social_account_for_authenticated_user
+        )
+        self.list_ssh_signing_keys_for_authenticated_user = _rt.raw_async_page(
+            resource.list_ssh_signing_keys_for_authenticated_user
+        )
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_ssh_signing_key_for_authenticated_user
+        )
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_ssh_signing_key_for_authenticated_user
+        )
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_ssh_signing_key_for_authenticated_user
+        )
+        self.get_by_id = _rt.with_raw_response(resource.get_by_id)
+        self.list = _rt.raw_async_page(resource.list)
+        self.get_by_username = _rt.with_raw_response(resource.get_by_username)
+        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
+        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
+        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.list_followers_for_user = _rt.raw_async_page(resource.list_followers_for_user)
+        self.list_following_for_user = _rt.raw_async_page(resource.list_following_for_user)
+        self.check_following_for_user = _rt.with_raw_response(resource.check_following_for_user)
+        self.list_gpg_keys_for_user = _rt.raw_async_page(resource.list_gpg_keys_for_user)
+        self.get_context_for_user = _rt.with_raw_response(resource.get_context_for_user)
+        self.list_public_keys_for_user = _rt.raw_async_page(resource.list_public_keys_for_user)
+        self.list_social_accounts_for_user = _rt.raw_async_page(
+            resource.list_social_accounts_for_user
+        )
+        self.list_ssh_signing_keys_for_user = _rt.raw_async_page(
+            resource.list_ssh_signing_keys_for_user
+        )
+
+
+class AsyncUsersWithStreamingResponse:
+    """`AsyncUsers.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncUsers) -> None:
+        self._resource = resource
+        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
+        self.update_authenticated = _rt.with_streaming_response(resource.update_authenticated)
+        self.list_blocked_by_authenticated_user = _rt.streaming_async_page(
+            resource.list_blocked_by_authenticated_user
+        )
+        self.check_blocked = _rt.with_streaming_response(resource.check_blocked)
+        self.block = _rt.with_streaming_response(resource.block)
+        self.unblock = _rt.with_streaming_response(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_primary_email_visibility_for_authenticated_user
+        )
+        self.list_emails_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_emails_for_authenticated_user
+        )
+        self.add_email_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_email_for_authenticated_user
+        )
+        self.delete_email_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_email_for_authenticated_user
+        )
+        self.list_followers_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_followers_for_authenticated_user
+        )
+        self.list_followed_by_authenticated_user = _rt.streaming_async_page(
+            resource.list_followed_by_authenticated_user
+        )
+        self.check_person_is_followed_by_authenticated = _rt.with_streaming_response(
+            resource.check_person_is_followed_by_authenticated
+        )
+        self.follow = _rt.with_streaming_response(resource.follow)
+        self.unfollow = _rt.with_streaming_response(resource.unfollow)
+        self.list_gpg_keys_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_gpg_keys_for_authenticated_user
+        )
+        self.create_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_gpg_key_for_authenticated_user
+        )
+        self.get_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_gpg_key_for_authenticated_user
+        )
+        self.delete_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_gpg_key_for_authenticated_user
+        )
+        self.list_public_ssh_keys_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_public_ssh_keys_for_authenticated_user
+        )
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_public_ssh_key_for_authenticated_user
+        )
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_public_ssh_key_for_authenticated_user
+        )
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_public_ssh_key_for_authenticated_user
+        )
+        self.list_public_emails_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_public_emails_for_authenticated_user
+        )
+        self.list_social_accounts_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_social_accounts_for_authenticated_user
+        )
+        self.add_social_account_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_social_account_for_authenticated_user
+        )
+        self.delete_social_account_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_social_account_for_authenticated_user
+        )
+        self.list_ssh_signing_keys_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_ssh_signing_keys_for_authenticated_user
+        )
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_ssh_signing_key_for_authenticated_user
+        )
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_ssh_signing_key_for_authenticated_user
+        )
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_ssh_signing_key_for_authenticated_user
+        )
+        self.get_by_id = _rt.with_streaming_response(resource.get_by_id)
+        self.list = _rt.streaming_async_page(resource.list)
+        self.get_by_username = _rt.with_streaming_response(resource.get_by_username)
+        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_streaming_response(
+            resource.delete_attestations_bulk
+        )
+        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.delete_attestations_by_id = _rt.with_streaming_response(
+            resource.delete_attestations_by_id
+        )
+        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.list_followers_for_user = _rt.streaming_async_page(resource.list_followers_for_user)
+        self.list_following_for_user = _rt.streaming_async_page(resource.list_following_for_user)
+        self.check_following_for_user = _rt.with_streaming_response(
+            resource.check_following_for_user
+        )
+        self.list_gpg_keys_for_user = _rt.streaming_async_page(resource.list_gpg_keys_for_user)
+        self.get_context_for_user = _rt.with_streaming_response(resource.get_context_for_user)
+        self.list_public_keys_for_user = _rt.streaming_async_page(
+            resource.list_public_keys_for_user
+        )
+        self.list_social_accounts_for_user = _rt.streaming_async_page(
+            resource.list_social_accounts_for_user
+        )
+        self.list_ssh_signing_keys_for_user = _rt.streaming_async_page(
+            resource.list_ssh_signing_keys_for_user
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 _HEALTH_RETRIEVE: _rt.Operation[str] = _rt.Operation(
     method="get",
@@ -18,30 +20,114 @@ _HEALTH_RETRIEVE: _rt.Operation[str] = _rt.Operation(
 class Health(_rt.SyncResource):
     """Operations under `health`."""
 
+    @cached_property
+    def with_raw_response(self) -> HealthWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return HealthWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> HealthWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return HealthWithStreamingResponse(self)
+
     def retrieve(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> str:
         """Liveness probe."""
         return self._client.request(
             _HEALTH_RETRIEVE,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class HealthWithRawResponse:
+    """`Health.with_raw_response`."""
+
+    def __init__(self, resource: Health) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class HealthWithStreamingResponse:
+    """`Health.with_streaming_response`."""
+
+    def __init__(self, resource: Health) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncHealth(_rt.AsyncResource):
     """Operations under `health`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncHealthWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncHealthWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncHealthWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncHealthWithStreamingResponse(self)
+
     async def retrieve(
         self,
         *,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> str:
         """Liveness probe."""
         return await self._client.request(
             _HEALTH_RETRIEVE,
             {},
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncHealthWithRawResponse:
+    """`AsyncHealth.with_raw_response`."""
+
+    def __init__(self, resource: AsyncHealth) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncHealthWithStreamingResponse:
+    """`AsyncHealth.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncHealth) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.owner import Owner
 
@@ -19,11 +21,28 @@ _OWNERS_GET_OWNER: _rt.Operation[Owner] = _rt.Operation(
 class Owners(_rt.SyncResource):
     """Operations under `owners`."""
 
+    @cached_property
+    def with_raw_response(self) -> OwnersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return OwnersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> OwnersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return OwnersWithStreamingResponse(self)
+
     def get_owner(
         self,
-        *,
         owner_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Owner:
         """Fetch an owner with their pets."""
         return self._client.request(
@@ -31,18 +50,60 @@ class Owners(_rt.SyncResource):
             {
                 "owner_id": owner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class OwnersWithRawResponse:
+    """`Owners.with_raw_response`."""
+
+    def __init__(self, resource: Owners) -> None:
+        self._resource = resource
+        self.get_owner = _rt.with_raw_response(resource.get_owner)
+
+
+class OwnersWithStreamingResponse:
+    """`Owners.with_streaming_response`."""
+
+    def __init__(self, resource: Owners) -> None:
+        self._resource = resource
+        self.get_owner = _rt.with_streaming_response(resource.get_owner)
 
 
 class AsyncOwners(_rt.AsyncResource):
     """Operations under `owners`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncOwnersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncOwnersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncOwnersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncOwnersWithStreamingResponse(self)
+
     async def get_owner(
         self,
-        *,
         owner_id: str,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Owner:
         """Fetch an owner with their pets."""
         return await self._client.request(
@@ -50,5 +111,30 @@ class AsyncOwners(_rt.AsyncResource):
             {
                 "owner_id": owner_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncOwnersWithRawResponse:
+    """`AsyncOwners.with_raw_response`."""
+
+    def __init__(self, resource: AsyncOwners) -> None:
+        self._resource = resource
+        self.get_owner = _rt.with_raw_response(resource.get_owner)
+
+
+class AsyncOwnersWithStreamingResponse:
+    """`AsyncOwners.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncOwners) -> None:
+        self._resource = resource
+        self.get_owner = _rt.with_streaming_response(resource.get_owner)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid as _uuid
+from functools import cached_property
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.kind import Kind
@@ -112,6 +113,16 @@ _PETS_UPLOAD_PHOTO: _rt.Operation[Photo] = _rt.Operation(
 class Pets(_rt.SyncResource):
     """Operations under `pets`."""
 
+    @cached_property
+    def with_raw_response(self) -> PetsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return PetsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return PetsWithStreamingResponse(self)
+
     def list_pets(
         self,
         *,
@@ -119,7 +130,14 @@ class Pets(_rt.SyncResource):
         status: list[PetStatus] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Pet]:
         """List pets, newest first.
 
@@ -138,7 +156,16 @@ class Pets(_rt.SyncResource):
                 "starting_after": starting_after,
                 "x_request_id": x_request_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create_pet(
@@ -149,7 +176,14 @@ class Pets(_rt.SyncResource):
         status: PetStatus | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Pet:
         """Add a pet to the store."""
         return self._client.request(
@@ -161,15 +195,31 @@ class Pets(_rt.SyncResource):
                 "tags": tags,
                 "birthday": birthday,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def get_pet(
         self,
-        *,
         pet_id: int,
+        *,
         session: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Pet:
         """Fetch one pet."""
         return self._client.request(
@@ -178,14 +228,30 @@ class Pets(_rt.SyncResource):
                 "pet_id": pet_id,
                 "session": session,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete_pet(
         self,
-        *,
         pet_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a pet."""
         return self._client.request(
@@ -193,18 +259,34 @@ class Pets(_rt.SyncResource):
             {
                 "pet_id": pet_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update_pet(
         self,
-        *,
         pet_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         status: PetStatus | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Pet:
         """Change a pet's name, status or tags (form-encoded)."""
         return self._client.request(
@@ -216,14 +298,30 @@ class Pets(_rt.SyncResource):
                 "tags": tags,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def download_photo(
         self,
-        *,
         pet_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> bytes:
         """Download the pet's photo."""
         return self._client.request(
@@ -231,16 +329,32 @@ class Pets(_rt.SyncResource):
             {
                 "pet_id": pet_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def upload_photo(
         self,
-        *,
         pet_id: int,
+        *,
         file: _rt.FileInput,
         caption: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Photo:
         """Upload a photo of the pet."""
         return self._client.request(
@@ -250,12 +364,59 @@ class Pets(_rt.SyncResource):
                 "file": file,
                 "caption": caption,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class PetsWithRawResponse:
+    """`Pets.with_raw_response`."""
+
+    def __init__(self, resource: Pets) -> None:
+        self._resource = resource
+        self.list_pets = _rt.raw_page(resource.list_pets)
+        self.create_pet = _rt.with_raw_response(resource.create_pet)
+        self.get_pet = _rt.with_raw_response(resource.get_pet)
+        self.delete_pet = _rt.with_raw_response(resource.delete_pet)
+        self.update_pet = _rt.with_raw_response(resource.update_pet)
+        self.download_photo = _rt.with_raw_response(resource.download_photo)
+        self.upload_photo = _rt.with_raw_response(resource.upload_photo)
+
+
+class PetsWithStreamingResponse:
+    """`Pets.with_streaming_response`."""
+
+    def __init__(self, resource: Pets) -> None:
+        self._resource = resource
+        self.list_pets = _rt.streaming_page(resource.list_pets)
+        self.create_pet = _rt.with_streaming_response(resource.create_pet)
+        self.get_pet = _rt.with_streaming_response(resource.get_pet)
+        self.delete_pet = _rt.with_streaming_response(resource.delete_pet)
+        self.update_pet = _rt.with_streaming_response(resource.update_pet)
+        self.download_photo = _rt.with_streaming_response(resource.download_photo)
+        self.upload_photo = _rt.with_streaming_response(resource.upload_photo)
 
 
 class AsyncPets(_rt.AsyncResource):
     """Operations under `pets`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncPetsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncPetsWithStreamingResponse(self)
 
     def list_pets(
         self,
@@ -264,7 +425,14 @@ class AsyncPets(_rt.AsyncResource):
         status: list[PetStatus] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Pet]:
         """List pets, newest first.
 
@@ -283,7 +451,16 @@ class AsyncPets(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "x_request_id": x_request_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create_pet(
@@ -294,7 +471,14 @@ class AsyncPets(_rt.AsyncResource):
         status: PetStatus | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Pet:
         """Add a pet to the store."""
         return await self._client.request(
@@ -306,15 +490,31 @@ class AsyncPets(_rt.AsyncResource):
                 "tags": tags,
                 "birthday": birthday,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def get_pet(
         self,
-        *,
         pet_id: int,
+        *,
         session: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Pet:
         """Fetch one pet."""
         return await self._client.request(
@@ -323,14 +523,30 @@ class AsyncPets(_rt.AsyncResource):
                 "pet_id": pet_id,
                 "session": session,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete_pet(
         self,
-        *,
         pet_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
         """Remove a pet."""
         return await self._client.request(
@@ -338,18 +554,34 @@ class AsyncPets(_rt.AsyncResource):
             {
                 "pet_id": pet_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update_pet(
         self,
-        *,
         pet_id: int,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         status: PetStatus | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Pet:
         """Change a pet's name, status or tags (form-encoded)."""
         return await self._client.request(
@@ -361,14 +593,30 @@ class AsyncPets(_rt.AsyncResource):
                 "tags": tags,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def download_photo(
         self,
-        *,
         pet_id: int,
-        request_options: RequestOptions | None = None,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> bytes:
         """Download the pet's photo."""
         return await self._client.request(
@@ -376,16 +624,32 @@ class AsyncPets(_rt.AsyncResource):
             {
                 "pet_id": pet_id,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def upload_photo(
         self,
-        *,
         pet_id: int,
+        *,
         file: _rt.FileInput,
         caption: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Photo:
         """Upload a photo of the pet."""
         return await self._client.request(
@@ -395,5 +659,42 @@ class AsyncPets(_rt.AsyncResource):
                 "file": file,
                 "caption": caption,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncPetsWithRawResponse:
+    """`AsyncPets.with_raw_response`."""
+
+    def __init__(self, resource: AsyncPets) -> None:
+        self._resource = resource
+        self.list_pets = _rt.raw_async_page(resource.list_pets)
+        self.create_pet = _rt.with_raw_response(resource.create_pet)
+        self.get_pet = _rt.with_raw_response(resource.get_pet)
+        self.delete_pet = _rt.with_raw_response(resource.delete_pet)
+        self.update_pet = _rt.with_raw_response(resource.update_pet)
+        self.download_photo = _rt.with_raw_response(resource.download_photo)
+        self.upload_photo = _rt.with_raw_response(resource.upload_photo)
+
+
+class AsyncPetsWithStreamingResponse:
+    """`AsyncPets.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncPets) -> None:
+        self._resource = resource
+        self.list_pets = _rt.streaming_async_page(resource.list_pets)
+        self.create_pet = _rt.with_streaming_response(resource.create_pet)
+        self.get_pet = _rt.with_streaming_response(resource.get_pet)
+        self.delete_pet = _rt.with_streaming_response(resource.delete_pet)
+        self.update_pet = _rt.with_streaming_response(resource.update_pet)
+        self.download_photo = _rt.with_streaming_response(resource.download_photo)
+        self.upload_photo = _rt.with_streaming_response(resource.upload_photo)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import Account
 from ..models.error import Error
@@ -26,12 +27,29 @@ _ACCOUNT_RETRIEVE: _rt.Operation[Account] = _rt.Operation(
 class AccountResource(_rt.SyncResource):
     """Operations under `account`."""
 
+    @cached_property
+    def with_raw_response(self) -> AccountResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AccountResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AccountResourceWithStreamingResponse(self)
+
     def retrieve(
         self,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>Retrieves the details of an account.</p>
 
@@ -45,19 +63,61 @@ class AccountResource(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AccountResourceWithRawResponse:
+    """`AccountResource.with_raw_response`."""
+
+    def __init__(self, resource: AccountResource) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AccountResourceWithStreamingResponse:
+    """`AccountResource.with_streaming_response`."""
+
+    def __init__(self, resource: AccountResource) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncAccountResource(_rt.AsyncResource):
     """Operations under `account`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAccountResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAccountResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAccountResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>Retrieves the details of an account.</p>
 
@@ -71,5 +131,30 @@ class AsyncAccountResource(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAccountResourceWithRawResponse:
+    """`AsyncAccountResource.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAccountResource) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncAccountResourceWithStreamingResponse:
+    """`AsyncAccountResource.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAccountResource) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

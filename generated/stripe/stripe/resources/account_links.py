@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account_link import AccountLink
 from ..models.error import Error
@@ -34,6 +35,16 @@ _ACCOUNT_LINKS_CREATE: _rt.Operation[AccountLink] = _rt.Operation(
 class AccountLinks(_rt.SyncResource):
     """Operations under `account_links`."""
 
+    @cached_property
+    def with_raw_response(self) -> AccountLinksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AccountLinksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountLinksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AccountLinksWithStreamingResponse(self)
+
     def create(
         self,
         *,
@@ -43,7 +54,14 @@ class AccountLinks(_rt.SyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         refresh_url: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AccountLink:
         """<p>Creates an AccountLink object that includes a single-use Stripe URL that the platform can redirect their user to in order to take them through the Connect Onboarding flow.</p>
 
@@ -65,12 +83,47 @@ class AccountLinks(_rt.SyncResource):
                 "refresh_url": refresh_url,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AccountLinksWithRawResponse:
+    """`AccountLinks.with_raw_response`."""
+
+    def __init__(self, resource: AccountLinks) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AccountLinksWithStreamingResponse:
+    """`AccountLinks.with_streaming_response`."""
+
+    def __init__(self, resource: AccountLinks) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncAccountLinks(_rt.AsyncResource):
     """Operations under `account_links`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAccountLinksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAccountLinksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountLinksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAccountLinksWithStreamingResponse(self)
 
     async def create(
         self,
@@ -81,7 +134,14 @@ class AsyncAccountLinks(_rt.AsyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         refresh_url: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AccountLink:
         """<p>Creates an AccountLink object that includes a single-use Stripe URL that the platform can redirect their user to in order to take them through the Connect Onboarding flow.</p>
 
@@ -103,5 +163,30 @@ class AsyncAccountLinks(_rt.AsyncResource):
                 "refresh_url": refresh_url,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAccountLinksWithRawResponse:
+    """`AsyncAccountLinks.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAccountLinks) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncAccountLinksWithStreamingResponse:
+    """`AsyncAccountLinks.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAccountLinks) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)

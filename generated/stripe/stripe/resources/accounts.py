@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import Account, BankAccount, Card
 from ..models.capability import Capability
@@ -838,6 +838,16 @@ class Accounts(_rt.SyncResource):
     """Operations under `accounts`."""
 
     @cached_property
+    def with_raw_response(self) -> AccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AccountsWithStreamingResponse(self)
+
+    @cached_property
     def bank_accounts(self) -> AccountsBankAccounts:
         return AccountsBankAccounts(self._client)
 
@@ -866,7 +876,14 @@ class Accounts(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Account]:
         """<p>Returns a list of accounts connected to your platform via <a href="/docs/connect">Connect</a>. If you’re not a platform, the list is empty.</p>
 
@@ -889,7 +906,16 @@ class Accounts(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -913,7 +939,14 @@ class Accounts(_rt.SyncResource):
         settings: AccountsCreateParamsSettings | NotGiven = NOT_GIVEN,
         tos_acceptance: AccountsCreateParamsTosAcceptance | NotGiven = NOT_GIVEN,
         type: Literal["custom", "express", "standard"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>With <a href="/docs/connect">Connect</a>, you can create Stripe accounts for your users.
         To do this, you’ll first need to <a href="https://dashboard.stripe.com/account/applications/settings">register your platform</a>.</p>
@@ -962,16 +995,32 @@ class Accounts(_rt.SyncResource):
                 "tos_acceptance": tos_acceptance,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>Retrieves the details of an account.</p>
 
@@ -986,13 +1035,22 @@ class Accounts(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         account: str,
+        *,
         account_token: str | NotGiven = NOT_GIVEN,
         business_profile: AccountsUpdateParamsBusinessProfile | NotGiven = NOT_GIVEN,
         business_type: Literal["company", "government_entity", "individual", "non_profit"]
@@ -1008,7 +1066,14 @@ class Accounts(_rt.SyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         settings: AccountsUpdateParamsSettings | NotGiven = NOT_GIVEN,
         tos_acceptance: AccountsUpdateParamsTosAcceptance | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>Updates a <a href="/docs/connect/accounts">connected account</a> by setting the values of the parameters passed. Any parameters not provided are
         left unchanged.</p>
@@ -1056,15 +1121,31 @@ class Accounts(_rt.SyncResource):
                 "settings": settings,
                 "tos_acceptance": tos_acceptance,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         account: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedAccount:
         """<p>With <a href="/docs/connect">Connect</a>, you can delete accounts you manage.</p>
 
@@ -1081,15 +1162,31 @@ class Accounts(_rt.SyncResource):
                 "account": account,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def login_links(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> LoginLink:
         """<p>Creates a single-use login link for an Express account to access their Stripe dashboard.</p>
 
@@ -1104,16 +1201,32 @@ class Accounts(_rt.SyncResource):
                 "account": account,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def reject(
         self,
-        *,
         account: str,
+        *,
         reason: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>With <a href="/docs/connect">Connect</a>, you may flag accounts as suspicious.</p>
 
@@ -1130,23 +1243,117 @@ class Accounts(_rt.SyncResource):
                 "reason": reason,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AccountsWithRawResponse:
+    """`Accounts.with_raw_response`."""
+
+    def __init__(self, resource: Accounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.login_links = _rt.with_raw_response(resource.login_links)
+        self.reject = _rt.with_raw_response(resource.reject)
+
+    @cached_property
+    def bank_accounts(self) -> AccountsBankAccountsWithRawResponse:
+        return self._resource.bank_accounts.with_raw_response
+
+    @cached_property
+    def capabilities(self) -> AccountsCapabilitiesWithRawResponse:
+        return self._resource.capabilities.with_raw_response
+
+    @cached_property
+    def external_accounts(self) -> AccountsExternalAccountsWithRawResponse:
+        return self._resource.external_accounts.with_raw_response
+
+    @cached_property
+    def people(self) -> AccountsPeopleWithRawResponse:
+        return self._resource.people.with_raw_response
+
+    @cached_property
+    def persons(self) -> AccountsPersonsWithRawResponse:
+        return self._resource.persons.with_raw_response
+
+
+class AccountsWithStreamingResponse:
+    """`Accounts.with_streaming_response`."""
+
+    def __init__(self, resource: Accounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.login_links = _rt.with_streaming_response(resource.login_links)
+        self.reject = _rt.with_streaming_response(resource.reject)
+
+    @cached_property
+    def bank_accounts(self) -> AccountsBankAccountsWithStreamingResponse:
+        return self._resource.bank_accounts.with_streaming_response
+
+    @cached_property
+    def capabilities(self) -> AccountsCapabilitiesWithStreamingResponse:
+        return self._resource.capabilities.with_streaming_response
+
+    @cached_property
+    def external_accounts(self) -> AccountsExternalAccountsWithStreamingResponse:
+        return self._resource.external_accounts.with_streaming_response
+
+    @cached_property
+    def people(self) -> AccountsPeopleWithStreamingResponse:
+        return self._resource.people.with_streaming_response
+
+    @cached_property
+    def persons(self) -> AccountsPersonsWithStreamingResponse:
+        return self._resource.persons.with_streaming_response
 
 
 class AccountsBankAccounts(_rt.SyncResource):
     """Operations under `accounts.bank_accounts`."""
 
+    @cached_property
+    def with_raw_response(self) -> AccountsBankAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AccountsBankAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountsBankAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AccountsBankAccountsWithStreamingResponse(self)
+
     def create(
         self,
-        *,
         account: str,
+        *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         default_for_currency: bool | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         external_account: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Create an external account for a given account.</p>
 
@@ -1167,17 +1374,33 @@ class AccountsBankAccounts(_rt.SyncResource):
                 "external_account": external_account,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         account: str,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Retrieve a specified external account for a given account.</p>
 
@@ -1193,14 +1416,23 @@ class AccountsBankAccounts(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         account: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["", "company", "individual"] | NotGiven = NOT_GIVEN,
         account_type: Literal["checking", "futsu", "savings", "toza"] | NotGiven = NOT_GIVEN,
@@ -1217,7 +1449,14 @@ class AccountsBankAccounts(_rt.SyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
 
@@ -1263,16 +1502,32 @@ class AccountsBankAccounts(_rt.SyncResource):
                 "metadata": metadata,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         account: str,
         id: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedExternalAccount:
         """<p>Delete a specified external account for a given account.</p>
 
@@ -1286,20 +1541,68 @@ class AccountsBankAccounts(_rt.SyncResource):
                 "id": id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AccountsBankAccountsWithRawResponse:
+    """`AccountsBankAccounts.with_raw_response`."""
+
+    def __init__(self, resource: AccountsBankAccounts) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AccountsBankAccountsWithStreamingResponse:
+    """`AccountsBankAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: AccountsBankAccounts) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AccountsCapabilities(_rt.SyncResource):
     """Operations under `accounts.capabilities`."""
 
+    @cached_property
+    def with_raw_response(self) -> AccountsCapabilitiesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AccountsCapabilitiesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountsCapabilitiesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AccountsCapabilitiesWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AccountsCapabilitiesListResponse:
         """<p>Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first.</p>
 
@@ -1314,17 +1617,33 @@ class AccountsCapabilities(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         account: str,
         capability: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Capability:
         """<p>Retrieves information about the specified Account Capability.</p>
 
@@ -1340,17 +1659,33 @@ class AccountsCapabilities(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         account: str,
         capability: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         requested: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Capability:
         """<p>Updates an existing Account Capability.</p>
 
@@ -1366,23 +1701,69 @@ class AccountsCapabilities(_rt.SyncResource):
                 "expand": expand,
                 "requested": requested,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AccountsCapabilitiesWithRawResponse:
+    """`AccountsCapabilities.with_raw_response`."""
+
+    def __init__(self, resource: AccountsCapabilities) -> None:
+        self._resource = resource
+        self.list = _rt.with_raw_response(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AccountsCapabilitiesWithStreamingResponse:
+    """`AccountsCapabilities.with_streaming_response`."""
+
+    def __init__(self, resource: AccountsCapabilities) -> None:
+        self._resource = resource
+        self.list = _rt.with_streaming_response(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AccountsExternalAccounts(_rt.SyncResource):
     """Operations under `accounts.external_accounts`."""
 
+    @cached_property
+    def with_raw_response(self) -> AccountsExternalAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AccountsExternalAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountsExternalAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AccountsExternalAccountsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         account: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[BankAccount | Card]:
         """<p>List external accounts for an account.</p>
 
@@ -1405,19 +1786,35 @@ class AccountsExternalAccounts(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         account: str,
+        *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         default_for_currency: bool | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         external_account: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Create an external account for a given account.</p>
 
@@ -1438,17 +1835,33 @@ class AccountsExternalAccounts(_rt.SyncResource):
                 "external_account": external_account,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         account: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Retrieve a specified external account for a given account.</p>
 
@@ -1464,14 +1877,23 @@ class AccountsExternalAccounts(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         account: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["", "company", "individual"] | NotGiven = NOT_GIVEN,
         account_type: Literal["checking", "futsu", "savings", "toza"] | NotGiven = NOT_GIVEN,
@@ -1488,7 +1910,14 @@ class AccountsExternalAccounts(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
 
@@ -1534,16 +1963,32 @@ class AccountsExternalAccounts(_rt.SyncResource):
                 "metadata": metadata,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         account: str,
         id: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedExternalAccount:
         """<p>Delete a specified external account for a given account.</p>
 
@@ -1557,24 +2002,74 @@ class AccountsExternalAccounts(_rt.SyncResource):
                 "id": id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AccountsExternalAccountsWithRawResponse:
+    """`AccountsExternalAccounts.with_raw_response`."""
+
+    def __init__(self, resource: AccountsExternalAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AccountsExternalAccountsWithStreamingResponse:
+    """`AccountsExternalAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: AccountsExternalAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AccountsPeople(_rt.SyncResource):
     """Operations under `accounts.people`."""
 
+    @cached_property
+    def with_raw_response(self) -> AccountsPeopleWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AccountsPeopleWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountsPeopleWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AccountsPeopleWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         account: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         relationship: AccountsPeopleListRelationship | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Person]:
         """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
 
@@ -1599,13 +2094,22 @@ class AccountsPeople(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         account: str,
+        *,
         address: AccountsPeopleCreateParamsAddress | NotGiven = NOT_GIVEN,
         address_kana: AccountsPeopleCreateParamsAddressKana | NotGiven = NOT_GIVEN,
         address_kanji: AccountsPeopleCreateParamsAddressKanji | NotGiven = NOT_GIVEN,
@@ -1633,7 +2137,14 @@ class AccountsPeople(_rt.SyncResource):
         relationship: AccountsPeopleCreateParamsRelationship | NotGiven = NOT_GIVEN,
         ssn_last_4: str | NotGiven = NOT_GIVEN,
         verification: AccountsPeopleCreateParamsVerification | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Creates a new person.</p>
 
@@ -1698,17 +2209,33 @@ class AccountsPeople(_rt.SyncResource):
                 "ssn_last_4": ssn_last_4,
                 "verification": verification,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         account: str,
         person: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Retrieves an existing person.</p>
 
@@ -1724,14 +2251,23 @@ class AccountsPeople(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         account: str,
         person: str,
+        *,
         address: AccountsPeopleUpdateParamsAddress | NotGiven = NOT_GIVEN,
         address_kana: AccountsPeopleUpdateParamsAddressKana | NotGiven = NOT_GIVEN,
         address_kanji: AccountsPeopleUpdateParamsAddressKanji | NotGiven = NOT_GIVEN,
@@ -1759,7 +2295,14 @@ class AccountsPeople(_rt.SyncResource):
         relationship: AccountsPeopleUpdateParamsRelationship | NotGiven = NOT_GIVEN,
         ssn_last_4: str | NotGiven = NOT_GIVEN,
         verification: AccountsPeopleUpdateParamsVerification | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Updates an existing person.</p>
 
@@ -1825,16 +2368,32 @@ class AccountsPeople(_rt.SyncResource):
                 "ssn_last_4": ssn_last_4,
                 "verification": verification,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         account: str,
         person: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedPerson:
         """<p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p>
 
@@ -1848,24 +2407,74 @@ class AccountsPeople(_rt.SyncResource):
                 "person": person,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AccountsPeopleWithRawResponse:
+    """`AccountsPeople.with_raw_response`."""
+
+    def __init__(self, resource: AccountsPeople) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AccountsPeopleWithStreamingResponse:
+    """`AccountsPeople.with_streaming_response`."""
+
+    def __init__(self, resource: AccountsPeople) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AccountsPersons(_rt.SyncResource):
     """Operations under `accounts.persons`."""
 
+    @cached_property
+    def with_raw_response(self) -> AccountsPersonsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AccountsPersonsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountsPersonsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AccountsPersonsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         account: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         relationship: AccountsPersonsListRelationship | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Person]:
         """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
 
@@ -1890,13 +2499,22 @@ class AccountsPersons(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         account: str,
+        *,
         address: AccountsPersonsCreateParamsAddress | NotGiven = NOT_GIVEN,
         address_kana: AccountsPersonsCreateParamsAddressKana | NotGiven = NOT_GIVEN,
         address_kanji: AccountsPersonsCreateParamsAddressKanji | NotGiven = NOT_GIVEN,
@@ -1924,7 +2542,14 @@ class AccountsPersons(_rt.SyncResource):
         relationship: AccountsPersonsCreateParamsRelationship | NotGiven = NOT_GIVEN,
         ssn_last_4: str | NotGiven = NOT_GIVEN,
         verification: AccountsPersonsCreateParamsVerification | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Creates a new person.</p>
 
@@ -1989,17 +2614,33 @@ class AccountsPersons(_rt.SyncResource):
                 "ssn_last_4": ssn_last_4,
                 "verification": verification,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         account: str,
         person: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Retrieves an existing person.</p>
 
@@ -2015,14 +2656,23 @@ class AccountsPersons(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         account: str,
         person: str,
+        *,
         address: AccountsPersonsUpdateParamsAddress | NotGiven = NOT_GIVEN,
         address_kana: AccountsPersonsUpdateParamsAddressKana | NotGiven = NOT_GIVEN,
         address_kanji: AccountsPersonsUpdateParamsAddressKanji | NotGiven = NOT_GIVEN,
@@ -2050,7 +2700,14 @@ class AccountsPersons(_rt.SyncResource):
         relationship: AccountsPersonsUpdateParamsRelationship | NotGiven = NOT_GIVEN,
         ssn_last_4: str | NotGiven = NOT_GIVEN,
         verification: AccountsPersonsUpdateParamsVerification | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Updates an existing person.</p>
 
@@ -2116,16 +2773,32 @@ class AccountsPersons(_rt.SyncResource):
                 "ssn_last_4": ssn_last_4,
                 "verification": verification,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         account: str,
         person: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedPerson:
         """<p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p>
 
@@ -2139,12 +2812,55 @@ class AccountsPersons(_rt.SyncResource):
                 "person": person,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AccountsPersonsWithRawResponse:
+    """`AccountsPersons.with_raw_response`."""
+
+    def __init__(self, resource: AccountsPersons) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AccountsPersonsWithStreamingResponse:
+    """`AccountsPersons.with_streaming_response`."""
+
+    def __init__(self, resource: AccountsPersons) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncAccounts(_rt.AsyncResource):
     """Operations under `accounts`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAccountsWithStreamingResponse(self)
 
     @cached_property
     def bank_accounts(self) -> AsyncAccountsBankAccounts:
@@ -2175,7 +2891,14 @@ class AsyncAccounts(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Account]:
         """<p>Returns a list of accounts connected to your platform via <a href="/docs/connect">Connect</a>. If you’re not a platform, the list is empty.</p>
 
@@ -2198,7 +2921,16 @@ class AsyncAccounts(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -2222,7 +2954,14 @@ class AsyncAccounts(_rt.AsyncResource):
         settings: AccountsCreateParamsSettings | NotGiven = NOT_GIVEN,
         tos_acceptance: AccountsCreateParamsTosAcceptance | NotGiven = NOT_GIVEN,
         type: Literal["custom", "express", "standard"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>With <a href="/docs/connect">Connect</a>, you can create Stripe accounts for your users.
         To do this, you’ll first need to <a href="https://dashboard.stripe.com/account/applications/settings">register your platform</a>.</p>
@@ -2271,16 +3010,32 @@ class AsyncAccounts(_rt.AsyncResource):
                 "tos_acceptance": tos_acceptance,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>Retrieves the details of an account.</p>
 
@@ -2295,13 +3050,22 @@ class AsyncAccounts(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         account: str,
+        *,
         account_token: str | NotGiven = NOT_GIVEN,
         business_profile: AccountsUpdateParamsBusinessProfile | NotGiven = NOT_GIVEN,
         business_type: Literal["company", "government_entity", "individual", "non_profit"]
@@ -2317,7 +3081,14 @@ class AsyncAccounts(_rt.AsyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         settings: AccountsUpdateParamsSettings | NotGiven = NOT_GIVEN,
         tos_acceptance: AccountsUpdateParamsTosAcceptance | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>Updates a <a href="/docs/connect/accounts">connected account</a> by setting the values of the parameters passed. Any parameters not provided are
         left unchanged.</p>
@@ -2365,15 +3136,31 @@ class AsyncAccounts(_rt.AsyncResource):
                 "settings": settings,
                 "tos_acceptance": tos_acceptance,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         account: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedAccount:
         """<p>With <a href="/docs/connect">Connect</a>, you can delete accounts you manage.</p>
 
@@ -2390,15 +3177,31 @@ class AsyncAccounts(_rt.AsyncResource):
                 "account": account,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def login_links(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> LoginLink:
         """<p>Creates a single-use login link for an Express account to access their Stripe dashboard.</p>
 
@@ -2413,16 +3216,32 @@ class AsyncAccounts(_rt.AsyncResource):
                 "account": account,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def reject(
         self,
-        *,
         account: str,
+        *,
         reason: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
         """<p>With <a href="/docs/connect">Connect</a>, you may flag accounts as suspicious.</p>
 
@@ -2439,23 +3258,117 @@ class AsyncAccounts(_rt.AsyncResource):
                 "reason": reason,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAccountsWithRawResponse:
+    """`AsyncAccounts.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.login_links = _rt.with_raw_response(resource.login_links)
+        self.reject = _rt.with_raw_response(resource.reject)
+
+    @cached_property
+    def bank_accounts(self) -> AsyncAccountsBankAccountsWithRawResponse:
+        return self._resource.bank_accounts.with_raw_response
+
+    @cached_property
+    def capabilities(self) -> AsyncAccountsCapabilitiesWithRawResponse:
+        return self._resource.capabilities.with_raw_response
+
+    @cached_property
+    def external_accounts(self) -> AsyncAccountsExternalAccountsWithRawResponse:
+        return self._resource.external_accounts.with_raw_response
+
+    @cached_property
+    def people(self) -> AsyncAccountsPeopleWithRawResponse:
+        return self._resource.people.with_raw_response
+
+    @cached_property
+    def persons(self) -> AsyncAccountsPersonsWithRawResponse:
+        return self._resource.persons.with_raw_response
+
+
+class AsyncAccountsWithStreamingResponse:
+    """`AsyncAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.login_links = _rt.with_streaming_response(resource.login_links)
+        self.reject = _rt.with_streaming_response(resource.reject)
+
+    @cached_property
+    def bank_accounts(self) -> AsyncAccountsBankAccountsWithStreamingResponse:
+        return self._resource.bank_accounts.with_streaming_response
+
+    @cached_property
+    def capabilities(self) -> AsyncAccountsCapabilitiesWithStreamingResponse:
+        return self._resource.capabilities.with_streaming_response
+
+    @cached_property
+    def external_accounts(self) -> AsyncAccountsExternalAccountsWithStreamingResponse:
+        return self._resource.external_accounts.with_streaming_response
+
+    @cached_property
+    def people(self) -> AsyncAccountsPeopleWithStreamingResponse:
+        return self._resource.people.with_streaming_response
+
+    @cached_property
+    def persons(self) -> AsyncAccountsPersonsWithStreamingResponse:
+        return self._resource.persons.with_streaming_response
 
 
 class AsyncAccountsBankAccounts(_rt.AsyncResource):
     """Operations under `accounts.bank_accounts`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncAccountsBankAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAccountsBankAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountsBankAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAccountsBankAccountsWithStreamingResponse(self)
+
     async def create(
         self,
-        *,
         account: str,
+        *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         default_for_currency: bool | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         external_account: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Create an external account for a given account.</p>
 
@@ -2476,17 +3389,33 @@ class AsyncAccountsBankAccounts(_rt.AsyncResource):
                 "external_account": external_account,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         account: str,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Retrieve a specified external account for a given account.</p>
 
@@ -2502,14 +3431,23 @@ class AsyncAccountsBankAccounts(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         account: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["", "company", "individual"] | NotGiven = NOT_GIVEN,
         account_type: Literal["checking", "futsu", "savings", "toza"] | NotGiven = NOT_GIVEN,
@@ -2526,7 +3464,14 @@ class AsyncAccountsBankAccounts(_rt.AsyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
 
@@ -2572,16 +3517,32 @@ class AsyncAccountsBankAccounts(_rt.AsyncResource):
                 "metadata": metadata,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         account: str,
         id: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedExternalAccount:
         """<p>Delete a specified external account for a given account.</p>
 
@@ -2595,20 +3556,68 @@ class AsyncAccountsBankAccounts(_rt.AsyncResource):
                 "id": id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAccountsBankAccountsWithRawResponse:
+    """`AsyncAccountsBankAccounts.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAccountsBankAccounts) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncAccountsBankAccountsWithStreamingResponse:
+    """`AsyncAccountsBankAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAccountsBankAccounts) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncAccountsCapabilities(_rt.AsyncResource):
     """Operations under `accounts.capabilities`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncAccountsCapabilitiesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAccountsCapabilitiesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountsCapabilitiesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAccountsCapabilitiesWithStreamingResponse(self)
+
     async def list(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AccountsCapabilitiesListResponse:
         """<p>Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first.</p>
 
@@ -2623,17 +3632,33 @@ class AsyncAccountsCapabilities(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         account: str,
         capability: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Capability:
         """<p>Retrieves information about the specified Account Capability.</p>
 
@@ -2649,17 +3674,33 @@ class AsyncAccountsCapabilities(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         account: str,
         capability: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         requested: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Capability:
         """<p>Updates an existing Account Capability.</p>
 
@@ -2675,23 +3716,69 @@ class AsyncAccountsCapabilities(_rt.AsyncResource):
                 "expand": expand,
                 "requested": requested,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAccountsCapabilitiesWithRawResponse:
+    """`AsyncAccountsCapabilities.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAccountsCapabilities) -> None:
+        self._resource = resource
+        self.list = _rt.with_raw_response(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AsyncAccountsCapabilitiesWithStreamingResponse:
+    """`AsyncAccountsCapabilities.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAccountsCapabilities) -> None:
+        self._resource = resource
+        self.list = _rt.with_streaming_response(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AsyncAccountsExternalAccounts(_rt.AsyncResource):
     """Operations under `accounts.external_accounts`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncAccountsExternalAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAccountsExternalAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountsExternalAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAccountsExternalAccountsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         account: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[BankAccount | Card]:
         """<p>List external accounts for an account.</p>
 
@@ -2714,19 +3801,35 @@ class AsyncAccountsExternalAccounts(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         account: str,
+        *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         default_for_currency: bool | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         external_account: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Create an external account for a given account.</p>
 
@@ -2747,17 +3850,33 @@ class AsyncAccountsExternalAccounts(_rt.AsyncResource):
                 "external_account": external_account,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         account: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Retrieve a specified external account for a given account.</p>
 
@@ -2773,14 +3892,23 @@ class AsyncAccountsExternalAccounts(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         account: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["", "company", "individual"] | NotGiven = NOT_GIVEN,
         account_type: Literal["checking", "futsu", "savings", "toza"] | NotGiven = NOT_GIVEN,
@@ -2797,7 +3925,14 @@ class AsyncAccountsExternalAccounts(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExternalAccount:
         """<p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
 
@@ -2843,16 +3978,32 @@ class AsyncAccountsExternalAccounts(_rt.AsyncResource):
                 "metadata": metadata,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         account: str,
         id: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedExternalAccount:
         """<p>Delete a specified external account for a given account.</p>
 
@@ -2866,24 +4017,74 @@ class AsyncAccountsExternalAccounts(_rt.AsyncResource):
                 "id": id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAccountsExternalAccountsWithRawResponse:
+    """`AsyncAccountsExternalAccounts.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAccountsExternalAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncAccountsExternalAccountsWithStreamingResponse:
+    """`AsyncAccountsExternalAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAccountsExternalAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncAccountsPeople(_rt.AsyncResource):
     """Operations under `accounts.people`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncAccountsPeopleWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAccountsPeopleWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountsPeopleWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAccountsPeopleWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         account: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         relationship: AccountsPeopleListRelationship | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Person]:
         """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
 
@@ -2908,13 +4109,22 @@ class AsyncAccountsPeople(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         account: str,
+        *,
         address: AccountsPeopleCreateParamsAddress | NotGiven = NOT_GIVEN,
         address_kana: AccountsPeopleCreateParamsAddressKana | NotGiven = NOT_GIVEN,
         address_kanji: AccountsPeopleCreateParamsAddressKanji | NotGiven = NOT_GIVEN,
@@ -2942,7 +4152,14 @@ class AsyncAccountsPeople(_rt.AsyncResource):
         relationship: AccountsPeopleCreateParamsRelationship | NotGiven = NOT_GIVEN,
         ssn_last_4: str | NotGiven = NOT_GIVEN,
         verification: AccountsPeopleCreateParamsVerification | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Creates a new person.</p>
 
@@ -3007,17 +4224,33 @@ class AsyncAccountsPeople(_rt.AsyncResource):
                 "ssn_last_4": ssn_last_4,
                 "verification": verification,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         account: str,
         person: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Retrieves an existing person.</p>
 
@@ -3033,14 +4266,23 @@ class AsyncAccountsPeople(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         account: str,
         person: str,
+        *,
         address: AccountsPeopleUpdateParamsAddress | NotGiven = NOT_GIVEN,
         address_kana: AccountsPeopleUpdateParamsAddressKana | NotGiven = NOT_GIVEN,
         address_kanji: AccountsPeopleUpdateParamsAddressKanji | NotGiven = NOT_GIVEN,
@@ -3068,7 +4310,14 @@ class AsyncAccountsPeople(_rt.AsyncResource):
         relationship: AccountsPeopleUpdateParamsRelationship | NotGiven = NOT_GIVEN,
         ssn_last_4: str | NotGiven = NOT_GIVEN,
         verification: AccountsPeopleUpdateParamsVerification | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Updates an existing person.</p>
 
@@ -3134,16 +4383,32 @@ class AsyncAccountsPeople(_rt.AsyncResource):
                 "ssn_last_4": ssn_last_4,
                 "verification": verification,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         account: str,
         person: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedPerson:
         """<p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p>
 
@@ -3157,24 +4422,74 @@ class AsyncAccountsPeople(_rt.AsyncResource):
                 "person": person,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAccountsPeopleWithRawResponse:
+    """`AsyncAccountsPeople.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAccountsPeople) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncAccountsPeopleWithStreamingResponse:
+    """`AsyncAccountsPeople.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAccountsPeople) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncAccountsPersons(_rt.AsyncResource):
     """Operations under `accounts.persons`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncAccountsPersonsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAccountsPersonsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountsPersonsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAccountsPersonsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         account: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         relationship: AccountsPersonsListRelationship | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Person]:
         """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
 
@@ -3199,13 +4514,22 @@ class AsyncAccountsPersons(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         account: str,
+        *,
         address: AccountsPersonsCreateParamsAddress | NotGiven = NOT_GIVEN,
         address_kana: AccountsPersonsCreateParamsAddressKana | NotGiven = NOT_GIVEN,
         address_kanji: AccountsPersonsCreateParamsAddressKanji | NotGiven = NOT_GIVEN,
@@ -3233,7 +4557,14 @@ class AsyncAccountsPersons(_rt.AsyncResource):
         relationship: AccountsPersonsCreateParamsRelationship | NotGiven = NOT_GIVEN,
         ssn_last_4: str | NotGiven = NOT_GIVEN,
         verification: AccountsPersonsCreateParamsVerification | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Creates a new person.</p>
 
@@ -3298,17 +4629,33 @@ class AsyncAccountsPersons(_rt.AsyncResource):
                 "ssn_last_4": ssn_last_4,
                 "verification": verification,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         account: str,
         person: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Retrieves an existing person.</p>
 
@@ -3324,14 +4671,23 @@ class AsyncAccountsPersons(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         account: str,
         person: str,
+        *,
         address: AccountsPersonsUpdateParamsAddress | NotGiven = NOT_GIVEN,
         address_kana: AccountsPersonsUpdateParamsAddressKana | NotGiven = NOT_GIVEN,
         address_kanji: AccountsPersonsUpdateParamsAddressKanji | NotGiven = NOT_GIVEN,
@@ -3359,7 +4715,14 @@ class AsyncAccountsPersons(_rt.AsyncResource):
         relationship: AccountsPersonsUpdateParamsRelationship | NotGiven = NOT_GIVEN,
         ssn_last_4: str | NotGiven = NOT_GIVEN,
         verification: AccountsPersonsUpdateParamsVerification | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Person:
         """<p>Updates an existing person.</p>
 
@@ -3425,16 +4788,32 @@ class AsyncAccountsPersons(_rt.AsyncResource):
                 "ssn_last_4": ssn_last_4,
                 "verification": verification,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         account: str,
         person: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedPerson:
         """<p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p>
 
@@ -3448,5 +4827,38 @@ class AsyncAccountsPersons(_rt.AsyncResource):
                 "person": person,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAccountsPersonsWithRawResponse:
+    """`AsyncAccountsPersons.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAccountsPersons) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncAccountsPersonsWithStreamingResponse:
+    """`AsyncAccountsPersons.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAccountsPersons) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)

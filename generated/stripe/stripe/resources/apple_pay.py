@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.apple_pay_domain import ApplePayDomain
 from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
@@ -89,12 +89,54 @@ class ApplePay(_rt.SyncResource):
     """Operations under `apple_pay`."""
 
     @cached_property
+    def with_raw_response(self) -> ApplePayWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ApplePayWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ApplePayWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ApplePayWithStreamingResponse(self)
+
+    @cached_property
     def domains(self) -> ApplePayDomains:
         return ApplePayDomains(self._client)
 
 
+class ApplePayWithRawResponse:
+    """`ApplePay.with_raw_response`."""
+
+    def __init__(self, resource: ApplePay) -> None:
+        self._resource = resource
+
+    @cached_property
+    def domains(self) -> ApplePayDomainsWithRawResponse:
+        return self._resource.domains.with_raw_response
+
+
+class ApplePayWithStreamingResponse:
+    """`ApplePay.with_streaming_response`."""
+
+    def __init__(self, resource: ApplePay) -> None:
+        self._resource = resource
+
+    @cached_property
+    def domains(self) -> ApplePayDomainsWithStreamingResponse:
+        return self._resource.domains.with_streaming_response
+
+
 class ApplePayDomains(_rt.SyncResource):
     """Operations under `apple_pay.domains`."""
+
+    @cached_property
+    def with_raw_response(self) -> ApplePayDomainsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ApplePayDomainsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ApplePayDomainsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ApplePayDomainsWithStreamingResponse(self)
 
     def list(
         self,
@@ -105,7 +147,14 @@ class ApplePayDomains(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ApplePayDomain]:
         """<p>List apple pay domains.</p>
 
@@ -128,7 +177,16 @@ class ApplePayDomains(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -136,7 +194,14 @@ class ApplePayDomains(_rt.SyncResource):
         *,
         domain_name: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApplePayDomain:
         """<p>Create an apple pay domain.</p>
 
@@ -149,16 +214,32 @@ class ApplePayDomains(_rt.SyncResource):
                 "domain_name": domain_name,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         domain: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApplePayDomain:
         """<p>Retrieve an apple pay domain.</p>
 
@@ -173,15 +254,31 @@ class ApplePayDomains(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         domain: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedApplePayDomain:
         """<p>Delete an apple pay domain.</p>
 
@@ -194,20 +291,93 @@ class ApplePayDomains(_rt.SyncResource):
                 "domain": domain,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ApplePayDomainsWithRawResponse:
+    """`ApplePayDomains.with_raw_response`."""
+
+    def __init__(self, resource: ApplePayDomains) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class ApplePayDomainsWithStreamingResponse:
+    """`ApplePayDomains.with_streaming_response`."""
+
+    def __init__(self, resource: ApplePayDomains) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncApplePay(_rt.AsyncResource):
     """Operations under `apple_pay`."""
 
     @cached_property
+    def with_raw_response(self) -> AsyncApplePayWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncApplePayWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncApplePayWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncApplePayWithStreamingResponse(self)
+
+    @cached_property
     def domains(self) -> AsyncApplePayDomains:
         return AsyncApplePayDomains(self._client)
 
 
+class AsyncApplePayWithRawResponse:
+    """`AsyncApplePay.with_raw_response`."""
+
+    def __init__(self, resource: AsyncApplePay) -> None:
+        self._resource = resource
+
+    @cached_property
+    def domains(self) -> AsyncApplePayDomainsWithRawResponse:
+        return self._resource.domains.with_raw_response
+
+
+class AsyncApplePayWithStreamingResponse:
+    """`AsyncApplePay.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncApplePay) -> None:
+        self._resource = resource
+
+    @cached_property
+    def domains(self) -> AsyncApplePayDomainsWithStreamingResponse:
+        return self._resource.domains.with_streaming_response
+
+
 class AsyncApplePayDomains(_rt.AsyncResource):
     """Operations under `apple_pay.domains`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncApplePayDomainsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncApplePayDomainsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncApplePayDomainsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncApplePayDomainsWithStreamingResponse(self)
 
     def list(
         self,
@@ -218,7 +388,14 @@ class AsyncApplePayDomains(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ApplePayDomain]:
         """<p>List apple pay domains.</p>
 
@@ -241,7 +418,16 @@ class AsyncApplePayDomains(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -249,7 +435,14 @@ class AsyncApplePayDomains(_rt.AsyncResource):
         *,
         domain_name: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApplePayDomain:
         """<p>Create an apple pay domain.</p>
 
@@ -262,16 +455,32 @@ class AsyncApplePayDomains(_rt.AsyncResource):
                 "domain_name": domain_name,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         domain: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApplePayDomain:
         """<p>Retrieve an apple pay domain.</p>
 
@@ -286,15 +495,31 @@ class AsyncApplePayDomains(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         domain: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedApplePayDomain:
         """<p>Delete an apple pay domain.</p>
 
@@ -307,5 +532,36 @@ class AsyncApplePayDomains(_rt.AsyncResource):
                 "domain": domain,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncApplePayDomainsWithRawResponse:
+    """`AsyncApplePayDomains.with_raw_response`."""
+
+    def __init__(self, resource: AsyncApplePayDomains) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncApplePayDomainsWithStreamingResponse:
+    """`AsyncApplePayDomains.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncApplePayDomains) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)

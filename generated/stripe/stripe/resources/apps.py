@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.apps_secret import AppsSecret
 from ..models.error import Error
@@ -106,12 +106,54 @@ class Apps(_rt.SyncResource):
     """Operations under `apps`."""
 
     @cached_property
+    def with_raw_response(self) -> AppsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AppsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AppsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AppsWithStreamingResponse(self)
+
+    @cached_property
     def secrets(self) -> AppsSecrets:
         return AppsSecrets(self._client)
 
 
+class AppsWithRawResponse:
+    """`Apps.with_raw_response`."""
+
+    def __init__(self, resource: Apps) -> None:
+        self._resource = resource
+
+    @cached_property
+    def secrets(self) -> AppsSecretsWithRawResponse:
+        return self._resource.secrets.with_raw_response
+
+
+class AppsWithStreamingResponse:
+    """`Apps.with_streaming_response`."""
+
+    def __init__(self, resource: Apps) -> None:
+        self._resource = resource
+
+    @cached_property
+    def secrets(self) -> AppsSecretsWithStreamingResponse:
+        return self._resource.secrets.with_streaming_response
+
+
 class AppsSecrets(_rt.SyncResource):
     """Operations under `apps.secrets`."""
+
+    @cached_property
+    def with_raw_response(self) -> AppsSecretsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AppsSecretsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AppsSecretsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AppsSecretsWithStreamingResponse(self)
 
     def list(
         self,
@@ -122,7 +164,14 @@ class AppsSecrets(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[AppsSecret]:
         """<p>List all secrets stored on the given scope.</p>
 
@@ -146,7 +195,16 @@ class AppsSecrets(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -157,7 +215,14 @@ class AppsSecrets(_rt.SyncResource):
         scope: AppsSecretsCreateParamsScope,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AppsSecret:
         """<p>Create or replace a secret in the secret store.</p>
 
@@ -177,7 +242,16 @@ class AppsSecrets(_rt.SyncResource):
                 "expand": expand,
                 "expires_at": expires_at,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
@@ -186,7 +260,14 @@ class AppsSecrets(_rt.SyncResource):
         name: str,
         scope: AppsSecretsDeleteParamsScope,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AppsSecret:
         """<p>Deletes a secret from the secret store by name and scope.</p>
 
@@ -202,7 +283,16 @@ class AppsSecrets(_rt.SyncResource):
                 "scope": scope,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def find(
@@ -212,7 +302,14 @@ class AppsSecrets(_rt.SyncResource):
         scope: AppsSecretsFindScope,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AppsSecret:
         """<p>Finds a secret in the secret store by name and scope.</p>
 
@@ -230,20 +327,93 @@ class AppsSecrets(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AppsSecretsWithRawResponse:
+    """`AppsSecrets.with_raw_response`."""
+
+    def __init__(self, resource: AppsSecrets) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.find = _rt.with_raw_response(resource.find)
+
+
+class AppsSecretsWithStreamingResponse:
+    """`AppsSecrets.with_streaming_response`."""
+
+    def __init__(self, resource: AppsSecrets) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.find = _rt.with_streaming_response(resource.find)
 
 
 class AsyncApps(_rt.AsyncResource):
     """Operations under `apps`."""
 
     @cached_property
+    def with_raw_response(self) -> AsyncAppsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAppsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAppsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAppsWithStreamingResponse(self)
+
+    @cached_property
     def secrets(self) -> AsyncAppsSecrets:
         return AsyncAppsSecrets(self._client)
 
 
+class AsyncAppsWithRawResponse:
+    """`AsyncApps.with_raw_response`."""
+
+    def __init__(self, resource: AsyncApps) -> None:
+        self._resource = resource
+
+    @cached_property
+    def secrets(self) -> AsyncAppsSecretsWithRawResponse:
+        return self._resource.secrets.with_raw_response
+
+
+class AsyncAppsWithStreamingResponse:
+    """`AsyncApps.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncApps) -> None:
+        self._resource = resource
+
+    @cached_property
+    def secrets(self) -> AsyncAppsSecretsWithStreamingResponse:
+        return self._resource.secrets.with_streaming_response
+
+
 class AsyncAppsSecrets(_rt.AsyncResource):
     """Operations under `apps.secrets`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAppsSecretsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncAppsSecretsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAppsSecretsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncAppsSecretsWithStreamingResponse(self)
 
     def list(
         self,
@@ -254,7 +424,14 @@ class AsyncAppsSecrets(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[AppsSecret]:
         """<p>List all secrets stored on the given scope.</p>
 
@@ -278,7 +455,16 @@ class AsyncAppsSecrets(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -289,7 +475,14 @@ class AsyncAppsSecrets(_rt.AsyncResource):
         scope: AppsSecretsCreateParamsScope,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AppsSecret:
         """<p>Create or replace a secret in the secret store.</p>
 
@@ -309,7 +502,16 @@ class AsyncAppsSecrets(_rt.AsyncResource):
                 "expand": expand,
                 "expires_at": expires_at,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
@@ -318,7 +520,14 @@ class AsyncAppsSecrets(_rt.AsyncResource):
         name: str,
         scope: AppsSecretsDeleteParamsScope,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AppsSecret:
         """<p>Deletes a secret from the secret store by name and scope.</p>
 
@@ -334,7 +543,16 @@ class AsyncAppsSecrets(_rt.AsyncResource):
                 "scope": scope,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def find(
@@ -344,7 +562,14 @@ class AsyncAppsSecrets(_rt.AsyncResource):
         scope: AppsSecretsFindScope,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AppsSecret:
         """<p>Finds a secret in the secret store by name and scope.</p>
 
@@ -362,5 +587,36 @@ class AsyncAppsSecrets(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncAppsSecretsWithRawResponse:
+    """`AsyncAppsSecrets.with_raw_response`."""
+
+    def __init__(self, resource: AsyncAppsSecrets) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.find = _rt.with_raw_response(resource.find)
+
+
+class AsyncAppsSecretsWithStreamingResponse:
+    """`AsyncAppsSecrets.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncAppsSecrets) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.find = _rt.with_streaming_response(resource.find)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import BalanceTransaction
 from ..models.balance import Balance
@@ -77,6 +77,16 @@ class BalanceResource(_rt.SyncResource):
     """Operations under `balance`."""
 
     @cached_property
+    def with_raw_response(self) -> BalanceResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return BalanceResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BalanceResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return BalanceResourceWithStreamingResponse(self)
+
+    @cached_property
     def history(self) -> BalanceHistory:
         return BalanceHistory(self._client)
 
@@ -85,7 +95,14 @@ class BalanceResource(_rt.SyncResource):
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Balance:
         """<p>Retrieves the current account balance, based on the authentication that was used to make the request.
          For a sample request, see <a href="/docs/connect/account-balances#accounting-for-negative-balances">Accounting for negative balances</a>.</p>
@@ -100,12 +117,55 @@ class BalanceResource(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class BalanceResourceWithRawResponse:
+    """`BalanceResource.with_raw_response`."""
+
+    def __init__(self, resource: BalanceResource) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+    @cached_property
+    def history(self) -> BalanceHistoryWithRawResponse:
+        return self._resource.history.with_raw_response
+
+
+class BalanceResourceWithStreamingResponse:
+    """`BalanceResource.with_streaming_response`."""
+
+    def __init__(self, resource: BalanceResource) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+
+    @cached_property
+    def history(self) -> BalanceHistoryWithStreamingResponse:
+        return self._resource.history.with_streaming_response
 
 
 class BalanceHistory(_rt.SyncResource):
     """Operations under `balance.history`."""
+
+    @cached_property
+    def with_raw_response(self) -> BalanceHistoryWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return BalanceHistoryWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BalanceHistoryWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return BalanceHistoryWithStreamingResponse(self)
 
     def list(
         self,
@@ -120,7 +180,14 @@ class BalanceHistory(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[BalanceTransaction]:
         """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
 
@@ -153,16 +220,32 @@ class BalanceHistory(_rt.SyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BalanceTransaction:
         """<p>Retrieves the balance transaction with the given ID.</p>
 
@@ -179,12 +262,49 @@ class BalanceHistory(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class BalanceHistoryWithRawResponse:
+    """`BalanceHistory.with_raw_response`."""
+
+    def __init__(self, resource: BalanceHistory) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class BalanceHistoryWithStreamingResponse:
+    """`BalanceHistory.with_streaming_response`."""
+
+    def __init__(self, resource: BalanceHistory) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncBalanceResource(_rt.AsyncResource):
     """Operations under `balance`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBalanceResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncBalanceResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBalanceResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncBalanceResourceWithStreamingResponse(self)
 
     @cached_property
     def history(self) -> AsyncBalanceHistory:
@@ -195,7 +315,14 @@ class AsyncBalanceResource(_rt.AsyncResource):
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Balance:
         """<p>Retrieves the current account balance, based on the authentication that was used to make the request.
          For a sample request, see <a href="/docs/connect/account-balances#accounting-for-negative-balances">Accounting for negative balances</a>.</p>
@@ -210,12 +337,55 @@ class AsyncBalanceResource(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncBalanceResourceWithRawResponse:
+    """`AsyncBalanceResource.with_raw_response`."""
+
+    def __init__(self, resource: AsyncBalanceResource) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+    @cached_property
+    def history(self) -> AsyncBalanceHistoryWithRawResponse:
+        return self._resource.history.with_raw_response
+
+
+class AsyncBalanceResourceWithStreamingResponse:
+    """`AsyncBalanceResource.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncBalanceResource) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+
+    @cached_property
+    def history(self) -> AsyncBalanceHistoryWithStreamingResponse:
+        return self._resource.history.with_streaming_response
 
 
 class AsyncBalanceHistory(_rt.AsyncResource):
     """Operations under `balance.history`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBalanceHistoryWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncBalanceHistoryWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBalanceHistoryWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncBalanceHistoryWithStreamingResponse(self)
 
     def list(
         self,
@@ -230,7 +400,14 @@ class AsyncBalanceHistory(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[BalanceTransaction]:
         """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
 
@@ -263,16 +440,32 @@ class AsyncBalanceHistory(_rt.AsyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BalanceTransaction:
         """<p>Retrieves the balance transaction with the given ID.</p>
 
@@ -289,5 +482,32 @@ class AsyncBalanceHistory(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncBalanceHistoryWithRawResponse:
+    """`AsyncBalanceHistory.with_raw_response`."""
+
+    def __init__(self, resource: AsyncBalanceHistory) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncBalanceHistoryWithStreamingResponse:
+    """`AsyncBalanceHistory.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncBalanceHistory) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

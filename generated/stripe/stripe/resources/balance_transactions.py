@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import BalanceTransaction
 from ..models.error import Error
@@ -65,6 +66,16 @@ _BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[BalanceTransaction] = _rt.Operatio
 class BalanceTransactions(_rt.SyncResource):
     """Operations under `balance_transactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> BalanceTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return BalanceTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BalanceTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return BalanceTransactionsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -78,7 +89,14 @@ class BalanceTransactions(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[BalanceTransaction]:
         """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
 
@@ -111,16 +129,32 @@ class BalanceTransactions(_rt.SyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BalanceTransaction:
         """<p>Retrieves the balance transaction with the given ID.</p>
 
@@ -137,12 +171,49 @@ class BalanceTransactions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class BalanceTransactionsWithRawResponse:
+    """`BalanceTransactions.with_raw_response`."""
+
+    def __init__(self, resource: BalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class BalanceTransactionsWithStreamingResponse:
+    """`BalanceTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: BalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncBalanceTransactions(_rt.AsyncResource):
     """Operations under `balance_transactions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBalanceTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncBalanceTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBalanceTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncBalanceTransactionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -157,7 +228,14 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[BalanceTransaction]:
         """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
 
@@ -190,16 +268,32 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BalanceTransaction:
         """<p>Retrieves the balance transaction with the given ID.</p>
 
@@ -216,5 +310,32 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncBalanceTransactionsWithRawResponse:
+    """`AsyncBalanceTransactions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncBalanceTransactionsWithStreamingResponse:
+    """`AsyncBalanceTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.billing_portal_configuration import BillingPortalConfiguration
 from ..models.billing_portal_session import BillingPortalSession
@@ -161,6 +161,16 @@ class BillingPortal(_rt.SyncResource):
     """Operations under `billing_portal`."""
 
     @cached_property
+    def with_raw_response(self) -> BillingPortalWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return BillingPortalWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BillingPortalWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return BillingPortalWithStreamingResponse(self)
+
+    @cached_property
     def configurations(self) -> BillingPortalConfigurations:
         return BillingPortalConfigurations(self._client)
 
@@ -169,8 +179,48 @@ class BillingPortal(_rt.SyncResource):
         return BillingPortalSessions(self._client)
 
 
+class BillingPortalWithRawResponse:
+    """`BillingPortal.with_raw_response`."""
+
+    def __init__(self, resource: BillingPortal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def configurations(self) -> BillingPortalConfigurationsWithRawResponse:
+        return self._resource.configurations.with_raw_response
+
+    @cached_property
+    def sessions(self) -> BillingPortalSessionsWithRawResponse:
+        return self._resource.sessions.with_raw_response
+
+
+class BillingPortalWithStreamingResponse:
+    """`BillingPortal.with_streaming_response`."""
+
+    def __init__(self, resource: BillingPortal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def configurations(self) -> BillingPortalConfigurationsWithStreamingResponse:
+        return self._resource.configurations.with_streaming_response
+
+    @cached_property
+    def sessions(self) -> BillingPortalSessionsWithStreamingResponse:
+        return self._resource.sessions.with_streaming_response
+
+
 class BillingPortalConfigurations(_rt.SyncResource):
     """Operations under `billing_portal.configurations`."""
+
+    @cached_property
+    def with_raw_response(self) -> BillingPortalConfigurationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return BillingPortalConfigurationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BillingPortalConfigurationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return BillingPortalConfigurationsWithStreamingResponse(self)
 
     def list(
         self,
@@ -182,7 +232,14 @@ class BillingPortalConfigurations(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[BillingPortalConfiguration]:
         """<p>Returns a list of configurations that describe the functionality of the customer portal.</p>
 
@@ -208,7 +265,16 @@ class BillingPortalConfigurations(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -220,7 +286,14 @@ class BillingPortalConfigurations(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPortalConfiguration:
         """<p>Creates a configuration that describes the functionality and behavior of a PortalSession</p>
 
@@ -242,16 +315,32 @@ class BillingPortalConfigurations(_rt.SyncResource):
                 "login_page": login_page,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         configuration: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPortalConfiguration:
         """<p>Retrieves a configuration that describes the functionality of the customer portal.</p>
 
@@ -266,13 +355,22 @@ class BillingPortalConfigurations(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         configuration: str,
+        *,
         active: bool | NotGiven = NOT_GIVEN,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile
         | NotGiven = NOT_GIVEN,
@@ -281,7 +379,14 @@ class BillingPortalConfigurations(_rt.SyncResource):
         features: BillingPortalConfigurationsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPortalConfiguration:
         """<p>Updates a configuration that describes the functionality of the customer portal.</p>
 
@@ -306,12 +411,53 @@ class BillingPortalConfigurations(_rt.SyncResource):
                 "login_page": login_page,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class BillingPortalConfigurationsWithRawResponse:
+    """`BillingPortalConfigurations.with_raw_response`."""
+
+    def __init__(self, resource: BillingPortalConfigurations) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class BillingPortalConfigurationsWithStreamingResponse:
+    """`BillingPortalConfigurations.with_streaming_response`."""
+
+    def __init__(self, resource: BillingPortalConfigurations) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class BillingPortalSessions(_rt.SyncResource):
     """Operations under `billing_portal.sessions`."""
+
+    @cached_property
+    def with_raw_response(self) -> BillingPortalSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return BillingPortalSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BillingPortalSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return BillingPortalSessionsWithStreamingResponse(self)
 
     def create(
         self,
@@ -372,7 +518,14 @@ class BillingPortalSessions(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPortalSession:
         """<p>Creates a session of the customer portal.</p>
 
@@ -396,12 +549,47 @@ class BillingPortalSessions(_rt.SyncResource):
                 "on_behalf_of": on_behalf_of,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class BillingPortalSessionsWithRawResponse:
+    """`BillingPortalSessions.with_raw_response`."""
+
+    def __init__(self, resource: BillingPortalSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class BillingPortalSessionsWithStreamingResponse:
+    """`BillingPortalSessions.with_streaming_response`."""
+
+    def __init__(self, resource: BillingPortalSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncBillingPortal(_rt.AsyncResource):
     """Operations under `billing_portal`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBillingPortalWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncBillingPortalWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBillingPortalWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncBillingPortalWithStreamingResponse(self)
 
     @cached_property
     def configurations(self) -> AsyncBillingPortalConfigurations:
@@ -412,8 +600,48 @@ class AsyncBillingPortal(_rt.AsyncResource):
         return AsyncBillingPortalSessions(self._client)
 
 
+class AsyncBillingPortalWithRawResponse:
+    """`AsyncBillingPortal.with_raw_response`."""
+
+    def __init__(self, resource: AsyncBillingPortal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def configurations(self) -> AsyncBillingPortalConfigurationsWithRawResponse:
+        return self._resource.configurations.with_raw_response
+
+    @cached_property
+    def sessions(self) -> AsyncBillingPortalSessionsWithRawResponse:
+        return self._resource.sessions.with_raw_response
+
+
+class AsyncBillingPortalWithStreamingResponse:
+    """`AsyncBillingPortal.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncBillingPortal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def configurations(self) -> AsyncBillingPortalConfigurationsWithStreamingResponse:
+        return self._resource.configurations.with_streaming_response
+
+    @cached_property
+    def sessions(self) -> AsyncBillingPortalSessionsWithStreamingResponse:
+        return self._resource.sessions.with_streaming_response
+
+
 class AsyncBillingPortalConfigurations(_rt.AsyncResource):
     """Operations under `billing_portal.configurations`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBillingPortalConfigurationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncBillingPortalConfigurationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBillingPortalConfigurationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncBillingPortalConfigurationsWithStreamingResponse(self)
 
     def list(
         self,
@@ -425,7 +653,14 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[BillingPortalConfiguration]:
         """<p>Returns a list of configurations that describe the functionality of the customer portal.</p>
 
@@ -451,7 +686,16 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -463,7 +707,14 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPortalConfiguration:
         """<p>Creates a configuration that describes the functionality and behavior of a PortalSession</p>
 
@@ -485,16 +736,32 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
                 "login_page": login_page,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         configuration: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPortalConfiguration:
         """<p>Retrieves a configuration that describes the functionality of the customer portal.</p>
 
@@ -509,13 +776,22 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         configuration: str,
+        *,
         active: bool | NotGiven = NOT_GIVEN,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile
         | NotGiven = NOT_GIVEN,
@@ -524,7 +800,14 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         features: BillingPortalConfigurationsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPortalConfiguration:
         """<p>Updates a configuration that describes the functionality of the customer portal.</p>
 
@@ -549,12 +832,53 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
                 "login_page": login_page,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncBillingPortalConfigurationsWithRawResponse:
+    """`AsyncBillingPortalConfigurations.with_raw_response`."""
+
+    def __init__(self, resource: AsyncBillingPortalConfigurations) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AsyncBillingPortalConfigurationsWithStreamingResponse:
+    """`AsyncBillingPortalConfigurations.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncBillingPortalConfigurations) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AsyncBillingPortalSessions(_rt.AsyncResource):
     """Operations under `billing_portal.sessions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBillingPortalSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncBillingPortalSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBillingPortalSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncBillingPortalSessionsWithStreamingResponse(self)
 
     async def create(
         self,
@@ -615,7 +939,14 @@ class AsyncBillingPortalSessions(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BillingPortalSession:
         """<p>Creates a session of the customer portal.</p>
 
@@ -639,5 +970,30 @@ class AsyncBillingPortalSessions(_rt.AsyncResource):
                 "on_behalf_of": on_behalf_of,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncBillingPortalSessionsWithRawResponse:
+    """`AsyncBillingPortalSessions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncBillingPortalSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncBillingPortalSessionsWithStreamingResponse:
+    """`AsyncBillingPortalSessions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncBillingPortalSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import Charge, Dispute, Refund
 from ..models.error import Error
@@ -352,6 +352,16 @@ class Charges(_rt.SyncResource):
     """Operations under `charges`."""
 
     @cached_property
+    def with_raw_response(self) -> ChargesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ChargesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChargesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ChargesWithStreamingResponse(self)
+
+    @cached_property
     def dispute(self) -> ChargesDispute:
         return ChargesDispute(self._client)
 
@@ -371,7 +381,14 @@ class Charges(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Charge]:
         """<p>Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.</p>
 
@@ -400,7 +417,16 @@ class Charges(_rt.SyncResource):
                 "transfer_group": transfer_group,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -426,7 +452,14 @@ class Charges(_rt.SyncResource):
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
         transfer_data: ChargesCreateParamsTransferData | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>To charge a credit card or other payment source, you create a <code>Charge</code> object. If your API key is in test mode, the supplied payment source (e.g., card) won’t actually be charged, although everything else will occur as if in live mode. (Stripe assumes that the charge would have completed successfully).</p>
 
@@ -474,7 +507,16 @@ class Charges(_rt.SyncResource):
                 "transfer_data": transfer_data,
                 "transfer_group": transfer_group,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def search(
@@ -485,7 +527,14 @@ class Charges(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Charge]:
         """<p>Search for charges you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
@@ -510,16 +559,32 @@ class Charges(_rt.SyncResource):
                 "page": page,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         charge: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>Retrieves the details of a charge that has previously been created. Supply the unique charge ID that was returned from your previous request, and Stripe will return the corresponding charge information. The same information is returned when creating or refunding the charge.</p>
 
@@ -534,13 +599,22 @@ class Charges(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         charge: str,
+        *,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -549,7 +623,14 @@ class Charges(_rt.SyncResource):
         receipt_email: str | NotGiven = NOT_GIVEN,
         shipping: ChargesUpdateParamsShipping | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>Updates the specified charge by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -576,13 +657,22 @@ class Charges(_rt.SyncResource):
                 "shipping": shipping,
                 "transfer_group": transfer_group,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def capture(
         self,
-        *,
         charge: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         application_fee: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
@@ -592,7 +682,14 @@ class Charges(_rt.SyncResource):
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
         transfer_data: ChargesCaptureParamsTransferData | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>Capture the payment of an existing, uncaptured, charge. This is the second half of the two-step payment flow, where first you <a href="#create_charge">created a charge</a> with the capture option set to false.</p>
 
@@ -623,13 +720,22 @@ class Charges(_rt.SyncResource):
                 "transfer_data": transfer_data,
                 "transfer_group": transfer_group,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def refund(
         self,
-        *,
         charge: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         instructions_email: str | NotGiven = NOT_GIVEN,
@@ -638,7 +744,14 @@ class Charges(_rt.SyncResource):
         reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | NotGiven = NOT_GIVEN,
         refund_application_fee: bool | NotGiven = NOT_GIVEN,
         reverse_transfer: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>When you create a new refund, you must specify a Charge or a PaymentIntent object on which to create it.</p>
 
@@ -670,20 +783,90 @@ class Charges(_rt.SyncResource):
                 "refund_application_fee": refund_application_fee,
                 "reverse_transfer": reverse_transfer,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ChargesWithRawResponse:
+    """`Charges.with_raw_response`."""
+
+    def __init__(self, resource: Charges) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.search = _rt.raw_page(resource.search)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.capture = _rt.with_raw_response(resource.capture)
+        self.refund = _rt.with_raw_response(resource.refund)
+
+    @cached_property
+    def dispute(self) -> ChargesDisputeWithRawResponse:
+        return self._resource.dispute.with_raw_response
+
+    @cached_property
+    def refunds(self) -> ChargesRefundsWithRawResponse:
+        return self._resource.refunds.with_raw_response
+
+
+class ChargesWithStreamingResponse:
+    """`Charges.with_streaming_response`."""
+
+    def __init__(self, resource: Charges) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.search = _rt.streaming_page(resource.search)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.capture = _rt.with_streaming_response(resource.capture)
+        self.refund = _rt.with_streaming_response(resource.refund)
+
+    @cached_property
+    def dispute(self) -> ChargesDisputeWithStreamingResponse:
+        return self._resource.dispute.with_streaming_response
+
+    @cached_property
+    def refunds(self) -> ChargesRefundsWithStreamingResponse:
+        return self._resource.refunds.with_streaming_response
 
 
 class ChargesDispute(_rt.SyncResource):
     """Operations under `charges.dispute`."""
 
+    @cached_property
+    def with_raw_response(self) -> ChargesDisputeWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ChargesDisputeWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChargesDisputeWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ChargesDisputeWithStreamingResponse(self)
+
     def retrieve(
         self,
-        *,
         charge: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
         """<p>Retrieve a dispute for a specified charge.</p>
 
@@ -698,18 +881,34 @@ class ChargesDispute(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         charge: str,
+        *,
         evidence: ChargesDisputeCreateParamsEvidence | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         submit: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
         """POST /v1/charges/{charge}/dispute
 
@@ -728,15 +927,31 @@ class ChargesDispute(_rt.SyncResource):
                 "metadata": metadata,
                 "submit": submit,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def close(
         self,
-        *,
         charge: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
         """POST /v1/charges/{charge}/dispute/close
 
@@ -749,23 +964,69 @@ class ChargesDispute(_rt.SyncResource):
                 "charge": charge,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ChargesDisputeWithRawResponse:
+    """`ChargesDispute.with_raw_response`."""
+
+    def __init__(self, resource: ChargesDispute) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response(resource.create)
+        self.close = _rt.with_raw_response(resource.close)
+
+
+class ChargesDisputeWithStreamingResponse:
+    """`ChargesDispute.with_streaming_response`."""
+
+    def __init__(self, resource: ChargesDispute) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.close = _rt.with_streaming_response(resource.close)
 
 
 class ChargesRefunds(_rt.SyncResource):
     """Operations under `charges.refunds`."""
 
+    @cached_property
+    def with_raw_response(self) -> ChargesRefundsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ChargesRefundsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChargesRefundsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ChargesRefundsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         charge: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Refund]:
         """<p>You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
 
@@ -788,13 +1049,22 @@ class ChargesRefunds(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         charge: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
@@ -806,7 +1076,14 @@ class ChargesRefunds(_rt.SyncResource):
         reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | NotGiven = NOT_GIVEN,
         refund_application_fee: bool | NotGiven = NOT_GIVEN,
         reverse_transfer: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
         """<p>Create a refund.</p>
 
@@ -835,17 +1112,33 @@ class ChargesRefunds(_rt.SyncResource):
                 "refund_application_fee": refund_application_fee,
                 "reverse_transfer": reverse_transfer,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         charge: str,
         refund: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
         """<p>Retrieves the details of an existing refund.</p>
 
@@ -861,17 +1154,33 @@ class ChargesRefunds(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         charge: str,
         refund: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
         """<p>Update a specified refund.</p>
 
@@ -886,12 +1195,53 @@ class ChargesRefunds(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ChargesRefundsWithRawResponse:
+    """`ChargesRefunds.with_raw_response`."""
+
+    def __init__(self, resource: ChargesRefunds) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class ChargesRefundsWithStreamingResponse:
+    """`ChargesRefunds.with_streaming_response`."""
+
+    def __init__(self, resource: ChargesRefunds) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AsyncCharges(_rt.AsyncResource):
     """Operations under `charges`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncChargesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncChargesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChargesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncChargesWithStreamingResponse(self)
 
     @cached_property
     def dispute(self) -> AsyncChargesDispute:
@@ -913,7 +1263,14 @@ class AsyncCharges(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Charge]:
         """<p>Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.</p>
 
@@ -942,7 +1299,16 @@ class AsyncCharges(_rt.AsyncResource):
                 "transfer_group": transfer_group,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -968,7 +1334,14 @@ class AsyncCharges(_rt.AsyncResource):
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
         transfer_data: ChargesCreateParamsTransferData | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>To charge a credit card or other payment source, you create a <code>Charge</code> object. If your API key is in test mode, the supplied payment source (e.g., card) won’t actually be charged, although everything else will occur as if in live mode. (Stripe assumes that the charge would have completed successfully).</p>
 
@@ -1016,7 +1389,16 @@ class AsyncCharges(_rt.AsyncResource):
                 "transfer_data": transfer_data,
                 "transfer_group": transfer_group,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def search(
@@ -1027,7 +1409,14 @@ class AsyncCharges(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Charge]:
         """<p>Search for charges you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
@@ -1052,16 +1441,32 @@ class AsyncCharges(_rt.AsyncResource):
                 "page": page,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         charge: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>Retrieves the details of a charge that has previously been created. Supply the unique charge ID that was returned from your previous request, and Stripe will return the corresponding charge information. The same information is returned when creating or refunding the charge.</p>
 
@@ -1076,13 +1481,22 @@ class AsyncCharges(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         charge: str,
+        *,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -1091,7 +1505,14 @@ class AsyncCharges(_rt.AsyncResource):
         receipt_email: str | NotGiven = NOT_GIVEN,
         shipping: ChargesUpdateParamsShipping | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>Updates the specified charge by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -1118,13 +1539,22 @@ class AsyncCharges(_rt.AsyncResource):
                 "shipping": shipping,
                 "transfer_group": transfer_group,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def capture(
         self,
-        *,
         charge: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         application_fee: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
@@ -1134,7 +1564,14 @@ class AsyncCharges(_rt.AsyncResource):
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
         transfer_data: ChargesCaptureParamsTransferData | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>Capture the payment of an existing, uncaptured, charge. This is the second half of the two-step payment flow, where first you <a href="#create_charge">created a charge</a> with the capture option set to false.</p>
 
@@ -1165,13 +1602,22 @@ class AsyncCharges(_rt.AsyncResource):
                 "transfer_data": transfer_data,
                 "transfer_group": transfer_group,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def refund(
         self,
-        *,
         charge: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         instructions_email: str | NotGiven = NOT_GIVEN,
@@ -1180,7 +1626,14 @@ class AsyncCharges(_rt.AsyncResource):
         reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | NotGiven = NOT_GIVEN,
         refund_application_fee: bool | NotGiven = NOT_GIVEN,
         reverse_transfer: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
         """<p>When you create a new refund, you must specify a Charge or a PaymentIntent object on which to create it.</p>
 
@@ -1212,20 +1665,90 @@ class AsyncCharges(_rt.AsyncResource):
                 "refund_application_fee": refund_application_fee,
                 "reverse_transfer": reverse_transfer,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncChargesWithRawResponse:
+    """`AsyncCharges.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCharges) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.search = _rt.raw_async_page(resource.search)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.capture = _rt.with_raw_response(resource.capture)
+        self.refund = _rt.with_raw_response(resource.refund)
+
+    @cached_property
+    def dispute(self) -> AsyncChargesDisputeWithRawResponse:
+        return self._resource.dispute.with_raw_response
+
+    @cached_property
+    def refunds(self) -> AsyncChargesRefundsWithRawResponse:
+        return self._resource.refunds.with_raw_response
+
+
+class AsyncChargesWithStreamingResponse:
+    """`AsyncCharges.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCharges) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.search = _rt.streaming_async_page(resource.search)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.capture = _rt.with_streaming_response(resource.capture)
+        self.refund = _rt.with_streaming_response(resource.refund)
+
+    @cached_property
+    def dispute(self) -> AsyncChargesDisputeWithStreamingResponse:
+        return self._resource.dispute.with_streaming_response
+
+    @cached_property
+    def refunds(self) -> AsyncChargesRefundsWithStreamingResponse:
+        return self._resource.refunds.with_streaming_response
 
 
 class AsyncChargesDispute(_rt.AsyncResource):
     """Operations under `charges.dispute`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncChargesDisputeWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncChargesDisputeWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChargesDisputeWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncChargesDisputeWithStreamingResponse(self)
+
     async def retrieve(
         self,
-        *,
         charge: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
         """<p>Retrieve a dispute for a specified charge.</p>
 
@@ -1240,18 +1763,34 @@ class AsyncChargesDispute(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         charge: str,
+        *,
         evidence: ChargesDisputeCreateParamsEvidence | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         submit: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
         """POST /v1/charges/{charge}/dispute
 
@@ -1270,15 +1809,31 @@ class AsyncChargesDispute(_rt.AsyncResource):
                 "metadata": metadata,
                 "submit": submit,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def close(
         self,
-        *,
         charge: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
         """POST /v1/charges/{charge}/dispute/close
 
@@ -1291,23 +1846,69 @@ class AsyncChargesDispute(_rt.AsyncResource):
                 "charge": charge,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncChargesDisputeWithRawResponse:
+    """`AsyncChargesDispute.with_raw_response`."""
+
+    def __init__(self, resource: AsyncChargesDispute) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response(resource.create)
+        self.close = _rt.with_raw_response(resource.close)
+
+
+class AsyncChargesDisputeWithStreamingResponse:
+    """`AsyncChargesDispute.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncChargesDispute) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.close = _rt.with_streaming_response(resource.close)
 
 
 class AsyncChargesRefunds(_rt.AsyncResource):
     """Operations under `charges.refunds`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncChargesRefundsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncChargesRefundsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChargesRefundsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncChargesRefundsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         charge: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Refund]:
         """<p>You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
 
@@ -1330,13 +1931,22 @@ class AsyncChargesRefunds(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         charge: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
@@ -1348,7 +1958,14 @@ class AsyncChargesRefunds(_rt.AsyncResource):
         reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | NotGiven = NOT_GIVEN,
         refund_application_fee: bool | NotGiven = NOT_GIVEN,
         reverse_transfer: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
         """<p>Create a refund.</p>
 
@@ -1377,17 +1994,33 @@ class AsyncChargesRefunds(_rt.AsyncResource):
                 "refund_application_fee": refund_application_fee,
                 "reverse_transfer": reverse_transfer,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         charge: str,
         refund: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
         """<p>Retrieves the details of an existing refund.</p>
 
@@ -1403,17 +2036,33 @@ class AsyncChargesRefunds(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         charge: str,
         refund: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
         """<p>Update a specified refund.</p>
 
@@ -1428,5 +2077,36 @@ class AsyncChargesRefunds(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncChargesRefundsWithRawResponse:
+    """`AsyncChargesRefunds.with_raw_response`."""
+
+    def __init__(self, resource: AsyncChargesRefunds) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AsyncChargesRefundsWithStreamingResponse:
+    """`AsyncChargesRefunds.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncChargesRefunds) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)

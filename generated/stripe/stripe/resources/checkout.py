@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import Item
 from ..models.checkout_session import CheckoutSession
@@ -204,12 +204,54 @@ class Checkout(_rt.SyncResource):
     """Operations under `checkout`."""
 
     @cached_property
+    def with_raw_response(self) -> CheckoutWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CheckoutWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CheckoutWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CheckoutWithStreamingResponse(self)
+
+    @cached_property
     def sessions(self) -> CheckoutSessions:
         return CheckoutSessions(self._client)
 
 
+class CheckoutWithRawResponse:
+    """`Checkout.with_raw_response`."""
+
+    def __init__(self, resource: Checkout) -> None:
+        self._resource = resource
+
+    @cached_property
+    def sessions(self) -> CheckoutSessionsWithRawResponse:
+        return self._resource.sessions.with_raw_response
+
+
+class CheckoutWithStreamingResponse:
+    """`Checkout.with_streaming_response`."""
+
+    def __init__(self, resource: Checkout) -> None:
+        self._resource = resource
+
+    @cached_property
+    def sessions(self) -> CheckoutSessionsWithStreamingResponse:
+        return self._resource.sessions.with_streaming_response
+
+
 class CheckoutSessions(_rt.SyncResource):
     """Operations under `checkout.sessions`."""
+
+    @cached_property
+    def with_raw_response(self) -> CheckoutSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CheckoutSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CheckoutSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CheckoutSessionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -224,7 +266,14 @@ class CheckoutSessions(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CheckoutSession]:
         """<p>Returns a list of Checkout Sessions.</p>
 
@@ -256,7 +305,16 @@ class CheckoutSessions(_rt.SyncResource):
                 "subscription": subscription,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -378,7 +436,14 @@ class CheckoutSessions(_rt.SyncResource):
         submit_type: Literal["auto", "book", "donate", "pay"] | NotGiven = NOT_GIVEN,
         subscription_data: CheckoutSessionsCreateParamsSubscriptionData | NotGiven = NOT_GIVEN,
         tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckoutSession:
         """<p>Creates a Session object.</p>
 
@@ -456,16 +521,32 @@ class CheckoutSessions(_rt.SyncResource):
                 "subscription_data": subscription_data,
                 "tax_id_collection": tax_id_collection,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckoutSession:
         """<p>Retrieves a Session object.</p>
 
@@ -480,15 +561,31 @@ class CheckoutSessions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def expire(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckoutSession:
         """<p>A Session can be expired when it is in one of these statuses: <code>open</code> </p>
 
@@ -503,19 +600,35 @@ class CheckoutSessions(_rt.SyncResource):
                 "session": session,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def line_items(
         self,
-        *,
         session: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Item]:
         """<p>When retrieving a Checkout Session, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -538,20 +651,95 @@ class CheckoutSessions(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CheckoutSessionsWithRawResponse:
+    """`CheckoutSessions.with_raw_response`."""
+
+    def __init__(self, resource: CheckoutSessions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.expire = _rt.with_raw_response(resource.expire)
+        self.line_items = _rt.raw_page(resource.line_items)
+
+
+class CheckoutSessionsWithStreamingResponse:
+    """`CheckoutSessions.with_streaming_response`."""
+
+    def __init__(self, resource: CheckoutSessions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.expire = _rt.with_streaming_response(resource.expire)
+        self.line_items = _rt.streaming_page(resource.line_items)
 
 
 class AsyncCheckout(_rt.AsyncResource):
     """Operations under `checkout`."""
 
     @cached_property
+    def with_raw_response(self) -> AsyncCheckoutWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCheckoutWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCheckoutWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCheckoutWithStreamingResponse(self)
+
+    @cached_property
     def sessions(self) -> AsyncCheckoutSessions:
         return AsyncCheckoutSessions(self._client)
 
 
+class AsyncCheckoutWithRawResponse:
+    """`AsyncCheckout.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCheckout) -> None:
+        self._resource = resource
+
+    @cached_property
+    def sessions(self) -> AsyncCheckoutSessionsWithRawResponse:
+        return self._resource.sessions.with_raw_response
+
+
+class AsyncCheckoutWithStreamingResponse:
+    """`AsyncCheckout.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCheckout) -> None:
+        self._resource = resource
+
+    @cached_property
+    def sessions(self) -> AsyncCheckoutSessionsWithStreamingResponse:
+        return self._resource.sessions.with_streaming_response
+
+
 class AsyncCheckoutSessions(_rt.AsyncResource):
     """Operations under `checkout.sessions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCheckoutSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCheckoutSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCheckoutSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCheckoutSessionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -566,7 +754,14 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CheckoutSession]:
         """<p>Returns a list of Checkout Sessions.</p>
 
@@ -598,7 +793,16 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
                 "subscription": subscription,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -720,7 +924,14 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         submit_type: Literal["auto", "book", "donate", "pay"] | NotGiven = NOT_GIVEN,
         subscription_data: CheckoutSessionsCreateParamsSubscriptionData | NotGiven = NOT_GIVEN,
         tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckoutSession:
         """<p>Creates a Session object.</p>
 
@@ -798,16 +1009,32 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
                 "subscription_data": subscription_data,
                 "tax_id_collection": tax_id_collection,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckoutSession:
         """<p>Retrieves a Session object.</p>
 
@@ -822,15 +1049,31 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def expire(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CheckoutSession:
         """<p>A Session can be expired when it is in one of these statuses: <code>open</code> </p>
 
@@ -845,19 +1088,35 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
                 "session": session,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def line_items(
         self,
-        *,
         session: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Item]:
         """<p>When retrieving a Checkout Session, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -880,5 +1139,38 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCheckoutSessionsWithRawResponse:
+    """`AsyncCheckoutSessions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCheckoutSessions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.expire = _rt.with_raw_response(resource.expire)
+        self.line_items = _rt.raw_async_page(resource.line_items)
+
+
+class AsyncCheckoutSessionsWithStreamingResponse:
+    """`AsyncCheckoutSessions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCheckoutSessions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.expire = _rt.with_streaming_response(resource.expire)
+        self.line_items = _rt.streaming_async_page(resource.line_items)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.coupon import Coupon
 from ..models.deleted_coupon import DeletedCoupon
@@ -127,6 +128,16 @@ _COUPONS_DELETE: _rt.Operation[DeletedCoupon] = _rt.Operation(
 class Coupons(_rt.SyncResource):
     """Operations under `coupons`."""
 
+    @cached_property
+    def with_raw_response(self) -> CouponsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CouponsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CouponsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CouponsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -136,7 +147,14 @@ class Coupons(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Coupon]:
         """<p>Returns a list of your coupons.</p>
 
@@ -160,7 +178,16 @@ class Coupons(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -179,7 +206,14 @@ class Coupons(_rt.SyncResource):
         name: str | NotGiven = NOT_GIVEN,
         percent_off: float | NotGiven = NOT_GIVEN,
         redeem_by: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
         """<p>You can create coupons easily via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. Coupon creation is also accessible via the API if you need to create coupons on the fly.</p>
 
@@ -217,16 +251,32 @@ class Coupons(_rt.SyncResource):
                 "percent_off": percent_off,
                 "redeem_by": redeem_by,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         coupon: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
         """<p>Retrieves the coupon with the given ID.</p>
 
@@ -241,18 +291,34 @@ class Coupons(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         coupon: str,
+        *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
         """<p>Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off) are, by design, not editable.</p>
 
@@ -271,15 +337,31 @@ class Coupons(_rt.SyncResource):
                 "metadata": metadata,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         coupon: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedCoupon:
         """<p>You can delete coupons via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. However, deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can’t redeem the coupon. You can also delete coupons via the API.</p>
 
@@ -292,12 +374,55 @@ class Coupons(_rt.SyncResource):
                 "coupon": coupon,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CouponsWithRawResponse:
+    """`Coupons.with_raw_response`."""
+
+    def __init__(self, resource: Coupons) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class CouponsWithStreamingResponse:
+    """`Coupons.with_streaming_response`."""
+
+    def __init__(self, resource: Coupons) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncCoupons(_rt.AsyncResource):
     """Operations under `coupons`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCouponsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCouponsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCouponsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCouponsWithStreamingResponse(self)
 
     def list(
         self,
@@ -308,7 +433,14 @@ class AsyncCoupons(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Coupon]:
         """<p>Returns a list of your coupons.</p>
 
@@ -332,7 +464,16 @@ class AsyncCoupons(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -351,7 +492,14 @@ class AsyncCoupons(_rt.AsyncResource):
         name: str | NotGiven = NOT_GIVEN,
         percent_off: float | NotGiven = NOT_GIVEN,
         redeem_by: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
         """<p>You can create coupons easily via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. Coupon creation is also accessible via the API if you need to create coupons on the fly.</p>
 
@@ -389,16 +537,32 @@ class AsyncCoupons(_rt.AsyncResource):
                 "percent_off": percent_off,
                 "redeem_by": redeem_by,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         coupon: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
         """<p>Retrieves the coupon with the given ID.</p>
 
@@ -413,18 +577,34 @@ class AsyncCoupons(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         coupon: str,
+        *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
         """<p>Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off) are, by design, not editable.</p>
 
@@ -443,15 +623,31 @@ class AsyncCoupons(_rt.AsyncResource):
                 "metadata": metadata,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         coupon: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedCoupon:
         """<p>You can delete coupons via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. However, deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can’t redeem the coupon. You can also delete coupons via the API.</p>
 
@@ -464,5 +660,38 @@ class AsyncCoupons(_rt.AsyncResource):
                 "coupon": coupon,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCouponsWithRawResponse:
+    """`AsyncCoupons.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCoupons) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncCouponsWithStreamingResponse:
+    """`AsyncCoupons.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCoupons) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.credit_note import CreditNote
 from ..models.credit_note_line_item import CreditNoteLineItem
@@ -217,6 +217,16 @@ class CreditNotes(_rt.SyncResource):
     """Operations under `credit_notes`."""
 
     @cached_property
+    def with_raw_response(self) -> CreditNotesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CreditNotesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CreditNotesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CreditNotesWithStreamingResponse(self)
+
+    @cached_property
     def preview(self) -> CreditNotesPreview:
         return CreditNotesPreview(self._client)
 
@@ -230,7 +240,14 @@ class CreditNotes(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CreditNote]:
         """<p>Returns a list of credit notes.</p>
 
@@ -256,7 +273,16 @@ class CreditNotes(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -275,7 +301,14 @@ class CreditNotes(_rt.SyncResource):
         refund: str | NotGiven = NOT_GIVEN,
         refund_amount: int | NotGiven = NOT_GIVEN,
         shipping_cost: CreditNotesCreateParamsShippingCost | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Issue a credit note to adjust the amount of a finalized invoice. For a <code>status=open</code> invoice, a credit note reduces
         its <code>amount_due</code>. For a <code>status=paid</code> invoice, a credit note does not affect its <code>amount_due</code>. Instead, it can result
@@ -322,19 +355,35 @@ class CreditNotes(_rt.SyncResource):
                 "refund_amount": refund_amount,
                 "shipping_cost": shipping_cost,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def lines(
         self,
-        *,
         credit_note: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CreditNoteLineItem]:
         """<p>When retrieving a credit note, you’ll get a <strong>lines</strong> property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -357,16 +406,32 @@ class CreditNotes(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Retrieves the credit note object with the given identifier.</p>
 
@@ -381,17 +446,33 @@ class CreditNotes(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Updates an existing credit note.</p>
 
@@ -408,15 +489,31 @@ class CreditNotes(_rt.SyncResource):
                 "memo": memo,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def void(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Marks a credit note as void. Learn more about <a href="/docs/billing/invoices/credit-notes#voiding">voiding credit notes</a>.</p>
 
@@ -429,12 +526,65 @@ class CreditNotes(_rt.SyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CreditNotesWithRawResponse:
+    """`CreditNotes.with_raw_response`."""
+
+    def __init__(self, resource: CreditNotes) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.lines = _rt.raw_page(resource.lines)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.void = _rt.with_raw_response(resource.void)
+
+    @cached_property
+    def preview(self) -> CreditNotesPreviewWithRawResponse:
+        return self._resource.preview.with_raw_response
+
+
+class CreditNotesWithStreamingResponse:
+    """`CreditNotes.with_streaming_response`."""
+
+    def __init__(self, resource: CreditNotes) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.lines = _rt.streaming_page(resource.lines)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.void = _rt.with_streaming_response(resource.void)
+
+    @cached_property
+    def preview(self) -> CreditNotesPreviewWithStreamingResponse:
+        return self._resource.preview.with_streaming_response
 
 
 class CreditNotesPreview(_rt.SyncResource):
     """Operations under `credit_notes.preview`."""
+
+    @cached_property
+    def with_raw_response(self) -> CreditNotesPreviewWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CreditNotesPreviewWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CreditNotesPreviewWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CreditNotesPreviewWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -453,7 +603,14 @@ class CreditNotesPreview(_rt.SyncResource):
         refund_amount: int | NotGiven = NOT_GIVEN,
         shipping_cost: CreditNotesPreviewRetrieveShippingCost | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Get a preview of a credit note without creating it.</p>
 
@@ -489,7 +646,16 @@ class CreditNotesPreview(_rt.SyncResource):
                 "shipping_cost": shipping_cost,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def lines(
@@ -512,7 +678,14 @@ class CreditNotesPreview(_rt.SyncResource):
         shipping_cost: CreditNotesPreviewLinesShippingCost | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CreditNoteLineItem]:
         """<p>When retrieving a credit note preview, you’ll get a <strong>lines</strong> property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items.</p>
 
@@ -556,12 +729,49 @@ class CreditNotesPreview(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CreditNotesPreviewWithRawResponse:
+    """`CreditNotesPreview.with_raw_response`."""
+
+    def __init__(self, resource: CreditNotesPreview) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.lines = _rt.raw_page(resource.lines)
+
+
+class CreditNotesPreviewWithStreamingResponse:
+    """`CreditNotesPreview.with_streaming_response`."""
+
+    def __init__(self, resource: CreditNotesPreview) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.lines = _rt.streaming_page(resource.lines)
 
 
 class AsyncCreditNotes(_rt.AsyncResource):
     """Operations under `credit_notes`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCreditNotesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCreditNotesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCreditNotesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCreditNotesWithStreamingResponse(self)
 
     @cached_property
     def preview(self) -> AsyncCreditNotesPreview:
@@ -577,7 +787,14 @@ class AsyncCreditNotes(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CreditNote]:
         """<p>Returns a list of credit notes.</p>
 
@@ -603,7 +820,16 @@ class AsyncCreditNotes(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -622,7 +848,14 @@ class AsyncCreditNotes(_rt.AsyncResource):
         refund: str | NotGiven = NOT_GIVEN,
         refund_amount: int | NotGiven = NOT_GIVEN,
         shipping_cost: CreditNotesCreateParamsShippingCost | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Issue a credit note to adjust the amount of a finalized invoice. For a <code>status=open</code> invoice, a credit note reduces
         its <code>amount_due</code>. For a <code>status=paid</code> invoice, a credit note does not affect its <code>amount_due</code>. Instead, it can result
@@ -669,19 +902,35 @@ class AsyncCreditNotes(_rt.AsyncResource):
                 "refund_amount": refund_amount,
                 "shipping_cost": shipping_cost,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def lines(
         self,
-        *,
         credit_note: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CreditNoteLineItem]:
         """<p>When retrieving a credit note, you’ll get a <strong>lines</strong> property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -704,16 +953,32 @@ class AsyncCreditNotes(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Retrieves the credit note object with the given identifier.</p>
 
@@ -728,17 +993,33 @@ class AsyncCreditNotes(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Updates an existing credit note.</p>
 
@@ -755,15 +1036,31 @@ class AsyncCreditNotes(_rt.AsyncResource):
                 "memo": memo,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def void(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Marks a credit note as void. Learn more about <a href="/docs/billing/invoices/credit-notes#voiding">voiding credit notes</a>.</p>
 
@@ -776,12 +1073,65 @@ class AsyncCreditNotes(_rt.AsyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCreditNotesWithRawResponse:
+    """`AsyncCreditNotes.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCreditNotes) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.lines = _rt.raw_async_page(resource.lines)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.void = _rt.with_raw_response(resource.void)
+
+    @cached_property
+    def preview(self) -> AsyncCreditNotesPreviewWithRawResponse:
+        return self._resource.preview.with_raw_response
+
+
+class AsyncCreditNotesWithStreamingResponse:
+    """`AsyncCreditNotes.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCreditNotes) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.lines = _rt.streaming_async_page(resource.lines)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.void = _rt.with_streaming_response(resource.void)
+
+    @cached_property
+    def preview(self) -> AsyncCreditNotesPreviewWithStreamingResponse:
+        return self._resource.preview.with_streaming_response
 
 
 class AsyncCreditNotesPreview(_rt.AsyncResource):
     """Operations under `credit_notes.preview`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCreditNotesPreviewWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCreditNotesPreviewWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCreditNotesPreviewWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCreditNotesPreviewWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -800,7 +1150,14 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
         refund_amount: int | NotGiven = NOT_GIVEN,
         shipping_cost: CreditNotesPreviewRetrieveShippingCost | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
         """<p>Get a preview of a credit note without creating it.</p>
 
@@ -836,7 +1193,16 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
                 "shipping_cost": shipping_cost,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def lines(
@@ -859,7 +1225,14 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
         shipping_cost: CreditNotesPreviewLinesShippingCost | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CreditNoteLineItem]:
         """<p>When retrieving a credit note preview, you’ll get a <strong>lines</strong> property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items.</p>
 
@@ -903,5 +1276,32 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCreditNotesPreviewWithRawResponse:
+    """`AsyncCreditNotesPreview.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCreditNotesPreview) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.lines = _rt.raw_async_page(resource.lines)
+
+
+class AsyncCreditNotesPreviewWithStreamingResponse:
+    """`AsyncCreditNotesPreview.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCreditNotesPreview) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.lines = _rt.streaming_async_page(resource.lines)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import (
     BankAccount,
@@ -1211,6 +1211,16 @@ class Customers(_rt.SyncResource):
     """Operations under `customers`."""
 
     @cached_property
+    def with_raw_response(self) -> CustomersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersWithStreamingResponse(self)
+
+    @cached_property
     def balance_transactions(self) -> CustomersBalanceTransactions:
         return CustomersBalanceTransactions(self._client)
 
@@ -1261,7 +1271,14 @@ class Customers(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Customer]:
         """<p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p>
 
@@ -1288,7 +1305,16 @@ class Customers(_rt.SyncResource):
                 "test_clock": test_clock,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -1316,7 +1342,14 @@ class Customers(_rt.SyncResource):
         tax_exempt: Literal["", "exempt", "none", "reverse"] | NotGiven = NOT_GIVEN,
         tax_id_data: _builtins.list[CustomersCreateParamsTaxIdDataItem] | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
         """<p>Creates a new customer object.</p>
 
@@ -1367,7 +1400,16 @@ class Customers(_rt.SyncResource):
                 "tax_id_data": tax_id_data,
                 "test_clock": test_clock,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def search(
@@ -1378,7 +1420,14 @@ class Customers(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Customer]:
         """<p>Search for customers you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
@@ -1403,16 +1452,32 @@ class Customers(_rt.SyncResource):
                 "page": page,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         customer: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer | DeletedCustomer:
         """<p>Retrieves a Customer object.</p>
 
@@ -1427,13 +1492,22 @@ class Customers(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         customer: str,
+        *,
         address: CustomersUpdateParamsAddress | Literal[""] | NotGiven = NOT_GIVEN,
         balance: int | NotGiven = NOT_GIVEN,
         bank_account: CustomersUpdateParamsBankAccount | str | NotGiven = NOT_GIVEN,
@@ -1459,7 +1533,14 @@ class Customers(_rt.SyncResource):
         source: str | NotGiven = NOT_GIVEN,
         tax: CustomersUpdateParamsTax | NotGiven = NOT_GIVEN,
         tax_exempt: Literal["", "exempt", "none", "reverse"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
         """<p>Updates the specified customer by setting the values of the parameters passed. Any parameters not provided will be left unchanged. For example, if you pass the <strong>source</strong> parameter, that becomes the customer’s active source (e.g., a card) to be used for all charges in the future. When you update a customer to a new valid card source by passing the <strong>source</strong> parameter: for each of the customer’s current subscriptions, if the subscription bills automatically and is in the <code>past_due</code> state, then the latest open invoice for the subscription with automatic collection enabled will be retried. This retry will not count as an automatic retry, and will not affect the next regularly scheduled payment for the invoice. Changing the <strong>default_source</strong> for a customer will not trigger this behavior.</p>
 
@@ -1520,15 +1601,31 @@ class Customers(_rt.SyncResource):
                 "tax": tax,
                 "tax_exempt": tax_exempt,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         customer: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedCustomer:
         """<p>Permanently deletes a customer. It cannot be undone. Also immediately cancels any active subscriptions on the customer.</p>
 
@@ -1541,18 +1638,34 @@ class Customers(_rt.SyncResource):
                 "customer": customer,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def funding_instructions(
         self,
-        *,
         customer: str,
+        *,
         bank_transfer: CustomersFundingInstructionsParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FundingInstructions:
         """<p>Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
         funding instructions will be created. If funding instructions have already been created for a given customer, the same
@@ -1573,23 +1686,157 @@ class Customers(_rt.SyncResource):
                 "funding_type": funding_type,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersWithRawResponse:
+    """`Customers.with_raw_response`."""
+
+    def __init__(self, resource: Customers) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.search = _rt.raw_page(resource.search)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.funding_instructions = _rt.with_raw_response(resource.funding_instructions)
+
+    @cached_property
+    def balance_transactions(self) -> CustomersBalanceTransactionsWithRawResponse:
+        return self._resource.balance_transactions.with_raw_response
+
+    @cached_property
+    def bank_accounts(self) -> CustomersBankAccountsWithRawResponse:
+        return self._resource.bank_accounts.with_raw_response
+
+    @cached_property
+    def cards(self) -> CustomersCardsWithRawResponse:
+        return self._resource.cards.with_raw_response
+
+    @cached_property
+    def cash_balance(self) -> CustomersCashBalanceWithRawResponse:
+        return self._resource.cash_balance.with_raw_response
+
+    @cached_property
+    def cash_balance_transactions(self) -> CustomersCashBalanceTransactionsWithRawResponse:
+        return self._resource.cash_balance_transactions.with_raw_response
+
+    @cached_property
+    def discount(self) -> CustomersDiscountWithRawResponse:
+        return self._resource.discount.with_raw_response
+
+    @cached_property
+    def payment_methods(self) -> CustomersPaymentMethodsWithRawResponse:
+        return self._resource.payment_methods.with_raw_response
+
+    @cached_property
+    def sources(self) -> CustomersSourcesWithRawResponse:
+        return self._resource.sources.with_raw_response
+
+    @cached_property
+    def subscriptions(self) -> CustomersSubscriptionsWithRawResponse:
+        return self._resource.subscriptions.with_raw_response
+
+    @cached_property
+    def tax_ids(self) -> CustomersTaxIdsWithRawResponse:
+        return self._resource.tax_ids.with_raw_response
+
+
+class CustomersWithStreamingResponse:
+    """`Customers.with_streaming_response`."""
+
+    def __init__(self, resource: Customers) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.search = _rt.streaming_page(resource.search)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.funding_instructions = _rt.with_streaming_response(resource.funding_instructions)
+
+    @cached_property
+    def balance_transactions(self) -> CustomersBalanceTransactionsWithStreamingResponse:
+        return self._resource.balance_transactions.with_streaming_response
+
+    @cached_property
+    def bank_accounts(self) -> CustomersBankAccountsWithStreamingResponse:
+        return self._resource.bank_accounts.with_streaming_response
+
+    @cached_property
+    def cards(self) -> CustomersCardsWithStreamingResponse:
+        return self._resource.cards.with_streaming_response
+
+    @cached_property
+    def cash_balance(self) -> CustomersCashBalanceWithStreamingResponse:
+        return self._resource.cash_balance.with_streaming_response
+
+    @cached_property
+    def cash_balance_transactions(self) -> CustomersCashBalanceTransactionsWithStreamingResponse:
+        return self._resource.cash_balance_transactions.with_streaming_response
+
+    @cached_property
+    def discount(self) -> CustomersDiscountWithStreamingResponse:
+        return self._resource.discount.with_streaming_response
+
+    @cached_property
+    def payment_methods(self) -> CustomersPaymentMethodsWithStreamingResponse:
+        return self._resource.payment_methods.with_streaming_response
+
+    @cached_property
+    def sources(self) -> CustomersSourcesWithStreamingResponse:
+        return self._resource.sources.with_streaming_response
+
+    @cached_property
+    def subscriptions(self) -> CustomersSubscriptionsWithStreamingResponse:
+        return self._resource.subscriptions.with_streaming_response
+
+    @cached_property
+    def tax_ids(self) -> CustomersTaxIdsWithStreamingResponse:
+        return self._resource.tax_ids.with_streaming_response
 
 
 class CustomersBalanceTransactions(_rt.SyncResource):
     """Operations under `customers.balance_transactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersBalanceTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersBalanceTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersBalanceTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersBalanceTransactionsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CustomerBalanceTransaction]:
         """<p>Returns a list of transactions that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
 
@@ -1612,19 +1859,35 @@ class CustomersBalanceTransactions(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         customer: str,
+        *,
         amount: int,
         currency: str,
         description: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerBalanceTransaction:
         """<p>Creates an immutable transaction that updates the customer’s credit <a href="/docs/billing/customer/balance">balance</a>.</p>
 
@@ -1645,17 +1908,33 @@ class CustomersBalanceTransactions(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         customer: str,
         transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerBalanceTransaction:
         """<p>Retrieves a specific customer balance transaction that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
 
@@ -1671,18 +1950,34 @@ class CustomersBalanceTransactions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         customer: str,
         transaction: str,
+        *,
         description: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerBalanceTransaction:
         """<p>Most credit balance transaction fields are immutable, but you may update its <code>description</code> and <code>metadata</code>.</p>
 
@@ -1700,23 +1995,71 @@ class CustomersBalanceTransactions(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersBalanceTransactionsWithRawResponse:
+    """`CustomersBalanceTransactions.with_raw_response`."""
+
+    def __init__(self, resource: CustomersBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class CustomersBalanceTransactionsWithStreamingResponse:
+    """`CustomersBalanceTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class CustomersBankAccounts(_rt.SyncResource):
     """Operations under `customers.bank_accounts`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersBankAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersBankAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersBankAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersBankAccountsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[BankAccount]:
         """Deprecated.
 
@@ -1741,20 +2084,36 @@ class CustomersBankAccounts(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         customer: str,
+        *,
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersBankAccountsCreateParamsCard | str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource:
         """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
 
@@ -1781,17 +2140,33 @@ class CustomersBankAccounts(_rt.SyncResource):
                 "metadata": metadata,
                 "source": source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BankAccount:
         """Deprecated.
 
@@ -1809,14 +2184,23 @@ class CustomersBankAccounts(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         address_city: str | NotGiven = NOT_GIVEN,
@@ -1831,7 +2215,14 @@ class CustomersBankAccounts(_rt.SyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersBankAccountsUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Card | BankAccount | Source:
         """<p>Update a specified source for a given customer.</p>
 
@@ -1871,16 +2262,32 @@ class CustomersBankAccounts(_rt.SyncResource):
                 "name": name,
                 "owner": owner,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource | DeletedPaymentSource:
         """<p>Delete a specified source for a given customer.</p>
 
@@ -1894,17 +2301,33 @@ class CustomersBankAccounts(_rt.SyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def verify(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BankAccount:
         """<p>Verify a specified bank account for a given customer.</p>
 
@@ -1920,23 +2343,75 @@ class CustomersBankAccounts(_rt.SyncResource):
                 "amounts": amounts,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersBankAccountsWithRawResponse:
+    """`CustomersBankAccounts.with_raw_response`."""
+
+    def __init__(self, resource: CustomersBankAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.verify = _rt.with_raw_response(resource.verify)
+
+
+class CustomersBankAccountsWithStreamingResponse:
+    """`CustomersBankAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersBankAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.verify = _rt.with_streaming_response(resource.verify)
 
 
 class CustomersCards(_rt.SyncResource):
     """Operations under `customers.cards`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersCardsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersCardsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersCardsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersCardsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Card]:
         """Deprecated.
 
@@ -1963,20 +2438,36 @@ class CustomersCards(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         customer: str,
+        *,
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersCardsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersCardsCreateParamsCard | str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource:
         """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
 
@@ -2003,17 +2494,33 @@ class CustomersCards(_rt.SyncResource):
                 "metadata": metadata,
                 "source": source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Card:
         """Deprecated.
 
@@ -2031,14 +2538,23 @@ class CustomersCards(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         address_city: str | NotGiven = NOT_GIVEN,
@@ -2053,7 +2569,14 @@ class CustomersCards(_rt.SyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersCardsUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Card | BankAccount | Source:
         """<p>Update a specified source for a given customer.</p>
 
@@ -2093,16 +2616,32 @@ class CustomersCards(_rt.SyncResource):
                 "name": name,
                 "owner": owner,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource | DeletedPaymentSource:
         """<p>Delete a specified source for a given customer.</p>
 
@@ -2116,20 +2655,70 @@ class CustomersCards(_rt.SyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersCardsWithRawResponse:
+    """`CustomersCards.with_raw_response`."""
+
+    def __init__(self, resource: CustomersCards) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class CustomersCardsWithStreamingResponse:
+    """`CustomersCards.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersCards) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class CustomersCashBalance(_rt.SyncResource):
     """Operations under `customers.cash_balance`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersCashBalanceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersCashBalanceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersCashBalanceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersCashBalanceWithStreamingResponse(self)
+
     def retrieve(
         self,
-        *,
         customer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CashBalance:
         """<p>Retrieves a customer’s cash balance.</p>
 
@@ -2144,16 +2733,32 @@ class CustomersCashBalance(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         customer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         settings: CustomersCashBalanceCreateParamsSettings | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CashBalance:
         """<p>Changes the settings on a customer’s cash balance.</p>
 
@@ -2168,23 +2773,67 @@ class CustomersCashBalance(_rt.SyncResource):
                 "expand": expand,
                 "settings": settings,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersCashBalanceWithRawResponse:
+    """`CustomersCashBalance.with_raw_response`."""
+
+    def __init__(self, resource: CustomersCashBalance) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class CustomersCashBalanceWithStreamingResponse:
+    """`CustomersCashBalance.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersCashBalance) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class CustomersCashBalanceTransactions(_rt.SyncResource):
     """Operations under `customers.cash_balance_transactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersCashBalanceTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersCashBalanceTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersCashBalanceTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersCashBalanceTransactionsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CustomerCashBalanceTransaction]:
         """<p>Returns a list of transactions that modified the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
 
@@ -2207,17 +2856,33 @@ class CustomersCashBalanceTransactions(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         customer: str,
         transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerCashBalanceTransaction:
         """<p>Retrieves a specific cash balance transaction, which updated the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
 
@@ -2233,20 +2898,64 @@ class CustomersCashBalanceTransactions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersCashBalanceTransactionsWithRawResponse:
+    """`CustomersCashBalanceTransactions.with_raw_response`."""
+
+    def __init__(self, resource: CustomersCashBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class CustomersCashBalanceTransactionsWithStreamingResponse:
+    """`CustomersCashBalanceTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersCashBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class CustomersDiscount(_rt.SyncResource):
     """Operations under `customers.discount`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersDiscountWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersDiscountWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersDiscountWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersDiscountWithStreamingResponse(self)
+
     def retrieve(
         self,
-        *,
         customer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Discount:
         """GET /v1/customers/{customer}/discount
 
@@ -2261,15 +2970,31 @@ class CustomersDiscount(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         customer: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedDiscount:
         """<p>Removes the currently applied discount on a customer.</p>
 
@@ -2282,17 +3007,54 @@ class CustomersDiscount(_rt.SyncResource):
                 "customer": customer,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersDiscountWithRawResponse:
+    """`CustomersDiscount.with_raw_response`."""
+
+    def __init__(self, resource: CustomersDiscount) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class CustomersDiscountWithStreamingResponse:
+    """`CustomersDiscount.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersDiscount) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class CustomersPaymentMethods(_rt.SyncResource):
     """Operations under `customers.payment_methods`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersPaymentMethodsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersPaymentMethodsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersPaymentMethodsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersPaymentMethodsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -2330,7 +3092,14 @@ class CustomersPaymentMethods(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PaymentMethod]:
         """<p>Returns a list of PaymentMethods for a given Customer</p>
 
@@ -2355,17 +3124,33 @@ class CustomersPaymentMethods(_rt.SyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         customer: str,
         payment_method: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
         """<p>Retrieves a PaymentMethod object for a given Customer.</p>
 
@@ -2381,24 +3166,68 @@ class CustomersPaymentMethods(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersPaymentMethodsWithRawResponse:
+    """`CustomersPaymentMethods.with_raw_response`."""
+
+    def __init__(self, resource: CustomersPaymentMethods) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class CustomersPaymentMethodsWithStreamingResponse:
+    """`CustomersPaymentMethods.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersPaymentMethods) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class CustomersSources(_rt.SyncResource):
     """Operations under `customers.sources`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersSourcesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersSourcesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersSourcesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersSourcesWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         object: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[BankAccount | Card | Source]:
         """<p>List sources for a specified customer.</p>
 
@@ -2423,20 +3252,36 @@ class CustomersSources(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         customer: str,
+        *,
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersSourcesCreateParamsCard | str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource:
         """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
 
@@ -2463,17 +3308,33 @@ class CustomersSources(_rt.SyncResource):
                 "metadata": metadata,
                 "source": source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource:
         """<p>Retrieve a specified source for a given customer.</p>
 
@@ -2489,14 +3350,23 @@ class CustomersSources(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         address_city: str | NotGiven = NOT_GIVEN,
@@ -2511,7 +3381,14 @@ class CustomersSources(_rt.SyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersSourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Card | BankAccount | Source:
         """<p>Update a specified source for a given customer.</p>
 
@@ -2551,16 +3428,32 @@ class CustomersSources(_rt.SyncResource):
                 "name": name,
                 "owner": owner,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource | DeletedPaymentSource:
         """<p>Delete a specified source for a given customer.</p>
 
@@ -2574,17 +3467,33 @@ class CustomersSources(_rt.SyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def verify(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BankAccount:
         """<p>Verify a specified bank account for a given customer.</p>
 
@@ -2600,12 +3509,57 @@ class CustomersSources(_rt.SyncResource):
                 "amounts": amounts,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersSourcesWithRawResponse:
+    """`CustomersSources.with_raw_response`."""
+
+    def __init__(self, resource: CustomersSources) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.verify = _rt.with_raw_response(resource.verify)
+
+
+class CustomersSourcesWithStreamingResponse:
+    """`CustomersSources.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersSources) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.verify = _rt.with_streaming_response(resource.verify)
 
 
 class CustomersSubscriptions(_rt.SyncResource):
     """Operations under `customers.subscriptions`."""
+
+    @cached_property
+    def with_raw_response(self) -> CustomersSubscriptionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersSubscriptionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersSubscriptionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersSubscriptionsWithStreamingResponse(self)
 
     @cached_property
     def discount(self) -> CustomersSubscriptionsDiscount:
@@ -2613,14 +3567,21 @@ class CustomersSubscriptions(_rt.SyncResource):
 
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Subscription]:
         """<p>You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.</p>
 
@@ -2643,13 +3604,22 @@ class CustomersSubscriptions(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         customer: str,
+        *,
         add_invoice_items: _builtins.list[CustomersSubscriptionsCreateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
@@ -2688,7 +3658,14 @@ class CustomersSubscriptions(_rt.SyncResource):
         trial_from_plan: bool | NotGiven = NOT_GIVEN,
         trial_period_days: int | NotGiven = NOT_GIVEN,
         trial_settings: CustomersSubscriptionsCreateParamsTrialSettings | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
         """<p>Creates a new subscription on an existing customer.</p>
 
@@ -2757,17 +3734,33 @@ class CustomersSubscriptions(_rt.SyncResource):
                 "trial_period_days": trial_period_days,
                 "trial_settings": trial_settings,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
         """<p>Retrieves the subscription with the given ID.</p>
 
@@ -2783,14 +3776,23 @@ class CustomersSubscriptions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         add_invoice_items: _builtins.list[CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
@@ -2834,7 +3836,14 @@ class CustomersSubscriptions(_rt.SyncResource):
         trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
         trial_from_plan: bool | NotGiven = NOT_GIVEN,
         trial_settings: CustomersSubscriptionsUpdateParamsTrialSettings | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
         """<p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p>
 
@@ -2904,18 +3913,34 @@ class CustomersSubscriptions(_rt.SyncResource):
                 "trial_from_plan": trial_from_plan,
                 "trial_settings": trial_settings,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
         """<p>Cancels a customer’s subscription. If you set the <code>at_period_end</code> parameter to <code>true</code>, the subscription will remain active until the end of the period, at which point it will be canceled and not renewed. Otherwise, with the default <code>false</code> value, the subscription is terminated immediately. In either case, the customer will not be charged again for the subscription.</p>
 
@@ -2937,21 +3962,79 @@ class CustomersSubscriptions(_rt.SyncResource):
                 "invoice_now": invoice_now,
                 "prorate": prorate,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersSubscriptionsWithRawResponse:
+    """`CustomersSubscriptions.with_raw_response`."""
+
+    def __init__(self, resource: CustomersSubscriptions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+    @cached_property
+    def discount(self) -> CustomersSubscriptionsDiscountWithRawResponse:
+        return self._resource.discount.with_raw_response
+
+
+class CustomersSubscriptionsWithStreamingResponse:
+    """`CustomersSubscriptions.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersSubscriptions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+
+    @cached_property
+    def discount(self) -> CustomersSubscriptionsDiscountWithStreamingResponse:
+        return self._resource.discount.with_streaming_response
 
 
 class CustomersSubscriptionsDiscount(_rt.SyncResource):
     """Operations under `customers.subscriptions.discount`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersSubscriptionsDiscountWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersSubscriptionsDiscountWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersSubscriptionsDiscountWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersSubscriptionsDiscountWithStreamingResponse(self)
+
     def retrieve(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Discount:
         """GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount
 
@@ -2967,16 +4050,32 @@ class CustomersSubscriptionsDiscount(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedDiscount:
         """<p>Removes the currently applied discount on a customer.</p>
 
@@ -2990,23 +4089,67 @@ class CustomersSubscriptionsDiscount(_rt.SyncResource):
                 "subscription_exposed_id": subscription_exposed_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersSubscriptionsDiscountWithRawResponse:
+    """`CustomersSubscriptionsDiscount.with_raw_response`."""
+
+    def __init__(self, resource: CustomersSubscriptionsDiscount) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class CustomersSubscriptionsDiscountWithStreamingResponse:
+    """`CustomersSubscriptionsDiscount.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersSubscriptionsDiscount) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class CustomersTaxIds(_rt.SyncResource):
     """Operations under `customers.tax_ids`."""
 
+    @cached_property
+    def with_raw_response(self) -> CustomersTaxIdsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return CustomersTaxIdsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersTaxIdsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return CustomersTaxIdsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TaxId]:
         """<p>Returns a list of tax IDs for a customer.</p>
 
@@ -3029,13 +4172,22 @@ class CustomersTaxIds(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         customer: str,
+        *,
         type: Literal[
             "ae_trn",
             "au_abn",
@@ -3091,7 +4243,14 @@ class CustomersTaxIds(_rt.SyncResource):
         ],
         value: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxId:
         """<p>Creates a new <code>TaxID</code> object for a customer.</p>
 
@@ -3108,17 +4267,33 @@ class CustomersTaxIds(_rt.SyncResource):
                 "value": value,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxId:
         """<p>Retrieves the <code>TaxID</code> object with the given identifier.</p>
 
@@ -3134,16 +4309,32 @@ class CustomersTaxIds(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTaxId:
         """<p>Deletes an existing <code>TaxID</code> object.</p>
 
@@ -3157,12 +4348,53 @@ class CustomersTaxIds(_rt.SyncResource):
                 "id": id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class CustomersTaxIdsWithRawResponse:
+    """`CustomersTaxIds.with_raw_response`."""
+
+    def __init__(self, resource: CustomersTaxIds) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class CustomersTaxIdsWithStreamingResponse:
+    """`CustomersTaxIds.with_streaming_response`."""
+
+    def __init__(self, resource: CustomersTaxIds) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncCustomers(_rt.AsyncResource):
     """Operations under `customers`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersWithStreamingResponse(self)
 
     @cached_property
     def balance_transactions(self) -> AsyncCustomersBalanceTransactions:
@@ -3215,7 +4447,14 @@ class AsyncCustomers(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Customer]:
         """<p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p>
 
@@ -3242,7 +4481,16 @@ class AsyncCustomers(_rt.AsyncResource):
                 "test_clock": test_clock,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -3270,7 +4518,14 @@ class AsyncCustomers(_rt.AsyncResource):
         tax_exempt: Literal["", "exempt", "none", "reverse"] | NotGiven = NOT_GIVEN,
         tax_id_data: _builtins.list[CustomersCreateParamsTaxIdDataItem] | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
         """<p>Creates a new customer object.</p>
 
@@ -3321,7 +4576,16 @@ class AsyncCustomers(_rt.AsyncResource):
                 "tax_id_data": tax_id_data,
                 "test_clock": test_clock,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def search(
@@ -3332,7 +4596,14 @@ class AsyncCustomers(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Customer]:
         """<p>Search for customers you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
@@ -3357,16 +4628,32 @@ class AsyncCustomers(_rt.AsyncResource):
                 "page": page,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         customer: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer | DeletedCustomer:
         """<p>Retrieves a Customer object.</p>
 
@@ -3381,13 +4668,22 @@ class AsyncCustomers(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         customer: str,
+        *,
         address: CustomersUpdateParamsAddress | Literal[""] | NotGiven = NOT_GIVEN,
         balance: int | NotGiven = NOT_GIVEN,
         bank_account: CustomersUpdateParamsBankAccount | str | NotGiven = NOT_GIVEN,
@@ -3413,7 +4709,14 @@ class AsyncCustomers(_rt.AsyncResource):
         source: str | NotGiven = NOT_GIVEN,
         tax: CustomersUpdateParamsTax | NotGiven = NOT_GIVEN,
         tax_exempt: Literal["", "exempt", "none", "reverse"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
         """<p>Updates the specified customer by setting the values of the parameters passed. Any parameters not provided will be left unchanged. For example, if you pass the <strong>source</strong> parameter, that becomes the customer’s active source (e.g., a card) to be used for all charges in the future. When you update a customer to a new valid card source by passing the <strong>source</strong> parameter: for each of the customer’s current subscriptions, if the subscription bills automatically and is in the <code>past_due</code> state, then the latest open invoice for the subscription with automatic collection enabled will be retried. This retry will not count as an automatic retry, and will not affect the next regularly scheduled payment for the invoice. Changing the <strong>default_source</strong> for a customer will not trigger this behavior.</p>
 
@@ -3474,15 +4777,31 @@ class AsyncCustomers(_rt.AsyncResource):
                 "tax": tax,
                 "tax_exempt": tax_exempt,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         customer: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedCustomer:
         """<p>Permanently deletes a customer. It cannot be undone. Also immediately cancels any active subscriptions on the customer.</p>
 
@@ -3495,18 +4814,34 @@ class AsyncCustomers(_rt.AsyncResource):
                 "customer": customer,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def funding_instructions(
         self,
-        *,
         customer: str,
+        *,
         bank_transfer: CustomersFundingInstructionsParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FundingInstructions:
         """<p>Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
         funding instructions will be created. If funding instructions have already been created for a given customer, the same
@@ -3527,23 +4862,159 @@ class AsyncCustomers(_rt.AsyncResource):
                 "funding_type": funding_type,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersWithRawResponse:
+    """`AsyncCustomers.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomers) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.search = _rt.raw_async_page(resource.search)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.funding_instructions = _rt.with_raw_response(resource.funding_instructions)
+
+    @cached_property
+    def balance_transactions(self) -> AsyncCustomersBalanceTransactionsWithRawResponse:
+        return self._resource.balance_transactions.with_raw_response
+
+    @cached_property
+    def bank_accounts(self) -> AsyncCustomersBankAccountsWithRawResponse:
+        return self._resource.bank_accounts.with_raw_response
+
+    @cached_property
+    def cards(self) -> AsyncCustomersCardsWithRawResponse:
+        return self._resource.cards.with_raw_response
+
+    @cached_property
+    def cash_balance(self) -> AsyncCustomersCashBalanceWithRawResponse:
+        return self._resource.cash_balance.with_raw_response
+
+    @cached_property
+    def cash_balance_transactions(self) -> AsyncCustomersCashBalanceTransactionsWithRawResponse:
+        return self._resource.cash_balance_transactions.with_raw_response
+
+    @cached_property
+    def discount(self) -> AsyncCustomersDiscountWithRawResponse:
+        return self._resource.discount.with_raw_response
+
+    @cached_property
+    def payment_methods(self) -> AsyncCustomersPaymentMethodsWithRawResponse:
+        return self._resource.payment_methods.with_raw_response
+
+    @cached_property
+    def sources(self) -> AsyncCustomersSourcesWithRawResponse:
+        return self._resource.sources.with_raw_response
+
+    @cached_property
+    def subscriptions(self) -> AsyncCustomersSubscriptionsWithRawResponse:
+        return self._resource.subscriptions.with_raw_response
+
+    @cached_property
+    def tax_ids(self) -> AsyncCustomersTaxIdsWithRawResponse:
+        return self._resource.tax_ids.with_raw_response
+
+
+class AsyncCustomersWithStreamingResponse:
+    """`AsyncCustomers.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomers) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.search = _rt.streaming_async_page(resource.search)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.funding_instructions = _rt.with_streaming_response(resource.funding_instructions)
+
+    @cached_property
+    def balance_transactions(self) -> AsyncCustomersBalanceTransactionsWithStreamingResponse:
+        return self._resource.balance_transactions.with_streaming_response
+
+    @cached_property
+    def bank_accounts(self) -> AsyncCustomersBankAccountsWithStreamingResponse:
+        return self._resource.bank_accounts.with_streaming_response
+
+    @cached_property
+    def cards(self) -> AsyncCustomersCardsWithStreamingResponse:
+        return self._resource.cards.with_streaming_response
+
+    @cached_property
+    def cash_balance(self) -> AsyncCustomersCashBalanceWithStreamingResponse:
+        return self._resource.cash_balance.with_streaming_response
+
+    @cached_property
+    def cash_balance_transactions(
+        self,
+    ) -> AsyncCustomersCashBalanceTransactionsWithStreamingResponse:
+        return self._resource.cash_balance_transactions.with_streaming_response
+
+    @cached_property
+    def discount(self) -> AsyncCustomersDiscountWithStreamingResponse:
+        return self._resource.discount.with_streaming_response
+
+    @cached_property
+    def payment_methods(self) -> AsyncCustomersPaymentMethodsWithStreamingResponse:
+        return self._resource.payment_methods.with_streaming_response
+
+    @cached_property
+    def sources(self) -> AsyncCustomersSourcesWithStreamingResponse:
+        return self._resource.sources.with_streaming_response
+
+    @cached_property
+    def subscriptions(self) -> AsyncCustomersSubscriptionsWithStreamingResponse:
+        return self._resource.subscriptions.with_streaming_response
+
+    @cached_property
+    def tax_ids(self) -> AsyncCustomersTaxIdsWithStreamingResponse:
+        return self._resource.tax_ids.with_streaming_response
 
 
 class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
     """Operations under `customers.balance_transactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersBalanceTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersBalanceTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersBalanceTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersBalanceTransactionsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CustomerBalanceTransaction]:
         """<p>Returns a list of transactions that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
 
@@ -3566,19 +5037,35 @@ class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         customer: str,
+        *,
         amount: int,
         currency: str,
         description: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerBalanceTransaction:
         """<p>Creates an immutable transaction that updates the customer’s credit <a href="/docs/billing/customer/balance">balance</a>.</p>
 
@@ -3599,17 +5086,33 @@ class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         customer: str,
         transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerBalanceTransaction:
         """<p>Retrieves a specific customer balance transaction that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
 
@@ -3625,18 +5128,34 @@ class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         customer: str,
         transaction: str,
+        *,
         description: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerBalanceTransaction:
         """<p>Most credit balance transaction fields are immutable, but you may update its <code>description</code> and <code>metadata</code>.</p>
 
@@ -3654,23 +5173,71 @@ class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersBalanceTransactionsWithRawResponse:
+    """`AsyncCustomersBalanceTransactions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AsyncCustomersBalanceTransactionsWithStreamingResponse:
+    """`AsyncCustomersBalanceTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AsyncCustomersBankAccounts(_rt.AsyncResource):
     """Operations under `customers.bank_accounts`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersBankAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersBankAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersBankAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersBankAccountsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[BankAccount]:
         """Deprecated.
 
@@ -3695,20 +5262,36 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         customer: str,
+        *,
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersBankAccountsCreateParamsCard | str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource:
         """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
 
@@ -3735,17 +5318,33 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
                 "metadata": metadata,
                 "source": source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BankAccount:
         """Deprecated.
 
@@ -3763,14 +5362,23 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         address_city: str | NotGiven = NOT_GIVEN,
@@ -3785,7 +5393,14 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersBankAccountsUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Card | BankAccount | Source:
         """<p>Update a specified source for a given customer.</p>
 
@@ -3825,16 +5440,32 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
                 "name": name,
                 "owner": owner,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource | DeletedPaymentSource:
         """<p>Delete a specified source for a given customer.</p>
 
@@ -3848,17 +5479,33 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def verify(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BankAccount:
         """<p>Verify a specified bank account for a given customer.</p>
 
@@ -3874,23 +5521,75 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
                 "amounts": amounts,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersBankAccountsWithRawResponse:
+    """`AsyncCustomersBankAccounts.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersBankAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.verify = _rt.with_raw_response(resource.verify)
+
+
+class AsyncCustomersBankAccountsWithStreamingResponse:
+    """`AsyncCustomersBankAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersBankAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.verify = _rt.with_streaming_response(resource.verify)
 
 
 class AsyncCustomersCards(_rt.AsyncResource):
     """Operations under `customers.cards`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersCardsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersCardsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersCardsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersCardsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Card]:
         """Deprecated.
 
@@ -3917,20 +5616,36 @@ class AsyncCustomersCards(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         customer: str,
+        *,
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersCardsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersCardsCreateParamsCard | str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource:
         """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
 
@@ -3957,17 +5672,33 @@ class AsyncCustomersCards(_rt.AsyncResource):
                 "metadata": metadata,
                 "source": source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Card:
         """Deprecated.
 
@@ -3985,14 +5716,23 @@ class AsyncCustomersCards(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         address_city: str | NotGiven = NOT_GIVEN,
@@ -4007,7 +5747,14 @@ class AsyncCustomersCards(_rt.AsyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersCardsUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Card | BankAccount | Source:
         """<p>Update a specified source for a given customer.</p>
 
@@ -4047,16 +5794,32 @@ class AsyncCustomersCards(_rt.AsyncResource):
                 "name": name,
                 "owner": owner,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource | DeletedPaymentSource:
         """<p>Delete a specified source for a given customer.</p>
 
@@ -4070,20 +5833,70 @@ class AsyncCustomersCards(_rt.AsyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersCardsWithRawResponse:
+    """`AsyncCustomersCards.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersCards) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncCustomersCardsWithStreamingResponse:
+    """`AsyncCustomersCards.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersCards) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncCustomersCashBalance(_rt.AsyncResource):
     """Operations under `customers.cash_balance`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersCashBalanceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersCashBalanceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersCashBalanceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersCashBalanceWithStreamingResponse(self)
+
     async def retrieve(
         self,
-        *,
         customer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CashBalance:
         """<p>Retrieves a customer’s cash balance.</p>
 
@@ -4098,16 +5911,32 @@ class AsyncCustomersCashBalance(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         customer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         settings: CustomersCashBalanceCreateParamsSettings | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CashBalance:
         """<p>Changes the settings on a customer’s cash balance.</p>
 
@@ -4122,23 +5951,67 @@ class AsyncCustomersCashBalance(_rt.AsyncResource):
                 "expand": expand,
                 "settings": settings,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersCashBalanceWithRawResponse:
+    """`AsyncCustomersCashBalance.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersCashBalance) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncCustomersCashBalanceWithStreamingResponse:
+    """`AsyncCustomersCashBalance.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersCashBalance) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncCustomersCashBalanceTransactions(_rt.AsyncResource):
     """Operations under `customers.cash_balance_transactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersCashBalanceTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersCashBalanceTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersCashBalanceTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersCashBalanceTransactionsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CustomerCashBalanceTransaction]:
         """<p>Returns a list of transactions that modified the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
 
@@ -4161,17 +6034,33 @@ class AsyncCustomersCashBalanceTransactions(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         customer: str,
         transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerCashBalanceTransaction:
         """<p>Retrieves a specific cash balance transaction, which updated the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
 
@@ -4187,20 +6076,64 @@ class AsyncCustomersCashBalanceTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersCashBalanceTransactionsWithRawResponse:
+    """`AsyncCustomersCashBalanceTransactions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersCashBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncCustomersCashBalanceTransactionsWithStreamingResponse:
+    """`AsyncCustomersCashBalanceTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersCashBalanceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncCustomersDiscount(_rt.AsyncResource):
     """Operations under `customers.discount`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersDiscountWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersDiscountWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersDiscountWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersDiscountWithStreamingResponse(self)
+
     async def retrieve(
         self,
-        *,
         customer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Discount:
         """GET /v1/customers/{customer}/discount
 
@@ -4215,15 +6148,31 @@ class AsyncCustomersDiscount(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         customer: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedDiscount:
         """<p>Removes the currently applied discount on a customer.</p>
 
@@ -4236,17 +6185,54 @@ class AsyncCustomersDiscount(_rt.AsyncResource):
                 "customer": customer,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersDiscountWithRawResponse:
+    """`AsyncCustomersDiscount.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersDiscount) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncCustomersDiscountWithStreamingResponse:
+    """`AsyncCustomersDiscount.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersDiscount) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncCustomersPaymentMethods(_rt.AsyncResource):
     """Operations under `customers.payment_methods`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersPaymentMethodsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersPaymentMethodsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersPaymentMethodsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersPaymentMethodsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -4284,7 +6270,14 @@ class AsyncCustomersPaymentMethods(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PaymentMethod]:
         """<p>Returns a list of PaymentMethods for a given Customer</p>
 
@@ -4309,17 +6302,33 @@ class AsyncCustomersPaymentMethods(_rt.AsyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         customer: str,
         payment_method: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
         """<p>Retrieves a PaymentMethod object for a given Customer.</p>
 
@@ -4335,24 +6344,68 @@ class AsyncCustomersPaymentMethods(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersPaymentMethodsWithRawResponse:
+    """`AsyncCustomersPaymentMethods.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersPaymentMethods) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncCustomersPaymentMethodsWithStreamingResponse:
+    """`AsyncCustomersPaymentMethods.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersPaymentMethods) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncCustomersSources(_rt.AsyncResource):
     """Operations under `customers.sources`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersSourcesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersSourcesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersSourcesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersSourcesWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         object: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[BankAccount | Card | Source]:
         """<p>List sources for a specified customer.</p>
 
@@ -4377,20 +6430,36 @@ class AsyncCustomersSources(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         customer: str,
+        *,
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersSourcesCreateParamsCard | str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource:
         """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
 
@@ -4417,17 +6486,33 @@ class AsyncCustomersSources(_rt.AsyncResource):
                 "metadata": metadata,
                 "source": source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource:
         """<p>Retrieve a specified source for a given customer.</p>
 
@@ -4443,14 +6528,23 @@ class AsyncCustomersSources(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         account_holder_name: str | NotGiven = NOT_GIVEN,
         account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         address_city: str | NotGiven = NOT_GIVEN,
@@ -4465,7 +6559,14 @@ class AsyncCustomersSources(_rt.AsyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersSourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Card | BankAccount | Source:
         """<p>Update a specified source for a given customer.</p>
 
@@ -4505,16 +6606,32 @@ class AsyncCustomersSources(_rt.AsyncResource):
                 "name": name,
                 "owner": owner,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentSource | DeletedPaymentSource:
         """<p>Delete a specified source for a given customer.</p>
 
@@ -4528,17 +6645,33 @@ class AsyncCustomersSources(_rt.AsyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def verify(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BankAccount:
         """<p>Verify a specified bank account for a given customer.</p>
 
@@ -4554,12 +6687,57 @@ class AsyncCustomersSources(_rt.AsyncResource):
                 "amounts": amounts,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersSourcesWithRawResponse:
+    """`AsyncCustomersSources.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersSources) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.verify = _rt.with_raw_response(resource.verify)
+
+
+class AsyncCustomersSourcesWithStreamingResponse:
+    """`AsyncCustomersSources.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersSources) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.verify = _rt.with_streaming_response(resource.verify)
 
 
 class AsyncCustomersSubscriptions(_rt.AsyncResource):
     """Operations under `customers.subscriptions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersSubscriptionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersSubscriptionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersSubscriptionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersSubscriptionsWithStreamingResponse(self)
 
     @cached_property
     def discount(self) -> AsyncCustomersSubscriptionsDiscount:
@@ -4567,14 +6745,21 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
 
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Subscription]:
         """<p>You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.</p>
 
@@ -4597,13 +6782,22 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         customer: str,
+        *,
         add_invoice_items: _builtins.list[CustomersSubscriptionsCreateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
@@ -4642,7 +6836,14 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         trial_from_plan: bool | NotGiven = NOT_GIVEN,
         trial_period_days: int | NotGiven = NOT_GIVEN,
         trial_settings: CustomersSubscriptionsCreateParamsTrialSettings | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
         """<p>Creates a new subscription on an existing customer.</p>
 
@@ -4711,17 +6912,33 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
                 "trial_period_days": trial_period_days,
                 "trial_settings": trial_settings,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
         """<p>Retrieves the subscription with the given ID.</p>
 
@@ -4737,14 +6954,23 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         add_invoice_items: _builtins.list[CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
@@ -4788,7 +7014,14 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
         trial_from_plan: bool | NotGiven = NOT_GIVEN,
         trial_settings: CustomersSubscriptionsUpdateParamsTrialSettings | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
         """<p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p>
 
@@ -4858,18 +7091,34 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
                 "trial_from_plan": trial_from_plan,
                 "trial_settings": trial_settings,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
         """<p>Cancels a customer’s subscription. If you set the <code>at_period_end</code> parameter to <code>true</code>, the subscription will remain active until the end of the period, at which point it will be canceled and not renewed. Otherwise, with the default <code>false</code> value, the subscription is terminated immediately. In either case, the customer will not be charged again for the subscription.</p>
 
@@ -4891,21 +7140,79 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
                 "invoice_now": invoice_now,
                 "prorate": prorate,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersSubscriptionsWithRawResponse:
+    """`AsyncCustomersSubscriptions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersSubscriptions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+    @cached_property
+    def discount(self) -> AsyncCustomersSubscriptionsDiscountWithRawResponse:
+        return self._resource.discount.with_raw_response
+
+
+class AsyncCustomersSubscriptionsWithStreamingResponse:
+    """`AsyncCustomersSubscriptions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersSubscriptions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+
+    @cached_property
+    def discount(self) -> AsyncCustomersSubscriptionsDiscountWithStreamingResponse:
+        return self._resource.discount.with_streaming_response
 
 
 class AsyncCustomersSubscriptionsDiscount(_rt.AsyncResource):
     """Operations under `customers.subscriptions.discount`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersSubscriptionsDiscountWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersSubscriptionsDiscountWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersSubscriptionsDiscountWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersSubscriptionsDiscountWithStreamingResponse(self)
+
     async def retrieve(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Discount:
         """GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount
 
@@ -4921,16 +7228,32 @@ class AsyncCustomersSubscriptionsDiscount(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         customer: str,
         subscription_exposed_id: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedDiscount:
         """<p>Removes the currently applied discount on a customer.</p>
 
@@ -4944,23 +7267,67 @@ class AsyncCustomersSubscriptionsDiscount(_rt.AsyncResource):
                 "subscription_exposed_id": subscription_exposed_id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersSubscriptionsDiscountWithRawResponse:
+    """`AsyncCustomersSubscriptionsDiscount.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersSubscriptionsDiscount) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncCustomersSubscriptionsDiscountWithStreamingResponse:
+    """`AsyncCustomersSubscriptionsDiscount.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersSubscriptionsDiscount) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncCustomersTaxIds(_rt.AsyncResource):
     """Operations under `customers.tax_ids`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersTaxIdsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncCustomersTaxIdsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersTaxIdsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncCustomersTaxIdsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         customer: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TaxId]:
         """<p>Returns a list of tax IDs for a customer.</p>
 
@@ -4983,13 +7350,22 @@ class AsyncCustomersTaxIds(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         customer: str,
+        *,
         type: Literal[
             "ae_trn",
             "au_abn",
@@ -5045,7 +7421,14 @@ class AsyncCustomersTaxIds(_rt.AsyncResource):
         ],
         value: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxId:
         """<p>Creates a new <code>TaxID</code> object for a customer.</p>
 
@@ -5062,17 +7445,33 @@ class AsyncCustomersTaxIds(_rt.AsyncResource):
                 "value": value,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxId:
         """<p>Retrieves the <code>TaxID</code> object with the given identifier.</p>
 
@@ -5088,16 +7487,32 @@ class AsyncCustomersTaxIds(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         customer: str,
         id: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTaxId:
         """<p>Deletes an existing <code>TaxID</code> object.</p>
 
@@ -5111,5 +7526,36 @@ class AsyncCustomersTaxIds(_rt.AsyncResource):
                 "id": id,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncCustomersTaxIdsWithRawResponse:
+    """`AsyncCustomersTaxIds.with_raw_response`."""
+
+    def __init__(self, resource: AsyncCustomersTaxIds) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncCustomersTaxIdsWithStreamingResponse:
+    """`AsyncCustomersTaxIds.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncCustomersTaxIds) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)

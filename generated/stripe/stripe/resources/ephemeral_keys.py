@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.ephemeral_key import EphemeralKey
 from ..models.error import Error
@@ -44,6 +46,16 @@ _EPHEMERAL_KEYS_DELETE: _rt.Operation[EphemeralKey] = _rt.Operation(
 class EphemeralKeys(_rt.SyncResource):
     """Operations under `ephemeral_keys`."""
 
+    @cached_property
+    def with_raw_response(self) -> EphemeralKeysWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return EphemeralKeysWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> EphemeralKeysWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return EphemeralKeysWithStreamingResponse(self)
+
     def create(
         self,
         *,
@@ -51,7 +63,14 @@ class EphemeralKeys(_rt.SyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         issuing_card: str | NotGiven = NOT_GIVEN,
         verification_session: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EphemeralKey:
         """<p>Creates a short-lived API key for a given resource.</p>
 
@@ -69,15 +88,31 @@ class EphemeralKeys(_rt.SyncResource):
                 "issuing_card": issuing_card,
                 "verification_session": verification_session,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         key: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EphemeralKey:
         """<p>Invalidates a short-lived API key for a given resource.</p>
 
@@ -90,12 +125,49 @@ class EphemeralKeys(_rt.SyncResource):
                 "key": key,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class EphemeralKeysWithRawResponse:
+    """`EphemeralKeys.with_raw_response`."""
+
+    def __init__(self, resource: EphemeralKeys) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class EphemeralKeysWithStreamingResponse:
+    """`EphemeralKeys.with_streaming_response`."""
+
+    def __init__(self, resource: EphemeralKeys) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncEphemeralKeys(_rt.AsyncResource):
     """Operations under `ephemeral_keys`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEphemeralKeysWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncEphemeralKeysWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncEphemeralKeysWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncEphemeralKeysWithStreamingResponse(self)
 
     async def create(
         self,
@@ -104,7 +176,14 @@ class AsyncEphemeralKeys(_rt.AsyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         issuing_card: str | NotGiven = NOT_GIVEN,
         verification_session: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EphemeralKey:
         """<p>Creates a short-lived API key for a given resource.</p>
 
@@ -122,15 +201,31 @@ class AsyncEphemeralKeys(_rt.AsyncResource):
                 "issuing_card": issuing_card,
                 "verification_session": verification_session,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         key: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EphemeralKey:
         """<p>Invalidates a short-lived API key for a given resource.</p>
 
@@ -143,5 +238,32 @@ class AsyncEphemeralKeys(_rt.AsyncResource):
                 "key": key,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncEphemeralKeysWithRawResponse:
+    """`AsyncEphemeralKeys.with_raw_response`."""
+
+    def __init__(self, resource: AsyncEphemeralKeys) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncEphemeralKeysWithStreamingResponse:
+    """`AsyncEphemeralKeys.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncEphemeralKeys) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.delete = _rt.with_streaming_response(resource.delete)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.file import File
@@ -78,6 +79,16 @@ _FILES_RETRIEVE: _rt.Operation[File] = _rt.Operation(
 class Files(_rt.SyncResource):
     """Operations under `files`."""
 
+    @cached_property
+    def with_raw_response(self) -> FilesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return FilesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FilesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return FilesWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -105,7 +116,14 @@ class Files(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[File]:
         """<p>Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.</p>
 
@@ -130,7 +148,16 @@ class Files(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -151,7 +178,14 @@ class Files(_rt.SyncResource):
         ],
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         file_link_data: FilesCreateParamsFileLinkData | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> File:
         """<p>To upload a file to Stripe, you’ll need to send a request of type <code>multipart/form-data</code>. The request should contain the file you would like to upload, as well as the parameters for creating a file.</p>
 
@@ -171,16 +205,32 @@ class Files(_rt.SyncResource):
                 "expand": expand,
                 "file_link_data": file_link_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         file: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> File:
         """<p>Retrieves the details of an existing file object. Supply the unique file ID from a file, and Stripe will return the corresponding file object. To access file contents, see the <a href="/docs/file-upload#download-file-contents">File Upload Guide</a>.</p>
 
@@ -195,12 +245,51 @@ class Files(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class FilesWithRawResponse:
+    """`Files.with_raw_response`."""
+
+    def __init__(self, resource: Files) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class FilesWithStreamingResponse:
+    """`Files.with_streaming_response`."""
+
+    def __init__(self, resource: Files) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncFiles(_rt.AsyncResource):
     """Operations under `files`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFilesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncFilesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFilesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncFilesWithStreamingResponse(self)
 
     def list(
         self,
@@ -229,7 +318,14 @@ class AsyncFiles(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[File]:
         """<p>Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.</p>
 
@@ -254,7 +350,16 @@ class AsyncFiles(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -275,7 +380,14 @@ class AsyncFiles(_rt.AsyncResource):
         ],
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         file_link_data: FilesCreateParamsFileLinkData | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> File:
         """<p>To upload a file to Stripe, you’ll need to send a request of type <code>multipart/form-data</code>. The request should contain the file you would like to upload, as well as the parameters for creating a file.</p>
 
@@ -295,16 +407,32 @@ class AsyncFiles(_rt.AsyncResource):
                 "expand": expand,
                 "file_link_data": file_link_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         file: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> File:
         """<p>Retrieves the details of an existing file object. Supply the unique file ID from a file, and Stripe will return the corresponding file object. To access file contents, see the <a href="/docs/file-upload#download-file-contents">File Upload Guide</a>.</p>
 
@@ -319,5 +447,34 @@ class AsyncFiles(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncFilesWithRawResponse:
+    """`AsyncFiles.with_raw_response`."""
+
+    def __init__(self, resource: AsyncFiles) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncFilesWithStreamingResponse:
+    """`AsyncFiles.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncFiles) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.financial_connections_account import FinancialConnectionsAccount
@@ -192,6 +192,16 @@ class FinancialConnections(_rt.SyncResource):
     """Operations under `financial_connections`."""
 
     @cached_property
+    def with_raw_response(self) -> FinancialConnectionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return FinancialConnectionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FinancialConnectionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return FinancialConnectionsWithStreamingResponse(self)
+
+    @cached_property
     def accounts(self) -> FinancialConnectionsAccounts:
         return FinancialConnectionsAccounts(self._client)
 
@@ -200,8 +210,48 @@ class FinancialConnections(_rt.SyncResource):
         return FinancialConnectionsSessions(self._client)
 
 
+class FinancialConnectionsWithRawResponse:
+    """`FinancialConnections.with_raw_response`."""
+
+    def __init__(self, resource: FinancialConnections) -> None:
+        self._resource = resource
+
+    @cached_property
+    def accounts(self) -> FinancialConnectionsAccountsWithRawResponse:
+        return self._resource.accounts.with_raw_response
+
+    @cached_property
+    def sessions(self) -> FinancialConnectionsSessionsWithRawResponse:
+        return self._resource.sessions.with_raw_response
+
+
+class FinancialConnectionsWithStreamingResponse:
+    """`FinancialConnections.with_streaming_response`."""
+
+    def __init__(self, resource: FinancialConnections) -> None:
+        self._resource = resource
+
+    @cached_property
+    def accounts(self) -> FinancialConnectionsAccountsWithStreamingResponse:
+        return self._resource.accounts.with_streaming_response
+
+    @cached_property
+    def sessions(self) -> FinancialConnectionsSessionsWithStreamingResponse:
+        return self._resource.sessions.with_streaming_response
+
+
 class FinancialConnectionsAccounts(_rt.SyncResource):
     """Operations under `financial_connections.accounts`."""
+
+    @cached_property
+    def with_raw_response(self) -> FinancialConnectionsAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return FinancialConnectionsAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FinancialConnectionsAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return FinancialConnectionsAccountsWithStreamingResponse(self)
 
     def list(
         self,
@@ -213,7 +263,14 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[FinancialConnectionsAccount]:
         """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
 
@@ -239,16 +296,32 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Retrieves the details of an Financial Connections <code>Account</code>.</p>
 
@@ -263,15 +336,31 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disconnect(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p>
 
@@ -284,20 +373,36 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
                 "account": account,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def owners(
         self,
-        *,
         account: str,
+        *,
         ownership: str,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[FinancialConnectionsAccountOwner]:
         """<p>Lists all owners for a given <code>Account</code></p>
 
@@ -322,16 +427,32 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def refresh(
         self,
-        *,
         account: str,
+        *,
         features: _builtins.list[Literal["balance", "ownership"]],
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p>
 
@@ -346,12 +467,55 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
                 "features": features,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class FinancialConnectionsAccountsWithRawResponse:
+    """`FinancialConnectionsAccounts.with_raw_response`."""
+
+    def __init__(self, resource: FinancialConnectionsAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.disconnect = _rt.with_raw_response(resource.disconnect)
+        self.owners = _rt.raw_page(resource.owners)
+        self.refresh = _rt.with_raw_response(resource.refresh)
+
+
+class FinancialConnectionsAccountsWithStreamingResponse:
+    """`FinancialConnectionsAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: FinancialConnectionsAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.disconnect = _rt.with_streaming_response(resource.disconnect)
+        self.owners = _rt.streaming_page(resource.owners)
+        self.refresh = _rt.with_streaming_response(resource.refresh)
 
 
 class FinancialConnectionsSessions(_rt.SyncResource):
     """Operations under `financial_connections.sessions`."""
+
+    @cached_property
+    def with_raw_response(self) -> FinancialConnectionsSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return FinancialConnectionsSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FinancialConnectionsSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return FinancialConnectionsSessionsWithStreamingResponse(self)
 
     def create(
         self,
@@ -361,7 +525,14 @@ class FinancialConnectionsSessions(_rt.SyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         filters: FinancialConnectionsSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
         """<p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p>
 
@@ -381,16 +552,32 @@ class FinancialConnectionsSessions(_rt.SyncResource):
                 "filters": filters,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         session: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
         """<p>Retrieves the details of a Financial Connections <code>Session</code></p>
 
@@ -405,12 +592,49 @@ class FinancialConnectionsSessions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class FinancialConnectionsSessionsWithRawResponse:
+    """`FinancialConnectionsSessions.with_raw_response`."""
+
+    def __init__(self, resource: FinancialConnectionsSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class FinancialConnectionsSessionsWithStreamingResponse:
+    """`FinancialConnectionsSessions.with_streaming_response`."""
+
+    def __init__(self, resource: FinancialConnectionsSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncFinancialConnections(_rt.AsyncResource):
     """Operations under `financial_connections`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFinancialConnectionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncFinancialConnectionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFinancialConnectionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncFinancialConnectionsWithStreamingResponse(self)
 
     @cached_property
     def accounts(self) -> AsyncFinancialConnectionsAccounts:
@@ -421,8 +645,48 @@ class AsyncFinancialConnections(_rt.AsyncResource):
         return AsyncFinancialConnectionsSessions(self._client)
 
 
+class AsyncFinancialConnectionsWithRawResponse:
+    """`AsyncFinancialConnections.with_raw_response`."""
+
+    def __init__(self, resource: AsyncFinancialConnections) -> None:
+        self._resource = resource
+
+    @cached_property
+    def accounts(self) -> AsyncFinancialConnectionsAccountsWithRawResponse:
+        return self._resource.accounts.with_raw_response
+
+    @cached_property
+    def sessions(self) -> AsyncFinancialConnectionsSessionsWithRawResponse:
+        return self._resource.sessions.with_raw_response
+
+
+class AsyncFinancialConnectionsWithStreamingResponse:
+    """`AsyncFinancialConnections.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncFinancialConnections) -> None:
+        self._resource = resource
+
+    @cached_property
+    def accounts(self) -> AsyncFinancialConnectionsAccountsWithStreamingResponse:
+        return self._resource.accounts.with_streaming_response
+
+    @cached_property
+    def sessions(self) -> AsyncFinancialConnectionsSessionsWithStreamingResponse:
+        return self._resource.sessions.with_streaming_response
+
+
 class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
     """Operations under `financial_connections.accounts`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFinancialConnectionsAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncFinancialConnectionsAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFinancialConnectionsAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncFinancialConnectionsAccountsWithStreamingResponse(self)
 
     def list(
         self,
@@ -434,7 +698,14 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[FinancialConnectionsAccount]:
         """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
 
@@ -460,16 +731,32 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Retrieves the details of an Financial Connections <code>Account</code>.</p>
 
@@ -484,15 +771,31 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disconnect(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p>
 
@@ -505,20 +808,36 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
                 "account": account,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def owners(
         self,
-        *,
         account: str,
+        *,
         ownership: str,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[FinancialConnectionsAccountOwner]:
         """<p>Lists all owners for a given <code>Account</code></p>
 
@@ -543,16 +862,32 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def refresh(
         self,
-        *,
         account: str,
+        *,
         features: _builtins.list[Literal["balance", "ownership"]],
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p>
 
@@ -567,12 +902,55 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
                 "features": features,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncFinancialConnectionsAccountsWithRawResponse:
+    """`AsyncFinancialConnectionsAccounts.with_raw_response`."""
+
+    def __init__(self, resource: AsyncFinancialConnectionsAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.disconnect = _rt.with_raw_response(resource.disconnect)
+        self.owners = _rt.raw_async_page(resource.owners)
+        self.refresh = _rt.with_raw_response(resource.refresh)
+
+
+class AsyncFinancialConnectionsAccountsWithStreamingResponse:
+    """`AsyncFinancialConnectionsAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncFinancialConnectionsAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.disconnect = _rt.with_streaming_response(resource.disconnect)
+        self.owners = _rt.streaming_async_page(resource.owners)
+        self.refresh = _rt.with_streaming_response(resource.refresh)
 
 
 class AsyncFinancialConnectionsSessions(_rt.AsyncResource):
     """Operations under `financial_connections.sessions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFinancialConnectionsSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncFinancialConnectionsSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFinancialConnectionsSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncFinancialConnectionsSessionsWithStreamingResponse(self)
 
     async def create(
         self,
@@ -582,7 +960,14 @@ class AsyncFinancialConnectionsSessions(_rt.AsyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         filters: FinancialConnectionsSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
         """<p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p>
 
@@ -602,16 +987,32 @@ class AsyncFinancialConnectionsSessions(_rt.AsyncResource):
                 "filters": filters,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         session: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
         """<p>Retrieves the details of a Financial Connections <code>Session</code></p>
 
@@ -626,5 +1027,32 @@ class AsyncFinancialConnectionsSessions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncFinancialConnectionsSessionsWithRawResponse:
+    """`AsyncFinancialConnectionsSessions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncFinancialConnectionsSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncFinancialConnectionsSessionsWithStreamingResponse:
+    """`AsyncFinancialConnectionsSessions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncFinancialConnectionsSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.identity_verification_report import IdentityVerificationReport
@@ -206,6 +206,16 @@ class Identity(_rt.SyncResource):
     """Operations under `identity`."""
 
     @cached_property
+    def with_raw_response(self) -> IdentityWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IdentityWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IdentityWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IdentityWithStreamingResponse(self)
+
+    @cached_property
     def verification_reports(self) -> IdentityVerificationReports:
         return IdentityVerificationReports(self._client)
 
@@ -214,8 +224,48 @@ class Identity(_rt.SyncResource):
         return IdentityVerificationSessions(self._client)
 
 
+class IdentityWithRawResponse:
+    """`Identity.with_raw_response`."""
+
+    def __init__(self, resource: Identity) -> None:
+        self._resource = resource
+
+    @cached_property
+    def verification_reports(self) -> IdentityVerificationReportsWithRawResponse:
+        return self._resource.verification_reports.with_raw_response
+
+    @cached_property
+    def verification_sessions(self) -> IdentityVerificationSessionsWithRawResponse:
+        return self._resource.verification_sessions.with_raw_response
+
+
+class IdentityWithStreamingResponse:
+    """`Identity.with_streaming_response`."""
+
+    def __init__(self, resource: Identity) -> None:
+        self._resource = resource
+
+    @cached_property
+    def verification_reports(self) -> IdentityVerificationReportsWithStreamingResponse:
+        return self._resource.verification_reports.with_streaming_response
+
+    @cached_property
+    def verification_sessions(self) -> IdentityVerificationSessionsWithStreamingResponse:
+        return self._resource.verification_sessions.with_streaming_response
+
+
 class IdentityVerificationReports(_rt.SyncResource):
     """Operations under `identity.verification_reports`."""
+
+    @cached_property
+    def with_raw_response(self) -> IdentityVerificationReportsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IdentityVerificationReportsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IdentityVerificationReportsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IdentityVerificationReportsWithStreamingResponse(self)
 
     def list(
         self,
@@ -228,7 +278,14 @@ class IdentityVerificationReports(_rt.SyncResource):
         type: Literal["document", "id_number"] | NotGiven = NOT_GIVEN,
         verification_session: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IdentityVerificationReport]:
         """<p>List all verification reports.</p>
 
@@ -255,16 +312,32 @@ class IdentityVerificationReports(_rt.SyncResource):
                 "verification_session": verification_session,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         report: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationReport:
         """<p>Retrieves an existing VerificationReport</p>
 
@@ -279,12 +352,49 @@ class IdentityVerificationReports(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class IdentityVerificationReportsWithRawResponse:
+    """`IdentityVerificationReports.with_raw_response`."""
+
+    def __init__(self, resource: IdentityVerificationReports) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class IdentityVerificationReportsWithStreamingResponse:
+    """`IdentityVerificationReports.with_streaming_response`."""
+
+    def __init__(self, resource: IdentityVerificationReports) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class IdentityVerificationSessions(_rt.SyncResource):
     """Operations under `identity.verification_sessions`."""
+
+    @cached_property
+    def with_raw_response(self) -> IdentityVerificationSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IdentityVerificationSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IdentityVerificationSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IdentityVerificationSessionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -297,7 +407,14 @@ class IdentityVerificationSessions(_rt.SyncResource):
         status: Literal["canceled", "processing", "requires_input", "verified"]
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IdentityVerificationSession]:
         """<p>Returns a list of VerificationSessions</p>
 
@@ -322,7 +439,16 @@ class IdentityVerificationSessions(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -333,7 +459,14 @@ class IdentityVerificationSessions(_rt.SyncResource):
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         options: IdentityVerificationSessionsCreateParamsOptions | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>Creates a VerificationSession object.</p>
 
@@ -359,16 +492,32 @@ class IdentityVerificationSessions(_rt.SyncResource):
                 "options": options,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>Retrieves the details of a VerificationSession that was previously created.</p>
 
@@ -386,18 +535,34 @@ class IdentityVerificationSessions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         options: IdentityVerificationSessionsUpdateParamsOptions | NotGiven = NOT_GIVEN,
         type: Literal["document", "id_number"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>Updates a VerificationSession object.</p>
 
@@ -419,15 +584,31 @@ class IdentityVerificationSessions(_rt.SyncResource):
                 "options": options,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>A VerificationSession object can be canceled when it is in <code>requires_input</code> <a href="/docs/identity/how-sessions-work">status</a>.</p>
 
@@ -442,15 +623,31 @@ class IdentityVerificationSessions(_rt.SyncResource):
                 "session": session,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def redact(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>Redact a VerificationSession to remove all collected information from Stripe. This will redact
         the VerificationSession and all objects related to it, including VerificationReports, Events,
@@ -481,12 +678,57 @@ class IdentityVerificationSessions(_rt.SyncResource):
                 "session": session,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class IdentityVerificationSessionsWithRawResponse:
+    """`IdentityVerificationSessions.with_raw_response`."""
+
+    def __init__(self, resource: IdentityVerificationSessions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.redact = _rt.with_raw_response(resource.redact)
+
+
+class IdentityVerificationSessionsWithStreamingResponse:
+    """`IdentityVerificationSessions.with_streaming_response`."""
+
+    def __init__(self, resource: IdentityVerificationSessions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.redact = _rt.with_streaming_response(resource.redact)
 
 
 class AsyncIdentity(_rt.AsyncResource):
     """Operations under `identity`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIdentityWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIdentityWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIdentityWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIdentityWithStreamingResponse(self)
 
     @cached_property
     def verification_reports(self) -> AsyncIdentityVerificationReports:
@@ -497,8 +739,48 @@ class AsyncIdentity(_rt.AsyncResource):
         return AsyncIdentityVerificationSessions(self._client)
 
 
+class AsyncIdentityWithRawResponse:
+    """`AsyncIdentity.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIdentity) -> None:
+        self._resource = resource
+
+    @cached_property
+    def verification_reports(self) -> AsyncIdentityVerificationReportsWithRawResponse:
+        return self._resource.verification_reports.with_raw_response
+
+    @cached_property
+    def verification_sessions(self) -> AsyncIdentityVerificationSessionsWithRawResponse:
+        return self._resource.verification_sessions.with_raw_response
+
+
+class AsyncIdentityWithStreamingResponse:
+    """`AsyncIdentity.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIdentity) -> None:
+        self._resource = resource
+
+    @cached_property
+    def verification_reports(self) -> AsyncIdentityVerificationReportsWithStreamingResponse:
+        return self._resource.verification_reports.with_streaming_response
+
+    @cached_property
+    def verification_sessions(self) -> AsyncIdentityVerificationSessionsWithStreamingResponse:
+        return self._resource.verification_sessions.with_streaming_response
+
+
 class AsyncIdentityVerificationReports(_rt.AsyncResource):
     """Operations under `identity.verification_reports`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIdentityVerificationReportsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIdentityVerificationReportsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIdentityVerificationReportsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIdentityVerificationReportsWithStreamingResponse(self)
 
     def list(
         self,
@@ -511,7 +793,14 @@ class AsyncIdentityVerificationReports(_rt.AsyncResource):
         type: Literal["document", "id_number"] | NotGiven = NOT_GIVEN,
         verification_session: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IdentityVerificationReport]:
         """<p>List all verification reports.</p>
 
@@ -538,16 +827,32 @@ class AsyncIdentityVerificationReports(_rt.AsyncResource):
                 "verification_session": verification_session,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         report: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationReport:
         """<p>Retrieves an existing VerificationReport</p>
 
@@ -562,12 +867,49 @@ class AsyncIdentityVerificationReports(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncIdentityVerificationReportsWithRawResponse:
+    """`AsyncIdentityVerificationReports.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIdentityVerificationReports) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncIdentityVerificationReportsWithStreamingResponse:
+    """`AsyncIdentityVerificationReports.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIdentityVerificationReports) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncIdentityVerificationSessions(_rt.AsyncResource):
     """Operations under `identity.verification_sessions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIdentityVerificationSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIdentityVerificationSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIdentityVerificationSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIdentityVerificationSessionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -580,7 +922,14 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
         status: Literal["canceled", "processing", "requires_input", "verified"]
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IdentityVerificationSession]:
         """<p>Returns a list of VerificationSessions</p>
 
@@ -605,7 +954,16 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -616,7 +974,14 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         options: IdentityVerificationSessionsCreateParamsOptions | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>Creates a VerificationSession object.</p>
 
@@ -642,16 +1007,32 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
                 "options": options,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>Retrieves the details of a VerificationSession that was previously created.</p>
 
@@ -669,18 +1050,34 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         options: IdentityVerificationSessionsUpdateParamsOptions | NotGiven = NOT_GIVEN,
         type: Literal["document", "id_number"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>Updates a VerificationSession object.</p>
 
@@ -702,15 +1099,31 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
                 "options": options,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>A VerificationSession object can be canceled when it is in <code>requires_input</code> <a href="/docs/identity/how-sessions-work">status</a>.</p>
 
@@ -725,15 +1138,31 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
                 "session": session,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def redact(
         self,
-        *,
         session: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IdentityVerificationSession:
         """<p>Redact a VerificationSession to remove all collected information from Stripe. This will redact
         the VerificationSession and all objects related to it, including VerificationReports, Events,
@@ -764,5 +1193,40 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
                 "session": session,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncIdentityVerificationSessionsWithRawResponse:
+    """`AsyncIdentityVerificationSessions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIdentityVerificationSessions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.redact = _rt.with_raw_response(resource.redact)
+
+
+class AsyncIdentityVerificationSessionsWithStreamingResponse:
+    """`AsyncIdentityVerificationSessions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIdentityVerificationSessions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.redact = _rt.with_streaming_response(resource.redact)

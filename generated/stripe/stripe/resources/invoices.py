@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import Invoice, LineItem
 from ..models.deleted_invoice import DeletedInvoice
@@ -507,6 +507,16 @@ class Invoices(_rt.SyncResource):
     """Operations under `invoices`."""
 
     @cached_property
+    def with_raw_response(self) -> InvoicesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return InvoicesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> InvoicesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return InvoicesWithStreamingResponse(self)
+
+    @cached_property
     def upcoming(self) -> InvoicesUpcoming:
         return InvoicesUpcoming(self._client)
 
@@ -524,7 +534,14 @@ class Invoices(_rt.SyncResource):
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Invoice]:
         """<p>You can list all invoices, or list the invoices for a specific customer. The invoices are returned sorted by creation date, with the most recently created invoices appearing first.</p>
 
@@ -556,7 +573,16 @@ class Invoices(_rt.SyncResource):
                 "subscription": subscription,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -597,7 +623,14 @@ class Invoices(_rt.SyncResource):
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
         transfer_data: InvoicesCreateParamsTransferData | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>This endpoint creates a draft invoice for a given customer. The invoice remains a draft until you <a href="#finalize_invoice">finalize</a> the invoice, which allows you to <a href="#pay_invoice">pay</a> or <a href="#send_invoice">send</a> the invoice to your customers.</p>
 
@@ -663,7 +696,16 @@ class Invoices(_rt.SyncResource):
                 "subscription": subscription,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def search(
@@ -674,7 +716,14 @@ class Invoices(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Invoice]:
         """<p>Search for invoices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
@@ -699,16 +748,32 @@ class Invoices(_rt.SyncResource):
                 "page": page,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Retrieves the invoice with the given ID.</p>
 
@@ -723,13 +788,22 @@ class Invoices(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         invoice: str,
+        *,
         account_tax_ids: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
@@ -759,7 +833,14 @@ class Invoices(_rt.SyncResource):
         shipping_details: InvoicesUpdateParamsShippingDetails | Literal[""] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         transfer_data: InvoicesUpdateParamsTransferData | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Draft invoices are fully editable. Once an invoice is <a href="/docs/billing/invoices/workflow#finalized">finalized</a>,
         monetary values, as well as <code>collection_method</code>, become uneditable.</p>
@@ -821,15 +902,31 @@ class Invoices(_rt.SyncResource):
                 "statement_descriptor": statement_descriptor,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         invoice: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedInvoice:
         """<p>Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete invoices that are no longer in a draft state will fail; once an invoice has been finalized or if an invoice is for a subscription, it must be <a href="#void_invoice">voided</a>.</p>
 
@@ -842,16 +939,32 @@ class Invoices(_rt.SyncResource):
                 "invoice": invoice,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def finalize(
         self,
-        *,
         invoice: str,
+        *,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Stripe automatically finalizes drafts before sending and attempting payment on invoices. However, if you’d like to finalize a draft invoice manually, you can do so using this method.</p>
 
@@ -866,19 +979,35 @@ class Invoices(_rt.SyncResource):
                 "auto_advance": auto_advance,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def lines(
         self,
-        *,
         invoice: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[LineItem]:
         """<p>When retrieving an invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -901,15 +1030,31 @@ class Invoices(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def mark_uncollectible(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Marking an invoice as uncollectible is useful for keeping track of bad debts that can be written off for accounting purposes.</p>
 
@@ -922,13 +1067,22 @@ class Invoices(_rt.SyncResource):
                 "invoice": invoice,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def pay(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         forgive: bool | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
@@ -936,7 +1090,14 @@ class Invoices(_rt.SyncResource):
         paid_out_of_band: bool | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Stripe automatically creates and then attempts to collect payment on invoices for customers on subscriptions according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to attempt payment on an invoice out of the normal collection schedule or for some other reason, you can do so.</p>
 
@@ -961,15 +1122,31 @@ class Invoices(_rt.SyncResource):
                 "payment_method": payment_method,
                 "source": source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def send(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Stripe will automatically send invoices to customers according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to manually send an invoice to your customer out of the normal schedule, you can do so. When sending invoices that have already been paid, there will be no reference to the payment in the email.</p>
 
@@ -984,15 +1161,31 @@ class Invoices(_rt.SyncResource):
                 "invoice": invoice,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def void(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to <a href="#delete_invoice">deletion</a>, however it only applies to finalized invoices and maintains a papertrail where the invoice can still be found.</p>
 
@@ -1005,12 +1198,77 @@ class Invoices(_rt.SyncResource):
                 "invoice": invoice,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class InvoicesWithRawResponse:
+    """`Invoices.with_raw_response`."""
+
+    def __init__(self, resource: Invoices) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.search = _rt.raw_page(resource.search)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.finalize = _rt.with_raw_response(resource.finalize)
+        self.lines = _rt.raw_page(resource.lines)
+        self.mark_uncollectible = _rt.with_raw_response(resource.mark_uncollectible)
+        self.pay = _rt.with_raw_response(resource.pay)
+        self.send = _rt.with_raw_response(resource.send)
+        self.void = _rt.with_raw_response(resource.void)
+
+    @cached_property
+    def upcoming(self) -> InvoicesUpcomingWithRawResponse:
+        return self._resource.upcoming.with_raw_response
+
+
+class InvoicesWithStreamingResponse:
+    """`Invoices.with_streaming_response`."""
+
+    def __init__(self, resource: Invoices) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.search = _rt.streaming_page(resource.search)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.finalize = _rt.with_streaming_response(resource.finalize)
+        self.lines = _rt.streaming_page(resource.lines)
+        self.mark_uncollectible = _rt.with_streaming_response(resource.mark_uncollectible)
+        self.pay = _rt.with_streaming_response(resource.pay)
+        self.send = _rt.with_streaming_response(resource.send)
+        self.void = _rt.with_streaming_response(resource.void)
+
+    @cached_property
+    def upcoming(self) -> InvoicesUpcomingWithStreamingResponse:
+        return self._resource.upcoming.with_streaming_response
 
 
 class InvoicesUpcoming(_rt.SyncResource):
     """Operations under `invoices.upcoming`."""
+
+    @cached_property
+    def with_raw_response(self) -> InvoicesUpcomingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return InvoicesUpcomingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> InvoicesUpcomingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return InvoicesUpcomingWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -1042,7 +1300,14 @@ class InvoicesUpcoming(_rt.SyncResource):
         subscription_trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
         subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>At any time, you can preview the upcoming invoice for a customer. This will show you all the charges that are pending, including subscription renewal charges, invoice item charges, etc. It will also show you any discounts that are applicable to the invoice.</p>
 
@@ -1102,7 +1367,16 @@ class InvoicesUpcoming(_rt.SyncResource):
                 "subscription_trial_from_plan": subscription_trial_from_plan,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def lines(
@@ -1137,7 +1411,14 @@ class InvoicesUpcoming(_rt.SyncResource):
         subscription_trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
         subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[LineItem]:
         """<p>When retrieving an upcoming invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -1201,12 +1482,49 @@ class InvoicesUpcoming(_rt.SyncResource):
                 "subscription_trial_from_plan": subscription_trial_from_plan,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class InvoicesUpcomingWithRawResponse:
+    """`InvoicesUpcoming.with_raw_response`."""
+
+    def __init__(self, resource: InvoicesUpcoming) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.lines = _rt.raw_page(resource.lines)
+
+
+class InvoicesUpcomingWithStreamingResponse:
+    """`InvoicesUpcoming.with_streaming_response`."""
+
+    def __init__(self, resource: InvoicesUpcoming) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.lines = _rt.streaming_page(resource.lines)
 
 
 class AsyncInvoices(_rt.AsyncResource):
     """Operations under `invoices`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncInvoicesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncInvoicesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncInvoicesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncInvoicesWithStreamingResponse(self)
 
     @cached_property
     def upcoming(self) -> AsyncInvoicesUpcoming:
@@ -1226,7 +1544,14 @@ class AsyncInvoices(_rt.AsyncResource):
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Invoice]:
         """<p>You can list all invoices, or list the invoices for a specific customer. The invoices are returned sorted by creation date, with the most recently created invoices appearing first.</p>
 
@@ -1258,7 +1583,16 @@ class AsyncInvoices(_rt.AsyncResource):
                 "subscription": subscription,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -1299,7 +1633,14 @@ class AsyncInvoices(_rt.AsyncResource):
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
         transfer_data: InvoicesCreateParamsTransferData | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>This endpoint creates a draft invoice for a given customer. The invoice remains a draft until you <a href="#finalize_invoice">finalize</a> the invoice, which allows you to <a href="#pay_invoice">pay</a> or <a href="#send_invoice">send</a> the invoice to your customers.</p>
 
@@ -1365,7 +1706,16 @@ class AsyncInvoices(_rt.AsyncResource):
                 "subscription": subscription,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def search(
@@ -1376,7 +1726,14 @@ class AsyncInvoices(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Invoice]:
         """<p>Search for invoices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
@@ -1401,16 +1758,32 @@ class AsyncInvoices(_rt.AsyncResource):
                 "page": page,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Retrieves the invoice with the given ID.</p>
 
@@ -1425,13 +1798,22 @@ class AsyncInvoices(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         invoice: str,
+        *,
         account_tax_ids: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
@@ -1461,7 +1843,14 @@ class AsyncInvoices(_rt.AsyncResource):
         shipping_details: InvoicesUpdateParamsShippingDetails | Literal[""] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         transfer_data: InvoicesUpdateParamsTransferData | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Draft invoices are fully editable. Once an invoice is <a href="/docs/billing/invoices/workflow#finalized">finalized</a>,
         monetary values, as well as <code>collection_method</code>, become uneditable.</p>
@@ -1523,15 +1912,31 @@ class AsyncInvoices(_rt.AsyncResource):
                 "statement_descriptor": statement_descriptor,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         invoice: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedInvoice:
         """<p>Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete invoices that are no longer in a draft state will fail; once an invoice has been finalized or if an invoice is for a subscription, it must be <a href="#void_invoice">voided</a>.</p>
 
@@ -1544,16 +1949,32 @@ class AsyncInvoices(_rt.AsyncResource):
                 "invoice": invoice,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def finalize(
         self,
-        *,
         invoice: str,
+        *,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Stripe automatically finalizes drafts before sending and attempting payment on invoices. However, if you’d like to finalize a draft invoice manually, you can do so using this method.</p>
 
@@ -1568,19 +1989,35 @@ class AsyncInvoices(_rt.AsyncResource):
                 "auto_advance": auto_advance,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def lines(
         self,
-        *,
         invoice: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[LineItem]:
         """<p>When retrieving an invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -1603,15 +2040,31 @@ class AsyncInvoices(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def mark_uncollectible(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Marking an invoice as uncollectible is useful for keeping track of bad debts that can be written off for accounting purposes.</p>
 
@@ -1624,13 +2077,22 @@ class AsyncInvoices(_rt.AsyncResource):
                 "invoice": invoice,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def pay(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         forgive: bool | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
@@ -1638,7 +2100,14 @@ class AsyncInvoices(_rt.AsyncResource):
         paid_out_of_band: bool | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Stripe automatically creates and then attempts to collect payment on invoices for customers on subscriptions according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to attempt payment on an invoice out of the normal collection schedule or for some other reason, you can do so.</p>
 
@@ -1663,15 +2132,31 @@ class AsyncInvoices(_rt.AsyncResource):
                 "payment_method": payment_method,
                 "source": source,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def send(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Stripe will automatically send invoices to customers according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to manually send an invoice to your customer out of the normal schedule, you can do so. When sending invoices that have already been paid, there will be no reference to the payment in the email.</p>
 
@@ -1686,15 +2171,31 @@ class AsyncInvoices(_rt.AsyncResource):
                 "invoice": invoice,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def void(
         self,
-        *,
         invoice: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to <a href="#delete_invoice">deletion</a>, however it only applies to finalized invoices and maintains a papertrail where the invoice can still be found.</p>
 
@@ -1707,12 +2208,77 @@ class AsyncInvoices(_rt.AsyncResource):
                 "invoice": invoice,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncInvoicesWithRawResponse:
+    """`AsyncInvoices.with_raw_response`."""
+
+    def __init__(self, resource: AsyncInvoices) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.search = _rt.raw_async_page(resource.search)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.finalize = _rt.with_raw_response(resource.finalize)
+        self.lines = _rt.raw_async_page(resource.lines)
+        self.mark_uncollectible = _rt.with_raw_response(resource.mark_uncollectible)
+        self.pay = _rt.with_raw_response(resource.pay)
+        self.send = _rt.with_raw_response(resource.send)
+        self.void = _rt.with_raw_response(resource.void)
+
+    @cached_property
+    def upcoming(self) -> AsyncInvoicesUpcomingWithRawResponse:
+        return self._resource.upcoming.with_raw_response
+
+
+class AsyncInvoicesWithStreamingResponse:
+    """`AsyncInvoices.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncInvoices) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.search = _rt.streaming_async_page(resource.search)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.finalize = _rt.with_streaming_response(resource.finalize)
+        self.lines = _rt.streaming_async_page(resource.lines)
+        self.mark_uncollectible = _rt.with_streaming_response(resource.mark_uncollectible)
+        self.pay = _rt.with_streaming_response(resource.pay)
+        self.send = _rt.with_streaming_response(resource.send)
+        self.void = _rt.with_streaming_response(resource.void)
+
+    @cached_property
+    def upcoming(self) -> AsyncInvoicesUpcomingWithStreamingResponse:
+        return self._resource.upcoming.with_streaming_response
 
 
 class AsyncInvoicesUpcoming(_rt.AsyncResource):
     """Operations under `invoices.upcoming`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncInvoicesUpcomingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncInvoicesUpcomingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncInvoicesUpcomingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncInvoicesUpcomingWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -1744,7 +2310,14 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         subscription_trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
         subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
         """<p>At any time, you can preview the upcoming invoice for a customer. This will show you all the charges that are pending, including subscription renewal charges, invoice item charges, etc. It will also show you any discounts that are applicable to the invoice.</p>
 
@@ -1804,7 +2377,16 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
                 "subscription_trial_from_plan": subscription_trial_from_plan,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def lines(
@@ -1839,7 +2421,14 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         subscription_trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
         subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[LineItem]:
         """<p>When retrieving an upcoming invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -1903,5 +2492,32 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
                 "subscription_trial_from_plan": subscription_trial_from_plan,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncInvoicesUpcomingWithRawResponse:
+    """`AsyncInvoicesUpcoming.with_raw_response`."""
+
+    def __init__(self, resource: AsyncInvoicesUpcoming) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.lines = _rt.raw_async_page(resource.lines)
+
+
+class AsyncInvoicesUpcomingWithStreamingResponse:
+    """`AsyncInvoicesUpcoming.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncInvoicesUpcoming) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.lines = _rt.streaming_async_page(resource.lines)

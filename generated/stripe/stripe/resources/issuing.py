@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import IssuingAuthorization, IssuingDispute, IssuingTransaction
 from ..models.error import Error
@@ -612,6 +612,16 @@ class Issuing(_rt.SyncResource):
     """Operations under `issuing`."""
 
     @cached_property
+    def with_raw_response(self) -> IssuingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IssuingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IssuingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IssuingWithStreamingResponse(self)
+
+    @cached_property
     def authorizations(self) -> IssuingAuthorizations:
         return IssuingAuthorizations(self._client)
 
@@ -636,8 +646,80 @@ class Issuing(_rt.SyncResource):
         return IssuingTransactions(self._client)
 
 
+class IssuingWithRawResponse:
+    """`Issuing.with_raw_response`."""
+
+    def __init__(self, resource: Issuing) -> None:
+        self._resource = resource
+
+    @cached_property
+    def authorizations(self) -> IssuingAuthorizationsWithRawResponse:
+        return self._resource.authorizations.with_raw_response
+
+    @cached_property
+    def cardholders(self) -> IssuingCardholdersWithRawResponse:
+        return self._resource.cardholders.with_raw_response
+
+    @cached_property
+    def cards(self) -> IssuingCardsWithRawResponse:
+        return self._resource.cards.with_raw_response
+
+    @cached_property
+    def disputes(self) -> IssuingDisputesWithRawResponse:
+        return self._resource.disputes.with_raw_response
+
+    @cached_property
+    def settlements(self) -> IssuingSettlementsWithRawResponse:
+        return self._resource.settlements.with_raw_response
+
+    @cached_property
+    def transactions(self) -> IssuingTransactionsWithRawResponse:
+        return self._resource.transactions.with_raw_response
+
+
+class IssuingWithStreamingResponse:
+    """`Issuing.with_streaming_response`."""
+
+    def __init__(self, resource: Issuing) -> None:
+        self._resource = resource
+
+    @cached_property
+    def authorizations(self) -> IssuingAuthorizationsWithStreamingResponse:
+        return self._resource.authorizations.with_streaming_response
+
+    @cached_property
+    def cardholders(self) -> IssuingCardholdersWithStreamingResponse:
+        return self._resource.cardholders.with_streaming_response
+
+    @cached_property
+    def cards(self) -> IssuingCardsWithStreamingResponse:
+        return self._resource.cards.with_streaming_response
+
+    @cached_property
+    def disputes(self) -> IssuingDisputesWithStreamingResponse:
+        return self._resource.disputes.with_streaming_response
+
+    @cached_property
+    def settlements(self) -> IssuingSettlementsWithStreamingResponse:
+        return self._resource.settlements.with_streaming_response
+
+    @cached_property
+    def transactions(self) -> IssuingTransactionsWithStreamingResponse:
+        return self._resource.transactions.with_streaming_response
+
+
 class IssuingAuthorizations(_rt.SyncResource):
     """Operations under `issuing.authorizations`."""
+
+    @cached_property
+    def with_raw_response(self) -> IssuingAuthorizationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IssuingAuthorizationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IssuingAuthorizationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IssuingAuthorizationsWithStreamingResponse(self)
 
     def list(
         self,
@@ -651,7 +733,14 @@ class IssuingAuthorizations(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["closed", "pending", "reversed"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssuingAuthorization]:
         """<p>Returns a list of Issuing <code>Authorization</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -681,16 +770,32 @@ class IssuingAuthorizations(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         authorization: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingAuthorization:
         """<p>Retrieves an Issuing <code>Authorization</code> object.</p>
 
@@ -705,16 +810,32 @@ class IssuingAuthorizations(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         authorization: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingAuthorization:
         """<p>Updates the specified Issuing <code>Authorization</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -729,17 +850,33 @@ class IssuingAuthorizations(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def approve(
         self,
-        *,
         authorization: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingAuthorization:
         """<p>Approves a pending Issuing <code>Authorization</code> object. This request should be made within the timeout window of the <a href="/docs/issuing/controls/real-time-authorizations">real-time authorization</a> flow.
         You can also respond directly to the webhook request to approve an authorization (preferred). More details can be found <a href="https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling">here</a>.</p>
@@ -757,16 +894,32 @@ class IssuingAuthorizations(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def decline(
         self,
-        *,
         authorization: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingAuthorization:
         """<p>Declines a pending Issuing <code>Authorization</code> object. This request should be made within the timeout window of the <a href="/docs/issuing/controls/real-time-authorizations">real time authorization</a> flow.
         You can also respond directly to the webhook request to decline an authorization (preferred). More details can be found <a href="https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling">here</a>.</p>
@@ -782,12 +935,55 @@ class IssuingAuthorizations(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class IssuingAuthorizationsWithRawResponse:
+    """`IssuingAuthorizations.with_raw_response`."""
+
+    def __init__(self, resource: IssuingAuthorizations) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.approve = _rt.with_raw_response(resource.approve)
+        self.decline = _rt.with_raw_response(resource.decline)
+
+
+class IssuingAuthorizationsWithStreamingResponse:
+    """`IssuingAuthorizations.with_streaming_response`."""
+
+    def __init__(self, resource: IssuingAuthorizations) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.approve = _rt.with_streaming_response(resource.approve)
+        self.decline = _rt.with_streaming_response(resource.decline)
 
 
 class IssuingCardholders(_rt.SyncResource):
     """Operations under `issuing.cardholders`."""
+
+    @cached_property
+    def with_raw_response(self) -> IssuingCardholdersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IssuingCardholdersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IssuingCardholdersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IssuingCardholdersWithStreamingResponse(self)
 
     def list(
         self,
@@ -802,7 +998,14 @@ class IssuingCardholders(_rt.SyncResource):
         status: Literal["active", "blocked", "inactive"] | NotGiven = NOT_GIVEN,
         type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssuingCardholder]:
         """<p>Returns a list of Issuing <code>Cardholder</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -834,7 +1037,16 @@ class IssuingCardholders(_rt.SyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -851,7 +1063,14 @@ class IssuingCardholders(_rt.SyncResource):
         spending_controls: IssuingCardholdersCreateParamsSpendingControls | NotGiven = NOT_GIVEN,
         status: Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
         type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCardholder:
         """<p>Creates a new Issuing <code>Cardholder</code> object that can be issued cards.</p>
 
@@ -883,16 +1102,32 @@ class IssuingCardholders(_rt.SyncResource):
                 "status": status,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         cardholder: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCardholder:
         """<p>Retrieves an Issuing <code>Cardholder</code> object.</p>
 
@@ -907,13 +1142,22 @@ class IssuingCardholders(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         cardholder: str,
+        *,
         billing: IssuingCardholdersUpdateParamsBilling | NotGiven = NOT_GIVEN,
         company: IssuingCardholdersUpdateParamsCompany | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
@@ -923,7 +1167,14 @@ class IssuingCardholders(_rt.SyncResource):
         phone_number: str | NotGiven = NOT_GIVEN,
         spending_controls: IssuingCardholdersUpdateParamsSpendingControls | NotGiven = NOT_GIVEN,
         status: Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCardholder:
         """<p>Updates the specified Issuing <code>Cardholder</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -952,12 +1203,53 @@ class IssuingCardholders(_rt.SyncResource):
                 "spending_controls": spending_controls,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class IssuingCardholdersWithRawResponse:
+    """`IssuingCardholders.with_raw_response`."""
+
+    def __init__(self, resource: IssuingCardholders) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class IssuingCardholdersWithStreamingResponse:
+    """`IssuingCardholders.with_streaming_response`."""
+
+    def __init__(self, resource: IssuingCardholders) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class IssuingCards(_rt.SyncResource):
     """Operations under `issuing.cards`."""
+
+    @cached_property
+    def with_raw_response(self) -> IssuingCardsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IssuingCardsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IssuingCardsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IssuingCardsWithStreamingResponse(self)
 
     def list(
         self,
@@ -974,7 +1266,14 @@ class IssuingCards(_rt.SyncResource):
         status: Literal["active", "canceled", "inactive"] | NotGiven = NOT_GIVEN,
         type: Literal["physical", "virtual"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssuingCard]:
         """<p>Returns a list of Issuing <code>Card</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -1010,7 +1309,16 @@ class IssuingCards(_rt.SyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -1027,7 +1335,14 @@ class IssuingCards(_rt.SyncResource):
         shipping: IssuingCardsCreateParamsShipping | NotGiven = NOT_GIVEN,
         spending_controls: IssuingCardsCreateParamsSpendingControls | NotGiven = NOT_GIVEN,
         status: Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Creates an Issuing <code>Card</code> object.</p>
 
@@ -1058,16 +1373,32 @@ class IssuingCards(_rt.SyncResource):
                 "spending_controls": spending_controls,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         card: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Retrieves an Issuing <code>Card</code> object.</p>
 
@@ -1082,20 +1413,36 @@ class IssuingCards(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         card: str,
+        *,
         cancellation_reason: Literal["lost", "stolen"] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         pin: IssuingCardsUpdateParamsPin | NotGiven = NOT_GIVEN,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | NotGiven = NOT_GIVEN,
         status: Literal["active", "canceled", "inactive"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the specified Issuing <code>Card</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -1118,12 +1465,53 @@ class IssuingCards(_rt.SyncResource):
                 "spending_controls": spending_controls,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class IssuingCardsWithRawResponse:
+    """`IssuingCards.with_raw_response`."""
+
+    def __init__(self, resource: IssuingCards) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class IssuingCardsWithStreamingResponse:
+    """`IssuingCards.with_streaming_response`."""
+
+    def __init__(self, resource: IssuingCards) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class IssuingDisputes(_rt.SyncResource):
     """Operations under `issuing.disputes`."""
+
+    @cached_property
+    def with_raw_response(self) -> IssuingDisputesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IssuingDisputesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IssuingDisputesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IssuingDisputesWithStreamingResponse(self)
 
     def list(
         self,
@@ -1137,7 +1525,14 @@ class IssuingDisputes(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         transaction: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssuingDispute]:
         """<p>Returns a list of Issuing <code>Dispute</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -1165,7 +1560,16 @@ class IssuingDisputes(_rt.SyncResource):
                 "transaction": transaction,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -1177,7 +1581,14 @@ class IssuingDisputes(_rt.SyncResource):
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         transaction: str | NotGiven = NOT_GIVEN,
         treasury: IssuingDisputesCreateParamsTreasury | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingDispute:
         """<p>Creates an Issuing <code>Dispute</code> object. Individual pieces of evidence within the <code>evidence</code> object are optional at this point. Stripe only validates that required evidence is present during submission. Refer to <a href="/docs/issuing/purchases/disputes#dispute-reasons-and-evidence">Dispute reasons and evidence</a> for more details about evidence requirements.</p>
 
@@ -1199,16 +1610,32 @@ class IssuingDisputes(_rt.SyncResource):
                 "transaction": transaction,
                 "treasury": treasury,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         dispute: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingDispute:
         """<p>Retrieves an Issuing <code>Dispute</code> object.</p>
 
@@ -1223,18 +1650,34 @@ class IssuingDisputes(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         dispute: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         evidence: IssuingDisputesUpdateParamsEvidence | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingDispute:
         """<p>Updates the specified Issuing <code>Dispute</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Properties on the <code>evidence</code> object can be unset by passing in an empty string.</p>
 
@@ -1253,16 +1696,32 @@ class IssuingDisputes(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def submit(
         self,
-        *,
         dispute: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingDispute:
         """<p>Submits an Issuing <code>Dispute</code> to the card network. Stripe validates that all evidence fields required for the dispute’s reason are present. For more details, see <a href="/docs/issuing/purchases/disputes#dispute-reasons-and-evidence">Dispute reasons and evidence</a>.</p>
 
@@ -1277,12 +1736,55 @@ class IssuingDisputes(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class IssuingDisputesWithRawResponse:
+    """`IssuingDisputes.with_raw_response`."""
+
+    def __init__(self, resource: IssuingDisputes) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.submit = _rt.with_raw_response(resource.submit)
+
+
+class IssuingDisputesWithStreamingResponse:
+    """`IssuingDisputes.with_streaming_response`."""
+
+    def __init__(self, resource: IssuingDisputes) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.submit = _rt.with_streaming_response(resource.submit)
 
 
 class IssuingSettlements(_rt.SyncResource):
     """Operations under `issuing.settlements`."""
+
+    @cached_property
+    def with_raw_response(self) -> IssuingSettlementsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IssuingSettlementsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IssuingSettlementsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IssuingSettlementsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1293,7 +1795,14 @@ class IssuingSettlements(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssuingSettlement]:
         """<p>Returns a list of Issuing <code>Settlement</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -1317,16 +1826,32 @@ class IssuingSettlements(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         settlement: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingSettlement:
         """<p>Retrieves an Issuing <code>Settlement</code> object.</p>
 
@@ -1341,16 +1866,32 @@ class IssuingSettlements(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         settlement: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingSettlement:
         """<p>Updates the specified Issuing <code>Settlement</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -1365,12 +1906,51 @@ class IssuingSettlements(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class IssuingSettlementsWithRawResponse:
+    """`IssuingSettlements.with_raw_response`."""
+
+    def __init__(self, resource: IssuingSettlements) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class IssuingSettlementsWithStreamingResponse:
+    """`IssuingSettlements.with_streaming_response`."""
+
+    def __init__(self, resource: IssuingSettlements) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class IssuingTransactions(_rt.SyncResource):
     """Operations under `issuing.transactions`."""
+
+    @cached_property
+    def with_raw_response(self) -> IssuingTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return IssuingTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IssuingTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return IssuingTransactionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1384,7 +1964,14 @@ class IssuingTransactions(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         type: Literal["capture", "refund"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[IssuingTransaction]:
         """<p>Returns a list of Issuing <code>Transaction</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -1414,16 +2001,32 @@ class IssuingTransactions(_rt.SyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingTransaction:
         """<p>Retrieves an Issuing <code>Transaction</code> object.</p>
 
@@ -1438,16 +2041,32 @@ class IssuingTransactions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingTransaction:
         """<p>Updates the specified Issuing <code>Transaction</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -1462,12 +2081,51 @@ class IssuingTransactions(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class IssuingTransactionsWithRawResponse:
+    """`IssuingTransactions.with_raw_response`."""
+
+    def __init__(self, resource: IssuingTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class IssuingTransactionsWithStreamingResponse:
+    """`IssuingTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: IssuingTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AsyncIssuing(_rt.AsyncResource):
     """Operations under `issuing`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIssuingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIssuingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIssuingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIssuingWithStreamingResponse(self)
 
     @cached_property
     def authorizations(self) -> AsyncIssuingAuthorizations:
@@ -1494,8 +2152,80 @@ class AsyncIssuing(_rt.AsyncResource):
         return AsyncIssuingTransactions(self._client)
 
 
+class AsyncIssuingWithRawResponse:
+    """`AsyncIssuing.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIssuing) -> None:
+        self._resource = resource
+
+    @cached_property
+    def authorizations(self) -> AsyncIssuingAuthorizationsWithRawResponse:
+        return self._resource.authorizations.with_raw_response
+
+    @cached_property
+    def cardholders(self) -> AsyncIssuingCardholdersWithRawResponse:
+        return self._resource.cardholders.with_raw_response
+
+    @cached_property
+    def cards(self) -> AsyncIssuingCardsWithRawResponse:
+        return self._resource.cards.with_raw_response
+
+    @cached_property
+    def disputes(self) -> AsyncIssuingDisputesWithRawResponse:
+        return self._resource.disputes.with_raw_response
+
+    @cached_property
+    def settlements(self) -> AsyncIssuingSettlementsWithRawResponse:
+        return self._resource.settlements.with_raw_response
+
+    @cached_property
+    def transactions(self) -> AsyncIssuingTransactionsWithRawResponse:
+        return self._resource.transactions.with_raw_response
+
+
+class AsyncIssuingWithStreamingResponse:
+    """`AsyncIssuing.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIssuing) -> None:
+        self._resource = resource
+
+    @cached_property
+    def authorizations(self) -> AsyncIssuingAuthorizationsWithStreamingResponse:
+        return self._resource.authorizations.with_streaming_response
+
+    @cached_property
+    def cardholders(self) -> AsyncIssuingCardholdersWithStreamingResponse:
+        return self._resource.cardholders.with_streaming_response
+
+    @cached_property
+    def cards(self) -> AsyncIssuingCardsWithStreamingResponse:
+        return self._resource.cards.with_streaming_response
+
+    @cached_property
+    def disputes(self) -> AsyncIssuingDisputesWithStreamingResponse:
+        return self._resource.disputes.with_streaming_response
+
+    @cached_property
+    def settlements(self) -> AsyncIssuingSettlementsWithStreamingResponse:
+        return self._resource.settlements.with_streaming_response
+
+    @cached_property
+    def transactions(self) -> AsyncIssuingTransactionsWithStreamingResponse:
+        return self._resource.transactions.with_streaming_response
+
+
 class AsyncIssuingAuthorizations(_rt.AsyncResource):
     """Operations under `issuing.authorizations`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIssuingAuthorizationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIssuingAuthorizationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIssuingAuthorizationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIssuingAuthorizationsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1509,7 +2239,14 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["closed", "pending", "reversed"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssuingAuthorization]:
         """<p>Returns a list of Issuing <code>Authorization</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -1539,16 +2276,32 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         authorization: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingAuthorization:
         """<p>Retrieves an Issuing <code>Authorization</code> object.</p>
 
@@ -1563,16 +2316,32 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         authorization: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingAuthorization:
         """<p>Updates the specified Issuing <code>Authorization</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -1587,17 +2356,33 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def approve(
         self,
-        *,
         authorization: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingAuthorization:
         """<p>Approves a pending Issuing <code>Authorization</code> object. This request should be made within the timeout window of the <a href="/docs/issuing/controls/real-time-authorizations">real-time authorization</a> flow.
         You can also respond directly to the webhook request to approve an authorization (preferred). More details can be found <a href="https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling">here</a>.</p>
@@ -1615,16 +2400,32 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def decline(
         self,
-        *,
         authorization: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingAuthorization:
         """<p>Declines a pending Issuing <code>Authorization</code> object. This request should be made within the timeout window of the <a href="/docs/issuing/controls/real-time-authorizations">real time authorization</a> flow.
         You can also respond directly to the webhook request to decline an authorization (preferred). More details can be found <a href="https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling">here</a>.</p>
@@ -1640,12 +2441,55 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncIssuingAuthorizationsWithRawResponse:
+    """`AsyncIssuingAuthorizations.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIssuingAuthorizations) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.approve = _rt.with_raw_response(resource.approve)
+        self.decline = _rt.with_raw_response(resource.decline)
+
+
+class AsyncIssuingAuthorizationsWithStreamingResponse:
+    """`AsyncIssuingAuthorizations.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIssuingAuthorizations) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.approve = _rt.with_streaming_response(resource.approve)
+        self.decline = _rt.with_streaming_response(resource.decline)
 
 
 class AsyncIssuingCardholders(_rt.AsyncResource):
     """Operations under `issuing.cardholders`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIssuingCardholdersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIssuingCardholdersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIssuingCardholdersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIssuingCardholdersWithStreamingResponse(self)
 
     def list(
         self,
@@ -1660,7 +2504,14 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
         status: Literal["active", "blocked", "inactive"] | NotGiven = NOT_GIVEN,
         type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssuingCardholder]:
         """<p>Returns a list of Issuing <code>Cardholder</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -1692,7 +2543,16 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -1709,7 +2569,14 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
         spending_controls: IssuingCardholdersCreateParamsSpendingControls | NotGiven = NOT_GIVEN,
         status: Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
         type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCardholder:
         """<p>Creates a new Issuing <code>Cardholder</code> object that can be issued cards.</p>
 
@@ -1741,16 +2608,32 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
                 "status": status,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         cardholder: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCardholder:
         """<p>Retrieves an Issuing <code>Cardholder</code> object.</p>
 
@@ -1765,13 +2648,22 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         cardholder: str,
+        *,
         billing: IssuingCardholdersUpdateParamsBilling | NotGiven = NOT_GIVEN,
         company: IssuingCardholdersUpdateParamsCompany | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
@@ -1781,7 +2673,14 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
         phone_number: str | NotGiven = NOT_GIVEN,
         spending_controls: IssuingCardholdersUpdateParamsSpendingControls | NotGiven = NOT_GIVEN,
         status: Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCardholder:
         """<p>Updates the specified Issuing <code>Cardholder</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -1810,12 +2709,53 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
                 "spending_controls": spending_controls,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncIssuingCardholdersWithRawResponse:
+    """`AsyncIssuingCardholders.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIssuingCardholders) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AsyncIssuingCardholdersWithStreamingResponse:
+    """`AsyncIssuingCardholders.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIssuingCardholders) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AsyncIssuingCards(_rt.AsyncResource):
     """Operations under `issuing.cards`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIssuingCardsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIssuingCardsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIssuingCardsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIssuingCardsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1832,7 +2772,14 @@ class AsyncIssuingCards(_rt.AsyncResource):
         status: Literal["active", "canceled", "inactive"] | NotGiven = NOT_GIVEN,
         type: Literal["physical", "virtual"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssuingCard]:
         """<p>Returns a list of Issuing <code>Card</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -1868,7 +2815,16 @@ class AsyncIssuingCards(_rt.AsyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -1885,7 +2841,14 @@ class AsyncIssuingCards(_rt.AsyncResource):
         shipping: IssuingCardsCreateParamsShipping | NotGiven = NOT_GIVEN,
         spending_controls: IssuingCardsCreateParamsSpendingControls | NotGiven = NOT_GIVEN,
         status: Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Creates an Issuing <code>Card</code> object.</p>
 
@@ -1916,16 +2879,32 @@ class AsyncIssuingCards(_rt.AsyncResource):
                 "spending_controls": spending_controls,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         card: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Retrieves an Issuing <code>Card</code> object.</p>
 
@@ -1940,20 +2919,36 @@ class AsyncIssuingCards(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         card: str,
+        *,
         cancellation_reason: Literal["lost", "stolen"] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         pin: IssuingCardsUpdateParamsPin | NotGiven = NOT_GIVEN,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | NotGiven = NOT_GIVEN,
         status: Literal["active", "canceled", "inactive"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the specified Issuing <code>Card</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -1976,12 +2971,53 @@ class AsyncIssuingCards(_rt.AsyncResource):
                 "spending_controls": spending_controls,
                 "status": status,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncIssuingCardsWithRawResponse:
+    """`AsyncIssuingCards.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIssuingCards) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AsyncIssuingCardsWithStreamingResponse:
+    """`AsyncIssuingCards.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIssuingCards) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AsyncIssuingDisputes(_rt.AsyncResource):
     """Operations under `issuing.disputes`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIssuingDisputesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIssuingDisputesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIssuingDisputesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIssuingDisputesWithStreamingResponse(self)
 
     def list(
         self,
@@ -1995,7 +3031,14 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         transaction: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssuingDispute]:
         """<p>Returns a list of Issuing <code>Dispute</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -2023,7 +3066,16 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
                 "transaction": transaction,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -2035,7 +3087,14 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         transaction: str | NotGiven = NOT_GIVEN,
         treasury: IssuingDisputesCreateParamsTreasury | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingDispute:
         """<p>Creates an Issuing <code>Dispute</code> object. Individual pieces of evidence within the <code>evidence</code> object are optional at this point. Stripe only validates that required evidence is present during submission. Refer to <a href="/docs/issuing/purchases/disputes#dispute-reasons-and-evidence">Dispute reasons and evidence</a> for more details about evidence requirements.</p>
 
@@ -2057,16 +3116,32 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
                 "transaction": transaction,
                 "treasury": treasury,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         dispute: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingDispute:
         """<p>Retrieves an Issuing <code>Dispute</code> object.</p>
 
@@ -2081,18 +3156,34 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         dispute: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         evidence: IssuingDisputesUpdateParamsEvidence | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingDispute:
         """<p>Updates the specified Issuing <code>Dispute</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Properties on the <code>evidence</code> object can be unset by passing in an empty string.</p>
 
@@ -2111,16 +3202,32 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def submit(
         self,
-        *,
         dispute: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingDispute:
         """<p>Submits an Issuing <code>Dispute</code> to the card network. Stripe validates that all evidence fields required for the dispute’s reason are present. For more details, see <a href="/docs/issuing/purchases/disputes#dispute-reasons-and-evidence">Dispute reasons and evidence</a>.</p>
 
@@ -2135,12 +3242,55 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncIssuingDisputesWithRawResponse:
+    """`AsyncIssuingDisputes.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIssuingDisputes) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.submit = _rt.with_raw_response(resource.submit)
+
+
+class AsyncIssuingDisputesWithStreamingResponse:
+    """`AsyncIssuingDisputes.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIssuingDisputes) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.submit = _rt.with_streaming_response(resource.submit)
 
 
 class AsyncIssuingSettlements(_rt.AsyncResource):
     """Operations under `issuing.settlements`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIssuingSettlementsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIssuingSettlementsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIssuingSettlementsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIssuingSettlementsWithStreamingResponse(self)
 
     def list(
         self,
@@ -2151,7 +3301,14 @@ class AsyncIssuingSettlements(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssuingSettlement]:
         """<p>Returns a list of Issuing <code>Settlement</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -2175,16 +3332,32 @@ class AsyncIssuingSettlements(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         settlement: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingSettlement:
         """<p>Retrieves an Issuing <code>Settlement</code> object.</p>
 
@@ -2199,16 +3372,32 @@ class AsyncIssuingSettlements(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         settlement: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingSettlement:
         """<p>Updates the specified Issuing <code>Settlement</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -2223,12 +3412,51 @@ class AsyncIssuingSettlements(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncIssuingSettlementsWithRawResponse:
+    """`AsyncIssuingSettlements.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIssuingSettlements) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AsyncIssuingSettlementsWithStreamingResponse:
+    """`AsyncIssuingSettlements.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIssuingSettlements) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
 
 
 class AsyncIssuingTransactions(_rt.AsyncResource):
     """Operations under `issuing.transactions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIssuingTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncIssuingTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIssuingTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncIssuingTransactionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -2242,7 +3470,14 @@ class AsyncIssuingTransactions(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         type: Literal["capture", "refund"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[IssuingTransaction]:
         """<p>Returns a list of Issuing <code>Transaction</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -2272,16 +3507,32 @@ class AsyncIssuingTransactions(_rt.AsyncResource):
                 "type": type,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingTransaction:
         """<p>Retrieves an Issuing <code>Transaction</code> object.</p>
 
@@ -2296,16 +3547,32 @@ class AsyncIssuingTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingTransaction:
         """<p>Updates the specified Issuing <code>Transaction</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -2320,5 +3587,34 @@ class AsyncIssuingTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncIssuingTransactionsWithRawResponse:
+    """`AsyncIssuingTransactions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncIssuingTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+
+class AsyncIssuingTransactionsWithStreamingResponse:
+    """`AsyncIssuingTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncIssuingTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)

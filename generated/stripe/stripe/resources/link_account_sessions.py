@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.financial_connections_session import FinancialConnectionsSession
@@ -61,6 +62,16 @@ _LINK_ACCOUNT_SESSIONS_RETRIEVE: _rt.Operation[FinancialConnectionsSession] = _r
 class LinkAccountSessions(_rt.SyncResource):
     """Operations under `link_account_sessions`."""
 
+    @cached_property
+    def with_raw_response(self) -> LinkAccountSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return LinkAccountSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LinkAccountSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return LinkAccountSessionsWithStreamingResponse(self)
+
     def create(
         self,
         *,
@@ -69,7 +80,14 @@ class LinkAccountSessions(_rt.SyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         filters: LinkAccountSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
         """<p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p>
 
@@ -89,16 +107,32 @@ class LinkAccountSessions(_rt.SyncResource):
                 "filters": filters,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         session: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
         """<p>Retrieves the details of a Financial Connections <code>Session</code></p>
 
@@ -113,12 +147,49 @@ class LinkAccountSessions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class LinkAccountSessionsWithRawResponse:
+    """`LinkAccountSessions.with_raw_response`."""
+
+    def __init__(self, resource: LinkAccountSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class LinkAccountSessionsWithStreamingResponse:
+    """`LinkAccountSessions.with_streaming_response`."""
+
+    def __init__(self, resource: LinkAccountSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncLinkAccountSessions(_rt.AsyncResource):
     """Operations under `link_account_sessions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLinkAccountSessionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncLinkAccountSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLinkAccountSessionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncLinkAccountSessionsWithStreamingResponse(self)
 
     async def create(
         self,
@@ -128,7 +199,14 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         filters: LinkAccountSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
         """<p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p>
 
@@ -148,16 +226,32 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
                 "filters": filters,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         session: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
         """<p>Retrieves the details of a Financial Connections <code>Session</code></p>
 
@@ -172,5 +266,32 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncLinkAccountSessionsWithRawResponse:
+    """`AsyncLinkAccountSessions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncLinkAccountSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncLinkAccountSessionsWithStreamingResponse:
+    """`AsyncLinkAccountSessions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncLinkAccountSessions) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

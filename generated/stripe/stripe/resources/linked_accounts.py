@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.financial_connections_account import FinancialConnectionsAccount
@@ -132,6 +133,16 @@ _LINKED_ACCOUNTS_REFRESH: _rt.Operation[FinancialConnectionsAccount] = _rt.Opera
 class LinkedAccounts(_rt.SyncResource):
     """Operations under `linked_accounts`."""
 
+    @cached_property
+    def with_raw_response(self) -> LinkedAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return LinkedAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LinkedAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return LinkedAccountsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -142,7 +153,14 @@ class LinkedAccounts(_rt.SyncResource):
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[FinancialConnectionsAccount]:
         """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
 
@@ -168,16 +186,32 @@ class LinkedAccounts(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Retrieves the details of an Financial Connections <code>Account</code>.</p>
 
@@ -192,15 +226,31 @@ class LinkedAccounts(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def disconnect(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p>
 
@@ -213,20 +263,36 @@ class LinkedAccounts(_rt.SyncResource):
                 "account": account,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def owners(
         self,
-        *,
         account: str,
+        *,
         ownership: str,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[FinancialConnectionsAccountOwner]:
         """<p>Lists all owners for a given <code>Account</code></p>
 
@@ -251,16 +317,32 @@ class LinkedAccounts(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def refresh(
         self,
-        *,
         account: str,
+        *,
         features: _builtins.list[Literal["balance", "ownership"]],
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p>
 
@@ -275,12 +357,55 @@ class LinkedAccounts(_rt.SyncResource):
                 "features": features,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class LinkedAccountsWithRawResponse:
+    """`LinkedAccounts.with_raw_response`."""
+
+    def __init__(self, resource: LinkedAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.disconnect = _rt.with_raw_response(resource.disconnect)
+        self.owners = _rt.raw_page(resource.owners)
+        self.refresh = _rt.with_raw_response(resource.refresh)
+
+
+class LinkedAccountsWithStreamingResponse:
+    """`LinkedAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: LinkedAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.disconnect = _rt.with_streaming_response(resource.disconnect)
+        self.owners = _rt.streaming_page(resource.owners)
+        self.refresh = _rt.with_streaming_response(resource.refresh)
 
 
 class AsyncLinkedAccounts(_rt.AsyncResource):
     """Operations under `linked_accounts`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLinkedAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncLinkedAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLinkedAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncLinkedAccountsWithStreamingResponse(self)
 
     def list(
         self,
@@ -292,7 +417,14 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[FinancialConnectionsAccount]:
         """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
 
@@ -318,16 +450,32 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Retrieves the details of an Financial Connections <code>Account</code>.</p>
 
@@ -342,15 +490,31 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def disconnect(
         self,
-        *,
         account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p>
 
@@ -363,20 +527,36 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
                 "account": account,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def owners(
         self,
-        *,
         account: str,
+        *,
         ownership: str,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[FinancialConnectionsAccountOwner]:
         """<p>Lists all owners for a given <code>Account</code></p>
 
@@ -401,16 +581,32 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def refresh(
         self,
-        *,
         account: str,
+        *,
         features: _builtins.list[Literal["balance", "ownership"]],
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
         """<p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p>
 
@@ -425,5 +621,38 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
                 "features": features,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncLinkedAccountsWithRawResponse:
+    """`AsyncLinkedAccounts.with_raw_response`."""
+
+    def __init__(self, resource: AsyncLinkedAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.disconnect = _rt.with_raw_response(resource.disconnect)
+        self.owners = _rt.raw_async_page(resource.owners)
+        self.refresh = _rt.with_raw_response(resource.refresh)
+
+
+class AsyncLinkedAccountsWithStreamingResponse:
+    """`AsyncLinkedAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncLinkedAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.disconnect = _rt.with_streaming_response(resource.disconnect)
+        self.owners = _rt.streaming_async_page(resource.owners)
+        self.refresh = _rt.with_streaming_response(resource.refresh)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import Mandate
 from ..models.error import Error
@@ -27,13 +28,30 @@ _MANDATES_RETRIEVE: _rt.Operation[Mandate] = _rt.Operation(
 class Mandates(_rt.SyncResource):
     """Operations under `mandates`."""
 
+    @cached_property
+    def with_raw_response(self) -> MandatesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return MandatesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MandatesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return MandatesWithStreamingResponse(self)
+
     def retrieve(
         self,
-        *,
         mandate: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Mandate:
         """<p>Retrieves a Mandate object.</p>
 
@@ -48,20 +66,62 @@ class Mandates(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class MandatesWithRawResponse:
+    """`Mandates.with_raw_response`."""
+
+    def __init__(self, resource: Mandates) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class MandatesWithStreamingResponse:
+    """`Mandates.with_streaming_response`."""
+
+    def __init__(self, resource: Mandates) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncMandates(_rt.AsyncResource):
     """Operations under `mandates`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncMandatesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncMandatesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMandatesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncMandatesWithStreamingResponse(self)
+
     async def retrieve(
         self,
-        *,
         mandate: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Mandate:
         """<p>Retrieves a Mandate object.</p>
 
@@ -76,5 +136,30 @@ class AsyncMandates(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncMandatesWithRawResponse:
+    """`AsyncMandates.with_raw_response`."""
+
+    def __init__(self, resource: AsyncMandates) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncMandatesWithStreamingResponse:
+    """`AsyncMandates.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncMandates) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import PaymentIntent
 from ..models.error import Error
@@ -346,6 +347,16 @@ _PAYMENT_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[PaymentIntent] = _rt.Operat
 class PaymentIntents(_rt.SyncResource):
     """Operations under `payment_intents`."""
 
+    @cached_property
+    def with_raw_response(self) -> PaymentIntentsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return PaymentIntentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PaymentIntentsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return PaymentIntentsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -356,7 +367,14 @@ class PaymentIntents(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PaymentIntent]:
         """<p>Returns a list of PaymentIntents.</p>
 
@@ -382,7 +400,16 @@ class PaymentIntents(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -420,7 +447,14 @@ class PaymentIntents(_rt.SyncResource):
         transfer_data: PaymentIntentsCreateParamsTransferData | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
         use_stripe_sdk: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Creates a PaymentIntent object.</p>
 
@@ -498,7 +532,16 @@ class PaymentIntents(_rt.SyncResource):
                 "transfer_group": transfer_group,
                 "use_stripe_sdk": use_stripe_sdk,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def search(
@@ -509,7 +552,14 @@ class PaymentIntents(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PaymentIntent]:
         """<p>Search for PaymentIntents you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
@@ -534,17 +584,33 @@ class PaymentIntents(_rt.SyncResource):
                 "page": page,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         intent: str,
+        *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Retrieves the details of a PaymentIntent that has previously been created. </p>
 
@@ -565,13 +631,22 @@ class PaymentIntents(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         intent: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | Literal[""] | NotGiven = NOT_GIVEN,
         capture_method: Literal["automatic", "automatic_async", "manual"] | NotGiven = NOT_GIVEN,
@@ -592,7 +667,14 @@ class PaymentIntents(_rt.SyncResource):
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsUpdateParamsTransferData | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Updates properties on a PaymentIntent object without confirming.</p>
 
@@ -647,17 +729,33 @@ class PaymentIntents(_rt.SyncResource):
                 "transfer_data": transfer_data,
                 "transfer_group": transfer_group,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def apply_customer_balance(
         self,
-        *,
         intent: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Manually reconcile the remaining amount for a customer_balance PaymentIntent.</p>
 
@@ -674,19 +772,35 @@ class PaymentIntents(_rt.SyncResource):
                 "currency": currency,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel(
         self,
-        *,
         intent: str,
+        *,
         cancellation_reason: Literal[
             "abandoned", "duplicate", "fraudulent", "requested_by_customer"
         ]
         | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>A PaymentIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_capture</code>, <code>requires_confirmation</code>, <code>requires_action</code> or, <a href="/docs/payments/intents">in rare cases</a>, <code>processing</code>. </p>
 
@@ -705,13 +819,22 @@ class PaymentIntents(_rt.SyncResource):
                 "cancellation_reason": cancellation_reason,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def capture(
         self,
-        *,
         intent: str,
+        *,
         amount_to_capture: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -719,7 +842,14 @@ class PaymentIntents(_rt.SyncResource):
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsCaptureParamsTransferData | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Capture the funds of an existing uncaptured PaymentIntent when its status is <code>requires_capture</code>.</p>
 
@@ -748,13 +878,22 @@ class PaymentIntents(_rt.SyncResource):
                 "statement_descriptor_suffix": statement_descriptor_suffix,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def confirm(
         self,
-        *,
         intent: str,
+        *,
         capture_method: Literal["automatic", "automatic_async", "manual"] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         error_on_requires_action: bool | NotGiven = NOT_GIVEN,
@@ -775,7 +914,14 @@ class PaymentIntents(_rt.SyncResource):
         setup_future_usage: Literal["", "off_session", "on_session"] | NotGiven = NOT_GIVEN,
         shipping: PaymentIntentsConfirmParamsShipping | Literal[""] | NotGiven = NOT_GIVEN,
         use_stripe_sdk: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Confirm that your customer intends to pay with current or provided
         payment method. Upon confirmation, the PaymentIntent will attempt to initiate
@@ -841,13 +987,22 @@ class PaymentIntents(_rt.SyncResource):
                 "shipping": shipping,
                 "use_stripe_sdk": use_stripe_sdk,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def increment_authorization(
         self,
-        *,
         intent: str,
+        *,
         amount: int,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
@@ -856,7 +1011,14 @@ class PaymentIntents(_rt.SyncResource):
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Perform an incremental authorization on an eligible
         <a href="/docs/api/payment_intents/object">PaymentIntent</a>. To be eligible, the
@@ -904,18 +1066,34 @@ class PaymentIntents(_rt.SyncResource):
                 "statement_descriptor": statement_descriptor,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def verify_microdeposits(
         self,
-        *,
         intent: str,
+        *,
         amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Verifies microdeposits on a PaymentIntent object.</p>
 
@@ -934,12 +1112,67 @@ class PaymentIntents(_rt.SyncResource):
                 "descriptor_code": descriptor_code,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class PaymentIntentsWithRawResponse:
+    """`PaymentIntents.with_raw_response`."""
+
+    def __init__(self, resource: PaymentIntents) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.search = _rt.raw_page(resource.search)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.apply_customer_balance = _rt.with_raw_response(resource.apply_customer_balance)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.capture = _rt.with_raw_response(resource.capture)
+        self.confirm = _rt.with_raw_response(resource.confirm)
+        self.increment_authorization = _rt.with_raw_response(resource.increment_authorization)
+        self.verify_microdeposits = _rt.with_raw_response(resource.verify_microdeposits)
+
+
+class PaymentIntentsWithStreamingResponse:
+    """`PaymentIntents.with_streaming_response`."""
+
+    def __init__(self, resource: PaymentIntents) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.search = _rt.streaming_page(resource.search)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.apply_customer_balance = _rt.with_streaming_response(resource.apply_customer_balance)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.capture = _rt.with_streaming_response(resource.capture)
+        self.confirm = _rt.with_streaming_response(resource.confirm)
+        self.increment_authorization = _rt.with_streaming_response(resource.increment_authorization)
+        self.verify_microdeposits = _rt.with_streaming_response(resource.verify_microdeposits)
 
 
 class AsyncPaymentIntents(_rt.AsyncResource):
     """Operations under `payment_intents`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPaymentIntentsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncPaymentIntentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPaymentIntentsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncPaymentIntentsWithStreamingResponse(self)
 
     def list(
         self,
@@ -951,7 +1184,14 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PaymentIntent]:
         """<p>Returns a list of PaymentIntents.</p>
 
@@ -977,7 +1217,16 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -1015,7 +1264,14 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         transfer_data: PaymentIntentsCreateParamsTransferData | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
         use_stripe_sdk: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Creates a PaymentIntent object.</p>
 
@@ -1093,7 +1349,16 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "transfer_group": transfer_group,
                 "use_stripe_sdk": use_stripe_sdk,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def search(
@@ -1104,7 +1369,14 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PaymentIntent]:
         """<p>Search for PaymentIntents you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
@@ -1129,17 +1401,33 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "page": page,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         intent: str,
+        *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Retrieves the details of a PaymentIntent that has previously been created. </p>
 
@@ -1160,13 +1448,22 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         intent: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | Literal[""] | NotGiven = NOT_GIVEN,
         capture_method: Literal["automatic", "automatic_async", "manual"] | NotGiven = NOT_GIVEN,
@@ -1187,7 +1484,14 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsUpdateParamsTransferData | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Updates properties on a PaymentIntent object without confirming.</p>
 
@@ -1242,17 +1546,33 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "transfer_data": transfer_data,
                 "transfer_group": transfer_group,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def apply_customer_balance(
         self,
-        *,
         intent: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Manually reconcile the remaining amount for a customer_balance PaymentIntent.</p>
 
@@ -1269,19 +1589,35 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "currency": currency,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel(
         self,
-        *,
         intent: str,
+        *,
         cancellation_reason: Literal[
             "abandoned", "duplicate", "fraudulent", "requested_by_customer"
         ]
         | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>A PaymentIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_capture</code>, <code>requires_confirmation</code>, <code>requires_action</code> or, <a href="/docs/payments/intents">in rare cases</a>, <code>processing</code>. </p>
 
@@ -1300,13 +1636,22 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "cancellation_reason": cancellation_reason,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def capture(
         self,
-        *,
         intent: str,
+        *,
         amount_to_capture: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -1314,7 +1659,14 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsCaptureParamsTransferData | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Capture the funds of an existing uncaptured PaymentIntent when its status is <code>requires_capture</code>.</p>
 
@@ -1343,13 +1695,22 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "statement_descriptor_suffix": statement_descriptor_suffix,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def confirm(
         self,
-        *,
         intent: str,
+        *,
         capture_method: Literal["automatic", "automatic_async", "manual"] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         error_on_requires_action: bool | NotGiven = NOT_GIVEN,
@@ -1370,7 +1731,14 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         setup_future_usage: Literal["", "off_session", "on_session"] | NotGiven = NOT_GIVEN,
         shipping: PaymentIntentsConfirmParamsShipping | Literal[""] | NotGiven = NOT_GIVEN,
         use_stripe_sdk: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Confirm that your customer intends to pay with current or provided
         payment method. Upon confirmation, the PaymentIntent will attempt to initiate
@@ -1436,13 +1804,22 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "shipping": shipping,
                 "use_stripe_sdk": use_stripe_sdk,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def increment_authorization(
         self,
-        *,
         intent: str,
+        *,
         amount: int,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
@@ -1451,7 +1828,14 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Perform an incremental authorization on an eligible
         <a href="/docs/api/payment_intents/object">PaymentIntent</a>. To be eligible, the
@@ -1499,18 +1883,34 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "statement_descriptor": statement_descriptor,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def verify_microdeposits(
         self,
-        *,
         intent: str,
+        *,
         amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
         """<p>Verifies microdeposits on a PaymentIntent object.</p>
 
@@ -1529,5 +1929,50 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "descriptor_code": descriptor_code,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncPaymentIntentsWithRawResponse:
+    """`AsyncPaymentIntents.with_raw_response`."""
+
+    def __init__(self, resource: AsyncPaymentIntents) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.search = _rt.raw_async_page(resource.search)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.apply_customer_balance = _rt.with_raw_response(resource.apply_customer_balance)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.capture = _rt.with_raw_response(resource.capture)
+        self.confirm = _rt.with_raw_response(resource.confirm)
+        self.increment_authorization = _rt.with_raw_response(resource.increment_authorization)
+        self.verify_microdeposits = _rt.with_raw_response(resource.verify_microdeposits)
+
+
+class AsyncPaymentIntentsWithStreamingResponse:
+    """`AsyncPaymentIntents.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncPaymentIntents) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.search = _rt.streaming_async_page(resource.search)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.apply_customer_balance = _rt.with_streaming_response(resource.apply_customer_balance)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.capture = _rt.with_streaming_response(resource.capture)
+        self.confirm = _rt.with_streaming_response(resource.confirm)
+        self.increment_authorization = _rt.with_streaming_response(resource.increment_authorization)
+        self.verify_microdeposits = _rt.with_streaming_response(resource.verify_microdeposits)

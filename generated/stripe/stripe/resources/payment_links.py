@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import Item
 from ..models.error import Error
@@ -204,6 +205,16 @@ _PAYMENT_LINKS_LINE_ITEMS: _rt.Operation[PaymentLinksLineItemsResponse] = _rt.Op
 class PaymentLinks(_rt.SyncResource):
     """Operations under `payment_links`."""
 
+    @cached_property
+    def with_raw_response(self) -> PaymentLinksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return PaymentLinksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PaymentLinksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return PaymentLinksWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -213,7 +224,14 @@ class PaymentLinks(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PaymentLink]:
         """<p>Returns a list of your payment links.</p>
 
@@ -237,7 +255,16 @@ class PaymentLinks(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -304,7 +331,14 @@ class PaymentLinks(_rt.SyncResource):
         subscription_data: PaymentLinksCreateParamsSubscriptionData | NotGiven = NOT_GIVEN,
         tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | NotGiven = NOT_GIVEN,
         transfer_data: PaymentLinksCreateParamsTransferData | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
         """<p>Creates a payment link.</p>
 
@@ -366,16 +400,32 @@ class PaymentLinks(_rt.SyncResource):
                 "tax_id_collection": tax_id_collection,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         payment_link: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
         """<p>Retrieve a payment link.</p>
 
@@ -390,13 +440,22 @@ class PaymentLinks(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         payment_link: str,
+        *,
         active: bool | NotGiven = NOT_GIVEN,
         after_completion: PaymentLinksUpdateParamsAfterCompletion | NotGiven = NOT_GIVEN,
         allow_promotion_codes: bool | NotGiven = NOT_GIVEN,
@@ -448,7 +507,14 @@ class PaymentLinks(_rt.SyncResource):
         shipping_address_collection: PaymentLinksUpdateParamsShippingAddressCollection
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
         """<p>Updates a payment link.</p>
 
@@ -489,19 +555,35 @@ class PaymentLinks(_rt.SyncResource):
                 "payment_method_types": payment_method_types,
                 "shipping_address_collection": shipping_address_collection,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def line_items(
         self,
-        *,
         payment_link: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Item]:
         """<p>When retrieving a payment link, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -524,12 +606,55 @@ class PaymentLinks(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class PaymentLinksWithRawResponse:
+    """`PaymentLinks.with_raw_response`."""
+
+    def __init__(self, resource: PaymentLinks) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.line_items = _rt.raw_page(resource.line_items)
+
+
+class PaymentLinksWithStreamingResponse:
+    """`PaymentLinks.with_streaming_response`."""
+
+    def __init__(self, resource: PaymentLinks) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.line_items = _rt.streaming_page(resource.line_items)
 
 
 class AsyncPaymentLinks(_rt.AsyncResource):
     """Operations under `payment_links`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPaymentLinksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncPaymentLinksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPaymentLinksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncPaymentLinksWithStreamingResponse(self)
 
     def list(
         self,
@@ -540,7 +665,14 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PaymentLink]:
         """<p>Returns a list of your payment links.</p>
 
@@ -564,7 +696,16 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -631,7 +772,14 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         subscription_data: PaymentLinksCreateParamsSubscriptionData | NotGiven = NOT_GIVEN,
         tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | NotGiven = NOT_GIVEN,
         transfer_data: PaymentLinksCreateParamsTransferData | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
         """<p>Creates a payment link.</p>
 
@@ -693,16 +841,32 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 "tax_id_collection": tax_id_collection,
                 "transfer_data": transfer_data,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         payment_link: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
         """<p>Retrieve a payment link.</p>
 
@@ -717,13 +881,22 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         payment_link: str,
+        *,
         active: bool | NotGiven = NOT_GIVEN,
         after_completion: PaymentLinksUpdateParamsAfterCompletion | NotGiven = NOT_GIVEN,
         allow_promotion_codes: bool | NotGiven = NOT_GIVEN,
@@ -775,7 +948,14 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         shipping_address_collection: PaymentLinksUpdateParamsShippingAddressCollection
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
         """<p>Updates a payment link.</p>
 
@@ -816,19 +996,35 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 "payment_method_types": payment_method_types,
                 "shipping_address_collection": shipping_address_collection,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def line_items(
         self,
-        *,
         payment_link: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Item]:
         """<p>When retrieving a payment link, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
 
@@ -851,5 +1047,38 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncPaymentLinksWithRawResponse:
+    """`AsyncPaymentLinks.with_raw_response`."""
+
+    def __init__(self, resource: AsyncPaymentLinks) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.line_items = _rt.raw_async_page(resource.line_items)
+
+
+class AsyncPaymentLinksWithStreamingResponse:
+    """`AsyncPaymentLinks.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncPaymentLinks) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.line_items = _rt.streaming_async_page(resource.line_items)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.deleted_radar_value_list import DeletedRadarValueList
 from ..models.deleted_radar_value_list_item import DeletedRadarValueListItem
@@ -248,6 +248,16 @@ class Radar(_rt.SyncResource):
     """Operations under `radar`."""
 
     @cached_property
+    def with_raw_response(self) -> RadarWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return RadarWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RadarWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return RadarWithStreamingResponse(self)
+
+    @cached_property
     def early_fraud_warnings(self) -> RadarEarlyFraudWarnings:
         return RadarEarlyFraudWarnings(self._client)
 
@@ -260,8 +270,56 @@ class Radar(_rt.SyncResource):
         return RadarValueLists(self._client)
 
 
+class RadarWithRawResponse:
+    """`Radar.with_raw_response`."""
+
+    def __init__(self, resource: Radar) -> None:
+        self._resource = resource
+
+    @cached_property
+    def early_fraud_warnings(self) -> RadarEarlyFraudWarningsWithRawResponse:
+        return self._resource.early_fraud_warnings.with_raw_response
+
+    @cached_property
+    def value_list_items(self) -> RadarValueListItemsWithRawResponse:
+        return self._resource.value_list_items.with_raw_response
+
+    @cached_property
+    def value_lists(self) -> RadarValueListsWithRawResponse:
+        return self._resource.value_lists.with_raw_response
+
+
+class RadarWithStreamingResponse:
+    """`Radar.with_streaming_response`."""
+
+    def __init__(self, resource: Radar) -> None:
+        self._resource = resource
+
+    @cached_property
+    def early_fraud_warnings(self) -> RadarEarlyFraudWarningsWithStreamingResponse:
+        return self._resource.early_fraud_warnings.with_streaming_response
+
+    @cached_property
+    def value_list_items(self) -> RadarValueListItemsWithStreamingResponse:
+        return self._resource.value_list_items.with_streaming_response
+
+    @cached_property
+    def value_lists(self) -> RadarValueListsWithStreamingResponse:
+        return self._resource.value_lists.with_streaming_response
+
+
 class RadarEarlyFraudWarnings(_rt.SyncResource):
     """Operations under `radar.early_fraud_warnings`."""
+
+    @cached_property
+    def with_raw_response(self) -> RadarEarlyFraudWarningsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return RadarEarlyFraudWarningsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RadarEarlyFraudWarningsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return RadarEarlyFraudWarningsWithStreamingResponse(self)
 
     def list(
         self,
@@ -273,7 +331,14 @@ class RadarEarlyFraudWarnings(_rt.SyncResource):
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RadarEarlyFraudWarning]:
         """<p>Returns a list of early fraud warnings.</p>
 
@@ -299,16 +364,32 @@ class RadarEarlyFraudWarnings(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         early_fraud_warning: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarEarlyFraudWarning:
         """<p>Retrieves the details of an early fraud warning that has previously been created. </p>
 
@@ -325,12 +406,49 @@ class RadarEarlyFraudWarnings(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class RadarEarlyFraudWarningsWithRawResponse:
+    """`RadarEarlyFraudWarnings.with_raw_response`."""
+
+    def __init__(self, resource: RadarEarlyFraudWarnings) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class RadarEarlyFraudWarningsWithStreamingResponse:
+    """`RadarEarlyFraudWarnings.with_streaming_response`."""
+
+    def __init__(self, resource: RadarEarlyFraudWarnings) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class RadarValueListItems(_rt.SyncResource):
     """Operations under `radar.value_list_items`."""
+
+    @cached_property
+    def with_raw_response(self) -> RadarValueListItemsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return RadarValueListItemsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RadarValueListItemsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return RadarValueListItemsWithStreamingResponse(self)
 
     def list(
         self,
@@ -343,7 +461,14 @@ class RadarValueListItems(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RadarValueListItem]:
         """<p>Returns a list of <code>ValueListItem</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -370,7 +495,16 @@ class RadarValueListItems(_rt.SyncResource):
                 "value": value,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -379,7 +513,14 @@ class RadarValueListItems(_rt.SyncResource):
         value: str,
         value_list: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueListItem:
         """<p>Creates a new <code>ValueListItem</code> object, which is added to the specified parent value list.</p>
 
@@ -395,16 +536,32 @@ class RadarValueListItems(_rt.SyncResource):
                 "value_list": value_list,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         item: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueListItem:
         """<p>Retrieves a <code>ValueListItem</code> object.</p>
 
@@ -419,15 +576,31 @@ class RadarValueListItems(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         item: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedRadarValueListItem:
         """<p>Deletes a <code>ValueListItem</code> object, removing it from its parent value list.</p>
 
@@ -440,12 +613,53 @@ class RadarValueListItems(_rt.SyncResource):
                 "item": item,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class RadarValueListItemsWithRawResponse:
+    """`RadarValueListItems.with_raw_response`."""
+
+    def __init__(self, resource: RadarValueListItems) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class RadarValueListItemsWithStreamingResponse:
+    """`RadarValueListItems.with_streaming_response`."""
+
+    def __init__(self, resource: RadarValueListItems) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class RadarValueLists(_rt.SyncResource):
     """Operations under `radar.value_lists`."""
+
+    @cached_property
+    def with_raw_response(self) -> RadarValueListsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return RadarValueListsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RadarValueListsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return RadarValueListsWithStreamingResponse(self)
 
     def list(
         self,
@@ -458,7 +672,14 @@ class RadarValueLists(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[RadarValueList]:
         """<p>Returns a list of <code>ValueList</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -485,7 +706,16 @@ class RadarValueLists(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -506,7 +736,14 @@ class RadarValueLists(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueList:
         """<p>Creates a new <code>ValueList</code> object, which can then be referenced in rules.</p>
 
@@ -526,16 +763,32 @@ class RadarValueLists(_rt.SyncResource):
                 "item_type": item_type,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         value_list: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueList:
         """<p>Retrieves a <code>ValueList</code> object.</p>
 
@@ -550,18 +803,34 @@ class RadarValueLists(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         value_list: str,
+        *,
         alias: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueList:
         """<p>Updates a <code>ValueList</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Note that <code>item_type</code> is immutable.</p>
 
@@ -580,15 +849,31 @@ class RadarValueLists(_rt.SyncResource):
                 "metadata": metadata,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         value_list: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedRadarValueList:
         """<p>Deletes a <code>ValueList</code> object, also deleting any items contained within the value list. To be deleted, a value list must not be referenced in any rules.</p>
 
@@ -601,12 +886,55 @@ class RadarValueLists(_rt.SyncResource):
                 "value_list": value_list,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class RadarValueListsWithRawResponse:
+    """`RadarValueLists.with_raw_response`."""
+
+    def __init__(self, resource: RadarValueLists) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class RadarValueListsWithStreamingResponse:
+    """`RadarValueLists.with_streaming_response`."""
+
+    def __init__(self, resource: RadarValueLists) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncRadar(_rt.AsyncResource):
     """Operations under `radar`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRadarWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncRadarWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRadarWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncRadarWithStreamingResponse(self)
 
     @cached_property
     def early_fraud_warnings(self) -> AsyncRadarEarlyFraudWarnings:
@@ -621,8 +949,56 @@ class AsyncRadar(_rt.AsyncResource):
         return AsyncRadarValueLists(self._client)
 
 
+class AsyncRadarWithRawResponse:
+    """`AsyncRadar.with_raw_response`."""
+
+    def __init__(self, resource: AsyncRadar) -> None:
+        self._resource = resource
+
+    @cached_property
+    def early_fraud_warnings(self) -> AsyncRadarEarlyFraudWarningsWithRawResponse:
+        return self._resource.early_fraud_warnings.with_raw_response
+
+    @cached_property
+    def value_list_items(self) -> AsyncRadarValueListItemsWithRawResponse:
+        return self._resource.value_list_items.with_raw_response
+
+    @cached_property
+    def value_lists(self) -> AsyncRadarValueListsWithRawResponse:
+        return self._resource.value_lists.with_raw_response
+
+
+class AsyncRadarWithStreamingResponse:
+    """`AsyncRadar.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncRadar) -> None:
+        self._resource = resource
+
+    @cached_property
+    def early_fraud_warnings(self) -> AsyncRadarEarlyFraudWarningsWithStreamingResponse:
+        return self._resource.early_fraud_warnings.with_streaming_response
+
+    @cached_property
+    def value_list_items(self) -> AsyncRadarValueListItemsWithStreamingResponse:
+        return self._resource.value_list_items.with_streaming_response
+
+    @cached_property
+    def value_lists(self) -> AsyncRadarValueListsWithStreamingResponse:
+        return self._resource.value_lists.with_streaming_response
+
+
 class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
     """Operations under `radar.early_fraud_warnings`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRadarEarlyFraudWarningsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncRadarEarlyFraudWarningsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRadarEarlyFraudWarningsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncRadarEarlyFraudWarningsWithStreamingResponse(self)
 
     def list(
         self,
@@ -634,7 +1010,14 @@ class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RadarEarlyFraudWarning]:
         """<p>Returns a list of early fraud warnings.</p>
 
@@ -660,16 +1043,32 @@ class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         early_fraud_warning: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarEarlyFraudWarning:
         """<p>Retrieves the details of an early fraud warning that has previously been created. </p>
 
@@ -686,12 +1085,49 @@ class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncRadarEarlyFraudWarningsWithRawResponse:
+    """`AsyncRadarEarlyFraudWarnings.with_raw_response`."""
+
+    def __init__(self, resource: AsyncRadarEarlyFraudWarnings) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncRadarEarlyFraudWarningsWithStreamingResponse:
+    """`AsyncRadarEarlyFraudWarnings.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncRadarEarlyFraudWarnings) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncRadarValueListItems(_rt.AsyncResource):
     """Operations under `radar.value_list_items`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRadarValueListItemsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncRadarValueListItemsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRadarValueListItemsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncRadarValueListItemsWithStreamingResponse(self)
 
     def list(
         self,
@@ -704,7 +1140,14 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RadarValueListItem]:
         """<p>Returns a list of <code>ValueListItem</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -731,7 +1174,16 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
                 "value": value,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -740,7 +1192,14 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
         value: str,
         value_list: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueListItem:
         """<p>Creates a new <code>ValueListItem</code> object, which is added to the specified parent value list.</p>
 
@@ -756,16 +1215,32 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
                 "value_list": value_list,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         item: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueListItem:
         """<p>Retrieves a <code>ValueListItem</code> object.</p>
 
@@ -780,15 +1255,31 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         item: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedRadarValueListItem:
         """<p>Deletes a <code>ValueListItem</code> object, removing it from its parent value list.</p>
 
@@ -801,12 +1292,53 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
                 "item": item,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncRadarValueListItemsWithRawResponse:
+    """`AsyncRadarValueListItems.with_raw_response`."""
+
+    def __init__(self, resource: AsyncRadarValueListItems) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncRadarValueListItemsWithStreamingResponse:
+    """`AsyncRadarValueListItems.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncRadarValueListItems) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncRadarValueLists(_rt.AsyncResource):
     """Operations under `radar.value_lists`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRadarValueListsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncRadarValueListsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRadarValueListsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncRadarValueListsWithStreamingResponse(self)
 
     def list(
         self,
@@ -819,7 +1351,14 @@ class AsyncRadarValueLists(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[RadarValueList]:
         """<p>Returns a list of <code>ValueList</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
 
@@ -846,7 +1385,16 @@ class AsyncRadarValueLists(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -867,7 +1415,14 @@ class AsyncRadarValueLists(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueList:
         """<p>Creates a new <code>ValueList</code> object, which can then be referenced in rules.</p>
 
@@ -887,16 +1442,32 @@ class AsyncRadarValueLists(_rt.AsyncResource):
                 "item_type": item_type,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         value_list: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueList:
         """<p>Retrieves a <code>ValueList</code> object.</p>
 
@@ -911,18 +1482,34 @@ class AsyncRadarValueLists(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         value_list: str,
+        *,
         alias: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RadarValueList:
         """<p>Updates a <code>ValueList</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Note that <code>item_type</code> is immutable.</p>
 
@@ -941,15 +1528,31 @@ class AsyncRadarValueLists(_rt.AsyncResource):
                 "metadata": metadata,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         value_list: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedRadarValueList:
         """<p>Deletes a <code>ValueList</code> object, also deleting any items contained within the value list. To be deleted, a value list must not be referenced in any rules.</p>
 
@@ -962,5 +1565,38 @@ class AsyncRadarValueLists(_rt.AsyncResource):
                 "value_list": value_list,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncRadarValueListsWithRawResponse:
+    """`AsyncRadarValueLists.with_raw_response`."""
+
+    def __init__(self, resource: AsyncRadarValueLists) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncRadarValueListsWithStreamingResponse:
+    """`AsyncRadarValueLists.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncRadarValueLists) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.reporting_report_run import ReportingReportRun
@@ -120,6 +120,16 @@ class Reporting(_rt.SyncResource):
     """Operations under `reporting`."""
 
     @cached_property
+    def with_raw_response(self) -> ReportingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ReportingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReportingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ReportingWithStreamingResponse(self)
+
+    @cached_property
     def report_runs(self) -> ReportingReportRuns:
         return ReportingReportRuns(self._client)
 
@@ -128,8 +138,48 @@ class Reporting(_rt.SyncResource):
         return ReportingReportTypes(self._client)
 
 
+class ReportingWithRawResponse:
+    """`Reporting.with_raw_response`."""
+
+    def __init__(self, resource: Reporting) -> None:
+        self._resource = resource
+
+    @cached_property
+    def report_runs(self) -> ReportingReportRunsWithRawResponse:
+        return self._resource.report_runs.with_raw_response
+
+    @cached_property
+    def report_types(self) -> ReportingReportTypesWithRawResponse:
+        return self._resource.report_types.with_raw_response
+
+
+class ReportingWithStreamingResponse:
+    """`Reporting.with_streaming_response`."""
+
+    def __init__(self, resource: Reporting) -> None:
+        self._resource = resource
+
+    @cached_property
+    def report_runs(self) -> ReportingReportRunsWithStreamingResponse:
+        return self._resource.report_runs.with_streaming_response
+
+    @cached_property
+    def report_types(self) -> ReportingReportTypesWithStreamingResponse:
+        return self._resource.report_types.with_streaming_response
+
+
 class ReportingReportRuns(_rt.SyncResource):
     """Operations under `reporting.report_runs`."""
+
+    @cached_property
+    def with_raw_response(self) -> ReportingReportRunsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ReportingReportRunsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReportingReportRunsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ReportingReportRunsWithStreamingResponse(self)
 
     def list(
         self,
@@ -140,7 +190,14 @@ class ReportingReportRuns(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ReportingReportRun]:
         """<p>Returns a list of Report Runs, with the most recent appearing first.</p>
 
@@ -163,7 +220,16 @@ class ReportingReportRuns(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -172,7 +238,14 @@ class ReportingReportRuns(_rt.SyncResource):
         report_type: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         parameters: ReportingReportRunsCreateParamsParameters | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReportingReportRun:
         """<p>Creates a new object and begin running the report. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p>
 
@@ -188,16 +261,32 @@ class ReportingReportRuns(_rt.SyncResource):
                 "expand": expand,
                 "parameters": parameters,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         report_run: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReportingReportRun:
         """<p>Retrieves the details of an existing Report Run.</p>
 
@@ -212,19 +301,65 @@ class ReportingReportRuns(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ReportingReportRunsWithRawResponse:
+    """`ReportingReportRuns.with_raw_response`."""
+
+    def __init__(self, resource: ReportingReportRuns) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class ReportingReportRunsWithStreamingResponse:
+    """`ReportingReportRuns.with_streaming_response`."""
+
+    def __init__(self, resource: ReportingReportRuns) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class ReportingReportTypes(_rt.SyncResource):
     """Operations under `reporting.report_types`."""
+
+    @cached_property
+    def with_raw_response(self) -> ReportingReportTypesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return ReportingReportTypesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReportingReportTypesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return ReportingReportTypesWithStreamingResponse(self)
 
     def list(
         self,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReportingReportTypesListResponse:
         """<p>Returns a full list of Report Types.</p>
 
@@ -238,16 +373,32 @@ class ReportingReportTypes(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         report_type: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReportingReportType:
         """<p>Retrieves the details of a Report Type. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p>
 
@@ -262,12 +413,49 @@ class ReportingReportTypes(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class ReportingReportTypesWithRawResponse:
+    """`ReportingReportTypes.with_raw_response`."""
+
+    def __init__(self, resource: ReportingReportTypes) -> None:
+        self._resource = resource
+        self.list = _rt.with_raw_response(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class ReportingReportTypesWithStreamingResponse:
+    """`ReportingReportTypes.with_streaming_response`."""
+
+    def __init__(self, resource: ReportingReportTypes) -> None:
+        self._resource = resource
+        self.list = _rt.with_streaming_response(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncReporting(_rt.AsyncResource):
     """Operations under `reporting`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncReportingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncReportingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReportingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncReportingWithStreamingResponse(self)
 
     @cached_property
     def report_runs(self) -> AsyncReportingReportRuns:
@@ -278,8 +466,48 @@ class AsyncReporting(_rt.AsyncResource):
         return AsyncReportingReportTypes(self._client)
 
 
+class AsyncReportingWithRawResponse:
+    """`AsyncReporting.with_raw_response`."""
+
+    def __init__(self, resource: AsyncReporting) -> None:
+        self._resource = resource
+
+    @cached_property
+    def report_runs(self) -> AsyncReportingReportRunsWithRawResponse:
+        return self._resource.report_runs.with_raw_response
+
+    @cached_property
+    def report_types(self) -> AsyncReportingReportTypesWithRawResponse:
+        return self._resource.report_types.with_raw_response
+
+
+class AsyncReportingWithStreamingResponse:
+    """`AsyncReporting.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncReporting) -> None:
+        self._resource = resource
+
+    @cached_property
+    def report_runs(self) -> AsyncReportingReportRunsWithStreamingResponse:
+        return self._resource.report_runs.with_streaming_response
+
+    @cached_property
+    def report_types(self) -> AsyncReportingReportTypesWithStreamingResponse:
+        return self._resource.report_types.with_streaming_response
+
+
 class AsyncReportingReportRuns(_rt.AsyncResource):
     """Operations under `reporting.report_runs`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncReportingReportRunsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncReportingReportRunsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReportingReportRunsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncReportingReportRunsWithStreamingResponse(self)
 
     def list(
         self,
@@ -290,7 +518,14 @@ class AsyncReportingReportRuns(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ReportingReportRun]:
         """<p>Returns a list of Report Runs, with the most recent appearing first.</p>
 
@@ -313,7 +548,16 @@ class AsyncReportingReportRuns(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -322,7 +566,14 @@ class AsyncReportingReportRuns(_rt.AsyncResource):
         report_type: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         parameters: ReportingReportRunsCreateParamsParameters | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReportingReportRun:
         """<p>Creates a new object and begin running the report. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p>
 
@@ -338,16 +589,32 @@ class AsyncReportingReportRuns(_rt.AsyncResource):
                 "expand": expand,
                 "parameters": parameters,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         report_run: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReportingReportRun:
         """<p>Retrieves the details of an existing Report Run.</p>
 
@@ -362,19 +629,65 @@ class AsyncReportingReportRuns(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncReportingReportRunsWithRawResponse:
+    """`AsyncReportingReportRuns.with_raw_response`."""
+
+    def __init__(self, resource: AsyncReportingReportRuns) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncReportingReportRunsWithStreamingResponse:
+    """`AsyncReportingReportRuns.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncReportingReportRuns) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncReportingReportTypes(_rt.AsyncResource):
     """Operations under `reporting.report_types`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncReportingReportTypesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncReportingReportTypesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReportingReportTypesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncReportingReportTypesWithStreamingResponse(self)
 
     async def list(
         self,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReportingReportTypesListResponse:
         """<p>Returns a full list of Report Types.</p>
 
@@ -388,16 +701,32 @@ class AsyncReportingReportTypes(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         report_type: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ReportingReportType:
         """<p>Retrieves the details of a Report Type. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p>
 
@@ -412,5 +741,32 @@ class AsyncReportingReportTypes(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncReportingReportTypesWithRawResponse:
+    """`AsyncReportingReportTypes.with_raw_response`."""
+
+    def __init__(self, resource: AsyncReportingReportTypes) -> None:
+        self._resource = resource
+        self.list = _rt.with_raw_response(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncReportingReportTypesWithStreamingResponse:
+    """`AsyncReportingReportTypes.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncReportingReportTypes) -> None:
+        self._resource = resource
+        self.list = _rt.with_streaming_response(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

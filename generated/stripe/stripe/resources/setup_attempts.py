@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import SetupAttempt
 from ..models.error import Error
@@ -43,6 +44,16 @@ _SETUP_ATTEMPTS_LIST: _rt.Operation[SetupAttemptsListResponse] = _rt.Operation(
 class SetupAttempts(_rt.SyncResource):
     """Operations under `setup_attempts`."""
 
+    @cached_property
+    def with_raw_response(self) -> SetupAttemptsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SetupAttemptsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SetupAttemptsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SetupAttemptsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -53,7 +64,14 @@ class SetupAttempts(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SetupAttempt]:
         """<p>Returns a list of SetupAttempts associated with a provided SetupIntent.</p>
 
@@ -79,12 +97,47 @@ class SetupAttempts(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SetupAttemptsWithRawResponse:
+    """`SetupAttempts.with_raw_response`."""
+
+    def __init__(self, resource: SetupAttempts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+
+
+class SetupAttemptsWithStreamingResponse:
+    """`SetupAttempts.with_streaming_response`."""
+
+    def __init__(self, resource: SetupAttempts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
 
 
 class AsyncSetupAttempts(_rt.AsyncResource):
     """Operations under `setup_attempts`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSetupAttemptsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSetupAttemptsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSetupAttemptsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSetupAttemptsWithStreamingResponse(self)
 
     def list(
         self,
@@ -96,7 +149,14 @@ class AsyncSetupAttempts(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SetupAttempt]:
         """<p>Returns a list of SetupAttempts associated with a provided SetupIntent.</p>
 
@@ -122,5 +182,30 @@ class AsyncSetupAttempts(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSetupAttemptsWithRawResponse:
+    """`AsyncSetupAttempts.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSetupAttempts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+
+
+class AsyncSetupAttemptsWithStreamingResponse:
+    """`AsyncSetupAttempts.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSetupAttempts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)

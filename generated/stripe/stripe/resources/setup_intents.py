@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import SetupIntent
 from ..models.error import Error
@@ -207,6 +208,16 @@ _SETUP_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[SetupIntent] = _rt.Operation(
 class SetupIntents(_rt.SyncResource):
     """Operations under `setup_intents`."""
 
+    @cached_property
+    def with_raw_response(self) -> SetupIntentsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SetupIntentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SetupIntentsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SetupIntentsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -219,7 +230,14 @@ class SetupIntents(_rt.SyncResource):
         payment_method: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SetupIntent]:
         """<p>Returns a list of SetupIntents.</p>
 
@@ -249,7 +267,16 @@ class SetupIntents(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -273,7 +300,14 @@ class SetupIntents(_rt.SyncResource):
         return_url: str | NotGiven = NOT_GIVEN,
         single_use: SetupIntentsCreateParamsSingleUse | NotGiven = NOT_GIVEN,
         usage: Literal["off_session", "on_session"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Creates a SetupIntent object.</p>
 
@@ -320,17 +354,33 @@ class SetupIntents(_rt.SyncResource):
                 "single_use": single_use,
                 "usage": usage,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         intent: str,
+        *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Retrieves the details of a SetupIntent that has previously been created. </p>
 
@@ -351,13 +401,22 @@ class SetupIntents(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         intent: str,
+        *,
         attach_to_self: bool | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
@@ -368,7 +427,14 @@ class SetupIntents(_rt.SyncResource):
         payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | NotGiven = NOT_GIVEN,
         payment_method_types: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Updates a SetupIntent object.</p>
 
@@ -399,17 +465,33 @@ class SetupIntents(_rt.SyncResource):
                 "payment_method_options": payment_method_options,
                 "payment_method_types": payment_method_types,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel(
         self,
-        *,
         intent: str,
+        *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"]
         | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>A SetupIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_confirmation</code>, or <code>requires_action</code>. </p>
 
@@ -426,13 +508,22 @@ class SetupIntents(_rt.SyncResource):
                 "cancellation_reason": cancellation_reason,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def confirm(
         self,
-        *,
         intent: str,
+        *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         mandate_data: SetupIntentsConfirmParamsMandateDataSecretKeyParam
@@ -443,7 +534,14 @@ class SetupIntents(_rt.SyncResource):
         payment_method_options: SetupIntentsConfirmParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Confirm that your customer intends to set up the current or
         provided payment method. For example, you would confirm a SetupIntent
@@ -480,18 +578,34 @@ class SetupIntents(_rt.SyncResource):
                 "payment_method_options": payment_method_options,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def verify_microdeposits(
         self,
-        *,
         intent: str,
+        *,
         amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Verifies microdeposits on a SetupIntent object.</p>
 
@@ -510,12 +624,59 @@ class SetupIntents(_rt.SyncResource):
                 "descriptor_code": descriptor_code,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SetupIntentsWithRawResponse:
+    """`SetupIntents.with_raw_response`."""
+
+    def __init__(self, resource: SetupIntents) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.confirm = _rt.with_raw_response(resource.confirm)
+        self.verify_microdeposits = _rt.with_raw_response(resource.verify_microdeposits)
+
+
+class SetupIntentsWithStreamingResponse:
+    """`SetupIntents.with_streaming_response`."""
+
+    def __init__(self, resource: SetupIntents) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.confirm = _rt.with_streaming_response(resource.confirm)
+        self.verify_microdeposits = _rt.with_streaming_response(resource.verify_microdeposits)
 
 
 class AsyncSetupIntents(_rt.AsyncResource):
     """Operations under `setup_intents`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSetupIntentsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSetupIntentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSetupIntentsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSetupIntentsWithStreamingResponse(self)
 
     def list(
         self,
@@ -529,7 +690,14 @@ class AsyncSetupIntents(_rt.AsyncResource):
         payment_method: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SetupIntent]:
         """<p>Returns a list of SetupIntents.</p>
 
@@ -559,7 +727,16 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -583,7 +760,14 @@ class AsyncSetupIntents(_rt.AsyncResource):
         return_url: str | NotGiven = NOT_GIVEN,
         single_use: SetupIntentsCreateParamsSingleUse | NotGiven = NOT_GIVEN,
         usage: Literal["off_session", "on_session"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Creates a SetupIntent object.</p>
 
@@ -630,17 +814,33 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 "single_use": single_use,
                 "usage": usage,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         intent: str,
+        *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Retrieves the details of a SetupIntent that has previously been created. </p>
 
@@ -661,13 +861,22 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         intent: str,
+        *,
         attach_to_self: bool | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
@@ -678,7 +887,14 @@ class AsyncSetupIntents(_rt.AsyncResource):
         payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | NotGiven = NOT_GIVEN,
         payment_method_types: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Updates a SetupIntent object.</p>
 
@@ -709,17 +925,33 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 "payment_method_options": payment_method_options,
                 "payment_method_types": payment_method_types,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel(
         self,
-        *,
         intent: str,
+        *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"]
         | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>A SetupIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_confirmation</code>, or <code>requires_action</code>. </p>
 
@@ -736,13 +968,22 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 "cancellation_reason": cancellation_reason,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def confirm(
         self,
-        *,
         intent: str,
+        *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         mandate_data: SetupIntentsConfirmParamsMandateDataSecretKeyParam
@@ -753,7 +994,14 @@ class AsyncSetupIntents(_rt.AsyncResource):
         payment_method_options: SetupIntentsConfirmParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Confirm that your customer intends to set up the current or
         provided payment method. For example, you would confirm a SetupIntent
@@ -790,18 +1038,34 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 "payment_method_options": payment_method_options,
                 "return_url": return_url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def verify_microdeposits(
         self,
-        *,
         intent: str,
+        *,
         amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
         """<p>Verifies microdeposits on a SetupIntent object.</p>
 
@@ -820,5 +1084,42 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 "descriptor_code": descriptor_code,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSetupIntentsWithRawResponse:
+    """`AsyncSetupIntents.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSetupIntents) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.confirm = _rt.with_raw_response(resource.confirm)
+        self.verify_microdeposits = _rt.with_raw_response(resource.verify_microdeposits)
+
+
+class AsyncSetupIntentsWithStreamingResponse:
+    """`AsyncSetupIntents.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSetupIntents) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.confirm = _rt.with_streaming_response(resource.confirm)
+        self.verify_microdeposits = _rt.with_streaming_response(resource.verify_microdeposits)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.scheduled_query_run import ScheduledQueryRun
@@ -61,12 +61,54 @@ class Sigma(_rt.SyncResource):
     """Operations under `sigma`."""
 
     @cached_property
+    def with_raw_response(self) -> SigmaWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SigmaWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SigmaWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SigmaWithStreamingResponse(self)
+
+    @cached_property
     def scheduled_query_runs(self) -> SigmaScheduledQueryRuns:
         return SigmaScheduledQueryRuns(self._client)
 
 
+class SigmaWithRawResponse:
+    """`Sigma.with_raw_response`."""
+
+    def __init__(self, resource: Sigma) -> None:
+        self._resource = resource
+
+    @cached_property
+    def scheduled_query_runs(self) -> SigmaScheduledQueryRunsWithRawResponse:
+        return self._resource.scheduled_query_runs.with_raw_response
+
+
+class SigmaWithStreamingResponse:
+    """`Sigma.with_streaming_response`."""
+
+    def __init__(self, resource: Sigma) -> None:
+        self._resource = resource
+
+    @cached_property
+    def scheduled_query_runs(self) -> SigmaScheduledQueryRunsWithStreamingResponse:
+        return self._resource.scheduled_query_runs.with_streaming_response
+
+
 class SigmaScheduledQueryRuns(_rt.SyncResource):
     """Operations under `sigma.scheduled_query_runs`."""
+
+    @cached_property
+    def with_raw_response(self) -> SigmaScheduledQueryRunsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SigmaScheduledQueryRunsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SigmaScheduledQueryRunsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SigmaScheduledQueryRunsWithStreamingResponse(self)
 
     def list(
         self,
@@ -76,7 +118,14 @@ class SigmaScheduledQueryRuns(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ScheduledQueryRun]:
         """<p>Returns a list of scheduled query runs.</p>
 
@@ -98,16 +147,32 @@ class SigmaScheduledQueryRuns(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         scheduled_query_run: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ScheduledQueryRun:
         """<p>Retrieves the details of an scheduled query run.</p>
 
@@ -122,20 +187,89 @@ class SigmaScheduledQueryRuns(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SigmaScheduledQueryRunsWithRawResponse:
+    """`SigmaScheduledQueryRuns.with_raw_response`."""
+
+    def __init__(self, resource: SigmaScheduledQueryRuns) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class SigmaScheduledQueryRunsWithStreamingResponse:
+    """`SigmaScheduledQueryRuns.with_streaming_response`."""
+
+    def __init__(self, resource: SigmaScheduledQueryRuns) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncSigma(_rt.AsyncResource):
     """Operations under `sigma`."""
 
     @cached_property
+    def with_raw_response(self) -> AsyncSigmaWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSigmaWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSigmaWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSigmaWithStreamingResponse(self)
+
+    @cached_property
     def scheduled_query_runs(self) -> AsyncSigmaScheduledQueryRuns:
         return AsyncSigmaScheduledQueryRuns(self._client)
 
 
+class AsyncSigmaWithRawResponse:
+    """`AsyncSigma.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSigma) -> None:
+        self._resource = resource
+
+    @cached_property
+    def scheduled_query_runs(self) -> AsyncSigmaScheduledQueryRunsWithRawResponse:
+        return self._resource.scheduled_query_runs.with_raw_response
+
+
+class AsyncSigmaWithStreamingResponse:
+    """`AsyncSigma.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSigma) -> None:
+        self._resource = resource
+
+    @cached_property
+    def scheduled_query_runs(self) -> AsyncSigmaScheduledQueryRunsWithStreamingResponse:
+        return self._resource.scheduled_query_runs.with_streaming_response
+
+
 class AsyncSigmaScheduledQueryRuns(_rt.AsyncResource):
     """Operations under `sigma.scheduled_query_runs`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSigmaScheduledQueryRunsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSigmaScheduledQueryRunsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSigmaScheduledQueryRunsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSigmaScheduledQueryRunsWithStreamingResponse(self)
 
     def list(
         self,
@@ -145,7 +279,14 @@ class AsyncSigmaScheduledQueryRuns(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ScheduledQueryRun]:
         """<p>Returns a list of scheduled query runs.</p>
 
@@ -167,16 +308,32 @@ class AsyncSigmaScheduledQueryRuns(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         scheduled_query_run: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ScheduledQueryRun:
         """<p>Retrieves the details of an scheduled query run.</p>
 
@@ -191,5 +348,32 @@ class AsyncSigmaScheduledQueryRuns(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSigmaScheduledQueryRunsWithRawResponse:
+    """`AsyncSigmaScheduledQueryRuns.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSigmaScheduledQueryRuns) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncSigmaScheduledQueryRunsWithStreamingResponse:
+    """`AsyncSigmaScheduledQueryRuns.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSigmaScheduledQueryRuns) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.source import Source
@@ -189,6 +189,16 @@ class Sources(_rt.SyncResource):
     """Operations under `sources`."""
 
     @cached_property
+    def with_raw_response(self) -> SourcesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SourcesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SourcesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SourcesWithStreamingResponse(self)
+
+    @cached_property
     def mandate_notifications(self) -> SourcesMandateNotifications:
         return SourcesMandateNotifications(self._client)
 
@@ -215,7 +225,14 @@ class Sources(_rt.SyncResource):
         token: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
         usage: Literal["reusable", "single_use"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
         """<p>Creates a new source object.</p>
 
@@ -255,17 +272,33 @@ class Sources(_rt.SyncResource):
                 "type": type,
                 "usage": usage,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         source: str,
+        *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
         """<p>Retrieves an existing source object. Supply the unique source ID from a source creation request and Stripe will return the corresponding up-to-date source object information.</p>
 
@@ -282,20 +315,36 @@ class Sources(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         source: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         mandate: SourcesUpdateParamsMandate | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         owner: SourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
         source_order: SourcesUpdateParamsSourceOrder | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
         """<p>Updates the specified source by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -320,16 +369,32 @@ class Sources(_rt.SyncResource):
                 "owner": owner,
                 "source_order": source_order,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def verify(
         self,
-        *,
         source: str,
+        *,
         values: list[str],
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
         """<p>Verify a given source.</p>
 
@@ -344,21 +409,85 @@ class Sources(_rt.SyncResource):
                 "values": values,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SourcesWithRawResponse:
+    """`Sources.with_raw_response`."""
+
+    def __init__(self, resource: Sources) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.verify = _rt.with_raw_response(resource.verify)
+
+    @cached_property
+    def mandate_notifications(self) -> SourcesMandateNotificationsWithRawResponse:
+        return self._resource.mandate_notifications.with_raw_response
+
+    @cached_property
+    def source_transactions(self) -> SourcesSourceTransactionsWithRawResponse:
+        return self._resource.source_transactions.with_raw_response
+
+
+class SourcesWithStreamingResponse:
+    """`Sources.with_streaming_response`."""
+
+    def __init__(self, resource: Sources) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.verify = _rt.with_streaming_response(resource.verify)
+
+    @cached_property
+    def mandate_notifications(self) -> SourcesMandateNotificationsWithStreamingResponse:
+        return self._resource.mandate_notifications.with_streaming_response
+
+    @cached_property
+    def source_transactions(self) -> SourcesSourceTransactionsWithStreamingResponse:
+        return self._resource.source_transactions.with_streaming_response
 
 
 class SourcesMandateNotifications(_rt.SyncResource):
     """Operations under `sources.mandate_notifications`."""
 
+    @cached_property
+    def with_raw_response(self) -> SourcesMandateNotificationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SourcesMandateNotificationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SourcesMandateNotificationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SourcesMandateNotificationsWithStreamingResponse(self)
+
     def retrieve(
         self,
-        *,
-        mandate_notification: str,
         source: str,
+        mandate_notification: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SourceMandateNotification:
         """<p>Retrieves a new Source MandateNotification.</p>
 
@@ -374,23 +503,65 @@ class SourcesMandateNotifications(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SourcesMandateNotificationsWithRawResponse:
+    """`SourcesMandateNotifications.with_raw_response`."""
+
+    def __init__(self, resource: SourcesMandateNotifications) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class SourcesMandateNotificationsWithStreamingResponse:
+    """`SourcesMandateNotifications.with_streaming_response`."""
+
+    def __init__(self, resource: SourcesMandateNotifications) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class SourcesSourceTransactions(_rt.SyncResource):
     """Operations under `sources.source_transactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> SourcesSourceTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SourcesSourceTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SourcesSourceTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SourcesSourceTransactionsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         source: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SourceTransaction]:
         """<p>List source transactions for a given source.</p>
 
@@ -413,17 +584,33 @@ class SourcesSourceTransactions(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         source: str,
         source_transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SourceTransaction:
         """<p>Retrieve an existing source transaction object. Supply the unique source ID from a source creation request and the source transaction ID and Stripe will return the corresponding up-to-date source object information.</p>
 
@@ -439,12 +626,49 @@ class SourcesSourceTransactions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SourcesSourceTransactionsWithRawResponse:
+    """`SourcesSourceTransactions.with_raw_response`."""
+
+    def __init__(self, resource: SourcesSourceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class SourcesSourceTransactionsWithStreamingResponse:
+    """`SourcesSourceTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: SourcesSourceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncSources(_rt.AsyncResource):
     """Operations under `sources`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSourcesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSourcesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSourcesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSourcesWithStreamingResponse(self)
 
     @cached_property
     def mandate_notifications(self) -> AsyncSourcesMandateNotifications:
@@ -473,7 +697,14 @@ class AsyncSources(_rt.AsyncResource):
         token: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
         usage: Literal["reusable", "single_use"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
         """<p>Creates a new source object.</p>
 
@@ -513,17 +744,33 @@ class AsyncSources(_rt.AsyncResource):
                 "type": type,
                 "usage": usage,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         source: str,
+        *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
         """<p>Retrieves an existing source object. Supply the unique source ID from a source creation request and Stripe will return the corresponding up-to-date source object information.</p>
 
@@ -540,20 +787,36 @@ class AsyncSources(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         source: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         mandate: SourcesUpdateParamsMandate | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         owner: SourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
         source_order: SourcesUpdateParamsSourceOrder | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
         """<p>Updates the specified source by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -578,16 +841,32 @@ class AsyncSources(_rt.AsyncResource):
                 "owner": owner,
                 "source_order": source_order,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def verify(
         self,
-        *,
         source: str,
+        *,
         values: list[str],
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
         """<p>Verify a given source.</p>
 
@@ -602,21 +881,85 @@ class AsyncSources(_rt.AsyncResource):
                 "values": values,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSourcesWithRawResponse:
+    """`AsyncSources.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSources) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.verify = _rt.with_raw_response(resource.verify)
+
+    @cached_property
+    def mandate_notifications(self) -> AsyncSourcesMandateNotificationsWithRawResponse:
+        return self._resource.mandate_notifications.with_raw_response
+
+    @cached_property
+    def source_transactions(self) -> AsyncSourcesSourceTransactionsWithRawResponse:
+        return self._resource.source_transactions.with_raw_response
+
+
+class AsyncSourcesWithStreamingResponse:
+    """`AsyncSources.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSources) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.verify = _rt.with_streaming_response(resource.verify)
+
+    @cached_property
+    def mandate_notifications(self) -> AsyncSourcesMandateNotificationsWithStreamingResponse:
+        return self._resource.mandate_notifications.with_streaming_response
+
+    @cached_property
+    def source_transactions(self) -> AsyncSourcesSourceTransactionsWithStreamingResponse:
+        return self._resource.source_transactions.with_streaming_response
 
 
 class AsyncSourcesMandateNotifications(_rt.AsyncResource):
     """Operations under `sources.mandate_notifications`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncSourcesMandateNotificationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSourcesMandateNotificationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSourcesMandateNotificationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSourcesMandateNotificationsWithStreamingResponse(self)
+
     async def retrieve(
         self,
-        *,
-        mandate_notification: str,
         source: str,
+        mandate_notification: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SourceMandateNotification:
         """<p>Retrieves a new Source MandateNotification.</p>
 
@@ -632,23 +975,65 @@ class AsyncSourcesMandateNotifications(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSourcesMandateNotificationsWithRawResponse:
+    """`AsyncSourcesMandateNotifications.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSourcesMandateNotifications) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncSourcesMandateNotificationsWithStreamingResponse:
+    """`AsyncSourcesMandateNotifications.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSourcesMandateNotifications) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncSourcesSourceTransactions(_rt.AsyncResource):
     """Operations under `sources.source_transactions`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncSourcesSourceTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSourcesSourceTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSourcesSourceTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSourcesSourceTransactionsWithStreamingResponse(self)
+
     def list(
         self,
-        *,
         source: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SourceTransaction]:
         """<p>List source transactions for a given source.</p>
 
@@ -671,17 +1056,33 @@ class AsyncSourcesSourceTransactions(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         source: str,
         source_transaction: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SourceTransaction:
         """<p>Retrieve an existing source transaction object. Supply the unique source ID from a source creation request and the source transaction ID and Stripe will return the corresponding up-to-date source object information.</p>
 
@@ -697,5 +1098,32 @@ class AsyncSourcesSourceTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSourcesSourceTransactionsWithRawResponse:
+    """`AsyncSourcesSourceTransactions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSourcesSourceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncSourcesSourceTransactionsWithStreamingResponse:
+    """`AsyncSourcesSourceTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSourcesSourceTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

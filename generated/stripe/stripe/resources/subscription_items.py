@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.deleted_subscription_item import DeletedSubscriptionItem
 from ..models.error import Error
@@ -203,6 +204,16 @@ _SUBSCRIPTION_ITEMS_USAGE_RECORDS: _rt.Operation[UsageRecord] = _rt.Operation(
 class SubscriptionItemsResource(_rt.SyncResource):
     """Operations under `subscription_items`."""
 
+    @cached_property
+    def with_raw_response(self) -> SubscriptionItemsResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SubscriptionItemsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SubscriptionItemsResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SubscriptionItemsResourceWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -212,7 +223,14 @@ class SubscriptionItemsResource(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SubscriptionItem]:
         """<p>Returns a list of your subscription items for a given subscription.</p>
 
@@ -236,7 +254,16 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -259,7 +286,14 @@ class SubscriptionItemsResource(_rt.SyncResource):
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
         tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
         """<p>Adds a new item to an existing subscription. No existing items will be changed or replaced.</p>
 
@@ -291,16 +325,32 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 "quantity": quantity,
                 "tax_rates": tax_rates,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         item: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
         """<p>Retrieves the subscription item with the given ID.</p>
 
@@ -315,13 +365,22 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         item: str,
+        *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
@@ -339,7 +398,14 @@ class SubscriptionItemsResource(_rt.SyncResource):
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
         tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
         """<p>Updates the plan or quantity of an item on a current subscription.</p>
 
@@ -372,18 +438,34 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 "quantity": quantity,
                 "tax_rates": tax_rates,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         item: str,
+        *,
         clear_usage: bool | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedSubscriptionItem:
         """<p>Deletes an item from the subscription. Removing a subscription item from a subscription will not cancel the subscription.</p>
 
@@ -400,19 +482,35 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 "proration_behavior": proration_behavior,
                 "proration_date": proration_date,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def usage_record_summaries(
         self,
-        *,
         subscription_item: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[UsageRecordSummary]:
         """<p>For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).</p>
 
@@ -437,18 +535,34 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def usage_records(
         self,
-        *,
         subscription_item: str,
+        *,
         quantity: int,
         action: Literal["increment", "set"] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         timestamp: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UsageRecord:
         """<p>Creates a usage record for a specified subscription item and date, and fills it with a quantity.</p>
 
@@ -473,12 +587,59 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 "expand": expand,
                 "timestamp": timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SubscriptionItemsResourceWithRawResponse:
+    """`SubscriptionItemsResource.with_raw_response`."""
+
+    def __init__(self, resource: SubscriptionItemsResource) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.usage_record_summaries = _rt.raw_page(resource.usage_record_summaries)
+        self.usage_records = _rt.with_raw_response(resource.usage_records)
+
+
+class SubscriptionItemsResourceWithStreamingResponse:
+    """`SubscriptionItemsResource.with_streaming_response`."""
+
+    def __init__(self, resource: SubscriptionItemsResource) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.usage_record_summaries = _rt.streaming_page(resource.usage_record_summaries)
+        self.usage_records = _rt.with_streaming_response(resource.usage_records)
 
 
 class AsyncSubscriptionItemsResource(_rt.AsyncResource):
     """Operations under `subscription_items`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSubscriptionItemsResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSubscriptionItemsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSubscriptionItemsResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSubscriptionItemsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -489,7 +650,14 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SubscriptionItem]:
         """<p>Returns a list of your subscription items for a given subscription.</p>
 
@@ -513,7 +681,16 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -536,7 +713,14 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
         tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
         """<p>Adds a new item to an existing subscription. No existing items will be changed or replaced.</p>
 
@@ -568,16 +752,32 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 "quantity": quantity,
                 "tax_rates": tax_rates,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         item: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
         """<p>Retrieves the subscription item with the given ID.</p>
 
@@ -592,13 +792,22 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         item: str,
+        *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
@@ -616,7 +825,14 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
         tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
         """<p>Updates the plan or quantity of an item on a current subscription.</p>
 
@@ -649,18 +865,34 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 "quantity": quantity,
                 "tax_rates": tax_rates,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         item: str,
+        *,
         clear_usage: bool | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedSubscriptionItem:
         """<p>Deletes an item from the subscription. Removing a subscription item from a subscription will not cancel the subscription.</p>
 
@@ -677,19 +909,35 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 "proration_behavior": proration_behavior,
                 "proration_date": proration_date,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def usage_record_summaries(
         self,
-        *,
         subscription_item: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[UsageRecordSummary]:
         """<p>For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).</p>
 
@@ -714,18 +962,34 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def usage_records(
         self,
-        *,
         subscription_item: str,
+        *,
         quantity: int,
         action: Literal["increment", "set"] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         timestamp: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UsageRecord:
         """<p>Creates a usage record for a specified subscription item and date, and fills it with a quantity.</p>
 
@@ -750,5 +1014,42 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 "expand": expand,
                 "timestamp": timestamp,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSubscriptionItemsResourceWithRawResponse:
+    """`AsyncSubscriptionItemsResource.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSubscriptionItemsResource) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.usage_record_summaries = _rt.raw_async_page(resource.usage_record_summaries)
+        self.usage_records = _rt.with_raw_response(resource.usage_records)
+
+
+class AsyncSubscriptionItemsResourceWithStreamingResponse:
+    """`AsyncSubscriptionItemsResource.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSubscriptionItemsResource) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.usage_record_summaries = _rt.streaming_async_page(resource.usage_record_summaries)
+        self.usage_records = _rt.with_streaming_response(resource.usage_records)

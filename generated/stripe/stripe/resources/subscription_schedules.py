@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import SubscriptionSchedule
 from ..models.error import Error
@@ -170,6 +171,16 @@ _SUBSCRIPTION_SCHEDULES_RELEASE: _rt.Operation[SubscriptionSchedule] = _rt.Opera
 class SubscriptionSchedules(_rt.SyncResource):
     """Operations under `subscription_schedules`."""
 
+    @cached_property
+    def with_raw_response(self) -> SubscriptionSchedulesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return SubscriptionSchedulesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SubscriptionSchedulesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return SubscriptionSchedulesWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -184,7 +195,14 @@ class SubscriptionSchedules(_rt.SyncResource):
         scheduled: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SubscriptionSchedule]:
         """<p>Retrieves the list of your subscription schedules.</p>
 
@@ -218,7 +236,16 @@ class SubscriptionSchedules(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -232,7 +259,14 @@ class SubscriptionSchedules(_rt.SyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         phases: _builtins.list[SubscriptionSchedulesCreateParamsPhasesItem] | NotGiven = NOT_GIVEN,
         start_date: int | Literal["now"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Creates a new subscription schedule object. Each customer can have up to 500 active or scheduled subscriptions.</p>
 
@@ -258,16 +292,32 @@ class SubscriptionSchedules(_rt.SyncResource):
                 "phases": phases,
                 "start_date": start_date,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         schedule: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Retrieves the details of an existing subscription schedule. You only need to supply the unique subscription schedule identifier that was returned upon subscription schedule creation.</p>
 
@@ -282,13 +332,22 @@ class SubscriptionSchedules(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         schedule: str,
+        *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | NotGiven = NOT_GIVEN,
         end_behavior: Literal["cancel", "none", "release", "renew"] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -296,7 +355,14 @@ class SubscriptionSchedules(_rt.SyncResource):
         phases: _builtins.list[SubscriptionSchedulesUpdateParamsPhasesItem] | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Updates an existing subscription schedule.</p>
 
@@ -319,17 +385,33 @@ class SubscriptionSchedules(_rt.SyncResource):
                 "phases": phases,
                 "proration_behavior": proration_behavior,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel(
         self,
-        *,
         schedule: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is <code>not_started</code> or <code>active</code>.</p>
 
@@ -346,16 +428,32 @@ class SubscriptionSchedules(_rt.SyncResource):
                 "invoice_now": invoice_now,
                 "prorate": prorate,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def release(
         self,
-        *,
         schedule: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         preserve_cancel_date: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Releases the subscription schedule immediately, which will stop scheduling of its phases, but leave any existing subscription in place. A schedule can only be released if its status is <code>not_started</code> or <code>active</code>. If the subscription schedule is currently associated with a subscription, releasing it will remove its <code>subscription</code> property and set the subscription’s ID to the <code>released_subscription</code> property.</p>
 
@@ -370,12 +468,57 @@ class SubscriptionSchedules(_rt.SyncResource):
                 "expand": expand,
                 "preserve_cancel_date": preserve_cancel_date,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class SubscriptionSchedulesWithRawResponse:
+    """`SubscriptionSchedules.with_raw_response`."""
+
+    def __init__(self, resource: SubscriptionSchedules) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.release = _rt.with_raw_response(resource.release)
+
+
+class SubscriptionSchedulesWithStreamingResponse:
+    """`SubscriptionSchedules.with_streaming_response`."""
+
+    def __init__(self, resource: SubscriptionSchedules) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.release = _rt.with_streaming_response(resource.release)
 
 
 class AsyncSubscriptionSchedules(_rt.AsyncResource):
     """Operations under `subscription_schedules`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSubscriptionSchedulesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncSubscriptionSchedulesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSubscriptionSchedulesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncSubscriptionSchedulesWithStreamingResponse(self)
 
     def list(
         self,
@@ -391,7 +534,14 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         scheduled: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SubscriptionSchedule]:
         """<p>Retrieves the list of your subscription schedules.</p>
 
@@ -425,7 +575,16 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -439,7 +598,14 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         phases: _builtins.list[SubscriptionSchedulesCreateParamsPhasesItem] | NotGiven = NOT_GIVEN,
         start_date: int | Literal["now"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Creates a new subscription schedule object. Each customer can have up to 500 active or scheduled subscriptions.</p>
 
@@ -465,16 +631,32 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
                 "phases": phases,
                 "start_date": start_date,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         schedule: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Retrieves the details of an existing subscription schedule. You only need to supply the unique subscription schedule identifier that was returned upon subscription schedule creation.</p>
 
@@ -489,13 +671,22 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         schedule: str,
+        *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | NotGiven = NOT_GIVEN,
         end_behavior: Literal["cancel", "none", "release", "renew"] | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -503,7 +694,14 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         phases: _builtins.list[SubscriptionSchedulesUpdateParamsPhasesItem] | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Updates an existing subscription schedule.</p>
 
@@ -526,17 +724,33 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
                 "phases": phases,
                 "proration_behavior": proration_behavior,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel(
         self,
-        *,
         schedule: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is <code>not_started</code> or <code>active</code>.</p>
 
@@ -553,16 +767,32 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
                 "invoice_now": invoice_now,
                 "prorate": prorate,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def release(
         self,
-        *,
         schedule: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         preserve_cancel_date: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
         """<p>Releases the subscription schedule immediately, which will stop scheduling of its phases, but leave any existing subscription in place. A schedule can only be released if its status is <code>not_started</code> or <code>active</code>. If the subscription schedule is currently associated with a subscription, releasing it will remove its <code>subscription</code> property and set the subscription’s ID to the <code>released_subscription</code> property.</p>
 
@@ -577,5 +807,40 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
                 "expand": expand,
                 "preserve_cancel_date": preserve_cancel_date,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncSubscriptionSchedulesWithRawResponse:
+    """`AsyncSubscriptionSchedules.with_raw_response`."""
+
+    def __init__(self, resource: AsyncSubscriptionSchedules) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.release = _rt.with_raw_response(resource.release)
+
+
+class AsyncSubscriptionSchedulesWithStreamingResponse:
+    """`AsyncSubscriptionSchedules.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncSubscriptionSchedules) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.release = _rt.with_streaming_response(resource.release)

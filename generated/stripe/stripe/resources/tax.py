@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.tax_calculation import TaxCalculation
@@ -166,6 +166,16 @@ class Tax(_rt.SyncResource):
     """Operations under `tax`."""
 
     @cached_property
+    def with_raw_response(self) -> TaxWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TaxWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TaxWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TaxWithStreamingResponse(self)
+
+    @cached_property
     def calculations(self) -> TaxCalculations:
         return TaxCalculations(self._client)
 
@@ -174,8 +184,48 @@ class Tax(_rt.SyncResource):
         return TaxTransactions(self._client)
 
 
+class TaxWithRawResponse:
+    """`Tax.with_raw_response`."""
+
+    def __init__(self, resource: Tax) -> None:
+        self._resource = resource
+
+    @cached_property
+    def calculations(self) -> TaxCalculationsWithRawResponse:
+        return self._resource.calculations.with_raw_response
+
+    @cached_property
+    def transactions(self) -> TaxTransactionsWithRawResponse:
+        return self._resource.transactions.with_raw_response
+
+
+class TaxWithStreamingResponse:
+    """`Tax.with_streaming_response`."""
+
+    def __init__(self, resource: Tax) -> None:
+        self._resource = resource
+
+    @cached_property
+    def calculations(self) -> TaxCalculationsWithStreamingResponse:
+        return self._resource.calculations.with_streaming_response
+
+    @cached_property
+    def transactions(self) -> TaxTransactionsWithStreamingResponse:
+        return self._resource.transactions.with_streaming_response
+
+
 class TaxCalculations(_rt.SyncResource):
     """Operations under `tax.calculations`."""
+
+    @cached_property
+    def with_raw_response(self) -> TaxCalculationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TaxCalculationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TaxCalculationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TaxCalculationsWithStreamingResponse(self)
 
     def create(
         self,
@@ -187,7 +237,14 @@ class TaxCalculations(_rt.SyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | NotGiven = NOT_GIVEN,
         tax_date: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxCalculation:
         """<p>Calculates tax based on input and returns a Tax <code>Calculation</code> object.</p>
 
@@ -211,19 +268,35 @@ class TaxCalculations(_rt.SyncResource):
                 "shipping_cost": shipping_cost,
                 "tax_date": tax_date,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def line_items(
         self,
-        *,
         calculation: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TaxCalculationLineItem]:
         """<p>Retrieves the line items of a persisted tax calculation as a collection.</p>
 
@@ -246,12 +319,49 @@ class TaxCalculations(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TaxCalculationsWithRawResponse:
+    """`TaxCalculations.with_raw_response`."""
+
+    def __init__(self, resource: TaxCalculations) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.line_items = _rt.raw_page(resource.line_items)
+
+
+class TaxCalculationsWithStreamingResponse:
+    """`TaxCalculations.with_streaming_response`."""
+
+    def __init__(self, resource: TaxCalculations) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.line_items = _rt.streaming_page(resource.line_items)
 
 
 class TaxTransactions(_rt.SyncResource):
     """Operations under `tax.transactions`."""
+
+    @cached_property
+    def with_raw_response(self) -> TaxTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TaxTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TaxTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TaxTransactionsWithStreamingResponse(self)
 
     @cached_property
     def create_from_calculation(self) -> TaxTransactionsCreateFromCalculation:
@@ -263,11 +373,18 @@ class TaxTransactions(_rt.SyncResource):
 
     def retrieve(
         self,
-        *,
         transaction: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxTransaction:
         """<p>Retrieves a Tax <code>Transaction</code> object.</p>
 
@@ -282,19 +399,35 @@ class TaxTransactions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def line_items(
         self,
-        *,
         transaction: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TaxTransactionLineItem]:
         """<p>Retrieves the line items of a committed standalone transaction as a collection.</p>
 
@@ -317,12 +450,65 @@ class TaxTransactions(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TaxTransactionsWithRawResponse:
+    """`TaxTransactions.with_raw_response`."""
+
+    def __init__(self, resource: TaxTransactions) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.line_items = _rt.raw_page(resource.line_items)
+
+    @cached_property
+    def create_from_calculation(self) -> TaxTransactionsCreateFromCalculationWithRawResponse:
+        return self._resource.create_from_calculation.with_raw_response
+
+    @cached_property
+    def create_reversal(self) -> TaxTransactionsCreateReversalWithRawResponse:
+        return self._resource.create_reversal.with_raw_response
+
+
+class TaxTransactionsWithStreamingResponse:
+    """`TaxTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: TaxTransactions) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.line_items = _rt.streaming_page(resource.line_items)
+
+    @cached_property
+    def create_from_calculation(self) -> TaxTransactionsCreateFromCalculationWithStreamingResponse:
+        return self._resource.create_from_calculation.with_streaming_response
+
+    @cached_property
+    def create_reversal(self) -> TaxTransactionsCreateReversalWithStreamingResponse:
+        return self._resource.create_reversal.with_streaming_response
 
 
 class TaxTransactionsCreateFromCalculation(_rt.SyncResource):
     """Operations under `tax.transactions.create_from_calculation`."""
+
+    @cached_property
+    def with_raw_response(self) -> TaxTransactionsCreateFromCalculationWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TaxTransactionsCreateFromCalculationWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TaxTransactionsCreateFromCalculationWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TaxTransactionsCreateFromCalculationWithStreamingResponse(self)
 
     def create(
         self,
@@ -331,7 +517,14 @@ class TaxTransactionsCreateFromCalculation(_rt.SyncResource):
         reference: str,
         expand: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxTransaction:
         """<p>Creates a Tax <code>Transaction</code> from a calculation.</p>
 
@@ -349,12 +542,47 @@ class TaxTransactionsCreateFromCalculation(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TaxTransactionsCreateFromCalculationWithRawResponse:
+    """`TaxTransactionsCreateFromCalculation.with_raw_response`."""
+
+    def __init__(self, resource: TaxTransactionsCreateFromCalculation) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TaxTransactionsCreateFromCalculationWithStreamingResponse:
+    """`TaxTransactionsCreateFromCalculation.with_streaming_response`."""
+
+    def __init__(self, resource: TaxTransactionsCreateFromCalculation) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class TaxTransactionsCreateReversal(_rt.SyncResource):
     """Operations under `tax.transactions.create_reversal`."""
+
+    @cached_property
+    def with_raw_response(self) -> TaxTransactionsCreateReversalWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TaxTransactionsCreateReversalWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TaxTransactionsCreateReversalWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TaxTransactionsCreateReversalWithStreamingResponse(self)
 
     def create(
         self,
@@ -367,7 +595,14 @@ class TaxTransactionsCreateReversal(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxTransactionsCreateReversalCreateParamsShippingCost | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxTransaction:
         """<p>Partially or fully reverses a previously created <code>Transaction</code>.</p>
 
@@ -391,12 +626,47 @@ class TaxTransactionsCreateReversal(_rt.SyncResource):
                 "metadata": metadata,
                 "shipping_cost": shipping_cost,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TaxTransactionsCreateReversalWithRawResponse:
+    """`TaxTransactionsCreateReversal.with_raw_response`."""
+
+    def __init__(self, resource: TaxTransactionsCreateReversal) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TaxTransactionsCreateReversalWithStreamingResponse:
+    """`TaxTransactionsCreateReversal.with_streaming_response`."""
+
+    def __init__(self, resource: TaxTransactionsCreateReversal) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTax(_rt.AsyncResource):
     """Operations under `tax`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTaxWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTaxWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTaxWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTaxWithStreamingResponse(self)
 
     @cached_property
     def calculations(self) -> AsyncTaxCalculations:
@@ -407,8 +677,48 @@ class AsyncTax(_rt.AsyncResource):
         return AsyncTaxTransactions(self._client)
 
 
+class AsyncTaxWithRawResponse:
+    """`AsyncTax.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTax) -> None:
+        self._resource = resource
+
+    @cached_property
+    def calculations(self) -> AsyncTaxCalculationsWithRawResponse:
+        return self._resource.calculations.with_raw_response
+
+    @cached_property
+    def transactions(self) -> AsyncTaxTransactionsWithRawResponse:
+        return self._resource.transactions.with_raw_response
+
+
+class AsyncTaxWithStreamingResponse:
+    """`AsyncTax.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTax) -> None:
+        self._resource = resource
+
+    @cached_property
+    def calculations(self) -> AsyncTaxCalculationsWithStreamingResponse:
+        return self._resource.calculations.with_streaming_response
+
+    @cached_property
+    def transactions(self) -> AsyncTaxTransactionsWithStreamingResponse:
+        return self._resource.transactions.with_streaming_response
+
+
 class AsyncTaxCalculations(_rt.AsyncResource):
     """Operations under `tax.calculations`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTaxCalculationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTaxCalculationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTaxCalculationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTaxCalculationsWithStreamingResponse(self)
 
     async def create(
         self,
@@ -420,7 +730,14 @@ class AsyncTaxCalculations(_rt.AsyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | NotGiven = NOT_GIVEN,
         tax_date: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxCalculation:
         """<p>Calculates tax based on input and returns a Tax <code>Calculation</code> object.</p>
 
@@ -444,19 +761,35 @@ class AsyncTaxCalculations(_rt.AsyncResource):
                 "shipping_cost": shipping_cost,
                 "tax_date": tax_date,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def line_items(
         self,
-        *,
         calculation: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TaxCalculationLineItem]:
         """<p>Retrieves the line items of a persisted tax calculation as a collection.</p>
 
@@ -479,12 +812,49 @@ class AsyncTaxCalculations(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTaxCalculationsWithRawResponse:
+    """`AsyncTaxCalculations.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTaxCalculations) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.line_items = _rt.raw_async_page(resource.line_items)
+
+
+class AsyncTaxCalculationsWithStreamingResponse:
+    """`AsyncTaxCalculations.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTaxCalculations) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.line_items = _rt.streaming_async_page(resource.line_items)
 
 
 class AsyncTaxTransactions(_rt.AsyncResource):
     """Operations under `tax.transactions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTaxTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTaxTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTaxTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTaxTransactionsWithStreamingResponse(self)
 
     @cached_property
     def create_from_calculation(self) -> AsyncTaxTransactionsCreateFromCalculation:
@@ -496,11 +866,18 @@ class AsyncTaxTransactions(_rt.AsyncResource):
 
     async def retrieve(
         self,
-        *,
         transaction: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxTransaction:
         """<p>Retrieves a Tax <code>Transaction</code> object.</p>
 
@@ -515,19 +892,35 @@ class AsyncTaxTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def line_items(
         self,
-        *,
         transaction: str,
+        *,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TaxTransactionLineItem]:
         """<p>Retrieves the line items of a committed standalone transaction as a collection.</p>
 
@@ -550,12 +943,69 @@ class AsyncTaxTransactions(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTaxTransactionsWithRawResponse:
+    """`AsyncTaxTransactions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTaxTransactions) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.line_items = _rt.raw_async_page(resource.line_items)
+
+    @cached_property
+    def create_from_calculation(self) -> AsyncTaxTransactionsCreateFromCalculationWithRawResponse:
+        return self._resource.create_from_calculation.with_raw_response
+
+    @cached_property
+    def create_reversal(self) -> AsyncTaxTransactionsCreateReversalWithRawResponse:
+        return self._resource.create_reversal.with_raw_response
+
+
+class AsyncTaxTransactionsWithStreamingResponse:
+    """`AsyncTaxTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTaxTransactions) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.line_items = _rt.streaming_async_page(resource.line_items)
+
+    @cached_property
+    def create_from_calculation(
+        self,
+    ) -> AsyncTaxTransactionsCreateFromCalculationWithStreamingResponse:
+        return self._resource.create_from_calculation.with_streaming_response
+
+    @cached_property
+    def create_reversal(self) -> AsyncTaxTransactionsCreateReversalWithStreamingResponse:
+        return self._resource.create_reversal.with_streaming_response
 
 
 class AsyncTaxTransactionsCreateFromCalculation(_rt.AsyncResource):
     """Operations under `tax.transactions.create_from_calculation`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTaxTransactionsCreateFromCalculationWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTaxTransactionsCreateFromCalculationWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTaxTransactionsCreateFromCalculationWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTaxTransactionsCreateFromCalculationWithStreamingResponse(self)
 
     async def create(
         self,
@@ -564,7 +1014,14 @@ class AsyncTaxTransactionsCreateFromCalculation(_rt.AsyncResource):
         reference: str,
         expand: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxTransaction:
         """<p>Creates a Tax <code>Transaction</code> from a calculation.</p>
 
@@ -582,12 +1039,47 @@ class AsyncTaxTransactionsCreateFromCalculation(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTaxTransactionsCreateFromCalculationWithRawResponse:
+    """`AsyncTaxTransactionsCreateFromCalculation.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTaxTransactionsCreateFromCalculation) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTaxTransactionsCreateFromCalculationWithStreamingResponse:
+    """`AsyncTaxTransactionsCreateFromCalculation.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTaxTransactionsCreateFromCalculation) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTaxTransactionsCreateReversal(_rt.AsyncResource):
     """Operations under `tax.transactions.create_reversal`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTaxTransactionsCreateReversalWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTaxTransactionsCreateReversalWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTaxTransactionsCreateReversalWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTaxTransactionsCreateReversalWithStreamingResponse(self)
 
     async def create(
         self,
@@ -600,7 +1092,14 @@ class AsyncTaxTransactionsCreateReversal(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxTransactionsCreateReversalCreateParamsShippingCost | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxTransaction:
         """<p>Partially or fully reverses a previously created <code>Transaction</code>.</p>
 
@@ -624,5 +1123,30 @@ class AsyncTaxTransactionsCreateReversal(_rt.AsyncResource):
                 "metadata": metadata,
                 "shipping_cost": shipping_cost,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTaxTransactionsCreateReversalWithRawResponse:
+    """`AsyncTaxTransactionsCreateReversal.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTaxTransactionsCreateReversal) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTaxTransactionsCreateReversalWithStreamingResponse:
+    """`AsyncTaxTransactionsCreateReversal.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTaxTransactionsCreateReversal) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
 from ..models.deleted_terminal_location import DeletedTerminalLocation
@@ -480,6 +480,16 @@ class Terminal(_rt.SyncResource):
     """Operations under `terminal`."""
 
     @cached_property
+    def with_raw_response(self) -> TerminalWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TerminalWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TerminalWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TerminalWithStreamingResponse(self)
+
+    @cached_property
     def configurations(self) -> TerminalConfigurations:
         return TerminalConfigurations(self._client)
 
@@ -496,8 +506,64 @@ class Terminal(_rt.SyncResource):
         return TerminalReaders(self._client)
 
 
+class TerminalWithRawResponse:
+    """`Terminal.with_raw_response`."""
+
+    def __init__(self, resource: Terminal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def configurations(self) -> TerminalConfigurationsWithRawResponse:
+        return self._resource.configurations.with_raw_response
+
+    @cached_property
+    def connection_tokens(self) -> TerminalConnectionTokensWithRawResponse:
+        return self._resource.connection_tokens.with_raw_response
+
+    @cached_property
+    def locations(self) -> TerminalLocationsWithRawResponse:
+        return self._resource.locations.with_raw_response
+
+    @cached_property
+    def readers(self) -> TerminalReadersWithRawResponse:
+        return self._resource.readers.with_raw_response
+
+
+class TerminalWithStreamingResponse:
+    """`Terminal.with_streaming_response`."""
+
+    def __init__(self, resource: Terminal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def configurations(self) -> TerminalConfigurationsWithStreamingResponse:
+        return self._resource.configurations.with_streaming_response
+
+    @cached_property
+    def connection_tokens(self) -> TerminalConnectionTokensWithStreamingResponse:
+        return self._resource.connection_tokens.with_streaming_response
+
+    @cached_property
+    def locations(self) -> TerminalLocationsWithStreamingResponse:
+        return self._resource.locations.with_streaming_response
+
+    @cached_property
+    def readers(self) -> TerminalReadersWithStreamingResponse:
+        return self._resource.readers.with_streaming_response
+
+
 class TerminalConfigurations(_rt.SyncResource):
     """Operations under `terminal.configurations`."""
+
+    @cached_property
+    def with_raw_response(self) -> TerminalConfigurationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TerminalConfigurationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TerminalConfigurationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TerminalConfigurationsWithStreamingResponse(self)
 
     def list(
         self,
@@ -508,7 +574,14 @@ class TerminalConfigurations(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TerminalConfiguration]:
         """<p>Returns a list of <code>Configuration</code> objects.</p>
 
@@ -532,7 +605,16 @@ class TerminalConfigurations(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -542,7 +624,14 @@ class TerminalConfigurations(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalConfiguration:
         """<p>Creates a new <code>Configuration</code> object.</p>
 
@@ -560,16 +649,32 @@ class TerminalConfigurations(_rt.SyncResource):
                 "tipping": tipping,
                 "verifone_p400": verifone_p400,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         configuration: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """<p>Retrieves a <code>Configuration</code> object.</p>
 
@@ -584,13 +689,22 @@ class TerminalConfigurations(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         configuration: str,
+        *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE
         | Literal[""]
         | NotGiven = NOT_GIVEN,
@@ -599,7 +713,14 @@ class TerminalConfigurations(_rt.SyncResource):
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """<p>Updates a new <code>Configuration</code> object.</p>
 
@@ -618,15 +739,31 @@ class TerminalConfigurations(_rt.SyncResource):
                 "tipping": tipping,
                 "verifone_p400": verifone_p400,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         configuration: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTerminalConfiguration:
         """<p>Deletes a <code>Configuration</code> object.</p>
 
@@ -639,19 +776,69 @@ class TerminalConfigurations(_rt.SyncResource):
                 "configuration": configuration,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TerminalConfigurationsWithRawResponse:
+    """`TerminalConfigurations.with_raw_response`."""
+
+    def __init__(self, resource: TerminalConfigurations) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class TerminalConfigurationsWithStreamingResponse:
+    """`TerminalConfigurations.with_streaming_response`."""
+
+    def __init__(self, resource: TerminalConfigurations) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class TerminalConnectionTokens(_rt.SyncResource):
     """Operations under `terminal.connection_tokens`."""
+
+    @cached_property
+    def with_raw_response(self) -> TerminalConnectionTokensWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TerminalConnectionTokensWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TerminalConnectionTokensWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TerminalConnectionTokensWithStreamingResponse(self)
 
     def create(
         self,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalConnectionToken:
         """<p>To connect to a reader the Stripe Terminal SDK needs to retrieve a short-lived connection token from Stripe, proxied through your server. On your backend, add an endpoint that creates and returns a connection token.</p>
 
@@ -665,12 +852,47 @@ class TerminalConnectionTokens(_rt.SyncResource):
                 "expand": expand,
                 "location": location,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TerminalConnectionTokensWithRawResponse:
+    """`TerminalConnectionTokens.with_raw_response`."""
+
+    def __init__(self, resource: TerminalConnectionTokens) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TerminalConnectionTokensWithStreamingResponse:
+    """`TerminalConnectionTokens.with_streaming_response`."""
+
+    def __init__(self, resource: TerminalConnectionTokens) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class TerminalLocations(_rt.SyncResource):
     """Operations under `terminal.locations`."""
+
+    @cached_property
+    def with_raw_response(self) -> TerminalLocationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TerminalLocationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TerminalLocationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TerminalLocationsWithStreamingResponse(self)
 
     def list(
         self,
@@ -680,7 +902,14 @@ class TerminalLocations(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TerminalLocation]:
         """<p>Returns a list of <code>Location</code> objects.</p>
 
@@ -702,7 +931,16 @@ class TerminalLocations(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -713,7 +951,14 @@ class TerminalLocations(_rt.SyncResource):
         configuration_overrides: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalLocation:
         """<p>Creates a new <code>Location</code> object.
         For further details, including which address fields are required in each country, see the <a href="/docs/terminal/fleet/locations">Manage locations</a> guide.</p>
@@ -734,16 +979,32 @@ class TerminalLocations(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         location: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalLocation | DeletedTerminalLocation:
         """<p>Retrieves a <code>Location</code> object.</p>
 
@@ -758,19 +1019,35 @@ class TerminalLocations(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         location: str,
+        *,
         address: TerminalLocationsUpdateParamsAddress | NotGiven = NOT_GIVEN,
         configuration_overrides: str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalLocation | DeletedTerminalLocation:
         """<p>Updates a <code>Location</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -791,15 +1068,31 @@ class TerminalLocations(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         location: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTerminalLocation:
         """<p>Deletes a <code>Location</code> object.</p>
 
@@ -812,12 +1105,55 @@ class TerminalLocations(_rt.SyncResource):
                 "location": location,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TerminalLocationsWithRawResponse:
+    """`TerminalLocations.with_raw_response`."""
+
+    def __init__(self, resource: TerminalLocations) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class TerminalLocationsWithStreamingResponse:
+    """`TerminalLocations.with_streaming_response`."""
+
+    def __init__(self, resource: TerminalLocations) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class TerminalReaders(_rt.SyncResource):
     """Operations under `terminal.readers`."""
+
+    @cached_property
+    def with_raw_response(self) -> TerminalReadersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TerminalReadersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TerminalReadersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TerminalReadersWithStreamingResponse(self)
 
     def list(
         self,
@@ -838,7 +1174,14 @@ class TerminalReaders(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["offline", "online"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TerminalReader]:
         """<p>Returns a list of <code>Reader</code> objects.</p>
 
@@ -866,7 +1209,16 @@ class TerminalReaders(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -877,7 +1229,14 @@ class TerminalReaders(_rt.SyncResource):
         label: str | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Creates a new <code>Reader</code> object.</p>
 
@@ -897,16 +1256,32 @@ class TerminalReaders(_rt.SyncResource):
                 "location": location,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         reader: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader | DeletedTerminalReader:
         """<p>Retrieves a <code>Reader</code> object.</p>
 
@@ -921,17 +1296,33 @@ class TerminalReaders(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         reader: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader | DeletedTerminalReader:
         """<p>Updates a <code>Reader</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -948,15 +1339,31 @@ class TerminalReaders(_rt.SyncResource):
                 "label": label,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         reader: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTerminalReader:
         """<p>Deletes a <code>Reader</code> object.</p>
 
@@ -969,15 +1376,31 @@ class TerminalReaders(_rt.SyncResource):
                 "reader": reader,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel_action(
         self,
-        *,
         reader: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Cancels the current reader action.</p>
 
@@ -990,18 +1413,34 @@ class TerminalReaders(_rt.SyncResource):
                 "reader": reader,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def process_payment_intent(
         self,
-        *,
         reader: str,
+        *,
         payment_intent: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         process_config: TerminalReadersProcessPaymentIntentParamsProcessConfig
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Initiates a payment flow on a Reader.</p>
 
@@ -1018,17 +1457,33 @@ class TerminalReaders(_rt.SyncResource):
                 "expand": expand,
                 "process_config": process_config,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def process_setup_intent(
         self,
-        *,
         reader: str,
+        *,
         customer_consent_collected: bool,
         setup_intent: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Initiates a setup intent flow on a Reader.</p>
 
@@ -1045,13 +1500,22 @@ class TerminalReaders(_rt.SyncResource):
                 "setup_intent": setup_intent,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def refund_payment(
         self,
-        *,
         reader: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         charge: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -1059,7 +1523,14 @@ class TerminalReaders(_rt.SyncResource):
         payment_intent: str | NotGiven = NOT_GIVEN,
         refund_application_fee: bool | NotGiven = NOT_GIVEN,
         reverse_transfer: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Initiates a refund on a Reader</p>
 
@@ -1084,17 +1555,33 @@ class TerminalReaders(_rt.SyncResource):
                 "refund_application_fee": refund_application_fee,
                 "reverse_transfer": reverse_transfer,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def set_reader_display(
         self,
-        *,
         reader: str,
+        *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Sets reader display to show cart details.</p>
 
@@ -1111,12 +1598,65 @@ class TerminalReaders(_rt.SyncResource):
                 "cart": cart,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TerminalReadersWithRawResponse:
+    """`TerminalReaders.with_raw_response`."""
+
+    def __init__(self, resource: TerminalReaders) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.cancel_action = _rt.with_raw_response(resource.cancel_action)
+        self.process_payment_intent = _rt.with_raw_response(resource.process_payment_intent)
+        self.process_setup_intent = _rt.with_raw_response(resource.process_setup_intent)
+        self.refund_payment = _rt.with_raw_response(resource.refund_payment)
+        self.set_reader_display = _rt.with_raw_response(resource.set_reader_display)
+
+
+class TerminalReadersWithStreamingResponse:
+    """`TerminalReaders.with_streaming_response`."""
+
+    def __init__(self, resource: TerminalReaders) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.cancel_action = _rt.with_streaming_response(resource.cancel_action)
+        self.process_payment_intent = _rt.with_streaming_response(resource.process_payment_intent)
+        self.process_setup_intent = _rt.with_streaming_response(resource.process_setup_intent)
+        self.refund_payment = _rt.with_streaming_response(resource.refund_payment)
+        self.set_reader_display = _rt.with_streaming_response(resource.set_reader_display)
 
 
 class AsyncTerminal(_rt.AsyncResource):
     """Operations under `terminal`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTerminalWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTerminalWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTerminalWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTerminalWithStreamingResponse(self)
 
     @cached_property
     def configurations(self) -> AsyncTerminalConfigurations:
@@ -1135,8 +1675,64 @@ class AsyncTerminal(_rt.AsyncResource):
         return AsyncTerminalReaders(self._client)
 
 
+class AsyncTerminalWithRawResponse:
+    """`AsyncTerminal.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTerminal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def configurations(self) -> AsyncTerminalConfigurationsWithRawResponse:
+        return self._resource.configurations.with_raw_response
+
+    @cached_property
+    def connection_tokens(self) -> AsyncTerminalConnectionTokensWithRawResponse:
+        return self._resource.connection_tokens.with_raw_response
+
+    @cached_property
+    def locations(self) -> AsyncTerminalLocationsWithRawResponse:
+        return self._resource.locations.with_raw_response
+
+    @cached_property
+    def readers(self) -> AsyncTerminalReadersWithRawResponse:
+        return self._resource.readers.with_raw_response
+
+
+class AsyncTerminalWithStreamingResponse:
+    """`AsyncTerminal.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTerminal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def configurations(self) -> AsyncTerminalConfigurationsWithStreamingResponse:
+        return self._resource.configurations.with_streaming_response
+
+    @cached_property
+    def connection_tokens(self) -> AsyncTerminalConnectionTokensWithStreamingResponse:
+        return self._resource.connection_tokens.with_streaming_response
+
+    @cached_property
+    def locations(self) -> AsyncTerminalLocationsWithStreamingResponse:
+        return self._resource.locations.with_streaming_response
+
+    @cached_property
+    def readers(self) -> AsyncTerminalReadersWithStreamingResponse:
+        return self._resource.readers.with_streaming_response
+
+
 class AsyncTerminalConfigurations(_rt.AsyncResource):
     """Operations under `terminal.configurations`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTerminalConfigurationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTerminalConfigurationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTerminalConfigurationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTerminalConfigurationsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1147,7 +1743,14 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TerminalConfiguration]:
         """<p>Returns a list of <code>Configuration</code> objects.</p>
 
@@ -1171,7 +1774,16 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -1181,7 +1793,14 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalConfiguration:
         """<p>Creates a new <code>Configuration</code> object.</p>
 
@@ -1199,16 +1818,32 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
                 "tipping": tipping,
                 "verifone_p400": verifone_p400,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         configuration: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """<p>Retrieves a <code>Configuration</code> object.</p>
 
@@ -1223,13 +1858,22 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         configuration: str,
+        *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE
         | Literal[""]
         | NotGiven = NOT_GIVEN,
@@ -1238,7 +1882,14 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """<p>Updates a new <code>Configuration</code> object.</p>
 
@@ -1257,15 +1908,31 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
                 "tipping": tipping,
                 "verifone_p400": verifone_p400,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         configuration: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTerminalConfiguration:
         """<p>Deletes a <code>Configuration</code> object.</p>
 
@@ -1278,19 +1945,69 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
                 "configuration": configuration,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTerminalConfigurationsWithRawResponse:
+    """`AsyncTerminalConfigurations.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTerminalConfigurations) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncTerminalConfigurationsWithStreamingResponse:
+    """`AsyncTerminalConfigurations.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTerminalConfigurations) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncTerminalConnectionTokens(_rt.AsyncResource):
     """Operations under `terminal.connection_tokens`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTerminalConnectionTokensWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTerminalConnectionTokensWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTerminalConnectionTokensWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTerminalConnectionTokensWithStreamingResponse(self)
 
     async def create(
         self,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalConnectionToken:
         """<p>To connect to a reader the Stripe Terminal SDK needs to retrieve a short-lived connection token from Stripe, proxied through your server. On your backend, add an endpoint that creates and returns a connection token.</p>
 
@@ -1304,12 +2021,47 @@ class AsyncTerminalConnectionTokens(_rt.AsyncResource):
                 "expand": expand,
                 "location": location,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTerminalConnectionTokensWithRawResponse:
+    """`AsyncTerminalConnectionTokens.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTerminalConnectionTokens) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTerminalConnectionTokensWithStreamingResponse:
+    """`AsyncTerminalConnectionTokens.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTerminalConnectionTokens) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTerminalLocations(_rt.AsyncResource):
     """Operations under `terminal.locations`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTerminalLocationsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTerminalLocationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTerminalLocationsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTerminalLocationsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1319,7 +2071,14 @@ class AsyncTerminalLocations(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TerminalLocation]:
         """<p>Returns a list of <code>Location</code> objects.</p>
 
@@ -1341,7 +2100,16 @@ class AsyncTerminalLocations(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -1352,7 +2120,14 @@ class AsyncTerminalLocations(_rt.AsyncResource):
         configuration_overrides: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalLocation:
         """<p>Creates a new <code>Location</code> object.
         For further details, including which address fields are required in each country, see the <a href="/docs/terminal/fleet/locations">Manage locations</a> guide.</p>
@@ -1373,16 +2148,32 @@ class AsyncTerminalLocations(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         location: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalLocation | DeletedTerminalLocation:
         """<p>Retrieves a <code>Location</code> object.</p>
 
@@ -1397,19 +2188,35 @@ class AsyncTerminalLocations(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         location: str,
+        *,
         address: TerminalLocationsUpdateParamsAddress | NotGiven = NOT_GIVEN,
         configuration_overrides: str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalLocation | DeletedTerminalLocation:
         """<p>Updates a <code>Location</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -1430,15 +2237,31 @@ class AsyncTerminalLocations(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         location: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTerminalLocation:
         """<p>Deletes a <code>Location</code> object.</p>
 
@@ -1451,12 +2274,55 @@ class AsyncTerminalLocations(_rt.AsyncResource):
                 "location": location,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTerminalLocationsWithRawResponse:
+    """`AsyncTerminalLocations.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTerminalLocations) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncTerminalLocationsWithStreamingResponse:
+    """`AsyncTerminalLocations.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTerminalLocations) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncTerminalReaders(_rt.AsyncResource):
     """Operations under `terminal.readers`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTerminalReadersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTerminalReadersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTerminalReadersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTerminalReadersWithStreamingResponse(self)
 
     def list(
         self,
@@ -1477,7 +2343,14 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["offline", "online"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TerminalReader]:
         """<p>Returns a list of <code>Reader</code> objects.</p>
 
@@ -1505,7 +2378,16 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -1516,7 +2398,14 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         label: str | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Creates a new <code>Reader</code> object.</p>
 
@@ -1536,16 +2425,32 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "location": location,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         reader: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader | DeletedTerminalReader:
         """<p>Retrieves a <code>Reader</code> object.</p>
 
@@ -1560,17 +2465,33 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         reader: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader | DeletedTerminalReader:
         """<p>Updates a <code>Reader</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
 
@@ -1587,15 +2508,31 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "label": label,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         reader: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTerminalReader:
         """<p>Deletes a <code>Reader</code> object.</p>
 
@@ -1608,15 +2545,31 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "reader": reader,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel_action(
         self,
-        *,
         reader: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Cancels the current reader action.</p>
 
@@ -1629,18 +2582,34 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "reader": reader,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def process_payment_intent(
         self,
-        *,
         reader: str,
+        *,
         payment_intent: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         process_config: TerminalReadersProcessPaymentIntentParamsProcessConfig
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Initiates a payment flow on a Reader.</p>
 
@@ -1657,17 +2626,33 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "expand": expand,
                 "process_config": process_config,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def process_setup_intent(
         self,
-        *,
         reader: str,
+        *,
         customer_consent_collected: bool,
         setup_intent: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Initiates a setup intent flow on a Reader.</p>
 
@@ -1684,13 +2669,22 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "setup_intent": setup_intent,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def refund_payment(
         self,
-        *,
         reader: str,
+        *,
         amount: int | NotGiven = NOT_GIVEN,
         charge: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -1698,7 +2692,14 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         payment_intent: str | NotGiven = NOT_GIVEN,
         refund_application_fee: bool | NotGiven = NOT_GIVEN,
         reverse_transfer: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Initiates a refund on a Reader</p>
 
@@ -1723,17 +2724,33 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "refund_application_fee": refund_application_fee,
                 "reverse_transfer": reverse_transfer,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def set_reader_display(
         self,
-        *,
         reader: str,
+        *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Sets reader display to show cart details.</p>
 
@@ -1750,5 +2767,48 @@ class AsyncTerminalReaders(_rt.AsyncResource):
                 "cart": cart,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTerminalReadersWithRawResponse:
+    """`AsyncTerminalReaders.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTerminalReaders) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.cancel_action = _rt.with_raw_response(resource.cancel_action)
+        self.process_payment_intent = _rt.with_raw_response(resource.process_payment_intent)
+        self.process_setup_intent = _rt.with_raw_response(resource.process_setup_intent)
+        self.refund_payment = _rt.with_raw_response(resource.refund_payment)
+        self.set_reader_display = _rt.with_raw_response(resource.set_reader_display)
+
+
+class AsyncTerminalReadersWithStreamingResponse:
+    """`AsyncTerminalReaders.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTerminalReaders) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.cancel_action = _rt.with_streaming_response(resource.cancel_action)
+        self.process_payment_intent = _rt.with_streaming_response(resource.process_payment_intent)
+        self.process_setup_intent = _rt.with_streaming_response(resource.process_setup_intent)
+        self.refund_payment = _rt.with_streaming_response(resource.refund_payment)
+        self.set_reader_display = _rt.with_streaming_response(resource.set_reader_display)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.account import Refund
 from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
@@ -514,6 +514,16 @@ class TestHelpers(_rt.SyncResource):
     """Operations under `test_helpers`."""
 
     @cached_property
+    def with_raw_response(self) -> TestHelpersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersWithStreamingResponse(self)
+
+    @cached_property
     def customers(self) -> TestHelpersCustomers:
         return TestHelpersCustomers(self._client)
 
@@ -538,18 +548,97 @@ class TestHelpers(_rt.SyncResource):
         return TestHelpersTreasury(self._client)
 
 
+class TestHelpersWithRawResponse:
+    """`TestHelpers.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpers) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> TestHelpersCustomersWithRawResponse:
+        return self._resource.customers.with_raw_response
+
+    @cached_property
+    def issuing(self) -> TestHelpersIssuingWithRawResponse:
+        return self._resource.issuing.with_raw_response
+
+    @cached_property
+    def refunds(self) -> TestHelpersRefundsWithRawResponse:
+        return self._resource.refunds.with_raw_response
+
+    @cached_property
+    def terminal(self) -> TestHelpersTerminalWithRawResponse:
+        return self._resource.terminal.with_raw_response
+
+    @cached_property
+    def test_clocks(self) -> TestHelpersTestClocksWithRawResponse:
+        return self._resource.test_clocks.with_raw_response
+
+    @cached_property
+    def treasury(self) -> TestHelpersTreasuryWithRawResponse:
+        return self._resource.treasury.with_raw_response
+
+
+class TestHelpersWithStreamingResponse:
+    """`TestHelpers.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpers) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> TestHelpersCustomersWithStreamingResponse:
+        return self._resource.customers.with_streaming_response
+
+    @cached_property
+    def issuing(self) -> TestHelpersIssuingWithStreamingResponse:
+        return self._resource.issuing.with_streaming_response
+
+    @cached_property
+    def refunds(self) -> TestHelpersRefundsWithStreamingResponse:
+        return self._resource.refunds.with_streaming_response
+
+    @cached_property
+    def terminal(self) -> TestHelpersTerminalWithStreamingResponse:
+        return self._resource.terminal.with_streaming_response
+
+    @cached_property
+    def test_clocks(self) -> TestHelpersTestClocksWithStreamingResponse:
+        return self._resource.test_clocks.with_streaming_response
+
+    @cached_property
+    def treasury(self) -> TestHelpersTreasuryWithStreamingResponse:
+        return self._resource.treasury.with_streaming_response
+
+
 class TestHelpersCustomers(_rt.SyncResource):
     """Operations under `test_helpers.customers`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersCustomersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersCustomersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersCustomersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersCustomersWithStreamingResponse(self)
+
     def fund_cash_balance(
         self,
-        *,
         customer: str,
+        *,
         amount: int,
         currency: str,
         expand: list[str] | NotGiven = NOT_GIVEN,
         reference: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerCashBalanceTransaction:
         """<p>Create an incoming testmode bank transfer</p>
 
@@ -568,28 +657,127 @@ class TestHelpersCustomers(_rt.SyncResource):
                 "expand": expand,
                 "reference": reference,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersCustomersWithRawResponse:
+    """`TestHelpersCustomers.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersCustomers) -> None:
+        self._resource = resource
+        self.fund_cash_balance = _rt.with_raw_response(resource.fund_cash_balance)
+
+
+class TestHelpersCustomersWithStreamingResponse:
+    """`TestHelpersCustomers.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersCustomers) -> None:
+        self._resource = resource
+        self.fund_cash_balance = _rt.with_streaming_response(resource.fund_cash_balance)
 
 
 class TestHelpersIssuing(_rt.SyncResource):
     """Operations under `test_helpers.issuing`."""
 
     @cached_property
+    def with_raw_response(self) -> TestHelpersIssuingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersIssuingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersIssuingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersIssuingWithStreamingResponse(self)
+
+    @cached_property
     def cards(self) -> TestHelpersIssuingCards:
         return TestHelpersIssuingCards(self._client)
+
+
+class TestHelpersIssuingWithRawResponse:
+    """`TestHelpersIssuing.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersIssuing) -> None:
+        self._resource = resource
+
+    @cached_property
+    def cards(self) -> TestHelpersIssuingCardsWithRawResponse:
+        return self._resource.cards.with_raw_response
+
+
+class TestHelpersIssuingWithStreamingResponse:
+    """`TestHelpersIssuing.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersIssuing) -> None:
+        self._resource = resource
+
+    @cached_property
+    def cards(self) -> TestHelpersIssuingCardsWithStreamingResponse:
+        return self._resource.cards.with_streaming_response
 
 
 class TestHelpersIssuingCards(_rt.SyncResource):
     """Operations under `test_helpers.issuing.cards`."""
 
     @cached_property
+    def with_raw_response(self) -> TestHelpersIssuingCardsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersIssuingCardsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersIssuingCardsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersIssuingCardsWithStreamingResponse(self)
+
+    @cached_property
     def shipping(self) -> TestHelpersIssuingCardsShipping:
         return TestHelpersIssuingCardsShipping(self._client)
 
 
+class TestHelpersIssuingCardsWithRawResponse:
+    """`TestHelpersIssuingCards.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCards) -> None:
+        self._resource = resource
+
+    @cached_property
+    def shipping(self) -> TestHelpersIssuingCardsShippingWithRawResponse:
+        return self._resource.shipping.with_raw_response
+
+
+class TestHelpersIssuingCardsWithStreamingResponse:
+    """`TestHelpersIssuingCards.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCards) -> None:
+        self._resource = resource
+
+    @cached_property
+    def shipping(self) -> TestHelpersIssuingCardsShippingWithStreamingResponse:
+        return self._resource.shipping.with_streaming_response
+
+
 class TestHelpersIssuingCardsShipping(_rt.SyncResource):
     """Operations under `test_helpers.issuing.cards.shipping`."""
+
+    @cached_property
+    def with_raw_response(self) -> TestHelpersIssuingCardsShippingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersIssuingCardsShippingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersIssuingCardsShippingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersIssuingCardsShippingWithStreamingResponse(self)
 
     @cached_property
     def deliver(self) -> TestHelpersIssuingCardsShippingDeliver:
@@ -608,15 +796,80 @@ class TestHelpersIssuingCardsShipping(_rt.SyncResource):
         return TestHelpersIssuingCardsShippingShip(self._client)
 
 
+class TestHelpersIssuingCardsShippingWithRawResponse:
+    """`TestHelpersIssuingCardsShipping.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShipping) -> None:
+        self._resource = resource
+
+    @cached_property
+    def deliver(self) -> TestHelpersIssuingCardsShippingDeliverWithRawResponse:
+        return self._resource.deliver.with_raw_response
+
+    @cached_property
+    def fail(self) -> TestHelpersIssuingCardsShippingFailWithRawResponse:
+        return self._resource.fail.with_raw_response
+
+    @cached_property
+    def return_api(self) -> TestHelpersIssuingCardsShippingReturnApiWithRawResponse:
+        return self._resource.return_api.with_raw_response
+
+    @cached_property
+    def ship(self) -> TestHelpersIssuingCardsShippingShipWithRawResponse:
+        return self._resource.ship.with_raw_response
+
+
+class TestHelpersIssuingCardsShippingWithStreamingResponse:
+    """`TestHelpersIssuingCardsShipping.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShipping) -> None:
+        self._resource = resource
+
+    @cached_property
+    def deliver(self) -> TestHelpersIssuingCardsShippingDeliverWithStreamingResponse:
+        return self._resource.deliver.with_streaming_response
+
+    @cached_property
+    def fail(self) -> TestHelpersIssuingCardsShippingFailWithStreamingResponse:
+        return self._resource.fail.with_streaming_response
+
+    @cached_property
+    def return_api(self) -> TestHelpersIssuingCardsShippingReturnApiWithStreamingResponse:
+        return self._resource.return_api.with_streaming_response
+
+    @cached_property
+    def ship(self) -> TestHelpersIssuingCardsShippingShipWithStreamingResponse:
+        return self._resource.ship.with_streaming_response
+
+
 class TestHelpersIssuingCardsShippingDeliver(_rt.SyncResource):
     """Operations under `test_helpers.issuing.cards.shipping.deliver`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersIssuingCardsShippingDeliverWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersIssuingCardsShippingDeliverWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> TestHelpersIssuingCardsShippingDeliverWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersIssuingCardsShippingDeliverWithStreamingResponse(self)
+
     def create(
         self,
-        *,
         card: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>delivered</code>.</p>
 
@@ -629,19 +882,61 @@ class TestHelpersIssuingCardsShippingDeliver(_rt.SyncResource):
                 "card": card,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersIssuingCardsShippingDeliverWithRawResponse:
+    """`TestHelpersIssuingCardsShippingDeliver.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShippingDeliver) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TestHelpersIssuingCardsShippingDeliverWithStreamingResponse:
+    """`TestHelpersIssuingCardsShippingDeliver.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShippingDeliver) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class TestHelpersIssuingCardsShippingFail(_rt.SyncResource):
     """Operations under `test_helpers.issuing.cards.shipping.fail`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersIssuingCardsShippingFailWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersIssuingCardsShippingFailWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersIssuingCardsShippingFailWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersIssuingCardsShippingFailWithStreamingResponse(self)
+
     def create(
         self,
-        *,
         card: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>failure</code>.</p>
 
@@ -654,19 +949,63 @@ class TestHelpersIssuingCardsShippingFail(_rt.SyncResource):
                 "card": card,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersIssuingCardsShippingFailWithRawResponse:
+    """`TestHelpersIssuingCardsShippingFail.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShippingFail) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TestHelpersIssuingCardsShippingFailWithStreamingResponse:
+    """`TestHelpersIssuingCardsShippingFail.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShippingFail) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class TestHelpersIssuingCardsShippingReturnApi(_rt.SyncResource):
     """Operations under `test_helpers.issuing.cards.shipping.return_api`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersIssuingCardsShippingReturnApiWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersIssuingCardsShippingReturnApiWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> TestHelpersIssuingCardsShippingReturnApiWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersIssuingCardsShippingReturnApiWithStreamingResponse(self)
+
     def create(
         self,
-        *,
         card: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>returned</code>.</p>
 
@@ -679,19 +1018,61 @@ class TestHelpersIssuingCardsShippingReturnApi(_rt.SyncResource):
                 "card": card,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersIssuingCardsShippingReturnApiWithRawResponse:
+    """`TestHelpersIssuingCardsShippingReturnApi.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShippingReturnApi) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TestHelpersIssuingCardsShippingReturnApiWithStreamingResponse:
+    """`TestHelpersIssuingCardsShippingReturnApi.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShippingReturnApi) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class TestHelpersIssuingCardsShippingShip(_rt.SyncResource):
     """Operations under `test_helpers.issuing.cards.shipping.ship`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersIssuingCardsShippingShipWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersIssuingCardsShippingShipWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersIssuingCardsShippingShipWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersIssuingCardsShippingShipWithStreamingResponse(self)
+
     def create(
         self,
-        *,
         card: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>shipped</code>.</p>
 
@@ -704,19 +1085,61 @@ class TestHelpersIssuingCardsShippingShip(_rt.SyncResource):
                 "card": card,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersIssuingCardsShippingShipWithRawResponse:
+    """`TestHelpersIssuingCardsShippingShip.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShippingShip) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TestHelpersIssuingCardsShippingShipWithStreamingResponse:
+    """`TestHelpersIssuingCardsShippingShip.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersIssuingCardsShippingShip) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class TestHelpersRefunds(_rt.SyncResource):
     """Operations under `test_helpers.refunds`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersRefundsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersRefundsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersRefundsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersRefundsWithStreamingResponse(self)
+
     def expire(
         self,
-        *,
         refund: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
         """<p>Expire a refund with a status of <code>requires_action</code>.</p>
 
@@ -729,25 +1152,92 @@ class TestHelpersRefunds(_rt.SyncResource):
                 "refund": refund,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersRefundsWithRawResponse:
+    """`TestHelpersRefunds.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersRefunds) -> None:
+        self._resource = resource
+        self.expire = _rt.with_raw_response(resource.expire)
+
+
+class TestHelpersRefundsWithStreamingResponse:
+    """`TestHelpersRefunds.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersRefunds) -> None:
+        self._resource = resource
+        self.expire = _rt.with_streaming_response(resource.expire)
 
 
 class TestHelpersTerminal(_rt.SyncResource):
     """Operations under `test_helpers.terminal`."""
 
     @cached_property
+    def with_raw_response(self) -> TestHelpersTerminalWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersTerminalWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersTerminalWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersTerminalWithStreamingResponse(self)
+
+    @cached_property
     def readers(self) -> TestHelpersTerminalReaders:
         return TestHelpersTerminalReaders(self._client)
+
+
+class TestHelpersTerminalWithRawResponse:
+    """`TestHelpersTerminal.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersTerminal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def readers(self) -> TestHelpersTerminalReadersWithRawResponse:
+        return self._resource.readers.with_raw_response
+
+
+class TestHelpersTerminalWithStreamingResponse:
+    """`TestHelpersTerminal.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersTerminal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def readers(self) -> TestHelpersTerminalReadersWithStreamingResponse:
+        return self._resource.readers.with_streaming_response
 
 
 class TestHelpersTerminalReaders(_rt.SyncResource):
     """Operations under `test_helpers.terminal.readers`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersTerminalReadersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersTerminalReadersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersTerminalReadersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersTerminalReadersWithStreamingResponse(self)
+
     def present_payment_method(
         self,
-        *,
         reader: str,
+        *,
         amount_tip: int | NotGiven = NOT_GIVEN,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent
         | NotGiven = NOT_GIVEN,
@@ -755,7 +1245,14 @@ class TestHelpersTerminalReaders(_rt.SyncResource):
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent
         | NotGiven = NOT_GIVEN,
         type: Literal["card_present", "interac_present"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Presents a payment method on a simulated reader. Can be used to simulate accepting a payment, saving a card or refunding a transaction.</p>
 
@@ -776,12 +1273,47 @@ class TestHelpersTerminalReaders(_rt.SyncResource):
                 "interac_present": interac_present,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersTerminalReadersWithRawResponse:
+    """`TestHelpersTerminalReaders.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersTerminalReaders) -> None:
+        self._resource = resource
+        self.present_payment_method = _rt.with_raw_response(resource.present_payment_method)
+
+
+class TestHelpersTerminalReadersWithStreamingResponse:
+    """`TestHelpersTerminalReaders.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersTerminalReaders) -> None:
+        self._resource = resource
+        self.present_payment_method = _rt.with_streaming_response(resource.present_payment_method)
 
 
 class TestHelpersTestClocks(_rt.SyncResource):
     """Operations under `test_helpers.test_clocks`."""
+
+    @cached_property
+    def with_raw_response(self) -> TestHelpersTestClocksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersTestClocksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersTestClocksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersTestClocksWithStreamingResponse(self)
 
     def list(
         self,
@@ -791,7 +1323,14 @@ class TestHelpersTestClocks(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TestHelpersTestClock]:
         """<p>Returns a list of your test clocks.</p>
 
@@ -813,7 +1352,16 @@ class TestHelpersTestClocks(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -822,7 +1370,14 @@ class TestHelpersTestClocks(_rt.SyncResource):
         frozen_time: int,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TestHelpersTestClock:
         """<p>Creates a new test clock that can be attached to new customers and quotes.</p>
 
@@ -838,16 +1393,32 @@ class TestHelpersTestClocks(_rt.SyncResource):
                 "expand": expand,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         test_clock: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TestHelpersTestClock:
         """<p>Retrieves a test clock.</p>
 
@@ -862,15 +1433,31 @@ class TestHelpersTestClocks(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         test_clock: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTestHelpersTestClock:
         """<p>Deletes a test clock.</p>
 
@@ -883,16 +1470,32 @@ class TestHelpersTestClocks(_rt.SyncResource):
                 "test_clock": test_clock,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def advance(
         self,
-        *,
         test_clock: str,
+        *,
         frozen_time: int,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TestHelpersTestClock:
         """<p>Starts advancing a test clock to a specified time in the future. Advancement is done when status changes to <code>Ready</code>.</p>
 
@@ -907,12 +1510,55 @@ class TestHelpersTestClocks(_rt.SyncResource):
                 "frozen_time": frozen_time,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersTestClocksWithRawResponse:
+    """`TestHelpersTestClocks.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersTestClocks) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.advance = _rt.with_raw_response(resource.advance)
+
+
+class TestHelpersTestClocksWithStreamingResponse:
+    """`TestHelpersTestClocks.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersTestClocks) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.advance = _rt.with_streaming_response(resource.advance)
 
 
 class TestHelpersTreasury(_rt.SyncResource):
     """Operations under `test_helpers.treasury`."""
+
+    @cached_property
+    def with_raw_response(self) -> TestHelpersTreasuryWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersTreasuryWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersTreasuryWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersTreasuryWithStreamingResponse(self)
 
     @cached_property
     def inbound_transfers(self) -> TestHelpersTreasuryInboundTransfers:
@@ -935,17 +1581,88 @@ class TestHelpersTreasury(_rt.SyncResource):
         return TestHelpersTreasuryReceivedDebits(self._client)
 
 
+class TestHelpersTreasuryWithRawResponse:
+    """`TestHelpersTreasury.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersTreasury) -> None:
+        self._resource = resource
+
+    @cached_property
+    def inbound_transfers(self) -> TestHelpersTreasuryInboundTransfersWithRawResponse:
+        return self._resource.inbound_transfers.with_raw_response
+
+    @cached_property
+    def outbound_payments(self) -> TestHelpersTreasuryOutboundPaymentsWithRawResponse:
+        return self._resource.outbound_payments.with_raw_response
+
+    @cached_property
+    def outbound_transfers(self) -> TestHelpersTreasuryOutboundTransfersWithRawResponse:
+        return self._resource.outbound_transfers.with_raw_response
+
+    @cached_property
+    def received_credits(self) -> TestHelpersTreasuryReceivedCreditsWithRawResponse:
+        return self._resource.received_credits.with_raw_response
+
+    @cached_property
+    def received_debits(self) -> TestHelpersTreasuryReceivedDebitsWithRawResponse:
+        return self._resource.received_debits.with_raw_response
+
+
+class TestHelpersTreasuryWithStreamingResponse:
+    """`TestHelpersTreasury.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersTreasury) -> None:
+        self._resource = resource
+
+    @cached_property
+    def inbound_transfers(self) -> TestHelpersTreasuryInboundTransfersWithStreamingResponse:
+        return self._resource.inbound_transfers.with_streaming_response
+
+    @cached_property
+    def outbound_payments(self) -> TestHelpersTreasuryOutboundPaymentsWithStreamingResponse:
+        return self._resource.outbound_payments.with_streaming_response
+
+    @cached_property
+    def outbound_transfers(self) -> TestHelpersTreasuryOutboundTransfersWithStreamingResponse:
+        return self._resource.outbound_transfers.with_streaming_response
+
+    @cached_property
+    def received_credits(self) -> TestHelpersTreasuryReceivedCreditsWithStreamingResponse:
+        return self._resource.received_credits.with_streaming_response
+
+    @cached_property
+    def received_debits(self) -> TestHelpersTreasuryReceivedDebitsWithStreamingResponse:
+        return self._resource.received_debits.with_streaming_response
+
+
 class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
     """Operations under `test_helpers.treasury.inbound_transfers`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersTreasuryInboundTransfersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersTreasuryInboundTransfersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersTreasuryInboundTransfersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersTreasuryInboundTransfersWithStreamingResponse(self)
+
     def fail(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Transitions a test mode created InboundTransfer to the <code>failed</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -960,15 +1677,31 @@ class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
                 "expand": expand,
                 "failure_details": failure_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def return_(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Marks the test mode InboundTransfer object as returned and links the InboundTransfer to a ReceivedDebit. The InboundTransfer must already be in the <code>succeeded</code> state.</p>
 
@@ -981,15 +1714,31 @@ class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def succeed(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Transitions a test mode created InboundTransfer to the <code>succeeded</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -1002,19 +1751,65 @@ class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersTreasuryInboundTransfersWithRawResponse:
+    """`TestHelpersTreasuryInboundTransfers.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryInboundTransfers) -> None:
+        self._resource = resource
+        self.fail = _rt.with_raw_response(resource.fail)
+        self.return_ = _rt.with_raw_response(resource.return_)
+        self.succeed = _rt.with_raw_response(resource.succeed)
+
+
+class TestHelpersTreasuryInboundTransfersWithStreamingResponse:
+    """`TestHelpersTreasuryInboundTransfers.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryInboundTransfers) -> None:
+        self._resource = resource
+        self.fail = _rt.with_streaming_response(resource.fail)
+        self.return_ = _rt.with_streaming_response(resource.return_)
+        self.succeed = _rt.with_streaming_response(resource.succeed)
 
 
 class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
     """Operations under `test_helpers.treasury.outbound_payments`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersTreasuryOutboundPaymentsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersTreasuryOutboundPaymentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersTreasuryOutboundPaymentsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersTreasuryOutboundPaymentsWithStreamingResponse(self)
+
     def fail(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Transitions a test mode created OutboundPayment to the <code>failed</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p>
 
@@ -1027,15 +1822,31 @@ class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def post(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Transitions a test mode created OutboundPayment to the <code>posted</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p>
 
@@ -1048,17 +1859,33 @@ class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def return_(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Transitions a test mode created OutboundPayment to the <code>returned</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p>
 
@@ -1073,19 +1900,65 @@ class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
                 "expand": expand,
                 "returned_details": returned_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersTreasuryOutboundPaymentsWithRawResponse:
+    """`TestHelpersTreasuryOutboundPayments.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryOutboundPayments) -> None:
+        self._resource = resource
+        self.fail = _rt.with_raw_response(resource.fail)
+        self.post = _rt.with_raw_response(resource.post)
+        self.return_ = _rt.with_raw_response(resource.return_)
+
+
+class TestHelpersTreasuryOutboundPaymentsWithStreamingResponse:
+    """`TestHelpersTreasuryOutboundPayments.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryOutboundPayments) -> None:
+        self._resource = resource
+        self.fail = _rt.with_streaming_response(resource.fail)
+        self.post = _rt.with_streaming_response(resource.post)
+        self.return_ = _rt.with_streaming_response(resource.return_)
 
 
 class TestHelpersTreasuryOutboundTransfers(_rt.SyncResource):
     """Operations under `test_helpers.treasury.outbound_transfers`."""
 
+    @cached_property
+    def with_raw_response(self) -> TestHelpersTreasuryOutboundTransfersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersTreasuryOutboundTransfersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersTreasuryOutboundTransfersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersTreasuryOutboundTransfersWithStreamingResponse(self)
+
     def fail(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Transitions a test mode created OutboundTransfer to the <code>failed</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -1098,15 +1971,31 @@ class TestHelpersTreasuryOutboundTransfers(_rt.SyncResource):
                 "outbound_transfer": outbound_transfer,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def post(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Transitions a test mode created OutboundTransfer to the <code>posted</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -1119,17 +2008,33 @@ class TestHelpersTreasuryOutboundTransfers(_rt.SyncResource):
                 "outbound_transfer": outbound_transfer,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def return_(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Transitions a test mode created OutboundTransfer to the <code>returned</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -1144,12 +2049,51 @@ class TestHelpersTreasuryOutboundTransfers(_rt.SyncResource):
                 "expand": expand,
                 "returned_details": returned_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersTreasuryOutboundTransfersWithRawResponse:
+    """`TestHelpersTreasuryOutboundTransfers.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryOutboundTransfers) -> None:
+        self._resource = resource
+        self.fail = _rt.with_raw_response(resource.fail)
+        self.post = _rt.with_raw_response(resource.post)
+        self.return_ = _rt.with_raw_response(resource.return_)
+
+
+class TestHelpersTreasuryOutboundTransfersWithStreamingResponse:
+    """`TestHelpersTreasuryOutboundTransfers.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryOutboundTransfers) -> None:
+        self._resource = resource
+        self.fail = _rt.with_streaming_response(resource.fail)
+        self.post = _rt.with_streaming_response(resource.post)
+        self.return_ = _rt.with_streaming_response(resource.return_)
 
 
 class TestHelpersTreasuryReceivedCredits(_rt.SyncResource):
     """Operations under `test_helpers.treasury.received_credits`."""
+
+    @cached_property
+    def with_raw_response(self) -> TestHelpersTreasuryReceivedCreditsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersTreasuryReceivedCreditsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersTreasuryReceivedCreditsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersTreasuryReceivedCreditsWithStreamingResponse(self)
 
     def create(
         self,
@@ -1162,7 +2106,14 @@ class TestHelpersTreasuryReceivedCredits(_rt.SyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryReceivedCredit:
         """<p>Use this endpoint to simulate a test mode ReceivedCredit initiated by a third party. In live mode, you can’t directly create ReceivedCredits initiated by third parties.</p>
 
@@ -1186,12 +2137,47 @@ class TestHelpersTreasuryReceivedCredits(_rt.SyncResource):
                 "expand": expand,
                 "initiating_payment_method_details": initiating_payment_method_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersTreasuryReceivedCreditsWithRawResponse:
+    """`TestHelpersTreasuryReceivedCredits.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryReceivedCredits) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TestHelpersTreasuryReceivedCreditsWithStreamingResponse:
+    """`TestHelpersTreasuryReceivedCredits.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryReceivedCredits) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class TestHelpersTreasuryReceivedDebits(_rt.SyncResource):
     """Operations under `test_helpers.treasury.received_debits`."""
+
+    @cached_property
+    def with_raw_response(self) -> TestHelpersTreasuryReceivedDebitsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TestHelpersTreasuryReceivedDebitsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestHelpersTreasuryReceivedDebitsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TestHelpersTreasuryReceivedDebitsWithStreamingResponse(self)
 
     def create(
         self,
@@ -1204,7 +2190,14 @@ class TestHelpersTreasuryReceivedDebits(_rt.SyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryReceivedDebit:
         """<p>Use this endpoint to simulate a test mode ReceivedDebit initiated by a third party. In live mode, you can’t directly create ReceivedDebits initiated by third parties.</p>
 
@@ -1228,12 +2221,47 @@ class TestHelpersTreasuryReceivedDebits(_rt.SyncResource):
                 "expand": expand,
                 "initiating_payment_method_details": initiating_payment_method_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TestHelpersTreasuryReceivedDebitsWithRawResponse:
+    """`TestHelpersTreasuryReceivedDebits.with_raw_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryReceivedDebits) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TestHelpersTreasuryReceivedDebitsWithStreamingResponse:
+    """`TestHelpersTreasuryReceivedDebits.with_streaming_response`."""
+
+    def __init__(self, resource: TestHelpersTreasuryReceivedDebits) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTestHelpers(_rt.AsyncResource):
     """Operations under `test_helpers`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersWithStreamingResponse(self)
 
     @cached_property
     def customers(self) -> AsyncTestHelpersCustomers:
@@ -1260,18 +2288,97 @@ class AsyncTestHelpers(_rt.AsyncResource):
         return AsyncTestHelpersTreasury(self._client)
 
 
+class AsyncTestHelpersWithRawResponse:
+    """`AsyncTestHelpers.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpers) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> AsyncTestHelpersCustomersWithRawResponse:
+        return self._resource.customers.with_raw_response
+
+    @cached_property
+    def issuing(self) -> AsyncTestHelpersIssuingWithRawResponse:
+        return self._resource.issuing.with_raw_response
+
+    @cached_property
+    def refunds(self) -> AsyncTestHelpersRefundsWithRawResponse:
+        return self._resource.refunds.with_raw_response
+
+    @cached_property
+    def terminal(self) -> AsyncTestHelpersTerminalWithRawResponse:
+        return self._resource.terminal.with_raw_response
+
+    @cached_property
+    def test_clocks(self) -> AsyncTestHelpersTestClocksWithRawResponse:
+        return self._resource.test_clocks.with_raw_response
+
+    @cached_property
+    def treasury(self) -> AsyncTestHelpersTreasuryWithRawResponse:
+        return self._resource.treasury.with_raw_response
+
+
+class AsyncTestHelpersWithStreamingResponse:
+    """`AsyncTestHelpers.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpers) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> AsyncTestHelpersCustomersWithStreamingResponse:
+        return self._resource.customers.with_streaming_response
+
+    @cached_property
+    def issuing(self) -> AsyncTestHelpersIssuingWithStreamingResponse:
+        return self._resource.issuing.with_streaming_response
+
+    @cached_property
+    def refunds(self) -> AsyncTestHelpersRefundsWithStreamingResponse:
+        return self._resource.refunds.with_streaming_response
+
+    @cached_property
+    def terminal(self) -> AsyncTestHelpersTerminalWithStreamingResponse:
+        return self._resource.terminal.with_streaming_response
+
+    @cached_property
+    def test_clocks(self) -> AsyncTestHelpersTestClocksWithStreamingResponse:
+        return self._resource.test_clocks.with_streaming_response
+
+    @cached_property
+    def treasury(self) -> AsyncTestHelpersTreasuryWithStreamingResponse:
+        return self._resource.treasury.with_streaming_response
+
+
 class AsyncTestHelpersCustomers(_rt.AsyncResource):
     """Operations under `test_helpers.customers`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersCustomersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersCustomersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersCustomersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersCustomersWithStreamingResponse(self)
+
     async def fund_cash_balance(
         self,
-        *,
         customer: str,
+        *,
         amount: int,
         currency: str,
         expand: list[str] | NotGiven = NOT_GIVEN,
         reference: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CustomerCashBalanceTransaction:
         """<p>Create an incoming testmode bank transfer</p>
 
@@ -1290,28 +2397,127 @@ class AsyncTestHelpersCustomers(_rt.AsyncResource):
                 "expand": expand,
                 "reference": reference,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersCustomersWithRawResponse:
+    """`AsyncTestHelpersCustomers.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersCustomers) -> None:
+        self._resource = resource
+        self.fund_cash_balance = _rt.with_raw_response(resource.fund_cash_balance)
+
+
+class AsyncTestHelpersCustomersWithStreamingResponse:
+    """`AsyncTestHelpersCustomers.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersCustomers) -> None:
+        self._resource = resource
+        self.fund_cash_balance = _rt.with_streaming_response(resource.fund_cash_balance)
 
 
 class AsyncTestHelpersIssuing(_rt.AsyncResource):
     """Operations under `test_helpers.issuing`."""
 
     @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersIssuingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersIssuingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersIssuingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersIssuingWithStreamingResponse(self)
+
+    @cached_property
     def cards(self) -> AsyncTestHelpersIssuingCards:
         return AsyncTestHelpersIssuingCards(self._client)
+
+
+class AsyncTestHelpersIssuingWithRawResponse:
+    """`AsyncTestHelpersIssuing.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuing) -> None:
+        self._resource = resource
+
+    @cached_property
+    def cards(self) -> AsyncTestHelpersIssuingCardsWithRawResponse:
+        return self._resource.cards.with_raw_response
+
+
+class AsyncTestHelpersIssuingWithStreamingResponse:
+    """`AsyncTestHelpersIssuing.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuing) -> None:
+        self._resource = resource
+
+    @cached_property
+    def cards(self) -> AsyncTestHelpersIssuingCardsWithStreamingResponse:
+        return self._resource.cards.with_streaming_response
 
 
 class AsyncTestHelpersIssuingCards(_rt.AsyncResource):
     """Operations under `test_helpers.issuing.cards`."""
 
     @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersIssuingCardsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersIssuingCardsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersIssuingCardsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersIssuingCardsWithStreamingResponse(self)
+
+    @cached_property
     def shipping(self) -> AsyncTestHelpersIssuingCardsShipping:
         return AsyncTestHelpersIssuingCardsShipping(self._client)
 
 
+class AsyncTestHelpersIssuingCardsWithRawResponse:
+    """`AsyncTestHelpersIssuingCards.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCards) -> None:
+        self._resource = resource
+
+    @cached_property
+    def shipping(self) -> AsyncTestHelpersIssuingCardsShippingWithRawResponse:
+        return self._resource.shipping.with_raw_response
+
+
+class AsyncTestHelpersIssuingCardsWithStreamingResponse:
+    """`AsyncTestHelpersIssuingCards.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCards) -> None:
+        self._resource = resource
+
+    @cached_property
+    def shipping(self) -> AsyncTestHelpersIssuingCardsShippingWithStreamingResponse:
+        return self._resource.shipping.with_streaming_response
+
+
 class AsyncTestHelpersIssuingCardsShipping(_rt.AsyncResource):
     """Operations under `test_helpers.issuing.cards.shipping`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersIssuingCardsShippingWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersIssuingCardsShippingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersIssuingCardsShippingWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersIssuingCardsShippingWithStreamingResponse(self)
 
     @cached_property
     def deliver(self) -> AsyncTestHelpersIssuingCardsShippingDeliver:
@@ -1330,15 +2536,80 @@ class AsyncTestHelpersIssuingCardsShipping(_rt.AsyncResource):
         return AsyncTestHelpersIssuingCardsShippingShip(self._client)
 
 
+class AsyncTestHelpersIssuingCardsShippingWithRawResponse:
+    """`AsyncTestHelpersIssuingCardsShipping.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShipping) -> None:
+        self._resource = resource
+
+    @cached_property
+    def deliver(self) -> AsyncTestHelpersIssuingCardsShippingDeliverWithRawResponse:
+        return self._resource.deliver.with_raw_response
+
+    @cached_property
+    def fail(self) -> AsyncTestHelpersIssuingCardsShippingFailWithRawResponse:
+        return self._resource.fail.with_raw_response
+
+    @cached_property
+    def return_api(self) -> AsyncTestHelpersIssuingCardsShippingReturnApiWithRawResponse:
+        return self._resource.return_api.with_raw_response
+
+    @cached_property
+    def ship(self) -> AsyncTestHelpersIssuingCardsShippingShipWithRawResponse:
+        return self._resource.ship.with_raw_response
+
+
+class AsyncTestHelpersIssuingCardsShippingWithStreamingResponse:
+    """`AsyncTestHelpersIssuingCardsShipping.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShipping) -> None:
+        self._resource = resource
+
+    @cached_property
+    def deliver(self) -> AsyncTestHelpersIssuingCardsShippingDeliverWithStreamingResponse:
+        return self._resource.deliver.with_streaming_response
+
+    @cached_property
+    def fail(self) -> AsyncTestHelpersIssuingCardsShippingFailWithStreamingResponse:
+        return self._resource.fail.with_streaming_response
+
+    @cached_property
+    def return_api(self) -> AsyncTestHelpersIssuingCardsShippingReturnApiWithStreamingResponse:
+        return self._resource.return_api.with_streaming_response
+
+    @cached_property
+    def ship(self) -> AsyncTestHelpersIssuingCardsShippingShipWithStreamingResponse:
+        return self._resource.ship.with_streaming_response
+
+
 class AsyncTestHelpersIssuingCardsShippingDeliver(_rt.AsyncResource):
     """Operations under `test_helpers.issuing.cards.shipping.deliver`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersIssuingCardsShippingDeliverWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersIssuingCardsShippingDeliverWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTestHelpersIssuingCardsShippingDeliverWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersIssuingCardsShippingDeliverWithStreamingResponse(self)
+
     async def create(
         self,
-        *,
         card: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>delivered</code>.</p>
 
@@ -1351,19 +2622,63 @@ class AsyncTestHelpersIssuingCardsShippingDeliver(_rt.AsyncResource):
                 "card": card,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersIssuingCardsShippingDeliverWithRawResponse:
+    """`AsyncTestHelpersIssuingCardsShippingDeliver.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingDeliver) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTestHelpersIssuingCardsShippingDeliverWithStreamingResponse:
+    """`AsyncTestHelpersIssuingCardsShippingDeliver.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingDeliver) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTestHelpersIssuingCardsShippingFail(_rt.AsyncResource):
     """Operations under `test_helpers.issuing.cards.shipping.fail`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersIssuingCardsShippingFailWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersIssuingCardsShippingFailWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTestHelpersIssuingCardsShippingFailWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersIssuingCardsShippingFailWithStreamingResponse(self)
+
     async def create(
         self,
-        *,
         card: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>failure</code>.</p>
 
@@ -1376,19 +2691,63 @@ class AsyncTestHelpersIssuingCardsShippingFail(_rt.AsyncResource):
                 "card": card,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersIssuingCardsShippingFailWithRawResponse:
+    """`AsyncTestHelpersIssuingCardsShippingFail.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingFail) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTestHelpersIssuingCardsShippingFailWithStreamingResponse:
+    """`AsyncTestHelpersIssuingCardsShippingFail.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingFail) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTestHelpersIssuingCardsShippingReturnApi(_rt.AsyncResource):
     """Operations under `test_helpers.issuing.cards.shipping.return_api`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersIssuingCardsShippingReturnApiWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersIssuingCardsShippingReturnApiWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTestHelpersIssuingCardsShippingReturnApiWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersIssuingCardsShippingReturnApiWithStreamingResponse(self)
+
     async def create(
         self,
-        *,
         card: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>returned</code>.</p>
 
@@ -1401,19 +2760,63 @@ class AsyncTestHelpersIssuingCardsShippingReturnApi(_rt.AsyncResource):
                 "card": card,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersIssuingCardsShippingReturnApiWithRawResponse:
+    """`AsyncTestHelpersIssuingCardsShippingReturnApi.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingReturnApi) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTestHelpersIssuingCardsShippingReturnApiWithStreamingResponse:
+    """`AsyncTestHelpersIssuingCardsShippingReturnApi.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingReturnApi) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTestHelpersIssuingCardsShippingShip(_rt.AsyncResource):
     """Operations under `test_helpers.issuing.cards.shipping.ship`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersIssuingCardsShippingShipWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersIssuingCardsShippingShipWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTestHelpersIssuingCardsShippingShipWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersIssuingCardsShippingShipWithStreamingResponse(self)
+
     async def create(
         self,
-        *,
         card: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> IssuingCard:
         """<p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>shipped</code>.</p>
 
@@ -1426,19 +2829,61 @@ class AsyncTestHelpersIssuingCardsShippingShip(_rt.AsyncResource):
                 "card": card,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersIssuingCardsShippingShipWithRawResponse:
+    """`AsyncTestHelpersIssuingCardsShippingShip.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingShip) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTestHelpersIssuingCardsShippingShipWithStreamingResponse:
+    """`AsyncTestHelpersIssuingCardsShippingShip.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingShip) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTestHelpersRefunds(_rt.AsyncResource):
     """Operations under `test_helpers.refunds`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersRefundsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersRefundsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersRefundsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersRefundsWithStreamingResponse(self)
+
     async def expire(
         self,
-        *,
         refund: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
         """<p>Expire a refund with a status of <code>requires_action</code>.</p>
 
@@ -1451,25 +2896,92 @@ class AsyncTestHelpersRefunds(_rt.AsyncResource):
                 "refund": refund,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersRefundsWithRawResponse:
+    """`AsyncTestHelpersRefunds.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersRefunds) -> None:
+        self._resource = resource
+        self.expire = _rt.with_raw_response(resource.expire)
+
+
+class AsyncTestHelpersRefundsWithStreamingResponse:
+    """`AsyncTestHelpersRefunds.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersRefunds) -> None:
+        self._resource = resource
+        self.expire = _rt.with_streaming_response(resource.expire)
 
 
 class AsyncTestHelpersTerminal(_rt.AsyncResource):
     """Operations under `test_helpers.terminal`."""
 
     @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersTerminalWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersTerminalWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersTerminalWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersTerminalWithStreamingResponse(self)
+
+    @cached_property
     def readers(self) -> AsyncTestHelpersTerminalReaders:
         return AsyncTestHelpersTerminalReaders(self._client)
+
+
+class AsyncTestHelpersTerminalWithRawResponse:
+    """`AsyncTestHelpersTerminal.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTerminal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def readers(self) -> AsyncTestHelpersTerminalReadersWithRawResponse:
+        return self._resource.readers.with_raw_response
+
+
+class AsyncTestHelpersTerminalWithStreamingResponse:
+    """`AsyncTestHelpersTerminal.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTerminal) -> None:
+        self._resource = resource
+
+    @cached_property
+    def readers(self) -> AsyncTestHelpersTerminalReadersWithStreamingResponse:
+        return self._resource.readers.with_streaming_response
 
 
 class AsyncTestHelpersTerminalReaders(_rt.AsyncResource):
     """Operations under `test_helpers.terminal.readers`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersTerminalReadersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersTerminalReadersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersTerminalReadersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersTerminalReadersWithStreamingResponse(self)
+
     async def present_payment_method(
         self,
-        *,
         reader: str,
+        *,
         amount_tip: int | NotGiven = NOT_GIVEN,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent
         | NotGiven = NOT_GIVEN,
@@ -1477,7 +2989,14 @@ class AsyncTestHelpersTerminalReaders(_rt.AsyncResource):
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent
         | NotGiven = NOT_GIVEN,
         type: Literal["card_present", "interac_present"] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TerminalReader:
         """<p>Presents a payment method on a simulated reader. Can be used to simulate accepting a payment, saving a card or refunding a transaction.</p>
 
@@ -1498,12 +3017,47 @@ class AsyncTestHelpersTerminalReaders(_rt.AsyncResource):
                 "interac_present": interac_present,
                 "type": type,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersTerminalReadersWithRawResponse:
+    """`AsyncTestHelpersTerminalReaders.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTerminalReaders) -> None:
+        self._resource = resource
+        self.present_payment_method = _rt.with_raw_response(resource.present_payment_method)
+
+
+class AsyncTestHelpersTerminalReadersWithStreamingResponse:
+    """`AsyncTestHelpersTerminalReaders.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTerminalReaders) -> None:
+        self._resource = resource
+        self.present_payment_method = _rt.with_streaming_response(resource.present_payment_method)
 
 
 class AsyncTestHelpersTestClocks(_rt.AsyncResource):
     """Operations under `test_helpers.test_clocks`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersTestClocksWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersTestClocksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersTestClocksWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersTestClocksWithStreamingResponse(self)
 
     def list(
         self,
@@ -1513,7 +3067,14 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TestHelpersTestClock]:
         """<p>Returns a list of your test clocks.</p>
 
@@ -1535,7 +3096,16 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -1544,7 +3114,14 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
         frozen_time: int,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TestHelpersTestClock:
         """<p>Creates a new test clock that can be attached to new customers and quotes.</p>
 
@@ -1560,16 +3137,32 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
                 "expand": expand,
                 "name": name,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         test_clock: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TestHelpersTestClock:
         """<p>Retrieves a test clock.</p>
 
@@ -1584,15 +3177,31 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         test_clock: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedTestHelpersTestClock:
         """<p>Deletes a test clock.</p>
 
@@ -1605,16 +3214,32 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
                 "test_clock": test_clock,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def advance(
         self,
-        *,
         test_clock: str,
+        *,
         frozen_time: int,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TestHelpersTestClock:
         """<p>Starts advancing a test clock to a specified time in the future. Advancement is done when status changes to <code>Ready</code>.</p>
 
@@ -1629,12 +3254,55 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
                 "frozen_time": frozen_time,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersTestClocksWithRawResponse:
+    """`AsyncTestHelpersTestClocks.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTestClocks) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.advance = _rt.with_raw_response(resource.advance)
+
+
+class AsyncTestHelpersTestClocksWithStreamingResponse:
+    """`AsyncTestHelpersTestClocks.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTestClocks) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.advance = _rt.with_streaming_response(resource.advance)
 
 
 class AsyncTestHelpersTreasury(_rt.AsyncResource):
     """Operations under `test_helpers.treasury`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersTreasuryWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersTreasuryWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestHelpersTreasuryWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersTreasuryWithStreamingResponse(self)
 
     @cached_property
     def inbound_transfers(self) -> AsyncTestHelpersTreasuryInboundTransfers:
@@ -1657,17 +3325,90 @@ class AsyncTestHelpersTreasury(_rt.AsyncResource):
         return AsyncTestHelpersTreasuryReceivedDebits(self._client)
 
 
+class AsyncTestHelpersTreasuryWithRawResponse:
+    """`AsyncTestHelpersTreasury.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasury) -> None:
+        self._resource = resource
+
+    @cached_property
+    def inbound_transfers(self) -> AsyncTestHelpersTreasuryInboundTransfersWithRawResponse:
+        return self._resource.inbound_transfers.with_raw_response
+
+    @cached_property
+    def outbound_payments(self) -> AsyncTestHelpersTreasuryOutboundPaymentsWithRawResponse:
+        return self._resource.outbound_payments.with_raw_response
+
+    @cached_property
+    def outbound_transfers(self) -> AsyncTestHelpersTreasuryOutboundTransfersWithRawResponse:
+        return self._resource.outbound_transfers.with_raw_response
+
+    @cached_property
+    def received_credits(self) -> AsyncTestHelpersTreasuryReceivedCreditsWithRawResponse:
+        return self._resource.received_credits.with_raw_response
+
+    @cached_property
+    def received_debits(self) -> AsyncTestHelpersTreasuryReceivedDebitsWithRawResponse:
+        return self._resource.received_debits.with_raw_response
+
+
+class AsyncTestHelpersTreasuryWithStreamingResponse:
+    """`AsyncTestHelpersTreasury.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasury) -> None:
+        self._resource = resource
+
+    @cached_property
+    def inbound_transfers(self) -> AsyncTestHelpersTreasuryInboundTransfersWithStreamingResponse:
+        return self._resource.inbound_transfers.with_streaming_response
+
+    @cached_property
+    def outbound_payments(self) -> AsyncTestHelpersTreasuryOutboundPaymentsWithStreamingResponse:
+        return self._resource.outbound_payments.with_streaming_response
+
+    @cached_property
+    def outbound_transfers(self) -> AsyncTestHelpersTreasuryOutboundTransfersWithStreamingResponse:
+        return self._resource.outbound_transfers.with_streaming_response
+
+    @cached_property
+    def received_credits(self) -> AsyncTestHelpersTreasuryReceivedCreditsWithStreamingResponse:
+        return self._resource.received_credits.with_streaming_response
+
+    @cached_property
+    def received_debits(self) -> AsyncTestHelpersTreasuryReceivedDebitsWithStreamingResponse:
+        return self._resource.received_debits.with_streaming_response
+
+
 class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
     """Operations under `test_helpers.treasury.inbound_transfers`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersTreasuryInboundTransfersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersTreasuryInboundTransfersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTestHelpersTreasuryInboundTransfersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersTreasuryInboundTransfersWithStreamingResponse(self)
+
     async def fail(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Transitions a test mode created InboundTransfer to the <code>failed</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -1682,15 +3423,31 @@ class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
                 "expand": expand,
                 "failure_details": failure_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def return_(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Marks the test mode InboundTransfer object as returned and links the InboundTransfer to a ReceivedDebit. The InboundTransfer must already be in the <code>succeeded</code> state.</p>
 
@@ -1703,15 +3460,31 @@ class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def succeed(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Transitions a test mode created InboundTransfer to the <code>succeeded</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -1724,19 +3497,67 @@ class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersTreasuryInboundTransfersWithRawResponse:
+    """`AsyncTestHelpersTreasuryInboundTransfers.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryInboundTransfers) -> None:
+        self._resource = resource
+        self.fail = _rt.with_raw_response(resource.fail)
+        self.return_ = _rt.with_raw_response(resource.return_)
+        self.succeed = _rt.with_raw_response(resource.succeed)
+
+
+class AsyncTestHelpersTreasuryInboundTransfersWithStreamingResponse:
+    """`AsyncTestHelpersTreasuryInboundTransfers.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryInboundTransfers) -> None:
+        self._resource = resource
+        self.fail = _rt.with_streaming_response(resource.fail)
+        self.return_ = _rt.with_streaming_response(resource.return_)
+        self.succeed = _rt.with_streaming_response(resource.succeed)
 
 
 class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
     """Operations under `test_helpers.treasury.outbound_payments`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersTreasuryOutboundPaymentsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersTreasuryOutboundPaymentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTestHelpersTreasuryOutboundPaymentsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersTreasuryOutboundPaymentsWithStreamingResponse(self)
+
     async def fail(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Transitions a test mode created OutboundPayment to the <code>failed</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p>
 
@@ -1749,15 +3570,31 @@ class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def post(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Transitions a test mode created OutboundPayment to the <code>posted</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p>
 
@@ -1770,17 +3607,33 @@ class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def return_(
         self,
-        *,
         id: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Transitions a test mode created OutboundPayment to the <code>returned</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p>
 
@@ -1795,19 +3648,67 @@ class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
                 "expand": expand,
                 "returned_details": returned_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersTreasuryOutboundPaymentsWithRawResponse:
+    """`AsyncTestHelpersTreasuryOutboundPayments.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryOutboundPayments) -> None:
+        self._resource = resource
+        self.fail = _rt.with_raw_response(resource.fail)
+        self.post = _rt.with_raw_response(resource.post)
+        self.return_ = _rt.with_raw_response(resource.return_)
+
+
+class AsyncTestHelpersTreasuryOutboundPaymentsWithStreamingResponse:
+    """`AsyncTestHelpersTreasuryOutboundPayments.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryOutboundPayments) -> None:
+        self._resource = resource
+        self.fail = _rt.with_streaming_response(resource.fail)
+        self.post = _rt.with_streaming_response(resource.post)
+        self.return_ = _rt.with_streaming_response(resource.return_)
 
 
 class AsyncTestHelpersTreasuryOutboundTransfers(_rt.AsyncResource):
     """Operations under `test_helpers.treasury.outbound_transfers`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersTreasuryOutboundTransfersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersTreasuryOutboundTransfersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTestHelpersTreasuryOutboundTransfersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersTreasuryOutboundTransfersWithStreamingResponse(self)
+
     async def fail(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Transitions a test mode created OutboundTransfer to the <code>failed</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -1820,15 +3721,31 @@ class AsyncTestHelpersTreasuryOutboundTransfers(_rt.AsyncResource):
                 "outbound_transfer": outbound_transfer,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def post(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Transitions a test mode created OutboundTransfer to the <code>posted</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -1841,17 +3758,33 @@ class AsyncTestHelpersTreasuryOutboundTransfers(_rt.AsyncResource):
                 "outbound_transfer": outbound_transfer,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def return_(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Transitions a test mode created OutboundTransfer to the <code>returned</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p>
 
@@ -1866,12 +3799,53 @@ class AsyncTestHelpersTreasuryOutboundTransfers(_rt.AsyncResource):
                 "expand": expand,
                 "returned_details": returned_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersTreasuryOutboundTransfersWithRawResponse:
+    """`AsyncTestHelpersTreasuryOutboundTransfers.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryOutboundTransfers) -> None:
+        self._resource = resource
+        self.fail = _rt.with_raw_response(resource.fail)
+        self.post = _rt.with_raw_response(resource.post)
+        self.return_ = _rt.with_raw_response(resource.return_)
+
+
+class AsyncTestHelpersTreasuryOutboundTransfersWithStreamingResponse:
+    """`AsyncTestHelpersTreasuryOutboundTransfers.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryOutboundTransfers) -> None:
+        self._resource = resource
+        self.fail = _rt.with_streaming_response(resource.fail)
+        self.post = _rt.with_streaming_response(resource.post)
+        self.return_ = _rt.with_streaming_response(resource.return_)
 
 
 class AsyncTestHelpersTreasuryReceivedCredits(_rt.AsyncResource):
     """Operations under `test_helpers.treasury.received_credits`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersTreasuryReceivedCreditsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersTreasuryReceivedCreditsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTestHelpersTreasuryReceivedCreditsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersTreasuryReceivedCreditsWithStreamingResponse(self)
 
     async def create(
         self,
@@ -1884,7 +3858,14 @@ class AsyncTestHelpersTreasuryReceivedCredits(_rt.AsyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryReceivedCredit:
         """<p>Use this endpoint to simulate a test mode ReceivedCredit initiated by a third party. In live mode, you can’t directly create ReceivedCredits initiated by third parties.</p>
 
@@ -1908,12 +3889,49 @@ class AsyncTestHelpersTreasuryReceivedCredits(_rt.AsyncResource):
                 "expand": expand,
                 "initiating_payment_method_details": initiating_payment_method_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersTreasuryReceivedCreditsWithRawResponse:
+    """`AsyncTestHelpersTreasuryReceivedCredits.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryReceivedCredits) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTestHelpersTreasuryReceivedCreditsWithStreamingResponse:
+    """`AsyncTestHelpersTreasuryReceivedCredits.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryReceivedCredits) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTestHelpersTreasuryReceivedDebits(_rt.AsyncResource):
     """Operations under `test_helpers.treasury.received_debits`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTestHelpersTreasuryReceivedDebitsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTestHelpersTreasuryReceivedDebitsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTestHelpersTreasuryReceivedDebitsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTestHelpersTreasuryReceivedDebitsWithStreamingResponse(self)
 
     async def create(
         self,
@@ -1926,7 +3944,14 @@ class AsyncTestHelpersTreasuryReceivedDebits(_rt.AsyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryReceivedDebit:
         """<p>Use this endpoint to simulate a test mode ReceivedDebit initiated by a third party. In live mode, you can’t directly create ReceivedDebits initiated by third parties.</p>
 
@@ -1950,5 +3975,30 @@ class AsyncTestHelpersTreasuryReceivedDebits(_rt.AsyncResource):
                 "expand": expand,
                 "initiating_payment_method_details": initiating_payment_method_details,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTestHelpersTreasuryReceivedDebitsWithRawResponse:
+    """`AsyncTestHelpersTreasuryReceivedDebits.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryReceivedDebits) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTestHelpersTreasuryReceivedDebitsWithStreamingResponse:
+    """`AsyncTestHelpersTreasuryReceivedDebits.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTestHelpersTreasuryReceivedDebits) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)

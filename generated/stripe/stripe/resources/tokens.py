@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.token import Token
@@ -64,6 +65,16 @@ _TOKENS_RETRIEVE: _rt.Operation[Token] = _rt.Operation(
 class Tokens(_rt.SyncResource):
     """Operations under `tokens`."""
 
+    @cached_property
+    def with_raw_response(self) -> TokensWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TokensWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TokensWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TokensWithStreamingResponse(self)
+
     def create(
         self,
         *,
@@ -75,7 +86,14 @@ class Tokens(_rt.SyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         person: TokensCreateParamsPerson | NotGiven = NOT_GIVEN,
         pii: TokensCreateParamsPii | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Token:
         """<p>Creates a single-use token that represents a bank account’s details.
         This token can be used with any API method in place of a bank account dictionary. This token can be used only once, by attaching it to a <a href="#accounts">Custom account</a>.</p>
@@ -101,16 +119,32 @@ class Tokens(_rt.SyncResource):
                 "person": person,
                 "pii": pii,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         token: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Token:
         """<p>Retrieves the token with the given ID.</p>
 
@@ -125,12 +159,49 @@ class Tokens(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TokensWithRawResponse:
+    """`Tokens.with_raw_response`."""
+
+    def __init__(self, resource: Tokens) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class TokensWithStreamingResponse:
+    """`Tokens.with_streaming_response`."""
+
+    def __init__(self, resource: Tokens) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncTokens(_rt.AsyncResource):
     """Operations under `tokens`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTokensWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTokensWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTokensWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTokensWithStreamingResponse(self)
 
     async def create(
         self,
@@ -143,7 +214,14 @@ class AsyncTokens(_rt.AsyncResource):
         expand: list[str] | NotGiven = NOT_GIVEN,
         person: TokensCreateParamsPerson | NotGiven = NOT_GIVEN,
         pii: TokensCreateParamsPii | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Token:
         """<p>Creates a single-use token that represents a bank account’s details.
         This token can be used with any API method in place of a bank account dictionary. This token can be used only once, by attaching it to a <a href="#accounts">Custom account</a>.</p>
@@ -169,16 +247,32 @@ class AsyncTokens(_rt.AsyncResource):
                 "person": person,
                 "pii": pii,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         token: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Token:
         """<p>Retrieves the token with the given ID.</p>
 
@@ -193,5 +287,32 @@ class AsyncTokens(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTokensWithRawResponse:
+    """`AsyncTokens.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTokens) -> None:
+        self._resource = resource
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncTokensWithStreamingResponse:
+    """`AsyncTokens.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTokens) -> None:
+        self._resource = resource
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

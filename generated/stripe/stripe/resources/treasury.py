@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.error import Error
 from ..models.treasury_credit_reversal import (
@@ -816,6 +816,16 @@ class Treasury(_rt.SyncResource):
     """Operations under `treasury`."""
 
     @cached_property
+    def with_raw_response(self) -> TreasuryWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryWithStreamingResponse(self)
+
+    @cached_property
     def credit_reversals(self) -> TreasuryCreditReversals:
         return TreasuryCreditReversals(self._client)
 
@@ -856,8 +866,112 @@ class Treasury(_rt.SyncResource):
         return TreasuryTransactions(self._client)
 
 
+class TreasuryWithRawResponse:
+    """`Treasury.with_raw_response`."""
+
+    def __init__(self, resource: Treasury) -> None:
+        self._resource = resource
+
+    @cached_property
+    def credit_reversals(self) -> TreasuryCreditReversalsWithRawResponse:
+        return self._resource.credit_reversals.with_raw_response
+
+    @cached_property
+    def debit_reversals(self) -> TreasuryDebitReversalsWithRawResponse:
+        return self._resource.debit_reversals.with_raw_response
+
+    @cached_property
+    def financial_accounts(self) -> TreasuryFinancialAccountsWithRawResponse:
+        return self._resource.financial_accounts.with_raw_response
+
+    @cached_property
+    def inbound_transfers(self) -> TreasuryInboundTransfersWithRawResponse:
+        return self._resource.inbound_transfers.with_raw_response
+
+    @cached_property
+    def outbound_payments(self) -> TreasuryOutboundPaymentsWithRawResponse:
+        return self._resource.outbound_payments.with_raw_response
+
+    @cached_property
+    def outbound_transfers(self) -> TreasuryOutboundTransfersWithRawResponse:
+        return self._resource.outbound_transfers.with_raw_response
+
+    @cached_property
+    def received_credits(self) -> TreasuryReceivedCreditsWithRawResponse:
+        return self._resource.received_credits.with_raw_response
+
+    @cached_property
+    def received_debits(self) -> TreasuryReceivedDebitsWithRawResponse:
+        return self._resource.received_debits.with_raw_response
+
+    @cached_property
+    def transaction_entries(self) -> TreasuryTransactionEntriesResourceWithRawResponse:
+        return self._resource.transaction_entries.with_raw_response
+
+    @cached_property
+    def transactions(self) -> TreasuryTransactionsWithRawResponse:
+        return self._resource.transactions.with_raw_response
+
+
+class TreasuryWithStreamingResponse:
+    """`Treasury.with_streaming_response`."""
+
+    def __init__(self, resource: Treasury) -> None:
+        self._resource = resource
+
+    @cached_property
+    def credit_reversals(self) -> TreasuryCreditReversalsWithStreamingResponse:
+        return self._resource.credit_reversals.with_streaming_response
+
+    @cached_property
+    def debit_reversals(self) -> TreasuryDebitReversalsWithStreamingResponse:
+        return self._resource.debit_reversals.with_streaming_response
+
+    @cached_property
+    def financial_accounts(self) -> TreasuryFinancialAccountsWithStreamingResponse:
+        return self._resource.financial_accounts.with_streaming_response
+
+    @cached_property
+    def inbound_transfers(self) -> TreasuryInboundTransfersWithStreamingResponse:
+        return self._resource.inbound_transfers.with_streaming_response
+
+    @cached_property
+    def outbound_payments(self) -> TreasuryOutboundPaymentsWithStreamingResponse:
+        return self._resource.outbound_payments.with_streaming_response
+
+    @cached_property
+    def outbound_transfers(self) -> TreasuryOutboundTransfersWithStreamingResponse:
+        return self._resource.outbound_transfers.with_streaming_response
+
+    @cached_property
+    def received_credits(self) -> TreasuryReceivedCreditsWithStreamingResponse:
+        return self._resource.received_credits.with_streaming_response
+
+    @cached_property
+    def received_debits(self) -> TreasuryReceivedDebitsWithStreamingResponse:
+        return self._resource.received_debits.with_streaming_response
+
+    @cached_property
+    def transaction_entries(self) -> TreasuryTransactionEntriesResourceWithStreamingResponse:
+        return self._resource.transaction_entries.with_streaming_response
+
+    @cached_property
+    def transactions(self) -> TreasuryTransactionsWithStreamingResponse:
+        return self._resource.transactions.with_streaming_response
+
+
 class TreasuryCreditReversals(_rt.SyncResource):
     """Operations under `treasury.credit_reversals`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryCreditReversalsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryCreditReversalsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryCreditReversalsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryCreditReversalsWithStreamingResponse(self)
 
     def list(
         self,
@@ -870,7 +984,14 @@ class TreasuryCreditReversals(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "posted", "processing"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryCreditReversal]:
         """<p>Returns a list of CreditReversals.</p>
 
@@ -898,7 +1019,16 @@ class TreasuryCreditReversals(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -907,7 +1037,14 @@ class TreasuryCreditReversals(_rt.SyncResource):
         received_credit: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryCreditReversal:
         """<p>Reverses a ReceivedCredit and creates a CreditReversal object.</p>
 
@@ -923,16 +1060,32 @@ class TreasuryCreditReversals(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         credit_reversal: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryCreditReversal:
         """<p>Retrieves the details of an existing CreditReversal by passing the unique CreditReversal ID from either the CreditReversal creation request or CreditReversal list</p>
 
@@ -947,12 +1100,51 @@ class TreasuryCreditReversals(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryCreditReversalsWithRawResponse:
+    """`TreasuryCreditReversals.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryCreditReversals) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class TreasuryCreditReversalsWithStreamingResponse:
+    """`TreasuryCreditReversals.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryCreditReversals) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class TreasuryDebitReversals(_rt.SyncResource):
     """Operations under `treasury.debit_reversals`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryDebitReversalsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryDebitReversalsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryDebitReversalsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryDebitReversalsWithStreamingResponse(self)
 
     def list(
         self,
@@ -966,7 +1158,14 @@ class TreasuryDebitReversals(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "completed", "processing"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryDebitReversal]:
         """<p>Returns a list of DebitReversals.</p>
 
@@ -996,7 +1195,16 @@ class TreasuryDebitReversals(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -1005,7 +1213,14 @@ class TreasuryDebitReversals(_rt.SyncResource):
         received_debit: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryDebitReversal:
         """<p>Reverses a ReceivedDebit and creates a DebitReversal object.</p>
 
@@ -1021,16 +1236,32 @@ class TreasuryDebitReversals(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         debit_reversal: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryDebitReversal:
         """<p>Retrieves a DebitReversal object.</p>
 
@@ -1045,12 +1276,51 @@ class TreasuryDebitReversals(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryDebitReversalsWithRawResponse:
+    """`TreasuryDebitReversals.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryDebitReversals) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class TreasuryDebitReversalsWithStreamingResponse:
+    """`TreasuryDebitReversals.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryDebitReversals) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class TreasuryFinancialAccounts(_rt.SyncResource):
     """Operations under `treasury.financial_accounts`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryFinancialAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryFinancialAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryFinancialAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryFinancialAccountsWithStreamingResponse(self)
 
     @cached_property
     def features(self) -> TreasuryFinancialAccountsFeatures:
@@ -1065,7 +1335,14 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryFinancialAccount]:
         """<p>Returns a list of FinancialAccounts.</p>
 
@@ -1088,7 +1365,16 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -1100,7 +1386,14 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccount:
         """<p>Creates a new FinancialAccount. For now, each connected account can only have one FinancialAccount.</p>
 
@@ -1120,16 +1413,32 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
                 "metadata": metadata,
                 "platform_restrictions": platform_restrictions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         financial_account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccount:
         """<p>Retrieves the details of a FinancialAccount.</p>
 
@@ -1144,19 +1453,35 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         financial_account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccount:
         """<p>Updates the details of a FinancialAccount.</p>
 
@@ -1175,20 +1500,76 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
                 "metadata": metadata,
                 "platform_restrictions": platform_restrictions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryFinancialAccountsWithRawResponse:
+    """`TreasuryFinancialAccounts.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryFinancialAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+    @cached_property
+    def features(self) -> TreasuryFinancialAccountsFeaturesWithRawResponse:
+        return self._resource.features.with_raw_response
+
+
+class TreasuryFinancialAccountsWithStreamingResponse:
+    """`TreasuryFinancialAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryFinancialAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+
+    @cached_property
+    def features(self) -> TreasuryFinancialAccountsFeaturesWithStreamingResponse:
+        return self._resource.features.with_streaming_response
 
 
 class TreasuryFinancialAccountsFeatures(_rt.SyncResource):
     """Operations under `treasury.financial_accounts.features`."""
 
+    @cached_property
+    def with_raw_response(self) -> TreasuryFinancialAccountsFeaturesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryFinancialAccountsFeaturesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryFinancialAccountsFeaturesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryFinancialAccountsFeaturesWithStreamingResponse(self)
+
     def retrieve(
         self,
-        *,
         financial_account: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccountFeatures:
         """<p>Retrieves Features information associated with the FinancialAccount.</p>
 
@@ -1203,13 +1584,22 @@ class TreasuryFinancialAccountsFeatures(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
         self,
-        *,
         financial_account: str,
+        *,
         card_issuing: TreasuryFinancialAccountsFeaturesCreateParamsCardIssuing
         | NotGiven = NOT_GIVEN,
         deposit_insurance: TreasuryFinancialAccountsFeaturesCreateParamsDepositInsurance
@@ -1225,7 +1615,14 @@ class TreasuryFinancialAccountsFeatures(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         outbound_transfers: TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfers
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccountFeatures:
         """<p>Updates the Features associated with a FinancialAccount.</p>
 
@@ -1252,12 +1649,49 @@ class TreasuryFinancialAccountsFeatures(_rt.SyncResource):
                 "outbound_payments": outbound_payments,
                 "outbound_transfers": outbound_transfers,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryFinancialAccountsFeaturesWithRawResponse:
+    """`TreasuryFinancialAccountsFeatures.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryFinancialAccountsFeatures) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class TreasuryFinancialAccountsFeaturesWithStreamingResponse:
+    """`TreasuryFinancialAccountsFeatures.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryFinancialAccountsFeatures) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class TreasuryInboundTransfers(_rt.SyncResource):
     """Operations under `treasury.inbound_transfers`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryInboundTransfersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryInboundTransfersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryInboundTransfersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryInboundTransfersWithStreamingResponse(self)
 
     def list(
         self,
@@ -1269,7 +1703,14 @@ class TreasuryInboundTransfers(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "failed", "processing", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryInboundTransfer]:
         """<p>Returns a list of InboundTransfers sent from the specified FinancialAccount.</p>
 
@@ -1295,7 +1736,16 @@ class TreasuryInboundTransfers(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -1309,7 +1759,14 @@ class TreasuryInboundTransfers(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Creates an InboundTransfer.</p>
 
@@ -1335,16 +1792,32 @@ class TreasuryInboundTransfers(_rt.SyncResource):
                 "metadata": metadata,
                 "statement_descriptor": statement_descriptor,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Retrieves the details of an existing InboundTransfer.</p>
 
@@ -1359,15 +1832,31 @@ class TreasuryInboundTransfers(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel(
         self,
-        *,
         inbound_transfer: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Cancels an InboundTransfer.</p>
 
@@ -1380,12 +1869,53 @@ class TreasuryInboundTransfers(_rt.SyncResource):
                 "inbound_transfer": inbound_transfer,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryInboundTransfersWithRawResponse:
+    """`TreasuryInboundTransfers.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryInboundTransfers) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+
+
+class TreasuryInboundTransfersWithStreamingResponse:
+    """`TreasuryInboundTransfers.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryInboundTransfers) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
 
 
 class TreasuryOutboundPayments(_rt.SyncResource):
     """Operations under `treasury.outbound_payments`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryOutboundPaymentsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryOutboundPaymentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryOutboundPaymentsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryOutboundPaymentsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1399,7 +1929,14 @@ class TreasuryOutboundPayments(_rt.SyncResource):
         status: Literal["canceled", "failed", "posted", "processing", "returned"]
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryOutboundPayment]:
         """<p>Returns a list of OutboundPayments sent from the specified FinancialAccount.</p>
 
@@ -1427,7 +1964,16 @@ class TreasuryOutboundPayments(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -1447,7 +1993,14 @@ class TreasuryOutboundPayments(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Creates an OutboundPayment.</p>
 
@@ -1481,16 +2034,32 @@ class TreasuryOutboundPayments(_rt.SyncResource):
                 "metadata": metadata,
                 "statement_descriptor": statement_descriptor,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Retrieves the details of an existing OutboundPayment by passing the unique OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment list.</p>
 
@@ -1505,15 +2074,31 @@ class TreasuryOutboundPayments(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Cancel an OutboundPayment.</p>
 
@@ -1526,12 +2111,53 @@ class TreasuryOutboundPayments(_rt.SyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryOutboundPaymentsWithRawResponse:
+    """`TreasuryOutboundPayments.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryOutboundPayments) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+
+
+class TreasuryOutboundPaymentsWithStreamingResponse:
+    """`TreasuryOutboundPayments.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryOutboundPayments) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
 
 
 class TreasuryOutboundTransfers(_rt.SyncResource):
     """Operations under `treasury.outbound_transfers`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryOutboundTransfersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryOutboundTransfersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryOutboundTransfersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryOutboundTransfersWithStreamingResponse(self)
 
     def list(
         self,
@@ -1544,7 +2170,14 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
         status: Literal["canceled", "failed", "posted", "processing", "returned"]
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryOutboundTransfer]:
         """<p>Returns a list of OutboundTransfers sent from the specified FinancialAccount.</p>
 
@@ -1570,7 +2203,16 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -1586,7 +2228,14 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Creates an OutboundTransfer.</p>
 
@@ -1614,16 +2263,32 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
                 "metadata": metadata,
                 "statement_descriptor": statement_descriptor,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Retrieves the details of an existing OutboundTransfer by passing the unique OutboundTransfer ID from either the OutboundTransfer creation request or OutboundTransfer list.</p>
 
@@ -1638,15 +2303,31 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def cancel(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>An OutboundTransfer can be canceled if the funds have not yet been paid out.</p>
 
@@ -1659,12 +2340,53 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
                 "outbound_transfer": outbound_transfer,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryOutboundTransfersWithRawResponse:
+    """`TreasuryOutboundTransfers.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryOutboundTransfers) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+
+
+class TreasuryOutboundTransfersWithStreamingResponse:
+    """`TreasuryOutboundTransfers.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryOutboundTransfers) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
 
 
 class TreasuryReceivedCredits(_rt.SyncResource):
     """Operations under `treasury.received_credits`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryReceivedCreditsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryReceivedCreditsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryReceivedCreditsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryReceivedCreditsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1677,7 +2399,14 @@ class TreasuryReceivedCredits(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["failed", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryReceivedCredit]:
         """<p>Returns a list of ReceivedCredits.</p>
 
@@ -1705,16 +2434,32 @@ class TreasuryReceivedCredits(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryReceivedCredit:
         """<p>Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit ID from the ReceivedCredit list.</p>
 
@@ -1729,12 +2474,49 @@ class TreasuryReceivedCredits(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryReceivedCreditsWithRawResponse:
+    """`TreasuryReceivedCredits.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryReceivedCredits) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class TreasuryReceivedCreditsWithStreamingResponse:
+    """`TreasuryReceivedCredits.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryReceivedCredits) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class TreasuryReceivedDebits(_rt.SyncResource):
     """Operations under `treasury.received_debits`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryReceivedDebitsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryReceivedDebitsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryReceivedDebitsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryReceivedDebitsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1746,7 +2528,14 @@ class TreasuryReceivedDebits(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["failed", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryReceivedDebit]:
         """<p>Returns a list of ReceivedDebits.</p>
 
@@ -1772,16 +2561,32 @@ class TreasuryReceivedDebits(_rt.SyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryReceivedDebit:
         """<p>Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit ID from the ReceivedDebit list</p>
 
@@ -1796,12 +2601,49 @@ class TreasuryReceivedDebits(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryReceivedDebitsWithRawResponse:
+    """`TreasuryReceivedDebits.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryReceivedDebits) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class TreasuryReceivedDebitsWithStreamingResponse:
+    """`TreasuryReceivedDebits.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryReceivedDebits) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class TreasuryTransactionEntriesResource(_rt.SyncResource):
     """Operations under `treasury.transaction_entries`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryTransactionEntriesResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryTransactionEntriesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryTransactionEntriesResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryTransactionEntriesResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -1816,7 +2658,14 @@ class TreasuryTransactionEntriesResource(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         transaction: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryTransactionEntry]:
         """<p>Retrieves a list of TransactionEntry objects.</p>
 
@@ -1846,16 +2695,32 @@ class TreasuryTransactionEntriesResource(_rt.SyncResource):
                 "transaction": transaction,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryTransactionEntry:
         """<p>Retrieves a TransactionEntry object.</p>
 
@@ -1870,12 +2735,49 @@ class TreasuryTransactionEntriesResource(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryTransactionEntriesResourceWithRawResponse:
+    """`TreasuryTransactionEntriesResource.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryTransactionEntriesResource) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class TreasuryTransactionEntriesResourceWithStreamingResponse:
+    """`TreasuryTransactionEntriesResource.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryTransactionEntriesResource) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class TreasuryTransactions(_rt.SyncResource):
     """Operations under `treasury.transactions`."""
+
+    @cached_property
+    def with_raw_response(self) -> TreasuryTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return TreasuryTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreasuryTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return TreasuryTransactionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1890,7 +2792,14 @@ class TreasuryTransactions(_rt.SyncResource):
         status: Literal["open", "posted", "void"] | NotGiven = NOT_GIVEN,
         status_transitions: TreasuryTransactionsListStatusTransitions | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TreasuryTransaction]:
         """<p>Retrieves a list of Transaction objects.</p>
 
@@ -1921,16 +2830,32 @@ class TreasuryTransactions(_rt.SyncResource):
                 "status_transitions": status_transitions,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryTransaction:
         """<p>Retrieves the details of an existing Transaction.</p>
 
@@ -1945,12 +2870,49 @@ class TreasuryTransactions(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class TreasuryTransactionsWithRawResponse:
+    """`TreasuryTransactions.with_raw_response`."""
+
+    def __init__(self, resource: TreasuryTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class TreasuryTransactionsWithStreamingResponse:
+    """`TreasuryTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: TreasuryTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncTreasury(_rt.AsyncResource):
     """Operations under `treasury`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryWithStreamingResponse(self)
 
     @cached_property
     def credit_reversals(self) -> AsyncTreasuryCreditReversals:
@@ -1993,8 +2955,112 @@ class AsyncTreasury(_rt.AsyncResource):
         return AsyncTreasuryTransactions(self._client)
 
 
+class AsyncTreasuryWithRawResponse:
+    """`AsyncTreasury.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasury) -> None:
+        self._resource = resource
+
+    @cached_property
+    def credit_reversals(self) -> AsyncTreasuryCreditReversalsWithRawResponse:
+        return self._resource.credit_reversals.with_raw_response
+
+    @cached_property
+    def debit_reversals(self) -> AsyncTreasuryDebitReversalsWithRawResponse:
+        return self._resource.debit_reversals.with_raw_response
+
+    @cached_property
+    def financial_accounts(self) -> AsyncTreasuryFinancialAccountsWithRawResponse:
+        return self._resource.financial_accounts.with_raw_response
+
+    @cached_property
+    def inbound_transfers(self) -> AsyncTreasuryInboundTransfersWithRawResponse:
+        return self._resource.inbound_transfers.with_raw_response
+
+    @cached_property
+    def outbound_payments(self) -> AsyncTreasuryOutboundPaymentsWithRawResponse:
+        return self._resource.outbound_payments.with_raw_response
+
+    @cached_property
+    def outbound_transfers(self) -> AsyncTreasuryOutboundTransfersWithRawResponse:
+        return self._resource.outbound_transfers.with_raw_response
+
+    @cached_property
+    def received_credits(self) -> AsyncTreasuryReceivedCreditsWithRawResponse:
+        return self._resource.received_credits.with_raw_response
+
+    @cached_property
+    def received_debits(self) -> AsyncTreasuryReceivedDebitsWithRawResponse:
+        return self._resource.received_debits.with_raw_response
+
+    @cached_property
+    def transaction_entries(self) -> AsyncTreasuryTransactionEntriesResourceWithRawResponse:
+        return self._resource.transaction_entries.with_raw_response
+
+    @cached_property
+    def transactions(self) -> AsyncTreasuryTransactionsWithRawResponse:
+        return self._resource.transactions.with_raw_response
+
+
+class AsyncTreasuryWithStreamingResponse:
+    """`AsyncTreasury.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasury) -> None:
+        self._resource = resource
+
+    @cached_property
+    def credit_reversals(self) -> AsyncTreasuryCreditReversalsWithStreamingResponse:
+        return self._resource.credit_reversals.with_streaming_response
+
+    @cached_property
+    def debit_reversals(self) -> AsyncTreasuryDebitReversalsWithStreamingResponse:
+        return self._resource.debit_reversals.with_streaming_response
+
+    @cached_property
+    def financial_accounts(self) -> AsyncTreasuryFinancialAccountsWithStreamingResponse:
+        return self._resource.financial_accounts.with_streaming_response
+
+    @cached_property
+    def inbound_transfers(self) -> AsyncTreasuryInboundTransfersWithStreamingResponse:
+        return self._resource.inbound_transfers.with_streaming_response
+
+    @cached_property
+    def outbound_payments(self) -> AsyncTreasuryOutboundPaymentsWithStreamingResponse:
+        return self._resource.outbound_payments.with_streaming_response
+
+    @cached_property
+    def outbound_transfers(self) -> AsyncTreasuryOutboundTransfersWithStreamingResponse:
+        return self._resource.outbound_transfers.with_streaming_response
+
+    @cached_property
+    def received_credits(self) -> AsyncTreasuryReceivedCreditsWithStreamingResponse:
+        return self._resource.received_credits.with_streaming_response
+
+    @cached_property
+    def received_debits(self) -> AsyncTreasuryReceivedDebitsWithStreamingResponse:
+        return self._resource.received_debits.with_streaming_response
+
+    @cached_property
+    def transaction_entries(self) -> AsyncTreasuryTransactionEntriesResourceWithStreamingResponse:
+        return self._resource.transaction_entries.with_streaming_response
+
+    @cached_property
+    def transactions(self) -> AsyncTreasuryTransactionsWithStreamingResponse:
+        return self._resource.transactions.with_streaming_response
+
+
 class AsyncTreasuryCreditReversals(_rt.AsyncResource):
     """Operations under `treasury.credit_reversals`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryCreditReversalsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryCreditReversalsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryCreditReversalsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryCreditReversalsWithStreamingResponse(self)
 
     def list(
         self,
@@ -2007,7 +3073,14 @@ class AsyncTreasuryCreditReversals(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "posted", "processing"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryCreditReversal]:
         """<p>Returns a list of CreditReversals.</p>
 
@@ -2035,7 +3108,16 @@ class AsyncTreasuryCreditReversals(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -2044,7 +3126,14 @@ class AsyncTreasuryCreditReversals(_rt.AsyncResource):
         received_credit: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryCreditReversal:
         """<p>Reverses a ReceivedCredit and creates a CreditReversal object.</p>
 
@@ -2060,16 +3149,32 @@ class AsyncTreasuryCreditReversals(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         credit_reversal: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryCreditReversal:
         """<p>Retrieves the details of an existing CreditReversal by passing the unique CreditReversal ID from either the CreditReversal creation request or CreditReversal list</p>
 
@@ -2084,12 +3189,51 @@ class AsyncTreasuryCreditReversals(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryCreditReversalsWithRawResponse:
+    """`AsyncTreasuryCreditReversals.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryCreditReversals) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncTreasuryCreditReversalsWithStreamingResponse:
+    """`AsyncTreasuryCreditReversals.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryCreditReversals) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncTreasuryDebitReversals(_rt.AsyncResource):
     """Operations under `treasury.debit_reversals`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryDebitReversalsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryDebitReversalsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryDebitReversalsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryDebitReversalsWithStreamingResponse(self)
 
     def list(
         self,
@@ -2103,7 +3247,14 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "completed", "processing"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryDebitReversal]:
         """<p>Returns a list of DebitReversals.</p>
 
@@ -2133,7 +3284,16 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -2142,7 +3302,14 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
         received_debit: str,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryDebitReversal:
         """<p>Reverses a ReceivedDebit and creates a DebitReversal object.</p>
 
@@ -2158,16 +3325,32 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         debit_reversal: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryDebitReversal:
         """<p>Retrieves a DebitReversal object.</p>
 
@@ -2182,12 +3365,51 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryDebitReversalsWithRawResponse:
+    """`AsyncTreasuryDebitReversals.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryDebitReversals) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncTreasuryDebitReversalsWithStreamingResponse:
+    """`AsyncTreasuryDebitReversals.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryDebitReversals) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
     """Operations under `treasury.financial_accounts`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryFinancialAccountsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryFinancialAccountsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryFinancialAccountsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryFinancialAccountsWithStreamingResponse(self)
 
     @cached_property
     def features(self) -> AsyncTreasuryFinancialAccountsFeatures:
@@ -2202,7 +3424,14 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryFinancialAccount]:
         """<p>Returns a list of FinancialAccounts.</p>
 
@@ -2225,7 +3454,16 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -2237,7 +3475,14 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccount:
         """<p>Creates a new FinancialAccount. For now, each connected account can only have one FinancialAccount.</p>
 
@@ -2257,16 +3502,32 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
                 "metadata": metadata,
                 "platform_restrictions": platform_restrictions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         financial_account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccount:
         """<p>Retrieves the details of a FinancialAccount.</p>
 
@@ -2281,19 +3542,35 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         financial_account: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccount:
         """<p>Updates the details of a FinancialAccount.</p>
 
@@ -2312,20 +3589,78 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
                 "metadata": metadata,
                 "platform_restrictions": platform_restrictions,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryFinancialAccountsWithRawResponse:
+    """`AsyncTreasuryFinancialAccounts.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryFinancialAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+
+    @cached_property
+    def features(self) -> AsyncTreasuryFinancialAccountsFeaturesWithRawResponse:
+        return self._resource.features.with_raw_response
+
+
+class AsyncTreasuryFinancialAccountsWithStreamingResponse:
+    """`AsyncTreasuryFinancialAccounts.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryFinancialAccounts) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+
+    @cached_property
+    def features(self) -> AsyncTreasuryFinancialAccountsFeaturesWithStreamingResponse:
+        return self._resource.features.with_streaming_response
 
 
 class AsyncTreasuryFinancialAccountsFeatures(_rt.AsyncResource):
     """Operations under `treasury.financial_accounts.features`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryFinancialAccountsFeaturesWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryFinancialAccountsFeaturesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTreasuryFinancialAccountsFeaturesWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryFinancialAccountsFeaturesWithStreamingResponse(self)
+
     async def retrieve(
         self,
-        *,
         financial_account: str,
+        *,
         expand: list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccountFeatures:
         """<p>Retrieves Features information associated with the FinancialAccount.</p>
 
@@ -2340,13 +3675,22 @@ class AsyncTreasuryFinancialAccountsFeatures(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
         self,
-        *,
         financial_account: str,
+        *,
         card_issuing: TreasuryFinancialAccountsFeaturesCreateParamsCardIssuing
         | NotGiven = NOT_GIVEN,
         deposit_insurance: TreasuryFinancialAccountsFeaturesCreateParamsDepositInsurance
@@ -2362,7 +3706,14 @@ class AsyncTreasuryFinancialAccountsFeatures(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         outbound_transfers: TreasuryFinancialAccountsFeaturesCreateParamsOutboundTransfers
         | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryFinancialAccountFeatures:
         """<p>Updates the Features associated with a FinancialAccount.</p>
 
@@ -2389,12 +3740,49 @@ class AsyncTreasuryFinancialAccountsFeatures(_rt.AsyncResource):
                 "outbound_payments": outbound_payments,
                 "outbound_transfers": outbound_transfers,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryFinancialAccountsFeaturesWithRawResponse:
+    """`AsyncTreasuryFinancialAccountsFeatures.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryFinancialAccountsFeatures) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response(resource.create)
+
+
+class AsyncTreasuryFinancialAccountsFeaturesWithStreamingResponse:
+    """`AsyncTreasuryFinancialAccountsFeatures.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryFinancialAccountsFeatures) -> None:
+        self._resource = resource
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response(resource.create)
 
 
 class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
     """Operations under `treasury.inbound_transfers`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryInboundTransfersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryInboundTransfersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryInboundTransfersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryInboundTransfersWithStreamingResponse(self)
 
     def list(
         self,
@@ -2406,7 +3794,14 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "failed", "processing", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryInboundTransfer]:
         """<p>Returns a list of InboundTransfers sent from the specified FinancialAccount.</p>
 
@@ -2432,7 +3827,16 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -2446,7 +3850,14 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Creates an InboundTransfer.</p>
 
@@ -2472,16 +3883,32 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
                 "metadata": metadata,
                 "statement_descriptor": statement_descriptor,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Retrieves the details of an existing InboundTransfer.</p>
 
@@ -2496,15 +3923,31 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel(
         self,
-        *,
         inbound_transfer: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryInboundTransfer:
         """<p>Cancels an InboundTransfer.</p>
 
@@ -2517,12 +3960,53 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
                 "inbound_transfer": inbound_transfer,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryInboundTransfersWithRawResponse:
+    """`AsyncTreasuryInboundTransfers.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryInboundTransfers) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+
+
+class AsyncTreasuryInboundTransfersWithStreamingResponse:
+    """`AsyncTreasuryInboundTransfers.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryInboundTransfers) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
 
 
 class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
     """Operations under `treasury.outbound_payments`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryOutboundPaymentsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryOutboundPaymentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryOutboundPaymentsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryOutboundPaymentsWithStreamingResponse(self)
 
     def list(
         self,
@@ -2536,7 +4020,14 @@ class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
         status: Literal["canceled", "failed", "posted", "processing", "returned"]
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryOutboundPayment]:
         """<p>Returns a list of OutboundPayments sent from the specified FinancialAccount.</p>
 
@@ -2564,7 +4055,16 @@ class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -2584,7 +4084,14 @@ class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Creates an OutboundPayment.</p>
 
@@ -2618,16 +4125,32 @@ class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
                 "metadata": metadata,
                 "statement_descriptor": statement_descriptor,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Retrieves the details of an existing OutboundPayment by passing the unique OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment list.</p>
 
@@ -2642,15 +4165,31 @@ class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundPayment:
         """<p>Cancel an OutboundPayment.</p>
 
@@ -2663,12 +4202,53 @@ class AsyncTreasuryOutboundPayments(_rt.AsyncResource):
                 "id": id,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryOutboundPaymentsWithRawResponse:
+    """`AsyncTreasuryOutboundPayments.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryOutboundPayments) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+
+
+class AsyncTreasuryOutboundPaymentsWithStreamingResponse:
+    """`AsyncTreasuryOutboundPayments.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryOutboundPayments) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
 
 
 class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
     """Operations under `treasury.outbound_transfers`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryOutboundTransfersWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryOutboundTransfersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryOutboundTransfersWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryOutboundTransfersWithStreamingResponse(self)
 
     def list(
         self,
@@ -2681,7 +4261,14 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
         status: Literal["canceled", "failed", "posted", "processing", "returned"]
         | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryOutboundTransfer]:
         """<p>Returns a list of OutboundTransfers sent from the specified FinancialAccount.</p>
 
@@ -2707,7 +4294,16 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -2723,7 +4319,14 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Creates an OutboundTransfer.</p>
 
@@ -2751,16 +4354,32 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
                 "metadata": metadata,
                 "statement_descriptor": statement_descriptor,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>Retrieves the details of an existing OutboundTransfer by passing the unique OutboundTransfer ID from either the OutboundTransfer creation request or OutboundTransfer list.</p>
 
@@ -2775,15 +4394,31 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def cancel(
         self,
-        *,
         outbound_transfer: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryOutboundTransfer:
         """<p>An OutboundTransfer can be canceled if the funds have not yet been paid out.</p>
 
@@ -2796,12 +4431,53 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
                 "outbound_transfer": outbound_transfer,
                 "expand": expand,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryOutboundTransfersWithRawResponse:
+    """`AsyncTreasuryOutboundTransfers.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryOutboundTransfers) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.cancel = _rt.with_raw_response(resource.cancel)
+
+
+class AsyncTreasuryOutboundTransfersWithStreamingResponse:
+    """`AsyncTreasuryOutboundTransfers.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryOutboundTransfers) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.cancel = _rt.with_streaming_response(resource.cancel)
 
 
 class AsyncTreasuryReceivedCredits(_rt.AsyncResource):
     """Operations under `treasury.received_credits`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryReceivedCreditsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryReceivedCreditsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryReceivedCreditsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryReceivedCreditsWithStreamingResponse(self)
 
     def list(
         self,
@@ -2814,7 +4490,14 @@ class AsyncTreasuryReceivedCredits(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["failed", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryReceivedCredit]:
         """<p>Returns a list of ReceivedCredits.</p>
 
@@ -2842,16 +4525,32 @@ class AsyncTreasuryReceivedCredits(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryReceivedCredit:
         """<p>Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit ID from the ReceivedCredit list.</p>
 
@@ -2866,12 +4565,49 @@ class AsyncTreasuryReceivedCredits(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryReceivedCreditsWithRawResponse:
+    """`AsyncTreasuryReceivedCredits.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryReceivedCredits) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncTreasuryReceivedCreditsWithStreamingResponse:
+    """`AsyncTreasuryReceivedCredits.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryReceivedCredits) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncTreasuryReceivedDebits(_rt.AsyncResource):
     """Operations under `treasury.received_debits`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryReceivedDebitsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryReceivedDebitsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryReceivedDebitsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryReceivedDebitsWithStreamingResponse(self)
 
     def list(
         self,
@@ -2883,7 +4619,14 @@ class AsyncTreasuryReceivedDebits(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["failed", "succeeded"] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryReceivedDebit]:
         """<p>Returns a list of ReceivedDebits.</p>
 
@@ -2909,16 +4652,32 @@ class AsyncTreasuryReceivedDebits(_rt.AsyncResource):
                 "status": status,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryReceivedDebit:
         """<p>Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit ID from the ReceivedDebit list</p>
 
@@ -2933,12 +4692,51 @@ class AsyncTreasuryReceivedDebits(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryReceivedDebitsWithRawResponse:
+    """`AsyncTreasuryReceivedDebits.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryReceivedDebits) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncTreasuryReceivedDebitsWithStreamingResponse:
+    """`AsyncTreasuryReceivedDebits.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryReceivedDebits) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
     """Operations under `treasury.transaction_entries`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryTransactionEntriesResourceWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryTransactionEntriesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncTreasuryTransactionEntriesResourceWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryTransactionEntriesResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -2953,7 +4751,14 @@ class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         transaction: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryTransactionEntry]:
         """<p>Retrieves a list of TransactionEntry objects.</p>
 
@@ -2983,16 +4788,32 @@ class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
                 "transaction": transaction,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryTransactionEntry:
         """<p>Retrieves a TransactionEntry object.</p>
 
@@ -3007,12 +4828,49 @@ class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryTransactionEntriesResourceWithRawResponse:
+    """`AsyncTreasuryTransactionEntriesResource.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryTransactionEntriesResource) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncTreasuryTransactionEntriesResourceWithStreamingResponse:
+    """`AsyncTreasuryTransactionEntriesResource.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryTransactionEntriesResource) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
 
 
 class AsyncTreasuryTransactions(_rt.AsyncResource):
     """Operations under `treasury.transactions`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTreasuryTransactionsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncTreasuryTransactionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreasuryTransactionsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncTreasuryTransactionsWithStreamingResponse(self)
 
     def list(
         self,
@@ -3027,7 +4885,14 @@ class AsyncTreasuryTransactions(_rt.AsyncResource):
         status: Literal["open", "posted", "void"] | NotGiven = NOT_GIVEN,
         status_transitions: TreasuryTransactionsListStatusTransitions | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TreasuryTransaction]:
         """<p>Retrieves a list of Transaction objects.</p>
 
@@ -3058,16 +4923,32 @@ class AsyncTreasuryTransactions(_rt.AsyncResource):
                 "status_transitions": status_transitions,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         id: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TreasuryTransaction:
         """<p>Retrieves the details of an existing Transaction.</p>
 
@@ -3082,5 +4963,32 @@ class AsyncTreasuryTransactions(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncTreasuryTransactionsWithRawResponse:
+    """`AsyncTreasuryTransactions.with_raw_response`."""
+
+    def __init__(self, resource: AsyncTreasuryTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+
+
+class AsyncTreasuryTransactionsWithStreamingResponse:
+    """`AsyncTreasuryTransactions.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncTreasuryTransactions) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)

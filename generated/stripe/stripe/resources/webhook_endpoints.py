@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from functools import cached_property
 from typing import Any, Literal
 
 import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven, RequestOptions
+from apigen_runtime import NOT_GIVEN, NotGiven
 
 from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
 from ..models.error import Error
@@ -128,6 +129,16 @@ _WEBHOOK_ENDPOINTS_DELETE: _rt.Operation[DeletedWebhookEndpoint] = _rt.Operation
 class WebhookEndpoints(_rt.SyncResource):
     """Operations under `webhook_endpoints`."""
 
+    @cached_property
+    def with_raw_response(self) -> WebhookEndpointsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return WebhookEndpointsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> WebhookEndpointsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return WebhookEndpointsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -136,7 +147,14 @@ class WebhookEndpoints(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[WebhookEndpoint]:
         """<p>Returns a list of your webhook endpoints.</p>
 
@@ -158,7 +176,16 @@ class WebhookEndpoints(_rt.SyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def create(
@@ -397,7 +424,14 @@ class WebhookEndpoints(_rt.SyncResource):
         description: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
         """<p>A webhook endpoint must have a <code>url</code> and a list of <code>enabled_events</code>. You may optionally specify the Boolean <code>connect</code> parameter. If set to true, then a Connect webhook endpoint that notifies the specified <code>url</code> about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified <code>url</code> only about events from your account is created. You can also create webhook endpoints in the <a href="https://dashboard.stripe.com/account/webhooks">webhooks settings</a> section of the Dashboard.</p>
 
@@ -421,16 +455,32 @@ class WebhookEndpoints(_rt.SyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def retrieve(
         self,
-        *,
         webhook_endpoint: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
         """<p>Retrieves the webhook endpoint with the given ID.</p>
 
@@ -445,13 +495,22 @@ class WebhookEndpoints(_rt.SyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def update(
         self,
-        *,
         webhook_endpoint: str,
+        *,
         description: str | NotGiven = NOT_GIVEN,
         disabled: bool | NotGiven = NOT_GIVEN,
         enabled_events: _builtins.list[
@@ -685,7 +744,14 @@ class WebhookEndpoints(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
         """<p>Updates the webhook endpoint. You may edit the <code>url</code>, the list of <code>enabled_events</code>, and the status of your endpoint.</p>
 
@@ -708,15 +774,31 @@ class WebhookEndpoints(_rt.SyncResource):
                 "metadata": metadata,
                 "url": url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     def delete(
         self,
-        *,
         webhook_endpoint: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedWebhookEndpoint:
         """<p>You can also delete webhook endpoints via the <a href="https://dashboard.stripe.com/account/webhooks">webhook endpoint management</a> page of the Stripe dashboard.</p>
 
@@ -729,12 +811,55 @@ class WebhookEndpoints(_rt.SyncResource):
                 "webhook_endpoint": webhook_endpoint,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class WebhookEndpointsWithRawResponse:
+    """`WebhookEndpoints.with_raw_response`."""
+
+    def __init__(self, resource: WebhookEndpoints) -> None:
+        self._resource = resource
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class WebhookEndpointsWithStreamingResponse:
+    """`WebhookEndpoints.with_streaming_response`."""
+
+    def __init__(self, resource: WebhookEndpoints) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
 
 
 class AsyncWebhookEndpoints(_rt.AsyncResource):
     """Operations under `webhook_endpoints`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncWebhookEndpointsWithRawResponse:
+        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
+        return AsyncWebhookEndpointsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncWebhookEndpointsWithStreamingResponse:
+        """The same methods as context managers whose response body is not read yet."""
+        return AsyncWebhookEndpointsWithStreamingResponse(self)
 
     def list(
         self,
@@ -744,7 +869,14 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[WebhookEndpoint]:
         """<p>Returns a list of your webhook endpoints.</p>
 
@@ -766,7 +898,16 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def create(
@@ -1005,7 +1146,14 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         description: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
         """<p>A webhook endpoint must have a <code>url</code> and a list of <code>enabled_events</code>. You may optionally specify the Boolean <code>connect</code> parameter. If set to true, then a Connect webhook endpoint that notifies the specified <code>url</code> about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified <code>url</code> only about events from your account is created. You can also create webhook endpoints in the <a href="https://dashboard.stripe.com/account/webhooks">webhooks settings</a> section of the Dashboard.</p>
 
@@ -1029,16 +1177,32 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
                 "expand": expand,
                 "metadata": metadata,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def retrieve(
         self,
-        *,
         webhook_endpoint: str,
+        *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
         """<p>Retrieves the webhook endpoint with the given ID.</p>
 
@@ -1053,13 +1217,22 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
                 "expand": expand,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def update(
         self,
-        *,
         webhook_endpoint: str,
+        *,
         description: str | NotGiven = NOT_GIVEN,
         disabled: bool | NotGiven = NOT_GIVEN,
         enabled_events: _builtins.list[
@@ -1293,7 +1466,14 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         url: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
         """<p>Updates the webhook endpoint. You may edit the <code>url</code>, the list of <code>enabled_events</code>, and the status of your endpoint.</p>
 
@@ -1316,15 +1496,31 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
                 "metadata": metadata,
                 "url": url,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
     async def delete(
         self,
-        *,
         webhook_endpoint: str,
+        *,
         body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedWebhookEndpoint:
         """<p>You can also delete webhook endpoints via the <a href="https://dashboard.stripe.com/account/webhooks">webhook endpoint management</a> page of the Stripe dashboard.</p>
 
@@ -1337,5 +1533,38 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
                 "webhook_endpoint": webhook_endpoint,
                 "body": body,
             },
-            request_options,
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
+
+
+class AsyncWebhookEndpointsWithRawResponse:
+    """`AsyncWebhookEndpoints.with_raw_response`."""
+
+    def __init__(self, resource: AsyncWebhookEndpoints) -> None:
+        self._resource = resource
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.update = _rt.with_raw_response(resource.update)
+        self.delete = _rt.with_raw_response(resource.delete)
+
+
+class AsyncWebhookEndpointsWithStreamingResponse:
+    """`AsyncWebhookEndpoints.with_streaming_response`."""
+
+    def __init__(self, resource: AsyncWebhookEndpoints) -> None:
+        self._resource = resource
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.delete = _rt.with_streaming_response(resource.delete)
