@@ -72,8 +72,10 @@ from ._types import (
     ExtraQuery,
     FileInput,
     NotGiven,
+    Omit,
     RequestOptions,
     TimeoutOption,
+    omit,
     request_options,
 )
 from ._version import __version__
@@ -127,6 +129,7 @@ __all__ = [
     "OAuth2ClientCredentials",
     "OAuthError",
     "OffsetPagination",
+    "Omit",
     "Operation",
     "PageNumberPagination",
     "PageRequest",
@@ -163,6 +166,7 @@ __all__ = [
     "discriminator",
     "enable_logging",
     "may_resend",
+    "omit",
     "raw_async_page",
     "raw_page",
     "request_options",

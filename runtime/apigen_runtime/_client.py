@@ -82,6 +82,14 @@ class _BaseClient(Generic[HttpT]):
     # Event streams: how many times a dropped stream reconnects (sending ``Last-Event-ID`` and
     # waiting the server's ``retry:``); 0, the default, raises ``APIConnectionError`` instead.
     max_stream_reconnects: int = 0
+    _init_kwargs: dict[str, Any]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        # The constructor's keywords (the generated client's own ones: typed credentials...),
+        # which ``copy()`` calls ``type(self)`` again with.
+        self = super().__new__(cls)
+        self._init_kwargs = dict(kwargs)
+        return self
 
     def __init__(
         self,
@@ -96,6 +104,7 @@ class _BaseClient(Generic[HttpT]):
         max_retries: int = 2,
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         retry: RetryStrategy | None = None,
         deadline: float | None = None,
         rate_limit: RateLimit | None = None,
@@ -121,12 +130,14 @@ class _BaseClient(Generic[HttpT]):
         self.max_response_bytes = max_response_bytes  # decoded body read into memory; None: any
         self._http: HttpT | None = http_client
         self._owns_http = http_client is None  # a caller-supplied client is never closed by us
+        self._closed = False
         self._lock = threading.Lock()
         self._env_prefix = env_prefix
         self._lookup = credential_lookup(dict(credentials or {}), env_prefix)
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
         self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
+        self._default_query: dict[str, object] = dict(default_query or {})
         self._errors: Mapping[type[APIError], type[APIError]] = dict(errors or {})
         self._tokens = TokenCache()  # OAuth2 tokens of this client
         keys = [s for s in self._schemes.values() if isinstance(s, ApiKey)]
@@ -166,6 +177,64 @@ class _BaseClient(Generic[HttpT]):
             secret_headers=frozenset(self._secret_headers),
             secret_query=frozenset(self._secret_query),
         )
+
+    @property
+    def default_headers(self) -> dict[str, str]:
+        """The headers sent with every request (a copy): User-Agent and ``default_headers``."""
+        return dict(self._headers)
+
+    @property
+    def default_query(self) -> dict[str, object]:
+        """The query parameters sent with every request (a copy); ``extra_query`` wins."""
+        return dict(self._default_query)
+
+    def is_closed(self) -> bool:
+        """True once ``close()`` (or the ``with`` block) ended this client."""
+        return self._closed
+
+    def copy(
+        self,
+        *,
+        set_default_headers: Mapping[str, str] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+        **overrides: Any,
+    ) -> Self:
+        """A new client with this one's configuration except ``overrides`` (any constructor
+        keyword: ``timeout=``, ``max_retries=``, ``api_key=``...). ``default_headers=`` and
+        ``default_query=`` are merged into this client's; ``set_default_headers=`` and
+        ``set_default_query=`` replace them. A caller-supplied ``http_client`` is shared;
+        otherwise the copy opens its own connection pool (lazily) and closes it itself."""
+        if "default_headers" in overrides and set_default_headers is not None:
+            raise ValueError("pass default_headers= or set_default_headers=, not both")
+        if "default_query" in overrides and set_default_query is not None:
+            raise ValueError("pass default_query= or set_default_query=, not both")
+        reconnects = overrides.pop("max_stream_reconnects", self.max_stream_reconnects)
+        kwargs: dict[str, Any] = dict(self._init_kwargs)
+        old_headers = dict(kwargs.get("default_headers") or {})
+        old_query = dict(kwargs.get("default_query") or {})
+        kwargs.update(overrides)
+        if set_default_headers is not None:
+            kwargs["default_headers"] = dict(set_default_headers)
+        elif "default_headers" in overrides:
+            kwargs["default_headers"] = {**old_headers, **(overrides["default_headers"] or {})}
+        if set_default_query is not None:
+            kwargs["default_query"] = dict(set_default_query)
+        elif "default_query" in overrides:
+            kwargs["default_query"] = {**old_query, **(overrides["default_query"] or {})}
+        if "http_client" not in overrides:
+            kwargs["http_client"] = None if self._owns_http else self._http
+        if "max_retries" not in overrides:
+            kwargs["max_retries"] = self.max_retries
+        if "timeout" not in overrides:
+            kwargs["timeout"] = self.timeout
+        if "base_url" not in overrides:
+            kwargs["base_url"] = self.base_url
+        new = type(self)(**kwargs)
+        if reconnects != type(new).max_stream_reconnects:
+            new.max_stream_reconnects = reconnects
+        return new
+
+    with_options = copy
 
     def _check_http_client(self, http_client: object) -> None:
         wanted = httpx.AsyncClient if isinstance(self, AsyncAPIClient) else httpx.Client
@@ -217,6 +286,9 @@ class _BaseClient(Generic[HttpT]):
         """The one request path, shared by both clients: yields ``Send``/``Sleep`` actions and
         returns the parsed result. Everything that can fail locally fails before any ``Send``."""
         options = options or {}
+        if self._default_query:  # every request's query; a per-call ``extra_query`` wins
+            query = {**self._default_query, **(options.get("extra_query") or {})}
+            options = {**options, "extra_query": query}
         max_retries = _check_max_retries(options.get("max_retries", self.max_retries))
         base_url = self.base_url_for(op)
         if not base_url.startswith(("http://", "https://")):
@@ -693,6 +765,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
     def close(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
+        self._closed = True
         if self._owns_http and self._http is not None:
             self._http.close()
             self._http = None
@@ -959,6 +1032,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     async def aclose(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
+        self._closed = True
         if self._owns_http and self._http is not None:
             await self._http.aclose()
             self._http = None

@@ -97,6 +97,8 @@ def check_header_inputs(
     ``UnicodeEncodeError`` or an h11 error retried as a connection failure."""
     extra = options.get("extra_headers") or {}
     for name, value in [*default_headers.items(), *extra.items()]:
+        if not isinstance(value, str):  # ``omit``
+            continue
         if _bad(name) or _bad(value):
             raise _bad_header(name)
     for p in op.params:

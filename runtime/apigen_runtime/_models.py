@@ -10,7 +10,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Tag, TypeAdapter
+from pydantic import BaseModel, ConfigDict, PrivateAttr, Tag, TypeAdapter
 
 __all__ = ["Model", "construct", "discriminator"]
 
@@ -25,6 +25,10 @@ class Model(BaseModel):
         protected_namespaces=(),
         arbitrary_types_allowed=False,
     )
+
+    # The ``request-id``/``x-request-id`` response header of the call that returned this model
+    # (None when absent); set by the runtime, never part of ``model_dump()``.
+    _request_id: str | None = PrivateAttr(default=None)
 
     def __str__(self) -> str:
         return self.model_dump_json(by_alias=True, exclude_unset=True, warnings=False)

@@ -166,7 +166,11 @@ def prepare(
         req.query += encode_query(name, value, "form", True, quoter())
 
     _set_body(req, op, fields, whole, options.get("extra_body"))
-    req.headers.update(options.get("extra_headers") or {})
+    for name, value in (options.get("extra_headers") or {}).items():
+        if isinstance(value, str):
+            req.headers[name] = value
+        else:  # ``omit``: drop a default header (User-Agent, the client's) for this call
+            req.headers.pop(name, None)
     if "idempotency_key" in options:
         req.idempotency_header = idempotency_header or "Idempotency-Key"
         req.headers[req.idempotency_header] = options["idempotency_key"]

@@ -27,7 +27,7 @@ import pydantic
 from ._errors import APIError, APIResponseValidationError, APIStatusError, make_status_error
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
-from ._models import construct
+from ._models import Model, construct
 from ._operation import Operation, Response
 from ._sse import AsyncStream, ServerSentEvent, Stream
 from ._types import RequestOptions
@@ -386,8 +386,23 @@ def finish(op: Operation[Any], response: httpx.Response, mode: Mode) -> Any:
     if streams(op, mode):
         return _Opened(op, response, mode)
     if mode == "raw":
-        return RawResponse(response, functools.partial(parse_success, op, response))
-    return parse_success(op, response)
+        return RawResponse(response, functools.partial(_parse_with_id, op, response))
+    return _parse_with_id(op, response)
+
+
+def _parse_with_id(op: Operation[Any], response: httpx.Response) -> Any:
+    return with_request_id(parse_success(op, response), response)
+
+
+REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-github-request-id")
+
+
+def with_request_id(result: T, response: httpx.Response) -> T:
+    """``result``, a parsed model, carrying the response's request id as ``_request_id``."""
+    if isinstance(result, Model):
+        ids = (response.headers.get(name) for name in REQUEST_ID_HEADERS)
+        result._request_id = next((i for i in ids if i), None)
+    return result
 
 
 def open_sync(result: Any) -> Any:

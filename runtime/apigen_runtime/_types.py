@@ -15,8 +15,10 @@ __all__ = [
     "ExtraQuery",
     "FileInput",
     "NotGiven",
+    "Omit",
     "RequestOptions",
     "TimeoutOption",
+    "omit",
     "request_options",
 ]
 
@@ -44,13 +46,36 @@ class NotGiven:
 NOT_GIVEN: Final = NotGiven()
 
 
+class Omit:
+    """Drops a default header for one call: ``extra_headers={"User-Agent": omit}``."""
+
+    _instance: Omit | None = None
+
+    def __new__(cls) -> Omit:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "omit"
+
+    def __reduce__(self) -> str:
+        return "omit"
+
+
+omit: Final = Omit()
+
+
 class RequestOptions(TypedDict, total=False):
     """Per-call overrides. Generated methods take them as keyword arguments (``extra_headers=``,
     ``extra_query=``, ``extra_body=``, ``timeout=``, ``max_retries=``, ``idempotency_key=``,
     ``deadline=``, ``retry_count_header=``) and pass them on as this dict
     (``request_options(...)``)."""
 
-    extra_headers: Mapping[str, str]
+    extra_headers: ExtraHeaders
     extra_query: Mapping[str, object]
     extra_body: Mapping[str, object]
     timeout: float | httpx.Timeout | None
@@ -67,7 +92,7 @@ FileInput: TypeAlias = (
 """A file to upload: raw bytes, an open binary file, a path, or ``(filename, content[, type])``."""
 
 
-ExtraHeaders: TypeAlias = Mapping[str, str]
+ExtraHeaders: TypeAlias = Mapping[str, "str | Omit"]
 ExtraQuery: TypeAlias = Mapping[str, object]
 ExtraBody: TypeAlias = Mapping[str, object]
 TimeoutOption: TypeAlias = float | httpx.Timeout | None

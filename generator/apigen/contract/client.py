@@ -29,6 +29,7 @@ _NOT_CREDENTIALS = frozenset(
         "max_retries",
         "http_client",
         "default_headers",
+        "default_query",
         "retry",
         "deadline",
         "rate_limit",

@@ -35,7 +35,7 @@ _ERRORS = (
 
 
 # Runtime helpers re-exported so users need not import apigen_runtime themselves.
-_HELPERS = ("with_raw_response", "with_streaming_response")
+_HELPERS = ("omit", "with_raw_response", "with_streaming_response")
 
 
 PACKAGE_VERSION = "0.1.0"  # of every generated package (pyproject.toml and its User-Agent)

@@ -1,0 +1,196 @@
+"""Issue 8, first contact: ``copy()``/``with_options()``, ``default_query``, ``is_closed()``,
+``omit`` for a default header and ``_request_id`` on parsed models (sync and async)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+import apigen_runtime as rt
+
+from .conftest import Pet, Recorder, make_client, op
+
+PET_OP = op(responses={"200": rt.Response(Pet, "json")})
+
+
+def make_async_client(recorder: Recorder, **kwargs: Any) -> rt.AsyncAPIClient:
+    kwargs.setdefault("base_url", "https://api.test/v1")
+    return rt.AsyncAPIClient(
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)), **kwargs
+    )
+
+
+def schemes() -> dict[str, rt.SecurityScheme]:
+    return {"key": rt.ApiKey("key", name="X-Key", location="header")}
+
+
+# --- copy / with_options ----------------------------------------------------------------------
+
+
+def test_copy_keeps_the_configuration_but_what_is_overridden() -> None:
+    recorder = Recorder()
+    client = make_client(
+        recorder,
+        credentials={"key": "secret"},
+        security_schemes=schemes(),
+        default_security=[["key"]],
+        default_headers={"X-A": "1"},
+        default_query={"q": "1"},
+        timeout=3.0,
+        max_retries=4,
+        idempotency_header="X-Idem",
+    )
+    client.max_stream_reconnects = 3
+    copy = client.with_options(timeout=9.0, default_headers={"X-B": "2"})
+    assert type(copy) is rt.SyncAPIClient and copy is not client
+    assert copy.timeout == httpx.Timeout(9.0) and client.timeout == httpx.Timeout(3.0)
+    assert copy.max_retries == 4 and copy.base_url == client.base_url
+    assert copy.idempotency_header == "X-Idem" and copy.max_stream_reconnects == 3
+    assert copy.default_headers["X-A"] == "1" and copy.default_headers["X-B"] == "2"
+    assert "X-B" not in client.default_headers
+    assert copy.default_query == {"q": "1"}
+    assert copy._http is client._http  # the caller's http_client is shared
+    copy.request(op(), {})
+    assert recorder.last.headers["X-Key"] == "secret"  # same credentials
+    assert recorder.last.headers["X-A"] == "1" and recorder.last.headers["X-B"] == "2"
+    assert recorder.last.url.params["q"] == "1"
+    assert client.copy is not None and rt.SyncAPIClient.with_options is rt.SyncAPIClient.copy
+
+
+def test_copy_set_default_headers_and_query_replace() -> None:
+    client = make_client(Recorder(), default_headers={"X-A": "1"}, default_query={"a": 1})
+    copy = client.copy(set_default_headers={"X-B": "2"}, set_default_query={"b": 2})
+    assert "X-A" not in copy.default_headers and copy.default_headers["X-B"] == "2"
+    assert copy.default_query == {"b": 2}
+    merged = client.copy(default_query={"b": 2})
+    assert merged.default_query == {"a": 1, "b": 2}
+    with pytest.raises(ValueError, match="not both"):
+        client.copy(default_headers={}, set_default_headers={})
+
+
+def test_copy_of_an_owned_pool_opens_its_own() -> None:
+    client = rt.SyncAPIClient(base_url="https://api.test", max_retries=1)
+    client._client()
+    copy = client.copy(max_retries=0)
+    assert copy.max_retries == 0 and client.max_retries == 1
+    assert copy._http is None and copy._owns_http
+    client.close()
+    assert not copy.is_closed()
+
+
+async def test_copy_async() -> None:
+    recorder = Recorder()
+    client = make_async_client(
+        recorder,
+        credentials={"key": "secret"},
+        security_schemes=schemes(),
+        default_security=[["key"]],
+        max_retries=5,
+    )
+    copy = client.with_options(timeout=2.0)
+    assert type(copy) is rt.AsyncAPIClient and copy.max_retries == 5
+    assert copy.timeout == httpx.Timeout(2.0)
+    await copy.request(op(), {})
+    assert recorder.last.headers["X-Key"] == "secret"
+
+
+# --- default_query ----------------------------------------------------------------------------
+
+
+def test_default_query_on_every_request_extra_query_wins() -> None:
+    recorder = Recorder()
+    client = make_client(recorder, default_query={"version": "2", "locale": "en"})
+    client.request(op(), {})
+    assert recorder.last.url.params["version"] == "2" and recorder.last.url.params["locale"] == "en"
+    client.request(op(), {}, rt.request_options(extra_query={"version": "3"}))
+    assert recorder.last.url.params.get_list("version") == ["3"]
+
+
+async def test_default_query_async() -> None:
+    recorder = Recorder()
+    client = make_async_client(recorder, default_query={"version": "2"})
+    await client.request(op(), {}, rt.request_options(extra_query={"x": 1}))
+    assert recorder.last.url.params["version"] == "2" and recorder.last.url.params["x"] == "1"
+
+
+# --- is_closed --------------------------------------------------------------------------------
+
+
+def test_is_closed() -> None:
+    client = rt.SyncAPIClient(base_url="https://api.test")
+    assert not client.is_closed()  # never opened: not closed
+    client.close()
+    assert client.is_closed()
+    with rt.SyncAPIClient(base_url="https://api.test") as other:
+        assert not other.is_closed()
+    assert other.is_closed()
+
+
+async def test_is_closed_async() -> None:
+    client = rt.AsyncAPIClient(base_url="https://api.test")
+    assert not client.is_closed()
+    await client.close()
+    assert client.is_closed()
+    async with rt.AsyncAPIClient(base_url="https://api.test") as other:
+        assert not other.is_closed()
+    assert other.is_closed()
+
+
+# --- omit -------------------------------------------------------------------------------------
+
+
+def test_omit_drops_a_default_header_for_one_call() -> None:
+    recorder = Recorder()
+    client = make_client(recorder, default_headers={"X-Default": "1"})
+    client.request(op(), {}, rt.request_options(extra_headers={"X-Default": rt.omit}))
+    assert "X-Default" not in recorder.last.headers
+    ours = client.default_headers["User-Agent"]
+    client.request(op(), {}, rt.request_options(extra_headers={"User-Agent": rt.omit}))
+    assert recorder.last.headers.get("User-Agent") != ours  # (httpx may add its own)
+    assert recorder.last.headers["X-Default"] == "1"
+    client.request(op(), {})
+    assert recorder.last.headers["X-Default"] == "1" and recorder.last.headers["User-Agent"] == ours
+    assert rt.Omit() is rt.omit and not rt.omit and repr(rt.omit) == "omit"
+
+
+async def test_omit_async() -> None:
+    recorder = Recorder()
+    client = make_async_client(recorder, default_headers={"X-Default": "1"})
+    await client.request(op(), {}, rt.request_options(extra_headers={"X-Default": rt.omit}))
+    assert "X-Default" not in recorder.last.headers
+
+
+# --- request id -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["request-id", "x-request-id", "x-github-request-id"])
+def test_request_id_on_parsed_models(header: str) -> None:
+    recorder = Recorder(httpx.Response(200, json={"id": 1, "name": "Rex"}, headers={header: "r1"}))
+    pet = make_client(recorder).request(PET_OP, {})
+    assert isinstance(pet, Pet) and pet._request_id == "r1"
+    assert "_request_id" not in pet.model_dump() and "r1" not in pet.model_dump_json()
+
+
+def test_request_id_none_when_absent() -> None:
+    recorder = Recorder(httpx.Response(200, json={"id": 1, "name": "Rex"}))
+    pet = make_client(recorder).request(PET_OP, {})
+    assert pet._request_id is None
+
+
+async def test_request_id_async() -> None:
+    recorder = Recorder(
+        httpx.Response(200, json={"id": 1, "name": "Rex"}, headers={"x-request-id": "a"})
+    )
+    pet = await make_async_client(recorder).request(PET_OP, {})
+    assert pet._request_id == "a"
+
+
+def test_request_id_through_with_raw_response() -> None:
+    recorder = Recorder(
+        httpx.Response(200, json={"id": 1, "name": "Rex"}, headers={"request-id": "q"})
+    )
+    client = make_client(recorder)
+    raw = rt.with_raw_response(client.request)(PET_OP, {})
+    assert raw.parse()._request_id == "q"
