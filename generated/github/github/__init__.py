@@ -5,6 +5,7 @@ OpenAPI specs from https://github.com/github/rest-api-description with the 'x-oc
 """
 
 from apigen_runtime import (
+    omit,
     with_raw_response,
     with_streaming_response,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "omit",
     "with_raw_response",
     "with_streaming_response",
 ]

@@ -8,6 +8,7 @@ downloads, and API-key security.
 """
 
 from apigen_runtime import (
+    omit,
     with_raw_response,
     with_streaming_response,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "omit",
     "with_raw_response",
     "with_streaming_response",
 ]

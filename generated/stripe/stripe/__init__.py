@@ -5,6 +5,7 @@ The Stripe REST API. Please see https://stripe.com/docs/api for more details.
 """
 
 from apigen_runtime import (
+    omit,
     with_raw_response,
     with_streaming_response,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "omit",
     "with_raw_response",
     "with_streaming_response",
 ]
