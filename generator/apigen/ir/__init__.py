@@ -10,7 +10,14 @@ from .. import naming
 from ..diagnostics import Report
 from . import grouping, layout, pagination, usage
 from .nodes import Api, OperationDef, ResourceDef
-from .operations import OperationBuilder, collect, is_list_response, operation_node
+from .operations import (
+    OperationBuilder,
+    collect,
+    is_list_response,
+    operation_node,
+    root_server_url,
+    server_url,
+)
 from .schemas import SchemaConverter
 from .security import build_security
 
@@ -145,23 +152,11 @@ def _known_security(
     return kept
 
 
-_VAR = re.compile(r"\{([^{}]+)\}")
-
-
 def _base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
+    """The root server (`root_server_url`), warning when it is not absolute."""
     servers = document.get("servers") or []
-    server = servers[0] if servers and isinstance(servers[0], Mapping) else {}
-    url = str(server.get("url") or "/")
-    variables = server.get("variables") if isinstance(server.get("variables"), Mapping) else {}
-    assert isinstance(variables, Mapping)
-
-    def substitute(m: re.Match[str]) -> str:
-        var = variables.get(m.group(1))
-        if isinstance(var, Mapping) and "default" in var:
-            return str(var["default"])
-        return m.group(0)
-
-    url = _VAR.sub(substitute, url)
+    server = servers[0] if isinstance(servers, list) and servers else {}
+    url = server_url(server if isinstance(server, Mapping) else {}) or "/"
     if not re.match(r"^https?://", url, re.IGNORECASE):
         report.warn(
             file,
@@ -170,5 +165,4 @@ def _base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
             kind="servers",
             action="default base URL is http://localhost; pass base_url=",
         )
-        url = "http://localhost" + ("/" + url.lstrip("/") if url.strip("/") else "")
-    return url.rstrip("/")
+    return root_server_url(document)
