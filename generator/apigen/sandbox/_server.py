@@ -159,12 +159,14 @@ def _own_links(reply: Reply, pageable: bool, path: str, query: list[tuple[str, s
 
 
 def _needs_location(reply: Reply) -> bool:
-    """A redirect (3xx but 304 Not Modified) must say where to: RFC 9110 15.4."""
-    return (
-        300 <= reply.status < 400
-        and reply.status != 304
-        and not any(k.lower() == "location" for k in reply.headers)
-    )
+    """A redirect (3xx but 304 Not Modified) must say where to (RFC 9110 15.4), and the sandbox
+    never sends a client elsewhere: a missing or absolute `Location` (a spec example such as
+    GitHub's `https://codeload.github.com/...`) is replaced by a same-origin one, so following
+    a redirect never leaves 127.0.0.1."""
+    if not 300 <= reply.status < 400 or reply.status == 304:
+        return False
+    location = next((v for k, v in reply.headers.items() if k.lower() == "location"), None)
+    return location is None or bool(urlsplit(location).netloc)
 
 
 def _normal(path: str) -> str:
@@ -435,8 +437,9 @@ class Sandbox:
         if found is not None and any(k.lower() == "link" for k in found.headers):
             found = _own_links(found, self._pageable(match), path, query)
         if found is not None and _needs_location(found):
+            headers = {k: v for k, v in found.headers.items() if k.lower() != "location"}
             found = Reply(
-                found.status, {**found.headers, "Location": self._redirect_target()}, found.body
+                found.status, {**headers, "Location": self._redirect_target()}, found.body
             )
         return found or Reply(204), None
 
