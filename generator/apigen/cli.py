@@ -7,40 +7,143 @@ naming the file and place, and exit status 1; never a traceback.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import click
 
 from . import __version__
 from .diagnostics import Diagnostic, Report, SpecError
+from .distribution import OptionError
 from .write import OutputError
 
 
-def _progress(quiet: bool) -> Callable[[str], None]:
-    """Stage lines on a terminal; nothing when piped or --quiet."""
-    if quiet or not sys.stderr.isatty():
-        return lambda _msg: None
-    start = time.perf_counter()
-
-    def say(message: str) -> None:
-        click.secho(f"[{time.perf_counter() - start:6.1f}s] {message}", err=True, fg="cyan")
-
-    return say
+def _is_terminal() -> bool:
+    """Whether stderr is a terminal (progress is drawn there only); tests replace this."""
+    return sys.stderr.isatty()
 
 
-def _print_diagnostics(items: list[Diagnostic], quiet: bool) -> None:
-    warnings = [d for d in items if d.severity == "warning"]
-    if quiet or not warnings:
-        return
-    for d in warnings:
-        click.echo(d.format(), err=True)
-    kinds = Counter(d.kind for d in warnings)
-    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-    click.echo(f"{len(warnings)} warning(s): {summary}", err=True)
+def _columns() -> int:
+    """stderr's width; $COLUMNS or 80 when it has none (a test's stream, a fresh pty)."""
+    try:
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        columns = 0
+    return columns or shutil.get_terminal_size().columns
+
+
+_SPINNER = "|/-\\"
+_CLEAR_LINE = "\r\x1b[K"
+
+
+class Console:
+    """What a command prints on stderr while it works.
+
+    On a terminal (and not --quiet): a line per stage (`[  0.5s] validating ...`) and, below
+    them, a status line redrawn in place every `interval` seconds (`/ waiting for validation
+    (12s)`), so something moves during every stage, validation included. Piped, or --quiet:
+    no progress at all. Warnings print as the build finds them (`warning`, the pipeline's
+    `on_diagnostic`), each once; `summary` ends with the `N warning(s): ...` line. Use it as a
+    context manager: leaving clears the status line and stops its thread.
+    """
+
+    def __init__(self, quiet: bool, *, tty: bool | None = None, interval: float = 0.1) -> None:
+        self.quiet = quiet
+        self.live = not quiet and (_is_terminal() if tty is None else tty)
+        self.interval = interval
+        self.printed: list[Diagnostic] = []  # the warnings printed, in order
+        self._seen: set[Diagnostic] = set()
+        self._lock = threading.RLock()
+        self._start = self._stage_start = time.perf_counter()
+        self._stage = ""
+        self._frame = 0
+        self._shown = False  # the status line is on screen
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Console:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def progress(self, message: str) -> None:
+        """A stage begins (the pipeline's `progress`): its line, then the status line."""
+        if not self.live:
+            return
+        with self._lock:
+            now = time.perf_counter()
+            self._stage, self._stage_start = message, now
+            self._write(f"[{now - self._start:6.1f}s] {message}", fg="cyan")
+            self._draw()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._tick, name="apigen-status", daemon=True)
+            self._thread.start()
+
+    def warning(self, d: Diagnostic) -> None:
+        """Print a warning now (the pipeline's `on_diagnostic`); errors, repeats and everything
+        under --quiet are left out (errors end the command: the caller prints them)."""
+        if self.quiet or d.severity != "warning" or d in self._seen:
+            return
+        self._seen.add(d)
+        self.printed.append(d)
+        self.echo(d.format())
+
+    def summary(self, items: Sequence[Diagnostic] = ()) -> None:
+        """Print the warnings of `items` not printed yet, then the `N warning(s)` line."""
+        for d in items:
+            self.warning(d)
+        if self.quiet or not self.printed:
+            return
+        kinds = Counter(d.kind for d in self.printed)
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        self.echo(f"{len(self.printed)} warning(s): {counts}")
+
+    def echo(self, text: str, fg: str | None = None) -> None:
+        """A line on stderr, above the status line."""
+        with self._lock:
+            self._write(text, fg=fg)
+            self._draw()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        with self._lock:
+            self._clear()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.interval):
+            with self._lock:
+                self._frame += 1
+                self._draw()
+
+    def _draw(self) -> None:
+        if not self.live or not self._stage or self._stop.is_set():
+            return
+        spin = _SPINNER[self._frame % len(_SPINNER)]
+        seconds = time.perf_counter() - self._stage_start
+        status = f"{spin} {self._stage} ({seconds:.0f}s)"
+        width = _columns() - 1  # a wrapped line could not be redrawn in place
+        if len(status) > width:
+            status = status[: max(width - 3, 0)] + "..."
+        click.echo(_CLEAR_LINE + status, err=True, nl=False, color=True)
+        self._shown = True
+
+    def _clear(self) -> None:
+        if self._shown:
+            click.echo(_CLEAR_LINE, err=True, nl=False, color=True)
+            self._shown = False
+
+    def _write(self, text: str, fg: str | None) -> None:
+        self._clear()
+        click.secho(text, err=True, fg=fg, color=True if self.live and fg else None)
 
 
 def _fail(message: str) -> None:
@@ -58,8 +161,18 @@ _ref_root_option = click.option(
         "Let relative $refs read files anywhere under DIR (the spec's folder or one above it, "
         "e.g. a monorepo's root for `../common/x.yaml`). Default: only the spec's folder and "
         "below. Symlinks and `..` cannot leave DIR; URLs are never fetched. "
-        "Config key (planned): ref_root."
+        "Config key: ref_root (docs/configuration.md)."
     ),
+)
+
+
+_fresh_names_option = click.option(
+    "--fresh-names",
+    "--no-lock",
+    "fresh_names",
+    is_flag=True,
+    help="Derive every resource and method name anew, ignoring the names locked by the "
+    "apigen.json of the previous output (renames callers' methods when the spec's shape moved).",
 )
 
 
@@ -79,30 +192,78 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output directory (the package goes in a folder of its own inside it).",
 )
-@click.option("--name", default=None, help="Package import name (default: the output folder's).")
+@click.option(
+    "--name",
+    default=None,
+    help="Package import name (default: the output folder's). A keyword, a standard-library "
+    "module or a non-identifier is refused.",
+)
+@click.option(
+    "--runtime",
+    type=click.Choice(["vendored", "shared"]),
+    default="vendored",
+    show_default=True,
+    help="vendored: the runtime is copied into the package (`<name>._runtime`), which needs "
+    "only httpx, pydantic and typing-extensions; shared: the package depends on the "
+    "`apigen-runtime` distribution (one runtime for many clients).",
+)
+@click.option(
+    "--dist-name",
+    default=None,
+    metavar="NAME",
+    help="Distribution name in pyproject.toml (default: <name>-apigen-client).",
+)
+@click.option(
+    "--package-version",
+    default=None,
+    metavar="VERSION",
+    help="Version of the generated package (default: the spec's info.version when it is a "
+    "PEP 440 version, else 0.1.0).",
+)
 @click.option(
     "--strict", is_flag=True, help="Fail on any problem, even one apigen can work around."
 )
 @click.option("--quiet", is_flag=True, help="Print errors only.")
+@_fresh_names_option
 @_ref_root_option
 def build(
-    spec: Path, output: Path, name: str | None, strict: bool, quiet: bool, ref_root: Path | None
+    spec: Path,
+    output: Path,
+    name: str | None,
+    runtime: Literal["vendored", "shared"],
+    dist_name: str | None,
+    package_version: str | None,
+    strict: bool,
+    quiet: bool,
+    fresh_names: bool,
+    ref_root: Path | None,
 ) -> None:
-    """Generate a client package from SPEC into OUTPUT."""
+    """Generate a client package from SPEC into OUTPUT.
+
+    Method names already in OUTPUT's apigen.json are kept (see --fresh-names)."""
     from .pipeline import build as run_build
 
     started = time.perf_counter()
     try:
-        result = run_build(
-            spec,
-            output,
-            name=name,
-            strict=strict,
-            progress=_progress(quiet),
-            ref_root=ref_root,
-        )
+        # Warnings print as they are found; with --strict they are fatal, listed at the end.
+        with Console(quiet) as console:
+            result = run_build(
+                spec,
+                output,
+                name=name,
+                strict=strict,
+                progress=console.progress,
+                ref_root=ref_root,
+                runtime=runtime,
+                dist_name=dist_name,
+                version=package_version,
+                fresh_names=fresh_names,
+                on_diagnostic=None if strict else console.warning,
+            )
+    except OptionError as err:
+        raise click.UsageError(str(err)) from None
     except SpecError as err:
-        _print_diagnostics([d for d in err.diagnostics if d.severity == "warning"], quiet)
+        console.summary([d for d in err.diagnostics if d.severity == "warning"])
         for d in err.diagnostics:
             click.secho(d.format(), err=True, fg="red")
         _fail(f"apigen: cannot build a client from {spec}; {output} left unchanged")
@@ -118,7 +279,7 @@ def build(
             f"{output} left unchanged. Set APIGEN_DEBUG=1 for a traceback and please report it."
         )
         return
-    _print_diagnostics(result.report.items, quiet)
+    console.summary()  # every warning was printed as it came (none can pass --strict)
     if not quiet:
         api = result.api
         click.echo(
@@ -139,15 +300,20 @@ def check(spec: Path, strict: bool, quiet: bool, ref_root: Path | None) -> None:
     from .pipeline import check as run_check
 
     try:
-        report: Report = run_check(
-            spec, strict=strict, progress=_progress(quiet), ref_root=ref_root
-        )
+        with Console(quiet) as console:
+            report: Report = run_check(
+                spec,
+                strict=strict,
+                progress=console.progress,
+                ref_root=ref_root,
+                on_diagnostic=None if strict else console.warning,
+            )
     except SpecError as err:
         for d in err.diagnostics:
             click.secho(d.format(), err=True, fg="red")
         _fail(f"apigen: {spec} is not usable")
         return
-    _print_diagnostics(report.items, quiet)
+    console.summary(report.items)
     if not quiet:
         click.echo(f"{spec}: ok ({len(report.warnings)} warning(s))", err=True)
 
@@ -187,7 +353,52 @@ def sandbox(spec: Path, port: int, seed: int, static: bool, no_validate: bool) -
     )
 
 
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@_fresh_names_option
+def diff(old: Path, new: Path, fmt: str, fresh_names: bool) -> None:
+    """Breaking changes in the generated Python API between OLD and NEW.
+
+    Each is a spec, an apigen.json manifest or a generated client folder. A NEW spec is named
+    with OLD's names as the lock, as a regeneration over OLD's output would be. Exit status:
+    1 when anything breaks, 0 otherwise, 2 when an input cannot be read.
+    """
+    from .diff import DiffInputError, diff_paths, format_json, format_text
+
+    try:
+        report = diff_paths(old, new, fresh_names=fresh_names)
+    except DiffInputError as err:
+        click.secho(f"apigen diff: {err}", err=True, fg="red")
+        sys.exit(2)
+    except Exception as err:  # a bug met on some spec: say so plainly (2: no verdict)
+        if os.environ.get("APIGEN_DEBUG"):
+            raise
+        click.secho(
+            f"apigen diff: internal error ({type(err).__name__}: {err}). "
+            "Set APIGEN_DEBUG=1 for a traceback and please report it.",
+            err=True,
+            fg="red",
+        )
+        sys.exit(2)
+    click.echo(format_json(report) if fmt == "json" else format_text(report), nl=False)
+    sys.exit(1 if report.breaking else 0)
+
+
 # `apigen contract` lives with the contract runner (generator/apigen/contract/).
 from .contract.command import contract as _contract  # noqa: E402
 
 main.add_command(_contract)
+
+# `apigen generate` lives with the configuration file's loader (generator/apigen/config/).
+from .config.command import generate as _generate  # noqa: E402
+
+main.add_command(_generate)

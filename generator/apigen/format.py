@@ -13,7 +13,18 @@ from pathlib import Path
 
 from .write import OutputError
 
-_ARGS = ("--isolated", "--line-length", "100", "--target-version", "py311")
+# --no-cache: no `.ruff_cache/` left in the user's working directory. The vendored runtime
+# (`<package>/_runtime/`) stays a verbatim copy of runtime/apigen_runtime.
+_ARGS = (
+    "--isolated",
+    "--no-cache",
+    "--extend-exclude",
+    "_runtime",
+    "--line-length",
+    "100",
+    "--target-version",
+    "py311",
+)
 
 
 class GeneratedCodeError(OutputError):

@@ -9,20 +9,36 @@ from __future__ import annotations
 import keyword
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import naming
+from .bundled import runtime_module
 from .diagnostics import Diagnostic, Report, SpecError
+from .distribution import (
+    DEFAULT_RUNTIME,
+    RUNTIME_MODES,
+    Distribution,
+    OptionError,
+    RuntimeMode,
+    check_dist_name,
+    check_version,
+    default_dist_name,
+    default_version,
+    spec_license,
+)
 from .format import format_tree
 from .ir import Api, build_api
+from .ir.lock import LockError, NameLock, read_lock
+from .ir.options import ApiOptions
 from .load import LoadedSpec, load_spec
 from .render import render_api
 from .validate import validate_in_background, validate_spec
-from .write import check_target, write_tree
+from .write import OutputError, check_target, write_tree
 
 Progress = Callable[[str], None]
+OnDiagnostic = Callable[[Diagnostic], None]
 
 _TAKEN = {"apigen", "apigen_runtime", "httpx", "pydantic", "pydantic_core", "typing_extensions"}
 
@@ -36,7 +52,10 @@ class BuildResult:
 
 
 def package_name(name: str) -> str:
-    """A safe import name: snake case, not a keyword, not shadowing stdlib or our dependencies."""
+    """A safe import name: snake case, not a keyword, not shadowing stdlib or our dependencies.
+
+    For names apigen derives (the output folder's); a name the user gives goes through
+    `checked_package_name`, which refuses instead of renaming."""
     pkg = naming.snake(name).strip("_") or "client"
     if pkg[0].isdigit():
         pkg = "api_" + pkg
@@ -45,9 +64,32 @@ def package_name(name: str) -> str:
     return pkg
 
 
+def checked_package_name(name: str) -> str:
+    """`--name`: snake-cased (`my-pets` -> `my_pets`), but a keyword, a standard-library module,
+    one of the client's own dependencies or a non-identifier is an `OptionError`."""
+    pkg = naming.snake(name).strip("_")
+    why = ""
+    spelled = name.replace("-", "_")
+    if not pkg or not spelled.isidentifier() or not spelled.isascii() or not pkg.isidentifier():
+        why = "not a Python identifier"
+    elif keyword.iskeyword(pkg):
+        why = "a Python keyword"
+    elif pkg in sys.stdlib_module_names:
+        why = "a standard-library module it would shadow"
+    elif pkg in _TAKEN:
+        why = "a module the generated client imports"
+    if why:
+        raise OptionError(
+            f"invalid package name {name!r}"
+            + (f" ({pkg!r})" if pkg and pkg != name else "")
+            + f": {why}; choose another --name (e.g. {package_name(name)!r})"
+        )
+    return pkg
+
+
 def _reserved() -> tuple[set[str], set[str]]:
     """Attribute names the runtime's base classes already use (resources must not shadow them)."""
-    import apigen_runtime as rt
+    rt = runtime_module()
 
     client = {n for cls in (rt.SyncAPIClient, rt.AsyncAPIClient) for n in dir(cls)}
     resource = {n for cls in (rt.SyncResource, rt.AsyncResource) for n in dir(cls)}
@@ -66,18 +108,45 @@ def _verdict(report: Report, strict: bool) -> None:
         raise SpecError(fatal)
 
 
+def _locate(spec: LoadedSpec, d: Diagnostic) -> Diagnostic:
+    """One of the generator's own findings with its file and line."""
+    if d.line is None and d.file == spec.source.name:
+        file, pointer, line = spec.place(d.pointer)  # a 2.0 spec's own pointers, too
+        d = replace(d, file=file, pointer=pointer, line=line)
+    return d
+
+
 def _merge(
     spec: LoadedSpec, ours: list[Diagnostic], validator: list[Diagnostic]
 ) -> list[Diagnostic]:
     """Locate the generator's own findings (file, line) and drop those the validator also made."""
-    located: list[Diagnostic] = []
-    for d in ours:
-        if d.line is None and d.file == spec.source.name:
-            file, pointer, line = spec.place(d.pointer)  # a 2.0 spec's own pointers, too
-            d = replace(d, file=file, pointer=pointer, line=line)
-        located.append(d)
+    located = [_locate(spec, d) for d in ours]
     seen = {(d.file, d.pointer, d.kind) for d in validator}
     return [*validator, *(d for d in located if (d.file, d.pointer, d.kind) not in seen)]
+
+
+class _Emitter:
+    """Hands each finding to `on_diagnostic` once, at the end of the stage that found it (load,
+    IR, validation), so a caller can print warnings as they come. A validator finding at a
+    place and of a kind already handed on (the generator's own) is not handed on again."""
+
+    def __init__(self, spec: LoadedSpec, sink: OnDiagnostic | None) -> None:
+        self.spec, self.sink = spec, sink
+        self.done = 0  # report.items[:done] were handed on
+        self.seen: set[tuple[str, str, str]] = set()
+
+    def ours(self, report: Report) -> None:
+        fresh, self.done = report.items[self.done :], len(report.items)
+        self._hand_on(_locate(self.spec, d) for d in fresh)
+
+    def validator(self, diags: list[Diagnostic]) -> None:
+        self._hand_on(d for d in diags if (d.file, d.pointer, d.kind) not in self.seen)
+
+    def _hand_on(self, items: Iterable[Diagnostic]) -> None:
+        for d in items:
+            self.seen.add((d.file, d.pointer, d.kind))
+            if self.sink is not None:
+                self.sink(d)
 
 
 def check(
@@ -86,14 +155,18 @@ def check(
     strict: bool = False,
     progress: Progress | None = None,
     ref_root: Path | None = None,
+    on_diagnostic: OnDiagnostic | None = None,
 ) -> Report:
-    """Load and validate only (`apigen check`). `ref_root`: see `build`."""
+    """Load and validate only (`apigen check`). `ref_root`, `on_diagnostic`: see `build`."""
     report = Report()
     say = progress or (lambda _msg: None)
     say(f"loading {spec_path}")
     spec = load_spec(spec_path, report=report, ref_root=ref_root)
+    emit = _Emitter(spec, on_diagnostic)
+    emit.ours(report)
     say("validating")
     validate_spec(spec, report=report)
+    emit.ours(report)
     _verdict(report, strict)
     return report
 
@@ -106,13 +179,34 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
     ref_root: Path | None = None,
+    options: ApiOptions | None = None,
+    templates: Path | None = None,
+    runtime: RuntimeMode = DEFAULT_RUNTIME,
+    dist_name: str | None = None,
+    version: str | None = None,
+    fresh_names: bool = False,
+    on_diagnostic: OnDiagnostic | None = None,
 ) -> BuildResult:
     """Generate a client package from `spec_path` into `out_dir`.
 
+    Method names are locked: an `apigen.json` already in `out_dir` gives every operation it
+    lists its previous call path (ir/lock.py); `fresh_names` ignores it (`--fresh-names`).
+
+    `runtime`: "vendored" copies the runtime into the package as `<package>._runtime`;
+    "shared" makes it depend on the `apigen-runtime` distribution (docs/decisions.md).
+    `dist_name`: the distribution name (default `<package>-apigen-client`); `version`: its
+    version (default the spec's `info.version` when PEP 440, else 0.1.0). Invalid values (and
+    an invalid `name`) raise `OptionError` before anything is read.
+
+    `options`: a configured client's filters, renames and client settings (ir/options.py);
+    `templates`: a folder of templates replacing the built-in ones of the same name.
+
     `ref_root`: a folder (the spec's own or one above it) that relative `$ref`s may read files
-    from; by default only the spec's folder and below (`--ref-root`; the planned config key
-    `ref_root` of issue 9 sets this).
+    from; by default only the spec's folder and below (`--ref-root`; config key `ref_root`).
     `strict`: every warning (a dangling `$ref` typed as Any, a parameter left out...) fails.
+    `on_diagnostic`: called with each finding (located) once, at the end of the stage that found
+    it, while the build goes on (the CLI prints warnings as they come); the result's report
+    still lists them all.
     """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -124,14 +218,26 @@ def build(
         timings[stage] = now - clock
         clock = now
 
+    if runtime not in RUNTIME_MODES:
+        raise OptionError(f"invalid runtime {runtime!r}: one of {', '.join(RUNTIME_MODES)}")
+    pkg = checked_package_name(name) if name else package_name(out_dir.resolve().name)
+    if dist_name is not None:
+        check_dist_name(dist_name)
+    if version is not None:
+        version = check_version(version)
     check_target(out_dir)
+    try:  # read before anything is written: the lock of method names
+        lock = None if fresh_names else read_lock(out_dir)
+    except LockError as err:
+        raise OutputError(f"{err}; fix or delete it, or pass --fresh-names") from None
     report = Report()
     say(f"loading {spec_path}")
     spec: LoadedSpec = load_spec(spec_path, report=report, ref_root=ref_root)
     lap("load")
+    emit = _Emitter(spec, on_diagnostic)
+    emit.ours(report)
     say("validating (in the background)")
     wait_for_validation = validate_in_background(spec)
-    pkg = package_name(name or out_dir.resolve().name)
     reserved_client, reserved_resource = _reserved()
     api = build_api(
         spec.document,
@@ -141,17 +247,65 @@ def build(
         report=report,
         reserved_client=reserved_client,
         reserved_resource=reserved_resource,
+        options=options,
+        lock=lock,
     )
     lap("ir")
+    emit.ours(report)
+    if lock is not None:
+        say(f"kept the names of {lock.kept} operations from {lock.source}")
     say(f"rendering {len(api.operations)} operations, {len(api.definitions)} models")
-    files = render_api(api)
+    dist = Distribution(
+        dist_name or default_dist_name(pkg),
+        version or default_version(api.version),
+        runtime,
+        spec_license(spec.document),
+    )
+    files = render_api(api, templates=templates, dist=dist)
     lap("render")
     say("waiting for validation")
     diags = wait_for_validation()
     lap("validate-wait")
+    emit.ours(report)  # anything rendering added
+    emit.validator(diags)
     report.items = _merge(spec, report.items, diags)
     _verdict(report, strict)
     say(f"formatting and writing {len(files)} files")
     write_tree(out_dir, files, finish=format_tree)
     lap("format+write")
     return BuildResult(api=api, files=len(files), report=report, timings=timings)
+
+
+def build_ir(
+    spec_path: Path,
+    *,
+    name: str | None = None,
+    lock: NameLock | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+    ref_root: Path | None = None,
+    options: ApiOptions | None = None,
+) -> tuple[Api, Report]:
+    """The IR `build` would render from `spec_path` (validated, method names locked by `lock`),
+    with nothing rendered, formatted or written: what `apigen diff` compares."""
+    say = progress or (lambda _msg: None)
+    report = Report()
+    say(f"loading {spec_path}")
+    spec = load_spec(spec_path, report=report, ref_root=ref_root)
+    wait_for_validation = validate_in_background(spec)
+    reserved_client, reserved_resource = _reserved()
+    api = build_api(
+        spec.document,
+        package=package_name(name or spec_path.stem),
+        spec_file=spec_path.name,
+        spec_sha256=spec.sha256,
+        report=report,
+        reserved_client=reserved_client,
+        reserved_resource=reserved_resource,
+        options=options,
+        lock=lock,
+    )
+    say("waiting for validation")
+    report.items = _merge(spec, report.items, wait_for_validation())
+    _verdict(report, strict)
+    return api, report

@@ -1,11 +1,15 @@
 """Write a generated tree atomically: build beside the target, then swap it in.
 
 A build that fails at any stage leaves the previous output exactly as it was; a directory that
-apigen did not create is never replaced.
+apigen did not create is never replaced. A target that cannot be swapped (a mount point, or a
+folder whose parent is not writable) is written inside instead: the new tree is staged in a
+hidden folder within it and its entries are moved in one by one (each move atomic, the whole
+not). New folders get the user's umask, not `tempfile.mkdtemp`'s 0700.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -20,13 +24,52 @@ class OutputError(Exception):
 
 
 def check_target(target: Path) -> None:
+    """Refuse, before any work, an output apigen must not or cannot write."""
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+    probe = target
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"cannot create the output {target}: {probe} is not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write the output {target}: {probe} is not writable")
+    if target.is_dir() and any(_entries(target)) and not (target / MANIFEST).is_file():
         raise OutputError(
             f"{target}: not empty and has no {MANIFEST}, so apigen did not generate it; "
             "refusing to replace it (choose an empty or new directory)"
         )
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The folder's entries, without staging folders an interrupted in-place write left and
+    without a file system's `lost+found` (an empty ext4 mount point has one)."""
+    return [p for p in folder.iterdir() if ".apigen-" not in p.name and p.name != "lost+found"]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _make_dir(prefix: str, parent: Path) -> Path:
+    """`tempfile.mkdtemp` with the permissions `mkdir` would give (umask, not 0700)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    path.chmod(0o777 & ~_umask())
+    return path
+
+
+def _in_place(target: Path) -> bool:
+    """The target must be written inside: a mount point, or its parent cannot take a sibling."""
+    if not target.is_dir():
+        return False
+    return os.path.ismount(target) or not os.access(target.parent, os.W_OK | os.X_OK)
+
+
+def _os_error(target: Path, err: OSError) -> OutputError:
+    where = err.filename or target
+    return OutputError(f"cannot write the output {target}: {err.strerror or err} ({where})")
 
 
 def write_tree(
@@ -34,8 +77,16 @@ def write_tree(
 ) -> None:
     """Write `files` under a temporary sibling of `target`, run `finish` on it, then swap."""
     check_target(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.apigen-new-", dir=target.parent))
+    in_place = _in_place(target)
+    try:
+        if not in_place:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        staging = _make_dir(
+            ".apigen-new-" if in_place else f".{target.name}.apigen-new-",
+            target if in_place else target.parent,
+        )
+    except OSError as err:
+        raise _os_error(target, err) from err
     try:
         for rel in sorted(files):
             path = staging / rel
@@ -43,22 +94,66 @@ def write_tree(
             path.write_text(files[rel], encoding="utf-8", newline="\n")
         if finish is not None:
             finish(staging)
-        _swap(staging, target)
-    except BaseException:
+        if in_place:
+            _move_in(staging, target)
+        elif not _swap(staging, target):  # the target itself cannot move: write inside it
+            inner = _make_dir(".apigen-new-", target)
+            try:
+                shutil.copytree(staging, inner, symlinks=True, dirs_exist_ok=True)
+                _move_in(inner, target)
+            finally:
+                shutil.rmtree(inner, ignore_errors=True)
+    except OSError as err:
+        raise _os_error(target, err) from err
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
-def _swap(staging: Path, target: Path) -> None:
+# Renaming these folders fails although writing inside them works: a mount point (EBUSY), and
+# on some systems a folder whose parent refuses renames (EACCES, EPERM).
+_IMMOVABLE = frozenset({errno.EBUSY, errno.EXDEV, errno.EACCES, errno.EPERM})
+
+
+def _swap(staging: Path, target: Path) -> bool:
+    """Replace `target` by `staging`; False (nothing changed) when the target cannot move."""
     if not target.exists():
         os.replace(staging, target)
-        return
+        return True
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.apigen-old-", dir=target.parent))
     old.rmdir()
-    os.replace(target, old)
+    try:
+        os.replace(target, old)
+    except OSError as err:
+        if err.errno in _IMMOVABLE:
+            return False
+        raise
     try:
         os.replace(staging, target)
     except OSError:
         os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+def _move_in(staging: Path, target: Path) -> None:
+    """Replace the target's entries by the staged ones, moving the old ones aside first."""
+    old = _make_dir(".apigen-old-", target)
+    moved: list[Path] = []
+    try:
+        for entry in _entries(target):
+            os.replace(entry, old / entry.name)
+            moved.append(entry)
+        for entry in sorted(staging.iterdir()):
+            os.replace(entry, target / entry.name)
+    except OSError:
+        for entry in _entries(target):  # put the previous output back
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        for entry in moved:
+            os.replace(old / entry.name, entry)
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)

@@ -22,7 +22,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._hooks import Hooks
-from ._limits import ResponseDecodingError, ResponseTooLargeError
+from ._limits import DEFAULT_MAX_RESPONSE_BYTES, ResponseDecodingError, ResponseTooLargeError
 from ._logging import JSONFormatter, enable_logging
 from ._models import Model, discriminator
 from ._oauth import (
@@ -82,6 +82,7 @@ from ._version import __version__
 from ._webhooks import WebhookVerificationError
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
@@ -177,13 +178,18 @@ __all__ = [
     "with_streaming_response",
 ]
 
-# Show the public names as living here, like httpx does.
-for _name in __all__:
-    _obj = globals()[_name]
-    if (
-        isinstance(_obj, type)
-        and _obj is not Model
-        and _obj.__module__.startswith("apigen_runtime._")
-    ):
-        _obj.__module__ = "apigen_runtime"
-del _name, _obj
+
+def _relocate() -> None:
+    """Show the public names as living here, like httpx does."""
+    for name in __all__:
+        obj = globals()[name]
+        if (
+            isinstance(obj, type)
+            and obj is not Model
+            and obj.__module__.startswith(__name__ + "._")
+        ):
+            obj.__module__ = __name__  # "apigen_runtime", or "<package>._runtime" when vendored
+
+
+_relocate()
+del _relocate

@@ -26,7 +26,8 @@ class AuthContext:
     build_request: BuildRequest
     base_url: str
     tokens: TokenCache
-    applied: dict[SecurityScheme, str] = field(default_factory=dict)  # scheme -> token sent
+    # scheme -> token sent (SecurityScheme is defined below: the factory looks it up when called)
+    applied: dict[SecurityScheme, str] = field(default_factory=lambda: dict[SecurityScheme, str]())
 
 
 class SecurityScheme:
@@ -107,7 +108,13 @@ class HTTPBearer(SecurityScheme):
         _set_header(request, "Authorization", f"Bearer {creds[self.credentials[0]]}")
 
 
-def env_var(env_prefix: str, credential: str) -> str | None:
+def env_var(
+    env_prefix: str, credential: str, names: Mapping[str, str] | None = None
+) -> str | None:
+    """The environment variable read for ``credential``: a configured name (``GITHUB_TOKEN``)
+    or ``<PREFIX>_<CREDENTIAL>``."""
+    if names and credential in names:
+        return names[credential]
     return f"{env_prefix}_{credential.upper()}" if env_prefix else None
 
 
@@ -118,6 +125,7 @@ def select_security(
     env_prefix: str,
     operation_id: str,
     tokens: TokenCache | None = None,
+    env_names: Mapping[str, str] | None = None,
 ) -> list[tuple[SecurityScheme, dict[str, str]]]:
     """The schemes of the first alternative whose credentials are all present.
 
@@ -141,7 +149,7 @@ def select_security(
         else:
             if not missing:
                 return chosen
-            problems.append(_describe(list(missing), env_prefix))
+            problems.append(_describe(list(missing), env_prefix, env_names))
     raise MissingCredentialsError(
         f"Missing credentials for {operation_id or 'this operation'}: "
         + "; or ".join(problems)
@@ -159,18 +167,20 @@ def reauthorize(
     return renewed
 
 
-def _describe(missing: Sequence[str], env_prefix: str) -> str:
+def _describe(
+    missing: Sequence[str], env_prefix: str, env_names: Mapping[str, str] | None = None
+) -> str:
     text = "pass " + ", ".join(f"{n}=" for n in missing) + " to the client"
-    envs = [e for e in (env_var(env_prefix, n) for n in missing) if e]
+    envs = [e for e in (env_var(env_prefix, n, env_names) for n in missing) if e]
     return f"{text} (or set {', '.join(envs)})" if envs else text
 
 
 def credential_lookup(
-    given: Mapping[str, str | None], env_prefix: str
+    given: Mapping[str, str | None], env_prefix: str, env_names: Mapping[str, str] | None = None
 ) -> Callable[[str], str | None]:
     def lookup(name: str) -> str | None:
         value = given.get(name)
-        env = env_var(env_prefix, name)
+        env = env_var(env_prefix, name, env_names)
         if not value and env:
             value = os.environ.get(env)
         return value or None

@@ -17,7 +17,7 @@ import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 import httpx
@@ -71,10 +71,12 @@ def _json_text(value: Any) -> str:
 
 
 def _mapping(value: Any, media: str) -> Mapping[str, Any]:
-    value = jsonable(value) if not isinstance(value, Mapping) else value
-    if not isinstance(value, Mapping):
-        raise TypeError(f"a {media} body must be an object, got {type(value).__name__}")
-    return value
+    if isinstance(value, Mapping):
+        return cast("Mapping[str, Any]", value)
+    data = jsonable(value)
+    if not isinstance(data, Mapping):
+        raise TypeError(f"a {media} body must be an object, got {type(data).__name__}")
+    return cast("Mapping[str, Any]", data)
 
 
 def _form(fields: Mapping[str, Any], encoding: Mapping[str, Encoding]) -> bytes:
@@ -94,7 +96,8 @@ def _form(fields: Mapping[str, Any], encoding: Mapping[str, Encoding]) -> bytes:
 
 def _is_file(value: Any) -> bool:
     if isinstance(value, tuple):
-        return 2 <= len(value) <= 3 and isinstance(value[0], str | None)
+        parts = cast("tuple[object, ...]", value)
+        return 2 <= len(parts) <= 3 and isinstance(parts[0], str | None)
     return isinstance(value, bytes | bytearray | PurePath) or hasattr(value, "read")
 
 
@@ -106,8 +109,8 @@ def _content(value: Any) -> bytes | _Source:
         return _FileSource(value)
     if isinstance(value, str):
         return value.encode()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
+    if (data := _as_bytes(value)) is not None:
+        return data
     raise TypeError(
         f"cannot upload a {type(value).__name__} as a file: pass bytes, a path or "
         "an open binary file"
@@ -115,8 +118,11 @@ def _content(value: Any) -> bytes | _Source:
 
 
 def _file(value: Any, content_type: str | None) -> tuple[str | None, bytes | _Source, str | None]:
-    if isinstance(value, tuple):
-        return value[0], _content(value[1]), value[2] if len(value) == 3 else content_type
+    if isinstance(value, tuple):  # (filename, content[, content type]), checked by _is_file
+        parts = cast("tuple[object, ...]", value)
+        filename = parts[0] if isinstance(parts[0], str) else None
+        media = cast("str | None", parts[2]) if len(parts) == 3 else content_type
+        return filename, _content(parts[1]), media
     name = getattr(value, "name", None)
     filename = os.path.basename(str(name)) if isinstance(name, str | PurePath) else "upload"
     return filename, _content(value), content_type
@@ -135,7 +141,8 @@ def _multipart(
         enc = encoding.get(name)
         content_type = enc.content_type if enc else None
         data = None if _is_file(value) else jsonable(value)
-        files_in_list = isinstance(value, list) and any(_is_file(v) for v in value)
+        items: list[object] = cast("list[object]", value) if isinstance(value, list) else [value]
+        files_in_list = isinstance(value, list) and any(_is_file(v) for v in items)
         if (
             isinstance(data, dict | list)
             and not files_in_list  # files are file parts, one per item
@@ -149,7 +156,7 @@ def _multipart(
                 parts.append((key, (None, pair_value.encode(), content_type)))
             continue
         # An array is one part per item (files and scalars alike); an object one JSON part.
-        for item in value if isinstance(value, list) else [value]:
+        for item in items:
             if item is None:
                 continue
             if _is_file(item):
@@ -217,18 +224,18 @@ def styled_pairs(
 def _raw(value: Any) -> bytes | StreamBody:
     """A whole body sent as is: bytes or text; a path, an open file or an iterator (sync or
     async) of bytes, streamed; JSON-shaped data (a model, a dict) as JSON; a number as text."""
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
+    if (data := _as_bytes(value)) is not None:
+        return data
     if isinstance(value, str):
         return value.encode()
     if isinstance(value, PurePath) or hasattr(value, "read"):
         return StreamBody([_content(value)])
     if isinstance(value, AsyncIterable):
-        return StreamBody([_AsyncIterSource(value)])
+        return StreamBody([_AsyncIterSource(cast("AsyncIterable[object]", value))])
     if isinstance(value, Iterator) or (
         isinstance(value, Iterable) and not isinstance(value, Mapping | list | tuple | set)
     ):
-        return StreamBody([_IterSource(value)])
+        return StreamBody([_IterSource(cast("Iterable[object]", value))])
     data = _plain(jsonable(value), "body")
     return _json(data) if isinstance(data, dict | list) else scalar(data).encode()
 
@@ -239,19 +246,23 @@ _PLAIN = (str, int, float, bool, type(None), bytes, Decimal)
 def _plain(value: Any, where: str) -> Any:
     """``value`` (after ``jsonable``) when it is made only of JSON-shaped data; otherwise a
     ``TypeError`` before anything is sent (never ``str(obj)`` on the wire)."""
+    _check_plain(value, where)
+    return value
+
+
+def _check_plain(value: object, where: str) -> None:
     if isinstance(value, dict):
-        for item in value.values():
-            _plain(item, where)
+        for item in cast("dict[str, object]", value).values():
+            _check_plain(item, where)
     elif isinstance(value, list):
-        for item in value:
-            _plain(item, where)
+        for item in cast("list[object]", value):
+            _check_plain(item, where)
     elif not isinstance(value, _PLAIN):
         raise TypeError(
             f"cannot send a {type(value).__module__}.{type(value).__qualname__} in {where!r}: "
             "pass JSON-shaped data (str, int, float, bool, None, dict, list or a model), bytes, "
             "a path, an open binary file or an iterator of bytes"
         )
-    return value
 
 
 # --- streamed bodies --------------------------------------------------------------------------
@@ -272,11 +283,18 @@ class _Source:
             yield chunk
 
 
+def _as_bytes(value: object) -> bytes | None:
+    """bytes, bytearray and memoryview as bytes; None for anything else."""
+    if isinstance(value, memoryview):
+        return value.tobytes()
+    return bytes(value) if isinstance(value, bytes | bytearray) else None
+
+
 def _to_bytes(chunk: object) -> bytes:
     if isinstance(chunk, str):
         return chunk.encode()
-    if isinstance(chunk, bytes | bytearray | memoryview):
-        return bytes(chunk)
+    if (data := _as_bytes(chunk)) is not None:
+        return data
     raise TypeError(f"an upload body must yield bytes, got {type(chunk).__name__}")
 
 

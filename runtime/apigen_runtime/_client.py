@@ -8,9 +8,9 @@ import os
 import platform
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, cast
 
 import httpx
 
@@ -25,7 +25,7 @@ from ._auth import (
 from ._body import StreamBody
 from ._circuit import CircuitBreaker
 from ._drivers import Flow, run_async, run_sync
-from ._errors import APIError
+from ._errors import APIError, package_error
 from ._hooks import Hooks, before_request, run_hooks
 from ._limits import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -98,6 +98,7 @@ class _BaseClient(Generic[HttpT]):
         default_base_url: str = "",
         env_prefix: str = "",
         credentials: Mapping[str, str | None] | None = None,
+        credential_env: Mapping[str, str] | None = None,
         security_schemes: Mapping[str, SecurityScheme] | None = None,
         default_security: Sequence[Sequence[str]] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
@@ -114,6 +115,7 @@ class _BaseClient(Generic[HttpT]):
         idempotency_header: str | None = None,
         retry_count_header: str | None = RETRY_COUNT_HEADER,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_stream_reconnects: int = 0,
         package: tuple[str, str] | None = None,
         errors: Mapping[type[APIError], type[APIError]] | None = None,
     ) -> None:
@@ -128,12 +130,17 @@ class _BaseClient(Generic[HttpT]):
         self.idempotency_header = idempotency_header
         self.retry_count_header = retry_count_header
         self.max_response_bytes = max_response_bytes  # decoded body read into memory; None: any
+        if max_stream_reconnects < 0:
+            raise ValueError(f"max_stream_reconnects must be >= 0, got {max_stream_reconnects!r}")
+        self.max_stream_reconnects = max_stream_reconnects
         self._http: HttpT | None = http_client
         self._owns_http = http_client is None  # a caller-supplied client is never closed by us
         self._closed = False
         self._lock = threading.Lock()
         self._env_prefix = env_prefix
-        self._lookup = credential_lookup(dict(credentials or {}), env_prefix)
+        # credential keyword -> environment variable, where not `<PREFIX>_<KEYWORD>`
+        self._credential_env: Mapping[str, str] = dict(credential_env or {})
+        self._lookup = credential_lookup(dict(credentials or {}), env_prefix, self._credential_env)
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
         self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
@@ -275,6 +282,15 @@ class _BaseClient(Generic[HttpT]):
             package_error(exc, self._errors)
             raise
 
+    @contextlib.contextmanager
+    def _package_errors(self) -> Generator[None, None, None]:
+        """Errors met outside the flow (reading the body, parsing) as the package's classes."""
+        try:
+            yield
+        except APIError as exc:
+            package_error(exc, self._errors)
+            raise
+
     def _send_flow(
         self,
         op: Operation[Any],
@@ -298,7 +314,13 @@ class _BaseClient(Generic[HttpT]):
             )
         security = op.security if op.security is not None else self._default_security
         chosen = select_security(
-            security, self._schemes, self._lookup, self._env_prefix, op.operation_id, self._tokens
+            security,
+            self._schemes,
+            self._lookup,
+            self._env_prefix,
+            op.operation_id,
+            self._tokens,
+            self._credential_env,
         )
         check_header_inputs(op, values, options, self._headers)  # clear errors, before sending
         prepared = prepare(
@@ -454,31 +476,6 @@ def custom_operation(
     return op, ({"body": body} if has_body else {}), options
 
 
-_DERIVED: dict[tuple[type[APIError], type[APIError]], type[APIError]] = {}
-
-
-def package_error(exc: APIError, errors: Mapping[type[APIError], type[APIError]]) -> APIError:
-    """``exc`` re-classed in place as the generated package's subclass of its class (so
-    ``except stripe.NotFoundError`` does not catch another package's); a runtime error class the
-    package does not list gets a subclass of it and of the package's nearest listed ancestor."""
-    cls = type(exc)
-    if not errors or any(c in errors.values() for c in cls.__mro__):
-        return exc
-    target = errors.get(cls)
-    if target is None:
-        base = next((errors[c] for c in cls.__mro__[1:] if c in errors), None)
-        if base is None:
-            return exc
-        target = _DERIVED.get((cls, base))
-        if target is None:
-            target = type(cls.__name__, (cls, base), {"__module__": base.__module__})
-            target.__qualname__ = cls.__qualname__
-            _DERIVED[(cls, base)] = target
-    with contextlib.suppress(TypeError):  # an incompatible layout: keep the runtime's class
-        exc.__class__ = target
-    return exc
-
-
 def user_agent(package: tuple[str, str] | None = None) -> str:
     """``stripe/0.1.0 apigen/0.1.0 Python/3.11.7``: the generated package (name, version),
     the runtime and the interpreter."""
@@ -531,7 +528,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
         flow = self._flow(op, values, options, http.build_request, take_mode())
-        result: T = open_sync(run_sync(flow, http, self._sleep))
+        with self._package_errors():
+            result: T = open_sync(run_sync(flow, http, self._sleep))
         return result
 
     def stream(
@@ -542,14 +540,19 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
         flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
-        result: Stream[T] = open_sync(run_sync(flow, http, self._sleep))
+        # a RawResponse under with_raw_response
+        with self._package_errors():
+            result = open_sync(run_sync(flow, http, self._sleep))
+        if isinstance(result, Stream):
+            result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
         if self.max_stream_reconnects and isinstance(result, Stream):
-            result._reconnect = Reconnect(
+            # set by the client only, so it stays off the stream's public surface
+            result._reconnect = Reconnect(  # pyright: ignore[reportPrivateUsage]
                 self.max_stream_reconnects,
                 self._sleep,
                 lambda last_id: self._reopen_stream(op, values, options, last_id),
             )
-        return result
+        return cast("Stream[T]", result)
 
     def _reopen_stream(
         self,
@@ -561,7 +564,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """The same event-stream request again, resuming after ``last_event_id``."""
         http = self._client()
         flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
-        opened: Any = run_sync(flow, http, self._sleep)
+        with self._package_errors():
+            opened: Any = run_sync(flow, http, self._sleep)
         response: httpx.Response = opened.response
         return response
 
@@ -753,7 +757,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions | None = None,
     ) -> SyncPage[Any]:
         """Fetch the first page of a paginated ``op``; iterating it walks every page."""
-        return SyncPage.fetch(self, PageRequest(op, values, options or {}))
+        return SyncPage[Any].fetch(self, PageRequest(op, values, options or {}))
 
     def _fetch_page(
         self, op: Operation[Any], values: Mapping[str, object], options: RequestOptions | None
@@ -761,7 +765,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """``request``, also returning the HTTP response (pagination reads its headers)."""
         http = self._client()
         flow = capture_response(self._flow(op, values, options, http.build_request))
-        return run_sync(flow, http, self._sleep)
+        with self._package_errors():
+            return run_sync(flow, http, self._sleep)
 
     def close(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
@@ -798,7 +803,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
         flow = self._flow(op, values, options, http.build_request, take_mode())
-        result: T = open_async(await run_async(flow, http, self._sleep))
+        with self._package_errors():
+            result: T = open_async(await run_async(flow, http, self._sleep))
         return result
 
     async def stream(
@@ -809,14 +815,19 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
         flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
-        result: AsyncStream[T] = open_async(await run_async(flow, http, self._sleep))
+        # a RawResponse under with_raw_response
+        with self._package_errors():
+            result = open_async(await run_async(flow, http, self._sleep))
+        if isinstance(result, AsyncStream):
+            result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
         if self.max_stream_reconnects and isinstance(result, AsyncStream):
-            result._reconnect = Reconnect(
+            # set by the client only, so it stays off the stream's public surface
+            result._reconnect = Reconnect(  # pyright: ignore[reportPrivateUsage]
                 self.max_stream_reconnects,
                 self._sleep,
                 lambda last_id: self._reopen_stream(op, values, options, last_id),
             )
-        return result
+        return cast("AsyncStream[T]", result)
 
     async def _reopen_stream(
         self,
@@ -828,7 +839,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """The same event-stream request again, resuming after ``last_event_id``."""
         http = self._client()
         flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
-        opened: Any = await run_async(flow, http, self._sleep)
+        with self._package_errors():
+            opened: Any = await run_async(flow, http, self._sleep)
         response: httpx.Response = opened.response
         return response
 
@@ -1028,7 +1040,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """``request``, also returning the HTTP response (pagination reads its headers)."""
         http = self._client()
         flow = capture_response(self._flow(op, values, options, http.build_request))
-        return await run_async(flow, http, self._sleep)
+        with self._package_errors():
+            return await run_async(flow, http, self._sleep)
 
     async def aclose(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from collections.abc import Mapping
+from typing import cast
 
 import httpx
 
@@ -148,12 +150,14 @@ def _describe(request: httpx.Request) -> str:
 
 def _server_message(body: object) -> str | None:
     """Pull a human message out of common error shapes (``message``, ``error.message``, ``detail``)."""
-    data: Any = body.model_dump() if hasattr(body, "model_dump") else body
+    dump = getattr(body, "model_dump", None)
+    data: object = dump() if callable(dump) else body
     if isinstance(data, dict):
-        inner = data.get("error")
-        for candidate in (data.get("message"), inner, data.get("detail"), data.get("title")):
+        fields = cast("dict[str, object]", data)
+        inner = fields.get("error")
+        for candidate in (fields.get("message"), inner, fields.get("detail"), fields.get("title")):
             if isinstance(candidate, dict):
-                candidate = candidate.get("message")
+                candidate = cast("dict[str, object]", candidate).get("message")
             if isinstance(candidate, str) and candidate:
                 return candidate[:500]
     return None
@@ -168,3 +172,28 @@ def make_status_error(response: httpx.Response, body: object) -> APIStatusError:
     if detail:
         message = f"{message}: {detail}"
     return cls(message, response=response, body=body)
+
+
+_DERIVED: dict[tuple[type[APIError], type[APIError]], type[APIError]] = {}
+
+
+def package_error(exc: APIError, errors: Mapping[type[APIError], type[APIError]]) -> APIError:
+    """``exc`` re-classed in place as the generated package's subclass of its class (so
+    ``except stripe.NotFoundError`` does not catch another package's); a runtime error class the
+    package does not list gets a subclass of it and of the package's nearest listed ancestor."""
+    cls = type(exc)
+    if not errors or any(c in errors.values() for c in cls.__mro__):
+        return exc
+    target = errors.get(cls)
+    if target is None:
+        base = next((errors[c] for c in cls.__mro__[1:] if c in errors), None)
+        if base is None:
+            return exc
+        target = _DERIVED.get((cls, base))
+        if target is None:
+            target = type(cls.__name__, (cls, base), {"__module__": base.__module__})
+            target.__qualname__ = cls.__qualname__
+            _DERIVED[(cls, base)] = target
+    with contextlib.suppress(TypeError):  # an incompatible layout: keep the runtime's class
+        exc.__class__ = target
+    return exc

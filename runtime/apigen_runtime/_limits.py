@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 import threading
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -80,9 +80,10 @@ def _bad(value: object) -> bool:
     if isinstance(value, str):
         return _BAD_HEADER.search(value) is not None
     if isinstance(value, list | tuple):
-        return any(_bad(v) for v in value)
+        return any(_bad(v) for v in cast("Iterable[object]", value))
     if isinstance(value, Mapping):
-        return any(_bad(k) or _bad(v) for k, v in value.items())
+        items = cast("Mapping[object, object]", value).items()
+        return any(_bad(k) or _bad(v) for k, v in items)
     return False
 
 

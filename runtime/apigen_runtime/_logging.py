@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Collection
-from typing import IO, Any
+from typing import IO, Any, cast
 from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 import httpx
@@ -37,7 +37,10 @@ __all__ = [
     "setup_client_logging",
 ]
 
-logger = logging.getLogger("apigen_runtime")
+#: "apigen_runtime"; "<package>._runtime" in a client that vendors the runtime (a child of the
+#: package's logger, and one per client).
+LOGGER_NAME = __name__.rpartition(".")[0]
+logger = logging.getLogger(LOGGER_NAME)
 
 REDACTED = "[redacted]"
 SENSITIVE_HEADERS = frozenset(
@@ -140,10 +143,10 @@ def _redact_json(data: Any, parent: str = "") -> Any:
     if isinstance(data, dict):
         return {
             k: REDACTED if _secret_field(str(k), parent) else _redact_json(v, str(k))
-            for k, v in data.items()
+            for k, v in cast("dict[str, Any]", data).items()
         }
     if isinstance(data, list):
-        return [_redact_json(v, parent) for v in data]
+        return [_redact_json(v, parent) for v in cast("list[object]", data)]
     return data
 
 

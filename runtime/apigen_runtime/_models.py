@@ -8,9 +8,10 @@ import json
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, Tag, TypeAdapter
+from pydantic.fields import FieldInfo
 
 __all__ = ["Model", "construct", "discriminator"]
 
@@ -50,20 +51,26 @@ def construct(type_: Any, data: Any) -> Any:
         return _construct_annotated(args[0], args[1:], data)
     if origin is Union or origin is types.UnionType:
         return _construct_union(args, data, None)
+    obj = _json_object(data)
     if isinstance(type_, type) and issubclass(type_, BaseModel):
-        return _construct_model(type_, data) if isinstance(data, dict) else data
+        return _construct_model(type_, obj) if obj is not None else data
     if origin in (list, set, frozenset, tuple) and isinstance(data, list):
         item = args[0] if args else Any
-        return [construct(item, x) for x in data]
-    if origin is dict and isinstance(data, dict):
+        return [construct(item, x) for x in cast("list[object]", data)]
+    if origin is dict and obj is not None:
         value = args[1] if len(args) == 2 else Any
-        return {k: construct(value, v) for k, v in data.items()}
+        return {k: construct(value, v) for k, v in obj.items()}
     return _leaf(type_, data)
+
+
+def _json_object(data: object) -> dict[str, Any] | None:
+    """``data`` when it is a JSON object (a dict), else None."""
+    return cast("dict[str, Any]", data) if isinstance(data, dict) else None
 
 
 def _leaf(type_: Any, data: Any) -> Any:
     """``data`` as ``type_`` when strict (JSON-mode) validation accepts it unchanged in value."""
-    if type_ is Any or isinstance(data, dict | list):
+    if type_ is Any or _json_object(data) is not None or issubclass(type(data), list):
         return data
     try:
         value = _adapter(type_).validate_json(json.dumps(data), strict=True)
@@ -136,17 +143,19 @@ def _construct_union(args: tuple[Any, ...], data: Any, chooser: Any) -> Any:
     for _, arm in arms:  # an arm that validates strictly (no coercion) as it is wins
         if _fits(arm, data):
             return construct(arm, data)
-    if isinstance(data, dict):
-        chosen = _by_discriminator(arms, data, chooser)
+    obj = _json_object(data)
+    if obj is not None:
+        chosen = _by_discriminator(arms, obj, chooser)
         if chosen is not None:
-            return construct(chosen, data)
+            return construct(chosen, obj)
         models = [m for _, arm in arms for m in _models_in(arm)]
         if models:  # the variant whose fields fit the data best (the first on a tie)
-            best = max(models, key=lambda m: _score(m, data))
-            return _construct_model(best, data)
+            best = max(models, key=lambda m: _score(m, obj))
+            return _construct_model(best, obj)
     for _, arm in arms:  # otherwise the first arm whose shape matches
         inner = get_args(arm)[0] if get_origin(arm) is Annotated else arm
-        if get_origin(inner) in (list, dict) and isinstance(data, get_origin(inner)):
+        container = get_origin(inner)
+        if container in (list, dict) and issubclass(type(data), container):
             return construct(inner, data)
     return data
 
@@ -230,11 +239,12 @@ def discriminator(
     """
 
     def pick(value: Any) -> str | None:
+        raw: object
         if isinstance(value, Mapping):
-            raw = value.get(prop)
+            raw = cast("Mapping[str, object]", value).get(prop)
         else:
-            raw = getattr(value, "model_extra", None) or {}
-            raw = raw.get(prop) if prop in raw else _attr_by_alias(value, prop)
+            extra: dict[str, object] = getattr(value, "model_extra", None) or {}
+            raw = extra.get(prop) if prop in extra else _attr_by_alias(value, prop)
         tag = tags.get(raw) if isinstance(raw, str) else None
         return fallback if tag is None else tag
 
@@ -242,7 +252,7 @@ def discriminator(
 
 
 def _attr_by_alias(value: Any, wire: str) -> Any:
-    fields = getattr(type(value), "model_fields", {})
+    fields: dict[str, FieldInfo] = getattr(value.__class__, "model_fields", {})
     for name, info in fields.items():
         if wire in (name, info.alias, info.validation_alias, info.serialization_alias):
             return getattr(value, name, None)

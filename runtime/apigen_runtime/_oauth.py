@@ -7,6 +7,11 @@ the async driver under one ``asyncio.Lock`` per event loop; ``renew`` re-checks 
 so N concurrent callers cause one token request. A 401 renews the token once and replays once.
 """
 
+# This module is a friend of the client and of the auth schemes: ``client.oauth`` drives the
+# client's token cache and transport, whose members stay underscored so that they never collide
+# with generated resource names (``client.tokens`` could be an API resource).
+# pyright: reportPrivateUsage=false
+
 from __future__ import annotations
 
 import base64
@@ -25,7 +30,7 @@ import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import httpx
@@ -172,6 +177,11 @@ class JSONFileTokenStore:
             raise
 
 
+def _is_code_key(key: Hashable) -> bool:
+    """An authorization-code token's cache key: ``("code", ...)``."""
+    return isinstance(key, tuple) and cast("tuple[object, ...]", key)[:1] == ("code",)
+
+
 class TokenCache:
     """One client's tokens, the lock that makes renewals single-flight, and its token store."""
 
@@ -191,7 +201,8 @@ class TokenCache:
     @store.setter
     def store(self, store: TokenStore | None) -> None:
         self._store = store
-        for key in [k for k in self._tokens if isinstance(k, tuple) and k[0] == "code"]:
+        stale: list[Hashable] = [k for k in self._tokens if _is_code_key(k)]
+        for key in stale:
             del self._tokens[key]  # reload from the new store on next use
 
     def get(self, key: Hashable, initial: Callable[[], Token | None]) -> Token | None:
@@ -331,12 +342,13 @@ def _read_token(
         raise OAuthError(
             f"The {where} answered with JSON {type(data).__name__}, not an object", request=request
         )
-    token = data.get("access_token")
+    body = cast("dict[str, Any]", data)
+    token = body.get("access_token")
     if not isinstance(token, str) or not token:
         problem = "no access_token" if token is None else "an empty or non-string access_token"
-        fields = ", ".join(sorted(str(k) for k in data)) or "none"
+        fields = ", ".join(sorted(body)) or "none"
         raise OAuthError(f"The {where} response has {problem} (fields: {fields})", request=request)
-    return Token.from_response(data, previous)
+    return Token.from_response(body, previous)
 
 
 # --- the schemes --------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ class Operation(Generic[T]):
     operation_id: str = ""
     params: tuple[Param, ...] = ()
     body: Body | None = None
-    responses: Mapping[str, Response] = field(default_factory=dict)
+    responses: Mapping[str, Response] = field(default_factory=dict[str, Response])
     security: tuple[tuple[str, ...], ...] | None = None
     pagination: Pagination | None = None  # list operations: how to reach the next page
     # The spec's operation- or path-level server (absolute, variables substituted) when it

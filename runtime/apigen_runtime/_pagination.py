@@ -22,14 +22,14 @@ from collections import deque
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import parse_qsl
 
 import httpx
 from pydantic import BaseModel
 
 from ._drivers import Flow, Outcome
-from ._errors import APIError
+from ._errors import APIError, package_error
 from ._operation import Operation
 from ._types import NotGiven, RequestOptions
 
@@ -136,16 +136,22 @@ class PaginationLoopError(APIError):
 class _Visited:
     """The pages one walk has requested; asking for one again raises ``PaginationLoopError``."""
 
-    def __init__(self, first: PageRequest) -> None:
+    def __init__(
+        self, first: PageRequest, errors: Mapping[type[APIError], type[APIError]] | None = None
+    ) -> None:
         self._seen = {first.key()}
+        self._errors = errors or {}  # the generated package's error classes
 
     def check(self, request: PageRequest) -> None:
         key = request.key()
         if key in self._seen:
             op = request.op.operation_id or request.op.path
-            raise PaginationLoopError(
-                f"{op}: the server pointed back to a page already fetched"
-                f" (after {len(self._seen)} pages); stopping instead of looping"
+            raise package_error(
+                PaginationLoopError(
+                    f"{op}: the server pointed back to a page already fetched"
+                    f" (after {len(self._seen)} pages); stopping instead of looping"
+                ),
+                self._errors,
             )
         self._seen.add(key)
 
@@ -161,7 +167,7 @@ def _field(obj: Any, path: str | None) -> Any:
         if obj is None:
             return None
         if isinstance(obj, Mapping):
-            obj = obj.get(part)
+            obj = cast("Mapping[str, Any]", obj).get(part)
         elif isinstance(obj, BaseModel):
             obj = _model_field(obj, part)
         else:
@@ -180,7 +186,9 @@ def _model_field(model: BaseModel, wire: str) -> Any:
 
 
 def _list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else []
+    if isinstance(value, list | tuple):
+        return list(cast("list[object] | tuple[object, ...]", value))
+    return []
 
 
 def _link_next(response: httpx.Response | None) -> str | None:
@@ -485,7 +493,9 @@ class SyncPage(_PageBase[T]):
 
     @classmethod
     def fetch(cls, client: SyncAPIClient, request: PageRequest) -> SyncPage[T]:
-        body, response = client._fetch_page(request.op, request.values, request.options)
+        # the client's page fetch: underscored so it never shadows a generated resource
+        fetch = client._fetch_page  # pyright: ignore[reportPrivateUsage]
+        body, response = fetch(request.op, request.values, request.options)
         return cls(client, request, body, response)
 
     def next_page(self) -> SyncPage[T]:
@@ -493,20 +503,22 @@ class SyncPage(_PageBase[T]):
         request = self.next_page_request()
         if request is None:
             raise LookupError("no next page: check has_next_page() first")
-        _Visited(self._request).check(request)  # the server sent this page's own cursor/URL
-        return SyncPage.fetch(self._client, request)
+        # the server sent this page's own cursor/URL
+        errors = self._client._errors  # pyright: ignore[reportPrivateUsage]
+        _Visited(self._request, errors).check(request)
+        return SyncPage[T].fetch(self._client, request)
 
     def iter_pages(self, *, max_pages: int | None = None) -> Iterator[SyncPage[T]]:
         """This page and every later one, fetched one at a time."""
         page: SyncPage[T] = self
         count = 1
-        visited = _Visited(self._request)
+        visited = _Visited(self._request, self._client._errors)  # pyright: ignore[reportPrivateUsage]
         yield page
         while page.has_next_page() and (max_pages is None or count < max_pages):
             request = page.next_page_request()
             assert request is not None
             visited.check(request)
-            page = SyncPage.fetch(self._client, request)
+            page = SyncPage[T].fetch(self._client, request)
             count += 1
             yield page
 
@@ -569,7 +581,9 @@ class AsyncPage(_PageBase[T]):
 
     @classmethod
     async def fetch(cls, client: AsyncAPIClient, request: PageRequest) -> AsyncPage[T]:
-        body, response = await client._fetch_page(request.op, request.values, request.options)
+        # the client's page fetch: underscored so it never shadows a generated resource
+        fetch = client._fetch_page  # pyright: ignore[reportPrivateUsage]
+        body, response = await fetch(request.op, request.values, request.options)
         return cls(client, request, body, response)
 
     async def next_page(self) -> AsyncPage[T]:
@@ -577,20 +591,22 @@ class AsyncPage(_PageBase[T]):
         request = self.next_page_request()
         if request is None:
             raise LookupError("no next page: check has_next_page() first")
-        _Visited(self._request).check(request)  # the server sent this page's own cursor/URL
-        return await AsyncPage.fetch(self._client, request)
+        # the server sent this page's own cursor/URL
+        errors = self._client._errors  # pyright: ignore[reportPrivateUsage]
+        _Visited(self._request, errors).check(request)
+        return await AsyncPage[T].fetch(self._client, request)
 
     async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[T]]:
         """This page and every later one, fetched one at a time."""
         page: AsyncPage[T] = self
         count = 1
-        visited = _Visited(self._request)
+        visited = _Visited(self._request, self._client._errors)  # pyright: ignore[reportPrivateUsage]
         yield page
         while page.has_next_page() and (max_pages is None or count < max_pages):
             request = page.next_page_request()
             assert request is not None
             visited.check(request)
-            page = await AsyncPage.fetch(self._client, request)
+            page = await AsyncPage[T].fetch(self._client, request)
             count += 1
             yield page
 

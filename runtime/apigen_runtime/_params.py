@@ -10,9 +10,9 @@ import datetime as dt
 import enum
 import json
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel
@@ -38,10 +38,19 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)
     if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
+        items = cast("Mapping[object, Any]", value).items()
+        return {str(k): jsonable(v) for k, v in items if not isinstance(v, NotGiven)}
     if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value if not isinstance(v, NotGiven)]
+        members = cast("Iterable[Any]", value)
+        return [jsonable(v) for v in members if not isinstance(v, NotGiven)]
     return value
+
+
+def _container(value: object) -> dict[str, Any] | list[Any] | None:
+    """``value`` as the JSON object or array it is (after ``jsonable``), else None."""
+    if isinstance(value, dict):
+        return cast("dict[str, Any]", value)
+    return cast("list[object]", value) if isinstance(value, list) else None
 
 
 def scalar(value: Any) -> str:
@@ -80,16 +89,16 @@ def _flat(value: dict[str, Any] | list[Any]) -> list[str]:
 def encode_path(name: str, value: Any, style: str | None, explode: bool, q: Quote) -> str:
     """``simple`` (default), ``label`` and ``matrix`` styles."""
     style = style or "simple"
-    if isinstance(value, dict) and explode:
-        parts = [f"{q(k)}={q(v)}" for k, v in _pairs(value)]
+    container = _container(value)
+    if isinstance(container, dict) and explode:
+        parts = [f"{q(k)}={q(v)}" for k, v in _pairs(container)]
         if style == "matrix":
             return "".join(f";{p}" for p in parts)
         return "." + ".".join(parts) if style == "label" else ",".join(parts)
-    if isinstance(value, list) and explode and style != "simple":
-        parts = [q(v) for v in _flat(value)]
+    if isinstance(container, list) and explode and style != "simple":
+        parts = [q(v) for v in _flat(container)]
         return "." + ".".join(parts) if style == "label" else "".join(f";{name}={p}" for p in parts)
-    is_container = isinstance(value, dict | list)
-    joined = ",".join(q(v) for v in _flat(value)) if is_container else q(scalar(value))
+    joined = ",".join(q(v) for v in _flat(container)) if container is not None else q(scalar(value))
     if style == "label":
         return "." + joined
     if style == "matrix":
@@ -107,16 +116,17 @@ def encode_query(
         return []
     if style == "deepObject":
         return [f"{k}={q(v)}" for k, v in deep_pairs(key, value)]
-    if not isinstance(value, dict | list):
+    container = _container(value)
+    if container is None:
         return [f"{key}={q(scalar(value))}"]
     if explode is None:
         explode = style == "form"  # OpenAPI: explode defaults to true for "form" only
     if explode:
-        if isinstance(value, dict):
-            return [f"{q(k)}={q(v)}" for k, v in _pairs(value)]
-        return [f"{key}={q(v)}" for v in _flat(value)]
+        if isinstance(container, dict):
+            return [f"{q(k)}={q(v)}" for k, v in _pairs(container)]
+        return [f"{key}={q(v)}" for v in _flat(container)]
     sep = {"spaceDelimited": "%20", "pipeDelimited": "|"}.get(style, ",")
-    return [f"{key}={sep.join(q(v) for v in _flat(value))}"]
+    return [f"{key}={sep.join(q(v) for v in _flat(container))}"]
 
 
 def deep_pairs(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
@@ -126,12 +136,13 @@ def deep_pairs(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
     """
     if value is None:
         return
-    if isinstance(value, dict):
-        for k, v in value.items():
+    container = _container(value)
+    if isinstance(container, dict):
+        for k, v in container.items():
             yield from deep_pairs(f"{prefix}[{quote(str(k), safe='')}]", v)
-    elif isinstance(value, list):
-        nested = any(isinstance(v, dict | list) for v in value)
-        for i, v in enumerate(value):
+    elif isinstance(container, list):
+        nested = any(isinstance(v, dict | list) for v in container)
+        for i, v in enumerate(container):
             yield from deep_pairs(f"{prefix}[{i}]" if nested else f"{prefix}[]", v)
     else:
         yield prefix, scalar(value)
@@ -139,9 +150,10 @@ def deep_pairs(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
 
 def encode_header(value: Any, explode: bool) -> str:
     """``simple`` style, no percent-encoding: arrays comma-joined."""
-    if isinstance(value, dict) and explode:
-        return ",".join(f"{k}={v}" for k, v in _pairs(value))
-    return ",".join(_flat(value)) if isinstance(value, dict | list) else scalar(value)
+    container = _container(value)
+    if isinstance(container, dict) and explode:
+        return ",".join(f"{k}={v}" for k, v in _pairs(container))
+    return ",".join(_flat(container)) if container is not None else scalar(value)
 
 
 def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
@@ -150,10 +162,11 @@ def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
     def q(s: str) -> str:
         return quote(s, safe=_COOKIE_SAFE)
 
-    if not isinstance(value, dict | list):
+    container = _container(value)
+    if container is None:
         return [f"{name}={q(scalar(value))}"]
     if explode is not False:
-        if isinstance(value, dict):
-            return [f"{k}={q(v)}" for k, v in _pairs(value)]
-        return [f"{name}={q(v)}" for v in _flat(value)]
-    return [f"{name}={','.join(q(v) for v in _flat(value))}"]
+        if isinstance(container, dict):
+            return [f"{k}={q(v)}" for k, v in _pairs(container)]
+        return [f"{name}={q(v)}" for v in _flat(container)]
+    return [f"{name}={','.join(q(v) for v in _flat(container))}"]

@@ -230,7 +230,7 @@ def server_wait(response: httpx.Response) -> float | None:
 def _fields(value: str, pick: str) -> dict[str, str]:
     """Parameters of a structured header: of the member with the smallest ``pick`` value when
     several policies are listed, or all ``key=value`` members merged (the older draft)."""
-    members = []
+    members: list[dict[str, str]] = []
     for member in value.split(","):
         params: dict[str, str] = {}
         for part in member.split(";"):

@@ -13,14 +13,14 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ._errors import RateLimitBackendError
 
 __all__ = ["RedisRateLimit"]
 
-logger = logging.getLogger("apigen_runtime")
+logger = logging.getLogger(__name__.rpartition(".")[0])  # the runtime's (see _logging)
 
 # KEYS[1]: the bucket; ARGV: interval (s), burst, max_wait (s). Returns the wait in seconds
 # as a string (Lua numbers would come back truncated to integers); over max_wait: not taken.
@@ -62,7 +62,7 @@ class RedisRateLimit:
         self.redis = redis_client
         self.key = key
         self.fail_open = fail_open
-        self._script = redis_client.register_script(_SCRIPT)
+        self._script: Callable[..., Any] = redis_client.register_script(_SCRIPT)
         self._async = inspect.iscoroutinefunction(type(self._script).__call__)
         self._failing = False
 
@@ -82,7 +82,10 @@ class RedisRateLimit:
         try:
             module = importlib.import_module("redis.asyncio" if asyncio else "redis")
         except ImportError as exc:
-            raise ImportError("RedisRateLimit needs: pip install 'apigen-runtime[redis]'") from exc
+            raise ImportError(
+                "RedisRateLimit needs the redis package: pip install 'redis>=5' (the [redis] "
+                "extra of the client, or of apigen-runtime)"
+            ) from exc
         client = module.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
         return cls(client, key, fail_open=fail_open)
 
@@ -104,9 +107,8 @@ class RedisRateLimit:
 
     async def _reserve_async(self, args: list[Any], reply: Awaitable[Any] | None) -> float:
         try:
-            if reply is None:
-                reply = self._script(keys=[self.key], args=args)
-            wait = float(await reply)
+            pending = self._script(keys=[self.key], args=args) if reply is None else reply
+            wait = float(await pending)
         except Exception as exc:
             return self._failed(exc)
         return self._answered(wait)

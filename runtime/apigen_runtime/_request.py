@@ -7,7 +7,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -41,9 +41,9 @@ class Prepared:
 
     method: str
     url: str
-    query: list[str] = field(default_factory=list)
+    query: list[str] = field(default_factory=list[str])
     headers: httpx.Headers = field(default_factory=httpx.Headers)
-    cookies: list[str] = field(default_factory=list)
+    cookies: list[str] = field(default_factory=list[str])
     content: bytes | StreamBody | None = None  # StreamBody: read while sending (uploads)
     idempotency_header: str | None = None  # set when the request carries an honoured key
     retry_count_header: str | None = None  # header telling the server the retry number
@@ -190,7 +190,7 @@ def fill_path(template: str, segments: Mapping[str, str]) -> str:
 
     A filled segment that is empty, ``.`` or ``..`` would be normalised away (or climb a level)
     on the wire and so reach another endpoint: ``ValueError`` before anything is sent."""
-    parts = []
+    parts: list[str] = []
     for part in template.split("/"):
         filled = _PLACEHOLDER.sub(lambda m: segments.get(m.group(1), m.group(0)), part)
         if filled != part and filled in _DOT_SEGMENTS:
@@ -210,17 +210,21 @@ def _set_body(
 ) -> None:
     body = op.body
     media = body.media_type if body else "application/json"
+    payload: Any
     if not isinstance(whole, NotGiven):
-        payload = {**whole, **fields} if fields and isinstance(whole, Mapping) else whole
+        payload = whole
+        if fields and isinstance(whole, Mapping):
+            payload = {**cast("Mapping[str, Any]", whole), **fields}
     elif fields or extra or (body and body.required and (is_json(media) or "form" in media)):
         payload = fields  # a required object body is sent even when empty: ``{}``
     else:
         return
     if extra:
-        payload = payload if isinstance(payload, Mapping) else jsonable(payload)
+        if not isinstance(payload, Mapping):
+            payload = jsonable(payload)
         if not isinstance(payload, Mapping):
             raise TypeError("extra_body needs an object request body")
-        payload = {**payload, **extra}
+        payload = {**cast("Mapping[str, Any]", payload), **extra}
     content, content_type = encode_body(media, payload, body.encoding if body else None)
     if content or content_type:
         req.content = content

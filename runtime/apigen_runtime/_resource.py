@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, ParamSpec, TypeVar
 
 import httpx
 
-from ._pagination import AsyncPage, AsyncPaginator, SyncPage, _PageBase
+from ._pagination import (  # _PageBase: the pages' shared base, internal to the runtime
+    AsyncPage,
+    AsyncPaginator,
+    SyncPage,
+    _PageBase,  # pyright: ignore[reportPrivateUsage]
+)
 from ._response import AsyncStreamedResponse, RawResponse, StreamedResponse
 
 __all__ = ["raw_async_page", "raw_page", "streaming_async_page", "streaming_page"]
@@ -78,7 +83,9 @@ def streaming_page(
     """``with_streaming_response`` for a sync list method (a page is small: it is read)."""
 
     @contextlib.contextmanager
-    def call(*args: P.args, **kwargs: P.kwargs) -> Iterator[StreamedResponse[SyncPage[T]]]:
+    def call(
+        *args: P.args, **kwargs: P.kwargs
+    ) -> Generator[StreamedResponse[SyncPage[T]], None, None]:
         response = _PageStreamed(method(*args, **kwargs))
         try:
             yield response
@@ -96,7 +103,7 @@ def streaming_async_page(
     @contextlib.asynccontextmanager
     async def call(
         *args: P.args, **kwargs: P.kwargs
-    ) -> AsyncIterator[AsyncStreamedResponse[AsyncPage[T]]]:
+    ) -> AsyncGenerator[AsyncStreamedResponse[AsyncPage[T]], None]:
         response = _AsyncPageStreamed(await method(*args, **kwargs))
         try:
             yield response

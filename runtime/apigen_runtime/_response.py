@@ -15,7 +15,16 @@ import functools
 import inspect
 import json
 import os
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -401,7 +410,8 @@ def with_request_id(result: T, response: httpx.Response) -> T:
     """``result``, a parsed model, carrying the response's request id as ``_request_id``."""
     if isinstance(result, Model):
         ids = (response.headers.get(name) for name in REQUEST_ID_HEADERS)
-        result._request_id = next((i for i in ids if i), None)
+        # a private attribute of Model, never part of model_dump(): set by the runtime only
+        result._request_id = next((i for i in ids if i), None)  # pyright: ignore[reportPrivateUsage]
     return result
 
 
@@ -480,7 +490,7 @@ def with_streaming_response(method: Callable[P, Any]) -> Callable[P, Any]:
         @contextlib.asynccontextmanager
         async def open_stream_async(
             *args: P.args, **kwargs: P.kwargs
-        ) -> AsyncIterator[AsyncStreamedResponse[Any]]:
+        ) -> AsyncGenerator[AsyncStreamedResponse[Any], None]:
             token = _MODE.set("stream")
             try:
                 response = _expect(await method(*args, **kwargs), AsyncStreamedResponse, method)
@@ -494,7 +504,9 @@ def with_streaming_response(method: Callable[P, Any]) -> Callable[P, Any]:
         return open_stream_async
 
     @contextlib.contextmanager
-    def open_stream(*args: P.args, **kwargs: P.kwargs) -> Iterator[StreamedResponse[Any]]:
+    def open_stream(
+        *args: P.args, **kwargs: P.kwargs
+    ) -> Generator[StreamedResponse[Any], None, None]:
         token = _MODE.set("stream")
         try:
             response = _expect(method(*args, **kwargs), StreamedResponse, method)

@@ -58,9 +58,17 @@ def may_resend(request: httpx.Request, outcome: Attempt) -> bool:
     return isinstance(header, str) and bool(request.headers.get(header))
 
 
-def should_retry_header(response: httpx.Response) -> bool | None:
-    """The server's ``x-should-retry: true|false`` (``None``: absent or anything else)."""
-    value = response.headers.get("x-should-retry", "").strip().lower()
+SHOULD_RETRY_HEADER = "x-should-retry"
+
+
+def should_retry_header(
+    response: httpx.Response, name: str | None = SHOULD_RETRY_HEADER
+) -> bool | None:
+    """The server's ``x-should-retry: true|false`` (``None``: absent, anything else, or no
+    header ``name`` to read)."""
+    if not name:
+        return None
+    value = response.headers.get(name, "").strip().lower()
     return True if value == "true" else False if value == "false" else None
 
 
@@ -83,6 +91,8 @@ class RetryPolicy:
     max_delay: float = 8.0
     max_wait: float = 60.0
     jitter: float = 0.25
+    # The provider's header that overrides the status rule (``None``: ignore any such header).
+    should_retry_header: str | None = SHOULD_RETRY_HEADER
 
     def decide(self, attempt: int, request: httpx.Request, outcome: Attempt) -> float | None:
         if not self.should_retry(request, outcome):
@@ -91,7 +101,7 @@ class RetryPolicy:
 
     def should_retry(self, request: httpx.Request, outcome: Attempt) -> bool:
         if isinstance(outcome, httpx.Response):
-            told = should_retry_header(outcome)
+            told = should_retry_header(outcome, self.should_retry_header)
             if told is False or (told is None and not _retryable_status(outcome)):
                 return False
         elif isinstance(outcome, _HOPELESS):

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, cast
 
 import httpx
 
-from ._errors import APIError
+from ._errors import APIError, package_error
 from ._limits import stream_error
 
 __all__ = [
@@ -76,9 +84,14 @@ class APIStreamError(APIError):
 
 def _error_text(body: Any) -> str:
     """The most specific message in an error event (``{"error": {"message": ...}}`` etc.)."""
-    inner = body.get("error", body) if isinstance(body, dict) else body
-    if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-        return str(inner["message"])
+    inner: object = body
+    if isinstance(body, dict):
+        obj = cast("dict[str, object]", body)
+        inner = obj.get("error", obj)
+    if isinstance(inner, dict):
+        message = cast("dict[str, object]", inner).get("message")
+        if isinstance(message, str):
+            return message
     if isinstance(inner, str) and inner:
         return inner
     return json.dumps(body) if not isinstance(body, str) else "(no details)"
@@ -215,10 +228,12 @@ class Stream(Generic[T]):
         stop_at_done: bool,
         reconnect: Reconnect | None = None,
     ) -> None:
-        self.response = response
+        self.response: httpx.Response = response
         self._convert = convert
         self._stop_at_done = stop_at_done
         self._reconnect = reconnect
+        # the generated package's error classes (``package_error``); set by the client
+        self._errors: Mapping[type[APIError], type[APIError]] = {}
         self._iterator = self.__stream__()
 
     def events(self) -> Generator[ServerSentEvent, None, None]:
@@ -268,7 +283,11 @@ class Stream(Generic[T]):
         return self
 
     def __next__(self) -> T:
-        return next(self._iterator)
+        try:
+            return next(self._iterator)
+        except APIError as exc:  # the generated package's class, as for the call itself
+            package_error(exc, self._errors)
+            raise
 
     def close(self) -> None:
         self.response.close()
@@ -298,10 +317,12 @@ class AsyncStream(Generic[T]):
         stop_at_done: bool,
         reconnect: Reconnect | None = None,
     ) -> None:
-        self.response = response
+        self.response: httpx.Response = response
         self._convert = convert
         self._stop_at_done = stop_at_done
         self._reconnect = reconnect
+        # the generated package's error classes (``package_error``); set by the client
+        self._errors: Mapping[type[APIError], type[APIError]] = {}
         self._iterator = self.__stream__()
 
     async def events(self) -> AsyncGenerator[ServerSentEvent, None]:
@@ -352,7 +373,11 @@ class AsyncStream(Generic[T]):
         return self
 
     async def __anext__(self) -> T:
-        return await self._iterator.__anext__()
+        try:
+            return await self._iterator.__anext__()
+        except APIError as exc:  # the generated package's class, as for the call itself
+            package_error(exc, self._errors)
+            raise
 
     async def close(self) -> None:
         await self.response.aclose()

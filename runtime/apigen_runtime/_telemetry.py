@@ -27,7 +27,7 @@ def tracer() -> Any:
     if _otel is None:
         try:
             _otel = importlib.import_module("opentelemetry.trace")
-            _tracer = _otel.get_tracer("apigen_runtime", __version__)
+            _tracer = _otel.get_tracer(__name__.rpartition(".")[0], __version__)
         except ImportError:
             _otel = False
     return _tracer

@@ -14,7 +14,7 @@ import math
 import re
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ._errors import APIError
 
@@ -33,7 +33,9 @@ class WebhookVerificationError(APIError):
 def _bytes(value: object, what: str = "payload") -> bytes:
     if isinstance(value, str):
         return value.encode("utf-8", "surrogatepass")
-    if isinstance(value, bytes | bytearray | memoryview):
+    if isinstance(value, memoryview):
+        return value.tobytes()
+    if isinstance(value, bytes | bytearray):
         return bytes(value)
     raise WebhookVerificationError(
         f"Webhook {what} must be bytes or str, not {type(value).__name__}."
@@ -118,8 +120,9 @@ def verify_hmac(
     ``timestamp`` and ``tolerance`` (seconds) to reject stale deliveries.
     """
     digest = hmac.new(_bytes(secret, "secret"), _bytes(payload), algorithm).digest()
-    if signature is None or isinstance(signature, bytes):
-        candidates: list[object] = [_text(signature, "signature")]
+    given = cast(object, signature)  # untyped callers may pass None or bytes
+    if given is None or isinstance(given, bytes):
+        candidates: list[object] = [_text(given, "signature")]
     else:
         candidates = [signature] if isinstance(signature, str) else list(signature)
     matched = False
@@ -153,7 +156,7 @@ def _header(headers: Mapping[str, str] | Any, name: str) -> object:
     except AttributeError:
         raise WebhookVerificationError("Webhook headers must be a mapping.") from None
     if value is None and isinstance(headers, Mapping):
-        for key, item in headers.items():
+        for key, item in cast("Mapping[object, object]", headers).items():
             if isinstance(key, str) and key.lower() == name:
                 return item
     return value

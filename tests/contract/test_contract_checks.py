@@ -4,6 +4,7 @@ sabotaged in-process (monkeypatch) so that a known-bad request or parse reaches 
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 from pathlib import Path
 from typing import Any, Required
@@ -180,8 +181,15 @@ def _run(**kw: Any) -> Any:
     return run_contract(ContractConfig(PETSTORE, spec=SPEC, max_examples=3, **kw))
 
 
+def _petstore_runtime(submodule: str = "") -> Any:
+    """The runtime generated/petstore runs on: its vendored `petstore._runtime`, or the shared
+    apigen_runtime. Sabotage goes there, where the client looks."""
+    rt = load_client(PETSTORE).runtime
+    return importlib.import_module(f"{rt.__name__}.{submodule}") if submodule else rt
+
+
 def test_runner_finds_a_request_bug(monkeypatch: pytest.MonkeyPatch) -> None:
-    import apigen_runtime._client as client_module
+    client_module = _petstore_runtime("_client")
 
     original = client_module.prepare
 
@@ -203,7 +211,7 @@ def test_runner_finds_a_request_bug(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_runner_finds_a_dot_segment_that_is_not_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import apigen_runtime._client as client_module
+    client_module = _petstore_runtime("_client")
 
     original = client_module.prepare
 
@@ -227,14 +235,15 @@ def test_runner_finds_a_model_stricter_than_the_spec(monkeypatch: pytest.MonkeyP
     class Impossible(pydantic.BaseModel):
         never_sent: int
 
-    monkeypatch.setitem(constant.responses, "200", apigen_runtime.Response(Impossible, "json"))  # type: ignore[arg-type]
+    response = _petstore_runtime().Response(Impossible, "json")
+    monkeypatch.setitem(constant.responses, "200", response)
     report = _run(operations=["health"], variants=["async"])
     checks = {(f.check, f.klass) for f in report.failures()}
     assert ("strict_parse", "client") in checks
 
 
 def test_baseline_accepts_known_failures(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import apigen_runtime._client as client_module
+    client_module = _petstore_runtime("_client")
 
     original = client_module.prepare
 
@@ -505,13 +514,14 @@ def test_runner_finds_an_operation_sent_to_the_wrong_server(
 ) -> None:
     # Checked offline with the spec's own base URL (Stripe files.create must go to
     # files.stripe.com, GitHub repos.upload_release_asset to uploads.github.com).
-    original = apigen_runtime.SyncAPIClient.base_url_for
+    sync_client = _petstore_runtime().SyncAPIClient
+    original = sync_client.base_url_for
 
     def elsewhere(self: Any, op: Any) -> str:
         url = original(self, op)
         return "https://elsewhere.example/v1" if op.operation_id == "getPet" else url
 
-    monkeypatch.setattr(apigen_runtime.SyncAPIClient, "base_url_for", elsewhere)
+    monkeypatch.setattr(sync_client, "base_url_for", elsewhere)
     report = _run(operations=["getPet", "getOwner"], variants=["async"])
     servers = [f for f in report.new_failures("client") if f.check == "server"]
     assert [f.operation_id for f in servers] == ["getPet"]

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from apigen.config import load_config
 from tests.conftest import ROOT, shared_specs
-
-from .helpers import build_into
 
 # name in generated/ -> spec file (relative to ../shared/specs, or to the repo for our own)
 BIG = {
@@ -19,13 +18,16 @@ BIG = {
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """generated/-style builds of petstore (ours), GitHub and Stripe into a temporary folder."""
+    """generated/-style builds of petstore (ours), GitHub and Stripe into a temporary folder,
+    configured by the repository's apigen.toml exactly as `make generate` builds them."""
     root = tmp_path_factory.mktemp("built")
     out: dict[str, Path] = {}
-    specs = shared_specs()
-    build_into(ROOT / "specs" / "petstore.yaml", root / "petstore")
-    out["petstore"] = root / "petstore"
+    specs = shared_specs()  # fails loudly when ../shared/specs is missing
+    clients = {c.name: c for c in load_config(ROOT / "apigen.toml").clients}
+    assert set(clients) == {"petstore", *BIG}
     for name, file in BIG.items():
-        build_into(specs / file, root / name)
+        assert clients[name].spec == (specs / file).resolve()
+    for name, client in clients.items():
+        client.build(root / name)
         out[name] = root / name
     return out

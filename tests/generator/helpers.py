@@ -11,11 +11,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from apigen.distribution import RuntimeMode
 from apigen.pipeline import BuildResult, build
 
 
-def build_into(spec: Path, out: Path, name: str | None = None) -> BuildResult:
-    return build(spec, out, name=name)
+def build_into(
+    spec: Path, out: Path, name: str | None = None, runtime: RuntimeMode = "vendored"
+) -> BuildResult:
+    """`runtime="shared"`: for tests that hand the generated client `apigen_runtime` objects or
+    expect its exception classes (the runtime seam itself)."""
+    return build(spec, out, name=name, runtime=runtime)
 
 
 def manifest(out: Path) -> dict[str, Any]:

@@ -46,7 +46,7 @@ class Recorder:
 
 def _clients(pkg: ModuleType, rec: Recorder, **kwargs: Any) -> tuple[Any, Any]:
     transport = httpx.MockTransport(rec)
-    kwargs.setdefault("bearer_token", "tok")
+    kwargs.setdefault("api_key", "tok")
     return (
         pkg.Client(http_client=httpx.Client(transport=transport), **kwargs),
         pkg.AsyncClient(http_client=httpx.AsyncClient(transport=transport), **kwargs),

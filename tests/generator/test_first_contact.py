@@ -33,8 +33,8 @@ PAGE_2 = {"data": [{"id": "cus_3"}], "has_more": False}
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("first_contact")
-    build_into(SPEC, root / "fcpkg", name="fcpkg")
-    build_into(SPEC, root / "otherpkg", name="otherpkg")
+    build_into(SPEC, root / "fcpkg", name="fcpkg", runtime="shared")
+    build_into(SPEC, root / "otherpkg", name="otherpkg", runtime="shared")
     return root
 
 
@@ -218,7 +218,8 @@ def test_path_parameters_positional_async(pkg: ModuleType) -> None:
 
 
 def _user_agent() -> str:
-    return f"fcpkg/0.1.0 apigen/{rt.__version__} Python/{platform.python_version()}"
+    # the distribution name and the spec's info.version (docs/decisions.md, distribution names)
+    return f"fcpkg-apigen-client/1.0 apigen/{rt.__version__} Python/{platform.python_version()}"
 
 
 def test_user_agent_names_package_apigen_and_python_sync(pkg: ModuleType) -> None:

@@ -51,7 +51,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("shop")
     spec = root / "shop.json"
     spec.write_text(json.dumps(SPEC))
-    build_into(spec, root / "out", name="shop")
+    build_into(spec, root / "out", name="shop", runtime="shared")
     with on_path(root / "out", "shop") as pkg:
         yield pkg
 

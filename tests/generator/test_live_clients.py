@@ -52,7 +52,7 @@ def _form_pairs(body: bytes) -> list[tuple[str, str]]:
 def test_stripe_form_body_is_encoded_as_stripe_expects(
     stripe: ModuleType, stripe_sandbox: Sandbox
 ) -> None:
-    client = stripe.Client(base_url=stripe_sandbox.url, bearer_token="sk_test_123")
+    client = stripe.Client(base_url=stripe_sandbox.url, api_key="sk_test_123")
     customer = client.customers.create(
         email="jenny@example.com",
         metadata={"order_id": "6735", "note": "a&b=c"},
@@ -68,7 +68,7 @@ def test_stripe_form_body_is_encoded_as_stripe_expects(
     sent = stripe_sandbox.requests[-1]
     assert sent.method == "POST" and sent.path.endswith("/v1/customers")
     assert sent.headers["content-type"].startswith("application/x-www-form-urlencoded")
-    assert sent.headers["authorization"] == "Bearer sk_test_123"
+    assert sent.headers["authorization"] == "Basic c2tfdGVzdF8xMjM6"  # api_key as basic user
     pairs = _form_pairs(sent.body)
     assert ("email", "jenny@example.com") in pairs
     assert ("metadata[order_id]", "6735") in pairs
@@ -87,7 +87,7 @@ def test_stripe_form_body_is_encoded_as_stripe_expects(
     client.close()
     keyed = stripe.Client(
         base_url=stripe_sandbox.url,
-        bearer_token="sk_test_123",
+        api_key="sk_test_123",
         idempotency_header="Idempotency-Key",
     )
     keyed.customers.create(email="jenny@example.com")
@@ -98,7 +98,7 @@ def test_stripe_form_body_is_encoded_as_stripe_expects(
 def test_stripe_list_query_uses_deep_object_and_expand_brackets(
     stripe: ModuleType, stripe_sandbox: Sandbox
 ) -> None:
-    client = stripe.Client(base_url=stripe_sandbox.url, bearer_token="sk_test_123")
+    client = stripe.Client(base_url=stripe_sandbox.url, api_key="sk_test_123")
     page = client.customers.list(
         limit=3, expand=["data.default_source"], created={"gt": 1600000000, "lte": 1700000000}
     )
@@ -116,7 +116,7 @@ def test_stripe_list_query_uses_deep_object_and_expand_brackets(
 def test_stripe_nested_resource_and_path_params(
     stripe: ModuleType, stripe_sandbox: Sandbox
 ) -> None:
-    client = stripe.Client(base_url=stripe_sandbox.url, username="sk_test_123", password="")
+    client = stripe.Client(base_url=stripe_sandbox.url, api_key="sk_test_123")
     sources = client.customers.sources.list(customer="cus 1/2")
     assert hasattr(sources, "data")
     sent = stripe_sandbox.requests[-1]
@@ -128,21 +128,21 @@ def test_stripe_nested_resource_and_path_params(
 def test_stripe_missing_credentials_fail_before_sending(
     stripe: ModuleType, stripe_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for var in ("STRIPE_BEARER_TOKEN", "STRIPE_USERNAME", "STRIPE_PASSWORD"):
-        monkeypatch.delenv(var, raising=False)
+    """Stripe's basic-or-bearer security is one secret: `api_key=` / `STRIPE_API_KEY`."""
+    monkeypatch.delenv("STRIPE_API_KEY", raising=False)
     client = stripe.Client(base_url=stripe_sandbox.url)
     before = len(stripe_sandbox.requests)
-    with pytest.raises(stripe.MissingCredentialsError, match="bearer_token"):
+    with pytest.raises(stripe.MissingCredentialsError, match="api_key=.*STRIPE_API_KEY"):
         client.customers.list()
     assert len(stripe_sandbox.requests) == before
-    monkeypatch.setenv("STRIPE_BEARER_TOKEN", "sk_env")
+    monkeypatch.setenv("STRIPE_API_KEY", "sk_env")
     client.customers.list()
-    assert stripe_sandbox.requests[-1].headers["authorization"] == "Bearer sk_env"
-    client.close()
+    # the first alternative (basic, the key as user name and an empty password)
+    assert stripe_sandbox.requests[-1].headers["authorization"] == "Basic c2tfZW52Og=="
 
 
 async def test_stripe_async_client(stripe: ModuleType, stripe_sandbox: Sandbox) -> None:
-    async with stripe.AsyncClient(base_url=stripe_sandbox.url, bearer_token="sk_a") as client:
+    async with stripe.AsyncClient(base_url=stripe_sandbox.url, api_key="sk_a") as client:
         customer = await client.customers.retrieve(customer="cus_123", expand=["sources"])
         from stripe.models import Customer, DeletedCustomer
 

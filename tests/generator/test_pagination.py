@@ -124,7 +124,7 @@ EXPECTED_STRIPE_QUERIES = [
 def test_stripe_list_iterates_every_customer(stripe: ModuleType, stripe_pages: Sandbox) -> None:
     from stripe.models import Customer
 
-    with stripe.Client(base_url=stripe_pages.url, bearer_token="sk_test") as client:
+    with stripe.Client(base_url=stripe_pages.url, api_key="sk_test") as client:
         page = client.customers.list(limit=2)
         assert [c.id for c in page.items] == ["cus_1", "cus_2"] and page.has_next_page()
         assert len(stripe_pages.requests) == 1  # later pages are fetched on demand
@@ -132,11 +132,11 @@ def test_stripe_list_iterates_every_customer(stripe: ModuleType, stripe_pages: S
     assert all(isinstance(c, Customer) for c in customers)
     assert [c.id for c in customers] == [c["id"] for c in CUSTOMERS]
     assert _customer_queries(stripe_pages) == EXPECTED_STRIPE_QUERIES
-    assert all(r.headers["authorization"] == "Bearer sk_test" for r in stripe_pages.requests)
+    assert all(r.headers["authorization"] == "Basic c2tfdGVzdDo=" for r in stripe_pages.requests)
 
 
 def test_stripe_page_level_access(stripe: ModuleType, stripe_pages: Sandbox) -> None:
-    with stripe.Client(base_url=stripe_pages.url, bearer_token="sk_test") as client:
+    with stripe.Client(base_url=stripe_pages.url, api_key="sk_test") as client:
         first = client.customers.list(limit=2)
         assert first.raw.object == "list" and first.raw.has_more is True
         pages = list(first.iter_pages())
@@ -150,7 +150,7 @@ def test_stripe_page_level_access(stripe: ModuleType, stripe_pages: Sandbox) -> 
 
 
 def test_stripe_search_uses_next_page_token(stripe: ModuleType, stripe_pages: Sandbox) -> None:
-    with stripe.Client(base_url=stripe_pages.url, bearer_token="sk_test") as client:
+    with stripe.Client(base_url=stripe_pages.url, api_key="sk_test") as client:
         found = [c.id for c in client.customers.search(query="email~'example'")]
     assert found == [c["id"] for c in CUSTOMERS]
     pages = [dict(r.query).get("page") for r in stripe_pages.requests]
@@ -160,7 +160,7 @@ def test_stripe_search_uses_next_page_token(stripe: ModuleType, stripe_pages: Sa
 async def test_stripe_list_async(stripe: ModuleType, stripe_pages: Sandbox) -> None:
     from stripe.models import Customer
 
-    async with stripe.AsyncClient(base_url=stripe_pages.url, bearer_token="sk_test") as client:
+    async with stripe.AsyncClient(base_url=stripe_pages.url, api_key="sk_test") as client:
         seen = [c.id async for c in client.customers.list(limit=2)]
         assert seen == [c["id"] for c in CUSTOMERS]
         assert _customer_queries(stripe_pages) == EXPECTED_STRIPE_QUERIES

@@ -105,6 +105,18 @@ def test_x_should_retry_overrides_the_status_rule(mode: str) -> None:
         call(make(mode, recorder, []), op())
 
 
+def test_should_retry_header_name_is_configurable() -> None:
+    """Issue 9: the provider's own hint header (Stripe's `Stripe-Should-Retry`), or none."""
+    request = httpx.Request("GET", BASE + "/x")
+    stripe = RetryPolicy(should_retry_header="Stripe-Should-Retry")
+    told = httpx.Response(400, headers={"stripe-should-retry": "true"})
+    assert stripe.should_retry(request, told) and not RetryPolicy().should_retry(request, told)
+    stop = httpx.Response(503, headers={"Stripe-Should-Retry": "false", "x-should-retry": "true"})
+    assert not stripe.should_retry(request, stop)
+    deaf = RetryPolicy(should_retry_header=None)  # the status rule only
+    assert deaf.should_retry(request, httpx.Response(503, headers={"x-should-retry": "false"}))
+
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     "error",

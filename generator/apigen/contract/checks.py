@@ -5,16 +5,18 @@ must not be needed), and schemathesis' own response checks hold."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pydantic
 
-from apigen_runtime import Operation
-from apigen_runtime._response import pick_response
+if TYPE_CHECKING:
+    from apigen_runtime import Operation
 
 __all__ = ["ResponseProblem", "fallback_warnings", "schemathesis_checks", "strict_parse"]
 
@@ -27,6 +29,9 @@ class ResponseProblem:
 
 def strict_parse(op: Operation[Any], response: httpx.Response) -> ResponseProblem | None:
     """The declared type for `response`'s status validated strictly against its JSON body."""
+    # the runtime of the client `op` belongs to (vendored or shared), not the generator's copy
+    runtime = sys.modules[type(op).__module__].__name__
+    pick_response = importlib.import_module(f"{runtime}._response").pick_response
     declared = pick_response(op.responses, response.status_code)
     if declared is None or declared.kind != "json" or declared.type_ is Any:
         return None
@@ -60,10 +65,11 @@ class _Collect(logging.Handler):
 
 
 @contextlib.contextmanager
-def fallback_warnings() -> Iterator[list[str]]:
-    """The runtime's 'returning it unvalidated' warnings logged inside the block."""
+def fallback_warnings(logger_name: str = "apigen_runtime") -> Iterator[list[str]]:
+    """The runtime's 'returning it unvalidated' warnings logged inside the block (its logger:
+    the runtime package's name, `<package>._runtime` when vendored)."""
     handler = _Collect()
-    logger = logging.getLogger("apigen_runtime")
+    logger = logging.getLogger(logger_name)
     logger.addHandler(handler)
     propagate, logger.propagate = logger.propagate, False  # reported as failures instead
     try:

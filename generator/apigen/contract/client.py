@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apigen_runtime import Operation
+if TYPE_CHECKING:
+    from apigen_runtime import Operation
 
-__all__ = ["ClientError", "GeneratedClient", "ManifestOperation", "load_client"]
+__all__ = ["ClientError", "GeneratedClient", "ManifestOperation", "client_runtime", "load_client"]
 
 # Client constructor arguments that are not credentials.
 _NOT_CREDENTIALS = frozenset(
@@ -38,6 +39,8 @@ _NOT_CREDENTIALS = frozenset(
         "rate_warning",
         "idempotency_header",
         "retry_count_header",
+        "max_response_bytes",
+        "max_stream_reconnects",
         "token_url",
     }
 )
@@ -67,6 +70,13 @@ class GeneratedClient:
     constants: dict[tuple[str, str], Operation[Any]] = field(default_factory=dict)
     module: ModuleType | None = None
     stale_specs: list[Path] = field(default_factory=list)  # same name, other SHA-256
+    # The runtime the package runs on (its vendored `<package>._runtime`, or `apigen_runtime`):
+    # isinstance checks must use its classes, not the generator's own copy.
+    rt: ModuleType | None = None
+
+    @property
+    def runtime(self) -> ModuleType:
+        return self.rt if self.rt is not None else client_runtime(self.package)
 
     @property
     def spec_name(self) -> str | None:
@@ -114,13 +124,21 @@ class GeneratedClient:
     def env_prefix(self) -> str:
         return self.package.upper()
 
+    def credential_env(self) -> dict[str, str]:
+        """Credential keyword -> environment variable, where configured (`GITHUB_TOKEN`)."""
+        sync_cls, _ = self.client_classes()
+        module = sys.modules.get(sync_cls.__module__)
+        names = getattr(module, "_CREDENTIAL_ENV", None)
+        return dict(names) if isinstance(names, dict) else {}
+
     def make_credentials(self, dummy: bool) -> dict[str, str]:
         """Credentials for the client: from `{PACKAGE}_{NAME}` environment variables like the
         generated client itself; with `dummy`, a placeholder for every one not set (sandboxes
         accept any credential)."""
         found: dict[str, str] = {}
+        names = self.credential_env()
         for name in self.credential_names():
-            value = os.environ.get(f"{self.env_prefix()}_{name.upper()}")
+            value = os.environ.get(names.get(name) or f"{self.env_prefix()}_{name.upper()}")
             if value:
                 found[name] = value
             elif dummy:
@@ -145,6 +163,19 @@ def _iter_modules(package: ModuleType) -> Iterator[ModuleType]:
         return
     for info in pkgutil.walk_packages(path, prefix=package.__name__ + "."):
         yield importlib.import_module(info.name)
+
+
+def client_runtime(package: str) -> ModuleType:
+    """The runtime package a generated package runs on: `<package>._runtime` when vendored, the
+    shared `apigen_runtime` (behind the `<package>._runtime` shim, or imported directly by a
+    client generated before runtime modes existed)."""
+    try:
+        shim = importlib.import_module(f"{package}._runtime")
+    except ModuleNotFoundError as err:
+        if err.name != f"{package}._runtime":
+            raise
+        return importlib.import_module("apigen_runtime")
+    return sys.modules[shim.Operation.__module__]  # the runtime itself, not the shim
 
 
 def load_client(folder: Path) -> GeneratedClient:
@@ -182,11 +213,12 @@ def load_client(folder: Path) -> GeneratedClient:
             f"`import {package}` found {found}, not the client in {folder}: "
             "another package of that name shadows it"
         )
-    client = GeneratedClient(folder, package, manifest, operations, module=module)
+    rt = client_runtime(package)
+    client = GeneratedClient(folder, package, manifest, operations, module=module, rt=rt)
     resources = importlib.import_module(f"{package}.resources")
     for mod in _iter_modules(resources):
         for value in vars(mod).values():
-            if isinstance(value, Operation):
+            if isinstance(value, rt.Operation):
                 client.constants[(value.method.lower(), value.path)] = value
     return client
 

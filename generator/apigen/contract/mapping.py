@@ -13,13 +13,14 @@ import functools
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
-from apigen_runtime import NotGiven, Operation
-
 from .cases import MISSING, CaseInput
+
+if TYPE_CHECKING:
+    from apigen_runtime import Operation
 
 __all__ = ["Call", "MappingError", "to_call"]
 
@@ -105,7 +106,7 @@ def _resolved(func: Any) -> dict[str, Any]:
             hint = eval(annotation, namespace) if isinstance(annotation, str) else annotation
         except Exception:
             continue
-        args = [a for a in typing.get_args(hint) if a is not NotGiven]
+        args = [a for a in typing.get_args(hint) if not _is_not_given(a)]
         if typing.get_origin(hint) in (typing.Union, _UnionType) and len(args) < len(
             typing.get_args(hint)
         ):
@@ -115,6 +116,11 @@ def _resolved(func: Any) -> dict[str, Any]:
 
 
 _UnionType = type(int | str)
+
+
+def _is_not_given(hint: Any) -> bool:
+    """The runtime's `NotGiven` sentinel type, from whichever runtime the client runs on."""
+    return isinstance(hint, type) and hint.__name__ == "NotGiven" and "_runtime" in hint.__module__
 
 
 @functools.cache

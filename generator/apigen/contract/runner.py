@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import datetime
 import fnmatch
+import importlib
 import inspect
 import json
 import os
@@ -15,12 +16,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-
-from apigen_runtime import APIConnectionError, APIStatusError, MissingCredentialsError, Operation
-from apigen_runtime._params import jsonable
 
 from .cases import MISSING, CaseInput, CaseSource, EdgeValues
 from .checks import fallback_warnings, schemathesis_checks, strict_parse
@@ -28,6 +26,9 @@ from .client import ClientError, GeneratedClient, ManifestOperation, load_client
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
 from .sandbox import RunningSandbox, start_sandbox
+
+if TYPE_CHECKING:
+    from apigen_runtime import Operation
 from .wire import EMPTY_REQUIRED, SCHEMA_PROBLEM, UNSPELLABLE_KEY, check_request
 
 __all__ = ["ContractConfig", "ContractError", "run_contract", "select_operations"]
@@ -382,7 +383,8 @@ class _Run:
         fail = _failer(result, variant=variant, case=case.label, python=python)
         self.recorder.take()
         error: BaseException | None = None
-        with fallback_warnings() as fallbacks:
+        rt = self.client.runtime  # the client's runtime: its classes, not the generator's
+        with fallback_warnings(rt.__name__) as fallbacks:
             try:
                 if variant == "sync":
                     value = method(**call.kwargs)
@@ -392,7 +394,7 @@ class _Run:
             except Exception as exc:
                 error = exc
         exchanges = self.recorder.take()
-        if isinstance(error, MissingCredentialsError):
+        if isinstance(error, rt.MissingCredentialsError):
             raise ContractError(f"{error} (credentials come from the environment)")
         if case.expect_value_error:
             if isinstance(error, ValueError) and not exchanges:
@@ -440,7 +442,7 @@ class _Run:
                 http=http,
             )
             return
-        unexpected = not isinstance(error, APIStatusError | APIConnectionError)
+        unexpected = not isinstance(error, rt.APIStatusError | rt.APIConnectionError)
         if error is not None and unexpected and not _is_response_validation(error):
             fail(
                 "exception",
@@ -520,7 +522,7 @@ class _Run:
         )
         try:
             call = to_call(case, constant, resolve_call(client, op.call))
-            with contextlib.suppress(Exception), fallback_warnings():
+            with contextlib.suppress(Exception), fallback_warnings(self.client.runtime.__name__):
                 resolve_call(client, op.call)(**call.kwargs)
         except MappingError:
             return
@@ -548,6 +550,7 @@ class _Run:
         intended: dict[tuple[str, str], Any] = {}
         fields: dict[str, Any] = {}
         whole: Any = MISSING
+        jsonable = importlib.import_module(f"{self.client.runtime.__name__}._params").jsonable
         for p in constant.params:
             if p.py_name not in call.kwargs:
                 continue

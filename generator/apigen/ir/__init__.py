@@ -9,6 +9,8 @@ from typing import Any
 from .. import naming
 from ..diagnostics import Report
 from . import grouping, layout, pagination, usage
+from . import options as custom
+from .lock import NameLock
 from .nodes import Api, OperationDef, ResourceDef
 from .operations import (
     OperationBuilder,
@@ -18,6 +20,7 @@ from .operations import (
     root_server_url,
     server_url,
 )
+from .options import ApiOptions
 from .schemas import SchemaConverter
 from .security import build_security
 
@@ -33,16 +36,42 @@ def build_api(
     report: Report,
     reserved_client: set[str],
     reserved_resource: set[str],
+    options: ApiOptions | None = None,
+    lock: NameLock | None = None,
 ) -> Api:
+    """`options`: a configured client's filters, renames and settings (ir/options.py).
+    `lock`: the previous build's call paths, kept for operations that still exist (ir/lock.py)."""
+    opts = options or ApiOptions()
     info = document.get("info") if isinstance(document.get("info"), Mapping) else {}
     assert isinstance(info, Mapping)
-    ops = collect(document)
+    ops = custom.select(collect(document), opts, report)
     list_like = {id(op) for op in ops if is_list_response(document, operation_node(document, op))}
-    grouping.assign(ops, list_like, reserved_client, reserved_resource)
+    wanted = custom.config_names(ops, opts, report)
+
+    def explicit(ops: list[OperationDef]) -> None:
+        """Naming extensions over derived names, configured renames over both."""
+        for op in ops:
+            resource, name = custom.extension_names(
+                operation_node(document, op), op, report, spec_file
+            )
+            op.resource, op.name = resource or op.resource, name or op.name
+        if lock is not None:  # the previous output's names; configured renames still win
+            lock.apply(ops, reserved_resource)
+        custom.rename_resources(ops, opts, report)
+        for op in ops:
+            resource, name = wanted.get(id(op), (None, None))
+            op.resource, op.name = resource or op.resource, name or op.name
+
+    grouping.assign(ops, list_like, reserved_client, reserved_resource, explicit=explicit)
+    custom.check_renamed(ops, wanted, opts, report)
 
     schemas = SchemaConverter(document, report, spec_file)
     component_names = list(((document.get("components") or {}).get("schemas") or {}).keys())
-    schemas.register_components(_component_modules(component_names))
+    custom.check_models([str(n) for n in component_names], opts, report)
+    modules = _component_modules([opts.rename_models.get(n, n) for n in component_names])
+    schemas.register_components(
+        {n: modules[opts.rename_models.get(n, n)] for n in component_names}, opts.rename_models
+    )
 
     resources = _resource_tree(ops, schemas)
     builder = OperationBuilder(document, schemas)
@@ -55,6 +84,7 @@ def build_api(
         pagination.assign(document, op, builder.op_node(op), schemas.definitions, report, spec_file)
         if op.security is not None:
             op.security = _known_security(op, known, report, spec_file)
+    schemes, default_security = custom.apply_security(schemes, default_security, ops, opts, report)
     usage.mark_request_only(schemas.definitions, ops)
     for key in layout.break_alias_cycles(schemas.definitions):
         report.warn(
@@ -79,6 +109,7 @@ def build_api(
         security_schemes=schemes,
         default_security=default_security,
         components=schemas.components,
+        options=opts,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from .. import naming
 from .nodes import OperationDef
@@ -37,8 +38,12 @@ def assign(
     list_like: set[int],
     reserved_client: set[str],
     reserved_resource: set[str],
+    explicit: Callable[[list[OperationDef]], None] | None = None,
 ) -> None:
-    """Set `resource` and `name` on every operation; `list_like` holds ids of list operations."""
+    """Set `resource` and `name` on every operation; `list_like` holds ids of list operations.
+
+    `explicit` overrides derived names (naming extensions, configured renames: ir/options.py)
+    before collisions are settled."""
     slash_style = bool(ops) and sum(
         1 for op in ops if _SLASH_ID.match(op.operation_id or "")
     ) >= 0.8 * len(ops)
@@ -61,6 +66,8 @@ def assign(
             )
         else:
             op.resource, op.name = _path_name(op, paths, methods_on_path, id(op) in list_like)
+    if explicit is not None:
+        explicit(ops)
     _settle(ops, reserved_client, reserved_resource)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal as TLiteral
 
+from .options import ApiOptions
+
 JsonScalar = str | int | float | bool | None
 
 
@@ -140,6 +142,7 @@ class ParamDef:
     allow_reserved: bool = False
     deprecated: bool = False
     content_type: str | None = None  # `content:` parameters: the value is sent as this media
+    example: str | int | float | bool | None = None  # a value the API accepts, for docs
 
 
 @dataclass
@@ -217,6 +220,8 @@ class SecuritySchemeDef:
     credentials: dict[str, str]  # runtime argument -> client keyword argument
     options: dict[str, JsonScalar | tuple[str, ...]] = field(default_factory=dict)
     doc: str = ""
+    env: dict[str, str] = field(default_factory=dict)  # keyword -> env var, if not <PREFIX>_<KW>
+    implicit: bool = False  # not in the spec: the optional bearer token of a spec without security
 
 
 @dataclass
@@ -246,3 +251,5 @@ class Api:
     security_schemes: list[SecuritySchemeDef]
     default_security: tuple[tuple[str, ...], ...]
     components: dict[str, str]  # components/schemas name -> definition key
+    # configuration (fixed headers, idempotency/should-retry headers, spec URL...): ir/options.py
+    options: ApiOptions = field(default_factory=ApiOptions)

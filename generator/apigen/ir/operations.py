@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .. import naming
+from .examples import example_value
 from .nodes import (
     ANY,
     NONE,
@@ -121,6 +122,9 @@ class OperationBuilder:
     def op_node(self, op: OperationDef) -> Mapping[str, Any]:
         return operation_node(self.document, op)
 
+    def _deref(self, node: object) -> object:
+        return deref(self.document, node)
+
     def build(self, op: OperationDef, hint: list[str], module: str) -> None:
         node = self.op_node(op)
         path_item = deref(
@@ -219,6 +223,7 @@ class OperationBuilder:
                     and content_type is None
                     and p.get("allowReserved") is True,
                     deprecated=p.get("deprecated") is True,
+                    example=example_value(schema, self._deref, p),
                     content_type=content_type,
                 )
             )
@@ -296,6 +301,7 @@ class OperationBuilder:
                         required=str(wire) in req,
                         doc=_doc(prop_r),
                         deprecated=isinstance(prop_r, Mapping) and prop_r.get("deprecated") is True,
+                        example=example_value(prop_r, self._deref),
                     )
                 )
             return fields, bdef

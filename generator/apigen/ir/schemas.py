@@ -121,13 +121,24 @@ class SchemaConverter:
 
     # --- components -----------------------------------------------------------------------
 
-    def register_components(self, module_for: Mapping[str, str]) -> None:
-        """Give every component schema its name first, then convert them all."""
+    def register_components(
+        self, module_for: Mapping[str, str], renames: Mapping[str, str] | None = None
+    ) -> None:
+        """Give every component schema its name first, then convert them all.
+
+        `renames`: component name -> class name (configuration `renames.models`), claimed first.
+        """
         schemas = self.document.get("components", {}).get("schemas", {}) or {}
         if not isinstance(schemas, Mapping):
             return
         names: dict[str, str] = {}
+        for name, cls in (renames or {}).items():
+            if name in schemas:
+                self.class_names.add(cls)
+                names[name] = cls
         for name in schemas:
+            if name in names:
+                continue
             cls = naming.class_name(name)
             if cls in self.class_names:
                 cls = naming.class_name(naming.spelled(name))

@@ -1,12 +1,17 @@
 """Security schemes to client keyword arguments.
 
-Credential keyword names come from the scheme's type (`api_key`, `username`/`password`,
-`bearer_token`, `client_id`/`client_secret`, `access_token`/`refresh_token`); when a spec has two
-schemes that would claim the same keyword, each is prefixed with its scheme name in snake case.
+Where the spec's security boils down to one secret (every requirement is a single API-key,
+bearer or key-as-user-name basic scheme, as Stripe's basic-or-bearer), every scheme takes it as
+`api_key` (`<PREFIX>_API_KEY`), like the SDKs users know. Otherwise keyword names come from the
+scheme's type (`api_key`, `username`/`password`, `bearer_token`, `client_id`/`client_secret`,
+`access_token`/`refresh_token`); when two schemes would claim the same keyword, each is prefixed
+with its scheme name in snake case. A spec that declares no security at all gets an optional
+bearer token (`api_key`), sent only when given, so users never hand-write an auth header.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -73,6 +78,47 @@ def _plan(
     return None
 
 
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_KEY_WORDS = re.compile(r"api[ _-]?key|secret[ _-]?key|token", re.IGNORECASE)
+IMPLICIT_SCHEME = "bearer"
+ONE_SECRET = "api_key"
+
+
+def _requirements(document: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """Every security requirement of the document: its root one and each operation's."""
+    found: list[Any] = list(document.get("security") or [])
+    paths = document.get("paths")
+    for item in paths.values() if isinstance(paths, Mapping) else ():
+        for method in _HTTP_METHODS if isinstance(item, Mapping) else ():
+            op = item.get(method)
+            if isinstance(op, Mapping) and isinstance(op.get("security"), list):
+                found.extend(op["security"])
+    return [tuple(sorted(str(k) for k in req)) for req in found if isinstance(req, Mapping)]
+
+
+def _one_secret(
+    plans: Mapping[str, tuple[str, dict[str, str], dict[str, Any]]],
+    raw: Mapping[str, Any],
+    requirements: list[tuple[str, ...]],
+) -> set[str]:
+    """The schemes to collapse onto `api_key`: empty unless the spec's security is one secret.
+
+    Basic counts only when it carries a key as user name: its description says so, or a bearer
+    alternative exists (the same secret, two spellings: Stripe)."""
+    used = {name for req in requirements for name in req if name in plans}
+    if not used or any(len(req) > 1 for req in requirements):
+        return set()
+    kinds = {name: plans[name][0] for name in used}
+    if any(kind not in ("ApiKey", "HTTPBearer", "HTTPBasic") for kind in kinds.values()):
+        return set()
+    has_bearer = "HTTPBearer" in kinds.values()
+    for name, kind in kinds.items():
+        desc = raw[name].get("description") if isinstance(raw[name], Mapping) else None
+        if kind == "HTTPBasic" and not (has_bearer or _KEY_WORDS.search(str(desc or ""))):
+            return set()
+    return used
+
+
 def build_security(
     document: Mapping[str, Any], report: Report, file: str
 ) -> tuple[list[SecuritySchemeDef], tuple[tuple[str, ...], ...]]:
@@ -92,11 +138,27 @@ def build_security(
             )
             continue
         plans[str(name)] = plan
-    used = Counter(kw for _, creds, _ in plans.values() for kw in set(creds.values()))
+    requirements = _requirements(document)
+    if not raw and not any(requirements):
+        return [_implicit_bearer()], ((IMPLICIT_SCHEME,), ())
+    collapsed = _one_secret(plans, raw, requirements)
+    for name in collapsed:
+        kind, _, options = plans[name]
+        arg = "username" if kind == "HTTPBasic" else "credential"
+        plans[name] = (kind, {arg: ONE_SECRET}, options)
+    used = Counter(
+        kw
+        for name, (_, creds, _) in plans.items()
+        if name not in collapsed
+        for kw in set(creds.values())
+    )
+    if collapsed:  # one shared keyword for the collapsed schemes
+        used[ONE_SECRET] += 1
     schemes: list[SecuritySchemeDef] = []
     for name, (kind, creds, options) in plans.items():
         renamed = {
-            arg: (f"{naming.snake(name)}_{kw}" if used[kw] > 1 else kw) for arg, kw in creds.items()
+            arg: kw if name in collapsed or used[kw] <= 1 else f"{naming.snake(name)}_{kw}"
+            for arg, kw in creds.items()
         }
         renamed = {arg: naming.param_name(kw) for arg, kw in renamed.items()}
         opts: dict[str, JsonScalar | tuple[str, ...]] = dict(options)
@@ -110,3 +172,14 @@ def build_security(
             if all(n in known for n in names):
                 default.append(names)
     return schemes, tuple(default)
+
+
+def _implicit_bearer() -> SecuritySchemeDef:
+    return SecuritySchemeDef(
+        IMPLICIT_SCHEME,
+        "HTTPBearer",
+        {"credential": ONE_SECRET},
+        doc="The spec declares no security: a key given here is sent as "
+        "`Authorization: Bearer <key>`, and requests go without one when none is given.",
+        implicit=True,
+    )

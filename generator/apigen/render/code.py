@@ -80,7 +80,8 @@ class Imports:
     third_party: set[str] = field(default_factory=set)
     # names from typing_extensions: `TypedDict` (pydantic refuses typing's before Python 3.12)
     typing_extensions: set[str] = field(default_factory=set)
-    runtime: bool = False
+    runtime: bool = False  # `from <package root> import _runtime as _rt`
+    runtime_names: set[str] = field(default_factory=set)  # `from <root>._runtime import ...`
     builtins: bool = False
 
     def lines(self, package_depth: int, *, extra_third_party: tuple[str, ...] = ()) -> list[str]:
@@ -93,11 +94,18 @@ class Imports:
         third = {*extra_third_party, *self.third_party}
         if self.typing_extensions:
             third.add(f"from typing_extensions import {', '.join(sorted(self.typing_extensions))}")
-        if self.runtime:
-            third.add("import apigen_runtime as _rt")
         block2 = sorted(third, key=_isort_key)
         local: list[str] = []
         dots = "." * package_depth
+        # The runtime is the package's own `_runtime` (vendored, or a shim over the shared
+        # apigen_runtime): relative, so the output does not depend on how ruff sees the package.
+        # pyright (strict) calls importing a sibling's private module private usage.
+        if self.runtime:
+            local.append(
+                f"from {dots} import _runtime as _rt  # pyright: ignore[reportPrivateUsage]"
+            )
+        if self.runtime_names:
+            local.append(f"from {dots}_runtime import {', '.join(sorted(self.runtime_names))}")
         for module in sorted(self.local):
             names = sorted(self.local[module])
             local.append(f"from {dots}{module} import {', '.join(names)}")

@@ -1,4 +1,6 @@
-"""Example calls for the generated README: required arguments filled with typed placeholders."""
+"""Example calls for the generated README and api.md: required arguments filled with the spec's
+example values where they fit the parameter's type, else typed placeholders; every example
+carries the imports it needs, so it runs as written."""
 
 from __future__ import annotations
 
@@ -7,14 +9,17 @@ from ..ir.nodes import (
     DictOf,
     ListOf,
     LiteralOf,
+    ModelDef,
     Nullable,
     OperationDef,
+    ParamDef,
     Prim,
     Ref,
     TypeExpr,
     UnionOf,
 )
 from .code import literal
+from .views import _positional as positional
 
 _PLACEHOLDERS = {
     "str": '"string"',
@@ -22,7 +27,7 @@ _PLACEHOLDERS = {
     "float": "1.0",
     "bool": "True",
     "bytes": 'b"..."',
-    "file": 'open("file.bin", "rb")',
+    "file": '("hello.txt", b"hello")',
     "datetime": "datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)",
     "date": "datetime.date(2024, 1, 2)",
     "UUID": 'uuid.UUID("12345678-1234-5678-1234-567812345678")',
@@ -49,18 +54,65 @@ def placeholder(api: Api, t: TypeExpr, depth: int = 0) -> str:
             target = getattr(d, "target", None)
             if target is not None and depth < 3:
                 return placeholder(api, target, depth + 1)
+            if isinstance(d, ModelDef) and depth < 3:  # a dict with the required fields
+                entries = [
+                    f"{literal(f.wire_name)}: {placeholder(api, f.type, depth + 1)}"
+                    for f in d.fields
+                    if f.required and not f.read_only
+                ]
+                return "{" + ", ".join(entries) + "}"
             return "{}"
     return "None"
 
 
-def call_expression(api: Api, op: OperationDef) -> str:
-    """`client.x.y(required=...)` on one line."""
-    args = [f"{p.py_name}={placeholder(api, p.type)}" for p in op.params if p.required]
-    return f"{'.'.join(['client', *op.resource, op.name])}({', '.join(args)})"
+def argument(api: Api, p: ParamDef) -> str:
+    """The value shown for one parameter: its example when the type takes it as is."""
+    if p.example is not None and _fits(api, p.type, p.example):
+        return literal(p.example)
+    return placeholder(api, p.type)
+
+
+def _fits(api: Api, t: TypeExpr, value: str | int | float | bool, depth: int = 0) -> bool:
+    match t:
+        case Prim(name="str"):
+            return isinstance(value, str)
+        case Prim(name="int"):
+            return isinstance(value, int) and not isinstance(value, bool)
+        case Prim(name="float"):
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        case Prim(name="bool"):
+            return isinstance(value, bool)
+        case LiteralOf(values=values, open_base=base):
+            return value in values or (base is not None and _fits(api, base, value))
+        case Nullable(inner=inner):
+            return _fits(api, inner, value, depth)
+        case UnionOf(items=items):
+            return _fits(api, items[0], value, depth)  # the placeholder's branch
+        case Ref(key=key) if depth < 3:
+            target = getattr(api.definitions[key], "target", None)
+            return target is not None and _fits(api, target, value, depth + 1)
+    return False
+
+
+def _required(op: OperationDef) -> list[ParamDef]:
+    """Path parameters first, in path order (as the method takes them), then the others."""
+    path = positional(op)
+    return [*path, *(p for p in op.params if p.required and p not in path)]
+
+
+def call_expression(api: Api, op: OperationDef, receiver: str = "client") -> str:
+    """`client.x.y(required=...)` on one line (path parameters positional, in path order)."""
+    args = [_arg(api, p) for p in _required(op)]
+    return f"{'.'.join([receiver, *op.resource, op.name])}({', '.join(args)})"
+
+
+def _arg(api: Api, p: ParamDef) -> str:
+    value = argument(api, p)
+    return value if p.location == "path" and p.required else f"{p.py_name}={value}"
 
 
 def call_example(api: Api, op: OperationDef) -> str:
-    args = [f"{p.py_name}={placeholder(api, p.type)}" for p in op.params if p.required]
+    args = [_arg(api, p) for p in _required(op)]
     call = ".".join(["client", *op.resource, op.name])
     joined = ", ".join(args)
     result = "" if op.returns == Prim("None") else "result = "
@@ -69,4 +121,20 @@ def call_example(api: Api, op: OperationDef) -> str:
         text = f"{result}{call}(\n" + "".join(f"    {a},\n" for a in args) + ")"
     if result:
         text += "\nprint(result)"
-    return text
+    return with_imports(text)
+
+
+def with_imports(code: str) -> str:
+    """`code` preceded by the stdlib imports its placeholders use."""
+    needed = [f"import {m}" for m in ("datetime", "uuid") if f"{m}." in code]
+    return "\n".join(needed) + "\n\n" + code if needed else code
+
+
+def example_path(api: Api, op: OperationDef) -> str:
+    """`op.path` with every path parameter filled in (for `client.get(...)`)."""
+    path = op.path
+    for p in op.params:
+        if p.location == "path":
+            value = p.example if p.example is not None else "string"
+            path = path.replace("{" + p.wire_name + "}", str(value))
+    return path

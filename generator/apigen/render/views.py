@@ -260,12 +260,10 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
         doc = docstring(f"Operations under `{'.'.join(r.path)}`.", indent="    ")
         classes.append(ResourceClassView(r.class_name, r.async_class_name, doc, children, methods))
     imports.stdlib.add("from functools import cached_property")  # with_raw_response & co
-    rt_names = ["NOT_GIVEN", "NotGiven"]  # every method's `timeout=` etc. default to NOT_GIVEN
+    # every method's `timeout=` etc. default to NOT_GIVEN
+    imports.runtime_names.update(("NOT_GIVEN", "NotGiven"))
     return ResourceModuleView(
-        imports.lines(
-            _depth(module),
-            extra_third_party=(f"from apigen_runtime import {', '.join(sorted(rt_names))}",),
-        ),
+        imports.lines(_depth(module)),
         consts,
         classes,
     )

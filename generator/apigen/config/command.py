@@ -1,0 +1,163 @@
+"""`apigen generate [--config FILE] [NAMES...]`: build every configured client (or the named ones).
+
+Each client is built like `apigen build` does (same messages, same exit status 1, the output
+left unchanged on failure), then its `post_generate` commands run in its output folder. A
+failing client does not stop the others; the exit status is 1 when any failed.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..diagnostics import SpecError
+from ..distribution import OptionError
+from ..write import OutputError
+
+if TYPE_CHECKING:
+    from . import ClientConfig
+
+
+class CommandError(Exception):
+    """A post-generation command could not run or exited non-zero."""
+
+
+def run_post_generate(client: ClientConfig) -> None:
+    """Run `client.post_generate` in its output folder, in order; stop at the first failure."""
+    for i, argv in enumerate(client.post_generate):
+        where = f"{client.file}: {client.where}.post_generate[{i}]"
+        shown = shlex.join(argv)
+        try:
+            done = subprocess.run(
+                list(argv),
+                cwd=client.output,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError as err:
+            raise CommandError(f"{where}: cannot run `{shown}`: {err.strerror or err}") from None
+        if done.returncode != 0:
+            output = (done.stdout + done.stderr).strip()
+            tail = "\n".join(output.splitlines()[-20:])
+            raise CommandError(
+                f"{where}: `{shown}` exited with status {done.returncode} in {client.output}"
+                + (f"\n{tail}" if tail else "")
+            )
+
+
+def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool) -> bool:
+    """Build one client and run its commands; print what happened; False on failure."""
+    from ..cli import Console
+
+    started = time.perf_counter()
+    spec, output = client.spec, client.output
+    if not quiet:
+        click.echo(f"{client.name}: {spec} -> {output}", err=True)
+    try:
+        # warnings print as they are found (with strict, all are fatal: listed at the end)
+        with Console(quiet) as console:
+            result = client.build(
+                progress=console.progress,
+                fresh_names=fresh_names,
+                on_diagnostic=None if client.strict else console.warning,
+            )
+    except SpecError as err:
+        console.summary([d for d in err.diagnostics if d.severity == "warning"])
+        for d in err.diagnostics:
+            click.secho(d.format(), err=True, fg="red")
+        click.secho(
+            f"apigen: cannot build client {client.name!r} from {spec}; {output} left unchanged",
+            err=True,
+            fg="red",
+        )
+        return False
+    except OutputError as err:
+        click.secho(f"apigen: {err}", err=True, fg="red")
+        return False
+    except OptionError as err:  # checked when the file is loaded; kept as a safety net
+        click.secho(f"{client.file}: {client.where}: {err}", err=True, fg="red")
+        return False
+    except Exception as err:  # a bug met on some spec: say so plainly, keep the output intact
+        if os.environ.get("APIGEN_DEBUG"):
+            raise
+        click.secho(
+            f"apigen: internal error while building {spec} ({type(err).__name__}: {err}); "
+            f"{output} left unchanged. Set APIGEN_DEBUG=1 for a traceback and please report it.",
+            err=True,
+            fg="red",
+        )
+        return False
+    console.summary()  # every warning was printed as it came (none can pass strict)
+    try:
+        run_post_generate(client)
+    except CommandError as err:
+        click.secho(f"apigen: {err}", err=True, fg="red")
+        return False
+    if not quiet:
+        api = result.api
+        click.echo(
+            f"wrote {output}/{api.package}: {len(api.operations)} operations, "
+            f"{len(api.definitions)} models, {result.files} files "
+            f"in {time.perf_counter() - started:.1f}s",
+            err=True,
+        )
+    return True
+
+
+@click.command()
+@click.argument("names", nargs=-1)
+@click.option(
+    "--config",
+    "config_file",
+    default=None,
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="apigen.toml or pyproject.toml (default: ./apigen.toml, else ./pyproject.toml "
+    "with [tool.apigen]).",
+)
+@click.option("--quiet", is_flag=True, help="Print errors only.")
+@click.option(
+    "--fresh-names",
+    is_flag=True,
+    help="Derive resource and method names anew instead of keeping those of each output's "
+    "apigen.json (as `apigen build --fresh-names`).",
+)
+def generate(
+    names: tuple[str, ...], config_file: Path | None, quiet: bool, fresh_names: bool
+) -> None:
+    """Build every client of the configuration file, or the NAMES given.
+
+    See docs/configuration.md for the file's keys.
+    """
+    from . import ConfigError, discover, load_config
+
+    try:
+        config = load_config(config_file or discover(Path.cwd()))
+    except ConfigError as err:
+        for line in err.problems:
+            click.secho(line, err=True, fg="red")
+        raise SystemExit(1) from None
+    try:
+        clients = config.select(names)
+    except ConfigError as err:  # a name not in the file: bad usage
+        raise click.UsageError("\n".join(err.problems)) from None
+    problems = [p for c in clients for p in c.problems()]
+    if problems:
+        for line in problems:
+            click.secho(line, err=True, fg="red")
+        raise SystemExit(1)
+    failed = [c.name for c in clients if not _build_one(c, quiet, fresh_names)]
+    if failed:
+        click.secho(
+            f"apigen: {len(failed)} of {len(clients)} client(s) failed: {', '.join(failed)}",
+            err=True,
+            fg="red",
+        )
+        raise SystemExit(1)

@@ -1,0 +1,553 @@
+"""`apigen diff OLD NEW`: what a regeneration changes in the generated Python API.
+
+Each side is a spec, a manifest (`apigen.json`) or a generated client folder holding one. A spec
+is built in memory as `apigen build` would (validated, nothing rendered or written); a NEW spec
+takes OLD's names as its lock (ir/lock.py), so the report shows what regenerating over OLD's
+output would do. Then the two manifests are compared at the level users program against:
+- operations (matched by operationId, else `METHOD /path`, else call path): removed or renamed
+  methods, parameters removed, newly required, added as required, retyped, moved out of their
+  positional place, return types changed;
+- definitions (by import name, `models.X` / `types.X`): removed, fields removed or retyped,
+  enum values removed.
+Breaking changes, additions and other (compatible) changes are listed; the exit status is 1 when
+anything breaks (so CI can gate on it), 0 otherwise, 2 when an input cannot be read.
+
+Type compatibility works on the annotation text the manifest records: a union's members (a
+`Literal`'s values count as members) may grow where the API reads a value (a parameter, a
+TypedDict field) and shrink where it returns one (a return type, a model field); anything else
+is a change. An open enum (`Literal[...] | str`) accepts any string either way, so only its
+known values changing is no type change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .diagnostics import SpecError
+from .ir.lock import LockError, NameLock, route
+from .render.code import literal
+
+Category = Literal["breaking", "addition", "change"]
+Direction = Literal["in", "out"]  # a value the caller passes, or one the API returns
+
+
+class DiffInputError(Exception):
+    """An input is neither a readable spec, manifest nor generated client folder."""
+
+
+@dataclass(frozen=True)
+class Change:
+    category: Category
+    kind: str  # e.g. method-removed, param-type-changed, enum-value-added
+    target: str  # `customers.create(email)`, `models.Customer.email`...
+    detail: str = ""
+    old: str | None = None
+    new: str | None = None
+
+
+@dataclass
+class DiffReport:
+    old: str
+    new: str
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def of(self, category: Category) -> list[Change]:
+        return [c for c in self.changes if c.category == category]
+
+    @property
+    def breaking(self) -> bool:
+        return any(c.category == "breaking" for c in self.changes)
+
+    def as_json(self) -> dict[str, Any]:
+        def items(category: Category) -> list[dict[str, Any]]:
+            return [
+                {k: v for k, v in asdict(c).items() if v not in (None, "") and k != "category"}
+                for c in self.of(category)
+            ]
+
+        return {
+            "old": self.old,
+            "new": self.new,
+            "notes": self.notes,
+            "summary": {
+                "breaking": len(self.of("breaking")),
+                "additions": len(self.of("addition")),
+                "changes": len(self.of("change")),
+            },
+            "breaking": items("breaking"),
+            "additions": items("addition"),
+            "changes": items("change"),
+        }
+
+
+# --- reading the inputs -----------------------------------------------------------------------
+
+
+def _manifest_file(path: Path) -> Path | None:
+    """The manifest `path` names (itself, or `apigen.json` in a folder), if it is one."""
+    if path.is_dir():
+        candidate = path / "apigen.json"
+        if not candidate.is_file():
+            raise DiffInputError(f"{path}: a folder without apigen.json (not a generated client)")
+        return candidate
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            raise DiffInputError(f"{path}: cannot read it as JSON ({err})") from None
+        if isinstance(data, Mapping) and "operations" in data and "generator" in data:
+            return path
+    return None
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise DiffInputError(f"{path}: cannot read it as JSON ({err})") from None
+    try:
+        NameLock.from_manifest(data, str(path))  # the same shape checks as the lock
+    except LockError as err:
+        raise DiffInputError(f"not an apigen manifest: {err}") from None
+    assert isinstance(data, dict)
+    return data
+
+
+def load_side(path: Path, lock: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The manifest of one input; a spec is built in memory (names locked by `lock`)."""
+    from .pipeline import build_ir
+    from .render import manifest
+
+    found = _manifest_file(path)
+    if found is not None:
+        return read_manifest(found)
+    name_lock = NameLock.from_manifest(lock, "OLD") if lock is not None else None
+    try:
+        api, _ = build_ir(path, lock=name_lock)
+    except SpecError as err:
+        raise DiffInputError(f"{path}: not a usable spec\n{err}") from None
+    return manifest(api)
+
+
+def diff_paths(old: Path, new: Path, *, fresh_names: bool = False) -> DiffReport:
+    """Compare two inputs; NEW's names are locked by OLD's unless `fresh_names`."""
+    old_manifest = load_side(old)
+    new_manifest = load_side(new, None if fresh_names else old_manifest)
+    notes = [
+        f"{path} records no types (an apigen.json from an older apigen): only methods compared"
+        for path, data in ((old, old_manifest), (new, new_manifest))
+        if "model_fields" not in data
+    ]
+    return DiffReport(str(old), str(new), compare(old_manifest, new_manifest), notes)
+
+
+# --- types ------------------------------------------------------------------------------------
+
+_HASHED = re.compile(r"Literal\[(\$[0-9a-f]+)\]")
+
+
+def _expand(text: str, literals: Mapping[str, Any]) -> str:
+    """Spell `Literal[$hash]` out with the manifest's `literals` table."""
+
+    def spelled(m: re.Match[str]) -> str:
+        values = literals.get(m[1])
+        if not isinstance(values, list):
+            return m[0]
+        return "Literal[" + ", ".join(literal(v) for v in values) + "]"
+
+    return _HASHED.sub(spelled, text)
+
+
+def _split(text: str, sep: str) -> list[str]:
+    """Split at `sep` outside brackets and string literals."""
+    parts: list[str] = []
+    depth, start, i, quote = 0, 0, 0, ""
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            start = i + len(sep)
+            i = start
+            continue
+        i += 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts]
+
+
+def _members(text: str) -> set[str]:
+    out: set[str] = set()
+    for part in _split(text, " | "):
+        if part.startswith("Literal[") and part.endswith("]"):
+            out.update("=" + v for v in _split(part[len("Literal[") : -1], ", "))
+        else:
+            out.add(part)
+    return out
+
+
+def _covered(member: str, other: set[str]) -> bool:
+    """`member` is one of `other`'s values (a known value of an open enum is a `str`)."""
+    if member in other:
+        return True
+    if member.startswith(("='", '="')):
+        return "str" in other
+    return bool(re.fullmatch(r"=-?\d+", member)) and "int" in other
+
+
+_CONTAINERS = ("list[", "dict[str, ", "SyncPage[", "Stream[")
+
+
+def _inner(a: set[str], b: set[str]) -> tuple[str, str] | None:
+    """When `a` and `b` differ in one container member each (`list[X]` / `list[Y]`, the other
+    members equal), the two contents `X`, `Y`."""
+    only_a, only_b = a - b, b - a
+    if len(only_a) == len(only_b) == 1:
+        (x,), (y,) = only_a, only_b
+        for prefix in _CONTAINERS:
+            if x.startswith(prefix) and y.startswith(prefix) and x.endswith("]"):
+                return x[len(prefix) : -1], y[len(prefix) : -1]
+    return None
+
+
+def relation(old: str, new: str) -> Literal["same", "widened", "narrowed", "changed"]:
+    """How the set of values `new` allows compares with `old`'s (expanded annotations)."""
+    if old == new:
+        return "same"
+    a, b = _members(old), _members(new)
+    inner = _inner(a, b)
+    if inner is not None:
+        return relation(*inner)
+    a_in_b = all(_covered(m, b) for m in a)
+    b_in_a = all(_covered(m, a) for m in b)
+    if a_in_b and b_in_a:
+        return "same"
+    if a_in_b:
+        return "widened"
+    return "narrowed" if b_in_a else "changed"
+
+
+def literal_delta(old: str, new: str) -> tuple[list[str], list[str]] | None:
+    """(removed, added) `Literal` values when those are all that differ (at the same place in
+    the annotation), else None."""
+    a, b = _members(old), _members(new)
+    inner = _inner(a, b)
+    if inner is not None:
+        return literal_delta(*inner)
+    if {m for m in a ^ b if not m.startswith("=")}:
+        return None
+    return sorted(m[1:] for m in a - b), sorted(m[1:] for m in b - a)
+
+
+def _listed(values: list[str], limit: int = 8) -> str:
+    more = f" (+{len(values) - limit} more)" if len(values) > limit else ""
+    return ", ".join(values[:limit]) + more
+
+
+def _compatible(rel: str, direction: Direction) -> bool:
+    return rel == "same" or rel == ("widened" if direction == "in" else "narrowed")
+
+
+# --- comparing --------------------------------------------------------------------------------
+
+
+class _Comparer:
+    def __init__(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        self.old, self.new = old, new
+        self.changes: list[Change] = []
+
+    def add(self, category: Category, kind: str, target: str, detail: str = "", **kw: Any) -> None:
+        self.changes.append(Change(category, kind, target, detail, **kw))
+
+    def types(self, old: str, new: str) -> tuple[str, str]:
+        return (
+            _expand(old, self.old.get("literals") or {}),
+            _expand(new, self.new.get("literals") or {}),
+        )
+
+    def retyped(self, kind: str, target: str, old: str, new: str, direction: Direction) -> None:
+        old, new = self.types(old, new)
+        rel = relation(old, new)
+        if rel == "same":
+            return
+        category: Category = "change" if _compatible(rel, direction) else "breaking"
+        detail = f"type {rel}"
+        delta = literal_delta(old, new)
+        if delta is not None:
+            removed, added = delta
+            parts = [
+                f"{what} {_listed(values)}"
+                for what, values in (("values removed", removed), ("values added", added))
+                if values
+            ]
+            detail += ": " + "; ".join(parts)
+        self.add(category, kind, target, detail, old=old, new=new)
+
+    # operations
+
+    def operations(self) -> None:
+        old_ops: list[Mapping[str, Any]] = list(self.old["operations"])
+        new_ops: list[Mapping[str, Any]] = list(self.new["operations"])
+        pairs = _match(old_ops, new_ops)
+        paired_new = {id(n) for _, n in pairs}
+        paired_old = {id(o) for o, _ in pairs}
+        for o in old_ops:
+            if id(o) not in paired_old:
+                self.add(
+                    "breaking",
+                    "method-removed",
+                    str(o["call"]),
+                    f"{str(o['method']).upper()} {o['path']}",
+                )
+        for o, n in pairs:
+            self.operation(o, n)
+        for n in new_ops:
+            if id(n) not in paired_new:
+                self.add(
+                    "addition",
+                    "method-added",
+                    str(n["call"]),
+                    f"{str(n['method']).upper()} {n['path']}",
+                )
+
+    def operation(self, o: Mapping[str, Any], n: Mapping[str, Any]) -> None:
+        call = str(n["call"])
+        if o["call"] != n["call"]:
+            self.add(
+                "breaking",
+                "method-renamed",
+                str(o["call"]),
+                f"now {call}",
+                old=str(o["call"]),
+                new=call,
+            )
+        if "params" not in o or "params" not in n:
+            return  # a manifest from before types were recorded: names only
+        old_params = {str(p[0]): p for p in o["params"]}
+        new_params = {str(p[0]): p for p in n["params"]}
+        for name, p in old_params.items():
+            target = f"{call}({name})"
+            q = new_params.get(name)
+            if q is None:
+                self.add("breaking", "param-removed", target)
+                continue
+            if q[2] and not p[2]:
+                self.add("breaking", "param-now-required", target)
+            elif p[2] and not q[2]:
+                self.add("change", "param-now-optional", target)
+            self.retyped("param-type-changed", target, str(p[3]), str(q[3]), "in")
+        for name, q in new_params.items():
+            if name not in old_params:
+                target = f"{call}({name})"
+                if q[2]:
+                    self.add("breaking", "param-added-required", target, new=str(q[3]))
+                else:
+                    self.add("addition", "param-added", target, new=str(q[3]))
+        old_pos = [str(p[0]) for p in o["params"] if p[1] == "path" and p[2]]
+        new_pos = [str(p[0]) for p in n["params"] if p[1] == "path" and p[2]]
+        kept = [p for p in old_pos if p in new_pos]
+        if kept != new_pos[: len(kept)] and old_pos and new_pos:
+            self.add(
+                "breaking",
+                "positional-params-changed",
+                call,
+                old="(" + ", ".join(old_pos) + ")",
+                new="(" + ", ".join(new_pos) + ")",
+            )
+        self.retyped("return-type-changed", call, str(o["returns"]), str(n["returns"]), "out")
+        old_body, new_body = o.get("body"), n.get("body")
+        if (
+            isinstance(old_body, Mapping)
+            and isinstance(new_body, Mapping)
+            and old_body.get("media_type") != new_body.get("media_type")
+        ):
+            self.add(
+                "change",
+                "body-media-type-changed",
+                call,
+                old=str(old_body.get("media_type")),
+                new=str(new_body.get("media_type")),
+            )
+
+    # definitions
+
+    def definitions(self) -> None:
+        if "model_fields" not in self.old or "model_fields" not in self.new:
+            return
+        sections = (
+            ("model_fields", "out"),
+            ("typed_dict_fields", "in"),
+            ("enums", None),
+            ("aliases", "out"),
+        )
+        new_section = {
+            key: section for section, _ in sections for key in self.new.get(section) or {}
+        }
+        old_keys = {key for section, _ in sections for key in self.old.get(section) or {}}
+        for section, direction in sections:
+            old_defs: Mapping[str, Any] = self.old.get(section) or {}
+            new_defs: Mapping[str, Any] = self.new.get(section) or {}
+            for key, old_def in old_defs.items():
+                if key not in new_defs:
+                    if key in new_section:
+                        self.add(
+                            "breaking",
+                            "model-kind-changed",
+                            key,
+                            f"{_KIND[section]} -> {_KIND[new_section[key]]}",
+                        )
+                    else:
+                        self.add("breaking", "model-removed", key, _KIND[section])
+                    continue
+                new_def = new_defs[key]
+                if section == "enums":
+                    self.enum(key, old_def, new_def)
+                elif section == "aliases":
+                    self.retyped("alias-type-changed", key, str(old_def), str(new_def), "out")
+                else:
+                    assert direction is not None
+                    self.fields(key, old_def, new_def, direction)  # type: ignore[arg-type]
+            for key in new_defs:
+                if key not in old_keys:
+                    self.add("addition", "model-added", key, _KIND[section])
+
+    def enum(self, key: str, old: list[Any], new: list[Any]) -> None:
+        for value in old:
+            if value not in new:
+                self.add("breaking", "enum-value-removed", key, literal(value))
+        for value in new:
+            if value not in old:
+                self.add("addition", "enum-value-added", key, literal(value))
+
+    def fields(
+        self, key: str, old: Mapping[str, str], new: Mapping[str, str], direction: Direction
+    ) -> None:
+        old_fields = {k.removesuffix("?"): (not k.endswith("?"), v) for k, v in old.items()}
+        new_fields = {k.removesuffix("?"): (not k.endswith("?"), v) for k, v in new.items()}
+        for name, (required, type_) in old_fields.items():
+            target = f"{key}.{name}"
+            if name not in new_fields:
+                self.add("breaking", "field-removed", target, old=type_)
+                continue
+            now_required, new_type = new_fields[name]
+            if direction == "in" and now_required and not required:
+                self.add("breaking", "field-now-required", target)
+            elif direction == "in" and required and not now_required:
+                self.add("change", "field-now-optional", target)
+            self.retyped("field-type-changed", target, type_, new_type, direction)
+        for name, (required, type_) in new_fields.items():
+            if name not in old_fields:
+                target = f"{key}.{name}"
+                if direction == "in" and required:
+                    self.add("breaking", "field-added-required", target, new=type_)
+                else:
+                    self.add("addition", "field-added", target, new=type_)
+
+
+_KIND = {
+    "model_fields": "model",
+    "typed_dict_fields": "TypedDict",
+    "enums": "enum",
+    "aliases": "type alias",
+}
+
+
+def _match(
+    old_ops: list[Mapping[str, Any]], new_ops: list[Mapping[str, Any]]
+) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    """Pairs by operationId, then `METHOD /path`, then call path (as the lock matches)."""
+    pairs: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
+    left = list(old_ops)
+    right = list(new_ops)
+    keys = (
+        lambda op: op.get("operation_id") or None,
+        lambda op: route(str(op["method"]), str(op["path"])),
+        lambda op: op.get("call"),
+    )
+    for key in keys:
+        index: dict[Any, Mapping[str, Any]] = {}
+        for op in right:
+            k = key(op)
+            if k is not None:
+                index.setdefault(k, op)
+        still: list[Mapping[str, Any]] = []
+        for op in left:
+            k = key(op)
+            match = index.pop(k, None) if k is not None else None
+            if match is None:
+                still.append(op)
+            else:
+                pairs.append((op, match))
+                right = [r for r in right if r is not match]
+        left = still
+    order = {id(op): i for i, op in enumerate(old_ops)}
+    return sorted(pairs, key=lambda pair: order[id(pair[0])])
+
+
+_ORDER = ("method", "positional", "param", "return", "body", "model", "field", "enum", "alias")
+
+
+def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """Every change, grouped by what changed (methods first), in manifest order within."""
+    comparer = _Comparer(old, new)
+    comparer.operations()
+    comparer.definitions()
+    return sorted(comparer.changes, key=lambda c: _ORDER.index(c.kind.split("-")[0]))
+
+
+# --- output -----------------------------------------------------------------------------------
+
+_HEADINGS: tuple[tuple[Category, str], ...] = (
+    ("breaking", "Breaking changes"),
+    ("addition", "Additions"),
+    ("change", "Other changes (compatible)"),
+)
+
+
+def _short(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def format_text(report: DiffReport) -> str:
+    counts = {c: len(report.of(c)) for c, _ in _HEADINGS}
+    lines = [
+        f"apigen diff {report.old} -> {report.new}: {counts['breaking']} breaking, "
+        f"{counts['addition']} additions, {counts['change']} other changes",
+        *(f"note: {note}" for note in report.notes),
+    ]
+    for category, heading in _HEADINGS:
+        items = report.of(category)
+        if not items:
+            continue
+        lines += ["", f"{heading} ({len(items)}):"]
+        for c in items:
+            line = f"  {c.kind:<26} {c.target}"
+            if c.detail:
+                line += f"  {c.detail}"
+            if ": " in c.detail:
+                pass  # the detail already says what changed (enum values)
+            elif c.old is not None and c.new is not None:
+                line += f": {_short(c.old)} -> {_short(c.new)}"
+            elif c.new is not None:
+                line += f": {_short(c.new)}"
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def format_json(report: DiffReport) -> str:
+    return json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,104 @@
+"""What a generated client is published as: distribution name, version, licence, runtime mode.
+
+The defaults and their trade-offs are docs/decisions.md "Distribution names and runtime
+delivery". The checks raise `OptionError` (a usage error: exit 2 in the CLI).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+__all__ = [
+    "DEFAULT_RUNTIME",
+    "FALLBACK_VERSION",
+    "RUNTIME_MODES",
+    "Distribution",
+    "OptionError",
+    "RuntimeMode",
+    "check_dist_name",
+    "check_version",
+    "default_dist_name",
+    "default_version",
+    "is_spdx",
+    "spec_license",
+]
+
+RuntimeMode = Literal["vendored", "shared"]
+RUNTIME_MODES: tuple[RuntimeMode, ...] = ("vendored", "shared")
+DEFAULT_RUNTIME: RuntimeMode = "vendored"
+FALLBACK_VERSION = "0.1.0"
+SUFFIX = "-apigen-client"
+
+# PEP 508 names (https://packaging.python.org/en/latest/specifications/name-normalization/)
+_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+
+
+class OptionError(ValueError):
+    """A build option (package or distribution name, version, runtime mode) is invalid."""
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The generated pyproject.toml's identity and how the runtime reaches the client."""
+
+    name: str
+    version: str
+    runtime: RuntimeMode = DEFAULT_RUNTIME
+    license: str | None = None  # an SPDX expression, or free text (`license = {text = ...}`)
+
+
+def default_dist_name(package: str) -> str:
+    """`stripe` -> `stripe-apigen-client` (a trailing `_client` is not repeated)."""
+    base = str(canonicalize_name(package))
+    return (base.removesuffix("-client") or base) + SUFFIX
+
+
+def check_dist_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise OptionError(
+            f"invalid distribution name {name!r}: letters, digits, '.', '-' and '_', "
+            "starting and ending with a letter or digit (PEP 508)"
+        )
+    return name
+
+
+def default_version(spec_version: str) -> str:
+    """The spec's `info.version` when it is a PEP 440 version, else 0.1.0."""
+    try:
+        return str(Version(spec_version.strip()))
+    except InvalidVersion:
+        return FALLBACK_VERSION
+
+
+def check_version(version: str) -> str:
+    try:
+        return str(Version(version))
+    except InvalidVersion:
+        raise OptionError(f"invalid package version {version!r} (PEP 440, e.g. 1.2.0)") from None
+
+
+def spec_license(document: dict[str, Any]) -> str | None:
+    """`info.license.name`: canonical when an SPDX expression (`MIT`), else as written."""
+    info = document.get("info")
+    lic = info.get("license") if isinstance(info, dict) else None
+    name = lic.get("name") if isinstance(lic, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        return str(canonicalize_license_expression(name.strip()))
+    except InvalidLicenseExpression:
+        return " ".join(name.split())[:200]
+
+
+def is_spdx(expression: str) -> bool:
+    """Whether `expression` is a canonical SPDX licence expression (`license = "MIT"`)."""
+    try:
+        return str(canonicalize_license_expression(expression)) == expression
+    except InvalidLicenseExpression:
+        return False

@@ -1,0 +1,215 @@
+"""The generated README and `api.md`: what a user reads first, with examples that run as written.
+
+Every ```python block of the README runs, in order, in one namespace (a user's session: the first
+block creates `client`), against the API or a sandbox of it (`<PREFIX>_BASE_URL`); the test suite
+does exactly that for petstore, Stripe and GitHub. `api.md` lists every resource, method and type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import GENERATOR, naming
+from ..bundled import runtime_requirement
+from ..distribution import Distribution
+from ..ir.nodes import (
+    Api,
+    DictOf,
+    ListOf,
+    LiteralOf,
+    ModelDef,
+    Nullable,
+    OperationDef,
+    Prim,
+    Ref,
+    ResourceDef,
+    TypeExpr,
+    UnionOf,
+)
+from . import views
+from .code import comment_text, literal
+from .examples import call_example, call_expression, example_path
+from .views import _positional as positional
+
+_FILE = Prim("file")
+
+
+def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
+    env = naming.env_prefix(api.package)
+    credentials = [
+        (kw, s.env.get(kw) or f"{env}_{kw.upper()}")
+        for s in api.security_schemes
+        for kw in s.credentials.values()
+    ]
+    resources = []
+    for r in all_resources(api.resources):
+        if not r.operations:
+            continue
+        path = ".".join(r.path)
+        example = call_example(api, _simplest(r.operations) or r.operations[0])
+        calls = [(f"{path}.{op.name}", f"{op.method.upper()} {op.path}") for op in r.operations]
+        resources.append({"path": path, "example": example, "calls": calls})
+    creds = credential_example(api)
+    featured = _featured(api)
+    paginated = _simplest([op for op in api.operations if op.pagination is not None])
+    upload = _simplest([op for op in api.operations if _uploads(op)])
+    implicit = next((s for s in api.security_schemes if s.implicit), None)
+    view: dict[str, Any] = {
+        "generator": GENERATOR,
+        "package": api.package,
+        "env": env,
+        "dist_name": dist.name,
+        "package_version": dist.version,
+        "shared": dist.runtime == "shared",
+        "runtime_requirement": runtime_requirement()[0],
+        "spec_file": comment_text(api.spec_file),
+        "title": comment_text(api.title),
+        "version": comment_text(api.version),
+        "description": _first_paragraph(api.description),
+        "credential_args": creds,
+        "credentials": list(dict.fromkeys(credentials)),
+        "implicit_auth": implicit.doc if implicit else "",
+        "fixed_headers": sorted(api.options.headers.items()),
+        "resources": resources,
+        "example": "",
+        "async_example": "",
+        "call": "",
+        "raw_call": "",
+        "get_path": "",
+        "pagination": call_expression(api, paginated) if paginated else "",
+        "upload": call_example(api, upload) if upload else "",
+        "upload_call": call_expression(api, upload) if upload else "",
+    }
+    if featured is not None:
+        call = call_expression(api, featured)
+        view["example"] = call_example(api, featured)
+        view["call"] = call
+        view["async_call"] = "await " + call
+        receiver = ".".join(["client", *featured.resource])
+        view["raw_call"] = call.replace(receiver + ".", receiver + ".with_raw_response.", 1)
+        view["with_options_call"] = call.replace("client.", "client.with_options(timeout=5.0).", 1)
+        if featured.method == "get" and _returns_model(api, featured):
+            view["get_path"] = example_path(api, featured)
+    return view
+
+
+def _first_paragraph(text: str) -> str:
+    return text.strip().split("\n\n")[0][:1000] if text else ""
+
+
+def credential_example(api: Api) -> str:
+    """The first alternative of the default security as `kw=os.environ.get(VAR)` lines (what
+    the client does anyway, spelled out as the best SDKs' READMEs do)."""
+    schemes = {s.name: s for s in api.security_schemes}
+    env = naming.env_prefix(api.package)
+    for alternative in api.default_security:
+        if alternative and all(name in schemes for name in alternative):
+            lines = [
+                f"    {kw}=os.environ.get({literal(schemes[name].env.get(kw) or f'{env}_{kw.upper()}')}),"
+                for name in alternative
+                for kw in schemes[name].credentials.values()
+            ]
+            return "\n" + "\n".join(lines) + "  # the default: can be omitted\n"
+    return ""
+
+
+def _uploads(op: OperationDef) -> bool:
+    return any(p.type in (_FILE, ListOf(_FILE)) for p in op.params)
+
+
+def _simplest(ops: list[OperationDef]) -> OperationDef | None:
+    """The operation with the fewest required arguments (spec order breaks ties)."""
+    if not ops:
+        return None
+    return min(ops, key=lambda op: sum(p.required for p in op.params))
+
+
+def _featured(api: Api) -> OperationDef | None:
+    """The operation the README shows first: a GET returning a model, else any GET returning
+    something, else any; the simplest of them."""
+    gets = [
+        op
+        for op in api.operations
+        if op.method == "get" and op.returns != Prim("None") and op.pagination is None
+    ]
+    models = [op for op in gets if _returns_model(api, op)]
+    return _simplest(models) or _simplest(gets) or _simplest(list(api.operations))
+
+
+def _returns_model(api: Api, op: OperationDef) -> bool:
+    return isinstance(op.returns, Ref) and isinstance(api.definitions[op.returns.key], ModelDef)
+
+
+def all_resources(roots: Mapping[str, ResourceDef]) -> list[ResourceDef]:
+    out: list[ResourceDef] = []
+    for root in roots.values():
+        out.extend(views.walk(root))
+    return out
+
+
+def type_text(api: Api, t: TypeExpr) -> str:
+    """A type as a reader sees it in api.md (class names, no module prefixes)."""
+    match t:
+        case Prim(name="file"):
+            return "FileInput"
+        case Prim(name=name):
+            return name
+        case Ref(key=key):
+            return api.definitions[key].name
+        case ListOf(item=item):
+            return f"list[{type_text(api, item)}]"
+        case DictOf(value=value):
+            return f"dict[str, {type_text(api, value)}]"
+        case LiteralOf(values=values, open_base=base):
+            shown = f"Literal[{', '.join(literal(v) for v in values)}]"
+            return f"{shown} | {base.name}" if base is not None else shown
+        case Nullable(inner=inner):
+            return f"{type_text(api, inner)} | None"
+        case UnionOf(items=items):
+            return " | ".join(type_text(api, i) for i in items)
+    return "Any"
+
+
+def api_reference(api: Api) -> str:
+    """`api.md`: every resource with its methods (signature, HTTP, return type), then every
+    model and type alias with the module it is imported from."""
+    out = [
+        f"<!-- Generated by {GENERATOR} from {comment_text(api.spec_file)}. Do not edit. -->",
+        f"# {comment_text(api.title)}: API reference",
+        "",
+        f"`from {api.package} import Client, AsyncClient`; every method exists on both "
+        "(awaited on `AsyncClient`) and also takes the per-call options of the README "
+        "(`extra_headers`, `extra_query`, `extra_body`, `timeout`, `max_retries`...).",
+    ]
+    for r in all_resources(api.resources):
+        if not r.operations:
+            continue
+        out += ["", f"## `client.{'.'.join(r.path)}`", ""]
+        for op in r.operations:
+            out.append(f"- `{_signature(api, op)}`  ")
+            summary = op.summary.strip().splitlines()[0] if op.summary.strip() else ""
+            http = f"`{op.method.upper()} {op.path}`"
+            out.append(f"  {http}" + (f": {_one_line(summary)}" if summary else ""))
+    models = sorted(api.definitions.values(), key=lambda d: (d.module, d.name))
+    if models:
+        out += ["", "## Types", "", "| type | import from |", "| --- | --- |"]
+        out += [f"| `{d.name}` | `{api.package}.{d.module}` |" for d in models]
+    return "\n".join(out) + "\n"
+
+
+def _signature(api: Api, op: OperationDef) -> str:
+    path = positional(op)
+    args = [f"{p.py_name}: {type_text(api, p.type)}" for p in path]
+    rest = [p for p in op.params if p not in path]
+    if rest:
+        args.append("*")
+        for p in sorted(rest, key=lambda p: not p.required):
+            default = "" if p.required else " = ..."
+            args.append(f"{p.py_name}: {type_text(api, p.type)}{default}")
+    call = ".".join(["client", *op.resource, op.name])
+    return f"{call}({', '.join(args)}) -> {type_text(api, op.returns)}"
+
+
+def _one_line(text: str) -> str:
+    return text.replace("`", "'").replace("|", "\\|")[:200]

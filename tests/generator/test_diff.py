@@ -1,0 +1,326 @@
+"""`apigen diff OLD NEW`: breaking changes in the generated Python API, text and JSON, exit codes."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from apigen.cli import main
+from apigen.diff import Change, diff_paths, literal_delta, relation
+from apigen.pipeline import build
+
+
+def _pets() -> dict[str, Any]:
+    pet = {"$ref": "#/components/schemas/Pet"}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Pets", "version": "1"},
+        "servers": [{"url": "https://pets.example"}],
+        "paths": {
+            "/pets": {
+                "get": {
+                    "operationId": "listPets",
+                    "tags": ["pets"],
+                    "parameters": [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"type": "array", "items": pet}}
+                            },
+                        }
+                    },
+                },
+            },
+            "/pets/{petId}": {
+                "get": {
+                    "operationId": "getPet",
+                    "tags": ["pets"],
+                    "parameters": [
+                        {
+                            "name": "petId",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": pet}},
+                        }
+                    },
+                },
+                "delete": {
+                    "operationId": "deletePet",
+                    "tags": ["pets"],
+                    "parameters": [
+                        {
+                            "name": "petId",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {"204": {"description": "gone"}},
+                },
+            },
+        },
+        "components": {
+            "schemas": {
+                "Pet": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "tag": {"type": "string"},
+                        "status": {"$ref": "#/components/schemas/Status"},
+                    },
+                },
+                "Status": {"type": "string", "enum": ["available", "pending", "sold"]},
+            }
+        },
+    }
+
+
+def _write(path: Path, spec: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def _edited(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> tuple[Path, Path]:
+    new = copy.deepcopy(_pets())
+    edit(new)
+    return _write(tmp_path / "old.json", _pets()), _write(tmp_path / "new.json", new)
+
+
+def _kinds(changes: list[Change]) -> set[tuple[str, str, str]]:
+    return {(c.category, c.kind, c.target) for c in changes}
+
+
+def _op(spec: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+    op: dict[str, Any] = spec["paths"][path][method]
+    return op
+
+
+def _remove_delete(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/pets/{petId}"]["delete"]
+
+
+def _pet_id_int(spec: dict[str, Any]) -> None:
+    _op(spec, "/pets/{petId}", "get")["parameters"][0]["schema"] = {"type": "integer"}
+
+
+def _required_param(spec: dict[str, Any]) -> None:
+    _op(spec, "/pets", "get")["parameters"].append(
+        {"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}}
+    )
+
+
+def _enum_value_removed(spec: dict[str, Any]) -> None:
+    spec["components"]["schemas"]["Status"]["enum"] = ["available", "sold"]
+
+
+def _field_removed(spec: dict[str, Any]) -> None:
+    del spec["components"]["schemas"]["Pet"]["properties"]["tag"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (_remove_delete, ("breaking", "method-removed", "pets.delete_pet")),
+        (_pet_id_int, ("breaking", "param-type-changed", "pets.get_pet(pet_id)")),
+        (_required_param, ("breaking", "param-added-required", "pets.list_pets(owner)")),
+        (_enum_value_removed, ("breaking", "enum-value-removed", "models.Status")),
+        (_field_removed, ("breaking", "field-removed", "models.Pet.tag")),
+    ],
+)
+def test_breaking_changes_are_reported_and_exit_1(
+    tmp_path: Path,
+    edit: Callable[[dict[str, Any]], None],
+    expected: tuple[str, str, str],
+) -> None:
+    old, new = _edited(tmp_path, edit)
+    report = diff_paths(old, new)
+    assert expected in _kinds(report.changes)
+    assert report.breaking
+    result = CliRunner().invoke(main, ["diff", str(old), str(new)])
+    assert result.exit_code == 1, result.output
+    assert expected[2] in result.output and "Breaking changes (" in result.output
+
+
+def test_param_type_change_names_both_types(tmp_path: Path) -> None:
+    old, new = _edited(tmp_path, _pet_id_int)
+    (change,) = [c for c in diff_paths(old, new).changes if c.kind == "param-type-changed"]
+    assert (change.old, change.new, change.detail) == ("str", "int", "type changed")
+
+
+def test_enum_value_removal_names_the_value(tmp_path: Path) -> None:
+    old, new = _edited(tmp_path, _enum_value_removed)
+    changes = [c for c in diff_paths(old, new).changes if c.kind == "enum-value-removed"]
+    assert [c.detail for c in changes] == ["'pending'"]
+
+
+def _additions(spec: dict[str, Any]) -> None:
+    _op(spec, "/pets", "get")["parameters"].append(
+        {"name": "owner", "in": "query", "schema": {"type": "string"}}
+    )
+    spec["paths"]["/pets"]["post"] = {
+        "operationId": "createPet",
+        "tags": ["pets"],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+        },
+        "responses": {"201": {"description": "made"}},
+    }
+    spec["components"]["schemas"]["Pet"]["properties"]["age"] = {"type": "integer"}
+    spec["components"]["schemas"]["Status"]["enum"].append("adopted")
+
+
+def test_additions_only_exit_0(tmp_path: Path) -> None:
+    old, new = _edited(tmp_path, _additions)
+    report = diff_paths(old, new)
+    assert not report.breaking
+    assert {
+        ("addition", "param-added", "pets.list_pets(owner)"),
+        ("addition", "method-added", "pets.create_pet"),
+        ("addition", "field-added", "models.Pet.age"),
+        ("addition", "enum-value-added", "models.Status"),
+    } <= _kinds(report.changes)
+    runner = CliRunner()
+    result = runner.invoke(main, ["diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert "0 breaking" in result.output and "pets.create_pet" in result.output
+    result = runner.invoke(main, ["diff", "--format", "json", str(old), str(new)])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["summary"]["breaking"] == 0 and data["breaking"] == []
+    assert {"kind": "method-added", "target": "pets.create_pet", "detail": "POST /pets"} in data[
+        "additions"
+    ]
+
+
+def test_same_spec_reports_nothing(tmp_path: Path) -> None:
+    spec = _write(tmp_path / "pets.json", _pets())
+    assert diff_paths(spec, spec).changes == []
+
+
+def test_manifest_and_client_folder_inputs(tmp_path: Path) -> None:
+    """A generated folder (or its apigen.json) as OLD, a spec as NEW; JSON report, exit 1."""
+    old, new = _edited(tmp_path, _field_removed)
+    out = tmp_path / "pets_client"
+    build(old, out)
+    runner = CliRunner()
+    for side in (out, out / "apigen.json"):
+        result = runner.invoke(main, ["diff", "--format", "json", str(side), str(new)])
+        assert result.exit_code == 1, result.output
+        data = json.loads(result.output)
+        assert data["summary"]["breaking"] == 1
+        assert data["breaking"] == [
+            {"kind": "field-removed", "target": "models.Pet.tag", "old": "str | None"}
+        ]
+    result = runner.invoke(main, ["diff", str(out), str(out / "apigen.json")])
+    assert result.exit_code == 0 and "0 breaking, 0 additions" in result.output
+
+
+def test_bad_arguments_exit_2(tmp_path: Path) -> None:
+    spec = _write(tmp_path / "pets.json", _pets())
+    runner = CliRunner()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(main, ["diff", str(empty), str(spec)])
+    assert result.exit_code == 2 and "without apigen.json" in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    result = runner.invoke(main, ["diff", str(broken), str(spec)])
+    assert result.exit_code == 2 and "broken.json" in result.output
+    fake = _write(tmp_path / "fake.json", {"generator": "apigen", "operations": [{"call": 3}]})
+    result = runner.invoke(main, ["diff", str(fake), str(spec)])
+    assert result.exit_code == 2 and "#/operations/0" in result.output
+    assert runner.invoke(main, ["diff", str(spec)]).exit_code == 2
+    assert runner.invoke(main, ["diff", str(tmp_path / "nope.json"), str(spec)]).exit_code == 2
+    result = runner.invoke(main, ["diff", "--format", "xml", str(spec), str(spec)])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("str", "str", "same"),
+        ("str", "int", "changed"),
+        ("str", "str | None", "widened"),
+        ("Literal['a', 'b']", "Literal['a']", "narrowed"),
+        ("Literal['a'] | str", "Literal['a', 'b'] | str", "same"),  # an open enum
+        ("Literal['a', 'b']", "str", "widened"),
+        ("list[Literal['a']] | None", "list[Literal['a', 'b']] | None", "widened"),
+        ("list[A | B]", "list[A]", "narrowed"),
+        ("SyncPage[A]", "SyncPage[B]", "changed"),
+    ],
+)
+def test_type_relation(old: str, new: str, expected: str) -> None:
+    assert relation(old, new) == expected
+
+
+def test_literal_delta() -> None:
+    assert literal_delta("list[Literal['a', 'b']]", "list[Literal['b', 'c']]") == (
+        ["'a'"],
+        ["'c'"],
+    )
+    assert literal_delta("str", "int") is None
+
+
+@pytest.fixture(scope="module")
+def stripe_specs() -> tuple[Path, Path]:
+    from tests.conftest import shared_specs
+
+    specs = shared_specs()
+    return specs / "stripe-spec3-official-2022-04-12.json", specs / "stripe.json"
+
+
+def test_stripe_2022_to_2023_lists_removed_operations_and_exits_1(
+    stripe_specs: tuple[Path, Path],
+) -> None:
+    old, new = stripe_specs
+    result = CliRunner().invoke(main, ["diff", "--format", "json", str(old), str(new)])
+    assert result.exit_code == 1, result.output[-2000:]
+    data = json.loads(result.output)
+    removed = {c["target"]: c["detail"] for c in data["breaking"] if c["kind"] == "method-removed"}
+    assert removed["orders.list"] == "GET /v1/orders"
+    assert removed["skus.create"] == "POST /v1/skus"
+    assert len(removed) == 51
+    # with the 2022 names as the lock, nothing that still exists is renamed
+    assert not [c for c in data["breaking"] if c["kind"] == "method-renamed"]
+    added = {c["target"] for c in data["additions"] if c["kind"] == "method-added"}
+    assert "customers.payment_methods_api.retrieve" in added
+    assert any(
+        c["kind"] == "param-type-changed"
+        and c["target"] == "webhook_endpoints.create(enabled_events)"
+        for c in data["breaking"]
+    )
+
+
+def test_an_untyped_manifest_compares_methods_only(tmp_path: Path) -> None:
+    """A manifest from before types were recorded still diffs by method, with a note."""
+    old, new = _edited(tmp_path, _remove_delete)
+    out = tmp_path / "pets_client"
+    build(old, out)
+    data = json.loads((out / "apigen.json").read_text())
+    for key in ("model_fields", "typed_dict_fields", "field_aliases", "enums", "aliases"):
+        del data[key]
+    for op in data["operations"]:
+        del op["params"], op["returns"]
+    legacy = _write(tmp_path / "legacy.json", data)
+    result = CliRunner().invoke(main, ["diff", str(legacy), str(new)])
+    assert result.exit_code == 1
+    assert "method-removed             pets.delete_pet" in result.output
+    assert "records no types" in result.output

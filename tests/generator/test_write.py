@@ -1,0 +1,231 @@
+"""Output robustness (issue 9 item 5): unwritable targets are user errors, a folder that cannot
+be swapped (an empty mount point) is written inside, permissions follow the umask, `--name`
+refuses keywords, and no `.ruff_cache/` is left behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from apigen import write
+from apigen.write import OutputError, write_tree
+from tests.conftest import ROOT
+
+PETSTORE = ROOT / "specs" / "petstore.yaml"
+FILES = {"apigen.json": "{}\n", "pkg/__init__.py": "X = 1\n", "pkg/sub/m.py": "Y = 2\n"}
+
+
+def apigen(
+    *args: str | Path, cwd: Path, umask: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    def preexec() -> None:
+        if umask is not None:
+            os.umask(umask)
+
+    return subprocess.run(
+        [sys.executable, "-m", "apigen", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+        preexec_fn=preexec,
+    )
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+# ------------------------------------------------------------------------------ unwritable
+
+
+def test_a_file_in_the_way_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    result = apigen("build", PETSTORE, "-o", tmp_path / "afile" / "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "cannot create the output" in result.stderr and "is not a directory" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/1").is_dir(), reason="Linux /proc")
+def test_an_unwritable_parent_is_a_clear_error_before_any_work(tmp_path: Path) -> None:
+    result = apigen("build", PETSTORE, "-o", "/proc/1/apigen-out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "cannot write the output /proc/1/apigen-out: /proc/1 is not writable" in result.stderr
+    assert "internal error" not in result.stderr and "please report" not in result.stderr
+
+
+def test_an_os_error_while_writing_is_an_output_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What root (for whom os.access says yes) meets: the staging folder cannot be made."""
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr(write.tempfile, "mkdtemp", refuse)
+    with pytest.raises(OutputError, match=r"cannot write the output .*Permission denied"):
+        write_tree(tmp_path / "out", FILES)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_a_clear_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = apigen("build", PETSTORE, "-o", locked / "out", cwd=tmp_path)
+    finally:
+        locked.chmod(0o700)
+    assert result.returncode == 1
+    assert f"cannot write the output {locked / 'out'}" in result.stderr
+
+
+# ------------------------------------------------------------------ folders that cannot move
+
+
+def _immovable(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """Renaming `target` fails as renaming a mount point does (EBUSY)."""
+    real = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(src) == target:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(src))
+        real(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", replace)
+
+
+def test_an_empty_mount_point_is_written_inside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "mnt"
+    target.mkdir()
+    (target / "lost+found").mkdir()  # an ext4 mount point's, kept
+    inode = target.stat().st_ino
+    monkeypatch.setattr(write.os.path, "ismount", lambda p: Path(p) == target)
+    _immovable(monkeypatch, target)
+
+    write_tree(target, FILES)
+    assert target.stat().st_ino == inode  # the folder itself was not replaced
+    assert sorted(p.name for p in target.iterdir()) == ["apigen.json", "lost+found", "pkg"]
+    assert (target / "pkg" / "sub" / "m.py").read_text() == "Y = 2\n"
+
+    # regenerating replaces the previous output inside it, stale files included
+    (target / "pkg" / "stale.py").write_text("")
+    write_tree(target, {**FILES, "pkg/__init__.py": "X = 3\n"})
+    assert target.stat().st_ino == inode
+    assert (target / "pkg" / "__init__.py").read_text() == "X = 3\n"
+    assert not (target / "pkg" / "stale.py").exists()
+    assert sorted(p.name for p in target.iterdir()) == ["apigen.json", "lost+found", "pkg"]
+
+
+def test_a_folder_that_refuses_to_move_is_written_inside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not detected as a mount point beforehand: the failed rename falls back to writing inside."""
+    target = tmp_path / "out"
+    target.mkdir()
+    _immovable(monkeypatch, target)
+    write_tree(target, FILES)
+    assert (target / "pkg" / "__init__.py").read_text() == "X = 1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging left beside it
+    assert sorted(p.name for p in target.iterdir()) == ["apigen.json", "pkg"]
+
+
+def test_a_failed_build_leaves_an_in_place_target_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "mnt"
+    target.mkdir()
+    monkeypatch.setattr(write.os.path, "ismount", lambda p: Path(p) == target)
+    write_tree(target, FILES)
+
+    def broken(root: Path) -> None:
+        raise OutputError("formatter failed")
+
+    with pytest.raises(OutputError):
+        write_tree(target, {"apigen.json": "new\n"}, finish=broken)
+    assert (target / "apigen.json").read_text() == "{}\n"
+    assert sorted(p.name for p in target.iterdir()) == ["apigen.json", "pkg"]
+
+
+# ------------------------------------------------------------------------------ permissions
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_output_follows_the_umask_not_0700(tmp_path: Path, umask: int) -> None:
+    out = tmp_path / "petstore"
+    result = apigen("build", PETSTORE, "-o", out, cwd=tmp_path, umask=umask)
+    assert result.returncode == 0, result.stderr
+    assert _mode(out) == 0o777 & ~umask
+    assert _mode(out / "petstore") == 0o777 & ~umask
+    assert _mode(out / "pyproject.toml") == 0o666 & ~umask
+    assert _mode(out / "petstore" / "_client.py") == 0o666 & ~umask
+
+
+def test_in_place_output_keeps_the_folder_and_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask_022: None
+) -> None:
+    target = tmp_path / "mnt"
+    target.mkdir(mode=0o751)
+    target.chmod(0o751)
+    monkeypatch.setattr(write.os.path, "ismount", lambda p: Path(p) == target)
+    write_tree(target, FILES)
+    assert _mode(target) == 0o751  # the mount point's own mode is not touched
+    assert _mode(target / "pkg") == 0o755
+    assert _mode(target / "apigen.json") == 0o644
+
+
+# ------------------------------------------------------------------------ --name and ruff
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("class", "a Python keyword"),
+        ("json", "a standard-library module"),
+        ("httpx", "a module the generated client imports"),
+        ("9lives", "not a Python identifier"),
+    ],
+)
+def test_a_bad_package_name_is_refused_not_renamed(tmp_path: Path, name: str, why: str) -> None:
+    result = apigen("build", PETSTORE, "-o", tmp_path / "out", "--name", name, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"invalid package name {name!r}" in result.stderr and why in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_name_is_still_made_safe(tmp_path: Path) -> None:
+    """Only an explicit --name is refused; a derived one keeps the `_client` suffix rule."""
+    result = apigen("build", PETSTORE, "-o", tmp_path / "class", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "class" / "class_client" / "__init__.py").is_file()
+
+
+def test_build_leaves_no_ruff_cache_in_the_working_directory(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    result = apigen("build", PETSTORE, "-o", tmp_path / "out", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert list(work.iterdir()) == []
+    assert not list((tmp_path / "out").rglob(".ruff_cache"))
