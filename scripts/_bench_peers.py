@@ -1,8 +1,9 @@
 """Peer tools for `scripts/bench.py`: their isolated venv and the command line for each.
 
-The peers live in their own venv (`.bench/venv`, gitignored) so their pins (pydantic, black,
-ruff, ...) can never change what apigen's own venv resolves, and so a benchmark run never needs
-network access once the venv exists.
+The peers live in the bench venv (`.venv-bench`, gitignored; `make bench` creates it from
+scripts/bench-requirements.txt with every version pinned, next to apigen installed from this
+checkout), so their pins can never change what apigen's dev venv (`.venv`) resolves, and a
+benchmark run needs no network access once the venv exists.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-BENCH_DIR = REPO / ".bench"
-VENV = BENCH_DIR / "venv"
+VENV = REPO / ".venv-bench"
 VENV_BIN = VENV / "bin"
 
 OPC_PIN = "openapi-python-client==0.29.1"

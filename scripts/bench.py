@@ -28,6 +28,7 @@ Every subprocess has a timeout; on expiry its whole process group is killed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -44,10 +45,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bench_peers as peers
 import _bench_sandbox as sandbox_bench
+import _bench_targets as targets
 
 REPO = peers.REPO
 TIME_BIN = Path("/usr/bin/time")
@@ -84,6 +87,7 @@ class Run:
     tree_mb: float | None
     exit_code: int | None  # None: killed at the timeout
     note: str = ""
+    cpu_s: float | None = None  # user + system CPU of the whole tree (`/usr/bin/time -v`)
 
 
 @dataclass
@@ -185,6 +189,16 @@ def _wrapped(argv: list[str], rss_file: Path) -> list[str]:
     return [sys.executable, "-c", _WRAPPER, str(rss_file), *argv]
 
 
+def _read_cpu_s(rss_file: Path) -> float | None:
+    """User + system CPU seconds from `/usr/bin/time -v` (it counts waited-for children)."""
+    try:
+        text = rss_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    found = re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text)
+    return round(sum(float(v) for v in found), 3) if len(found) == 2 else None
+
+
 def _read_rss_mb(rss_file: Path) -> float | None:
     try:
         text = rss_file.read_text(encoding="utf-8", errors="replace")
@@ -238,7 +252,8 @@ def measure(argv: list[str], env: dict[str, str], log: Path, timeout: float) -> 
     if code is None:
         note = f"killed after {timeout:.0f}s timeout"
     tree = peak_kb / 1024 if peak_kb else None
-    return Run(round(wall, 3), _mb(_read_rss_mb(rss_file)), _mb(tree), code, note)
+    cpu = _read_cpu_s(rss_file)
+    return Run(round(wall, 3), _mb(_read_rss_mb(rss_file)), _mb(tree), code, note, cpu)
 
 
 def _mb(value: float | None) -> float | None:
@@ -289,8 +304,13 @@ def _fresh(parent: Path, name: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=parent))
 
 
-def bench_apigen(spec: Path, name: str, work: Path, repeat: int, timeout: float) -> list[Result]:
-    """COLD runs each get a fresh cache dir; WARM runs share the first cold run's cache."""
+def bench_apigen(
+    spec: Path, name: str, work: Path, repeat: int, timeout: float, keep: dict[str, Path]
+) -> list[Result]:
+    """COLD runs each get a fresh cache dir; WARM runs share the first cold run's cache.
+
+    The last successful warm run's output is moved to `keep[name]` (the clients the import and
+    per-call sections measure: built fresh by the current generator)."""
     base, env = apigen_argv()
     cold = Result(name, "apigen-cold", "--quiet, fresh APIGEN_CACHE_DIR")
     warm = Result(name, "apigen-warm", "--quiet, cache primed by cold run 1")
@@ -303,8 +323,61 @@ def bench_apigen(spec: Path, name: str, work: Path, repeat: int, timeout: float)
             run_env = {**env, "APIGEN_CACHE_DIR": str(cache)}
             result.runs.append(measure(argv, run_env, run_dir / "log.txt", timeout))
             _report_run(result)
+            if result is warm and result.runs[-1].exit_code == 0 and (out / "apigen.json").exists():
+                kept = work / f"client-{name}"
+                shutil.rmtree(kept, ignore_errors=True)
+                shutil.copytree(out, kept)
+                keep[name] = kept
             _finish(result, out, run_dir, last=i == repeat - 1)
     return [cold, warm]
+
+
+def bench_floor(spec: Path, name: str, output: Path, work: Path, repeat: int) -> Result:
+    """The floor of a warm build: `json.load` of the spec plus `ruff format` of apigen's output
+    (a copy, formatted with the flags apigen uses), CPU seconds summed."""
+    result = Result(name, "floor", "json.load(spec) + ruff format of the output")
+    ruff = Path(sys.executable).with_name("ruff")
+    load = "import json, sys\nwith open(sys.argv[1], 'rb') as fh: json.load(fh)"
+    for i in range(repeat):
+        run_dir = _fresh(work, f"floor-{i}")
+        copy = run_dir / "x"
+        shutil.copytree(output, copy)
+        parts = [
+            measure([sys.executable, "-c", load, str(spec)], {}, run_dir / "load.txt", 120),
+            measure(
+                [
+                    str(ruff),
+                    "format",
+                    "--isolated",
+                    "--no-cache",
+                    "--line-length",
+                    "100",
+                    "--target-version",
+                    "py311",
+                    "--extend-exclude",
+                    "_runtime",
+                    str(copy),
+                ],
+                {},
+                run_dir / "ruff.txt",
+                300,
+            ),
+        ]
+        bad = next((p for p in parts if p.exit_code != 0), None)
+        cpus = [p.cpu_s for p in parts]
+        result.runs.append(
+            Run(
+                round(sum(p.wall_s for p in parts), 3),
+                max((p.rss_mb or 0) for p in parts) or None,
+                None,
+                bad.exit_code if bad else 0,
+                bad.note if bad else "",
+                None if None in cpus else round(sum(c or 0 for c in cpus), 3),
+            )
+        )
+        _report_run(result)
+        shutil.rmtree(run_dir, ignore_errors=True)
+    return result
 
 
 def bench_opc(spec: Path, name: str, work: Path, repeat: int, timeout: float) -> Result:
@@ -353,9 +426,10 @@ def _report_run(result: Result) -> None:
     rss = f"{r.rss_mb:.0f}" if r.rss_mb is not None else "?"
     tree = f"{r.tree_mb:.0f}" if r.tree_mb is not None else "?"
     extra = f"  [{r.note}]" if r.note else ""
+    cpu = f"{r.cpu_s:.2f}" if r.cpu_s is not None else "?"
     print(
         f"  {result.spec:<8} {result.tool:<12} run {len(result.runs)}: {r.wall_s:7.2f}s "
-        f"rss {rss:>5} MB tree {tree:>5} MB exit {r.exit_code}{extra}",
+        f"cpu {cpu:>6}s rss {rss:>5} MB tree {tree:>5} MB exit {r.exit_code}{extra}",
         flush=True,
     )
 
@@ -383,7 +457,7 @@ def _ratio(peer: float | None, base: float | None) -> str:
 def render_table(results: list[Result]) -> str:
     """Medians, status and ratios vs apigen-cold (time also vs apigen-warm)."""
     head = (
-        f"{'spec':<8} {'tool':<12} {'runs':>4} {'wall s':>7} {'rss MB':>7} {'tree MB':>8} "
+        f"{'spec':<8} {'tool':<12} {'runs':>4} {'wall s':>7} {'cpu s':>7} {'rss MB':>7} {'tree MB':>8} "
         f"{'exit':<11} {'t/cold':>7} {'t/warm':>7} {'rss/cold':>8} {'tree/cold':>9}"
     )
     return "\n".join([head, "-" * len(head), *(_table_row(r, results) for r in results)])
@@ -402,6 +476,7 @@ def _table_row(r: Result, results: list[Result]) -> str:
     )
     return (
         f"{r.spec:<8} {r.tool:<12} {len(r.runs):>4} {_fmt(r.median('wall_s'), '.2f'):>7} "
+        f"{_fmt(r.median('cpu_s'), '.2f'):>7} "
         f"{_fmt(r.median('rss_mb'), '.0f'):>7} {_fmt(r.median('tree_mb'), '.0f'):>8} "
         f"{r.status:<11} {ratios[0]:>7} {ratios[1]:>7} {ratios[2]:>8} {ratios[3]:>9}"
     )
@@ -443,6 +518,12 @@ def _baseline(results: Iterable[Result], spec: str, tool: str) -> Result | None:
 # --------------------------------------------------------------------------- main
 
 
+SECTIONS = ("generate", "sandbox", "imports", "first", "percall", "corpus")
+DOCS = REPO / "docs" / "benchmarks.md"
+PLOT = REPO / "docs" / "benchmarks-generation.png"
+BEGIN, END = "<!-- make bench: begin -->", "<!-- make bench: end -->"
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument(
@@ -456,11 +537,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--timeout", type=float, default=300.0, help="seconds per subprocess (default 300)"
     )
     p.add_argument("--json", type=Path, default=None, help="write all runs and medians here")
-    p.add_argument("--sections", default="generate,sandbox", help="comma list of generate,sandbox")
+    p.add_argument(
+        "--sections", default=",".join(SECTIONS), help="comma list of " + ",".join(SECTIONS)
+    )
+    p.add_argument(
+        "--clients",
+        choices=("fresh", "generated"),
+        default="fresh",
+        help="clients for imports/first/percall: built now (default) or the committed generated/",
+    )
+    p.add_argument("--resources", type=int, default=None, help="at most N resources per spec")
+    p.add_argument("--corpus-limit", type=int, default=None, help="at most N corpus specs")
+    p.add_argument("--calls", type=int, default=2000, help="calls per client in the per-call test")
+    p.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
     args = p.parse_args(argv)
     args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
-    if set(args.sections) - {"generate", "sandbox"}:
-        p.error("--sections takes generate and/or sandbox")
+    if set(args.sections) - set(SECTIONS):
+        p.error(f"--sections takes {', '.join(SECTIONS)}")
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = set(args.tools) - set(ALL_TOOLS)
     if unknown:
@@ -470,11 +563,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def shared_dir() -> Path:
+    return Path(os.environ.get("APIGEN_SHARED_SPECS") or REPO.parent / "shared" / "specs")
+
+
 def resolve_specs(names: str) -> list[tuple[str, Path]]:
-    shared = Path(os.environ.get("APIGEN_SHARED_SPECS") or REPO.parent / "shared" / "specs")
     out = []
     for name in (n.strip() for n in names.split(",") if n.strip()):
-        path = Path(name) if name.endswith((".json", ".yaml", ".yml")) else shared / f"{name}.json"
+        path = (
+            Path(name)
+            if name.endswith((".json", ".yaml", ".yml"))
+            else shared_dir() / f"{name}.json"
+        )
         if not path.is_file():
             raise SystemExit(f"bench: spec not found: {path} (set APIGEN_SHARED_SPECS)")
         out.append((path.stem, path.resolve()))
@@ -482,28 +582,358 @@ def resolve_specs(names: str) -> list[tuple[str, Path]]:
 
 
 def machine_info() -> dict[str, str]:
+    model = "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = "?"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpus": str(os.cpu_count()),
+        "cpus": nproc or str(os.cpu_count()),
+        "cpu model": model,
+        "memory": memory,
+        "load average at start": " ".join(f"{v:.2f}" for v in os.getloadavg()),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "rss_source": "/usr/bin/time -v" if TIME_BIN.exists() else "getrusage(RUSAGE_CHILDREN)",
     }
 
 
-def run_all(args: argparse.Namespace, work: Path) -> list[Result]:
+def run_all(args: argparse.Namespace, work: Path, keep: dict[str, Path]) -> list[Result]:
     results: list[Result] = []
     apigen_repeat = args.repeat or 3
     peer_repeat = args.repeat or 1
     for name, spec in resolve_specs(args.specs):
         print(f"bench: {name} ({spec.stat().st_size / 1e6:.1f} MB)", flush=True)
         if "apigen" in args.tools:
-            results += bench_apigen(spec, name, work, apigen_repeat, args.timeout)
+            results += bench_apigen(spec, name, work, apigen_repeat, args.timeout, keep)
+            if name in keep:
+                results.append(bench_floor(spec, name, keep[name], work, apigen_repeat))
         if "opc" in args.tools:
             results.append(bench_opc(spec, name, work, peer_repeat, args.timeout))
         if "dcg" in args.tools:
             results.append(bench_dcg(spec, name, work, peer_repeat, args.timeout))
     return results
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass
+class Target:
+    """One issue #10 ratio against its target."""
+
+    number: str
+    what: str
+    measured: float | None
+    target: str  # "<= 0.15", ">= 200", "== 0"
+    detail: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.measured is None:
+            return "n/a"
+        op, bound = self.target.split()
+        value = float(bound)
+        ok = {
+            "<=": self.measured <= value,
+            ">=": self.measured >= value,
+            "==": self.measured == value,
+        }
+        return "PASS" if ok[op] else "FAIL"
+
+
+def _result(results: list[Result], spec: str, tool: str) -> Result | None:
+    return next((r for r in results if r.spec == spec and r.tool == tool), None)
+
+
+def _ok_median(result: Result | None, attr: str) -> float | None:
+    return result.median(attr) if result is not None and result.exit_code == 0 else None
+
+
+def _div(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+def evaluate(state: dict[str, Any]) -> list[Target]:
+    results: list[Result] = state.get("generate", [])
+    rows: list[Target] = []
+    gh_cold = _result(results, "github", "apigen-cold")
+    gh_opc = _result(results, "github", "opc")
+    ratio = _div(_ok_median(gh_cold, "cpu_s"), _ok_median(gh_opc, "cpu_s"))
+    rows.append(
+        Target(
+            "1",
+            "GitHub cold build CPU / openapi-python-client CPU",
+            ratio,
+            "<= 0.15",
+            f"{_fmt(_ok_median(gh_cold, 'cpu_s'), '.2f')} s vs {_fmt(_ok_median(gh_opc, 'cpu_s'), '.2f')} s"
+            f" (wall ratio {_fmt(_div(_ok_median(gh_cold, 'wall_s'), _ok_median(gh_opc, 'wall_s')), '.2f')})",
+        )
+    )
+    peak = None
+    if gh_cold is not None and gh_cold.exit_code == 0:
+        peak = max(
+            v for v in (gh_cold.median("tree_mb"), gh_cold.median("rss_mb")) if v is not None
+        )
+    rows.append(
+        Target("1", "GitHub cold build peak MB (max of tree PSS, largest RSS)", peak, "<= 300")
+    )
+    st_cold = _result(results, "stripe", "apigen-cold")
+    rows.append(
+        Target(
+            "1",
+            "Stripe cold build wall s",
+            _ok_median(st_cold, "wall_s"),
+            "<= 1.5",
+            f"CPU {_fmt(_ok_median(st_cold, 'cpu_s'), '.2f')} s",
+        )
+    )
+    for spec in ("github", "stripe"):
+        warm, floor = _result(results, spec, "apigen-warm"), _result(results, spec, "floor")
+        rows.append(
+            Target(
+                "1",
+                f"{spec} warm build CPU / floor (json.load + ruff format)",
+                _div(_ok_median(warm, "cpu_s"), _ok_median(floor, "cpu_s")),
+                "<= 2",
+                f"{_fmt(_ok_median(warm, 'cpu_s'), '.2f')} s vs {_fmt(_ok_median(floor, 'cpu_s'), '.2f')} s",
+            )
+        )
+    imports = state.get("imports")
+    for spec in ("stripe", "github"):
+        ratios = imports.ratios(spec) if imports is not None and imports.floor_cpu else []
+        worst = ratios[0] if ratios else None
+        median = statistics.median(r for _, r in ratios) if ratios else None
+        rows.append(
+            Target(
+                "2",
+                f"{spec}: import + Client() + resolving a resource's methods / floor, worst resource",
+                worst[1] if worst else None,
+                "<= 1.25",
+                (
+                    f"worst `{worst[0]}`, median {median:.2f}x over {len(ratios)} resources; "
+                    f"floor {imports.floor * 1000:.0f} ms CPU"
+                )
+                if worst and imports
+                else "",
+            )
+        )
+    first = state.get("first")
+    for spec, call in (("stripe", "customers.retrieve"), ("github", "repos.get")):
+        ours = first.wall.get(f"apigen {spec}") if first else None
+        theirs = first.wall.get("stripe-python") if first else None
+        rows.append(
+            Target(
+                "2",
+                f"time to first response, {spec} `{call}` / stripe-python `Customer.retrieve`",
+                _div(ours, theirs),
+                "<= 1.0",
+                f"{_fmt(ours and ours * 1000, '.0f')} ms vs {_fmt(theirs and theirs * 1000, '.0f')} ms wall"
+                if first
+                else "",
+            )
+        )
+    for row in state.get("percall", []):
+        label = "sync" if row.mode == "sync" else "async, concurrency 50"
+        rows.append(
+            Target(
+                "3",
+                f"per call CPU, {row.spec} ({label}) / httpx + model_validate_json",
+                row.ratio,
+                "<= 1.05",
+                f"{_fmt(row.apigen_us, '.0f')} us vs {_fmt(row.httpx_us, '.0f')} us"
+                + (f" [{row.error}]" if row.error else ""),
+            )
+        )
+    served = state.get("sandbox", [])
+    if served:
+        worst_seq = min(served, key=lambda r: r.seq_dynamic_rps)
+        rows.append(
+            Target(
+                "4",
+                "sandbox sequential keep-alive req/s (drawn bodies), slowest spec",
+                worst_seq.seq_dynamic_rps,
+                ">= 200",
+                ", ".join(f"{r.spec} {r.seq_dynamic_rps:.0f}" for r in served),
+            )
+        )
+        rows.append(
+            Target(
+                "4",
+                "sandbox, 50 concurrent clients: connection errors + non-2xx",
+                float(sum(r.conc_errors + r.conc_non_2xx for r in served)),
+                "== 0",
+                ", ".join(f"{r.spec} {r.conc_rps:.0f} req/s" for r in served),
+            )
+        )
+    corpus = state.get("corpus")
+    if corpus is not None:
+        good = sum(1 for r in corpus.rows if r.cpu_s is not None)
+        rows.append(
+            Target(
+                "5",
+                "corpus: r² of build CPU ~ operations (linear fit)",
+                round(corpus.r2, 3),
+                ">= 0.9",
+                f"{good}/{len(corpus.rows)} specs; {corpus.intercept_s:.2f} s + "
+                f"{corpus.slope_ms:.1f} ms/op",
+            )
+        )
+    return rows
+
+
+def render_targets(rows: list[Target]) -> str:
+    out = [
+        "| # | ratio | measured | target | verdict | detail |",
+        "| --- | --- | ---: | --- | --- | --- |",
+    ]
+    for row in rows:
+        out.append(
+            f"| {row.number} | {row.what} | {_fmt(row.measured, '.2f')} | {row.target} "
+            f"| {row.verdict} | {row.detail} |"
+        )
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def render_report(state: dict[str, Any], rows: list[Target], info: dict[str, str]) -> str:
+    """The generated block of docs/benchmarks.md."""
+    parts = [
+        BEGIN,
+        "## Issue #10 targets (`make bench`)",
+        "",
+        "Written by `scripts/bench.py` (do not edit between the markers). Every ratio comes from "
+        "one run on this machine; the harness measures, it never asserts.",
+        "",
+        "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()) + ".",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in state.get("versions", {}).items()) + ".",
+        "",
+        "Command: `make bench` = `" + " ".join(state.get("argv", [])) + "` in `.venv-bench` "
+        "(created by the Makefile from `scripts/bench-requirements.txt`).",
+        "",
+        f"Clients for sections 2 and 3: {state.get('clients_note', '-')}.",
+        "",
+        render_targets(rows),
+        "",
+    ]
+    if state.get("generate"):
+        parts += [
+            "### Generation (medians; cpu = user + system of the whole process tree)",
+            "",
+            "```",
+            render_table(state["generate"]),
+            "",
+            render_quality(state["generate"]),
+            "```",
+            "",
+        ]
+        notes = render_notes(state["generate"])
+        if notes:
+            parts += ["Notes:", "", "```", notes, "```", ""]
+    imports = state.get("imports")
+    if imports is not None and imports.floor_cpu:
+        parts += [
+            "### Import + `Client()` + resolving every method of one resource (fresh interpreter)",
+            "",
+            f"Floor `import httpx; from pydantic import BaseModel`: median "
+            f"{imports.floor * 1000:.0f} ms CPU over {len(imports.floor_cpu)} samples taken "
+            "throughout the section. Peers (not targets): "
+            + ", ".join(
+                f"{k} {v * 1000:.0f} ms = {v / imports.floor:.2f}x"
+                for k, v in imports.peers.items()
+            )
+            + " (`stripe.StripeClient(...).customers.retrieve`, `openai.OpenAI(...).chat.completions.create`).",
+            "",
+            "| spec | resources | worst | 2nd | 3rd | median | best |",
+            "| --- | ---: | --- | --- | --- | ---: | ---: |",
+        ]
+        for spec in imports.per_resource:
+            ratios = imports.ratios(spec)
+            if not ratios:
+                continue
+            top = [f"`{r}` {v:.2f}x" for r, v in ratios[:3]] + ["-"] * 3
+            parts.append(
+                f"| {spec} | {len(ratios)} | {top[0]} | {top[1]} | {top[2]} "
+                f"| {statistics.median(v for _, v in ratios):.2f}x | {ratios[-1][1]:.2f}x |"
+            )
+        if imports.errors:
+            parts += ["", "Errors: " + "; ".join(f"{k}: {v}" for k, v in imports.errors.items())]
+        parts.append("")
+    first = state.get("first")
+    if first is not None:
+        parts += [
+            "### Time to the first response (fresh interpreter, canned local server, median of 5)",
+            "",
+            "| client | wall ms | CPU ms |",
+            "| --- | ---: | ---: |",
+            *(
+                f"| {k} | {first.wall[k] * 1000:.0f} | {first.cpu[k] * 1000:.0f} |"
+                for k in first.wall
+            ),
+            "",
+        ]
+        if first.errors:
+            parts += ["Errors: " + "; ".join(f"{k}: {v}" for k, v in first.errors.items()), ""]
+    corpus = state.get("corpus")
+    if corpus is not None:
+        parts += [
+            "### Generation cost across the corpus",
+            "",
+            f"![build CPU vs operations]({PLOT.name})",
+            "",
+            f"`apigen build` (cold cache) of every spec in `../shared/specs/corpus`: "
+            f"CPU = {corpus.intercept_s:.2f} s + {corpus.slope_ms:.1f} ms x operations, "
+            f"r² = {corpus.r2:.3f}. Failed builds: "
+            + (", ".join(f"{r.spec} ({r.error})" for r in corpus.rows if r.error) or "none")
+            + ".",
+            "",
+            "Furthest above the line:",
+            "",
+            "| spec | operations | schemas | CPU s | x predicted |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *(
+                f"| {r.spec} | {r.operations} | {r.schemas} | {r.cpu_s:.2f} | {x:.2f} |"
+                for r, x in corpus.outliers
+            ),
+            "",
+        ]
+        if corpus.profile:
+            parts += [
+                f"Profile of the worst (`{corpus.outliers[0][0].spec}`; main process only: "
+                "apigen validates in a forked child):",
+                "",
+                "```",
+                corpus.profile,
+                "```",
+                "",
+            ]
+    parts.append(END)
+    return "\n".join(parts)
+
+
+def write_docs(block: str) -> None:
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        title, _, body = text.partition("\n")
+        text = f"{title}\n\n{block}\n{body}"
+    DOCS.write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -512,42 +942,118 @@ def main(argv: list[str] | None = None) -> int:
     versions = peers.ensure_peers(
         generate and "opc" in args.tools, generate and "dcg" in args.tools
     )
+    versions.update(targets.library_versions())
     if "apigen" in args.tools:
         versions["apigen"] = apigen_version(*apigen_argv())
     info = machine_info()
     print("bench: " + ", ".join(f"{k} {v}" for k, v in {**versions, **info}.items()), flush=True)
-    results: list[Result] = []
-    if generate:
-        work = Path(tempfile.mkdtemp(prefix="apigen-bench-"))
-        try:
-            results = run_all(args, work)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        print("\n" + render_table(results) + "\n\n" + render_quality(results))
-        notes = render_notes(results)
-        if notes:
-            print("\nnotes:\n" + notes)
-    served: list[sandbox_bench.SandboxBench] = []
-    if "sandbox" in args.sections:
-        served = sandbox_bench.run(resolve_specs(args.specs))
-        print(
-            "\nsandbox (apigen sandbox SPEC; 1000 sequential requests per column on one "
-            "kept-alive connection; 50 clients x 20 requests):\n" + sandbox_bench.render(served)
-        )
+    state: dict[str, Any] = {"versions": versions, "argv": ["scripts/bench.py", *sys.argv[1:]]}
+    work = Path(tempfile.mkdtemp(prefix="apigen-bench-"))
+    try:
+        keep: dict[str, Path] = {}
+        if generate:
+            state["generate"] = run_all(args, work, keep)
+            print(
+                "\n" + render_table(state["generate"]) + "\n\n" + render_quality(state["generate"])
+            )
+            notes = render_notes(state["generate"])
+            if notes:
+                print("\nnotes:\n" + notes)
+        if "sandbox" in args.sections:
+            state["sandbox"] = sandbox_bench.run(resolve_specs(args.specs))
+            print(
+                "\nsandbox (apigen sandbox SPEC; 1000 sequential requests per column on one "
+                "kept-alive connection; 50 clients x 20 requests):\n"
+                + sandbox_bench.render(state["sandbox"])
+            )
+        if {"imports", "first", "percall"} & set(args.sections):
+            clients = client_dirs(args, work, keep)
+            state["clients_note"] = "; ".join(f"{c.name}: {c.source}" for c in clients.values())
+            targets.prime_pycache([c.path for c in clients.values()])
+            if "imports" in args.sections:
+                wanted = [clients[n] for n in ("stripe", "github") if n in clients]
+                state["imports"] = targets.bench_imports(wanted, args.resources)
+            if {"first", "percall"} & set(args.sections):
+                with targets.canned_server(targets.canned_bodies(shared_dir())) as url:
+                    if "first" in args.sections:
+                        state["first"] = targets.bench_first(clients, url)
+                    if "percall" in args.sections:
+                        state["percall"] = targets.bench_percall(clients, url, args.calls, 5)
+        if "corpus" in args.sections:
+            state["corpus"] = run_corpus(args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    info["load average at end"] = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    rows = evaluate(state)
+    print("\nissue #10 targets:\n" + render_targets(rows))
+    if not args.no_docs:
+        write_docs(render_report(state, rows, info))
+        print(f"\nbench: wrote {DOCS.relative_to(REPO)}")
     if args.json:
-        rows = [
-            {**asdict(r), "median_wall_s": r.median("wall_s"), "status": r.status} for r in results
-        ]
         payload = {
             "machine": info,
             "versions": versions,
             "argv": sys.argv,
-            "results": rows,
-            "sandbox": sandbox_bench.as_json(served),
+            "results": [
+                {**asdict(r), "median_wall_s": r.median("wall_s"), "status": r.status}
+                for r in state.get("generate", [])
+            ],
+            "sandbox": sandbox_bench.as_json(state.get("sandbox", [])),
+            "targets": [{**asdict(t), "verdict": t.verdict} for t in rows],
         }
-        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
         print(f"\nbench: wrote {args.json}")
     return 0
+
+
+def client_dirs(
+    args: argparse.Namespace, work: Path, keep: dict[str, Path]
+) -> dict[str, targets.Client]:
+    """Stripe/GitHub: this run's fresh builds when the generate section made them, else a fresh
+    build now (`--clients fresh`) or the committed generated/ (`--clients generated`); petstore
+    (specs/petstore.yaml, the per-call test) likewise."""
+    clients: dict[str, targets.Client] = {}
+    base, env = apigen_argv()
+    sources = {"stripe": shared_dir() / "stripe.json", "github": shared_dir() / "github.json"}
+    sources["petstore"] = REPO / "specs" / "petstore.yaml"
+    for name, spec in sources.items():
+        committed = REPO / "generated" / name
+        if args.clients == "generated":
+            clients[name] = targets.Client(name, committed, name, "generated/ (committed)")
+            continue
+        if name in keep:
+            clients[name] = targets.Client(name, keep[name], name, "fresh build (this run)")
+            continue
+        out = work / f"client-{name}"
+        done = subprocess.run(
+            [*base, "build", str(spec), "-o", str(out), "--quiet"],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=args.timeout,
+            check=False,
+        )
+        if done.returncode == 0:
+            clients[name] = targets.Client(name, out, name, "fresh build (this run)")
+        else:  # another engineer's edit in progress: measure the committed client instead
+            print(f"bench: building {name} failed; using generated/{name}", flush=True)
+            clients[name] = targets.Client(
+                name, committed, name, "generated/ (committed; the fresh build failed)"
+            )
+    return clients
+
+
+def run_corpus(args: argparse.Namespace) -> targets.CorpusFit:
+    corpus = shared_dir() / "corpus"
+    base, _ = apigen_argv()
+    rows = targets.bench_corpus(corpus, base, args.corpus_limit, args.timeout)
+    fitted = targets.fit(rows)
+    targets.plot(fitted, PLOT)
+    print(f"bench: corpus r² {fitted.r2:.3f}; wrote {PLOT.relative_to(REPO)}", flush=True)
+    if fitted.outliers:
+        worst = corpus / fitted.outliers[0][0].spec
+        fitted.profile = targets.profile_build(worst, ["-m", "apigen"])
+    return fitted
 
 
 if __name__ == "__main__":

@@ -35,7 +35,6 @@ from typing import Any
 
 import httpx
 
-import apigen_runtime as rt
 from apigen.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +89,7 @@ def main() -> None:
         build(ROOT / "specs" / "petstore.yaml", out)
         sys.path.insert(0, str(out))
         petstore: Any = importlib.import_module("petstore")
+        rt = petstore._runtime  # its runtime (vendored by default): its option classes
 
         plain = httpx.Client(base_url=url)
 

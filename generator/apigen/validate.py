@@ -1,13 +1,15 @@
-"""Validation with openapi-spec-validator, turned into located, classified warnings.
+"""Validation (openapi-spec-validator's findings), turned into located, classified warnings.
 
 Anything that makes generation impossible (not OpenAPI, unresolvable refs) was already raised by
 `load`; what the validator finds here is reported as warnings saying what apigen does about it.
 Validation runs on `LoadedSpec.original` (the document as written, Swagger 2.0 before the upgrade)
 so pointers and lines match the user's file.
 
-The validator is slow on big specs (github.json: 27 s as shipped, ~15 s here once its quadratic
-id registries are sets and its ref cache is big enough), so results are cached per (content hash,
-validator version, rules version) and `validate_in_background` runs it in a second process.
+By default the findings come from validate_fast.py (jsonschema-rs for the meta-schema pass, the
+library's semantic walk redone over plain dicts: github.json ~1 s instead of ~11 s); `full=True`
+(`apigen check --full`) runs openapi-spec-validator itself, the oracle the fast path is tested
+against (tests/input/test_validator_oracle.py). Results are cached per (content hash, validator
+version, rules version, mode) and `validate_in_background` runs validation in a second process.
 
 Kinds (all warnings; `action` says what apigen does): pattern ("pattern left out"), default
 ("default ignored"), example ("example ignored"), unknown-key ("key ignored"), boolean-string,
@@ -39,7 +41,6 @@ from openapi_spec_validator.schemas.backend.jsonschema import (
 from openapi_spec_validator.validation.exceptions import (
     DuplicateOperationIDError,
     ExtraParametersError,
-    OpenAPIValidationError,
     ParameterDuplicateError,
     UnresolvableParameterError,
 )
@@ -53,15 +54,17 @@ from openapi_spec_validator.validation.validators import (
 from apigen.diagnostics import Diagnostic, Report
 from apigen.load import LoadedSpec, resolve_pointer
 from apigen.locate import join_pointer, split_pointer
+from apigen.validate_fast import crash_error, family, fast_errors
 
 __all__ = [
     "cache_dir",
+    "findings",
     "validate_in_background",
     "validate_spec",
     "validation_diagnostics",
 ]
 
-RULES_VERSION = 3  # bump when classification changes: old cache entries stop matching
+RULES_VERSION = 4  # bump when classification changes: old cache entries stop matching
 MAX_PER_KIND = 25
 _MAX_MESSAGE = 240
 _RESOLVED_CACHE = 65_536  # the library's default of 128 thrashes on specs with thousands of refs
@@ -76,42 +79,49 @@ def _dist_version(name: str) -> str:
 
 VALIDATOR_VERSION = (
     f"openapi-spec-validator {openapi_spec_validator.__version__}; "
-    f"jsonschema {_dist_version('jsonschema')}; rules {RULES_VERSION}"
+    f"jsonschema {_dist_version('jsonschema')}; "
+    f"jsonschema-rs {_dist_version('jsonschema_rs')}; rules {RULES_VERSION}"
 )
 
 
 # --------------------------------------------------------------------------- public API
 
 
-def validate_spec(spec: LoadedSpec, *, report: Report) -> None:
-    """Validate (or reuse the cached verdict) and add every diagnostic to the report."""
-    for d in validation_diagnostics(spec):
+def validate_spec(spec: LoadedSpec, *, report: Report, full: bool = False) -> None:
+    """Validate (or reuse the cached verdict) and add every diagnostic to the report.
+
+    `full`: run openapi-spec-validator itself (slow; the oracle) instead of the fast path."""
+    for d in validation_diagnostics(spec, full=full):
         report.add(d)
 
 
-def validation_diagnostics(spec: LoadedSpec) -> list[Diagnostic]:
+def validation_diagnostics(spec: LoadedSpec, *, full: bool = False) -> list[Diagnostic]:
     """The classified, located diagnostics for a spec; cached on disk."""
-    cached = _read_cache(spec)
+    cached = _read_cache(spec, full)
     if cached is not None:
         return cached
-    diags = _validate(spec)
-    _write_cache(spec, diags)
+    diags = _validate(spec, full=full)
+    _write_cache(spec, diags, full)
     return diags
 
 
-def validate_in_background(spec: LoadedSpec) -> Callable[[], list[Diagnostic]]:
+def validate_in_background(
+    spec: LoadedSpec, *, full: bool = False
+) -> Callable[[], list[Diagnostic]]:
     """Start validating in a second process; the returned function waits for the diagnostics.
 
     With the `fork` start method the child shares the already-loaded document (nothing is
     pickled); elsewhere the spec is pickled once. A cache hit starts no process at all.
     """
-    cached = _read_cache(spec)
+    cached = _read_cache(spec, full)
     if cached is not None:
         return lambda: cached
     methods = multiprocessing.get_all_start_methods()
     ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_worker, args=(spec, sender), name="apigen-validate", daemon=True)
+    process = ctx.Process(
+        target=_worker, args=(spec, sender, full), name="apigen-validate", daemon=True
+    )
     process.start()
     sender.close()
     result: list[list[Diagnostic]] = []
@@ -145,10 +155,10 @@ def validate_in_background(spec: LoadedSpec) -> Callable[[], list[Diagnostic]]:
     return wait
 
 
-def _worker(spec: LoadedSpec, sender: Any) -> None:
+def _worker(spec: LoadedSpec, sender: Any, full: bool = False) -> None:
     """Child process body: ship the diagnostics, or the exception, back to the parent."""
     try:
-        outcome: object = validation_diagnostics(spec)
+        outcome: object = validation_diagnostics(spec, full=full)
     except Exception as exc:  # crossing a process boundary: re-raised in the parent by wait()
         outcome = exc
     sender.send(outcome)
@@ -165,17 +175,18 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "apigen"
 
 
-def _cache_file(spec: LoadedSpec) -> Path:
+def _cache_file(spec: LoadedSpec, full: bool) -> Path:
+    mode = "full" if full else "fast"
     key = hashlib.sha256(
-        f"{spec.content_hash}\0{spec.original_version}\0{VALIDATOR_VERSION}".encode()
+        f"{spec.content_hash}\0{spec.original_version}\0{VALIDATOR_VERSION}\0{mode}".encode()
     ).hexdigest()
     return cache_dir() / f"validate-{key[:40]}.json"
 
 
-def _read_cache(spec: LoadedSpec) -> list[Diagnostic] | None:
+def _read_cache(spec: LoadedSpec, full: bool = False) -> list[Diagnostic] | None:
     """Cached diagnostics, or None when absent or unreadable (a corrupt entry is recomputed)."""
     try:
-        raw = json.loads(_cache_file(spec).read_text(encoding="utf-8"))
+        raw = json.loads(_cache_file(spec, full).read_text(encoding="utf-8"))
         if raw.get("validator") != VALIDATOR_VERSION:
             return None
         out = []
@@ -188,7 +199,7 @@ def _read_cache(spec: LoadedSpec) -> list[Diagnostic] | None:
         return None
 
 
-def _write_cache(spec: LoadedSpec, diags: list[Diagnostic]) -> None:
+def _write_cache(spec: LoadedSpec, diags: list[Diagnostic], full: bool = False) -> None:
     """Write atomically (temp file + rename) so a concurrent reader never sees half a file."""
     items = []
     for d in diags:
@@ -197,7 +208,7 @@ def _write_cache(spec: LoadedSpec, diags: list[Diagnostic]) -> None:
             item["file"] = ""
         items.append(item)
     payload = json.dumps({"validator": VALIDATOR_VERSION, "diagnostics": items})
-    target = _cache_file(spec)
+    target = _cache_file(spec, full)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".validate-", suffix=".tmp")
@@ -247,7 +258,7 @@ def _tagged(cls: type[Any], suffix: tuple[str, ...] = ()) -> type[Any]:
                 except Exception as exc:  # the library fails on some invalid specs
                     # (KeyError on a parameter without `name`): report it where it happened,
                     # and let the caller's loop go on with the next part of the document
-                    yield _crash(exc, where.parts if where is not None else ())
+                    yield crash_error(exc, where.parts if where is not None else ())
                     return
                 if where is not None and not hasattr(err, "apigen_parts"):
                     err.apigen_parts = (*where.parts, *suffix)
@@ -255,17 +266,6 @@ def _tagged(cls: type[Any], suffix: tuple[str, ...] = ()) -> type[Any]:
 
     Tagged.__name__ = f"Tagged{cls.__name__}"
     return Tagged
-
-
-_CRASH = "apigen-validator-crash"
-
-
-def _crash(exc: Exception, parts: tuple[Any, ...]) -> Any:
-    """A validator exception as an error at the place being checked when it happened."""
-    err = OpenAPIValidationError(f"{type(exc).__name__}: {exc}", validator=_CRASH, instance=None)
-    err.apigen_parts = parts
-    err.apigen_exception = exc
-    return err
 
 
 def _crash_site(
@@ -513,22 +513,38 @@ def classify(segs: list[str], err: Any) -> tuple[str, str | None]:
     return "spec", None
 
 
-def _validate(spec: LoadedSpec) -> list[Diagnostic]:
-    doc = spec.original
-    ver = spec.original_version
-    cls = _VALIDATORS["2" if ver.startswith("2") else "3.1" if ver.startswith("3.1") else "3.0"]
+Finding = tuple[list[str], str, str, str | None]
+"""(pointer segments, message, kind, action) of one validator finding, before locating."""
+
+
+def _validate(spec: LoadedSpec, *, full: bool = False) -> list[Diagnostic]:
+    found, depth_error = findings(spec, full=full)
+    return _finish(spec, found, depth_error)
+
+
+def _library_errors(doc: dict[str, Any], ver: str) -> Iterator[Any]:
+    """openapi-spec-validator's own errors (the oracle), stamped like `fast_errors`'."""
+    cls = _VALIDATORS[family(ver)]
     schema_path = SchemaPath.from_dict(
         doc, handlers=cls.resolver_handlers, resolved_cache_maxsize=_RESOLVED_CACHE
     )
-    validator = cls(schema_path)
-    found: list[tuple[list[str], str, str, str | None]] = []
-    pinned: list[tuple[list[str], str, str, str | None]] = []
+    return _iter_errors(cls(schema_path))
+
+
+def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bool]:
+    """Every classified finding (uncapped, not deduplicated) and whether validation stopped
+    early for depth: what the oracle test compares between the fast path and `full`."""
+    doc = spec.original
+    ver = spec.original_version
+    found: list[Finding] = []
+    pinned: list[Finding] = []
     depth_error = False
     with warnings.catch_warnings():
         # e.g. FutureWarning "Possible nested set" from compiling a spec's regex: noise here
         warnings.simplefilter("ignore")
         try:
-            for err in _iter_errors(validator):
+            errors = _library_errors(doc, ver) if full else fast_errors(doc, ver)
+            for err in errors:
                 for leaf in _leaves(err):
                     parts = [*getattr(err, "apigen_parts", ()), *leaf.absolute_path]
                     segs = _physical(doc, parts)
@@ -548,27 +564,28 @@ def _validate(spec: LoadedSpec) -> list[Diagnostic]:
     # a crash pinned to a member says what is wrong there better than the schema check did
     places = {tuple(segs) for segs, *_ in pinned if segs}
     found = [f for f in found if tuple(f[0]) not in places] + pinned
-    return _finish(spec, found, depth_error)
+    return found, depth_error
 
 
-def _finish(
-    spec: LoadedSpec, found: list[tuple[list[str], str, str, str | None]], depth_error: bool
-) -> list[Diagnostic]:
-    """Deduplicate (one root cause is often reported many times), cap per kind, locate."""
+def _finish(spec: LoadedSpec, found: list[Finding], depth_error: bool) -> list[Diagnostic]:
+    """Deduplicate (one root cause is often reported many times), locate, cap per kind (the
+    first ones in the file: the same whichever order the validator found them in)."""
     seen: set[tuple[str, str]] = set()
     per_kind: dict[str, int] = {}
-    diags: list[Diagnostic] = []
+    located: list[Diagnostic] = []
     for segs, message, kind, action in found:
         pointer = join_pointer(segs)
         if (pointer, kind) in seen:
             continue
         seen.add((pointer, kind))
-        per_kind[kind] = per_kind.get(kind, 0) + 1
-        if per_kind[kind] > MAX_PER_KIND:
-            continue
         file, inner, line = spec.place(pointer)
-        diags.append(Diagnostic(file, inner, message, "warning", kind, line, action))
-    diags.sort(key=lambda d: (d.file != spec.file, d.file, d.line or 0, d.pointer))
+        located.append(Diagnostic(file, inner, message, "warning", kind, line, action))
+    located.sort(key=lambda d: (d.file != spec.file, d.file, d.line or 0, d.pointer))
+    diags: list[Diagnostic] = []
+    for d in located:
+        per_kind[d.kind] = per_kind.get(d.kind, 0) + 1
+        if per_kind[d.kind] <= MAX_PER_KIND:
+            diags.append(d)
     for kind, count in per_kind.items():
         if count > MAX_PER_KIND:
             diags.append(

@@ -37,6 +37,7 @@ def logger_name(pkg: ModuleType) -> str:
     """The runtime's logger: its package name (`apigen_runtime`, or `<pkg>._runtime`)."""
     return str(pkg.Client.__mro__[1].__module__)
 
+
 CUSTOMER = {"object": "customer", "created": 1700000000, "livemode": False}
 
 
@@ -380,7 +381,9 @@ def test_adaptive_slowdown_before_a_429(github: ModuleType, server: FaultServer)
     }
     times: list[float] = []
     http = httpx.Client(event_hooks={"request": [lambda request: times.append(time.monotonic())]})
-    client = make(github.Client, server, rate_limit=runtime(github).RateLimit(rate=1000), http_client=http)
+    client = make(
+        github.Client, server, rate_limit=runtime(github).RateLimit(rate=1000), http_client=http
+    )
     for _ in range(4):
         client.meta.get_zen()
     gaps = [b - a for a, b in itertools.pairwise(times)]

@@ -123,12 +123,14 @@ class Recorder:
         return [e for e in self.exchanges if e.violations or e.status >= 400]
 
 
-def client_kwargs(server: PrismServer, recorder: Recorder, dynamic: bool) -> dict[str, Any]:
+def client_kwargs(
+    server: PrismServer, recorder: Recorder, dynamic: bool, package: ModuleType
+) -> dict[str, Any]:
     """Constructor arguments binding a generated client to `server`, recording responses."""
     return {
         "base_url": server.url,
         "max_retries": 0,
-        "hooks": {"after_response": (recorder,)},
+        "hooks": runtime_of(package).Hooks(after_response=(recorder,)),
         "default_headers": {"Prefer": "dynamic=true"} if dynamic else None,
     }
 
@@ -252,13 +254,13 @@ def run_sync(
 ) -> tuple[Any, Recorder, list[str]]:
     """(result or the APIStatusError raised, the responses, lenient-fallback warnings)."""
     recorder = Recorder()
-    client = package.Client(**client_kwargs(server, recorder, dynamic), **credentials)
+    client = package.Client(**client_kwargs(server, recorder, dynamic, package), **credentials)
     outcome: Any
     try:
         with lenient_log(caplog) as lenient:
             try:
                 outcome = resolve_call(client, case.call)(**case.kwargs)  # type: ignore[operator]
-            except rt.APIStatusError as exc:
+            except package.APIStatusError as exc:
                 outcome = exc
     finally:
         client.close()
@@ -276,14 +278,14 @@ async def run_async(
 ) -> tuple[Any, Recorder, list[str]]:
     """`run_sync` through the AsyncClient."""
     recorder = Recorder()
-    client = package.AsyncClient(**client_kwargs(server, recorder, dynamic), **credentials)
+    client = package.AsyncClient(**client_kwargs(server, recorder, dynamic, package), **credentials)
     outcome: Any
     try:
         with lenient_log(caplog) as lenient:
             method: Callable[..., Awaitable[Any]] = resolve_call(client, case.call)  # type: ignore[assignment]
             try:
                 outcome = await method(**case.kwargs)
-            except rt.APIStatusError as exc:
+            except package.APIStatusError as exc:
                 outcome = exc
     finally:
         await client.close()

@@ -14,11 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
-from apigen_runtime import PaginationLoopError
 from tests.conftest import ROOT
 
 from .conftest import PrismServer
-from .drive import Case, Recorder, client_kwargs, judge, run_async, run_sync
+from .drive import Case, Recorder, client_kwargs, judge, run_async, run_sync, runtime_of
 from .oracle import load
 
 SPEC = ROOT / "specs" / "petstore.yaml"
@@ -147,7 +146,9 @@ def test_prism_rejects_an_invalid_request(
 ) -> None:
     """The oracle works: Prism with --errors does reject a request the spec forbids."""
     recorder = Recorder()
-    client = petstore_pkg.Client(**client_kwargs(petstore_prism, recorder, False), **CREDENTIALS)
+    client = petstore_pkg.Client(
+        **client_kwargs(petstore_prism, recorder, False, petstore_pkg), **CREDENTIALS
+    )
     with client, pytest.raises(petstore_pkg.APIStatusError) as caught:
         client.pets.list_pets(limit=1000)  # maximum: 100
     assert caught.value.status_code == 422
@@ -164,9 +165,11 @@ def test_pagination_sends_the_cursor(petstore_pkg: ModuleType, petstore_prism: P
     accepts it; Prism's static page repeats itself, so the client's loop guard (a cursor
     already visited) raises PaginationLoopError instead of fetching forever."""
     recorder = Recorder()
-    client = petstore_pkg.Client(**client_kwargs(petstore_prism, recorder, False), **CREDENTIALS)
+    client = petstore_pkg.Client(
+        **client_kwargs(petstore_prism, recorder, False, petstore_pkg), **CREDENTIALS
+    )
     pages: list[Any] = []
-    with client, pytest.raises(PaginationLoopError):
+    with client, pytest.raises(runtime_of(petstore_pkg).PaginationLoopError):
         for page in client.pets.list_pets(limit=2).iter_pages(max_pages=5):
             pages.append(page)
     assert not recorder.rejected(), recorder.rejected()

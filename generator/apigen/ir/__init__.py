@@ -23,6 +23,7 @@ from .operations import (
 from .options import ApiOptions
 from .schemas import SchemaConverter
 from .security import build_security
+from .text import docs_site, markdown_pass
 
 __all__ = ["Api", "build_api"]
 
@@ -95,7 +96,7 @@ def build_api(
             action="the recursive part is typed as Any",
         )
     layout.merge_cycles(schemas.definitions)
-    return Api(
+    api = Api(
         package=package,
         title=str(info.get("title") or package),
         version=str(info.get("version") or ""),
@@ -111,6 +112,8 @@ def build_api(
         components=schemas.components,
         options=opts,
     )
+    markdown_pass(api, docs_site(document))  # descriptions as Markdown, links absolute
+    return api
 
 
 def _component_modules(names: list[str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ from .nodes import (
     TypeExpr,
 )
 from .schemas import SchemaConverter, escape, resolve_pointer, union_of
+from .text import schema_doc
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _JSON = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.IGNORECASE)
@@ -267,6 +268,10 @@ class OperationBuilder:
         resolved = deref(self.document, schema)
         merged = self.schemas.merge_all_of(resolved, ptr) if isinstance(resolved, Mapping) else None
         props = merged.get("properties") if merged else None
+        if merged is not None and _holds_nothing(merged):
+            # an empty, closed object (Stripe declares one on every GET and DELETE): no
+            # parameter that cannot carry anything
+            return [], (bdef if required else None)
         if (
             isinstance(props, Mapping)
             and props
@@ -299,7 +304,7 @@ class OperationBuilder:
                         location="field",
                         type=ptype,
                         required=str(wire) in req,
-                        doc=_doc(prop_r),
+                        doc=schema_doc(prop_r),
                         deprecated=isinstance(prop_r, Mapping) and prop_r.get("deprecated") is True,
                         example=example_value(prop_r, self._deref),
                     )
@@ -307,7 +312,9 @@ class OperationBuilder:
             return fields, bdef
         btype = self.schemas.convert(schema, ptr, [*hint, "Body"], module)
         return [
-            ParamDef("body", "body", "body", btype, required, _doc(resolved) or "The request body.")
+            ParamDef(
+                "body", "body", "body", btype, required, schema_doc(resolved) or "The request body."
+            )
         ], bdef
 
     def _responses(
@@ -437,13 +444,15 @@ def _is_binary(schema: Any) -> bool:
     )
 
 
-def _doc(schema: Any) -> str:
-    if isinstance(schema, Mapping):
-        for key in ("description", "title"):
-            v = schema.get(key)
-            if isinstance(v, str) and v.strip():
-                return v.strip()
-    return ""
+def _holds_nothing(schema: Mapping[str, Any]) -> bool:
+    """An object schema with no properties that allows no others (and no composition)."""
+    return (
+        schema.get("type") in ("object", None)
+        and not schema.get("properties")
+        and schema.get("additionalProperties") is False
+        and not schema.get("patternProperties")
+        and not any(schema.get(k) for k in ("oneOf", "anyOf", "allOf", "items", "enum"))
+    )
 
 
 def _disambiguate(params: list[ParamDef], fields: list[ParamDef]) -> list[ParamDef]:

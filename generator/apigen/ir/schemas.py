@@ -31,6 +31,7 @@ from .nodes import (
     TypeExpr,
     UnionOf,
 )
+from .text import schema_doc
 
 MAX_DEPTH = 200
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -269,7 +270,7 @@ class SchemaConverter:
         """Register a named definition: a model for objects, an alias for everything else."""
         self._building.add(key)
         try:
-            doc = _doc(schema)
+            doc = schema_doc(schema)
             merged = self.merge_all_of(schema, key) if isinstance(schema, Mapping) else None
             if merged is not None and _is_object(merged):
                 placeholder = ModelDef(key, name, module, [], doc, key, component)
@@ -363,7 +364,7 @@ class SchemaConverter:
         title = schema.get("title")
         qualifiers = [title] if isinstance(title, str) and title.strip() else []
         name = self.claim_class_name(hint, [*qualifiers, "Object"])
-        model = ModelDef(pointer, name, module, [], _doc(schema), pointer, None)
+        model = ModelDef(pointer, name, module, [], schema_doc(schema), pointer, None)
         self.definitions[pointer] = model
         model.fields = self._fields(schema, pointer, [name], module, depth + 1)
         return Ref(pointer)
@@ -393,7 +394,7 @@ class SchemaConverter:
                     required=wire in required,
                     default=default,
                     has_default=has_default,
-                    doc=_doc(prop_map),
+                    doc=schema_doc(prop_map),
                     read_only=prop_map.get("readOnly") is True,
                     write_only=prop_map.get("writeOnly") is True,
                     deprecated=prop_map.get("deprecated") is True,
@@ -677,13 +678,3 @@ def _variant_names(variants: list[Any], document: Mapping[str, Any]) -> list[str
         else:
             out.append(n)
     return out
-
-
-def _doc(schema: Any) -> str:
-    if not isinstance(schema, Mapping):
-        return ""
-    for key in ("description", "title"):
-        value = schema.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""

@@ -7,6 +7,7 @@ Everything a spec says reaches generated code through these functions: strings b
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -43,10 +44,15 @@ def literal(value: object) -> str:
     raise TypeError(f"not a JSON scalar: {type(value).__name__}")
 
 
-def docstring(text: str, *, indent: str = "") -> str:
-    """The text as a safe triple-quoted docstring, or '' for no text."""
+LINE_LENGTH = 100  # the generated packages' ruff line length
+
+
+def docstring(text: str, *, indent: str = "", width: int = LINE_LENGTH) -> str:
+    """The text as a safe triple-quoted docstring, or '' for no text; prose wrapped so that
+    lines fit `width` (with the indent and the quotes)."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = wrap_markdown(text, width - len(indent) - 3)
     lines = [line.rstrip() for line in text.strip().split("\n")]
     while lines and not lines[-1]:
         lines.pop()
@@ -63,6 +69,40 @@ def docstring(text: str, *, indent: str = "") -> str:
         return f'{indent}"""{lines[0]}"""'
     body = "\n".join((indent + line) if line else "" for line in lines[1:])
     return f'{indent}"""{lines[0]}\n{body}\n{indent}"""'
+
+
+_LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)]|[A-Za-z_][\w.]*:)\s+")
+
+
+def wrap_markdown(text: str, width: int) -> str:
+    """Markdown prose re-wrapped at `width`: long lines only, never inside code fences, tables
+    or headings; list items and `name: text` entries hang under their marker; words (URLs)
+    are never broken."""
+    out: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if fenced or len(line) <= width or line.lstrip().startswith(("|", "#", "```", "~~~")):
+            out.append(line)
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        item = _LIST_ITEM.match(line)
+        hang = lead + " " * (item.end() - len(lead)) if item else lead
+        if item and item[2].endswith(":"):  # `name: text`: an indented Args entry, or prose
+            hang = lead + "    " if lead else lead
+        out.extend(
+            textwrap.wrap(
+                line.strip(),
+                width=max(width, 20),
+                initial_indent=lead,
+                subsequent_indent=hang,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [line]
+        )
+    return "\n".join(out)
 
 
 def comment_text(text: str) -> str:

@@ -1,0 +1,570 @@
+"""The fast validator: openapi-spec-validator's findings without its cost (docs/decisions.md).
+
+Two passes, yielding the same error objects the library does (jsonschema `ValidationError`s
+and the library's own error classes, each stamped with `apigen_parts`, the document path it is
+relative to), so `validate.py` classifies, locates and words them exactly as for the library:
+
+* the meta-schema pass: jsonschema-rs checks the whole document against the OpenAPI meta-schema
+  the library ships (milliseconds on a 13 MB document); at each place it reports, the Python
+  `jsonschema` validator re-checks that one node against that one sub-schema, which gives the
+  library's own error object (its `oneOf` alternatives, message and keyword), so nothing is
+  adapted by hand. A valid document costs no Python validation at all.
+* the semantic pass: the library's keyword walk (validation/keywords.py: duplicate operation
+  ids and parameters, path parameters declared vs templated, `required` naming undefined
+  properties under `allOf`, defaults against their schema, each schema against its dialect's
+  meta-schema, duplicate tags) re-done over plain dicts, with the same `$ref` following, visit
+  order, deduplication and crash behaviour (a node of the wrong shape ends the check of the
+  enclosing part, reported there). A schema's dialect check runs on jsonschema-rs too (formats
+  checked by the Python format checker the library uses); only a schema it rejects is
+  re-checked in Python to get the library's first error.
+
+The library stays the oracle (`apigen check --full`); tests/input/test_validator_oracle.py
+compares the two on every spec under ../shared/specs and on deliberately broken variants.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+from jsonschema.exceptions import SchemaError, ValidationError
+from jsonschema.protocols import Validator
+from jsonschema.validators import validator_for as py_validator_for
+from openapi_schema_validator import (
+    OAS31_BASE_DIALECT_ID,
+    OAS30Validator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
+from openapi_spec_validator.schemas import schema_v2, schema_v30, schema_v31
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    ExtraParametersError,
+    OpenAPIValidationError,
+    ParameterDuplicateError,
+    UnresolvableParameterError,
+)
+from referencing import Registry
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from apigen.load import resolve_pointer
+from apigen.locate import split_pointer
+
+__all__ = ["CRASH", "crash_error", "family", "fast_errors"]
+
+CRASH = "apigen-validator-crash"
+
+_OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def family(version: str) -> str:
+    """Which of the library's validators a document version gets ("2", "3.0" or "3.1")."""
+    return "2" if version.startswith("2") else "3.1" if version.startswith("3.1") else "3.0"
+
+
+def crash_error(exc: BaseException, parts: tuple[Any, ...]) -> Any:
+    """A validator exception as an error at the place being checked when it happened."""
+    err = OpenAPIValidationError(f"{type(exc).__name__}: {exc}", validator=CRASH, instance=None)
+    err.apigen_parts = parts
+    err.apigen_exception = exc
+    return err
+
+
+def fast_errors(doc: dict[str, Any], version: str) -> Iterator[Any]:
+    """Every error openapi-spec-validator's `iter_errors` would yield for `doc`, stamped."""
+    fam = family(version)
+    yield from _meta_errors(doc, fam)
+    yield from _Walk(doc, fam).run()
+
+
+# --------------------------------------------------------------------------- meta-schema pass
+
+
+_META = {"2": schema_v2, "3.0": schema_v30, "3.1": schema_v31}
+
+
+@cache
+def _meta_checkers(fam: str) -> tuple[Any, Any, dict[str, Any]]:
+    """(jsonschema-rs validator, Python validator, meta-schema) for a family's document."""
+    schema: dict[str, Any] = dict(_META[fam])
+    rs = jsonschema_rs.validator_for(schema, validate_formats=False)
+    py = py_validator_for(schema)(schema)  # the library's jsonschema backend, no format checks
+    return rs, py, schema
+
+
+def _meta_errors(doc: dict[str, Any], fam: str) -> Iterator[Any]:
+    rs, py, schema = _meta_checkers(fam)
+    seen: set[tuple[Any, ...]] = set()
+    for found in rs.iter_errors(doc):
+        where = tuple(found.instance_path)
+        spath = list(found.schema_path)
+        if type(found.kind).__name__ != "FalseSchema":
+            spath = spath[:-1]  # the schema object holding the failing keyword
+        sub = _follow(schema, spath)
+        instance = _follow(doc, list(where))
+        for err in py.descend(instance, sub):
+            key = (*where, *err.absolute_path, id(err.schema), err.validator)
+            if key in seen:
+                continue
+            seen.add(key)
+            err.apigen_parts = where
+            yield err
+
+
+def _follow(node: Any, parts: list[Any]) -> Any:
+    for part in parts:
+        if isinstance(node, list):
+            node = node[int(part)]
+        elif part in node:
+            node = node[part]
+        else:  # a YAML key that is not a string (`201:`): jsonschema-rs reports it as one
+            node = next(v for k, v in node.items() if str(k) == str(part))
+    return node
+
+
+# --------------------------------------------------------------------------- dialect checks
+
+
+def _format_names(node: Any, out: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("format"), str):
+            out.add(node["format"])
+        for value in node.values():
+            _format_names(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _format_names(value, out)
+    return out
+
+
+@cache
+def _draft4_checker() -> Any:
+    """jsonschema-rs for `OAS30Validator.check_schema`: draft 4's meta-schema, formats checked by
+    the format checker the Python side uses (its `regex` is Python's `re`)."""
+    meta = OAS30Validator.META_SCHEMA
+    checker_cls = py_validator_for(meta, default=OAS30Validator)
+    fmt = checker_cls.FORMAT_CHECKER
+    names = _format_names(meta, set())
+    formats = {n: (lambda value, n=n: bool(fmt.conforms(value, n))) for n in names}
+    return jsonschema_rs.validator_for(meta, validate_formats=True, formats=formats)
+
+
+class _SchemaCheck:
+    """`SchemaValidator._validate_schema_meta` for one document family."""
+
+    def __init__(self, walk: _Walk) -> None:
+        self.walk = walk
+        self.fam = walk.fam
+        self.dialect: str | None = None
+        self.classes: dict[str, type[Validator] | None] = {}
+
+    def __call__(self, schema_value: Any) -> Any:
+        if self.fam != "3.1":
+            if _draft4_checker().is_valid(schema_value):
+                return None
+            return self._python(OAS30Validator.check_schema, schema_value)
+        try:
+            dialect = self._dialect(schema_value)
+        except ValueError as exc:
+            return OpenAPIValidationError(str(exc))
+        cls = self.classes.get(dialect, ...)
+        if cls is ...:
+            cls = py_validator_for({"$schema": dialect}, default=None)
+            self.classes[dialect] = cls
+        if cls is None:
+            return OpenAPIValidationError(f"Unknown JSON Schema dialect: {dialect!r}")
+        check = cls.check_schema
+
+        def checker(value: Any) -> None:
+            check(value, format_checker=oas31_format_checker)
+
+        return self._python(checker, schema_value)
+
+    def _dialect(self, schema_value: Any) -> str:
+        if isinstance(schema_value, Mapping) and "$schema" in schema_value:
+            value = schema_value["$schema"]
+            if not isinstance(value, str):
+                raise ValueError(f"Unknown JSON Schema dialect: {value!r}")
+            return value
+        if self.dialect is None:
+            root = self.walk.root / "jsonSchemaDialect"
+            found = root.read_str(default=OAS31_BASE_DIALECT_ID)
+            self.dialect = found
+        return self.dialect
+
+    @staticmethod
+    def _python(checker: Callable[[Any], None], schema_value: Any) -> Any:
+        try:
+            checker(schema_value)
+        except (SchemaError, ValidationError) as err:
+            return OpenAPIValidationError.create_from(err)
+        return None
+
+
+# --------------------------------------------------------------------------- semantic pass
+
+
+class _Unresolved(Exception):
+    """A `$ref` the walk cannot follow (the library's resolver raises then, too)."""
+
+
+_UNSET = object()
+_NO_DEFAULT = object()
+
+
+class _Path:
+    """A lazily resolved place in the document, with SchemaPath's semantics: every node on the
+    way is `$ref`-followed, a missing key raises KeyError when read, `in` never raises."""
+
+    __slots__ = ("_value", "doc", "parent", "parts")
+
+    def __init__(self, doc: Any, parts: tuple[Any, ...], parent: _Path | None) -> None:
+        self.doc = doc
+        self.parts = parts
+        self.parent = parent
+        self._value: Any = _UNSET
+
+    def __truediv__(self, key: Any) -> _Path:
+        return _Path(self.doc, (*self.parts, key), self)
+
+    def value(self) -> Any:
+        if self._value is _UNSET:
+            if self.parent is None:
+                node = self.doc
+            else:
+                node = _subnode(self.parent.value(), self.parts[-1])
+            self._value = _deref(self.doc, node)
+        return self._value
+
+    def contains(self, key: Any) -> bool:
+        try:
+            node = self.value()
+        except (KeyError, IndexError, TypeError):
+            return False
+        if isinstance(node, Mapping):
+            return key in node
+        if isinstance(node, list):
+            return isinstance(key, int) and 0 <= key < len(node)
+        return False
+
+    def keys(self) -> Any:
+        node = self.value()
+        if isinstance(node, dict):
+            return node.keys()
+        if isinstance(node, list):
+            return range(len(node))
+        if self.parts:
+            raise KeyError(self.parts[-1])
+        raise KeyError
+
+    def items(self) -> Iterator[tuple[Any, _Path]]:
+        for key in self.keys():
+            yield key, self / key
+
+    def __iter__(self) -> Iterator[_Path]:
+        for key in self.keys():
+            yield self / key
+
+    def item(self, key: Any) -> Any:
+        """`path[key]`: the raw child, or a path (by identity) when it is a container."""
+        child = _subnode(self.value(), key)
+        if isinstance(child, Mapping | list):
+            return ("path", (*self.parts, key))
+        return child
+
+    def read_str(self, default: Any = _NO_DEFAULT) -> Any:
+        try:
+            value = self.value()
+        except KeyError:
+            if default is not _NO_DEFAULT:
+                return default
+            raise
+        if not isinstance(value, str):
+            raise TypeError(f"Expected a string value, got {type(value)}")
+        return value
+
+
+def _subnode(node: Any, key: Any) -> Any:
+    if isinstance(node, Mapping):
+        return node[key]
+    if isinstance(node, list):
+        if isinstance(key, int):
+            return node[key]
+        raise TypeError(f"list indices must be integers, not {type(key).__name__}")
+    raise KeyError(key)
+
+
+def _deref(doc: Any, node: Any) -> Any:
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if not ref.startswith("#"):
+            raise _Unresolved(ref)
+        found, canonical = resolve_pointer(doc, ref)
+        if not found:
+            raise _Unresolved(ref)
+        node = doc
+        for seg in split_pointer(canonical):
+            node = node[int(seg)] if isinstance(node, list) else node[seg]
+        seen += 1
+        if seen > 64:
+            raise _Unresolved(ref)
+    return node
+
+
+class _Walk:
+    """openapi-spec-validator's keyword validators (validation/keywords.py), over plain dicts.
+
+    Every method mirrors the library's `__call__` of the same name; `_guard` mirrors how
+    validate.py wraps each of them (errors stamped with where they were found, an exception
+    reported there and ending that call)."""
+
+    def __init__(self, doc: dict[str, Any], fam: str) -> None:
+        self.doc = doc
+        self.fam = fam
+        self.root = _Path(doc, (), None)
+        self.visited: set[int] = set()
+        self.meta_checked: set[int] = set()
+        self.operation_ids: set[Any] = set()
+        self.meta_check = _SchemaCheck(self)
+        self.value_cls: Any = OAS31Validator if fam == "3.1" else OAS30Validator
+        self.value_formats = oas31_format_checker if fam == "3.1" else oas30_format_checker
+        self._resolver: Any = None
+
+    def run(self) -> Iterator[Any]:
+        return self._guard(self.root, self._root(self.root))
+
+    @staticmethod
+    def _guard(where: _Path, errors: Iterator[Any], suffix: tuple[str, ...] = ()) -> Iterator[Any]:
+        while True:
+            try:
+                err = next(errors)
+            except StopIteration:
+                return
+            except RecursionError:
+                raise
+            except Exception as exc:  # the library fails here too: reported where it happened
+                yield crash_error(exc, where.parts)
+                return
+            if not hasattr(err, "apigen_parts"):
+                err.apigen_parts = (*where.parts, *suffix)
+            yield err
+
+    # root, tags, paths, components
+
+    def _root(self, spec: _Path) -> Iterator[Any]:
+        if spec.contains("tags"):
+            tags = spec / "tags"
+            yield from self._guard(tags, self._tags(tags))
+        if spec.contains("paths"):
+            paths = spec / "paths"
+            yield from self._guard(paths, self._paths(paths))
+        if spec.contains("components"):
+            components = spec / "components"
+            yield from self._guard(components, self._components(components))
+
+    def _tags(self, tags: _Path) -> Iterator[Any]:
+        seen: set[str] = set()
+        for tag in tags:
+            name = (tag / "name").read_str()
+            if name in seen:
+                yield OpenAPIValidationError(f"Duplicate tag name '{name}'")
+            seen.add(name)
+
+    def _components(self, components: _Path) -> Iterator[Any]:
+        if components.contains("schemas"):
+            schemas = components / "schemas"
+            yield from self._guard(schemas, self._schemas(schemas))
+
+    def _schemas(self, schemas: _Path) -> Iterator[Any]:
+        for _, schema in schemas.items():
+            yield from self._guard(schema, self._schema(schema))
+
+    def _paths(self, paths: _Path) -> Iterator[Any]:
+        for url, path_item in paths.items():
+            assert isinstance(url, str)
+            yield from self._guard(path_item, self._path(url, path_item))
+
+    def _path(self, url: str, path_item: _Path) -> Iterator[Any]:
+        parameters = None
+        if path_item.contains("parameters"):
+            parameters = path_item / "parameters"
+            yield from self._guard(parameters, self._parameters(parameters))
+        for field_name, operation in path_item.items():
+            assert isinstance(field_name, str)
+            if field_name not in _OPERATIONS:
+                continue
+            yield from self._guard(
+                operation, self._operation(url, field_name, operation, parameters)
+            )
+
+    # operations
+
+    def _operation(
+        self, url: str, name: str, operation: _Path, path_parameters: _Path | None
+    ) -> Iterator[Any]:
+        if operation.contains("operationId"):
+            operation_id = (operation / "operationId").value()
+            if operation_id is not None and operation_id in self.operation_ids:
+                yield DuplicateOperationIDError(
+                    f"Operation ID '{operation_id}' for '{name}' in '{url}' is not unique"
+                )
+            self.operation_ids.add(operation_id)
+        if operation.contains("responses"):
+            responses = operation / "responses"
+            yield from self._guard(responses, self._responses(responses))
+        names: list[str] = []
+        if operation.contains("parameters"):
+            parameters = operation / "parameters"
+            yield from self._guard(parameters, self._parameters(parameters))
+            names += list(self._path_param_names(parameters))
+        if path_parameters is not None:
+            names += list(self._path_param_names(path_parameters))
+        all_params = set(names)
+        url_params = {item[1] for item in string.Formatter().parse(url) if item[1]}
+        for path in sorted(url_params):
+            if path not in all_params:
+                yield UnresolvableParameterError(
+                    f"Path parameter '{path}' for '{name}' operation in '{url}' was not resolved"
+                )
+        for path in sorted(all_params):
+            if path not in url_params:
+                yield UnresolvableParameterError(
+                    f"Path parameter '{path}' for '{name}' operation in '{url}' was not resolved"
+                )
+
+    @staticmethod
+    def _path_param_names(params: _Path) -> Iterator[str]:
+        for param in params:
+            if (param / "in").read_str() == "path":
+                yield (param / "name").read_str()
+
+    def _parameters(self, parameters: _Path) -> Iterator[Any]:
+        seen = set()
+        for parameter in parameters:
+            yield from self._guard(parameter, self._parameter(parameter))
+            key = (parameter.item("name"), parameter.item("in"))
+            if key in seen:
+                yield ParameterDuplicateError(f"Duplicate parameter '{parameter.item('name')}'")
+            seen.add(key)
+
+    def _parameter(self, parameter: _Path) -> Iterator[Any]:
+        if parameter.contains("schema"):
+            schema = parameter / "schema"
+            yield from self._guard(schema, self._schema(schema))
+        if self.fam == "2" and parameter.contains("default"):
+            default_value = (parameter / "default").value()
+            yield from self._guard(parameter, self._default(parameter, default_value), ("default",))
+
+    def _responses(self, responses: _Path) -> Iterator[Any]:
+        for code, response in responses.items():
+            assert isinstance(code, str)
+            yield from self._guard(response, self._response(response))
+
+    def _response(self, response: _Path) -> Iterator[Any]:
+        if self.fam == "2":
+            if response.contains("schema"):
+                schema = response / "schema"
+                yield from self._guard(schema, self._schema(schema))
+            return
+        if response.contains("content"):
+            content = response / "content"
+            yield from self._guard(content, self._content(content))
+
+    def _content(self, content: _Path) -> Iterator[Any]:
+        for mimetype, media_type in content.items():
+            assert isinstance(mimetype, str)
+            yield from self._guard(media_type, self._media_type(media_type))
+
+    def _media_type(self, media_type: _Path) -> Iterator[Any]:
+        if media_type.contains("schema"):
+            schema = media_type / "schema"
+            yield from self._guard(schema, self._schema(schema))
+
+    # schemas
+
+    def _schema(
+        self, schema: _Path, require_properties: bool = True, meta_checked: bool = False
+    ) -> Iterator[Any]:
+        schema_value = schema.value()
+        if not isinstance(schema_value, Mapping | bool):
+            yield OpenAPIValidationError(f"{schema_value!r} is not of type 'object', 'boolean'")
+            return
+        schema_id = id(schema_value)
+        if not meta_checked and schema_id not in self.meta_checked:
+            self.meta_checked.add(schema_id)
+            err = self.meta_check(schema_value)
+            if err is not None:
+                yield err
+                return
+        if schema_id in self.visited:
+            return
+        self.visited.add(schema_id)
+
+        nested_properties: list[Any] = []
+        if schema.contains("allOf"):
+            for inner in schema / "allOf":
+                yield from self._guard(inner, self._schema(inner, False, True))
+                nested_properties += list(self._collect_properties(inner))
+        for keyword in ("anyOf", "oneOf"):
+            if schema.contains(keyword):
+                for inner in schema / keyword:
+                    yield from self._guard(inner, self._schema(inner, False, True))
+        for keyword in ("not", "items"):
+            if schema.contains(keyword):
+                inner = schema / keyword
+                yield from self._guard(inner, self._schema(inner, False, True))
+        if schema.contains("properties"):
+            for _, prop in (schema / "properties").items():
+                yield from self._guard(prop, self._schema(prop, False, True))
+
+        required = (schema.contains("required") and (schema / "required").value()) or []
+        properties = (schema.contains("properties") and (schema / "properties").keys()) or []
+        if schema.contains("allOf"):
+            extra = list(set(required) - set(properties) - set(nested_properties))
+        else:
+            extra = []
+        if extra and require_properties:
+            yield ExtraParametersError(f"Required list has not defined properties: {extra}")
+
+        if schema.contains("default"):
+            default_value = (schema / "default").value()
+            nullable = False
+            if schema.contains("nullable"):
+                nullable = (schema / "nullable").value()
+            if default_value is not None or nullable is not True:
+                yield from self._guard(schema, self._default(schema, default_value), ("default",))
+
+    def _collect_properties(self, schema: _Path) -> set[Any]:
+        props: set[Any] = set()
+        if schema.contains("properties"):
+            props.update((schema / "properties").keys())
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if schema.contains(keyword):
+                for sub in schema / keyword:
+                    props.update(self._collect_properties(sub))
+        for keyword in ("items", "not"):
+            if schema.contains(keyword):
+                props.update(self._collect_properties(schema / keyword))
+        return props
+
+    def _default(self, schema: _Path, value: Any) -> Iterator[Any]:
+        """`ValueValidator`: the default against its (resolved) schema, refs into the document."""
+        if self._resolver is None:
+            registry: Registry[Any] = Registry().with_resource(
+                "", DRAFT202012.create_resource(self.doc)
+            )
+            self._resolver = registry.resolver(base_uri="")
+        try:
+            contents = schema.value()
+        except _Unresolved as exc:
+            raise Unresolvable(str(exc)) from None
+        checker = self.value_cls(
+            contents, _resolver=self._resolver, format_checker=self.value_formats
+        )
+        yield from checker.iter_errors(value)
