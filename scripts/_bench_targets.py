@@ -370,6 +370,8 @@ def bench_corpus(
 def fit(rows: list[CorpusRow], outliers: int = 5) -> CorpusFit:
     """Least squares CPU = a + b * operations over the specs that built; r²; worst above."""
     good = [r for r in rows if r.cpu_s is not None]
+    if len(good) < 2:
+        return CorpusFit(rows, 0.0, 0.0, float("nan"), [])
     xs = [float(r.operations) for r in good]
     ys = [float(r.cpu_s or 0.0) for r in good]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)

@@ -269,7 +269,7 @@ def _tagged(cls: type[Any], suffix: tuple[str, ...] = ()) -> type[Any]:
 
 
 def _crash_site(
-    doc: Any, segs: list[str], exc: BaseException
+    doc: Any, segs: list[str], exc: BaseException, who: str = "openapi-spec-validator"
 ) -> tuple[list[str], str, str, str | None]:
     """(pointer segments, message, kind, action) for a validator crash at `segs`.
 
@@ -294,7 +294,7 @@ def _crash_site(
                         "parameter left out",
                     )
                 return [*segs, str(i)], f"{key!r} is missing", "missing-field", None
-    message = f"openapi-spec-validator failed here ({type(exc).__name__}: {exc})"
+    message = f"{who} failed here ({type(exc).__name__}: {exc})"
     return segs, message[:_MAX_MESSAGE], "validator", "the rest of this part not validated"
 
 
@@ -536,6 +536,7 @@ def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bo
     early for depth: what the oracle test compares between the fast path and `full`."""
     doc = spec.original
     ver = spec.original_version
+    who = "openapi-spec-validator" if full else "validation"
     found: list[Finding] = []
     pinned: list[Finding] = []
     depth_error = False
@@ -550,7 +551,7 @@ def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bo
                     segs = _physical(doc, parts)
                     crash = getattr(leaf, "apigen_exception", None)
                     if crash is not None:
-                        pinned.append(_crash_site(doc, segs, crash))
+                        pinned.append(_crash_site(doc, segs, crash, who))
                         continue
                     if _false_positive(segs, leaf, ver):
                         continue
@@ -560,7 +561,7 @@ def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bo
             # the validator recurses once per nesting level; keep what it found so far
             depth_error = True
         except Exception as exc:  # a crash outside any keyword check: keep what was found
-            pinned.append(_crash_site(doc, [], exc))
+            pinned.append(_crash_site(doc, [], exc, who))
     # a crash pinned to a member says what is wrong there better than the schema check did
     places = {tuple(segs) for segs, *_ in pinned if segs}
     found = [f for f in found if tuple(f[0]) not in places] + pinned

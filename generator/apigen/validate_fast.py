@@ -30,9 +30,14 @@ from functools import cache
 from typing import Any
 
 import jsonschema_rs
-from jsonschema.exceptions import SchemaError, ValidationError
-from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for as py_validator_for
+from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignore]
+    SchemaError,
+    ValidationError,
+)
+from jsonschema.protocols import Validator  # type: ignore[import-untyped, unused-ignore]
+from jsonschema.validators import (  # type: ignore[import-untyped, unused-ignore]
+    validator_for as py_validator_for,
+)
 from openapi_schema_validator import (
     OAS31_BASE_DIALECT_ID,
     OAS30Validator,
@@ -99,15 +104,22 @@ def _meta_checkers(fam: str) -> tuple[Any, Any, dict[str, Any]]:
 
 def _meta_errors(doc: dict[str, Any], fam: str) -> Iterator[Any]:
     rs, py, schema = _meta_checkers(fam)
+    root_id = schema.get("$id") or schema.get("id") or ""
     seen: set[tuple[Any, ...]] = set()
     for found in rs.iter_errors(doc):
         where = tuple(found.instance_path)
-        spath = list(found.schema_path)
+        spath = list(found.schema_path)  # within the schema resource named by its location
         if type(found.kind).__name__ != "FalseSchema":
             spath = spath[:-1]  # the schema object holding the failing keyword
-        sub = _follow(schema, spath)
+        location = found.absolute_keyword_location
+        resource = location.split("#", 1)[0] if location else root_id
+        if resource.rstrip("#") == root_id.rstrip("#"):
+            sub, resolver = _follow(schema, spath), None
+        else:  # a schema the meta-schema refers to (2.0's `type` is draft 4's)
+            resolved = py._resolver.lookup(resource)
+            sub, resolver = _follow(resolved.contents, spath), resolved.resolver
         instance = _follow(doc, list(where))
-        for err in py.descend(instance, sub):
+        for err in py.descend(instance, sub, resolver=resolver):
             key = (*where, *err.absolute_path, id(err.schema), err.validator)
             if key in seen:
                 continue
@@ -154,6 +166,26 @@ def _draft4_checker() -> Any:
     return jsonschema_rs.validator_for(meta, validate_formats=True, formats=formats)
 
 
+@cache
+def _oas31_checker() -> Any:
+    """jsonschema-rs for `OAS31Validator.check_schema` (the OpenAPI 3.1 base dialect, its
+    vocabulary from openapi-schema-validator's registry, formats checked in Python)."""
+    from openapi_schema_validator._specifications import REGISTRY
+
+    resources = [(uri, REGISTRY[uri].contents) for uri in REGISTRY if "spec.openapis.org" in uri]
+    names: set[str] = set()
+    for uri in REGISTRY:
+        _format_names(REGISTRY[uri].contents, names)
+    fmt = oas31_format_checker
+    formats = {n: (lambda value, n=n: bool(fmt.conforms(value, n))) for n in names}
+    return jsonschema_rs.validator_for(
+        OAS31Validator.META_SCHEMA,
+        registry=jsonschema_rs.Registry(resources),
+        validate_formats=True,
+        formats=formats,
+    )
+
+
 class _SchemaCheck:
     """`SchemaValidator._validate_schema_meta` for one document family."""
 
@@ -178,6 +210,8 @@ class _SchemaCheck:
             self.classes[dialect] = cls
         if cls is None:
             return OpenAPIValidationError(f"Unknown JSON Schema dialect: {dialect!r}")
+        if cls is OAS31Validator and _oas31_checker().is_valid(schema_value):
+            return None
         check = cls.check_schema
 
         def checker(value: Any) -> None:

@@ -37,7 +37,7 @@ from ._oauth import (
     Token,
     TokenStore,
 )
-from ._operation import Body, Encoding, Operation, Param, Response
+from ._operation import Body, Encoding, LazyResponses, Operation, Param, Response
 from ._pagination import (
     AsyncPage,
     AsyncPaginator,
@@ -119,6 +119,7 @@ __all__ = [
     "InternalServerError",
     "JSONFileTokenStore",
     "JSONFormatter",
+    "LazyResponses",
     "LinkHeaderPagination",
     "MissingCredentialsError",
     "Model",

@@ -144,6 +144,9 @@ class _BaseClient(Generic[HttpT]):
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
         self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
+        # ``_headers`` as last checked (every value sendable) and encoded for httpx
+        self._checked_headers: dict[str, str] | None = None
+        self._http_headers = httpx.Headers()
         self._default_query: dict[str, object] = dict(default_query or {})
         self._errors: Mapping[type[APIError], type[APIError]] = dict(errors or {})
         self._tokens = TokenCache()  # OAuth2 tokens of this client
@@ -322,13 +325,18 @@ class _BaseClient(Generic[HttpT]):
             self._tokens,
             self._credential_env,
         )
-        check_header_inputs(op, values, options, self._headers)  # clear errors, before sending
+        # clear errors, before sending; the client's own headers only when they changed
+        unchecked = self._headers != self._checked_headers
+        check_header_inputs(op, values, options, self._headers if unchecked else {})
+        if unchecked:
+            self._checked_headers = dict(self._headers)
+            self._http_headers = httpx.Headers(self._headers)  # copied per call, not re-encoded
         prepared = prepare(
             op,
             values,
             options,
             base_url=base_url,
-            headers=self._headers,
+            headers=self._http_headers,
             idempotency_header=op.idempotency_header or self.idempotency_header,
         )
         prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
@@ -387,12 +395,14 @@ class _BaseClient(Generic[HttpT]):
         from http to https); towards any other origin the request is rebuilt from ``anonymous``
         (as it was before auth) without ``Authorization``, cookies or API-key headers, and they
         never come back on later hops."""
-        trusted = httpx.URL(prepared.url)
+        trusted: httpx.URL | None = None  # parsed only when a redirect is followed
         current = prepared
         response = yield from send(current)
         for _ in range(MAX_REDIRECTS):
             if not response.has_redirect_location:  # 304, or a 3xx without Location
                 break
+            if trusted is None:
+                trusted = httpx.URL(prepared.url)
             target = response.request.url.join(response.headers["location"])
             if target.scheme not in ("http", "https"):
                 break
@@ -517,6 +527,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     _sleep: Callable[[float], object] = staticmethod(time.sleep)  # tests replace it
 
     def _client(self) -> httpx.Client:
+        if self._http is not None:  # the common case: no lock taken
+            return self._http
         with self._lock:
             if self._http is None:
                 self._http = httpx.Client(timeout=self.timeout, follow_redirects=True)
@@ -528,8 +540,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
         flow = self._flow(op, values, options, http.build_request, take_mode())
-        with self._package_errors():
+        try:  # not ``_package_errors()``: a context manager per call costs more than the call
             result: T = open_sync(run_sync(flow, http, self._sleep))
+        except APIError as exc:
+            package_error(exc, self._errors)
+            raise
         return result
 
     def stream(
@@ -803,8 +818,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
         flow = self._flow(op, values, options, http.build_request, take_mode())
-        with self._package_errors():
+        try:
             result: T = open_async(await run_async(flow, http, self._sleep))
+        except APIError as exc:
+            package_error(exc, self._errors)
+            raise
         return result
 
     async def stream(

@@ -25,6 +25,7 @@ import httpx
 
 from ._errors import APIConnectionError, APIError, APITimeoutError
 from ._operation import Operation
+from ._plan import plan
 from ._types import RequestOptions
 
 T = TypeVar("T")
@@ -67,6 +68,7 @@ class ResponseDecodingError(APIError):
 # --- request headers ---------------------------------------------------------------------------
 
 _BAD_HEADER = re.compile(r"[\r\n\x00]|[^\x00-\x7f]")
+_BAD_BYTES = re.compile(rb"[\r\n\x00]")
 
 
 def _bad_header(name: str) -> ValueError:
@@ -102,16 +104,16 @@ def check_header_inputs(
             continue
         if _bad(name) or _bad(value):
             raise _bad_header(name)
-    for p in op.params:
-        if p.location == "header" and not p.content_type and _bad(values.get(p.py_name)):
+    for p in plan(op).header_params:
+        if not p.content_type and _bad(values.get(p.py_name)):
             raise _bad_header(p.wire_name)
 
 
 def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> None:
     """``ValueError`` (before sending) for a header value httpx cannot send or a server would
     split: CR, LF, NUL or non-ASCII. Only the header name is shown: values may be secrets."""
-    for (raw_name, _), (_, value) in zip(headers.raw, headers.multi_items(), strict=True):
-        if _BAD_HEADER.search(value):
+    for raw_name, value in headers.raw:  # the encoded values: non-ASCII shows as bytes > 0x7f
+        if not value.isascii() or _BAD_BYTES.search(value):
             raise _bad_header(raw_name.decode("latin-1"))
     for cookie in cookies or ():
         if _BAD_HEADER.search(cookie):
@@ -146,10 +148,12 @@ _INSTALL = threading.Lock()
 
 
 def _install(client: httpx.Client | httpx.AsyncClient) -> None:
+    hook: Any = _hook_async if isinstance(client, httpx.AsyncClient) else _hook
+    if hook in client.event_hooks.get("response", ()):  # the common case: no lock taken
+        return
     with _INSTALL:  # two first calls at once must not add the hook twice
         hooks = client.event_hooks
         responses = list(hooks.get("response", []))
-        hook: Any = _hook_async if isinstance(client, httpx.AsyncClient) else _hook
         if hook not in responses:
             client.event_hooks = {**hooks, "response": [*responses, hook]}
 
@@ -159,6 +163,8 @@ def _hook(response: httpx.Response) -> None:
     if MAX_BYTES_EXTENSION not in extensions:
         return
     limit = extensions[MAX_BYTES_EXTENSION]
+    if isinstance(limit, int) and _within(response.headers, limit):
+        return  # identity-encoded with a Content-Length within the limit: nothing to count
     counter = _Counter(response, limit if isinstance(limit, int) else None)
     try:
         content = response.content  # already read (a mock transport's ``content=``)
@@ -170,6 +176,25 @@ def _hook(response: httpx.Response) -> None:
 
 async def _hook_async(response: httpx.Response) -> None:
     _hook(response)
+
+
+def _within(headers: httpx.Headers, limit: int) -> bool:
+    """Whether the body is sure to fit: no ``Content-Encoding`` (so the decoded size is the
+    wire size) and a ``Content-Length`` within ``limit``. HTTP/1.1 (h11), HTTP/2 (h2) and
+    aiohttp never deliver more body than the ``Content-Length`` they read the message by, so
+    such a response needs no counting stream (the common JSON response: no cost per chunk)."""
+    length = None
+    for name, value in headers.raw:
+        lower = name.lower()
+        if lower == b"content-encoding":
+            if value.strip().lower() not in (b"", b"identity"):
+                return False
+        elif lower == b"content-length":
+            value = value.strip()
+            if length is not None or not value.isdigit():
+                return False  # repeated or malformed: let the counting stream decide
+            length = int(value)
+    return length is not None and length <= limit
 
 
 class _Counter:

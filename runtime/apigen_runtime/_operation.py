@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 if TYPE_CHECKING:
     from ._pagination import Pagination
 
-__all__ = ["Body", "Encoding", "Operation", "Param", "Response"]
+__all__ = ["Body", "Encoding", "LazyResponses", "Operation", "Param", "Response"]
 
 T = TypeVar("T")
 Location = Literal["path", "query", "header", "cookie", "field", "body"]
@@ -65,6 +65,31 @@ class Response:
         return self._adapter
 
 
+class LazyResponses(Mapping[str, Response]):
+    """The responses of an operation, built by ``load`` on first access (it imports the model
+    modules they parse into: an API with thousands of models loads only those a call needs)."""
+
+    __slots__ = ("_load", "_loaded")
+
+    def __init__(self, load: Callable[[], Mapping[str, Response]]) -> None:
+        self._load = load
+        self._loaded: Mapping[str, Response] | None = None
+
+    def _get(self) -> Mapping[str, Response]:
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded
+
+    def __getitem__(self, key: str) -> Response:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 @dataclass(frozen=True, eq=False)
 class Operation(Generic[T]):
     """Everything the runtime needs to call one endpoint; ``T`` is the parsed success type."""
@@ -74,6 +99,8 @@ class Operation(Generic[T]):
     operation_id: str = ""
     params: tuple[Param, ...] = ()
     body: Body | None = None
+    # Or a function returning them: generated code imports the models a response parses only
+    # when the operation is first called (``LazyResponses``), so resolving a method is cheap.
     responses: Mapping[str, Response] = field(default_factory=dict[str, Response])
     security: tuple[tuple[str, ...], ...] | None = None
     pagination: Pagination | None = None  # list operations: how to reach the next page

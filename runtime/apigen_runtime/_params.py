@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -26,8 +27,13 @@ _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 Quote = Callable[[str], str]
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Reduce models, enums, dates and containers to JSON-shaped data; drop NOT_GIVEN members."""
+    if type(value) in _PLAIN:  # the common case, before the (slower) isinstance checks
+        return value
     if isinstance(value, BaseModel):
         # warnings=False: a leniently parsed response model may be sent back as received.
         return value.model_dump(by_alias=True, exclude_unset=True, mode="json", warnings=False)
@@ -68,6 +74,7 @@ def scalar(value: Any) -> str:
     return str(value)
 
 
+@functools.cache  # one function per combination, not a new lambda per parameter
 def quoter(allow_reserved: bool = False, *, plus: bool = False) -> Quote:
     safe = RESERVED if allow_reserved else ""
     if plus:

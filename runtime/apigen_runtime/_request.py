@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -13,6 +14,7 @@ import httpx
 
 from ._body import StreamBody, encode_body, is_json
 from ._operation import Operation
+from ._plan import plan
 from ._params import (
     encode_cookie,
     encode_header,
@@ -22,7 +24,7 @@ from ._params import (
     quoter,
     scalar,
 )
-from ._types import NotGiven, RequestOptions
+from ._types import NOT_GIVEN, NotGiven, RequestOptions
 
 __all__ = ["IDEMPOTENCY_EXTENSION", "Prepared", "prepare"]
 
@@ -115,17 +117,17 @@ def prepare(
     sent in it (``Idempotency-Key`` when none is configured) and vouches that the API honours
     it. Without either, no key is sent: a key the API ignores would only suggest safety."""
     segments: dict[str, str] = {}
+    # (``headers``: an ``httpx.Headers`` is copied as is, a mapping is encoded)
     req = Prepared(op.method.upper(), "", headers=httpx.Headers(headers))
-    success = [r.kind for code, r in op.responses.items() if code.startswith("2")]
-    if "json" in success and "accept" not in req.headers:
+    if plan(op).accepts_json and "accept" not in req.headers:
         req.headers["Accept"] = "application/json"
     fields: dict[str, Any] = {}
-    whole: Any = NotGiven()
+    whole: Any = NOT_GIVEN
     for p in op.params:
-        value = values.get(p.py_name, NotGiven())
-        if p.location == "path" and (value is None or isinstance(value, NotGiven)):
+        value = values.get(p.py_name, NOT_GIVEN)
+        if p.location == "path" and (value is None or value is NOT_GIVEN):
             raise ValueError(f"path parameter {p.py_name!r} must not be None or omitted")
-        if isinstance(value, NotGiven):
+        if value is NOT_GIVEN:  # the sentinel is a singleton
             continue
         if p.location == "field":
             fields[p.wire_name] = value
@@ -160,7 +162,8 @@ def prepare(
             req.cookies += encode_cookie(p.wire_name, value, p.explode)
     req.url = base_url.rstrip("/") + "/" + fill_path(op.path, segments).lstrip("/")
 
-    for name, value in jsonable(options.get("extra_query") or {}).items():
+    extra_query = options.get("extra_query")
+    for name, value in jsonable(extra_query).items() if extra_query else ():
         key = f"{name}="
         req.query = [s for s in req.query if not s.startswith(key)]
         req.query += encode_query(name, value, "form", True, quoter())
@@ -185,14 +188,30 @@ _DOT_SEGMENTS = frozenset({"", ".", ".."})
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``template``'s segments, each with its placeholder split (empty: a literal segment)."""
+    return tuple(
+        (part, tuple(_PLACEHOLDER.split(part)) if _PLACEHOLDER.search(part) else ())
+        for part in template.split("/")
+    )
+
+
 def fill_path(template: str, segments: Mapping[str, str]) -> str:
     """Put the encoded ``segments`` into ``template``'s placeholders, segment by segment.
 
     A filled segment that is empty, ``.`` or ``..`` would be normalised away (or climb a level)
     on the wire and so reach another endpoint: ``ValueError`` before anything is sent."""
     parts: list[str] = []
-    for part in template.split("/"):
-        filled = _PLACEHOLDER.sub(lambda m: segments.get(m.group(1), m.group(0)), part)
+    for part, pieces in _compiled(template):
+        if not pieces:  # no placeholder: the segment as written
+            parts.append(part)
+            continue
+        # pieces: text, name, text, name, ..., text (what the placeholder regex splits into)
+        filled = "".join(
+            segments.get(piece, f"{{{piece}}}") if i % 2 else piece
+            for i, piece in enumerate(pieces)
+        )
         if filled != part and filled in _DOT_SEGMENTS:
             raise ValueError(
                 f"path segment {part!r} would be {filled!r}, which changes the endpoint"

@@ -38,6 +38,7 @@ from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
 from ._models import Model, construct
 from ._operation import Operation, Response
+from ._plan import plan
 from ._sse import AsyncStream, ServerSentEvent, Stream
 from ._types import RequestOptions
 
@@ -74,8 +75,18 @@ def pick_response(responses: Mapping[str, Response], status: int) -> Response | 
     return None
 
 
+def _pick(op: Operation[Any], status: int) -> Response | None:
+    """``pick_response`` for ``op``, remembered per status code."""
+    by_status = plan(op).by_status
+    try:
+        return by_status[status]
+    except KeyError:
+        found = by_status[status] = pick_response(op.responses, status)
+        return found
+
+
 def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
-    spec = pick_response(op.responses, response.status_code)
+    spec = _pick(op, response.status_code)
     kind = spec.kind if spec else _guess_kind(response)
     if kind == "empty" or response.status_code == 204:
         return None
@@ -344,7 +355,7 @@ class AsyncStreamedResponse(_StreamedBase[T]):
 
 
 def is_sse(op: Operation[Any]) -> bool:
-    return any(code.startswith("2") and r.kind == "sse" for code, r in op.responses.items())
+    return plan(op).sse
 
 
 def _event_stream(
@@ -404,14 +415,24 @@ def _parse_with_id(op: Operation[Any], response: httpx.Response) -> Any:
 
 
 REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-github-request-id")
+_REQUEST_ID_NAMES = tuple(name.encode() for name in REQUEST_ID_HEADERS)  # in that order
 
 
 def with_request_id(result: T, response: httpx.Response) -> T:
     """``result``, a parsed model, carrying the response's request id as ``_request_id``."""
     if isinstance(result, Model):
-        ids = (response.headers.get(name) for name in REQUEST_ID_HEADERS)
+        # one pass over the raw headers (a ``headers.get`` per name scans them all each time)
+        found: dict[bytes, list[bytes]] = {}
+        for name, value in response.headers.raw:
+            lower = name.lower()
+            if lower in _REQUEST_ID_NAMES:
+                found.setdefault(lower, []).append(value)
+        joined = (b", ".join(found.get(n, ())) for n in _REQUEST_ID_NAMES)  # as headers.get
+        first = next((i for i in joined if i), None)
         # a private attribute of Model, never part of model_dump(): set by the runtime only
-        result._request_id = next((i for i in ids if i), None)  # pyright: ignore[reportPrivateUsage]
+        result._request_id = (  # pyright: ignore[reportPrivateUsage]
+            None if first is None else first.decode(response.headers.encoding)
+        )
     return result
 
 

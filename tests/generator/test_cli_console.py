@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,8 +32,8 @@ def _slow_validation(
     """Validation that takes `seconds` longer; `before_wait` runs when the build starts waiting."""
     real = pipeline.validate_in_background
 
-    def start(spec: LoadedSpec) -> Callable[[], list[Diagnostic]]:
-        wait = real(spec)
+    def start(spec: LoadedSpec, **options: Any) -> Callable[[], list[Diagnostic]]:
+        wait = real(spec, **options)
 
         def slow_wait() -> list[Diagnostic]:
             before_wait()
@@ -156,3 +157,14 @@ def test_real_terminal_gets_stage_lines_and_a_status_line(tmp_path: Path) -> Non
         timeout=300,
     ).stderr
     assert piped.startswith("wrote "), piped  # piped: the result only
+
+
+def test_check_prints_each_warning_once_then_the_verdict(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cli.main(["check", str(RECOVERABLE)], standalone_mode=False)
+    lines = capsys.readouterr().err.splitlines()
+    warnings = [line for line in lines if ": warning: " in line]
+    assert len(warnings) == len(set(warnings)) == 5, lines  # no IR: no servers warning
+    assert all(re.match(r".*recoverable\.yaml:\d+: warning: ", w) for w in warnings)  # located
+    assert lines[-2:] == ["5 warning(s): 3 default, 2 pattern", f"{RECOVERABLE}: ok (5 warning(s))"]

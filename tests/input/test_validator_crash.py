@@ -21,12 +21,13 @@ NAMELESS = FIXTURES / "param-without-name.yaml"
 NAMELESS_V2 = FIXTURES / "param-without-name-v2.yaml"
 
 
-def diagnostics(path: Path) -> list[Any]:
-    return validation_diagnostics(load_spec(path, report=Report()))
+def diagnostics(path: Path, *, full: bool = False) -> list[Any]:
+    return validation_diagnostics(load_spec(path, report=Report()), full=full)
 
 
-def test_parameter_without_name_or_in_is_located() -> None:
-    found = {d.pointer: d for d in diagnostics(NAMELESS)}
+@pytest.mark.parametrize("full", [False, True], ids=["fast", "full"])
+def test_parameter_without_name_or_in_is_located(full: bool) -> None:
+    found = {d.pointer: d for d in diagnostics(NAMELESS, full=full)}
     missing_name = found["#/paths/~1items/get/parameters/0"]
     missing_in = found["#/paths/~1items/get/parameters/2"]
     assert (missing_name.line, missing_in.line) == (9, 14)
@@ -56,10 +57,24 @@ def test_any_other_validator_crash_is_a_located_warning(monkeypatch: pytest.Monk
         yield  # a generator, like the library's
 
     monkeypatch.setattr(keywords.ResponsesValidator, "__call__", crash)
-    (d,) = [d for d in diagnostics(NAMELESS) if d.kind == "validator"]
+    (d,) = [d for d in diagnostics(NAMELESS, full=True) if d.kind == "validator"]
     assert d.pointer == "#/paths/~1items/get/responses" and d.line == 16
     assert "openapi-spec-validator failed here (RuntimeError: boom)" in d.message
     assert d.action == "the rest of this part not validated" and d.severity == "warning"
+
+
+def test_a_crash_in_the_fast_walk_is_a_located_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    from apigen import validate_fast
+
+    def crash(self: Any, responses: Any) -> Iterator[Any]:
+        raise RuntimeError("boom")
+        yield
+
+    monkeypatch.setattr(validate_fast._Walk, "_responses", crash)
+    (d,) = [d for d in diagnostics(NAMELESS) if d.kind == "validator"]
+    assert d.pointer == "#/paths/~1items/get/responses" and d.line == 16
+    assert "validation failed here (RuntimeError: boom)" in d.message
+    assert d.action == "the rest of this part not validated"
 
 
 def test_a_crash_outside_the_keyword_checks_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,7 +85,7 @@ def test_a_crash_outside_the_keyword_checks_is_a_warning(monkeypatch: pytest.Mon
         yield
 
     monkeypatch.setattr(validate, "_iter_errors", crash)
-    (d,) = diagnostics(NAMELESS)
+    (d,) = diagnostics(NAMELESS, full=True)
     assert d.kind == "validator" and d.pointer == "#" and "ValueError: odd" in d.message
 
 

@@ -81,6 +81,7 @@ def build_api(
     for op in ops:
         res = _find(resources, op.resource)
         base = res.class_name.removesuffix("Resource")
+        # inline types: one module per resource (`types/customers_sources.py`)
         builder.build(op, [base, op.name], "types." + res.module.removeprefix("resources."))
         pagination.assign(document, op, builder.op_node(op), schemas.definitions, report, spec_file)
         if op.security is not None:
@@ -131,8 +132,11 @@ def _component_modules(names: list[str]) -> dict[str, str]:
 
 
 def _resource_tree(ops: list[OperationDef], schemas: SchemaConverter) -> dict[str, ResourceDef]:
+    """The resource tree; every node has a module of its own (`resources.customers`,
+    `resources.customers_sources`): no module holds a whole API's worth of methods, and a
+    sub-resource is imported only when it is used."""
     roots: dict[str, ResourceDef] = {}
-    module_names: dict[str, str] = {}
+    modules: dict[tuple[str, ...], str] = {}
     for op in ops:
         level = roots
         node: ResourceDef | None = None
@@ -140,18 +144,17 @@ def _resource_tree(ops: list[OperationDef], schemas: SchemaConverter) -> dict[st
             key = op.resource[depth - 1]
             if key not in level:
                 path = op.resource[:depth]
-                top = path[0]
-                if top not in module_names:
-                    module = "resources." + naming.module_name(top)
-                    while module in module_names.values():
-                        module += "_api"
-                    module_names[top] = module
+                parent = modules.get(path[:-1], "resources")
+                module = parent + ("." if depth == 1 else "_") + naming.module_name(key)
+                while module in modules.values():
+                    module += "_api"
+                modules[path] = module
                 name = schemas.claim_class_name(list(path), ["Resource"], suffix="Resource")
                 async_name = "Async" + name
                 if async_name in schemas.class_names:
                     async_name = "Async" + name + "Resource"
                 schemas.class_names.add(async_name)
-                level[key] = ResourceDef(path, name, async_name, module_names[top])
+                level[key] = ResourceDef(path, name, async_name, module)
             node = level[key]
             level = node.children
         assert node is not None

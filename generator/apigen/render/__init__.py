@@ -23,6 +23,7 @@ from . import views
 from .code import comment_text, docstring, literal
 from .manifest import TypedManifest, dumps
 from .readme import api_reference, readme_view
+from .resources import resource_modules
 
 _ERRORS = (
     "APIConnectionError",
@@ -139,9 +140,9 @@ def render_api(
         )
 
     resource_template = env.get_template("resource_module.py.jinja")
-    for root in api.resources.values():
-        files[f"{pkg}/{root.module.replace('.', '/')}.py"] = resource_template.render(
-            header=header, view=views.resource_module(api, root)
+    for module, resource_view in resource_modules(api).items():
+        files[f"{pkg}/{module.replace('.', '/')}.py"] = resource_template.render(
+            header=header, view=resource_view
         )
     files[f"{pkg}/resources/__init__.py"] = (
         f'{header}\n"""Resource classes, one module per top-level resource; imported on first use."""\n'

@@ -1,0 +1,264 @@
+"""Resource modules: one per resource (sub-resources too), split further when one resource has
+more methods than a reviewer can read in one file.
+
+Two rules keep import time and file size down (issues 10 and 11):
+- A resource module imports no model at run time: annotations name models under
+  `TYPE_CHECKING`, and each operation's responses are built on its first call by a function that
+  imports only the models that call parses (`_rt.LazyResponses`). Sub-resources are imported
+  when first used.
+- A resource with more than `MAX_METHODS` methods gets its methods from mixin classes in private
+  modules (`resources/_repos_branches.py`), grouped along the path (the segment after the
+  resource's own name: GitHub's `repos` splits into `branches`, `hooks`, `contents`, ...). The
+  call API is unchanged: `client.repos.get_branch(...)`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .. import naming
+from ..ir.nodes import Api, OperationDef, ResourceDef
+from .code import Imports, TypeRenderer, docstring, literal
+from .views import (
+    MethodView,
+    OperationConstView,
+    _flavours,
+    _method_doc,
+    _op_args,
+    _param_view,
+    _positional,
+    walk,
+)
+
+MAX_METHODS = 15  # per module: keeps every generated resource module well under 3,000 lines
+
+
+@dataclass
+class ChildView:
+    attr: str
+    module: str  # relative, from the resources package: ".customers_sources"
+    sync_cls: str
+    async_cls: str
+
+
+@dataclass
+class PartView:
+    module: str  # relative: "._repos_branches"
+    sync_cls: str
+    async_cls: str
+
+
+@dataclass
+class FactoryView:
+    """`def <name>() -> dict[str, _rt.Response]:` importing what the responses parse into."""
+
+    name: str
+    imports: list[str]
+    responses: str
+
+
+@dataclass
+class ResourceClassView:
+    name: str
+    async_name: str
+    doc: str
+    methods: list[MethodView]  # defined in this class
+    wrapped: list[MethodView]  # every method, its parts' too (the raw/streaming wrappers)
+    children: list[ChildView] = field(default_factory=list)
+    parts: list[PartView] = field(default_factory=list)
+    mixin: bool = False  # a part: methods only
+
+
+@dataclass
+class ResourceModuleView:
+    imports: list[str]
+    type_checking: list[str]  # imports for annotations only
+    factories: list[FactoryView]
+    operations: list[OperationConstView]
+    cls: ResourceClassView
+
+
+def resource_modules(api: Api) -> dict[str, ResourceModuleView]:
+    """Module name (`resources.customers`) -> view, for every resource and part."""
+    out: dict[str, ResourceModuleView] = {}
+    for root in api.resources.values():
+        for node in walk(root):
+            out.update(_node_modules(api, node))
+    return out
+
+
+def _node_modules(api: Api, node: ResourceDef) -> dict[str, ResourceModuleView]:
+    chunks = _chunks(node) if len(node.operations) > MAX_METHODS else []
+    out: dict[str, ResourceModuleView] = {}
+    parts: list[PartView] = []
+    wrapped: list[MethodView] = []
+    for key, ops in chunks:
+        module = _part_module(node, key, out)
+        # `_repos_branches_2` -> `Branches2`: unique within the resource
+        tail = module.removeprefix("resources._" + node.module.removeprefix("resources.") + "_")
+        suffix = naming.pascal(tail) + "Methods"
+        sync_cls = f"_{node.class_name.removesuffix('Resource')}{suffix}"
+        async_cls = f"_{node.async_class_name.removesuffix('Resource')}{suffix}"
+        view = _module(api, module, node, ops, sync_cls, async_cls, mixin=True)
+        out[module] = view
+        wrapped.extend(view.cls.methods)
+        parts.append(PartView("." + module.removeprefix("resources."), sync_cls, async_cls))
+    own = [] if chunks else list(node.operations)
+    main = _module(api, node.module, node, own, node.class_name, node.async_class_name)
+    main.cls.parts = parts
+    main.cls.wrapped = [*main.cls.methods, *wrapped]
+    main.cls.children = [
+        ChildView(attr, "." + c.module.removeprefix("resources."), c.class_name, c.async_class_name)
+        for attr, c in node.children.items()
+    ]
+    tc = Imports()
+    for child in main.cls.children:
+        names = (child.sync_cls, child.async_cls)
+        wrappers = (f"{n}With{kind}" for n in names for kind in ("RawResponse", "StreamingResponse"))
+        tc.local[f"resources{child.module}"].update((*names, *wrappers))
+    main.type_checking = sorted({*main.type_checking, *_local_lines(tc, node.module)})
+    out[node.module] = main
+    return out
+
+
+def _part_module(node: ResourceDef, key: str, taken: dict[str, ResourceModuleView]) -> str:
+    base = "resources._" + node.module.removeprefix("resources.") + "_" + naming.module_name(key)
+    module, n = base, 2
+    while module in taken:
+        module, n = f"{base}_{n}", n + 1
+    return module
+
+
+def _group_key(node: ResourceDef, op: OperationDef) -> str:
+    """The path segment after the resource's own name (`/repos/{o}/{r}/branches/...` ->
+    `branches`), else the last static segment, else `base`."""
+    statics = [s for s in op.path.split("/") if s and not s.startswith("{")]
+    name = node.path[-1].lower()
+    for i, segment in enumerate(statics):
+        if naming.module_name(segment) == name and i + 1 < len(statics):
+            return statics[i + 1]
+    return statics[-1] if len(statics) > 1 else "base"
+
+
+def _chunks(node: ResourceDef) -> list[tuple[str, list[OperationDef]]]:
+    """Methods grouped by `_group_key` (groups in order of first appearance), consecutive small
+    groups packed together and large ones cut, at most `MAX_METHODS` a chunk."""
+    groups: dict[str, list[OperationDef]] = defaultdict(list)
+    for op in node.operations:
+        groups[_group_key(node, op)].append(op)
+    chunks: list[tuple[str, list[OperationDef]]] = []
+    for key, ops in groups.items():
+        for start in range(0, len(ops), MAX_METHODS):
+            piece = ops[start : start + MAX_METHODS]
+            if chunks and start == 0 and len(chunks[-1][1]) + len(piece) <= MAX_METHODS:
+                chunks[-1] = (chunks[-1][0], [*chunks[-1][1], *piece])
+            else:
+                chunks.append((key, piece))
+    return chunks
+
+
+def _local_lines(imports: Imports, module: str) -> list[str]:
+    dots = "." * (module.count(".") + 1)
+    return [
+        f"from {dots}{m} import {', '.join(sorted(names))}"
+        for m, names in sorted(imports.local.items())
+    ]
+
+
+def _module(
+    api: Api,
+    module: str,
+    node: ResourceDef,
+    ops: list[OperationDef],
+    sync_cls: str,
+    async_cls: str,
+    *,
+    mixin: bool = False,
+) -> ResourceModuleView:
+    imports = Imports(runtime=True)
+    types = TypeRenderer(api.definitions, module, imports)
+    # Method and attribute names shadow builtins inside this class's signatures only.
+    shadowed = frozenset([*(op.name for op in node.operations), *node.children])
+    results = types.variant(shadowed=shadowed, open_enums=True)
+    arguments = types.variant(shadowed=shadowed, open_enums=False)
+    consts: list[OperationConstView] = []
+    factories: list[FactoryView] = []
+    methods: list[MethodView] = []
+    taken: set[str] = set()
+    for op in ops:
+        const = "_" + "_".join([*node.path, op.name]).upper()
+        while const in taken:  # ("a", "b_c").d and ("a_b", "c").d spell alike
+            const += "_OP"
+        taken.add(const)
+        args = _op_args(op, types)
+        args, factory = _lazy_responses(api, module, const, args, op, imports)
+        if factory is not None:
+            factories.append(factory)
+        consts.append(OperationConstView(const, types.expr(op.returns), args))
+        positional_defs = _positional(op)
+        methods.append(
+            MethodView(
+                op.name,
+                [_param_view(p, arguments) for p in op.params],
+                [_param_view(p, arguments) for p in positional_defs],
+                [_param_view(p, arguments) for p in op.params if p not in positional_defs],
+                _method_doc(op),
+                const,
+                op.deprecated,
+                *_flavours(op, results),
+                op.pagination is not None,
+            )
+        )
+    if not mixin:
+        imports.stdlib.add("from functools import cached_property")  # with_raw_response & co
+    if ops:  # every method's `timeout=` etc. default to NOT_GIVEN
+        imports.runtime_names.update(("NOT_GIVEN", "NotGiven"))
+    type_checking = _local_lines(imports, module)
+    imports.local.clear()
+    if type_checking or node.children:
+        imports.typing.add("TYPE_CHECKING")
+    what = f"`{'.'.join(node.path)}`"
+    doc = docstring(
+        f"Operations under {what} (part of it)." if mixin else f"Operations under {what}.",
+        indent="    ",
+    )
+    cls = ResourceClassView(sync_cls, async_cls, doc, methods, methods, mixin=mixin)
+    return ResourceModuleView(
+        imports.lines(module.count(".") + 1), type_checking, factories, consts, cls
+    )
+
+
+def _lazy_responses(
+    api: Api,
+    module: str,
+    const: str,
+    args: list[str],
+    op: OperationDef,
+    imports: Imports,
+) -> tuple[list[str], FactoryView | None]:
+    """`responses=...` of `args` rebuilt in a function that imports its models itself; the
+    module-level imports keep only what is cheap (typing, pydantic, the runtime)."""
+    own = Imports()
+    types = TypeRenderer(api.definitions, module, own)
+    responses = (
+        "{"
+        + ", ".join(
+            f"{literal(r.status)}: _rt.Response({types.expr(r.type)}, {literal(r.kind)})"
+            for r in op.responses
+        )
+        + "}"
+    )
+    # what the responses need besides models goes to the module's imports
+    imports.typing |= own.typing
+    imports.stdlib |= own.stdlib
+    imports.third_party |= own.third_party
+    imports.typing_extensions |= own.typing_extensions
+    imports.builtins |= own.builtins
+    if not own.local:
+        return args, None
+    name = const.lower() + "_responses"
+    factory = FactoryView(name, _local_lines(own, module), responses)
+    index = next(i for i, a in enumerate(args) if a.startswith("responses="))
+    args = [*args[:index], f"responses=_rt.LazyResponses({name})", *args[index + 1 :]]
+    return args, factory
