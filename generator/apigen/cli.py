@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -176,6 +176,33 @@ _fresh_names_option = click.option(
 )
 
 
+if TYPE_CHECKING:  # generic from click 8.5 on; the dependency allows 8.1
+    _ParamType = click.ParamType[Path | str]
+else:
+    _ParamType = click.ParamType
+
+
+class _SpecSource(_ParamType):
+    """A spec file (it must exist) or an http(s) URL (fetched with its relative `$ref`s)."""
+
+    name = "SPEC"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path | str:
+        from .fetch import is_url
+
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if is_url(text):
+            return text
+        path: Path = click.Path(exists=True, dir_okay=False, path_type=Path).convert(
+            text, param, ctx
+        )
+        return path
+
+
 @click.group()
 @click.version_option(__version__, prog_name="apigen")
 def main() -> None:
@@ -183,7 +210,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("spec", type=_SpecSource())
 @click.option(
     "-o",
     "--output",
@@ -227,7 +254,7 @@ def main() -> None:
 @_fresh_names_option
 @_ref_root_option
 def build(
-    spec: Path,
+    spec: Path | str,
     output: Path,
     name: str | None,
     runtime: Literal["vendored", "shared"],
@@ -291,7 +318,7 @@ def build(
 
 
 @main.command()
-@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("spec", type=_SpecSource())
 @click.option("--strict", is_flag=True, help="Fail on any problem.")
 @click.option("--quiet", is_flag=True, help="Print errors only.")
 @click.option(
@@ -301,7 +328,7 @@ def build(
     "validator is tested against).",
 )
 @_ref_root_option
-def check(spec: Path, strict: bool, quiet: bool, full: bool, ref_root: Path | None) -> None:
+def check(spec: Path | str, strict: bool, quiet: bool, full: bool, ref_root: Path | None) -> None:
     """Validate SPEC without generating anything."""
     from .pipeline import check as run_check
 

@@ -28,6 +28,7 @@ import yaml.constructor  # type: ignore[import-untyped, unused-ignore]
 import yaml.nodes  # type: ignore[import-untyped, unused-ignore]
 
 from apigen.diagnostics import Diagnostic, Report, SpecError
+from apigen.fetch import FetchedSpec
 from apigen.locate import (
     Locator,
     deep_recursion,
@@ -95,13 +96,15 @@ class LoadedSpec:
     """Pointer of bundled-in content -> (file, pointer in that file)."""
     _paths: dict[str, Path | None] = field(default_factory=dict, repr=False, compare=False)
     _locators: dict[str, Locator | None] = field(default_factory=dict, repr=False, compare=False)
+    display: str = ""
+    """How diagnostics name the root (a spec fetched from a URL: the URL), if not `source`."""
 
     def __post_init__(self) -> None:
         if not self.original:
             self.original = self.document
         if not self.files:
-            self.files = {str(self.source): self.sha256}
-        self._paths.setdefault(str(self.source), self.source)
+            self.files = {self.file: self.sha256}
+        self._paths.setdefault(self.file, self.source)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -111,7 +114,7 @@ class LoadedSpec:
     @property
     def file(self) -> str:
         """The root file as the user wrote it (the `file` of diagnostics)."""
-        return str(self.source)
+        return self.display or str(self.source)
 
     @property
     def content_hash(self) -> str:
@@ -637,8 +640,12 @@ class _Bundler:
         swagger2: bool,
         ref_root: Path | None = None,
         dangling: _Dangling | None = None,
+        mirror: FetchedSpec | None = None,
+        remote_hosts: frozenset[str] = frozenset(),
     ) -> None:
         self.root = root
+        self.mirror = mirror  # a spec fetched from a URL: files are shown by their URL
+        self.remote_hosts = remote_hosts  # hosts a URL `$ref` may be fetched from
         assert root.path is not None
         self.root_dir = root.path.resolve().parent
         # files may be read from here down: the spec's folder, or the folder the user allowed
@@ -674,6 +681,8 @@ class _Bundler:
     def _display(self, path: Path) -> str:
         """As the user would write it: relative to how the root spec was named (`..` allowed
         when the file sits under --ref-root but beside the spec's folder)."""
+        if self.mirror is not None and path.is_relative_to(self.mirror.mirror.resolve()):
+            return self.mirror.display(path)
         if not path.is_relative_to(self.allowed) and not path.is_relative_to(self.root_dir):
             return str(path)
         root_display = Path(self.root.display).parent
@@ -686,7 +695,8 @@ class _Bundler:
         scheme = parts.scheme.lower()
         remote_base = base.url is not None
         if scheme in ("http", "https") or (remote_base and not scheme):
-            if not self.allow_remote:
+            host = urlsplit(urljoin(base.url or "", url_part)).hostname or ""
+            if not self.allow_remote and host not in self.remote_hosts:
                 raise where(
                     f"$ref {ref!r} refused: remote URLs are not fetched (allow_remote=False)",
                     "external-ref",
@@ -1052,7 +1062,13 @@ def _check_ref_root(ref_root: Path, spec: Path) -> Path:
 
 
 def load_spec(
-    path: Path, *, report: Report, allow_remote: bool = False, ref_root: Path | None = None
+    path: Path,
+    *,
+    report: Report,
+    allow_remote: bool = False,
+    ref_root: Path | None = None,
+    fetched: FetchedSpec | None = None,
+    remote_hosts: frozenset[str] = frozenset(),
 ) -> LoadedSpec:
     """Read, bundle, check and (for Swagger 2.0) upgrade one spec; raises SpecError when no
     correct client can come out of it.
@@ -1061,7 +1077,9 @@ def load_spec(
     a folder above it (a monorepo's `../common/x.yaml`), never further: symlinks are resolved
     and `..` folded before the check. A `$ref` whose target is missing degrades to an untyped
     stand-in with a warning in `report` where one can be made (a schema becomes Any)."""
-    display = str(path)
+    display = fetched.url if fetched is not None else str(path)
+    if fetched is not None:  # the mirror of a spec fetched from a URL (fetch.py)
+        ref_root = fetched.mirror
     if ref_root is not None:
         ref_root = _check_ref_root(Path(ref_root), Path(path))
     try:
@@ -1071,7 +1089,13 @@ def load_spec(
     sha = hashlib.sha256(data).hexdigest()
     text = _decode(data, display)
     doc, is_json = _parse(text, display, json_hint=Path(path).suffix.lower() == ".json")
-    spec = LoadedSpec(document={}, source=Path(path), sha256=sha, original_version="")
+    spec = LoadedSpec(
+        document={},
+        source=Path(path),
+        sha256=sha,
+        original_version="",
+        display=fetched.url if fetched is not None else "",
+    )
     version = _version(doc, display, report, spec.locate)
     swagger2 = version == "2.0"
     spec.document = spec.original = doc
@@ -1082,7 +1106,13 @@ def load_spec(
     if json_text is None or _EXTERNAL_REF_IN_JSON.search(json_text):
         root = _File(str(Path(path).resolve()), display, Path(path), None, doc, sha)
         bundler = _Bundler(
-            root, allow_remote=allow_remote, swagger2=swagger2, ref_root=ref_root, dangling=dangling
+            root,
+            allow_remote=allow_remote,
+            swagger2=swagger2,
+            ref_root=ref_root,
+            dangling=dangling,
+            mirror=fetched,
+            remote_hosts=remote_hosts,
         )
         bundler.run()
         dangling.finish()

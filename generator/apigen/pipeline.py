@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import naming
 from .bundled import runtime_module
@@ -28,6 +29,7 @@ from .distribution import (
     default_version,
     spec_license,
 )
+from .fetch import fetch_spec, is_url
 from .format import format_tree
 from .ir import Api, build_api
 from .ir.lock import LockError, NameLock, read_lock
@@ -149,8 +151,30 @@ class _Emitter:
                 self.sink(d)
 
 
+def open_spec(
+    source: Path | str, *, report: Report, ref_root: Path | None = None
+) -> tuple[LoadedSpec, str]:
+    """Load a spec from a file or an http(s) URL (fetched with its relative `$ref`s, fetch.py);
+    returns it and its file name (what the manifest and the README call it)."""
+    if is_url(source):
+        fetched = fetch_spec(str(source))
+        name = Path(urlsplit(fetched.url).path).name or "openapi"
+        return load_spec(fetched.root, report=report, fetched=fetched), name
+    path = Path(source)
+    return load_spec(path, report=report, ref_root=ref_root), path.name
+
+
+def _with_source(options: ApiOptions | None, spec: LoadedSpec) -> ApiOptions | None:
+    """A spec fetched from a URL records it (the manifest's `spec_url`) unless configured."""
+    if not is_url(spec.file):
+        return options
+    if options is None:
+        return ApiOptions(spec_url=spec.file)
+    return options if options.spec_url else replace(options, spec_url=spec.file)
+
+
 def check(
-    spec_path: Path,
+    spec_path: Path | str,
     *,
     strict: bool = False,
     progress: Progress | None = None,
@@ -163,7 +187,7 @@ def check(
     report = Report()
     say = progress or (lambda _msg: None)
     say(f"loading {spec_path}")
-    spec = load_spec(spec_path, report=report, ref_root=ref_root)
+    spec, _ = open_spec(spec_path, report=report, ref_root=ref_root)
     emit = _Emitter(spec, on_diagnostic)
     emit.ours(report)
     say("validating")
@@ -174,7 +198,7 @@ def check(
 
 
 def build(
-    spec_path: Path,
+    spec_path: Path | str,
     out_dir: Path,
     *,
     name: str | None = None,
@@ -237,7 +261,8 @@ def build(
         raise OutputError(f"{err}; fix or delete it, or pass --fresh-names") from None
     report = Report()
     say(f"loading {spec_path}")
-    spec: LoadedSpec = load_spec(spec_path, report=report, ref_root=ref_root)
+    spec, spec_name = open_spec(spec_path, report=report, ref_root=ref_root)
+    options = _with_source(options, spec)
     lap("load")
     emit = _Emitter(spec, on_diagnostic)
     emit.ours(report)
@@ -247,7 +272,7 @@ def build(
     api = build_api(
         spec.document,
         package=pkg,
-        spec_file=spec_path.name,
+        spec_file=spec_name,
         spec_sha256=spec.sha256,
         report=report,
         reserved_client=reserved_client,
@@ -282,7 +307,7 @@ def build(
 
 
 def build_ir(
-    spec_path: Path,
+    spec_path: Path | str,
     *,
     name: str | None = None,
     lock: NameLock | None = None,
@@ -296,13 +321,14 @@ def build_ir(
     say = progress or (lambda _msg: None)
     report = Report()
     say(f"loading {spec_path}")
-    spec = load_spec(spec_path, report=report, ref_root=ref_root)
+    spec, spec_name = open_spec(spec_path, report=report, ref_root=ref_root)
+    options = _with_source(options, spec)
     wait_for_validation = validate_in_background(spec)
     reserved_client, reserved_resource = _reserved()
     api = build_api(
         spec.document,
-        package=package_name(name or spec_path.stem),
-        spec_file=spec_path.name,
+        package=package_name(name or Path(spec_name).stem),
+        spec_file=spec_name,
         spec_sha256=spec.sha256,
         report=report,
         reserved_client=reserved_client,

@@ -5,11 +5,13 @@ Anything that makes generation impossible (not OpenAPI, unresolvable refs) was a
 Validation runs on `LoadedSpec.original` (the document as written, Swagger 2.0 before the upgrade)
 so pointers and lines match the user's file.
 
-By default the findings come from validate_fast.py (jsonschema-rs for the meta-schema pass, the
-library's semantic walk redone over plain dicts: github.json ~1 s instead of ~11 s); `full=True`
-(`apigen check --full`) runs openapi-spec-validator itself, the oracle the fast path is tested
-against (tests/input/test_validator_oracle.py). Results are cached per (content hash, validator
-version, rules version, mode) and `validate_in_background` runs validation in a second process.
+By default the errors come from validate_fast.py (jsonschema-rs for the meta-schema pass, the
+library's semantic walk redone over plain dicts: github.json 0.25 s CPU instead of ~9.5 s);
+`full=True` (`apigen check --full`) runs openapi-spec-validator itself (validate_full.py), the
+oracle the fast path is tested against (tests/input/test_validator_oracle.py). Both yield the
+library's error objects, classified and located here the same way. Both are imported only when
+validating (not on a cache hit). Results are cached per (content hash, validator version, rules
+version, mode) and `validate_in_background` runs validation in a second process.
 
 Kinds (all warnings; `action` says what apigen does): pattern ("pattern left out"), default
 ("default ignored"), example ("example ignored"), unknown-key ("key ignored"), boolean-string,
@@ -26,35 +28,16 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, cast
-
-import openapi_spec_validator
-from jsonschema_path import SchemaPath
-from openapi_spec_validator.schemas import schema_v2, schema_v30, schema_v31
-from openapi_spec_validator.schemas.backend.jsonschema import (
-    create_validator as _python_schema_checker,
-)
-from openapi_spec_validator.validation.exceptions import (
-    DuplicateOperationIDError,
-    ExtraParametersError,
-    ParameterDuplicateError,
-    UnresolvableParameterError,
-)
-from openapi_spec_validator.validation.validators import (
-    OpenAPIV2SpecValidator,
-    OpenAPIV30SpecValidator,
-    OpenAPIV31SpecValidator,
-    SpecValidator,
-)
+from typing import Any
 
 from apigen.diagnostics import Diagnostic, Report
 from apigen.load import LoadedSpec, resolve_pointer
 from apigen.locate import join_pointer, split_pointer
-from apigen.validate_fast import crash_error, family, fast_errors
 
 __all__ = [
     "cache_dir",
@@ -67,7 +50,6 @@ __all__ = [
 RULES_VERSION = 4  # bump when classification changes: old cache entries stop matching
 MAX_PER_KIND = 25
 _MAX_MESSAGE = 240
-_RESOLVED_CACHE = 65_536  # the library's default of 128 thrashes on specs with thousands of refs
 
 
 def _dist_version(name: str) -> str:
@@ -77,11 +59,14 @@ def _dist_version(name: str) -> str:
         return "unknown"
 
 
-VALIDATOR_VERSION = (
-    f"openapi-spec-validator {openapi_spec_validator.__version__}; "
-    f"jsonschema {_dist_version('jsonschema')}; "
-    f"jsonschema-rs {_dist_version('jsonschema_rs')}; rules {RULES_VERSION}"
-)
+@cache
+def validator_version() -> str:
+    """What the cached verdicts depend on (computed on first use: metadata reads cost time)."""
+    return (
+        f"openapi-spec-validator {_dist_version('openapi-spec-validator')}; "
+        f"jsonschema {_dist_version('jsonschema')}; "
+        f"jsonschema-rs {_dist_version('jsonschema_rs')}; rules {RULES_VERSION}"
+    )
 
 
 # --------------------------------------------------------------------------- public API
@@ -178,7 +163,7 @@ def cache_dir() -> Path:
 def _cache_file(spec: LoadedSpec, full: bool) -> Path:
     mode = "full" if full else "fast"
     key = hashlib.sha256(
-        f"{spec.content_hash}\0{spec.original_version}\0{VALIDATOR_VERSION}\0{mode}".encode()
+        f"{spec.content_hash}\0{spec.original_version}\0{validator_version()}\0{mode}".encode()
     ).hexdigest()
     return cache_dir() / f"validate-{key[:40]}.json"
 
@@ -187,7 +172,7 @@ def _read_cache(spec: LoadedSpec, full: bool = False) -> list[Diagnostic] | None
     """Cached diagnostics, or None when absent or unreadable (a corrupt entry is recomputed)."""
     try:
         raw = json.loads(_cache_file(spec, full).read_text(encoding="utf-8"))
-        if raw.get("validator") != VALIDATOR_VERSION:
+        if raw.get("validator") != validator_version():
             return None
         out = []
         for item in raw["diagnostics"]:
@@ -207,7 +192,7 @@ def _write_cache(spec: LoadedSpec, diags: list[Diagnostic], full: bool = False) 
         if d.file == spec.file:
             item["file"] = ""
         items.append(item)
-    payload = json.dumps({"validator": VALIDATOR_VERSION, "diagnostics": items})
+    payload = json.dumps({"validator": validator_version(), "diagnostics": items})
     target = _cache_file(spec, full)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -224,48 +209,6 @@ def _write_cache(spec: LoadedSpec, diags: list[Diagnostic], full: bool = False) 
 
 
 # --------------------------------------------------------------------------- running the validator
-
-
-class _ListLikeSet(set[Any]):
-    """A set with `list.append`, for the validator's membership registries."""
-
-    def append(self, item: Any) -> None:
-        self.add(item)
-
-
-def _tagged(cls: type[Any], suffix: tuple[str, ...] = ()) -> type[Any]:
-    """A keyword validator that stamps each error with the document path it was found at
-    (the library reports keyword errors relative to the schema or value it checked)."""
-
-    class Tagged(cls):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            # The library keeps these registries in lists: quadratic on big specs (github.json).
-            for name in ("visited_schema_ids", "meta_checked_schema_ids", "operation_ids_registry"):
-                if isinstance(getattr(self, name, None), list):
-                    setattr(self, name, _ListLikeSet(getattr(self, name)))
-
-        def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            where = next((a for a in args if isinstance(a, SchemaPath)), None)
-            errors = super().__call__(*args, **kwargs)
-            while True:
-                try:
-                    err = next(errors)
-                except StopIteration:
-                    return
-                except RecursionError:
-                    raise  # too deep: `_validate` keeps what was found and says so
-                except Exception as exc:  # the library fails on some invalid specs
-                    # (KeyError on a parameter without `name`): report it where it happened,
-                    # and let the caller's loop go on with the next part of the document
-                    yield crash_error(exc, where.parts if where is not None else ())
-                    return
-                if where is not None and not hasattr(err, "apigen_parts"):
-                    err.apigen_parts = (*where.parts, *suffix)
-                yield err
-
-    Tagged.__name__ = f"Tagged{cls.__name__}"
-    return Tagged
 
 
 def _crash_site(
@@ -322,33 +265,6 @@ def _deref(doc: Any, node: Any) -> Any:
         for seg in split_pointer(canonical):
             node = node[int(seg)] if isinstance(node, list) else node[seg]
     return node
-
-
-def _located(base: type[SpecValidator], schema: Any) -> type[SpecValidator]:
-    tagged = {
-        key: _tagged(cls, ("default",) if key == "default" else ())
-        for key, cls in base.keyword_validators.items()
-    }
-    # Always the Python `jsonschema` checker for the spec's own shape: with `jsonschema_rs`
-    # installed (schemathesis brings it) the library switches to it by default, and its errors
-    # have no `validator`, no `context` (oneOf branches) and a whole report as `message`, which
-    # the classification and location below cannot use.
-    attrs = {"keyword_validators": tagged, "schema_validator": _python_schema_checker(schema)}
-    return cast(type[SpecValidator], type(f"Located{base.__name__}", (base,), attrs))
-
-
-_VALIDATORS = {
-    "2": _located(OpenAPIV2SpecValidator, schema_v2),
-    "3.0": _located(OpenAPIV30SpecValidator, schema_v30),
-    "3.1": _located(OpenAPIV31SpecValidator, schema_v31),
-}
-
-
-def _iter_errors(validator: SpecValidator) -> Iterator[Any]:
-    """The library's `iter_errors` minus its unbounded lru_cache (which would keep every
-    validated document alive for the life of the process)."""
-    yield from validator.schema_validator.iter_errors(validator.schema)
-    yield from validator.root_validator(validator.schema_path)
 
 
 def _leaves(err: Any) -> list[Any]:
@@ -452,11 +368,11 @@ def _short(err: Any) -> str:
     return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 3] + "..."
 
 
-_KIND_BY_CLASS: dict[type[Any], tuple[str, str | None]] = {
-    DuplicateOperationIDError: ("duplicate-operation-id", None),
-    ParameterDuplicateError: ("duplicate-parameter", None),
-    UnresolvableParameterError: ("path-parameter", None),
-    ExtraParametersError: ("required-property", None),
+_KIND_BY_CLASS: dict[str, tuple[str, str | None]] = {  # openapi-spec-validator's error classes
+    "DuplicateOperationIDError": ("duplicate-operation-id", None),
+    "ParameterDuplicateError": ("duplicate-parameter", None),
+    "UnresolvableParameterError": ("path-parameter", None),
+    "ExtraParametersError": ("required-property", None),
 }
 
 
@@ -481,8 +397,9 @@ def _false_positive(segs: list[str], err: Any, version: str) -> bool:
 
 def classify(segs: list[str], err: Any) -> tuple[str, str | None]:
     """(kind, action) for one validator error at a physical pointer."""
-    for cls, verdict in _KIND_BY_CLASS.items():
-        if isinstance(err, cls):
+    for cls in type(err).__mro__:  # by name: importing the library costs ~0.25 s
+        verdict = _KIND_BY_CLASS.get(cls.__name__)
+        if verdict is not None:
             return verdict
     validator = err.validator
     message = str(err.message)
@@ -522,15 +439,6 @@ def _validate(spec: LoadedSpec, *, full: bool = False) -> list[Diagnostic]:
     return _finish(spec, found, depth_error)
 
 
-def _library_errors(doc: dict[str, Any], ver: str) -> Iterator[Any]:
-    """openapi-spec-validator's own errors (the oracle), stamped like `fast_errors`'."""
-    cls = _VALIDATORS[family(ver)]
-    schema_path = SchemaPath.from_dict(
-        doc, handlers=cls.resolver_handlers, resolved_cache_maxsize=_RESOLVED_CACHE
-    )
-    return _iter_errors(cls(schema_path))
-
-
 def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bool]:
     """Every classified finding (uncapped, not deduplicated) and whether validation stopped
     early for depth: what the oracle test compares between the fast path and `full`."""
@@ -544,7 +452,11 @@ def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bo
         # e.g. FutureWarning "Possible nested set" from compiling a spec's regex: noise here
         warnings.simplefilter("ignore")
         try:
-            errors = _library_errors(doc, ver) if full else fast_errors(doc, ver)
+            if full:
+                from apigen.validate_full import library_errors as errors_of
+            else:
+                from apigen.validate_fast import fast_errors as errors_of
+            errors = errors_of(doc, ver)
             for err in errors:
                 for leaf in _leaves(err):
                     parts = [*getattr(err, "apigen_parts", ()), *leaf.absolute_path]

@@ -280,7 +280,7 @@ class _Path:
             node = self.value()
         except (KeyError, IndexError, TypeError):
             return False
-        if isinstance(node, Mapping):
+        if isinstance(node, dict):
             return key in node
         if isinstance(node, list):
             return isinstance(key, int) and 0 <= key < len(node)
@@ -307,7 +307,7 @@ class _Path:
     def item(self, key: Any) -> Any:
         """`path[key]`: the raw child, or a path (by identity) when it is a container."""
         child = _subnode(self.value(), key)
-        if isinstance(child, Mapping | list):
+        if isinstance(child, dict | list):
             return ("path", (*self.parts, key))
         return child
 
@@ -324,7 +324,7 @@ class _Path:
 
 
 def _subnode(node: Any, key: Any) -> Any:
-    if isinstance(node, Mapping):
+    if isinstance(node, dict):
         return node[key]
     if isinstance(node, list):
         if isinstance(key, int):
@@ -526,7 +526,7 @@ class _Walk:
         self, schema: _Path, require_properties: bool = True, meta_checked: bool = False
     ) -> Iterator[Any]:
         schema_value = schema.value()
-        if not isinstance(schema_value, Mapping | bool):
+        if not isinstance(schema_value, dict | bool):
             yield OpenAPIValidationError(f"{schema_value!r} is not of type 'object', 'boolean'")
             return
         schema_id = id(schema_value)

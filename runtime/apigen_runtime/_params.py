@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 import functools
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -25,6 +26,7 @@ __all__ = ["deep_pairs", "encode_cookie", "encode_header", "encode_path", "encod
 RESERVED = ":/?#[]@!$&'()*+,;="
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 Quote = Callable[[str], str]
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # never percent-encoded (RFC 3986)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -79,7 +81,8 @@ def quoter(allow_reserved: bool = False, *, plus: bool = False) -> Quote:
     safe = RESERVED if allow_reserved else ""
     if plus:
         return lambda s: quote_plus(s, safe=safe)
-    return lambda s: quote(s, safe=safe)
+    # text needing no escape (ids, numbers) skips ``quote``'s encode/decode round trip
+    return lambda s: s if _UNRESERVED(s) else quote(s, safe=safe)
 
 
 def _pairs(value: dict[str, Any]) -> list[tuple[str, str]]:

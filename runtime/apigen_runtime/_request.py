@@ -118,7 +118,7 @@ def prepare(
     it. Without either, no key is sent: a key the API ignores would only suggest safety."""
     segments: dict[str, str] = {}
     # (``headers``: an ``httpx.Headers`` is copied as is, a mapping is encoded)
-    req = Prepared(op.method.upper(), "", headers=httpx.Headers(headers))
+    req = Prepared(op.method.upper(), "", [], httpx.Headers(headers), [])
     if plan(op).accepts_json and "accept" not in req.headers:
         req.headers["Accept"] = "application/json"
     fields: dict[str, Any] = {}
@@ -208,10 +208,13 @@ def fill_path(template: str, segments: Mapping[str, str]) -> str:
             parts.append(part)
             continue
         # pieces: text, name, text, name, ..., text (what the placeholder regex splits into)
-        filled = "".join(
-            segments.get(piece, f"{{{piece}}}") if i % 2 else piece
-            for i, piece in enumerate(pieces)
-        )
+        if len(pieces) == 3 and not pieces[0] and not pieces[2]:  # the usual ``{name}``
+            filled = segments.get(pieces[1], part)
+        else:
+            filled = "".join(
+                segments.get(piece, f"{{{piece}}}") if i % 2 else piece
+                for i, piece in enumerate(pieces)
+            )
         if filled != part and filled in _DOT_SEGMENTS:
             raise ValueError(
                 f"path segment {part!r} would be {filled!r}, which changes the endpoint"

@@ -37,7 +37,7 @@ def start_span(name: str, request: httpx.Request, attempt: int) -> Any:
     """A CLIENT span for one attempt, named ``METHOD /path/{template}``; when it records, the
     trace context is injected into the request headers (``traceparent``)."""
     active = tracer()
-    if active is None:
+    if active is None or _unconfigured(active):
         return None
     span = active.start_span(f"{request.method} {name}", kind=_otel.SpanKind.CLIENT)
     if not span.is_recording():  # no SDK, or not sampled: skip the work
@@ -62,6 +62,14 @@ def start_span(name: str, request: httpx.Request, attempt: int) -> Any:
     current = _Current(span, _context().attach(context))
     _PENDING.set(current)
     return current
+
+
+def _unconfigured(active: Any) -> bool:
+    """The API's proxy tracer while no SDK is set up: its spans would not record (nor make
+    anything current), so none is made at all. An SDK configured later is seen at once."""
+    return isinstance(active, _otel.ProxyTracer) and isinstance(
+        _otel.get_tracer_provider(), _otel.ProxyTracerProvider
+    )
 
 
 class _Current:

@@ -78,13 +78,13 @@ def test_a_crash_in_the_fast_walk_is_a_located_warning(monkeypatch: pytest.Monke
 
 
 def test_a_crash_outside_the_keyword_checks_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    import apigen.validate as validate
+    import apigen.validate_full as validate_full
 
     def crash(validator: Any) -> Iterator[Any]:
         raise ValueError("odd")
         yield
 
-    monkeypatch.setattr(validate, "_iter_errors", crash)
+    monkeypatch.setattr(validate_full, "_iter_errors", crash)
     (d,) = diagnostics(NAMELESS, full=True)
     assert d.kind == "validator" and d.pointer == "#" and "ValueError: odd" in d.message
 

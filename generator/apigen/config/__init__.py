@@ -58,7 +58,7 @@ class ClientConfig:
     name: str
     where: str  # its table, e.g. `clients.stripe` or `tool.apigen.clients.stripe`
     file: Path  # the configuration file
-    spec: Path
+    spec: Path | str  # a file, or the URL to fetch it from
     output: Path
     package: str | None = None
     dist_name: str | None = None
@@ -102,7 +102,7 @@ class ClientConfig:
         """Paths that do not exist or are unusable (checked only for the clients generated)."""
         out: list[str] = []
         here = f"{self.file}: {self.where}"
-        if not self.spec.is_file():
+        if isinstance(self.spec, Path) and not self.spec.is_file():
             out.append(f"{here}.spec: {self.spec} is not a file")
         if self.ref_root is not None and not self.ref_root.is_dir():
             out.append(f"{here}.ref_root: {self.ref_root} is not a folder")
@@ -343,8 +343,13 @@ def _client(
         should_retry_header=t.get("should_retry_header"),
         spec_url=t.get("url"),
     )
-    spec, output = path("spec"), path("output")
-    assert spec is not None and output is not None  # required by the schema
+    output = path("output")
+    assert output is not None  # required by the schema
+    # `spec` (a file) is read; without it the spec is fetched from `url` (fetch.py)
+    spec: Path | str | None = path("spec") or t.get("url")
+    if spec is None:
+        problems.append(f"{here}: needs `spec` (a file) or `url` (fetched)")
+        spec = ""
     return ClientConfig(
         name=name,
         where=where,

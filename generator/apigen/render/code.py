@@ -193,6 +193,12 @@ class TypeRenderer:
         match t:
             case Prim(name=name):
                 return self._prim(name)
+            case Ref(key=key) if not self.open_enums and self._open_enum_alias(key):
+                # A request takes only the listed values: a shared enum alias is open (it also
+                # types responses, which a newer server may extend), so spell it strictly here.
+                target = self.definitions[key]
+                assert isinstance(target, AliasDef)
+                return self.expr(target.target)
             case Ref(key=key):
                 d = self.definitions[key]
                 if d.module != self.module:
@@ -217,6 +223,13 @@ class TypeRenderer:
                     return lit
                 return f"{lit} | {self._prim(base.name)}"
         raise AssertionError(t)
+
+    def _open_enum_alias(self, key: str) -> bool:
+        d = self.definitions.get(key)
+        if not isinstance(d, AliasDef) or d.request_only:
+            return False
+        target = d.target.inner if isinstance(d.target, Nullable) else d.target
+        return isinstance(target, LiteralOf) and target.open_base is not None
 
     def _alias_of_nullable(self, key: str) -> bool:
         d = self.definitions.get(key)

@@ -1,0 +1,171 @@
+"""Specs from a URL: `apigen build https://.../openapi.yaml` and the `url` configuration key.
+
+The root document and every file its relative `$ref`s reach are fetched (a timeout and a size
+limit each) into a private mirror folder laid out like the server's paths, then loaded like any
+local spec with the mirror's root as the `$ref` root: the bundler's refusal rules apply
+unchanged, and nothing can leave the mirror. A `$ref` to another origin (scheme, host, port)
+is refused unless that host is allowed; file paths and `file://` never are. Diagnostics show
+the URLs, not the mirror.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import re
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+from .diagnostics import Diagnostic, SpecError
+
+MAX_BYTES = 64 * 1024 * 1024  # per file
+TIMEOUT = 30.0  # seconds, per file
+MAX_FILES = 500
+
+
+def is_url(text: str | Path) -> bool:
+    return isinstance(text, str) and bool(re.match(r"^https?://", text, re.IGNORECASE))
+
+
+@dataclass
+class FetchedSpec:
+    """A spec fetched from `url`: its local copy (`root`, inside `mirror`) and every URL read."""
+
+    url: str
+    root: Path
+    mirror: Path
+    sha256: str
+    files: dict[str, str] = field(default_factory=dict)  # URL -> sha256
+
+    def display(self, path: Path) -> str:
+        """The URL a mirrored file came from (diagnostics name it, not the mirror)."""
+        rel = path.resolve().relative_to(self.mirror.resolve()).as_posix()
+        return _origin(self.url) + "/" + rel
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def _error(url: str, pointer: str, message: str) -> SpecError:
+    return SpecError([Diagnostic(url, pointer, message, "error", kind="fetch")])
+
+
+def _read(url: str, referrer: tuple[str, str] | None, max_bytes: int, timeout: float) -> bytes:
+    where = referrer or (url, "#")
+    request = urllib.request.Request(url, headers={"User-Agent": "apigen", "Accept": "*/*"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            if _origin(response.geturl()) != _origin(url):
+                raise _error(*where, f"{url} redirected to another origin ({response.geturl()})")
+            data: bytes = response.read(max_bytes + 1)
+    except urllib.error.HTTPError as exc:
+        raise _error(*where, f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise _error(
+            *where,
+            f"cannot fetch {url}: {reason} (offline? download it and pass the file instead)",
+        ) from None
+    if len(data) > max_bytes:
+        raise _error(*where, f"{url} is larger than {max_bytes} bytes: refused")
+    return data
+
+
+def _refs(node: Any, pointer: str = "#") -> Iterator[tuple[str, str]]:
+    """(ref, pointer of the object holding it) for every `$ref` string in a parsed document."""
+    stack: list[tuple[Any, str]] = [(node, pointer)]
+    while stack:
+        current, at = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                yield ref, at
+            for key, value in current.items():
+                if isinstance(value, dict | list):
+                    escaped = str(key).replace("~", "~0").replace("/", "~1")
+                    stack.append((value, f"{at}/{escaped}"))
+        elif isinstance(current, list):
+            stack.extend((value, f"{at}/{i}") for i, value in enumerate(current))
+
+
+def _local(mirror: Path, url: str) -> Path:
+    """Where `url` is kept in the mirror: its path, with `..` folded away (never above it)."""
+    parts = [p for p in PurePosixPath(unquote(urlsplit(url).path)).parts if p not in ("/", "..")]
+    name = "/".join(parts) or "index"
+    if name.endswith("/"):
+        name += "index"
+    return mirror / name
+
+
+def fetch_spec(
+    url: str,
+    *,
+    allow_hosts: frozenset[str] = frozenset(),
+    max_bytes: int = MAX_BYTES,
+    timeout: float = TIMEOUT,
+) -> FetchedSpec:
+    """Fetch `url` and the files its relative `$ref`s name (same origin, or a host in
+    `allow_hosts`) into a fresh mirror folder removed when the process exits."""
+    from .load import parse_document  # load imports nothing of ours back: no cycle at run time
+
+    url = urldefrag(url)[0]
+    mirror = Path(tempfile.mkdtemp(prefix="apigen-url-"))
+    atexit.register(shutil.rmtree, mirror, True)
+    origin = _origin(url)
+    fetched = FetchedSpec(url, _local(mirror, url), mirror, "")
+    queue: list[tuple[str, tuple[str, str] | None]] = [(url, None)]
+    while queue:
+        current, referrer = queue.pop()
+        if current in fetched.files:
+            continue
+        if len(fetched.files) >= MAX_FILES:
+            raise _error(url, "#", f"more than {MAX_FILES} files referenced: refused")
+        data = _read(current, referrer, max_bytes, timeout)
+        sha = hashlib.sha256(data).hexdigest()
+        fetched.files[current] = sha
+        if current == url:
+            fetched.sha256 = sha
+        target = _local(mirror, current)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        try:
+            doc = parse_document(
+                data.decode("utf-8-sig"), current, json_hint=current.endswith(".json")
+            )
+        except (SpecError, UnicodeDecodeError):
+            continue  # the loader reports it with its file and line
+        for ref, at in _refs(doc):
+            part = ref.split("#", 1)[0]
+            if not part:
+                continue
+            scheme = urlsplit(part).scheme.lower()
+            if scheme not in ("", "http", "https"):
+                raise _error(
+                    current, at, f"$ref {ref!r} refused: a spec from a URL reads URLs only"
+                )
+            absolute = urljoin(current, part)
+            if _origin(absolute) != origin:
+                host = urlsplit(absolute).hostname or ""
+                if host not in allow_hosts:
+                    raise _error(
+                        current,
+                        at,
+                        f"$ref {ref!r} refused: {_origin(absolute)} is another origin than "
+                        f"{origin} (allow its host explicitly to read from it)",
+                    )
+                if not scheme:
+                    raise _error(current, at, f"$ref {ref!r}: leaves {origin}")
+                continue  # an allowed host: the loader fetches it (load_spec(remote_hosts=))
+            if scheme:  # an absolute same-origin URL: the loader reads relative refs only
+                raise _error(current, at, f"$ref {ref!r}: write same-origin refs as relative paths")
+            queue.append((absolute, (current, at)))
+    return fetched

@@ -1,0 +1,190 @@
+"""Issue 12: specs from a URL (`apigen build https://...`, the `url` configuration key), fetched
+from a server on 127.0.0.1 that counts what it serves: relative `$ref`s resolved against the URL,
+another origin refused, size and errors reported with the URL, the URL and sha256 recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from apigen.diagnostics import Report, SpecError
+from apigen.fetch import fetch_spec
+from apigen.pipeline import build, check
+
+ROOT_SPEC = """
+openapi: 3.0.3
+info: {title: Remote Pets, version: "1.0"}
+servers: [{url: "https://pets.example.com"}]
+paths:
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "schemas/pet.yaml#/Pet"}
+        default:
+          description: error
+          content:
+            application/json:
+              schema: {$ref: "../common/error.yaml"}
+"""
+PET = """
+Pet:
+  type: object
+  required: [id]
+  properties:
+    id: {type: string}
+    owner: {$ref: "owner.yaml"}
+"""
+OWNER = "type: object\nproperties:\n  name: {type: string}\n"
+ERROR = "type: object\nproperties:\n  message: {type: string}\n"
+
+
+class _Counting(SimpleHTTPRequestHandler):
+    served: list[str]
+
+    def do_GET(self) -> None:
+        self.served.append(self.path)
+        super().do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[str, list[str], Path]]:
+    root = tmp_path / "www"
+    (root / "api" / "v1" / "schemas").mkdir(parents=True)
+    (root / "api" / "common").mkdir(parents=True)
+    (root / "api" / "v1" / "openapi.yaml").write_text(ROOT_SPEC)
+    (root / "api" / "v1" / "schemas" / "pet.yaml").write_text(PET)
+    (root / "api" / "v1" / "schemas" / "owner.yaml").write_text(OWNER)
+    (root / "api" / "common" / "error.yaml").write_text(ERROR)
+    served: list[str] = []
+    handler = type("Handler", (_Counting,), {"served": served})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", served, root
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_build_from_a_url_with_relative_refs(
+    site: tuple[str, list[str], Path], tmp_path: Path
+) -> None:
+    base, served, root = site
+    url = f"{base}/api/v1/openapi.yaml"
+    build(url, tmp_path / "out" / "remote_pets")
+    assert sorted(served) == [
+        "/api/common/error.yaml",
+        "/api/v1/openapi.yaml",
+        "/api/v1/schemas/owner.yaml",
+        "/api/v1/schemas/pet.yaml",
+    ]
+    manifest = json.loads((tmp_path / "out" / "remote_pets" / "apigen.json").read_text())
+    assert manifest["spec_url"] == url
+    sha = hashlib.sha256((root / "api" / "v1" / "openapi.yaml").read_bytes()).hexdigest()
+    assert manifest["spec_sha256"] == sha
+    models = (tmp_path / "out" / "remote_pets" / "remote_pets" / "models").iterdir()
+    assert any("owner" in p.name for p in models)
+
+
+def test_another_origin_is_refused(site: tuple[str, list[str], Path]) -> None:
+    base, served, root = site
+    (root / "api" / "v1" / "schemas" / "owner.yaml").write_text(
+        'type: object\nproperties:\n  x: {$ref: "http://127.0.0.2:9/evil.yaml"}\n'
+    )
+    with pytest.raises(SpecError) as caught:
+        fetch_spec(f"{base}/api/v1/openapi.yaml")
+    d = caught.value.diagnostics[0]
+    assert d.file == f"{base}/api/v1/schemas/owner.yaml"
+    assert "another origin" in d.message and d.pointer == "#/properties/x"
+    assert not any("evil" in p for p in served)
+
+
+def test_refs_cannot_read_local_files(site: tuple[str, list[str], Path]) -> None:
+    base, _, root = site
+    (root / "api" / "v1" / "schemas" / "owner.yaml").write_text(
+        'type: object\nproperties:\n  x: {$ref: "file:///etc/passwd"}\n'
+    )
+    with pytest.raises(SpecError, match="reads URLs only"):
+        fetch_spec(f"{base}/api/v1/openapi.yaml")
+
+
+def test_size_limit_and_http_errors_name_the_url(site: tuple[str, list[str], Path]) -> None:
+    base, _, _ = site
+    with pytest.raises(SpecError, match="larger than 100 bytes"):
+        fetch_spec(f"{base}/api/v1/openapi.yaml", max_bytes=100)
+    with pytest.raises(SpecError, match=r"HTTP 404") as caught:
+        fetch_spec(f"{base}/api/v1/missing.yaml")
+    assert caught.value.diagnostics[0].file == f"{base}/api/v1/missing.yaml"
+
+
+def test_spec_problems_are_located_by_url(site: tuple[str, list[str], Path]) -> None:
+    base, _, root = site
+    (root / "api" / "v1" / "schemas" / "pet.yaml").write_text(
+        PET.replace("owner.yaml", "nope.yaml")
+    )
+    with pytest.raises(SpecError) as caught:
+        check(f"{base}/api/v1/openapi.yaml")
+    files = {d.file for d in caught.value.diagnostics}
+    assert all(f.startswith("http://127.0.0.1") for f in files), files
+
+
+def test_offline_is_a_clear_cli_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apigen",
+            "build",
+            "http://127.0.0.1:9/openapi.yaml",
+            "-o",
+            str(tmp_path / "x"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "cannot fetch http://127.0.0.1:9/openapi.yaml" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x").exists()
+
+
+def test_config_url_key_fetches(site: tuple[str, list[str], Path], tmp_path: Path) -> None:
+    base, served, _ = site
+    config = tmp_path / "apigen.toml"
+    config.write_text(
+        f'[clients.remote]\nurl = "{base}/api/v1/openapi.yaml"\noutput = "out/remote"\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "apigen", "generate", "--config", str(config), "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "/api/v1/openapi.yaml" in served
+    manifest = json.loads((tmp_path / "out" / "remote" / "apigen.json").read_text())
+    assert manifest["spec_url"] == f"{base}/api/v1/openapi.yaml"
+
+
+def test_check_report_is_clean_for_the_good_tree(site: tuple[str, list[str], Path]) -> None:
+    base, _, _ = site
+    report: Report = check(f"{base}/api/v1/openapi.yaml")
+    assert not [d for d in report.items if d.severity == "error"]
