@@ -136,6 +136,12 @@ class Client:
     package: str
     source: str  # "fresh build (temp dir)" or "generated/ (committed)"
 
+    @classmethod
+    def of(cls, name: str, path: Path, source: str) -> Client:
+        """The client in `path`, its import name read from its apigen.json manifest."""
+        manifest = json.loads((path / "apigen.json").read_text(encoding="utf-8"))
+        return cls(name, path, str(manifest["package"]), source)
+
     def resources(self) -> dict[str, list[str]]:
         manifest = json.loads((self.path / "apigen.json").read_text(encoding="utf-8"))
         grouped: dict[str, list[str]] = {}
@@ -194,6 +200,10 @@ def bench_imports(clients: list[Client], limit: int | None) -> ImportBench:
                 result.errors[f"{client.name}.{resource}"] = out.get("error", "?")
             if index % 25 == 24:
                 floor()  # the floor sampled throughout: machine load drifts
+        failed = sum(1 for key in result.errors if key.startswith(f"{client.name}."))
+        if failed:
+            first = next(v for k, v in result.errors.items() if k.startswith(f"{client.name}."))
+            print(f"bench: imports {client.name}: {failed} failed, e.g. {first}", flush=True)
     for _ in range(3):
         floor()
     return result

@@ -328,13 +328,13 @@ def bench_apigen(
     for result, cache_of_run in ((cold, caches), (warm, [caches[0]] * repeat)):
         for i, cache in enumerate(cache_of_run):
             run_dir = _fresh(work, f"{result.tool}-{i}")
-            out = run_dir / "x"
+            out = run_dir / name  # the package is named after the output directory
             argv = [*base, "build", str(spec), "-o", str(out), "--quiet"]
             run_env = {**env, "APIGEN_CACHE_DIR": str(cache)}
             result.runs.append(measure(argv, run_env, run_dir / "log.txt", timeout))
             _report_run(result)
             if result is warm and result.runs[-1].exit_code == 0 and (out / "apigen.json").exists():
-                kept = work / f"client-{name}"
+                kept = work / "clients" / name
                 shutil.rmtree(kept, ignore_errors=True)
                 shutil.copytree(out, kept)
                 keep[name] = kept
@@ -1033,12 +1033,12 @@ def client_dirs(
     for name, spec in sources.items():
         committed = REPO / "generated" / name
         if args.clients == "generated":
-            clients[name] = targets.Client(name, committed, name, "generated/ (committed)")
+            clients[name] = targets.Client.of(name, committed, "generated/ (committed)")
             continue
         if name in keep:
-            clients[name] = targets.Client(name, keep[name], name, "fresh build (this run)")
+            clients[name] = targets.Client.of(name, keep[name], "fresh build (this run)")
             continue
-        out = work / f"client-{name}"
+        out = work / "clients" / name
         done = subprocess.run(
             [*base, "build", str(spec), "-o", str(out), "--quiet"],
             env={**os.environ, **env},
@@ -1048,11 +1048,11 @@ def client_dirs(
             check=False,
         )
         if done.returncode == 0:
-            clients[name] = targets.Client(name, out, name, "fresh build (this run)")
+            clients[name] = targets.Client.of(name, out, "fresh build (this run)")
         else:  # another engineer's edit in progress: measure the committed client instead
             print(f"bench: building {name} failed; using generated/{name}", flush=True)
-            clients[name] = targets.Client(
-                name, committed, name, "generated/ (committed; the fresh build failed)"
+            clients[name] = targets.Client.of(
+                name, committed, "generated/ (committed; the fresh build failed)"
             )
     return clients
 

@@ -1,7 +1,7 @@
 """Runtime support for apigen-generated API clients: request building, auth, retries, errors."""
 
 from . import webhooks
-from ._auth import ApiKey, HTTPBasic, HTTPBearer, SecurityScheme
+from ._auth import ApiKey, HTTPBasic, HTTPBearer, InsecureTransportError, SecurityScheme
 from ._circuit import CircuitBreaker, CircuitOpenError
 from ._client import AsyncAPIClient, AsyncResource, SyncAPIClient, SyncResource
 from ._errors import (
@@ -116,6 +116,7 @@ __all__ = [
     "HTTPBearer",
     "Hooks",
     "InMemoryTokenStore",
+    "InsecureTransportError",
     "InternalServerError",
     "JSONFileTokenStore",
     "JSONFormatter",

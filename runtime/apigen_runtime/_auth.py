@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ._drivers import Flow
-from ._errors import MissingCredentialsError
+from ._errors import APIError, MissingCredentialsError
 from ._request import BuildRequest, Prepared
 
 if TYPE_CHECKING:
     from ._oauth import TokenCache
 
-__all__ = ["ApiKey", "HTTPBasic", "HTTPBearer", "SecurityScheme"]
+__all__ = ["ApiKey", "HTTPBasic", "HTTPBearer", "InsecureTransportError", "SecurityScheme"]
 
 
 @dataclass
@@ -26,6 +27,7 @@ class AuthContext:
     build_request: BuildRequest
     base_url: str
     tokens: TokenCache
+    allow_insecure: bool = False  # credentials over plain http to another host (opted in)
     # scheme -> token sent (SecurityScheme is defined below: the factory looks it up when called)
     applied: dict[SecurityScheme, str] = field(default_factory=lambda: dict[SecurityScheme, str]())
 
@@ -108,9 +110,36 @@ class HTTPBearer(SecurityScheme):
         _set_header(request, "Authorization", f"Bearer {creds[self.credentials[0]]}")
 
 
-def env_var(
-    env_prefix: str, credential: str, names: Mapping[str, str] | None = None
-) -> str | None:
+class InsecureTransportError(APIError):
+    """A credential would travel over plain ``http://`` to a host other than this machine."""
+
+
+def _loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport(url: str, allow_insecure: bool, what: str = "credentials") -> None:
+    """Refuse to send ``what`` over plain http, except to loopback or when the client opted in
+    (``allow_insecure_credentials=True``): anyone on the path could read them."""
+    parts = urlsplit(url)
+    if allow_insecure or parts.scheme.lower() != "http" or _loopback(parts.hostname):
+        return
+    raise InsecureTransportError(
+        f"Refusing to send {what} over plain http to {parts.hostname}: anyone on the network"
+        " path could read them. Use an https:// base URL, or pass"
+        " allow_insecure_credentials=True to the client if this network is trusted."
+    )
+
+
+def env_var(env_prefix: str, credential: str, names: Mapping[str, str] | None = None) -> str | None:
     """The environment variable read for ``credential``: a configured name (``GITHUB_TOKEN``)
     or ``<PREFIX>_<CREDENTIAL>``."""
     if names and credential in names:

@@ -18,6 +18,7 @@ from ._auth import (
     ApiKey,
     AuthContext,
     SecurityScheme,
+    check_transport,
     credential_lookup,
     reauthorize,
     select_security,
@@ -116,6 +117,7 @@ class _BaseClient(Generic[HttpT]):
         retry_count_header: str | None = RETRY_COUNT_HEADER,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_stream_reconnects: int = 0,
+        allow_insecure_credentials: bool = False,
         package: tuple[str, str] | None = None,
         errors: Mapping[type[APIError], type[APIError]] | None = None,
     ) -> None:
@@ -133,6 +135,8 @@ class _BaseClient(Generic[HttpT]):
         if max_stream_reconnects < 0:
             raise ValueError(f"max_stream_reconnects must be >= 0, got {max_stream_reconnects!r}")
         self.max_stream_reconnects = max_stream_reconnects
+        # credentials over plain http to a host that is not this machine (refused by default)
+        self.allow_insecure_credentials = allow_insecure_credentials
         self._http: HttpT | None = http_client
         self._owns_http = http_client is None  # a caller-supplied client is never closed by us
         self._closed = False
@@ -355,7 +359,11 @@ class _BaseClient(Generic[HttpT]):
             request = prepared.build(build_request, timeout)
             yield from before_request(res.hooks, request, prepared.headers)
         anonymous = prepared.copy()  # what a redirect to another origin may carry
-        ctx = AuthContext(build_request, self.base_url, self._tokens)
+        if chosen:  # credentials about to be applied: never in clear to another machine
+            check_transport(base_url, self.allow_insecure_credentials)
+        ctx = AuthContext(
+            build_request, self.base_url, self._tokens, self.allow_insecure_credentials
+        )
         for scheme, creds in chosen:
             yield from scheme.auth_flow(prepared, creds, ctx)
         check_headers(prepared.headers, prepared.cookies)  # credentials too (a pasted newline)
@@ -374,12 +382,14 @@ class _BaseClient(Generic[HttpT]):
             if response.status_code == 401 and (yield from reauthorize(chosen, prepared, ctx)):
                 # replayed once, with the renewed token
                 response = yield from self._redirects(prepared, anonymous, send)
-            yield from run_hooks(res.hooks.after_response, response)
+            if res.hooks.after_response:
+                yield from run_hooks(res.hooks.after_response, response)
             if not response.is_success:
                 raise error_for(op, response)
             return finish(op, response, mode)
         except APIError as exc:
-            yield from run_hooks(res.hooks.on_error, exc)
+            if res.hooks.on_error:
+                yield from run_hooks(res.hooks.on_error, exc)
             raise
         finally:
             abandon_span()  # a request cut short while sending leaves no span current

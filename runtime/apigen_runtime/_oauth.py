@@ -40,7 +40,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: no cross-process token file lock
     fcntl = None  # type: ignore[assignment]
 
-from ._auth import AuthContext, SecurityScheme, _basic, _set_header
+from ._auth import AuthContext, SecurityScheme, _basic, _set_header, check_transport
 from ._drivers import Exclusive, Flow, FlowLock, Outcome, Send, Sleep, run_async, run_sync
 from ._errors import APIError, MissingCredentialsError, connection_error, make_status_error
 from ._logging import logger
@@ -289,6 +289,7 @@ def _token_flow(
     elif client_id:
         form = {**form, "client_id": client_id}
     target = urljoin(ctx.base_url.rstrip("/") + "/", url)
+    check_transport(target, ctx.allow_insecure, "the client secret or refresh token")
     hidden = [
         client_secret or "",
         *(v for k, v in form.items() if k not in ("grant_type", "scope")),
@@ -639,7 +640,13 @@ class _OAuthHelper:
         return {c: v for c in self.scheme.optional if (v := lookup(c)) is not None}
 
     def _ctx(self, build_request: Callable[..., httpx.Request]) -> AuthContext:
-        return AuthContext(build_request, self._client.base_url, self._client._tokens)
+        client = self._client
+        return AuthContext(
+            build_request,
+            client.base_url,
+            client._tokens,  # pyright: ignore[reportPrivateUsage]
+            client.allow_insecure_credentials,
+        )
 
     @property
     def token_store(self) -> TokenStore | None:

@@ -14,7 +14,6 @@ import httpx
 
 from ._body import StreamBody, encode_body, is_json
 from ._operation import Operation
-from ._plan import plan
 from ._params import (
     encode_cookie,
     encode_header,
@@ -24,6 +23,7 @@ from ._params import (
     quoter,
     scalar,
 )
+from ._plan import plan
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
 
 __all__ = ["IDEMPOTENCY_EXTENSION", "Prepared", "prepare"]
@@ -64,14 +64,16 @@ class Prepared:
         )
 
     def build(self, build_request: BuildRequest, timeout: httpx.Timeout) -> httpx.Request:
-        headers = httpx.Headers(self.headers)
+        body = self.content
+        # httpx merges ``headers`` into a new ``Headers``: a copy is needed only to amend them
+        copied = bool(self.cookies) or isinstance(body, StreamBody)
+        headers = httpx.Headers(self.headers) if copied else self.headers
         if self.cookies:
             headers["Cookie"] = "; ".join([*headers.get_list("cookie"), *self.cookies])
         url = f"{self.url}?{'&'.join(self.query)}" if self.query else self.url
         extensions = (
             {IDEMPOTENCY_EXTENSION: self.idempotency_header} if self.idempotency_header else None
         )
-        body = self.content
         if not isinstance(body, StreamBody):
             return build_request(
                 self.method,

@@ -65,11 +65,12 @@ def start_span(name: str, request: httpx.Request, attempt: int) -> Any:
 
 
 def _unconfigured(active: Any) -> bool:
-    """The API's proxy tracer while no SDK is set up: its spans would not record (nor make
-    anything current), so none is made at all. An SDK configured later is seen at once."""
-    return isinstance(active, _otel.ProxyTracer) and isinstance(
-        _otel.get_tracer_provider(), _otel.ProxyTracerProvider
-    )
+    """The API's proxy tracer while no SDK is set up: ``start_span`` would hand out a span
+    that records nothing and is never made current, so none is made at all. (``_tracer`` is
+    what the proxy delegates to; checked again on every call, so an SDK set up later counts.)"""
+    if not isinstance(active, _otel.ProxyTracer):
+        return False
+    return isinstance(getattr(active, "_tracer", None), _otel.NoOpTracer)
 
 
 class _Current:

@@ -36,6 +36,7 @@ _ERRORS = (
     "BadRequestError",
     "CircuitOpenError",
     "ConflictError",
+    "InsecureTransportError",
     "InternalServerError",
     "MissingCredentialsError",
     "NotFoundError",
@@ -227,6 +228,9 @@ def _pyproject_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "license": license_line,
         "dependencies": ", ".join(json.dumps(d) for d in dependencies),
         "extras": [(k, ", ".join(json.dumps(d) for d in v)) for k, v in extras.items()],
+        "vendored_runtime": (
+            json.dumps(f"{api.package}/{RUNTIME_MODULE}") if dist.runtime == "vendored" else ""
+        ),
     }
 
 

@@ -1,0 +1,145 @@
+"""Issue 12: a credential (API key, bearer, basic, OAuth token or client secret) never travels
+over plain http except to loopback, unless the client opts in; https -> http redirects drop it.
+Sync and async, against recording transports that count what they receive."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+import apigen_runtime as rt
+
+from .conftest import Recorder, make_client, op
+
+SCHEMES: dict[str, rt.SecurityScheme] = {
+    "key": rt.ApiKey("api_key", "X-API-Key", "header"),
+    "basic": rt.HTTPBasic("username", "password"),
+    "bearer": rt.HTTPBearer("bearer_token"),
+}
+CREDS = {
+    "api_key": "k-secret",
+    "username": "u",
+    "password": "pw-secret",
+    "bearer_token": "b-secret",
+}
+
+
+@pytest.mark.parametrize("scheme", ["key", "basic", "bearer"])
+def test_plain_http_to_another_host_is_refused_before_sending(
+    recorder: Recorder, scheme: str
+) -> None:
+    client = make_client(
+        recorder,
+        base_url="http://api.example.com/v1",
+        credentials=CREDS,
+        security_schemes=SCHEMES,
+        default_security=((scheme,),),
+    )
+    with pytest.raises(rt.InsecureTransportError) as caught:
+        client.request(op(), {})
+    assert recorder.requests == []  # nothing left the process
+    message = str(caught.value)
+    assert "https://" in message and "allow_insecure_credentials=True" in message
+    assert isinstance(caught.value, rt.APIError)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "api.localhost"])
+def test_loopback_is_allowed(recorder: Recorder, host: str) -> None:
+    client = make_client(
+        recorder,
+        base_url=f"http://{host}:8080",
+        credentials=CREDS,
+        security_schemes=SCHEMES,
+        default_security=(("bearer",),),
+    )
+    client.request(op(), {})
+    assert recorder.last.headers["Authorization"] == "Bearer b-secret"
+
+
+def test_opt_in_sends_over_http(recorder: Recorder) -> None:
+    client = make_client(
+        recorder,
+        base_url="http://intranet.corp",
+        credentials=CREDS,
+        security_schemes=SCHEMES,
+        default_security=(("key",),),
+        allow_insecure_credentials=True,
+    )
+    client.request(op(), {})
+    assert recorder.last.headers["X-API-Key"] == "k-secret"
+
+
+def test_anonymous_requests_over_http_are_fine(recorder: Recorder) -> None:
+    client = make_client(recorder, base_url="http://api.example.com", security_schemes=SCHEMES)
+    client.request(op(security=((),)), {})
+    assert len(recorder.requests) == 1
+
+
+def test_async_is_refused_too() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    async def run() -> None:
+        client = rt.AsyncAPIClient(
+            base_url="http://api.example.com",
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+            credentials=CREDS,
+            security_schemes=SCHEMES,
+            default_security=(("bearer",),),
+        )
+        with pytest.raises(rt.InsecureTransportError):
+            await client.request(op(), {})
+
+    asyncio.run(run())
+    assert seen == []
+
+
+def test_oauth_secret_never_goes_to_an_http_token_endpoint() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+
+    scheme = rt.OAuth2ClientCredentials(
+        "client_id", "client_secret", "http://auth.example.com/token", ["read"]
+    )
+    client = rt.SyncAPIClient(
+        base_url="https://api.example.com",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        credentials={"client_id": "cid", "client_secret": "s3cret"},
+        security_schemes={"oauth": scheme},
+        default_security=(("oauth",),),
+    )
+    with pytest.raises(rt.InsecureTransportError, match="client secret"):
+        client.request(op(), {})
+    assert seen == []
+
+
+def test_https_to_http_redirect_drops_credentials() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.scheme == "https":
+            return httpx.Response(302, headers={"Location": "http://api.example.com/things"})
+        return httpx.Response(200, json={})
+
+    client = rt.SyncAPIClient(
+        base_url="https://api.example.com",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        credentials=CREDS,
+        security_schemes=SCHEMES,
+        default_security=(("key",),),
+    )
+    result: Any = client.request(op(), {})
+    assert result == {}
+    assert seen[0].headers["X-API-Key"] == "k-secret"
+    assert seen[1].url.scheme == "http"
+    assert "x-api-key" not in seen[1].headers and "authorization" not in seen[1].headers
