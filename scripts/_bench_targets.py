@@ -311,6 +311,8 @@ class CorpusFit:
     r2: float
     outliers: list[tuple[CorpusRow, float]]  # (row, measured / predicted)
     profile: str = ""
+    r2_ops_schemas: float = float("nan")  # CPU ~ a + b*operations + c*schemas
+    coef_ops_schemas: tuple[float, float, float] = (0.0, 0.0, 0.0)  # a s, b ms/op, c ms/schema
 
 
 def run_cpu(
@@ -397,7 +399,17 @@ def fit(rows: list[CorpusRow], outliers: int = 5) -> CorpusFit:
         if (r.cpu_s or 0.0) - (intercept + slope * r.operations) > 0
     ]
     scored.sort(key=lambda item: -((item[0].cpu_s or 0) - intercept - slope * item[0].operations))
-    return CorpusFit(rows, slope * 1000, intercept, r2, scored[:outliers])
+    result = CorpusFit(rows, slope * 1000, intercept, r2, scored[:outliers])
+    try:
+        import numpy as np
+    except ImportError:  # the bench venv has it (matplotlib); the dev venv may not
+        return result
+    design = np.array([[1.0, float(r.operations), float(r.schemas)] for r in good])
+    coef, *_ = np.linalg.lstsq(design, np.array(ys), rcond=None)
+    residual = float(((np.array(ys) - design @ coef) ** 2).sum())
+    result.r2_ops_schemas = 1 - residual / ss_tot if ss_tot else 1.0
+    result.coef_ops_schemas = (float(coef[0]), float(coef[1]) * 1000, float(coef[2]) * 1000)
+    return result
 
 
 def plot(result: CorpusFit, png: Path) -> None:
@@ -442,18 +454,29 @@ def profile_build(spec: Path, apigen_module: list[str], top: int = 15) -> str:
     subprocess.run(argv, env=env, capture_output=True, check=False, timeout=900)
     if not prof.exists():
         return "(no profile: the build failed)"
-    code = (
-        "import pstats, sys\n"
-        "s = pstats.Stats(sys.argv[1]); s.sort_stats('cumulative'); s.print_stats(int(sys.argv[2]))"
-    )
-    done = subprocess.run(
-        [PYTHON, "-c", code, str(prof), str(top)], capture_output=True, text=True, check=False
-    )
+    sections = []
+    for order, restrict in (("cumulative", "apigen/"), ("tottime", "")):
+        code = (
+            "import pstats, sys\n"
+            "s = pstats.Stats(sys.argv[1]); s.sort_stats(sys.argv[2])\n"
+            "s.print_stats(*([sys.argv[3]] if sys.argv[3] else []), int(sys.argv[4]))"
+        )
+        done = subprocess.run(
+            [PYTHON, "-c", code, str(prof), order, restrict, str(top)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines = done.stdout.splitlines()
+        start = next((i for i, ln in enumerate(lines) if "ncalls" in ln), 0)
+        header = next((ln.strip() for ln in lines if "function calls" in ln), "")
+        title = f"-- by {order}" + (f", {restrict} functions only" if restrict else "")
+        body = [
+            ln.rstrip().replace(str(REPO) + "/", "")[:160] for ln in lines[start:] if ln.strip()
+        ]
+        sections.append("\n".join([title + f" ({header})", *body]))
     subprocess.run(["rm", "-rf", str(work)], check=False)
-    lines = done.stdout.splitlines()
-    start = next((i for i, ln in enumerate(lines) if "ncalls" in ln), 0)
-    header = next((ln.strip() for ln in lines if "function calls" in ln), "")
-    return "\n".join([header, *(ln.rstrip()[:150] for ln in lines[start:] if ln.strip())])
+    return "\n\n".join(sections)
 
 
 def library_versions() -> dict[str, str]:

@@ -794,7 +794,7 @@ def evaluate(state: dict[str, Any]) -> list[Target]:
                 round(corpus.r2, 3),
                 ">= 0.9",
                 f"{good}/{len(corpus.rows)} specs; {corpus.intercept_s:.2f} s + "
-                f"{corpus.slope_ms:.1f} ms/op",
+                f"{corpus.slope_ms:.1f} ms/op; r² {corpus.r2_ops_schemas:.3f} with schemas too",
             )
         )
     return rows
@@ -904,7 +904,10 @@ def render_report(state: dict[str, Any], rows: list[Target], info: dict[str, str
             "",
             f"`apigen build` (cold cache) of every spec in `../shared/specs/corpus`: "
             f"CPU = {corpus.intercept_s:.2f} s + {corpus.slope_ms:.1f} ms x operations, "
-            f"r² = {corpus.r2:.3f}. Failed builds: "
+            f"r² = {corpus.r2:.3f}. With schemas as a second variable: "
+            f"{corpus.coef_ops_schemas[0]:.2f} s + {corpus.coef_ops_schemas[1]:.1f} ms/op + "
+            f"{corpus.coef_ops_schemas[2]:.1f} ms/schema, r² = {corpus.r2_ops_schemas:.3f}. "
+            "Failed builds: "
             + (", ".join(f"{r.spec} ({r.error})" for r in corpus.rows if r.error) or "none")
             + ".",
             "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -126,14 +127,23 @@ def _loopback(host: str | None) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=1024)  # once per base URL, not per call
+def _exposed(url: str) -> tuple[bool, str | None]:
+    """Whether ``url`` goes over plain http to another machine, and its host."""
+    parts = urlsplit(url)
+    return parts.scheme.lower() == "http" and not _loopback(parts.hostname), parts.hostname
+
+
 def check_transport(url: str, allow_insecure: bool, what: str = "credentials") -> None:
     """Refuse to send ``what`` over plain http, except to loopback or when the client opted in
     (``allow_insecure_credentials=True``): anyone on the path could read them."""
-    parts = urlsplit(url)
-    if allow_insecure or parts.scheme.lower() != "http" or _loopback(parts.hostname):
+    if allow_insecure:
+        return
+    exposed, hostname = _exposed(url)
+    if not exposed:
         return
     raise InsecureTransportError(
-        f"Refusing to send {what} over plain http to {parts.hostname}: anyone on the network"
+        f"Refusing to send {what} over plain http to {hostname}: anyone on the network"
         " path could read them. Use an https:// base URL, or pass"
         " allow_insecure_credentials=True to the client if this network is trusted."
     )

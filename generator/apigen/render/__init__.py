@@ -131,12 +131,14 @@ def render_api(
             for d in api.definitions.values()
             if d.module.startswith(sub + ".")
         )
+        files[f"{pkg}/{sub}/_index.json"] = (
+            json.dumps({name: module for module, name in entries}, indent=0, sort_keys=True) + "\n"
+        )
         files[f"{pkg}/{sub}/__init__.py"] = lazy.render(
             header=header,
             view={
                 "doc": docstring(doc),
-                "entries": entries,
-                "names": sorted(n for _, n in entries),
+                "modules": sorted({module for module, _ in entries}),
             },
         )
 

@@ -52,6 +52,7 @@ class ModelModuleView:
     imports: list[str]
     classes: list[ClassView]
     aliases: list[AliasView]
+    names: list[str] = field(default_factory=list)  # `__all__`: what the package re-exports
 
 
 def _depth(module: str) -> int:
@@ -89,7 +90,8 @@ def model_module(api: Api, module: str, defs: list[Definition]) -> ModelModuleVi
             )
             statement = f"{d.name} = TypedDict({literal(d.name)}, {{{items}}}, total=False)"
             aliases.append(AliasView(statement, docstring(d.doc)))
-    return ModelModuleView(imports.lines(_depth(module)), classes, aliases)
+    names = sorted(d.name for d in defs)
+    return ModelModuleView(imports.lines(_depth(module)), classes, aliases, names)
 
 
 def _identifier_keys(d: ModelDef) -> bool:
