@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml runtime/pyproject.toml package.json package-lock.json
 	test -x $(VENV)/bin/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ./runtime -e '.[dev]'
-	$(PY) -m pip install --quiet -e './runtime[redis,otel]' opentelemetry-sdk
+	$(PY) -m pip install --quiet -e './runtime[redis,otel,fast]' opentelemetry-sdk
 	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server) \
 		|| echo "could not install redis-server: the Redis tests will fail in CI" >&2
 	# Prism (tests/prism/), pinned in package-lock.json; npm ci rewrites node_modules/.package-lock.json.

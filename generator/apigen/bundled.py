@@ -27,7 +27,11 @@ __all__ = [
 #: What the runtime imports (runtime/pyproject.toml; tests/install checks they agree), which a
 #: vendored client depends on instead of `apigen-runtime`.
 RUNTIME_DEPENDENCIES = ("httpx>=0.27", "pydantic>=2.7")
-RUNTIME_EXTRAS = {"redis": ("redis>=5",), "otel": ("opentelemetry-api>=1.20",)}
+RUNTIME_EXTRAS = {
+    "redis": ("redis>=5",),
+    "otel": ("opentelemetry-api>=1.20",),
+    "fast": ("httpx-aiohttp>=0.2",),  # AiohttpTransport: async calls on aiohttp's HTTP stack
+}
 
 
 def runtime_dir() -> Path:

@@ -24,6 +24,12 @@ from ._errors import (
 from ._hooks import Hooks
 from ._limits import DEFAULT_MAX_RESPONSE_BYTES, ResponseDecodingError, ResponseTooLargeError
 from ._logging import JSONFormatter, enable_logging
+from ._lro import (
+    LongRunning,
+    LongRunningCancelledError,
+    LongRunningTimeoutError,
+    OperationFailedError,
+)
 from ._models import Model, discriminator
 from ._oauth import (
     AsyncOAuth,
@@ -122,6 +128,9 @@ __all__ = [
     "JSONFormatter",
     "LazyResponses",
     "LinkHeaderPagination",
+    "LongRunning",
+    "LongRunningCancelledError",
+    "LongRunningTimeoutError",
     "MissingCredentialsError",
     "Model",
     "NextUrlPagination",
@@ -134,6 +143,7 @@ __all__ = [
     "OffsetPagination",
     "Omit",
     "Operation",
+    "OperationFailedError",
     "PageNumberPagination",
     "PageRequest",
     "Pagination",

@@ -35,6 +35,7 @@ from ._limits import (
     limit_responses,
 )
 from ._logging import setup_client_logging
+from ._lro import parse_final, wait_async, wait_sync
 from ._oauth import AsyncOAuth, OAuth, TokenCache
 from ._operation import Body, Operation, Param, Response
 from ._pagination import AsyncPaginator, PageRequest, SyncPage, capture_response
@@ -42,6 +43,7 @@ from ._ratelimit import RateLimit
 from ._request import BuildRequest, Prepared, prepare
 from ._response import (
     Mode,
+    RawResponse,
     error_for,
     finish,
     is_sse,
@@ -50,6 +52,7 @@ from ._response import (
     sse_options,
     streams,
     take_mode,
+    with_raw_response,
 )
 from ._retry import Resilience, RetryPolicy, RetryStrategy
 from ._sse import AsyncStream, Reconnect, Stream
@@ -579,6 +582,39 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             )
         return cast("Stream[T]", result)
 
+    def wait_for(
+        self,
+        op: Operation[Any],
+        first: RawResponse[Any],
+        *,
+        timeout: float | None = 600.0,
+        interval: float = 1.0,
+        max_interval: float = 30.0,
+        cancel: threading.Event | None = None,
+    ) -> Any:
+        """Poll a long-running operation's first response until it is done (``_lro.py``) and
+        parse the final body as the operation's result type."""
+        with self._package_errors():
+            final = wait_sync(
+                first.http_response,
+                op.long_running,
+                self._poll,
+                self.base_url_for(op),
+                timeout=timeout,
+                interval=interval,
+                max_interval=max_interval,
+                cancel=cancel,
+                sleep=self._sleep,
+            )
+            return parse_final(op, final)
+
+    def _poll(self, path: str) -> httpx.Response:
+        op, values, options = custom_operation(
+            "get", path, None, NOT_GIVEN, None, {}, self._custom_security()
+        )
+        raw = cast("RawResponse[Any]", with_raw_response(self.request)(op, values, options))
+        return raw.http_response
+
     def _reopen_stream(
         self,
         op: Operation[Any],
@@ -856,6 +892,36 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 lambda last_id: self._reopen_stream(op, values, options, last_id),
             )
         return cast("AsyncStream[T]", result)
+
+    async def wait_for(
+        self,
+        op: Operation[Any],
+        first: RawResponse[Any],
+        *,
+        timeout: float | None = 600.0,
+        interval: float = 1.0,
+        max_interval: float = 30.0,
+    ) -> Any:
+        """As the sync client's; cancel the awaiting task to stop waiting."""
+        with self._package_errors():
+            final = await wait_async(
+                first.http_response,
+                op.long_running,
+                self._poll,
+                self.base_url_for(op),
+                timeout=timeout,
+                interval=interval,
+                max_interval=max_interval,
+                sleep=self._sleep,
+            )
+            return parse_final(op, final)
+
+    async def _poll(self, path: str) -> httpx.Response:
+        op, values, options = custom_operation(
+            "get", path, None, NOT_GIVEN, None, {}, self._custom_security()
+        )
+        raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
+        return raw.http_response
 
     async def _reopen_stream(
         self,

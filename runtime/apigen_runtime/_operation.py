@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from pydantic import TypeAdapter
 
 if TYPE_CHECKING:
+    from ._lro import LongRunning
     from ._pagination import Pagination
 
 __all__ = ["Body", "Encoding", "LazyResponses", "Operation", "Param", "Response"]
@@ -110,3 +111,5 @@ class Operation(Generic[T]):
     # The idempotency-key header the spec declares for this operation (a header parameter named
     # like ``Idempotency-Key``): the API honours it, so a keyed POST/PATCH may be retried.
     idempotency_header: str | None = None
+    # It finishes later (202 + a monitor URL, or a status field): `<method>_and_wait()` polls.
+    long_running: LongRunning | None = None

@@ -90,6 +90,9 @@ def test_vendored_pyproject_needs_only_the_public_index(vendored: Path) -> None:
     assert project["version"] == "1.2.0"  # the spec's info.version
     assert project["readme"] == "README.md"
     assert project["requires-python"] == ">=3.11"
+    tool = pyproject(vendored)["tool"]
+    assert isinstance(tool, dict)
+    assert tool["ruff"]["extend-exclude"] == ["pets/_runtime"]  # linted where it is written
 
 
 def test_runtime_dependencies_mirror_the_runtime_distribution() -> None:

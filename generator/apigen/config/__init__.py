@@ -342,6 +342,7 @@ def _client(
         idempotency_header=t.get("idempotency_header"),
         should_retry_header=t.get("should_retry_header"),
         spec_url=t.get("url"),
+        long_running={k: dict(v) for k, v in t.get("long_running", {}).items()},
     )
     output = path("output")
     assert output is not None  # required by the schema

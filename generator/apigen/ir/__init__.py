@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
-from . import grouping, layout, pagination, usage
+from . import grouping, layout, long_running, pagination, usage
 from . import options as custom
 from .lock import NameLock
 from .nodes import Api, OperationDef, ResourceDef
@@ -84,8 +84,12 @@ def build_api(
         # inline types: one module per resource (`types/customers_sources.py`)
         builder.build(op, [base, op.name], "types." + res.module.removeprefix("resources."))
         pagination.assign(document, op, builder.op_node(op), schemas.definitions, report, spec_file)
+        long_running.assign(
+            op, builder.op_node(op), custom.long_running_for(op, opts), report, spec_file
+        )
         if op.security is not None:
             op.security = _known_security(op, known, report, spec_file)
+    custom.check_long_running(ops, opts, report)
     schemes, default_security = custom.apply_security(schemes, default_security, ops, opts, report)
     usage.mark_request_only(schemas.definitions, ops)
     for key in layout.break_alias_cycles(schemas.definitions):

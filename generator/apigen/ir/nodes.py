@@ -159,6 +159,18 @@ class ResponseDef:
     type: TypeExpr
 
 
+@dataclass
+class LongRunningDef:
+    """The operation finishes later: `<method>_and_wait()` polls (runtime `_lro.py`)."""
+
+    status_field: str | None = None  # dotted body field with the status
+    done: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    poll: str | None = None  # a path to GET while waiting, `{field}` from the first body
+    result_status: str | None = None  # the declared response whose type the final body has
+    result: TypeExpr = field(default_factory=lambda: Prim("Any"))
+
+
 PaginationStyle = TLiteral["cursor", "body_cursor", "next_url", "link", "offset", "page"]
 
 
@@ -208,6 +220,7 @@ class OperationDef:
     pagination: PaginationDef | None = None
     server: str | None = None  # operation/path-level server URL when it differs from the root
     idempotency_header: str | None = None  # a declared header parameter like Idempotency-Key
+    long_running: LongRunningDef | None = None
 
 
 # --- security and the whole API ---------------------------------------------------------------

@@ -70,6 +70,8 @@ class ApiOptions:
     idempotency_header: str | None = None
     should_retry_header: str | None = None  # None: the runtime's default (x-should-retry)
     spec_url: str | None = None
+    # operationId or `METHOD /path` -> {status_field, done, failed, poll} (ir/long_running.py)
+    long_running: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def at(self, *keys: str) -> str:
         """A dotted location inside this client's table (`clients.x.renames.methods.GetFoo`)."""
@@ -344,3 +346,19 @@ def apply_security(
         if op.security is not None:
             op.security = widen(op.security)
     return kept, widen(default)
+
+
+def long_running_for(op: OperationDef, options: ApiOptions) -> dict[str, Any] | None:
+    """The configured long-running settings of `op` (by operationId, else `METHOD /path`)."""
+    for key in (op.operation_id, f"{op.method.upper()} {op.path}"):
+        if key and key in options.long_running:
+            return options.long_running[key]
+    return None
+
+
+def check_long_running(ops: list[OperationDef], options: ApiOptions, report: Report) -> None:
+    """A `long_running` key that names no operation is an error located in the config."""
+    keys = {k for op in ops for k in (op.operation_id, f"{op.method.upper()} {op.path}")}
+    for key in options.long_running:
+        if key not in keys:
+            options.error(report, options.at("long_running", key), "names no operation")

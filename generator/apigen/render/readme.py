@@ -80,6 +80,7 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "pagination": call_expression(api, paginated) if paginated else "",
         "upload": call_example(api, upload) if upload else "",
         "upload_call": call_expression(api, upload) if upload else "",
+        "long_running": _wait_call(api),
     }
     if featured is not None:
         call = call_expression(api, featured)
@@ -92,6 +93,16 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         if featured.method == "get" and _returns_model(api, featured):
             view["get_path"] = example_path(api, featured)
     return view
+
+
+def _wait_call(api: Api) -> str:
+    """`client.jobs.create_and_wait(...)` for the first long-running operation, if any."""
+    op = next((op for op in api.operations if op.long_running is not None), None)
+    if op is None:
+        return ""
+    call = call_expression(api, op)
+    head, _, rest = call.partition("(")
+    return f"{head}_and_wait({rest}"
 
 
 def _first_paragraph(text: str) -> str:

@@ -208,8 +208,11 @@ def _module(
                 op.deprecated,
                 *_flavours(op, results),
                 op.pagination is not None,
+                results.expr(op.long_running.result) if op.long_running else None,
             )
         )
+    if any(op.long_running for op in ops):
+        imports.stdlib.add("import threading")  # `<name>_and_wait(cancel=threading.Event())`
     if not mixin:
         imports.stdlib.add("from functools import cached_property")  # with_raw_response & co
     if ops:  # every method's `timeout=` etc. default to NOT_GIVEN

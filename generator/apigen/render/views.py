@@ -186,6 +186,7 @@ class MethodView:
     sync: Flavour
     async_: Flavour
     paginated: bool = False  # `with_raw_response` wraps it with the runtime's page helpers
+    waits: str | None = None  # long-running: `<name>_and_wait` returns this type
 
 
 @dataclass
@@ -364,6 +365,19 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
         args.append(f"server={literal(op.server)}")
     if op.idempotency_header is not None:
         args.append(f"idempotency_header={literal(op.idempotency_header)}")
+    if op.long_running is not None:
+        lro = op.long_running
+        parts = [
+            f"{name}={literal(getattr(lro, name))}"
+            for name in ("status_field", "poll", "result_status")
+            if getattr(lro, name) is not None
+        ]
+        parts += [
+            f"{name}=(" + "".join(f"{literal(v)}, " for v in getattr(lro, name)) + ")"
+            for name in ("done", "failed")
+            if getattr(lro, name)
+        ]
+        args.append(f"long_running=_rt.LongRunning({', '.join(parts)})")
     return args
 
 
