@@ -28,6 +28,11 @@ demo: install
 test: install
 	APIGEN_SHARED_SPECS=$(SHARED) $(PY) -m pytest -q -p no:cacheprovider
 
+# Every stage's unit tests, without the slow ones (real-spec builds, contract/Prism runs, type
+# checkers over generated code, corpus slices: tests/conftest.py marks them): about a minute.
+test-fast: install
+	APIGEN_SHARED_SPECS=$(SHARED) $(PY) -m pytest -q -p no:cacheprovider -m "not slow" --durations=5
+
 # The three committed clients, as apigen.toml configures them (docs/configuration.md).
 generate: install
 	APIGEN_SHARED_SPECS=$(SHARED) $(VENV)/bin/apigen generate --config apigen.toml --quiet
@@ -67,7 +72,7 @@ corpus: install
 	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/corpus.py
 
 # The fast validator against openapi-spec-validator (the oracle) on every spec under
-# $(SHARED), github and stripe included (~5 min; CI runs a daily-rotating slice of it).
+# $(SHARED), github and stripe included (~4 min CPU; CI runs a daily-rotating slice of it).
 .PHONY: validate-oracle
 validate-oracle: install
 	APIGEN_SHARED_SPECS=$(SHARED) APIGEN_ORACLE=all $(PY) -m pytest -q -p no:cacheprovider \

@@ -41,3 +41,39 @@ def run_pyright(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=900,
     )
+
+
+# --- `make test-fast`: everything but the slow tests (`-m "not slow"`) -----------------------
+
+# Folders and modules whose tests each take seconds: real-spec builds, contract and Prism runs,
+# type checkers and linters over generated packages, a fresh virtualenv, corpus slices.
+_SLOW_DIRS = {"contract", "prism", "install"}
+_SLOW_MODULES = {
+    "test_quality",  # pyright over generated clients
+    "test_features",  # 59 feature specs built, ruff + mypy --strict
+    "test_pagination_detect",  # mypy over paginated clients
+    "test_corpus2_slice",
+    "test_validator_oracle",
+    "test_real_specs",
+    "test_lint",  # ruff, mypy and pyright over the repository
+}
+# Session fixtures that build Stripe and GitHub (or serve them): any test using one is slow.
+_SLOW_FIXTURES = {"built", "specs_dir", "stripe_sandbox", "github_sandbox", "fuzz_builds"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slow tests (the stages' fast unit tests stay unmarked): `make test-fast`
+    deselects them, `make test` runs everything."""
+    slow = pytest.mark.slow
+    for item in items:
+        path = Path(str(item.fspath))
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (
+            _SLOW_DIRS & set(path.parts)
+            or path.stem in _SLOW_MODULES
+            or fixtures & _SLOW_FIXTURES
+            or "mypy" in item.name
+            or "stripe" in item.name.lower()  # builds or serves a real provider spec
+            or "github" in item.name.lower()
+        ):
+            item.add_marker(slow)

@@ -39,6 +39,7 @@ from ._lro import parse_final, wait_async, wait_sync
 from ._oauth import AsyncOAuth, OAuth, TokenCache
 from ._operation import Body, Operation, Param, Response
 from ._pagination import AsyncPaginator, PageRequest, SyncPage, capture_response
+from ._plan import plan
 from ._ratelimit import RateLimit
 from ._request import BuildRequest, Prepared, prepare
 from ._response import (
@@ -154,6 +155,7 @@ class _BaseClient(Generic[HttpT]):
         # ``_headers`` as last checked (every value sendable) and encoded for httpx
         self._checked_headers: dict[str, str] | None = None
         self._http_headers = httpx.Headers()
+        self._http_headers_json = httpx.Headers()  # the same plus ``Accept: application/json``
         self._default_query: dict[str, object] = dict(default_query or {})
         self._errors: Mapping[type[APIError], type[APIError]] = dict(errors or {})
         self._tokens = TokenCache()  # OAuth2 tokens of this client
@@ -338,12 +340,15 @@ class _BaseClient(Generic[HttpT]):
         if unchecked:
             self._checked_headers = dict(self._headers)
             self._http_headers = httpx.Headers(self._headers)  # copied per call, not re-encoded
+            self._http_headers_json = httpx.Headers(self._headers)
+            if "accept" not in self._http_headers_json:  # as ``prepare`` would add it
+                self._http_headers_json["Accept"] = "application/json"
         prepared = prepare(
             op,
             values,
             options,
             base_url=base_url,
-            headers=self._http_headers,
+            headers=self._http_headers_json if plan(op).accepts_json else self._http_headers,
             idempotency_header=op.idempotency_header or self.idempotency_header,
         )
         prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
@@ -357,7 +362,9 @@ class _BaseClient(Generic[HttpT]):
         res = self._resilience
         seconds = options.get("deadline", res.deadline)
         deadline = None if seconds is None else time.monotonic() + seconds
-        check_headers(prepared.headers, prepared.cookies)  # CR/LF, non-ASCII: before sending
+        if prepared.cookies or "idempotency_key" in options or res.hooks.before_request:
+            # CR/LF, non-ASCII: before sending (what ``check_header_inputs`` did not see)
+            check_headers(prepared.headers, prepared.cookies)
         if res.hooks.before_request:  # before auth: hooks never see credentials
             request = prepared.build(build_request, timeout)
             yield from before_request(res.hooks, request, prepared.headers)
@@ -370,11 +377,11 @@ class _BaseClient(Generic[HttpT]):
         for scheme, creds in chosen:
             yield from scheme.auth_flow(prepared, creds, ctx)
         check_headers(prepared.headers, prepared.cookies)  # credentials too (a pasted newline)
-        if not streams(op, mode):  # downloads and event streams are read by the caller: unbounded
+        stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
+        if not stream:  # downloads and event streams are read by the caller: unbounded
             build_request = limit_responses(build_request, self.max_response_bytes)
 
         try:
-            stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
 
             def send(request: Prepared) -> Flow[httpx.Response]:
                 return res.exchange(
@@ -612,7 +619,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         op, values, options = custom_operation(
             "get", path, None, NOT_GIVEN, None, {}, self._custom_security()
         )
-        raw = cast("RawResponse[Any]", with_raw_response(self.request)(op, values, options))
+        # mypy picks with_raw_response's coroutine overload here, pyright the sync one
+        raw = cast(  # pyright: ignore[reportUnnecessaryCast]
+            "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
+        )
         return raw.http_response
 
     def _reopen_stream(

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -76,7 +76,7 @@ def _field(body: object, dotted: str) -> object:
     for part in dotted.split("."):
         if not isinstance(body, Mapping):
             return None
-        body = body.get(part)
+        body = cast("Mapping[str, object]", body).get(part)
     return body
 
 

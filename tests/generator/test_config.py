@@ -75,7 +75,7 @@ def test_schema_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
         f"{cfg}: clients.demo.renames.methods: expected a table",
         f"{cfg}: clients.demo.runtime: expected one of 'vendored', 'shared', not 'bundled'",
         f'{cfg}: clients.demo.version: expected a string (TOML read a date: quote it, "2023-10-16")',
-        f"{cfg}: clients.other: missing required key 'spec'",
+        f"{cfg}: clients.other: needs `spec` (a file) or `url` (fetched)",
     ]
 
 

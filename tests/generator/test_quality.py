@@ -66,3 +66,19 @@ def test_pyright_strict_clean(name: str, built: dict[str, Path], tmp_path: Path)
         if d["severity"] == "error"
     ]
     assert errors == [], "\n".join(errors[:50])
+
+
+def test_lazy_package_survives_a_submodule_named_like_its_imports(built: dict[str, Path]) -> None:
+    """Stripe's `types.files` module, once imported, is bound as `stripe.types.files`: the lazy
+    index must not be read through a global of that name (found by pyright strict)."""
+    code = "import stripe.types.files, stripe.types as t; print(len(dir(t)), t.FilesListResponse)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=built["stripe"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "stripe.types.files.FilesListResponse" in result.stdout

@@ -244,6 +244,8 @@ def _explain(err: jsonschema.ValidationError) -> list[tuple[list[str | int], str
             return [(loc, f"expected one of {options}, not {err.instance!r}")]
         case "minProperties" | "minItems" | "minLength":
             return [(loc, "must not be empty")]
+        case "anyOf" if all("required" in branch for branch in err.validator_value):
+            return [(loc, str(custom or err.message))]  # one of several keys is required
         case "anyOf" | "pattern":
             return [(loc, f"{custom or err.message} (got {err.instance!r})")]
     return [(loc, str(custom or err.message))]
@@ -348,9 +350,7 @@ def _client(
     assert output is not None  # required by the schema
     # `spec` (a file) is read; without it the spec is fetched from `url` (fetch.py)
     spec: Path | str | None = path("spec") or t.get("url")
-    if spec is None:
-        problems.append(f"{here}: needs `spec` (a file) or `url` (fetched)")
-        spec = ""
+    assert spec is not None  # the schema requires one of them
     return ClientConfig(
         name=name,
         where=where,
