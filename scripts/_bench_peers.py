@@ -86,7 +86,7 @@ def _pip_install(*requirements: str) -> bool:
 
 
 def ensure_peers(want_opc: bool, want_dcg: bool) -> dict[str, str]:
-    """Create/reuse `.bench/venv` and install what is missing; return {dist: version}."""
+    """Reuse `.venv-bench` (create it, install what is missing); return {dist: version}."""
     if not want_opc and not want_dcg:
         return {}
     if not (VENV_BIN / "python").exists():

@@ -1,66 +1,64 @@
 """Runtime support for apigen-generated API clients: request building, auth, retries, errors."""
 
-from . import webhooks
-from ._auth import ApiKey, HTTPBasic, HTTPBearer, InsecureTransportError, SecurityScheme
-from ._circuit import CircuitBreaker, CircuitOpenError
-from ._client import AsyncAPIClient, AsyncResource, SyncAPIClient, SyncResource
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._auth import (
+    ApiKey,
+    HTTPBasic,
+    HTTPBearer,
+    InsecureTransportError,
+    SecurityScheme,
+)
+from ._client import (
+    AsyncAPIClient,
+    AsyncResource,
+    SyncAPIClient,
+    SyncResource,
+)
 from ._errors import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CircuitOpenError,
     ConflictError,
     InternalServerError,
+    LongRunningCancelledError,
+    LongRunningTimeoutError,
     MissingCredentialsError,
     NotFoundError,
+    OAuthError,
+    OperationFailedError,
+    PaginationLoopError,
     PermissionDeniedError,
     RateLimitBackendError,
     RateLimitError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 from ._hooks import Hooks
 from ._limits import DEFAULT_MAX_RESPONSE_BYTES, ResponseDecodingError, ResponseTooLargeError
 from ._logging import JSONFormatter, enable_logging
-from ._lro import (
-    LongRunning,
-    LongRunningCancelledError,
-    LongRunningTimeoutError,
-    OperationFailedError,
-)
-from ._models import Model, discriminator
-from ._oauth import (
-    AsyncOAuth,
-    AuthorizationRequest,
-    InMemoryTokenStore,
-    JSONFileTokenStore,
-    OAuth,
-    OAuth2AuthorizationCode,
-    OAuth2ClientCredentials,
-    OAuthError,
-    Token,
-    TokenStore,
-)
-from ._operation import Body, Encoding, LazyResponses, Operation, Param, Response
-from ._pagination import (
-    AsyncPage,
-    AsyncPaginator,
-    BodyCursorPagination,
-    CursorPagination,
-    LinkHeaderPagination,
-    NextUrlPagination,
-    OffsetPagination,
-    PageNumberPagination,
-    PageRequest,
-    Pagination,
-    PaginationLoopError,
-    SyncPage,
+from ._operation import (
+    Body,
+    Encoding,
+    LazyResponses,
+    Operation,
+    Param,
+    Response,
 )
 from ._ratelimit import RateLimit, RateLimitBackend
-from ._ratelimit_redis import RedisRateLimit
-from ._resource import raw_async_page, raw_page, streaming_async_page, streaming_page
+from ._resource import (
+    raw_async_page,
+    raw_page,
+    streaming_async_page,
+    streaming_page,
+)
 from ._response import (
     AsyncStreamedResponse,
     RawResponse,
@@ -69,7 +67,6 @@ from ._response import (
     with_streaming_response,
 )
 from ._retry import RetryPolicy, RetryStrategy, may_resend
-from ._sse import APIStreamError, AsyncStream, ServerSentEvent, Stream
 from ._telemetry import RateWarning
 from ._types import (
     NOT_GIVEN,
@@ -85,7 +82,89 @@ from ._types import (
     request_options,
 )
 from ._version import __version__
-from ._webhooks import WebhookVerificationError
+
+# Imported on first use (PEP 562): a plain call never loads pagination, event streams, OAuth,
+# Redis, circuit breakers or long-running operations.
+_LAZY: dict[str, str] = {
+    "Model": "._models",
+    "discriminator": "._models",
+    "AsyncOAuth": "._oauth",
+    "AsyncPage": "._pagination",
+    "AsyncPaginator": "._pagination",
+    "AsyncStream": "._sse",
+    "AuthorizationRequest": "._oauth",
+    "BodyCursorPagination": "._pagination",
+    "CircuitBreaker": "._circuit",
+    "CursorPagination": "._pagination",
+    "InMemoryTokenStore": "._oauth",
+    "JSONFileTokenStore": "._oauth",
+    "LinkHeaderPagination": "._pagination",
+    "LongRunning": "._lro",
+    "NextUrlPagination": "._pagination",
+    "OAuth": "._oauth",
+    "OAuth2AuthorizationCode": "._oauth",
+    "OAuth2ClientCredentials": "._oauth",
+    "OffsetPagination": "._pagination",
+    "PageNumberPagination": "._pagination",
+    "PageRequest": "._pagination",
+    "Pagination": "._pagination",
+    "RedisRateLimit": "._ratelimit_redis",
+    "ServerSentEvent": "._sse",
+    "Stream": "._sse",
+    "SyncPage": "._pagination",
+    "Token": "._oauth",
+    "TokenStore": "._oauth",
+    "webhooks": ".",
+}
+
+if TYPE_CHECKING:
+    from . import webhooks
+    from ._circuit import CircuitBreaker
+    from ._lro import LongRunning
+    from ._models import Model, discriminator
+    from ._oauth import (
+        AsyncOAuth,
+        AuthorizationRequest,
+        InMemoryTokenStore,
+        JSONFileTokenStore,
+        OAuth,
+        OAuth2AuthorizationCode,
+        OAuth2ClientCredentials,
+        Token,
+        TokenStore,
+    )
+    from ._pagination import (
+        AsyncPage,
+        AsyncPaginator,
+        BodyCursorPagination,
+        CursorPagination,
+        LinkHeaderPagination,
+        NextUrlPagination,
+        OffsetPagination,
+        PageNumberPagination,
+        PageRequest,
+        Pagination,
+        SyncPage,
+    )
+    from ._ratelimit_redis import RedisRateLimit
+    from ._sse import AsyncStream, ServerSentEvent, Stream
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = importlib.import_module(module if module != "." else f".{name}", __name__)
+    if module != ".":
+        value = getattr(value, name)
+    _relocate(value)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -191,17 +270,19 @@ __all__ = [
 ]
 
 
-def _relocate() -> None:
-    """Show the public names as living here, like httpx does."""
-    for name in __all__:
-        obj = globals()[name]
-        if (
-            isinstance(obj, type)
-            and obj is not Model
-            and obj.__module__.startswith(__name__ + "._")
-        ):
-            obj.__module__ = __name__  # "apigen_runtime", or "<package>._runtime" when vendored
+def _relocate(obj: object) -> None:
+    """Show a public class as living here, like httpx does."""
+    # (not `Model`: pydantic resolves its annotations in the module it was defined in)
+    module = getattr(obj, "__module__", "")
+    if (
+        isinstance(obj, type)
+        and module != f"{__name__}._models"
+        and module.startswith(f"{__name__}._")
+    ):
+        obj.__module__ = __name__  # "apigen_runtime", or "<package>._runtime" when vendored
 
 
-_relocate()
-del _relocate
+for _name in __all__:
+    if _name in globals():  # the lazy ones are relocated when first imported
+        _relocate(globals()[_name])
+del _name

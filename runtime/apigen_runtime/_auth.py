@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlsplit
 
 from ._drivers import Flow
-from ._errors import APIError, MissingCredentialsError
+from ._errors import InsecureTransportError, MissingCredentialsError
 from ._request import BuildRequest, Prepared
 
 if TYPE_CHECKING:
-    from ._oauth import TokenCache
+    from ._tokens import TokenCache
 
 __all__ = ["ApiKey", "HTTPBasic", "HTTPBearer", "InsecureTransportError", "SecurityScheme"]
 
@@ -109,10 +109,6 @@ class HTTPBearer(SecurityScheme):
 
     def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
         _set_header(request, "Authorization", f"Bearer {creds[self.credentials[0]]}")
-
-
-class InsecureTransportError(APIError):
-    """A credential would travel over plain ``http://`` to a host other than this machine."""
 
 
 def _loopback(host: str | None) -> bool:

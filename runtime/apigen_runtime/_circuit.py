@@ -10,22 +10,9 @@ from typing import Literal
 
 import httpx
 
-from ._errors import APIError
+from ._errors import CircuitOpenError
 
 __all__ = ["CircuitBreaker", "CircuitOpenError", "is_failure"]
-
-
-class CircuitOpenError(APIError):
-    """The host failed too often in a row; calls fail fast until the cooldown ends."""
-
-    def __init__(self, host: str, failures: int, retry_in: float) -> None:
-        super().__init__(
-            f"Circuit open for {host} after {failures} consecutive failures; "
-            f"next probe allowed in {retry_in:.1f} s"
-        )
-        self.host = host
-        self.failures = failures
-        self.retry_in = retry_in
 
 
 def is_failure(outcome: httpx.Response | httpx.TransportError) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import platform
@@ -10,7 +9,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
 
 import httpx
 
@@ -24,7 +23,6 @@ from ._auth import (
     select_security,
 )
 from ._body import StreamBody
-from ._circuit import CircuitBreaker
 from ._drivers import Flow, run_async, run_sync
 from ._errors import APIError, package_error
 from ._hooks import Hooks, before_request, run_hooks
@@ -35,12 +33,8 @@ from ._limits import (
     limit_responses,
 )
 from ._logging import setup_client_logging
-from ._lro import parse_final, wait_async, wait_sync
-from ._oauth import AsyncOAuth, OAuth, TokenCache
 from ._operation import Body, Operation, Param, Response
-from ._pagination import AsyncPaginator, PageRequest, SyncPage, capture_response
 from ._plan import plan
-from ._ratelimit import RateLimit
 from ._request import BuildRequest, Prepared, prepare
 from ._response import (
     Mode,
@@ -56,8 +50,8 @@ from ._response import (
     with_raw_response,
 )
 from ._retry import Resilience, RetryPolicy, RetryStrategy
-from ._sse import AsyncStream, Reconnect, Stream
 from ._telemetry import RateWarning, abandon_span
+from ._tokens import TokenCache
 from ._types import (
     NOT_GIVEN,
     ExtraBody,
@@ -69,6 +63,13 @@ from ._types import (
     request_options,
 )
 from ._version import __version__
+
+if TYPE_CHECKING:  # features a plain call never needs are imported where they are used
+    from ._circuit import CircuitBreaker
+    from ._oauth import AsyncOAuth, OAuth
+    from ._pagination import AsyncPaginator, SyncPage
+    from ._ratelimit import RateLimit
+    from ._sse import AsyncStream, Stream
 
 __all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
 
@@ -506,6 +507,13 @@ def custom_operation(
     return op, ({"body": body} if has_body else {}), options
 
 
+async def _async_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, imported on first use: a sync client never loads asyncio."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 def user_agent(package: tuple[str, str] | None = None) -> str:
     """``stripe/0.1.0 apigen/0.1.0 Python/3.11.7``: the generated package (name, version),
     the runtime and the interpreter."""
@@ -571,6 +579,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
     ) -> Stream[T]:
         """Send ``op`` (its 2xx response is ``text/event-stream``); iterate the parsed events."""
+        from ._sse import Reconnect, Stream
+
         if not is_sse(op):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
@@ -601,6 +611,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> Any:
         """Poll a long-running operation's first response until it is done (``_lro.py``) and
         parse the final body as the operation's result type."""
+        from ._lro import parse_final, wait_sync
+
         with self._package_errors():
             final = wait_sync(
                 first.http_response,
@@ -819,6 +831,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     @property
     def oauth(self) -> OAuth:
         """Authorization-code sign-in (PKCE), refresh and the token store: see ``OAuth``."""
+        from ._oauth import OAuth
+
         return OAuth(self)
 
     def paginate(
@@ -828,12 +842,16 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         options: RequestOptions | None = None,
     ) -> SyncPage[Any]:
         """Fetch the first page of a paginated ``op``; iterating it walks every page."""
+        from ._pagination import PageRequest, SyncPage
+
         return SyncPage[Any].fetch(self, PageRequest(op, values, options or {}))
 
     def _fetch_page(
         self, op: Operation[Any], values: Mapping[str, object], options: RequestOptions | None
     ) -> tuple[Any, httpx.Response | None]:
         """``request``, also returning the HTTP response (pagination reads its headers)."""
+        from ._pagination import capture_response
+
         http = self._client()
         flow = capture_response(self._flow(op, values, options, http.build_request))
         with self._package_errors():
@@ -861,7 +879,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     """Base of generated ``AsyncClient`` classes; same constructor as ``SyncAPIClient``."""
 
-    _sleep: Callable[[float], Awaitable[object]] = staticmethod(asyncio.sleep)
+    _sleep: Callable[[float], Awaitable[object]] = staticmethod(_async_sleep)
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
@@ -885,6 +903,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
     ) -> AsyncStream[T]:
         """Send ``op`` (its 2xx response is ``text/event-stream``); ``async for`` the events."""
+        from ._sse import AsyncStream, Reconnect
+
         if not is_sse(op):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
@@ -913,6 +933,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         max_interval: float = 30.0,
     ) -> Any:
         """As the sync client's; cancel the awaiting task to stop waiting."""
+        from ._lro import parse_final, wait_async
+
         with self._package_errors():
             final = await wait_async(
                 first.http_response,
@@ -1127,6 +1149,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     @property
     def oauth(self) -> AsyncOAuth:
         """Authorization-code sign-in (PKCE), refresh and the token store: see ``AsyncOAuth``."""
+        from ._oauth import AsyncOAuth
+
         return AsyncOAuth(self)
 
     def paginate(
@@ -1136,12 +1160,16 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         options: RequestOptions | None = None,
     ) -> AsyncPaginator[Any]:
         """A paginator for ``op``: ``await`` it for the first page, or ``async for`` every item."""
+        from ._pagination import AsyncPaginator, PageRequest
+
         return AsyncPaginator(self, PageRequest(op, values, options or {}))
 
     async def _fetch_page(
         self, op: Operation[Any], values: Mapping[str, object], options: RequestOptions | None
     ) -> tuple[Any, httpx.Response | None]:
         """``request``, also returning the HTTP response (pagination reads its headers)."""
+        from ._pagination import capture_response
+
         http = self._client()
         flow = capture_response(self._flow(op, values, options, http.build_request))
         with self._package_errors():

@@ -12,15 +12,18 @@ single-flight token renewal.
 
 from __future__ import annotations
 
-import asyncio
+import inspect
 import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import TypeAlias, TypeVar
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 import httpx
+
+if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads asyncio
+    import asyncio
 
 __all__ = [
     "Await",
@@ -69,6 +72,8 @@ class FlowLock:
         )
 
     def for_running_loop(self) -> asyncio.Lock:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         with self._guard:
             lock = self._loops.get(loop)
@@ -103,7 +108,7 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                 outcome = None
                 continue
             if isinstance(action, Await):
-                if asyncio.iscoroutine(action.awaitable):
+                if inspect.iscoroutine(action.awaitable):
                     action.awaitable.close()  # never awaited, by design: no warning
                 raise TypeError("an async hook or backend needs the async client")
             if isinstance(action, Exclusive):

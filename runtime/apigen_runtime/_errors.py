@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Mapping
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
+
+if TYPE_CHECKING:
+    from ._sse import ServerSentEvent
 
 __all__ = [
     "APIConnectionError",
@@ -197,3 +201,110 @@ def package_error(exc: APIError, errors: Mapping[type[APIError], type[APIError]]
     with contextlib.suppress(TypeError):  # an incompatible layout: keep the runtime's class
         exc.__class__ = target
     return exc
+
+
+# --- raised by one feature each; defined here so that a package's exception classes
+# (generated `_exceptions.py`) do not import every feature's module -----------------------
+
+
+class CircuitOpenError(APIError):
+    """The host failed too often in a row; calls fail fast until the cooldown ends."""
+
+    def __init__(self, host: str, failures: int, retry_in: float) -> None:
+        super().__init__(
+            f"Circuit open for {host} after {failures} consecutive failures; "
+            f"next probe allowed in {retry_in:.1f} s"
+        )
+        self.host = host
+        self.failures = failures
+        self.retry_in = retry_in
+
+
+class ResponseTooLargeError(APIError):
+    """The (decoded) response body is larger than the client's ``max_response_bytes``."""
+
+    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.limit = limit
+
+
+class ResponseDecodingError(APIError):
+    """The response body is not valid for its ``Content-Encoding`` (a corrupt gzip, say)."""
+
+    def __init__(self, message: str, *, response: httpx.Response) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+
+
+class OAuthError(APIError):
+    """The authorization server refused or the redirect back was wrong (``error=``, bad state)."""
+
+
+class PaginationLoopError(APIError):
+    """The server sent a next-page cursor or URL already visited: following it would never
+    end (the items already yielded are all there is)."""
+
+
+class APIStreamError(APIError):
+    """The server sent an ``event: error`` in an event stream. ``data`` is the event's data as
+    sent, ``body`` that data parsed as JSON (or the text when it is not JSON), ``event`` the
+    whole event."""
+
+    def __init__(
+        self, event: ServerSentEvent, *, request: httpx.Request | None, response: httpx.Response
+    ) -> None:
+        try:
+            body: Any = json.loads(event.data)
+        except ValueError:
+            body = event.data
+        super().__init__(
+            f"The event stream reported an error: {_error_text(body)}", request=request
+        )
+        self.event = event
+        self.data = event.data
+        self.body = body
+        self.response = response
+
+
+def _error_text(body: Any) -> str:
+    """The most specific message in an error event (``{"error": {"message": ...}}`` etc.)."""
+    inner: object = body
+    if isinstance(body, dict):
+        obj = cast("dict[str, object]", body)
+        inner = obj.get("error", obj)
+    if isinstance(inner, dict):
+        message = cast("dict[str, object]", inner).get("message")
+        if isinstance(message, str):
+            return message
+    if isinstance(inner, str) and inner:
+        return inner
+    return json.dumps(body) if not isinstance(body, str) else "(no details)"
+
+
+class WebhookVerificationError(APIError):
+    """A webhook's signature or timestamp did not verify: do not trust the payload."""
+
+
+class InsecureTransportError(APIError):
+    """A credential would travel over plain ``http://`` to a host other than this machine."""
+
+
+class OperationFailedError(APIError):
+    """The long-running operation ended in a failed state; ``status`` and ``body`` say why."""
+
+    def __init__(
+        self, message: str, *, status: str | None, body: object, response: httpx.Response
+    ) -> None:
+        super().__init__(message, request=response.request)
+        self.status = status
+        self.body = body
+        self.response = response
+
+
+class LongRunningTimeoutError(APITimeoutError):
+    """The operation was still running when the wait's ``timeout`` ran out."""
+
+
+class LongRunningCancelledError(APIError):
+    """The caller's cancel event was set while waiting."""

@@ -23,7 +23,13 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from ._errors import APIConnectionError, APIError, APITimeoutError
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ResponseDecodingError,
+    ResponseTooLargeError,
+)
 from ._operation import Operation
 from ._plan import plan
 from ._types import RequestOptions
@@ -46,23 +52,6 @@ __all__ = [
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 MAX_BYTES_EXTENSION = "apigen.max_response_bytes"
 _PIECE = 256 * 1024  # the most one decompression step may produce
-
-
-class ResponseTooLargeError(APIError):
-    """The (decoded) response body is larger than the client's ``max_response_bytes``."""
-
-    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
-        super().__init__(message, request=response.request)
-        self.response = response
-        self.limit = limit
-
-
-class ResponseDecodingError(APIError):
-    """The response body is not valid for its ``Content-Encoding`` (a corrupt gzip, say)."""
-
-    def __init__(self, message: str, *, response: httpx.Response) -> None:
-        super().__init__(message, request=response.request)
-        self.response = response
 
 
 # --- request headers ---------------------------------------------------------------------------

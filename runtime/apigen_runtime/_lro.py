@@ -27,7 +27,12 @@ from urllib.parse import quote
 
 import httpx
 
-from ._errors import APIError, APITimeoutError
+from ._errors import (
+    APIError,
+    LongRunningCancelledError,
+    LongRunningTimeoutError,
+    OperationFailedError,
+)
 from ._ratelimit import retry_after
 
 if TYPE_CHECKING:
@@ -50,26 +55,6 @@ class LongRunning:
     failed: tuple[str, ...] = ()  # terminal values meaning failure
     poll: str | None = None  # a path to GET while waiting, `{field}` filled from the first body
     result_status: str | None = None  # the declared response whose type the final body has
-
-
-class OperationFailedError(APIError):
-    """The long-running operation ended in a failed state; ``status`` and ``body`` say why."""
-
-    def __init__(
-        self, message: str, *, status: str | None, body: object, response: httpx.Response
-    ) -> None:
-        super().__init__(message, request=response.request)
-        self.status = status
-        self.body = body
-        self.response = response
-
-
-class LongRunningTimeoutError(APITimeoutError):
-    """The operation was still running when the wait's ``timeout`` ran out."""
-
-
-class LongRunningCancelledError(APIError):
-    """The caller's cancel event was set while waiting."""
 
 
 def _field(body: object, dotted: str) -> object:

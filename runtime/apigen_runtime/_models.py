@@ -10,7 +10,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, Tag, TypeAdapter
+from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter
 from pydantic.fields import FieldInfo
 
 __all__ = ["Model", "construct", "discriminator"]
@@ -114,6 +114,8 @@ def _construct_annotated(inner: Any, metadata: tuple[Any, ...], data: Any) -> An
 
 def _arms(args: tuple[Any, ...]) -> list[tuple[str | None, Any]]:
     """``(tag, type)`` of each union member (``Annotated[X, Tag("x")]`` gives ``"x"``)."""
+    from pydantic import Tag  # pydantic.types: only for tagged unions (10 ms to import)
+
     found: list[tuple[str | None, Any]] = []
     for arm in args:
         tag = None

@@ -42,10 +42,16 @@ except ImportError:  # pragma: no cover - Windows: no cross-process token file l
 
 from ._auth import AuthContext, SecurityScheme, _basic, _set_header, check_transport
 from ._drivers import Exclusive, Flow, FlowLock, Outcome, Send, Sleep, run_async, run_sync
-from ._errors import APIError, MissingCredentialsError, connection_error, make_status_error
+from ._errors import (
+    MissingCredentialsError,
+    OAuthError,
+    connection_error,
+    make_status_error,
+)
 from ._logging import logger
 from ._request import Prepared
 from ._response import scrub
+from ._tokens import TokenCache  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
     from ._client import AsyncAPIClient, SyncAPIClient, _BaseClient
@@ -65,10 +71,6 @@ __all__ = [
 ]
 
 _now: Callable[[], float] = time.time  # wall clock: stored tokens outlive the process
-
-
-class OAuthError(APIError):
-    """The authorization server refused or the redirect back was wrong (``error=``, bad state)."""
 
 
 # --- tokens and where they are kept -------------------------------------------------------------
@@ -175,43 +177,6 @@ class JSONFileTokenStore:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-
-
-def _is_code_key(key: Hashable) -> bool:
-    """An authorization-code token's cache key: ``("code", ...)``."""
-    return isinstance(key, tuple) and cast("tuple[object, ...]", key)[:1] == ("code",)
-
-
-class TokenCache:
-    """One client's tokens, the lock that makes renewals single-flight, and its token store."""
-
-    def __init__(self) -> None:
-        self.lock = FlowLock()
-        self._store: TokenStore | None = None
-        self._tokens: dict[Hashable, Token | None] = {}
-
-    def __repr__(self) -> str:
-        return f"<TokenCache of {len(self._tokens)} tokens>"
-
-    @property
-    def store(self) -> TokenStore | None:
-        """Client-wide store for authorization-code tokens (wins over a scheme's own store)."""
-        return self._store
-
-    @store.setter
-    def store(self, store: TokenStore | None) -> None:
-        self._store = store
-        stale: list[Hashable] = [k for k in self._tokens if _is_code_key(k)]
-        for key in stale:
-            del self._tokens[key]  # reload from the new store on next use
-
-    def get(self, key: Hashable, initial: Callable[[], Token | None]) -> Token | None:
-        if key not in self._tokens:
-            self._tokens[key] = initial()
-        return self._tokens[key]
-
-    def put(self, key: Hashable, token: Token) -> None:
-        self._tokens[key] = token
 
 
 # --- serialising renewals on a shared store ------------------------------------------------------

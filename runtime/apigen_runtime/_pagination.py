@@ -16,11 +16,9 @@ asyncio tasks for async ones), yields items in order and stops at the first empt
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections import deque
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import parse_qsl
@@ -29,11 +27,14 @@ import httpx
 from pydantic import BaseModel
 
 from ._drivers import Flow, Outcome
-from ._errors import APIError, package_error
+from ._errors import APIError, PaginationLoopError, package_error
 from ._operation import Operation
 from ._types import NotGiven, RequestOptions
 
 if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from ._client import AsyncAPIClient, SyncAPIClient
 
 __all__ = [
@@ -126,11 +127,6 @@ class PageRequest:
         )
         extra = sorted((k, repr(v)) for k, v in (self.options.get("extra_query") or {}).items())
         return repr((op.method.upper(), op.path, values, extra))
-
-
-class PaginationLoopError(APIError):
-    """The server sent a next-page cursor or URL already visited: following it would never
-    end (the items already yielded are all there is)."""
 
 
 class _Visited:
@@ -546,6 +542,8 @@ class SyncPage(_PageBase[T]):
             return pool.submit(SyncPage.fetch, self._client, request)
 
         pending: deque[Future[SyncPage[T]]] = deque()
+        from concurrent.futures import ThreadPoolExecutor  # iter_all only
+
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="apigen-page") as pool:
             try:
                 for _ in range(concurrency):
@@ -627,6 +625,8 @@ class AsyncPage(_PageBase[T]):
         for item in self.items:
             yield item
         full, k = len(self.items), 0
+
+        import asyncio  # iter_all only
 
         def submit() -> asyncio.Task[AsyncPage[T]] | None:
             nonlocal k

@@ -56,7 +56,7 @@ class Prepared:
             self.method,
             self.url,
             list(self.query),
-            httpx.Headers(self.headers),
+            _copy(self.headers),
             list(self.cookies),
             self.content,
             self.idempotency_header,
@@ -67,7 +67,7 @@ class Prepared:
         body = self.content
         # httpx merges ``headers`` into a new ``Headers``: a copy is needed only to amend them
         copied = bool(self.cookies) or isinstance(body, StreamBody)
-        headers = httpx.Headers(self.headers) if copied else self.headers
+        headers = _copy(self.headers) if copied else self.headers
         if self.cookies:
             headers["Cookie"] = "; ".join([*headers.get_list("cookie"), *self.cookies])
         url = f"{self.url}?{'&'.join(self.query)}" if self.query else self.url
@@ -102,6 +102,13 @@ class Prepared:
         )
 
 
+def _copy(headers: httpx.Headers) -> httpx.Headers:
+    """A copy that knows its text encoding: a plain ``Headers(headers)`` works it out again
+    (decoding every header) on its first lookup. UTF-8 is what a copy without one encodes set
+    values as, and decodes what we put in (ASCII, or values set as ``str``) the same way."""
+    return httpx.Headers(headers, encoding="utf-8")
+
+
 def prepare(
     op: Operation[Any],
     values: Mapping[str, object],
@@ -120,7 +127,8 @@ def prepare(
     it. Without either, no key is sent: a key the API ignores would only suggest safety."""
     segments: dict[str, str] = {}
     # (``headers``: an ``httpx.Headers`` is copied as is, a mapping is encoded)
-    req = Prepared(op.method.upper(), "", [], httpx.Headers(headers), [])
+    copied = _copy(headers) if isinstance(headers, httpx.Headers) else httpx.Headers(headers)
+    req = Prepared(op.method.upper(), "", [], copied, [])
     if plan(op).accepts_json and "accept" not in req.headers:
         req.headers["Accept"] = "application/json"
     fields: dict[str, Any] = {}

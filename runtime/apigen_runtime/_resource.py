@@ -8,22 +8,24 @@ import contextlib
 import functools
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import httpx
 
-from ._pagination import (  # _PageBase: the pages' shared base, internal to the runtime
-    AsyncPage,
-    AsyncPaginator,
-    SyncPage,
-    _PageBase,  # pyright: ignore[reportPrivateUsage]
-)
 from ._response import AsyncStreamedResponse, RawResponse, StreamedResponse
+
+if TYPE_CHECKING:  # pages are imported by the list call itself, not by this module
+    from ._pagination import (  # _PageBase: the pages' shared base, internal to the runtime
+        AsyncPage,
+        AsyncPaginator,
+        SyncPage,
+        _PageBase,  # pyright: ignore[reportPrivateUsage]
+    )
 
 __all__ = ["raw_async_page", "raw_page", "streaming_async_page", "streaming_page"]
 
 T = TypeVar("T")
-PageT = TypeVar("PageT", bound=_PageBase[Any])
+PageT = TypeVar("PageT", bound="_PageBase[Any]")
 P = ParamSpec("P")
 
 

@@ -28,7 +28,7 @@ from collections.abc import (
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import IO, Any, Generic, Literal, ParamSpec, TypeAlias, TypeVar, overload
+from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeAlias, TypeVar, overload
 
 import httpx
 import pydantic
@@ -36,11 +36,12 @@ import pydantic
 from ._errors import APIError, APIResponseValidationError, APIStatusError, make_status_error
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
-from ._models import Model, construct
 from ._operation import Operation, Response
 from ._plan import plan
-from ._sse import AsyncStream, ServerSentEvent, Stream
 from ._types import RequestOptions
+
+if TYPE_CHECKING:  # event streams are imported by the call that reads one
+    from ._sse import AsyncStream, Stream
 
 __all__ = [
     "AsyncStreamedResponse",
@@ -122,6 +123,8 @@ def _validate(
     op: Operation[Any], spec: Response | None, content: bytes | str, response: httpx.Response
 ) -> Any:
     """JSON ``content`` validated into the declared type, or returned unvalidated on mismatch."""
+    from ._models import construct  # with the first model parsed (import time stays low)
+
     if spec is None or spec.type_ is Any:
         return _json(content, response)
     try:
@@ -309,7 +312,7 @@ class StreamedResponse(_StreamedBase[T]):
     def parse(self) -> T:
         """Read the whole body and return what the method returns (an event stream stays lazy)."""
         if is_sse(self._op):
-            result: T = _event_stream(self._op, self.http_response, Stream)
+            result: T = _event_stream(self._op, self.http_response, asynchronous=False)
             return result
         try:
             self.http_response.read()
@@ -342,7 +345,7 @@ class AsyncStreamedResponse(_StreamedBase[T]):
 
     async def parse(self) -> T:
         if is_sse(self._op):
-            result: T = _event_stream(self._op, self.http_response, AsyncStream)
+            result: T = _event_stream(self._op, self.http_response, asynchronous=True)
             return result
         try:
             await self.http_response.aread()
@@ -358,11 +361,12 @@ def is_sse(op: Operation[Any]) -> bool:
     return plan(op).sse
 
 
-def _event_stream(
-    op: Operation[Any], response: httpx.Response, cls: type[Stream[Any]] | type[AsyncStream[Any]]
-) -> Any:
+def _event_stream(op: Operation[Any], response: httpx.Response, asynchronous: bool) -> Any:
     """A (sync or async) stream converting each event's data into the declared type: ``str``
     keeps the data as is, ``ServerSentEvent`` the whole event, anything else is read as JSON."""
+    from ._sse import AsyncStream, ServerSentEvent, Stream
+
+    cls: type[Stream[Any]] | type[AsyncStream[Any]] = AsyncStream if asynchronous else Stream
     spec = pick_response(op.responses, response.status_code)
     type_ = spec.type_ if spec else Any
     if type_ is ServerSentEvent:
@@ -420,6 +424,8 @@ _REQUEST_ID_NAMES = tuple(name.encode() for name in REQUEST_ID_HEADERS)  # in th
 
 def with_request_id(result: T, response: httpx.Response) -> T:
     """``result``, a parsed model, carrying the response's request id as ``_request_id``."""
+    from ._models import Model
+
     if isinstance(result, Model):
         # one pass over the raw headers (a ``headers.get`` per name scans them all each time)
         found: dict[bytes, list[bytes]] = {}
@@ -441,7 +447,7 @@ def open_sync(result: Any) -> Any:
         return result
     if result.mode == "stream":
         return StreamedResponse[Any](result.op, result.response)
-    stream = _event_stream(result.op, result.response, Stream)
+    stream = _event_stream(result.op, result.response, asynchronous=False)
     return RawResponse(result.response, lambda: stream) if result.mode == "raw" else stream
 
 
@@ -450,7 +456,7 @@ def open_async(result: Any) -> Any:
         return result
     if result.mode == "stream":
         return AsyncStreamedResponse[Any](result.op, result.response)
-    stream = _event_stream(result.op, result.response, AsyncStream)
+    stream = _event_stream(result.op, result.response, asynchronous=True)
     return RawResponse(result.response, lambda: stream) if result.mode == "raw" else stream
 
 

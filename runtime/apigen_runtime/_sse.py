@@ -21,11 +21,11 @@ from collections.abc import (
 )
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
-from ._errors import APIError, package_error
+from ._errors import APIError, APIStreamError, package_error
 from ._limits import stream_error
 
 __all__ = [
@@ -59,42 +59,6 @@ class ServerSentEvent:
 
     def json(self) -> Any:
         return json.loads(self.data)
-
-
-class APIStreamError(APIError):
-    """The server sent an ``event: error`` in an event stream. ``data`` is the event's data as
-    sent, ``body`` that data parsed as JSON (or the text when it is not JSON), ``event`` the
-    whole event."""
-
-    def __init__(
-        self, event: ServerSentEvent, *, request: httpx.Request | None, response: httpx.Response
-    ) -> None:
-        try:
-            body: Any = json.loads(event.data)
-        except ValueError:
-            body = event.data
-        super().__init__(
-            f"The event stream reported an error: {_error_text(body)}", request=request
-        )
-        self.event = event
-        self.data = event.data
-        self.body = body
-        self.response = response
-
-
-def _error_text(body: Any) -> str:
-    """The most specific message in an error event (``{"error": {"message": ...}}`` etc.)."""
-    inner: object = body
-    if isinstance(body, dict):
-        obj = cast("dict[str, object]", body)
-        inner = obj.get("error", obj)
-    if isinstance(inner, dict):
-        message = cast("dict[str, object]", inner).get("message")
-        if isinstance(message, str):
-            return message
-    if isinstance(inner, str) and inner:
-        return inner
-    return json.dumps(body) if not isinstance(body, str) else "(no details)"
 
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")

@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, cast
 
-from ._errors import APIError
+from ._errors import WebhookVerificationError
 
 __all__ = [
     "WebhookVerificationError",
@@ -24,10 +24,6 @@ __all__ = [
     "verify_standard_webhook",
     "verify_stripe",
 ]
-
-
-class WebhookVerificationError(APIError):
-    """A webhook's signature or timestamp did not verify: do not trust the payload."""
 
 
 def _bytes(value: object, what: str = "payload") -> bytes:
