@@ -86,6 +86,10 @@ from ._version import __version__
 # Imported on first use (PEP 562): a plain call never loads pagination, event streams, OAuth,
 # Redis, circuit breakers or long-running operations.
 _LAZY: dict[str, str] = {
+    "Cache": "._cache",
+    "CacheStore": "._cache",
+    "MemoryCacheStore": "._cache",
+    "RedisCacheStore": "._cache",
     "Model": "._models",
     "discriminator": "._models",
     "AsyncOAuth": "._oauth",
@@ -119,6 +123,7 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from . import webhooks
+    from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore
     from ._circuit import CircuitBreaker
     from ._lro import LongRunning
     from ._models import Model, discriminator
@@ -188,6 +193,8 @@ __all__ = [
     "BadRequestError",
     "Body",
     "BodyCursorPagination",
+    "Cache",
+    "CacheStore",
     "CircuitBreaker",
     "CircuitOpenError",
     "ConflictError",
@@ -210,6 +217,7 @@ __all__ = [
     "LongRunning",
     "LongRunningCancelledError",
     "LongRunningTimeoutError",
+    "MemoryCacheStore",
     "MissingCredentialsError",
     "Model",
     "NextUrlPagination",
@@ -235,6 +243,7 @@ __all__ = [
     "RateLimitError",
     "RateWarning",
     "RawResponse",
+    "RedisCacheStore",
     "RedisRateLimit",
     "RequestOptions",
     "Response",
@@ -282,7 +291,11 @@ def _relocate(obj: object) -> None:
         obj.__module__ = __name__  # "apigen_runtime", or "<package>._runtime" when vendored
 
 
-for _name in __all__:
-    if _name in globals():  # the lazy ones are relocated when first imported
-        _relocate(globals()[_name])
-del _name
+def _relocate_loaded() -> None:
+    for name in __all__:
+        if name in globals():  # the lazy ones are relocated when first imported
+            _relocate(globals()[name])
+
+
+_relocate_loaded()
+del _relocate_loaded

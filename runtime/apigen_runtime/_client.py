@@ -65,6 +65,7 @@ from ._types import (
 from ._version import __version__
 
 if TYPE_CHECKING:  # features a plain call never needs are imported where they are used
+    from ._cache import Cache
     from ._circuit import CircuitBreaker
     from ._oauth import AsyncOAuth, OAuth
     from ._pagination import AsyncPaginator, SyncPage
@@ -123,6 +124,7 @@ class _BaseClient(Generic[HttpT]):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_stream_reconnects: int = 0,
         allow_insecure_credentials: bool = False,
+        cache: Cache | None = None,
         package: tuple[str, str] | None = None,
         errors: Mapping[type[APIError], type[APIError]] | None = None,
     ) -> None:
@@ -142,6 +144,7 @@ class _BaseClient(Generic[HttpT]):
         self.max_stream_reconnects = max_stream_reconnects
         # credentials over plain http to a host that is not this machine (refused by default)
         self.allow_insecure_credentials = allow_insecure_credentials
+        self._cache = cache  # opt-in response cache (_cache.py); None: every call is sent
         self._http: HttpT | None = http_client
         self._owns_http = http_client is None  # a caller-supplied client is never closed by us
         self._closed = False
@@ -389,7 +392,12 @@ class _BaseClient(Generic[HttpT]):
                     op.path, request, build_request, timeout, max_retries, deadline, stream
                 )
 
-            response = yield from self._redirects(prepared, anonymous, send)
+            if self._cache is None:
+                response = yield from self._redirects(prepared, anonymous, send)
+            else:  # opt-in: imported only by clients created with `cache=` (_cache.py)
+                response = yield from self._through_cache(
+                    prepared, anonymous, send, build_request, timeout, stream
+                )
             if response.status_code == 401 and (yield from reauthorize(chosen, prepared, ctx)):
                 # replayed once, with the renewed token
                 response = yield from self._redirects(prepared, anonymous, send)
@@ -404,6 +412,33 @@ class _BaseClient(Generic[HttpT]):
             raise
         finally:
             abandon_span()  # a request cut short while sending leaves no span current
+
+    def _through_cache(
+        self,
+        prepared: Prepared,
+        anonymous: Prepared,
+        send: Callable[[Prepared], Flow[httpx.Response]],
+        build_request: BuildRequest,
+        timeout: httpx.Timeout,
+        stream: bool,
+    ) -> Flow[httpx.Response]:
+        """``_redirects`` through the client's cache: GET/HEAD answered or revalidated from it,
+        a successful unsafe request dropping its URL's entries."""
+        from ._cache import credential_fingerprint, unsafe
+
+        cache = self._cache
+        assert cache is not None
+
+        def go(request: Prepared) -> Flow[httpx.Response]:
+            return self._redirects(request, anonymous, send)
+
+        if not stream and prepared.method.upper() in ("GET", "HEAD"):
+            credential = credential_fingerprint(prepared, self._secret_headers, self._secret_query)
+            return (yield from cache.fetch(prepared, credential, go, build_request, timeout))
+        response = yield from go(prepared)
+        if unsafe(prepared.method) and response.is_success:
+            yield from cache.invalidate(prepared)
+        return response
 
     def _redirects(
         self,

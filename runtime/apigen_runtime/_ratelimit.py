@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import httpx
 
 from ._drivers import Await, Outcome, Send, Sleep
+from ._telemetry import record_rate_limit_wait
 
 __all__ = ["Quota", "RateLimit", "RateLimitBackend", "read_quota", "retry_after", "server_wait"]
 
@@ -148,6 +149,7 @@ class RateLimit:
                 self.release()
                 return False
             if wait > 0:
+                record_rate_limit_wait(wait)
                 yield Sleep(wait)
         except BaseException:  # including the flow being closed while it waits
             self.release()

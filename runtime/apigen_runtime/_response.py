@@ -243,6 +243,13 @@ class RawResponse(Generic[T]):
         return self.http_response.headers
 
     @property
+    def cache_status(self) -> str | None:
+        """`hit`, `revalidated`, `miss` or `bypass` with a response cache (`Client(cache=)`);
+        `None` without one."""
+        value = self.http_response.extensions.get("apigen.cache")
+        return value if isinstance(value, str) else None
+
+    @property
     def retries_taken(self) -> int:
         """How many times the request was retried before this response (0: first attempt)."""
         taken = self.http_response.request.extensions.get("apigen_retries_taken", 0)

@@ -17,7 +17,7 @@ from ._hooks import Hooks
 from ._logging import log_outcome, log_request
 from ._ratelimit import RateLimit, read_quota, retry_after
 from ._request import IDEMPOTENCY_EXTENSION, BuildRequest, Prepared
-from ._telemetry import RateWarning, end_span, start_span
+from ._telemetry import RateWarning, count_retry, end_span, record_request, start_span
 
 __all__ = ["Resilience", "RetryPolicy", "RetryStrategy", "may_resend", "retry_after"]
 
@@ -199,6 +199,7 @@ class Resilience:
                     self.rate_limit.release()
             assert outcome is not None
             log_outcome(request, outcome, time.monotonic() - started, attempt)
+            record_request(name, request, outcome, time.monotonic() - started)
             end_span(span, outcome)
             if self.breaker:
                 self.breaker.record(host, is_failure(outcome))
@@ -221,6 +222,12 @@ class Resilience:
                 if isinstance(outcome, httpx.Response):
                     return outcome
                 raise connection_error(request, outcome)
+            reason = (
+                str(outcome.status_code)
+                if isinstance(outcome, httpx.Response)
+                else type(outcome).__qualname__
+            )
+            count_retry(name, request.method, reason)
             yield Sleep(wait)
 
 

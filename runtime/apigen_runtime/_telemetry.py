@@ -14,7 +14,16 @@ import httpx
 from ._logging import logger
 from ._version import __version__
 
-__all__ = ["RateWarning", "abandon_span", "end_span", "start_span"]
+__all__ = [
+    "RateWarning",
+    "abandon_span",
+    "annotate_current_span",
+    "count_retry",
+    "end_span",
+    "record_rate_limit_wait",
+    "record_request",
+    "start_span",
+]
 
 _otel: Any = None  # the ``opentelemetry.trace`` module, ``False`` when missing; found lazily
 _tracer: Any = None
@@ -31,6 +40,90 @@ def tracer() -> Any:
         except ImportError:
             _otel = False
     return _tracer
+
+
+# --- metrics: the semantic conventions' client duration histogram, retries, rate-limit waits ---
+
+_meter: Any = None  # instruments by name, ``False`` without ``opentelemetry-api``; found lazily
+
+
+def _instruments() -> dict[str, Any] | None:
+    """The runtime's instruments (``apigen-runtime[otel]``); with no SDK configured the API's
+    no-op meter makes each record nearly free. Nothing is imported without the extra."""
+    global _meter
+    if _meter is None:
+        try:
+            metrics = importlib.import_module("opentelemetry.metrics")
+        except ImportError:
+            _meter = False
+        else:
+            meter = metrics.get_meter(__name__.rpartition(".")[0], __version__)
+            _meter = {
+                "duration": meter.create_histogram(
+                    "http.client.request.duration",
+                    unit="s",
+                    description="Duration of HTTP client requests.",
+                ),
+                "retries": meter.create_counter(
+                    "apigen.client.retries",
+                    unit="{retry}",
+                    description="Requests sent again after a retryable failure.",
+                ),
+                "waits": meter.create_histogram(
+                    "apigen.client.rate_limit.wait.duration",
+                    unit="s",
+                    description="Time a request waited for the client's rate limit.",
+                ),
+            }
+    return _meter or None
+
+
+def record_request(
+    route: str, request: httpx.Request, outcome: httpx.Response | Exception, seconds: float
+) -> None:
+    """One attempt into ``http.client.request.duration`` (method, route template, server,
+    status code, error type: the HTTP client semantic conventions)."""
+    instruments = _instruments()
+    if instruments is None:
+        return
+    url = request.url
+    attributes: dict[str, str | int] = {
+        "http.request.method": request.method,
+        "url.template": route,
+        "server.address": url.host,
+        "server.port": url.port or (443 if url.scheme == "https" else 80),
+    }
+    if isinstance(outcome, httpx.Response):
+        attributes["http.response.status_code"] = outcome.status_code
+        if outcome.status_code >= 400:
+            attributes["error.type"] = str(outcome.status_code)
+    else:
+        attributes["error.type"] = type(outcome).__qualname__
+    instruments["duration"].record(seconds, attributes)
+
+
+def count_retry(route: str, method: str, reason: str) -> None:
+    """A retry about to happen (``reason``: the status code or the error type)."""
+    instruments = _instruments()
+    if instruments is not None:
+        instruments["retries"].add(
+            1, {"http.request.method": method, "url.template": route, "error.type": reason}
+        )
+
+
+def record_rate_limit_wait(seconds: float) -> None:
+    instruments = _instruments()
+    if instruments is not None:
+        instruments["waits"].record(seconds)
+
+
+def annotate_current_span(key: str, value: str) -> None:
+    """Set an attribute on the caller's current span (a cache hit sends no request of its own)."""
+    if tracer() is None:
+        return
+    span = _otel.get_current_span()
+    if span.is_recording():
+        span.set_attribute(key, value)
 
 
 def start_span(name: str, request: httpx.Request, attempt: int) -> Any:

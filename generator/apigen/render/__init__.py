@@ -56,6 +56,8 @@ _ERRORS = (
 
 # Runtime helpers re-exported so users need not import apigen_runtime themselves.
 _HELPERS = ("omit", "with_raw_response", "with_streaming_response")
+# ... and those imported on first use (the package's `__getattr__`): opt-in features.
+_LAZY_HELPERS = ("Cache", "MemoryCacheStore", "RedisCacheStore")
 
 
 #: Where the runtime sits in a generated package: a copy of it (vendored) or a shim module
@@ -174,7 +176,8 @@ def render_api(
             ),
             "errors": sorted(_ERRORS),
             "helpers": sorted(_HELPERS),
-            "exports": sorted(["AsyncClient", "Client", *_ERRORS, *_HELPERS]),
+            "exports": sorted(["AsyncClient", "Client", *_ERRORS, *_HELPERS, *_LAZY_HELPERS]),
+            "lazy": sorted(_LAZY_HELPERS),
         },
     )
     files[f"{pkg}/py.typed"] = ""
@@ -195,6 +198,8 @@ def _runtime_files(
     if dist.runtime == "vendored":
         return {f"{api.package}/{RUNTIME_MODULE}/{n}": t for n, t in runtime_files().items()}
     requirement, low, high = runtime_requirement()
+    rt = runtime_module()
+    lazy = set(getattr(rt, "_LAZY", {}))  # imported on first use, as by the runtime itself
     text = shim.render(
         header=header,
         view={
@@ -202,7 +207,9 @@ def _runtime_files(
             "requirement": literal(requirement),
             "low": repr(low),
             "high": repr(high),
-            "names": sorted(runtime_module().__all__),
+            "names": sorted(n for n in rt.__all__ if n not in lazy),
+            "lazy": sorted(n for n in rt.__all__ if n in lazy),
+            "all": list(rt.__all__),  # the runtime's own (ruff-sorted) order
         },
     )
     return {f"{api.package}/{RUNTIME_MODULE}.py": text}

@@ -1,0 +1,275 @@
+"""Issue 12: opt-in response caching, sync and async, against transports that count what reaches
+the server: HTTP freshness and validators, Vary, per-credential entries, invalidation by unsafe
+methods, client TTL, per-call opt-out, bounded memory store, Redis store, and no import cost
+for clients without a cache."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+import apigen_runtime as rt
+
+from .conftest import op
+from .test_ratelimit_redis import start_redis, stop
+
+SCHEMES: dict[str, rt.SecurityScheme] = {"key": rt.ApiKey("api_key", "X-API-Key", "header")}
+THING = op(security=(("key",),))
+POST = op(method="post", security=(("key",),))
+
+
+class Server:
+    """Answers GET /things with `headers`; 304 when the validator matches; counts requests."""
+
+    def __init__(self, **headers: str) -> None:
+        self.headers = headers
+        self.requests: list[httpx.Request] = []
+        self.version = 1
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if request.method != "GET":
+            self.version += 1
+            return httpx.Response(200, json={"ok": True})
+        etag = f'"v{self.version}"'
+        if request.headers.get("if-none-match") == etag:
+            return httpx.Response(304, headers={"ETag": etag, **self._fresh()})
+        if (
+            "Last-Modified" in self.headers
+            and request.headers.get("if-modified-since") == self.headers["Last-Modified"]
+        ):
+            return httpx.Response(304, headers=self._fresh())
+        body = {"version": self.version, "lang": request.headers.get("accept-language")}
+        headers = dict(self.headers)
+        if headers.pop("ETag", None) is not None:
+            headers["ETag"] = etag
+        return httpx.Response(200, json=body, headers=headers)
+
+    def _fresh(self) -> dict[str, str]:
+        return {k: v for k, v in self.headers.items() if k.lower() == "cache-control"}
+
+
+def client(server: Server, cache: rt.Cache | None, key: str = "k1", **kw: Any) -> rt.SyncAPIClient:
+    return rt.SyncAPIClient(
+        base_url="https://api.test/v1",
+        http_client=httpx.Client(transport=httpx.MockTransport(server)),
+        credentials={"api_key": key},
+        security_schemes=SCHEMES,
+        cache=cache,
+        **kw,
+    )
+
+
+def raw(
+    c: rt.SyncAPIClient, operation: rt.Operation[Any] = THING, **options: Any
+) -> rt.RawResponse[Any]:
+    result: rt.RawResponse[Any] = rt.with_raw_response(c.request)(operation, {}, options or None)
+    return result
+
+
+def test_max_age_serves_from_the_cache_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = Server(**{"Cache-Control": "max-age=60"})
+    c = client(server, rt.Cache())
+    first, second = raw(c), raw(c)
+    assert (first.cache_status, second.cache_status) == ("miss", "hit")
+    assert second.parse() == first.parse() and len(server.requests) == 1
+    later = time.time() + 61
+    monkeypatch.setattr("apigen_runtime._cache.time.time", lambda: later)
+    assert raw(c).cache_status == "miss" and len(server.requests) == 2
+
+
+def test_no_cache_client_sends_every_time() -> None:
+    server = Server(**{"Cache-Control": "max-age=60"})
+    c = client(server, None)
+    assert raw(c).cache_status is None and raw(c).cache_status is None
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("directive", ["no-store", "max-age=60, no-store"])
+def test_no_store_is_never_kept(directive: str) -> None:
+    server = Server(**{"Cache-Control": directive})
+    c = client(server, rt.Cache(ttl=60))
+    raw(c), raw(c)
+    assert len(server.requests) == 2
+
+
+def test_etag_revalidation_returns_the_stored_body() -> None:
+    server = Server(ETag="x", **{"Cache-Control": "no-cache"})
+    c = client(server, rt.Cache())
+    first = raw(c)
+    second = raw(c)
+    assert second.cache_status == "revalidated" and second.status_code == 200
+    assert second.parse() == first.parse() == {"version": 1, "lang": None}
+    assert server.requests[1].headers["If-None-Match"] == '"v1"'
+
+
+def test_last_modified_revalidation() -> None:
+    stamp = "Wed, 21 Oct 2015 07:28:00 GMT"
+    server = Server(**{"Last-Modified": stamp})
+    c = client(server, rt.Cache())
+    raw(c)
+    again = raw(c)
+    assert again.cache_status == "revalidated"
+    assert server.requests[1].headers["If-Modified-Since"] == stamp
+
+
+def test_expires_header() -> None:
+    now = time.time()
+    server = Server(Date=httpx_date(now), Expires=httpx_date(now + 120))
+    c = client(server, rt.Cache())
+    raw(c)
+    assert raw(c).cache_status == "hit" and len(server.requests) == 1
+
+
+def httpx_date(ts: float) -> str:
+    import email.utils
+
+    return email.utils.formatdate(ts, usegmt=True)
+
+
+def test_vary_keeps_one_entry_per_header_value() -> None:
+    server = Server(Vary="Accept-Language", **{"Cache-Control": "max-age=60"})
+    c = client(server, rt.Cache())
+    de = raw(c, extra_headers={"Accept-Language": "de"}).parse()
+    en = raw(c, extra_headers={"Accept-Language": "en"}).parse()
+    assert (de["lang"], en["lang"]) == ("de", "en") and len(server.requests) == 2
+    assert raw(c, extra_headers={"Accept-Language": "de"}).cache_status == "hit"
+
+
+def test_entries_are_never_shared_across_credentials() -> None:
+    server = Server(**{"Cache-Control": "max-age=60"})
+    store = rt.MemoryCacheStore()
+    alice, bob = (
+        client(server, rt.Cache(store=store), "alice"),
+        client(server, rt.Cache(store=store), "bob"),
+    )
+    raw(alice)
+    assert raw(bob).cache_status == "miss"
+    assert raw(alice).cache_status == "hit" and raw(bob).cache_status == "hit"
+    assert [r.headers["X-API-Key"] for r in server.requests] == ["alice", "bob"]
+
+
+def test_unsafe_method_invalidates_the_url() -> None:
+    server = Server(**{"Cache-Control": "max-age=60"})
+    c = client(server, rt.Cache())
+    assert raw(c).parse()["version"] == 1
+    c.request(POST, {})
+    after = raw(c)
+    assert after.cache_status == "miss" and after.parse()["version"] == 2
+
+
+def test_client_ttl_for_apis_without_cache_headers() -> None:
+    server = Server()
+    raw(client(server, rt.Cache()))
+    c = client(server, rt.Cache(ttl=30))
+    raw(c)
+    assert raw(c).cache_status == "hit" and len(server.requests) == 2
+
+
+def test_per_call_opt_out() -> None:
+    server = Server(ETag="x", **{"Cache-Control": "max-age=60"})
+    c = client(server, rt.Cache())
+    raw(c)
+    revalidated = raw(c, extra_headers={"Cache-Control": "no-cache"})
+    assert revalidated.cache_status == "revalidated" and len(server.requests) == 2
+    bypass = raw(c, extra_headers={"Cache-Control": "no-store"})
+    assert bypass.cache_status == "bypass" and len(server.requests) == 3
+
+
+def test_memory_store_is_bounded() -> None:
+    store = rt.MemoryCacheStore(max_entries=2, max_bytes=1000)
+    for key in ("a", "b", "c"):
+        store.set(key, b"x" * 10, None)
+    assert store.get("a") is None and store.get("c") == b"x" * 10 and len(store) == 2
+    store.set("big", b"y" * 600, None)
+    store.set("big2", b"y" * 600, None)
+    assert store.get("big") is None and store.get("big2") is not None  # bytes bound, LRU
+
+
+def test_hits_are_logged_and_visible_to_hooks(caplog: pytest.LogCaptureFixture) -> None:
+    seen: list[str | None] = []
+    server = Server(**{"Cache-Control": "max-age=60"})
+    hooks = rt.Hooks(after_response=[lambda r: seen.append(r.extensions.get("apigen.cache"))])
+    c = client(server, rt.Cache(), hooks=hooks)
+    with caplog.at_level(logging.INFO):
+        raw(c), raw(c)
+    assert seen == ["miss", "hit"]
+    assert any("cache hit: GET" in r.getMessage() for r in caplog.records)
+
+
+def test_async_client_uses_the_cache() -> None:
+    server = Server(**{"Cache-Control": "max-age=60"})
+
+    async def run() -> list[str | None]:
+        c = rt.AsyncAPIClient(
+            base_url="https://api.test/v1",
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)),
+            credentials={"api_key": "k"},
+            security_schemes=SCHEMES,
+            cache=rt.Cache(),
+        )
+        call = rt.with_raw_response(c.request)
+        return [(await call(THING, {})).cache_status for _ in range(3)]
+
+    assert asyncio.run(run()) == ["miss", "hit", "hit"]
+    assert len(server.requests) == 1
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, url = start_redis(tmp_path_factory.mktemp("redis-cache"))
+    try:
+        yield url
+    finally:
+        stop(server)
+
+
+def test_redis_store_is_shared_by_clients(redis_url: str) -> None:
+    import redis
+
+    server = Server(**{"Cache-Control": "max-age=60"})
+    conn = redis.Redis.from_url(redis_url)
+    store = rt.RedisCacheStore(conn, prefix=f"test:{time.time()}:")
+    raw(client(server, rt.Cache(store=store)))
+    other = client(server, rt.Cache(store=store))  # another client (or process), same Redis
+    assert raw(other).cache_status == "hit" and len(server.requests) == 1
+    conn.close()
+
+
+def test_redis_store_with_the_async_client(redis_url: str) -> None:
+    import redis.asyncio
+
+    server = Server(**{"Cache-Control": "max-age=60"})
+
+    async def run() -> list[str | None]:
+        conn = redis.asyncio.Redis.from_url(redis_url)
+        store = rt.RedisCacheStore(conn, prefix=f"atest:{time.time()}:")
+        c = rt.AsyncAPIClient(
+            base_url="https://api.test/v1",
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)),
+            credentials={"api_key": "k"},
+            security_schemes=SCHEMES,
+            cache=rt.Cache(store=store),
+        )
+        call = rt.with_raw_response(c.request)
+        out = [(await call(THING, {})).cache_status for _ in range(2)]
+        await conn.aclose()
+        return out
+
+    assert asyncio.run(run()) == ["miss", "hit"]
+
+
+def test_the_cache_is_not_imported_without_cache() -> None:
+    code = "import apigen_runtime as rt, sys; rt.SyncAPIClient(base_url='https://x'); print('apigen_runtime._cache' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
