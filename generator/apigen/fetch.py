@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from .diagnostics import Diagnostic, SpecError
+from .pointer import escape
 
 MAX_BYTES = 64 * 1024 * 1024  # per file
 TIMEOUT = 30.0  # seconds, per file
@@ -91,7 +92,7 @@ def _refs(node: Any, pointer: str = "#") -> Iterator[tuple[str, str]]:
                 yield ref, at
             for key, value in current.items():
                 if isinstance(value, dict | list):
-                    escaped = str(key).replace("~", "~0").replace("/", "~1")
+                    escaped = escape(str(key))
                     stack.append((value, f"{at}/{escaped}"))
         elif isinstance(current, list):
             stack.extend((value, f"{at}/{i}") for i, value in enumerate(current))

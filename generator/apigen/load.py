@@ -27,6 +27,7 @@ import yaml  # type: ignore[import-untyped, unused-ignore]
 import yaml.constructor  # type: ignore[import-untyped, unused-ignore]
 import yaml.nodes  # type: ignore[import-untyped, unused-ignore]
 
+from apigen import pointer as _pointer
 from apigen.diagnostics import Diagnostic, Report, SpecError
 from apigen.fetch import FetchedSpec
 from apigen.locate import (
@@ -38,7 +39,7 @@ from apigen.locate import (
 )
 from apigen.upgrade import upgrade
 
-__all__ = ["LoadedSpec", "copy_tree", "load_spec", "parse_document", "resolve_pointer"]
+__all__ = ["LoadedSpec", "canonical_ref", "copy_tree", "load_spec", "parse_document"]
 
 # A YAML file whose aliases expand past this many nodes, and to more than _MAX_ALIAS_RATIO times
 # its written size, is refused: later stages walk the expanded tree ("billion laughs").
@@ -426,24 +427,11 @@ def copy_tree(node: Any) -> Any:
     return root
 
 
-_MISSING = object()
+_MISSING = _pointer.MISSING
+_resolve_segments = _pointer.find  # a node by its segments, or _MISSING
 
 
-def _resolve_segments(doc: Any, segments: list[str]) -> Any:
-    node = doc
-    for seg in segments:
-        if type(node) is dict:
-            node = node.get(seg, _MISSING)
-        elif type(node) is list and seg.isdigit() and int(seg) < len(node):
-            node = node[int(seg)]
-        else:
-            return _MISSING
-        if node is _MISSING:
-            return _MISSING
-    return node
-
-
-def resolve_pointer(doc: Any, ref: str) -> tuple[bool, str]:
+def canonical_ref(doc: Any, ref: str) -> tuple[bool, str]:
     """Whether a local `#...` ref resolves in doc, and its canonical spelling (percent-decoded
     only when the raw spelling does not resolve, since later stages do not decode)."""
     try:
@@ -928,7 +916,7 @@ def _json_refs_ok(doc: dict[str, Any], text: str) -> bool:
     targets = set(found)
     for raw in targets:
         ref = json.loads(f'"{raw}"') if "\\" in raw else raw
-        if not ref.startswith("#") or resolve_pointer(doc, ref) != (True, ref):
+        if not ref.startswith("#") or canonical_ref(doc, ref) != (True, ref):
             return False
     return True
 
@@ -977,7 +965,7 @@ def _check_refs(
             continue
         hit = cache.get(ref)
         if hit is None:
-            hit = cache[ref] = resolve_pointer(doc, ref)
+            hit = cache[ref] = canonical_ref(doc, ref)
         found, canonical = hit
         if not found:
             missing(frame, ref)

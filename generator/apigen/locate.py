@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
+from . import pointer as _pointer
+
 __all__ = [
     "Locator",
     "compose_yaml",
@@ -53,28 +55,11 @@ def deep_recursion(limit: int = DEEP_RECURSION_LIMIT) -> Iterator[None]:
             sys.setrecursionlimit(old)
 
 
-def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def split_pointer(pointer: str) -> list[str]:
-    """Segments of `#/a/b`, `/a/b`, `#` or `` (no percent-decoding: see `load.resolve_pointer`)."""
-    if pointer.startswith("#"):
-        pointer = pointer[1:]
-    if not pointer:
-        return []
-    if not pointer.startswith("/"):
-        raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [unescape(s) for s in pointer[1:].split("/")]
-
-
-def join_pointer(segments: list[str] | tuple[str | int, ...] | list[str | int]) -> str:
-    """`#/...` pointer (the form used in diagnostics and `$ref`s) from raw segments."""
-    return "#" + "".join("/" + escape(str(s)) for s in segments)
+# Pointer spelling lives in `pointer.py`; these names are kept for the loader's callers.
+unescape = _pointer.unescape
+escape = _pointer.escape
+split_pointer = _pointer.split
+join_pointer = _pointer.join
 
 
 class _JsonLocator:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from apigen.diagnostics import Diagnostic, Report
-from apigen.load import LoadedSpec, resolve_pointer
+from apigen.load import LoadedSpec, canonical_ref
 from apigen.locate import join_pointer, split_pointer
 
 __all__ = [
@@ -258,7 +258,7 @@ def _deref(doc: Any, node: Any) -> Any:
     for _ in range(32):
         if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
             break
-        found, canonical = resolve_pointer(doc, node["$ref"])
+        found, canonical = canonical_ref(doc, node["$ref"])
         if not found:
             return None
         node = doc
@@ -320,7 +320,7 @@ def _physical(doc: Any, parts: list[Any]) -> list[str]:
             and isinstance(node.get("$ref"), str)
             and hops < 32
         ):
-            found, canonical = resolve_pointer(doc, node["$ref"])
+            found, canonical = canonical_ref(doc, node["$ref"])
             if not found:
                 break
             out = split_pointer(canonical)

@@ -57,7 +57,7 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from apigen.load import resolve_pointer
+from apigen.load import canonical_ref
 from apigen.locate import split_pointer
 
 __all__ = ["CRASH", "crash_error", "family", "fast_errors"]
@@ -339,7 +339,7 @@ def _deref(doc: Any, node: Any) -> Any:
         ref = node["$ref"]
         if not ref.startswith("#"):
             raise _Unresolved(ref)
-        found, canonical = resolve_pointer(doc, ref)
+        found, canonical = canonical_ref(doc, ref)
         if not found:
             raise _Unresolved(ref)
         node = doc

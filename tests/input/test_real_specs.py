@@ -10,7 +10,7 @@ import time
 import pytest
 
 from apigen.diagnostics import Report
-from apigen.load import load_spec, resolve_pointer
+from apigen.load import canonical_ref, load_spec
 
 from .conftest import SHARED, require_shared
 from .test_refs import all_refs
@@ -29,7 +29,7 @@ def check(relative: str) -> None:
     spec = load_spec(path, report=Report())
     doc = spec.document
     assert str(doc["openapi"]).startswith("3.")
-    unresolved = [r for r in set(all_refs(doc)) if resolve_pointer(doc, r) != (True, r)]
+    unresolved = [r for r in set(all_refs(doc)) if canonical_ref(doc, r) != (True, r)]
     assert unresolved == []
 
 

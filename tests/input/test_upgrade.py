@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from apigen.diagnostics import Report
-from apigen.load import LoadedSpec, load_spec, resolve_pointer
+from apigen.load import LoadedSpec, canonical_ref, load_spec
 from apigen.upgrade import upgrade
 
 from .conftest import FIXTURES, SHARED, require_shared
@@ -42,7 +42,7 @@ def test_every_ref_is_rewritten_and_resolves(doc: dict[str, Any]) -> None:
     refs = all_refs(doc)
     assert "#/components/schemas/Item" in refs and "#/components/responses/NotFound" in refs
     for ref in refs:
-        assert resolve_pointer(doc, ref) == (True, ref), ref
+        assert canonical_ref(doc, ref) == (True, ref), ref
 
 
 def test_schemas(doc: dict[str, Any]) -> None:
@@ -240,7 +240,7 @@ def test_real_2_0_feature_specs(name: str) -> None:
     assert doc["openapi"] == "3.0.3" and "swagger" not in doc
     for ref in all_refs(doc):
         assert not ref.startswith(("#/definitions/", "#/parameters/", "#/responses/")), ref
-        assert resolve_pointer(doc, ref) == (True, ref), ref
+        assert canonical_ref(doc, ref) == (True, ref), ref
     for item in doc["paths"].values():
         for op in item.values():
             if isinstance(op, dict) and "responses" in op:

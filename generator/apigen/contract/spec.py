@@ -9,6 +9,8 @@ from typing import Any
 
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
+from ..pointer import MISSING, find
+
 __all__ = ["Param", "SpecView"]
 
 
@@ -38,12 +40,9 @@ class SpecView:
             ref: str = node["$ref"]
             if not ref.startswith("#/"):
                 return {}
-            target: Any = self.document
-            for part in ref[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                if not isinstance(target, Mapping) or part not in target:
-                    return {}
-                target = target[part]
+            target: Any = find(self.document, ref)
+            if target is MISSING:
+                return {}
             node, depth = target, depth + 1
         return node
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import naming
+from .. import pointer as _pointer
 from ..diagnostics import Report
 from .nodes import (
     ANY,
@@ -45,23 +46,13 @@ _FORMATS = {
 _SCALARS = {"integer": Prim("int"), "number": Prim("float"), "boolean": Prim("bool")}
 
 
-def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+unescape = _pointer.unescape
+escape = _pointer.escape
 
 
 def resolve_pointer(document: Mapping[str, Any], pointer: str) -> Any:
     """The node a local `#/...` pointer names (the loader has checked every ref resolves)."""
-    node: Any = document
-    if pointer in ("#", ""):
-        return node
-    for raw in pointer[2:].split("/"):
-        token = unescape(raw)
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node
+    return _pointer.lookup(document, pointer)
 
 
 def type_set(schema: Mapping[str, Any]) -> tuple[set[str], bool]:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
+from ..pointer import escape, unescape
+
 _MAX_HOPS = 32
 
 
@@ -39,7 +41,7 @@ class Resolver:
             if not pointer.startswith("/"):
                 raise RefError(f"malformed reference: {ref!r}")
             for raw in pointer[1:].split("/"):
-                token = raw.replace("~1", "/").replace("~0", "~")
+                token = unescape(raw)
                 try:
                     node = node[int(token)] if isinstance(node, list) else node[token]
                 except (KeyError, IndexError, ValueError, TypeError) as exc:
@@ -62,6 +64,4 @@ class Resolver:
         raise RefError(f"reference chain too long or cyclic at {last!r}")
 
 
-def escape_token(token: str) -> str:
-    """One JSON-pointer token, escaped (`/` and `~`), for building pointers used as cache keys."""
-    return token.replace("~", "~0").replace("/", "~1")
+escape_token = escape  # one JSON-pointer token, escaped, for pointers used as cache keys
