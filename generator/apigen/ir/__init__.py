@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
-from . import grouping, layout, long_running, pagination, usage
+from . import grouping, layout, long_running, pagination, unions, usage
 from . import options as custom
 from .lock import NameLock
 from .nodes import Api, OperationDef, ResourceDef
@@ -91,6 +91,7 @@ def build_api(
             op.security = _known_security(op, known, report, spec_file)
     custom.check_long_running(ops, opts, report)
     schemes, default_security = custom.apply_security(schemes, default_security, ops, opts, report)
+    unions.name_returned_unions(ops, resources, schemas)
     usage.mark_request_only(schemas.definitions, ops)
     for key in layout.break_alias_cycles(schemas.definitions):
         report.warn(
