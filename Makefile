@@ -85,6 +85,11 @@ clean:
 overhead: install
 	$(PY) scripts/overhead.py
 
+# async at concurrency 50, on httpx and on httpx-aiohttp's transport (the [fast] extra)
+.PHONY: overhead-async
+overhead-async: install
+	$(PY) scripts/overhead_async.py
+
 # Every operation of petstore, Stripe and GitHub through the generated sync and async clients
 # (apigen contract; writes docs/contract.md), then the full model fuzzing of tests/contract.
 .PHONY: contract

@@ -54,6 +54,7 @@ from ._operation import (
 )
 from ._ratelimit import RateLimit, RateLimitBackend
 from ._resource import (
+    part_method,
     raw_async_page,
     raw_page,
     streaming_async_page,
@@ -268,6 +269,7 @@ __all__ = [
     "enable_logging",
     "may_resend",
     "omit",
+    "part_method",
     "raw_async_page",
     "raw_page",
     "request_options",

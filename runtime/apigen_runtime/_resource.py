@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -22,7 +23,13 @@ if TYPE_CHECKING:  # pages are imported by the list call itself, not by this mod
         _PageBase,  # pyright: ignore[reportPrivateUsage]
     )
 
-__all__ = ["raw_async_page", "raw_page", "streaming_async_page", "streaming_page"]
+__all__ = [
+    "part_method",
+    "raw_async_page",
+    "raw_page",
+    "streaming_async_page",
+    "streaming_page",
+]
 
 T = TypeVar("T")
 PageT = TypeVar("PageT", bound="_PageBase[Any]")
@@ -113,3 +120,19 @@ def streaming_async_page(
             await response.close()
 
     return call
+
+
+def part_method(
+    resource: object, name: str, package: str | None, parts: dict[str, tuple[str, str]]
+) -> Any:
+    """A large resource's method from the part module that defines it (imported on first use:
+    resolving one method of GitHub's `repos` loads one of its 14 modules, not all), bound to
+    `resource` and kept on it. Unknown names raise `AttributeError` as usual."""
+    where = parts.get(name)
+    if where is None:
+        raise AttributeError(f"{type(resource).__name__!r} object has no attribute {name!r}")
+    module = importlib.import_module(where[0], package)
+    function = getattr(getattr(module, where[1]), name)
+    bound = function.__get__(resource, type(resource))
+    resource.__dict__[name] = bound
+    return bound

@@ -47,6 +47,7 @@ class PartView:
     module: str  # relative: "._repos_branches"
     sync_cls: str
     async_cls: str
+    methods: list[str] = field(default_factory=list)  # imported with the part, on first use
 
 
 @dataclass
@@ -103,7 +104,10 @@ def _node_modules(api: Api, node: ResourceDef) -> dict[str, ResourceModuleView]:
         view = _module(api, module, node, ops, sync_cls, async_cls, mixin=True)
         out[module] = view
         wrapped.extend(view.cls.methods)
-        parts.append(PartView("." + module.removeprefix("resources."), sync_cls, async_cls))
+        methods = [m.name for m in view.cls.methods]
+        parts.append(
+            PartView("." + module.removeprefix("resources."), sync_cls, async_cls, methods)
+        )
     own = [] if chunks else list(node.operations)
     main = _module(api, node.module, node, own, node.class_name, node.async_class_name)
     main.cls.parts = parts
@@ -115,10 +119,33 @@ def _node_modules(api: Api, node: ResourceDef) -> dict[str, ResourceModuleView]:
     tc = Imports()
     for child in main.cls.children:
         names = (child.sync_cls, child.async_cls)
-        wrappers = (f"{n}With{kind}" for n in names for kind in ("RawResponse", "StreamingResponse"))
+        wrappers = (
+            f"{n}With{kind}" for n in names for kind in ("RawResponse", "StreamingResponse")
+        )
         tc.local[f"resources{child.module}"].update((*names, *wrappers))
-    main.type_checking = sorted({*main.type_checking, *_local_lines(tc, node.module)})
+    part_lines = [f"from {p.module} import {p.async_cls}, {p.sync_cls}" for p in parts]
+    main.type_checking = sorted({*main.type_checking, *_local_lines(tc, node.module), *part_lines})
+    if parts:  # the class's `__getattr__` (hidden from type checkers) imports parts lazily
+        main.imports = _with_typing(main.imports, "Any", "TYPE_CHECKING")
     out[node.module] = main
+    return out
+
+
+def _with_typing(blocks: list[str], *names: str) -> list[str]:
+    """`blocks` (rendered import blocks) with `names` added to the `from typing import` line."""
+    out: list[str] = []
+    done = False
+    for block in blocks:
+        lines = block.split("\n")
+        for i, line in enumerate(lines):
+            if line.startswith("from typing import "):
+                have = {n.strip() for n in line.removeprefix("from typing import ").split(",")}
+                lines[i] = "from typing import " + ", ".join(sorted(have | set(names)))
+                done = True
+        out.append("\n".join(lines))
+    if not done:
+        line = "from typing import " + ", ".join(sorted(names))
+        out = [out[0] + "\n" + line, *out[1:]] if out else [line]
     return out
 
 
