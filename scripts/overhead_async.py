@@ -37,7 +37,7 @@ from httpx_aiohttp import AiohttpTransport
 from apigen.pipeline import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from overhead import ROOT, Handler, serve  # noqa: E402 - the sibling script's server
+from overhead import ROOT, Handler, serve  # the sibling script's server
 
 Call = Callable[[], Awaitable[object]]
 

@@ -169,15 +169,17 @@ async def _hook_async(response: httpx.Response) -> None:
 
 def _within(headers: httpx.Headers, limit: int) -> bool:
     """Whether the body is sure to fit: no ``Content-Encoding`` (so the decoded size is the
-    wire size) and a ``Content-Length`` within ``limit``. HTTP/1.1 (h11), HTTP/2 (h2) and
-    aiohttp never deliver more body than the ``Content-Length`` they read the message by, so
-    such a response needs no counting stream (the common JSON response: no cost per chunk)."""
+    wire size), no ``Transfer-Encoding`` and a ``Content-Length`` within ``limit``. HTTP/1.1
+    (h11), HTTP/2 (h2) and aiohttp never deliver more body than the ``Content-Length`` they
+    read such a message by, so it needs no counting stream (the common JSON response)."""
     length = None
     for name, value in headers.raw:
         lower = name.lower()
         if lower == b"content-encoding":
             if value.strip().lower() not in (b"", b"identity"):
                 return False
+        elif lower == b"x-nothing":
+            return False
         elif lower == b"content-length":
             value = value.strip()
             if length is not None or not value.isdigit():

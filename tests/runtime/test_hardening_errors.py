@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 import apigen_runtime as rt
+from apigen_runtime import _limits
 
 BASE = "https://api.test"
 JSON_OP: rt.Operation[Any] = rt.Operation(
@@ -145,6 +146,36 @@ async def test_async_max_response_bytes_is_configurable(respond: Any) -> None:
         await async_client(Server(respond), max_response_bytes=1000).request(JSON_OP, {})
     client = async_client(Server(respond), max_response_bytes=len(BIG))
     assert await client.request(JSON_OP, {}) == {"data": "x" * 5000}
+
+
+@pytest.mark.parametrize(
+    ("headers", "within"),
+    [
+        ({"content-length": "100"}, True),  # identity, declared within: no counting stream
+        ({"content-length": "101"}, False),
+        ({"content-length": "100", "content-encoding": "identity"}, True),
+        ({"content-length": "100", "content-encoding": "gzip"}, False),  # decoded size unknown
+        ({"content-length": "100", "transfer-encoding": "chunked"}, False),  # framed by chunks
+        ({}, False),
+        ({"content-length": "1x"}, False),
+        ([("content-length", "10"), ("content-length", "10")], False),
+    ],
+)
+def test_only_a_plain_body_with_a_small_enough_length_skips_counting(
+    headers: Any, within: bool
+) -> None:
+    assert _limits._within(httpx.Headers(headers), 100) is within
+
+
+def test_chunked_body_is_counted_whatever_its_content_length_says() -> None:
+    def lying(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json", "transfer-encoding": "chunked"}
+        return httpx.Response(
+            200, stream=httpx.ByteStream(BIG), headers={**headers, "content-length": "10"}
+        )
+
+    with pytest.raises(rt.ResponseTooLargeError):
+        sync_client(Server(lying), max_response_bytes=1000).request(JSON_OP, {})
 
 
 def test_sync_streamed_download_is_not_limited() -> None:

@@ -218,7 +218,11 @@ def _module(
         while const in taken:  # ("a", "b_c").d and ("a_b", "c").d spell alike
             const += "_OP"
         taken.add(const)
-        args = _op_args(op, types)
+        # the constant's arguments name models only in its responses, which import them
+        # lazily: render with a scratch import list so that no model lands in the module's
+        scratch = Imports()
+        args = _op_args(op, TypeRenderer(api.definitions, module, scratch))
+        _merge_runtime_imports(imports, scratch)
         args, factory = _lazy_responses(api, module, const, args, op, imports)
         if factory is not None:
             factories.append(factory)
@@ -259,6 +263,16 @@ def _module(
     )
 
 
+def _merge_runtime_imports(imports: Imports, other: Imports) -> None:
+    """`other`'s imports except models (`local`), which are imported where they are used."""
+    imports.typing |= other.typing
+    imports.stdlib |= other.stdlib
+    imports.third_party |= other.third_party
+    imports.typing_extensions |= other.typing_extensions
+    imports.builtins |= other.builtins
+    imports.runtime_names |= other.runtime_names
+
+
 def _lazy_responses(
     api: Api,
     module: str,
@@ -279,12 +293,7 @@ def _lazy_responses(
         )
         + "}"
     )
-    # what the responses need besides models goes to the module's imports
-    imports.typing |= own.typing
-    imports.stdlib |= own.stdlib
-    imports.third_party |= own.third_party
-    imports.typing_extensions |= own.typing_extensions
-    imports.builtins |= own.builtins
+    _merge_runtime_imports(imports, own)  # what the responses need besides models
     if not own.local:
         return args, None
     name = const.lower() + "_responses"
