@@ -131,7 +131,7 @@ def test_stripe_missing_credentials_fail_before_sending(
     monkeypatch.delenv("STRIPE_API_KEY", raising=False)
     client = stripe.Client(base_url=stripe_sandbox.url)
     before = len(stripe_sandbox.requests)
-    with pytest.raises(stripe.MissingCredentialsError, match="api_key=.*STRIPE_API_KEY"):
+    with pytest.raises(stripe.MissingCredentialsError, match=r"api_key=.*STRIPE_API_KEY"):
         client.customers.list()
     assert len(stripe_sandbox.requests) == before
     monkeypatch.setenv("STRIPE_API_KEY", "sk_env")

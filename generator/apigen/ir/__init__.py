@@ -101,7 +101,7 @@ def build_api(
             kind="recursion",
             action="the recursive part is typed as Any",
         )
-    layout.merge_cycles(schemas.definitions)
+    cycles = layout.merge_cycles(schemas.definitions)
     api = Api(
         package=package,
         title=str(info.get("title") or package),
@@ -118,6 +118,7 @@ def build_api(
         components=schemas.components,
         options=opts,
     )
+    api.cycles = cycles
     markdown_pass(api, docs_site(document))  # descriptions as Markdown, links absolute
     return api
 

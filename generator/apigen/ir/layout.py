@@ -91,8 +91,13 @@ def _without(t: TypeExpr, keys: set[str]) -> TypeExpr:
     return t
 
 
-def merge_cycles(definitions: dict[str, Definition]) -> None:
-    """Rewrite `module` of definitions so that no two modules import each other."""
+def merge_cycles(definitions: dict[str, Definition]) -> dict[str, frozenset[str]]:
+    """Rewrite `module` of definitions so that no two modules import each other at import time.
+
+    A cycle made only of model classes keeps one module per model (annotations are evaluated
+    late, so each module imports the others of its cycle at its end: pydantic resolves the
+    names on first use); returned as module -> the modules of its cycle. A cycle through a type
+    alias or a functional TypedDict (evaluated at import) is merged into one module."""
     edges: dict[str, set[str]] = defaultdict(set)
     order: list[str] = []
     for d in definitions.values():
@@ -104,8 +109,17 @@ def merge_cycles(definitions: dict[str, Definition]) -> None:
             if target is not None and target.module != d.module:
                 edges[d.module].add(target.module)
     rename: dict[str, str] = {}
+    cycles: dict[str, frozenset[str]] = {}
+    by_module: dict[str, list[Definition]] = defaultdict(list)
+    for d in definitions.values():
+        by_module[d.module].append(d)
     for component in _strongly_connected(order, edges):
         if len(component) == 1:
+            continue
+        members = [d for m in component for d in by_module[m]]
+        if all(isinstance(d, ModelDef) and not d.typed_dict for d in members):
+            for module in component:
+                cycles[module] = frozenset(component)
             continue
         models_first = sorted(
             component, key=lambda m: (not m.startswith("models."), order.index(m))
@@ -115,6 +129,7 @@ def merge_cycles(definitions: dict[str, Definition]) -> None:
             rename[module] = merged
     for d in definitions.values():
         d.module = rename.get(d.module, d.module)
+    return cycles
 
 
 def _strongly_connected(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:

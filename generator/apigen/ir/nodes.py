@@ -266,3 +266,5 @@ class Api:
     components: dict[str, str]  # components/schemas name -> definition key
     # configuration (fixed headers, idempotency/should-retry headers, spec URL...): ir/options.py
     options: ApiOptions = field(default_factory=ApiOptions)
+    # model modules of an import cycle -> the modules of that cycle (imported at their end)
+    cycles: dict[str, frozenset[str]] = field(default_factory=dict)

@@ -53,6 +53,7 @@ class ModelModuleView:
     classes: list[ClassView]
     aliases: list[AliasView]
     names: list[str] = field(default_factory=list)  # `__all__`: what the package re-exports
+    deferred: list[str] = field(default_factory=list)  # cycle imports, placed at the end
 
 
 def _depth(module: str) -> int:
@@ -91,7 +92,13 @@ def model_module(api: Api, module: str, defs: list[Definition]) -> ModelModuleVi
             statement = f"{d.name} = TypedDict({literal(d.name)}, {{{items}}}, total=False)"
             aliases.append(AliasView(statement, docstring(d.doc)))
     names = sorted(d.name for d in defs)
-    return ModelModuleView(imports.lines(_depth(module)), classes, aliases, names)
+    cycle = api.cycles.get(module, frozenset())
+    dots = "." * _depth(module)
+    deferred = [  # the other modules of an import cycle: imported once this one is defined
+        f"from {dots}{m} import {', '.join(sorted(imports.local.pop(m)))}"
+        for m in sorted(cycle & set(imports.local))
+    ]
+    return ModelModuleView(imports.lines(_depth(module)), classes, aliases, names, deferred)
 
 
 def _identifier_keys(d: ModelDef) -> bool:
