@@ -47,7 +47,8 @@ def runtime_of(package: ModuleType) -> Any:
 def _is(value: object, *names: str) -> bool:
     """`value` is an instance of a runtime class called one of `names` (from any runtime copy)."""
     return any(
-        cls.__name__ in names and cls.__module__.endswith(("apigen_runtime", "._runtime"))
+        cls.__name__ in names
+        and (cls.__module__.split(".")[0] == "apigen_runtime" or "._runtime" in cls.__module__)
         for cls in type(value).__mro__
     )
 
